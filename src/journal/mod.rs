@@ -1,0 +1,1 @@
+//! The journal: SQLite in WAL mode, the one source of truth.

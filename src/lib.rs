@@ -1,0 +1,19 @@
+//! lipa — the engine behind the cashier console for mobile-money push payments.
+//!
+//! Everything lives in this library so the console, the headless commands, the simulator and
+//! the tests share one engine; `main.rs` only parses the command line and picks a face.
+
+pub mod cli;
+pub mod config;
+pub mod console;
+pub mod engine;
+pub mod journal;
+pub mod logging;
+pub mod money;
+pub mod payment;
+pub mod phone;
+pub mod provider;
+pub mod reference;
+pub mod sim;
+pub mod strings;
+pub mod tracker;

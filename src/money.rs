@@ -1,0 +1,331 @@
+//! Amounts of money: integer minor units, exact parsing and formatting, never floats.
+
+use crate::strings::domain as s;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The currencies lipa handles. Each knows how many decimals a cashier may type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Currency {
+    /// Tanzanian shilling: whole shillings only.
+    #[serde(rename = "TZS")]
+    Tzs,
+    /// Kenyan shilling: up to two decimals, at least 1.
+    #[serde(rename = "KES")]
+    Kes,
+}
+
+impl Currency {
+    /// ISO code as it travels on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Tzs => "TZS",
+            Currency::Kes => "KES",
+        }
+    }
+
+    /// Parses an ISO code (case-insensitive).
+    pub fn from_code(code: &str) -> Option<Currency> {
+        match code.trim().to_ascii_uppercase().as_str() {
+            "TZS" => Some(Currency::Tzs),
+            "KES" => Some(Currency::Kes),
+            _ => None,
+        }
+    }
+
+    /// Number of decimals a cashier may type (and the exponent of the minor unit we store).
+    pub fn decimals(self) -> u32 {
+        match self {
+            Currency::Tzs => 0,
+            Currency::Kes => 2,
+        }
+    }
+
+    /// Smallest amount accepted, in minor units.
+    pub fn minimum_minor(self) -> i64 {
+        match self {
+            Currency::Tzs => 1,
+            Currency::Kes => 100,
+        }
+    }
+
+    fn scale(self) -> i64 {
+        10_i64.pow(self.decimals())
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Largest amount lipa accepts in one push, in major units: far above any wallet limit, far
+/// below any integer overflow.
+pub const MAX_MAJOR: i64 = 100_000_000;
+
+/// An amount in integer minor units of a currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Money {
+    minor: i64,
+    currency: Currency,
+}
+
+/// Why a typed amount was refused. `Display` gives the cashier's message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("{}", s::amount_empty())]
+    Empty,
+    #[error("{}", s::amount_not_a_number())]
+    NotANumber,
+    #[error("{}", s::amount_negative())]
+    Negative,
+    #[error("{}", s::amount_zero())]
+    Zero,
+    #[error("{}", s::amount_too_many_decimals(*.0))]
+    TooManyDecimals(Currency),
+    #[error("{}", s::amount_below_minimum(*.0))]
+    BelowMinimum(Currency),
+    #[error("{}", s::amount_too_large(*.0))]
+    TooLarge(Currency),
+    #[error("{}", s::amount_bad_grouping())]
+    BadGrouping,
+}
+
+impl Money {
+    /// Builds an amount from minor units (no validation beyond sign).
+    pub fn from_minor(minor: i64, currency: Currency) -> Money {
+        Money { minor, currency }
+    }
+
+    /// Amount in minor units.
+    pub fn minor(self) -> i64 {
+        self.minor
+    }
+
+    /// Currency of the amount.
+    pub fn currency(self) -> Currency {
+        self.currency
+    }
+
+    /// Parses what a cashier typed: `1500`, `1,500`, `1500.00`, ` 1 500 `. Refuses zero, negatives,
+    /// letters, more decimals than the currency has, and ambiguous grouping like `1,50`.
+    pub fn parse(text: &str, currency: Currency) -> Result<Money, AmountError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(AmountError::Empty);
+        }
+        if text.starts_with('-') {
+            return Err(AmountError::Negative);
+        }
+        let text = text.strip_prefix(currency.code()).unwrap_or(text).trim();
+        let text = text.strip_prefix('+').unwrap_or(text);
+        let (int_part, frac_part) = match text.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (text, None),
+        };
+        let digits = ungroup(int_part)?;
+        let frac = match frac_part {
+            Some(f) if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(AmountError::NotANumber);
+            }
+            Some(f) => f.trim_end_matches('0'),
+            None => "",
+        };
+        if frac.len() > currency.decimals() as usize {
+            return Err(AmountError::TooManyDecimals(currency));
+        }
+        let digits = digits.trim_start_matches('0');
+        if digits.len() > 12 {
+            return Err(AmountError::TooLarge(currency));
+        }
+        let major: i64 = if digits.is_empty() {
+            0
+        } else {
+            digits.parse().map_err(|_| AmountError::NotANumber)?
+        };
+        if major > MAX_MAJOR {
+            return Err(AmountError::TooLarge(currency));
+        }
+        let mut frac_minor: i64 = 0;
+        if !frac.is_empty() {
+            let padded = format!("{frac:0<width$}", width = currency.decimals() as usize);
+            frac_minor = padded.parse().map_err(|_| AmountError::NotANumber)?;
+        }
+        let minor = major * currency.scale() + frac_minor;
+        if minor == 0 {
+            return Err(AmountError::Zero);
+        }
+        if minor < currency.minimum_minor() {
+            return Err(AmountError::BelowMinimum(currency));
+        }
+        Ok(Money { minor, currency })
+    }
+
+    /// The exact decimal for the wire: `1000` for TZS; `100`, `100.5` or `100.25` for KES
+    /// (shortest exact form, no float ever involved).
+    pub fn wire_decimal(self) -> String {
+        let scale = self.currency.scale();
+        let major = self.minor / scale;
+        let frac = self.minor % scale;
+        if frac == 0 {
+            return major.to_string();
+        }
+        let frac = format!("{frac:0width$}", width = self.currency.decimals() as usize);
+        format!("{major}.{}", frac.trim_end_matches('0'))
+    }
+
+    /// What a person reads: `1,500` or `1,500.50` (always two decimals for KES when not whole).
+    pub fn display_number(self) -> String {
+        let scale = self.currency.scale();
+        let major = self.minor / scale;
+        let frac = self.minor % scale;
+        let grouped = group_thousands(major);
+        if frac == 0 {
+            grouped
+        } else {
+            format!(
+                "{grouped}.{frac:0width$}",
+                width = self.currency.decimals() as usize
+            )
+        }
+    }
+
+    /// Parses an exact decimal received from a provider (`"1000.00"`, `1000`, `100.5`), allowing
+    /// trailing zeros beyond the currency's decimals. Returns `None` if not exact.
+    pub fn from_wire(text: &str, currency: Currency) -> Option<Money> {
+        let text = text.trim().trim_matches('"');
+        let (int_part, frac) = match text.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (text, ""),
+        };
+        if int_part.is_empty() || !int_part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        if !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let frac = frac.trim_end_matches('0');
+        if frac.len() > currency.decimals() as usize || int_part.len() > 15 {
+            return None;
+        }
+        let major: i64 = int_part.parse().ok()?;
+        let frac_minor: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<width$}", width = currency.decimals() as usize)
+                .parse()
+                .ok()?
+        };
+        Some(Money {
+            minor: major.checked_mul(currency.scale())?.checked_add(frac_minor)?,
+            currency,
+        })
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.currency.code(), self.display_number())
+    }
+}
+
+/// Removes thousands separators (`,`, space, `_`) when they group by three; refuses anything else.
+fn ungroup(int_part: &str) -> Result<String, AmountError> {
+    if int_part.is_empty() {
+        return Ok(String::new());
+    }
+    let groups: Vec<&str> = int_part.split([',', ' ', '_', '\u{a0}']).collect();
+    for g in &groups {
+        if !g.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AmountError::NotANumber);
+        }
+    }
+    if groups.len() > 1 {
+        let first_ok = !groups[0].is_empty() && groups[0].len() <= 3;
+        let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
+        if !first_ok || !rest_ok {
+            return Err(AmountError::BadGrouping);
+        }
+    }
+    Ok(groups.concat())
+}
+
+fn group_thousands(n: i64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tzs(t: &str) -> Result<i64, AmountError> {
+        Money::parse(t, Currency::Tzs).map(Money::minor)
+    }
+    fn kes(t: &str) -> Result<i64, AmountError> {
+        Money::parse(t, Currency::Kes).map(Money::minor)
+    }
+
+    #[test]
+    fn accepts_the_forms_a_cashier_types() {
+        assert_eq!(tzs("1500"), Ok(1500));
+        assert_eq!(tzs("1,500"), Ok(1500));
+        assert_eq!(tzs("1500.00"), Ok(1500));
+        assert_eq!(tzs(" 1 500 "), Ok(1500));
+        assert_eq!(tzs("1,234,567"), Ok(1_234_567));
+        assert_eq!(kes("100"), Ok(10_000));
+        assert_eq!(kes("100.5"), Ok(10_050));
+        assert_eq!(kes("1,500.25"), Ok(150_025));
+        assert_eq!(kes("1"), Ok(100));
+    }
+
+    #[test]
+    fn refuses_what_is_wrong_with_a_reason() {
+        assert_eq!(tzs(""), Err(AmountError::Empty));
+        assert_eq!(tzs("0"), Err(AmountError::Zero));
+        assert_eq!(tzs("-5"), Err(AmountError::Negative));
+        assert_eq!(tzs("12a"), Err(AmountError::NotANumber));
+        assert_eq!(
+            tzs("10.5"),
+            Err(AmountError::TooManyDecimals(Currency::Tzs))
+        );
+        assert_eq!(
+            kes("10.555"),
+            Err(AmountError::TooManyDecimals(Currency::Kes))
+        );
+        assert_eq!(kes("0.5"), Err(AmountError::BelowMinimum(Currency::Kes)));
+        assert_eq!(tzs("1,50"), Err(AmountError::BadGrouping));
+        assert_eq!(tzs("1."), Err(AmountError::NotANumber));
+        assert_eq!(
+            tzs("999999999999999999999"),
+            Err(AmountError::TooLarge(Currency::Tzs))
+        );
+    }
+
+    #[test]
+    fn wire_and_display_forms_are_exact() {
+        let m = Money::from_minor(150_050, Currency::Kes);
+        assert_eq!(m.wire_decimal(), "1500.5");
+        assert_eq!(m.display_number(), "1,500.50");
+        assert_eq!(m.to_string(), "KES 1,500.50");
+        assert_eq!(Money::from_minor(1000, Currency::Tzs).wire_decimal(), "1000");
+        assert_eq!(
+            Money::from_wire("1000.00", Currency::Tzs),
+            Some(Money::from_minor(1000, Currency::Tzs))
+        );
+        assert_eq!(
+            Money::from_wire("100.5", Currency::Kes),
+            Some(Money::from_minor(10_050, Currency::Kes))
+        );
+        assert_eq!(Money::from_wire("100.5", Currency::Tzs), None);
+        assert_eq!(Money::from_wire("abc", Currency::Tzs), None);
+    }
+}

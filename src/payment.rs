@@ -1,0 +1,184 @@
+//! The payment and its status machine.
+//!
+//! ```text
+//! Recorded ─▶ Sending ─▶ Pending ─▶ Paid | Failed | Attention
+//!                  └────▶ Unknown ─▶ (query) ─▶ Pending | Paid | Failed | Attention
+//! ```
+//! `Paid` and `Failed` are final and never change. `Attention` asks a person to look; a later
+//! answer from the provider may still settle it as paid or failed.
+
+use crate::money::Money;
+use crate::phone::Phone;
+use crate::provider::{ProviderKind, RemoteState};
+use crate::reference::Reference;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where a payment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Written to the journal; the request has not left the machine.
+    Recorded,
+    /// The request is leaving (or left) the machine; its answer is not yet known.
+    Sending,
+    /// The provider accepted the push; waiting for the customer.
+    Pending,
+    /// The send broke or timed out: the prompt may or may not exist. Resolved only by asking.
+    Unknown,
+    Paid,
+    Failed,
+    /// A person must look: reversed, on hold, no answer by the deadline, or still unresolved.
+    Attention,
+}
+
+impl Status {
+    pub const ALL: [Status; 7] = [
+        Status::Recorded,
+        Status::Sending,
+        Status::Pending,
+        Status::Unknown,
+        Status::Paid,
+        Status::Failed,
+        Status::Attention,
+    ];
+
+    /// Machine word stored in the journal.
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::Recorded => "recorded",
+            Status::Sending => "sending",
+            Status::Pending => "pending",
+            Status::Unknown => "unknown",
+            Status::Paid => "paid",
+            Status::Failed => "failed",
+            Status::Attention => "attention",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    /// Paid or failed: never changes again.
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Paid | Status::Failed)
+    }
+
+    /// The status word of the headless commands' JSON contract.
+    pub fn public_word(self) -> &'static str {
+        match self {
+            Status::Recorded | Status::Sending | Status::Unknown => "unknown",
+            Status::Pending => "pending",
+            Status::Paid => "paid",
+            Status::Failed => "failed",
+            Status::Attention => "attention",
+        }
+    }
+
+    /// Whether the status machine allows `self → next`.
+    pub fn can_become(self, next: Status) -> bool {
+        use Status::*;
+        if self.is_final() || self == next {
+            return false;
+        }
+        match self {
+            Recorded => matches!(next, Sending | Failed),
+            Sending => matches!(next, Pending | Unknown | Paid | Failed | Attention),
+            Pending | Unknown => matches!(next, Pending | Paid | Failed | Attention),
+            Attention => matches!(next, Paid | Failed),
+            Paid | Failed => false,
+        }
+    }
+}
+
+impl From<RemoteState> for Status {
+    fn from(s: RemoteState) -> Status {
+        match s {
+            RemoteState::Pending => Status::Pending,
+            RemoteState::Paid => Status::Paid,
+            RemoteState::Failed => Status::Failed,
+            RemoteState::Attention => Status::Attention,
+        }
+    }
+}
+
+/// A payment as the journal holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    /// Journal row id.
+    pub id: i64,
+    pub provider: ProviderKind,
+    pub reference: Reference,
+    /// Normalized number (`255…`/`254…`).
+    pub phone: String,
+    pub amount: Money,
+    pub channel: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub status: Status,
+    /// Latest words from the provider (or from lipa about it).
+    pub message: String,
+    pub provider_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When the request was handed to the network (the tracker's clock starts here).
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Status queries made so far.
+    pub polls: u32,
+    /// For `Attention`: a person has looked at it.
+    pub checked: bool,
+}
+
+impl Payment {
+    /// The number with its middle digits hidden, for screens.
+    pub fn masked_phone(&self) -> String {
+        crate::phone::mask(&self.phone)
+    }
+}
+
+/// One status change in a payment's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub payment_id: i64,
+    pub at: DateTime<Utc>,
+    pub status: Status,
+    pub message: String,
+}
+
+/// A new payment, validated, before it has a journal row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPayment {
+    pub provider: ProviderKind,
+    pub reference: Reference,
+    pub phone: Phone,
+    pub amount: Money,
+    pub channel: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn final_states_never_change() {
+        for s in Status::ALL {
+            assert!(!Status::Paid.can_become(s));
+            assert!(!Status::Failed.can_become(s));
+        }
+    }
+
+    #[test]
+    fn the_machine_follows_the_design() {
+        use Status::*;
+        assert!(Recorded.can_become(Sending));
+        assert!(!Recorded.can_become(Paid));
+        assert!(Sending.can_become(Unknown));
+        assert!(Unknown.can_become(Paid));
+        assert!(Pending.can_become(Attention));
+        assert!(Attention.can_become(Paid));
+        assert!(!Attention.can_become(Pending));
+    }
+}

@@ -1,0 +1,1 @@
+//! Cepta (Kenya, KES).

@@ -1,0 +1,1 @@
+//! ClickPesa (Tanzania, TZS).

@@ -1,0 +1,208 @@
+//! Providers: one trait, one module each. A provider hides its own authentication, wire format,
+//! status words and error texts, and answers in the engine's own types, with errors classified by
+//! what the caller must do next.
+
+pub mod cepta;
+pub mod clickpesa;
+pub mod http;
+
+use crate::money::{Currency, Money};
+use crate::phone::{Country, Phone};
+use crate::reference::Reference;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::time::Duration;
+
+/// Which provider a payment goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    ClickPesa,
+    Cepta,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 2] = [ProviderKind::ClickPesa, ProviderKind::Cepta];
+
+    /// Machine name: `clickpesa`, `cepta` (CLI flag, journal, JSON).
+    pub fn id(self) -> &'static str {
+        match self {
+            ProviderKind::ClickPesa => "clickpesa",
+            ProviderKind::Cepta => "cepta",
+        }
+    }
+    /// Name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProviderKind::ClickPesa => "ClickPesa",
+            ProviderKind::Cepta => "Cepta",
+        }
+    }
+    pub fn from_id(id: &str) -> Option<ProviderKind> {
+        match id.trim().to_ascii_lowercase().as_str() {
+            "clickpesa" => Some(ProviderKind::ClickPesa),
+            "cepta" => Some(ProviderKind::Cepta),
+            _ => None,
+        }
+    }
+    pub fn country(self) -> Country {
+        match self {
+            ProviderKind::ClickPesa => Country::Tanzania,
+            ProviderKind::Cepta => Country::Kenya,
+        }
+    }
+    pub fn currency(self) -> Currency {
+        match self {
+            ProviderKind::ClickPesa => Currency::Tzs,
+            ProviderKind::Cepta => Currency::Kes,
+        }
+    }
+    /// The next provider in the switcher's cycle.
+    pub fn next(self) -> ProviderKind {
+        match self {
+            ProviderKind::ClickPesa => ProviderKind::Cepta,
+            ProviderKind::Cepta => ProviderKind::ClickPesa,
+        }
+    }
+}
+
+impl fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One push to send: already validated and recorded in the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushRequest {
+    pub reference: Reference,
+    pub phone: Phone,
+    pub amount: Money,
+    /// Cepta channel code (`bankAccount`); ignored by ClickPesa.
+    pub channel: Option<String>,
+    /// Customer e-mail for Cepta; the configured default when `None`.
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
+/// The provider accepted the push: the prompt is on its way to the customer's phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushAccepted {
+    /// The provider's own id for the payment, if it gave one.
+    pub provider_id: Option<String>,
+    /// What the provider said, in its words.
+    pub message: String,
+    /// Status already known from the answer (usually pending).
+    pub state: RemoteState,
+}
+
+/// What the provider says about a payment, mapped to the engine's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RemoteState {
+    Pending,
+    Paid,
+    Failed,
+    /// Reversed, refunded, on hold, or an answer that does not match what was charged.
+    Attention,
+}
+
+/// The provider's answer to a status query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteStatus {
+    pub state: RemoteState,
+    /// The provider's status word, verbatim (`PROCESSING`, `successful`, …).
+    pub word: String,
+    /// The provider's message in plain words, or ours when it gave none.
+    pub message: String,
+}
+
+/// Answer to a query by reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Found(RemoteStatus),
+    /// The provider has no payment with that reference (yet).
+    NotFound,
+}
+
+/// Wallet check before a push (ClickPesa's preview).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    /// Wallets and whether each can take a push now.
+    pub methods: Vec<PreviewMethod>,
+    /// The customer's registered name, when the provider knows it.
+    pub account_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewMethod {
+    pub name: String,
+    pub available: bool,
+    pub fee_minor: Option<i64>,
+    pub message: String,
+}
+
+/// A mobile-money channel a provider offers (Cepta's `bankAccount` codes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    pub code: String,
+    pub name: String,
+}
+
+/// Errors classified by what the caller must do. Messages never hold secrets.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProviderError {
+    /// The provider refused the request: nothing happened. Show why.
+    #[error("{message}")]
+    Rejected {
+        status: Option<u16>,
+        message: String,
+    },
+    /// The request may or may not have taken effect: query the reference before anything else.
+    #[error("{message}")]
+    Unknown { message: String },
+    /// Transient: nothing was done; try again later.
+    #[error("{message}")]
+    RetryLater {
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    /// Credentials, clock, permissions or settings are wrong: a person must fix configuration.
+    #[error("{message}")]
+    Configuration { message: String },
+}
+
+impl ProviderError {
+    /// The class as a short machine word (logs, JSON).
+    pub fn class(&self) -> &'static str {
+        match self {
+            ProviderError::Rejected { .. } => "rejected",
+            ProviderError::Unknown { .. } => "unknown",
+            ProviderError::RetryLater { .. } => "retry-later",
+            ProviderError::Configuration { .. } => "configuration",
+        }
+    }
+}
+
+/// A payment provider. Implementations are cheap to share (`Arc<dyn Provider>`).
+#[async_trait]
+pub trait Provider: Send + Sync {
+    fn kind(&self) -> ProviderKind;
+
+    /// Sends the push. `Unknown` means the prompt may have been sent: query before anything else.
+    async fn initiate(&self, request: &PushRequest) -> Result<PushAccepted, ProviderError>;
+
+    /// Asks for the status of `reference`, checking the answer matches the amount charged.
+    async fn query(&self, reference: &Reference, amount: Money) -> Result<Lookup, ProviderError>;
+
+    /// Checks the wallet before pushing, where the provider supports it (default: not supported).
+    async fn preview(&self, _request: &PushRequest) -> Result<Option<Preview>, ProviderError> {
+        Ok(None)
+    }
+
+    /// Mobile-money channels (Cepta); empty where the provider picks the channel itself.
+    async fn channels(&self) -> Result<Vec<Channel>, ProviderError> {
+        Ok(Vec::new())
+    }
+}

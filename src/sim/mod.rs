@@ -1,0 +1,1 @@
+//! The simulator: both providers' wire formats on loopback.

@@ -1,0 +1,1 @@
+//! Labels and messages of the cashier console.
