@@ -1,1 +1,114 @@
-//! TODO
+//! Command-line definitions (clap) and the exit codes scripts rely on.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Exit codes of the headless commands.
+pub mod exit {
+    /// Paid, or a dry run that validated.
+    pub const PAID: u8 = 0;
+    pub const FAILED: u8 = 1;
+    /// Invalid input: nothing was sent.
+    pub const INVALID: u8 = 2;
+    /// Still pending, unknown, or needing attention when the wait ended.
+    pub const PENDING: u8 = 3;
+    /// Configuration, credentials or provider error.
+    pub const CONFIG: u8 = 4;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lipa",
+    version,
+    about = "Cashier console for mobile-money push payments (ClickPesa, Cepta)",
+    long_about = "Cashier console for mobile-money push payments (ClickPesa in Tanzania, Cepta in \
+                  Kenya). Without a command it opens the console; with no provider configured, \
+                  it opens the built-in demo (no real money)."
+)]
+pub struct Cli {
+    /// Configuration file (default: the platform's config directory, lipa/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the console on the built-in simulator, whatever is configured (no real money).
+    Demo,
+    /// Record and send one payment, then wait for its final status.
+    Push(PushArgs),
+    /// Re-check every payment in the journal that is not final.
+    Sync(SyncArgs),
+    /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderArg {
+    Clickpesa,
+    Cepta,
+}
+
+impl From<ProviderArg> for crate::provider::ProviderKind {
+    fn from(p: ProviderArg) -> Self {
+        match p {
+            ProviderArg::Clickpesa => crate::provider::ProviderKind::ClickPesa,
+            ProviderArg::Cepta => crate::provider::ProviderKind::Cepta,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PushArgs {
+    #[arg(long, value_enum)]
+    pub provider: ProviderArg,
+    /// Customer's phone number, in any usual form (0712345678, +255 712 345 678, ...).
+    #[arg(long)]
+    pub phone: String,
+    /// Amount: whole shillings for TZS, up to 2 decimals for KES (1500, 1,500, 1500.00).
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: String,
+    /// Your reference (default: a fresh one).
+    #[arg(long)]
+    pub reference: Option<String>,
+    /// Cepta channel code (default: suggested from the number's network).
+    #[arg(long, value_name = "CODE")]
+    pub channel: Option<String>,
+    /// Customer e-mail for Cepta (default: LIPA_CEPTA_EMAIL).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Customer's name (Cepta fullName).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Seconds to wait for a final status; 0 returns once the prompt is sent.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub wait: u64,
+    /// Print the outcome as one JSON object on the last line.
+    #[arg(long)]
+    pub json: bool,
+    /// Validate and print the normalized request; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    /// Seconds to wait for the payments to settle; 0 asks each once.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub wait: u64,
+    /// One JSON object per payment.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimulateArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Seconds before a customer answers.
+    #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
+    pub settle: f64,
+}

@@ -51,3 +51,292 @@ pub struct CeptaSettings {
 
 pub const DEFAULT_CLICKPESA_BASE_URL: &str = "https://api.clickpesa.com/third-parties";
 pub const DEFAULT_CEPTA_BASE_URL: &str = "https://adapter.cepta.co";
+
+use crate::strings::cli as s;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Everything lipa needs to know about this till.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub clickpesa: Option<ClickPesaSettings>,
+    pub cepta: Option<CeptaSettings>,
+    pub data_dir: PathBuf,
+    /// Ring the terminal bell when a payment is paid or fails.
+    pub bell: bool,
+    /// The file read, if any.
+    pub file: Option<PathBuf>,
+}
+
+/// A configuration problem, with one line that names it and where it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}", s::config_unreadable(.path, .reason))]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("{}", s::config_malformed(.path, .reason))]
+    Malformed { path: PathBuf, reason: String },
+    #[error("{}", s::config_world_readable(.path, *.mode))]
+    Exposed { path: PathBuf, mode: u32 },
+    #[error("{}", s::config_missing(.provider, .missing, .path.as_deref()))]
+    Missing {
+        provider: &'static str,
+        missing: Vec<String>,
+        path: Option<PathBuf>,
+    },
+    #[error("{}", s::config_bad_url(.key, .value, .path.as_deref()))]
+    BadUrl {
+        key: String,
+        value: String,
+        path: Option<PathBuf>,
+    },
+    #[error("{}", s::config_no_data_dir())]
+    NoDataDir,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    clickpesa: FileClickPesa,
+    #[serde(default)]
+    cepta: FileCepta,
+    #[serde(default)]
+    console: FileConsole,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileClickPesa {
+    base_url: Option<String>,
+    client_id: Option<String>,
+    api_key: Option<String>,
+    checksum_key: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCepta {
+    base_url: Option<String>,
+    public_key: Option<String>,
+    secret_key: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConsole {
+    bell: Option<bool>,
+}
+
+/// The default configuration file: `<platform config dir>/lipa/config.toml`.
+pub fn default_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("lipa").join("config.toml"))
+}
+
+impl Config {
+    /// Reads the file (`explicit`, else the default path if it exists) and applies the
+    /// environment on top (`env` is a lookup, e.g. `|k| std::env::var(k).ok()`).
+    pub fn load(
+        explicit: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let path = match explicit {
+            Some(p) => Some(p.to_path_buf()),
+            None => default_path().filter(|p| p.exists()),
+        };
+        let file = match &path {
+            Some(p) => read_file(p)?,
+            None => FileConfig::default(),
+        };
+        let var = |k: &str| env(k).filter(|v| !v.trim().is_empty());
+        let data_dir = match var("LIPA_DATA_DIR").map(PathBuf::from).or(file.data_dir) {
+            Some(d) => d,
+            None => dirs::data_dir()
+                .map(|d| d.join("lipa"))
+                .ok_or(ConfigError::NoDataDir)?,
+        };
+
+        let cp = file.clickpesa;
+        let clickpesa_fields = [
+            (
+                "LIPA_CLICKPESA_CLIENT_ID",
+                "client_id",
+                var("LIPA_CLICKPESA_CLIENT_ID").or(cp.client_id),
+            ),
+            (
+                "LIPA_CLICKPESA_API_KEY",
+                "api_key",
+                var("LIPA_CLICKPESA_API_KEY").or(cp.api_key),
+            ),
+        ];
+        let clickpesa = match required("clickpesa", &clickpesa_fields, path.as_deref())? {
+            None => None,
+            Some([client_id, api_key]) => Some(ClickPesaSettings {
+                base_url: url(
+                    "LIPA_CLICKPESA_BASE_URL",
+                    var("LIPA_CLICKPESA_BASE_URL").or(cp.base_url),
+                    DEFAULT_CLICKPESA_BASE_URL,
+                    path.as_deref(),
+                )?,
+                client_id,
+                api_key: Secret::new(api_key),
+                checksum_key: var("LIPA_CLICKPESA_CHECKSUM_KEY")
+                    .or(cp.checksum_key)
+                    .map(Secret::new),
+            }),
+        };
+
+        let ce = file.cepta;
+        let cepta_fields = [
+            (
+                "LIPA_CEPTA_PUBLIC_KEY",
+                "public_key",
+                var("LIPA_CEPTA_PUBLIC_KEY").or(ce.public_key),
+            ),
+            (
+                "LIPA_CEPTA_SECRET_KEY",
+                "secret_key",
+                var("LIPA_CEPTA_SECRET_KEY").or(ce.secret_key),
+            ),
+            (
+                "LIPA_CEPTA_EMAIL",
+                "email",
+                var("LIPA_CEPTA_EMAIL").or(ce.email),
+            ),
+        ];
+        let cepta = match required("cepta", &cepta_fields, path.as_deref())? {
+            None => None,
+            Some([public_key, secret_key, email]) => Some(CeptaSettings {
+                base_url: url(
+                    "LIPA_CEPTA_BASE_URL",
+                    var("LIPA_CEPTA_BASE_URL").or(ce.base_url),
+                    DEFAULT_CEPTA_BASE_URL,
+                    path.as_deref(),
+                )?,
+                public_key,
+                secret_key: Secret::new(secret_key),
+                email,
+            }),
+        };
+
+        Ok(Config {
+            clickpesa,
+            cepta,
+            data_dir,
+            bell: file.console.bell.unwrap_or(true),
+            file: path,
+        })
+    }
+
+    /// No provider has credentials: the console runs on the built-in demo.
+    pub fn is_empty(&self) -> bool {
+        self.clickpesa.is_none() && self.cepta.is_none()
+    }
+}
+
+/// All of a provider's credentials, or none of them; a partial set names what is missing.
+fn required<const N: usize>(
+    provider: &'static str,
+    fields: &[(&str, &str, Option<String>); N],
+    path: Option<&Path>,
+) -> Result<Option<[String; N]>, ConfigError> {
+    let missing: Vec<String> = fields
+        .iter()
+        .filter(|f| f.2.is_none())
+        .map(|f| format!("{} ({}.{})", f.0, provider, f.1))
+        .collect();
+    if missing.len() == N {
+        return Ok(None);
+    }
+    if !missing.is_empty() {
+        return Err(ConfigError::Missing {
+            provider,
+            missing,
+            path: path.map(Path::to_path_buf),
+        });
+    }
+    Ok(Some(fields.clone().map(|f| f.2.unwrap_or_default())))
+}
+
+/// Explains what a provider needs when none of its credentials are set.
+pub fn missing_provider(
+    provider: crate::provider::ProviderKind,
+    path: Option<&Path>,
+) -> ConfigError {
+    let names: &[&str] = match provider {
+        crate::provider::ProviderKind::ClickPesa => &[
+            "LIPA_CLICKPESA_CLIENT_ID (clickpesa.client_id)",
+            "LIPA_CLICKPESA_API_KEY (clickpesa.api_key)",
+        ],
+        crate::provider::ProviderKind::Cepta => &[
+            "LIPA_CEPTA_PUBLIC_KEY (cepta.public_key)",
+            "LIPA_CEPTA_SECRET_KEY (cepta.secret_key)",
+            "LIPA_CEPTA_EMAIL (cepta.email)",
+        ],
+    };
+    ConfigError::Missing {
+        provider: provider.id(),
+        missing: names.iter().map(|n| n.to_string()).collect(),
+        path: path.map(Path::to_path_buf),
+    }
+}
+
+fn url(
+    key: &str,
+    value: Option<String>,
+    default: &str,
+    path: Option<&Path>,
+) -> Result<String, ConfigError> {
+    let v = value.unwrap_or_else(|| default.to_string());
+    let v = v.trim().trim_end_matches('/').to_string();
+    let ok = reqwest::Url::parse(&v)
+        .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .unwrap_or(false);
+    if !ok {
+        return Err(ConfigError::BadUrl {
+            key: key.to_string(),
+            value: v,
+            path: path.map(Path::to_path_buf),
+        });
+    }
+    Ok(v)
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let file: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Malformed {
+        path: path.to_path_buf(),
+        reason: e.message().to_string(),
+    })?;
+    let has_secret = file.clickpesa.api_key.is_some()
+        || file.clickpesa.checksum_key.is_some()
+        || file.cepta.secret_key.is_some();
+    if has_secret {
+        check_private(path)?;
+    }
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn check_private(path: &Path) -> Result<(), ConfigError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or(0o600);
+    if mode & 0o077 != 0 {
+        return Err(ConfigError::Exposed {
+            path: path.to_path_buf(),
+            mode,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path) -> Result<(), ConfigError> {
+    Ok(())
+}

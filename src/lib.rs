@@ -6,7 +6,9 @@
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod email;
 pub mod engine;
+// WIP pub mod headless;
 pub mod journal;
 pub mod logging;
 pub mod money;
@@ -14,6 +16,7 @@ pub mod payment;
 pub mod phone;
 pub mod provider;
 pub mod reference;
+// WIP pub mod setup;
 pub mod sim;
 pub mod strings;
 pub mod tracker;

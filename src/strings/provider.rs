@@ -60,3 +60,28 @@ pub fn on_hold(word: &str) -> String {
 pub fn wallet_unavailable(wallet: &str, message: &str) -> String {
     format!("{wallet} is not available now: {message}")
 }
+
+pub fn not_sent(reason: &str) -> String {
+    format!("Not sent: {reason} Nothing was charged.")
+}
+pub fn not_sent_stopped() -> String {
+    "Not sent: lipa stopped before the request left this machine. Nothing was charged.".into()
+}
+pub fn no_answer_by_deadline(minutes: u64) -> String {
+    format!(
+        "No final answer {minutes} min after the prompt: ask the customer, check their SMS, \
+         then re-check."
+    )
+}
+pub fn never_found(minutes: u64) -> String {
+    format!(
+        "The provider has no record of this payment {minutes} min after the send: it probably \
+         never arrived. Check the provider's dashboard before sending again."
+    )
+}
+pub fn unknown_after_send() -> String {
+    "The send broke before an answer came: asking the provider whether the prompt exists.".into()
+}
+pub fn query_failed(detail: &str) -> String {
+    format!("Could not check the status just now ({detail}); will try again.")
+}

@@ -1,0 +1,35 @@
+//! Customer e-mail addresses (Cepta requires one per charge).
+
+use crate::strings::domain as s;
+
+/// Checks the shape `name@domain.tld` without spaces; returns the trimmed address.
+pub fn parse(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let ok = match t.split_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && t.chars().all(|c| c.is_ascii_graphic())
+        }
+        None => false,
+    };
+    if ok {
+        Ok(t.to_string())
+    } else {
+        Err(s::email_invalid())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shapes() {
+        assert!(super::parse("till@example.co.ke").is_ok());
+        assert!(super::parse("a b@x.com").is_err());
+        assert!(super::parse("ab@x").is_err());
+        assert!(super::parse("@x.com").is_err());
+    }
+}

@@ -1,0 +1,151 @@
+//! `lipa push`: record and send one payment, then wait for its final status.
+
+use super::report::{Outcome, exit_code};
+use crate::cli::{PushArgs, exit};
+use crate::config::{self, Config, ConfigError};
+use crate::engine::{EngineError, EngineSettings};
+use crate::money::Money;
+use crate::payment::NewPayment;
+use crate::phone::Phone;
+use crate::provider::{ProviderError, ProviderKind};
+use crate::reference::Reference;
+use crate::strings::cli as s;
+use std::time::Duration;
+
+/// Checks every field; the first problem is returned as `--flag: message`.
+pub fn validate(args: &PushArgs) -> Result<NewPayment, String> {
+    let provider: ProviderKind = args.provider.into();
+    let phone = Phone::parse(&args.phone, provider.country()).map_err(|e| field("phone", e))?;
+    let amount = Money::parse(&args.amount, provider.currency()).map_err(|e| field("amount", e))?;
+    let reference = args
+        .reference
+        .as_deref()
+        .map(|r| Reference::parse(r, provider).map_err(|e| field("reference", e)))
+        .transpose()?;
+    let channel = match (&args.channel, provider) {
+        (Some(c), ProviderKind::Cepta) => {
+            let c = c.trim();
+            if c.is_empty() || c.len() > 10 || !c.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(field("channel", s::bad_channel()));
+            }
+            Some(c.to_string())
+        }
+        (Some(_), ProviderKind::ClickPesa) => {
+            return Err(field("channel", s::channel_not_for_clickpesa()));
+        }
+        (None, ProviderKind::Cepta) => phone.network().cepta_channel().map(str::to_string),
+        (None, ProviderKind::ClickPesa) => None,
+    };
+    let email = args
+        .email
+        .as_deref()
+        .map(|e| crate::email::parse(e).map_err(|m| field("email", m)))
+        .transpose()?;
+    Ok(NewPayment {
+        provider,
+        reference: reference
+            .unwrap_or_else(|| Reference::generate(provider, chrono::Utc::now().timestamp())),
+        phone,
+        amount,
+        channel,
+        email,
+        name: args.name.clone().filter(|n| !n.trim().is_empty()),
+    })
+}
+
+fn field(name: &str, e: impl std::fmt::Display) -> String {
+    format!("--{name}: {e}")
+}
+
+/// Runs the command; returns the exit code.
+pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
+    let new = match validate(&args) {
+        Ok(n) => n,
+        Err(msg) => {
+            eprintln!("lipa push: {msg}");
+            return exit::INVALID;
+        }
+    };
+    if args.dry_run {
+        return dry_run(&args, &new);
+    }
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("lipa push: {e}");
+            return exit::CONFIG;
+        }
+    };
+    if !crate::setup::has(&config, new.provider) {
+        eprintln!(
+            "lipa push: {}",
+            config::missing_provider(new.provider, config.file.as_deref())
+        );
+        return exit::CONFIG;
+    }
+    crate::logging::init(&config.data_dir);
+    let engine = match crate::setup::engine(&config, EngineSettings::default()) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("lipa push: {e}");
+            return exit::CONFIG;
+        }
+    };
+    let submitted = match engine.submit(new).await {
+        Ok(s) => s,
+        Err(EngineError::Journal(crate::journal::JournalError::DuplicateReference(r))) => {
+            eprintln!("lipa push: --reference: {}", s::reference_used(&r));
+            return exit::INVALID;
+        }
+        Err(e) => {
+            eprintln!("lipa push: {e}");
+            return exit::CONFIG;
+        }
+    };
+    let mut payment = submitted.payment;
+    let refused = matches!(
+        submitted.error,
+        Some(
+            ProviderError::Rejected { .. }
+                | ProviderError::RetryLater { .. }
+                | ProviderError::Configuration { .. }
+        )
+    );
+    if !refused && args.wait > 0 && !payment.status.is_final() {
+        if !args.json {
+            println!(
+                "{}",
+                s::waiting_for_customer(&payment.reference.to_string(), args.wait)
+            );
+        }
+        match engine
+            .wait_settled(payment.id, Duration::from_secs(args.wait))
+            .await
+        {
+            Ok(p) => payment = p,
+            Err(e) => eprintln!("lipa push: {e}"),
+        }
+    }
+    Outcome::of(&payment).print(args.json);
+    if refused {
+        if let Some(e) = &submitted.error {
+            eprintln!("lipa push: {e}");
+        }
+        return exit::CONFIG;
+    }
+    exit_code(payment.status)
+}
+
+fn dry_run(args: &PushArgs, new: &NewPayment) -> u8 {
+    let outcome = Outcome {
+        provider: new.provider.id().into(),
+        reference: new.reference.to_string(),
+        phone: new.phone.normalized().into(),
+        amount: new.amount.wire_decimal(),
+        currency: new.amount.currency().code().into(),
+        status: "dry-run".into(),
+        message: s::dry_run_message(new.phone.network().label(), new.channel.as_deref()),
+    };
+    outcome.print(args.json);
+    exit::PAID
+}

@@ -1,0 +1,98 @@
+//! `lipa sync`: re-check every payment in the journal that is not final.
+
+use super::report::{Outcome, exit_code};
+use crate::cli::{SyncArgs, exit};
+use crate::config::{Config, ConfigError};
+use crate::engine::EngineSettings;
+use crate::payment::{Payment, Status};
+use crate::strings::cli as s;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// How long `--wait 0` allows for the one round of questions.
+const ONE_ROUND: Duration = Duration::from_secs(30);
+
+pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>) -> u8 {
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("lipa sync: {e}");
+            return exit::CONFIG;
+        }
+    };
+    crate::logging::init(&config.data_dir);
+    let engine = match crate::setup::engine(&config, EngineSettings::default()) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("lipa sync: {e}");
+            return exit::CONFIG;
+        }
+    };
+    let open = match engine.resume().await {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("lipa sync: {e}");
+            return exit::CONFIG;
+        }
+    };
+    if open.is_empty() {
+        if !args.json {
+            println!("{}", s::sync_nothing());
+        }
+        return exit::PAID;
+    }
+    let mut unconfigured = false;
+    for p in &open {
+        if engine.provider(p.provider).is_none() {
+            unconfigured = true;
+            eprintln!(
+                "lipa sync: {} {}",
+                p.reference,
+                s::provider_not_configured(p.provider.label())
+            );
+        } else {
+            // Ask at once: a payment left behind by a stopped process may be long settled.
+            engine.recheck(p.id);
+        }
+    }
+    let polls: HashMap<i64, u32> = open.iter().map(|p| (p.id, p.polls)).collect();
+    let wait = if args.wait == 0 {
+        ONE_ROUND
+    } else {
+        Duration::from_secs(args.wait)
+    };
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut rx = engine.subscribe();
+    let mut now = current(&engine, &open).await;
+    loop {
+        let done = now.iter().all(|p| {
+            engine.provider(p.provider).is_none()
+                || p.status.is_final()
+                || (p.status == Status::Attention && !engine.is_tracking(p.id))
+                || (args.wait == 0
+                    && p.polls > polls.get(&p.id).copied().unwrap_or(0)
+                    && !matches!(p.status, Status::Recorded))
+        });
+        if done || tokio::time::timeout_at(deadline, rx.recv()).await.is_err() {
+            break;
+        }
+        now = current(&engine, &open).await;
+    }
+    let now = current(&engine, &open).await;
+    let mut code = exit::PAID;
+    for p in &now {
+        Outcome::of(p).print(args.json);
+        if exit_code(p.status) != exit::PAID && exit_code(p.status) != exit::FAILED {
+            code = exit::PENDING;
+        }
+    }
+    if unconfigured { exit::CONFIG } else { code }
+}
+
+async fn current(engine: &crate::engine::Engine, open: &[Payment]) -> Vec<Payment> {
+    let mut v = Vec::with_capacity(open.len());
+    for p in open {
+        v.push(engine.get(p.id).await.unwrap_or_else(|_| p.clone()));
+    }
+    v
+}

@@ -1,0 +1,38 @@
+//! Schema migrations, applied in order and recorded in `PRAGMA user_version`.
+
+/// Each entry moves the schema from version `index` to `index + 1`. Never edit a shipped entry:
+/// append a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: payments and their history.
+    "CREATE TABLE payments (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        provider      TEXT    NOT NULL,
+        reference     TEXT    NOT NULL,
+        phone         TEXT    NOT NULL,
+        amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
+        currency      TEXT    NOT NULL,
+        channel       TEXT,
+        email         TEXT,
+        name          TEXT,
+        status        TEXT    NOT NULL,
+        message       TEXT    NOT NULL DEFAULT '',
+        provider_id   TEXT,
+        created_at    TEXT    NOT NULL,
+        updated_at    TEXT    NOT NULL,
+        sent_at       TEXT,
+        polls         INTEGER NOT NULL DEFAULT 0,
+        checked       INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (provider, reference)
+    );
+    CREATE INDEX payments_status ON payments (status);
+    CREATE INDEX payments_created ON payments (created_at);
+    CREATE INDEX payments_phone ON payments (phone, amount_minor);
+    CREATE TABLE events (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        payment_id  INTEGER NOT NULL REFERENCES payments (id),
+        at          TEXT    NOT NULL,
+        status      TEXT    NOT NULL,
+        message     TEXT    NOT NULL
+    );
+    CREATE INDEX events_payment ON events (payment_id);",
+];

@@ -1,0 +1,96 @@
+//! Starting the console: on the configured providers, or on the built-in demo.
+
+use crate::cli::exit;
+use crate::config::{CeptaSettings, ClickPesaSettings, Config, ConfigError, Secret};
+use crate::console::{self, ConsoleOptions};
+use crate::engine::EngineSettings;
+use crate::sim::{self, SimConfig, demo};
+use crate::strings::cli as s;
+use std::io::IsTerminal;
+use std::time::Duration;
+
+/// Demo payments live in their own journal, never mixed with real ones.
+const DEMO_DIR: &str = "demo";
+
+/// Opens the console; `force_demo` for `lipa demo`. Returns the exit code.
+pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u8 {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("{}", s::no_terminal());
+        return exit::INVALID;
+    }
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("lipa: {e}");
+            return exit::CONFIG;
+        }
+    };
+    let demo_mode = force_demo || config.is_empty();
+    let (config, _sim) = if demo_mode {
+        match demo_config(&config).await {
+            Ok(pair) => pair,
+            Err(e) => {
+                eprintln!("lipa: {}", s::demo_failed(&e.to_string()));
+                return exit::CONFIG;
+            }
+        }
+    } else {
+        (config, None)
+    };
+    crate::logging::init(&config.data_dir);
+    let engine = match crate::setup::engine(&config, EngineSettings::default()) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("lipa: {e}");
+            return exit::CONFIG;
+        }
+    };
+    let options = ConsoleOptions {
+        demo: demo_mode,
+        bell: config.bell,
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        default_provider: None,
+    };
+    match console::run(engine, options).await {
+        Ok(()) => exit::PAID,
+        Err(e) => {
+            tracing::error!(error = %e, "console stopped");
+            eprintln!("lipa: {e}");
+            exit::CONFIG
+        }
+    }
+}
+
+/// Starts the simulator on loopback and a configuration pointing both providers at it.
+async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimHandle>)> {
+    let settle = std::env::var("LIPA_DEMO_SETTLE")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .map_or(Duration::from_secs(3), Duration::from_secs_f64);
+    let handle = sim::spawn(SimConfig {
+        port: 0,
+        settle,
+        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        ..SimConfig::default()
+    })
+    .await?;
+    let config = Config {
+        clickpesa: Some(ClickPesaSettings {
+            base_url: handle.clickpesa_base_url(),
+            client_id: demo::CLICKPESA_CLIENT_ID.into(),
+            api_key: Secret::new(demo::CLICKPESA_API_KEY),
+            checksum_key: Some(Secret::new(demo::CLICKPESA_CHECKSUM_KEY)),
+        }),
+        cepta: Some(CeptaSettings {
+            base_url: handle.cepta_base_url(),
+            public_key: demo::CEPTA_PUBLIC_KEY.into(),
+            secret_key: Secret::new(demo::CEPTA_SECRET_KEY),
+            email: demo::CEPTA_EMAIL.into(),
+        }),
+        data_dir: real.data_dir.join(DEMO_DIR),
+        bell: real.bell,
+        file: real.file.clone(),
+    };
+    Ok((config, Some(handle)))
+}

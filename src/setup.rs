@@ -1,0 +1,36 @@
+//! Wiring shared by every face: providers from configuration, the journal, the engine.
+
+use crate::config::Config;
+use crate::engine::{Engine, EngineSettings};
+use crate::journal::{Journal, JournalError};
+use crate::provider::cepta::CeptaClient;
+use crate::provider::clickpesa::ClickPesaClient;
+use crate::provider::{Provider, ProviderKind};
+use std::sync::Arc;
+
+/// The configured providers' clients, sharing one HTTP client.
+pub fn providers(config: &Config) -> Vec<Arc<dyn Provider>> {
+    let http = crate::provider::http::client();
+    let mut v: Vec<Arc<dyn Provider>> = Vec::new();
+    if let Some(cp) = &config.clickpesa {
+        v.push(Arc::new(ClickPesaClient::new(cp.clone(), http.clone())));
+    }
+    if let Some(ce) = &config.cepta {
+        v.push(Arc::new(CeptaClient::new(ce.clone(), http.clone())));
+    }
+    v
+}
+
+/// Whether `kind` is configured.
+pub fn has(config: &Config, kind: ProviderKind) -> bool {
+    match kind {
+        ProviderKind::ClickPesa => config.clickpesa.is_some(),
+        ProviderKind::Cepta => config.cepta.is_some(),
+    }
+}
+
+/// Opens the journal in the data directory and builds the engine over the configured providers.
+pub fn engine(config: &Config, settings: EngineSettings) -> Result<Engine, JournalError> {
+    let journal = Arc::new(Journal::open_in(&config.data_dir)?);
+    Ok(Engine::new(journal, providers(config), settings))
+}
