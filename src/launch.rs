@@ -38,7 +38,12 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
         (config, None)
     };
     crate::logging::init(&config.data_dir);
-    let engine = match crate::setup::engine(&config, EngineSettings::default()) {
+    let settings = if demo_mode {
+        demo_settings()
+    } else {
+        EngineSettings::default()
+    };
+    let engine = match crate::setup::engine(&config, settings) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("lipa: {e}");
@@ -61,13 +66,28 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
     }
 }
 
-/// Starts the simulator on loopback and a configuration pointing both providers at it.
-async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimHandle>)> {
-    let settle = std::env::var("LIPA_DEMO_SETTLE")
+/// How long the demo's customers take to answer: 3 s, or `LIPA_DEMO_SETTLE` seconds.
+fn demo_settle() -> Duration {
+    std::env::var("LIPA_DEMO_SETTLE")
         .ok()
         .and_then(|v| v.parse::<f64>().ok())
         .filter(|v| v.is_finite() && *v >= 0.0)
-        .map_or(Duration::from_secs(3), Duration::from_secs_f64);
+        .map_or(Duration::from_secs(3), Duration::from_secs_f64)
+}
+
+/// The real schedule's shape, squeezed so that the demo's customers (who answer after
+/// `settle`, not after about 14 s) are followed as closely as real ones would be.
+fn demo_settings() -> EngineSettings {
+    let factor = demo_settle().as_secs_f64().max(0.5) / 14.0;
+    EngineSettings {
+        schedule: EngineSettings::default().schedule.scaled(factor),
+        ..EngineSettings::default()
+    }
+}
+
+/// Starts the simulator on loopback and a configuration pointing both providers at it.
+async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimHandle>)> {
+    let settle = demo_settle();
     let handle = sim::spawn(SimConfig {
         port: 0,
         settle,

@@ -1,1 +1,46 @@
-fn main() {}
+//! The `lipa` binary: parses the command line and hands over to the library.
+
+use clap::Parser;
+use lipa::cli::{Cli, Command, exit};
+use lipa::config::Config;
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("lipa: {e}");
+            return ExitCode::from(exit::CONFIG);
+        }
+    };
+    let config = Config::load(cli.config.as_deref(), |k| std::env::var(k).ok());
+    let code = runtime.block_on(async move {
+        match cli.command {
+            None => lipa::launch::console(config, false).await,
+            Some(Command::Demo) => lipa::launch::console(config, true).await,
+            Some(Command::Push(args)) => lipa::headless::push::run(args, config).await,
+            Some(Command::Sync(args)) => lipa::headless::sync::run(args, config).await,
+            Some(Command::Simulate(args)) => {
+                if !(args.settle.is_finite() && (0.0..=3600.0).contains(&args.settle)) {
+                    eprintln!("lipa: {}", lipa::strings::cli::bad_settle());
+                    return exit::INVALID;
+                }
+                let settle = Duration::from_secs_f64(args.settle);
+                match lipa::sim::run_foreground(args.port, settle).await {
+                    Ok(()) => exit::PAID,
+                    Err(e) => {
+                        eprintln!("lipa: {e}");
+                        exit::CONFIG
+                    }
+                }
+            }
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    ExitCode::from(code)
+}

@@ -218,7 +218,9 @@ impl Money {
                 .ok()?
         };
         Some(Money {
-            minor: major.checked_mul(currency.scale())?.checked_add(frac_minor)?,
+            minor: major
+                .checked_mul(currency.scale())?
+                .checked_add(frac_minor)?,
             currency,
         })
     }
@@ -255,7 +257,7 @@ fn group_thousands(n: i64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -316,7 +318,10 @@ mod tests {
         assert_eq!(m.wire_decimal(), "1500.5");
         assert_eq!(m.display_number(), "1,500.50");
         assert_eq!(m.to_string(), "KES 1,500.50");
-        assert_eq!(Money::from_minor(1000, Currency::Tzs).wire_decimal(), "1000");
+        assert_eq!(
+            Money::from_minor(1000, Currency::Tzs).wire_decimal(),
+            "1000"
+        );
         assert_eq!(
             Money::from_wire("1000.00", Currency::Tzs),
             Some(Money::from_minor(1000, Currency::Tzs))

@@ -20,18 +20,23 @@ pub struct Schedule {
     min_gap: Duration,
 }
 
-/// Poll offsets in milliseconds after the send: see the module documentation.
-const OFFSETS_MS: &[u64] = &[
-    6_000, 9_000, 11_000, 12_500, 14_000, 15_500, 17_500, 20_000, 24_000, 32_000, 45_000, 62_000,
-];
+/// Dense phase: every 1.5 s from 9 s to 22.5 s after the send, where most customers answer.
+const DENSE: (u64, u64, u64) = (9_000, 22_500, 1_500);
+/// Sparse phase: every 3 s up to 61.5 s, for the late ones, until the prompt has expired.
+const SPARSE: (u64, u64, u64) = (25_500, 61_500, 3_000);
+
+fn default_offsets() -> Vec<Duration> {
+    [DENSE, SPARSE]
+        .iter()
+        .flat_map(|(from, to, step)| (*from..=*to).step_by(*step as usize))
+        .map(Duration::from_millis)
+        .collect()
+}
 
 impl Default for Schedule {
     fn default() -> Schedule {
         Schedule {
-            offsets: OFFSETS_MS
-                .iter()
-                .map(|ms| Duration::from_millis(*ms))
-                .collect(),
+            offsets: default_offsets(),
             deadline: Duration::from_secs(90),
             min_gap: Duration::from_millis(1_000),
         }
@@ -99,8 +104,9 @@ mod tests {
     #[test]
     fn follows_the_offsets_then_the_deadline() {
         let sch = Schedule::default();
-        assert_eq!(sch.next_after(s(0.0), None), Some(s(6.0)));
-        assert_eq!(sch.next_after(s(6.0), Some(s(0.0))), Some(s(9.0)));
+        assert_eq!(sch.next_after(s(0.0), None), Some(s(9.0)));
+        assert_eq!(sch.next_after(s(9.0), Some(s(0.0))), Some(s(10.5)));
+        assert_eq!(sch.next_after(s(22.5), Some(s(0.0))), Some(s(25.5)));
         assert_eq!(sch.next_after(s(63.0), Some(s(1.0))), Some(s(90.0)));
         assert_eq!(sch.next_after(s(90.0), Some(s(1.0))), None);
     }
@@ -109,7 +115,7 @@ mod tests {
     fn a_restart_long_after_the_send_asks_at_once() {
         let sch = Schedule::default();
         assert_eq!(sch.next_after(s(70.0), None), Some(s(90.0)));
-        assert_eq!(sch.next_after(s(13.0), None), Some(s(14.0)));
+        assert_eq!(sch.next_after(s(13.0), None), Some(s(13.5)));
     }
 
     #[test]

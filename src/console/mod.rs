@@ -1,1 +1,48 @@
-//! The cashier console.
+//! The cashier console: an Elm-style loop. Events become [`Action`]s, [`update`] turns them into
+//! new [`App`] state and [`Effect`]s (engine calls the runtime runs in tasks), and
+//! [`view::draw`] paints the state. Only `terminal.rs` touches the process's own terminal; the
+//! runtime works over any event stream and any writer.
+
+pub mod action;
+pub mod app;
+pub mod effect;
+pub mod form;
+pub mod keymap;
+pub mod runtime;
+mod terminal;
+pub mod theme;
+pub mod totals;
+pub mod update;
+pub mod view;
+
+pub use action::Action;
+pub use app::{App, AppConfig};
+pub use effect::Effect;
+pub use update::update;
+
+use crate::engine::Engine;
+use crate::provider::ProviderKind;
+
+/// How the console starts.
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleOptions {
+    /// Running on the built-in simulator: say DEMO — no real money — on every screen.
+    pub demo: bool,
+    /// Ring the terminal bell when a payment is paid or failed.
+    pub bell: bool,
+    /// No colours at all (`NO_COLOR`): text, symbols and modifiers only.
+    pub no_color: bool,
+    /// The provider the first payment goes to (the first configured one otherwise).
+    pub default_provider: Option<ProviderKind>,
+}
+
+/// Whether stdin and stdout are a terminal (the console needs one).
+pub fn stdout_is_tty() -> bool {
+    terminal::is_tty()
+}
+
+/// Runs the console on this process's terminal until the cashier quits (or SIGTERM/SIGHUP).
+/// Resumes every unfinished payment in the journal first. The caller checks for a tty.
+pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> {
+    terminal::run(engine, options).await
+}

@@ -1,1 +1,245 @@
 //! The simulator: both providers' wire formats on loopback.
+//!
+//! One HTTP server on `127.0.0.1` speaks ClickPesa under `/third-parties/...` and Cepta under
+//! `/api/v1/pay/...`, exactly as `providers.md` describes them: same paths, headers, tokens,
+//! checksums, signatures, status words and error envelopes. It checks credentials the way the
+//! real services would, so a client bug fails here first.
+//!
+//! The customer is chosen by the phone number's **last digit** ([`behaviour`]): 0–5 pay, 6
+//! cancels, 7 lacks funds, 8 never answers, 9 gets the push although the initiate call fails.
+//! Statuses are computed lazily from the creation time and [`SimConfig::settle`], so nothing
+//! runs in the background.
+//!
+//! Every push received is kept in a ledger of truth ([`SimHandle::ledger`], `GET /sim/ledger`),
+//! with counters ([`SimHandle::stats`], `GET /sim/stats`); `POST /sim/revoke-tokens` drops all
+//! ClickPesa tokens. Faults ([`Faults`]) can be switched on, seeded, for chaos tests.
+//!
+//! Module map: `server` (router, shared middleware, control endpoints); `clickpesa` (token,
+//! preview, initiate), `clickpesa_query` (query, list) and `cepta` (handlers); `auth` (tokens,
+//! checksum, signatures); `canonical` (checksum JSON); `state` (the shared memory); `ledger`
+//! (the public ledger and counters); `behaviour` (magic digits, invented customers); `faults`;
+//! `wire` (envelopes and small helpers).
+
+mod auth;
+pub mod behaviour;
+mod canonical;
+mod cepta;
+mod clickpesa;
+mod clickpesa_query;
+mod faults;
+mod ledger;
+mod server;
+mod state;
+mod wire;
+
+pub use faults::Faults;
+pub use ledger::{LedgerEntry, SimStats, SimStatus};
+
+use crate::strings::cli as s;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Obviously fake credentials for the demo and `lipa simulate`; the default [`SimConfig`]
+/// accepts exactly these.
+pub mod demo {
+    pub const CLICKPESA_CLIENT_ID: &str = "demo-client-id";
+    pub const CLICKPESA_API_KEY: &str = "demo-api-key";
+    pub const CLICKPESA_CHECKSUM_KEY: &str = "demo-checksum-key";
+    pub const CEPTA_PUBLIC_KEY: &str = "demo_pub_key";
+    pub const CEPTA_SECRET_KEY: &str = "demo_secret_key";
+    pub const CEPTA_EMAIL: &str = "till@example.com";
+}
+
+/// How the simulator behaves. `Default`: any free port, settle 3 s, tokens live 1 h, no
+/// checksum required, the [`demo`] credentials, Cepta clock tolerance 5 min, no faults.
+#[derive(Clone)]
+pub struct SimConfig {
+    /// Port on 127.0.0.1; 0 picks any free port.
+    pub port: u16,
+    /// Time from the push to the customer's answer (paid, cancelled, …).
+    pub settle: Duration,
+    /// Lifetime of a ClickPesa token.
+    pub token_ttl: Duration,
+    /// ClickPesa checksum key; `None` = checksums are not required (and ignored when sent).
+    pub checksum_key: Option<String>,
+    pub clickpesa_client_id: String,
+    pub clickpesa_api_key: String,
+    pub cepta_public_key: String,
+    pub cepta_secret_key: String,
+    /// Largest accepted difference between `X-Access-Ts` and the simulator's clock; `None`
+    /// disables the check. Undocumented by Cepta: 5 minutes is our guess.
+    pub cepta_max_skew: Option<Duration>,
+    /// Faults to inject (none by default). Can be changed later with [`SimHandle::set_faults`].
+    pub faults: Faults,
+}
+
+impl Default for SimConfig {
+    fn default() -> SimConfig {
+        SimConfig {
+            port: 0,
+            settle: Duration::from_secs(3),
+            token_ttl: Duration::from_secs(3600),
+            checksum_key: None,
+            clickpesa_client_id: demo::CLICKPESA_CLIENT_ID.into(),
+            clickpesa_api_key: demo::CLICKPESA_API_KEY.into(),
+            cepta_public_key: demo::CEPTA_PUBLIC_KEY.into(),
+            cepta_secret_key: demo::CEPTA_SECRET_KEY.into(),
+            cepta_max_skew: Some(Duration::from_secs(300)),
+            faults: Faults::default(),
+        }
+    }
+}
+
+impl fmt::Debug for SimConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Keys stay out of logs even when they are only demo values.
+        f.debug_struct("SimConfig")
+            .field("port", &self.port)
+            .field("settle", &self.settle)
+            .field("token_ttl", &self.token_ttl)
+            .field("checksum", &self.checksum_key.is_some())
+            .field("clickpesa_client_id", &self.clickpesa_client_id)
+            .field("cepta_public_key", &self.cepta_public_key)
+            .field("cepta_max_skew", &self.cepta_max_skew)
+            .field("faults", &self.faults)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A running simulator. Dropping it stops the server too; [`SimHandle::shutdown`] waits for it.
+pub struct SimHandle {
+    addr: SocketAddr,
+    state: Arc<state::Sim>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+/// Binds `127.0.0.1:<port>` and serves both providers in a tokio task.
+pub async fn spawn(config: SimConfig) -> std::io::Result<SimHandle> {
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+    let addr = listener.local_addr()?;
+    let state = Arc::new(state::Sim::new(config));
+    let app = server::router(state.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
+            // A dropped handle (Err) stops the server as well.
+            let _ = stopped.await;
+        });
+        if let Err(error) = serving.await {
+            tracing::warn!(%error, "simulator stopped with an error");
+        }
+    });
+    tracing::info!(%addr, "simulator listening");
+    Ok(SimHandle {
+        addr,
+        state,
+        stop: Some(stop),
+        task,
+    })
+}
+
+impl SimHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>/third-parties`, the ClickPesa base URL.
+    pub fn clickpesa_base_url(&self) -> String {
+        format!("http://{}/third-parties", self.addr)
+    }
+
+    /// `http://127.0.0.1:<port>`, the Cepta base URL.
+    pub fn cepta_base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every push received, oldest first, with its status as of now.
+    pub fn ledger(&self) -> Vec<LedgerEntry> {
+        self.state.ledger()
+    }
+
+    /// Counters: tokens, requests per endpoint, 401s, checksum failures, faults injected.
+    pub fn stats(&self) -> SimStats {
+        self.state.stats()
+    }
+
+    /// Invalidates every ClickPesa token now (the next call with one gets 401).
+    pub fn revoke_tokens(&self) {
+        self.state.revoke_tokens();
+    }
+
+    /// Replaces the faults to inject from now on (reseeding the random source).
+    pub fn set_faults(&self, faults: Faults) {
+        self.state.set_faults(faults);
+    }
+
+    /// Stops accepting requests, lets requests in flight finish, and waits for the server.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Err(error) = (&mut self.task).await {
+            tracing::warn!(%error, "simulator task ended abnormally");
+        }
+    }
+}
+
+/// `lipa simulate`: prints the demo credentials, base URLs, `export` lines and the magic-digit
+/// table, then serves (checksums required) until Ctrl-C or SIGTERM.
+pub async fn run_foreground(port: u16, settle: Duration) -> std::io::Result<()> {
+    let config = SimConfig {
+        port,
+        settle,
+        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.into()),
+        ..SimConfig::default()
+    };
+    let sim = spawn(config).await?;
+    println!(
+        "{}",
+        s::sim_banner(&s::SimBanner {
+            addr: &sim.addr().to_string(),
+            clickpesa_base_url: &sim.clickpesa_base_url(),
+            cepta_base_url: &sim.cepta_base_url(),
+            clickpesa_client_id: demo::CLICKPESA_CLIENT_ID,
+            clickpesa_api_key: demo::CLICKPESA_API_KEY,
+            clickpesa_checksum_key: demo::CLICKPESA_CHECKSUM_KEY,
+            cepta_public_key: demo::CEPTA_PUBLIC_KEY,
+            cepta_secret_key: demo::CEPTA_SECRET_KEY,
+            cepta_email: demo::CEPTA_EMAIL,
+            settle,
+        })
+    );
+    stop_signal().await;
+    println!("{}", s::sim_stopping());
+    sim.shutdown().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; Ctrl-C only");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -72,3 +72,78 @@ pub fn no_terminal() -> String {
 pub fn demo_failed(reason: &str) -> String {
     format!("could not start the built-in demo simulator: {reason}")
 }
+
+// ---- `lipa simulate` (src/sim) ----
+
+/// What `lipa simulate` prints once it listens.
+pub struct SimBanner<'a> {
+    pub addr: &'a str,
+    pub clickpesa_base_url: &'a str,
+    pub cepta_base_url: &'a str,
+    pub clickpesa_client_id: &'a str,
+    pub clickpesa_api_key: &'a str,
+    pub clickpesa_checksum_key: &'a str,
+    pub cepta_public_key: &'a str,
+    pub cepta_secret_key: &'a str,
+    pub cepta_email: &'a str,
+    pub settle: std::time::Duration,
+}
+
+/// The simulator's banner: credentials, base URLs, `export` lines and the magic digits.
+pub fn sim_banner(b: &SimBanner<'_>) -> String {
+    format!(
+        "lipa simulator: ClickPesa (TZS) and Cepta (KES) listening on http://{addr}\n\
+         Demo credentials only; customers answer after {settle:?}. Stop with Ctrl-C.\n\
+         \n\
+         ClickPesa  base URL      {cp_url}\n\
+         \x20          client id     {cp_id}\n\
+         \x20          API key       {cp_key}\n\
+         \x20          checksum key  {cp_sum}  (checksums are required)\n\
+         Cepta      base URL      {ce_url}\n\
+         \x20          public key    {ce_pub}\n\
+         \x20          secret key    {ce_sec}\n\
+         \x20          e-mail        {ce_mail}\n\
+         \n\
+         Paste into the shell that runs lipa:\n\
+         export LIPA_CLICKPESA_BASE_URL={cp_url}\n\
+         export LIPA_CLICKPESA_CLIENT_ID={cp_id}\n\
+         export LIPA_CLICKPESA_API_KEY={cp_key}\n\
+         export LIPA_CLICKPESA_CHECKSUM_KEY={cp_sum}\n\
+         export LIPA_CEPTA_BASE_URL={ce_url}\n\
+         export LIPA_CEPTA_PUBLIC_KEY={ce_pub}\n\
+         export LIPA_CEPTA_SECRET_KEY={ce_sec}\n\
+         export LIPA_CEPTA_EMAIL={ce_mail}\n\
+         \n\
+         The customer is chosen by the phone number's last digit:\n\
+         \x20 0-5  pays\n\
+         \x20 6    cancels (\"Request cancelled by user\")\n\
+         \x20 7    has too little money (\"Insufficient balance\")\n\
+         \x20 8    never answers: stays pending\n\
+         \x20 9    gets the prompt and pays, but the send itself fails (ClickPesa 500,\n\
+         \x20      Cepta 408): lipa must ask the provider to learn it was paid\n\
+         e.g. ClickPesa 0712 345 670 pays; Cepta 0712 345 677 lacks funds.\n\
+         TTCL numbers (073…) are refused by ClickPesa: no push wallet.\n\
+         \n\
+         Truth for testers: http://{addr}/sim/ledger and http://{addr}/sim/stats",
+        addr = b.addr,
+        settle = b.settle,
+        cp_url = b.clickpesa_base_url,
+        cp_id = b.clickpesa_client_id,
+        cp_key = b.clickpesa_api_key,
+        cp_sum = b.clickpesa_checksum_key,
+        ce_url = b.cepta_base_url,
+        ce_pub = b.cepta_public_key,
+        ce_sec = b.cepta_secret_key,
+        ce_mail = b.cepta_email,
+    )
+}
+
+/// Printed when the simulator is asked to stop.
+pub fn sim_stopping() -> String {
+    "Simulator stopping.".into()
+}
+
+/// `lipa simulate --settle` out of range.
+pub fn bad_settle() -> &'static str {
+    "--settle must be a number of seconds between 0 and 3600"
+}

@@ -1,1 +1,317 @@
 //! Labels and messages of the cashier console.
+
+use crate::console::form::Field;
+use crate::payment::Status;
+use crate::provider::ProviderKind;
+
+pub const APP_NAME: &str = "lipa";
+pub const NEXT_PAYMENT: &str = "Next payment:";
+pub const DEMO_BANNER: &str = "DEMO — no real money";
+pub const NO_PROVIDERS: &str = "No payment provider is configured.";
+pub const INTERNAL_ERROR: &str =
+    "lipa stopped after an internal error; payments are safe in the journal.";
+pub const LOADING: &str = "Loading…";
+
+// Form.
+pub const FORM_TITLE: &str = "New payment";
+pub const EMAIL_OPTIONAL: &str = "optional: the customer's e-mail for the receipt";
+pub const CHANNEL_MPESA: &str = "M-PESA";
+pub const CHANNEL_AIRTEL: &str = "Airtel Money";
+pub const CHANNEL_TKASH: &str = "T-KASH";
+pub const CHANNEL_SASAPAY: &str = "SasaPay";
+
+pub fn field_label(field: Field) -> &'static str {
+    match field {
+        Field::Phone => "Phone",
+        Field::Amount => "Amount",
+        Field::Reference => "Reference",
+        Field::Channel => "Channel",
+        Field::Email => "E-mail",
+    }
+}
+
+/// `ClickPesa · Tanzania · TZS`
+pub fn provider_line(p: ProviderKind) -> String {
+    format!(
+        "{} · {} · {}",
+        p.label(),
+        p.country().name(),
+        p.currency().code()
+    )
+}
+
+pub fn phone_example(p: ProviderKind) -> &'static str {
+    match p {
+        ProviderKind::ClickPesa => "e.g. 0712 345 678 or +255 712 345 678",
+        ProviderKind::Cepta => "e.g. 0712 345 678 or +254 712 345 678",
+    }
+}
+
+pub fn amount_example(p: ProviderKind) -> &'static str {
+    match p {
+        ProviderKind::ClickPesa => "whole shillings, e.g. 1500 or 1,500",
+        ProviderKind::Cepta => "e.g. 1500 or 1,500.50",
+    }
+}
+
+pub fn reference_coming() -> &'static str {
+    "getting a fresh reference…"
+}
+
+pub fn refused(field: Field, c: char, p: ProviderKind) -> String {
+    let what = match field {
+        Field::Phone => "Only digits, + ( ) - and spaces go in a phone number.",
+        Field::Amount => "Only digits, a decimal point and , go in an amount.",
+        Field::Reference if p == ProviderKind::Cepta => "Letters, digits, - and _ only.",
+        Field::Reference => "Letters and digits only.",
+        Field::Email | Field::Channel => "Not allowed here.",
+    };
+    format!("“{c}” refused. {what}")
+}
+
+pub fn channel_suggested(network: &str) -> String {
+    format!("✓ suggested for {network} (←/→ to change)")
+}
+
+pub fn channel_differs(network: &str) -> String {
+    format!("! the number looks like {network}: check the channel")
+}
+
+pub fn channel_change_hint() -> &'static str {
+    "←/→ or Space to change"
+}
+
+// Pending pane.
+pub const NO_PAYMENTS: &str = "No payments waiting. Type a phone number and amount, then Enter.";
+pub const COL_AGE: &str = "Age";
+pub const COL_PHONE: &str = "Phone";
+pub const COL_AMOUNT: &str = "Amount";
+pub const COL_PROVIDER: &str = "Provider";
+pub const COL_STATUS: &str = "Status";
+pub const COL_WORDS: &str = "Provider says";
+pub const COL_COUNT: &str = "Count";
+pub const COL_TOTAL: &str = "Total";
+
+pub fn pending_title(waiting: usize, shown: usize) -> String {
+    match (waiting, shown) {
+        (0, 0) => "Payments".into(),
+        (0, n) => format!("Payments · {n} finished"),
+        (w, _) => format!("Payments · {w} waiting"),
+    }
+}
+
+pub fn status_word(status: Status, checked: bool) -> &'static str {
+    match status {
+        Status::Recorded => "saved",
+        Status::Sending => "sending",
+        Status::Pending => "waiting",
+        Status::Unknown => "checking",
+        Status::Paid => "paid",
+        Status::Failed => "failed",
+        Status::Attention if checked => "checked",
+        Status::Attention => "needs you",
+    }
+}
+
+// Detail.
+pub const DETAIL_TITLE: &str = "Payment";
+pub const HISTORY_TITLE: &str = "History";
+pub const LABEL_STATUS: &str = "Status";
+pub const LABEL_SAYS: &str = "Says";
+pub const LABEL_AMOUNT: &str = "Amount";
+pub const LABEL_PHONE: &str = "Phone";
+pub const LABEL_REFERENCE: &str = "Reference";
+pub const LABEL_CHANNEL: &str = "Channel";
+pub const LABEL_EMAIL: &str = "E-mail";
+pub const LABEL_SENT: &str = "Sent";
+pub const LABEL_ACTIONS: &str = "Keys";
+pub const NOTHING_TO_DO: &str = "nothing to do: this payment is settled";
+
+pub fn detail_title(p: ProviderKind) -> String {
+    format!("Payment · {}", p.label())
+}
+
+pub fn sent_line(clock: &str, polls: u32) -> String {
+    match polls {
+        1 => format!("{clock} · asked the provider once"),
+        n => format!("{clock} · asked the provider {n} times"),
+    }
+}
+
+// Today.
+/// chrono format of the day in today's title.
+pub const DATE_FORMAT: &str = "%a %d %b %Y";
+pub const TODAY_EMPTY: &str = "No payments yet today.";
+pub const TODAY_LIST_TITLE: &str = "Payments today";
+pub const TOO_LARGE: &str = "too large";
+
+pub fn today_title(date: &str, count: usize) -> String {
+    match count {
+        1 => format!("Today · {date} · 1 payment"),
+        n => format!("Today · {date} · {n} payments"),
+    }
+}
+
+// Questions.
+pub const DUPLICATE_TITLE: &str = "Same payment again?";
+pub const SEND_AGAIN_TITLE: &str = "Send again?";
+pub const QUIT_TITLE: &str = "Quit?";
+
+pub fn duplicate_question(ago: &str, status: &str, reference: &str) -> String {
+    format!(
+        "The same phone and amount were sent {ago} ago ({status}, reference {reference}). \
+         Send another prompt?"
+    )
+}
+
+pub fn send_again_question() -> String {
+    "Send a new prompt for this failed payment, with a new reference?".into()
+}
+
+pub fn quit_question(waiting: usize) -> String {
+    let what = if waiting == 1 {
+        "1 payment is".to_string()
+    } else {
+        format!("{waiting} payments are")
+    };
+    format!(
+        "{what} still waiting. Nothing is lost: they stay in the journal and are followed \
+         again when lipa starts. Quit now?"
+    )
+}
+
+// Notices.
+pub fn sending(who: &str, amount: &str) -> String {
+    format!("Sending {amount} to {who}…")
+}
+
+pub fn sending_again(who: &str) -> String {
+    format!("Sending again to {who} with a new reference…")
+}
+
+pub fn prompt_sent(who: &str, amount: &str) -> String {
+    format!("Prompt for {amount} sent to {who}.")
+}
+
+pub fn not_sent(who: &str, why: &str) -> String {
+    format!("Not sent to {who}: {why}")
+}
+
+pub fn not_recorded(why: &str, kept: bool) -> String {
+    if kept {
+        format!("Not sent: {why}. The form holds it again.")
+    } else {
+        format!("Not sent: {why}")
+    }
+}
+
+pub fn not_sent_duplicate(in_form: bool) -> String {
+    if in_form {
+        "Not sent. The form still holds it.".into()
+    } else {
+        "Not sent.".into()
+    }
+}
+
+pub fn could_not_resume(why: &str) -> String {
+    format!("Could not read unfinished payments: {why}")
+}
+
+pub fn could_not_load(why: &str) -> String {
+    format!("Could not read the journal: {why}")
+}
+
+pub fn only_provider(p: ProviderKind) -> String {
+    format!("{} is the only provider configured.", p.label())
+}
+
+pub fn switched(p: ProviderKind) -> String {
+    format!("Next payment goes to {}.", provider_line(p))
+}
+
+pub fn rechecking(p: ProviderKind) -> String {
+    format!("Asking {} now…", p.label())
+}
+
+pub fn recheck_final() -> String {
+    "This payment is settled; it will not change again.".into()
+}
+
+pub fn marked_checked() -> String {
+    "Marked as checked.".into()
+}
+
+pub fn mark_only_attention() -> String {
+    "Only a payment that needs you can be marked as checked.".into()
+}
+
+pub fn send_again_only_failed() -> String {
+    "Only a failed payment can be sent again.".into()
+}
+
+// Keys and what they do.
+pub const KEY_ENTER: &str = "Enter";
+pub const KEY_TAB: &str = "Tab";
+pub const KEY_ESC: &str = "Esc";
+pub const KEY_JK: &str = "↑↓/jk";
+pub const KEY_LEFT_RIGHT: &str = "←→";
+pub const KEY_LEFT_RIGHT_SPACE: &str = "←→/Space";
+pub const KEY_EDITING: &str = "^U ^W ^A ^E";
+pub const KEY_R: &str = "r";
+pub const KEY_C: &str = "c";
+pub const KEY_S: &str = "s";
+pub const KEY_Y: &str = "y";
+pub const KEY_N: &str = "n";
+pub const KEY_Y_N: &str = "y / n";
+pub const KEY_CTRL_P: &str = "^P";
+pub const KEY_CTRL_T: &str = "^T";
+pub const KEY_CTRL_C: &str = "^C";
+pub const KEY_HELP: &str = "?";
+
+pub const DO_SEND: &str = "send";
+pub const DO_NEXT_FIELD: &str = "next field";
+pub const DO_CHANNEL: &str = "channel";
+pub const DO_MOVE: &str = "move";
+pub const DO_OPEN: &str = "open";
+pub const DO_RECHECK: &str = "re-check now";
+pub const DO_MARK_CHECKED: &str = "mark as checked";
+pub const DO_SEND_AGAIN: &str = "send again";
+pub const DO_BACK: &str = "back";
+pub const DO_CLOSE: &str = "close";
+pub const DO_SWITCH: &str = "provider";
+pub const DO_TODAY: &str = "today";
+pub const DO_HELP: &str = "help";
+pub const DO_QUIT: &str = "quit";
+pub const DO_YES: &str = "yes";
+pub const DO_NO: &str = "no";
+
+pub const KEY_TAB_BOTH: &str = "Tab / Shift-Tab";
+pub const KEY_CTRL_T_T: &str = "^T / t";
+pub const KEY_HELP_F1: &str = "? / F1";
+
+pub const HELP_TITLE: &str = "Keys";
+pub const HELP_TAB: &str = "next / previous field, then the list";
+pub const HELP_ENTER: &str = "send the form · open a payment";
+pub const HELP_CHANNEL: &str = "change the Cepta channel";
+pub const HELP_EDIT: &str = "clear · delete word · start · end";
+pub const HELP_MOVE: &str = "move in a list";
+pub const HELP_RECHECK: &str = "ask the provider again now";
+pub const HELP_MARK_CHECKED: &str = "mark as checked (needs you)";
+pub const HELP_SEND_AGAIN: &str = "send a failed payment again";
+pub const HELP_BACK: &str = "back, close";
+pub const HELP_SWITCH: &str = "switch provider";
+pub const HELP_TODAY: &str = "today's payments and totals";
+pub const HELP_HELP: &str = "this help";
+pub const HELP_ANSWER: &str = "answer a question";
+pub const HELP_QUIT: &str = "quit (payments are kept)";
+pub const HELP_FOOT: &str = "^ is Ctrl. In the form, letters are text.";
+
+/// How long ago, in words: `22 seconds`, `3 minutes`.
+pub fn ago(secs: i64) -> String {
+    match secs.max(0) {
+        1 => "1 second".into(),
+        s if s < 60 => format!("{s} seconds"),
+        s if s < 120 => "1 minute".into(),
+        s => format!("{} minutes", s / 60),
+    }
+}

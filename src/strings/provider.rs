@@ -6,34 +6,27 @@ pub fn network_unreachable(provider: &str) -> String {
 pub fn outcome_unknown(provider: &str, detail: &str) -> String {
     format!("No clear answer from {provider} ({detail}); checking whether the prompt was sent.")
 }
-pub fn http_status_not_json(status: u16) -> String {
-    format!("The provider answered HTTP {status} with a page that is not JSON.")
-}
-pub fn http_status(status: u16, message: &str) -> String {
-    if message.is_empty() {
-        format!("HTTP {status}")
-    } else {
-        format!("{message} (HTTP {status})")
-    }
-}
-pub fn bad_answer(detail: &str) -> String {
-    format!("The provider's answer could not be read: {detail}")
-}
-pub fn too_many_requests() -> String {
-    "The provider asks us to slow down; nothing was sent. Try again shortly.".into()
-}
 pub fn credentials_refused(provider: &str, message: &str) -> String {
     format!("{provider} refused the credentials: {message}. Check the client id and API key.")
 }
 pub fn cepta_unauthorized(skew: Option<i64>) -> String {
     match skew {
         Some(s) if s.abs() >= 30 => format!(
-            "Cepta refused the request (UNAUTHORIZED). This machine's clock is off by {s} seconds \
-             from Cepta's: fix the clock, or check the public and secret keys."
+            "Cepta refused the request (UNAUTHORIZED). This machine's clock is {} {} Cepta's: \
+             fix the clock (or its time zone), or check the public and secret keys.",
+            seconds(s.abs()),
+            if s > 0 { "behind" } else { "ahead of" }
         ),
         _ => "Cepta refused the request (UNAUTHORIZED): check the public and secret keys, \
               and that this machine's clock is right."
             .into(),
+    }
+}
+fn seconds(n: i64) -> String {
+    match n {
+        n if n >= 7200 => format!("about {} hours", n / 3600),
+        n if n >= 120 => format!("about {} minutes", n / 60),
+        n => format!("{n} seconds"),
     }
 }
 pub fn amount_mismatch(expected: &str, got: &str) -> String {
@@ -84,4 +77,109 @@ pub fn unknown_after_send() -> String {
 }
 pub fn query_failed(detail: &str) -> String {
     format!("Could not check the status just now ({detail}); will try again.")
+}
+
+// Talking to providers: transport and classification (src/provider/http.rs).
+
+// Read-only calls' messages end without a full stop: they are usually quoted inside
+// `query_failed`.
+
+/// A read-only call could not connect.
+pub fn unreachable(provider: &str) -> String {
+    format!("Could not reach {provider}: check the internet connection")
+}
+/// A read-only call got no answer it could use.
+pub fn no_usable_answer(provider: &str, detail: &str) -> String {
+    format!("{provider} gave no usable answer: {detail}")
+}
+pub fn detail_timeout() -> String {
+    "no answer in time".into()
+}
+pub fn detail_broken() -> String {
+    "the connection broke before the answer".into()
+}
+/// `HTTP 500: Error validating fee` or `HTTP 500`.
+pub fn detail_http(status: u16, message: &str) -> String {
+    if message.is_empty() {
+        format!("HTTP {status}")
+    } else {
+        format!("HTTP {status}: {message}")
+    }
+}
+/// A gateway's HTML page or other non-JSON body.
+pub fn detail_not_json(status: u16) -> String {
+    format!("HTTP {status} with a page that is not JSON")
+}
+/// JSON, but not the shape documented.
+pub fn detail_bad_json(status: u16) -> String {
+    format!("HTTP {status} with an answer lipa cannot read")
+}
+pub fn access_refused(provider: &str, detail: &str) -> String {
+    format!(
+        "{provider} refused access ({detail}): check the credentials and the account's \
+         permissions."
+    )
+}
+pub fn redirected(provider: &str, status: u16, location: &str) -> String {
+    format!(
+        "{provider} answered HTTP {status}, pointing elsewhere ({location}): check the base URL \
+         in the configuration. Nothing was sent."
+    )
+}
+pub fn request_not_built(provider: &str) -> String {
+    format!(
+        "lipa could not build a request to {provider}: check its base URL and keys in the \
+         configuration (stray spaces or line breaks?). Nothing was sent."
+    )
+}
+pub fn bad_base_url(provider: &str) -> String {
+    format!("The {provider} base URL in the configuration is not usable. Nothing was sent.")
+}
+/// The provider's words as a sentence (so `not_sent` reads well).
+pub fn sentence(text: &str) -> String {
+    let t = text.trim();
+    if t.is_empty() || t.ends_with(['.', '!', '?', '…']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+// ClickPesa.
+
+pub fn token_missing() -> String {
+    "ClickPesa's token answer held no token: check the client id and API key.".into()
+}
+pub fn token_refused_after_refresh(detail: &str) -> String {
+    format!(
+        "ClickPesa refused a freshly issued token ({detail}): check the application's \
+         permissions, and whether the checksum setting was just changed."
+    )
+}
+pub fn checksum_refused(message: &str) -> String {
+    format!(
+        "ClickPesa refused the checksum ({message}): check the checksum key, and whether \
+         checksums are switched on in the ClickPesa dashboard. Nothing was sent."
+    )
+}
+pub fn failed_without_reason(word: &str) -> String {
+    format!("The payment did not go through ({word}).")
+}
+
+// Both.
+
+pub fn wrong_currency(provider: &str, expected: &str, got: &str) -> String {
+    format!("{provider} takes {expected} only, not {got}. Nothing was sent.")
+}
+pub fn wrong_country(provider: &str, country: &str) -> String {
+    format!("{provider} pushes to {country} numbers only. Nothing was sent.")
+}
+pub fn provider_refused(provider: &str) -> String {
+    format!("{provider} refused the request without saying why.")
+}
+pub fn amount_not_positive() -> String {
+    "The amount must be more than zero. Nothing was sent.".into()
+}
+pub fn too_many_requests() -> String {
+    "The provider asks us to slow down; nothing was sent. Try again shortly.".into()
 }

@@ -1,0 +1,50 @@
+//! Everything that can happen to the console: keys from the person, news from the engine, the
+//! clock. [`crate::console::update::update`] turns each into new state and effects.
+
+use crate::engine::Submitted;
+use crate::payment::{Event, NewPayment, Payment};
+use crate::provider::ProviderKind;
+use crate::reference::Reference;
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::KeyEvent;
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    /// Text pasted at once (bracketed paste).
+    Paste(String),
+    /// The screen changed size (columns, rows).
+    Resize(u16, u16),
+    /// The clock moved on.
+    Tick(DateTime<Utc>),
+    /// The engine journalled a change to this payment.
+    PaymentChanged(Payment),
+    /// The engine's news came too fast and some were lost: the console re-reads what it shows.
+    Lagged,
+    /// The payments the journal holds unfinished, tracked again.
+    Resumed(Result<Vec<Payment>, String>),
+    /// A fresh reference for the form.
+    ReferenceReady {
+        provider: ProviderKind,
+        reference: Reference,
+    },
+    /// The journal knows a recent payment like this one: ask before sending.
+    DuplicateFound {
+        new: NewPayment,
+        existing: Payment,
+    },
+    /// The send's outcome is journalled.
+    Submitted {
+        new: NewPayment,
+        result: Result<Submitted, String>,
+    },
+    /// Today's payments, oldest first.
+    TodayLoaded(Result<Vec<Payment>, String>),
+    /// One payment's history, oldest first.
+    HistoryLoaded {
+        id: i64,
+        result: Result<Vec<Event>, String>,
+    },
+    /// An engine call failed; tell the cashier.
+    Failed(String),
+}

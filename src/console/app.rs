@@ -1,0 +1,248 @@
+//! The console's whole state. Changed only by [`crate::console::update::update`]; drawn by
+//! [`crate::console::view::draw`].
+
+mod rows;
+
+pub use rows::{is_done, is_waiting};
+
+use super::form::{Field, Form};
+use super::keymap::{Allowed, Context};
+use crate::payment::{Event, NewPayment, Payment, Status};
+use crate::provider::ProviderKind;
+use chrono::{DateTime, FixedOffset, NaiveTime, TimeZone, Utc};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// How long a paid or failed payment stays in the pending pane before moving to today's history.
+pub const LINGER: Duration = Duration::from_secs(60);
+/// The duplicate guard's window.
+pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// What the console starts with.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Configured providers, in switcher order (at least one).
+    pub providers: Vec<ProviderKind>,
+    /// The provider the first payment goes to (the first configured one if not configured).
+    pub provider: Option<ProviderKind>,
+    pub demo: bool,
+    pub bell: bool,
+    pub no_color: bool,
+    pub now: DateTime<Utc>,
+    /// The till's time zone, for clock times and "today".
+    pub offset: FixedOffset,
+}
+
+/// The main area's screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Form and pending payments.
+    Main,
+    /// One payment and its history.
+    Detail(i64),
+    /// Today's payments and totals.
+    Today,
+}
+
+/// Where keys go on the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Field(Field),
+    List,
+}
+
+/// A question waiting for y or n.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    /// Same phone and amount as a recent payment that did not fail.
+    Duplicate {
+        new: NewPayment,
+        existing: Payment,
+        /// The form still holds the payment (asked before clearing it).
+        in_form: bool,
+    },
+    /// Send a failed payment again, with a new reference.
+    SendAgain(Payment),
+    /// Quit while this many payments are still waiting.
+    Quit(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Good,
+    Bad,
+}
+
+/// One line of news for the cashier, until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub kind: NoticeKind,
+}
+
+/// Today's payments, as loaded from the journal and kept up to date.
+#[derive(Debug, Clone, Default)]
+pub struct Today {
+    pub since: DateTime<Utc>,
+    /// Oldest first.
+    pub payments: Vec<Payment>,
+    pub loaded: bool,
+    /// Selected row, counted from the newest.
+    pub selected: usize,
+}
+
+impl Today {
+    /// Payments, newest first (the order the screen lists them).
+    pub fn newest_first(&self) -> impl Iterator<Item = &Payment> {
+        self.payments.iter().rev()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub providers: Vec<ProviderKind>,
+    /// Where the next payment goes.
+    pub provider: ProviderKind,
+    pub demo: bool,
+    pub bell: bool,
+    pub no_color: bool,
+    pub now: DateTime<Utc>,
+    pub offset: FixedOffset,
+    pub form: Form,
+    pub focus: Focus,
+    pub screen: Screen,
+    pub help: bool,
+    pub confirm: Option<Confirm>,
+    /// Questions that arrived while another was open.
+    pub later: Vec<Confirm>,
+    pub notice: Option<Notice>,
+    /// The pending pane: live payments and recently finished ones, by id.
+    pub rows: BTreeMap<i64, Payment>,
+    /// Selected row of the pending pane.
+    pub selected: Option<i64>,
+    /// The payment the detail screen shows, and its history.
+    pub detail: Option<Payment>,
+    /// Where Esc goes from the detail screen.
+    pub detail_from: Screen,
+    pub history: Vec<Event>,
+    pub today: Option<Today>,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+    /// The console should stop.
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(config: AppConfig) -> App {
+        let provider = config
+            .provider
+            .filter(|p| config.providers.contains(p))
+            .or_else(|| config.providers.first().copied())
+            .unwrap_or(ProviderKind::ClickPesa);
+        App {
+            providers: config.providers,
+            provider,
+            demo: config.demo,
+            bell: config.bell,
+            no_color: config.no_color,
+            now: config.now,
+            offset: config.offset,
+            form: Form::default(),
+            focus: Focus::Field(Field::Phone),
+            screen: Screen::Main,
+            help: false,
+            confirm: None,
+            later: Vec::new(),
+            notice: None,
+            rows: BTreeMap::new(),
+            selected: None,
+            detail: None,
+            detail_from: Screen::Main,
+            history: Vec::new(),
+            today: None,
+            dirty: true,
+            quit: false,
+        }
+    }
+
+    /// The start of the till's day.
+    pub fn start_of_day(&self) -> DateTime<Utc> {
+        let local = self.now.with_timezone(&self.offset);
+        let midnight = local.date_naive().and_time(NaiveTime::MIN);
+        self.offset
+            .from_local_datetime(&midnight)
+            .single()
+            .map_or(self.now, |t| t.with_timezone(&Utc))
+    }
+
+    /// The payment with this id, wherever the console knows it from.
+    pub fn find(&self, id: i64) -> Option<&Payment> {
+        self.rows
+            .get(&id)
+            .or_else(|| self.detail.as_ref().filter(|d| d.id == id))
+            .or_else(|| {
+                self.today
+                    .as_ref()
+                    .and_then(|t| t.payments.iter().find(|p| p.id == id))
+            })
+    }
+
+    /// A payment to the same phone for the same amount, in the last five minutes, that did
+    /// not fail (among the payments this console knows).
+    pub fn recent_same(&self, new: &NewPayment) -> Option<&Payment> {
+        let since = self.now - chrono::Duration::from_std(DUPLICATE_WINDOW).unwrap_or_default();
+        let today = self.today.iter().flat_map(|t| t.payments.iter());
+        self.rows
+            .values()
+            .chain(today)
+            .filter(|p| p.phone == new.phone.normalized() && p.amount == new.amount)
+            .filter(|p| p.created_at >= since && p.status != Status::Failed)
+            .max_by_key(|p| p.id)
+    }
+
+    /// Where keys go now.
+    pub fn context(&self) -> Context {
+        if self.confirm.is_some() {
+            return Context::Confirm;
+        }
+        if self.help {
+            return Context::Help;
+        }
+        match (self.screen, self.focus) {
+            (Screen::Detail(_), _) => Context::Detail,
+            (Screen::Today, _) => Context::Today,
+            (Screen::Main, Focus::Field(f)) => Context::Field(f),
+            (Screen::Main, Focus::List) => Context::List,
+        }
+    }
+
+    /// The payment that r, c, s and Enter act on.
+    pub fn focused_payment(&self) -> Option<&Payment> {
+        match self.context() {
+            Context::List => self.selected.and_then(|id| self.rows.get(&id)),
+            Context::Detail => self.detail.as_ref(),
+            Context::Today => self
+                .today
+                .as_ref()
+                .and_then(|t| t.newest_first().nth(t.selected)),
+            _ => None,
+        }
+    }
+
+    /// What the focused payment allows.
+    pub fn allowed(&self) -> Allowed {
+        self.focused_payment()
+            .map_or_else(Allowed::default, |p| Allowed {
+                recheck: !p.status.is_final(),
+                mark_checked: p.status == Status::Attention && !p.checked,
+                send_again: p.status == Status::Failed,
+                open: true,
+            })
+    }
+
+    /// The fields of the current provider's form.
+    pub fn fields(&self) -> &'static [Field] {
+        Field::all(self.provider)
+    }
+}

@@ -1,0 +1,250 @@
+//! The payment form: what the cashier types, filtered per field and checked as typed with the
+//! domain values' own rules.
+
+use crate::money::Money;
+use crate::payment::NewPayment;
+use crate::phone::Phone;
+use crate::provider::ProviderKind;
+use crate::reference::Reference;
+use crate::strings::console as s;
+use tui_input::{Input, InputRequest};
+
+mod field;
+
+pub use field::{CHANNELS, CeptaChannel, Field};
+
+/// The form's values, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    pub phone: Input,
+    pub amount: Input,
+    pub reference: Input,
+    pub email: Input,
+    /// Index into [`CHANNELS`].
+    pub channel: usize,
+    /// The cashier picked the channel: do not follow the number's network any more.
+    pub channel_by_hand: bool,
+    /// The cashier edited the reference: keep it when switching provider.
+    pub reference_by_hand: bool,
+    /// Fields the cashier has typed in (their errors show as typed).
+    pub touched: [bool; 5],
+    /// Enter was pressed: every field's error shows.
+    pub attempted: bool,
+    /// The last character refused, and where.
+    pub refused: Option<(Field, char)>,
+}
+
+/// The form checked against a provider's rules.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub phone: Result<Phone, String>,
+    pub amount: Result<Money, String>,
+    pub reference: Result<Reference, String>,
+    pub email: Result<Option<String>, String>,
+}
+
+impl Checked {
+    /// The first field that is not valid, in Tab order.
+    pub fn first_bad(&self, provider: ProviderKind) -> Option<Field> {
+        Field::all(provider)
+            .iter()
+            .copied()
+            .find(|f| self.error(*f).is_some())
+    }
+
+    pub fn error(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::Phone => self.phone.as_ref().err(),
+            Field::Amount => self.amount.as_ref().err(),
+            Field::Reference => self.reference.as_ref().err(),
+            Field::Email => self.email.as_ref().err(),
+            Field::Channel => None,
+        }
+        .map(String::as_str)
+    }
+}
+
+impl Form {
+    pub fn input(&self, field: Field) -> Option<&Input> {
+        match field {
+            Field::Phone => Some(&self.phone),
+            Field::Amount => Some(&self.amount),
+            Field::Reference => Some(&self.reference),
+            Field::Email => Some(&self.email),
+            Field::Channel => None,
+        }
+    }
+
+    fn input_mut(&mut self, field: Field) -> Option<&mut Input> {
+        match field {
+            Field::Phone => Some(&mut self.phone),
+            Field::Amount => Some(&mut self.amount),
+            Field::Reference => Some(&mut self.reference),
+            Field::Email => Some(&mut self.email),
+            Field::Channel => None,
+        }
+    }
+
+    pub fn touched(&self, field: Field) -> bool {
+        self.attempted || self.touched[field.index()]
+    }
+
+    pub fn channel(&self) -> CeptaChannel {
+        CHANNELS[self.channel % CHANNELS.len()]
+    }
+
+    /// Checks every field with the provider's rules.
+    pub fn check(&self, provider: ProviderKind) -> Checked {
+        let email = match self.email.value().trim() {
+            "" => Ok(None),
+            t => crate::email::parse(t).map(Some),
+        };
+        let reference = match self.reference.value().trim() {
+            "" if !self.reference_by_hand => Err(s::reference_coming().to_string()),
+            t => Reference::parse(t, provider).map_err(|e| e.to_string()),
+        };
+        Checked {
+            phone: Phone::parse(self.phone.value(), provider.country()).map_err(|e| e.to_string()),
+            amount: Money::parse(self.amount.value(), provider.currency())
+                .map_err(|e| e.to_string()),
+            reference,
+            email,
+        }
+    }
+
+    /// The payment the form describes, or the first field to fix.
+    pub fn new_payment(&self, provider: ProviderKind) -> Result<NewPayment, Field> {
+        let c = self.check(provider);
+        let bad = c.first_bad(provider);
+        match (c.phone, c.amount, c.reference, c.email) {
+            (Ok(phone), Ok(amount), Ok(reference), Ok(email)) if bad.is_none() => {
+                let cepta = provider == ProviderKind::Cepta;
+                Ok(NewPayment {
+                    provider,
+                    reference,
+                    phone,
+                    amount,
+                    channel: cepta.then(|| self.channel().code.to_string()),
+                    email: if cepta { email } else { None },
+                    name: None,
+                })
+            }
+            _ => Err(bad.unwrap_or(Field::Phone)),
+        }
+    }
+
+    /// Types one character into a field, if the field takes it. Returns whether anything changed.
+    pub fn insert(&mut self, field: Field, c: char, provider: ProviderKind) -> bool {
+        let Some(len) = self.input(field).map(|i| i.value().chars().count()) else {
+            return false;
+        };
+        if !field.accepts(c, provider) || len >= field.max_len() {
+            self.refused = Some((field, c));
+            return true;
+        }
+        self.edit(field, InputRequest::InsertChar(c), provider)
+    }
+
+    /// Applies an editing request (delete, move) to a text field.
+    pub fn edit(&mut self, field: Field, request: InputRequest, provider: ProviderKind) -> bool {
+        let refused = self.refused.take().is_some();
+        let Some(input) = self.input_mut(field) else {
+            return refused;
+        };
+        let Some(changed) = input.handle(request) else {
+            return refused;
+        };
+        if changed.value {
+            self.touched[field.index()] = true;
+            match field {
+                Field::Reference => self.reference_by_hand = true,
+                Field::Phone => self.follow_network(provider),
+                _ => {}
+            }
+        }
+        true
+    }
+
+    /// Pastes text into a field, keeping only what the field takes.
+    pub fn paste(&mut self, field: Field, text: &str, provider: ProviderKind) -> bool {
+        let mut changed = false;
+        for c in text.chars().filter(|c| !c.is_control()) {
+            changed |= self.insert(field, c, provider);
+        }
+        if self.refused.is_some_and(|(f, _)| f == field) {
+            self.refused = None;
+        }
+        changed
+    }
+
+    /// Steps the channel choice (Cepta).
+    pub fn cycle_channel(&mut self, forward: bool) {
+        let n = CHANNELS.len();
+        self.channel = if forward {
+            (self.channel + 1) % n
+        } else {
+            (self.channel + n - 1) % n
+        };
+        self.channel_by_hand = true;
+        self.touched[Field::Channel.index()] = true;
+    }
+
+    /// Suggests the channel from the number's network, unless the cashier chose one.
+    pub fn follow_network(&mut self, provider: ProviderKind) {
+        if self.channel_by_hand || provider != ProviderKind::Cepta {
+            return;
+        }
+        let code = Phone::parse(self.phone.value(), provider.country())
+            .ok()
+            .and_then(|p| p.network().cepta_channel());
+        if let Some(i) = code.and_then(|c| CHANNELS.iter().position(|ch| ch.code == c)) {
+            self.channel = i;
+        }
+    }
+
+    /// Sets the generated reference (unless the cashier typed one).
+    pub fn set_generated_reference(&mut self, r: &Reference) -> bool {
+        if self.reference_by_hand {
+            return false;
+        }
+        self.reference = Input::new(r.as_str().to_string());
+        true
+    }
+
+    /// Forgets a generated reference (the provider changed; a new one is on its way).
+    pub fn drop_generated_reference(&mut self) -> bool {
+        if self.reference_by_hand {
+            return false;
+        }
+        self.reference.reset();
+        true
+    }
+
+    /// Empty and ready for the next customer; the reference comes fresh from the engine.
+    pub fn clear(&mut self) {
+        *self = Form::default();
+    }
+
+    /// Nothing typed for a customer yet.
+    pub fn is_pristine(&self) -> bool {
+        self.phone.value().trim().is_empty() && self.amount.value().trim().is_empty()
+    }
+
+    /// Puts a payment that was not sent back into the form.
+    pub fn restore(&mut self, new: &NewPayment) {
+        self.clear();
+        self.phone = Input::new(new.phone.pretty());
+        self.amount = Input::new(new.amount.display_number());
+        self.reference = Input::new(new.reference.as_str().to_string());
+        self.reference_by_hand = true;
+        self.email = Input::new(new.email.clone().unwrap_or_default());
+        if let Some(i) = new
+            .channel
+            .as_deref()
+            .and_then(|c| CHANNELS.iter().position(|ch| ch.code == c))
+        {
+            self.channel = i;
+            self.channel_by_hand = true;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The form's fields: their order per provider and the characters each takes.
+
+use crate::provider::ProviderKind;
+use crate::strings::console as s;
+
+/// A field of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Phone,
+    Amount,
+    Reference,
+    /// Cepta only: the mobile-money channel (a choice, not text).
+    Channel,
+    /// Cepta only: optional customer e-mail.
+    Email,
+}
+
+const CLICKPESA_FIELDS: &[Field] = &[Field::Phone, Field::Amount, Field::Reference];
+const CEPTA_FIELDS: &[Field] = &[
+    Field::Phone,
+    Field::Amount,
+    Field::Reference,
+    Field::Channel,
+    Field::Email,
+];
+
+impl Field {
+    /// The fields a provider's form has, in Tab order.
+    pub fn all(provider: ProviderKind) -> &'static [Field] {
+        match provider {
+            ProviderKind::ClickPesa => CLICKPESA_FIELDS,
+            ProviderKind::Cepta => CEPTA_FIELDS,
+        }
+    }
+
+    pub(super) fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Whether the field takes this character as text.
+    pub(super) fn accepts(self, c: char, provider: ProviderKind) -> bool {
+        match self {
+            Field::Phone => c.is_ascii_digit() || "+()- ".contains(c),
+            Field::Amount => c.is_ascii_digit() || ",. _".contains(c),
+            Field::Reference => {
+                c.is_ascii_alphanumeric() || (provider == ProviderKind::Cepta && "-_".contains(c))
+            }
+            Field::Email => c.is_ascii_graphic() && c != '?',
+            Field::Channel => false,
+        }
+    }
+
+    pub(super) fn max_len(self) -> usize {
+        match self {
+            Field::Phone => 20,
+            Field::Amount => 16,
+            Field::Reference => 60,
+            Field::Email => 80,
+            Field::Channel => 0,
+        }
+    }
+}
+
+/// A Cepta channel (`bankAccount` code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CeptaChannel {
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+/// The channels offered in the form, in cycling order.
+pub const CHANNELS: [CeptaChannel; 4] = [
+    CeptaChannel {
+        code: "63902",
+        name: s::CHANNEL_MPESA,
+    },
+    CeptaChannel {
+        code: "63903",
+        name: s::CHANNEL_AIRTEL,
+    },
+    CeptaChannel {
+        code: "63907",
+        name: s::CHANNEL_TKASH,
+    },
+    CeptaChannel {
+        code: "0",
+        name: s::CHANNEL_SASAPAY,
+    },
+];

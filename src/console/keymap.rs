@@ -1,0 +1,207 @@
+//! Which key does what, where. One table for the handler, the status bar and the help overlay.
+//!
+//! In a text field, plain letters are text: commands there need Ctrl, Tab, Enter, Esc, `?` or a
+//! function key. Letter commands (j, k, r, c, s, t) work only where nobody types text.
+
+use super::form::Field;
+use crate::strings::console as s;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::InputRequest;
+
+/// Where a key is pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Field(Field),
+    List,
+    Detail,
+    Today,
+    Help,
+    Confirm,
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Help,
+    SwitchProvider,
+    Today,
+    NextField,
+    PrevField,
+    Send,
+    Edit(InputRequest),
+    Type(char),
+    ChannelNext,
+    ChannelPrev,
+    Up,
+    Down,
+    Open,
+    Back,
+    Recheck,
+    MarkChecked,
+    SendAgain,
+    Yes,
+    No,
+}
+
+/// The command a key press means in a context, if any.
+pub fn command(ctx: Context, key: &KeyEvent) -> Option<Command> {
+    use KeyCode::*;
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let plain = !ctrl && !key.modifiers.contains(KeyModifiers::ALT);
+    match (ctx, key.code) {
+        (_, Char('c')) if ctrl => Some(Command::Quit),
+        (Context::Confirm, Char('y' | 'Y')) if plain => Some(Command::Yes),
+        (Context::Confirm, Char('n' | 'N') | Esc) => Some(Command::No),
+        (Context::Confirm, _) => None,
+        (Context::Help, Esc | F(1) | Char('?' | 'q') | Enter) => Some(Command::Back),
+        (Context::Help, _) => None,
+        (_, Char('p')) if ctrl => Some(Command::SwitchProvider),
+        (_, Char('t')) if ctrl => Some(Command::Today),
+        (_, F(1)) => Some(Command::Help),
+        (_, Char('?')) if plain => Some(Command::Help),
+        (Context::Field(f), _) => field_command(f, key, ctrl, plain),
+        (Context::List, Char(c)) if plain && (c.is_ascii_digit() || c == '+') => {
+            Some(Command::Type(c))
+        }
+        (Context::List | Context::Detail | Context::Today, _) => list_command(ctx, key, plain),
+    }
+}
+
+fn field_command(f: Field, key: &KeyEvent, ctrl: bool, plain: bool) -> Option<Command> {
+    use InputRequest::*;
+    use KeyCode::*;
+    let edit = |r| Some(Command::Edit(r));
+    match key.code {
+        Tab | Down => Some(Command::NextField),
+        BackTab | Up => Some(Command::PrevField),
+        Enter => Some(Command::Send),
+        Esc => Some(Command::Back),
+        Left if f == Field::Channel => Some(Command::ChannelPrev),
+        Right | Char(' ') if f == Field::Channel => Some(Command::ChannelNext),
+        _ if f == Field::Channel => None,
+        Backspace if key.modifiers.contains(KeyModifiers::ALT) => edit(DeletePrevWord),
+        Backspace => edit(DeletePrevChar),
+        Char('h') if ctrl => edit(DeletePrevChar),
+        Delete => edit(DeleteNextChar),
+        Left if ctrl => edit(GoToPrevWord),
+        Right if ctrl => edit(GoToNextWord),
+        Left => edit(GoToPrevChar),
+        Right => edit(GoToNextChar),
+        Home => edit(GoToStart),
+        End => edit(GoToEnd),
+        Char('a') if ctrl => edit(GoToStart),
+        Char('e') if ctrl => edit(GoToEnd),
+        Char('u') if ctrl => edit(DeleteLine),
+        Char('w') if ctrl => edit(DeletePrevWord),
+        Char('k') if ctrl => edit(DeleteTillEnd),
+        Char(c) if plain => Some(Command::Type(c)),
+        _ => None,
+    }
+}
+
+fn list_command(ctx: Context, key: &KeyEvent, plain: bool) -> Option<Command> {
+    use KeyCode::*;
+    match key.code {
+        Up => Some(Command::Up),
+        Down => Some(Command::Down),
+        Esc | Backspace => Some(Command::Back),
+        Tab | BackTab if ctx == Context::List => Some(Command::Back),
+        Enter if ctx != Context::Detail => Some(Command::Open),
+        Char(c) if plain => match (ctx, c) {
+            (_, 'k') => Some(Command::Up),
+            (_, 'j') => Some(Command::Down),
+            (Context::Today, 'q' | 't') | (Context::Detail, 'q') => Some(Command::Back),
+            (Context::List | Context::Detail, 't') => Some(Command::Today),
+            (Context::List, 'o') => Some(Command::Open),
+            (Context::List | Context::Detail, 'r') => Some(Command::Recheck),
+            (Context::List | Context::Detail, 'c') => Some(Command::MarkChecked),
+            (Context::List | Context::Detail, 's') => Some(Command::SendAgain),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A key and what it does, for the bar and the help overlay.
+pub type Hint = (&'static str, &'static str);
+
+/// What the selected (or shown) payment allows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Allowed {
+    pub recheck: bool,
+    pub mark_checked: bool,
+    pub send_again: bool,
+    pub open: bool,
+}
+
+/// The keys that work now, most useful first (the bar shows as many as fit).
+pub fn hints(ctx: Context, allowed: Allowed) -> Vec<Hint> {
+    let mut v: Vec<Hint> = Vec::new();
+    match ctx {
+        Context::Confirm => return vec![(s::KEY_Y, s::DO_YES), (s::KEY_N, s::DO_NO)],
+        Context::Help => return vec![(s::KEY_ESC, s::DO_CLOSE), (s::KEY_CTRL_C, s::DO_QUIT)],
+        Context::Field(f) => {
+            v.push((s::KEY_ENTER, s::DO_SEND));
+            if f == Field::Channel {
+                v.push((s::KEY_LEFT_RIGHT, s::DO_CHANNEL));
+            }
+            v.push((s::KEY_TAB, s::DO_NEXT_FIELD));
+        }
+        Context::List => {
+            if allowed.open {
+                v.push((s::KEY_ENTER, s::DO_OPEN));
+            }
+            v.push((s::KEY_JK, s::DO_MOVE));
+        }
+        Context::Today => {
+            if allowed.open {
+                v.push((s::KEY_ENTER, s::DO_OPEN));
+            }
+            v.push((s::KEY_JK, s::DO_MOVE));
+        }
+        Context::Detail => {}
+    }
+    if matches!(ctx, Context::List | Context::Detail) {
+        if allowed.recheck {
+            v.push((s::KEY_R, s::DO_RECHECK));
+        }
+        if allowed.mark_checked {
+            v.push((s::KEY_C, s::DO_MARK_CHECKED));
+        }
+        if allowed.send_again {
+            v.push((s::KEY_S, s::DO_SEND_AGAIN));
+        }
+    }
+    match ctx {
+        Context::List | Context::Detail | Context::Today => v.push((s::KEY_ESC, s::DO_BACK)),
+        _ => {}
+    }
+    v.push((s::KEY_CTRL_P, s::DO_SWITCH));
+    if ctx != Context::Today {
+        v.push((s::KEY_CTRL_T, s::DO_TODAY));
+    }
+    v.push((s::KEY_HELP, s::DO_HELP));
+    v.push((s::KEY_CTRL_C, s::DO_QUIT));
+    v
+}
+
+/// Every binding, for the help overlay.
+pub fn help() -> Vec<Hint> {
+    vec![
+        (s::KEY_TAB_BOTH, s::HELP_TAB),
+        (s::KEY_ENTER, s::HELP_ENTER),
+        (s::KEY_LEFT_RIGHT_SPACE, s::HELP_CHANNEL),
+        (s::KEY_EDITING, s::HELP_EDIT),
+        (s::KEY_JK, s::HELP_MOVE),
+        (s::KEY_R, s::HELP_RECHECK),
+        (s::KEY_C, s::HELP_MARK_CHECKED),
+        (s::KEY_S, s::HELP_SEND_AGAIN),
+        (s::KEY_ESC, s::HELP_BACK),
+        (s::KEY_CTRL_P, s::HELP_SWITCH),
+        (s::KEY_CTRL_T_T, s::HELP_TODAY),
+        (s::KEY_HELP_F1, s::HELP_HELP),
+        (s::KEY_Y_N, s::HELP_ANSWER),
+        (s::KEY_CTRL_C, s::HELP_QUIT),
+    ]
+}

@@ -1,0 +1,203 @@
+//! The loop: events in, bytes out. It reads terminal events from any stream, engine news from
+//! the engine, runs effects as tokio tasks that answer with actions, and draws through a
+//! `Terminal` over any writer — never touching the process's own terminal, so one process can
+//! serve many sessions.
+//!
+//! Bytes are a feature on slow links: it draws only when an action changed something (and then
+//! only the cells that changed, inside a synchronized update), ticks at most once a second and
+//! only while a payment's age is counting; idle with nothing pending, it sends nothing.
+
+mod backend;
+mod effects;
+
+pub use backend::SessionBackend;
+
+use super::ConsoleOptions;
+use super::action::Action;
+use super::app::{App, AppConfig};
+use super::effect::Effect;
+use super::update::update;
+use super::view;
+use crate::engine::Engine;
+use crate::strings::console as s;
+use chrono::{DateTime, FixedOffset, Offset, Utc};
+use ratatui::crossterm::event::Event;
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::crossterm::{execute, queue};
+use ratatui::layout::{Rect, Size};
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use std::io::Write;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// Most queued actions handled before drawing once.
+const BATCH: usize = 64;
+
+/// How a session meets its screen.
+pub struct Session<W: Write> {
+    /// Key, paste and resize events of this session's terminal.
+    pub input: mpsc::Receiver<Event>,
+    /// Where the screen's bytes go.
+    pub output: W,
+    /// Columns and rows at start (later sizes arrive as resize events).
+    pub size: (u16, u16),
+    /// The till's time zone.
+    pub offset: FixedOffset,
+}
+
+/// The local time zone's current offset.
+pub fn local_offset() -> FixedOffset {
+    chrono::Local::now().offset().fix()
+}
+
+/// Runs one console session until the cashier quits or the input stream ends.
+pub async fn run<W: Write>(
+    engine: Engine,
+    options: ConsoleOptions,
+    session: Session<W>,
+) -> anyhow::Result<()> {
+    let Session {
+        mut input,
+        output,
+        size: (w, h),
+        offset,
+    } = session;
+    let providers = engine.providers();
+    if providers.is_empty() {
+        anyhow::bail!(s::NO_PROVIDERS);
+    }
+    let viewport = Viewport::Fixed(Rect::new(0, 0, w, h));
+    let mut terminal = Terminal::with_options(
+        SessionBackend::new(output, Size::new(w, h)),
+        TerminalOptions { viewport },
+    )?;
+    terminal.clear()?;
+    let mut app = App::new(AppConfig {
+        providers,
+        provider: options.default_provider,
+        demo: options.demo,
+        bell: options.bell,
+        no_color: options.no_color,
+        now: Utc::now(),
+        offset,
+    });
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let mut news = engine.subscribe();
+    let mut news_open = true;
+    let exec = effects::Executor::new(engine, tx);
+    exec.run(Effect::Resume);
+    exec.run(Effect::NewReference(app.provider));
+    let mut deadline: Option<Instant> = None;
+    loop {
+        if app.dirty {
+            draw(&mut terminal, &app)?;
+            app.dirty = false;
+        }
+        let want = app.next_wake().map(|d| Instant::now() + d);
+        deadline = match (deadline, want) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (_, b) => b,
+        };
+        let first = tokio::select! {
+            ev = input.recv() => match ev {
+                Some(ev) => event_action(&mut terminal, ev)?,
+                None => break,
+            },
+            a = rx.recv() => a,
+            n = news.recv(), if news_open => news_action(n, &mut news_open),
+            () = sleep_until(deadline) => {
+                deadline = None;
+                Some(Action::Tick(Utc::now()))
+            }
+        };
+        let mut batch: Vec<Action> = first.into_iter().collect();
+        while batch.len() < BATCH {
+            let next = match rx.try_recv() {
+                Ok(a) => Some(a),
+                Err(_) => match news.try_recv() {
+                    Ok(p) => Some(Action::PaymentChanged(p)),
+                    Err(TryRecvError::Lagged(_)) => Some(Action::Lagged),
+                    Err(_) => None,
+                },
+            };
+            match next {
+                Some(a) => batch.push(a),
+                None => break,
+            }
+        }
+        for action in batch {
+            step(&mut app, action, &mut terminal, &exec, Utc::now())?;
+        }
+        if app.quit {
+            break;
+        }
+    }
+    terminal.show_cursor()?;
+    Ok(())
+}
+
+/// One action through `update`, then its effects.
+fn step<W: Write>(
+    app: &mut App,
+    action: Action,
+    terminal: &mut Terminal<SessionBackend<W>>,
+    exec: &effects::Executor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    app.now = now;
+    for effect in update(app, action) {
+        match effect {
+            Effect::Bell => {
+                let out = terminal.backend_mut();
+                out.write_all(b"\x07")?;
+                out.flush()?;
+            }
+            Effect::Quit => app.quit = true,
+            other => exec.run(other),
+        }
+    }
+    Ok(())
+}
+
+fn event_action<W: Write>(
+    terminal: &mut Terminal<SessionBackend<W>>,
+    ev: Event,
+) -> anyhow::Result<Option<Action>> {
+    Ok(match ev {
+        Event::Key(k) => Some(Action::Key(k)),
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Resize(w, h) => {
+            terminal.backend_mut().set_size(Size::new(w, h));
+            terminal.resize(Rect::new(0, 0, w, h))?;
+            Some(Action::Resize(w, h))
+        }
+        _ => None,
+    })
+}
+
+fn news_action(n: Result<crate::payment::Payment, RecvError>, open: &mut bool) -> Option<Action> {
+    match n {
+        Ok(p) => Some(Action::PaymentChanged(p)),
+        Err(RecvError::Lagged(_)) => Some(Action::Lagged),
+        Err(RecvError::Closed) => {
+            *open = false;
+            None
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// One frame inside a synchronized update: the terminal shows it whole or not at all.
+fn draw<W: Write>(terminal: &mut Terminal<SessionBackend<W>>, app: &App) -> std::io::Result<()> {
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal.draw(|frame| view::draw(frame, app))?;
+    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! Runs effects against the engine in tokio tasks; each answers with an action.
+
+use crate::console::action::Action;
+use crate::console::app::DUPLICATE_WINDOW;
+use crate::console::effect::Effect;
+use crate::engine::{Engine, EngineError};
+use crate::payment::{NewPayment, Payment};
+use crate::phone::Phone;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub struct Executor {
+    engine: Engine,
+    tx: UnboundedSender<Action>,
+}
+
+impl Executor {
+    pub fn new(engine: Engine, tx: UnboundedSender<Action>) -> Executor {
+        Executor { engine, tx }
+    }
+
+    /// Starts the effect; its outcome comes back as an action. Bell and Quit are the loop's.
+    pub fn run(&self, effect: Effect) {
+        let engine = self.engine.clone();
+        let tx = self.tx.clone();
+        if let Effect::Recheck(id) = effect {
+            engine.recheck(id);
+            return;
+        }
+        tokio::spawn(async move {
+            for action in perform(&engine, effect).await {
+                if tx.send(action).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+}
+
+async fn perform(engine: &Engine, effect: Effect) -> Vec<Action> {
+    match effect {
+        Effect::Resume => vec![Action::Resumed(engine.resume().await.map_err(text))],
+        Effect::NewReference(provider) => match engine.new_reference(provider).await {
+            Ok(reference) => vec![Action::ReferenceReady {
+                provider,
+                reference,
+            }],
+            Err(e) => vec![Action::Failed(text(e))],
+        },
+        Effect::SubmitChecked(new) => {
+            let same = engine
+                .recent_same(new.phone.normalized(), new.amount, DUPLICATE_WINDOW)
+                .await;
+            match same {
+                Ok(Some(existing)) => vec![Action::DuplicateFound { new, existing }],
+                _ => vec![submit(engine, new).await],
+            }
+        }
+        Effect::Submit(new) => vec![submit(engine, new).await],
+        Effect::SendAgain(p) => match again(engine, &p).await {
+            Ok(new) => vec![submit(engine, new).await],
+            Err(e) => vec![Action::Failed(e)],
+        },
+        Effect::MarkChecked(id) => match engine.mark_checked(id).await {
+            Ok(_) => Vec::new(),
+            Err(e) => vec![Action::Failed(text(e))],
+        },
+        Effect::LoadToday(since) => {
+            let journal = engine.journal().clone();
+            let loaded = tokio::task::spawn_blocking(move || journal.since(since)).await;
+            vec![Action::TodayLoaded(match loaded {
+                Ok(r) => r.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            })]
+        }
+        Effect::LoadHistory(id) => {
+            let journal = engine.journal().clone();
+            let loaded = tokio::task::spawn_blocking(move || journal.events(id)).await;
+            let result = match loaded {
+                Ok(r) => r.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            vec![Action::HistoryLoaded { id, result }]
+        }
+        Effect::Reload(ids) => {
+            let mut out = Vec::new();
+            for id in ids {
+                if let Ok(p) = engine.get(id).await {
+                    out.push(Action::PaymentChanged(p));
+                }
+            }
+            out
+        }
+        Effect::Recheck(id) => {
+            engine.recheck(id);
+            Vec::new()
+        }
+        Effect::Bell | Effect::Quit => Vec::new(),
+    }
+}
+
+async fn submit(engine: &Engine, new: NewPayment) -> Action {
+    let result = engine.submit(new.clone()).await.map_err(text);
+    Action::Submitted { new, result }
+}
+
+/// A failed payment as a new one: same customer, amount and channel, a new reference.
+async fn again(engine: &Engine, p: &Payment) -> Result<NewPayment, String> {
+    let phone = Phone::parse(&p.phone, p.provider.country()).map_err(|e| e.to_string())?;
+    let reference = engine.new_reference(p.provider).await.map_err(text)?;
+    Ok(NewPayment {
+        provider: p.provider,
+        reference,
+        phone,
+        amount: p.amount,
+        channel: p.channel.clone(),
+        email: p.email.clone(),
+        name: p.name.clone(),
+    })
+}
+
+fn text(e: EngineError) -> String {
+    e.to_string()
+}

@@ -1,0 +1,181 @@
+//! The one place state changes: `update(app, action) -> effects`. No I/O, no clock: time comes
+//! in with [`Action::Tick`] (and the runtime's `app.now`), so every test is deterministic.
+
+mod keys;
+mod lists;
+
+use super::action::Action;
+use super::app::{App, Confirm, Focus, Notice, NoticeKind, Screen, is_done};
+use super::effect::Effect;
+use crate::payment::Payment;
+use crate::strings::console as s;
+use ratatui::crossterm::event::KeyEventKind;
+
+/// Applies one action; returns what the runtime must do next. Sets `app.dirty` when something
+/// on screen changed.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Key(k) if k.kind != KeyEventKind::Press => Vec::new(),
+        Action::Key(k) => keys::key(app, &k),
+        Action::Paste(text) => {
+            if let (None, false, Screen::Main, Focus::Field(f)) =
+                (&app.confirm, app.help, app.screen, app.focus)
+            {
+                app.dirty |= app.form.paste(f, &text, app.provider);
+            }
+            Vec::new()
+        }
+        Action::Resize(..) => {
+            app.dirty = true;
+            Vec::new()
+        }
+        Action::Tick(now) => {
+            app.now = now;
+            let expired = app.expire();
+            app.dirty |= expired || app.waiting() > 0;
+            Vec::new()
+        }
+        Action::PaymentChanged(p) => payment_changed(app, p),
+        Action::Lagged => {
+            let mut ids = app.row_ids();
+            ids.extend(app.detail.as_ref().map(|d| d.id));
+            vec![Effect::Reload(ids)]
+        }
+        Action::Resumed(result) => {
+            match result {
+                Ok(list) => {
+                    for p in list.into_iter().filter(|p| !is_done(p)) {
+                        app.upsert(p);
+                    }
+                    if app.selected.is_none() {
+                        app.selected = app.row_ids().first().copied();
+                    }
+                }
+                Err(e) => notice(app, NoticeKind::Bad, s::could_not_resume(&e)),
+            }
+            app.dirty = true;
+            Vec::new()
+        }
+        Action::ReferenceReady {
+            provider,
+            reference,
+        } => {
+            if provider == app.provider && app.form.reference.value().is_empty() {
+                app.dirty |= app.form.set_generated_reference(&reference);
+            }
+            Vec::new()
+        }
+        Action::DuplicateFound { new, existing } => {
+            ask(
+                app,
+                Confirm::Duplicate {
+                    new,
+                    existing,
+                    in_form: false,
+                },
+            );
+            Vec::new()
+        }
+        Action::Submitted { new, result } => submitted(app, new, result),
+        Action::TodayLoaded(result) => {
+            match (result, app.today.as_mut()) {
+                (Ok(list), Some(t)) => {
+                    // News that arrived while loading is newer than the list.
+                    let mut merged = list;
+                    for p in t.payments.drain(..) {
+                        match merged.iter_mut().find(|q| q.id == p.id) {
+                            Some(q) => *q = p,
+                            None => merged.push(p),
+                        }
+                    }
+                    merged.sort_by_key(|p| p.id);
+                    t.payments = merged;
+                    t.loaded = true;
+                }
+                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(&e)),
+                (Ok(_), None) => {}
+            }
+            app.dirty = true;
+            Vec::new()
+        }
+        Action::HistoryLoaded { id, result } => {
+            match result {
+                Ok(events) if app.detail.as_ref().is_some_and(|d| d.id == id) => {
+                    app.history = events;
+                }
+                Ok(_) => {}
+                Err(e) => notice(app, NoticeKind::Bad, s::could_not_load(&e)),
+            }
+            app.dirty = true;
+            Vec::new()
+        }
+        Action::Failed(e) => {
+            notice(app, NoticeKind::Bad, e);
+            Vec::new()
+        }
+    }
+}
+
+fn payment_changed(app: &mut App, p: Payment) -> Vec<Effect> {
+    let id = p.id;
+    let status_before = app.find(id).map(|old| old.status);
+    let status = p.status;
+    let settled = app.upsert(p);
+    if app.selected.is_none() {
+        app.selected = app.row_ids().first().copied();
+    }
+    app.dirty = true;
+    let mut fx = Vec::new();
+    if settled && app.bell {
+        fx.push(Effect::Bell);
+    }
+    let in_detail = app.detail.as_ref().is_some_and(|d| d.id == id);
+    if in_detail && status_before != Some(status) {
+        fx.push(Effect::LoadHistory(id));
+    }
+    fx
+}
+
+fn submitted(
+    app: &mut App,
+    new: crate::payment::NewPayment,
+    result: Result<crate::engine::Submitted, String>,
+) -> Vec<Effect> {
+    app.dirty = true;
+    let mut fx = Vec::new();
+    match result {
+        Ok(sub) => {
+            let who = sub.payment.masked_phone();
+            let amount = sub.payment.amount.to_string();
+            let error = sub.error.map(|e| e.to_string());
+            fx.extend(payment_changed(app, sub.payment));
+            match error {
+                Some(e) => notice(app, NoticeKind::Bad, s::not_sent(&who, &e)),
+                None => notice(app, NoticeKind::Good, s::prompt_sent(&who, &amount)),
+            }
+        }
+        Err(e) => {
+            let kept = app.form.is_pristine() && new.provider == app.provider;
+            if kept {
+                app.form.restore(&new);
+            }
+            notice(app, NoticeKind::Bad, s::not_recorded(&e, kept));
+        }
+    }
+    fx
+}
+
+/// Opens a question, or queues it behind the one on screen.
+fn ask(app: &mut App, c: Confirm) {
+    if app.confirm.is_some() {
+        app.later.push(c);
+    } else {
+        app.confirm = Some(c);
+    }
+    app.dirty = true;
+}
+
+fn notice(app: &mut App, kind: NoticeKind, text: String) {
+    app.notice = Some(Notice { text, kind });
+    app.dirty = true;
+}

@@ -1,0 +1,138 @@
+//! Keys on the pending list, a payment's detail and today's list: move, open, act.
+
+use super::{ask, notice};
+use crate::console::app::{App, Confirm, Focus, NoticeKind, Screen};
+use crate::console::effect::Effect;
+use crate::console::form::Field;
+use crate::console::keymap::Command;
+use crate::payment::Status;
+use crate::strings::console as s;
+
+fn open_detail(app: &mut App, id: i64) -> Vec<Effect> {
+    let from = match app.screen {
+        Screen::Detail(_) => app.detail_from,
+        other => other,
+    };
+    app.detail = app.find(id).cloned();
+    app.detail_from = from;
+    app.history.clear();
+    app.screen = Screen::Detail(id);
+    vec![Effect::LoadHistory(id)]
+}
+
+pub fn list(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let ids = app.row_ids();
+    let at = app.selected.and_then(|s| ids.iter().position(|i| *i == s));
+    match cmd {
+        Command::Up | Command::Down => {
+            app.selected = moved(&ids, at, cmd == Command::Down).or(app.selected);
+            Vec::new()
+        }
+        Command::Open => app
+            .selected
+            .map_or_else(Vec::new, |id| open_detail(app, id)),
+        Command::Back => {
+            app.focus = Focus::Field(Field::Phone);
+            Vec::new()
+        }
+        Command::Type(c) => {
+            app.focus = Focus::Field(Field::Phone);
+            app.form.insert(Field::Phone, c, app.provider);
+            Vec::new()
+        }
+        _ => act_on_focused(app, cmd),
+    }
+}
+
+pub fn detail(app: &mut App, cmd: Command) -> Vec<Effect> {
+    match cmd {
+        Command::Back => {
+            app.screen = app.detail_from;
+            app.detail = None;
+            app.history.clear();
+            Vec::new()
+        }
+        Command::Up | Command::Down => {
+            let down = cmd == Command::Down;
+            let next = match app.detail_from {
+                Screen::Today => app.today.as_mut().and_then(|t| {
+                    let ids: Vec<i64> = t.newest_first().map(|p| p.id).collect();
+                    let id = moved(&ids, Some(t.selected), down)?;
+                    t.selected = ids.iter().position(|i| *i == id)?;
+                    Some(id)
+                }),
+                _ => {
+                    let ids = app.row_ids();
+                    let at = app
+                        .detail
+                        .as_ref()
+                        .and_then(|d| ids.iter().position(|i| *i == d.id));
+                    let id = moved(&ids, at, down);
+                    app.selected = id.or(app.selected);
+                    id
+                }
+            };
+            next.map_or_else(Vec::new, |id| open_detail(app, id))
+        }
+        _ => act_on_focused(app, cmd),
+    }
+}
+
+pub fn today(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let Some(t) = app.today.as_mut() else {
+        return Vec::new();
+    };
+    let n = t.payments.len();
+    match cmd {
+        Command::Up => t.selected = t.selected.saturating_sub(1),
+        Command::Down => t.selected = (t.selected + 1).min(n.saturating_sub(1)),
+        Command::Open => {
+            let id = t.newest_first().nth(t.selected).map(|p| p.id);
+            if let Some(id) = id {
+                return open_detail(app, id);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The neighbour of position `at` in `ids`, or the first when nothing is selected.
+fn moved(ids: &[i64], at: Option<usize>, down: bool) -> Option<i64> {
+    let i = match at {
+        None => 0,
+        Some(i) if down => (i + 1).min(ids.len().saturating_sub(1)),
+        Some(i) => i.saturating_sub(1),
+    };
+    ids.get(i).copied()
+}
+
+/// r, c and s on the selected row or the payment in detail.
+fn act_on_focused(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let Some(p) = app.focused_payment().cloned() else {
+        return Vec::new();
+    };
+    match cmd {
+        Command::Recheck if !p.status.is_final() => {
+            notice(app, NoticeKind::Info, s::rechecking(p.provider));
+            vec![Effect::Recheck(p.id)]
+        }
+        Command::Recheck => refuse(app, s::recheck_final()),
+        Command::MarkChecked if p.status == Status::Attention && !p.checked => {
+            notice(app, NoticeKind::Info, s::marked_checked());
+            vec![Effect::MarkChecked(p.id)]
+        }
+        Command::MarkChecked => refuse(app, s::mark_only_attention()),
+        Command::SendAgain if p.status == Status::Failed => {
+            ask(app, Confirm::SendAgain(p));
+            Vec::new()
+        }
+        Command::SendAgain => refuse(app, s::send_again_only_failed()),
+        _ => Vec::new(),
+    }
+}
+
+fn refuse(app: &mut App, text: String) -> Vec<Effect> {
+    notice(app, NoticeKind::Info, text);
+    Vec::new()
+}

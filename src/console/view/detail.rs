@@ -1,0 +1,147 @@
+//! One payment: where it stands, its reference large enough to read aloud, its history, and
+//! what can be done about it.
+
+use crate::console::app::App;
+use crate::console::keymap;
+use crate::console::theme::Theme;
+use crate::console::view::{age, clock, payment_status, status_text};
+use crate::payment::Payment;
+use crate::phone::Phone;
+use crate::strings::console as s;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+const LABEL_W: usize = 12;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(p) = app.detail.as_ref() else {
+        let block = Block::new().borders(Borders::TOP).title(s::DETAIL_TITLE);
+        frame.render_widget(Paragraph::new(s::LOADING).block(block), area);
+        return;
+    };
+    let facts = facts(app, p, theme, area.width);
+    let [top, bottom] = Layout::vertical([
+        Constraint::Length(facts.len() as u16 + 1),
+        Constraint::Min(2),
+    ])
+    .areas(area);
+    let title = Line::from(vec![
+        Span::styled(s::detail_title(p.provider), theme.title(true)),
+        Span::raw(" "),
+    ]);
+    let block = Block::new().borders(Borders::TOP).title(title);
+    frame.render_widget(Paragraph::new(facts).block(block), top);
+    history(frame, bottom, app, theme);
+}
+
+fn fact<'a>(label: &'a str, value: Vec<Span<'a>>) -> Line<'a> {
+    let mut spans = vec![Span::raw(format!(" {label:<w$}", w = LABEL_W - 1))];
+    spans.extend(value);
+    Line::from(spans)
+}
+
+fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'a>> {
+    let network = Phone::parse(&p.phone, p.provider.country())
+        .map(|ph| format!("  ({})", ph.network().label()))
+        .unwrap_or_default();
+    let mut lines = vec![
+        fact(
+            s::LABEL_STATUS,
+            vec![
+                Span::styled(payment_status(p), theme.status(p.status)),
+                Span::raw(format!("  {}", age(app.age(p)))),
+            ],
+        ),
+        fact(s::LABEL_SAYS, vec![Span::raw(p.message.as_str())]),
+        fact(
+            s::LABEL_AMOUNT,
+            vec![Span::styled(p.amount.to_string(), theme.bold())],
+        ),
+        fact(
+            s::LABEL_PHONE,
+            vec![Span::raw(p.masked_phone()), Span::raw(network)],
+        ),
+        fact(
+            s::LABEL_REFERENCE,
+            vec![Span::styled(p.reference.as_str(), theme.dim())],
+        ),
+        fact("", vec![Span::styled(spoken(p, width), theme.bold())]),
+    ];
+    if let Some(code) = &p.channel {
+        let name = crate::console::form::CHANNELS
+            .iter()
+            .find(|c| c.code == code)
+            .map_or("", |c| c.name);
+        lines.push(fact(
+            s::LABEL_CHANNEL,
+            vec![Span::raw(format!("{name} {code}"))],
+        ));
+    }
+    if let Some(e) = &p.email {
+        lines.push(fact(s::LABEL_EMAIL, vec![Span::raw(e.as_str())]));
+    }
+    let sent = p.sent_at.unwrap_or(p.created_at);
+    lines.push(fact(
+        s::LABEL_SENT,
+        vec![Span::raw(s::sent_line(&clock(app, sent), p.polls))],
+    ));
+    let allowed = app.allowed();
+    let mut acts: Vec<Span> = Vec::new();
+    for (key, what) in keymap::hints(keymap::Context::Detail, allowed)
+        .into_iter()
+        .take_while(|(k, _)| *k != s::KEY_ESC)
+    {
+        acts.push(Span::styled(key, theme.key()));
+        acts.push(Span::raw(format!(" {what}   ")));
+    }
+    if acts.is_empty() {
+        acts.push(Span::styled(s::NOTHING_TO_DO, theme.dim()));
+    }
+    lines.push(fact(s::LABEL_ACTIONS, acts));
+    lines
+}
+
+/// The reference spaced out for reading aloud, in groups of four; plain groups when narrow.
+fn spoken(p: &Payment, width: u16) -> String {
+    let groups = p.reference.spoken();
+    let wide: String = groups
+        .split(' ')
+        .map(|g| g.chars().map(String::from).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("   ");
+    if wide.chars().count() + LABEL_W < usize::from(width) {
+        wide
+    } else {
+        groups
+    }
+}
+
+fn history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let block = Block::new().borders(Borders::TOP).title(Line::from(vec![
+        Span::styled(s::HISTORY_TITLE, theme.bold()),
+        Span::raw(" "),
+    ]));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let room = usize::from(inner.height);
+    let skip = app.history.len().saturating_sub(room);
+    let lines: Vec<Line> = app
+        .history
+        .iter()
+        .skip(skip)
+        .map(|e| {
+            Line::from(vec![
+                Span::raw(format!(" {}  ", clock(app, e.at))),
+                Span::styled(
+                    format!("{:<12}", status_text(e.status, false)),
+                    theme.status(e.status),
+                ),
+                Span::styled(e.message.as_str(), Style::new()),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

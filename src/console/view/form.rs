@@ -1,0 +1,153 @@
+//! The form pane: each field on one line, its message on the line under it.
+
+use crate::console::app::{App, Focus};
+use crate::console::form::{Checked, Field};
+use crate::console::theme::{MARKER, Theme};
+use crate::console::view::ellipsis;
+use crate::phone::Phone;
+use crate::strings::console as s;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+/// Marker and label column.
+const LABEL_W: u16 = 12;
+/// Widest input box.
+const INPUT_MAX: u16 = 34;
+
+/// Rows the form needs: its title and two lines per field.
+pub fn height(app: &App) -> u16 {
+    1 + 2 * app.fields().len() as u16
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let focused = matches!(app.focus, Focus::Field(_));
+    let title = Line::from(vec![
+        Span::styled(s::FORM_TITLE, theme.title(focused)),
+        Span::raw(" "),
+    ]);
+    let block = Block::new().borders(Borders::TOP).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let checked = app.form.check(app.provider);
+    for (i, field) in app.fields().iter().enumerate() {
+        let y = inner.y + 2 * i as u16;
+        if y >= inner.bottom() {
+            break;
+        }
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        draw_field(frame, row, app, *field, theme);
+        if y + 1 < inner.bottom()
+            && let Some((text, style)) = message(app, *field, &checked)
+        {
+            // Under the input when it fits there, else from under the label.
+            let len = text.chars().count() as u16;
+            let indent = if len + LABEL_W <= inner.width {
+                LABEL_W
+            } else {
+                2
+            };
+            let width = inner.width.saturating_sub(indent);
+            let under = Rect::new(inner.x + indent, y + 1, width, 1);
+            let text = ellipsis(&text, usize::from(width));
+            frame.render_widget(Paragraph::new(Span::styled(text, style)), under);
+        }
+    }
+}
+
+fn draw_field(frame: &mut Frame, row: Rect, app: &App, field: Field, theme: &Theme) {
+    let focused = app.focus == Focus::Field(field) && app.confirm.is_none() && !app.help;
+    let marker = if focused {
+        Span::styled(MARKER, theme.label(true))
+    } else {
+        Span::raw(" ")
+    };
+    let label = Line::from(vec![
+        marker,
+        Span::raw(" "),
+        Span::styled(s::field_label(field), theme.label(focused)),
+    ]);
+    frame.render_widget(Paragraph::new(label), row);
+    let suffix = match field {
+        Field::Amount => format!(" {}", app.provider.currency().code()),
+        _ => String::new(),
+    };
+    let free = row
+        .width
+        .saturating_sub(LABEL_W + suffix.chars().count() as u16);
+    let width = free.min(INPUT_MAX);
+    let x = row.x + LABEL_W;
+    let input_area = Rect::new(x, row.y, width, 1);
+    let Some(input) = app.form.input(field) else {
+        let ch = app.form.channel();
+        let text = format!("◂ {} {} ▸", ch.name, ch.code);
+        let style = if focused { theme.bold() } else { Style::new() };
+        frame.render_widget(Paragraph::new(Span::styled(text, style)), input_area);
+        return;
+    };
+    let scroll = input.visual_scroll(usize::from(width.max(1)));
+    frame.render_widget(
+        Paragraph::new(input.value())
+            .scroll((0, scroll as u16))
+            .style(theme.input(focused)),
+        input_area,
+    );
+    if !suffix.is_empty() {
+        let at = Rect::new(x + width, row.y, suffix.chars().count() as u16, 1);
+        frame.render_widget(Paragraph::new(Span::styled(suffix, theme.bold())), at);
+    }
+    if focused && app.screen == crate::console::app::Screen::Main && width > 0 {
+        let cx = (input.visual_cursor().saturating_sub(scroll)) as u16;
+        frame.set_cursor_position(Position::new(x + cx.min(width - 1), row.y));
+    }
+}
+
+/// What to say under a field: a refused key, an error, or what was recognised.
+fn message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> {
+    let theme = Theme::new(app.no_color);
+    let provider = app.provider;
+    if let Some((f, ch)) = app.form.refused
+        && f == field
+    {
+        return Some((s::refused(field, ch, provider), theme.warning()));
+    }
+    let empty = app
+        .form
+        .input(field)
+        .is_some_and(|i| i.value().trim().is_empty());
+    if let Some(e) = c.error(field)
+        && app.form.touched(field)
+        && !(field == Field::Reference && !app.form.reference_by_hand && empty)
+    {
+        return Some((format!("✗ {e}"), theme.error()));
+    }
+    match field {
+        Field::Phone => match &c.phone {
+            Ok(p) => Some(match p.network().warning() {
+                Some(w) => (format!("! {} — {w}", p.network().label()), theme.warning()),
+                None => (format!("✓ {}", p.network().label()), theme.good()),
+            }),
+            Err(_) => Some((s::phone_example(provider).to_string(), theme.hint())),
+        },
+        Field::Amount => match &c.amount {
+            Ok(m) => Some((format!("✓ {m}"), theme.good())),
+            Err(_) => Some((s::amount_example(provider).to_string(), theme.hint())),
+        },
+        Field::Reference if empty => Some((s::reference_coming().to_string(), theme.hint())),
+        Field::Reference => None,
+        Field::Channel => Some(channel_message(app, c, &theme)),
+        Field::Email => empty.then(|| (s::EMAIL_OPTIONAL.to_string(), theme.hint())),
+    }
+}
+
+fn channel_message(app: &App, c: &Checked, theme: &Theme) -> (String, Style) {
+    let chosen = app.form.channel();
+    let network = c.phone.as_ref().ok().map(Phone::network);
+    match network.and_then(|n| n.cepta_channel().map(|code| (n, code))) {
+        Some((n, code)) if code == chosen.code => (s::channel_suggested(n.label()), theme.good()),
+        Some((n, _)) => (s::channel_differs(n.label()), theme.warning()),
+        None => (s::channel_change_hint().to_string(), theme.hint()),
+    }
+}

@@ -1,0 +1,133 @@
+//! Drawing: a pure function of the state. Header and bar on every screen; the body is the form
+//! and the pending payments (side by side when wide, stacked otherwise), a payment's detail, or
+//! today's payments; help and questions float over the body.
+
+mod bar;
+mod confirm;
+mod detail;
+mod form;
+mod header;
+mod help;
+mod pending;
+mod today;
+
+use super::app::{App, Screen};
+use super::theme::{self, Theme};
+use crate::payment::{Payment, Status};
+use crate::strings::console as s;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// At this width and more, the form and the pending list sit side by side.
+const SIDE_BY_SIDE: u16 = 120;
+/// Width of the form when side by side.
+const FORM_WIDTH: u16 = 52;
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = Theme::new(app.no_color);
+    let area = frame.area();
+    let head_h = header::height(app, area.width).min(area.height);
+    let note_h = u16::from(app.notice.is_some());
+    let [head, body, note, bar] = Layout::vertical([
+        Constraint::Length(head_h),
+        Constraint::Fill(1),
+        Constraint::Length(note_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::draw(frame, head, app, &theme);
+    match app.screen {
+        Screen::Main => main(frame, body, app, &theme),
+        Screen::Detail(_) => detail::draw(frame, body, app, &theme),
+        Screen::Today => today::draw(frame, body, app, &theme),
+    }
+    if let Some(n) = &app.notice {
+        let line = Line::from(vec![
+            Span::raw(" "),
+            Span::styled(theme::notice_symbol(n.kind), theme.notice(n.kind)),
+            Span::raw(" "),
+            Span::styled(
+                ellipsis(&n.text, usize::from(note.width.saturating_sub(3))),
+                theme.notice(n.kind),
+            ),
+        ]);
+        frame.render_widget(Paragraph::new(line), note);
+    }
+    bar::draw(frame, bar, app, &theme);
+    if app.help {
+        help::draw(frame, body, &theme);
+    }
+    if let Some(c) = &app.confirm {
+        confirm::draw(frame, body, app, c, &theme);
+    }
+}
+
+fn main(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let (form_area, list_area) = if area.width >= SIDE_BY_SIDE {
+        let [f, l] = Layout::horizontal([Constraint::Length(FORM_WIDTH), Constraint::Fill(1)])
+            .spacing(2)
+            .areas(area);
+        (f, l)
+    } else {
+        let [f, l] = Layout::vertical([Constraint::Length(form::height(app)), Constraint::Min(3)])
+            .areas(area);
+        (f, l)
+    };
+    form::draw(frame, form_area, app, theme);
+    pending::draw(frame, list_area, app, theme);
+}
+
+/// `0:14`, `12:05`, `1:02:03`.
+pub fn age(d: chrono::Duration) -> String {
+    let secs = d.num_seconds().max(0);
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// Clock time in the till's time zone.
+pub fn clock(app: &App, t: DateTime<Utc>) -> String {
+    t.with_timezone(&app.offset).format("%H:%M:%S").to_string()
+}
+
+/// Symbol and word, e.g. `✓ paid`.
+pub fn status_text(status: Status, checked: bool) -> String {
+    format!(
+        "{} {}",
+        theme::symbol(status),
+        s::status_word(status, checked)
+    )
+}
+
+pub fn payment_status(p: &Payment) -> String {
+    status_text(p.status, p.checked)
+}
+
+/// `text` cut to `width` characters, ending in `…` when cut.
+pub fn ellipsis(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}

@@ -1,0 +1,139 @@
+//! Today's payments: totals per provider and status, then every payment, newest first.
+
+use crate::console::app::App;
+use crate::console::theme::{MARKER, Theme};
+use crate::console::totals::{Total, totals};
+use crate::console::view::{clock, payment_status, status_text};
+use crate::strings::console as s;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(today) = app.today.as_ref() else {
+        return;
+    };
+    let date = today
+        .since
+        .with_timezone(&app.offset)
+        .format(s::DATE_FORMAT)
+        .to_string();
+    let title = Line::from(vec![
+        Span::styled(
+            s::today_title(&date, today.payments.len()),
+            theme.title(true),
+        ),
+        Span::raw(" "),
+    ]);
+    let block = Block::new().borders(Borders::TOP).title(title);
+    if !today.loaded {
+        frame.render_widget(Paragraph::new(s::LOADING).block(block), area);
+        return;
+    }
+    if today.payments.is_empty() {
+        let hint = Span::styled(s::TODAY_EMPTY, theme.hint());
+        frame.render_widget(Paragraph::new(hint).block(block), area);
+        return;
+    }
+    let sums = totals(&today.payments);
+    let [top, bottom] = Layout::vertical([
+        Constraint::Length(sums.len() as u16 + 2),
+        Constraint::Min(2),
+    ])
+    .areas(area);
+    let inner = block.inner(top);
+    frame.render_widget(block, top);
+    frame.render_widget(totals_table(&sums, theme), inner);
+    list(frame, bottom, app, theme);
+}
+
+fn right(text: String) -> Cell<'static> {
+    Cell::from(Line::from(text).alignment(Alignment::Right))
+}
+
+fn totals_table(sums: &[Total], theme: &Theme) -> Table<'static> {
+    let mut last = None;
+    let rows = sums.iter().map(|t| {
+        let provider = if last == Some(t.provider) {
+            ""
+        } else {
+            t.provider.label()
+        };
+        last = Some(t.provider);
+        let status = t.group.status();
+        Row::new(vec![
+            Cell::from(Span::styled(provider, theme.bold())),
+            Cell::from(Span::styled(
+                status_text(status, false),
+                theme.status(status),
+            )),
+            right(t.count.to_string()),
+            right(
+                t.amount
+                    .map_or_else(|| s::TOO_LARGE.to_string(), |m| m.to_string()),
+            ),
+        ])
+    });
+    let widths = [
+        Constraint::Length(10),
+        Constraint::Length(12),
+        Constraint::Length(6),
+        Constraint::Length(18),
+    ];
+    Table::new(rows, widths)
+        .header(
+            Row::new([
+                Cell::from(s::COL_PROVIDER),
+                Cell::from(s::COL_STATUS),
+                right(s::COL_COUNT.to_string()),
+                right(s::COL_TOTAL.to_string()),
+            ])
+            .style(theme.dim()),
+        )
+        .column_spacing(1)
+}
+
+fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(today) = app.today.as_ref() else {
+        return;
+    };
+    let block = Block::new().borders(Borders::TOP).title(Line::from(vec![
+        Span::styled(s::TODAY_LIST_TITLE, theme.bold()),
+        Span::raw(" "),
+    ]));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let wide = inner.width >= 70;
+    let rows = today.newest_first().map(|p| {
+        let mut cells = vec![
+            Cell::from(clock(app, p.created_at)),
+            Cell::from(p.masked_phone()),
+            right(p.amount.to_string()),
+        ];
+        if wide {
+            cells.push(Cell::from(p.provider.label()));
+        }
+        cells.push(Cell::from(Span::styled(
+            payment_status(p),
+            theme.status(p.status),
+        )));
+        Row::new(cells)
+    });
+    let mut widths = vec![
+        Constraint::Length(8),
+        Constraint::Length(16),
+        Constraint::Length(14),
+    ];
+    if wide {
+        widths.push(Constraint::Length(9));
+    }
+    widths.push(Constraint::Fill(1));
+    let table = Table::new(rows, widths)
+        .column_spacing(1)
+        .highlight_symbol(format!("{MARKER} "))
+        .highlight_spacing(HighlightSpacing::Always)
+        .row_highlight_style(theme.selected());
+    let mut state = TableState::default().with_selected(Some(today.selected));
+    frame.render_stateful_widget(table, inner, &mut state);
+}

@@ -1,1 +1,0 @@
-//! Cepta (Kenya, KES).

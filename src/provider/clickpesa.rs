@@ -1,1 +1,0 @@
-//! ClickPesa (Tanzania, TZS).

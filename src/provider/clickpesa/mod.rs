@@ -1,0 +1,287 @@
+//! ClickPesa (Tanzania, TZS): USSD push through `api.clickpesa.com/third-parties`.
+//!
+//! Authentication is a bearer token from `POST /generate-token`, cached and refreshed in
+//! `token.rs`; when the merchant has switched checksums on, every body carries one
+//! ([`checksum()`], `checksum.rs`). Amounts travel as strings of whole shillings; `list.rs`
+//! reads ClickPesa's own list of payments for reconciliation.
+
+mod checksum;
+mod list;
+mod token;
+mod wire;
+
+pub use checksum::{canonical_json, checksum};
+pub use list::{ListQuery, PaymentPage, RemotePayment};
+
+use crate::config::ClickPesaSettings;
+use crate::money::{Currency, Money};
+use crate::phone::Country;
+use crate::provider::http::{self, Answer, Call};
+use crate::provider::{
+    Lookup, Preview, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest, RemoteState,
+};
+use crate::reference::Reference;
+use crate::strings::provider as s;
+use async_trait::async_trait;
+use reqwest::{Method, Url};
+use serde_json::{Map, Value, json};
+use std::fmt;
+use std::time::Duration;
+use token::TokenCache;
+
+const NAME: &str = "ClickPesa";
+
+/// How long a token is used: ClickPesa's last an hour; five minutes are kept in hand.
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(55 * 60);
+
+/// A ClickPesa account's client. Cheap to share; one token cache per client.
+pub struct ClickPesaClient {
+    settings: ClickPesaSettings,
+    http: reqwest::Client,
+    tokens: TokenCache,
+}
+
+impl fmt::Debug for ClickPesaClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClickPesaClient")
+            .field("base_url", &self.settings.base_url)
+            .field("client_id", &self.settings.client_id)
+            .field("checksum", &self.settings.checksum_key.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClickPesaClient {
+    pub fn new(settings: ClickPesaSettings, http: reqwest::Client) -> ClickPesaClient {
+        ClickPesaClient {
+            settings,
+            http,
+            tokens: TokenCache::new(TOKEN_LIFETIME),
+        }
+    }
+
+    /// Uses tokens for `lifetime` instead of [`TOKEN_LIFETIME`] (tests).
+    pub fn with_token_lifetime(mut self, lifetime: Duration) -> ClickPesaClient {
+        self.tokens = TokenCache::new(lifetime);
+        self
+    }
+
+    fn url(&self, path: &str) -> Result<Url, ProviderError> {
+        let base = self.settings.base_url.trim_end_matches('/');
+        Url::parse(&format!("{base}{path}")).map_err(|_| ProviderError::Configuration {
+            message: s::bad_base_url(NAME),
+        })
+    }
+
+    /// Serializes a body, with its checksum when the account uses them.
+    fn body(&self, mut body: Map<String, Value>) -> Vec<u8> {
+        if let Some(key) = &self.settings.checksum_key {
+            let sum = checksum(&Value::Object(body.clone()), key.expose());
+            body.insert("checksum".into(), Value::String(sum));
+        }
+        serde_json::to_vec(&Value::Object(body)).unwrap_or_default()
+    }
+
+    /// Secrets that must never reach a message.
+    fn secrets(&self) -> Vec<&str> {
+        let mut v = vec![self.settings.api_key.expose()];
+        if let Some(k) = &self.settings.checksum_key {
+            v.push(k.expose());
+        }
+        v
+    }
+
+    /// One authenticated call: on a 401, the token is dropped, a new one fetched and the call
+    /// made once more. Answers with a success or one of `pass` come back; every other status
+    /// is classified for `call`.
+    async fn call(
+        &self,
+        call: Call,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        pass: &[u16],
+    ) -> Result<Answer, ProviderError> {
+        let mut refreshed = false;
+        loop {
+            let token = self.tokens.get(|| self.fetch_token()).await?;
+            let mut request = self
+                .http
+                .request(method.clone(), url.clone())
+                .header(reqwest::header::AUTHORIZATION, token.header())
+                .header(reqwest::header::ACCEPT, "application/json");
+            if let Some(body) = &body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let answer = http::send(NAME, call, request).await?;
+            if answer.status == 401 && !refreshed {
+                tracing::info!(
+                    path = url.path(),
+                    "ClickPesa token refused; fetching a new one"
+                );
+                self.tokens.drop_if_current(&token).await;
+                refreshed = true;
+                continue;
+            }
+            if answer.is_success() || pass.contains(&answer.status) {
+                return Ok(answer);
+            }
+            let mut secrets = self.secrets();
+            secrets.push(token.bare());
+            let said = answer.message().map(|m| http::redact(&m, &secrets));
+            if answer.status == 401 {
+                let detail = s::detail_http(401, said.as_deref().unwrap_or_default());
+                return Err(ProviderError::Configuration {
+                    message: s::token_refused_after_refresh(&detail),
+                });
+            }
+            if answer.status == 400
+                && let Some(m) = said.filter(|m| m.to_ascii_lowercase().contains("checksum"))
+            {
+                return Err(ProviderError::Configuration {
+                    message: s::checksum_refused(&m),
+                });
+            }
+            return Err(answer.error(NAME, call, &secrets));
+        }
+    }
+
+    /// `POST /generate-token`. Whatever happens here, no push was sent.
+    async fn fetch_token(&self) -> Result<String, ProviderError> {
+        let url = self.url("/generate-token")?;
+        let request = self
+            .http
+            .post(url)
+            .header("client-id", &self.settings.client_id)
+            .header("api-key", self.settings.api_key.expose())
+            .header(reqwest::header::ACCEPT, "application/json");
+        let answer = http::send(NAME, Call::Read, request).await?;
+        let secrets = self.secrets();
+        if matches!(answer.status, 400 | 401 | 403) {
+            let said = answer
+                .message()
+                .map(|m| http::redact(&m, &secrets))
+                .unwrap_or_else(|| s::detail_http(answer.status, ""));
+            tracing::warn!(status = answer.status, "ClickPesa refused the credentials");
+            return Err(ProviderError::Configuration {
+                message: s::credentials_refused(NAME, &said),
+            });
+        }
+        if !answer.is_success() {
+            return Err(answer.error(NAME, Call::Read, &secrets));
+        }
+        let got: wire::TokenAnswer = answer.json(NAME, Call::Read)?;
+        match got.token.map(|t| t.trim().to_string()) {
+            Some(t) if !t.is_empty() => {
+                tracing::debug!("ClickPesa token issued");
+                Ok(t)
+            }
+            _ => Err(ProviderError::Configuration {
+                message: s::token_missing(),
+            }),
+        }
+    }
+
+    /// The fields every push body shares, after checking the request suits ClickPesa.
+    fn push_fields(&self, request: &PushRequest) -> Result<Map<String, Value>, ProviderError> {
+        if request.amount.currency() != Currency::Tzs {
+            return Err(ProviderError::Rejected {
+                status: None,
+                message: s::wrong_currency(NAME, "TZS", request.amount.currency().code()),
+            });
+        }
+        if request.amount.minor() <= 0 {
+            return Err(ProviderError::Rejected {
+                status: None,
+                message: s::amount_not_positive(),
+            });
+        }
+        if request.phone.country() != Country::Tanzania {
+            return Err(ProviderError::Rejected {
+                status: None,
+                message: s::wrong_country(NAME, Country::Tanzania.name()),
+            });
+        }
+        let body = json!({
+            "amount": request.amount.wire_decimal(),
+            "currency": Currency::Tzs.code(),
+            "orderReference": request.reference.as_str(),
+            "phoneNumber": request.phone.normalized(),
+        });
+        match body {
+            Value::Object(map) => Ok(map),
+            _ => Ok(Map::new()),
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for ClickPesaClient {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::ClickPesa
+    }
+
+    async fn initiate(&self, request: &PushRequest) -> Result<PushAccepted, ProviderError> {
+        let body = self.body(self.push_fields(request)?);
+        let url = self.url("/payments/initiate-ussd-push-request")?;
+        let answer = self
+            .call(Call::Create, Method::POST, url, Some(body), &[])
+            .await?;
+        let payment: wire::PaymentWire = answer.json(NAME, Call::Create)?;
+        let status = payment.to_status(request.reference.as_str(), request.amount);
+        tracing::info!(reference = %request.reference, word = %status.word, "ClickPesa push accepted");
+        Ok(PushAccepted {
+            provider_id: payment.id.clone().filter(|id| !id.is_empty()),
+            message: match status.state {
+                RemoteState::Pending => s::prompt_sent(),
+                _ => status.message,
+            },
+            state: status.state,
+        })
+    }
+
+    async fn query(&self, reference: &Reference, amount: Money) -> Result<Lookup, ProviderError> {
+        let mut url = self.url("/payments")?;
+        url.path_segments_mut()
+            .map_err(|_| ProviderError::Configuration {
+                message: s::bad_base_url(NAME),
+            })?
+            .push(reference.as_str());
+        let answer = self
+            .call(Call::Read, Method::GET, url, None, &[404])
+            .await?;
+        if answer.status == 404 {
+            return Ok(Lookup::NotFound);
+        }
+        let attempts: Vec<wire::PaymentWire> = answer.json(NAME, Call::Read)?;
+        let Some(payment) = wire::newest(&attempts) else {
+            return Ok(Lookup::NotFound);
+        };
+        Ok(Lookup::Found(payment.to_status(reference.as_str(), amount)))
+    }
+
+    async fn preview(&self, request: &PushRequest) -> Result<Option<Preview>, ProviderError> {
+        let mut fields = self.push_fields(request)?;
+        fields.insert("fetchSenderDetails".into(), Value::Bool(true));
+        let body = self.body(fields);
+        let url = self.url("/payments/preview-ussd-push-request")?;
+        let answer = self
+            .call(Call::Check, Method::POST, url, Some(body), &[])
+            .await?;
+        let preview: wire::PreviewWire = answer.json(NAME, Call::Check)?;
+        Ok(Some(Preview {
+            methods: preview
+                .active_methods
+                .iter()
+                .map(wire::MethodWire::to_method)
+                .collect(),
+            account_name: preview
+                .sender
+                .and_then(|s| s.account_name)
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty()),
+        }))
+    }
+}

@@ -1,0 +1,113 @@
+//! What tests and the chaos test read: the ledger of truth and the counters.
+
+use crate::money::{Currency, Money};
+use crate::provider::ProviderKind;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// Where a payment stands, in the simulator's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SimStatus {
+    /// Prompt sent, no answer yet (or never).
+    Pending,
+    Paid,
+    Failed,
+    /// Paid, then reversed (a fault).
+    Reversed,
+}
+
+impl SimStatus {
+    /// The provider's status word.
+    pub fn wire_word(self, provider: ProviderKind) -> &'static str {
+        match (provider, self) {
+            (ProviderKind::ClickPesa, SimStatus::Pending) => "PROCESSING",
+            (ProviderKind::ClickPesa, SimStatus::Paid) => "SUCCESS",
+            (ProviderKind::ClickPesa, SimStatus::Failed) => "FAILED",
+            (ProviderKind::ClickPesa, SimStatus::Reversed) => "REVERSED",
+            (ProviderKind::Cepta, SimStatus::Pending) => "pending",
+            (ProviderKind::Cepta, SimStatus::Paid) => "successful",
+            (ProviderKind::Cepta, SimStatus::Failed) => "failed",
+            (ProviderKind::Cepta, SimStatus::Reversed) => "reversed",
+        }
+    }
+}
+
+/// A push as tests and the chaos test see it: the truth, whatever the client believes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerEntry {
+    pub provider: ProviderKind,
+    pub reference: String,
+    /// The provider's id for it (ClickPesa `id`, Cepta `paymentId`).
+    pub id: String,
+    pub phone: String,
+    /// The amount exactly as it arrived on the wire (`1000`, `100.00`).
+    pub amount: String,
+    /// The same amount in minor units of `currency`.
+    pub amount_minor: i64,
+    pub currency: String,
+    /// ClickPesa channel name or Cepta channel code.
+    pub channel: String,
+    #[serde(serialize_with = "rfc3339")]
+    pub created_at: DateTime<Utc>,
+    /// Status as of the moment the ledger was read.
+    pub status: SimStatus,
+    /// The same status in the provider's word (`PROCESSING`, `successful`, …).
+    pub wire_status: String,
+    /// Whether this status will never change again (false while pending, or while paid with
+    /// a reversal fault still to come).
+    pub is_final: bool,
+    /// How many initiate calls carried this reference (1 = no duplicate was attempted).
+    pub initiate_calls: u32,
+    /// The push was created but its initiate call answered an error (magic digit 9).
+    pub initiate_failed: bool,
+}
+
+impl LedgerEntry {
+    /// The amount as [`Money`].
+    pub fn money(&self) -> Money {
+        Money::from_minor(
+            self.amount_minor,
+            match self.provider {
+                ProviderKind::ClickPesa => Currency::Tzs,
+                ProviderKind::Cepta => Currency::Kes,
+            },
+        )
+    }
+}
+
+fn rfc3339<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
+/// Counters since the simulator started.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SimStats {
+    /// ClickPesa tokens handed out by `generate-token`.
+    pub tokens_issued: u64,
+    /// Tokens dropped by `revoke-tokens` (not counting expiry).
+    pub tokens_revoked: u64,
+    /// `generate-token` calls refused (403, bad client id or API key).
+    pub token_refusals: u64,
+    /// All 401 answers (both providers).
+    pub unauthorized: u64,
+    pub clickpesa_unauthorized: u64,
+    pub cepta_unauthorized: u64,
+    /// ClickPesa bodies refused for a missing or wrong checksum.
+    pub checksum_failures: u64,
+    /// Requests per endpoint, keyed `"METHOD /route"` (e.g.
+    /// `"POST /third-parties/payments/initiate-ussd-push-request"`); `/sim/*` not counted.
+    pub requests: BTreeMap<String, u64>,
+    /// Answers per HTTP status code (provider endpoints only).
+    pub responses: BTreeMap<u16, u64>,
+    /// Faults injected, per kind.
+    pub faults: BTreeMap<String, u64>,
+}
+
+impl SimStats {
+    /// Requests to one endpoint, e.g. `requests_to("GET /api/v1/pay/verify-payment")`.
+    pub fn requests_to(&self, key: &str) -> u64 {
+        self.requests.get(key).copied().unwrap_or(0)
+    }
+}

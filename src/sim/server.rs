@@ -1,0 +1,94 @@
+//! The router: both providers, the `/sim/*` control endpoints, and the middleware every answer
+//! goes through (counters, `Date` header, faults).
+
+use super::state::Sim;
+use super::{cepta, clickpesa, faults, wire};
+use crate::provider::ProviderKind;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+use std::sync::Arc;
+
+pub(super) fn router(sim: Arc<Sim>) -> Router {
+    Router::new()
+        .merge(clickpesa::routes())
+        .merge(cepta::routes())
+        .route("/sim/ledger", get(ledger))
+        .route("/sim/stats", get(stats))
+        .route("/sim/revoke-tokens", post(revoke_tokens))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(sim.clone(), faults::inject))
+        .layer(middleware::from_fn_with_state(sim.clone(), observe))
+        .with_state(sim)
+}
+
+/// Counts requests and answers, and stamps the `Date` header with the simulator's clock
+/// (which the clock-offset fault may shift: clients use it to explain clock skew).
+async fn observe(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let provider = wire::provider_of_path(&path);
+    if provider.is_some() {
+        let key = format!("{} {}", request.method(), route_of(&path));
+        sim.bump(|s| *s.requests.entry(key).or_insert(0) += 1);
+    }
+    let mut response = next.run(request).await;
+    if let Some(provider) = provider {
+        let status = response.status();
+        sim.bump(|s| {
+            *s.responses.entry(status.as_u16()).or_insert(0) += 1;
+            if status == StatusCode::UNAUTHORIZED {
+                s.unauthorized += 1;
+                match provider {
+                    ProviderKind::ClickPesa => s.clickpesa_unauthorized += 1,
+                    ProviderKind::Cepta => s.cepta_unauthorized += 1,
+                }
+            }
+        });
+    }
+    if let Ok(date) = HeaderValue::from_str(&wire::http_date(sim.now_utc())) {
+        response.headers_mut().insert(header::DATE, date);
+    }
+    response
+}
+
+/// The route a path matched, with the reference replaced by its parameter name so that
+/// counters do not grow one key per payment.
+fn route_of(path: &str) -> &str {
+    match path.strip_prefix("/third-parties/payments/") {
+        Some("all" | "preview-ussd-push-request" | "initiate-ussd-push-request") | None => path,
+        Some(_) => "/third-parties/payments/{orderReference}",
+    }
+}
+
+async fn ledger(State(sim): State<Arc<Sim>>) -> Response {
+    wire::json(StatusCode::OK, sim.ledger())
+}
+
+async fn stats(State(sim): State<Arc<Sim>>) -> Response {
+    wire::json(StatusCode::OK, sim.stats())
+}
+
+async fn revoke_tokens(State(sim): State<Arc<Sim>>) -> Response {
+    sim.revoke_tokens();
+    wire::json(StatusCode::OK, json!({ "revoked": true }))
+}
+
+/// Unknown paths, in each provider's framework style.
+async fn not_found(request: Request) -> Response {
+    let path = request.uri().path();
+    match wire::provider_of_path(path) {
+        Some(ProviderKind::ClickPesa) => wire::json(
+            StatusCode::NOT_FOUND,
+            json!({
+                "message": format!("Cannot {} {path}", request.method()),
+                "error": "Not Found",
+                "statusCode": 404,
+            }),
+        ),
+        _ => wire::cepta_error(StatusCode::NOT_FOUND, "Not Found").into_response(),
+    }
+}

@@ -1,0 +1,340 @@
+//! The simulator's memory: pushes (the ledger of truth), ClickPesa tokens, counters and the
+//! fault dice. One mutex, held only for short, await-free sections.
+
+use super::SimConfig;
+use super::behaviour::{self, Behaviour, Outcome};
+use super::faults::Faults;
+use super::ledger::{LedgerEntry, SimStats, SimStatus};
+use crate::money::Money;
+use crate::provider::ProviderKind;
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// One push as the simulator recorded it.
+#[derive(Debug, Clone)]
+pub(super) struct Push {
+    pub provider: ProviderKind,
+    pub reference: String,
+    /// ClickPesa `id` / Cepta `paymentId`.
+    pub id: String,
+    /// ClickPesa `paymentReference` (the wallet's receipt).
+    pub receipt: String,
+    pub phone: String,
+    /// The amount exactly as received (`"1000"`, `100.00`), without quotes.
+    pub amount_text: String,
+    pub amount: Money,
+    /// ClickPesa channel name or Cepta channel code.
+    pub channel: String,
+    pub created: Instant,
+    pub created_at: DateTime<Utc>,
+    pub behaviour: Behaviour,
+    /// When a reversal fault was drawn: how long after being paid.
+    pub reverse_after: Option<Duration>,
+    pub customer_name: String,
+    pub email: Option<String>,
+}
+
+/// A push's state at some instant.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Phase {
+    pub status: SimStatus,
+    pub updated_at: DateTime<Utc>,
+    /// When the customer paid, if they did.
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+impl Push {
+    /// The status now, computed lazily from the creation time (no background task).
+    pub fn phase(&self, settle: Duration) -> Phase {
+        let elapsed = self.created.elapsed();
+        let at =
+            |d: Duration| self.created_at + TimeDelta::from_std(d).unwrap_or(TimeDelta::zero());
+        let pending = Phase {
+            status: SimStatus::Pending,
+            updated_at: self.created_at,
+            paid_at: None,
+        };
+        if elapsed < settle {
+            return pending;
+        }
+        match self.behaviour.outcome {
+            Outcome::Silent => pending,
+            Outcome::Cancels | Outcome::Insufficient => Phase {
+                status: SimStatus::Failed,
+                updated_at: at(settle),
+                paid_at: None,
+            },
+            Outcome::Pays => match self.reverse_after {
+                Some(after) if elapsed >= settle + after => Phase {
+                    status: SimStatus::Reversed,
+                    updated_at: at(settle + after),
+                    paid_at: Some(at(settle)),
+                },
+                _ => Phase {
+                    status: SimStatus::Paid,
+                    updated_at: at(settle),
+                    paid_at: Some(at(settle)),
+                },
+            },
+        }
+    }
+}
+
+/// What a handler knows about a new push; [`Sim::create`] adds the rest.
+pub(super) struct NewPush {
+    pub provider: ProviderKind,
+    pub reference: String,
+    pub phone: String,
+    pub amount_text: String,
+    pub amount: Money,
+    pub channel: String,
+    pub email: Option<String>,
+}
+
+type Key = (ProviderKind, String);
+
+struct Inner {
+    /// Token (without `Bearer `) → expiry.
+    tokens: HashMap<String, Instant>,
+    pushes: Vec<Push>,
+    index: HashMap<Key, usize>,
+    /// Initiate calls per reference, created or not.
+    attempts: HashMap<Key, u32>,
+    stats: SimStats,
+    faults: Faults,
+    dice: StdRng,
+}
+
+/// Shared state of one simulator.
+pub(super) struct Sim {
+    pub config: SimConfig,
+    inner: Mutex<Inner>,
+}
+
+/// A reference already used for that provider.
+pub(super) struct Duplicate;
+
+impl Sim {
+    pub fn new(config: SimConfig) -> Sim {
+        let faults = config.faults.clone();
+        Sim {
+            inner: Mutex::new(Inner {
+                tokens: HashMap::new(),
+                pushes: Vec::new(),
+                index: HashMap::new(),
+                attempts: HashMap::new(),
+                stats: SimStats::default(),
+                dice: StdRng::seed_from_u64(faults.seed),
+                faults,
+            }),
+            config,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere cannot leave the maps half-updated (every section is small and
+        // total), so a poisoned lock is still usable.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The simulator's wall clock (real time plus the configured clock-skew fault).
+    pub fn now_utc(&self) -> DateTime<Utc> {
+        Utc::now() + TimeDelta::seconds(self.lock().faults.clock_offset_secs)
+    }
+
+    pub fn issue_token(&self) -> String {
+        let token = format!(
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.{}.{}",
+            hex::encode(rand::random::<[u8; 12]>()),
+            hex::encode(rand::random::<[u8; 16]>())
+        );
+        let now = Instant::now();
+        let mut inner = self.lock();
+        inner.tokens.retain(|_, expiry| *expiry > now);
+        inner
+            .tokens
+            .insert(token.clone(), now + self.config.token_ttl);
+        inner.stats.tokens_issued += 1;
+        token
+    }
+
+    pub fn token_valid(&self, token: &str) -> bool {
+        let inner = self.lock();
+        inner
+            .tokens
+            .get(token)
+            .is_some_and(|expiry| Instant::now() < *expiry)
+    }
+
+    pub fn revoke_tokens(&self) {
+        let mut inner = self.lock();
+        let n = inner.tokens.len() as u64;
+        inner.tokens.clear();
+        inner.stats.tokens_revoked += n;
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        let mut inner = self.lock();
+        inner.dice = StdRng::seed_from_u64(faults.seed);
+        inner.faults = faults;
+    }
+
+    pub fn faults(&self) -> Faults {
+        self.lock().faults.clone()
+    }
+
+    /// Rolls a per-mille chance on the seeded dice.
+    pub fn roll(&self, per_mille: u16) -> bool {
+        per_mille > 0 && self.lock().dice.random_range(0..1000u16) < per_mille
+    }
+
+    pub fn bump(&self, f: impl FnOnce(&mut SimStats)) {
+        f(&mut self.lock().stats);
+    }
+
+    /// Counts an initiate call carrying `reference` (whether or not it creates a push).
+    pub fn note_attempt(&self, provider: ProviderKind, reference: &str) {
+        *self
+            .lock()
+            .attempts
+            .entry((provider, reference.to_string()))
+            .or_insert(0) += 1;
+    }
+
+    /// Records a new push, unless the reference is already used (checked atomically).
+    pub fn create(&self, new: NewPush) -> Result<Push, Duplicate> {
+        let behaviour = behaviour::for_phone(&new.phone);
+        let created_at = self.now_utc();
+        let mut inner = self.lock();
+        let key = (new.provider, new.reference.clone());
+        if inner.index.contains_key(&key) {
+            return Err(Duplicate);
+        }
+        let faults = inner.faults.clone();
+        let reverse_after = (behaviour.outcome == Outcome::Pays
+            && faults.reverse_per_mille > 0
+            && inner.dice.random_range(0..1000u16) < faults.reverse_per_mille)
+            .then_some(faults.reverse_after);
+        if reverse_after.is_some() {
+            *inner.stats.faults.entry("reverse".into()).or_insert(0) += 1;
+        }
+        let push = Push {
+            id: match new.provider {
+                ProviderKind::ClickPesa => clickpesa_id(),
+                ProviderKind::Cepta => uuid_v4(),
+            },
+            receipt: receipt(),
+            customer_name: behaviour::customer_name(&new.phone),
+            provider: new.provider,
+            reference: new.reference,
+            phone: new.phone,
+            amount_text: new.amount_text,
+            amount: new.amount,
+            channel: new.channel,
+            created: Instant::now(),
+            created_at,
+            behaviour,
+            reverse_after,
+            email: new.email,
+        };
+        let at = inner.pushes.len();
+        inner.pushes.push(push.clone());
+        inner.index.insert(key, at);
+        Ok(push)
+    }
+
+    pub fn get(&self, provider: ProviderKind, reference: &str) -> Option<Push> {
+        let inner = self.lock();
+        let at = *inner.index.get(&(provider, reference.to_string()))?;
+        inner.pushes.get(at).cloned()
+    }
+
+    /// All pushes of one provider, oldest first.
+    pub fn pushes_of(&self, provider: ProviderKind) -> Vec<Push> {
+        self.lock()
+            .pushes
+            .iter()
+            .filter(|p| p.provider == provider)
+            .cloned()
+            .collect()
+    }
+
+    pub fn ledger(&self) -> Vec<LedgerEntry> {
+        let inner = self.lock();
+        inner
+            .pushes
+            .iter()
+            .map(|p| {
+                let phase = p.phase(self.config.settle);
+                let key = (p.provider, p.reference.clone());
+                let is_final = match phase.status {
+                    SimStatus::Pending => false,
+                    SimStatus::Paid => p.reverse_after.is_none(),
+                    SimStatus::Failed | SimStatus::Reversed => true,
+                };
+                LedgerEntry {
+                    provider: p.provider,
+                    reference: p.reference.clone(),
+                    id: p.id.clone(),
+                    phone: p.phone.clone(),
+                    amount: p.amount_text.clone(),
+                    amount_minor: p.amount.minor(),
+                    currency: p.amount.currency().code().to_string(),
+                    channel: p.channel.clone(),
+                    created_at: p.created_at,
+                    status: phase.status,
+                    wire_status: phase.status.wire_word(p.provider).to_string(),
+                    is_final,
+                    initiate_calls: inner.attempts.get(&key).copied().unwrap_or(0),
+                    initiate_failed: p.behaviour.initiate_fails,
+                }
+            })
+            .collect()
+    }
+
+    pub fn stats(&self) -> SimStats {
+        self.lock().stats.clone()
+    }
+}
+
+const ALNUM: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+fn random_alnum(n: usize) -> String {
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| ALNUM[rng.random_range(0..ALNUM.len())] as char)
+        .collect()
+}
+
+/// Looks like ClickPesa's ids (`0969231256LCP2C95`).
+fn clickpesa_id() -> String {
+    let digits: u64 = rand::rng().random_range(0..10_000_000_000);
+    format!("{digits:010}LCP{}", random_alnum(4))
+}
+
+/// A wallet receipt, e.g. `SGH7K2LQ9P`.
+fn receipt() -> String {
+    random_alnum(10)
+}
+
+/// A random (version 4) UUID, as Cepta's `paymentId`.
+fn uuid_v4() -> String {
+    let mut b: [u8; 16] = rand::random();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}

@@ -1,0 +1,283 @@
+//! `lipa push` and `lipa sync`, the real binary against the simulator: the JSON contract and the
+//! exit codes scripts depend on, for every magic digit and both providers.
+
+use lipa::sim::{self, SimConfig, SimHandle, demo};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+/// `lipa` with a clean environment pointing both providers at the simulator.
+fn command(cp: &str, ce: &str, data: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lipa"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", data)
+        .env("LIPA_DATA_DIR", data)
+        .env("LIPA_CLICKPESA_BASE_URL", cp)
+        .env("LIPA_CLICKPESA_CLIENT_ID", demo::CLICKPESA_CLIENT_ID)
+        .env("LIPA_CLICKPESA_API_KEY", demo::CLICKPESA_API_KEY)
+        .env("LIPA_CLICKPESA_CHECKSUM_KEY", demo::CLICKPESA_CHECKSUM_KEY)
+        .env("LIPA_CEPTA_BASE_URL", ce)
+        .env("LIPA_CEPTA_PUBLIC_KEY", demo::CEPTA_PUBLIC_KEY)
+        .env("LIPA_CEPTA_SECRET_KEY", demo::CEPTA_SECRET_KEY)
+        .env("LIPA_CEPTA_EMAIL", demo::CEPTA_EMAIL);
+    cmd
+}
+
+fn lipa(sim: &SimHandle, data: &std::path::Path, args: &[&str]) -> Output {
+    command(&sim.clickpesa_base_url(), &sim.cepta_base_url(), data)
+        .args(args)
+        .output()
+        .expect("run lipa")
+}
+
+fn last_json(out: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(line).unwrap_or_else(|e| {
+        panic!(
+            "last line is not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+async fn simulator() -> SimHandle {
+    sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(300),
+        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator")
+}
+
+/// (provider, phone, wait, expected status, expected exit code)
+const CASES: &[(&str, &str, &str, &str, i32)] = &[
+    ("clickpesa", "0712345670", "60", "paid", 0),
+    ("clickpesa", "0712345676", "60", "failed", 1),
+    ("clickpesa", "0712345677", "60", "failed", 1),
+    ("clickpesa", "0712345678", "3", "pending", 3),
+    ("clickpesa", "0712345679", "60", "paid", 0),
+    ("cepta", "0712345670", "60", "paid", 0),
+    ("cepta", "0712345676", "60", "failed", 1),
+    ("cepta", "0712345677", "60", "failed", 1),
+    ("cepta", "0712345678", "3", "pending", 3),
+    ("cepta", "0712345679", "60", "paid", 0),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_magic_digit_reaches_its_status_for_both_providers() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let outputs: Vec<_> = CASES
+        .iter()
+        .map(|case @ (provider, phone, wait, _, _)| {
+            let args = [
+                "push",
+                "--provider",
+                provider,
+                "--phone",
+                phone,
+                "--amount",
+                "1500",
+                "--wait",
+                wait,
+                "--json",
+            ];
+            (case, lipa_async(&sim, dir.path(), &args))
+        })
+        .collect();
+    for (case, fut) in outputs {
+        let out = fut.await.expect("lipa ran");
+        let (provider, phone, _, status, code) = case;
+        let json = last_json(&out);
+        assert_eq!(json["status"], *status, "{provider} {phone}: {json}");
+        assert_eq!(out.status.code(), Some(*code), "{provider} {phone}: {json}");
+        assert_eq!(json["provider"], *provider);
+        assert_eq!(json["amount"], "1500");
+        let cc = if *provider == "clickpesa" {
+            "255"
+        } else {
+            "254"
+        };
+        assert_eq!(json["phone"], format!("{cc}712345{}", &phone[7..]));
+    }
+    let ledger = sim.ledger();
+    assert_eq!(
+        ledger.len(),
+        CASES.len(),
+        "one push per payment: {ledger:?}"
+    );
+}
+
+/// Runs `lipa` on a blocking thread so several run at once.
+fn lipa_async(
+    sim: &SimHandle,
+    data: &std::path::Path,
+    args: &[&str],
+) -> tokio::task::JoinHandle<Output> {
+    let (cp, ce) = (sim.clickpesa_base_url(), sim.cepta_base_url());
+    let data = data.to_path_buf();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        command(&cp, &ce, &data)
+            .args(&args)
+            .output()
+            .expect("run lipa")
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_input_sends_nothing_and_exits_2() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    for (args, field) in [
+        (
+            vec![
+                "--provider",
+                "clickpesa",
+                "--phone",
+                "254712345678",
+                "--amount",
+                "100",
+            ],
+            "--phone",
+        ),
+        (
+            vec![
+                "--provider",
+                "clickpesa",
+                "--phone",
+                "0712345670",
+                "--amount",
+                "10.5",
+            ],
+            "--amount",
+        ),
+        (
+            vec![
+                "--provider",
+                "cepta",
+                "--phone",
+                "0712345670",
+                "--amount",
+                "-3",
+            ],
+            "--amount",
+        ),
+        (
+            vec![
+                "--provider",
+                "clickpesa",
+                "--phone",
+                "0712345670",
+                "--amount",
+                "100",
+                "--reference",
+                "A-1",
+            ],
+            "--reference",
+        ),
+    ] {
+        let mut full = vec!["push"];
+        full.extend(args);
+        let out = lipa(&sim, dir.path(), &full);
+        assert_eq!(out.status.code(), Some(2), "{full:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(field), "{err}");
+    }
+    assert!(sim.ledger().is_empty(), "nothing sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dry_run_prints_the_normalized_request_and_sends_nothing() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let out = lipa(
+        &sim,
+        dir.path(),
+        &[
+            "push",
+            "--provider",
+            "cepta",
+            "--phone",
+            "+254 733 123 456",
+            "--amount",
+            "1,500.50",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let json = last_json(&out);
+    assert_eq!(json["status"], "dry-run");
+    assert_eq!(json["phone"], "254733123456");
+    assert_eq!(json["amount"], "1500.5");
+    assert_eq!(json["currency"], "KES");
+    assert!(
+        json["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("63903")
+    );
+    assert!(sim.ledger().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_credential_is_named_and_exits_4() {
+    let out = Command::new(env!("CARGO_BIN_EXE_lipa"))
+        .args([
+            "push",
+            "--provider",
+            "cepta",
+            "--phone",
+            "0712345670",
+            "--amount",
+            "10",
+        ])
+        .env_clear()
+        .env("LIPA_DATA_DIR", std::env::temp_dir().join("lipa-cfg-test"))
+        .env("HOME", std::env::temp_dir().join("lipa-cfg-test"))
+        .env("LIPA_CEPTA_PUBLIC_KEY", "pk")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("LIPA_CEPTA_SECRET_KEY"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_settles_what_a_push_left_pending() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let out = lipa(
+        &sim,
+        dir.path(),
+        &[
+            "push",
+            "--provider",
+            "clickpesa",
+            "--phone",
+            "0712345671",
+            "--amount",
+            "2000",
+            "--wait",
+            "0",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(last_json(&out)["status"], "pending");
+    let out = lipa(&sim, dir.path(), &["sync", "--wait", "60", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let json = last_json(&out);
+    assert_eq!(json["status"], "paid");
+    assert_eq!(json["amount"], "2000");
+    assert_eq!(sim.ledger().len(), 1);
+}

@@ -1,0 +1,132 @@
+//! Configuration: file plus environment, one clear line per problem, secrets never shown.
+
+use lipa::config::{Config, ConfigError};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |k| map.get(k).cloned()
+}
+
+fn write(dir: &Path, text: &str, mode: u32) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let p = dir.join("config.toml");
+    std::fs::write(&p, text).expect("write");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    p
+}
+
+#[test]
+fn the_example_file_is_valid_and_configures_nothing() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/config.example.toml");
+    let c = Config::load(Some(&example), env(&[("LIPA_DATA_DIR", "/tmp/x")])).expect("valid");
+    assert!(c.is_empty());
+    assert!(c.bell);
+}
+
+#[test]
+fn the_environment_overrides_the_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let p = write(
+        dir.path(),
+        "[clickpesa]\nclient_id = \"file-id\"\napi_key = \"file-key\"\n[console]\nbell = false\n",
+        0o600,
+    );
+    let c = Config::load(
+        Some(&p),
+        env(&[
+            ("LIPA_CLICKPESA_CLIENT_ID", "env-id"),
+            (
+                "LIPA_CLICKPESA_BASE_URL",
+                "http://127.0.0.1:9/third-parties/",
+            ),
+            ("LIPA_DATA_DIR", "/tmp/lipa-test"),
+        ]),
+    )
+    .expect("valid");
+    let cp = c.clickpesa.expect("clickpesa on");
+    assert_eq!(cp.client_id, "env-id");
+    assert_eq!(cp.api_key.expose(), "file-key");
+    assert_eq!(cp.base_url, "http://127.0.0.1:9/third-parties");
+    assert!(c.cepta.is_none());
+    assert!(!c.bell);
+    assert_eq!(c.data_dir, PathBuf::from("/tmp/lipa-test"));
+}
+
+#[test]
+fn a_missing_credential_is_named() {
+    let e = Config::load(
+        None,
+        env(&[("LIPA_CEPTA_PUBLIC_KEY", "pk"), ("LIPA_DATA_DIR", "/tmp")]),
+    )
+    .expect_err("partial");
+    let msg = e.to_string();
+    assert!(msg.contains("LIPA_CEPTA_SECRET_KEY"), "{msg}");
+    assert!(msg.contains("LIPA_CEPTA_EMAIL"), "{msg}");
+}
+
+#[test]
+fn each_file_problem_gives_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let cases = [
+        ("[clickpesa]\nclient_idd = \"x\"\n", "client_idd"),
+        ("[clickpesa\n", "not valid"),
+        (
+            "[cepta]\nbase_url = \"adapter.cepta.co\"\npublic_key=\"a\"\nsecret_key=\"b\"\nemail=\"c@d.e\"\n",
+            "not an http",
+        ),
+    ];
+    for (text, expect) in cases {
+        let p = write(dir.path(), text, 0o600);
+        let msg = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")]))
+            .expect_err(text)
+            .to_string();
+        assert!(msg.contains(expect), "{msg}");
+        assert!(msg.contains("config.toml"), "{msg}");
+        assert_eq!(msg.lines().count(), 1, "{msg}");
+        assert!(!msg.contains("secret_key=\"b\""));
+    }
+    let gone = dir.path().join("absent.toml");
+    let e = Config::load(Some(&gone), env(&[])).expect_err("absent");
+    assert!(matches!(e, ConfigError::Unreadable { .. }));
+}
+
+#[test]
+fn a_file_with_secrets_readable_by_others_is_refused_like_ssh_does() {
+    let dir = tempfile::tempdir().expect("dir");
+    let p = write(
+        dir.path(),
+        "[clickpesa]\nclient_id = \"id\"\napi_key = \"TOPSECRET\"\n",
+        0o644,
+    );
+    let msg = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")]))
+        .expect_err("exposed")
+        .to_string();
+    assert!(msg.contains("chmod 600"), "{msg}");
+    assert!(!msg.contains("TOPSECRET"));
+    let c = Config::load(
+        Some(&write(dir.path(), "[console]\nbell = true\n", 0o644)),
+        env(&[("LIPA_DATA_DIR", "/tmp")]),
+    );
+    assert!(c.is_ok(), "no secrets, no complaint");
+}
+
+#[test]
+fn secrets_do_not_print() {
+    let c = Config::load(
+        None,
+        env(&[
+            ("LIPA_CLICKPESA_CLIENT_ID", "id"),
+            ("LIPA_CLICKPESA_API_KEY", "TOPSECRET-API"),
+            ("LIPA_CLICKPESA_CHECKSUM_KEY", "TOPSECRET-SUM"),
+            ("LIPA_DATA_DIR", "/tmp"),
+        ]),
+    )
+    .expect("valid");
+    let shown = format!("{c:?}");
+    assert!(!shown.contains("TOPSECRET"), "{shown}");
+}

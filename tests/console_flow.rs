@@ -1,0 +1,307 @@
+//! `update` alone, continued: the duplicate guard, the bell, ticking, list actions, detail,
+//! help, quitting, paste, and today's totals.
+
+mod console_common;
+
+use chrono::Duration;
+use console_common::*;
+use lipa::console::action::Action;
+use lipa::console::app::{Confirm, Focus, Screen};
+use lipa::console::effect::Effect;
+use lipa::console::totals::{Group, totals};
+use lipa::payment::Status;
+use lipa::provider::ProviderKind;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+fn fill_valid(a: &mut lipa::console::App, phone: &str, amount: &str) {
+    typ(a, phone);
+    tab(a);
+    typ(a, amount);
+}
+
+#[test]
+fn the_duplicate_guard_asks_before_sending_the_same_again() {
+    let mut a = app(BOTH, true, false);
+    changed(&mut a, settled(2, Status::Paid, "Payment received", 16));
+    fill_valid(&mut a, "0754 000 002", "2,500");
+    let fx = enter(&mut a);
+    assert!(fx.is_empty());
+    assert!(matches!(
+        a.confirm,
+        Some(Confirm::Duplicate { in_form: true, .. })
+    ));
+    assert_eq!(enter(&mut a), vec![], "Enter does not answer the question");
+    assert!(key(&mut a, 'n').is_empty());
+    assert_eq!(a.confirm, None);
+    assert_eq!(
+        a.form.phone.value(),
+        "0754 000 002",
+        "the form still holds it"
+    );
+    enter(&mut a);
+    let fx = key(&mut a, 'y');
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Submit(_), Effect::NewReference(_)]
+    ));
+    assert!(a.form.is_pristine());
+}
+
+#[test]
+fn failed_or_old_payments_do_not_trip_the_guard() {
+    let mut a = app(BOTH, true, false);
+    changed(&mut a, settled(2, Status::Failed, "Cancelled", 16));
+    fill_valid(&mut a, "0754000002", "2500");
+    assert!(matches!(
+        enter(&mut a).as_slice(),
+        [Effect::SubmitChecked(_), _]
+    ));
+    let mut b = app(BOTH, true, false);
+    let mut old = settled(2, Status::Paid, "Payment received", 16);
+    old.created_at = ago(6 * 60);
+    changed(&mut b, old);
+    fill_valid(&mut b, "0754000002", "2500");
+    assert!(matches!(
+        enter(&mut b).as_slice(),
+        [Effect::SubmitChecked(_), _]
+    ));
+}
+
+#[test]
+fn a_duplicate_found_in_the_journal_is_asked_and_restored_on_no() {
+    let mut a = app(BOTH, true, false);
+    fill_valid(&mut a, "0754000002", "2500");
+    let Some(Effect::SubmitChecked(new)) = enter(&mut a).into_iter().next() else {
+        panic!("expected a checked submit");
+    };
+    let existing = settled(2, Status::Pending, "PROCESSING", 16);
+    act(
+        &mut a,
+        Action::DuplicateFound {
+            new: new.clone(),
+            existing,
+        },
+    );
+    assert!(matches!(
+        a.confirm,
+        Some(Confirm::Duplicate { in_form: false, .. })
+    ));
+    key(&mut a, 'n');
+    assert_eq!(a.form.phone.value(), "+255 754 000 002");
+    assert_eq!(a.form.check(a.provider).amount.map(|m| m.minor()), Ok(2500));
+    act(
+        &mut a,
+        Action::DuplicateFound {
+            new,
+            existing: settled(2, Status::Pending, "", 1),
+        },
+    );
+    assert!(matches!(key(&mut a, 'y').as_slice(), [Effect::Submit(_)]));
+}
+
+#[test]
+fn the_bell_rings_once_when_a_payment_settles() {
+    let mut a = app(BOTH, true, false);
+    let p = several().remove(0);
+    assert!(changed(&mut a, p.clone()).is_empty());
+    let mut paid = p.clone();
+    paid.status = Status::Paid;
+    paid.updated_at = now();
+    assert_eq!(changed(&mut a, paid.clone()), vec![Effect::Bell]);
+    paid.polls += 1;
+    assert!(
+        changed(&mut a, paid).is_empty(),
+        "the poll note after it is silent"
+    );
+    let mut stale = p;
+    stale.status = Status::Pending;
+    changed(&mut a, stale);
+    assert_eq!(
+        a.rows[&1].status,
+        Status::Paid,
+        "older news never undoes a final state"
+    );
+    let mut quiet = app(BOTH, true, false);
+    quiet.bell = false;
+    let mut failed = settled(3, Status::Failed, "x", 3);
+    failed.updated_at = now();
+    assert!(changed(&mut quiet, failed).is_empty());
+}
+
+#[test]
+fn ticks_count_ages_and_move_finished_rows_to_history() {
+    let mut a = app(BOTH, true, false);
+    assert_eq!(a.next_wake(), None, "idle: no ticks at all");
+    a.dirty = false;
+    act(&mut a, Action::Tick(now() + Duration::seconds(1)));
+    assert!(!a.dirty, "nothing counts: nothing to draw");
+    changed(&mut a, several().remove(0));
+    assert_eq!(a.next_wake(), Some(std::time::Duration::from_secs(1)));
+    let mut paid = several().remove(0);
+    paid.status = Status::Paid;
+    paid.updated_at = now();
+    changed(&mut a, paid);
+    let wake = a.next_wake().expect("a finished row leaves later");
+    assert!(wake > std::time::Duration::from_secs(50));
+    act(&mut a, Action::Tick(now() + Duration::seconds(30)));
+    assert!(a.rows.contains_key(&1));
+    a.dirty = false;
+    act(&mut a, Action::Tick(now() + Duration::seconds(61)));
+    assert!(a.rows.is_empty());
+    assert!(a.dirty);
+    assert_eq!(a.next_wake(), None);
+}
+
+#[test]
+fn resume_shows_unfinished_payments_but_not_checked_ones() {
+    let mut a = app(BOTH, true, false);
+    let mut list = several();
+    list[4].checked = true;
+    act(&mut a, Action::Resumed(Ok(list)));
+    assert_eq!(a.row_ids(), vec![4, 3, 2, 1]);
+}
+
+#[test]
+fn list_actions_fit_the_payment() {
+    let mut a = app(BOTH, true, false);
+    for p in several() {
+        changed(&mut a, p);
+    }
+    changed(&mut a, settled(3, Status::Failed, "Cancelled", 20));
+    a.focus = Focus::List;
+    a.selected = Some(5);
+    assert_eq!(key(&mut a, 'c'), vec![Effect::MarkChecked(5)]);
+    assert_eq!(key(&mut a, 'r'), vec![Effect::Recheck(5)]);
+    assert!(key(&mut a, 's').is_empty());
+    assert_eq!(a.confirm, None, "only a failed payment is sent again");
+    a.selected = Some(3);
+    assert!(
+        key(&mut a, 'r').is_empty(),
+        "a final payment is not re-checked"
+    );
+    assert!(key(&mut a, 's').is_empty());
+    assert!(matches!(a.confirm, Some(Confirm::SendAgain(_))));
+    let fx = key(&mut a, 'y');
+    assert!(matches!(fx.as_slice(), [Effect::SendAgain(p)] if p.id == 3));
+}
+
+#[test]
+fn detail_opens_loads_history_and_closes_back_where_it_came_from() {
+    let mut a = app(BOTH, true, false);
+    for p in several() {
+        changed(&mut a, p);
+    }
+    open_detail(&mut a, 2);
+    assert_eq!(a.screen, Screen::Detail(2));
+    assert_eq!(a.history.len(), 4);
+    let mut paid = settled(2, Status::Paid, "ok", 9);
+    paid.updated_at = now();
+    let fx = changed(&mut a, paid);
+    assert!(
+        fx.contains(&Effect::LoadHistory(2)),
+        "a new status reloads the history"
+    );
+    assert_eq!(a.detail.as_ref().map(|d| d.status), Some(Status::Paid));
+    esc(&mut a);
+    assert_eq!(a.screen, Screen::Main);
+    today(&mut a);
+    assert_eq!(a.screen, Screen::Today);
+    let fx = enter(&mut a);
+    assert_eq!(fx, vec![Effect::LoadHistory(17)], "the newest of today");
+    esc(&mut a);
+    assert_eq!(a.screen, Screen::Today);
+    key(&mut a, 't');
+    assert_eq!(a.screen, Screen::Main);
+}
+
+#[test]
+fn help_opens_with_question_mark_or_f1_and_esc_closes() {
+    let mut a = app(BOTH, true, false);
+    key(&mut a, '?');
+    assert!(a.help);
+    key(&mut a, '7');
+    assert!(
+        a.help && a.form.phone.value().is_empty(),
+        "keys do not leak through help"
+    );
+    esc(&mut a);
+    assert!(!a.help);
+    press(&mut a, KeyCode::F(1), KeyModifiers::NONE);
+    assert!(a.help);
+}
+
+#[test]
+fn ctrl_c_asks_while_payments_wait_and_quits_otherwise() {
+    let mut a = app(BOTH, true, false);
+    assert_eq!(ctrl(&mut a, 'c'), vec![Effect::Quit]);
+    let mut b = app(BOTH, true, false);
+    changed(&mut b, several().remove(0));
+    assert!(ctrl(&mut b, 'c').is_empty());
+    assert_eq!(b.confirm, Some(Confirm::Quit(1)));
+    key(&mut b, 'n');
+    assert!(!b.quit);
+    ctrl(&mut b, 'c');
+    assert_eq!(ctrl(&mut b, 'c'), vec![Effect::Quit], "Ctrl-C twice quits");
+    assert!(b.quit);
+}
+
+#[test]
+fn paste_keeps_only_what_the_field_takes() {
+    let mut a = app(BOTH, true, false);
+    act(&mut a, Action::Paste("tel: +255 712 345 678\n".into()));
+    assert_eq!(a.form.phone.value(), " +255 712 345 678");
+    assert!(a.form.check(a.provider).phone.is_ok());
+}
+
+#[test]
+fn a_send_the_journal_refused_goes_back_into_an_empty_form() {
+    let mut a = app(BOTH, true, false);
+    fill_valid(&mut a, "0754000002", "2500");
+    let Some(Effect::SubmitChecked(new)) = enter(&mut a).into_iter().next() else {
+        panic!("expected a checked submit");
+    };
+    act(
+        &mut a,
+        Action::Submitted {
+            new,
+            result: Err("disk full".into()),
+        },
+    );
+    assert_eq!(a.form.phone.value(), "+255 754 000 002");
+    assert!(
+        a.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("disk full"))
+    );
+}
+
+#[test]
+fn totals_add_exact_minor_units_per_provider_and_status() {
+    let mut list = several();
+    list.push(settled(2, Status::Paid, "", 3));
+    list.push(settled(3, Status::Paid, "", 3));
+    list[1].status = Status::Paid;
+    let t = totals(&list);
+    let paid_kes = t
+        .iter()
+        .find(|t| t.provider == ProviderKind::Cepta && t.group == Group::Paid)
+        .expect("cepta paid");
+    assert_eq!(
+        (paid_kes.count, paid_kes.amount.map(|m| m.minor())),
+        (1, Some(125_050))
+    );
+    let paid_tzs = t
+        .iter()
+        .find(|t| t.provider == ProviderKind::ClickPesa && t.group == Group::Paid)
+        .expect("clickpesa paid");
+    assert_eq!(
+        (paid_tzs.count, paid_tzs.amount.map(|m| m.minor())),
+        (2, Some(5_000))
+    );
+    let waiting: u64 = t
+        .iter()
+        .filter(|t| t.group == Group::Waiting)
+        .map(|t| t.count)
+        .sum();
+    assert_eq!(waiting, 3);
+}

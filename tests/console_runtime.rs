@@ -1,0 +1,296 @@
+//! The real console loop, headless: key events from a channel, bytes into a buffer read back by
+//! a terminal emulator, a real engine and journal over a scripted provider.
+
+use async_trait::async_trait;
+use chrono::FixedOffset;
+use lipa::console::ConsoleOptions;
+use lipa::console::runtime::{self, Session};
+use lipa::engine::{Engine, EngineSettings};
+use lipa::journal::Journal;
+use lipa::money::{Currency, Money};
+use lipa::payment::{NewPayment, Status};
+use lipa::phone::{Country, Phone};
+use lipa::provider::{
+    Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest, RemoteState,
+    RemoteStatus,
+};
+use lipa::reference::Reference;
+use lipa::tracker::Schedule;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Customers whose number ends in 6 cancel; everyone else pays.
+#[derive(Default)]
+struct Customers {
+    pushed: Mutex<HashMap<String, RemoteState>>,
+}
+
+#[async_trait]
+impl Provider for Customers {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::ClickPesa
+    }
+
+    async fn initiate(&self, r: &PushRequest) -> Result<PushAccepted, ProviderError> {
+        let answer = if r.phone.last_digit() == 6 {
+            RemoteState::Failed
+        } else {
+            RemoteState::Paid
+        };
+        let mut pushed = self.pushed.lock().map_err(|_| ProviderError::Unknown {
+            message: "poisoned".into(),
+        })?;
+        pushed.insert(r.reference.as_str().to_string(), answer);
+        Ok(PushAccepted {
+            provider_id: None,
+            message: "Prompt sent".into(),
+            state: RemoteState::Pending,
+        })
+    }
+
+    async fn query(&self, reference: &Reference, _: Money) -> Result<Lookup, ProviderError> {
+        let state = self
+            .pushed
+            .lock()
+            .ok()
+            .and_then(|p| p.get(reference.as_str()).copied());
+        Ok(match state {
+            Some(state) => Lookup::Found(RemoteStatus {
+                state,
+                word: "DONE".into(),
+                message: "Customer answered".into(),
+            }),
+            None => Lookup::NotFound,
+        })
+    }
+}
+
+/// The screen's bytes, shared with the test.
+#[derive(Clone, Default)]
+struct Screen(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Screen {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Screen {
+    fn bytes(&self) -> Vec<u8> {
+        self.0.lock().expect("screen").clone()
+    }
+    fn text(&self) -> String {
+        let mut vt = vt100::Parser::new(24, 80, 0);
+        vt.process(&self.bytes());
+        vt.screen().contents()
+    }
+    async fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.text();
+            if ok(&text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}:\n{text}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn engine(journal: Arc<Journal>) -> Engine {
+    let ms = Duration::from_millis;
+    let settings = EngineSettings {
+        schedule: Schedule::new(vec![ms(150), ms(300), ms(600)], ms(3000), ms(50)),
+        ..EngineSettings::default()
+    };
+    Engine::new(journal, vec![Arc::new(Customers::default())], settings)
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+async fn typ(tx: &mpsc::Sender<Event>, text: &str) {
+    for c in text.chars() {
+        tx.send(key(KeyCode::Char(c))).await.expect("console alive");
+    }
+}
+
+fn start(
+    engine: Engine,
+) -> (
+    mpsc::Sender<Event>,
+    Screen,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    let (tx, rx) = mpsc::channel(64);
+    let screen = Screen::default();
+    let session = Session {
+        input: rx,
+        output: screen.clone(),
+        size: (80, 24),
+        offset: FixedOffset::east_opt(3 * 3600).expect("offset"),
+    };
+    let options = ConsoleOptions {
+        demo: true,
+        bell: true,
+        ..ConsoleOptions::default()
+    };
+    let task = tokio::spawn(runtime::run(engine, options, session));
+    (tx, screen, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_typed_at_the_keyboard_is_followed_until_paid() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
+    let (tx, screen, task) = start(engine(journal.clone()));
+    screen
+        .wait_for("the form with a reference", |t| {
+            t.contains("DEMO") && t.contains("Reference LP")
+        })
+        .await;
+    // One keystroke costs only the cells it changes.
+    let before = screen.bytes().len();
+    typ(&tx, "0").await;
+    screen
+        .wait_for("the digit", |t| t.contains("Phone     0"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let cost = screen.bytes().len() - before;
+    assert!(cost < 400, "the first keystroke cost {cost} bytes");
+    let before = screen.bytes().len();
+    typ(&tx, "7").await;
+    screen
+        .wait_for("the digit", |t| t.contains("Phone     07"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let cost2 = screen.bytes().len() - before;
+    assert!(cost2 < 200, "a keystroke cost {cost2} bytes");
+    typ(&tx, "12345670").await;
+    tx.send(key(KeyCode::Tab)).await.expect("alive");
+    typ(&tx, "1500").await;
+    tx.send(key(KeyCode::Enter)).await.expect("alive");
+    let row = |t: &str, tail: &str, what: &str| {
+        t.lines()
+            .any(|l| l.contains(tail) && l.contains("1,500") && l.contains(what))
+    };
+    screen
+        .wait_for("the paid row", |t| row(t, "670", "paid"))
+        .await;
+    assert!(screen.bytes().contains(&0x07), "the bell rang");
+    assert_eq!(journal.all().expect("journal")[0].status, Status::Paid);
+
+    // A cancelled one, typed while nothing waits.
+    typ(&tx, "0712345676").await;
+    tx.send(key(KeyCode::Tab)).await.expect("alive");
+    typ(&tx, "1500").await;
+    tx.send(key(KeyCode::Enter)).await.expect("alive");
+    screen
+        .wait_for("the failed row", |t| row(t, "676", "failed"))
+        .await;
+
+    // Settled and idle: not a byte goes out (finished rows leave only after a minute).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = screen.bytes().len();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(screen.bytes().len(), before, "idle console sent bytes");
+
+    // Ctrl-C with nothing waiting quits at once; the payments stay in the journal.
+    tx.send(Event::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )))
+    .await
+    .expect("alive");
+    let ended = tokio::time::timeout(Duration::from_secs(5), task).await;
+    assert!(
+        matches!(ended, Ok(Ok(Ok(())))),
+        "console did not stop: {ended:?}"
+    );
+    assert_eq!(journal.all().expect("journal").len(), 2);
+}
+
+/// One process can serve many sessions: a session is a `Send` future over any `Send` writer.
+#[test]
+fn a_session_can_run_on_any_task() {
+    fn is_send<T: Send>(_: &T) {}
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
+    let (_tx, rx) = mpsc::channel(1);
+    let session = Session {
+        input: rx,
+        output: Vec::<u8>::new(),
+        size: (80, 24),
+        offset: FixedOffset::east_opt(0).expect("offset"),
+    };
+    let fut = runtime::run(engine(journal), ConsoleOptions::default(), session);
+    is_send(&fut);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unfinished_payments_are_shown_and_followed_again_at_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
+    let new = NewPayment {
+        provider: ProviderKind::ClickPesa,
+        reference: Reference::from_stored("LPRESUME22".into()),
+        phone: Phone::parse("0754000003", Country::Tanzania).expect("phone"),
+        amount: Money::from_minor(2500, Currency::Tzs),
+        channel: None,
+        email: None,
+        name: None,
+    };
+    // Left behind by a console that stopped after the send: pending, never followed to the end.
+    let engine = engine(journal.clone());
+    let p = journal.record(&new, chrono::Utc::now()).expect("record");
+    journal
+        .transition(p.id, Status::Sending, "", None, chrono::Utc::now())
+        .expect("sending");
+    journal
+        .transition(
+            p.id,
+            Status::Pending,
+            "Prompt sent",
+            None,
+            chrono::Utc::now(),
+        )
+        .expect("pending");
+    let provider = engine.provider(ProviderKind::ClickPesa).expect("provider");
+    let req = PushRequest {
+        reference: new.reference.clone(),
+        phone: new.phone.clone(),
+        amount: new.amount,
+        channel: None,
+        email: None,
+        name: None,
+    };
+    provider.initiate(&req).await.expect("scripted push");
+    let (tx, screen, task) = start(engine);
+    screen
+        .wait_for("the resumed payment, paid", |t| {
+            t.lines()
+                .any(|l| l.contains("003") && l.contains("2,500") && l.contains("paid"))
+        })
+        .await;
+    drop(tx);
+    let ended = tokio::time::timeout(Duration::from_secs(5), task).await;
+    assert!(
+        matches!(ended, Ok(Ok(Ok(())))),
+        "closing the input ends the session"
+    );
+}

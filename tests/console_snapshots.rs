@@ -1,0 +1,213 @@
+//! The whole console screen, drawn through ratatui's TestBackend at the design size (80×24) and
+//! the smallest supported one (60×20), with colour (buffer with styles) and without (plain text).
+//! State is built directly with a fixed clock and fixed references: no engine, no randomness.
+
+mod console_common;
+
+use console_common::*;
+use insta::assert_snapshot;
+use lipa::console::App;
+use lipa::console::view;
+use lipa::payment::Status;
+use lipa::provider::ProviderKind;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+/// Draws the app and returns (plain text, buffer with styles).
+fn render(app: &App, w: u16, h: u16) -> (String, String) {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal.draw(|f| view::draw(f, app)).expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut plain = String::new();
+    for y in 0..h {
+        let line: String = (0..w)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        plain.push_str(line.trim_end());
+        plain.push('\n');
+    }
+    if app.no_color {
+        let coloured = buffer
+            .content()
+            .iter()
+            .any(|c| c.fg != Color::Reset || c.bg != Color::Reset);
+        assert!(!coloured, "NO_COLOR: no cell may carry a colour");
+    }
+    (plain, format!("{buffer:?}"))
+}
+
+/// Snapshots a scene four ways: 80×24 and 60×20, with and without colour.
+fn scene(name: &str, build: impl Fn(bool) -> App) {
+    for (w, h) in [(80, 24), (60, 20)] {
+        let (_, styled) = render(&build(false), w, h);
+        assert_snapshot!(format!("{name}_{w}x{h}_color"), styled);
+        let (plain, _) = render(&build(true), w, h);
+        assert_snapshot!(format!("{name}_{w}x{h}_plain"), plain);
+    }
+}
+
+#[test]
+fn empty_demo() {
+    scene("empty_demo", |nc| app(BOTH, true, nc));
+}
+
+#[test]
+fn form_with_errors() {
+    scene("form_errors", |nc| {
+        let mut a = app(BOTH, true, nc);
+        typ(&mut a, "254712345678");
+        tab(&mut a);
+        typ(&mut a, "12.5");
+        tab(&mut a);
+        typ(&mut a, "-");
+        enter(&mut a);
+        a
+    });
+}
+
+#[test]
+fn several_pending() {
+    scene("pending", |nc| {
+        let mut a = app(BOTH, true, nc);
+        ctrl(&mut a, 'p');
+        reference(&mut a, ProviderKind::Cepta, "LP-7K3MQ9-XR4TZ");
+        typ(&mut a, "0733 123 456");
+        for p in several() {
+            changed(&mut a, p);
+        }
+        a
+    });
+}
+
+#[test]
+fn paid_and_failed() {
+    scene("paid_failed", |nc| {
+        let mut a = app(BOTH, false, nc);
+        for p in several() {
+            changed(&mut a, p);
+        }
+        changed(&mut a, settled(2, Status::Paid, "Payment received", 16));
+        changed(
+            &mut a,
+            settled(3, Status::Failed, "Customer cancelled the prompt", 31),
+        );
+        tab(&mut a);
+        tab(&mut a);
+        tab(&mut a);
+        down(&mut a);
+        key(&mut a, 'j');
+        a
+    });
+}
+
+#[test]
+fn detail_view() {
+    scene("detail", |nc| {
+        let mut a = app(BOTH, true, nc);
+        for p in several() {
+            changed(&mut a, p);
+        }
+        changed(&mut a, settled(2, Status::Paid, "Payment received", 16));
+        open_detail(&mut a, 2);
+        a
+    });
+}
+
+#[test]
+fn help_overlay() {
+    scene("help", |nc| {
+        let mut a = app(BOTH, true, nc);
+        for p in several() {
+            changed(&mut a, p);
+        }
+        key(&mut a, '?');
+        a
+    });
+}
+
+#[test]
+fn today_view() {
+    scene("today", |nc| {
+        let mut a = app(BOTH, true, nc);
+        today(&mut a);
+        a
+    });
+}
+
+#[test]
+fn duplicate_question() {
+    scene("duplicate", |nc| {
+        let mut a = app(BOTH, true, nc);
+        changed(&mut a, settled(2, Status::Paid, "Payment received", 16));
+        typ(&mut a, "0754 000 002");
+        tab(&mut a);
+        typ(&mut a, "2500");
+        enter(&mut a);
+        a
+    });
+}
+
+#[test]
+fn tiny_and_odd_sizes_never_panic() {
+    let scenes: Vec<App> = vec![
+        app(BOTH, true, false),
+        {
+            let mut a = app(BOTH, true, true);
+            for p in several() {
+                changed(&mut a, p);
+            }
+            key(&mut a, '?');
+            a
+        },
+        {
+            let mut a = app(BOTH, true, false);
+            for p in several() {
+                changed(&mut a, p);
+            }
+            open_detail(&mut a, 2);
+            a
+        },
+        {
+            let mut a = app(BOTH, true, false);
+            today(&mut a);
+            a
+        },
+        {
+            let mut a = app(BOTH, true, false);
+            changed(&mut a, settled(2, Status::Paid, "Payment received", 16));
+            typ(&mut a, "0754 000 002");
+            tab(&mut a);
+            typ(&mut a, "2500");
+            enter(&mut a);
+            a
+        },
+    ];
+    for a in &scenes {
+        for (w, h) in [
+            (1, 1),
+            (10, 4),
+            (20, 6),
+            (40, 12),
+            (59, 19),
+            (61, 21),
+            (132, 43),
+        ] {
+            render(a, w, h);
+        }
+    }
+}
+
+#[test]
+fn wide_screens_put_the_form_beside_the_list() {
+    let mut a = app(BOTH, true, true);
+    for p in several() {
+        changed(&mut a, p);
+    }
+    let (plain, _) = render(&a, 132, 24);
+    let line = plain.lines().nth(3).unwrap_or_default();
+    assert!(
+        line.contains("e.g. 0712") && line.contains("1:30"),
+        "{plain}"
+    );
+}

@@ -1,0 +1,242 @@
+//! `update` alone: key sequences, validation as typed, focus, provider switching. No engine, no
+//! terminal, a fixed clock.
+
+mod console_common;
+
+use console_common::*;
+use lipa::console::action::Action;
+use lipa::console::app::{Focus, Screen};
+use lipa::console::effect::Effect;
+use lipa::console::form::Field;
+use lipa::provider::ProviderKind;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+fn fill_valid(a: &mut lipa::console::App, phone: &str, amount: &str) {
+    typ(a, phone);
+    tab(a);
+    typ(a, amount);
+}
+
+#[test]
+fn opens_on_the_phone_field_with_the_first_provider() {
+    let a = app(BOTH, true, false);
+    assert_eq!(a.focus, Focus::Field(Field::Phone));
+    assert_eq!(a.provider, ProviderKind::ClickPesa);
+    assert_eq!(a.form.reference.value(), CLICKPESA_REF);
+}
+
+#[test]
+fn letters_in_the_phone_field_are_refused_not_commands() {
+    let mut a = app(BOTH, true, false);
+    for c in ['j', 'k', 't', 'r', 's', 'c', 'q'] {
+        let fx = key(&mut a, c);
+        assert!(fx.is_empty(), "{c} did something: {fx:?}");
+    }
+    assert_eq!(a.screen, Screen::Main);
+    assert_eq!(a.focus, Focus::Field(Field::Phone));
+    assert_eq!(a.form.phone.value(), "");
+    assert_eq!(a.form.refused, Some((Field::Phone, 'q')));
+    typ(&mut a, "+255 (0)712-345-678");
+    assert_eq!(a.form.phone.value(), "+255 (0)712-345-678");
+    assert_eq!(a.form.refused, None);
+}
+
+#[test]
+fn reference_keeps_letters_and_follows_provider_rules() {
+    let mut a = app(BOTH, true, false);
+    tab(&mut a);
+    tab(&mut a);
+    assert_eq!(a.focus, Focus::Field(Field::Reference));
+    press(&mut a, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    typ(&mut a, "order-7tk");
+    assert_eq!(
+        a.form.reference.value(),
+        "order7tk",
+        "ClickPesa takes no '-'"
+    );
+    assert!(a.form.reference_by_hand);
+}
+
+#[test]
+fn release_events_are_ignored() {
+    let mut a = app(BOTH, true, false);
+    a.dirty = false;
+    let k = KeyEvent::new_with_kind(
+        KeyCode::Char('7'),
+        KeyModifiers::NONE,
+        KeyEventKind::Release,
+    );
+    assert!(act(&mut a, Action::Key(k)).is_empty());
+    assert_eq!(a.form.phone.value(), "");
+    assert!(!a.dirty);
+}
+
+#[test]
+fn tab_rings_through_fields_then_the_list() {
+    let mut a = app(BOTH, true, false);
+    tab(&mut a);
+    assert_eq!(a.focus, Focus::Field(Field::Amount));
+    tab(&mut a);
+    tab(&mut a);
+    assert_eq!(
+        a.focus,
+        Focus::Field(Field::Phone),
+        "no list while it is empty"
+    );
+    back_tab(&mut a);
+    assert_eq!(a.focus, Focus::Field(Field::Reference));
+    for p in several() {
+        changed(&mut a, p);
+    }
+    tab(&mut a);
+    assert_eq!(a.focus, Focus::List);
+    assert_eq!(a.selected, Some(5), "the list starts at the newest");
+    key(&mut a, 'j');
+    assert_eq!(a.selected, Some(4));
+    key(&mut a, 'k');
+    key(&mut a, 'k');
+    assert_eq!(a.selected, Some(5));
+    esc(&mut a);
+    assert_eq!(a.focus, Focus::Field(Field::Phone));
+}
+
+#[test]
+fn a_digit_in_the_list_starts_the_next_customer() {
+    let mut a = app(BOTH, true, false);
+    changed(&mut a, several().remove(0));
+    a.focus = Focus::List;
+    key(&mut a, '0');
+    assert_eq!(a.focus, Focus::Field(Field::Phone));
+    assert_eq!(a.form.phone.value(), "0");
+}
+
+#[test]
+fn enter_on_a_bad_form_jumps_to_the_first_bad_field() {
+    let mut a = app(BOTH, true, false);
+    fill_valid(&mut a, "0712345678", "12.5");
+    tab(&mut a);
+    let fx = enter(&mut a);
+    assert!(fx.is_empty());
+    assert!(a.form.attempted);
+    assert_eq!(a.focus, Focus::Field(Field::Amount));
+    let c = a.form.check(a.provider);
+    assert!(c.phone.is_ok());
+    assert!(
+        c.error(Field::Amount)
+            .is_some_and(|e| e.contains("whole shillings"))
+    );
+}
+
+#[test]
+fn enter_without_a_reference_yet_waits_for_it() {
+    let mut a = app(BOTH, true, false);
+    ctrl(&mut a, 'p');
+    fill_valid(&mut a, "0712345678", "100");
+    let fx = enter(&mut a);
+    assert!(fx.is_empty());
+    assert_eq!(a.focus, Focus::Field(Field::Reference));
+}
+
+#[test]
+fn a_valid_send_clears_the_form_at_once_and_keeps_the_provider() {
+    let mut a = app(BOTH, true, false);
+    ctrl(&mut a, 'p');
+    reference(&mut a, ProviderKind::Cepta, "LP-7K3MQ9-XR4TZ");
+    fill_valid(&mut a, "0733 123 456", "1,250.50");
+    let fx = enter(&mut a);
+    let [
+        Effect::SubmitChecked(new),
+        Effect::NewReference(ProviderKind::Cepta),
+    ] = fx.as_slice()
+    else {
+        panic!("unexpected effects {fx:?}");
+    };
+    assert_eq!(new.provider, ProviderKind::Cepta);
+    assert_eq!(new.phone.normalized(), "254733123456");
+    assert_eq!(new.amount.minor(), 125_050);
+    assert_eq!(new.reference.as_str(), "LP-7K3MQ9-XR4TZ");
+    assert_eq!(
+        new.channel.as_deref(),
+        Some("63903"),
+        "Airtel number, Airtel channel"
+    );
+    assert_eq!(new.email, None);
+    assert_eq!(a.provider, ProviderKind::Cepta);
+    assert!(a.form.is_pristine());
+    assert_eq!(a.form.reference.value(), "");
+    assert_eq!(a.focus, Focus::Field(Field::Phone));
+    reference(&mut a, ProviderKind::Cepta, "LP-7K3MQ9-XR4TA");
+    assert_eq!(a.form.reference.value(), "LP-7K3MQ9-XR4TA");
+}
+
+#[test]
+fn channel_follows_the_number_until_chosen_by_hand() {
+    let mut a = app(BOTH, true, false);
+    ctrl(&mut a, 'p');
+    typ(&mut a, "0771000000");
+    assert_eq!(a.form.channel().code, "63907");
+    for _ in 0..3 {
+        tab(&mut a);
+    }
+    assert_eq!(a.focus, Focus::Field(Field::Channel));
+    key(&mut a, ' ');
+    assert_eq!(a.form.channel().code, "0");
+    press(&mut a, KeyCode::Left, KeyModifiers::NONE);
+    press(&mut a, KeyCode::Left, KeyModifiers::NONE);
+    assert_eq!(a.form.channel().code, "63903");
+    a.focus = Focus::Field(Field::Phone);
+    press(&mut a, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    typ(&mut a, "0712345678");
+    assert_eq!(a.form.channel().code, "63903", "chosen by hand stays");
+}
+
+#[test]
+fn switching_provider_revalidates_and_renews_a_generated_reference() {
+    let mut a = app(BOTH, true, false);
+    fill_valid(&mut a, "0754000000", "1500");
+    assert!(a.form.check(a.provider).phone.is_ok());
+    let fx = ctrl(&mut a, 'p');
+    assert_eq!(fx, vec![Effect::NewReference(ProviderKind::Cepta)]);
+    assert_eq!(a.provider, ProviderKind::Cepta);
+    assert_eq!(a.form.reference.value(), "");
+    assert_eq!(a.form.phone.value(), "0754000000", "typing is kept");
+    assert!(
+        a.form.check(a.provider).phone.is_ok(),
+        "07.. is a Kenyan number too"
+    );
+    assert_eq!(
+        a.form.check(a.provider).amount.map(|m| m.minor()),
+        Ok(150_000)
+    );
+    a.focus = Focus::Field(Field::Email);
+    typ(&mut a, "a@b");
+    assert!(a.form.check(a.provider).email.is_err());
+    let fx = ctrl(&mut a, 'p');
+    assert_eq!(fx, vec![Effect::NewReference(ProviderKind::ClickPesa)]);
+    assert_eq!(
+        a.focus,
+        Focus::Field(Field::Phone),
+        "ClickPesa has no e-mail field"
+    );
+}
+
+#[test]
+fn switching_keeps_a_typed_reference_and_judges_it_anew() {
+    let mut a = app(BOTH, true, false);
+    ctrl(&mut a, 'p');
+    a.focus = Focus::Field(Field::Reference);
+    typ(&mut a, "TILL-4");
+    assert!(a.form.check(a.provider).reference.is_ok());
+    let fx = ctrl(&mut a, 'p');
+    assert!(fx.is_empty());
+    assert_eq!(a.form.reference.value(), "TILL-4");
+    assert!(
+        a.form.check(a.provider).reference.is_err(),
+        "ClickPesa refuses '-'"
+    );
+    a.form.reference_by_hand = true;
+    let mut one = app(&[ProviderKind::ClickPesa], false, false);
+    assert!(ctrl(&mut one, 'p').is_empty());
+    assert_eq!(one.provider, ProviderKind::ClickPesa);
+    assert!(one.notice.is_some());
+}
