@@ -9,6 +9,9 @@ use std::fmt;
 /// Letters and digits a cashier can read aloud without confusion.
 pub const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
+/// Random characters in a generated reference.
+const RANDOM_CHARS: usize = 7;
+
 /// A reference valid for its provider.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Reference(String);
@@ -62,12 +65,13 @@ impl Reference {
     }
 
     /// A fresh reference: a prefix, the time in seconds (so references from different days and
-    /// restarts differ) and five random characters (so two tills in the same second differ):
-    /// `LP7K3MQ9XR4TZ` for ClickPesa, `LP-7K3MQ9-XR4TZ` for Cepta (groups help reading aloud).
+    /// restarts differ) and seven random characters (so two tills in the same second differ:
+    /// 31^7, about 2.7e10 choices): `LP7K3MQ9XR4TZAB` for ClickPesa, `LP-7K3MQ9-XR4TZAB` for
+    /// Cepta (groups help reading aloud).
     pub fn generate(provider: ProviderKind, unix_seconds: i64) -> Reference {
         let mut rng = rand::rng();
         let time = encode(unix_seconds.max(0) as u64, 6);
-        let random: String = (0..5)
+        let random: String = (0..RANDOM_CHARS)
             .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
             .collect();
         Reference(match provider {
@@ -138,10 +142,11 @@ mod tests {
 
     #[test]
     fn generated_references_do_not_repeat() {
-        let set: HashSet<_> = (0..5000)
+        // 2,000 in the same second: a repeat has a chance of about 7e-5 (birthday bound).
+        let set: HashSet<_> = (0..2000)
             .map(|_| Reference::generate(ProviderKind::ClickPesa, 1_790_000_000))
             .collect();
-        assert_eq!(set.len(), 5000);
+        assert_eq!(set.len(), 2000);
         let a = Reference::generate(ProviderKind::Cepta, 1_790_000_000);
         let b = Reference::generate(ProviderKind::Cepta, 1_790_000_001);
         assert_ne!(a.as_str()[3..9], b.as_str()[3..9]);
