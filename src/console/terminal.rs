@@ -116,12 +116,18 @@ pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> 
     };
     let result = tokio::select! {
         r = runtime::run(engine, options, session) => r,
-        _ = term.recv() => Ok(()),
-        _ = hup.recv() => Ok(()),
-        _ = int.recv() => Ok(()),
+        _ = term.recv() => stopped_by("SIGTERM"),
+        _ = hup.recv() => stopped_by("SIGHUP"),
+        _ = int.recv() => stopped_by("SIGINT"),
         () = panicked.notified() => Err(anyhow::anyhow!(s::INTERNAL_ERROR)),
     };
     stop.store(true, Ordering::SeqCst);
     drop(guard);
     result
+}
+
+/// A signal ends the console: payments stay in the journal and are picked up at the next start.
+fn stopped_by(signal: &str) -> anyhow::Result<()> {
+    tracing::info!(signal, "console stopped by a signal; unfinished payments stay in the journal");
+    Ok(())
 }
