@@ -11,6 +11,8 @@ use std::time::Duration;
 
 /// How long `--wait 0` allows for the one round of questions.
 const ONE_ROUND: Duration = Duration::from_secs(30);
+/// Longest pause between two looks at the payments while waiting.
+const LOOK_AGAIN: Duration = Duration::from_millis(250);
 
 pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>) -> u8 {
     let config = match config {
@@ -73,9 +75,13 @@ pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>) -> u8 {
                     && p.polls > polls.get(&p.id).copied().unwrap_or(0)
                     && !matches!(p.status, Status::Recorded))
         });
-        if done || tokio::time::timeout_at(deadline, rx.recv()).await.is_err() {
+        if done || tokio::time::Instant::now() >= deadline {
             break;
         }
+        // A tracker task leaves `is_tracking` just after publishing its last change, with no
+        // news of its own: look again now and then instead of waiting out the whole --wait.
+        let look_again = tokio::time::Instant::now() + LOOK_AGAIN;
+        let _ = tokio::time::timeout_at(deadline.min(look_again), rx.recv()).await;
         now = current(&engine, &open).await;
     }
     let now = current(&engine, &open).await;
