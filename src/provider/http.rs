@@ -6,12 +6,13 @@
 //! that creates a push, and "ask again later" for a read-only query.
 //!
 //! Nothing here logs or returns request headers or bodies, so secrets cannot leak through it;
-//! providers' own messages pass through `redact` before they reach a person.
+//! providers' own messages (and redirect targets) have secrets blanked out before they reach a
+//! person (`Answer::said`).
 
 mod answer;
 mod wire;
 
-pub(crate) use answer::{Answer, redact};
+pub(crate) use answer::Answer;
 pub(crate) use wire::{Echo, hmac_hex, mismatch, raw_amount_text, text};
 
 use crate::provider::ProviderError;

@@ -130,7 +130,7 @@ impl ClickPesaClient {
             }
             let mut secrets = self.secrets();
             secrets.push(token.bare());
-            let said = answer.message().map(|m| http::redact(&m, &secrets));
+            let said = answer.said(&secrets);
             if answer.status == 401 {
                 let detail = s::detail_http(401, said.as_deref().unwrap_or_default());
                 return Err(ProviderError::Configuration {
@@ -161,8 +161,7 @@ impl ClickPesaClient {
         let secrets = self.secrets();
         if matches!(answer.status, 400 | 401 | 403) {
             let said = answer
-                .message()
-                .map(|m| http::redact(&m, &secrets))
+                .said(&secrets)
                 .unwrap_or_else(|| s::detail_http(answer.status, ""));
             tracing::warn!(status = answer.status, "ClickPesa refused the credentials");
             return Err(ProviderError::Configuration {

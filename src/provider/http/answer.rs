@@ -53,9 +53,16 @@ impl Answer {
         serde_json::from_slice::<serde::de::IgnoredAny>(&self.body).is_ok()
     }
 
-    /// The provider's own message from an error body: `message` as a string or an array of
-    /// strings (joined with `; `), else `error`, `detail` or `title`; `None` when the body is
-    /// not JSON or says nothing.
+    /// The provider's own message, for a person: [`Answer::message`] with `secrets` blanked
+    /// out, then cut to [`MAX_MESSAGE_CHARS`] (in that order, so a cut cannot leave part of a
+    /// secret behind).
+    pub fn said(&self, secrets: &[&str]) -> Option<String> {
+        self.message().map(|m| truncate(&redact(&m, secrets)))
+    }
+
+    /// The provider's own message from an error body, whole: `message` as a string or an array
+    /// of strings (joined with `; `), else `error`, `detail` or `title`; `None` when the body is
+    /// not JSON or says nothing. Use [`Answer::said`] for anything a person may see.
     pub fn message(&self) -> Option<String> {
         let value: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
         let text = |v: &serde_json::Value| match v {
@@ -78,7 +85,7 @@ impl Answer {
             .iter()
             .filter_map(|k| value.get(k).and_then(text))
             .find(|t| !t.is_empty())?;
-        Some(truncate(&found))
+        Some(found)
     }
 
     /// `Retry-After` as a delay (seconds or an HTTP date).
@@ -104,7 +111,7 @@ impl Answer {
     /// Classifies an answer that is not a success. `secrets` are blanked out of the provider's
     /// message (a provider could echo a key back).
     pub fn error(&self, provider: &str, call: Call, secrets: &[&str]) -> ProviderError {
-        let said = self.message().map(|m| redact(&m, secrets));
+        let said = self.said(secrets);
         let status = self.status;
         // What the provider said, for a person: its words, or the bare HTTP status, or a note
         // that the body was not JSON at all (a gateway's HTML page).
@@ -130,10 +137,11 @@ impl Answer {
                 message: s::redirected(
                     provider,
                     status,
-                    self.headers
+                    &self
+                        .headers
                         .get(LOCATION)
                         .and_then(|l| l.to_str().ok())
-                        .unwrap_or("?"),
+                        .map_or_else(|| "?".to_string(), |l| truncate(&redact(l, secrets))),
                 ),
             },
             400..=499 if status != 408 && call != Call::Read => ProviderError::Rejected {
@@ -245,5 +253,24 @@ mod tests {
             &["sk_live_abcdef"],
         );
         assert!(!e.to_string().contains("sk_live_abcdef"), "{e}");
+    }
+
+    #[test]
+    fn a_secret_cut_by_the_length_limit_or_in_a_redirect_is_blanked_too() {
+        let secret = "sk_live_0123456789abcdef";
+        let body = format!(
+            r#"{{"message":"{}{secret}"}}"#,
+            "x".repeat(MAX_MESSAGE_CHARS - 10)
+        );
+        let e = answer(400, &body).error("P", Call::Create, &[secret]);
+        assert!(!e.to_string().contains(&secret[..10]), "{e}");
+        let mut moved = answer(302, "{}");
+        let to = format!("https://elsewhere.example/?key={secret}");
+        moved.headers.insert(
+            LOCATION,
+            reqwest::header::HeaderValue::from_str(&to).expect("header"),
+        );
+        let e = moved.error("P", Call::Read, &[secret]);
+        assert!(!e.to_string().contains(secret), "{e}");
     }
 }
