@@ -111,4 +111,26 @@ pub struct SimulateArgs {
     /// Seconds before a customer answers.
     #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
     pub settle: f64,
+    /// Switch every fault on at this chance per mille (0-1000): slow answers (1.5 s late),
+    /// HTML 500/502/503, 429 with Retry-After, the connection dropped or an error after the
+    /// push was created, truncated or malformed JSON, tokens revoked early, reversals.
+    #[arg(long, default_value_t = 0, value_name = "PER_MILLE")]
+    pub faults: u16,
+    /// One fault's chance, over --faults: NAME=PER_MILLE, comma-separated or repeated
+    /// (slow, html-5xx, too-many-requests, drop-after-create, fail-after-create, truncate,
+    /// malformed, revoke-tokens, reverse). E.g. --fault html-5xx=100,slow=50.
+    #[arg(long, value_name = "NAME=PER_MILLE", value_delimiter = ',')]
+    pub fault: Vec<String>,
+    /// Seed of the fault dice: the same seed and the same requests give the same faults.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Run the simulator's clock this many seconds ahead (negative: behind); Cepta refuses
+    /// requests stamped more than 5 minutes off.
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "SECONDS",
+        allow_hyphen_values = true
+    )]
+    pub clock_offset: i64,
 }

@@ -73,8 +73,13 @@ pub struct Config {
 pub enum ConfigError {
     #[error("{}", s::config_unreadable(.path, .reason))]
     Unreadable { path: PathBuf, reason: String },
-    #[error("{}", s::config_malformed(.path, .reason))]
-    Malformed { path: PathBuf, reason: String },
+    #[error("{}", s::config_malformed(.path, *.line, .reason))]
+    Malformed {
+        path: PathBuf,
+        /// Where the problem is (1-based), when the parser says.
+        line: Option<usize>,
+        reason: String,
+    },
     #[error("{}", s::config_world_readable(.path, *.mode))]
     Exposed { path: PathBuf, mode: u32 },
     #[error("{}", s::config_missing(.provider, .missing, .path.as_deref()))]
@@ -174,7 +179,7 @@ impl Config {
             None => None,
             Some([client_id, api_key]) => Some(ClickPesaSettings {
                 base_url: url(
-                    "LIPA_CLICKPESA_BASE_URL",
+                    "LIPA_CLICKPESA_BASE_URL (clickpesa.base_url)",
                     var("LIPA_CLICKPESA_BASE_URL").or(cp.base_url),
                     DEFAULT_CLICKPESA_BASE_URL,
                     path.as_deref(),
@@ -209,7 +214,7 @@ impl Config {
             None => None,
             Some([public_key, secret_key, email]) => Some(CeptaSettings {
                 base_url: url(
-                    "LIPA_CEPTA_BASE_URL",
+                    "LIPA_CEPTA_BASE_URL (cepta.base_url)",
                     var("LIPA_CEPTA_BASE_URL").or(ce.base_url),
                     DEFAULT_CEPTA_BASE_URL,
                     path.as_deref(),
@@ -241,6 +246,10 @@ fn required<const N: usize>(
     fields: &[(&str, &str, Option<String>); N],
     path: Option<&Path>,
 ) -> Result<Option<[String; N]>, ConfigError> {
+    // A blank value (`api_key = ""`) is as good as none.
+    let fields = fields
+        .clone()
+        .map(|(env, key, value)| (env, key, value.filter(|v| !v.trim().is_empty())));
     let missing: Vec<String> = fields
         .iter()
         .filter(|f| f.2.is_none())
@@ -256,7 +265,7 @@ fn required<const N: usize>(
             path: path.map(Path::to_path_buf),
         });
     }
-    Ok(Some(fields.clone().map(|f| f.2.unwrap_or_default())))
+    Ok(Some(fields.map(|f| f.2.unwrap_or_default())))
 }
 
 /// Explains what a provider needs when none of its credentials are set.
@@ -310,6 +319,10 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     })?;
     let file: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Malformed {
         path: path.to_path_buf(),
+        line: e
+            .span()
+            .and_then(|span| text.get(..span.start))
+            .map(|before| before.matches('\n').count() + 1),
         reason: e.message().to_string(),
     })?;
     let has_secret = file.clickpesa.api_key.is_some()

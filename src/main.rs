@@ -26,12 +26,14 @@ fn main() -> ExitCode {
             Some(Command::Push(args)) => lipa::headless::push::run(args, config).await,
             Some(Command::Sync(args)) => lipa::headless::sync::run(args, config).await,
             Some(Command::Simulate(args)) => {
-                if !(args.settle.is_finite() && (0.0..=3600.0).contains(&args.settle)) {
-                    eprintln!("lipa: {}", lipa::strings::cli::bad_settle());
-                    return exit::INVALID;
-                }
-                let settle = Duration::from_secs_f64(args.settle);
-                match lipa::sim::run_foreground(args.port, settle).await {
+                let options = match lipa::sim::SimulateOptions::from_args(&args) {
+                    Ok(options) => options,
+                    Err(message) => {
+                        eprintln!("lipa: {message}");
+                        return exit::INVALID;
+                    }
+                };
+                match lipa::sim::run_foreground(options).await {
                     Ok(()) => exit::PAID,
                     Err(e) => {
                         eprintln!("lipa: {e}");

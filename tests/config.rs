@@ -130,3 +130,117 @@ fn secrets_do_not_print() {
     let shown = format!("{c:?}");
     assert!(!shown.contains("TOPSECRET"), "{shown}");
 }
+
+/// Loads `text` written with `mode` as the config file; the error's one line.
+fn refusal(dir: &Path, text: &str, mode: u32) -> (String, PathBuf) {
+    let p = write(dir, text, mode);
+    let msg = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")]))
+        .expect_err(text)
+        .to_string();
+    assert_eq!(msg.lines().count(), 1, "{msg}");
+    assert!(
+        msg.contains(&p.display().to_string()),
+        "names the file: {msg}"
+    );
+    (msg, p)
+}
+
+#[test]
+fn a_malformed_file_names_the_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (text, line) in [
+        ("[console]\nbell = \"yes\"\n", "line 2"),
+        ("# lipa\n\n[clickpesa\n", "line 3"),
+        ("[cepta]\nemail = 'a@b.c\n", "line 2"),
+        ("data_dir = 5\n", "line 1"),
+    ] {
+        let (msg, _) = refusal(dir.path(), text, 0o600);
+        assert!(msg.contains("not valid"), "{msg}");
+        assert!(msg.contains(line), "{text:?}: {msg}");
+    }
+}
+
+#[test]
+fn an_unknown_key_or_section_is_named() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (text, name) in [
+        ("[clickpesaa]\nclient_id = \"x\"\n", "clickpesaa"),
+        ("[cepta]\nsecret = \"x\"\n", "secret"),
+        ("belll = true\n", "belll"),
+    ] {
+        let (msg, _) = refusal(dir.path(), text, 0o600);
+        assert!(msg.contains(&format!("`{name}`")), "{msg}");
+        assert!(msg.contains("line 1") || msg.contains("line 2"), "{msg}");
+    }
+}
+
+#[test]
+fn an_unreadable_file_names_the_file_and_why() {
+    let dir = tempfile::tempdir().expect("dir");
+    let not_utf8 = dir.path().join("latin1.toml");
+    std::fs::write(&not_utf8, b"[cepta]\nemail = \"caf\xe9@example.com\"\n").expect("write");
+    for (path, why) in [
+        (dir.path().to_path_buf(), "directory"),
+        (dir.path().join("absent.toml"), "No such file"),
+        (not_utf8, "UTF-8"),
+    ] {
+        let e =
+            Config::load(Some(&path), env(&[("LIPA_DATA_DIR", "/tmp")])).expect_err("unreadable");
+        assert!(matches!(e, ConfigError::Unreadable { .. }), "{e:?}");
+        let msg = e.to_string();
+        assert_eq!(msg.lines().count(), 1, "{msg}");
+        assert!(msg.contains(&path.display().to_string()), "{msg}");
+        assert!(msg.contains(why), "{msg}");
+    }
+}
+
+#[test]
+fn a_missing_credential_in_the_file_names_the_key_and_the_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    for text in [
+        "[clickpesa]\nclient_id = \"id\"\n",
+        "[clickpesa]\nclient_id = \"id\"\napi_key = \"  \"\n",
+    ] {
+        let (msg, _) = refusal(dir.path(), text, 0o600);
+        assert!(
+            msg.contains("LIPA_CLICKPESA_API_KEY (clickpesa.api_key)"),
+            "{msg}"
+        );
+        assert!(!msg.contains("client_id"), "only what is missing: {msg}");
+    }
+}
+
+#[test]
+fn a_base_url_that_is_not_a_url_names_the_key_and_the_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let creds = "public_key = \"pk\"\nsecret_key = \"sk\"\nemail = \"a@b.c\"\n";
+    for url in [
+        "adapter.cepta.co",
+        "ftp://adapter.cepta.co",
+        "https://",
+        "https://exa mple.com",
+    ] {
+        let text = format!("[cepta]\nbase_url = \"{url}\"\n{creds}");
+        let (msg, _) = refusal(dir.path(), &text, 0o600);
+        assert!(msg.contains("cepta.base_url"), "{msg}");
+        assert!(msg.contains("not an http(s) URL"), "{msg}");
+        assert!(!msg.contains("\"sk\""), "{msg}");
+    }
+}
+
+#[test]
+fn secrets_readable_by_group_or_others_are_refused_with_the_fix() {
+    let dir = tempfile::tempdir().expect("dir");
+    let text = "[cepta]\npublic_key = \"pk\"\nsecret_key = \"TOPSECRET\"\nemail = \"a@b.c\"\n";
+    for mode in [0o640, 0o604, 0o666, 0o660] {
+        let (msg, p) = refusal(dir.path(), text, mode);
+        assert!(msg.contains(&format!("chmod 600 {}", p.display())), "{msg}");
+        assert!(msg.contains(&format!("{mode:o}")), "{msg}");
+        assert!(!msg.contains("TOPSECRET"), "{msg}");
+    }
+    for mode in [0o600, 0o400] {
+        let p = write(dir.path(), text, mode);
+        let c = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")]));
+        assert!(c.is_ok_and(|c| c.cepta.is_some()), "mode {mode:o}");
+    }
+}

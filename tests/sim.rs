@@ -919,7 +919,7 @@ async fn faults_can_be_injected() {
 
     sim.set_faults(always(|f| f.html_5xx_per_mille = 1000));
     let r = cp.initiate("F1", "255712345671", "1000").await;
-    assert_eq!(r.status(), 502);
+    assert!([500, 502, 503].contains(&r.status().as_u16()), "{r:?}");
     assert!(r.text().await.expect("text").contains("<html>"));
     assert!(sim.ledger().is_empty(), "nothing was processed");
 

@@ -128,6 +128,9 @@ pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> 
 
 /// A signal ends the console: payments stay in the journal and are picked up at the next start.
 fn stopped_by(signal: &str) -> anyhow::Result<()> {
-    tracing::info!(signal, "console stopped by a signal; unfinished payments stay in the journal");
+    tracing::info!(
+        signal,
+        "console stopped by a signal; unfinished payments stay in the journal"
+    );
     Ok(())
 }

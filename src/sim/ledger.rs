@@ -60,7 +60,8 @@ pub struct LedgerEntry {
     pub is_final: bool,
     /// How many initiate calls carried this reference (1 = no duplicate was attempted).
     pub initiate_calls: u32,
-    /// The push was created but its initiate call answered an error (magic digit 9).
+    /// The push was created but its initiate call answered an error (magic digit 9, or the
+    /// fail-after-create fault).
     pub initiate_failed: bool,
 }
 

@@ -12,13 +12,16 @@
 //!
 //! Every push received is kept in a ledger of truth ([`SimHandle::ledger`], `GET /sim/ledger`),
 //! with counters ([`SimHandle::stats`], `GET /sim/stats`); `POST /sim/revoke-tokens` drops all
-//! ClickPesa tokens. Faults ([`Faults`]) can be switched on, seeded, for chaos tests.
+//! ClickPesa tokens. Faults ([`Faults`]) can be switched on, seeded, for chaos tests, from
+//! Rust ([`SimHandle::set_faults`]), over HTTP (`GET`/`POST /sim/faults`, see `control`) or
+//! with `lipa simulate --faults/--fault/--seed/--clock-offset`.
 //!
-//! Module map: `server` (router, shared middleware, control endpoints); `clickpesa` (token,
-//! preview, initiate), `clickpesa_query` (query, list) and `cepta` (handlers); `auth` (tokens,
-//! checksum, signatures); `canonical` (checksum JSON); `state` (the shared memory); `ledger`
-//! (the public ledger and counters); `behaviour` (magic digits, invented customers); `faults`;
-//! `wire` (envelopes and small helpers).
+//! Module map: `server` (router, shared middleware, control endpoints); `control` (fault
+//! settings from JSON and flags); `clickpesa` (token, preview, initiate), `clickpesa_query`
+//! (query, list) and `cepta` (handlers); `auth` (tokens, checksum, signatures); `canonical`
+//! (checksum JSON); `state` (the shared memory); `ledger` (the public ledger and counters);
+//! `behaviour` (magic digits, invented customers); `faults`; `wire` (envelopes and small
+//! helpers).
 
 mod auth;
 pub mod behaviour;
@@ -26,13 +29,15 @@ mod canonical;
 mod cepta;
 mod clickpesa;
 mod clickpesa_query;
+mod control;
 mod faults;
 mod ledger;
 mod server;
 mod state;
 mod wire;
 
-pub use faults::Faults;
+pub use control::SimulateOptions;
+pub use faults::{FaultKind, Faults};
 pub use ledger::{LedgerEntry, SimStats, SimStatus};
 
 use crate::strings::cli as s;
@@ -173,6 +178,11 @@ impl SimHandle {
         self.state.revoke_tokens();
     }
 
+    /// The faults injected now.
+    pub fn faults(&self) -> Faults {
+        self.state.faults()
+    }
+
     /// Replaces the faults to inject from now on (reseeding the random source).
     pub fn set_faults(&self, faults: Faults) {
         self.state.set_faults(faults);
@@ -189,16 +199,24 @@ impl SimHandle {
     }
 }
 
-/// `lipa simulate`: prints the demo credentials, base URLs, `export` lines and the magic-digit
-/// table, then serves (checksums required) until Ctrl-C or SIGTERM.
-pub async fn run_foreground(port: u16, settle: Duration) -> std::io::Result<()> {
+/// `lipa simulate`: prints the demo credentials, base URLs, `export` lines, the magic-digit
+/// table and the faults switched on, then serves (checksums required) until Ctrl-C or SIGTERM.
+pub async fn run_foreground(options: SimulateOptions) -> std::io::Result<()> {
     let config = SimConfig {
-        port,
-        settle,
+        port: options.port,
+        settle: options.settle,
         checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.into()),
+        faults: options.faults,
         ..SimConfig::default()
     };
+    let faults = config.faults.clone();
+    let max_skew = config.cepta_max_skew.map_or(0, |d| d.as_secs());
     let sim = spawn(config).await?;
+    let rates: Vec<(&'static str, u16)> = faults
+        .active()
+        .into_iter()
+        .map(|(kind, per_mille)| (kind.name(), per_mille))
+        .collect();
     println!(
         "{}",
         s::sim_banner(&s::SimBanner {
@@ -211,7 +229,16 @@ pub async fn run_foreground(port: u16, settle: Duration) -> std::io::Result<()> 
             cepta_public_key: demo::CEPTA_PUBLIC_KEY,
             cepta_secret_key: demo::CEPTA_SECRET_KEY,
             cepta_email: demo::CEPTA_EMAIL,
-            settle,
+            settle: options.settle,
+            faults: s::SimFaults {
+                rates: &rates,
+                seed: faults.seed,
+                slow_by: faults.slow_by,
+                retry_after_secs: faults.retry_after_secs,
+                reverse_after: faults.reverse_after,
+                clock_offset_secs: faults.clock_offset_secs,
+                cepta_max_skew_secs: max_skew,
+            },
         })
     );
     stop_signal().await;

@@ -2,7 +2,7 @@
 //! goes through (counters, `Date` header, faults).
 
 use super::state::Sim;
-use super::{cepta, clickpesa, faults, wire};
+use super::{cepta, clickpesa, control, faults, wire};
 use crate::provider::ProviderKind;
 use axum::Router;
 use axum::extract::{Request, State};
@@ -20,6 +20,7 @@ pub(super) fn router(sim: Arc<Sim>) -> Router {
         .route("/sim/ledger", get(ledger))
         .route("/sim/stats", get(stats))
         .route("/sim/revoke-tokens", post(revoke_tokens))
+        .route("/sim/faults", get(control::show).post(control::replace))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(sim.clone(), faults::inject))
         .layer(middleware::from_fn_with_state(sim.clone(), observe))

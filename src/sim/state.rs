@@ -3,7 +3,7 @@
 
 use super::SimConfig;
 use super::behaviour::{self, Behaviour, Outcome};
-use super::faults::Faults;
+use super::faults::{FaultKind, Faults};
 use super::ledger::{LedgerEntry, SimStats, SimStatus};
 use crate::money::Money;
 use crate::provider::ProviderKind;
@@ -97,9 +97,14 @@ pub(super) struct NewPush {
 
 type Key = (ProviderKind, String);
 
+struct Issued {
+    expiry: Instant,
+    used: bool,
+}
+
 struct Inner {
-    /// Token (without `Bearer `) → expiry.
-    tokens: HashMap<String, Instant>,
+    /// Token (without `Bearer `) → when it expires, and whether a call has used it yet.
+    tokens: HashMap<String, Issued>,
     pushes: Vec<Push>,
     index: HashMap<Key, usize>,
     /// Initiate calls per reference, created or not.
@@ -156,20 +161,36 @@ impl Sim {
         );
         let now = Instant::now();
         let mut inner = self.lock();
-        inner.tokens.retain(|_, expiry| *expiry > now);
-        inner
-            .tokens
-            .insert(token.clone(), now + self.config.token_ttl);
+        inner.tokens.retain(|_, issued| issued.expiry > now);
+        let issued = Issued {
+            expiry: now + self.config.token_ttl,
+            used: false,
+        };
+        inner.tokens.insert(token.clone(), issued);
         inner.stats.tokens_issued += 1;
         token
     }
 
+    /// Whether `token` is one we issued that has neither expired nor been revoked; a valid
+    /// token is marked used.
     pub fn token_valid(&self, token: &str) -> bool {
-        let inner = self.lock();
-        inner
+        let mut inner = self.lock();
+        match inner.tokens.get_mut(token) {
+            Some(issued) if Instant::now() < issued.expiry => {
+                issued.used = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `token` is live and has already served a call (the revoke-tokens fault spares
+    /// a token's first use, so that one refresh always recovers).
+    pub fn token_used(&self, token: &str) -> bool {
+        self.lock()
             .tokens
             .get(token)
-            .is_some_and(|expiry| Instant::now() < *expiry)
+            .is_some_and(|issued| issued.used && Instant::now() < issued.expiry)
     }
 
     pub fn revoke_tokens(&self) {
@@ -194,6 +215,11 @@ impl Sim {
         per_mille > 0 && self.lock().dice.random_range(0..1000u16) < per_mille
     }
 
+    /// One of `0..n` (n ≥ 1) from the seeded dice.
+    pub fn pick(&self, n: usize) -> usize {
+        self.lock().dice.random_range(0..n.max(1))
+    }
+
     pub fn bump(&self, f: impl FnOnce(&mut SimStats)) {
         f(&mut self.lock().stats);
     }
@@ -209,7 +235,7 @@ impl Sim {
 
     /// Records a new push, unless the reference is already used (checked atomically).
     pub fn create(&self, new: NewPush) -> Result<Push, Duplicate> {
-        let behaviour = behaviour::for_phone(&new.phone);
+        let mut behaviour = behaviour::for_phone(&new.phone);
         let created_at = self.now_utc();
         let mut inner = self.lock();
         let key = (new.provider, new.reference.clone());
@@ -217,12 +243,19 @@ impl Sim {
             return Err(Duplicate);
         }
         let faults = inner.faults.clone();
+        let draw = |inner: &mut Inner, kind: FaultKind| {
+            let per_mille = faults.rate(kind);
+            let hit = per_mille > 0 && inner.dice.random_range(0..1000u16) < per_mille;
+            if hit {
+                *inner.stats.faults.entry(kind.name().into()).or_insert(0) += 1;
+            }
+            hit
+        };
         let reverse_after = (behaviour.outcome == Outcome::Pays
-            && faults.reverse_per_mille > 0
-            && inner.dice.random_range(0..1000u16) < faults.reverse_per_mille)
-            .then_some(faults.reverse_after);
-        if reverse_after.is_some() {
-            *inner.stats.faults.entry("reverse".into()).or_insert(0) += 1;
+            && draw(&mut inner, FaultKind::Reverse))
+        .then_some(faults.reverse_after);
+        if !behaviour.initiate_fails && draw(&mut inner, FaultKind::FailAfterCreate) {
+            behaviour.initiate_fails = true;
         }
         let push = Push {
             id: match new.provider {

@@ -12,12 +12,16 @@ fn place(path: Option<&Path>) -> String {
 pub fn config_unreadable(path: &Path, reason: &str) -> String {
     format!("cannot read config file {}: {reason}", path.display())
 }
-pub fn config_malformed(path: &Path, reason: &str) -> String {
-    format!(
-        "config file {} is not valid: {}",
-        path.display(),
-        reason.trim()
-    )
+pub fn config_malformed(path: &Path, line: Option<usize>, reason: &str) -> String {
+    // One line, whatever the parser wrote.
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line {
+        Some(n) => format!(
+            "config file {} is not valid, line {n}: {reason}",
+            path.display()
+        ),
+        None => format!("config file {} is not valid: {reason}", path.display()),
+    }
 }
 pub fn config_world_readable(path: &Path, mode: u32) -> String {
     format!(
@@ -87,6 +91,60 @@ pub struct SimBanner<'a> {
     pub cepta_secret_key: &'a str,
     pub cepta_email: &'a str,
     pub settle: std::time::Duration,
+    pub faults: SimFaults<'a>,
+}
+
+/// The faults `lipa simulate` starts with, for its banner.
+pub struct SimFaults<'a> {
+    /// Faults switched on: name and chance per mille.
+    pub rates: &'a [(&'static str, u16)],
+    pub seed: u64,
+    pub slow_by: std::time::Duration,
+    pub retry_after_secs: u32,
+    pub reverse_after: std::time::Duration,
+    pub clock_offset_secs: i64,
+    /// Largest `X-Access-Ts` difference Cepta accepts, in seconds.
+    pub cepta_max_skew_secs: u64,
+}
+
+/// The banner's faults paragraph.
+fn sim_faults(addr: &str, f: &SimFaults<'_>) -> String {
+    let mut text = if f.rates.is_empty() {
+        "Faults: none (lipa simulate --help shows how to switch them on).".to_string()
+    } else {
+        let list: Vec<String> = f.rates.iter().map(|(n, r)| format!("{n} {r}")).collect();
+        let lines: Vec<String> = list
+            .chunks(4)
+            .map(|c| format!("  {}", c.join(", ")))
+            .collect();
+        format!(
+            "Faults on (chance per mille, seed {seed}):\n{list}\n\
+             \x20 Slow answers come {slow:?} late; 429s say Retry-After: {retry}; reversals come\n\
+             \x20 {reverse:?} after payment.",
+            seed = f.seed,
+            list = lines.join(",\n"),
+            slow = f.slow_by,
+            retry = f.retry_after_secs,
+            reverse = f.reverse_after,
+        )
+    };
+    if f.clock_offset_secs != 0 {
+        text.push_str(&format!(
+            "\nClock: the simulator's runs {} s {} this machine's; Cepta refuses requests\n\
+             stamped more than {} s away from it.",
+            f.clock_offset_secs.unsigned_abs(),
+            if f.clock_offset_secs > 0 {
+                "ahead of"
+            } else {
+                "behind"
+            },
+            f.cepta_max_skew_secs,
+        ));
+    }
+    text.push_str(&format!(
+        "\nChange faults while it runs: POST http://{addr}/sim/faults (GET shows them)."
+    ));
+    text
 }
 
 /// The simulator's banner: credentials, base URLs, `export` lines and the magic digits.
@@ -124,6 +182,7 @@ pub fn sim_banner(b: &SimBanner<'_>) -> String {
          e.g. ClickPesa 0712 345 670 pays; Cepta 0712 345 677 lacks funds.\n\
          TTCL numbers (073…) are refused by ClickPesa: no push wallet.\n\
          \n\
+         {faults}\n\
          Truth for testers: http://{addr}/sim/ledger and http://{addr}/sim/stats",
         addr = b.addr,
         settle = b.settle,
@@ -135,6 +194,7 @@ pub fn sim_banner(b: &SimBanner<'_>) -> String {
         ce_pub = b.cepta_public_key,
         ce_sec = b.cepta_secret_key,
         ce_mail = b.cepta_email,
+        faults = sim_faults(b.addr, &b.faults),
     )
 }
 
@@ -146,4 +206,35 @@ pub fn sim_stopping() -> String {
 /// `lipa simulate --settle` out of range.
 pub fn bad_settle() -> &'static str {
     "--settle must be a number of seconds between 0 and 3600"
+}
+
+/// `lipa simulate --fault` not written `NAME=PER_MILLE`.
+pub fn fault_flag_shape(given: &str) -> String {
+    format!("--fault takes NAME=PER_MILLE, e.g. --fault html-5xx=50,slow=100; not '{given}'")
+}
+
+/// A fault name nobody knows (flag or `POST /sim/faults`).
+pub fn fault_unknown(name: &str, known: &[&str]) -> String {
+    format!(
+        "unknown fault '{name}'; the faults are: {}",
+        known.join(", ")
+    )
+}
+
+/// A chance that is not per mille.
+pub fn fault_rate_out_of_range(name: &str, per_mille: u16) -> String {
+    format!("fault {name}: {per_mille} is not a chance per mille (0 to 1000)")
+}
+
+/// A fault setting outside what the simulator accepts.
+pub fn fault_setting_out_of_range(name: &str, min: i64, max: i64) -> String {
+    format!("{name} must be between {min} and {max}")
+}
+
+/// `POST /sim/faults` with a body that is not the expected JSON.
+pub fn fault_bad_json(reason: &str) -> String {
+    format!(
+        "fault settings must be a JSON object such as \
+         {{\"all\": 20, \"rates\": {{\"slow\": 100}}}}: {reason}"
+    )
 }

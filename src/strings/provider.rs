@@ -9,23 +9,33 @@ pub fn outcome_unknown(provider: &str, detail: &str) -> String {
 pub fn credentials_refused(provider: &str, message: &str) -> String {
     format!("{provider} refused the credentials: {message}. Check the client id and API key.")
 }
+/// Cepta's 401. `skew` is Cepta's `Date` header minus this machine's clock, in seconds
+/// (positive: this machine is behind), when Cepta sent one.
 pub fn cepta_unauthorized(skew: Option<i64>) -> String {
     match skew {
-        Some(s) if s.abs() >= 30 => format!(
-            "Cepta refused the request (UNAUTHORIZED). This machine's clock is {} {} Cepta's: \
-             fix the clock (or its time zone), or check the public and secret keys.",
-            seconds(s.abs()),
+        Some(s) if s.unsigned_abs() >= 30 => format!(
+            "Cepta refused the request (UNAUTHORIZED). Two likely causes: this machine's clock \
+             is {} {} Cepta's (going by the Date header Cepta sent), so the request's timestamp \
+             looks wrong: fix the clock or its time zone; or the public or secret key is wrong.",
+            seconds(s.unsigned_abs()),
             if s > 0 { "behind" } else { "ahead of" }
         ),
-        _ => "Cepta refused the request (UNAUTHORIZED): check the public and secret keys, \
-              and that this machine's clock is right."
+        Some(s) => format!(
+            "Cepta refused the request (UNAUTHORIZED): check the public and secret keys. This \
+             machine's clock agrees with Cepta's Date header ({} s apart): it is not the cause.",
+            s.unsigned_abs()
+        ),
+        None => "Cepta refused the request (UNAUTHORIZED). Two likely causes: the public or \
+                 secret key is wrong, or this machine's clock is off (Cepta sent no Date header \
+                 to compare with)."
             .into(),
     }
 }
-fn seconds(n: i64) -> String {
+/// `600 seconds (about 10 minutes)`: the exact figure, and a rounder one when it is large.
+fn seconds(n: u64) -> String {
     match n {
-        n if n >= 7200 => format!("about {} hours", n / 3600),
-        n if n >= 120 => format!("about {} minutes", n / 60),
+        n if n >= 7200 => format!("{n} seconds (about {} hours)", n / 3600),
+        n if n >= 120 => format!("{n} seconds (about {} minutes)", n / 60),
         n => format!("{n} seconds"),
     }
 }
