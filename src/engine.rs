@@ -50,6 +50,9 @@ pub enum EngineError {
     NoSuchPayment(i64),
     #[error("background task failed: {0}")]
     Task(String),
+    /// The runtime is shutting down (the process is exiting); nothing is lost.
+    #[error("lipa is stopping")]
+    Stopping,
 }
 
 /// What `submit` returns: the payment as journalled after the send, and the provider's error if
@@ -287,8 +290,10 @@ impl Engine {
         }
         let engine = self.clone();
         tokio::spawn(async move {
-            if let Err(e) = tasks::run(&engine, id, mode, &bell).await {
-                tracing::error!(id, error = %e, "tracker stopped");
+            match tasks::run(&engine, id, mode, &bell).await {
+                Ok(()) => {}
+                Err(EngineError::Stopping) => tracing::debug!(id, "tracker stopped with lipa"),
+                Err(e) => tracing::error!(id, error = %e, "tracker stopped"),
             }
             engine.lock_tracking().remove(&id);
         });
@@ -344,7 +349,13 @@ impl Engine {
         let journal = self.inner.journal.clone();
         tokio::task::spawn_blocking(move || f(&journal))
             .await
-            .map_err(|e| EngineError::Task(e.to_string()))?
+            .map_err(|e| {
+                if e.is_cancelled() {
+                    EngineError::Stopping
+                } else {
+                    EngineError::Task(e.to_string())
+                }
+            })?
             .map_err(EngineError::from)
     }
 }

@@ -5,18 +5,24 @@ use crate::engine::{Engine, EngineSettings};
 use crate::journal::{Journal, JournalError};
 use crate::provider::cepta::CeptaClient;
 use crate::provider::clickpesa::ClickPesaClient;
+use crate::provider::scrub::Scrubbed;
 use crate::provider::{Provider, ProviderKind};
 use std::sync::Arc;
 
-/// The configured providers' clients, sharing one HTTP client.
+/// The configured providers' clients, sharing one HTTP client, each behind [`Scrubbed`] so no
+/// answer can carry one of its secrets into the engine.
 pub fn providers(config: &Config) -> Vec<Arc<dyn Provider>> {
     let http = crate::provider::http::client();
     let mut v: Vec<Arc<dyn Provider>> = Vec::new();
     if let Some(cp) = &config.clickpesa {
-        v.push(Arc::new(ClickPesaClient::new(cp.clone(), http.clone())));
+        let mut secrets = vec![cp.api_key.clone()];
+        secrets.extend(cp.checksum_key.clone());
+        let client = Arc::new(ClickPesaClient::new(cp.clone(), http.clone()));
+        v.push(Arc::new(Scrubbed::new(client, secrets)));
     }
     if let Some(ce) = &config.cepta {
-        v.push(Arc::new(CeptaClient::new(ce.clone(), http.clone())));
+        let client = Arc::new(CeptaClient::new(ce.clone(), http.clone()));
+        v.push(Arc::new(Scrubbed::new(client, vec![ce.secret_key.clone()])));
     }
     v
 }

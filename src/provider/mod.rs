@@ -5,6 +5,7 @@
 pub mod cepta;
 pub mod clickpesa;
 pub mod http;
+pub mod scrub;
 
 use crate::money::{Currency, Money};
 use crate::phone::{Country, Phone};

@@ -1,0 +1,174 @@
+//! The last line of defence for secrets: every word a provider sends back, in answers and in
+//! errors alike, passes through [`Scrubbed`] before the engine (and so the journal, the screen
+//! and the logs) sees it. Each client already redacts its error bodies; this also covers the
+//! provider's text in *successful* answers (a status message, a customer name), which could
+//! echo anything.
+
+use super::{
+    Channel, Lookup, Money, Preview, Provider, ProviderError, ProviderKind, PushAccepted,
+    PushRequest, Reference,
+};
+use crate::config::Secret;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// Shortest value worth redacting (shorter ones would blank ordinary words).
+const MIN_SECRET_LEN: usize = 4;
+
+/// A provider whose every answer is scrubbed of `secrets`.
+pub struct Scrubbed {
+    inner: Arc<dyn Provider>,
+    secrets: Vec<Secret>,
+}
+
+impl Scrubbed {
+    pub fn new(inner: Arc<dyn Provider>, secrets: Vec<Secret>) -> Scrubbed {
+        let secrets = secrets
+            .into_iter()
+            .filter(|s| s.expose().len() >= MIN_SECRET_LEN)
+            .collect();
+        Scrubbed { inner, secrets }
+    }
+
+    fn clean(&self, text: &mut String) {
+        for secret in &self.secrets {
+            if text.contains(secret.expose()) {
+                *text = text.replace(secret.expose(), "***");
+            }
+        }
+    }
+
+    fn error(&self, mut e: ProviderError) -> ProviderError {
+        match &mut e {
+            ProviderError::Rejected { message, .. }
+            | ProviderError::Unknown { message }
+            | ProviderError::RetryLater { message, .. }
+            | ProviderError::Configuration { message } => self.clean(message),
+        }
+        e
+    }
+}
+
+#[async_trait]
+impl Provider for Scrubbed {
+    fn kind(&self) -> ProviderKind {
+        self.inner.kind()
+    }
+
+    async fn initiate(&self, request: &PushRequest) -> Result<PushAccepted, ProviderError> {
+        let mut accepted = self
+            .inner
+            .initiate(request)
+            .await
+            .map_err(|e| self.error(e))?;
+        self.clean(&mut accepted.message);
+        if let Some(id) = &mut accepted.provider_id {
+            self.clean(id);
+        }
+        Ok(accepted)
+    }
+
+    async fn query(&self, reference: &Reference, amount: Money) -> Result<Lookup, ProviderError> {
+        let mut lookup = self
+            .inner
+            .query(reference, amount)
+            .await
+            .map_err(|e| self.error(e))?;
+        if let Lookup::Found(status) = &mut lookup {
+            self.clean(&mut status.word);
+            self.clean(&mut status.message);
+        }
+        Ok(lookup)
+    }
+
+    async fn preview(&self, request: &PushRequest) -> Result<Option<Preview>, ProviderError> {
+        let mut preview = self
+            .inner
+            .preview(request)
+            .await
+            .map_err(|e| self.error(e))?;
+        if let Some(p) = &mut preview {
+            if let Some(name) = &mut p.account_name {
+                self.clean(name);
+            }
+            for m in &mut p.methods {
+                self.clean(&mut m.name);
+                self.clean(&mut m.message);
+            }
+        }
+        Ok(preview)
+    }
+
+    async fn channels(&self) -> Result<Vec<Channel>, ProviderError> {
+        let mut channels = self.inner.channels().await.map_err(|e| self.error(e))?;
+        for c in &mut channels {
+            self.clean(&mut c.code);
+            self.clean(&mut c.name);
+        }
+        Ok(channels)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+    use crate::phone::{Country, Phone};
+    use crate::provider::RemoteState;
+
+    const KEY: &str = "sk_live_0123456789";
+
+    /// A provider that echoes its secret everywhere it can.
+    struct Echo;
+
+    #[async_trait]
+    impl Provider for Echo {
+        fn kind(&self) -> ProviderKind {
+            ProviderKind::Cepta
+        }
+        async fn initiate(&self, _: &PushRequest) -> Result<PushAccepted, ProviderError> {
+            Ok(PushAccepted {
+                provider_id: Some(format!("id-{KEY}")),
+                message: format!("sent with {KEY}"),
+                state: RemoteState::Pending,
+            })
+        }
+        async fn query(&self, _: &Reference, _: Money) -> Result<Lookup, ProviderError> {
+            Err(ProviderError::RetryLater {
+                message: format!("bad key {KEY}"),
+                retry_after: None,
+            })
+        }
+        async fn channels(&self) -> Result<Vec<Channel>, ProviderError> {
+            Ok(vec![Channel {
+                code: "63902".into(),
+                name: format!("M-PESA {KEY}"),
+            }])
+        }
+    }
+
+    #[tokio::test]
+    async fn answers_and_errors_lose_the_secret() {
+        let p = Scrubbed::new(Arc::new(Echo), vec![Secret::new(KEY), Secret::new("M-")]);
+        let amount = Money::parse("100", Currency::Kes).expect("amount");
+        let request = PushRequest {
+            reference: Reference::generate(ProviderKind::Cepta, 1_790_000_000),
+            phone: Phone::parse("0712345678", Country::Kenya).expect("phone"),
+            amount,
+            channel: None,
+            email: None,
+            name: None,
+        };
+        let accepted = p.initiate(&request).await.expect("accepted");
+        assert_eq!(accepted.message, "sent with ***");
+        assert_eq!(accepted.provider_id.as_deref(), Some("id-***"));
+        let error = p
+            .query(&request.reference, amount)
+            .await
+            .expect_err("error");
+        assert_eq!(error.to_string(), "bad key ***");
+        let channels = p.channels().await.expect("channels");
+        // "M-" is too short to be a secret worth blanking: ordinary words stay.
+        assert_eq!(channels[0].name, "M-PESA ***");
+    }
+}
