@@ -240,3 +240,23 @@ fn switching_keeps_a_typed_reference_and_judges_it_anew() {
     assert_eq!(one.provider, ProviderKind::ClickPesa);
     assert!(one.notice.is_some());
 }
+
+#[test]
+fn esc_and_a_key_arriving_together_act_as_both() {
+    // Over a slow link `ESC` and the next key come in one read, which crossterm reports as
+    // Alt plus the key: help open, then "Esc Ctrl-P" must close help and switch provider.
+    let mut a = app(BOTH, true, false);
+    key(&mut a, '?');
+    assert!(a.help);
+    press(
+        &mut a,
+        KeyCode::Char('p'),
+        KeyModifiers::ALT | KeyModifiers::CONTROL,
+    );
+    assert!(!a.help);
+    assert_eq!(a.provider, ProviderKind::Cepta);
+    // Alt-Backspace stays "delete word".
+    typ(&mut a, "0712 345");
+    press(&mut a, KeyCode::Backspace, KeyModifiers::ALT);
+    assert_eq!(a.form.phone.value(), "0712 ");
+}

@@ -44,6 +44,19 @@ pub enum Command {
     No,
 }
 
+/// An Esc pressed just before another key reaches us as that key with Alt (the terminal sends
+/// `ESC x`, and a slow SSH link delivers both bytes together). Alt means nothing to the console
+/// except Alt-Backspace, so such a key is split back into the Esc and the key.
+pub fn split_escape(key: &KeyEvent) -> Option<(KeyEvent, KeyEvent)> {
+    if !key.modifiers.contains(KeyModifiers::ALT) || key.code == KeyCode::Backspace {
+        return None;
+    }
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    let mut rest = *key;
+    rest.modifiers.remove(KeyModifiers::ALT);
+    Some((esc, rest))
+}
+
 /// The command a key press means in a context, if any.
 pub fn command(ctx: Context, key: &KeyEvent) -> Option<Command> {
     use KeyCode::*;

@@ -11,6 +11,11 @@ use crate::strings::console as s;
 use ratatui::crossterm::event::KeyEvent;
 
 pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
+    if let Some((esc, rest)) = keymap::split_escape(k) {
+        let mut effects = key(app, &esc);
+        effects.extend(key(app, &rest));
+        return effects;
+    }
     let ctx = app.context();
     let Some(cmd) = keymap::command(ctx, k) else {
         return Vec::new();
