@@ -302,3 +302,25 @@ fn migrate(conn: &mut Connection) -> Result<(), JournalError> {
     tx.commit()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A commit is fsync'd before it returns (WAL with `synchronous = FULL`): what `record`
+    /// wrote survives a power cut, so it may be sent.
+    #[test]
+    fn commits_are_durable_before_they_return() {
+        let dir = tempfile::tempdir().expect("dir");
+        let journal = Journal::open_in(dir.path()).expect("journal");
+        let conn = journal.conn();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("mode");
+        let sync: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .expect("synchronous");
+        assert_eq!(mode, "wal");
+        assert_eq!(sync, 2, "synchronous = FULL");
+    }
+}
