@@ -226,8 +226,9 @@ async fn dry_run_prints_the_normalized_request_and_sends_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_missing_credential_is_named_and_exits_4() {
-    let out = Command::new(env!("CARGO_BIN_EXE_lipa"))
-        .args([
+    // A dry run checks the configuration too: it must not say "ok" for a push that cannot go.
+    for dry_run in [false, true] {
+        let mut args = vec![
             "push",
             "--provider",
             "cepta",
@@ -235,16 +236,22 @@ async fn a_missing_credential_is_named_and_exits_4() {
             "0712345670",
             "--amount",
             "10",
-        ])
-        .env_clear()
-        .env("LIPA_DATA_DIR", std::env::temp_dir().join("lipa-cfg-test"))
-        .env("HOME", std::env::temp_dir().join("lipa-cfg-test"))
-        .env("LIPA_CEPTA_PUBLIC_KEY", "pk")
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(4));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("LIPA_CEPTA_SECRET_KEY"), "{err}");
+        ];
+        if dry_run {
+            args.push("--dry-run");
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_lipa"))
+            .args(&args)
+            .env_clear()
+            .env("LIPA_DATA_DIR", std::env::temp_dir().join("lipa-cfg-test"))
+            .env("HOME", std::env::temp_dir().join("lipa-cfg-test"))
+            .env("LIPA_CEPTA_PUBLIC_KEY", "pk")
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(4), "dry run: {dry_run}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("LIPA_CEPTA_SECRET_KEY"), "{err}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

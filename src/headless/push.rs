@@ -66,9 +66,6 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
             return exit::INVALID;
         }
     };
-    if args.dry_run {
-        return dry_run(&args, &new);
-    }
     let config = match config {
         Ok(c) => c,
         Err(e) => {
@@ -82,6 +79,10 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
             config::missing_provider(new.provider, config.file.as_deref())
         );
         return exit::CONFIG;
+    }
+    // A dry run checks the configuration too: "ok" must mean this push could be sent.
+    if args.dry_run {
+        return dry_run(&args, &new);
     }
     crate::logging::init(&config.data_dir);
     let engine = match crate::setup::engine(&config, EngineSettings::default()) {
