@@ -1,30 +1,22 @@
 //! `lipa push` and `lipa sync`, the real binary against the simulator: the JSON contract and the
 //! exit codes scripts depend on, for every magic digit and both providers.
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{command, demo_env, push_args};
 use lipa::sim::{self, SimConfig, SimHandle, demo};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-/// `lipa` with a clean environment pointing both providers at the simulator.
-fn command(cp: &str, ce: &str, data: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lipa"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", data)
-        .env("LIPA_DATA_DIR", data)
-        .env("LIPA_CLICKPESA_BASE_URL", cp)
-        .env("LIPA_CLICKPESA_CLIENT_ID", demo::CLICKPESA_CLIENT_ID)
-        .env("LIPA_CLICKPESA_API_KEY", demo::CLICKPESA_API_KEY)
-        .env("LIPA_CLICKPESA_CHECKSUM_KEY", demo::CLICKPESA_CHECKSUM_KEY)
-        .env("LIPA_CEPTA_BASE_URL", ce)
-        .env("LIPA_CEPTA_PUBLIC_KEY", demo::CEPTA_PUBLIC_KEY)
-        .env("LIPA_CEPTA_SECRET_KEY", demo::CEPTA_SECRET_KEY)
-        .env("LIPA_CEPTA_EMAIL", demo::CEPTA_EMAIL);
-    cmd
+/// `lipa`'s environment: both providers at the simulator, the journal in `data`.
+fn env_for(sim: &SimHandle, data: &std::path::Path) -> Vec<(&'static str, String)> {
+    let cepta = sim.cepta_base_url();
+    demo_env(data, &sim.clickpesa_base_url(), Some(&cepta))
 }
 
 fn lipa(sim: &SimHandle, data: &std::path::Path, args: &[&str]) -> Output {
-    command(&sim.clickpesa_base_url(), &sim.cepta_base_url(), data)
+    command(env_for(sim, data))
         .args(args)
         .output()
         .expect("run lipa")
@@ -73,18 +65,7 @@ async fn every_magic_digit_reaches_its_status_for_both_providers() {
     let outputs: Vec<_> = CASES
         .iter()
         .map(|case @ (provider, phone, wait, _, _)| {
-            let args = [
-                "push",
-                "--provider",
-                provider,
-                "--phone",
-                phone,
-                "--amount",
-                "1500",
-                "--wait",
-                wait,
-                "--json",
-            ];
+            let args = push_args(provider, phone, wait);
             (case, lipa_async(&sim, dir.path(), &args))
         })
         .collect();
@@ -117,15 +98,9 @@ fn lipa_async(
     data: &std::path::Path,
     args: &[&str],
 ) -> tokio::task::JoinHandle<Output> {
-    let (cp, ce) = (sim.clickpesa_base_url(), sim.cepta_base_url());
-    let data = data.to_path_buf();
+    let env = env_for(sim, data);
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        command(&cp, &ce, &data)
-            .args(&args)
-            .output()
-            .expect("run lipa")
-    })
+    tokio::task::spawn_blocking(move || command(env).args(&args).output().expect("run lipa"))
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -8,12 +8,15 @@
 //! a request in flight while the process is killed, and a later `lipa sync` runs only once the
 //! simulator's customer has answered, so its first question gets the final answer.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "crash/pty.rs"]
 mod pty;
 #[path = "crash/support.rs"]
 mod support;
 
 use chrono::Utc;
+use cli::push_args;
 use lipa::journal::Journal;
 use lipa::money::Money;
 use lipa::payment::{NewPayment, Payment, Status};
@@ -28,21 +31,6 @@ use support::{CEPTA_QUERY, Providers, Till, kill_9, signal, wait_until};
 const SECOND: Duration = Duration::from_secs(1);
 /// Longer than any kill takes, shorter than the client's 20 s timeout.
 const HELD: Duration = Duration::from_secs(15);
-
-fn push_args<'a>(provider: &'a str, phone: &'a str, wait: &'a str) -> Vec<&'a str> {
-    vec![
-        "push",
-        "--provider",
-        provider,
-        "--phone",
-        phone,
-        "--amount",
-        "1500",
-        "--wait",
-        wait,
-        "--json",
-    ]
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_before_the_send_sync_fails_it_as_never_sent() {

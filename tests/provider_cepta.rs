@@ -1,29 +1,18 @@
 //! The real Cepta client against the simulator (and, for behaviour the simulator does not
 //! have, a small stub server): magic digits, signatures, clock skew, channels, errors.
 
+#[path = "support/provider_sim.rs"]
+mod provider_sim;
+
 use lipa::config::{CeptaSettings, Secret};
 use lipa::money::{Currency, Money};
-use lipa::phone::{Country, Phone};
 use lipa::provider::cepta::{CeptaClient, known_channels};
 use lipa::provider::http;
-use lipa::provider::{
-    Lookup, Provider, ProviderError, ProviderKind, PushRequest, RemoteState, RemoteStatus,
-};
+use lipa::provider::{Lookup, Provider, ProviderError, ProviderKind, PushRequest, RemoteState};
 use lipa::reference::Reference;
-use lipa::sim::{self, Faults, SimConfig, SimHandle, demo};
-use std::time::{Duration, Instant};
-
-const SETTLE: Duration = Duration::from_millis(200);
-
-async fn start(config: SimConfig) -> SimHandle {
-    sim::spawn(SimConfig {
-        port: 0,
-        settle: SETTLE,
-        ..config
-    })
-    .await
-    .expect("simulator starts")
-}
+use lipa::sim::{Faults, SimConfig, SimHandle, demo};
+use provider_sim::{settled, start};
+use std::time::Duration;
 
 fn settings(base_url: String) -> CeptaSettings {
     CeptaSettings {
@@ -43,34 +32,11 @@ fn kes(cents: i64) -> Money {
 }
 
 fn reference() -> Reference {
-    Reference::generate(ProviderKind::Cepta, chrono::Utc::now().timestamp())
+    provider_sim::reference(ProviderKind::Cepta)
 }
 
 fn push(phone: &str, cents: i64) -> PushRequest {
-    PushRequest {
-        reference: reference(),
-        phone: Phone::parse(phone, Country::Kenya).expect("valid phone"),
-        amount: kes(cents),
-        channel: None,
-        email: None,
-        name: None,
-    }
-}
-
-/// Polls until the payment leaves pending (or the deadline passes: then the last answer).
-async fn settled(client: &dyn Provider, r: &Reference, amount: Money) -> RemoteStatus {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let answer = client.query(r, amount).await;
-        if let Ok(Lookup::Found(st)) = &answer {
-            if st.state != RemoteState::Pending || Instant::now() > deadline {
-                return st.clone();
-            }
-        } else if Instant::now() > deadline {
-            panic!("{r}: no answer by the deadline: {answer:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    provider_sim::push(ProviderKind::Cepta, phone, cents)
 }
 
 #[tokio::test]

@@ -1,30 +1,19 @@
 //! The real ClickPesa client against the simulator (and, for answers the simulator never gives,
 //! a few lines of stub server): magic digits, tokens, checksums, errors and their classes.
 
+#[path = "support/provider_sim.rs"]
+mod provider_sim;
+
 use lipa::config::{ClickPesaSettings, Secret};
 use lipa::money::{Currency, Money};
-use lipa::phone::{Country, Phone};
 use lipa::provider::clickpesa::{ClickPesaClient, ListQuery};
 use lipa::provider::http::{self, Timeouts};
-use lipa::provider::{
-    Lookup, Provider, ProviderError, ProviderKind, PushRequest, RemoteState, RemoteStatus,
-};
+use lipa::provider::{Lookup, Provider, ProviderError, ProviderKind, PushRequest, RemoteState};
 use lipa::reference::Reference;
-use lipa::sim::{self, Faults, SimConfig, SimHandle, demo};
+use lipa::sim::{Faults, SimConfig, SimHandle, demo};
+use provider_sim::{settled, start};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-const SETTLE: Duration = Duration::from_millis(200);
-
-async fn start(config: SimConfig) -> SimHandle {
-    sim::spawn(SimConfig {
-        port: 0,
-        settle: SETTLE,
-        ..config
-    })
-    .await
-    .expect("simulator starts")
-}
+use std::time::Duration;
 
 fn settings(base_url: String, checksum_key: Option<&str>) -> ClickPesaSettings {
     ClickPesaSettings {
@@ -44,34 +33,11 @@ fn tzs(amount: i64) -> Money {
 }
 
 fn reference() -> Reference {
-    Reference::generate(ProviderKind::ClickPesa, chrono::Utc::now().timestamp())
+    provider_sim::reference(ProviderKind::ClickPesa)
 }
 
 fn push(phone: &str, amount: i64) -> PushRequest {
-    PushRequest {
-        reference: reference(),
-        phone: Phone::parse(phone, Country::Tanzania).expect("valid phone"),
-        amount: tzs(amount),
-        channel: None,
-        email: None,
-        name: None,
-    }
-}
-
-/// Polls until the payment leaves pending (or the deadline passes: then the last answer).
-async fn settled(client: &dyn Provider, r: &Reference, amount: Money) -> RemoteStatus {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let answer = client.query(r, amount).await;
-        if let Ok(Lookup::Found(st)) = &answer {
-            if st.state != RemoteState::Pending || Instant::now() > deadline {
-                return st.clone();
-            }
-        } else if Instant::now() > deadline {
-            panic!("{r}: no answer by the deadline: {answer:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    provider_sim::push(ProviderKind::ClickPesa, phone, amount)
 }
 
 fn is_config(e: &ProviderError) -> bool {

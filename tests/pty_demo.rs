@@ -1,89 +1,28 @@
 //! The real binary in a pseudo-terminal: `lipa demo`, a cashier typing, the customer answering.
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+#[path = "support/pty.rs"]
+mod pty;
+
+use pty::{Pty, Spawn};
+use std::time::Duration;
 
 /// A running `lipa demo` and the screen it draws.
 struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
+    pty: Pty,
     _dir: tempfile::TempDir,
 }
 
 impl Session {
     fn start(cols: u16, rows: u16) -> Session {
         let dir = tempfile::tempdir().expect("tempdir");
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lipa"));
-        cmd.arg("demo");
-        cmd.env("LIPA_DATA_DIR", dir.path());
-        cmd.env("LIPA_DEMO_SETTLE", "1");
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        let child = pty.slave.spawn_command(cmd).expect("spawn lipa");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let writer = pty.master.take_writer().expect("writer");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let feed = screen.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().expect("screen").process(&buf[..n]);
-            }
-        });
-        // Keep the master alive as long as the session: dropping it hangs up the child.
-        std::mem::forget(pty.master);
-        Session {
-            screen,
-            writer,
-            child,
-            _dir: dir,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.lock().expect("screen").screen().contents()
-    }
-
-    /// Waits until the screen satisfies `ok`, or fails with the screen shown.
-    fn wait_for(&self, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let text = self.text();
-            if ok(&text) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn type_text(&mut self, s: &str) {
-        self.writer.write_all(s.as_bytes()).expect("type");
-        self.writer.flush().expect("flush");
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
+        let pty = Spawn::lipa()
+            .args(&["demo"])
+            .env("HOME", dir.path())
+            .env("LIPA_DATA_DIR", dir.path())
+            .env("LIPA_DEMO_SETTLE", "1")
+            .size(cols, rows)
+            .start();
+        Session { pty, _dir: dir }
     }
 }
 
@@ -96,17 +35,19 @@ fn row_with<'a>(screen: &'a str, masked_tail: &str) -> Option<&'a str> {
 
 fn push_and_expect(phone: &str, tail: &str, expect: &str) {
     let mut s = Session::start(80, 24);
-    s.wait_for("the demo banner", Duration::from_secs(20), |t| {
-        t.contains("DEMO")
-    });
-    s.type_text(phone);
-    s.type_text("\t");
-    s.type_text("1500");
-    s.type_text("\r");
-    s.wait_for("the payment row", Duration::from_secs(10), |t| {
-        row_with(t, tail).is_some()
-    });
-    s.wait_for(expect, Duration::from_secs(30), |t| {
+    s.pty
+        .wait_for("the demo banner", Duration::from_secs(20), |t| {
+            t.contains("DEMO")
+        });
+    s.pty.send(phone);
+    s.pty.send("\t");
+    s.pty.send("1500");
+    s.pty.send("\r");
+    s.pty
+        .wait_for("the payment row", Duration::from_secs(10), |t| {
+            row_with(t, tail).is_some()
+        });
+    s.pty.wait_for(expect, Duration::from_secs(30), |t| {
         row_with(t, tail).is_some_and(|r| r.to_lowercase().contains(expect))
     });
 }

@@ -2,6 +2,7 @@
 //! at them, signals by pid, polling with a deadline, and the final audit of journal against
 //! simulator.
 
+use crate::cli;
 use lipa::journal::Journal;
 use lipa::payment::{Payment, Status};
 use lipa::sim::{self, Faults, SimConfig, SimHandle, SimStatus, demo};
@@ -53,35 +54,19 @@ impl Till {
         self.dir.path()
     }
 
-    /// The environment `lipa` runs with: nothing from the test's own environment but PATH.
+    /// The environment `lipa` runs with (besides PATH), the simulator's demo credentials.
     pub fn env(&self) -> Vec<(&'static str, String)> {
-        let data = self.data().display().to_string();
-        let mut env = vec![
-            ("PATH", std::env::var("PATH").unwrap_or_default()),
-            ("HOME", data.clone()),
-            ("LIPA_DATA_DIR", data),
-            ("LIPA_CLICKPESA_BASE_URL", self.sim.clickpesa_base_url()),
-            ("LIPA_CLICKPESA_CLIENT_ID", demo::CLICKPESA_CLIENT_ID.into()),
-            ("LIPA_CLICKPESA_API_KEY", demo::CLICKPESA_API_KEY.into()),
-            (
-                "LIPA_CLICKPESA_CHECKSUM_KEY",
-                demo::CLICKPESA_CHECKSUM_KEY.into(),
-            ),
-        ];
-        if self.providers == Providers::Both {
-            env.extend([
-                ("LIPA_CEPTA_BASE_URL", self.sim.cepta_base_url()),
-                ("LIPA_CEPTA_PUBLIC_KEY", demo::CEPTA_PUBLIC_KEY.into()),
-                ("LIPA_CEPTA_SECRET_KEY", demo::CEPTA_SECRET_KEY.into()),
-                ("LIPA_CEPTA_EMAIL", demo::CEPTA_EMAIL.into()),
-            ]);
-        }
-        env
+        let cepta = (self.providers == Providers::Both).then(|| self.sim.cepta_base_url());
+        cli::demo_env(
+            self.data(),
+            &self.sim.clickpesa_base_url(),
+            cepta.as_deref(),
+        )
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lipa"));
-        cmd.env_clear().envs(self.env()).args(args);
+        let mut cmd = cli::command(self.env());
+        cmd.args(args);
         cmd
     }
 

@@ -1,0 +1,63 @@
+//! The real binary as a script runs it: a clean environment pointing it at a simulator with the
+//! demo credentials, and the usual `push` arguments. Each test crate uses a part of it.
+#![allow(dead_code)]
+
+use lipa::sim::demo;
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::Command;
+
+/// `lipa` with `env` and, of the test's own environment, nothing but PATH.
+pub fn command<K, V>(env: impl IntoIterator<Item = (K, V)>) -> Command
+where
+    K: AsRef<OsStr>,
+    V: AsRef<OsStr>,
+{
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lipa"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env);
+    cmd
+}
+
+/// The environment of a till whose journal (and home) is `data`: ClickPesa at `clickpesa` and,
+/// when given, Cepta at `cepta`, each with the simulator's demo credentials.
+pub fn demo_env(data: &Path, clickpesa: &str, cepta: Option<&str>) -> Vec<(&'static str, String)> {
+    let data = data.display().to_string();
+    let mut env = vec![
+        ("HOME", data.clone()),
+        ("LIPA_DATA_DIR", data),
+        ("LIPA_CLICKPESA_BASE_URL", clickpesa.into()),
+        ("LIPA_CLICKPESA_CLIENT_ID", demo::CLICKPESA_CLIENT_ID.into()),
+        ("LIPA_CLICKPESA_API_KEY", demo::CLICKPESA_API_KEY.into()),
+        (
+            "LIPA_CLICKPESA_CHECKSUM_KEY",
+            demo::CLICKPESA_CHECKSUM_KEY.into(),
+        ),
+    ];
+    if let Some(cepta) = cepta {
+        env.extend([
+            ("LIPA_CEPTA_BASE_URL", cepta.into()),
+            ("LIPA_CEPTA_PUBLIC_KEY", demo::CEPTA_PUBLIC_KEY.into()),
+            ("LIPA_CEPTA_SECRET_KEY", demo::CEPTA_SECRET_KEY.into()),
+            ("LIPA_CEPTA_EMAIL", demo::CEPTA_EMAIL.into()),
+        ]);
+    }
+    env
+}
+
+/// `push` of 1,500 to `phone`, waiting up to `wait` seconds, answering in JSON.
+pub fn push_args<'a>(provider: &'a str, phone: &'a str, wait: &'a str) -> Vec<&'a str> {
+    vec![
+        "push",
+        "--provider",
+        provider,
+        "--phone",
+        phone,
+        "--amount",
+        "1500",
+        "--wait",
+        wait,
+        "--json",
+    ]
+}
