@@ -18,6 +18,7 @@ pub mod phone;
 pub mod provider;
 pub mod reference;
 pub mod setup;
+pub mod signals;
 pub mod sim;
 pub mod strings;
 pub mod tracker;

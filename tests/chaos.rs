@@ -358,7 +358,7 @@ async fn payments_survive_faults_and_kill_9() {
         .filter(|s| s.provider == ProviderKind::ClickPesa)
         .count();
     let silent = sales.iter().filter(|s| s.digit == 8).count();
-    println!(
+    let figures = format!(
         "chaos figures: seed={seed} payments={} faults={faults_total} ({:.0}% of {requests} \
          provider requests) kills={} lost={} doubled={} unresolved={} wrong={} wall={:.1}s",
         sales.len(),
@@ -370,7 +370,7 @@ async fn payments_survive_faults_and_kill_9() {
         v.wrong.len(),
         wall.elapsed().as_secs_f64(),
     );
-    println!(
+    let details = format!(
         "chaos details: clickpesa {clickpesa}, cepta {}, silent customers {silent}; \
          journalled {}, received by the simulator {}; {requests} provider requests, \
          faults at {per_mille}‰ each: {:?}; kills: push {push_kills} by journal state {:?}, \
@@ -394,7 +394,13 @@ async fn payments_survive_faults_and_kill_9() {
         sync_secs,
         sync_status.code(),
     );
-    println!("chaos replay: {replay}");
+    let report = format!("{figures}\n{details}\nchaos replay: {replay}\n");
+    print!("{report}");
+    // `cargo test` hides a passing test's output: `.ci/run` prints this file after the tests.
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("chaos-figures.txt");
+    if let Err(e) = std::fs::write(&file, &report) {
+        eprintln!("could not write {}: {e}", file.display());
+    }
 
     assert_eq!(integrity, "ok");
     assert!(v.lost.is_empty(), "lost: {:#?}", v.lost);

@@ -136,6 +136,38 @@ async fn killed_while_waiting_for_the_customer_sync_finds_it_paid() {
     till.audit();
 }
 
+/// SIGTERM (`timeout 30 lipa push …`) or SIGHUP while `push` waits: it stops waiting, still
+/// prints its last JSON line, exits 3 (pending), and the payment stays to be synced.
+async fn push_stopped_by(sig: &str) {
+    let till = Till::new(2 * SECOND, Providers::Both).await;
+    let push = till.spawn_reporting(&push_args("clickpesa", "0712345670", "60"));
+    let pid = push.id();
+    till.wait_for_row("the payment waiting for the customer", |p| {
+        p.status == Status::Pending
+    });
+    // `push` listens from before its send, so the signal is never lost in between.
+    signal(pid, sig);
+    let out = push.wait_with_output().expect("push ends");
+    assert_eq!(out.status.code(), Some(3), "{sig}: {out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or_default()).expect("a JSON line");
+    assert_eq!(last["status"], "pending", "{last}");
+    till.wait_for_customers(1);
+    till.sync_expecting("paid", 0);
+    till.audit();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_stopped_by_sigterm_while_waiting_reports_and_exits_3() {
+    push_stopped_by("TERM").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_stopped_by_sighup_while_waiting_reports_and_exits_3() {
+    push_stopped_by("HUP").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_killed_during_its_query_a_second_sync_finishes() {
     let till = Till::new(SECOND, Providers::Both).await;

@@ -15,7 +15,6 @@ use std::io::{BufWriter, IsTerminal};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{Notify, mpsc};
 
 /// Whether the terminal is in the console's modes (so restoring happens once).
@@ -99,9 +98,7 @@ fn spawn_reader(tx: mpsc::Sender<Event>, stop: Arc<AtomicBool>) -> std::io::Resu
 /// Runs the console on the process's terminal.
 pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> {
     let size = ratatui::crossterm::terminal::size()?;
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    let mut int = signal(SignalKind::interrupt())?;
+    let mut signals = crate::signals::Stop::listen()?;
     let panicked = Arc::new(Notify::new());
     install_panic_hook(panicked.clone());
     let guard = Guard::enter()?;
@@ -116,9 +113,7 @@ pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> 
     };
     let result = tokio::select! {
         r = runtime::run(engine, options, session) => r,
-        _ = term.recv() => stopped_by("SIGTERM"),
-        _ = hup.recv() => stopped_by("SIGHUP"),
-        _ = int.recv() => stopped_by("SIGINT"),
+        signal = signals.recv() => stopped_by(signal),
         () = panicked.notified() => Err(anyhow::anyhow!(s::INTERNAL_ERROR)),
     };
     stop.store(true, Ordering::SeqCst);

@@ -92,6 +92,9 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
             return exit::CONFIG;
         }
     };
+    // Listening from before the send: a stop signal during the send waits for its answer to be
+    // journalled (the HTTP timeouts bound that), then ends the wait below at once.
+    let mut stop = crate::signals::Stop::listen().ok();
     let submitted = match engine.submit(new).await {
         Ok(s) => s,
         Err(EngineError::Journal(crate::journal::JournalError::DuplicateReference(r))) => {
@@ -119,12 +122,21 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
                 s::waiting_for_customer(&payment.reference.to_string(), args.wait)
             );
         }
-        match engine
-            .wait_settled(payment.id, Duration::from_secs(args.wait))
-            .await
-        {
-            Ok(p) => payment = p,
-            Err(e) => eprintln!("lipa push: {e}"),
+        // A stop signal ends the wait, not the report: the payment is in the journal either
+        // way, and the script still gets its last line and exit code.
+        tokio::select! {
+            waited = engine.wait_settled(payment.id, Duration::from_secs(args.wait)) => {
+                match waited {
+                    Ok(p) => payment = p,
+                    Err(e) => eprintln!("lipa push: {e}"),
+                }
+            }
+            signal = crate::signals::stopped(&mut stop) => {
+                tracing::info!(signal, reference = %payment.reference, "push stopped while waiting");
+                if let Ok(p) = engine.get(payment.id).await {
+                    payment = p;
+                }
+            }
         }
     }
     Outcome::of(&payment).print(args.json);

@@ -30,6 +30,8 @@ pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>) -> u8 {
             return exit::CONFIG;
         }
     };
+    // A stop signal ends the wait early; the report is still printed.
+    let mut stop = crate::signals::Stop::listen().ok();
     let open = match engine.resume().await {
         Ok(v) => v,
         Err(e) => {
@@ -81,7 +83,13 @@ pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>) -> u8 {
         // A tracker task leaves `is_tracking` just after publishing its last change, with no
         // news of its own: look again now and then instead of waiting out the whole --wait.
         let look_again = tokio::time::Instant::now() + LOOK_AGAIN;
-        let _ = tokio::time::timeout_at(deadline.min(look_again), rx.recv()).await;
+        tokio::select! {
+            _ = tokio::time::timeout_at(deadline.min(look_again), rx.recv()) => {}
+            signal = crate::signals::stopped(&mut stop) => {
+                tracing::info!(signal, "sync stopped while waiting");
+                break;
+            }
+        }
         now = current(&engine, &open).await;
     }
     let now = current(&engine, &open).await;

@@ -247,26 +247,15 @@ pub async fn run_foreground(options: SimulateOptions) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Resolves on Ctrl-C, or SIGTERM on Unix.
+/// Resolves on Ctrl-C, SIGTERM or SIGHUP.
 async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM; Ctrl-C only");
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    match crate::signals::Stop::listen() {
+        Ok(mut stop) => {
+            stop.recv().await;
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+        Err(error) => {
+            tracing::warn!(%error, "cannot listen for SIGTERM; Ctrl-C only");
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -85,6 +85,16 @@ impl Till {
             .expect("start lipa")
     }
 
+    /// Starts `lipa` in the background with its stdout kept, to be stopped by a signal.
+    pub fn spawn_reporting(&self, args: &[&str]) -> Child {
+        self.command(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start lipa")
+    }
+
     /// `lipa sync --wait 30 --json`, which must exit `code` with every payment `status`. (Sync
     /// exits 0 once nothing is left open, whether the payments were paid or failed.)
     pub fn sync_expecting(&self, status: &str, code: i32) -> Vec<serde_json::Value> {
