@@ -26,7 +26,7 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
         }
     };
     let demo_mode = force_demo || config.is_empty();
-    let (config, _sim) = if demo_mode {
+    let (config, sim) = if demo_mode {
         match demo_config(&config).await {
             Ok(pair) => pair,
             Err(e) => {
@@ -50,6 +50,12 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
             return exit::CONFIG;
         }
     };
+    if let Some(sim) = &sim {
+        // Demo payments left waiting by an earlier demo are known to this new simulator too.
+        for p in engine.journal().unresolved().unwrap_or_default() {
+            sim.adopt(&p);
+        }
+    }
     let options = ConsoleOptions {
         demo: demo_mode,
         bell: config.bell,

@@ -15,15 +15,20 @@ struct Session {
 impl Session {
     fn start(cols: u16, rows: u16) -> Session {
         let dir = tempfile::tempdir().expect("tempdir");
-        let pty = Spawn::lipa()
-            .args(&["demo"])
-            .env("HOME", dir.path())
-            .env("LIPA_DATA_DIR", dir.path())
-            .env("LIPA_DEMO_SETTLE", "1")
-            .size(cols, rows)
-            .start();
+        let pty = demo(dir.path(), "1", cols, rows);
         Session { pty, _dir: dir }
     }
+}
+
+/// `lipa demo` on the data directory `dir`, customers answering after `settle` seconds.
+fn demo(dir: &std::path::Path, settle: &str, cols: u16, rows: u16) -> Pty {
+    Spawn::lipa()
+        .args(&["demo"])
+        .env("HOME", dir)
+        .env("LIPA_DATA_DIR", dir)
+        .env("LIPA_DEMO_SETTLE", settle)
+        .size(cols, rows)
+        .start()
 }
 
 /// The row of the pending list that shows this (masked) number.
@@ -60,6 +65,31 @@ fn a_demo_payment_turns_paid() {
 #[test]
 fn a_cancelled_demo_payment_turns_failed() {
     push_and_expect("0712345676", "676", "failed");
+}
+
+#[test]
+fn a_demo_killed_while_a_payment_waits_follows_it_to_the_end_after_a_restart() {
+    // What a merchant may be shown: the power goes mid-payment, nothing is lost.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut first = demo(dir.path(), "6", 80, 24);
+    first.wait_for("the demo banner", Duration::from_secs(20), |t| {
+        t.contains("DEMO")
+    });
+    first.send("0712345670\t1500\r");
+    first.wait_for("the waiting row", Duration::from_secs(10), |t| {
+        row_with(t, "670").is_some_and(|r| r.contains("waiting"))
+    });
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &first.pid().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert!(first.wait_exit(Duration::from_secs(10)).is_some());
+
+    let second = demo(dir.path(), "6", 80, 24);
+    second.wait_for("the same payment, paid", Duration::from_secs(30), |t| {
+        row_with(t, "670").is_some_and(|r| r.contains("paid"))
+    });
 }
 
 #[test]

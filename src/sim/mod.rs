@@ -178,6 +178,38 @@ impl SimHandle {
         self.state.revoke_tokens();
     }
 
+    /// Takes over a payment an earlier simulator received: the demo was stopped (killed, its
+    /// SSH session dropped) while the payment waited, and its customer still answers on the
+    /// original clock, so the restarted demo shows the payment being followed to the end.
+    /// A payment never sent (`recorded`) or already final is left alone.
+    pub fn adopt(&self, p: &crate::payment::Payment) {
+        use crate::payment::Status;
+        let Some(sent_at) = p.sent_at else { return };
+        if p.status.is_final() || p.status == Status::Recorded {
+            return;
+        }
+        let channel = match p.provider {
+            crate::provider::ProviderKind::ClickPesa => {
+                crate::phone::Phone::parse(&p.phone, crate::phone::Country::Tanzania)
+                    .ok()
+                    .and_then(|ph| behaviour::clickpesa_channel(ph.network()))
+                    .unwrap_or("M-PESA")
+                    .to_string()
+            }
+            crate::provider::ProviderKind::Cepta => p.channel.clone().unwrap_or_default(),
+        };
+        let new = state::NewPush {
+            provider: p.provider,
+            reference: p.reference.to_string(),
+            phone: p.phone.clone(),
+            amount_text: p.amount.wire_decimal(),
+            amount: p.amount,
+            channel,
+            email: p.email.clone(),
+        };
+        self.state.adopt(new, sent_at);
+    }
+
     /// The faults injected now.
     pub fn faults(&self) -> Faults {
         self.state.faults()

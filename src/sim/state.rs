@@ -257,29 +257,23 @@ impl Sim {
         if !behaviour.initiate_fails && draw(&mut inner, FaultKind::FailAfterCreate) {
             behaviour.initiate_fails = true;
         }
-        let push = Push {
-            id: match new.provider {
-                ProviderKind::ClickPesa => clickpesa_id(),
-                ProviderKind::Cepta => uuid_v4(),
-            },
-            receipt: receipt(),
-            customer_name: behaviour::customer_name(&new.phone),
-            provider: new.provider,
-            reference: new.reference,
-            phone: new.phone,
-            amount_text: new.amount_text,
-            amount: new.amount,
-            channel: new.channel,
-            created: Instant::now(),
-            created_at,
-            behaviour,
-            reverse_after,
-            email: new.email,
-        };
-        let at = inner.pushes.len();
-        inner.pushes.push(push.clone());
-        inner.index.insert(key, at);
+        let push = new_push(new, behaviour, reverse_after, Instant::now(), created_at);
+        insert(&mut inner, key, push.clone());
         Ok(push)
+    }
+
+    /// Remembers a push an earlier simulator received (the demo was restarted while payments
+    /// waited): created at `sent_at`, so its customer answers on the usual clock. No faults.
+    pub fn adopt(&self, new: NewPush, sent_at: DateTime<Utc>) {
+        let behaviour = behaviour::for_phone(&new.phone);
+        let age = (self.now_utc() - sent_at).to_std().unwrap_or_default();
+        let created = Instant::now().checked_sub(age).unwrap_or_else(Instant::now);
+        let mut inner = self.lock();
+        let key = (new.provider, new.reference.clone());
+        if !inner.index.contains_key(&key) {
+            let push = new_push(new, behaviour, None, created, sent_at);
+            insert(&mut inner, key, push);
+        }
     }
 
     pub fn get(&self, provider: ProviderKind, reference: &str) -> Option<Push> {
@@ -346,6 +340,40 @@ fn random_alnum(n: usize) -> String {
 }
 
 /// Looks like ClickPesa's ids (`0969231256LCP2C95`).
+fn new_push(
+    new: NewPush,
+    behaviour: Behaviour,
+    reverse_after: Option<Duration>,
+    created: Instant,
+    created_at: DateTime<Utc>,
+) -> Push {
+    Push {
+        id: match new.provider {
+            ProviderKind::ClickPesa => clickpesa_id(),
+            ProviderKind::Cepta => uuid_v4(),
+        },
+        receipt: receipt(),
+        customer_name: behaviour::customer_name(&new.phone),
+        provider: new.provider,
+        reference: new.reference,
+        phone: new.phone,
+        amount_text: new.amount_text,
+        amount: new.amount,
+        channel: new.channel,
+        created,
+        created_at,
+        behaviour,
+        reverse_after,
+        email: new.email,
+    }
+}
+
+fn insert(inner: &mut Inner, key: Key, push: Push) {
+    let at = inner.pushes.len();
+    inner.pushes.push(push);
+    inner.index.insert(key, at);
+}
+
 fn clickpesa_id() -> String {
     let digits: u64 = rand::rng().random_range(0..10_000_000_000);
     format!("{digits:010}LCP{}", random_alnum(4))
