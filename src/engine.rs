@@ -9,7 +9,7 @@ mod tasks;
 use crate::journal::{Journal, JournalError};
 use crate::money::Money;
 use crate::payment::{NewPayment, Payment, Status};
-use crate::provider::{Provider, ProviderError, ProviderKind, PushRequest};
+use crate::provider::{Preview, Provider, ProviderError, ProviderKind, PushRequest};
 use crate::reference::Reference;
 use crate::strings::provider as s;
 use crate::tracker::Schedule;
@@ -46,6 +46,9 @@ pub enum EngineError {
     Journal(#[from] JournalError),
     #[error("{0} is not configured")]
     NoProvider(ProviderKind),
+    /// The provider's answer to a call that changes nothing (a preview).
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
     #[error("no payment with id {0}")]
     NoSuchPayment(i64),
     #[error("background task failed: {0}")]
@@ -148,6 +151,18 @@ impl Engine {
         let phone = phone.to_string();
         self.blocking(move |j| j.recent_same(&phone, amount, since))
             .await
+    }
+
+    /// Asks the provider to check the wallet before a push (the customer's registered name,
+    /// whether a push can reach them). Sends nothing and writes nothing to the journal.
+    /// `Ok(None)`: the provider has no such check.
+    pub async fn preview(
+        &self,
+        kind: ProviderKind,
+        request: &PushRequest,
+    ) -> Result<Option<Preview>, EngineError> {
+        let provider = self.provider(kind).ok_or(EngineError::NoProvider(kind))?;
+        Ok(provider.preview(request).await?)
     }
 
     /// Records the payment, sends it, journals the answer and starts tracking it. Returns once

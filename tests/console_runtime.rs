@@ -11,8 +11,8 @@ use lipa::money::{Currency, Money};
 use lipa::payment::{NewPayment, Status};
 use lipa::phone::{Country, Phone};
 use lipa::provider::{
-    Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest, RemoteState,
-    RemoteStatus,
+    Lookup, Preview, PreviewMethod, Provider, ProviderError, ProviderKind, PushAccepted,
+    PushRequest, RemoteState, RemoteStatus,
 };
 use lipa::reference::Reference;
 use lipa::tracker::Schedule;
@@ -23,11 +23,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-/// Customers whose number ends in 6 cancel; everyone else pays.
+/// Customers whose number ends in 6 cancel; everyone else pays. Every number is registered
+/// to [`CUSTOMER`].
 #[derive(Default)]
 struct Customers {
     pushed: Mutex<HashMap<String, RemoteState>>,
 }
+
+const CUSTOMER: &str = "ASHA MWANGI";
 
 #[async_trait]
 impl Provider for Customers {
@@ -66,6 +69,18 @@ impl Provider for Customers {
             }),
             None => Lookup::NotFound,
         })
+    }
+
+    async fn preview(&self, _: &PushRequest) -> Result<Option<Preview>, ProviderError> {
+        Ok(Some(Preview {
+            methods: vec![PreviewMethod {
+                name: "M-PESA".into(),
+                available: true,
+                fee_minor: Some(0),
+                message: "Payment method is available".into(),
+            }],
+            account_name: Some(CUSTOMER.into()),
+        }))
     }
 }
 
@@ -293,4 +308,42 @@ async fn unfinished_payments_are_shown_and_followed_again_at_start() {
         matches!(ended, Ok(Ok(Ok(())))),
         "closing the input ends the session"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_customers_registered_name_shows_before_sending() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
+    let (tx, screen, task) = start(engine(journal.clone()));
+    screen
+        .wait_for("the form with a reference", |t| t.contains("Reference LP"))
+        .await;
+    typ(&tx, "0754123450").await;
+    tx.send(key(KeyCode::Tab)).await.expect("alive");
+    typ(&tx, "1500").await;
+    let under_phone = |t: &str| {
+        let mut lines = t.lines();
+        lines.find(|l| l.contains("Phone"));
+        lines.next().unwrap_or_default().to_string()
+    };
+    screen
+        .wait_for("the name under the phone", |t| {
+            under_phone(t).contains(&format!("✓ Vodacom M-Pesa · {CUSTOMER}"))
+        })
+        .await;
+    assert!(
+        journal.all().expect("journal").is_empty(),
+        "a preview sends nothing"
+    );
+    tx.send(key(KeyCode::Enter)).await.expect("alive");
+    screen
+        .wait_for("the paid row, the form empty again", |t| {
+            t.lines()
+                .any(|l| l.contains("450") && l.contains("1,500") && l.contains("paid"))
+                && !t.contains(CUSTOMER)
+        })
+        .await;
+    drop(tx);
+    let ended = tokio::time::timeout(Duration::from_secs(5), task).await;
+    assert!(matches!(ended, Ok(Ok(Ok(())))), "{ended:?}");
 }

@@ -211,3 +211,45 @@ fn wide_screens_put_the_form_beside_the_list() {
         "{plain}"
     );
 }
+
+/// The wallet check's answer under the phone: the customer's registered name. At the design
+/// size only (the 60×20 fit is checked in console_preview.rs).
+#[test]
+fn preview_name() {
+    use lipa::console::action::Action;
+    use lipa::console::effect::Effect;
+    use lipa::provider::{Preview, PreviewMethod};
+    let build = |nc: bool| {
+        let mut a = app(BOTH, true, nc);
+        typ(&mut a, "0754 123 450");
+        tab(&mut a);
+        typ(&mut a, "1500");
+        let later = now() + chrono::Duration::seconds(1);
+        let fx = act(&mut a, Action::Tick(later));
+        let Some(Effect::Preview { generation, .. }) = fx.first() else {
+            panic!("no preview asked: {fx:?}");
+        };
+        let generation = *generation;
+        let preview = Preview {
+            methods: vec![PreviewMethod {
+                name: "M-PESA".into(),
+                available: true,
+                fee_minor: Some(0),
+                message: "Payment method is available".into(),
+            }],
+            account_name: Some("ASHA MWANGI".into()),
+        };
+        act(
+            &mut a,
+            Action::Previewed {
+                generation,
+                result: Ok(Some(preview)),
+            },
+        );
+        a
+    };
+    let (_, styled) = render(&build(false), 80, 24);
+    assert_snapshot!("preview_name_80x24_color", styled);
+    let (plain, _) = render(&build(true), 80, 24);
+    assert_snapshot!("preview_name_80x24_plain", plain);
+}

@@ -3,7 +3,7 @@
 
 use crate::engine::Submitted;
 use crate::payment::{Event, NewPayment, Payment};
-use crate::provider::ProviderKind;
+use crate::provider::{Preview, ProviderKind};
 use crate::reference::Reference;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
@@ -44,6 +44,12 @@ pub enum Action {
     HistoryLoaded {
         id: i64,
         result: Result<Vec<Event>, String>,
+    },
+    /// The provider's wallet check for the form's phone and amount (`Ok(None)`: it has none).
+    /// Ignored unless `generation` is still the form's.
+    Previewed {
+        generation: u64,
+        result: Result<Option<Preview>, String>,
     },
     /// An engine call failed; tell the cashier.
     Failed(String),

@@ -1,8 +1,10 @@
 //! The console's whole state. Changed only by [`crate::console::update::update`]; drawn by
 //! [`crate::console::view::draw`].
 
+mod preview;
 mod rows;
 
+pub use preview::{PreviewKey, PreviewShown, PreviewState, QUIET};
 pub use rows::{is_done, is_waiting};
 
 use super::form::{Field, Form};
@@ -127,6 +129,8 @@ pub struct App {
     pub detail_from: Screen,
     pub history: Vec<Event>,
     pub today: Option<Today>,
+    /// The wallet check for the phone and amount in the form.
+    pub preview: PreviewState,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// The console should stop.
@@ -161,6 +165,7 @@ impl App {
             detail_from: Screen::Main,
             history: Vec::new(),
             today: None,
+            preview: PreviewState::default(),
             dirty: true,
             quit: false,
         }

@@ -1,8 +1,11 @@
 //! What [`crate::console::update::update`] asks the runtime to do: engine calls, the bell,
 //! quitting. The runtime runs each and turns its outcome into an [`crate::console::action::Action`].
 
+use crate::money::Money;
 use crate::payment::{NewPayment, Payment};
+use crate::phone::Phone;
 use crate::provider::ProviderKind;
+use crate::reference::Reference;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +30,16 @@ pub enum Effect {
     LoadHistory(i64),
     /// Re-read these payments (news was lost).
     Reload(Vec<i64>),
+    /// Ask the provider to check the wallet for this phone and amount (sends nothing). The
+    /// reference is the form's when it has a valid one; any fresh one otherwise (a preview
+    /// does not use it up).
+    Preview {
+        generation: u64,
+        provider: ProviderKind,
+        phone: Phone,
+        amount: Money,
+        reference: Option<Reference>,
+    },
     /// Ring the terminal bell.
     Bell,
     Quit,

@@ -112,6 +112,13 @@ impl Form {
         }
     }
 
+    /// The phone and amount, when both are valid for the provider.
+    pub fn phone_amount(&self, provider: ProviderKind) -> Option<(Phone, Money)> {
+        let phone = Phone::parse(self.phone.value(), provider.country()).ok()?;
+        let amount = Money::parse(self.amount.value(), provider.currency()).ok()?;
+        Some((phone, amount))
+    }
+
     /// The payment the form describes, or the first field to fix.
     pub fn new_payment(&self, provider: ProviderKind) -> Result<NewPayment, Field> {
         let c = self.check(provider);

@@ -5,7 +5,8 @@
 //!
 //! Bytes are a feature on slow links: it draws only when an action changed something (and then
 //! only the cells that changed, inside a synchronized update), ticks at most once a second and
-//! only while a payment's age is counting; idle with nothing pending, it sends nothing.
+//! only while a payment's age is counting (and once when a typed phone and amount have stayed
+//! still long enough for the wallet check); idle with nothing pending, it sends nothing.
 
 mod backend;
 mod effects;

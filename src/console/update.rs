@@ -3,6 +3,7 @@
 
 mod keys;
 mod lists;
+mod preview;
 
 use super::action::Action;
 use super::app::{App, Confirm, Focus, Notice, NoticeKind, Screen, is_done};
@@ -14,6 +15,12 @@ use ratatui::crossterm::event::KeyEventKind;
 /// Applies one action; returns what the runtime must do next. Sets `app.dirty` when something
 /// on screen changed.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    let mut fx = apply(app, action);
+    fx.extend(preview::sync(app));
+    fx
+}
+
+fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(k) if k.kind != KeyEventKind::Press => Vec::new(),
         Action::Key(k) => keys::key(app, &k),
@@ -107,6 +114,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 Err(e) => notice(app, NoticeKind::Bad, s::could_not_load(&e)),
             }
             app.dirty = true;
+            Vec::new()
+        }
+        Action::Previewed { generation, result } => {
+            preview::previewed(app, generation, result);
             Vec::new()
         }
         Action::Failed(e) => {

@@ -81,6 +81,13 @@ pub fn channel_change_hint() -> &'static str {
     "←/→ or Space to change"
 }
 
+/// Under the phone: the wallet check found no wallet able to take a push (Enter still works).
+pub const PREVIEW_NO_WALLET: &str = "✗ no wallet can take a push for this number now";
+/// Under the phone, after the network: the wallet check did not answer.
+pub const PREVIEW_FAILED: &str = "could not check the name";
+/// Between the network and the customer's registered name, or the check's failure.
+pub const PREVIEW_SEPARATOR: &str = " · ";
+
 // Pending pane.
 pub const NO_PAYMENTS: &str = "No payments waiting. Type a phone number and amount, then Enter.";
 pub const COL_AGE: &str = "Age";

@@ -50,9 +50,18 @@ impl App {
         before != self.rows.len()
     }
 
-    /// How long the runtime may sleep before the screen needs the clock again: a second while
-    /// ages count, until the next finished row leaves otherwise, never when nothing changes.
+    /// How long the runtime may sleep before the app needs the clock again: a second while
+    /// ages count, until the next finished row leaves otherwise, until the wallet check is due,
+    /// never when nothing changes.
     pub fn next_wake(&self) -> Option<Duration> {
+        let rows = self.rows_wake();
+        match (rows, self.preview_wake()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn rows_wake(&self) -> Option<Duration> {
         if self.waiting() > 0 {
             return Some(Duration::from_secs(1));
         }

@@ -6,6 +6,8 @@ use crate::console::effect::Effect;
 use crate::engine::{Engine, EngineError};
 use crate::payment::{NewPayment, Payment};
 use crate::phone::Phone;
+use crate::provider::PushRequest;
+use crate::reference::Reference;
 use tokio::sync::mpsc::UnboundedSender;
 
 pub struct Executor {
@@ -93,6 +95,30 @@ async fn perform(engine: &Engine, effect: Effect) -> Vec<Action> {
         Effect::Recheck(id) => {
             engine.recheck(id);
             Vec::new()
+        }
+        Effect::Preview {
+            generation,
+            provider,
+            phone,
+            amount,
+            reference,
+        } => {
+            let request = PushRequest {
+                reference: reference.unwrap_or_else(|| {
+                    Reference::generate(provider, chrono::Utc::now().timestamp())
+                }),
+                phone,
+                amount,
+                channel: None,
+                email: None,
+                name: None,
+            };
+            let result = engine.preview(provider, &request).await;
+            if let Err(error) = &result {
+                tracing::debug!(%error, provider = provider.id(), "name check failed");
+            }
+            let result = result.map_err(text);
+            vec![Action::Previewed { generation, result }]
         }
         Effect::Bell | Effect::Quit => Vec::new(),
     }

@@ -1,14 +1,13 @@
 //! The form pane: each field on one line, its message on the line under it.
 
-use crate::console::app::{App, Focus};
+use crate::console::app::{App, Focus, PreviewShown};
 use crate::console::form::{Checked, Field};
 use crate::console::theme::{MARKER, Theme};
-use crate::console::view::ellipsis;
 use crate::phone::Phone;
 use crate::strings::console as s;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -40,19 +39,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let row = Rect::new(inner.x, y, inner.width, 1);
         draw_field(frame, row, app, *field, theme);
         if y + 1 < inner.bottom()
-            && let Some((text, style)) = message(app, *field, &checked)
+            && let Some(parts) = message(app, *field, &checked)
         {
             // Under the input when it fits there, else from under the label.
-            let len = text.chars().count() as u16;
-            let indent = if len + LABEL_W <= inner.width {
+            let len: usize = parts.iter().map(|(t, _)| t.chars().count()).sum();
+            let indent = if len + usize::from(LABEL_W) <= usize::from(inner.width) {
                 LABEL_W
             } else {
                 2
             };
             let width = inner.width.saturating_sub(indent);
             let under = Rect::new(inner.x + indent, y + 1, width, 1);
-            let text = ellipsis(&text, usize::from(width));
-            frame.render_widget(Paragraph::new(Span::styled(text, style)), under);
+            frame.render_widget(Paragraph::new(fit(parts, usize::from(width))), under);
         }
     }
 }
@@ -104,8 +102,72 @@ fn draw_field(frame: &mut Frame, row: Rect, app: &App, field: Field, theme: &The
     }
 }
 
+/// Parts of a line, each with its style, cut to `width` with an ellipsis.
+fn fit(parts: Vec<(String, Style)>, width: usize) -> Line<'static> {
+    let total: usize = parts.iter().map(|(t, _)| t.chars().count()).sum();
+    if total <= width {
+        return Line::from_iter(parts.into_iter().map(|(t, st)| Span::styled(t, st)));
+    }
+    let mut left = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    let mut last = Style::new();
+    for (text, style) in parts {
+        last = style;
+        if left == 0 {
+            break;
+        }
+        let cut: String = text.chars().take(left).collect();
+        left -= cut.chars().count();
+        spans.push(Span::styled(cut, style));
+    }
+    spans.push(Span::styled("…", last));
+    Line::from(spans)
+}
+
 /// What to say under a field: a refused key, an error, or what was recognised.
-fn message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> {
+fn message(app: &App, field: Field, c: &Checked) -> Option<Vec<(String, Style)>> {
+    if field == Field::Phone
+        && let Ok(p) = &c.phone
+        && app.form.refused.is_none_or(|(f, _)| f != field)
+    {
+        return Some(phone_message(app, p));
+    }
+    one_message(app, field, c).map(|m| vec![m])
+}
+
+/// Under a valid phone: its network, and what the wallet check said about it.
+fn phone_message(app: &App, phone: &Phone) -> Vec<(String, Style)> {
+    let theme = Theme::new(app.no_color);
+    let network = phone.network();
+    let (mark, style) = match network.warning() {
+        Some(_) => ("!", theme.warning()),
+        None => ("✓", theme.good()),
+    };
+    let warning = network.warning().map(|w| (format!(" — {w}"), style));
+    let mut parts = vec![(format!("{mark} {}", network.label()), style)];
+    match &app.preview.shown {
+        Some(PreviewShown::NoWallet) => {
+            return vec![(s::PREVIEW_NO_WALLET.to_string(), theme.warning())];
+        }
+        Some(PreviewShown::Name(name)) => {
+            parts.push((s::PREVIEW_SEPARATOR.to_string(), style));
+            parts.push((name.clone(), style.add_modifier(Modifier::BOLD)));
+        }
+        Some(PreviewShown::Failed) => {
+            let dim = theme.hint();
+            parts.extend(warning.clone());
+            parts.push((s::PREVIEW_SEPARATOR.to_string(), dim));
+            parts.push((s::PREVIEW_FAILED.to_string(), dim));
+            return parts;
+        }
+        Some(PreviewShown::Nothing) | None => {}
+    }
+    parts.extend(warning);
+    parts
+}
+
+/// What to say under a field, in one style.
+fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> {
     let theme = Theme::new(app.no_color);
     let provider = app.provider;
     if let Some((f, ch)) = app.form.refused
