@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod data_dir;
 pub mod email;
 pub mod engine;
 pub mod headless;

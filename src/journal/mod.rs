@@ -48,7 +48,7 @@ impl Journal {
     /// Opens (creating if needed) the journal at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Journal, JournalError> {
         if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
+            let _ = crate::data_dir::ensure(dir);
         }
         let open_err = |source| JournalError::Open {
             path: path.to_path_buf(),

@@ -1,0 +1,37 @@
+//! The data directory holds the journal and the log: phone numbers and amounts, which other
+//! users of a shared till or server have no business reading. lipa creates it private (0700);
+//! a directory that already exists is left as its owner set it.
+
+use std::path::Path;
+
+/// Creates `dir` (and its parents) if missing; the directory itself is made private.
+pub fn ensure(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir)?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_new_data_directory_is_private_and_an_old_one_untouched() {
+        let root = tempfile::tempdir().expect("dir");
+        let new = root.path().join("a").join("lipa");
+        ensure(&new).expect("created");
+        let mode = std::fs::metadata(&new).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+
+        let old = root.path().join("shared");
+        std::fs::create_dir(&old).expect("old");
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o750)).expect("chmod");
+        ensure(&old).expect("exists");
+        let mode = std::fs::metadata(&old).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o750);
+    }
+}
