@@ -44,17 +44,17 @@ impl Default for EngineSettings {
 pub enum EngineError {
     #[error(transparent)]
     Journal(#[from] JournalError),
-    #[error("{0} is not configured")]
+    #[error("{}", crate::strings::engine::not_configured(.0))]
     NoProvider(ProviderKind),
     /// The provider's answer to a call that changes nothing (a preview).
     #[error(transparent)]
     Provider(#[from] ProviderError),
-    #[error("no payment with id {0}")]
+    #[error("{}", crate::strings::engine::no_such_payment(*.0))]
     NoSuchPayment(i64),
-    #[error("background task failed: {0}")]
+    #[error("{}", crate::strings::engine::task_failed(.0))]
     Task(String),
     /// The runtime is shutting down (the process is exiting); nothing is lost.
-    #[error("lipa is stopping")]
+    #[error("{}", crate::strings::engine::stopping())]
     Stopping,
 }
 

@@ -23,18 +23,18 @@ pub const FILE_NAME: &str = "journal.sqlite3";
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
-    #[error("journal {path}: {source}")]
+    #[error("{}", crate::strings::engine::journal_open(.path, .source))]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("journal: {0}")]
+    #[error("{}", crate::strings::engine::journal_sqlite(.0))]
     Sqlite(#[from] rusqlite::Error),
-    #[error("reference {0} is already in the journal")]
+    #[error("{}", crate::strings::engine::reference_in_journal(.0))]
     DuplicateReference(String),
-    #[error("journal holds a value lipa cannot read: {0}")]
+    #[error("{}", crate::strings::engine::journal_corrupt(.0))]
     Corrupt(String),
-    #[error("journal schema version {0} is newer than this lipa understands; upgrade lipa")]
+    #[error("{}", crate::strings::engine::journal_too_new(*.0))]
     TooNew(usize),
 }
 

@@ -4,4 +4,5 @@
 pub mod cli;
 pub mod console;
 pub mod domain;
+pub mod engine;
 pub mod provider;
