@@ -61,6 +61,14 @@ fn waiting(id: i64, now: DateTime<Utc>) -> Payment {
         sent_at: Some(sent),
         polls: 1,
         checked: false,
+        said: lipa::strings::Msg::Empty,
+        lookup: None,
+        heard_at: None,
+        checked_by: None,
+        checked_at: None,
+        check_note: None,
+        replaces: None,
+        replaced_by: None,
     }
 }
 
@@ -82,6 +90,8 @@ impl Bench {
             no_color: false,
             now,
             offset: FixedOffset::east_opt(3 * 3600).unwrap_or_else(|| panic!("offset")),
+            operator: "bench".into(),
+            lang: lipa::strings::Lang::En,
         });
         let sent = Counter::default();
         let terminal = Terminal::with_options(

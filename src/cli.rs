@@ -91,6 +91,10 @@ pub struct PushArgs {
     /// Validate and print the normalized request; send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Send even if a payment to the same phone for the same amount was recorded in the last
+    /// five minutes (otherwise refused with exit code 2).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Args)]

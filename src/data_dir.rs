@@ -14,6 +14,24 @@ pub fn ensure(dir: &Path) -> std::io::Result<()> {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
 }
 
+/// Makes a file of the data directory readable by its owner only (`0600`): SQLite creates the
+/// journal by the umask (often `0644`), and its WAL and shared-memory files copy the journal's
+/// mode. Best effort: a file lipa cannot change is left as it is.
+pub fn make_private(file: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(file)
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        let _ = std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600));
+    }
+}
+
+/// Whether group or others may read or enter the directory.
+pub fn is_open_to_others(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

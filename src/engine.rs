@@ -2,22 +2,28 @@
 //!
 //! Rules it keeps: a payment is journalled before its request leaves the machine; every status
 //! change is journalled before anyone is told (subscribers receive the payment as the journal
-//! holds it); a send whose outcome is unknown is resolved only by querying its reference.
+//! holds it); every change is a compare-and-set on the status that was read; a send whose
+//! outcome is unknown is resolved only by querying its reference; the duplicate guard is
+//! asked in the same journal transaction that records the payment, for every face.
 
 mod tasks;
 
-use crate::journal::{Journal, JournalError};
-use crate::money::Money;
+use crate::journal::{Cas, Change, Guard, Journal, JournalError, Recorded};
 use crate::payment::{NewPayment, Payment, Status};
 use crate::provider::{Preview, Provider, ProviderError, ProviderKind, PushRequest};
 use crate::reference::Reference;
-use crate::strings::provider as s;
+use crate::strings::Msg;
 use crate::tracker::Schedule;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, Semaphore, broadcast};
+use tokio::time::Instant;
+
+/// The duplicate guard's window: a payment to the same phone for the same amount within it
+/// is asked about before another is sent.
+pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(5 * 60);
 
 /// Tunables of the engine.
 #[derive(Debug, Clone)]
@@ -28,6 +34,7 @@ pub struct EngineSettings {
     /// A `Recorded` payment older than this was left behind by a process that stopped before
     /// sending it.
     pub stale_recorded: Duration,
+    pub duplicate_window: Duration,
 }
 
 impl Default for EngineSettings {
@@ -36,6 +43,7 @@ impl Default for EngineSettings {
             schedule: Schedule::default(),
             max_concurrent_queries: 16,
             stale_recorded: Duration::from_secs(30),
+            duplicate_window: DUPLICATE_WINDOW,
         }
     }
 }
@@ -49,13 +57,25 @@ pub enum EngineError {
     /// The provider's answer to a call that changes nothing (a preview).
     #[error(transparent)]
     Provider(#[from] ProviderError),
-    #[error("{}", crate::strings::engine::no_such_payment(*.0))]
-    NoSuchPayment(i64),
+    /// The duplicate guard found a payment like this one: nothing was recorded or sent.
+    #[error("{}", crate::strings::engine::duplicate(.0))]
+    Duplicate(Box<Payment>),
     #[error("{}", crate::strings::engine::task_failed(.0))]
     Task(String),
     /// The runtime is shutting down (the process is exiting); nothing is lost.
     #[error("{}", crate::strings::engine::stopping())]
     Stopping,
+}
+
+/// How a new payment meets the duplicate guard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendGuard {
+    /// Ask the guard; a payment like it within the window refuses the send (for a payment
+    /// that sends a failed one again: that one sent again already, or a recent one like it
+    /// that did not fail).
+    Check,
+    /// A person said to send anyway.
+    Force,
 }
 
 /// What `submit` returns: the payment as journalled after the send, and the provider's error if
@@ -64,6 +84,9 @@ pub enum EngineError {
 pub struct Submitted {
     pub payment: Payment,
     pub error: Option<ProviderError>,
+    /// The send's answer could not be journalled (the journal said this): the payment stays
+    /// *sending* in the journal, its outcome unknown until it is queried.
+    pub unjournalled: Option<String>,
 }
 
 /// The shared engine. Clone freely: clones share one journal, one set of trackers.
@@ -78,6 +101,8 @@ struct Inner {
     updates: broadcast::Sender<Payment>,
     /// Payments tracked by a task of this process, with the bell to make it ask now.
     tracking: Mutex<HashMap<i64, Arc<Notify>>>,
+    /// The last version (`updated_at`) of each payment this process published.
+    seen: Mutex<HashMap<i64, DateTime<Utc>>>,
     permits: Semaphore,
     settings: EngineSettings,
 }
@@ -95,6 +120,7 @@ impl Engine {
                 providers: providers.into_iter().map(|p| (p.kind(), p)).collect(),
                 updates,
                 tracking: Mutex::new(HashMap::new()),
+                seen: Mutex::new(HashMap::new()),
                 permits: Semaphore::new(settings.max_concurrent_queries.max(1)),
                 settings,
             }),
@@ -139,20 +165,6 @@ impl Engine {
         }
     }
 
-    /// The duplicate guard: a payment to the same phone for the same amount within `window`
-    /// that did not fail.
-    pub async fn recent_same(
-        &self,
-        phone: &str,
-        amount: Money,
-        window: Duration,
-    ) -> Result<Option<Payment>, EngineError> {
-        let since = Utc::now() - chrono::Duration::from_std(window).unwrap_or_default();
-        let phone = phone.to_string();
-        self.blocking(move |j| j.recent_same(&phone, amount, since))
-            .await
-    }
-
     /// Asks the provider to check the wallet before a push (the customer's registered name,
     /// whether a push can reach them). Sends nothing and writes nothing to the journal.
     /// `Ok(None)`: the provider has no such check.
@@ -165,22 +177,48 @@ impl Engine {
         Ok(provider.preview(request).await?)
     }
 
-    /// Records the payment, sends it, journals the answer and starts tracking it. Returns once
-    /// the send's outcome is journalled (the customer's answer comes later, through
-    /// [`Engine::subscribe`]).
-    pub async fn submit(&self, new: NewPayment) -> Result<Submitted, EngineError> {
+    /// Records the payment (behind the duplicate guard), sends it, journals the answer and
+    /// starts tracking it. Returns once the send's outcome is journalled (the customer's
+    /// answer comes later, through [`Engine::subscribe`]). An error means nothing was sent.
+    pub async fn submit(
+        &self,
+        new: NewPayment,
+        guard: SendGuard,
+    ) -> Result<Submitted, EngineError> {
         let provider = self
             .provider(new.provider)
             .ok_or(EngineError::NoProvider(new.provider))?;
+        let window = chrono::Duration::from_std(self.inner.settings.duplicate_window)
+            .unwrap_or_else(|_| chrono::Duration::minutes(5));
+        let guard = match guard {
+            SendGuard::Check => Guard::Within(window),
+            SendGuard::Force => Guard::Off,
+        };
         let record = new.clone();
-        let payment = self
-            .blocking(move |j| j.record(&record, Utc::now()))
-            .await?;
+        let payment = match self.blocking(move |j| j.record(&record, guard)).await? {
+            Recorded::New(p) => p,
+            Recorded::Duplicate(same) => return Err(EngineError::Duplicate(Box::new(same))),
+        };
         self.publish(&payment);
         let id = payment.id;
-        let Some(payment) = self.transition(id, Status::Sending, "").await? else {
-            return Err(EngineError::NoSuchPayment(id));
+        let sending = Change {
+            to: Status::Sending,
+            message: &Msg::Empty,
+            provider_id: None,
+            heard: false,
         };
+        let sending = match self.cas(id, Status::Recorded, &sending).await? {
+            Cas::Done(p) => p,
+            // Another process gave it up as never sent: it must not be sent now.
+            Cas::Stale(p) => {
+                return Ok(Submitted {
+                    payment: p,
+                    error: None,
+                    unjournalled: None,
+                });
+            }
+        };
+        let sent = Instant::now();
         let request = PushRequest {
             reference: new.reference,
             phone: new.phone,
@@ -192,31 +230,53 @@ impl Engine {
         let answer = provider.initiate(&request).await;
         let (to, message, provider_id, error) = match answer {
             Ok(accepted) => {
-                let to = Status::from(accepted.state);
-                let msg = if accepted.message.is_empty() {
-                    s::prompt_sent()
-                } else {
-                    accepted.message
+                let message = match accepted.message {
+                    Msg::Empty => Msg::PromptSent,
+                    m => m,
                 };
-                (to, msg, accepted.provider_id, None)
+                let to = Status::from(accepted.state);
+                (to, message, accepted.provider_id, None)
             }
             Err(e @ ProviderError::Unknown { .. }) => {
-                (Status::Unknown, s::unknown_after_send(), None, Some(e))
+                (Status::Unknown, e.message().clone(), None, Some(e))
             }
-            Err(e) => (Status::Failed, s::not_sent(&e.to_string()), None, Some(e)),
+            Err(e) => (
+                Status::Failed,
+                Msg::NotSent {
+                    why: Box::new(e.message().clone()),
+                },
+                None,
+                Some(e),
+            ),
         };
-        tracing::info!(id, reference = %payment.reference, status = to.id(), "send answered");
-        let after = self
-            .transition_with_id(id, to, &message, provider_id.as_deref())
-            .await?;
-        let payment = match after {
-            Some(p) => p,
-            None => self.get(id).await?,
+        tracing::info!(id, reference = %sending.reference, status = to.id(), "send answered");
+        let change = Change {
+            to,
+            message: &message,
+            provider_id: provider_id.as_deref(),
+            heard: error.is_none(),
+        };
+        // The request has left: from here on, no error may read as "nothing was sent".
+        let payment = match self.cas(id, Status::Sending, &change).await {
+            Ok(cas) => cas.into_payment(),
+            Err(e) => {
+                tracing::error!(id, error = %e, "the send's answer could not be journalled");
+                self.track_from(id, Some(sent));
+                return Ok(Submitted {
+                    payment: sending,
+                    error,
+                    unjournalled: Some(e.to_string()),
+                });
+            }
         };
         if !payment.status.is_final() && payment.status != Status::Attention {
-            self.track(payment.id);
+            self.track_from(payment.id, Some(sent));
         }
-        Ok(Submitted { payment, error })
+        Ok(Submitted {
+            payment,
+            error,
+            unjournalled: None,
+        })
     }
 
     /// Re-tracks every payment the journal holds that is not final (call at start-up).
@@ -241,13 +301,27 @@ impl Engine {
         let bell = self.lock_tracking().get(&id).cloned();
         match bell {
             Some(bell) => bell.notify_one(),
-            None => self.spawn_task(id, tasks::Mode::Once),
+            None => self.spawn_task(id, tasks::Mode::Once, None),
         }
+    }
+
+    /// A person's re-check: written to the payment's history, then asked.
+    pub async fn recheck_by(&self, id: i64, who: &str) -> Result<(), EngineError> {
+        let who = who.to_string();
+        self.blocking(move |j| j.note_recheck(id, &who)).await?;
+        self.recheck(id);
+        Ok(())
     }
 
     /// Starts a tracker task for the payment unless this process already tracks it.
     pub fn track(&self, id: i64) {
-        self.spawn_task(id, tasks::Mode::Follow);
+        self.track_from(id, None);
+    }
+
+    /// Tracks a payment this process sent at `sent` (its schedule runs on this process's
+    /// monotonic clock, whatever the wall clock does).
+    fn track_from(&self, id: i64, sent: Option<Instant>) {
+        self.spawn_task(id, tasks::Mode::Follow, sent);
     }
 
     /// Whether a task of this process is following the payment.
@@ -255,27 +329,33 @@ impl Engine {
         self.lock_tracking().contains_key(&id)
     }
 
-    /// A person has looked at a payment that needed attention.
-    pub async fn mark_checked(&self, id: i64) -> Result<Payment, EngineError> {
-        let p = self
-            .blocking(move |j| j.mark_checked(id, Utc::now()))
-            .await?
-            .ok_or(EngineError::NoSuchPayment(id))?;
-        self.publish(&p);
-        Ok(p)
+    /// A person has looked at a payment that needed attention (`Stale`: it does not need
+    /// attention, or was marked already).
+    pub async fn mark_checked(
+        &self,
+        id: i64,
+        who: &str,
+        note: Option<&str>,
+    ) -> Result<Cas, EngineError> {
+        let (who, note) = (who.to_string(), note.map(str::to_string));
+        let cas = self
+            .blocking(move |j| j.mark_checked(id, &who, note.as_deref()))
+            .await?;
+        self.publish(cas.payment());
+        Ok(cas)
     }
 
     pub async fn get(&self, id: i64) -> Result<Payment, EngineError> {
         self.blocking(move |j| j.get(id))
             .await?
-            .ok_or(EngineError::NoSuchPayment(id))
+            .ok_or(EngineError::Journal(JournalError::NoSuchPayment(id)))
     }
 
     /// Waits until the payment is paid, failed or needs attention, or `timeout` passes; returns
     /// it as the journal holds it then.
     pub async fn wait_settled(&self, id: i64, timeout: Duration) -> Result<Payment, EngineError> {
         let mut rx = self.subscribe();
-        let deadline = tokio::time::Instant::now() + timeout;
+        let deadline = Instant::now() + timeout;
         loop {
             let p = self.get(id).await?;
             if p.status.is_final() || p.status == Status::Attention {
@@ -294,7 +374,7 @@ impl Engine {
             .unwrap_or_else(|p| p.into_inner())
     }
 
-    fn spawn_task(&self, id: i64, mode: tasks::Mode) {
+    fn spawn_task(&self, id: i64, mode: tasks::Mode, sent: Option<Instant>) {
         let bell = Arc::new(Notify::new());
         {
             let mut map = self.lock_tracking();
@@ -305,7 +385,7 @@ impl Engine {
         }
         let engine = self.clone();
         tokio::spawn(async move {
-            match tasks::run(&engine, id, mode, &bell).await {
+            match tasks::run(&engine, id, mode, &bell, sent).await {
                 Ok(()) => {}
                 Err(EngineError::Stopping) => tracing::debug!(id, "tracker stopped with lipa"),
                 Err(e) => tracing::error!(id, error = %e, "tracker stopped"),
@@ -314,45 +394,52 @@ impl Engine {
         });
     }
 
+    /// Tells subscribers about the payment as the journal holds it.
     fn publish(&self, p: &Payment) {
+        self.inner
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(p.id, p.updated_at);
         let _ = self.inner.updates.send(p.clone());
     }
 
-    async fn transition(
-        &self,
-        id: i64,
-        to: Status,
-        message: &str,
-    ) -> Result<Option<Payment>, EngineError> {
-        self.transition_with_id(id, to, message, None).await
-    }
-
-    /// Journals a status change, then tells subscribers. `None` if the machine refused it.
-    async fn transition_with_id(
-        &self,
-        id: i64,
-        to: Status,
-        message: &str,
-        provider_id: Option<&str>,
-    ) -> Result<Option<Payment>, EngineError> {
-        let message = message.to_string();
-        let provider_id = provider_id.map(str::to_string);
-        let changed = self
-            .blocking(move |j| j.transition(id, to, &message, provider_id.as_deref(), Utc::now()))
-            .await?;
-        if let Some(p) = &changed {
+    /// Publishes the payment if this process has not shown this version of it (another
+    /// process changed it).
+    fn observe(&self, p: &Payment) {
+        let known = self
+            .inner
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&p.id)
+            .copied();
+        if known != Some(p.updated_at) {
             self.publish(p);
         }
-        Ok(changed)
     }
 
-    async fn note_poll(&self, id: i64, message: Option<String>) -> Result<Payment, EngineError> {
-        let p = self
-            .blocking(move |j| j.note_poll(id, message.as_deref(), Utc::now()))
-            .await?
-            .ok_or(EngineError::NoSuchPayment(id))?;
-        self.publish(&p);
-        Ok(p)
+    /// A status change, compare-and-set on `from`; published when made.
+    async fn cas(&self, id: i64, from: Status, change: &Change<'_>) -> Result<Cas, EngineError> {
+        let (to, message, provider_id, heard) = (
+            change.to,
+            change.message.clone(),
+            change.provider_id.map(str::to_string),
+            change.heard,
+        );
+        let cas = self
+            .blocking(move |j| {
+                let change = Change {
+                    to,
+                    message: &message,
+                    provider_id: provider_id.as_deref(),
+                    heard,
+                };
+                j.transition(id, from, &change)
+            })
+            .await?;
+        self.observe(cas.payment());
+        Ok(cas)
     }
 
     /// Runs a journal call off the async workers.
@@ -373,9 +460,4 @@ impl Engine {
             })?
             .map_err(EngineError::from)
     }
-}
-
-/// Time since `t`, never negative.
-fn since(t: DateTime<Utc>) -> Duration {
-    (Utc::now() - t).to_std().unwrap_or_default()
 }

@@ -61,6 +61,8 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
         bell: config.bell,
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         default_provider: None,
+        operator: crate::operator::os_user(),
+        lang: crate::strings::Lang::En,
     };
     match console::run(engine, options).await {
         Ok(()) => exit::PAID,

@@ -14,6 +14,7 @@ pub mod journal;
 pub mod launch;
 pub mod logging;
 pub mod money;
+pub mod operator;
 pub mod payment;
 pub mod phone;
 pub mod provider;

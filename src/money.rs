@@ -65,7 +65,7 @@ impl fmt::Display for Currency {
 pub const MAX_MAJOR: i64 = 100_000_000;
 
 /// An amount in integer minor units of a currency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Money {
     minor: i64,
     currency: Currency,

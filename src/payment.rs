@@ -11,6 +11,7 @@ use crate::money::Money;
 use crate::phone::Phone;
 use crate::provider::{ProviderKind, RemoteState};
 use crate::reference::Reference;
+use crate::strings::Msg;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -117,8 +118,16 @@ pub struct Payment {
     pub email: Option<String>,
     pub name: Option<String>,
     pub status: Status,
-    /// Latest words from the provider (or from lipa about it).
-    pub message: String,
+    /// The words of the current status: why it is what it is (for *attention*, what a person
+    /// must act on). Set by each status change, never by a status query that changes nothing.
+    pub message: Msg,
+    /// The latest words of a status query that changed nothing (still waiting, could not
+    /// check), shown beside `message`.
+    pub said: Msg,
+    /// What the last status query learned.
+    pub lookup: Option<LookupKind>,
+    /// When the provider last gave a usable answer about this payment.
+    pub heard_at: Option<DateTime<Utc>>,
     pub provider_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -128,6 +137,41 @@ pub struct Payment {
     pub polls: u32,
     /// For `Attention`: a person has looked at it.
     pub checked: bool,
+    /// Who marked it checked, when, and what they wrote.
+    pub checked_by: Option<String>,
+    pub checked_at: Option<DateTime<Utc>>,
+    pub check_note: Option<String>,
+    /// The failed payment this one sends again.
+    pub replaces: Option<i64>,
+    /// The payment that sends this one again (newest).
+    pub replaced_by: Option<i64>,
+}
+
+/// What one status query learned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LookupKind {
+    /// The provider knows the payment.
+    Found,
+    /// The provider said, definitely, that it has no payment under this reference.
+    NotFound,
+    /// No usable answer (unreachable, throttled, an error page).
+    Failed,
+}
+
+impl LookupKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            LookupKind::Found => "found",
+            LookupKind::NotFound => "not-found",
+            LookupKind::Failed => "failed",
+        }
+    }
+    pub fn from_id(id: &str) -> Option<LookupKind> {
+        [LookupKind::Found, LookupKind::NotFound, LookupKind::Failed]
+            .into_iter()
+            .find(|k| k.id() == id)
+    }
 }
 
 impl Payment {
@@ -135,15 +179,62 @@ impl Payment {
     pub fn masked_phone(&self) -> String {
         crate::phone::mask(&self.phone)
     }
+
+    /// Failed without the provider ever taking it (refused, or never sent): no customer saw a
+    /// prompt, so another push is not a duplicate of it.
+    pub fn never_reached_anyone(&self) -> bool {
+        self.status == Status::Failed && self.heard_at.is_none()
+    }
+
+    /// The words to show in one line: the latest status query's while still waiting, else the
+    /// status's own (for *attention*, the reason a person must act on).
+    pub fn words(&self) -> &Msg {
+        match self.status {
+            Status::Sending | Status::Unknown | Status::Pending if !self.said.is_empty() => {
+                &self.said
+            }
+            _ => &self.message,
+        }
+    }
 }
 
-/// One status change in a payment's history.
+/// What an event in a payment's history records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// The status changed (or the payment was recorded).
+    Status,
+    /// A person marked an *attention* payment checked.
+    Check,
+    /// A person asked the provider again.
+    Recheck,
+}
+
+impl EventKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            EventKind::Status => "status",
+            EventKind::Check => "check",
+            EventKind::Recheck => "recheck",
+        }
+    }
+    pub fn from_id(id: &str) -> Option<EventKind> {
+        [EventKind::Status, EventKind::Check, EventKind::Recheck]
+            .into_iter()
+            .find(|k| k.id() == id)
+    }
+}
+
+/// One entry in a payment's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub payment_id: i64,
     pub at: DateTime<Utc>,
+    pub kind: EventKind,
+    /// The status after the event.
     pub status: Status,
-    pub message: String,
+    pub message: Msg,
+    /// Who did it (checks and re-checks).
+    pub who: Option<String>,
 }
 
 /// A new payment, validated, before it has a journal row.
@@ -156,6 +247,8 @@ pub struct NewPayment {
     pub channel: Option<String>,
     pub email: Option<String>,
     pub name: Option<String>,
+    /// The failed payment this one sends again.
+    pub replaces: Option<i64>,
 }
 
 #[cfg(test)]

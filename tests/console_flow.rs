@@ -47,15 +47,24 @@ fn the_duplicate_guard_asks_before_sending_the_same_again() {
     assert!(a.form.is_pristine());
 }
 
+/// A payment that failed without ever reaching the customer (refused, never sent) or one
+/// older than the window does not trip the guard; one the customer declined is asked about.
 #[test]
-fn failed_or_old_payments_do_not_trip_the_guard() {
+fn unsent_or_old_payments_do_not_trip_the_guard() {
     let mut a = app(BOTH, true, false);
-    changed(&mut a, settled(2, Status::Failed, "Cancelled", 16));
+    changed(&mut a, settled(2, Status::Failed, "Not sent", 16));
     fill_valid(&mut a, "0754000002", "2500");
     assert!(matches!(
         enter(&mut a).as_slice(),
         [Effect::SubmitChecked(_), _]
     ));
+    let mut declined = app(BOTH, true, false);
+    let mut cancelled = settled(2, Status::Failed, "Cancelled", 16);
+    cancelled.heard_at = Some(ago(10));
+    changed(&mut declined, cancelled);
+    fill_valid(&mut declined, "0754000002", "2500");
+    assert_eq!(enter(&mut declined), Vec::new());
+    assert!(matches!(declined.confirm, Some(Confirm::Duplicate { .. })));
     let mut b = app(BOTH, true, false);
     let mut old = settled(2, Status::Paid, "Payment received", 16);
     old.created_at = ago(6 * 60);
@@ -170,8 +179,21 @@ fn list_actions_fit_the_payment() {
     changed(&mut a, settled(3, Status::Failed, "Cancelled", 20));
     a.focus = Focus::List;
     a.selected = Some(5);
-    assert_eq!(key(&mut a, 'c'), vec![Effect::MarkChecked(5)]);
-    assert_eq!(key(&mut a, 'r'), vec![Effect::Recheck(5)]);
+    assert_eq!(
+        key(&mut a, 'c'),
+        vec![Effect::MarkChecked {
+            id: 5,
+            who: "rehema".into(),
+            note: None
+        }]
+    );
+    assert_eq!(
+        key(&mut a, 'r'),
+        vec![Effect::Recheck {
+            id: 5,
+            who: "rehema".into()
+        }]
+    );
     assert!(key(&mut a, 's').is_empty());
     assert_eq!(a.confirm, None, "only a failed payment is sent again");
     a.selected = Some(3);

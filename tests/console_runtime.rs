@@ -6,15 +6,16 @@ use chrono::FixedOffset;
 use lipa::console::ConsoleOptions;
 use lipa::console::runtime::{self, Session};
 use lipa::engine::{Engine, EngineSettings};
-use lipa::journal::Journal;
+use lipa::journal::{Change, Guard, Journal, Recorded};
 use lipa::money::{Currency, Money};
 use lipa::payment::{NewPayment, Status};
 use lipa::phone::{Country, Phone};
 use lipa::provider::{
-    Lookup, Preview, PreviewMethod, Provider, ProviderError, ProviderKind, PushAccepted,
+    Charged, Lookup, Preview, PreviewMethod, Provider, ProviderError, ProviderKind, PushAccepted,
     PushRequest, RemoteState, RemoteStatus,
 };
 use lipa::reference::Reference;
+use lipa::strings::Msg;
 use lipa::tracker::Schedule;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
@@ -55,12 +56,12 @@ impl Provider for Customers {
         })
     }
 
-    async fn query(&self, reference: &Reference, _: Money) -> Result<Lookup, ProviderError> {
+    async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
         let state = self
             .pushed
             .lock()
             .ok()
-            .and_then(|p| p.get(reference.as_str()).copied());
+            .and_then(|p| p.get(charged.reference.as_str()).copied());
         Ok(match state {
             Some(state) => Lookup::Found(RemoteStatus {
                 state,
@@ -269,20 +270,29 @@ async fn unfinished_payments_are_shown_and_followed_again_at_start() {
         channel: None,
         email: None,
         name: None,
+        replaces: None,
     };
     // Left behind by a console that stopped after the send: pending, never followed to the end.
     let engine = engine(journal.clone());
-    let p = journal.record(&new, chrono::Utc::now()).expect("record");
+    let Recorded::New(p) = journal.record(&new, Guard::Off).expect("record") else {
+        panic!("guard off");
+    };
+    fn step(to: Status, message: &Msg) -> Change<'_> {
+        Change {
+            to,
+            message,
+            provider_id: None,
+            heard: true,
+        }
+    }
     journal
-        .transition(p.id, Status::Sending, "", None, chrono::Utc::now())
+        .transition(p.id, Status::Recorded, &step(Status::Sending, &Msg::Empty))
         .expect("sending");
     journal
         .transition(
             p.id,
-            Status::Pending,
-            "Prompt sent",
-            None,
-            chrono::Utc::now(),
+            Status::Sending,
+            &step(Status::Pending, &Msg::PromptSent),
         )
         .expect("pending");
     let provider = engine.provider(ProviderKind::ClickPesa).expect("provider");

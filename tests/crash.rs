@@ -17,13 +17,13 @@ mod support;
 
 use chrono::Utc;
 use cli::push_args;
-use lipa::journal::Journal;
+use lipa::journal::{Change, Guard, Journal, Recorded};
 use lipa::money::Money;
 use lipa::payment::{NewPayment, Payment, Status};
 use lipa::phone::Phone;
 use lipa::provider::ProviderKind;
 use lipa::reference::Reference;
-use lipa::strings::provider::{never_found, not_sent_stopped};
+use lipa::strings::Msg;
 use pty::{Console, ends_restored, left_on, row_with};
 use std::time::Duration;
 use support::{CEPTA_QUERY, Providers, Till, kill_9, signal, wait_until};
@@ -48,7 +48,7 @@ async fn killed_before_the_send_sync_fails_it_as_never_sent() {
     let lines = till.sync_expecting("failed", 0);
     assert_eq!(lines.len(), 2, "{lines:?}");
     for line in &lines {
-        assert_eq!(line["message"], not_sent_stopped(), "{line}");
+        assert_eq!(line["message"], Msg::NotSentStopped.to_string(), "{line}");
     }
     for p in till.rows() {
         assert_eq!(p.sent_at, None, "never handed to the network: {p:?}");
@@ -71,8 +71,25 @@ fn record_at(journal: &Journal, kind: ProviderKind, at: chrono::DateTime<Utc>) -
         channel: None,
         email: None,
         name: None,
+        replaces: None,
     };
-    journal.record(&new, at).expect("record")
+    let Recorded::New(p) = journal.record(&new, Guard::Off).expect("record") else {
+        panic!("guard off");
+    };
+    backdate(journal, p.id, at);
+    journal.get(p.id).expect("get").expect("row")
+}
+
+/// Moves a payment's times back to `at`, as if it had been written then.
+fn backdate(journal: &Journal, id: i64, at: chrono::DateTime<Utc>) {
+    let c = rusqlite::Connection::open(journal.path()).expect("open");
+    let at = at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    c.execute(
+        "UPDATE payments SET created_at = ?2, updated_at = ?2,
+             sent_at = CASE WHEN sent_at IS NULL THEN NULL ELSE ?2 END WHERE id = ?1",
+        rusqlite::params![id, at],
+    )
+    .expect("backdate");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,13 +101,24 @@ async fn killed_as_the_send_began_sync_asks_a_person_to_check() {
         let journal = Journal::open_in(till.data()).expect("journal");
         let three_minutes_ago = Utc::now() - chrono::Duration::minutes(3);
         let p = record_at(&journal, ProviderKind::ClickPesa, three_minutes_ago);
-        let sending = journal
-            .transition(p.id, Status::Sending, "", None, three_minutes_ago)
+        let sending = Change {
+            to: Status::Sending,
+            message: &Msg::Empty,
+            provider_id: None,
+            heard: false,
+        };
+        let cas = journal
+            .transition(p.id, Status::Recorded, &sending)
             .expect("transition");
-        assert!(sending.is_some_and(|p| p.status == Status::Sending));
+        assert!(cas.is_done());
+        backdate(&journal, p.id, three_minutes_ago);
     }
     let lines = till.sync_expecting("attention", 3);
-    assert_eq!(lines[0]["message"], never_found(3), "{lines:?}");
+    let said = lines[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        said.starts_with("The provider has no record of this payment 3 min"),
+        "{lines:?}"
+    );
     assert!(
         till.sim.ledger().is_empty(),
         "the simulator received nothing"

@@ -2,22 +2,23 @@
 //! resolved by querying (never by re-sending), final states kept, deadlines ending in attention.
 
 use async_trait::async_trait;
-use lipa::engine::{Engine, EngineSettings};
-use lipa::journal::Journal;
+use lipa::engine::{Engine, EngineError, EngineSettings, SendGuard};
+use lipa::journal::{Change, Guard, Journal, Recorded};
 use lipa::money::{Currency, Money};
 use lipa::payment::{NewPayment, Status};
 use lipa::phone::{Country, Phone};
 use lipa::provider::{
-    Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest, RemoteState,
+    Charged, Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest, RemoteState,
     RemoteStatus,
 };
 use lipa::reference::Reference;
+use lipa::strings::Msg;
 use lipa::tracker::Schedule;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// What the scripted provider does.
+/// What the scripted provider does with a push.
 #[derive(Clone, Copy, PartialEq)]
 enum Script {
     Accept,
@@ -26,21 +27,34 @@ enum Script {
     CreateThenBreak,
     /// Nothing ever reaches it.
     Unreachable,
+    /// The push is created, and the journal is locked (by another connection) before the
+    /// answer comes back.
+    AcceptThenLock,
+}
+
+/// One answer to a status query.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Reply {
+    Is(RemoteState),
+    /// No usable answer (an error page, a dead link).
+    Fails,
 }
 
 struct Scripted {
     script: Script,
     journal: Arc<Journal>,
-    /// Remote status by query number (last one repeats).
-    answers: Vec<RemoteState>,
+    /// Answers by query number (last one repeats).
+    answers: Vec<Reply>,
     pushes: AtomicUsize,
     queries: AtomicUsize,
     created: Mutex<Vec<String>>,
     status_at_send: Mutex<Option<Status>>,
+    /// The connection holding the journal's write lock (`AcceptThenLock`).
+    locker: Mutex<Option<rusqlite::Connection>>,
 }
 
 impl Scripted {
-    fn new(script: Script, journal: Arc<Journal>, answers: Vec<RemoteState>) -> Arc<Scripted> {
+    fn new(script: Script, journal: Arc<Journal>, answers: Vec<Reply>) -> Arc<Scripted> {
         Arc::new(Scripted {
             script,
             journal,
@@ -49,7 +63,15 @@ impl Scripted {
             queries: AtomicUsize::new(0),
             created: Mutex::new(Vec::new()),
             status_at_send: Mutex::new(None),
+            locker: Mutex::new(None),
         })
+    }
+
+    fn create(&self, r: &PushRequest) {
+        self.created
+            .lock()
+            .expect("lock")
+            .push(r.reference.to_string());
     }
 }
 
@@ -66,53 +88,70 @@ impl Provider for Scripted {
             .expect("journal readable")
             .map(|p| p.status);
         *self.status_at_send.lock().expect("lock") = seen;
+        let accepted = Ok(PushAccepted {
+            provider_id: Some("id-1".into()),
+            message: Msg::PromptSent,
+            state: RemoteState::Pending,
+        });
         match self.script {
             Script::Accept => {
-                self.created
-                    .lock()
-                    .expect("lock")
-                    .push(r.reference.to_string());
-                Ok(PushAccepted {
-                    provider_id: Some("id-1".into()),
-                    message: "sent".into(),
-                    state: RemoteState::Pending,
-                })
+                self.create(r);
+                accepted
+            }
+            Script::AcceptThenLock => {
+                self.create(r);
+                let c = rusqlite::Connection::open(self.journal.path()).expect("open");
+                c.execute_batch("BEGIN IMMEDIATE").expect("lock");
+                *self.locker.lock().expect("lock") = Some(c);
+                accepted
             }
             Script::Reject => Err(ProviderError::Rejected {
                 status: Some(400),
-                message: "Invalid / unsupported phone number".into(),
+                message: Msg::said("Invalid / unsupported phone number"),
             }),
             Script::CreateThenBreak => {
-                self.created
-                    .lock()
-                    .expect("lock")
-                    .push(r.reference.to_string());
+                self.create(r);
                 Err(ProviderError::Unknown {
-                    message: "connection reset".into(),
+                    message: Msg::AnswerLost {
+                        why: Box::new(Msg::Broken),
+                    },
                 })
             }
             Script::Unreachable => Err(ProviderError::Unknown {
-                message: "timed out".into(),
+                message: Msg::AnswerLost {
+                    why: Box::new(Msg::Timeout),
+                },
             }),
         }
     }
-    async fn query(&self, reference: &Reference, _amount: Money) -> Result<Lookup, ProviderError> {
+    async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
         let n = self.queries.fetch_add(1, Ordering::SeqCst);
-        if !self
+        let reply = self.answers[n.min(self.answers.len() - 1)];
+        let known = self
             .created
             .lock()
             .expect("lock")
             .iter()
-            .any(|c| c == reference.as_str())
-        {
-            return Ok(Lookup::NotFound);
+            .any(|c| c == charged.reference.as_str());
+        match reply {
+            Reply::Fails => Err(ProviderError::RetryLater {
+                message: Msg::NoUsableAnswer {
+                    provider: ProviderKind::ClickPesa,
+                    detail: Box::new(Msg::NotJson { status: 502 }),
+                },
+                retry_after: None,
+            }),
+            _ if !known => Ok(Lookup::NotFound),
+            Reply::Is(state) => Ok(Lookup::Found(RemoteStatus {
+                state,
+                word: format!("{state:?}"),
+                message: match state {
+                    RemoteState::Paid => Msg::Paid,
+                    RemoteState::Pending => Msg::PromptSent,
+                    _ => Msg::said(&format!("{state:?}")),
+                },
+            })),
         }
-        let state = self.answers[n.min(self.answers.len() - 1)];
-        Ok(Lookup::Found(RemoteStatus {
-            state,
-            word: format!("{state:?}"),
-            message: format!("{state:?}"),
-        }))
     }
 }
 
@@ -122,27 +161,69 @@ fn fast() -> EngineSettings {
         schedule: Schedule::new(vec![ms(20), ms(40), ms(60), ms(80)], ms(300), ms(5)),
         max_concurrent_queries: 4,
         stale_recorded: ms(50),
+        duplicate_window: Duration::from_secs(300),
     }
 }
 
 fn setup(script: Script, answers: Vec<RemoteState>) -> (tempfile::TempDir, Engine, Arc<Scripted>) {
+    setup_replies(script, answers.into_iter().map(Reply::Is).collect())
+}
+
+fn setup_replies(
+    script: Script,
+    answers: Vec<Reply>,
+) -> (tempfile::TempDir, Engine, Arc<Scripted>) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
-    let provider = Scripted::new(script, journal.clone(), answers);
-    let engine = Engine::new(journal, vec![provider.clone()], fast());
+    let (engine, provider) = engine_on(dir.path(), script, answers, fast());
     (dir, engine, provider)
 }
 
+/// An engine of its own (as another process would have) over the journal in `dir`.
+fn engine_on(
+    dir: &std::path::Path,
+    script: Script,
+    answers: Vec<Reply>,
+    settings: EngineSettings,
+) -> (Engine, Arc<Scripted>) {
+    let path = dir.join(lipa::journal::FILE_NAME);
+    let journal = Arc::new(Journal::open_with(&path, Duration::from_millis(300)).expect("journal"));
+    let provider = Scripted::new(script, journal.clone(), answers);
+    let engine = Engine::new(journal, vec![provider.clone()], settings);
+    (engine, provider)
+}
+
 fn sale(reference: &str) -> NewPayment {
+    sale_to(reference, "0712345670")
+}
+
+fn sale_to(reference: &str, phone: &str) -> NewPayment {
     NewPayment {
         provider: ProviderKind::ClickPesa,
         reference: Reference::parse(reference, ProviderKind::ClickPesa).expect("ref"),
-        phone: Phone::parse("0712345670", Country::Tanzania).expect("phone"),
+        phone: Phone::parse(phone, Country::Tanzania).expect("phone"),
         amount: Money::parse("1500", Currency::Tzs).expect("amount"),
         channel: None,
         email: None,
         name: None,
+        replaces: None,
     }
+}
+
+async fn submit(engine: &Engine, new: NewPayment) -> lipa::engine::Submitted {
+    engine.submit(new, SendGuard::Check).await.expect("submit")
+}
+
+/// Sets a payment's wall-clock send time, as a clock stepped by `by` would make it look.
+fn shift_sent_at(journal: &Journal, id: i64, by: chrono::Duration) {
+    let p = journal.get(id).expect("get").expect("row");
+    let at = (p.sent_at.expect("sent") + by).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    rusqlite::Connection::open(journal.path())
+        .expect("open")
+        .execute(
+            "UPDATE payments SET sent_at = ?2 WHERE id = ?1",
+            rusqlite::params![id, at],
+        )
+        .expect("shift");
 }
 
 #[tokio::test]
@@ -151,7 +232,7 @@ async fn a_payment_is_journalled_before_its_request_leaves() {
         Script::Accept,
         vec![RemoteState::Pending, RemoteState::Paid],
     );
-    let s = engine.submit(sale("REF1")).await.expect("submit");
+    let s = submit(&engine, sale("REF1")).await;
     assert_eq!(
         *provider.status_at_send.lock().expect("lock"),
         Some(Status::Sending)
@@ -183,7 +264,7 @@ async fn a_payment_is_journalled_before_its_request_leaves() {
 #[tokio::test]
 async fn an_unknown_outcome_is_resolved_by_querying_never_by_resending() {
     let (_d, engine, provider) = setup(Script::CreateThenBreak, vec![RemoteState::Paid]);
-    let s = engine.submit(sale("REF2")).await.expect("submit");
+    let s = submit(&engine, sale("REF2")).await;
     assert_eq!(s.payment.status, Status::Unknown);
     let p = engine
         .wait_settled(s.payment.id, Duration::from_secs(5))
@@ -200,24 +281,25 @@ async fn an_unknown_outcome_is_resolved_by_querying_never_by_resending() {
 #[tokio::test]
 async fn a_send_that_never_arrived_ends_in_attention_with_a_reason() {
     let (_d, engine, provider) = setup(Script::Unreachable, vec![RemoteState::Paid]);
-    let s = engine.submit(sale("REF3")).await.expect("submit");
+    let s = submit(&engine, sale("REF3")).await;
     let p = engine
         .wait_settled(s.payment.id, Duration::from_secs(5))
         .await
         .expect("wait");
     assert_eq!(p.status, Status::Attention);
-    assert!(p.message.contains("no record"), "{}", p.message);
+    assert!(p.message.to_string().contains("no record"), "{}", p.message);
     assert_eq!(provider.pushes.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
 async fn a_refused_send_fails_at_once_and_is_not_followed() {
     let (_d, engine, provider) = setup(Script::Reject, vec![RemoteState::Paid]);
-    let s = engine.submit(sale("REF4")).await.expect("submit");
+    let s = submit(&engine, sale("REF4")).await;
     assert_eq!(s.payment.status, Status::Failed);
     assert!(
         s.payment
             .message
+            .to_string()
             .contains("Invalid / unsupported phone number")
     );
     assert!(matches!(s.error, Some(ProviderError::Rejected { .. })));
@@ -228,7 +310,7 @@ async fn a_refused_send_fails_at_once_and_is_not_followed() {
 #[tokio::test]
 async fn no_answer_by_the_deadline_asks_a_person() {
     let (_d, engine, _p) = setup(Script::Accept, vec![RemoteState::Pending]);
-    let s = engine.submit(sale("REF5")).await.expect("submit");
+    let s = submit(&engine, sale("REF5")).await;
     let p = engine
         .wait_settled(s.payment.id, Duration::from_secs(5))
         .await
@@ -240,31 +322,42 @@ async fn no_answer_by_the_deadline_asks_a_person() {
 #[tokio::test]
 async fn a_final_status_never_changes() {
     let (_d, engine, _p) = setup(Script::Accept, vec![RemoteState::Paid, RemoteState::Failed]);
-    let s = engine.submit(sale("REF6")).await.expect("submit");
+    let s = submit(&engine, sale("REF6")).await;
     let p = engine
         .wait_settled(s.payment.id, Duration::from_secs(5))
         .await
         .expect("wait");
     assert_eq!(p.status, Status::Paid);
     engine.recheck(p.id);
-    let now = chrono::Utc::now();
-    assert!(
-        engine
-            .journal()
-            .transition(p.id, Status::Failed, "late", None, now)
-            .expect("tx")
-            .is_none()
-    );
+    let late = Msg::said("late");
+    let change = Change {
+        to: Status::Failed,
+        message: &late,
+        provider_id: None,
+        heard: true,
+    };
+    for from in [Status::Pending, Status::Paid] {
+        assert!(
+            !engine
+                .journal()
+                .transition(p.id, from, &change)
+                .expect("tx")
+                .is_done()
+        );
+    }
     assert_eq!(engine.get(p.id).await.expect("get").status, Status::Paid);
 }
 
 #[tokio::test]
 async fn a_payment_left_recorded_by_a_stopped_process_is_marked_not_sent() {
     let (_d, engine, provider) = setup(Script::Accept, vec![RemoteState::Paid]);
-    let p = engine
+    let Recorded::New(p) = engine
         .journal()
-        .record(&sale("REF7"), chrono::Utc::now())
-        .expect("record");
+        .record(&sale("REF7"), Guard::Off)
+        .expect("record")
+    else {
+        panic!("guard off");
+    };
     let open = engine.resume().await.expect("resume");
     assert_eq!(open.len(), 1);
     let p = engine
@@ -272,6 +365,204 @@ async fn a_payment_left_recorded_by_a_stopped_process_is_marked_not_sent() {
         .await
         .expect("wait");
     assert_eq!(p.status, Status::Failed);
-    assert!(p.message.starts_with("Not sent"), "{}", p.message);
+    assert!(
+        p.message.to_string().starts_with("Not sent"),
+        "{}",
+        p.message
+    );
     assert_eq!(provider.pushes.load(Ordering::SeqCst), 0);
+}
+
+/// Another process settled the payment this one follows: this one's subscribers learn it at
+/// its next look at the journal (they were left showing *waiting*).
+#[tokio::test]
+async fn a_payment_settled_by_another_process_is_published_here() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let slow = || {
+        let ms = Duration::from_millis;
+        EngineSettings {
+            schedule: Schedule::new(vec![ms(400), ms(800)], ms(3000), ms(5)),
+            ..fast()
+        }
+    };
+    let (here, _) = engine_on(
+        dir.path(),
+        Script::Accept,
+        vec![Reply::Is(RemoteState::Pending)],
+        slow(),
+    );
+    let (there, _) = engine_on(
+        dir.path(),
+        Script::Accept,
+        vec![Reply::Is(RemoteState::Paid)],
+        fast(),
+    );
+    let mut news = here.subscribe();
+    let s = submit(&here, sale("ELSE1")).await;
+    // The other process knows the push too (it exists at the provider) and settles it.
+    there
+        .provider(ProviderKind::ClickPesa)
+        .expect("provider")
+        .initiate(&PushRequest {
+            reference: s.payment.reference.clone(),
+            phone: Phone::parse("0712345670", Country::Tanzania).expect("phone"),
+            amount: s.payment.amount,
+            channel: None,
+            email: None,
+            name: None,
+        })
+        .await
+        .expect("known there");
+    there.recheck(s.payment.id);
+    let shown = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let p = news.recv().await.expect("news");
+            if p.id == s.payment.id && p.status == Status::Paid {
+                return p;
+            }
+        }
+    })
+    .await
+    .expect("this process published the payment the other one settled");
+    assert_eq!(shown.message, Msg::Paid);
+}
+
+/// The request left, then the journal could not be written (locked past the busy timeout):
+/// the send is reported unknown, never an error that reads "nothing was sent", and the row
+/// stays *sending* for the next look.
+#[tokio::test]
+async fn an_answer_that_cannot_be_journalled_leaves_the_payment_unknown() {
+    let (_d, engine, provider) = setup(Script::AcceptThenLock, vec![RemoteState::Paid]);
+    let s = engine
+        .submit(sale("LOCK1"), SendGuard::Check)
+        .await
+        .expect("not an error: the request left");
+    assert!(s.unjournalled.is_some(), "{s:?}");
+    assert_eq!(s.payment.status, Status::Sending);
+    drop(provider.locker.lock().expect("lock").take());
+    let row = engine.get(s.payment.id).await.expect("row");
+    assert_eq!(row.status.public_word(), "unknown");
+}
+
+/// The wall clock stepped forward after the send does not send a payment the customer can
+/// still pay straight to *attention*: this process follows it on its monotonic clock.
+#[tokio::test]
+async fn a_clock_stepped_forward_does_not_end_a_fresh_payment() {
+    let (_d, engine, _p) = setup(
+        Script::Accept,
+        vec![
+            RemoteState::Pending,
+            RemoteState::Pending,
+            RemoteState::Paid,
+        ],
+    );
+    let s = submit(&engine, sale("STEP1")).await;
+    shift_sent_at(
+        engine.journal(),
+        s.payment.id,
+        -chrono::Duration::minutes(10),
+    );
+    let p = engine
+        .wait_settled(s.payment.id, Duration::from_secs(5))
+        .await
+        .expect("wait");
+    assert_eq!(p.status, Status::Paid, "{p:?}");
+}
+
+/// Stepped back, the schedule still ends at its deadline.
+#[tokio::test]
+async fn a_clock_stepped_back_still_meets_the_deadline() {
+    let (_d, engine, _p) = setup(Script::Accept, vec![RemoteState::Pending]);
+    let s = submit(&engine, sale("STEP2")).await;
+    shift_sent_at(
+        engine.journal(),
+        s.payment.id,
+        chrono::Duration::minutes(10),
+    );
+    let p = engine
+        .wait_settled(s.payment.id, Duration::from_secs(5))
+        .await
+        .expect("wait");
+    assert_eq!(p.status, Status::Attention, "{p:?}");
+}
+
+/// Every query failed: lipa never heard from the provider, so it says it could not check —
+/// never "no record", never that the customer did not answer.
+#[tokio::test]
+async fn no_usable_answer_is_not_called_no_record() {
+    let (_d, engine, _p) = setup_replies(Script::CreateThenBreak, vec![Reply::Fails]);
+    let s = submit(&engine, sale("DARK1")).await;
+    let p = engine
+        .wait_settled(s.payment.id, Duration::from_secs(5))
+        .await
+        .expect("wait");
+    assert_eq!(p.status, Status::Attention);
+    assert!(
+        matches!(p.message, Msg::CouldNotCheck { .. }),
+        "{:?}",
+        p.message
+    );
+
+    let (_d, engine, _p) = setup_replies(
+        Script::Accept,
+        vec![Reply::Is(RemoteState::Pending), Reply::Fails],
+    );
+    let s = submit(&engine, sale("DARK2")).await;
+    let p = engine
+        .wait_settled(s.payment.id, Duration::from_secs(5))
+        .await
+        .expect("wait");
+    assert_eq!(p.status, Status::Attention);
+    assert!(
+        matches!(
+            p.message,
+            Msg::ProviderSilent { .. } | Msg::NoAnswerByDeadline { .. }
+        ),
+        "{:?}",
+        p.message
+    );
+}
+
+/// The duplicate guard is the engine's: a second payment to the same phone for the same
+/// amount is refused before anything is recorded or sent, unless a person forces it.
+#[tokio::test]
+async fn the_duplicate_guard_refuses_before_anything_is_sent() {
+    let (_d, engine, provider) = setup(Script::Accept, vec![RemoteState::Pending]);
+    submit(&engine, sale("SAME1")).await;
+    let again = engine.submit(sale("SAME2"), SendGuard::Check).await;
+    match again {
+        Err(EngineError::Duplicate(same)) => assert_eq!(same.reference.as_str(), "SAME1"),
+        other => panic!("not refused: {other:?}"),
+    }
+    assert_eq!(provider.pushes.load(Ordering::SeqCst), 1);
+    assert_eq!(engine.journal().all().expect("all").len(), 1);
+    engine
+        .submit(sale("SAME3"), SendGuard::Force)
+        .await
+        .expect("forced");
+    assert_eq!(provider.pushes.load(Ordering::SeqCst), 2);
+    submit(&engine, sale_to("OTHER1", "0712345671")).await;
+    assert_eq!(provider.pushes.load(Ordering::SeqCst), 3);
+}
+
+/// A failed payment is sent again once: the second "send again" finds the first.
+#[tokio::test]
+async fn a_failed_payment_is_sent_again_once() {
+    let (_d, engine, provider) = setup(Script::Reject, vec![RemoteState::Pending]);
+    let failed = submit(&engine, sale("FAIL1")).await.payment;
+    assert_eq!(failed.status, Status::Failed);
+    let again = |r: &str| NewPayment {
+        replaces: Some(failed.id),
+        ..sale(r)
+    };
+    let first = engine.submit(again("FAIL2"), SendGuard::Check).await;
+    let first = first.expect("sent again").payment;
+    assert_eq!(first.replaces, Some(failed.id));
+    let old = engine.get(failed.id).await.expect("old");
+    assert_eq!(old.replaced_by, Some(first.id));
+    match engine.submit(again("FAIL3"), SendGuard::Check).await {
+        Err(EngineError::Duplicate(same)) => assert_eq!(same.id, first.id),
+        other => panic!("sent twice: {other:?}"),
+    }
+    assert_eq!(provider.pushes.load(Ordering::SeqCst), 2);
 }

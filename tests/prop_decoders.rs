@@ -16,7 +16,7 @@ use answers::*;
 use lipa::money::{Currency, Money};
 use lipa::phone::{Country, Phone};
 use lipa::provider::clickpesa::ListQuery;
-use lipa::provider::{Lookup, Provider, ProviderError, ProviderKind, PushRequest};
+use lipa::provider::{Charged, Lookup, Provider, ProviderError, ProviderKind, PushRequest};
 use lipa::reference::Reference;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -70,7 +70,10 @@ fn push_outcome(
     match result {
         Ok(accepted) => {
             prop_assert!(!untrusted, "accepted an untrusted answer: {accepted:?}");
-            prop_assert!(!accepted.message.trim().is_empty(), "{accepted:?}");
+            prop_assert!(
+                !accepted.message.to_string().trim().is_empty(),
+                "{accepted:?}"
+            );
         }
         Err(e) => {
             says(&e, secrets)?;
@@ -89,7 +92,9 @@ fn lookup_outcome(
     secrets: &[&str],
 ) -> Result<(), TestCaseError> {
     match result {
-        Ok(Lookup::Found(status)) => prop_assert!(!status.message.trim().is_empty(), "{status:?}"),
+        Ok(Lookup::Found(status)) => {
+            prop_assert!(!status.message.to_string().trim().is_empty(), "{status:?}")
+        }
         Ok(Lookup::NotFound) => {}
         Err(e) => {
             says(&e, secrets)?;
@@ -143,7 +148,7 @@ fn clickpesa_query_answers() {
     check(reply(Shape::Payments), |reply| {
         stub.answer(token_reply(), reply);
         let push = tz_push();
-        let result = runtime().block_on(stub.clickpesa().query(&push.reference, push.amount));
+        let result = runtime().block_on(stub.clickpesa().query(&Charged::of_request(&push)));
         lookup_outcome(result, CLICKPESA_SECRETS)
     });
 }
@@ -159,7 +164,7 @@ fn clickpesa_token_answers() {
     check(reply(Shape::Token), |reply| {
         stub.answer(reply, not_found.clone());
         let push = tz_push();
-        let result = runtime().block_on(stub.clickpesa().query(&push.reference, push.amount));
+        let result = runtime().block_on(stub.clickpesa().query(&Charged::of_request(&push)));
         lookup_outcome(result, CLICKPESA_SECRETS)
     });
 }
@@ -225,7 +230,7 @@ fn cepta_verify_answers() {
     check(reply(Shape::Envelope), |reply| {
         stub.answer(token_reply(), reply);
         let push = ke_push();
-        let result = runtime().block_on(stub.cepta().query(&push.reference, push.amount));
+        let result = runtime().block_on(stub.cepta().query(&Charged::of_request(&push)));
         lookup_outcome(result, CEPTA_SECRETS)
     });
 }
@@ -282,7 +287,7 @@ fn clickpesa_refusals_never_repeat_a_secret() {
         let client = stub.clickpesa();
         let push = tz_push();
         let pushed = runtime().block_on(client.initiate(&push));
-        let looked = runtime().block_on(client.query(&push.reference, push.amount));
+        let looked = runtime().block_on(client.query(&Charged::of_request(&push)));
         for e in [pushed.err(), looked.err()].into_iter().flatten() {
             says(&e, CLICKPESA_SECRETS)?;
         }
@@ -312,7 +317,7 @@ fn cepta_error_answers_never_repeat_a_secret() {
         let client = stub.cepta();
         let push = ke_push();
         let pushed = runtime().block_on(client.initiate(&push));
-        let looked = runtime().block_on(client.query(&push.reference, push.amount));
+        let looked = runtime().block_on(client.query(&Charged::of_request(&push)));
         for e in [pushed.err(), looked.err()].into_iter().flatten() {
             says(&e, CEPTA_SECRETS)?;
         }

@@ -8,10 +8,12 @@ use lipa::config::{CeptaSettings, Secret};
 use lipa::money::{Currency, Money};
 use lipa::provider::cepta::{CeptaClient, known_channels};
 use lipa::provider::http;
-use lipa::provider::{Lookup, Provider, ProviderError, ProviderKind, PushRequest, RemoteState};
+use lipa::provider::{
+    Charged, Lookup, Provider, ProviderError, ProviderKind, PushRequest, RemoteState,
+};
 use lipa::reference::Reference;
 use lipa::sim::{Faults, SimConfig, SimHandle, demo};
-use provider_sim::{settled, start};
+use provider_sim::{charged, settled, start};
 use std::time::Duration;
 
 fn settings(base_url: String) -> CeptaSettings {
@@ -57,26 +59,33 @@ async fn every_magic_digit_ends_as_documented() {
             let accepted = answer.unwrap_or_else(|e| panic!("digit {digit}: {e:?}"));
             assert_eq!(accepted.state, RemoteState::Pending);
             assert!(accepted.provider_id.is_some());
-            assert!(accepted.message.contains("STK"), "{accepted:?}");
+            assert_eq!(
+                accepted.message,
+                lipa::strings::Msg::PromptSent,
+                "{accepted:?}"
+            );
         }
         pushes.push((digit, request));
     }
     for (digit, request) in pushes.iter().filter(|(d, _)| *d != 8) {
-        let st = settled(&client, &request.reference, request.amount).await;
+        let st = settled(&client, &Charged::of_request(request)).await;
         match digit {
             0..=5 | 9 => assert_eq!(st.state, RemoteState::Paid, "digit {digit}: {st:?}"),
             6 => {
                 assert_eq!(st.state, RemoteState::Failed, "{st:?}");
-                assert!(st.message.to_lowercase().contains("cancel"), "{st:?}");
+                assert!(
+                    st.message.to_string().to_lowercase().contains("cancel"),
+                    "{st:?}"
+                );
             }
             _ => {
                 assert_eq!(st.state, RemoteState::Failed, "{st:?}");
-                assert!(st.message.contains("Insufficient balance"), "{st:?}");
+                assert_eq!(st.message, lipa::strings::Msg::LowBalance, "{st:?}");
             }
         }
     }
     let (_, silent) = &pushes[8];
-    match client.query(&silent.reference, silent.amount).await {
+    match client.query(&Charged::of_request(silent)).await {
         Ok(Lookup::Found(st)) => assert_eq!(st.state, RemoteState::Pending, "{st:?}"),
         other => panic!("digit 8: {other:?}"),
     }
@@ -105,7 +114,7 @@ async fn unknown_outcome_is_resolved_by_querying_with_exactly_one_push() {
     let err = client.initiate(&request).await.expect_err("408");
     assert!(matches!(err, ProviderError::Unknown { .. }), "{err:?}");
     assert!(err.to_string().contains("HTTP 408"), "{err}");
-    let st = settled(&client, &request.reference, request.amount).await;
+    let st = settled(&client, &Charged::of_request(&request)).await;
     assert_eq!(st.state, RemoteState::Paid);
     let ledger = sim.ledger();
     assert_eq!(ledger.len(), 1);
@@ -206,7 +215,10 @@ async fn a_wrong_clock_is_named_in_the_error() {
     assert!(text.contains("clock"), "{text}");
     assert!(text.contains("behind"), "{text}");
     // A GET with a query is tried in both signing forms, then refused the same way.
-    let err = client.query(&reference(), kes(100)).await.expect_err("401");
+    let err = client
+        .query(&charged(reference(), kes(100)))
+        .await
+        .expect_err("401");
     assert!(err.to_string().contains("behind"), "{err}");
     assert!(!client.signs_gets_path_only());
     assert!(sim.ledger().is_empty());
@@ -217,15 +229,22 @@ async fn verify_answers_and_mismatches() {
     let sim = start(SimConfig::default()).await;
     let client = client_for(&sim);
     assert_eq!(
-        client.query(&reference(), kes(100)).await,
+        client.query(&charged(reference(), kes(100))).await,
         Ok(Lookup::NotFound)
     );
     let request = push("0712345670", 150_025);
     client.initiate(&request).await.expect("push");
-    let st = settled(&client, &request.reference, kes(150_020)).await;
+    let st = settled(
+        &client,
+        &Charged {
+            amount: kes(150_020),
+            ..Charged::of_request(&request)
+        },
+    )
+    .await;
     assert_eq!(st.state, RemoteState::Attention, "{st:?}");
-    assert!(st.message.contains("KES 1,500.20"), "{st:?}");
-    let st = settled(&client, &request.reference, request.amount).await;
+    assert!(st.message.to_string().contains("KES 1,500.20"), "{st:?}");
+    let st = settled(&client, &Charged::of_request(&request)).await;
     assert_eq!(st.state, RemoteState::Paid);
     assert_eq!(st.word, "successful");
 }
@@ -236,18 +255,11 @@ async fn refusals_and_transport_failures_are_classified() {
     let client = client_for(&sim);
     let request = push("0712345670", 10_000);
     client.initiate(&request).await.expect("first");
+    // A duplicate reference means a push under it exists: its outcome is unknown, never
+    // "refused, nothing charged".
     let err = client.initiate(&request).await.expect_err("duplicate");
-    assert!(
-        matches!(
-            err,
-            ProviderError::Rejected {
-                status: Some(400),
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(err.to_string().contains("Duplicate"), "{err}");
+    assert!(matches!(err, ProviderError::Unknown { .. }), "{err:?}");
+    assert!(err.to_string().contains("already used"), "{err}");
 
     sim.set_faults(Faults {
         html_5xx_per_mille: 1000,
@@ -263,7 +275,7 @@ async fn refusals_and_transport_failures_are_classified() {
         "a 500, 502 or 503 page: {err}"
     );
     let err = client
-        .query(&request.reference, request.amount)
+        .query(&Charged::of_request(&request))
         .await
         .expect_err("5xx");
     assert!(matches!(err, ProviderError::RetryLater { .. }), "{err:?}");
@@ -273,8 +285,15 @@ async fn refusals_and_transport_failures_are_classified() {
         retry_after_secs: 2,
         ..Faults::default()
     });
+    // A throttled charge may have been created behind the gateway: unknown, queried first.
     let err = client
         .initiate(&push("0712345670", 10_000))
+        .await
+        .expect_err("429");
+    assert!(matches!(err, ProviderError::Unknown { .. }), "{err:?}");
+    // A throttled status query is asked again after Retry-After.
+    let err = client
+        .query(&Charged::of_request(&request))
         .await
         .expect_err("429");
     assert!(
@@ -297,7 +316,7 @@ async fn refusals_and_transport_failures_are_classified() {
     assert!(matches!(err, ProviderError::Unknown { .. }), "{err:?}");
     sim.set_faults(Faults::default());
     assert!(matches!(
-        client.query(&dropped.reference, dropped.amount).await,
+        client.query(&Charged::of_request(&dropped)).await,
         Ok(Lookup::Found(_))
     ));
     assert_eq!(sim.ledger().len(), 2);
@@ -409,12 +428,12 @@ async fn gets_fall_back_to_path_only_signing_once_and_remember_it() {
     let base = stub::serve(seen.clone()).await;
     let client = CeptaClient::new(settings(base), http::client());
     assert_eq!(
-        client.query(&reference(), kes(100)).await,
+        client.query(&charged(reference(), kes(100))).await,
         Ok(Lookup::NotFound)
     );
     assert!(client.signs_gets_path_only());
     assert_eq!(
-        client.query(&reference(), kes(100)).await,
+        client.query(&charged(reference(), kes(100))).await,
         Ok(Lookup::NotFound)
     );
     assert_eq!(

@@ -57,7 +57,7 @@ async fn faults_are_read_and_replaced_over_http() {
     assert_eq!(status, 200);
     assert_eq!(off["clock_offset_secs"], 0);
     let rates = off["rates"].as_object().expect("rates");
-    assert_eq!(rates.len(), 9, "{off}");
+    assert_eq!(rates.len(), lipa::sim::FaultKind::ALL.len(), "{off}");
     assert!(rates.values().all(|r| r == 0), "{off}");
 
     let asked = json!({

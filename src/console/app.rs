@@ -11,14 +11,15 @@ use super::form::{Field, Form};
 use super::keymap::{Allowed, Context};
 use crate::payment::{Event, NewPayment, Payment, Status};
 use crate::provider::ProviderKind;
+use crate::strings::Lang;
 use chrono::{DateTime, FixedOffset, NaiveTime, TimeZone, Utc};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// How long a paid or failed payment stays in the pending pane before moving to today's history.
 pub const LINGER: Duration = Duration::from_secs(60);
-/// The duplicate guard's window.
-pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(5 * 60);
+/// The duplicate guard's window (the engine's, asked again before sending).
+pub use crate::engine::DUPLICATE_WINDOW;
 
 /// What the console starts with.
 #[derive(Debug, Clone)]
@@ -33,6 +34,9 @@ pub struct AppConfig {
     pub now: DateTime<Utc>,
     /// The till's time zone, for clock times and "today".
     pub offset: FixedOffset,
+    /// Who is at the till.
+    pub operator: String,
+    pub lang: Lang,
 }
 
 /// The main area's screen.
@@ -111,6 +115,9 @@ pub struct App {
     pub no_color: bool,
     pub now: DateTime<Utc>,
     pub offset: FixedOffset,
+    pub operator: String,
+    /// The language this console speaks (each console its own).
+    pub lang: Lang,
     pub form: Form,
     pub focus: Focus,
     pub screen: Screen,
@@ -152,6 +159,8 @@ impl App {
             no_color: config.no_color,
             now: config.now,
             offset: config.offset,
+            operator: config.operator,
+            lang: config.lang,
             form: Form::default(),
             focus: Focus::Field(Field::Phone),
             screen: Screen::Main,
@@ -193,8 +202,9 @@ impl App {
             })
     }
 
-    /// A payment to the same phone for the same amount, in the last five minutes, that did
-    /// not fail (among the payments this console knows).
+    /// A payment to the same phone for the same amount in the duplicate guard's window, among
+    /// the payments this console knows: asked about before the form is cleared. (The engine
+    /// asks the journal again, in the transaction that records the payment.)
     pub fn recent_same(&self, new: &NewPayment) -> Option<&Payment> {
         let since = self.now - chrono::Duration::from_std(DUPLICATE_WINDOW).unwrap_or_default();
         let today = self.today.iter().flat_map(|t| t.payments.iter());
@@ -202,7 +212,7 @@ impl App {
             .values()
             .chain(today)
             .filter(|p| p.phone == new.phone.normalized() && p.amount == new.amount)
-            .filter(|p| p.created_at >= since && p.status != Status::Failed)
+            .filter(|p| p.created_at >= since && !p.never_reached_anyone())
             .max_by_key(|p| p.id)
     }
 

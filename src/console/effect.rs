@@ -14,16 +14,23 @@ pub enum Effect {
     Resume,
     /// Get a fresh reference for the form.
     NewReference(ProviderKind),
-    /// Ask the journal's duplicate guard, then send if nothing alike was sent lately.
+    /// Send behind the engine's duplicate guard (a payment like it comes back as a question).
     SubmitChecked(NewPayment),
     /// Send without asking (the cashier confirmed).
     Submit(NewPayment),
-    /// Send a failed payment again with a new reference.
-    SendAgain(Payment),
-    /// Ask the provider about a payment now.
-    Recheck(i64),
+    /// Send a failed payment again with a new reference, behind the duplicate guard.
+    SendAgain(Box<Payment>),
+    /// Ask the provider about a payment now (written to its history).
+    Recheck {
+        id: i64,
+        who: String,
+    },
     /// A person has looked at a payment needing attention.
-    MarkChecked(i64),
+    MarkChecked {
+        id: i64,
+        who: String,
+        note: Option<String>,
+    },
     /// Payments created since this instant (the start of the till's day).
     LoadToday(DateTime<Utc>),
     /// A payment's history.

@@ -134,6 +134,7 @@ impl Form {
                     channel: cepta.then(|| self.channel().code.to_string()),
                     email: if cepta { email } else { None },
                     name: None,
+                    replaces: None,
                 })
             }
             _ => Err(bad.unwrap_or(Field::Phone)),

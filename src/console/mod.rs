@@ -22,6 +22,7 @@ pub use update::update;
 
 use crate::engine::Engine;
 use crate::provider::ProviderKind;
+use crate::strings::Lang;
 
 /// How the console starts.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +35,10 @@ pub struct ConsoleOptions {
     pub no_color: bool,
     /// The provider the first payment goes to (the first configured one otherwise).
     pub default_provider: Option<ProviderKind>,
+    /// Who is at the till (written beside checks and re-checks).
+    pub operator: String,
+    /// The language the console speaks.
+    pub lang: Lang,
 }
 
 /// Whether stdin and stdout are a terminal (the console needs one).

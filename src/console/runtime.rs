@@ -82,6 +82,8 @@ pub async fn run<W: Write>(
         no_color: options.no_color,
         now: Utc::now(),
         offset,
+        operator: options.operator.clone(),
+        lang: options.lang,
     });
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut news = engine.subscribe();

@@ -1,11 +1,20 @@
 //! The tracker task: follows one payment until it is paid, failed or needs a person.
+//!
+//! The journal is the truth: every round starts by reading the row (another process may have
+//! changed it, and then it is published), and every write is a compare-and-set on the status
+//! just read, so a stale round loses and reads again. The schedule runs on this process's
+//! monotonic clock: a wall clock stepped forward or back changes nothing for a payment sent by
+//! this process; for one sent by another, the wall-clock age is only read once, and bounded.
 
-use super::{Engine, EngineError, since};
-use crate::payment::{Payment, Status};
-use crate::provider::{Lookup, ProviderError, RemoteState};
-use crate::strings::provider as s;
+use super::{Engine, EngineError};
+use crate::journal::{Answer, Cas, Change};
+use crate::payment::{LookupKind, Payment, Status};
+use crate::provider::{Charged, Lookup, ProviderError};
+use crate::strings::Msg;
+use chrono::Utc;
 use std::time::Duration;
 use tokio::sync::Notify;
+use tokio::time::Instant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -15,13 +24,23 @@ pub enum Mode {
     Once,
 }
 
-pub async fn run(engine: &Engine, id: i64, mode: Mode, bell: &Notify) -> Result<(), EngineError> {
+/// A provider unheard from for longer than this, when the deadline comes, is why no answer
+/// came (not the customer).
+const SILENT: Duration = Duration::from_secs(30);
+
+pub async fn run(
+    engine: &Engine,
+    id: i64,
+    mode: Mode,
+    bell: &Notify,
+    sent: Option<Instant>,
+) -> Result<(), EngineError> {
     let schedule = engine.settings().schedule.clone();
-    let mut last_query: Option<tokio::time::Instant> = None;
+    let mut anchor = sent;
+    let mut last_query: Option<Instant> = None;
     let mut ask_now = mode == Mode::Once;
     loop {
-        // Another process may have settled it: the journal is the truth.
-        let p = engine.get(id).await?;
+        let p = read(engine, id).await?;
         if p.status.is_final() || (p.status == Status::Attention && !ask_now) {
             return Ok(());
         }
@@ -29,21 +48,25 @@ pub async fn run(engine: &Engine, id: i64, mode: Mode, bell: &Notify) -> Result<
             settle_recorded(engine, &p, bell).await?;
             continue;
         }
-        let sent = p.sent_at.unwrap_or(p.created_at);
+        let anchor = *anchor.get_or_insert_with(|| anchor_of(&p, schedule.deadline()));
         if !ask_now {
-            let elapsed = since(sent);
+            let elapsed = anchor.elapsed();
             let gap = last_query.map(|t| t.elapsed());
             match schedule.next_after(elapsed, gap) {
                 None => {
                     // Past the deadline: one last question, then a person decides.
+                    let mut p = p;
                     if last_query.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
-                        let p = query(engine, &p).await?;
+                        p = query(engine, &p).await?;
                         if p.status.is_final() || p.status == Status::Attention {
                             return Ok(());
                         }
                     }
-                    give_up(engine, id, &p).await?;
-                    return Ok(());
+                    if give_up(engine, &p, anchor, sent.is_some()).await? {
+                        return Ok(());
+                    }
+                    last_query = Some(Instant::now());
+                    continue;
                 }
                 Some(at) => {
                     let wait = at.saturating_sub(elapsed);
@@ -55,42 +78,53 @@ pub async fn run(engine: &Engine, id: i64, mode: Mode, bell: &Notify) -> Result<
             }
         }
         ask_now = false;
-        let p = engine.get(id).await?;
+        let p = read(engine, id).await?;
         if p.status.is_final() || (p.status == Status::Attention && mode == Mode::Follow) {
             return Ok(());
         }
         let p = query(engine, &p).await?;
-        last_query = Some(tokio::time::Instant::now());
+        last_query = Some(Instant::now());
         if mode == Mode::Once || p.status.is_final() || p.status == Status::Attention {
             return Ok(());
         }
     }
 }
 
-/// One status query, journalled.
+/// The payment as the journal holds it; published if this process has not shown it so.
+async fn read(engine: &Engine, id: i64) -> Result<Payment, EngineError> {
+    let p = engine.get(id).await?;
+    engine.observe(&p);
+    Ok(p)
+}
+
+/// When a payment sent by another process (or before a restart) was sent, on this process's
+/// monotonic clock: its wall-clock age, never negative (a clock stepped back) and never more
+/// than the deadline (a clock stepped forward, or a long stop, asks once more, no more).
+fn anchor_of(p: &Payment, deadline: Duration) -> Instant {
+    let sent = p.sent_at.unwrap_or(p.created_at);
+    let age = (Utc::now() - sent)
+        .to_std()
+        .unwrap_or_default()
+        .min(deadline);
+    let now = Instant::now();
+    now.checked_sub(age).unwrap_or(now)
+}
+
+/// One status query, journalled as a compare-and-set on the status it was asked in.
 async fn query(engine: &Engine, p: &Payment) -> Result<Payment, EngineError> {
     let provider = engine
         .provider(p.provider)
         .ok_or(EngineError::NoProvider(p.provider))?;
-    let answer = {
+    let lookup = {
         let _permit = engine.inner.permits.acquire().await;
-        provider.query(&p.reference, p.amount).await
+        provider.query(&Charged::of(p)).await
     };
-    match answer {
-        Ok(Lookup::Found(remote)) => {
-            let to = Status::from(remote.state);
-            let changed =
-                if to != p.status && (to != Status::Pending || p.status != Status::Pending) {
-                    engine.transition(p.id, to, &remote.message).await?
-                } else {
-                    None
-                };
-            if remote.state == RemoteState::Pending || changed.is_none() {
-                return engine.note_poll(p.id, Some(remote.message)).await;
-            }
-            engine.note_poll(p.id, None).await
-        }
-        Ok(Lookup::NotFound) => engine.note_poll(p.id, Some(s::not_found_yet())).await,
+    let answer = match lookup {
+        Ok(Lookup::Found(remote)) => Answer::Found {
+            to: Status::from(remote.state),
+            message: remote.message,
+        },
+        Ok(Lookup::NotFound) => Answer::NotFound,
         Err(e) => {
             tracing::warn!(id = p.id, class = e.class(), error = %e, "status query failed");
             if let ProviderError::RetryLater {
@@ -100,31 +134,65 @@ async fn query(engine: &Engine, p: &Payment) -> Result<Payment, EngineError> {
             {
                 tokio::time::sleep((*d).min(Duration::from_secs(30))).await;
             }
-            engine
-                .note_poll(p.id, Some(s::query_failed(&e.to_string())))
-                .await
+            Answer::Failed {
+                why: e.message().clone(),
+            }
         }
-    }
+    };
+    let (id, from) = (p.id, p.status);
+    let cas = engine
+        .blocking(move |j| j.answer(id, from, &answer))
+        .await?;
+    engine.observe(cas.payment());
+    Ok(cas.into_payment())
 }
 
-/// The deadline passed without a final answer: ask a person, saying why.
-async fn give_up(engine: &Engine, id: i64, p: &Payment) -> Result<(), EngineError> {
-    let minutes = since(p.sent_at.unwrap_or(p.created_at))
-        .as_secs()
-        .div_ceil(60);
-    let reason = match p.status {
-        Status::Sending | Status::Unknown => s::never_found(minutes),
-        _ => s::no_answer_by_deadline(minutes),
+/// The deadline passed without a final answer: ask a person, saying why — from what lipa
+/// actually learned, never guessing. `false` if another writer changed the payment first.
+/// `own`: this process sent it (its age is the monotonic clock's; else the wall clock's).
+async fn give_up(
+    engine: &Engine,
+    p: &Payment,
+    sent: Instant,
+    own: bool,
+) -> Result<bool, EngineError> {
+    let wall = (Utc::now() - p.sent_at.unwrap_or(p.created_at))
+        .to_std()
+        .unwrap_or_default();
+    let secs = if own {
+        sent.elapsed()
+    } else {
+        sent.elapsed().max(wall)
+    }
+    .as_secs();
+    let unheard = p
+        .heard_at
+        .map(|h| (Utc::now() - h).to_std().unwrap_or_default());
+    let reason = match (p.status, p.lookup) {
+        (Status::Sending | Status::Unknown, Some(LookupKind::NotFound)) => Msg::NeverFound { secs },
+        (Status::Sending | Status::Unknown, _) => Msg::CouldNotCheck { secs },
+        (_, Some(LookupKind::Failed)) if unheard.is_none_or(|u| u >= SILENT) => {
+            Msg::ProviderSilent {
+                secs: unheard.map_or(secs, |u| u.as_secs()),
+            }
+        }
+        _ => Msg::NoAnswerByDeadline { secs },
     };
-    engine.transition(id, Status::Attention, &reason).await?;
-    Ok(())
+    let change = Change {
+        to: Status::Attention,
+        message: &reason,
+        provider_id: None,
+        heard: false,
+    };
+    Ok(engine.cas(p.id, p.status, &change).await?.is_done())
 }
 
 /// A `Recorded` payment is being sent by its own process, or was left behind by one that
-/// stopped before sending: once it is older than that could take, it was never sent.
+/// stopped before sending: once it is older than that could take, it was never sent. The
+/// compare-and-set on `Recorded` means a process that has meanwhile started sending it wins.
 async fn settle_recorded(engine: &Engine, p: &Payment, bell: &Notify) -> Result<(), EngineError> {
     let stale = engine.settings().stale_recorded;
-    let age = since(p.created_at);
+    let age = (Utc::now() - p.created_at).to_std().unwrap_or_default();
     if age < stale {
         tokio::select! {
             _ = tokio::time::sleep(stale - age) => {}
@@ -132,8 +200,18 @@ async fn settle_recorded(engine: &Engine, p: &Payment, bell: &Notify) -> Result<
         }
         return Ok(());
     }
-    engine
-        .transition(p.id, Status::Failed, &s::not_sent_stopped())
-        .await?;
+    let change = Change {
+        to: Status::Failed,
+        message: &Msg::NotSentStopped,
+        provider_id: None,
+        heard: false,
+    };
+    if let Cas::Stale(now) = engine.cas(p.id, Status::Recorded, &change).await? {
+        tracing::debug!(
+            id = p.id,
+            status = now.status.id(),
+            "recorded payment moved on meanwhile"
+        );
+    }
     Ok(())
 }

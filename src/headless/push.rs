@@ -3,9 +3,9 @@
 use super::report::{Outcome, exit_code};
 use crate::cli::{PushArgs, exit};
 use crate::config::{self, Config, ConfigError};
-use crate::engine::{EngineError, EngineSettings};
+use crate::engine::{EngineError, EngineSettings, SendGuard};
 use crate::money::Money;
-use crate::payment::NewPayment;
+use crate::payment::{NewPayment, Status};
 use crate::phone::Phone;
 use crate::provider::{ProviderError, ProviderKind};
 use crate::reference::Reference;
@@ -50,6 +50,7 @@ pub fn validate(args: &PushArgs) -> Result<NewPayment, String> {
         channel,
         email,
         name: args.name.clone().filter(|n| !n.trim().is_empty()),
+        replaces: None,
     })
 }
 
@@ -95,18 +96,38 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
     // Listening from before the send: a stop signal during the send waits for its answer to be
     // journalled (the HTTP timeouts bound that), then ends the wait below at once.
     let mut stop = crate::signals::Stop::listen().ok();
-    let submitted = match engine.submit(new).await {
+    let guard = if args.force {
+        SendGuard::Force
+    } else {
+        SendGuard::Check
+    };
+    let submitted = match engine.submit(new, guard).await {
         Ok(s) => s,
         Err(EngineError::Journal(crate::journal::JournalError::DuplicateReference(r))) => {
             eprintln!("lipa push: --reference: {}", s::reference_used(&r));
             return exit::INVALID;
         }
+        Err(EngineError::Duplicate(same)) => {
+            eprintln!("lipa push: {}", s::duplicate_refused(&same));
+            return exit::INVALID;
+        }
+        // Nothing was sent: the engine fails only before the request leaves.
         Err(e) => {
             eprintln!("lipa push: {e}");
             return exit::CONFIG;
         }
     };
     let mut payment = submitted.payment;
+    if let Some(why) = &submitted.unjournalled {
+        // The request left but its answer is not in the journal: the only honest word is
+        // unknown, and `lipa sync` resolves it from the journal's *sending* row.
+        eprintln!("lipa push: {}", s::answer_not_journalled(why));
+        let mut outcome = Outcome::of(&payment);
+        outcome.status = Status::Unknown.public_word().into();
+        outcome.message = s::answer_not_journalled(why);
+        outcome.print(args.json);
+        return exit::PENDING;
+    }
     let refused = matches!(
         submitted.error,
         Some(
@@ -114,13 +135,10 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
                 | ProviderError::RetryLater { .. }
                 | ProviderError::Configuration { .. }
         )
-    );
+    ) && payment.status == Status::Failed;
     if !refused && args.wait > 0 && !payment.status.is_final() {
         if !args.json {
-            println!(
-                "{}",
-                s::waiting_for_customer(&payment.reference.to_string(), args.wait)
-            );
+            println!("{}", s::waiting(&payment, args.wait));
         }
         // A stop signal ends the wait, not the report: the payment is in the journal either
         // way, and the script still gets its last line and exit code.

@@ -26,7 +26,7 @@ impl Outcome {
             amount: p.amount.wire_decimal(),
             currency: p.amount.currency().code().into(),
             status: p.status.public_word().into(),
-            message: p.message.clone(),
+            message: p.words().to_string(),
         }
     }
 

@@ -3,23 +3,28 @@
 //! Durability: `synchronous = FULL`, so a commit is on disk (fsync'd) before `record` or
 //! `transition` returns — and the engine calls them before any request leaves the machine or
 //! anyone is told. Several processes may share one journal: every change is a compare-and-set
-//! inside an immediate transaction, so no update is lost and final states never change.
+//! on the status the writer read (`UPDATE … WHERE id = ? AND status = ?`, inside an immediate
+//! transaction), so a writer that read a stale row loses and gets the row as it now stands;
+//! times are taken once the write lock is held; final states never change.
 
+mod read;
 mod rows;
 mod schema;
+mod write;
 
-use crate::money::Money;
-use crate::payment::{Event, NewPayment, Payment, Status};
-use crate::provider::ProviderKind;
-use crate::reference::Reference;
-use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+pub use write::{Answer, Change, Guard, Recorded};
+
+use crate::payment::Payment;
+use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// File name of the journal inside the data directory.
 pub const FILE_NAME: &str = "journal.sqlite3";
+
+/// How long a write waits for another process's lock before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
@@ -36,6 +41,35 @@ pub enum JournalError {
     Corrupt(String),
     #[error("{}", crate::strings::engine::journal_too_new(*.0))]
     TooNew(usize),
+    #[error("{}", crate::strings::engine::no_such_payment(*.0))]
+    NoSuchPayment(i64),
+}
+
+/// The outcome of a compare-and-set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cas {
+    /// The change was made: the payment as it now stands.
+    Done(Payment),
+    /// The payment was no longer as the writer read it (another writer won, or it is final):
+    /// nothing was written; the payment as it now stands.
+    Stale(Payment),
+}
+
+impl Cas {
+    /// The payment as it now stands, either way.
+    pub fn payment(&self) -> &Payment {
+        match self {
+            Cas::Done(p) | Cas::Stale(p) => p,
+        }
+    }
+    pub fn into_payment(self) -> Payment {
+        match self {
+            Cas::Done(p) | Cas::Stale(p) => p,
+        }
+    }
+    pub fn is_done(&self) -> bool {
+        matches!(self, Cas::Done(_))
+    }
 }
 
 /// A handle on the journal file. Cheap to share behind an `Arc`; calls are short and blocking.
@@ -47,6 +81,11 @@ pub struct Journal {
 impl Journal {
     /// Opens (creating if needed) the journal at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Journal, JournalError> {
+        Journal::open_with(path, BUSY_TIMEOUT)
+    }
+
+    /// [`Journal::open`] with another busy timeout (tests of a locked journal).
+    pub fn open_with(path: &Path, busy: Duration) -> Result<Journal, JournalError> {
         if let Some(dir) = path.parent() {
             let _ = crate::data_dir::ensure(dir);
         }
@@ -54,16 +93,23 @@ impl Journal {
             path: path.to_path_buf(),
             source,
         };
-        let mut conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(Duration::from_secs(10))
-            .map_err(open_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_err)?;
-        migrate(&mut conn)?;
+        let conn = Connection::open(path).map_err(open_err)?;
+        crate::data_dir::make_private(path);
+        conn.busy_timeout(busy).map_err(open_err)?;
+        // Switching to WAL and migrating take the database's write lock; several processes
+        // opening a new journal at once wait for each other (SQLite answers "busy" at once
+        // here, without its busy handler), up to the busy timeout.
+        let started = Instant::now();
+        loop {
+            match prepare(&conn) {
+                Ok(()) => break,
+                Err(e) if is_busy(&e) && started.elapsed() < busy => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(JournalError::Sqlite(source)) => return Err(open_err(source)),
+                Err(e) => return Err(e),
+            }
+        }
         Ok(Journal {
             conn: Mutex::new(conn),
             path: path.to_path_buf(),
@@ -85,202 +131,6 @@ impl Journal {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Writes a new payment as `Recorded`, with its first history event. Fails with
-    /// `DuplicateReference` if the provider's reference is already used.
-    pub fn record(&self, new: &NewPayment, now: DateTime<Utc>) -> Result<Payment, JournalError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let at = rows::ts(now);
-        let inserted = tx.execute(
-            "INSERT INTO payments (provider, reference, phone, amount_minor, currency, channel,
-                 email, name, status, message, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?10, ?10)",
-            params![
-                new.provider.id(),
-                new.reference.as_str(),
-                new.phone.normalized(),
-                new.amount.minor(),
-                new.amount.currency().code(),
-                new.channel,
-                new.email,
-                new.name,
-                Status::Recorded.id(),
-                at,
-            ],
-        );
-        match inserted {
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                return Err(JournalError::DuplicateReference(
-                    new.reference.as_str().to_string(),
-                ));
-            }
-            other => other?,
-        };
-        let id = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO events (payment_id, at, status, message) VALUES (?1, ?2, ?3, '')",
-            params![id, at, Status::Recorded.id()],
-        )?;
-        let payment = rows::get(&tx, id)?.ok_or_else(|| JournalError::Corrupt(id.to_string()))?;
-        tx.commit()?;
-        Ok(payment)
-    }
-
-    /// Moves a payment to `to` if the status machine allows it from its current state (read
-    /// inside the same transaction, so concurrent writers cannot both win). Returns the updated
-    /// payment, or `None` if the change was not allowed (e.g. already final).
-    pub fn transition(
-        &self,
-        id: i64,
-        to: Status,
-        message: &str,
-        provider_id: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Payment>, JournalError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let Some(current) = rows::get(&tx, id)? else {
-            return Ok(None);
-        };
-        if !current.status.can_become(to) {
-            return Ok(None);
-        }
-        let at = rows::ts(now);
-        let sent_at = if to == Status::Sending {
-            Some(at.clone())
-        } else {
-            None
-        };
-        tx.execute(
-            "UPDATE payments SET status = ?2, message = ?3, updated_at = ?4,
-                 provider_id = COALESCE(?5, provider_id), sent_at = COALESCE(?6, sent_at)
-             WHERE id = ?1",
-            params![id, to.id(), message, at, provider_id, sent_at],
-        )?;
-        tx.execute(
-            "INSERT INTO events (payment_id, at, status, message) VALUES (?1, ?2, ?3, ?4)",
-            params![id, at, to.id(), message],
-        )?;
-        let updated = rows::get(&tx, id)?;
-        tx.commit()?;
-        Ok(updated)
-    }
-
-    /// Counts one status query and keeps the provider's latest words, without changing status.
-    /// Returns the payment as it now stands.
-    pub fn note_poll(
-        &self,
-        id: i64,
-        message: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Payment>, JournalError> {
-        let conn = self.conn();
-        conn.execute(
-            "UPDATE payments SET polls = polls + 1, message = COALESCE(?2, message),
-                 updated_at = ?3 WHERE id = ?1",
-            params![id, message, rows::ts(now)],
-        )?;
-        Ok(rows::get(&conn, id)?)
-    }
-
-    /// A person has looked at a payment that needed attention.
-    pub fn mark_checked(
-        &self,
-        id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Payment>, JournalError> {
-        let conn = self.conn();
-        conn.execute(
-            "UPDATE payments SET checked = 1, updated_at = ?2 WHERE id = ?1",
-            params![id, rows::ts(now)],
-        )?;
-        Ok(rows::get(&conn, id)?)
-    }
-
-    pub fn get(&self, id: i64) -> Result<Option<Payment>, JournalError> {
-        Ok(rows::get(&self.conn(), id)?)
-    }
-
-    pub fn by_reference(
-        &self,
-        provider: ProviderKind,
-        reference: &Reference,
-    ) -> Result<Option<Payment>, JournalError> {
-        let conn = self.conn();
-        let id: Option<i64> = conn
-            .query_row(
-                "SELECT id FROM payments WHERE provider = ?1 AND reference = ?2",
-                params![provider.id(), reference.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match id {
-            Some(id) => Ok(rows::get(&conn, id)?),
-            None => Ok(None),
-        }
-    }
-
-    /// Whether a reference is already used for this provider.
-    pub fn reference_exists(
-        &self,
-        provider: ProviderKind,
-        reference: &Reference,
-    ) -> Result<bool, JournalError> {
-        Ok(self.by_reference(provider, reference)?.is_some())
-    }
-
-    /// Every payment that is not paid or failed, oldest first (attention included).
-    pub fn unresolved(&self) -> Result<Vec<Payment>, JournalError> {
-        rows::select(
-            &self.conn(),
-            "WHERE status NOT IN ('paid', 'failed') ORDER BY id",
-            params![],
-        )
-    }
-
-    /// Payments created at or after `since`, oldest first.
-    pub fn since(&self, since: DateTime<Utc>) -> Result<Vec<Payment>, JournalError> {
-        rows::select(
-            &self.conn(),
-            "WHERE created_at >= ?1 ORDER BY id",
-            params![rows::ts(since)],
-        )
-    }
-
-    /// Every payment, oldest first.
-    pub fn all(&self) -> Result<Vec<Payment>, JournalError> {
-        rows::select(&self.conn(), "ORDER BY id", params![])
-    }
-
-    /// The newest payment to the same phone for the same amount created at or after `since` that
-    /// did not fail: the duplicate guard's question.
-    pub fn recent_same(
-        &self,
-        phone: &str,
-        amount: Money,
-        since: DateTime<Utc>,
-    ) -> Result<Option<Payment>, JournalError> {
-        let found = rows::select(
-            &self.conn(),
-            "WHERE phone = ?1 AND amount_minor = ?2 AND currency = ?3 AND created_at >= ?4
-                 AND status != 'failed' ORDER BY id DESC LIMIT 1",
-            params![
-                phone,
-                amount.minor(),
-                amount.currency().code(),
-                rows::ts(since)
-            ],
-        )?;
-        Ok(found.into_iter().next())
-    }
-
-    /// A payment's history, oldest first.
-    pub fn events(&self, id: i64) -> Result<Vec<Event>, JournalError> {
-        rows::events(&self.conn(), id)
-    }
-
     /// SQLite's own integrity check: `ok` when the file is sound.
     pub fn integrity_check(&self) -> Result<String, JournalError> {
         Ok(self
@@ -289,8 +139,29 @@ impl Journal {
     }
 }
 
-fn migrate(conn: &mut Connection) -> Result<(), JournalError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+/// WAL, durability, foreign keys, and the schema brought up to date.
+fn prepare(conn: &Connection) -> Result<(), JournalError> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(conn)
+}
+
+fn is_busy(e: &JournalError) -> bool {
+    matches!(
+        e,
+        JournalError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+fn migrate(conn: &Connection) -> Result<(), JournalError> {
+    let version: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version == schema::MIGRATIONS.len() {
+        return Ok(());
+    }
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    // Read again under the write lock: another process may have migrated meanwhile.
     let version: usize = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > schema::MIGRATIONS.len() {
         return Err(JournalError::TooNew(version));

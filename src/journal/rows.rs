@@ -2,14 +2,19 @@
 
 use super::JournalError;
 use crate::money::{Currency, Money};
-use crate::payment::{Event, Payment, Status};
+use crate::payment::{Event, EventKind, LookupKind, Payment, Status};
 use crate::provider::ProviderKind;
 use crate::reference::Reference;
+use crate::strings::Msg;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Params, Row};
 
-const COLUMNS: &str = "id, provider, reference, phone, amount_minor, currency, channel, email,
-    name, status, message, provider_id, created_at, updated_at, sent_at, polls, checked";
+/// Every column of a payment, in the order [`payment`] reads them. `replaced_by` is the newest
+/// payment that sends this one again.
+pub const COLUMNS: &str = "id, provider, reference, phone, amount_minor, currency, channel, email,
+    name, status, message, provider_id, created_at, updated_at, sent_at, polls, checked,
+    said, lookup, heard_at, checked_by, checked_at, check_note, replaces,
+    (SELECT MAX(r.id) FROM payments r WHERE r.replaces = payments.id)";
 
 /// Timestamps are stored as RFC 3339 UTC with microseconds, so text order is time order.
 pub fn ts(t: DateTime<Utc>) -> String {
@@ -22,6 +27,10 @@ fn parse_ts(text: &str) -> rusqlite::Result<DateTime<Utc>> {
         .map_err(|e| corrupt(format!("timestamp {text}: {e}")))
 }
 
+fn opt_ts(text: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    text.as_deref().map(parse_ts).transpose()
+}
+
 fn corrupt(msg: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
@@ -30,12 +39,12 @@ fn corrupt(msg: String) -> rusqlite::Error {
     )
 }
 
-fn payment(r: &Row<'_>) -> rusqlite::Result<Payment> {
+pub fn payment(r: &Row<'_>) -> rusqlite::Result<Payment> {
     let provider: String = r.get(1)?;
     let currency: String = r.get(5)?;
     let status: String = r.get(9)?;
-    let sent_at: Option<String> = r.get(14)?;
     let currency = Currency::from_code(&currency).ok_or_else(|| corrupt(currency))?;
+    let lookup: Option<String> = r.get(18)?;
     Ok(Payment {
         id: r.get(0)?,
         provider: ProviderKind::from_id(&provider).ok_or_else(|| corrupt(provider))?,
@@ -46,23 +55,28 @@ fn payment(r: &Row<'_>) -> rusqlite::Result<Payment> {
         email: r.get(7)?,
         name: r.get(8)?,
         status: Status::from_id(&status).ok_or_else(|| corrupt(status))?,
-        message: r.get(10)?,
+        message: Msg::from_stored(&r.get::<_, String>(10)?),
         provider_id: r.get(11)?,
         created_at: parse_ts(&r.get::<_, String>(12)?)?,
         updated_at: parse_ts(&r.get::<_, String>(13)?)?,
-        sent_at: sent_at.as_deref().map(parse_ts).transpose()?,
+        sent_at: opt_ts(r.get(14)?)?,
         polls: r.get(15)?,
         checked: r.get::<_, i64>(16)? != 0,
+        said: Msg::from_stored(&r.get::<_, String>(17)?),
+        lookup: lookup.as_deref().and_then(LookupKind::from_id),
+        heard_at: opt_ts(r.get(19)?)?,
+        checked_by: r.get(20)?,
+        checked_at: opt_ts(r.get(21)?)?,
+        check_note: r.get(22)?,
+        replaces: r.get(23)?,
+        replaced_by: r.get(24)?,
     })
 }
 
 pub fn get(conn: &Connection, id: i64) -> rusqlite::Result<Option<Payment>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM payments WHERE id = ?1"),
-        [id],
-        payment,
-    )
-    .optional()
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM payments WHERE id = ?1"))?
+        .query_row([id], payment)
+        .optional()
 }
 
 pub fn select<P: Params>(
@@ -70,23 +84,52 @@ pub fn select<P: Params>(
     tail: &str,
     params: P,
 ) -> Result<Vec<Payment>, JournalError> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM payments {tail}"))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM payments {tail}"))?;
     let rows = stmt.query_map(params, payment)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 pub fn events(conn: &Connection, id: i64) -> Result<Vec<Event>, JournalError> {
-    let mut stmt = conn.prepare(
-        "SELECT payment_id, at, status, message FROM events WHERE payment_id = ?1 ORDER BY id",
+    let mut stmt = conn.prepare_cached(
+        "SELECT payment_id, at, status, message, kind, who FROM events WHERE payment_id = ?1
+         ORDER BY id",
     )?;
     let rows = stmt.query_map([id], |r| {
         let status: String = r.get(2)?;
+        let kind: String = r.get(4)?;
         Ok(Event {
             payment_id: r.get(0)?,
             at: parse_ts(&r.get::<_, String>(1)?)?,
             status: Status::from_id(&status).ok_or_else(|| corrupt(status))?,
-            message: r.get(3)?,
+            message: Msg::from_stored(&r.get::<_, String>(3)?),
+            kind: EventKind::from_id(&kind).unwrap_or(EventKind::Status),
+            who: r.get(5)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Adds an entry to a payment's history.
+pub fn add_event(
+    conn: &Connection,
+    id: i64,
+    at: &str,
+    kind: EventKind,
+    status: Status,
+    message: &Msg,
+    who: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO events (payment_id, at, status, message, kind, who)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(rusqlite::params![
+        id,
+        at,
+        status.id(),
+        message.to_stored(),
+        kind.id(),
+        who
+    ])?;
+    Ok(())
 }

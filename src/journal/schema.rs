@@ -35,4 +35,17 @@ pub const MIGRATIONS: &[&str] = &[
         message     TEXT    NOT NULL
     );
     CREATE INDEX events_payment ON events (payment_id);",
+    // 2: what each status query learned, checks by a person, payments sent again, and the
+    // kind of each history entry. Messages from here on are stored as JSON (`Msg`); older
+    // plain text is read as it is.
+    "ALTER TABLE payments ADD COLUMN said TEXT NOT NULL DEFAULT '';
+    ALTER TABLE payments ADD COLUMN lookup TEXT;
+    ALTER TABLE payments ADD COLUMN heard_at TEXT;
+    ALTER TABLE payments ADD COLUMN checked_by TEXT;
+    ALTER TABLE payments ADD COLUMN checked_at TEXT;
+    ALTER TABLE payments ADD COLUMN check_note TEXT;
+    ALTER TABLE payments ADD COLUMN replaces INTEGER REFERENCES payments (id);
+    CREATE INDEX payments_replaces ON payments (replaces) WHERE replaces IS NOT NULL;
+    ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT 'status';
+    ALTER TABLE events ADD COLUMN who TEXT;",
 ];

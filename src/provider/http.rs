@@ -12,11 +12,11 @@
 mod answer;
 mod wire;
 
-pub(crate) use answer::Answer;
-pub(crate) use wire::{Echo, hmac_hex, mismatch, raw_amount_text, text};
+pub(crate) use answer::{Answer, says_duplicate};
+pub(crate) use wire::{Echo, hmac_hex, judge, raw_amount_text, text};
 
-use crate::provider::ProviderError;
-use crate::strings::provider as s;
+use crate::provider::{ProviderError, ProviderKind};
+use crate::strings::Msg;
 use std::time::Duration;
 
 /// Time allowed to establish a connection (DNS, TCP, TLS).
@@ -81,7 +81,7 @@ pub(crate) enum Call {
 /// any HTTP status comes back as an [`Answer`] for the caller to look at (401 retries, 404 as
 /// "not found") before [`Answer::error`].
 pub(crate) async fn send(
-    provider: &str,
+    provider: ProviderKind,
     call: Call,
     request: reqwest::RequestBuilder,
 ) -> Result<Answer, ProviderError> {
@@ -98,7 +98,7 @@ pub(crate) async fn send(
         .map_err(|e| transport(provider, call, &e))?
         .to_vec();
     tracing::debug!(
-        provider,
+        provider = provider.id(),
         status,
         bytes = body.len(),
         ms = started.elapsed().as_millis() as u64,
@@ -112,38 +112,47 @@ pub(crate) async fn send(
 }
 
 /// A failure before a complete HTTP answer arrived.
-fn transport(provider: &str, call: Call, error: &reqwest::Error) -> ProviderError {
+fn transport(provider: ProviderKind, call: Call, error: &reqwest::Error) -> ProviderError {
     // Only the error's kind is logged: no URL (it is not secret, but keep logs small), never
     // headers.
     let cause = error_chain(error);
+    let name = provider.id();
     if error.is_builder() {
-        tracing::warn!(provider, %cause, "request could not be built");
+        tracing::warn!(provider = name, %cause, "request could not be built");
         return ProviderError::Configuration {
-            message: s::request_not_built(provider),
+            message: Msg::RequestNotBuilt { provider },
         };
     }
     if error.is_connect() {
-        tracing::info!(provider, %cause, "connection not established");
+        tracing::info!(provider = name, %cause, "connection not established");
         return ProviderError::RetryLater {
             message: match call {
-                Call::Create => s::network_unreachable(provider),
-                Call::Read | Call::Check => s::unreachable(provider),
+                Call::Create => Msg::NetworkDown { provider },
+                Call::Read | Call::Check => Msg::Unreachable { provider },
             },
             retry_after: None,
         };
     }
     let detail = if error.is_timeout() {
-        s::detail_timeout()
+        Msg::Timeout
     } else {
-        s::detail_broken()
+        Msg::Broken
     };
-    tracing::info!(provider, %cause, ?call, "request broke after it was sent");
+    tracing::info!(provider = name, %cause, ?call, "request broke after it was sent");
     match call {
         Call::Create => ProviderError::Unknown {
-            message: s::outcome_unknown(provider, &detail),
+            message: Msg::AnswerLost {
+                why: Box::new(Msg::OutcomeUnknown {
+                    provider,
+                    detail: Box::new(detail),
+                }),
+            },
         },
         Call::Read | Call::Check => ProviderError::RetryLater {
-            message: s::no_usable_answer(provider, &detail),
+            message: Msg::NoUsableAnswer {
+                provider,
+                detail: Box::new(detail),
+            },
             retry_after: None,
         },
     }

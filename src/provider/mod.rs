@@ -10,6 +10,7 @@ pub mod scrub;
 use crate::money::{Currency, Money};
 use crate::phone::{Country, Phone};
 use crate::reference::Reference;
+use crate::strings::Msg;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -87,13 +88,42 @@ pub struct PushRequest {
     pub name: Option<String>,
 }
 
+/// What lipa charged, to check a provider's answer against: a status that does not match
+/// it proves nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charged {
+    pub reference: Reference,
+    pub amount: Money,
+    /// Normalized number (`255…`/`254…`) the prompt went to.
+    pub phone: String,
+}
+
+impl Charged {
+    /// What this push request charges.
+    pub fn of_request(r: &PushRequest) -> Charged {
+        Charged {
+            reference: r.reference.clone(),
+            amount: r.amount,
+            phone: r.phone.normalized().to_string(),
+        }
+    }
+
+    pub fn of(p: &crate::payment::Payment) -> Charged {
+        Charged {
+            reference: p.reference.clone(),
+            amount: p.amount,
+            phone: p.phone.clone(),
+        }
+    }
+}
+
 /// The provider accepted the push: the prompt is on its way to the customer's phone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushAccepted {
     /// The provider's own id for the payment, if it gave one.
     pub provider_id: Option<String>,
-    /// What the provider said, in its words.
-    pub message: String,
+    /// What the provider said, as lipa words it.
+    pub message: Msg,
     /// Status already known from the answer (usually pending).
     pub state: RemoteState,
 }
@@ -115,8 +145,8 @@ pub struct RemoteStatus {
     pub state: RemoteState,
     /// The provider's status word, verbatim (`PROCESSING`, `successful`, …).
     pub word: String,
-    /// The provider's message in plain words, or ours when it gave none.
-    pub message: String,
+    /// What it means, as lipa words it (the provider's own words when lipa does not know them).
+    pub message: Msg,
 }
 
 /// Answer to a query by reference.
@@ -151,30 +181,47 @@ pub struct Channel {
     pub name: String,
 }
 
-/// Errors classified by what the caller must do. Messages never hold secrets.
+/// Errors classified by what the caller must do. Messages never hold secrets; `Display` is
+/// English (logs), a person's screen renders [`ProviderError::message`] in their language.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProviderError {
     /// The provider refused the request: nothing happened. Show why.
     #[error("{message}")]
-    Rejected {
-        status: Option<u16>,
-        message: String,
-    },
+    Rejected { status: Option<u16>, message: Msg },
     /// The request may or may not have taken effect: query the reference before anything else.
     #[error("{message}")]
-    Unknown { message: String },
+    Unknown { message: Msg },
     /// Transient: nothing was done; try again later.
     #[error("{message}")]
     RetryLater {
-        message: String,
+        message: Msg,
         retry_after: Option<Duration>,
     },
     /// Credentials, clock, permissions or settings are wrong: a person must fix configuration.
     #[error("{message}")]
-    Configuration { message: String },
+    Configuration { message: Msg },
 }
 
 impl ProviderError {
+    /// What happened, for a person.
+    pub fn message(&self) -> &Msg {
+        match self {
+            ProviderError::Rejected { message, .. }
+            | ProviderError::Unknown { message }
+            | ProviderError::RetryLater { message, .. }
+            | ProviderError::Configuration { message } => message,
+        }
+    }
+
+    pub fn message_mut(&mut self) -> &mut Msg {
+        match self {
+            ProviderError::Rejected { message, .. }
+            | ProviderError::Unknown { message }
+            | ProviderError::RetryLater { message, .. }
+            | ProviderError::Configuration { message } => message,
+        }
+    }
+
     /// The class as a short machine word (logs, JSON).
     pub fn class(&self) -> &'static str {
         match self {
@@ -194,8 +241,9 @@ pub trait Provider: Send + Sync {
     /// Sends the push. `Unknown` means the prompt may have been sent: query before anything else.
     async fn initiate(&self, request: &PushRequest) -> Result<PushAccepted, ProviderError>;
 
-    /// Asks for the status of `reference`, checking the answer matches the amount charged.
-    async fn query(&self, reference: &Reference, amount: Money) -> Result<Lookup, ProviderError>;
+    /// Asks for the status of a payment by its reference. An answer that does not prove what
+    /// was charged (reference, amount, currency, paying phone) comes back as `Attention`.
+    async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError>;
 
     /// Checks the wallet before pushing, where the provider supports it (default: not supported).
     async fn preview(&self, _request: &PushRequest) -> Result<Option<Preview>, ProviderError> {

@@ -5,8 +5,8 @@
 //! echo anything.
 
 use super::{
-    Channel, Lookup, Money, Preview, Provider, ProviderError, ProviderKind, PushAccepted,
-    PushRequest, Reference,
+    Channel, Charged, Lookup, Preview, Provider, ProviderError, ProviderKind, PushAccepted,
+    PushRequest,
 };
 use crate::config::Secret;
 use async_trait::async_trait;
@@ -30,6 +30,12 @@ impl Scrubbed {
         Scrubbed { inner, secrets }
     }
 
+    fn clean_msg(&self, msg: &mut crate::strings::Msg) {
+        for text in msg.texts_mut() {
+            self.clean(text);
+        }
+    }
+
     fn clean(&self, text: &mut String) {
         for secret in &self.secrets {
             if text.contains(secret.expose()) {
@@ -39,12 +45,7 @@ impl Scrubbed {
     }
 
     fn error(&self, mut e: ProviderError) -> ProviderError {
-        match &mut e {
-            ProviderError::Rejected { message, .. }
-            | ProviderError::Unknown { message }
-            | ProviderError::RetryLater { message, .. }
-            | ProviderError::Configuration { message } => self.clean(message),
-        }
+        self.clean_msg(e.message_mut());
         e
     }
 }
@@ -61,22 +62,18 @@ impl Provider for Scrubbed {
             .initiate(request)
             .await
             .map_err(|e| self.error(e))?;
-        self.clean(&mut accepted.message);
+        self.clean_msg(&mut accepted.message);
         if let Some(id) = &mut accepted.provider_id {
             self.clean(id);
         }
         Ok(accepted)
     }
 
-    async fn query(&self, reference: &Reference, amount: Money) -> Result<Lookup, ProviderError> {
-        let mut lookup = self
-            .inner
-            .query(reference, amount)
-            .await
-            .map_err(|e| self.error(e))?;
+    async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
+        let mut lookup = self.inner.query(charged).await.map_err(|e| self.error(e))?;
         if let Lookup::Found(status) = &mut lookup {
             self.clean(&mut status.word);
-            self.clean(&mut status.message);
+            self.clean_msg(&mut status.message);
         }
         Ok(lookup)
     }
@@ -112,9 +109,11 @@ impl Provider for Scrubbed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::money::Currency;
+    use crate::money::{Currency, Money};
     use crate::phone::{Country, Phone};
     use crate::provider::RemoteState;
+    use crate::reference::Reference;
+    use crate::strings::Msg;
 
     const KEY: &str = "sk_live_0123456789";
 
@@ -129,13 +128,13 @@ mod tests {
         async fn initiate(&self, _: &PushRequest) -> Result<PushAccepted, ProviderError> {
             Ok(PushAccepted {
                 provider_id: Some(format!("id-{KEY}")),
-                message: format!("sent with {KEY}"),
+                message: Msg::said(&format!("sent with {KEY}")),
                 state: RemoteState::Pending,
             })
         }
-        async fn query(&self, _: &Reference, _: Money) -> Result<Lookup, ProviderError> {
+        async fn query(&self, _: &Charged) -> Result<Lookup, ProviderError> {
             Err(ProviderError::RetryLater {
-                message: format!("bad key {KEY}"),
+                message: Msg::said(&format!("bad key {KEY}")),
                 retry_after: None,
             })
         }
@@ -160,13 +159,15 @@ mod tests {
             name: None,
         };
         let accepted = p.initiate(&request).await.expect("accepted");
-        assert_eq!(accepted.message, "sent with ***");
+        assert_eq!(accepted.message, Msg::said("sent with ***"));
         assert_eq!(accepted.provider_id.as_deref(), Some("id-***"));
-        let error = p
-            .query(&request.reference, amount)
-            .await
-            .expect_err("error");
-        assert_eq!(error.to_string(), "bad key ***");
+        let charged = Charged {
+            reference: request.reference.clone(),
+            amount,
+            phone: "254712345678".into(),
+        };
+        let error = p.query(&charged).await.expect_err("error");
+        assert_eq!(error.to_string(), "bad key ***.");
         let channels = p.channels().await.expect("channels");
         // "M-" is too short to be a secret worth blanking: ordinary words stay.
         assert_eq!(channels[0].name, "M-PESA ***");

@@ -17,7 +17,7 @@
 use super::SimStatus;
 use super::auth;
 use super::behaviour;
-use super::state::{Duplicate, NewPush, Sim};
+use super::state::{CreateAnswer, Duplicate, NewPush, Sim};
 use super::wire::{self, Refusal};
 use crate::money::{Currency, Money};
 use crate::provider::ProviderKind::Cepta;
@@ -133,6 +133,22 @@ async fn charge(
             "Request timed out",
         ));
     }
+    match push.quirks.answer {
+        CreateAnswer::Normal => {}
+        // What an undocumented duplicate check might say: 200, status false.
+        CreateAnswer::Duplicate => {
+            return Err(wire::cepta_error(
+                StatusCode::OK,
+                "Duplicate transaction reference",
+            ));
+        }
+        CreateAnswer::Throttle => {
+            return Ok(super::faults::too_many(
+                Cepta,
+                sim.faults().retry_after_secs,
+            ));
+        }
+    }
     Ok(wire::json(
         StatusCode::OK,
         Envelope {
@@ -171,9 +187,11 @@ struct ChargeData {
 struct VerifyData {
     transaction_ref: String,
     payment_id: String,
-    /// Exactly as charged (`100.50` stays `100.50`).
-    amount: Box<RawValue>,
-    currency: &'static str,
+    /// Exactly as charged (`100.50` stays `100.50`); left out by the no-echo fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount: Option<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<&'static str>,
     status: &'static str,
     response_code: Option<&'static str>,
     processor_response: &'static str,
@@ -382,12 +400,16 @@ async fn verify(
             data: VerifyData {
                 transaction_ref: push.reference,
                 payment_id: push.id,
-                amount: wire::number(&push.amount_text),
-                currency: "KES",
+                amount: (!push.quirks.no_echo).then(|| wire::number(&push.amount_text)),
+                currency: (!push.quirks.no_echo).then_some("KES"),
                 status: phase.status.wire_word(Cepta),
                 response_code: code,
                 processor_response: words,
-                phone_number: push.phone,
+                phone_number: if push.quirks.other_phone {
+                    wire::other_phone(&push.phone)
+                } else {
+                    push.phone
+                },
                 customer_email: push.email,
                 bank_account: push.channel,
                 created_at: wire::timestamp(push.created_at),

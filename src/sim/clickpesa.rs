@@ -7,7 +7,7 @@
 use super::auth;
 use super::behaviour;
 use super::clickpesa_query as query;
-use super::state::{Duplicate, NewPush, Sim};
+use super::state::{CreateAnswer, Duplicate, NewPush, Sim};
 use super::wire::{self, Refusal};
 use crate::money::{Currency, Money};
 use crate::phone::{Country, Network, Phone};
@@ -254,6 +254,22 @@ async fn initiate(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Internal server error",
         ));
+    }
+    match push.quirks.answer {
+        CreateAnswer::Normal => {}
+        CreateAnswer::Duplicate => {
+            let message = format!(
+                "Order reference {} already used: Create a different reference",
+                push.reference
+            );
+            return Err(wire::clickpesa_error(StatusCode::CONFLICT, &message));
+        }
+        CreateAnswer::Throttle => {
+            return Ok(super::faults::too_many(
+                ClickPesa,
+                sim.faults().retry_after_secs,
+            ));
+        }
     }
     let phase = push.phase(sim.config.settle);
     Ok(wire::json(

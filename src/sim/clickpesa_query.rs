@@ -4,6 +4,7 @@
 use super::SimStatus;
 use super::auth;
 use super::behaviour;
+use super::faults::FaultKind;
 use super::state::{Push, Sim};
 use super::wire::{self, Refusal};
 use crate::provider::ProviderKind::ClickPesa;
@@ -26,9 +27,12 @@ struct Payment {
     payment_reference: String,
     payment_phone_number: String,
     order_reference: String,
-    /// A JSON number, as a JavaScript service writes it (`1000`).
-    collected_amount: Box<RawValue>,
-    collected_currency: &'static str,
+    /// A JSON number, as a JavaScript service writes it (`1000`); left out by the no-echo
+    /// fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collected_amount: Option<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collected_currency: Option<&'static str>,
     message: String,
     updated_at: String,
     created_at: String,
@@ -57,10 +61,14 @@ fn payment(sim: &Sim, push: &Push) -> (Payment, SimStatus) {
         status: phase.status.wire_word(ClickPesa),
         channel: push.channel.clone(),
         payment_reference: push.receipt.clone(),
-        payment_phone_number: push.phone.clone(),
+        payment_phone_number: if push.quirks.other_phone {
+            wire::other_phone(&push.phone)
+        } else {
+            push.phone.clone()
+        },
         order_reference: push.reference.clone(),
-        collected_amount: wire::number(&push.amount.wire_decimal()),
-        collected_currency: "TZS",
+        collected_amount: (!push.quirks.no_echo).then(|| wire::number(&push.amount.wire_decimal())),
+        collected_currency: (!push.quirks.no_echo).then_some("TZS"),
         message: message.to_string(),
         updated_at: wire::timestamp(phase.updated_at),
         created_at: wire::timestamp(push.created_at),
@@ -86,9 +94,19 @@ pub(super) async fn query(
             &format!("Invalid or missing payment: {reference}"),
         )
     })?;
-    // An array: ClickPesa may hold several attempts per reference; we never create more
-    // than one.
-    Ok(wire::json(StatusCode::OK, [payment(&sim, &push).0]))
+    // An array: ClickPesa may hold several attempts per reference. The simulator creates one;
+    // the extra-attempt fault shows a newer failed one beside it.
+    let mut attempts = vec![payment(&sim, &push).0];
+    if sim.roll(sim.faults().extra_attempt_per_mille) {
+        super::faults::count(&sim, FaultKind::ExtraAttempt);
+        let (mut extra, _) = payment(&sim, &push);
+        extra.id = format!("{}X", extra.id);
+        extra.status = SimStatus::Failed.wire_word(ClickPesa);
+        extra.message = "Insufficient balance".into();
+        extra.updated_at = wire::timestamp(sim.now_utc());
+        attempts.push(extra);
+    }
+    Ok(wire::json(StatusCode::OK, attempts))
 }
 
 const SORT_KEYS: [&str; 5] = [
@@ -243,6 +261,6 @@ impl ListFilter {
                 .reference
                 .as_deref()
                 .is_none_or(|r| r == push.reference)
-            && same(&self.currency, payment.collected_currency)
+            && same(&self.currency, payment.collected_currency.unwrap_or("TZS"))
     }
 }

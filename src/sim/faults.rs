@@ -15,6 +15,14 @@
 //!   quotes instead of double): either way the request did take effect.
 //! - **slow** delays the answer after the work is done (a client timeout means unknown).
 //! - **reverse** is drawn when a paying push is created: paid, then reversed later.
+//! - **duplicate after create** and **throttle after create** are drawn when a push is
+//!   created: the push exists, but the initiate call answers "reference already used"
+//!   (ClickPesa 409, Cepta `{"status": false}`) or 429, as a gateway that acted and then
+//!   refused might.
+//! - **extra attempt** adds, to one ClickPesa status answer, a newer *failed* attempt under
+//!   the same reference beside the real one.
+//! - **no echo** and **other phone** are drawn when a push is created: every status answer
+//!   about it leaves out the amount and currency, or names another paying number.
 //! - **clock offset** shifts the simulator's clock (the `Date` header, timestamps and the
 //!   Cepta `X-Access-Ts` check), as if one side's clock were wrong.
 
@@ -55,6 +63,16 @@ pub struct Faults {
     /// A paying customer's payment is reversed `reverse_after` after being paid.
     pub reverse_per_mille: u16,
     pub reverse_after: Duration,
+    /// An initiate call creates the push, then answers "reference already used".
+    pub duplicate_after_create_per_mille: u16,
+    /// An initiate call creates the push, then answers 429.
+    pub throttle_after_create_per_mille: u16,
+    /// A ClickPesa status answer carries a newer failed attempt beside the real one.
+    pub extra_attempt_per_mille: u16,
+    /// Status answers about a push leave out its amount and currency.
+    pub no_echo_per_mille: u16,
+    /// Status answers about a push name another paying number.
+    pub other_phone_per_mille: u16,
     /// Seconds added to the simulator's clock (negative: behind).
     pub clock_offset_secs: i64,
 }
@@ -71,10 +89,15 @@ pub enum FaultKind {
     Malformed,
     RevokeTokens,
     Reverse,
+    DuplicateAfterCreate,
+    ThrottleAfterCreate,
+    ExtraAttempt,
+    NoEcho,
+    OtherPhone,
 }
 
 impl FaultKind {
-    pub const ALL: [FaultKind; 9] = [
+    pub const ALL: [FaultKind; 14] = [
         FaultKind::Slow,
         FaultKind::Html5xx,
         FaultKind::TooManyRequests,
@@ -84,10 +107,16 @@ impl FaultKind {
         FaultKind::Malformed,
         FaultKind::RevokeTokens,
         FaultKind::Reverse,
+        FaultKind::DuplicateAfterCreate,
+        FaultKind::ThrottleAfterCreate,
+        FaultKind::ExtraAttempt,
+        FaultKind::NoEcho,
+        FaultKind::OtherPhone,
     ];
 
     /// `slow`, `html-5xx`, `too-many-requests`, `drop-after-create`, `fail-after-create`,
-    /// `truncate`, `malformed`, `revoke-tokens`, `reverse`.
+    /// `truncate`, `malformed`, `revoke-tokens`, `reverse`, `duplicate-after-create`,
+    /// `throttle-after-create`, `extra-attempt`, `no-echo`, `other-phone`.
     pub fn name(self) -> &'static str {
         match self {
             FaultKind::Slow => "slow",
@@ -99,6 +128,11 @@ impl FaultKind {
             FaultKind::Malformed => "malformed",
             FaultKind::RevokeTokens => "revoke-tokens",
             FaultKind::Reverse => "reverse",
+            FaultKind::DuplicateAfterCreate => "duplicate-after-create",
+            FaultKind::ThrottleAfterCreate => "throttle-after-create",
+            FaultKind::ExtraAttempt => "extra-attempt",
+            FaultKind::NoEcho => "no-echo",
+            FaultKind::OtherPhone => "other-phone",
         }
     }
 
@@ -138,6 +172,11 @@ impl Faults {
             FaultKind::Malformed => &mut self.malformed_per_mille,
             FaultKind::RevokeTokens => &mut self.revoke_tokens_per_mille,
             FaultKind::Reverse => &mut self.reverse_per_mille,
+            FaultKind::DuplicateAfterCreate => &mut self.duplicate_after_create_per_mille,
+            FaultKind::ThrottleAfterCreate => &mut self.throttle_after_create_per_mille,
+            FaultKind::ExtraAttempt => &mut self.extra_attempt_per_mille,
+            FaultKind::NoEcho => &mut self.no_echo_per_mille,
+            FaultKind::OtherPhone => &mut self.other_phone_per_mille,
         }
     }
 
@@ -153,6 +192,11 @@ impl Faults {
             FaultKind::Malformed => self.malformed_per_mille,
             FaultKind::RevokeTokens => self.revoke_tokens_per_mille,
             FaultKind::Reverse => self.reverse_per_mille,
+            FaultKind::DuplicateAfterCreate => self.duplicate_after_create_per_mille,
+            FaultKind::ThrottleAfterCreate => self.throttle_after_create_per_mille,
+            FaultKind::ExtraAttempt => self.extra_attempt_per_mille,
+            FaultKind::NoEcho => self.no_echo_per_mille,
+            FaultKind::OtherPhone => self.other_phone_per_mille,
         }
     }
 
@@ -241,7 +285,7 @@ pub(super) fn count(sim: &Sim, kind: FaultKind) {
     sim.bump(|s| *s.faults.entry(kind.name().to_string()).or_insert(0) += 1);
 }
 
-fn too_many(provider: ProviderKind, retry_after: u32) -> Response {
+pub(super) fn too_many(provider: ProviderKind, retry_after: u32) -> Response {
     let mut response = match provider {
         ProviderKind::ClickPesa => wire::json(
             StatusCode::TOO_MANY_REQUESTS,

@@ -63,6 +63,9 @@ pub struct LedgerEntry {
     /// The push was created but its initiate call answered an error (magic digit 9, or the
     /// fail-after-create fault).
     pub initiate_failed: bool,
+    /// Its status answers leave out the amount or name another paying number (faults): a
+    /// client cannot prove it paid, and asks a person.
+    pub proves_nothing: bool,
 }
 
 impl LedgerEntry {

@@ -36,6 +36,29 @@ pub(super) struct Push {
     pub reverse_after: Option<Duration>,
     pub customer_name: String,
     pub email: Option<String>,
+    /// How the simulator's answers about it misbehave (faults drawn at creation).
+    pub quirks: Quirks,
+}
+
+/// How the initiate call that created a push is answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum CreateAnswer {
+    #[default]
+    Normal,
+    /// "Reference already used", though this call created it.
+    Duplicate,
+    /// 429, though this call created it.
+    Throttle,
+}
+
+/// Faults drawn when a push is created.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Quirks {
+    pub answer: CreateAnswer,
+    /// Status answers leave out the amount and currency.
+    pub no_echo: bool,
+    /// Status answers name another paying number.
+    pub other_phone: bool,
 }
 
 /// A push's state at some instant.
@@ -254,10 +277,20 @@ impl Sim {
         let reverse_after = (behaviour.outcome == Outcome::Pays
             && draw(&mut inner, FaultKind::Reverse))
         .then_some(faults.reverse_after);
-        if !behaviour.initiate_fails && draw(&mut inner, FaultKind::FailAfterCreate) {
-            behaviour.initiate_fails = true;
+        let mut quirks = Quirks::default();
+        if !behaviour.initiate_fails {
+            if draw(&mut inner, FaultKind::FailAfterCreate) {
+                behaviour.initiate_fails = true;
+            } else if draw(&mut inner, FaultKind::DuplicateAfterCreate) {
+                quirks.answer = CreateAnswer::Duplicate;
+            } else if draw(&mut inner, FaultKind::ThrottleAfterCreate) {
+                quirks.answer = CreateAnswer::Throttle;
+            }
         }
-        let push = new_push(new, behaviour, reverse_after, Instant::now(), created_at);
+        quirks.no_echo = draw(&mut inner, FaultKind::NoEcho);
+        quirks.other_phone = !quirks.no_echo && draw(&mut inner, FaultKind::OtherPhone);
+        let mut push = new_push(new, behaviour, reverse_after, Instant::now(), created_at);
+        push.quirks = quirks;
         insert(&mut inner, key, push.clone());
         Ok(push)
     }
@@ -319,7 +352,9 @@ impl Sim {
                     wire_status: phase.status.wire_word(p.provider).to_string(),
                     is_final,
                     initiate_calls: inner.attempts.get(&key).copied().unwrap_or(0),
-                    initiate_failed: p.behaviour.initiate_fails,
+                    initiate_failed: p.behaviour.initiate_fails
+                        || p.quirks.answer != CreateAnswer::Normal,
+                    proves_nothing: p.quirks.no_echo || p.quirks.other_phone,
                 }
             })
             .collect()
@@ -365,6 +400,7 @@ fn new_push(
         behaviour,
         reverse_after,
         email: new.email,
+        quirks: Quirks::default(),
     }
 }
 

@@ -116,3 +116,19 @@ pub fn two_decimals(minor: i64, decimals: u32) -> String {
     };
     format!("{}.{:02}", cents / 100, cents % 100)
 }
+
+/// Another subscriber's number of the same country and length (the other-phone fault).
+pub fn other_phone(phone: &str) -> String {
+    let (head, tail) = phone.split_at(phone.len().saturating_sub(4));
+    let flipped: String = tail
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_digit() {
+                (b'0' + (b - b'0' + 5) % 10) as char
+            } else {
+                b as char
+            }
+        })
+        .collect();
+    format!("{head}{flipped}")
+}

@@ -53,6 +53,29 @@ pub fn channel_not_for_clickpesa() -> String {
 pub fn reference_used(r: &str) -> String {
     format!("{r} is already in the journal; leave --reference out for a fresh one")
 }
+/// What `push` says while it waits: the prompt is out, or the send's answer was lost.
+pub fn waiting(p: &crate::payment::Payment, secs: u64) -> String {
+    match p.status {
+        crate::payment::Status::Unknown | crate::payment::Status::Sending => format!(
+            "Sent, but the answer was lost: checking reference {} with the provider for up to \
+             {secs} s…",
+            p.reference
+        ),
+        _ => waiting_for_customer(p.reference.as_str(), secs),
+    }
+}
+pub fn duplicate_refused(p: &crate::payment::Payment) -> String {
+    format!(
+        "{}. Check it first; --force sends anyway.",
+        crate::strings::engine::duplicate(p)
+    )
+}
+pub fn answer_not_journalled(why: &str) -> String {
+    format!(
+        "the push was sent but its answer could not be written to the journal ({why}); its \
+         outcome is unknown: run `lipa sync` to check it, and do not send it again"
+    )
+}
 pub fn waiting_for_customer(reference: &str, secs: u64) -> String {
     format!("{reference}: prompt sent, waiting up to {secs} s for the customer")
 }

@@ -38,3 +38,15 @@ pub fn task_failed(reason: &str) -> String {
 pub fn stopping() -> &'static str {
     "lipa is stopping"
 }
+
+/// The duplicate guard refused: a payment like this was recorded lately.
+pub fn duplicate(p: &crate::payment::Payment) -> String {
+    format!(
+        "a payment of {} to {} was recorded at {} ({}, reference {}); nothing was sent",
+        p.amount,
+        p.masked_phone(),
+        p.created_at.format("%H:%M:%S UTC"),
+        p.status.public_word(),
+        p.reference
+    )
+}

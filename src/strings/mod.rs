@@ -5,4 +5,8 @@ pub mod cli;
 pub mod console;
 pub mod domain;
 pub mod engine;
-pub mod provider;
+mod msg;
+mod msg_en;
+
+pub use msg::{Lang, Msg};
+pub use msg_en::span;

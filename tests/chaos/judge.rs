@@ -141,7 +141,7 @@ fn status_matches_truth(v: &mut Verdict, p: &Payment, entry: Option<&LedgerEntry
         }
         (Status::Failed, Some(SimStatus::Failed)) => v.failed += 1,
         (Status::Paid | Status::Failed, _) => v.wrong.push(label),
-        (Status::Attention, _) if !p.message.trim().is_empty() => {
+        (Status::Attention, _) if !p.message.to_string().trim().is_empty() => {
             v.attention += 1;
             *v.attention_by_truth.entry(truth_word(entry)).or_default() += 1;
         }
@@ -197,6 +197,14 @@ mod tests {
             sent_at: None,
             polls: 0,
             checked: false,
+            said: lipa::strings::Msg::Empty,
+            lookup: None,
+            heard_at: None,
+            checked_by: None,
+            checked_at: None,
+            check_note: None,
+            replaces: None,
+            replaced_by: None,
         }
     }
 
@@ -216,6 +224,7 @@ mod tests {
             is_final: true,
             initiate_calls: calls,
             initiate_failed: false,
+            proves_nothing: false,
         }
     }
 
@@ -224,7 +233,9 @@ mod tests {
             payment_id: id,
             at: Utc::now(),
             status,
-            message: String::new(),
+            message: lipa::strings::Msg::Empty,
+            kind: lipa::payment::EventKind::Status,
+            who: None,
         };
         rows.iter()
             .map(|p| {

@@ -40,6 +40,8 @@ pub fn app(providers: &[ProviderKind], demo: bool, no_color: bool) -> App {
         no_color,
         now: now(),
         offset: eat(),
+        operator: "rehema".into(),
+        lang: lipa::strings::Lang::En,
     });
     reference(&mut a, ProviderKind::ClickPesa, CLICKPESA_REF);
     a
@@ -132,13 +134,21 @@ pub fn payment(
         email: None,
         name: None,
         status,
-        message: message.to_string(),
+        message: message.into(),
         provider_id: None,
         created_at: ago(age + 1),
         updated_at: ago(age),
         sent_at: Some(ago(age)),
         polls: 2,
         checked: false,
+        said: lipa::strings::Msg::Empty,
+        lookup: None,
+        heard_at: None,
+        checked_by: None,
+        checked_at: None,
+        check_note: None,
+        replaces: None,
+        replaced_by: None,
     }
 }
 
@@ -204,7 +214,7 @@ pub fn settled(id: i64, status: Status, message: &str, settle: i64) -> Payment {
         .find(|p| p.id == id)
         .expect("known id");
     p.status = status;
-    p.message = message.to_string();
+    p.message = message.into();
     p.sent_at = Some(ago(settle + 5));
     p.created_at = ago(settle + 6);
     p.updated_at = ago(5);
@@ -217,7 +227,9 @@ pub fn event(id: i64, secs_ago: i64, status: Status, message: &str) -> Event {
         payment_id: id,
         at: ago(secs_ago),
         status,
-        message: message.to_string(),
+        message: message.into(),
+        kind: lipa::payment::EventKind::Status,
+        who: None,
     }
 }
 

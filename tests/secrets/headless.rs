@@ -88,7 +88,8 @@ const THEN: &[Case] = &[
 fn args(cmd: Cmd) -> Vec<String> {
     let v: Vec<&str> = match cmd {
         Push(provider, phone, amount, wait, extra) => {
-            let mut v = vec!["push", "--provider", provider, "--phone", phone];
+            // The same sale many times over, on purpose: past the duplicate guard.
+            let mut v = vec!["push", "--force", "--provider", provider, "--phone", phone];
             v.extend(["--amount", amount, "--wait", wait]);
             v.extend(extra);
             v

@@ -11,7 +11,7 @@ use lipa::money::{Currency, Money};
 use lipa::phone::{Country, Phone};
 use lipa::provider::cepta::CeptaClient;
 use lipa::provider::clickpesa::{ClickPesaClient, ListQuery};
-use lipa::provider::{Provider, ProviderKind, PushRequest, http};
+use lipa::provider::{Charged, Provider, ProviderKind, PushRequest, http};
 use lipa::reference::Reference;
 
 fn tz_push() -> PushRequest {
@@ -64,7 +64,7 @@ async fn exercise_clickpesa(client: &ClickPesaClient, hay: &mut Haystack, what: 
         ("preview", client.preview(&push).await.map(|_| ())),
         (
             "query",
-            client.query(&push.reference, push.amount).await.map(|_| ()),
+            client.query(&Charged::of_request(&push)).await.map(|_| ()),
         ),
         (
             "list",
@@ -92,7 +92,7 @@ async fn exercise_cepta(client: &CeptaClient, hay: &mut Haystack, what: &str) ->
         ("initiate", client.initiate(&push).await.map(|_| ())),
         (
             "query",
-            client.query(&push.reference, push.amount).await.map(|_| ()),
+            client.query(&Charged::of_request(&push)).await.map(|_| ()),
         ),
         ("channels", client.channels().await.map(|_| ())),
     ];

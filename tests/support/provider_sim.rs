@@ -4,7 +4,9 @@
 
 use lipa::money::Money;
 use lipa::phone::Phone;
-use lipa::provider::{Lookup, Provider, ProviderKind, PushRequest, RemoteState, RemoteStatus};
+use lipa::provider::{
+    Charged, Lookup, Provider, ProviderKind, PushRequest, RemoteState, RemoteStatus,
+};
 use lipa::reference::Reference;
 use lipa::sim::{self, SimConfig, SimHandle};
 use std::time::{Duration, Instant};
@@ -40,11 +42,25 @@ pub fn push(kind: ProviderKind, phone: &str, minor: i64) -> PushRequest {
     }
 }
 
+/// What was charged under `r`: `amount` to a number of its currency's country.
+pub fn charged(r: Reference, amount: Money) -> Charged {
+    let phone = match amount.currency() {
+        lipa::money::Currency::Tzs => "255712345670",
+        lipa::money::Currency::Kes => "254712345670",
+    };
+    Charged {
+        reference: r,
+        amount,
+        phone: phone.into(),
+    }
+}
+
 /// Polls until the payment leaves pending (or the deadline passes: then the last answer).
-pub async fn settled(client: &dyn Provider, r: &Reference, amount: Money) -> RemoteStatus {
+pub async fn settled(client: &dyn Provider, charged: &Charged) -> RemoteStatus {
+    let r = &charged.reference;
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let answer = client.query(r, amount).await;
+        let answer = client.query(charged).await;
         if let Ok(Lookup::Found(st)) = &answer {
             if st.state != RemoteState::Pending || Instant::now() > deadline {
                 return st.clone();

@@ -1,9 +1,8 @@
 //! Runs effects against the engine in tokio tasks; each answers with an action.
 
 use crate::console::action::Action;
-use crate::console::app::DUPLICATE_WINDOW;
 use crate::console::effect::Effect;
-use crate::engine::{Engine, EngineError};
+use crate::engine::{Engine, EngineError, SendGuard};
 use crate::payment::{NewPayment, Payment};
 use crate::phone::Phone;
 use crate::provider::PushRequest;
@@ -24,10 +23,6 @@ impl Executor {
     pub fn run(&self, effect: Effect) {
         let engine = self.engine.clone();
         let tx = self.tx.clone();
-        if let Effect::Recheck(id) = effect {
-            engine.recheck(id);
-            return;
-        }
         tokio::spawn(async move {
             for action in perform(&engine, effect).await {
                 if tx.send(action).is_err() {
@@ -48,24 +43,18 @@ async fn perform(engine: &Engine, effect: Effect) -> Vec<Action> {
             }],
             Err(e) => vec![Action::Failed(text(e))],
         },
-        Effect::SubmitChecked(new) => {
-            let same = engine
-                .recent_same(new.phone.normalized(), new.amount, DUPLICATE_WINDOW)
-                .await;
-            match same {
-                Ok(Some(existing)) => vec![Action::DuplicateFound { new, existing }],
-                _ => vec![submit(engine, new).await],
-            }
-        }
-        Effect::Submit(new) => vec![submit(engine, new).await],
+        Effect::SubmitChecked(new) => vec![submit(engine, new, SendGuard::Check).await],
+        Effect::Submit(new) => vec![submit(engine, new, SendGuard::Force).await],
         Effect::SendAgain(p) => match again(engine, &p).await {
-            Ok(new) => vec![submit(engine, new).await],
+            Ok(new) => vec![submit(engine, new, SendGuard::Check).await],
             Err(e) => vec![Action::Failed(e)],
         },
-        Effect::MarkChecked(id) => match engine.mark_checked(id).await {
-            Ok(_) => Vec::new(),
-            Err(e) => vec![Action::Failed(text(e))],
-        },
+        Effect::MarkChecked { id, who, note } => {
+            match engine.mark_checked(id, &who, note.as_deref()).await {
+                Ok(_) => Vec::new(),
+                Err(e) => vec![Action::Failed(text(e))],
+            }
+        }
         Effect::LoadToday(since) => {
             let journal = engine.journal().clone();
             let loaded = tokio::task::spawn_blocking(move || journal.since(since)).await;
@@ -92,10 +81,10 @@ async fn perform(engine: &Engine, effect: Effect) -> Vec<Action> {
             }
             out
         }
-        Effect::Recheck(id) => {
-            engine.recheck(id);
-            Vec::new()
-        }
+        Effect::Recheck { id, who } => match engine.recheck_by(id, &who).await {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![Action::Failed(text(e))],
+        },
         Effect::Preview {
             generation,
             provider,
@@ -124,9 +113,18 @@ async fn perform(engine: &Engine, effect: Effect) -> Vec<Action> {
     }
 }
 
-async fn submit(engine: &Engine, new: NewPayment) -> Action {
-    let result = engine.submit(new.clone()).await.map_err(text);
-    Action::Submitted { new, result }
+/// Sends through the engine's duplicate guard: a payment like it comes back as a question.
+async fn submit(engine: &Engine, new: NewPayment, guard: SendGuard) -> Action {
+    match engine.submit(new.clone(), guard).await {
+        Err(EngineError::Duplicate(existing)) => Action::DuplicateFound {
+            new,
+            existing: *existing,
+        },
+        result => Action::Submitted {
+            new,
+            result: result.map_err(text),
+        },
+    }
 }
 
 /// A failed payment as a new one: same customer, amount and channel, a new reference.
@@ -141,6 +139,7 @@ async fn again(engine: &Engine, p: &Payment) -> Result<NewPayment, String> {
         channel: p.channel.clone(),
         email: p.email.clone(),
         name: p.name.clone(),
+        replaces: Some(p.id),
     })
 }
 

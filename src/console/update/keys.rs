@@ -156,7 +156,7 @@ fn confirm(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         (Confirm::SendAgain(p), true) => {
             notice(app, NoticeKind::Info, s::sending_again(&p.masked_phone()));
-            vec![Effect::SendAgain(p)]
+            vec![Effect::SendAgain(Box::new(p))]
         }
         (Confirm::Quit(_), true) => {
             app.quit = true;

@@ -115,12 +115,19 @@ fn act_on_focused(app: &mut App, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Recheck if !p.status.is_final() => {
             notice(app, NoticeKind::Info, s::rechecking(p.provider));
-            vec![Effect::Recheck(p.id)]
+            vec![Effect::Recheck {
+                id: p.id,
+                who: app.operator.clone(),
+            }]
         }
         Command::Recheck => refuse(app, s::recheck_final()),
         Command::MarkChecked if p.status == Status::Attention && !p.checked => {
             notice(app, NoticeKind::Info, s::marked_checked());
-            vec![Effect::MarkChecked(p.id)]
+            vec![Effect::MarkChecked {
+                id: p.id,
+                who: app.operator.clone(),
+                note: None,
+            }]
         }
         Command::MarkChecked => refuse(app, s::mark_only_attention()),
         Command::SendAgain if p.status == Status::Failed => {

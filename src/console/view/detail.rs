@@ -55,7 +55,7 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
                 Span::raw(format!("  {}", age(app.age(p)))),
             ],
         ),
-        fact(s::LABEL_SAYS, vec![Span::raw(p.message.as_str())]),
+        fact(s::LABEL_SAYS, vec![Span::raw(p.words().text(app.lang))]),
         fact(
             s::LABEL_AMOUNT,
             vec![Span::styled(p.amount.to_string(), theme.bold())],
@@ -139,7 +139,7 @@ fn history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     format!("{:<12}", status_text(e.status, false)),
                     theme.status(e.status),
                 ),
-                Span::styled(e.message.as_str(), Style::new()),
+                Span::styled(e.message.text(app.lang), Style::new()),
             ])
         })
         .collect();

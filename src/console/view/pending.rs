@@ -141,7 +141,10 @@ fn row<'a>(app: &App, p: &'a Payment, cols: &Columns, theme: &Theme) -> Row<'a> 
         theme.status(p.status),
     )));
     if cols.words > 0 {
-        cells.push(Cell::from(ellipsis(&p.message, usize::from(cols.words))));
+        cells.push(Cell::from(ellipsis(
+            &p.words().text(app.lang),
+            usize::from(cols.words),
+        )));
     }
     Row::new(cells)
 }

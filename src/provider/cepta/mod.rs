@@ -11,14 +11,14 @@ pub use channels::{KNOWN_CHANNELS, known_channels};
 pub use sign::sign;
 
 use crate::config::CeptaSettings;
-use crate::money::{Currency, Money};
+use crate::money::Currency;
 use crate::phone::Country;
 use crate::provider::http::{self, Answer, Call};
 use crate::provider::{
-    Channel, Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest, RemoteState,
+    Channel, Charged, Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest,
+    RemoteState,
 };
-use crate::reference::Reference;
-use crate::strings::provider as s;
+use crate::strings::Msg;
 use async_trait::async_trait;
 use reqwest::{Method, Url};
 use serde_json::value::RawValue;
@@ -26,7 +26,7 @@ use std::fmt;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-const NAME: &str = "Cepta";
+const NAME: ProviderKind = ProviderKind::Cepta;
 
 /// The channel used when neither the cashier nor the number's network chose one.
 pub const DEFAULT_CHANNEL: &str = "63902";
@@ -83,7 +83,7 @@ impl CeptaClient {
         let base = self.settings.base_url.trim_end_matches('/');
         let mut url =
             Url::parse(&format!("{base}{path}")).map_err(|_| ProviderError::Configuration {
-                message: s::bad_base_url(NAME),
+                message: Msg::BadBaseUrl { provider: NAME },
             })?;
         if let Some((k, v)) = query {
             url.query_pairs_mut().append_pair(k, v);
@@ -160,7 +160,7 @@ impl CeptaClient {
             let skew = answer.date().map(|d| d.timestamp() - (self.now_unix)());
             tracing::warn!(skew_seconds = ?skew, "Cepta refused the request (401)");
             return Err(ProviderError::Configuration {
-                message: s::cepta_unauthorized(skew),
+                message: Msg::CeptaUnauthorized { skew },
             });
         }
         if answer.is_success() || pass.contains(&answer.status) {
@@ -170,24 +170,75 @@ impl CeptaClient {
     }
 }
 
+/// `{"status": false}` to a charge. A duplicate reference means a push under it exists, and
+/// words that do not say the request itself was wrong say nothing certain: both are queried
+/// before anything else. Only a validation refusal proves nothing was created.
+fn refusal(status: u16, said: Option<String>) -> ProviderError {
+    let words = said.as_deref().unwrap_or_default();
+    if http::says_duplicate(words) {
+        tracing::info!(status, "Cepta says the reference is already used");
+        return ProviderError::Unknown {
+            message: Msg::ReferenceExists { provider: NAME },
+        };
+    }
+    let lower = words.to_ascii_lowercase();
+    let invalid = [
+        "validation",
+        "invalid",
+        "must be",
+        "required",
+        "not allowed",
+        "not supported",
+        "greater than",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    if invalid {
+        tracing::info!(status, "Cepta refused the charge");
+        return ProviderError::Rejected {
+            status: Some(status),
+            message: match said {
+                Some(m) => Msg::from_provider(&m),
+                None => Msg::RefusedSilently { provider: NAME },
+            },
+        };
+    }
+    tracing::info!(
+        status,
+        "Cepta answered the charge with status false; checking"
+    );
+    ProviderError::Unknown {
+        message: Msg::AnswerLost {
+            why: Box::new(Msg::OutcomeUnknown {
+                provider: NAME,
+                detail: Box::new(Msg::Http { status, said }),
+            }),
+        },
+    }
+}
+
 /// Refuses what Cepta cannot take before anything is sent.
 fn check_request(request: &PushRequest) -> Result<(), ProviderError> {
     if request.amount.currency() != Currency::Kes {
         return Err(ProviderError::Rejected {
             status: None,
-            message: s::wrong_currency(NAME, "KES", request.amount.currency().code()),
+            message: Msg::WrongCurrency {
+                provider: NAME,
+                expected: "KES".into(),
+                got: request.amount.currency().code().into(),
+            },
         });
     }
     if request.amount.minor() <= 0 {
         return Err(ProviderError::Rejected {
             status: None,
-            message: s::amount_not_positive(),
+            message: Msg::AmountNotPositive,
         });
     }
     if request.phone.country() != Country::Kenya {
         return Err(ProviderError::Rejected {
             status: None,
-            message: s::wrong_country(NAME, Country::Kenya.name()),
+            message: Msg::WrongCountry { provider: NAME },
         });
     }
     Ok(())
@@ -208,7 +259,7 @@ impl Provider for CeptaClient {
         let amount = RawValue::from_string(request.amount.wire_decimal()).map_err(|_| {
             ProviderError::Rejected {
                 status: None,
-                message: s::amount_not_positive(),
+                message: Msg::AmountNotPositive,
             }
         })?;
         let channel = non_empty(request.channel.as_deref())
@@ -227,30 +278,31 @@ impl Provider for CeptaClient {
         // Serialized once: these bytes are signed and sent.
         let bytes = serde_json::to_vec(&body).map_err(|_| ProviderError::Rejected {
             status: None,
-            message: s::amount_not_positive(),
+            message: Msg::AmountNotPositive,
         })?;
         let url = self.url("/api/v1/pay/ussd-charge", None)?;
         let answer = self
             .call(Call::Create, Method::POST, url, &bytes, &[])
             .await?;
         let reply: wire::Envelope<wire::ChargeData> = answer.json(NAME, Call::Create)?;
-        let said = non_empty(reply.message.as_deref()).map(s::sentence);
+        let said = non_empty(reply.message.as_deref()).map(str::to_string);
         let payment_id = reply
             .data
             .as_ref()
             .and_then(|d| non_empty(d.payment_id.as_deref()))
             .map(str::to_string);
         match reply.status {
-            Some(false) => {
-                tracing::info!(reference = %request.reference, "Cepta refused the charge");
-                return Err(ProviderError::Rejected {
-                    status: Some(answer.status),
-                    message: said.unwrap_or_else(|| s::provider_refused(NAME)),
-                });
-            }
+            Some(false) => return Err(refusal(answer.status, said)),
             None if payment_id.is_none() => {
                 return Err(ProviderError::Unknown {
-                    message: s::outcome_unknown(NAME, &s::detail_bad_json(answer.status)),
+                    message: Msg::AnswerLost {
+                        why: Box::new(Msg::OutcomeUnknown {
+                            provider: NAME,
+                            detail: Box::new(Msg::BadJson {
+                                status: answer.status,
+                            }),
+                        }),
+                    },
                 });
             }
             _ => {}
@@ -265,15 +317,15 @@ impl Provider for CeptaClient {
         }
         Ok(PushAccepted {
             provider_id: payment_id,
-            message: said.unwrap_or_else(s::prompt_sent),
+            message: Msg::PromptSent,
             state: RemoteState::Pending,
         })
     }
 
-    async fn query(&self, reference: &Reference, amount: Money) -> Result<Lookup, ProviderError> {
+    async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
         let url = self.url(
             "/api/v1/pay/verify-payment",
-            Some(("TransactionRef", reference.as_str())),
+            Some(("TransactionRef", charged.reference.as_str())),
         )?;
         let answer = self.call(Call::Read, Method::GET, url, b"", &[404]).await?;
         if answer.status == 404 {
@@ -288,11 +340,17 @@ impl Provider for CeptaClient {
                     return Ok(Lookup::NotFound);
                 }
                 Err(ProviderError::RetryLater {
-                    message: s::no_usable_answer(NAME, &s::detail_http(answer.status, &said)),
+                    message: Msg::NoUsableAnswer {
+                        provider: NAME,
+                        detail: Box::new(Msg::Http {
+                            status: answer.status,
+                            said: non_empty(Some(&said)).map(str::to_string),
+                        }),
+                    },
                     retry_after: None,
                 })
             }
-            (_, Some(data)) => Ok(Lookup::Found(data.to_status(reference.as_str(), amount))),
+            (_, Some(data)) => Ok(Lookup::Found(data.to_status(charged))),
         }
     }
 

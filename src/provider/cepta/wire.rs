@@ -1,10 +1,9 @@
 //! Cepta's JSON: the `{status, message, data}` envelope, the charge and verify answers, the
 //! channel list; and its status words mapped to ours.
 
-use crate::money::Money;
-use crate::provider::http::{Echo, mismatch, text};
-use crate::provider::{Channel, RemoteState, RemoteStatus};
-use crate::strings::provider as s;
+use crate::provider::http::{Echo, judge, text};
+use crate::provider::{Channel, Charged, RemoteState, RemoteStatus};
+use crate::strings::Msg;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 
@@ -57,6 +56,9 @@ pub(super) struct VerifyData {
     pub status: Option<String>,
     #[serde(default, deserialize_with = "text")]
     pub processor_response: Option<String>,
+    /// The paying number, when Cepta says (not documented; checked when present).
+    #[serde(default, deserialize_with = "text")]
+    pub phone_number: Option<String>,
 }
 
 /// `GET /api/v1/pay/mobile-money-banks`: the envelope, or a bare array.
@@ -109,48 +111,44 @@ pub(super) fn state_of(word: &str) -> Option<RemoteState> {
 }
 
 impl VerifyData {
-    /// The payment's status for a person, checked against the charge (a mismatch on a final
-    /// answer needs attention; a pending one is checked again when it settles).
-    pub fn to_status(&self, reference: &str, charged: Money) -> RemoteStatus {
+    /// The payment's status, checked against what was charged ([`judge`]).
+    pub fn to_status(&self, charged: &Charged) -> RemoteStatus {
         let word = self.status.clone().unwrap_or_default().trim().to_string();
-        let processor = self
-            .processor_response
-            .as_deref()
-            .map(str::trim)
-            .filter(|m| !m.is_empty())
-            .map(s::sentence);
         let (state, message) = match state_of(&word) {
-            Some(RemoteState::Pending) => (RemoteState::Pending, s::prompt_sent()),
-            Some(RemoteState::Paid) => (RemoteState::Paid, s::paid()),
+            Some(RemoteState::Pending) => (RemoteState::Pending, Msg::PromptSent),
+            Some(RemoteState::Paid) => (RemoteState::Paid, Msg::Paid),
             Some(RemoteState::Failed) => (
                 RemoteState::Failed,
-                processor.unwrap_or_else(|| s::failed_without_reason(&word)),
+                match Msg::from_provider(self.processor_response.as_deref().unwrap_or_default()) {
+                    Msg::Empty => Msg::FailedNoReason { word: word.clone() },
+                    m => m,
+                },
             ),
-            Some(RemoteState::Attention) => (RemoteState::Attention, s::on_hold(&word)),
+            Some(RemoteState::Attention) => {
+                (RemoteState::Attention, Msg::Reported { word: word.clone() })
+            }
             None => {
-                tracing::warn!(word = %word, reference, "unknown Cepta status word");
-                (RemoteState::Pending, s::unknown_status_word(&word))
+                tracing::warn!(word = %word, reference = %charged.reference, "unknown Cepta status word");
+                (
+                    RemoteState::Pending,
+                    Msg::UnknownWord { word: word.clone() },
+                )
             }
         };
         let echo = Echo {
             reference: self.transaction_ref.as_deref(),
             amount: self.amount.as_deref(),
             currency: self.currency.as_deref(),
+            phone: self.phone_number.as_deref(),
         };
-        match mismatch(reference, charged, &echo) {
-            Some(problem) if state != RemoteState::Pending => {
-                tracing::warn!(reference, word = %word, "Cepta answer does not match the charge");
-                RemoteStatus {
-                    state: RemoteState::Attention,
-                    word,
-                    message: problem,
-                }
-            }
-            _ => RemoteStatus {
-                state,
-                word,
-                message,
-            },
+        let (judged, message) = judge(state, message, charged, &echo);
+        if judged != state {
+            tracing::warn!(reference = %charged.reference, word = %word, "Cepta answer does not prove the charge");
+        }
+        RemoteStatus {
+            state: judged,
+            word,
+            message,
         }
     }
 }
@@ -171,7 +169,7 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::money::Currency;
+    use crate::money::{Currency, Money};
 
     #[test]
     fn status_words_in_any_case() {
@@ -188,37 +186,28 @@ mod tests {
 
     #[test]
     fn verify_checks_what_was_charged() {
-        let kes = Money::from_minor(10_050, Currency::Kes);
+        let charged = |reference: &str| Charged {
+            reference: crate::reference::Reference::from_stored(reference.into()),
+            amount: Money::from_minor(10_050, Currency::Kes),
+            phone: "254712345678".into(),
+        };
         let data = |amount: &str, currency: &str| -> VerifyData {
             serde_json::from_str(&format!(
-                r#"{{"transactionRef":"LP-1","amount":{amount},"currency":"{currency}","status":"Successful"}}"#
+                r#"{{"transactionRef":"LP-1","amount":{amount},"currency":"{currency}","status":"Successful","phoneNumber":"254712345678"}}"#
             ))
             .expect("json")
         };
-        assert_eq!(
-            data("100.5", "KES").to_status("LP-1", kes).state,
-            RemoteState::Paid
-        );
-        assert_eq!(
-            data("100.50", "KES").to_status("LP-1", kes).state,
-            RemoteState::Paid
-        );
-        assert_eq!(
-            data(r#""100.50""#, "KES").to_status("LP-1", kes).state,
-            RemoteState::Paid
-        );
-        assert_eq!(
-            data("100", "KES").to_status("LP-1", kes).state,
-            RemoteState::Attention
-        );
-        assert_eq!(
-            data("100.5", "TZS").to_status("LP-1", kes).state,
-            RemoteState::Attention
-        );
-        assert_eq!(
-            data("100.5", "KES").to_status("LP-2", kes).state,
-            RemoteState::Attention
-        );
+        let state = |d: VerifyData, r: &str| d.to_status(&charged(r)).state;
+        assert_eq!(state(data("100.5", "KES"), "LP-1"), RemoteState::Paid);
+        assert_eq!(state(data("100.50", "KES"), "LP-1"), RemoteState::Paid);
+        assert_eq!(state(data(r#""100.50""#, "KES"), "LP-1"), RemoteState::Paid);
+        assert_eq!(state(data("100", "KES"), "LP-1"), RemoteState::Attention);
+        assert_eq!(state(data("100.5", "TZS"), "LP-1"), RemoteState::Attention);
+        assert_eq!(state(data("100.5", "KES"), "LP-2"), RemoteState::Attention);
+        let bare: VerifyData =
+            serde_json::from_str(r#"{"transactionRef":"LP-1","status":"Successful"}"#)
+                .expect("json");
+        assert_eq!(state(bare, "LP-1"), RemoteState::Attention);
     }
 
     #[test]

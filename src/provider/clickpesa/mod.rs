@@ -14,14 +14,14 @@ pub use checksum::{canonical_json, checksum};
 pub use list::{ListQuery, PaymentPage, RemotePayment};
 
 use crate::config::ClickPesaSettings;
-use crate::money::{Currency, Money};
+use crate::money::Currency;
 use crate::phone::Country;
 use crate::provider::http::{self, Answer, Call};
 use crate::provider::{
-    Lookup, Preview, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest, RemoteState,
+    Charged, Lookup, Preview, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest,
+    RemoteState,
 };
-use crate::reference::Reference;
-use crate::strings::provider as s;
+use crate::strings::Msg;
 use async_trait::async_trait;
 use reqwest::{Method, Url};
 use serde_json::{Map, Value, json};
@@ -29,7 +29,7 @@ use std::fmt;
 use std::time::Duration;
 use token::TokenCache;
 
-const NAME: &str = "ClickPesa";
+const NAME: ProviderKind = ProviderKind::ClickPesa;
 
 /// How long a token is used: ClickPesa's last an hour; five minutes are kept in hand.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(55 * 60);
@@ -69,7 +69,7 @@ impl ClickPesaClient {
     fn url(&self, path: &str) -> Result<Url, ProviderError> {
         let base = self.settings.base_url.trim_end_matches('/');
         Url::parse(&format!("{base}{path}")).map_err(|_| ProviderError::Configuration {
-            message: s::bad_base_url(NAME),
+            message: Msg::BadBaseUrl { provider: NAME },
         })
     }
 
@@ -132,16 +132,28 @@ impl ClickPesaClient {
             secrets.push(token.bare());
             let said = answer.said(&secrets);
             if answer.status == 401 {
-                let detail = s::detail_http(401, said.as_deref().unwrap_or_default());
                 return Err(ProviderError::Configuration {
-                    message: s::token_refused_after_refresh(&detail),
+                    message: Msg::TokenRefusedAfterRefresh {
+                        detail: Box::new(Msg::Http { status: 401, said }),
+                    },
                 });
             }
             if answer.status == 400
-                && let Some(m) = said.filter(|m| m.to_ascii_lowercase().contains("checksum"))
+                && let Some(m) = said
+                    .as_ref()
+                    .filter(|m| m.to_ascii_lowercase().contains("checksum"))
             {
                 return Err(ProviderError::Configuration {
-                    message: s::checksum_refused(&m),
+                    message: Msg::ChecksumRefused { said: m.clone() },
+                });
+            }
+            if answer.status == 404 && !said.as_deref().is_some_and(documented_404) {
+                // Not one of ClickPesa's own 404s: the page itself is missing.
+                return Err(ProviderError::Configuration {
+                    message: Msg::PathNotFound {
+                        provider: NAME,
+                        hint: "/third-parties".into(),
+                    },
                 });
             }
             return Err(answer.error(NAME, call, &secrets));
@@ -162,10 +174,21 @@ impl ClickPesaClient {
         if matches!(answer.status, 400 | 401 | 403) {
             let said = answer
                 .said(&secrets)
-                .unwrap_or_else(|| s::detail_http(answer.status, ""));
+                .unwrap_or_else(|| format!("HTTP {}", answer.status));
             tracing::warn!(status = answer.status, "ClickPesa refused the credentials");
             return Err(ProviderError::Configuration {
-                message: s::credentials_refused(NAME, &said),
+                message: Msg::CredentialsRefused {
+                    provider: NAME,
+                    said,
+                },
+            });
+        }
+        if answer.status == 404 {
+            return Err(ProviderError::Configuration {
+                message: Msg::PathNotFound {
+                    provider: NAME,
+                    hint: "/third-parties".into(),
+                },
             });
         }
         if !answer.is_success() {
@@ -178,7 +201,7 @@ impl ClickPesaClient {
                 Ok(t)
             }
             _ => Err(ProviderError::Configuration {
-                message: s::token_missing(),
+                message: Msg::TokenMissing,
             }),
         }
     }
@@ -188,19 +211,23 @@ impl ClickPesaClient {
         if request.amount.currency() != Currency::Tzs {
             return Err(ProviderError::Rejected {
                 status: None,
-                message: s::wrong_currency(NAME, "TZS", request.amount.currency().code()),
+                message: Msg::WrongCurrency {
+                    provider: NAME,
+                    expected: "TZS".into(),
+                    got: request.amount.currency().code().into(),
+                },
             });
         }
         if request.amount.minor() <= 0 {
             return Err(ProviderError::Rejected {
                 status: None,
-                message: s::amount_not_positive(),
+                message: Msg::AmountNotPositive,
             });
         }
         if request.phone.country() != Country::Tanzania {
             return Err(ProviderError::Rejected {
                 status: None,
-                message: s::wrong_country(NAME, Country::Tanzania.name()),
+                message: Msg::WrongCountry { provider: NAME },
             });
         }
         let body = json!({
@@ -216,6 +243,19 @@ impl ClickPesaClient {
     }
 }
 
+/// ClickPesa's own 404 messages (providers.md): about the account or the payment, not a
+/// missing page.
+fn documented_404(said: &str) -> bool {
+    let lower = said.to_ascii_lowercase();
+    [
+        "missing payment",
+        "collection method",
+        "valid payment method",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 #[async_trait]
 impl Provider for ClickPesaClient {
     fn kind(&self) -> ProviderKind {
@@ -229,36 +269,51 @@ impl Provider for ClickPesaClient {
             .call(Call::Create, Method::POST, url, Some(body), &[])
             .await?;
         let payment: wire::PaymentWire = answer.json(NAME, Call::Create)?;
-        let status = payment.to_status(request.reference.as_str(), request.amount);
+        let status = payment.to_status(&Charged {
+            reference: request.reference.clone(),
+            amount: request.amount,
+            phone: request.phone.normalized().to_string(),
+        });
         tracing::info!(reference = %request.reference, word = %status.word, "ClickPesa push accepted");
         Ok(PushAccepted {
             provider_id: payment.id.clone().filter(|id| !id.is_empty()),
             message: match status.state {
-                RemoteState::Pending => s::prompt_sent(),
+                RemoteState::Pending => Msg::PromptSent,
                 _ => status.message,
             },
             state: status.state,
         })
     }
 
-    async fn query(&self, reference: &Reference, amount: Money) -> Result<Lookup, ProviderError> {
+    async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
         let mut url = self.url("/payments")?;
         url.path_segments_mut()
             .map_err(|_| ProviderError::Configuration {
-                message: s::bad_base_url(NAME),
+                message: Msg::BadBaseUrl { provider: NAME },
             })?
-            .push(reference.as_str());
+            .push(charged.reference.as_str());
         let answer = self
             .call(Call::Read, Method::GET, url, None, &[404])
             .await?;
         if answer.status == 404 {
-            return Ok(Lookup::NotFound);
+            // ClickPesa's "Invalid or missing payment: <ref>"; any other 404 means the page
+            // itself is missing (a base URL without /third-parties), which says nothing about
+            // the payment.
+            return match answer.said(&self.secrets()) {
+                Some(m) if documented_404(&m) => Ok(Lookup::NotFound),
+                _ => Err(ProviderError::Configuration {
+                    message: Msg::PathNotFound {
+                        provider: NAME,
+                        hint: "/third-parties".into(),
+                    },
+                }),
+            };
         }
         let attempts: Vec<wire::PaymentWire> = answer.json(NAME, Call::Read)?;
-        let Some(payment) = wire::newest(&attempts) else {
-            return Ok(Lookup::NotFound);
-        };
-        Ok(Lookup::Found(payment.to_status(reference.as_str(), amount)))
+        match wire::status_of(&attempts, charged) {
+            Some(status) => Ok(Lookup::Found(status)),
+            None => Ok(Lookup::NotFound),
+        }
     }
 
     async fn preview(&self, request: &PushRequest) -> Result<Option<Preview>, ProviderError> {

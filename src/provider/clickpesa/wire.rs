@@ -2,9 +2,9 @@
 //! are kept as raw JSON so they are read exactly), and its status words mapped to ours.
 
 use crate::money::{Currency, Money};
-use crate::provider::http::{Echo, mismatch, raw_amount_text, text};
-use crate::provider::{PreviewMethod, RemoteState, RemoteStatus};
-use crate::strings::provider as s;
+use crate::provider::http::{Echo, judge, raw_amount_text, text};
+use crate::provider::{Charged, PreviewMethod, RemoteState, RemoteStatus};
+use crate::strings::Msg;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -132,67 +132,48 @@ impl PaymentWire {
         state_of(&self.word()).unwrap_or(RemoteState::Pending)
     }
 
-    /// This payment's status for a person, checked against what we charged: an answer that
-    /// does not match (other reference, amount or currency) needs attention, unless it is
-    /// still pending (its fields may not be final yet; the answer that settles it is checked).
-    pub fn to_status(&self, reference: &str, charged: Money) -> RemoteStatus {
+    /// This attempt's status, checked against what was charged ([`judge`]).
+    pub fn to_status(&self, charged: &Charged) -> RemoteStatus {
         let word = self.word();
-        let provider_words = self
-            .message
-            .as_deref()
-            .map(str::trim)
-            .filter(|m| !m.is_empty())
-            .map(s::sentence);
         let (state, message) = match state_of(&word) {
-            Some(RemoteState::Pending) => (
-                RemoteState::Pending,
-                provider_words.unwrap_or_else(s::prompt_sent),
-            ),
-            Some(RemoteState::Paid) => (RemoteState::Paid, s::paid()),
+            Some(RemoteState::Pending) => (RemoteState::Pending, Msg::PromptSent),
+            Some(RemoteState::Paid) => (RemoteState::Paid, Msg::Paid),
             Some(RemoteState::Failed) => (
                 RemoteState::Failed,
-                provider_words.unwrap_or_else(|| s::failed_without_reason(&word)),
+                match Msg::from_provider(self.message.as_deref().unwrap_or_default()) {
+                    Msg::Empty => Msg::FailedNoReason { word: word.clone() },
+                    m => m,
+                },
             ),
-            Some(RemoteState::Attention) => (RemoteState::Attention, s::on_hold(&word)),
+            Some(RemoteState::Attention) => {
+                (RemoteState::Attention, Msg::Reported { word: word.clone() })
+            }
             None => {
-                tracing::warn!(word = %word, reference, "unknown ClickPesa status word");
-                (RemoteState::Pending, s::unknown_status_word(&word))
+                tracing::warn!(word = %word, reference = %charged.reference, "unknown ClickPesa status word");
+                (
+                    RemoteState::Pending,
+                    Msg::UnknownWord { word: word.clone() },
+                )
             }
         };
         let echo = Echo {
             reference: self.order_reference.as_deref(),
             amount: self.collected_amount.as_deref(),
             currency: self.collected_currency.as_deref(),
+            phone: self.payment_phone_number.as_deref(),
         };
-        match mismatch(reference, charged, &echo) {
-            Some(problem) if state != RemoteState::Pending => {
-                tracing::warn!(reference, word = %word, "ClickPesa answer does not match the charge");
-                RemoteStatus {
-                    state: RemoteState::Attention,
-                    word,
-                    message: problem,
-                }
-            }
-            Some(_) => {
-                tracing::info!(
-                    reference,
-                    "pending answer differs from the charge; checked again when it settles"
-                );
-                RemoteStatus {
-                    state,
-                    word,
-                    message,
-                }
-            }
-            None => RemoteStatus {
-                state,
-                word,
-                message,
-            },
+        let (judged, message) = judge(state, message, charged, &echo);
+        if judged != state {
+            tracing::warn!(reference = %charged.reference, word = %word, "ClickPesa answer does not prove the charge");
+        }
+        RemoteStatus {
+            state: judged,
+            word,
+            message,
         }
     }
 
-    /// When it last changed (`updatedAt`, else `createdAt`).
+    /// When it last changed (`updatedAt`, else `createdAt`); `None` when neither can be read.
     pub fn updated(&self) -> Option<DateTime<Utc>> {
         self.updated_at
             .as_deref()
@@ -201,13 +182,56 @@ impl PaymentWire {
     }
 }
 
-/// The newest attempt by `updatedAt` (ties and undated ones: the later in the array).
-pub(super) fn newest(attempts: &[PaymentWire]) -> Option<&PaymentWire> {
-    attempts
-        .iter()
-        .enumerate()
-        .max_by_key(|(i, p)| (p.updated(), *i))
-        .map(|(_, p)| p)
+/// The status of a reference from every attempt ClickPesa holds under it.
+///
+/// The order of attempts never decides money: one successful attempt with the right amount
+/// means the customer paid (two mean they may have paid twice: a person looks); any attempt
+/// that needs attention, or does not prove what was charged, needs attention; *failed* only
+/// when every attempt failed. Attempts that still disagree (one pending, one failed) stay
+/// pending until the deadline, unless their times cannot be read: then nobody can tell which
+/// is current, and a person looks.
+pub(super) fn status_of(attempts: &[PaymentWire], charged: &Charged) -> Option<RemoteStatus> {
+    let statuses: Vec<RemoteStatus> = attempts.iter().map(|a| a.to_status(charged)).collect();
+    let first = statuses.first()?.clone();
+    if statuses.len() == 1 {
+        return Some(first);
+    }
+    let of = |st: RemoteState| statuses.iter().filter(move |x| x.state == st);
+    if let Some(a) = of(RemoteState::Attention).next() {
+        return Some(a.clone());
+    }
+    let paid: Vec<&RemoteStatus> = of(RemoteState::Paid).collect();
+    match paid.len() {
+        0 => {}
+        1 => return Some(paid[0].clone()),
+        n => {
+            return Some(RemoteStatus {
+                state: RemoteState::Attention,
+                word: paid[0].word.clone(),
+                message: Msg::SeveralPaid { n },
+            });
+        }
+    }
+    if statuses.iter().all(|x| x.state == first.state) {
+        // All failed, or all pending: the newest readable one's words.
+        return Some(newest(attempts, &statuses).unwrap_or(first));
+    }
+    if attempts.iter().any(|a| a.updated().is_none()) {
+        return Some(RemoteStatus {
+            state: RemoteState::Attention,
+            word: first.word,
+            message: Msg::AttemptsUnordered,
+        });
+    }
+    of(RemoteState::Pending).next().cloned()
+}
+
+/// The status of the attempt changed last, when every attempt's time can be read.
+fn newest(attempts: &[PaymentWire], statuses: &[RemoteStatus]) -> Option<RemoteStatus> {
+    let times: Option<Vec<DateTime<Utc>>> = attempts.iter().map(PaymentWire::updated).collect();
+    let times = times?;
+    let (i, _) = times.iter().enumerate().max_by_key(|(i, t)| (**t, *i))?;
+    statuses.get(i).cloned()
 }
 
 pub(super) fn time(text: &str) -> Option<DateTime<Utc>> {
@@ -219,9 +243,18 @@ pub(super) fn time(text: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reference::Reference;
 
     fn payment(json: &str) -> PaymentWire {
         serde_json::from_str(json).expect("payment JSON")
+    }
+
+    fn charged() -> Charged {
+        Charged {
+            reference: Reference::from_stored("R1".into()),
+            amount: Money::from_minor(1000, Currency::Tzs),
+            phone: "255712345678".into(),
+        }
     }
 
     #[test]
@@ -240,39 +273,82 @@ mod tests {
         }
         assert_eq!(state_of("QUEUED"), None);
         let p = payment(r#"{"status":"QUEUED","orderReference":"R1"}"#);
-        let st = p.to_status("R1", Money::from_minor(1000, Currency::Tzs));
+        let st = p.to_status(&charged());
         assert_eq!(st.state, RemoteState::Pending);
-        assert!(st.message.contains("QUEUED"));
+        assert!(st.message.to_string().contains("QUEUED"));
     }
 
     #[test]
     fn amounts_as_strings_or_numbers() {
-        let tzs = Money::from_minor(1000, Currency::Tzs);
         for amount in [r#""1000.00""#, "1000", "1000.0", r#""1000""#] {
             let p = payment(&format!(
                 r#"{{"status":"SUCCESS","orderReference":"R1","collectedAmount":{amount},"collectedCurrency":"TZS"}}"#
             ));
-            assert_eq!(p.to_status("R1", tzs).state, RemoteState::Paid, "{amount}");
+            assert_eq!(p.to_status(&charged()).state, RemoteState::Paid, "{amount}");
         }
         let p = payment(
             r#"{"status":"SUCCESS","orderReference":"R1","collectedAmount":100,"collectedCurrency":"TZS"}"#,
         );
-        let st = p.to_status("R1", tzs);
+        let st = p.to_status(&charged());
         assert_eq!(st.state, RemoteState::Attention);
-        assert!(st.message.contains("TZS 1,000"), "{}", st.message);
+        assert!(
+            st.message.to_string().contains("TZS 1,000"),
+            "{}",
+            st.message
+        );
     }
 
+    fn attempts(json: &str) -> Vec<PaymentWire> {
+        serde_json::from_str(json).expect("json")
+    }
+
+    const PAID: &str = r#"{"status":"SUCCESS","orderReference":"R1","collectedAmount":"1000.00","collectedCurrency":"TZS","updatedAt":"2026-01-01T10:00:05Z"}"#;
+
+    /// A newer failed attempt does not undo an older success: the customer paid.
     #[test]
-    fn newest_attempt_wins() {
-        let list: Vec<PaymentWire> = serde_json::from_str(
-            r#"[{"status":"FAILED","updatedAt":"2026-01-01T10:00:05Z"},
-                {"status":"SUCCESS","updatedAt":"2026-01-01T10:03:00+03:00"},
-                {"status":"PROCESSING","updatedAt":"2026-01-01T09:00:00Z"}]"#,
-        )
-        .expect("json");
+    fn a_successful_attempt_wins_whatever_its_place() {
+        let list = attempts(&format!(
+            r#"[{PAID}, {{"status":"FAILED","orderReference":"R1","message":"Insufficient balance","updatedAt":"2026-01-01T10:03:00Z"}}]"#
+        ));
         assert_eq!(
-            newest(&list).map(PaymentWire::word).as_deref(),
-            Some("FAILED")
+            status_of(&list, &charged()).map(|s| s.state),
+            Some(RemoteState::Paid)
+        );
+        let twice = attempts(&format!("[{PAID}, {PAID}]"));
+        let st = status_of(&twice, &charged()).expect("status");
+        assert_eq!(st.state, RemoteState::Attention);
+        assert_eq!(st.message, Msg::SeveralPaid { n: 2 });
+    }
+
+    /// Attempts that disagree with times that cannot be read (no zone) are not sorted by
+    /// guesswork: a person looks. With readable times they stay pending, never failed.
+    #[test]
+    fn disagreeing_attempts_are_never_failed() {
+        let no_zone = attempts(
+            r#"[{"status":"PROCESSING","orderReference":"R1","updatedAt":"2026-01-01T10:00:05"},
+                {"status":"FAILED","orderReference":"R1","updatedAt":"2026-01-01T10:03:00Z"}]"#,
+        );
+        let st = status_of(&no_zone, &charged()).expect("status");
+        assert_eq!(
+            (st.state, st.message),
+            (RemoteState::Attention, Msg::AttemptsUnordered)
+        );
+        let dated = attempts(
+            r#"[{"status":"PROCESSING","orderReference":"R1","updatedAt":"2026-01-01T10:00:05Z"},
+                {"status":"FAILED","orderReference":"R1","updatedAt":"2026-01-01T10:03:00Z"}]"#,
+        );
+        assert_eq!(
+            status_of(&dated, &charged()).map(|s| s.state),
+            Some(RemoteState::Pending)
+        );
+        let all_failed = attempts(
+            r#"[{"status":"FAILED","orderReference":"R1","message":"Insufficient balance","updatedAt":"2026-01-01T10:00:05Z"},
+                {"status":"FAILED","orderReference":"R1","message":"Request cancelled by user","updatedAt":"2026-01-01T10:03:00Z"}]"#,
+        );
+        let st = status_of(&all_failed, &charged()).expect("status");
+        assert_eq!(
+            (st.state, st.message),
+            (RemoteState::Failed, Msg::CustomerCancelled)
         );
     }
 }

@@ -1,8 +1,8 @@
 //! An HTTP answer read to the end, and its classification by what the caller must do.
 
 use super::Call;
-use crate::provider::ProviderError;
-use crate::strings::provider as s;
+use crate::provider::{ProviderError, ProviderKind};
+use crate::strings::Msg;
 use chrono::{DateTime, Utc};
 use reqwest::header::{DATE, HeaderMap, LOCATION, RETRY_AFTER};
 use serde::de::DeserializeOwned;
@@ -27,25 +27,21 @@ impl Answer {
     /// Decodes a successful answer. An unreadable answer to a push leaves its outcome unknown.
     pub fn json<T: DeserializeOwned>(
         &self,
-        provider: &str,
+        provider: ProviderKind,
         call: Call,
     ) -> Result<T, ProviderError> {
         serde_json::from_slice(&self.body).map_err(|error| {
-            tracing::warn!(provider, status = self.status, %error, "answer could not be decoded");
+            tracing::warn!(provider = provider.id(), status = self.status, %error, "answer could not be decoded");
             let detail = if self.looks_like_json() {
-                s::detail_bad_json(self.status)
+                Msg::BadJson {
+                    status: self.status,
+                }
             } else {
-                s::detail_not_json(self.status)
+                Msg::NotJson {
+                    status: self.status,
+                }
             };
-            match call {
-                Call::Create => ProviderError::Unknown {
-                    message: s::outcome_unknown(provider, &detail),
-                },
-                Call::Read | Call::Check => ProviderError::RetryLater {
-                    message: s::no_usable_answer(provider, &detail),
-                    retry_after: None,
-                },
-            }
+            unclear(provider, call, detail, None)
         })
     }
 
@@ -110,55 +106,113 @@ impl Answer {
 
     /// Classifies an answer that is not a success. `secrets` are blanked out of the provider's
     /// message (a provider could echo a key back).
-    pub fn error(&self, provider: &str, call: Call, secrets: &[&str]) -> ProviderError {
+    ///
+    /// A call that creates a push is refused (nothing happened) only by a 4xx that says the
+    /// request itself is wrong; a duplicate reference (409, or words saying so), a throttle
+    /// (429) or any other answer may come after the push was created: its outcome is unknown
+    /// and the reference is queried before anything else.
+    pub fn error(&self, provider: ProviderKind, call: Call, secrets: &[&str]) -> ProviderError {
         let said = self.said(secrets);
         let status = self.status;
-        // What the provider said, for a person: its words, or the bare HTTP status, or a note
-        // that the body was not JSON at all (a gateway's HTML page).
-        let words = match &said {
-            Some(m) => m.clone(),
-            None if self.looks_like_json() || self.body.is_empty() => s::detail_http(status, ""),
-            None => s::detail_not_json(status),
-        };
         let detail = match &said {
-            Some(m) => s::detail_http(status, m),
-            None => words.clone(),
+            Some(m) => Msg::Http {
+                status,
+                said: Some(m.clone()),
+            },
+            None if self.looks_like_json() || self.body.is_empty() => {
+                Msg::Http { status, said: None }
+            }
+            None => Msg::NotJson { status },
         };
-        tracing::info!(provider, status, ?call, "provider refused or failed");
+        tracing::info!(
+            provider = provider.id(),
+            status,
+            ?call,
+            "provider refused or failed"
+        );
+        let duplicate = said.as_deref().is_some_and(says_duplicate);
         match status {
             401 | 403 => ProviderError::Configuration {
-                message: s::access_refused(provider, &detail),
-            },
-            429 => ProviderError::RetryLater {
-                message: s::too_many_requests(),
-                retry_after: self.retry_after(),
+                message: Msg::AccessRefused {
+                    provider,
+                    detail: Box::new(detail),
+                },
             },
             300..=399 => ProviderError::Configuration {
-                message: s::redirected(
+                message: Msg::Redirected {
                     provider,
                     status,
-                    &self
+                    location: self
                         .headers
                         .get(LOCATION)
                         .and_then(|l| l.to_str().ok())
                         .map_or_else(|| "?".to_string(), |l| truncate(&redact(l, secrets))),
-                ),
+                },
             },
-            400..=499 if status != 408 && call != Call::Read => ProviderError::Rejected {
+            409 if call == Call::Create => ProviderError::Unknown {
+                message: Msg::ReferenceExists { provider },
+            },
+            429 if call == Call::Create => ProviderError::Unknown {
+                message: Msg::SendThrottled { provider },
+            },
+            429 => ProviderError::RetryLater {
+                message: Msg::Throttled { provider },
+                retry_after: self.retry_after(),
+            },
+            _ if call == Call::Create && duplicate => ProviderError::Unknown {
+                message: Msg::ReferenceExists { provider },
+            },
+            s if REFUSALS.contains(&s) && call != Call::Read => ProviderError::Rejected {
                 status: Some(status),
-                message: s::sentence(&words),
-            },
-            _ => match call {
-                // 408, 5xx, gateway pages, anything odd: the push may exist.
-                Call::Create => ProviderError::Unknown {
-                    message: s::outcome_unknown(provider, &detail),
-                },
-                Call::Read | Call::Check => ProviderError::RetryLater {
-                    message: s::no_usable_answer(provider, &detail),
-                    retry_after: self.retry_after(),
+                message: match &said {
+                    Some(m) => Msg::from_provider(m),
+                    None => detail,
                 },
             },
+            _ => unclear(provider, call, detail, self.retry_after()),
         }
+    }
+}
+
+/// 4xx answers that say the request itself is wrong: nothing was created.
+const REFUSALS: [u16; 9] = [400, 404, 405, 406, 411, 413, 414, 415, 422];
+
+/// Words with which providers say a reference is already taken.
+pub(crate) fn says_duplicate(words: &str) -> bool {
+    let lower = words.to_ascii_lowercase();
+    [
+        "already used",
+        "already exists",
+        "already been used",
+        "duplicate",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// An answer that says nothing certain: a push may exist (query it); a read is asked again.
+fn unclear(
+    provider: ProviderKind,
+    call: Call,
+    detail: Msg,
+    retry_after: Option<Duration>,
+) -> ProviderError {
+    match call {
+        Call::Create => ProviderError::Unknown {
+            message: Msg::AnswerLost {
+                why: Box::new(Msg::OutcomeUnknown {
+                    provider,
+                    detail: Box::new(detail),
+                }),
+            },
+        },
+        Call::Read | Call::Check => ProviderError::RetryLater {
+            message: Msg::NoUsableAnswer {
+                provider,
+                detail: Box::new(detail),
+            },
+            retry_after,
+        },
     }
 }
 
@@ -209,12 +263,13 @@ mod tests {
 
     #[test]
     fn classification_follows_what_the_caller_must_do() {
-        let create = |st, body| answer(st, body).error("P", Call::Create, &[]);
-        let read = |st, body| answer(st, body).error("P", Call::Read, &[]);
+        let cp = ProviderKind::ClickPesa;
+        let create = |st, body| answer(st, body).error(cp, Call::Create, &[]);
+        let read = |st, body| answer(st, body).error(cp, Call::Read, &[]);
         assert!(matches!(
-            create(409, r#"{"message":"used"}"#),
+            create(400, r#"{"message":"Invalid / unsupported phone number"}"#),
             ProviderError::Rejected {
-                status: Some(409),
+                status: Some(400),
                 ..
             }
         ));
@@ -237,18 +292,37 @@ mod tests {
             .headers
             .insert(RETRY_AFTER, reqwest::header::HeaderValue::from_static("7"));
         assert_eq!(
-            limited.error("P", Call::Create, &[]),
+            limited.error(cp, Call::Read, &[]),
             ProviderError::RetryLater {
-                message: s::too_many_requests(),
+                message: Msg::Throttled { provider: cp },
                 retry_after: Some(Duration::from_secs(7))
             }
         );
     }
 
+    /// A duplicate reference or a throttle on a create call may come after the push was
+    /// created: never "refused, nothing happened".
+    #[test]
+    fn a_create_answered_duplicate_or_throttled_has_an_unknown_outcome() {
+        let cp = ProviderKind::ClickPesa;
+        let create = |st, body| answer(st, body).error(cp, Call::Create, &[]);
+        for e in [
+            create(
+                409,
+                r#"{"message":"Order reference LP1 already used: Create a different reference"}"#,
+            ),
+            create(429, "{}"),
+            create(400, r#"{"message":"Duplicate transaction reference"}"#),
+            create(418, "{}"),
+        ] {
+            assert!(matches!(e, ProviderError::Unknown { .. }), "{e:?}");
+        }
+    }
+
     #[test]
     fn secrets_are_blanked_from_provider_words() {
         let e = answer(403, r#"{"message":"Invalid API-Key sk_live_abcdef"}"#).error(
-            "P",
+            ProviderKind::Cepta,
             Call::Read,
             &["sk_live_abcdef"],
         );
@@ -262,7 +336,7 @@ mod tests {
             r#"{{"message":"{}{secret}"}}"#,
             "x".repeat(MAX_MESSAGE_CHARS - 10)
         );
-        let e = answer(400, &body).error("P", Call::Create, &[secret]);
+        let e = answer(400, &body).error(ProviderKind::Cepta, Call::Create, &[secret]);
         assert!(!e.to_string().contains(&secret[..10]), "{e}");
         let mut moved = answer(302, "{}");
         let to = format!("https://elsewhere.example/?key={secret}");
@@ -270,7 +344,7 @@ mod tests {
             LOCATION,
             reqwest::header::HeaderValue::from_str(&to).expect("header"),
         );
-        let e = moved.error("P", Call::Read, &[secret]);
+        let e = moved.error(ProviderKind::Cepta, Call::Read, &[secret]);
         assert!(!e.to_string().contains(secret), "{e}");
     }
 }

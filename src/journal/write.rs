@@ -1,0 +1,322 @@
+//! Every write to the journal. Each is one immediate transaction: the write lock is taken
+//! first, then the row is read, compared with what the writer expects, changed, and stamped
+//! with the time at which the lock was held.
+
+use super::rows::{self, ts};
+use super::{Cas, Journal, JournalError};
+use crate::payment::{EventKind, LookupKind, NewPayment, Payment, Status};
+use crate::strings::Msg;
+use chrono::{DateTime, Utc};
+use rusqlite::{ErrorCode, Transaction, TransactionBehavior, params};
+
+/// The duplicate guard, checked in the same transaction as the insert (so two processes cannot
+/// both pass it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// Refuse when a payment to the same phone for the same amount was recorded within the
+    /// window (a failed one too, unless it never reached the provider: refused, or never
+    /// sent — no customer saw a prompt). A payment that sends a failed one
+    /// again is refused when that one was sent again already, or when a payment like it that
+    /// did not fail is recent.
+    Within(chrono::Duration),
+    /// The person said to send anyway.
+    Off,
+}
+
+/// What [`Journal::record`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    New(Payment),
+    /// Nothing written: this payment is like the new one.
+    Duplicate(Payment),
+}
+
+/// A status change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change<'a> {
+    pub to: Status,
+    pub message: &'a Msg,
+    pub provider_id: Option<&'a str>,
+    /// The change comes from a usable answer of the provider (it was heard from).
+    pub heard: bool,
+}
+
+/// What one status query learned, to journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The provider knows it: its status and what that means.
+    Found { to: Status, message: Msg },
+    /// The provider said it has no payment under the reference.
+    NotFound,
+    /// No usable answer.
+    Failed { why: Msg },
+}
+
+impl Journal {
+    /// Writes a new payment as `Recorded`, with its first history event, unless the guard finds
+    /// a payment like it. Fails with `DuplicateReference` if the provider's reference is used.
+    pub fn record(&self, new: &NewPayment, guard: Guard) -> Result<Recorded, JournalError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = Utc::now();
+        if let Some(same) = guarded(&tx, new, guard, now)? {
+            return Ok(Recorded::Duplicate(same));
+        }
+        let at = ts(now);
+        let inserted = tx
+            .prepare_cached(
+                "INSERT INTO payments (provider, reference, phone, amount_minor, currency,
+                     channel, email, name, status, message, created_at, updated_at, replaces)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?10, ?10, ?11)",
+            )?
+            .execute(params![
+                new.provider.id(),
+                new.reference.as_str(),
+                new.phone.normalized(),
+                new.amount.minor(),
+                new.amount.currency().code(),
+                new.channel,
+                new.email,
+                new.name,
+                Status::Recorded.id(),
+                at,
+                new.replaces,
+            ]);
+        match inserted {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == ErrorCode::ConstraintViolation =>
+            {
+                return Err(JournalError::DuplicateReference(
+                    new.reference.as_str().to_string(),
+                ));
+            }
+            other => other?,
+        };
+        let id = tx.last_insert_rowid();
+        rows::add_event(
+            &tx,
+            id,
+            &at,
+            EventKind::Status,
+            Status::Recorded,
+            &Msg::Empty,
+            None,
+        )?;
+        let payment = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
+        tx.commit()?;
+        Ok(Recorded::New(payment))
+    }
+
+    /// Moves a payment from `from` (the status the caller read) to `change.to`. Nothing is
+    /// written when the payment is no longer in `from` or the status machine forbids the move.
+    pub fn transition(
+        &self,
+        id: i64,
+        from: Status,
+        change: &Change<'_>,
+    ) -> Result<Cas, JournalError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
+        if current.status != from || !from.can_become(change.to) {
+            return Ok(Cas::Stale(current));
+        }
+        let now = Utc::now();
+        move_to(&tx, &current, change, now)?;
+        let updated = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
+        tx.commit()?;
+        Ok(Cas::Done(updated))
+    }
+
+    /// Journals one status query of a payment read in `from`: counts it, remembers what it
+    /// learned, and changes the status when the provider's answer does. Nothing is written
+    /// when the payment is no longer in `from` (another writer got there first) or is final:
+    /// final rows keep their words. A query that changes nothing leaves the status's words
+    /// alone and keeps its own beside them (`said`).
+    pub fn answer(&self, id: i64, from: Status, answer: &Answer) -> Result<Cas, JournalError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
+        if current.status != from || from.is_final() {
+            return Ok(Cas::Stale(current));
+        }
+        let now = Utc::now();
+        let at = ts(now);
+        let (lookup, heard, said) = match answer {
+            Answer::Found { message, .. } => (LookupKind::Found, true, message.clone()),
+            Answer::NotFound => (LookupKind::NotFound, true, Msg::NotFoundYet),
+            Answer::Failed { why } => (
+                LookupKind::Failed,
+                false,
+                Msg::QueryFailed {
+                    why: Box::new(why.clone()),
+                },
+            ),
+        };
+        tx.prepare_cached(
+            "UPDATE payments SET polls = polls + 1, lookup = ?2, updated_at = ?3,
+                 heard_at = CASE WHEN ?4 THEN ?3 ELSE heard_at END
+             WHERE id = ?1 AND status = ?5",
+        )?
+        .execute(params![id, lookup.id(), at, heard, from.id()])?;
+        match answer {
+            Answer::Found { to, message } if *to != from && from.can_become(*to) => {
+                let change = Change {
+                    to: *to,
+                    message,
+                    provider_id: None,
+                    heard: true,
+                };
+                move_to(&tx, &current, &change, now)?;
+                tx.prepare_cached("UPDATE payments SET said = '' WHERE id = ?1")?
+                    .execute([id])?;
+            }
+            _ => {
+                tx.prepare_cached("UPDATE payments SET said = ?2 WHERE id = ?1")?
+                    .execute(params![id, said.to_stored()])?;
+            }
+        }
+        let updated = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
+        tx.commit()?;
+        Ok(Cas::Done(updated))
+    }
+
+    /// A person has looked at a payment that needs attention: who, when and what they wrote go
+    /// in its history. Only an unchecked *attention* payment can be marked.
+    pub fn mark_checked(
+        &self,
+        id: i64,
+        who: &str,
+        note: Option<&str>,
+    ) -> Result<Cas, JournalError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
+        if current.status != Status::Attention || current.checked {
+            return Ok(Cas::Stale(current));
+        }
+        let at = ts(Utc::now());
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        tx.prepare_cached(
+            "UPDATE payments SET checked = 1, checked_by = ?2, checked_at = ?3, check_note = ?4,
+                 updated_at = ?3
+             WHERE id = ?1 AND status = 'attention' AND checked = 0",
+        )?
+        .execute(params![id, who, at, note])?;
+        let words = note.map_or(Msg::Empty, |n| Msg::Text {
+            text: n.to_string(),
+        });
+        rows::add_event(
+            &tx,
+            id,
+            &at,
+            EventKind::Check,
+            Status::Attention,
+            &words,
+            Some(who),
+        )?;
+        let updated = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
+        tx.commit()?;
+        Ok(Cas::Done(updated))
+    }
+
+    /// A person asked the provider again: noted in the payment's history.
+    pub fn note_recheck(&self, id: i64, who: &str) -> Result<(), JournalError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
+        rows::add_event(
+            &tx,
+            id,
+            &ts(Utc::now()),
+            EventKind::Recheck,
+            current.status,
+            &Msg::Empty,
+            Some(who),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Writes a status change to a row already read under the lock.
+fn move_to(
+    tx: &Transaction<'_>,
+    current: &Payment,
+    change: &Change<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), JournalError> {
+    let at = ts(now);
+    let sent_at = (change.to == Status::Sending).then(|| at.clone());
+    let changed = tx
+        .prepare_cached(
+            "UPDATE payments SET status = ?2, message = ?3, updated_at = ?4,
+                 provider_id = COALESCE(?5, provider_id), sent_at = COALESCE(?6, sent_at),
+                 heard_at = CASE WHEN ?7 THEN ?4 ELSE heard_at END
+             WHERE id = ?1 AND status = ?8",
+        )?
+        .execute(params![
+            current.id,
+            change.to.id(),
+            change.message.to_stored(),
+            at,
+            change.provider_id,
+            sent_at,
+            change.heard,
+            current.status.id(),
+        ])?;
+    if changed != 1 {
+        return Err(JournalError::Corrupt(format!(
+            "payment {} changed under the write lock",
+            current.id
+        )));
+    }
+    rows::add_event(
+        tx,
+        current.id,
+        &at,
+        EventKind::Status,
+        change.to,
+        change.message,
+        None,
+    )?;
+    Ok(())
+}
+
+/// The duplicate guard's question, asked under the write lock.
+fn guarded(
+    tx: &Transaction<'_>,
+    new: &NewPayment,
+    guard: Guard,
+    now: DateTime<Utc>,
+) -> Result<Option<Payment>, JournalError> {
+    // Sending a failed payment again is a retry by intent: only a payment like it that did
+    // not fail (or the same one sent again already) stops it.
+    let Guard::Within(window) = guard else {
+        return Ok(None);
+    };
+    let except = new.replaces;
+    if let Some(id) = except {
+        let old = rows::get(tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
+        if let Some(newer) = old.replaced_by {
+            return Ok(rows::get(tx, newer)?);
+        }
+    }
+    let since = ts(now - window);
+    let found = rows::select(
+        tx,
+        "WHERE phone = ?1 AND amount_minor = ?2 AND currency = ?3 AND created_at >= ?4
+             AND id != ?5 AND (?6 = 0 OR status != 'failed')
+             AND NOT (status = 'failed' AND heard_at IS NULL)
+         ORDER BY created_at DESC, id DESC LIMIT 1",
+        params![
+            new.phone.normalized(),
+            new.amount.minor(),
+            new.amount.currency().code(),
+            since,
+            except.unwrap_or(-1),
+            except.is_some(),
+        ],
+    )?;
+    Ok(found.into_iter().next())
+}

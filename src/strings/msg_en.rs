@@ -1,0 +1,293 @@
+//! [`Msg`] in English.
+//!
+//! Sentences end with a full stop; the transport details (`Timeout`, `Http`, …) are fragments
+//! that read inside another sentence's parentheses.
+
+use super::msg::Msg;
+use crate::provider::ProviderKind;
+
+/// `45 s`, `1 min 30 s`, `2 min`, `1 h 5 min`: exact, never rounded up.
+pub fn span(secs: u64) -> String {
+    match secs {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => match s % 60 {
+            0 => format!("{} min", s / 60),
+            r => format!("{} min {r} s", s / 60),
+        },
+        s => match (s % 3600) / 60 {
+            0 => format!("{} h", s / 3600),
+            m => format!("{} h {m} min", s / 3600),
+        },
+    }
+}
+
+/// The provider's words as a sentence.
+fn sentence(text: &str) -> String {
+    let t = text.trim();
+    if t.is_empty() || t.ends_with(['.', '!', '?', '…']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+/// A message as a fragment for parentheses: no final full stop.
+fn fragment(m: &Msg) -> String {
+    text(m).trim_end_matches('.').to_string()
+}
+
+fn p(provider: &ProviderKind) -> &'static str {
+    provider.label()
+}
+
+pub fn text(m: &Msg) -> String {
+    use Msg::*;
+    match m {
+        Empty => String::new(),
+        Text { text } => text.clone(),
+        Said { text } => sentence(text),
+
+        PromptSent => "Prompt sent; waiting for the customer's PIN.".into(),
+        Paid => "Paid.".into(),
+        CustomerCancelled => "The customer cancelled the prompt.".into(),
+        LowBalance => "The customer's balance is too low.".into(),
+        WrongPin => "The customer typed a wrong PIN.".into(),
+        CustomerTimedOut => "The customer did not answer; the prompt expired.".into(),
+        FailedNoReason { word } => format!("The payment did not go through ({}).", word.trim()),
+        Reported { word } => format!(
+            "The provider reports {}: check this payment in the provider's dashboard.",
+            word.trim()
+        ),
+        UnknownWord { word } => format!(
+            "The provider says '{}', a status lipa does not know; still waiting.",
+            word.trim()
+        ),
+        NotFoundYet => "The provider has no record of it yet.".into(),
+
+        AmountDiffers { charged, got } => format!(
+            "The provider reports {got}, but {charged} was charged: check before giving goods."
+        ),
+        ReferenceDiffers { expected, got } => {
+            format!("The provider answered for reference {got}, not {expected}: check it.")
+        }
+        PhoneDiffers { charged, got } => format!(
+            "The provider says {got} paid, but the prompt went to {charged}: check before \
+             giving goods."
+        ),
+        PaidWithoutAmount => "The provider says paid but not what amount and currency: check \
+                              in the provider's dashboard before giving goods."
+            .into(),
+        SeveralPaid { n } => format!(
+            "The provider holds {n} successful attempts under this reference: check for a \
+             double charge."
+        ),
+        AttemptsUnordered => "The provider holds several attempts under this reference that \
+                              disagree, and their times cannot be read: check in the \
+                              provider's dashboard."
+            .into(),
+
+        NotSent { why } => format!("Not sent: {} Nothing was charged.", sentence(&text(why))),
+        NotSentStopped => {
+            "Not sent: lipa stopped before the request left this machine. Nothing was charged."
+                .into()
+        }
+        AnswerLost { why } => format!(
+            "Sent, answer lost: checking with the provider ({}).",
+            fragment(why)
+        ),
+        ReferenceExists { provider } => format!(
+            "Sent, but {} says this reference is already used: checking what it holds.",
+            p(provider)
+        ),
+        SendThrottled { provider } => format!(
+            "Sent, but {} asked lipa to slow down: checking whether the prompt was created.",
+            p(provider)
+        ),
+
+        NoAnswerByDeadline { secs } => format!(
+            "No final answer {} after the prompt: ask the customer, check their SMS, then \
+             re-check.",
+            span(*secs)
+        ),
+        NeverFound { secs } => format!(
+            "The provider has no record of this payment {} after the send: it probably never \
+             arrived. Check the provider's dashboard before sending again.",
+            span(*secs)
+        ),
+        CouldNotCheck { secs } => format!(
+            "Could not check: no usable answer from the provider in {} since the send. Check \
+             the provider's dashboard before sending again.",
+            span(*secs)
+        ),
+        ProviderSilent { secs } => format!(
+            "No answer from the provider for {}: it could not be asked. Check the provider's \
+             dashboard, then re-check.",
+            span(*secs)
+        ),
+        QueryFailed { why } => format!("Status check failed ({}); lipa asks again.", fragment(why)),
+
+        NetworkDown { provider } => format!(
+            "Could not reach {}: check the internet connection. Nothing was sent.",
+            p(provider)
+        ),
+        Unreachable { provider } => format!("could not reach {}", p(provider)),
+        NoUsableAnswer { provider, detail } => {
+            format!(
+                "no usable answer from {}: {}",
+                p(provider),
+                fragment(detail)
+            )
+        }
+        OutcomeUnknown { provider, detail } => {
+            format!("no clear answer from {}: {}", p(provider), fragment(detail))
+        }
+        Throttled { provider } => format!("{} asked lipa to slow down", p(provider)),
+        Timeout => "no answer in time".into(),
+        Broken => "the connection broke before the answer".into(),
+        Http { status, said } => match said.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => format!("HTTP {status}: {}", s.trim_end_matches('.')),
+            _ => format!("HTTP {status}"),
+        },
+        NotJson { status } => format!("HTTP {status} with a page that is not JSON"),
+        BadJson { status } => format!("HTTP {status} with an answer lipa cannot read"),
+        PathNotFound { provider, hint } => format!(
+            "{} answered HTTP 404 (no such page): check the base URL; it usually ends in {hint}.",
+            p(provider)
+        ),
+
+        CredentialsRefused { provider, said } => format!(
+            "{} refused the credentials ({}): check the client id and API key.",
+            p(provider),
+            said.trim().trim_end_matches('.')
+        ),
+        CeptaUnauthorized { skew } => cepta_unauthorized(*skew),
+        AccessRefused { provider, detail } => format!(
+            "{} refused access ({}): check the credentials and the account's permissions.",
+            p(provider),
+            fragment(detail)
+        ),
+        Redirected {
+            provider,
+            status,
+            location,
+        } => format!(
+            "{} answered HTTP {status}, pointing elsewhere ({location}): check the base URL in \
+             the configuration. Nothing was sent.",
+            p(provider)
+        ),
+        RequestNotBuilt { provider } => format!(
+            "lipa could not build a request to {}: check its base URL and keys in the \
+             configuration (stray spaces or line breaks?). Nothing was sent.",
+            p(provider)
+        ),
+        BadBaseUrl { provider } => format!(
+            "The {} base URL in the configuration is not usable. Nothing was sent.",
+            p(provider)
+        ),
+        TokenMissing => {
+            "ClickPesa's token answer held no token: check the client id and API key.".into()
+        }
+        TokenRefusedAfterRefresh { detail } => format!(
+            "ClickPesa refused a freshly issued token ({}): check the application's \
+             permissions, and whether the checksum setting was just changed.",
+            fragment(detail)
+        ),
+        ChecksumRefused { said } => format!(
+            "ClickPesa refused the checksum ({}): check the checksum key, and whether checksums \
+             are switched on in the ClickPesa dashboard. Nothing was sent.",
+            said.trim().trim_end_matches('.')
+        ),
+
+        WrongCurrency {
+            provider,
+            expected,
+            got,
+        } => format!(
+            "{} takes {expected} only, not {got}. Nothing was sent.",
+            p(provider)
+        ),
+        WrongCountry { provider } => format!(
+            "{} pushes to {} numbers only. Nothing was sent.",
+            p(provider),
+            provider.country().name()
+        ),
+        RefusedSilently { provider } => {
+            format!("{} refused the request without saying why.", p(provider))
+        }
+        AmountNotPositive => "The amount must be more than zero. Nothing was sent.".into(),
+        WalletUnavailable { wallet, said } => match said.trim() {
+            "" => format!("{wallet} is not available now."),
+            s => format!("{wallet} is not available now: {}", sentence(s)),
+        },
+    }
+}
+
+/// Cepta's 401. `skew` is Cepta's `Date` header minus this machine's clock, in seconds
+/// (positive: this machine is behind), when Cepta sent one.
+fn cepta_unauthorized(skew: Option<i64>) -> String {
+    match skew {
+        Some(s) if s.unsigned_abs() >= 30 => format!(
+            "Cepta refused the request (UNAUTHORIZED). Two likely causes: this machine's clock \
+             is {} {} Cepta's (going by the Date header Cepta sent), so the request's timestamp \
+             looks wrong: fix the clock or its time zone; or the public or secret key is wrong.",
+            seconds(s.unsigned_abs()),
+            if s > 0 { "behind" } else { "ahead of" }
+        ),
+        Some(s) => format!(
+            "Cepta refused the request (UNAUTHORIZED): check the public and secret keys. This \
+             machine's clock agrees with Cepta's Date header ({} s apart): it is not the cause.",
+            s.unsigned_abs()
+        ),
+        None => "Cepta refused the request (UNAUTHORIZED). Two likely causes: the public or \
+                 secret key is wrong, or this machine's clock is off (Cepta sent no Date header \
+                 to compare with)."
+            .into(),
+    }
+}
+
+/// `600 seconds (about 10 minutes)`: the exact figure, and a rounder one when it is large.
+fn seconds(n: u64) -> String {
+    match n {
+        n if n >= 7200 => format!("{n} seconds (about {} hours)", n / 3600),
+        n if n >= 120 => format!("{n} seconds (about {} minutes)", n / 60),
+        n => format!("{n} seconds"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_exact() {
+        assert_eq!(span(19), "19 s");
+        assert_eq!(span(90), "1 min 30 s");
+        assert_eq!(span(120), "2 min");
+        assert_eq!(span(3900), "1 h 5 min");
+    }
+
+    #[test]
+    fn joined_messages_keep_one_full_stop() {
+        let m = Msg::NotSent {
+            why: Box::new(Msg::said("Invalid / unsupported phone number.")),
+        };
+        assert_eq!(
+            text(&m),
+            "Not sent: Invalid / unsupported phone number. Nothing was charged."
+        );
+        let q = Msg::QueryFailed {
+            why: Box::new(Msg::NoUsableAnswer {
+                provider: ProviderKind::ClickPesa,
+                detail: Box::new(Msg::Http {
+                    status: 500,
+                    said: Some("Error validating fee.".into()),
+                }),
+            }),
+        };
+        assert_eq!(
+            text(&q),
+            "Status check failed (no usable answer from ClickPesa: HTTP 500: Error validating \
+             fee); lipa asks again."
+        );
+    }
+}
