@@ -116,13 +116,16 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
     pub settle: f64,
     /// Switch every fault on at this chance per mille (0-1000): slow answers (1.5 s late),
-    /// HTML 500/502/503, 429 with Retry-After, the connection dropped or an error after the
-    /// push was created, truncated or malformed JSON, tokens revoked early, reversals.
+    /// HTML 500/502/503, 429 with Retry-After, the connection dropped, an error, "reference
+    /// already used" or 429 after the push was created, truncated or malformed JSON, tokens
+    /// revoked early, reversals, extra failed attempts, answers without the amount or with
+    /// another paying number.
     #[arg(long, default_value_t = 0, value_name = "PER_MILLE")]
     pub faults: u16,
     /// One fault's chance, over --faults: NAME=PER_MILLE, comma-separated or repeated
     /// (slow, html-5xx, too-many-requests, drop-after-create, fail-after-create, truncate,
-    /// malformed, revoke-tokens, reverse). E.g. --fault html-5xx=100,slow=50.
+    /// malformed, revoke-tokens, reverse, duplicate-after-create, throttle-after-create,
+    /// extra-attempt, no-echo, other-phone). E.g. --fault html-5xx=100,slow=50.
     #[arg(long, value_name = "NAME=PER_MILLE", value_delimiter = ',')]
     pub fault: Vec<String>,
     /// Seed of the fault dice: the same seed and the same requests give the same faults.

@@ -6,7 +6,7 @@ mod console_common;
 use chrono::Duration;
 use console_common::*;
 use lipa::console::action::Action;
-use lipa::console::app::{Confirm, Focus, Screen};
+use lipa::console::app::{Confirm, Focus, NoticeKind, Screen};
 use lipa::console::effect::Effect;
 use lipa::console::totals::{Group, totals};
 use lipa::payment::Status;
@@ -326,4 +326,75 @@ fn totals_add_exact_minor_units_per_provider_and_status() {
         .map(|t| t.count)
         .sum();
     assert_eq!(waiting, 3);
+}
+
+/// The notice after a send follows the journal: a payment journalled *failed* never reads
+/// "prompt sent", and one whose answer was lost reads *sent, answer lost, checking* — never
+/// "not sent" (the customer may be looking at the prompt).
+#[test]
+fn the_notice_after_a_send_says_what_the_journal_holds() {
+    use lipa::engine::Submitted;
+    use lipa::provider::ProviderError;
+    use lipa::strings::Msg;
+    for (status, message, error, good, must, must_not) in [
+        (
+            Status::Failed,
+            Msg::NotSent {
+                why: Box::new(Msg::said("Invalid / unsupported phone number")),
+            },
+            None,
+            false,
+            "Not sent",
+            "Prompt",
+        ),
+        (
+            Status::Unknown,
+            Msg::AnswerLost {
+                why: Box::new(Msg::Timeout),
+            },
+            Some(ProviderError::Unknown {
+                message: Msg::AnswerLost {
+                    why: Box::new(Msg::Timeout),
+                },
+            }),
+            false,
+            "Sent, answer lost",
+            "Not sent",
+        ),
+        (
+            Status::Pending,
+            Msg::PromptSent,
+            None,
+            true,
+            "Prompt",
+            "Not sent",
+        ),
+    ] {
+        let mut a = app(BOTH, true, false);
+        fill_valid(&mut a, "0754000002", "2500");
+        let Some(Effect::SubmitChecked(new)) = enter(&mut a).into_iter().next() else {
+            panic!("expected a checked submit");
+        };
+        let mut p = settled(2, status, "", 1);
+        p.message = message;
+        act(
+            &mut a,
+            Action::Submitted {
+                new,
+                result: Ok(Submitted {
+                    payment: p,
+                    error,
+                    unjournalled: None,
+                }),
+            },
+        );
+        let n = a.notice.clone().expect("a notice");
+        assert!(
+            n.text.starts_with(must) || n.text.contains(must),
+            "{status:?}: {}",
+            n.text
+        );
+        assert!(!n.text.contains(must_not), "{status:?}: {}", n.text);
+        assert_eq!(n.kind == NoticeKind::Good, good, "{status:?}: {n:?}");
+    }
 }

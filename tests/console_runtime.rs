@@ -1,6 +1,9 @@
 //! The real console loop, headless: key events from a channel, bytes into a buffer read back by
 //! a terminal emulator, a real engine and journal over a scripted provider.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use async_trait::async_trait;
 use chrono::FixedOffset;
 use lipa::console::ConsoleOptions;
@@ -356,4 +359,78 @@ async fn the_customers_registered_name_shows_before_sending() {
     drop(tx);
     let ended = tokio::time::timeout(Duration::from_secs(5), task).await;
     assert!(matches!(ended, Ok(Ok(Ok(())))), "{ended:?}");
+}
+
+/// A console follows a payment; another process (`lipa sync`) settles it. The console shows
+/// it paid at its next look at the journal — it used to go on showing *waiting*.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_settled_by_another_process_shows_here() {
+    use lipa::config::{ClickPesaSettings, Config, Secret};
+    use lipa::sim::{self, SimConfig, demo};
+    let sim = sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(200),
+        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = Config {
+        clickpesa: Some(ClickPesaSettings {
+            base_url: sim.clickpesa_base_url(),
+            client_id: demo::CLICKPESA_CLIENT_ID.into(),
+            api_key: Secret::new(demo::CLICKPESA_API_KEY),
+            checksum_key: Some(Secret::new(demo::CLICKPESA_CHECKSUM_KEY)),
+        }),
+        cepta: None,
+        data_dir: dir.path().to_path_buf(),
+        bell: false,
+        file: None,
+    };
+    // This console asks first 4 s after the send: long after the other process has settled it.
+    let s = Duration::from_secs;
+    let settings = EngineSettings {
+        schedule: Schedule::new(vec![s(4), s(8)], s(30), Duration::from_millis(50)),
+        ..EngineSettings::default()
+    };
+    let engine = lipa::setup::engine(&config, settings).expect("engine");
+    let journal = engine.journal().clone();
+    let (tx, screen, _task) = start(engine);
+    screen
+        .wait_for("the form", |t| t.contains("Reference LP"))
+        .await;
+    typ(&tx, "0712345670").await;
+    tx.send(key(KeyCode::Tab)).await.expect("alive");
+    typ(&tx, "1500").await;
+    tx.send(key(KeyCode::Enter)).await.expect("alive");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !journal
+        .all()
+        .expect("rows")
+        .iter()
+        .any(|p| p.status == Status::Pending)
+    {
+        assert!(Instant::now() < deadline, "never sent");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let env = cli::demo_env(dir.path(), &sim.clickpesa_base_url(), None);
+    let sync = tokio::task::spawn_blocking(move || {
+        cli::command(env)
+            .args(["sync", "--wait", "10", "--json"])
+            .output()
+            .expect("sync")
+    })
+    .await
+    .expect("join");
+    assert!(
+        String::from_utf8_lossy(&sync.stdout).contains("\"paid\""),
+        "{sync:?}"
+    );
+    let row = |t: &str| {
+        t.lines()
+            .any(|l| l.contains("670") && l.contains("1,500") && l.contains("paid"))
+    };
+    screen.wait_for("the row paid", row).await;
 }

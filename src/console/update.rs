@@ -8,7 +8,7 @@ mod preview;
 use super::action::Action;
 use super::app::{App, Confirm, Focus, Notice, NoticeKind, Screen, is_done};
 use super::effect::Effect;
-use crate::payment::Payment;
+use crate::payment::{Payment, Status};
 use crate::strings::console as s;
 use ratatui::crossterm::event::KeyEventKind;
 
@@ -156,14 +156,25 @@ fn submitted(
     let mut fx = Vec::new();
     match result {
         Ok(sub) => {
-            let who = sub.payment.masked_phone();
-            let amount = sub.payment.amount.to_string();
-            let error = sub.error.map(|e| e.to_string());
+            // The words follow the journal: what the payment now is, not what the call said.
+            let p = &sub.payment;
+            let who = p.masked_phone();
+            let amount = p.amount.to_string();
+            let words = p.message.text(app.lang);
+            let (kind, text) = match (&sub.unjournalled, p.status) {
+                (Some(why), _) => (NoticeKind::Bad, s::answer_not_journalled(&who, why)),
+                (None, Status::Pending) => (NoticeKind::Good, s::prompt_sent(&who, &amount)),
+                (None, Status::Paid) => (NoticeKind::Good, s::paid_at_once(&who, &amount)),
+                (None, Status::Unknown | Status::Sending) => {
+                    (NoticeKind::Info, s::answer_lost(&who, &amount))
+                }
+                (None, Status::Failed | Status::Recorded) => {
+                    (NoticeKind::Bad, s::send_failed(&who, &words))
+                }
+                (None, Status::Attention) => (NoticeKind::Bad, s::needs_you_now(&who, &words)),
+            };
             fx.extend(payment_changed(app, sub.payment));
-            match error {
-                Some(e) => notice(app, NoticeKind::Bad, s::not_sent(&who, &e)),
-                None => notice(app, NoticeKind::Good, s::prompt_sent(&who, &amount)),
-            }
+            notice(app, kind, text);
         }
         Err(e) => {
             let kept = app.form.is_pristine() && new.provider == app.provider;

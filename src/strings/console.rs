@@ -200,8 +200,29 @@ pub fn prompt_sent(who: &str, amount: &str) -> String {
     format!("Prompt for {amount} sent to {who}.")
 }
 
-pub fn not_sent(who: &str, why: &str) -> String {
-    format!("Not sent to {who}: {why}")
+/// The send was refused or never left: the payment's own words say why.
+pub fn send_failed(who: &str, words: &str) -> String {
+    format!("{who}: {words}")
+}
+
+/// The send's answer was lost: the prompt may be on the phone.
+pub fn answer_lost(who: &str, amount: &str) -> String {
+    format!("Sent, answer lost — checking: {amount} to {who}. Do not send it again.")
+}
+
+pub fn paid_at_once(who: &str, amount: &str) -> String {
+    format!("Paid: {amount} from {who}.")
+}
+
+pub fn needs_you_now(who: &str, words: &str) -> String {
+    format!("Needs you — {who}: {words}")
+}
+
+pub fn answer_not_journalled(who: &str, why: &str) -> String {
+    format!(
+        "Sent to {who}, but the journal could not record the answer ({why}). Do not send it \
+         again: lipa checks it."
+    )
 }
 
 pub fn not_recorded(why: &str, kept: bool) -> String {
