@@ -41,6 +41,8 @@ pub enum Command {
     Push(PushArgs),
     /// Re-check every payment in the journal that is not final.
     Sync(SyncArgs),
+    /// Mark a payment that needs attention as checked by a person, with a note.
+    Check(CheckArgs),
     /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
     Simulate(SimulateArgs),
 }
@@ -103,6 +105,21 @@ pub struct SyncArgs {
     #[arg(long, default_value_t = 120, value_name = "SECONDS")]
     pub wait: u64,
     /// One JSON object per payment.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The payment's reference (as `lipa sync` or the console shows it).
+    pub reference: String,
+    /// What the person found (e.g. "customer showed the SMS, goods given").
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Who checked it (default: the operating system's user name).
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// Print the outcome as one JSON object on the last line.
     #[arg(long)]
     pub json: bool,
 }

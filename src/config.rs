@@ -52,6 +52,7 @@ pub struct CeptaSettings {
 pub const DEFAULT_CLICKPESA_BASE_URL: &str = "https://api.clickpesa.com/third-parties";
 pub const DEFAULT_CEPTA_BASE_URL: &str = "https://adapter.cepta.co";
 
+use crate::provider::ProviderKind;
 use crate::strings::cli as s;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,9 @@ pub struct Config {
     pub bell: bool,
     /// The file read, if any.
     pub file: Option<PathBuf>,
+    /// Providers whose settings are broken (half set, an unusable URL): each is left off and
+    /// reported, and does not stop the others.
+    pub problems: Vec<(ProviderKind, ConfigError)>,
 }
 
 /// A configuration problem, with one line that names it and where it is.
@@ -90,6 +94,14 @@ pub enum ConfigError {
     },
     #[error("{}", s::config_bad_url(.key, .value, .path.as_deref()))]
     BadUrl {
+        key: String,
+        value: String,
+        path: Option<PathBuf>,
+    },
+    /// Plain `http://` to another machine: credentials and tokens would cross the network in
+    /// clear.
+    #[error("{}", s::config_insecure_url(.key, .value, .path.as_deref()))]
+    InsecureUrl {
         key: String,
         value: String,
         path: Option<PathBuf>,
@@ -162,82 +174,129 @@ impl Config {
                 .ok_or(ConfigError::NoDataDir)?,
         };
 
-        let cp = file.clickpesa;
-        let clickpesa_fields = [
-            (
-                "LIPA_CLICKPESA_CLIENT_ID",
-                "client_id",
-                var("LIPA_CLICKPESA_CLIENT_ID").or(cp.client_id),
-            ),
-            (
-                "LIPA_CLICKPESA_API_KEY",
-                "api_key",
-                var("LIPA_CLICKPESA_API_KEY").or(cp.api_key),
-            ),
-        ];
-        let clickpesa = match required("clickpesa", &clickpesa_fields, path.as_deref())? {
-            None => None,
-            Some([client_id, api_key]) => Some(ClickPesaSettings {
-                base_url: url(
-                    "LIPA_CLICKPESA_BASE_URL (clickpesa.base_url)",
-                    var("LIPA_CLICKPESA_BASE_URL").or(cp.base_url),
-                    DEFAULT_CLICKPESA_BASE_URL,
-                    path.as_deref(),
-                )?,
-                client_id,
-                api_key: Secret::new(api_key),
-                checksum_key: var("LIPA_CLICKPESA_CHECKSUM_KEY")
-                    .or(cp.checksum_key)
-                    .map(Secret::new),
-            }),
-        };
-
-        let ce = file.cepta;
-        let cepta_fields = [
-            (
-                "LIPA_CEPTA_PUBLIC_KEY",
-                "public_key",
-                var("LIPA_CEPTA_PUBLIC_KEY").or(ce.public_key),
-            ),
-            (
-                "LIPA_CEPTA_SECRET_KEY",
-                "secret_key",
-                var("LIPA_CEPTA_SECRET_KEY").or(ce.secret_key),
-            ),
-            (
-                "LIPA_CEPTA_EMAIL",
-                "email",
-                var("LIPA_CEPTA_EMAIL").or(ce.email),
-            ),
-        ];
-        let cepta = match required("cepta", &cepta_fields, path.as_deref())? {
-            None => None,
-            Some([public_key, secret_key, email]) => Some(CeptaSettings {
-                base_url: url(
-                    "LIPA_CEPTA_BASE_URL (cepta.base_url)",
-                    var("LIPA_CEPTA_BASE_URL").or(ce.base_url),
-                    DEFAULT_CEPTA_BASE_URL,
-                    path.as_deref(),
-                )?,
-                public_key,
-                secret_key: Secret::new(secret_key),
-                email,
-            }),
-        };
-
+        let mut problems = Vec::new();
+        let clickpesa = keep(
+            ProviderKind::ClickPesa,
+            clickpesa_settings(file.clickpesa, &var, path.as_deref()),
+            &mut problems,
+        );
+        let cepta = keep(
+            ProviderKind::Cepta,
+            cepta_settings(file.cepta, &var, path.as_deref()),
+            &mut problems,
+        );
         Ok(Config {
             clickpesa,
             cepta,
             data_dir,
             bell: file.console.bell.unwrap_or(true),
             file: path,
+            problems,
         })
     }
 
-    /// No provider has credentials: the console runs on the built-in demo.
-    pub fn is_empty(&self) -> bool {
-        self.clickpesa.is_none() && self.cepta.is_none()
+    /// Why a provider is off, when its settings are broken.
+    pub fn problem(&self, kind: ProviderKind) -> Option<&ConfigError> {
+        self.problems
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, e)| e)
     }
+
+    /// No provider has credentials, and none is half set: the console runs on the built-in
+    /// demo.
+    pub fn is_empty(&self) -> bool {
+        self.clickpesa.is_none() && self.cepta.is_none() && self.problems.is_empty()
+    }
+}
+
+/// A provider's settings, or its problem noted (and the provider left off).
+fn keep<T>(
+    kind: ProviderKind,
+    settings: Result<Option<T>, ConfigError>,
+    problems: &mut Vec<(ProviderKind, ConfigError)>,
+) -> Option<T> {
+    match settings {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(provider = kind.id(), error = %e, "provider left off");
+            problems.push((kind, e));
+            None
+        }
+    }
+}
+
+fn clickpesa_settings(
+    cp: FileClickPesa,
+    var: &impl Fn(&str) -> Option<String>,
+    path: Option<&Path>,
+) -> Result<Option<ClickPesaSettings>, ConfigError> {
+    let fields = [
+        (
+            "LIPA_CLICKPESA_CLIENT_ID",
+            "client_id",
+            var("LIPA_CLICKPESA_CLIENT_ID").or(cp.client_id),
+        ),
+        (
+            "LIPA_CLICKPESA_API_KEY",
+            "api_key",
+            var("LIPA_CLICKPESA_API_KEY").or(cp.api_key),
+        ),
+    ];
+    let Some([client_id, api_key]) = required("clickpesa", &fields, path)? else {
+        return Ok(None);
+    };
+    Ok(Some(ClickPesaSettings {
+        base_url: url(
+            "LIPA_CLICKPESA_BASE_URL (clickpesa.base_url)",
+            var("LIPA_CLICKPESA_BASE_URL").or(cp.base_url),
+            DEFAULT_CLICKPESA_BASE_URL,
+            path,
+        )?,
+        client_id,
+        api_key: Secret::new(api_key),
+        checksum_key: var("LIPA_CLICKPESA_CHECKSUM_KEY")
+            .or(cp.checksum_key)
+            .map(Secret::new),
+    }))
+}
+
+fn cepta_settings(
+    ce: FileCepta,
+    var: &impl Fn(&str) -> Option<String>,
+    path: Option<&Path>,
+) -> Result<Option<CeptaSettings>, ConfigError> {
+    let fields = [
+        (
+            "LIPA_CEPTA_PUBLIC_KEY",
+            "public_key",
+            var("LIPA_CEPTA_PUBLIC_KEY").or(ce.public_key),
+        ),
+        (
+            "LIPA_CEPTA_SECRET_KEY",
+            "secret_key",
+            var("LIPA_CEPTA_SECRET_KEY").or(ce.secret_key),
+        ),
+        (
+            "LIPA_CEPTA_EMAIL",
+            "email",
+            var("LIPA_CEPTA_EMAIL").or(ce.email),
+        ),
+    ];
+    let Some([public_key, secret_key, email]) = required("cepta", &fields, path)? else {
+        return Ok(None);
+    };
+    Ok(Some(CeptaSettings {
+        base_url: url(
+            "LIPA_CEPTA_BASE_URL (cepta.base_url)",
+            var("LIPA_CEPTA_BASE_URL").or(ce.base_url),
+            DEFAULT_CEPTA_BASE_URL,
+            path,
+        )?,
+        public_key,
+        secret_key: Secret::new(secret_key),
+        email,
+    }))
 }
 
 /// All of a provider's credentials, or none of them; a partial set names what is missing.
@@ -299,17 +358,34 @@ fn url(
 ) -> Result<String, ConfigError> {
     let v = value.unwrap_or_else(|| default.to_string());
     let v = v.trim().trim_end_matches('/').to_string();
-    let ok = reqwest::Url::parse(&v)
-        .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .unwrap_or(false);
-    if !ok {
+    let parsed = reqwest::Url::parse(&v)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    let Some(parsed) = parsed else {
         return Err(ConfigError::BadUrl {
+            key: key.to_string(),
+            value: v,
+            path: path.map(Path::to_path_buf),
+        });
+    };
+    if parsed.scheme() == "http" && !is_loopback(&parsed) {
+        return Err(ConfigError::InsecureUrl {
             key: key.to_string(),
             value: v,
             path: path.map(Path::to_path_buf),
         });
     }
     Ok(v)
+}
+
+/// This machine itself (a simulator, a local proxy): plain HTTP never leaves it.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {

@@ -367,6 +367,29 @@ impl Engine {
         }
     }
 
+    /// Asks the provider about a payment now and waits (up to `timeout`) for the answer to be
+    /// journalled; returns the payment as it then stands.
+    pub async fn ask_now(&self, id: i64, timeout: Duration) -> Result<Payment, EngineError> {
+        let mut rx = self.subscribe();
+        let before = self.get(id).await?;
+        if before.status.is_final() {
+            return Ok(before);
+        }
+        self.recheck(id);
+        let deadline = Instant::now() + timeout;
+        loop {
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Ok(p))
+                    if p.id == id && (p.polls > before.polls || p.status != before.status) =>
+                {
+                    return Ok(p);
+                }
+                Ok(Ok(_)) | Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}
+                Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => return self.get(id).await,
+            }
+        }
+    }
+
     fn lock_tracking(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Notify>>> {
         self.inner
             .tracking

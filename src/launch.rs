@@ -4,6 +4,7 @@ use crate::cli::exit;
 use crate::config::{CeptaSettings, ClickPesaSettings, Config, ConfigError, Secret};
 use crate::console::{self, ConsoleOptions};
 use crate::engine::EngineSettings;
+use crate::payment::Status;
 use crate::sim::{self, SimConfig, demo};
 use crate::strings::cli as s;
 use std::io::IsTerminal;
@@ -18,14 +19,37 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
         eprintln!("{}", s::no_terminal());
         return exit::INVALID;
     }
-    let config = match config {
-        Ok(c) => c,
-        Err(e) => {
+    // The demo needs no real configuration at all: a broken one does not stop it.
+    let config = match (config, force_demo) {
+        (Ok(c), _) => c,
+        (Err(e), true) => {
+            tracing::warn!(error = %e, "the demo ignores a configuration it cannot read");
+            match fallback_config() {
+                Some(c) => c,
+                None => {
+                    eprintln!("lipa: {e}");
+                    return exit::CONFIG;
+                }
+            }
+        }
+        (Err(e), false) => {
             eprintln!("lipa: {e}");
             return exit::CONFIG;
         }
     };
     let demo_mode = force_demo || config.is_empty();
+    if !demo_mode && config.clickpesa.is_none() && config.cepta.is_none() {
+        // Providers are set, but every one is broken: say why, start nothing.
+        for (_, problem) in &config.problems {
+            eprintln!("lipa: {problem}");
+        }
+        return exit::CONFIG;
+    }
+    let problems: Vec<String> = if demo_mode {
+        Vec::new()
+    } else {
+        config.problems.iter().map(|(_, e)| e.to_string()).collect()
+    };
     let (config, sim) = if demo_mode {
         match demo_config(&config).await {
             Ok(pair) => pair,
@@ -63,15 +87,45 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
         default_provider: None,
         operator: crate::operator::os_user(),
         lang: crate::strings::Lang::En,
+        problems,
     };
+    let journal = engine.journal().clone();
     match console::run(engine, options).await {
-        Ok(()) => exit::PAID,
+        // As `lipa push`: 3 while payments are still open (they stay in the journal and are
+        // followed again at the next start), 0 when nothing is left to do.
+        Ok(()) => match journal.unresolved() {
+            Ok(open)
+                if open
+                    .iter()
+                    .any(|p| !(p.status == Status::Attention && p.checked)) =>
+            {
+                exit::PENDING
+            }
+            _ => exit::PAID,
+        },
         Err(e) => {
             tracing::error!(error = %e, "console stopped");
             eprintln!("lipa: {e}");
             exit::CONFIG
         }
     }
+}
+
+/// Where the demo keeps its journal when the real configuration cannot be read: the
+/// environment's or the platform's data directory.
+fn fallback_config() -> Option<Config> {
+    let data_dir = std::env::var_os("LIPA_DATA_DIR")
+        .filter(|d| !d.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| dirs::data_dir().map(|d| d.join("lipa")))?;
+    Some(Config {
+        clickpesa: None,
+        cepta: None,
+        data_dir,
+        bell: true,
+        file: None,
+        problems: Vec::new(),
+    })
 }
 
 /// How long the demo's customers take to answer: 3 s, or `LIPA_DEMO_SETTLE` seconds.
@@ -119,6 +173,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         data_dir: real.data_dir.join(DEMO_DIR),
         bell: real.bell,
         file: real.file.clone(),
+        problems: Vec::new(),
     };
     Ok((config, Some(handle)))
 }

@@ -23,4 +23,5 @@ pub mod setup;
 pub mod signals;
 pub mod sim;
 pub mod strings;
+pub mod text;
 pub mod tracker;

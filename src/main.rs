@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             Some(Command::Demo) => lipa::launch::console(config, true).await,
             Some(Command::Push(args)) => lipa::headless::push::run(args, config).await,
             Some(Command::Sync(args)) => lipa::headless::sync::run(args, config).await,
+            Some(Command::Check(args)) => lipa::headless::check::run(args, config).await,
             Some(Command::Simulate(args)) => {
                 let options = match lipa::sim::SimulateOptions::from_args(&args) {
                     Ok(options) => options,

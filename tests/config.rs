@@ -1,6 +1,7 @@
 //! Configuration: file plus environment, one clear line per problem, secrets never shown.
 
 use lipa::config::{Config, ConfigError};
+use lipa::provider::ProviderKind;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -57,16 +58,80 @@ fn the_environment_overrides_the_file() {
     assert_eq!(c.data_dir, PathBuf::from("/tmp/lipa-test"));
 }
 
+/// The first reason a configuration cannot be used: the file's, or a provider's.
+fn first_problem(loaded: Result<Config, ConfigError>) -> String {
+    match loaded {
+        Err(e) => e.to_string(),
+        Ok(c) => c
+            .problems
+            .first()
+            .map(|(_, e)| e.to_string())
+            .unwrap_or_else(|| panic!("no problem found: {c:?}")),
+    }
+}
+
 #[test]
 fn a_missing_credential_is_named() {
-    let e = Config::load(
+    let msg = first_problem(Config::load(
         None,
         env(&[("LIPA_CEPTA_PUBLIC_KEY", "pk"), ("LIPA_DATA_DIR", "/tmp")]),
-    )
-    .expect_err("partial");
-    let msg = e.to_string();
+    ));
     assert!(msg.contains("LIPA_CEPTA_SECRET_KEY"), "{msg}");
     assert!(msg.contains("LIPA_CEPTA_EMAIL"), "{msg}");
+}
+
+/// A half-set provider is reported and left off; it does not stop the other one.
+#[test]
+fn a_broken_provider_is_left_off_and_the_other_works() {
+    let c = Config::load(
+        None,
+        env(&[
+            ("LIPA_CEPTA_PUBLIC_KEY", "pk"),
+            ("LIPA_CLICKPESA_CLIENT_ID", "id"),
+            ("LIPA_CLICKPESA_API_KEY", "key"),
+            ("LIPA_DATA_DIR", "/tmp"),
+        ]),
+    )
+    .expect("usable");
+    assert!(c.clickpesa.is_some());
+    assert!(c.cepta.is_none());
+    let problem = c.problem(ProviderKind::Cepta).expect("cepta's problem");
+    assert!(problem.to_string().contains("LIPA_CEPTA_SECRET_KEY"));
+    assert!(
+        !c.is_empty(),
+        "not the demo: a provider was meant to be set"
+    );
+}
+
+/// Plain http:// to another machine would carry credentials and tokens in clear: refused,
+/// naming the setting; loopback (a simulator, a local proxy) is fine.
+#[test]
+fn plain_http_leaves_only_to_this_machine() {
+    for (url, ok) in [
+        ("http://api.clickpesa.com/third-parties", false),
+        ("http://10.0.0.5:8080/third-parties", false),
+        ("http://127.0.0.1:8080/third-parties", true),
+        ("http://localhost:8080/third-parties", true),
+        ("http://[::1]:8080/third-parties", true),
+        ("https://api.clickpesa.com/third-parties", true),
+    ] {
+        let c = Config::load(
+            None,
+            env(&[
+                ("LIPA_CLICKPESA_CLIENT_ID", "id"),
+                ("LIPA_CLICKPESA_API_KEY", "key"),
+                ("LIPA_CLICKPESA_BASE_URL", url),
+                ("LIPA_DATA_DIR", "/tmp"),
+            ]),
+        )
+        .expect("loads");
+        assert_eq!(c.clickpesa.is_some(), ok, "{url}: {:?}", c.problems);
+        if !ok {
+            let msg = c.problems[0].1.to_string();
+            assert!(msg.contains("LIPA_CLICKPESA_BASE_URL"), "{msg}");
+            assert!(msg.contains("https://"), "{msg}");
+        }
+    }
 }
 
 #[test]
@@ -82,9 +147,7 @@ fn each_file_problem_gives_one_line_naming_the_file() {
     ];
     for (text, expect) in cases {
         let p = write(dir.path(), text, 0o600);
-        let msg = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")]))
-            .expect_err(text)
-            .to_string();
+        let msg = first_problem(Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")])));
         assert!(msg.contains(expect), "{msg}");
         assert!(msg.contains("config.toml"), "{msg}");
         assert_eq!(msg.lines().count(), 1, "{msg}");
@@ -134,9 +197,7 @@ fn secrets_do_not_print() {
 /// Loads `text` written with `mode` as the config file; the error's one line.
 fn refusal(dir: &Path, text: &str, mode: u32) -> (String, PathBuf) {
     let p = write(dir, text, mode);
-    let msg = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")]))
-        .expect_err(text)
-        .to_string();
+    let msg = first_problem(Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")])));
     assert_eq!(msg.lines().count(), 1, "{msg}");
     assert!(
         msg.contains(&p.display().to_string()),

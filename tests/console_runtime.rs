@@ -387,6 +387,7 @@ async fn a_payment_settled_by_another_process_shows_here() {
         data_dir: dir.path().to_path_buf(),
         bell: false,
         file: None,
+        problems: Vec::new(),
     };
     // This console asks first 4 s after the send: long after the other process has settled it.
     let s = Duration::from_secs;

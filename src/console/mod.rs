@@ -39,6 +39,8 @@ pub struct ConsoleOptions {
     pub operator: String,
     /// The language the console speaks.
     pub lang: Lang,
+    /// Providers left off because their settings are broken, said at start.
+    pub problems: Vec<String>,
 }
 
 /// Whether stdin and stdout are a terminal (the console needs one).

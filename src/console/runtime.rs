@@ -85,6 +85,12 @@ pub async fn run<W: Write>(
         operator: options.operator.clone(),
         lang: options.lang,
     });
+    if !options.problems.is_empty() {
+        app.notice = Some(super::app::Notice {
+            text: options.problems.join(" "),
+            kind: super::app::NoticeKind::Bad,
+        });
+    }
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut news = engine.subscribe();
     let mut news_open = true;

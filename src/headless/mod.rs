@@ -1,6 +1,7 @@
-//! The headless commands: `push` and `sync`, for scripts (exact output and exit-code contract
+//! The headless commands: `push`, `sync` and `check`, for scripts (exact output and exit-code contract
 //! in the README).
 
+pub mod check;
 pub mod push;
 pub mod report;
 pub mod sync;

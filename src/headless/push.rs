@@ -1,16 +1,22 @@
 //! `lipa push`: record and send one payment, then wait for its final status.
 
-use super::report::{Outcome, exit_code};
+use super::report::{Out, Outcome, exit_code};
 use crate::cli::{PushArgs, exit};
 use crate::config::{self, Config, ConfigError};
-use crate::engine::{EngineError, EngineSettings, SendGuard};
+use crate::engine::{Engine, EngineError, EngineSettings, SendGuard};
 use crate::money::Money;
 use crate::payment::{NewPayment, Status};
 use crate::phone::Phone;
-use crate::provider::{ProviderError, ProviderKind};
+use crate::provider::{Channel, ProviderError, ProviderKind};
 use crate::reference::Reference;
 use crate::strings::cli as s;
 use std::time::Duration;
+
+/// Longest customer name kept (Cepta `fullName`).
+pub const NAME_MAX: usize = 60;
+
+/// How long the question asked at the end of a wait may take.
+const LAST_QUESTION: Duration = Duration::from_secs(25);
 
 /// Checks every field; the first problem is returned as `--flag: message`.
 pub fn validate(args: &PushArgs) -> Result<NewPayment, String> {
@@ -41,6 +47,13 @@ pub fn validate(args: &PushArgs) -> Result<NewPayment, String> {
         .as_deref()
         .map(|e| crate::email::parse(e).map_err(|m| field("email", m)))
         .transpose()?;
+    let name = match args.name.as_deref().map(crate::text::printable) {
+        Some(n) if n.chars().count() > NAME_MAX => {
+            return Err(field("name", s::name_too_long(NAME_MAX)));
+        }
+        Some(n) if !n.is_empty() => Some(n),
+        _ => None,
+    };
     Ok(NewPayment {
         provider,
         reference: reference
@@ -49,7 +62,7 @@ pub fn validate(args: &PushArgs) -> Result<NewPayment, String> {
         amount,
         channel,
         email,
-        name: args.name.clone().filter(|n| !n.trim().is_empty()),
+        name,
         replaces: None,
     })
 }
@@ -58,41 +71,96 @@ fn field(name: &str, e: impl std::fmt::Display) -> String {
     format!("--{name}: {e}")
 }
 
-/// Runs the command; returns the exit code.
+/// Runs the command; returns the exit code. The last line of stdout is the outcome, on every
+/// exit (`--json`: one object).
 pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
-    let new = match validate(&args) {
+    let mut out = Out::default();
+    let code = push(&args, config, &mut out).await;
+    out.finish("push", code)
+}
+
+/// Says on stderr why nothing was sent, and gives the script its last line.
+fn nothing_sent(args: &PushArgs, out: &mut Out, status: &str, message: &str) {
+    eprintln!("lipa push: {message}");
+    let provider: ProviderKind = args.provider.into();
+    out.line(&Outcome::problem(status, provider.id(), message).line(args.json));
+}
+
+async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Out) -> u8 {
+    let new = match validate(args) {
         Ok(n) => n,
         Err(msg) => {
-            eprintln!("lipa push: {msg}");
+            nothing_sent(args, out, "invalid", &msg);
             return exit::INVALID;
         }
     };
     let config = match config {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("lipa push: {e}");
+            nothing_sent(args, out, "error", &e.to_string());
             return exit::CONFIG;
         }
     };
     if !crate::setup::has(&config, new.provider) {
-        eprintln!(
-            "lipa push: {}",
-            config::missing_provider(new.provider, config.file.as_deref())
-        );
+        let msg = match config.problem(new.provider) {
+            Some(problem) => problem.to_string(),
+            None => config::missing_provider(new.provider, config.file.as_deref()).to_string(),
+        };
+        nothing_sent(args, out, "error", &msg);
         return exit::CONFIG;
     }
-    // A dry run checks the configuration too: "ok" must mean this push could be sent.
+    // The channel must be one the provider offers; one unlike the number's network is
+    // probably a slip.
+    if let Some(code) = new.channel.as_deref() {
+        let offered = channels(&config, new.provider).await;
+        match offered.iter().find(|c| c.code == code) {
+            None => {
+                let msg = field("channel", s::unknown_channel(code, &offered));
+                nothing_sent(args, out, "invalid", &msg);
+                return exit::INVALID;
+            }
+            Some(chosen) => {
+                if let Some(suggested) = new.phone.network().cepta_channel()
+                    && suggested != code
+                {
+                    eprintln!(
+                        "lipa push: {}",
+                        s::channel_unlike_network(new.phone.network().label(), chosen)
+                    );
+                }
+            }
+        }
+    }
+    // A dry run checks the configuration and the channel too: "ok" means this push could be
+    // sent.
     if args.dry_run {
-        return dry_run(&args, &new);
+        out.line(&dry_run(&new).line(args.json));
+        return exit::PAID;
     }
     crate::logging::init(&config.data_dir);
     let engine = match crate::setup::engine(&config, EngineSettings::default()) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("lipa push: {e}");
+            nothing_sent(args, out, "error", &e.to_string());
             return exit::CONFIG;
         }
     };
+    send(args, &engine, new, out).await
+}
+
+/// The channels the provider offers (its list, or the documented table when it cannot be
+/// read: never fails).
+async fn channels(config: &Config, kind: ProviderKind) -> Vec<Channel> {
+    let provider = crate::setup::providers(config)
+        .into_iter()
+        .find(|p| p.kind() == kind);
+    match provider {
+        Some(p) => p.channels().await.unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) -> u8 {
     // Listening from before the send: a stop signal during the send waits for its answer to be
     // journalled (the HTTP timeouts bound that), then ends the wait below at once.
     let mut stop = crate::signals::Stop::listen().ok();
@@ -104,16 +172,17 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
     let submitted = match engine.submit(new, guard).await {
         Ok(s) => s,
         Err(EngineError::Journal(crate::journal::JournalError::DuplicateReference(r))) => {
-            eprintln!("lipa push: --reference: {}", s::reference_used(&r));
+            let msg = field("reference", s::reference_used(&r));
+            nothing_sent(args, out, "invalid", &msg);
             return exit::INVALID;
         }
         Err(EngineError::Duplicate(same)) => {
-            eprintln!("lipa push: {}", s::duplicate_refused(&same));
+            nothing_sent(args, out, "invalid", &s::duplicate_refused(&same));
             return exit::INVALID;
         }
         // Nothing was sent: the engine fails only before the request leaves.
         Err(e) => {
-            eprintln!("lipa push: {e}");
+            nothing_sent(args, out, "error", &e.to_string());
             return exit::CONFIG;
         }
     };
@@ -125,7 +194,7 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
         let mut outcome = Outcome::of(&payment);
         outcome.status = Status::Unknown.public_word().into();
         outcome.message = s::answer_not_journalled(why);
-        outcome.print(args.json);
+        out.line(&outcome.line(args.json));
         return exit::PENDING;
     }
     let refused = matches!(
@@ -138,10 +207,11 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
     ) && payment.status == Status::Failed;
     if !refused && args.wait > 0 && !payment.status.is_final() {
         if !args.json {
-            println!("{}", s::waiting(&payment, args.wait));
+            out.line(&s::waiting(&payment, args.wait));
         }
         // A stop signal ends the wait, not the report: the payment is in the journal either
         // way, and the script still gets its last line and exit code.
+        let mut stopped = false;
         tokio::select! {
             waited = engine.wait_settled(payment.id, Duration::from_secs(args.wait)) => {
                 match waited {
@@ -151,24 +221,36 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
             }
             signal = crate::signals::stopped(&mut stop) => {
                 tracing::info!(signal, reference = %payment.reference, "push stopped while waiting");
-                if let Ok(p) = engine.get(payment.id).await {
-                    payment = p;
-                }
+                stopped = true;
             }
         }
+        if !stopped && !settled(payment.status) {
+            // The wait ended before the payment did: ask once more, so a wait shorter than the
+            // schedule's first question still asks.
+            if let Ok(p) = engine.ask_now(payment.id, LAST_QUESTION).await {
+                payment = p;
+            }
+        }
+        if let Ok(p) = engine.get(payment.id).await {
+            payment = p;
+        }
     }
-    Outcome::of(&payment).print(args.json);
+    out.line(&Outcome::of(&payment).line(args.json));
     if refused {
         if let Some(e) = &submitted.error {
             eprintln!("lipa push: {e}");
         }
         return exit::CONFIG;
     }
-    exit_code(payment.status)
+    exit_code(&payment)
 }
 
-fn dry_run(args: &PushArgs, new: &NewPayment) -> u8 {
-    let outcome = Outcome {
+fn settled(status: Status) -> bool {
+    status.is_final() || status == Status::Attention
+}
+
+fn dry_run(new: &NewPayment) -> Outcome {
+    Outcome {
         provider: new.provider.id().into(),
         reference: new.reference.to_string(),
         phone: new.phone.normalized().into(),
@@ -176,7 +258,6 @@ fn dry_run(args: &PushArgs, new: &NewPayment) -> u8 {
         currency: new.amount.currency().code().into(),
         status: "dry-run".into(),
         message: s::dry_run_message(new.phone.network().label(), new.channel.as_deref()),
-    };
-    outcome.print(args.json);
-    exit::PAID
+        checked: false,
+    }
 }

@@ -1,11 +1,15 @@
-//! The outcome line of the headless commands: one human line, or one JSON object.
+//! The outcome line of the headless commands: one human line, or one JSON object; and the
+//! writing of it to a stdout that may be closed.
 
 use crate::cli::exit;
 use crate::payment::{Payment, Status};
 use serde::Serialize;
+use std::io::Write;
 
 /// The JSON contract: `{"provider", "reference", "phone", "amount", "currency", "status",
-/// "message"}`; `status` is one of paid, failed, pending, unknown, attention, dry-run.
+/// "message", "checked"}`; `status` is one of paid, failed, pending, unknown, attention,
+/// dry-run — or `invalid` (input refused, nothing sent) and `error` (configuration or journal:
+/// nothing sent), whose other fields hold what was typed, or are empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub provider: String,
@@ -15,6 +19,8 @@ pub struct Outcome {
     pub currency: String,
     pub status: String,
     pub message: String,
+    /// An *attention* payment a person has marked checked.
+    pub checked: bool,
 }
 
 impl Outcome {
@@ -27,6 +33,21 @@ impl Outcome {
             currency: p.amount.currency().code().into(),
             status: p.status.public_word().into(),
             message: p.words().to_string(),
+            checked: p.checked,
+        }
+    }
+
+    /// Nothing was sent: the input was refused (`invalid`) or lipa could not start (`error`).
+    pub fn problem(status: &str, provider: &str, message: &str) -> Outcome {
+        Outcome {
+            provider: provider.into(),
+            reference: String::new(),
+            phone: String::new(),
+            amount: String::new(),
+            currency: String::new(),
+            status: status.into(),
+            message: message.into(),
+            checked: false,
         }
     }
 
@@ -36,9 +57,14 @@ impl Outcome {
 
     /// `paid  clickpesa  LP…  255712345678  TZS 1000  Paid.`
     pub fn human(&self) -> String {
+        let status = if self.checked {
+            format!("{} (checked)", self.status)
+        } else {
+            self.status.clone()
+        };
         format!(
             "{:<9} {:<9} {:<16} {} {} {}  {}",
-            self.status,
+            status,
             self.provider,
             self.reference,
             self.phone,
@@ -48,20 +74,51 @@ impl Outcome {
         )
     }
 
-    pub fn print(&self, json: bool) {
-        if json {
-            println!("{}", self.json());
-        } else {
-            println!("{}", self.human());
+    /// The line for `json` or people.
+    pub fn line(&self, json: bool) -> String {
+        if json { self.json() } else { self.human() }
+    }
+}
+
+/// Standard output that may be closed (`| head -1`) or full (`> /dev/full`): a failed write
+/// is remembered, never a panic, and the command then exits 4 with one line on stderr — the
+/// payment is in the journal either way.
+#[derive(Debug, Default)]
+pub struct Out {
+    broken: Option<String>,
+}
+
+impl Out {
+    pub fn line(&mut self, text: &str) {
+        if self.broken.is_some() {
+            return;
+        }
+        let mut stdout = std::io::stdout().lock();
+        let written = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+        if let Err(e) = written {
+            self.broken = Some(e.to_string());
+        }
+    }
+
+    /// `code`, or 4 when stdout could not be written (said once on stderr).
+    pub fn finish(self, command: &str, code: u8) -> u8 {
+        match self.broken {
+            None => code,
+            Some(why) => {
+                eprintln!("{}", crate::strings::cli::stdout_failed(command, &why));
+                exit::CONFIG
+            }
         }
     }
 }
 
-/// Exit code for a payment's status when the wait ended.
-pub fn exit_code(status: Status) -> u8 {
-    match status {
+/// Exit code for a payment when the wait ended: 0 paid, 1 failed, 3 anything still open (an
+/// *attention* payment a person marked checked is done, as its outcome: 0).
+pub fn exit_code(p: &Payment) -> u8 {
+    match p.status {
         Status::Paid => exit::PAID,
         Status::Failed => exit::FAILED,
+        Status::Attention if p.checked => exit::PAID,
         _ => exit::PENDING,
     }
 }

@@ -1,9 +1,9 @@
 //! `lipa sync`: re-check every payment in the journal that is not final.
 
-use super::report::{Outcome, exit_code};
+use super::report::{Out, Outcome, exit_code};
 use crate::cli::{SyncArgs, exit};
 use crate::config::{Config, ConfigError};
-use crate::engine::EngineSettings;
+use crate::engine::{Engine, EngineSettings};
 use crate::payment::{Payment, Status};
 use crate::strings::cli as s;
 use std::collections::HashMap;
@@ -15,33 +15,40 @@ const ONE_ROUND: Duration = Duration::from_secs(30);
 const LOOK_AGAIN: Duration = Duration::from_millis(250);
 
 pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>) -> u8 {
+    let mut out = Out::default();
+    let code = sync(&args, config, &mut out).await;
+    out.finish("sync", code)
+}
+
+fn cannot_start(args: &SyncArgs, out: &mut Out, message: &str) -> u8 {
+    eprintln!("lipa sync: {message}");
+    if args.json {
+        out.line(&Outcome::problem("error", "", message).json());
+    }
+    exit::CONFIG
+}
+
+async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Out) -> u8 {
     let config = match config {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("lipa sync: {e}");
-            return exit::CONFIG;
-        }
+        Err(e) => return cannot_start(args, out, &e.to_string()),
     };
     crate::logging::init(&config.data_dir);
     let engine = match crate::setup::engine(&config, EngineSettings::default()) {
         Ok(e) => e,
-        Err(e) => {
-            eprintln!("lipa sync: {e}");
-            return exit::CONFIG;
-        }
+        Err(e) => return cannot_start(args, out, &e.to_string()),
     };
     // A stop signal ends the wait early; the report is still printed.
     let mut stop = crate::signals::Stop::listen().ok();
     let open = match engine.resume().await {
         Ok(v) => v,
-        Err(e) => {
-            eprintln!("lipa sync: {e}");
-            return exit::CONFIG;
-        }
+        Err(e) => return cannot_start(args, out, &e.to_string()),
     };
+    // Attention payments a person has marked checked are done: nothing is left to do.
+    let open: Vec<Payment> = open.into_iter().filter(|p| !done(p)).collect();
     if open.is_empty() {
         if !args.json {
-            println!("{}", s::sync_nothing());
+            out.line(&s::sync_nothing());
         }
         return exit::PAID;
     }
@@ -49,11 +56,14 @@ pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>) -> u8 {
     for p in &open {
         if engine.provider(p.provider).is_none() {
             unconfigured = true;
-            eprintln!(
-                "lipa sync: {} {}",
-                p.reference,
-                s::provider_not_configured(p.provider.label())
-            );
+            match config.problem(p.provider) {
+                Some(problem) => eprintln!("lipa sync: {}: {problem}", p.reference),
+                None => eprintln!(
+                    "lipa sync: {} {}",
+                    p.reference,
+                    s::provider_not_configured(p.provider.label())
+                ),
+            }
         } else {
             // Ask at once: a payment left behind by a stopped process may be long settled.
             engine.recheck(p.id);
@@ -69,15 +79,15 @@ pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>) -> u8 {
     let mut rx = engine.subscribe();
     let mut now = current(&engine, &open).await;
     loop {
-        let done = now.iter().all(|p| {
+        let finished = now.iter().all(|p| {
             engine.provider(p.provider).is_none()
-                || p.status.is_final()
+                || done(p)
                 || (p.status == Status::Attention && !engine.is_tracking(p.id))
                 || (args.wait == 0
                     && p.polls > polls.get(&p.id).copied().unwrap_or(0)
                     && !matches!(p.status, Status::Recorded))
         });
-        if done || tokio::time::Instant::now() >= deadline {
+        if finished || tokio::time::Instant::now() >= deadline {
             break;
         }
         // A tracker task leaves `is_tracking` just after publishing its last change, with no
@@ -95,15 +105,20 @@ pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>) -> u8 {
     let now = current(&engine, &open).await;
     let mut code = exit::PAID;
     for p in &now {
-        Outcome::of(p).print(args.json);
-        if exit_code(p.status) != exit::PAID && exit_code(p.status) != exit::FAILED {
+        out.line(&Outcome::of(p).line(args.json));
+        if !matches!(exit_code(p), exit::PAID | exit::FAILED) {
             code = exit::PENDING;
         }
     }
     if unconfigured { exit::CONFIG } else { code }
 }
 
-async fn current(engine: &crate::engine::Engine, open: &[Payment]) -> Vec<Payment> {
+/// Nothing more will happen to it: paid, failed, or an attention payment a person checked.
+fn done(p: &Payment) -> bool {
+    p.status.is_final() || (p.status == Status::Attention && p.checked)
+}
+
+async fn current(engine: &Engine, open: &[Payment]) -> Vec<Payment> {
     let mut v = Vec::with_capacity(open.len());
     for p in open {
         v.push(engine.get(p.id).await.unwrap_or_else(|_| p.clone()));

@@ -41,11 +41,65 @@ pub fn config_missing(provider: &str, missing: &[String], path: Option<&Path>) -
 pub fn config_bad_url(key: &str, value: &str, path: Option<&Path>) -> String {
     format!("{key} is not an http(s) URL: '{value}'{}", place(path))
 }
+pub fn config_insecure_url(key: &str, value: &str, path: Option<&Path>) -> String {
+    format!(
+        "{key}: {value} is plain http:// to another machine: credentials and tokens would cross \
+         the network in clear. Use https://{}",
+        place(path)
+    )
+}
 pub fn config_no_data_dir() -> String {
     "no data directory: set LIPA_DATA_DIR".into()
 }
 pub fn bad_channel() -> String {
     "a channel is a numeric code such as 63902 (M-PESA)".into()
+}
+pub fn unknown_channel(code: &str, offered: &[crate::provider::Channel]) -> String {
+    let list = offered
+        .iter()
+        .map(|c| format!("{} {}", c.code, c.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{code} is not a channel Cepta offers ({list})")
+}
+pub fn channel_unlike_network(network: &str, chosen: &crate::provider::Channel) -> String {
+    format!(
+        "warning: the number looks like {network}, but the channel is {} {}: check it",
+        chosen.code, chosen.name
+    )
+}
+pub fn name_too_long(max: usize) -> String {
+    format!("at most {max} characters")
+}
+pub fn no_such_reference(reference: &str) -> String {
+    format!(
+        "no payment with reference {} in the journal",
+        reference.trim()
+    )
+}
+pub fn already_checked(p: &crate::payment::Payment) -> String {
+    let by = p.checked_by.as_deref().unwrap_or("someone");
+    match p.checked_at {
+        Some(at) => format!(
+            "{} was already checked by {by} at {}",
+            p.reference,
+            at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        None => format!("{} was already checked by {by}", p.reference),
+    }
+}
+pub fn check_only_attention(p: &crate::payment::Payment) -> String {
+    format!(
+        "only a payment that needs attention can be marked checked; {} is {}",
+        p.reference,
+        p.status.public_word()
+    )
+}
+pub fn stdout_failed(command: &str, why: &str) -> String {
+    format!(
+        "lipa {command}: could not write the outcome to standard output ({why}); the payments \
+         are in the journal: `lipa sync` reports them"
+    )
 }
 pub fn channel_not_for_clickpesa() -> String {
     "ClickPesa picks the wallet from the number; --channel is for Cepta".into()

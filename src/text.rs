@@ -1,0 +1,35 @@
+//! Text that reaches a screen from outside (a provider's words, a customer's name, a flag):
+//! printable characters only, so nothing can move the cursor, change colours or clear the
+//! terminal of the person reading it.
+
+/// `text` without control characters (escape sequences lose their ESC and cannot act), and
+/// with runs of whitespace made single spaces.
+pub fn printable(text: &str) -> String {
+    let kept: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !c.is_control() && !is_invisible(*c))
+        .collect();
+    kept.split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Characters that change how the text after them is shown (bidirectional overrides) or
+/// take no room (zero-width), which a person could not see on screen.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_and_controls_go() {
+        assert_eq!(printable("Rehema\u{1b}[2J Mushi\r\n"), "Rehema[2J Mushi");
+        assert_eq!(printable("  a\tb  "), "a b");
+        assert_eq!(printable("x\u{202E}y"), "xy");
+    }
+}

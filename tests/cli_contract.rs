@@ -1,0 +1,260 @@
+//! The headless contract at its edges: JSON on every exit, `lipa check`, the last question at
+//! the end of a wait, a closed stdout, channels, and names that reach the journal.
+
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{command, demo_env, push_args};
+use lipa::journal::{Change, Guard, Journal, Recorded};
+use lipa::payment::{EventKind, NewPayment, Status};
+use lipa::sim::{self, SimConfig, SimHandle, demo};
+use lipa::strings::Msg;
+use std::process::Output;
+use std::time::Duration;
+
+async fn simulator() -> SimHandle {
+    sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(300),
+        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator")
+}
+
+fn env(sim: &SimHandle, data: &std::path::Path) -> Vec<(&'static str, String)> {
+    let cepta = sim.cepta_base_url();
+    demo_env(data, &sim.clickpesa_base_url(), Some(&cepta))
+}
+
+fn lipa(sim: &SimHandle, data: &std::path::Path, args: &[&str]) -> Output {
+    command(env(sim, data))
+        .args(args)
+        .output()
+        .expect("run lipa")
+}
+
+fn last_json(out: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(line).unwrap_or_else(|e| {
+        panic!(
+            "last line is not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// `--json` ends with one object on every exit: `invalid` for refused input (exit 2),
+/// `error` when lipa could not start (exit 4).
+#[tokio::test(flavor = "multi_thread")]
+async fn every_exit_ends_with_one_json_object() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let bad = lipa(
+        &sim,
+        data.path(),
+        &[
+            "push",
+            "--provider",
+            "clickpesa",
+            "--phone",
+            "0612",
+            "--amount",
+            "100",
+            "--json",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let json = last_json(&bad);
+    assert_eq!(json["status"], "invalid", "{json}");
+    assert!(
+        json["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("--phone")
+    );
+    let unconfigured = command([("LIPA_DATA_DIR", data.path().display().to_string())])
+        .args(push_args("cepta", "0712345670", "0"))
+        .output()
+        .expect("run");
+    assert_eq!(unconfigured.status.code(), Some(4));
+    assert_eq!(last_json(&unconfigured)["status"], "error");
+    let sync = command([("LIPA_CONFIG_IGNORED", "x")])
+        .args(["--config", "/nonexistent/lipa.toml", "sync", "--json"])
+        .output()
+        .expect("run");
+    assert_eq!(sync.status.code(), Some(4));
+    assert_eq!(last_json(&sync)["status"], "error");
+    assert!(sim.ledger().is_empty());
+}
+
+/// `lipa check` marks an *attention* payment checked, with the note and who in its history;
+/// `lipa sync` then counts it done (it exited 3 forever before).
+#[tokio::test(flavor = "multi_thread")]
+async fn check_resolves_an_attention_payment_for_sync() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    // A payment left *sending* long ago by a process that died: sync asks a person.
+    let reference = {
+        let j = Journal::open_in(data.path()).expect("journal");
+        let new = NewPayment {
+            provider: lipa::provider::ProviderKind::ClickPesa,
+            reference: lipa::reference::Reference::generate(
+                lipa::provider::ProviderKind::ClickPesa,
+                chrono::Utc::now().timestamp(),
+            ),
+            phone: lipa::phone::Phone::parse("0712345670", lipa::phone::Country::Tanzania)
+                .expect("phone"),
+            amount: lipa::money::Money::from_minor(1500, lipa::money::Currency::Tzs),
+            channel: None,
+            email: None,
+            name: None,
+            replaces: None,
+        };
+        let Recorded::New(p) = j.record(&new, Guard::Off).expect("record") else {
+            panic!("guard off");
+        };
+        let sending = Change {
+            to: Status::Sending,
+            message: &Msg::Empty,
+            provider_id: None,
+            heard: false,
+        };
+        j.transition(p.id, Status::Recorded, &sending)
+            .expect("sending");
+        let long_ago = (chrono::Utc::now() - chrono::Duration::minutes(5))
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        rusqlite::Connection::open(j.path())
+            .expect("open")
+            .execute(
+                "UPDATE payments SET created_at = ?1, sent_at = ?1 WHERE id = ?2",
+                rusqlite::params![long_ago, p.id],
+            )
+            .expect("backdate");
+        p.reference.to_string()
+    };
+    let first = lipa(&sim, data.path(), &["sync", "--wait", "20", "--json"]);
+    assert_eq!(first.status.code(), Some(3), "{first:?}");
+    let json = last_json(&first);
+    assert_eq!(
+        (json["status"].as_str(), json["checked"].as_bool()),
+        (Some("attention"), Some(false))
+    );
+    let check = command(env(&sim, data.path()))
+        .args([
+            "check",
+            &reference,
+            "--note",
+            "customer showed the SMS",
+            "--json",
+        ])
+        .env("USER", "rehema")
+        .output()
+        .expect("check");
+    assert_eq!(check.status.code(), Some(0), "{check:?}");
+    let json = last_json(&check);
+    assert_eq!(json["checked"], true, "{json}");
+    let again = lipa(&sim, data.path(), &["sync", "--wait", "5", "--json"]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    let j = Journal::open_in(data.path()).expect("journal");
+    let p = j.find_reference(&reference).expect("find").expect("row");
+    assert_eq!(p.checked_by.as_deref(), Some("rehema"));
+    let events = j.events(p.id).expect("events");
+    let check_event = events
+        .iter()
+        .find(|e| e.kind == EventKind::Check)
+        .expect("the check is in the history");
+    assert_eq!(check_event.who.as_deref(), Some("rehema"));
+    assert_eq!(check_event.message.to_string(), "customer showed the SMS");
+    // A paid payment cannot be "checked"; an unknown reference is refused.
+    let unknown = lipa(&sim, data.path(), &["check", "LPNOSUCH123", "--json"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(last_json(&unknown)["status"], "invalid");
+}
+
+/// A wait shorter than the schedule's first question still asks once before reporting.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_short_wait_asks_once_before_reporting() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let out = lipa(
+        &sim,
+        data.path(),
+        &push_args("clickpesa", "0712345670", "2"),
+    );
+    let json = last_json(&out);
+    assert_eq!(json["status"], "paid", "{json}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// A closed or full stdout after the send: no panic, exit 4 with one line on stderr, and the
+/// payment in the journal.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_stdout_is_said_on_stderr_and_the_payment_kept() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let out = command(env(&sim, data.path()))
+        .args(push_args("clickpesa", "0712345670", "0"))
+        .stdout(full)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let rows = Journal::open_in(data.path())
+        .expect("journal")
+        .all()
+        .expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(sim.ledger().len(), 1);
+}
+
+/// A channel Cepta does not offer is refused before anything is sent (the dry run said ok and
+/// the push then failed); one unlike the number's network is warned about.
+#[tokio::test(flavor = "multi_thread")]
+async fn channels_are_checked_before_sending() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let mut unknown = push_args("cepta", "0712345670", "0");
+    unknown.extend(["--channel", "99999", "--dry-run"]);
+    let out = lipa(&sim, data.path(), &unknown);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(last_json(&out)["status"], "invalid");
+    let mut unlike = push_args("cepta", "0712345670", "0");
+    unlike.extend(["--channel", "63903", "--dry-run"]);
+    let out = lipa(&sim, data.path(), &unlike);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning") && err.contains("63903"), "{err}");
+    assert!(sim.ledger().is_empty());
+}
+
+/// A name is at most 60 printable characters: longer is refused, escape sequences never reach
+/// the journal (or a screen).
+#[tokio::test(flavor = "multi_thread")]
+async fn names_are_short_and_printable() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let long = "N".repeat(500);
+    let mut args = push_args("cepta", "0712345670", "0");
+    args.extend(["--name", &long]);
+    let out = lipa(&sim, data.path(), &args);
+    assert_eq!(out.status.code(), Some(2));
+    let mut args = push_args("cepta", "0712345670", "0");
+    args.extend(["--name", "Rehema\u{1b}[2J\u{1b}]0;pwned\u{7} Mushi"]);
+    let out = lipa(&sim, data.path(), &args);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let rows = Journal::open_in(data.path())
+        .expect("journal")
+        .all()
+        .expect("rows");
+    let name = rows[0].name.clone().unwrap_or_default();
+    assert!(!name.chars().any(char::is_control), "{name:?}");
+}
