@@ -70,6 +70,10 @@ pub struct Config {
     /// Providers whose settings are broken (half set, an unusable URL): each is left off and
     /// reported, and does not stop the others.
     pub problems: Vec<(ProviderKind, ConfigError)>,
+    /// `LIPA_SCHEDULE_SCALE` (0.01–1), in thousandths: the polling schedule's times
+    /// multiplied by it, for a simulator whose customers answer in seconds. Never set for real
+    /// providers.
+    pub schedule_scale: Option<u16>,
 }
 
 /// A configuration problem, with one line that names it and where it is.
@@ -106,6 +110,8 @@ pub enum ConfigError {
         value: String,
         path: Option<PathBuf>,
     },
+    #[error("{}", s::config_bad_scale(.0))]
+    BadScale(String),
     #[error("{}", s::config_no_data_dir())]
     NoDataDir,
 }
@@ -192,6 +198,17 @@ impl Config {
             bell: file.console.bell.unwrap_or(true),
             file: path,
             problems,
+            schedule_scale: match var("LIPA_SCHEDULE_SCALE") {
+                None => None,
+                Some(v) => Some(
+                    v.trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|f| (0.01..=1.0).contains(f))
+                        .map(|f| (f * 1000.0).round() as u16)
+                        .ok_or(ConfigError::BadScale(v))?,
+                ),
+            },
         })
     }
 

@@ -48,6 +48,36 @@ impl Default for EngineSettings {
     }
 }
 
+impl EngineSettings {
+    /// The real schedule's shape, its times multiplied by `scale` (a simulator's customers
+    /// answer in seconds, not in about 14 s).
+    pub fn scaled(scale: f64) -> EngineSettings {
+        EngineSettings {
+            schedule: Schedule::default().scaled(scale),
+            ..EngineSettings::default()
+        }
+    }
+
+    /// For customers who answer after `settle` (the demo, `lipa simulate`): the schedule
+    /// squeezed so they are found as fast as real ones would be.
+    pub fn answering_in(settle: Duration) -> EngineSettings {
+        EngineSettings::scaled(scale_for(settle))
+    }
+
+    /// As the configuration says: the real schedule, or a simulator's (`LIPA_SCHEDULE_SCALE`).
+    pub fn from_config(config: &crate::config::Config) -> EngineSettings {
+        match config.schedule_scale {
+            Some(per_mille) => EngineSettings::scaled(f64::from(per_mille) / 1000.0),
+            None => EngineSettings::default(),
+        }
+    }
+}
+
+/// The schedule's scale for customers who answer after `settle` (real ones: about 14 s).
+pub fn scale_for(settle: Duration) -> f64 {
+    (settle.as_secs_f64().max(0.5) / 14.0).min(1.0)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error(transparent)]
@@ -200,6 +230,12 @@ impl Engine {
             Recorded::Duplicate(same) => return Err(EngineError::Duplicate(Box::new(same))),
         };
         self.publish(&payment);
+        if let Some(old) = new.replaces {
+            // The failed payment now shows what sent it again.
+            if let Ok(old) = self.get(old).await {
+                self.publish(&old);
+            }
+        }
         let id = payment.id;
         let sending = Change {
             to: Status::Sending,

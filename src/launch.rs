@@ -65,7 +65,7 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
     let settings = if demo_mode {
         demo_settings()
     } else {
-        EngineSettings::default()
+        EngineSettings::from_config(&config)
     };
     let engine = match crate::setup::engine(&config, settings) {
         Ok(e) => e,
@@ -125,6 +125,7 @@ fn fallback_config() -> Option<Config> {
         bell: true,
         file: None,
         problems: Vec::new(),
+        schedule_scale: None,
     })
 }
 
@@ -140,11 +141,7 @@ fn demo_settle() -> Duration {
 /// The real schedule's shape, squeezed so that the demo's customers (who answer after
 /// `settle`, not after about 14 s) are followed as closely as real ones would be.
 fn demo_settings() -> EngineSettings {
-    let factor = demo_settle().as_secs_f64().max(0.5) / 14.0;
-    EngineSettings {
-        schedule: EngineSettings::default().schedule.scaled(factor),
-        ..EngineSettings::default()
-    }
+    EngineSettings::answering_in(demo_settle())
 }
 
 /// Starts the simulator on loopback and a configuration pointing both providers at it.
@@ -174,6 +171,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         bell: real.bell,
         file: real.file.clone(),
         problems: Vec::new(),
+        schedule_scale: None,
     };
     Ok((config, Some(handle)))
 }

@@ -91,12 +91,26 @@ impl Reference {
 
     /// Groups of four with spaces, for reading aloud: `LP7K 3MQ9 XR4T Z`.
     pub fn spoken(&self) -> String {
-        let compact: Vec<char> = self.0.chars().filter(|c| *c != '-' && *c != '_').collect();
-        compact
-            .chunks(4)
-            .map(|c| c.iter().collect::<String>())
-            .collect::<Vec<_>>()
-            .join(" ")
+        // Each part between dashes (or underscores) in groups of four; the dashes stay, as
+        // the customer or the provider's dashboard needs them.
+        let mut out = String::new();
+        for part in self.0.split_inclusive(['-', '_']) {
+            let (body, sep) = match part.char_indices().last() {
+                Some((i, c)) if c == '-' || c == '_' => (&part[..i], Some(c)),
+                _ => (part, None),
+            };
+            let chars: Vec<char> = body.chars().collect();
+            let groups: Vec<String> = chars.chunks(4).map(|c| c.iter().collect()).collect();
+            if !out.is_empty() && !body.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&groups.join(" "));
+            if let Some(c) = sep {
+                out.push(' ');
+                out.push(c);
+            }
+        }
+        out
     }
 }
 
@@ -170,6 +184,8 @@ mod tests {
     #[test]
     fn spoken_form_groups_by_four() {
         let r = Reference::from_stored("LP-7K3MQ9-XR4TZ".into());
+        assert_eq!(r.spoken(), "LP - 7K3M Q9 - XR4T Z");
+        let r = Reference::from_stored("LP7K3MQ9XR4TZ".into());
         assert_eq!(r.spoken(), "LP7K 3MQ9 XR4T Z");
     }
 }

@@ -17,7 +17,9 @@ pub fn providers(config: &Config) -> Vec<Arc<dyn Provider>> {
     if let Some(cp) = &config.clickpesa {
         let mut secrets = vec![cp.api_key.clone()];
         secrets.extend(cp.checksum_key.clone());
-        let client = Arc::new(ClickPesaClient::new(cp.clone(), http.clone()));
+        let client = Arc::new(
+            ClickPesaClient::new(cp.clone(), http.clone()).with_token_file(&config.data_dir),
+        );
         v.push(Arc::new(Scrubbed::new(client, secrets)));
     }
     if let Some(ce) = &config.cepta {

@@ -258,3 +258,40 @@ async fn names_are_short_and_printable() {
     let name = rows[0].name.clone().unwrap_or_default();
     assert!(!name.chars().any(char::is_control), "{name:?}");
 }
+
+/// Processes share ClickPesa's token (a private file in the data directory): three pushes,
+/// one token.
+#[tokio::test(flavor = "multi_thread")]
+async fn processes_share_one_clickpesa_token() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    for phone in ["0712345670", "0712345671", "0712345672"] {
+        let out = lipa(&sim, data.path(), &push_args("clickpesa", phone, "0"));
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+    }
+    assert_eq!(sim.stats().tokens_issued, 1, "{:?}", sim.stats());
+}
+
+/// With the simulator's schedule scale (printed by `lipa simulate`), a push finds a quick
+/// customer as quickly as they answer, not at the real schedule's first question (9 s).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_simulator_scale_finds_quick_customers_quickly() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let out = command(env(&sim, data.path()))
+        .args(push_args("clickpesa", "0712345670", "30"))
+        .env("LIPA_SCHEDULE_SCALE", "0.05")
+        .output()
+        .expect("run");
+    assert_eq!(last_json(&out)["status"], "paid", "{out:?}");
+    // The journal says when it learned: long before the real schedule's first question.
+    let p = &Journal::open_in(data.path())
+        .expect("journal")
+        .all()
+        .expect("rows")[0];
+    let learned = p.updated_at - p.sent_at.expect("sent");
+    assert!(
+        learned < chrono::Duration::seconds(8),
+        "learned after {learned}"
+    );
+}

@@ -137,8 +137,10 @@ fn the_bell_rings_once_when_a_payment_settles() {
     assert!(changed(&mut quiet, failed).is_empty());
 }
 
+/// Ages tick while a payment is open; a finished one stays on the list until the cashier has
+/// seen it and clears it (it used to leave after a minute, unseen, while they looked away).
 #[test]
-fn ticks_count_ages_and_move_finished_rows_to_history() {
+fn ticks_count_ages_and_finished_rows_stay_until_cleared() {
     let mut a = app(BOTH, true, false);
     assert_eq!(a.next_wake(), None, "idle: no ticks at all");
     a.dirty = false;
@@ -150,14 +152,11 @@ fn ticks_count_ages_and_move_finished_rows_to_history() {
     paid.status = Status::Paid;
     paid.updated_at = now();
     changed(&mut a, paid);
-    let wake = a.next_wake().expect("a finished row leaves later");
-    assert!(wake > std::time::Duration::from_secs(50));
-    act(&mut a, Action::Tick(now() + Duration::seconds(30)));
-    assert!(a.rows.contains_key(&1));
-    a.dirty = false;
-    act(&mut a, Action::Tick(now() + Duration::seconds(61)));
+    assert_eq!(a.next_wake(), None, "nothing counts any more");
+    act(&mut a, Action::Tick(now() + Duration::seconds(3600)));
+    assert!(a.rows.contains_key(&1), "still there an hour later");
+    assert!(ctrl(&mut a, 'x').is_empty());
     assert!(a.rows.is_empty());
-    assert!(a.dirty);
     assert_eq!(a.next_wake(), None);
 }
 
@@ -179,12 +178,18 @@ fn list_actions_fit_the_payment() {
     changed(&mut a, settled(3, Status::Failed, "Cancelled", 20));
     a.focus = Focus::List;
     a.selected = Some(5);
+    assert!(key(&mut a, 'c').is_empty(), "asks first");
+    assert!(matches!(
+        a.confirm,
+        Some(Confirm::MarkChecked { id: 5, .. })
+    ));
+    typ(&mut a, "SMS seen");
     assert_eq!(
-        key(&mut a, 'c'),
+        enter(&mut a),
         vec![Effect::MarkChecked {
             id: 5,
             who: "rehema".into(),
-            note: None
+            note: Some("SMS seen".into())
         }]
     );
     assert_eq!(

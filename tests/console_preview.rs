@@ -7,7 +7,7 @@ mod console_common;
 use console_common::*;
 use lipa::console::App;
 use lipa::console::action::Action;
-use lipa::console::app::{PreviewShown, QUIET};
+use lipa::console::app::{Confirm, PreviewShown, QUIET};
 use lipa::console::effect::Effect;
 use lipa::console::view;
 use lipa::money::{Currency, Money};
@@ -217,6 +217,7 @@ fn switching_provider_drops_the_answer_and_its_late_twin() {
         },
     );
     ctrl(&mut a, 'p');
+    key(&mut a, 'y');
     assert_eq!(a.provider, ProviderKind::Cepta);
     assert_eq!(a.preview.shown, None, "cleared on switch");
     assert!(!screen(&a, 80, 24).contains(NAME));
@@ -255,8 +256,9 @@ fn sending_clears_the_name_and_a_late_answer_stays_away() {
     assert!(previews(&act(&mut a, at(5_000))).is_empty(), "empty form");
 }
 
+/// No wallet can take the push: Enter asks first (y sends, n keeps the form).
 #[test]
-fn no_wallet_warns_but_enter_still_sends() {
+fn no_wallet_asks_before_sending() {
     let mut a = typed("0733 123 450", "1500");
     let g = asked(&mut a, 600);
     act(
@@ -268,7 +270,12 @@ fn no_wallet_warns_but_enter_still_sends() {
     );
     assert_eq!(a.preview.shown, Some(PreviewShown::NoWallet));
     assert_eq!(under_phone(&screen(&a, 80, 24)), s::PREVIEW_NO_WALLET);
-    let fx = enter(&mut a);
+    assert!(enter(&mut a).is_empty());
+    assert!(matches!(a.confirm, Some(Confirm::NoWallet(_))));
+    key(&mut a, 'n');
+    assert!(!a.form.is_pristine(), "no: the form is kept");
+    enter(&mut a);
+    let fx = key(&mut a, 'y');
     assert!(fx.iter().any(|e| matches!(e, Effect::SubmitChecked(_))));
 }
 

@@ -388,6 +388,7 @@ async fn a_payment_settled_by_another_process_shows_here() {
         bell: false,
         file: None,
         problems: Vec::new(),
+        schedule_scale: None,
     };
     // This console asks first 4 s after the send: long after the other process has settled it.
     let s = Duration::from_secs;

@@ -266,7 +266,11 @@ async fn console_stopped_by(sig: &str, phone: &str, tail: &str, outcome: (&str, 
     });
     signal(console.pid, sig);
     let code = console.exit_status(Duration::from_secs(5));
-    assert_eq!(code, 0, "SIG{sig} must stop lipa cleanly, not kill it");
+    // Cleanly, not killed; and, as `lipa push`, 3: a payment is still open.
+    assert_eq!(
+        code, 3,
+        "SIG{sig} must stop lipa cleanly with exit 3 while a payment waits"
+    );
 
     let raw = console.raw();
     let end = raw
@@ -313,7 +317,7 @@ async fn console_whose_session_drops_exits_and_loses_nothing() {
         None,
         "lipa died of the hang-up: {status:?}"
     );
-    assert_eq!(status.exit_code(), 0, "{status:?}");
+    assert_eq!(status.exit_code(), 3, "a payment is still open: {status:?}");
     drop(console);
     let p = till.wait_for_row("the journal row", |_| true);
     assert_eq!(p.status, Status::Pending, "kept, still waiting: {p:?}");

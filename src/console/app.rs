@@ -16,8 +16,12 @@ use chrono::{DateTime, FixedOffset, NaiveTime, TimeZone, Utc};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// How long a paid or failed payment stays in the pending pane before moving to today's history.
-pub const LINGER: Duration = Duration::from_secs(60);
+/// How long the prompt stays on the customer's phone (M-Pesa's is about a minute): after it,
+/// a payment still pending is being checked, not waited for.
+pub const PROMPT_LIFE: Duration = Duration::from_secs(60);
+/// A send of this process takes at most this long to answer: a *sending* row older than this
+/// was left by a process that stopped, and is being checked.
+pub const SEND_TAKES: Duration = Duration::from_secs(5);
 /// The duplicate guard's window (the engine's, asked again before sending).
 pub use crate::engine::DUPLICATE_WINDOW;
 
@@ -63,14 +67,20 @@ pub enum Confirm {
     /// Same phone and amount as a recent payment that did not fail.
     Duplicate {
         new: NewPayment,
-        existing: Payment,
+        existing: Box<Payment>,
         /// The form still holds the payment (asked before clearing it).
         in_form: bool,
     },
     /// Send a failed payment again, with a new reference.
-    SendAgain(Payment),
+    SendAgain(Box<Payment>),
     /// Quit while this many payments are still waiting.
     Quit(usize),
+    /// Switch provider: the phone and amount typed are for the other country and currency.
+    Switch(ProviderKind),
+    /// The wallet check said no wallet can take a push for this number: send anyway?
+    NoWallet(NewPayment),
+    /// A person has looked at this payment: confirm, with an optional note (typed here).
+    MarkChecked { id: i64, note: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,14 +104,25 @@ pub struct Today {
     /// Oldest first.
     pub payments: Vec<Payment>,
     pub loaded: bool,
-    /// Selected row, counted from the newest.
-    pub selected: usize,
+    /// The selected payment (it stays selected when rows come or go).
+    pub selected: Option<i64>,
 }
 
 impl Today {
     /// Payments, newest first (the order the screen lists them).
     pub fn newest_first(&self) -> impl Iterator<Item = &Payment> {
         self.payments.iter().rev()
+    }
+
+    /// Position of the selected payment, newest first (the newest when none is).
+    pub fn selected_index(&self) -> usize {
+        self.selected
+            .and_then(|id| self.newest_first().position(|p| p.id == id))
+            .unwrap_or(0)
+    }
+
+    pub fn selected_payment(&self) -> Option<&Payment> {
+        self.newest_first().nth(self.selected_index())
     }
 }
 
@@ -136,6 +157,12 @@ pub struct App {
     pub detail_from: Screen,
     pub history: Vec<Event>,
     pub today: Option<Today>,
+    /// First line of the help overlay shown (it scrolls on small screens).
+    pub help_scroll: u16,
+    /// Failed payments sent again whose new payment is not recorded yet: not again.
+    pub again_in_flight: std::collections::BTreeSet<i64>,
+    /// The next draw repaints the whole screen (Ctrl-L).
+    pub repaint: bool,
     /// The wallet check for the phone and amount in the form.
     pub preview: PreviewState,
     /// Something visible changed since the last draw.
@@ -174,6 +201,9 @@ impl App {
             detail_from: Screen::Main,
             history: Vec::new(),
             today: None,
+            help_scroll: 0,
+            again_in_flight: std::collections::BTreeSet::new(),
+            repaint: false,
             preview: PreviewState::default(),
             dirty: true,
             quit: false,
@@ -218,8 +248,10 @@ impl App {
 
     /// Where keys go now.
     pub fn context(&self) -> Context {
-        if self.confirm.is_some() {
-            return Context::Confirm;
+        match &self.confirm {
+            Some(Confirm::MarkChecked { .. }) => return Context::Note,
+            Some(_) => return Context::Confirm,
+            None => {}
         }
         if self.help {
             return Context::Help;
@@ -237,23 +269,28 @@ impl App {
         match self.context() {
             Context::List => self.selected.and_then(|id| self.rows.get(&id)),
             Context::Detail => self.detail.as_ref(),
-            Context::Today => self
-                .today
-                .as_ref()
-                .and_then(|t| t.newest_first().nth(t.selected)),
+            Context::Today => self.today.as_ref().and_then(Today::selected_payment),
             _ => None,
         }
     }
 
     /// What the focused payment allows.
     pub fn allowed(&self) -> Allowed {
-        self.focused_payment()
+        let allowed = self
+            .focused_payment()
             .map_or_else(Allowed::default, |p| Allowed {
                 recheck: !p.status.is_final(),
                 mark_checked: p.status == Status::Attention && !p.checked,
-                send_again: p.status == Status::Failed,
+                send_again: p.status == Status::Failed
+                    && p.replaced_by.is_none()
+                    && !self.again_in_flight.contains(&p.id),
                 open: true,
-            })
+                clear_done: false,
+            });
+        Allowed {
+            clear_done: self.rows.values().any(is_done),
+            ..allowed
+        }
     }
 
     /// The fields of the current provider's form.

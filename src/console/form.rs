@@ -30,8 +30,17 @@ pub struct Form {
     pub touched: [bool; 5],
     /// Enter was pressed: every field's error shows.
     pub attempted: bool,
-    /// The last character refused, and where.
-    pub refused: Option<(Field, char)>,
+    /// The last key refused, and where.
+    pub refused: Option<(Field, Refused)>,
+}
+
+/// Why a key was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// The field does not take this character.
+    Char(char),
+    /// The field is as long as it may be.
+    Full,
 }
 
 /// The form checked against a provider's rules.
@@ -146,8 +155,12 @@ impl Form {
         let Some(len) = self.input(field).map(|i| i.value().chars().count()) else {
             return false;
         };
-        if !field.accepts(c, provider) || len >= field.max_len() {
-            self.refused = Some((field, c));
+        if !field.accepts(c, provider) {
+            self.refused = Some((field, Refused::Char(c)));
+            return true;
+        }
+        if len >= field.max_len() {
+            self.refused = Some((field, Refused::Full));
             return true;
         }
         self.edit(field, InputRequest::InsertChar(c), provider)
@@ -231,6 +244,16 @@ impl Form {
     /// Empty and ready for the next customer; the reference comes fresh from the engine.
     pub fn clear(&mut self) {
         *self = Form::default();
+    }
+
+    /// Forgets what was typed for a customer (phone, amount, e-mail, channel), keeping the
+    /// reference rules: used when the provider, and so the country and currency, changes.
+    pub fn clear_customer(&mut self) {
+        let reference = std::mem::take(&mut self.reference);
+        let by_hand = self.reference_by_hand;
+        *self = Form::default();
+        self.reference = reference;
+        self.reference_by_hand = by_hand;
     }
 
     /// Nothing typed for a customer yet.

@@ -17,6 +17,8 @@ pub enum Context {
     Today,
     Help,
     Confirm,
+    /// Typing the note of a check, in its question.
+    Note,
 }
 
 /// What a key asks for.
@@ -42,6 +44,12 @@ pub enum Command {
     SendAgain,
     Yes,
     No,
+    /// Repaint the whole screen (a garbled SSH link).
+    Repaint,
+    /// Take finished payments out of the pending pane.
+    ClearDone,
+    /// A key that means nothing where it was pressed (said, not swallowed).
+    Stray,
 }
 
 /// An Esc pressed just before another key reaches us as that key with Alt (the terminal sends
@@ -64,11 +72,18 @@ pub fn command(ctx: Context, key: &KeyEvent) -> Option<Command> {
     let plain = !ctrl && !key.modifiers.contains(KeyModifiers::ALT);
     match (ctx, key.code) {
         (_, Char('c')) if ctrl => Some(Command::Quit),
+        (_, Char('l')) if ctrl => Some(Command::Repaint),
         (Context::Confirm, Char('y' | 'Y')) if plain => Some(Command::Yes),
         (Context::Confirm, Char('n' | 'N') | Esc) => Some(Command::No),
-        (Context::Confirm, _) => None,
+        (Context::Confirm, _) => Some(Command::Stray),
+        (Context::Note, Enter) => Some(Command::Yes),
+        (Context::Note, Esc) => Some(Command::No),
+        (Context::Note, _) => note_command(key, ctrl, plain),
         (Context::Help, Esc | F(1) | Char('?' | 'q') | Enter) => Some(Command::Back),
+        (Context::Help, Up | Char('k')) => Some(Command::Up),
+        (Context::Help, Down | Char('j')) => Some(Command::Down),
         (Context::Help, _) => None,
+        (_, Char('x')) if ctrl => Some(Command::ClearDone),
         (_, Char('p')) if ctrl => Some(Command::SwitchProvider),
         (_, Char('t')) if ctrl => Some(Command::Today),
         (_, F(1)) => Some(Command::Help),
@@ -113,6 +128,25 @@ fn field_command(f: Field, key: &KeyEvent, ctrl: bool, plain: bool) -> Option<Co
     }
 }
 
+/// Editing the note of a check: text, and the usual editing keys.
+fn note_command(key: &KeyEvent, ctrl: bool, plain: bool) -> Option<Command> {
+    use InputRequest::*;
+    use KeyCode::*;
+    let edit = |r| Some(Command::Edit(r));
+    match key.code {
+        Backspace => edit(DeletePrevChar),
+        Delete => edit(DeleteNextChar),
+        Left => edit(GoToPrevChar),
+        Right => edit(GoToNextChar),
+        Home => edit(GoToStart),
+        End => edit(GoToEnd),
+        Char('u') if ctrl => edit(DeleteLine),
+        Char('w') if ctrl => edit(DeletePrevWord),
+        Char(c) if plain => Some(Command::Type(c)),
+        _ => None,
+    }
+}
+
 fn list_command(ctx: Context, key: &KeyEvent, plain: bool) -> Option<Command> {
     use KeyCode::*;
     match key.code {
@@ -130,6 +164,7 @@ fn list_command(ctx: Context, key: &KeyEvent, plain: bool) -> Option<Command> {
             (Context::List | Context::Detail, 'r') => Some(Command::Recheck),
             (Context::List | Context::Detail, 'c') => Some(Command::MarkChecked),
             (Context::List | Context::Detail, 's') => Some(Command::SendAgain),
+            (Context::List, 'x') => Some(Command::ClearDone),
             _ => None,
         },
         _ => None,
@@ -146,6 +181,8 @@ pub struct Allowed {
     pub mark_checked: bool,
     pub send_again: bool,
     pub open: bool,
+    /// Finished rows are in the pending pane.
+    pub clear_done: bool,
 }
 
 /// The keys that work now, most useful first (the bar shows as many as fit).
@@ -153,6 +190,7 @@ pub fn hints(ctx: Context, allowed: Allowed) -> Vec<Hint> {
     let mut v: Vec<Hint> = Vec::new();
     match ctx {
         Context::Confirm => return vec![(s::KEY_Y, s::DO_YES), (s::KEY_N, s::DO_NO)],
+        Context::Note => return vec![(s::KEY_ENTER, s::DO_MARK_CHECKED), (s::KEY_ESC, s::DO_NO)],
         Context::Help => return vec![(s::KEY_ESC, s::DO_CLOSE), (s::KEY_CTRL_C, s::DO_QUIT)],
         Context::Field(f) => {
             v.push((s::KEY_ENTER, s::DO_SEND));
@@ -190,6 +228,9 @@ pub fn hints(ctx: Context, allowed: Allowed) -> Vec<Hint> {
         Context::List | Context::Detail | Context::Today => v.push((s::KEY_ESC, s::DO_BACK)),
         _ => {}
     }
+    if allowed.clear_done {
+        v.push((s::KEY_CTRL_X, s::DO_CLEAR));
+    }
     v.push((s::KEY_CTRL_P, s::DO_SWITCH));
     if ctx != Context::Today {
         v.push((s::KEY_CTRL_T, s::DO_TODAY));
@@ -211,6 +252,8 @@ pub fn help() -> Vec<Hint> {
         (s::KEY_C, s::HELP_MARK_CHECKED),
         (s::KEY_S, s::HELP_SEND_AGAIN),
         (s::KEY_ESC, s::HELP_BACK),
+        (s::KEY_CTRL_X, s::HELP_CLEAR),
+        (s::KEY_CTRL_L, s::HELP_REPAINT),
         (s::KEY_CTRL_P, s::HELP_SWITCH),
         (s::KEY_CTRL_T_T, s::HELP_TODAY),
         (s::KEY_HELP_F1, s::HELP_HELP),

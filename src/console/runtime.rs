@@ -99,6 +99,12 @@ pub async fn run<W: Write>(
     exec.run(Effect::NewReference(app.provider));
     let mut deadline: Option<Instant> = None;
     loop {
+        if app.repaint {
+            // Ctrl-L: the screen may be garbled (a field agent's link); send it all again.
+            terminal.clear()?;
+            app.repaint = false;
+            app.dirty = true;
+        }
         if app.dirty {
             draw(&mut terminal, &app)?;
             app.dirty = false;

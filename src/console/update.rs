@@ -4,6 +4,7 @@
 mod keys;
 mod lists;
 mod preview;
+mod questions;
 
 use super::action::Action;
 use super::app::{App, Confirm, Focus, Notice, NoticeKind, Screen, is_done};
@@ -38,8 +39,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             app.now = now;
-            let expired = app.expire();
-            app.dirty |= expired || app.waiting() > 0;
+            app.dirty |= app.next_wake().is_some();
             Vec::new()
         }
         Action::PaymentChanged(p) => payment_changed(app, p),
@@ -73,11 +73,14 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::DuplicateFound { new, existing } => {
+            if let Some(old) = new.replaces {
+                app.again_in_flight.remove(&old);
+            }
             ask(
                 app,
                 Confirm::Duplicate {
                     new,
-                    existing,
+                    existing: Box::new(existing),
                     in_form: false,
                 },
             );
@@ -121,6 +124,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Failed(e) => {
+            app.again_in_flight.clear();
             notice(app, NoticeKind::Bad, e);
             Vec::new()
         }
@@ -153,6 +157,9 @@ fn submitted(
     result: Result<crate::engine::Submitted, String>,
 ) -> Vec<Effect> {
     app.dirty = true;
+    if let Some(old) = new.replaces {
+        app.again_in_flight.remove(&old);
+    }
     let mut fx = Vec::new();
     match result {
         Ok(sub) => {
@@ -173,6 +180,14 @@ fn submitted(
                 }
                 (None, Status::Attention) => (NoticeKind::Bad, s::needs_you_now(&who, &words)),
             };
+            // A push the provider refused stays in the form, to fix and send again.
+            let refused = sub.payment.status == Status::Failed
+                && sub.payment.never_reached_anyone()
+                && app.form.is_pristine()
+                && new.provider == app.provider;
+            if refused {
+                app.form.restore(&new);
+            }
             fx.extend(payment_changed(app, sub.payment));
             notice(app, kind, text);
         }

@@ -138,7 +138,7 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
         return exit::PAID;
     }
     crate::logging::init(&config.data_dir);
-    let engine = match crate::setup::engine(&config, EngineSettings::default()) {
+    let engine = match crate::setup::engine(&config, EngineSettings::from_config(&config)) {
         Ok(e) => e,
         Err(e) => {
             nothing_sent(args, out, "error", &e.to_string());

@@ -34,7 +34,7 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
         Err(e) => return cannot_start(args, out, &e.to_string()),
     };
     crate::logging::init(&config.data_dir);
-    let engine = match crate::setup::engine(&config, EngineSettings::default()) {
+    let engine = match crate::setup::engine(&config, EngineSettings::from_config(&config)) {
         Ok(e) => e,
         Err(e) => return cannot_start(args, out, &e.to_string()),
     };

@@ -48,6 +48,11 @@ pub fn config_insecure_url(key: &str, value: &str, path: Option<&Path>) -> Strin
         place(path)
     )
 }
+pub fn config_bad_scale(value: &str) -> String {
+    format!(
+        "LIPA_SCHEDULE_SCALE is '{value}': a number from 0.01 to 1 (or unset, for real providers)"
+    )
+}
 pub fn config_no_data_dir() -> String {
     "no data directory: set LIPA_DATA_DIR".into()
 }
@@ -135,8 +140,8 @@ pub fn waiting_for_customer(reference: &str, secs: u64) -> String {
 }
 pub fn dry_run_message(network: &str, channel: Option<&str>) -> String {
     match channel {
-        Some(c) => format!("not sent (dry run); network {network}, channel {c}"),
-        None => format!("not sent (dry run); network {network}"),
+        Some(c) => format!("not sent (dry run); {network}, channel {c}"),
+        None => format!("not sent (dry run); {network}"),
     }
 }
 pub fn sync_nothing() -> String {
@@ -248,6 +253,9 @@ pub fn sim_banner(b: &SimBanner<'_>) -> String {
          export LIPA_CEPTA_PUBLIC_KEY={ce_pub}\n\
          export LIPA_CEPTA_SECRET_KEY={ce_sec}\n\
          export LIPA_CEPTA_EMAIL={ce_mail}\n\
+         export LIPA_SCHEDULE_SCALE={scale:.3}\n\
+         (the last line makes lipa ask as often as these fast customers need; leave it out\n\
+         \x20for real providers)\n\
          \n\
          The customer is chosen by the phone number's last digit:\n\
          \x20 0-5  pays\n\
@@ -272,6 +280,7 @@ pub fn sim_banner(b: &SimBanner<'_>) -> String {
         ce_sec = b.cepta_secret_key,
         ce_mail = b.cepta_email,
         faults = sim_faults(b.addr, &b.faults),
+        scale = crate::engine::scale_for(b.settle),
     )
 }
 

@@ -40,6 +40,11 @@ pub fn provider_line(p: ProviderKind) -> String {
     )
 }
 
+/// `ClickPesa · TZS`
+pub fn provider_short(p: ProviderKind) -> String {
+    format!("{} · {}", p.label(), p.currency().code())
+}
+
 pub fn phone_example(p: ProviderKind) -> &'static str {
     match p {
         ProviderKind::ClickPesa => "e.g. 0712 345 678 or +255 712 345 678",
@@ -61,12 +66,16 @@ pub fn reference_coming() -> &'static str {
 pub fn refused(field: Field, c: char, p: ProviderKind) -> String {
     let what = match field {
         Field::Phone => "Only digits, + ( ) - and spaces go in a phone number.",
-        Field::Amount => "Only digits, a decimal point and , go in an amount.",
+        Field::Amount => "Not allowed in an amount.",
         Field::Reference if p == ProviderKind::Cepta => "Letters, digits, - and _ only.",
         Field::Reference => "Letters and digits only.",
         Field::Email | Field::Channel => "Not allowed here.",
     };
     format!("“{c}” refused. {what}")
+}
+
+pub fn field_full(max: usize) -> String {
+    format!("At most {max} characters here.")
 }
 
 pub fn channel_suggested(network: &str) -> String {
@@ -99,11 +108,40 @@ pub const COL_WORDS: &str = "Provider says";
 pub const COL_COUNT: &str = "Count";
 pub const COL_TOTAL: &str = "Total";
 
-pub fn pending_title(waiting: usize, shown: usize) -> String {
-    match (waiting, shown) {
-        (0, 0) => "Payments".into(),
-        (0, n) => format!("Payments · {n} finished"),
-        (w, _) => format!("Payments · {w} waiting"),
+/// `Payments · 2 waiting · 1 needs you · 3 done (1 failed)`: what is still open first.
+pub fn pending_title(waiting: usize, needs_you: usize, done: usize, failed: usize) -> String {
+    let mut parts = vec!["Payments".to_string()];
+    if waiting > 0 {
+        parts.push(format!("{waiting} waiting"));
+    }
+    match needs_you {
+        0 => {}
+        1 => parts.push("1 needs you".into()),
+        n => parts.push(format!("{n} need you")),
+    }
+    match (done, failed) {
+        (0, _) => {}
+        (d, 0) => parts.push(format!("{d} done")),
+        (d, f) => parts.push(format!("{d} done ({f} failed)")),
+    }
+    parts.join(" · ")
+}
+
+pub const STATUS_CHECKING: &str = "checking";
+
+pub fn prompt_expired() -> &'static str {
+    "The prompt has expired on the phone; checking whether the customer paid."
+}
+
+pub fn checking_arrival() -> &'static str {
+    "Checking whether it reached the provider (lipa stopped while sending)."
+}
+
+pub fn prompt_expires(clock: &str, expired: bool) -> String {
+    if expired {
+        format!("expired at {clock} on the customer's phone")
+    } else {
+        format!("on the customer's phone until about {clock}")
     }
 }
 
@@ -112,7 +150,7 @@ pub fn status_word(status: Status, checked: bool) -> &'static str {
         Status::Recorded => "saved",
         Status::Sending => "sending",
         Status::Pending => "waiting",
-        Status::Unknown => "checking",
+        Status::Unknown => "answer lost",
         Status::Paid => "paid",
         Status::Failed => "failed",
         Status::Attention if checked => "checked",
@@ -132,6 +170,33 @@ pub const LABEL_CHANNEL: &str = "Channel";
 pub const LABEL_EMAIL: &str = "E-mail";
 pub const LABEL_SENT: &str = "Sent";
 pub const LABEL_ACTIONS: &str = "Keys";
+pub const LABEL_LATEST: &str = "Latest";
+pub const LABEL_PROMPT: &str = "Prompt";
+pub const LABEL_CHECKED: &str = "Checked";
+pub const LABEL_AGAIN: &str = "Again";
+
+pub fn checked_by(who: &str, at: &str, note: Option<&str>) -> String {
+    match note {
+        Some(n) => format!("by {who} at {at}: {n}"),
+        None => format!("by {who} at {at}"),
+    }
+}
+
+/// On a failed payment that was sent again.
+pub fn sent_again_as(reference: Option<&str>, id: i64) -> String {
+    match reference {
+        Some(r) => format!("sent again as {r}"),
+        None => format!("sent again (payment {id})"),
+    }
+}
+
+/// On the payment that sends a failed one again.
+pub fn sends_again(reference: Option<&str>, id: i64) -> String {
+    match reference {
+        Some(r) => format!("sends again {r}, which failed"),
+        None => format!("sends again payment {id}, which failed"),
+    }
+}
 pub const NOTHING_TO_DO: &str = "nothing to do: this payment is settled";
 
 pub fn detail_title(p: ProviderKind) -> String {
@@ -164,11 +229,42 @@ pub const DUPLICATE_TITLE: &str = "Same payment again?";
 pub const SEND_AGAIN_TITLE: &str = "Send again?";
 pub const QUIT_TITLE: &str = "Quit?";
 
-pub fn duplicate_question(ago: &str, status: &str, reference: &str) -> String {
+pub fn duplicate_question(ago: &str, status: &str, reference: &str, words: &str) -> String {
+    let why = if words.is_empty() {
+        String::new()
+    } else {
+        format!(" {words}")
+    };
     format!(
-        "The same phone and amount were sent {ago} ago ({status}, reference {reference}). \
+        "The same phone and amount were sent {ago} ({status}, reference {reference}).{why} \
          Send another prompt?"
     )
+}
+
+pub const SWITCH_TITLE: &str = "Switch provider?";
+pub const NO_WALLET_TITLE: &str = "No wallet for this number?";
+pub const CHECK_TITLE: &str = "Mark as checked?";
+pub const NOTE_LABEL: &str = "Note (optional): ";
+
+pub fn switch_question(from: ProviderKind, to: ProviderKind) -> String {
+    format!(
+        "The next payment would go to {}. The phone and amount typed for {} ({}) are cleared.",
+        provider_line(to),
+        from.label(),
+        from.currency().code()
+    )
+}
+
+pub fn no_wallet_question() -> String {
+    "The wallet check says no wallet can take a push for this number now. Send the prompt \
+     anyway?"
+        .into()
+}
+
+pub fn check_question() -> String {
+    "You have looked at this payment (asked the customer, checked the provider's dashboard). \
+     Write what you found, then Enter; Esc to go back."
+        .into()
 }
 
 pub fn send_again_question() -> String {
@@ -273,6 +369,29 @@ pub fn mark_only_attention() -> String {
     "Only a payment that needs you can be marked as checked.".into()
 }
 
+pub fn sent_again_already(reference: Option<&str>) -> String {
+    match reference {
+        Some(r) => format!("Already sent again, as {r}."),
+        None => "Already being sent again.".into(),
+    }
+}
+
+pub fn cleared_done(n: usize) -> String {
+    match n {
+        0 => "Nothing finished to clear.".into(),
+        1 => "1 finished payment cleared from the list (it stays in today's).".into(),
+        n => format!("{n} finished payments cleared from the list (they stay in today's)."),
+    }
+}
+
+pub fn answer_first() -> String {
+    "Answer the question first: y for yes, n for no.".into()
+}
+
+pub fn switch_declined(p: ProviderKind) -> String {
+    format!("Still {}; the form is as it was.", provider_line(p))
+}
+
 pub fn send_again_only_failed() -> String {
     "Only a failed payment can be sent again.".into()
 }
@@ -294,6 +413,8 @@ pub const KEY_Y_N: &str = "y / n";
 pub const KEY_CTRL_P: &str = "^P";
 pub const KEY_CTRL_T: &str = "^T";
 pub const KEY_CTRL_C: &str = "^C";
+pub const KEY_CTRL_X: &str = "^X";
+pub const KEY_CTRL_L: &str = "^L";
 pub const KEY_HELP: &str = "?";
 
 pub const DO_SEND: &str = "send";
@@ -310,6 +431,7 @@ pub const DO_SWITCH: &str = "provider";
 pub const DO_TODAY: &str = "today";
 pub const DO_HELP: &str = "help";
 pub const DO_QUIT: &str = "quit";
+pub const DO_CLEAR: &str = "clear done";
 pub const DO_YES: &str = "yes";
 pub const DO_NO: &str = "no";
 
@@ -326,7 +448,9 @@ pub const HELP_MOVE: &str = "move in a list";
 pub const HELP_RECHECK: &str = "ask the provider again now";
 pub const HELP_MARK_CHECKED: &str = "mark as checked (needs you)";
 pub const HELP_SEND_AGAIN: &str = "send a failed payment again";
-pub const HELP_BACK: &str = "back, close";
+pub const HELP_BACK: &str = "back · close · clear the field";
+pub const HELP_CLEAR: &str = "clear finished payments off the list";
+pub const HELP_REPAINT: &str = "repaint the whole screen";
 pub const HELP_SWITCH: &str = "switch provider";
 pub const HELP_TODAY: &str = "today's payments and totals";
 pub const HELP_HELP: &str = "this help";
@@ -335,11 +459,10 @@ pub const HELP_QUIT: &str = "quit (payments are kept)";
 pub const HELP_FOOT: &str = "^ is Ctrl. In the form, letters are text.";
 
 /// How long ago, in words: `22 seconds`, `3 minutes`.
+/// How long ago, in words: `just now`, `22 s ago`, `3 min 10 s ago`.
 pub fn ago(secs: i64) -> String {
     match secs.max(0) {
-        1 => "1 second".into(),
-        s if s < 60 => format!("{s} seconds"),
-        s if s < 120 => "1 minute".into(),
-        s => format!("{} minutes", s / 60),
+        s if s < 3 => "just now".into(),
+        s => format!("{} ago", crate::strings::span(s as u64)),
     }
 }

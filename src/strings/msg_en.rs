@@ -31,6 +31,11 @@ fn sentence(text: &str) -> String {
     }
 }
 
+/// A provider's status word in lower case, dashes as spaces (`ON-HOLD` → `on hold`).
+fn quiet(word: &str) -> String {
+    word.trim().to_lowercase().replace(['-', '_'], " ")
+}
+
 /// A message as a fragment for parentheses: no final full stop.
 fn fragment(m: &Msg) -> String {
     text(m).trim_end_matches('.').to_string()
@@ -53,10 +58,13 @@ pub fn text(m: &Msg) -> String {
         LowBalance => "The customer's balance is too low.".into(),
         WrongPin => "The customer typed a wrong PIN.".into(),
         CustomerTimedOut => "The customer did not answer; the prompt expired.".into(),
-        FailedNoReason { word } => format!("The payment did not go through ({}).", word.trim()),
+        FailedNoReason { word } => format!(
+            "The payment did not go through (the provider says {}).",
+            quiet(word)
+        ),
         Reported { word } => format!(
-            "The provider reports {}: check this payment in the provider's dashboard.",
-            word.trim()
+            "The provider reports it {}: check this payment in the provider's dashboard.",
+            quiet(word)
         ),
         UnknownWord { word } => format!(
             "The provider says '{}', a status lipa does not know; still waiting.",

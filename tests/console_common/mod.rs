@@ -334,3 +334,22 @@ pub fn today(a: &mut App) {
     }
     act(a, Action::TodayLoaded(Ok(list)));
 }
+
+/// The screen as plain text, drawn at `w`×`h` through ratatui's test backend.
+pub fn render_plain(app: &App, w: u16, h: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("terminal");
+    terminal
+        .draw(|f| lipa::console::view::draw(f, app))
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut plain = String::new();
+    for y in 0..h {
+        let line: String = (0..w)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        plain.push_str(line.trim_end());
+        plain.push('\n');
+    }
+    plain
+}

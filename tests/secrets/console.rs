@@ -90,7 +90,10 @@ async fn the_console_leaks_no_secret() {
             c.wait_for("start", T, |t| t.contains("New payment"));
             c.keys("0712345670\t1500\r");
             c.wait_for("clickpesa refused", T, |t| row_says(t, "670", "failed"));
+            // The refused push stayed in the form: switching asks before clearing it.
             c.keys("\x10");
+            c.wait_for("asked to switch", T, |t| t.contains("Switch provider?"));
+            c.keys("y");
             c.wait_for("switched to cepta", T, |t| t.contains("Cepta · Kenya"));
             c.keys("0712345670\t1500\r");
             c.wait_for("cepta refused", T, |t| {

@@ -115,9 +115,24 @@ impl Haystack {
         self.items.push((place.into(), bytes.into()));
     }
 
-    /// Every file under `dir` (log files, the journal and its WAL, anything else), as bytes.
+    /// Every file under `dir` (log files, the journal and its WAL, anything else), as bytes —
+    /// but ClickPesa's token file, the one place a token is meant to be kept (checked private
+    /// and free of keys instead).
     pub fn add_dir(&mut self, dir: &Path) {
         for path in files_under(dir) {
+            if path.file_name().and_then(|n| n.to_str())
+                == Some(lipa::provider::clickpesa::TOKEN_FILE_NAME)
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&path).map(|m| m.permissions().mode());
+                assert_eq!(
+                    mode.map(|m| m & 0o777).ok(),
+                    Some(0o600),
+                    "{}",
+                    path.display()
+                );
+                continue;
+            }
             let bytes = std::fs::read(&path).unwrap_or_default();
             self.add(path.display().to_string(), bytes);
         }

@@ -83,11 +83,15 @@ impl App {
 
 /// A provider's name with control characters dropped, spaces collapsed, and a sane length.
 fn printable(name: &str) -> String {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    words
-        .join(" ")
+    crate::text::printable(name)
         .chars()
-        .filter(|c| !c.is_control())
         .take(NAME_MAX)
         .collect()
+}
+
+impl PreviewState {
+    /// The check said no wallet can take a push for the form's number now.
+    pub fn says_no_wallet(&self) -> bool {
+        self.shown == Some(PreviewShown::NoWallet)
+    }
 }

@@ -1,6 +1,7 @@
-//! The pending pane's rows: news in, finished rows out after a while, the clock they need.
+//! The pending pane's rows: news in, finished rows kept until the cashier clears them, the
+//! clock they need.
 
-use super::{App, LINGER};
+use super::{App, PROMPT_LIFE, SEND_TAKES};
 use crate::payment::{Payment, Status};
 use std::time::Duration;
 
@@ -13,6 +14,25 @@ impl App {
     /// Payments the tracker still follows (their age counts).
     pub fn waiting(&self) -> usize {
         self.rows.values().filter(|p| is_waiting(p)).count()
+    }
+
+    /// Payments waiting for a person (attention, not yet checked).
+    pub fn needing_you(&self) -> usize {
+        self.rows
+            .values()
+            .filter(|p| p.status == Status::Attention && !p.checked)
+            .count()
+    }
+
+    /// Finished rows still shown (paid, failed, checked), and how many of them failed.
+    pub fn finished(&self) -> (usize, usize) {
+        let done = self.rows.values().filter(|p| is_done(p));
+        let failed = self
+            .rows
+            .values()
+            .filter(|p| p.status == Status::Failed)
+            .count();
+        (done.count(), failed)
     }
 
     /// Adds or refreshes a payment. Returns true when it just became paid or failed.
@@ -31,6 +51,9 @@ impl App {
                 None => t.payments.push(p.clone()),
             }
         }
+        if let Some(old) = p.replaces {
+            self.again_in_flight.remove(&old);
+        }
         let shown = before.is_some() || !is_done(&p) || settled;
         if shown {
             self.rows.insert(p.id, p);
@@ -38,58 +61,59 @@ impl App {
         settled
     }
 
-    /// Moves finished payments that lingered long enough out of the pending pane.
-    pub fn expire(&mut self) -> bool {
-        let now = self.now;
+    /// Takes the finished rows (paid, failed, checked) out of the pending pane: the cashier has
+    /// seen them. They stay in today's list and the journal. Returns how many left.
+    pub fn clear_done(&mut self) -> usize {
         let before = self.rows.len();
-        self.rows
-            .retain(|_, p| !is_done(p) || now < p.updated_at + linger());
+        self.rows.retain(|_, p| !is_done(p));
         if self.selected.is_some_and(|id| !self.rows.contains_key(&id)) {
             self.selected = self.row_ids().first().copied();
         }
-        before != self.rows.len()
+        before - self.rows.len()
     }
 
     /// How long the runtime may sleep before the app needs the clock again: a second while
-    /// ages count, until the next finished row leaves otherwise, until the wallet check is due,
-    /// never when nothing changes.
+    /// ages count, until the wallet check is due, never when nothing changes.
     pub fn next_wake(&self) -> Option<Duration> {
-        let rows = self.rows_wake();
+        let rows = self.ticking().then_some(Duration::from_secs(1));
         match (rows, self.preview_wake()) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
     }
 
-    fn rows_wake(&self) -> Option<Duration> {
-        if self.waiting() > 0 {
-            return Some(Duration::from_secs(1));
-        }
-        self.rows
-            .values()
-            .filter(|p| is_done(p))
-            .map(|p| p.updated_at + linger() - self.now)
-            .min()
-            .map(|d| {
-                d.to_std()
-                    .unwrap_or_default()
-                    .max(Duration::from_millis(100))
-            })
+    /// Some shown age counts (a payment waiting or needing a person).
+    fn ticking(&self) -> bool {
+        self.rows.values().any(|p| !is_done(p))
     }
 
-    /// How long a payment has waited (counting), or waited until it settled (frozen).
+    /// How long since the payment was sent: counting until it is paid or failed, then frozen
+    /// at the moment it settled. Always from the send (an *attention* payment's age goes on).
     pub fn age(&self, p: &Payment) -> chrono::Duration {
         let start = p.sent_at.unwrap_or(p.created_at);
-        let end = if is_waiting(p) {
-            self.now
-        } else {
+        let end = if p.status.is_final() {
             p.updated_at
+        } else {
+            self.now
         };
         (end - start).max(chrono::Duration::zero())
     }
+
+    /// The prompt is no longer on the customer's phone: a still pending payment is being
+    /// checked, not waited for.
+    pub fn prompt_expired(&self, p: &Payment) -> bool {
+        self.age(p).to_std().unwrap_or_default() >= PROMPT_LIFE
+    }
+
+    /// A *sending* row older than a send takes: left by a process that stopped, being
+    /// checked with the provider.
+    pub fn send_left_behind(&self, p: &Payment) -> bool {
+        p.status == Status::Sending
+            && (self.now - p.created_at).to_std().unwrap_or_default() >= SEND_TAKES
+    }
 }
 
-/// The tracker still follows it: its age counts on screen.
+/// The tracker still follows it.
 pub fn is_waiting(p: &Payment) -> bool {
     !p.status.is_final() && p.status != Status::Attention
 }
@@ -103,8 +127,4 @@ pub fn is_done(p: &Payment) -> bool {
 fn is_newer(old: &Payment, new: &Payment) -> bool {
     (old.status.is_final() && !new.status.is_final())
         || (old.updated_at, old.polls) > (new.updated_at, new.polls)
-}
-
-fn linger() -> chrono::Duration {
-    chrono::Duration::from_std(LINGER).unwrap_or_default()
 }

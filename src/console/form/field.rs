@@ -41,7 +41,9 @@ impl Field {
     pub(super) fn accepts(self, c: char, provider: ProviderKind) -> bool {
         match self {
             Field::Phone => c.is_ascii_digit() || "+()- ".contains(c),
-            Field::Amount => c.is_ascii_digit() || ",. _".contains(c),
+            // Anything printable: a `-` or an `e` stays in the text and the amount's own check
+            // says what is wrong with it (dropping them silently turned -5 into 5).
+            Field::Amount => !c.is_control(),
             Field::Reference => {
                 c.is_ascii_alphanumeric() || (provider == ProviderKind::Cepta && "-_".contains(c))
             }
@@ -50,7 +52,7 @@ impl Field {
         }
     }
 
-    pub(super) fn max_len(self) -> usize {
+    pub fn max_len(self) -> usize {
         match self {
             Field::Phone => 20,
             Field::Amount => 16,

@@ -1,12 +1,13 @@
 //! What each key command does, by context.
 
 use super::lists::{detail, list, today};
-use super::{ask, notice};
+use super::{ask, notice, questions};
 use crate::console::app::{App, Confirm, Focus, NoticeKind, Screen, Today};
 use crate::console::effect::Effect;
 use crate::console::form::Field;
 use crate::console::keymap::{self, Command, Context};
 use crate::payment::NewPayment;
+use crate::provider::ProviderKind;
 use crate::strings::console as s;
 use ratatui::crossterm::event::KeyEvent;
 
@@ -21,12 +22,29 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     app.dirty = true;
-    app.notice = None;
+    // A message about the field being typed in is closed by Esc, not by the next key.
+    let esc_in_field = matches!(ctx, Context::Field(_)) && cmd == Command::Back;
+    if !esc_in_field {
+        app.notice = None;
+    }
     match (ctx, cmd) {
-        (Context::Confirm, cmd) => confirm(app, cmd),
+        (_, Command::Repaint) => {
+            app.repaint = true;
+            Vec::new()
+        }
+        (Context::Confirm | Context::Note, cmd) => questions::answer(app, cmd),
         (_, Command::Quit) => quit(app),
+        (Context::Help, Command::Up) => {
+            app.help_scroll = app.help_scroll.saturating_sub(1);
+            Vec::new()
+        }
+        (Context::Help, Command::Down) => {
+            app.help_scroll = app.help_scroll.saturating_add(1);
+            Vec::new()
+        }
         (Context::Help, _) => {
             app.help = false;
+            app.help_scroll = 0;
             Vec::new()
         }
         (_, Command::Help) => {
@@ -34,6 +52,11 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         (_, Command::SwitchProvider) => switch_provider(app),
+        (_, Command::ClearDone) => {
+            let n = app.clear_done();
+            notice(app, NoticeKind::Info, s::cleared_done(n));
+            Vec::new()
+        }
         (Context::Today, Command::Today | Command::Back) => {
             app.screen = Screen::Main;
             Vec::new()
@@ -66,6 +89,11 @@ fn field(app: &mut App, f: Field, cmd: Command) -> Vec<Effect> {
         Command::ChannelNext | Command::ChannelPrev => {
             app.form.cycle_channel(cmd == Command::ChannelNext);
         }
+        // Esc closes the message; with none to close, it clears the field being typed.
+        Command::Back if app.notice.take().is_none() => {
+            app.form
+                .edit(f, tui_input::InputRequest::DeleteLine, provider);
+        }
         _ => {}
     }
     Vec::new()
@@ -95,13 +123,17 @@ pub fn send(app: &mut App) -> Vec<Effect> {
             app.focus = Focus::Field(bad);
             Vec::new()
         }
+        Ok(new) if app.preview.says_no_wallet() => {
+            ask(app, Confirm::NoWallet(new));
+            Vec::new()
+        }
         Ok(new) => match app.recent_same(&new).cloned() {
             Some(existing) => {
                 ask(
                     app,
                     Confirm::Duplicate {
                         new,
-                        existing,
+                        existing: Box::new(existing),
                         in_form: true,
                     },
                 );
@@ -113,7 +145,7 @@ pub fn send(app: &mut App) -> Vec<Effect> {
 }
 
 /// Hands the payment to the engine and readies the form for the next customer at once.
-fn dispatch(app: &mut App, new: NewPayment, check: bool) -> Vec<Effect> {
+pub(super) fn dispatch(app: &mut App, new: NewPayment, check: bool) -> Vec<Effect> {
     app.form.clear();
     app.focus = Focus::Field(Field::Phone);
     notice(
@@ -129,52 +161,8 @@ fn dispatch(app: &mut App, new: NewPayment, check: bool) -> Vec<Effect> {
     vec![send, Effect::NewReference(app.provider)]
 }
 
-fn confirm(app: &mut App, cmd: Command) -> Vec<Effect> {
-    let Some(c) = app.confirm.take() else {
-        return Vec::new();
-    };
-    let yes = cmd == Command::Yes || (cmd == Command::Quit && matches!(c, Confirm::Quit(_)));
-    let mut fx = match (c, yes) {
-        (Confirm::Duplicate { new, in_form, .. }, true) => {
-            if in_form {
-                dispatch(app, new, false)
-            } else {
-                vec![Effect::Submit(new)]
-            }
-        }
-        (Confirm::Duplicate { new, in_form, .. }, false) => {
-            let back = !in_form && app.form.is_pristine() && new.provider == app.provider;
-            if back {
-                app.form.restore(&new);
-            }
-            notice(
-                app,
-                NoticeKind::Info,
-                s::not_sent_duplicate(in_form || back),
-            );
-            Vec::new()
-        }
-        (Confirm::SendAgain(p), true) => {
-            notice(app, NoticeKind::Info, s::sending_again(&p.masked_phone()));
-            vec![Effect::SendAgain(Box::new(p))]
-        }
-        (Confirm::Quit(_), true) => {
-            app.quit = true;
-            vec![Effect::Quit]
-        }
-        (Confirm::SendAgain(_) | Confirm::Quit(_), false) => Vec::new(),
-    };
-    if let Some(next) = app.later.pop() {
-        app.confirm = Some(next);
-    }
-    if cmd == Command::Quit && !app.quit {
-        fx.extend(quit(app));
-    }
-    fx
-}
-
 /// Ctrl-C: quit at once, or ask first while payments are still waiting.
-fn quit(app: &mut App) -> Vec<Effect> {
+pub(super) fn quit(app: &mut App) -> Vec<Effect> {
     match app.waiting() {
         0 => {
             app.quit = true;
@@ -187,6 +175,9 @@ fn quit(app: &mut App) -> Vec<Effect> {
     }
 }
 
+/// Ctrl-P: the next payment goes to the next provider. What is typed for one country and
+/// currency never silently becomes the other's: with a phone or amount in the form, ask first
+/// (they are cleared on yes).
 fn switch_provider(app: &mut App) -> Vec<Effect> {
     let n = app.providers.len();
     if n < 2 {
@@ -194,7 +185,19 @@ fn switch_provider(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let i = app.providers.iter().position(|p| *p == app.provider);
-    app.provider = app.providers[i.map_or(0, |i| (i + 1) % n)];
+    let next = app.providers[i.map_or(0, |i| (i + 1) % n)];
+    if !app.form.is_pristine() {
+        ask(app, Confirm::Switch(next));
+        return Vec::new();
+    }
+    switch_to(app, next)
+}
+
+pub(super) fn switch_to(app: &mut App, next: ProviderKind) -> Vec<Effect> {
+    app.provider = next;
+    if !app.form.is_pristine() {
+        app.form.clear_customer();
+    }
     if let Focus::Field(f) = app.focus
         && !app.fields().contains(&f)
     {

@@ -57,8 +57,8 @@ pub fn detail(app: &mut App, cmd: Command) -> Vec<Effect> {
             let next = match app.detail_from {
                 Screen::Today => app.today.as_mut().and_then(|t| {
                     let ids: Vec<i64> = t.newest_first().map(|p| p.id).collect();
-                    let id = moved(&ids, Some(t.selected), down)?;
-                    t.selected = ids.iter().position(|i| *i == id)?;
+                    let id = moved(&ids, Some(t.selected_index()), down)?;
+                    t.selected = Some(id);
                     Some(id)
                 }),
                 _ => {
@@ -82,13 +82,14 @@ pub fn today(app: &mut App, cmd: Command) -> Vec<Effect> {
     let Some(t) = app.today.as_mut() else {
         return Vec::new();
     };
-    let n = t.payments.len();
     match cmd {
-        Command::Up => t.selected = t.selected.saturating_sub(1),
-        Command::Down => t.selected = (t.selected + 1).min(n.saturating_sub(1)),
+        Command::Up | Command::Down => {
+            // The selection follows the payment, not the position, when rows come and go.
+            let ids: Vec<i64> = t.newest_first().map(|p| p.id).collect();
+            t.selected = moved(&ids, Some(t.selected_index()), cmd == Command::Down);
+        }
         Command::Open => {
-            let id = t.newest_first().nth(t.selected).map(|p| p.id);
-            if let Some(id) = id {
+            if let Some(id) = t.selected_payment().map(|p| p.id) {
                 return open_detail(app, id);
             }
         }
@@ -122,18 +123,27 @@ fn act_on_focused(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         Command::Recheck => refuse(app, s::recheck_final()),
         Command::MarkChecked if p.status == Status::Attention && !p.checked => {
-            notice(app, NoticeKind::Info, s::marked_checked());
-            vec![Effect::MarkChecked {
-                id: p.id,
-                who: app.operator.clone(),
-                note: None,
-            }]
-        }
-        Command::MarkChecked => refuse(app, s::mark_only_attention()),
-        Command::SendAgain if p.status == Status::Failed => {
-            ask(app, Confirm::SendAgain(p));
+            ask(
+                app,
+                Confirm::MarkChecked {
+                    id: p.id,
+                    note: String::new(),
+                },
+            );
             Vec::new()
         }
+        Command::MarkChecked => refuse(app, s::mark_only_attention()),
+        Command::SendAgain if p.status == Status::Failed => match p.replaced_by {
+            Some(newer) => {
+                let again = app.find(newer).map(|n| n.reference.to_string());
+                refuse(app, s::sent_again_already(again.as_deref()))
+            }
+            None if app.again_in_flight.contains(&p.id) => refuse(app, s::sent_again_already(None)),
+            None => {
+                ask(app, Confirm::SendAgain(Box::new(p)));
+                Vec::new()
+            }
+        },
         Command::SendAgain => refuse(app, s::send_again_only_failed()),
         _ => Vec::new(),
     }

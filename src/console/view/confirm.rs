@@ -20,11 +20,43 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme
                 )),
                 Line::raw(s::duplicate_question(
                     &s::ago((app.now - existing.created_at).num_seconds()),
-                    &payment_status(existing),
+                    &payment_status(app, existing),
                     existing.reference.as_str(),
+                    &existing.words().text(app.lang),
                 )),
             ],
         ),
+        Confirm::Switch(to) => (
+            s::SWITCH_TITLE,
+            vec![Line::raw(s::switch_question(app.provider, *to))],
+        ),
+        Confirm::NoWallet(new) => (
+            s::NO_WALLET_TITLE,
+            vec![
+                Line::from(Span::styled(
+                    format!("{}  {}", new.phone.masked(), new.amount),
+                    theme.bold(),
+                )),
+                Line::raw(s::no_wallet_question()),
+            ],
+        ),
+        Confirm::MarkChecked { id, note } => {
+            let who = app
+                .find(*id)
+                .map(|p| format!("{}  {}", p.masked_phone(), p.amount))
+                .unwrap_or_default();
+            (
+                s::CHECK_TITLE,
+                vec![
+                    Line::from(Span::styled(who, theme.bold())),
+                    Line::raw(s::check_question()),
+                    Line::from(vec![
+                        Span::raw(s::NOTE_LABEL),
+                        Span::styled(format!("{note}▏"), theme.input(true)),
+                    ]),
+                ],
+            )
+        }
         Confirm::SendAgain(p) => (
             s::SEND_AGAIN_TITLE,
             vec![
@@ -38,11 +70,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme
         Confirm::Quit(n) => (s::QUIT_TITLE, vec![Line::raw(s::quit_question(*n))]),
     };
     lines.push(Line::raw(""));
+    let (yes, no) = match c {
+        Confirm::MarkChecked { .. } => ((s::KEY_ENTER, s::DO_MARK_CHECKED), (s::KEY_ESC, s::DO_NO)),
+        _ => ((s::KEY_Y, s::DO_YES), (s::KEY_N, s::DO_NO)),
+    };
     lines.push(Line::from(vec![
-        Span::styled(s::KEY_Y, theme.key()),
-        Span::raw(format!(" {}   ", s::DO_YES)),
-        Span::styled(s::KEY_N, theme.key()),
-        Span::raw(format!(" {}", s::DO_NO)),
+        Span::styled(yes.0, theme.key()),
+        Span::raw(format!(" {}   ", yes.1)),
+        Span::styled(no.0, theme.key()),
+        Span::raw(format!(" {}", no.1)),
     ]));
     let width = area.width.clamp(20, 56);
     let inner_w = usize::from(width.saturating_sub(4).max(1));

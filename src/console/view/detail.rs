@@ -1,11 +1,11 @@
 //! One payment: where it stands, its reference large enough to read aloud, its history, and
 //! what can be done about it.
 
-use crate::console::app::App;
+use crate::console::app::{App, PROMPT_LIFE};
 use crate::console::keymap;
 use crate::console::theme::Theme;
-use crate::console::view::{age, clock, payment_status, status_text};
-use crate::payment::Payment;
+use crate::console::view::{age, clock, payment_status, payment_words, status_text};
+use crate::payment::{Payment, Status};
 use crate::phone::Phone;
 use crate::strings::console as s;
 use ratatui::Frame;
@@ -47,15 +47,41 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
     let network = Phone::parse(&p.phone, p.provider.country())
         .map(|ph| format!("  ({})", ph.network().label()))
         .unwrap_or_default();
-    let mut lines = vec![
-        fact(
-            s::LABEL_STATUS,
-            vec![
-                Span::styled(payment_status(p), theme.status(p.status)),
-                Span::raw(format!("  {}", age(app.age(p)))),
-            ],
-        ),
-        fact(s::LABEL_SAYS, vec![Span::raw(p.words().text(app.lang))]),
+    let room = usize::from(width).saturating_sub(LABEL_W + 1).max(10);
+    let mut lines = vec![fact(
+        s::LABEL_STATUS,
+        vec![
+            Span::styled(payment_status(app, p), theme.status(p.status)),
+            Span::raw(format!("  {}", age(app.age(p)))),
+        ],
+    )];
+    // Why it is what it is, whole (wrapped, never cut); for a payment that needs a person,
+    // the reason stays and the latest words of a re-check come beside it.
+    lines.extend(wrapped(s::LABEL_SAYS, &payment_words(app, p), room));
+    if p.status == Status::Attention && !p.said.is_empty() {
+        lines.extend(wrapped(s::LABEL_LATEST, &p.said.text(app.lang), room));
+    }
+    if p.status == Status::Pending {
+        let until = p.sent_at.unwrap_or(p.created_at)
+            + chrono::Duration::from_std(PROMPT_LIFE).unwrap_or_default();
+        let text = s::prompt_expires(&clock(app, until), app.prompt_expired(p));
+        lines.push(fact(s::LABEL_PROMPT, vec![Span::raw(text)]));
+    }
+    if p.checked {
+        let who = p.checked_by.clone().unwrap_or_default();
+        let at = p.checked_at.map(|t| clock(app, t)).unwrap_or_default();
+        let text = s::checked_by(&who, &at, p.check_note.as_deref());
+        lines.extend(wrapped(s::LABEL_CHECKED, &text, room));
+    }
+    if let Some(id) = p.replaced_by {
+        let text = s::sent_again_as(app.find(id).map(|n| n.reference.as_str()), id);
+        lines.push(fact(s::LABEL_AGAIN, vec![Span::styled(text, theme.bold())]));
+    }
+    if let Some(id) = p.replaces {
+        let text = s::sends_again(app.find(id).map(|o| o.reference.as_str()), id);
+        lines.push(fact(s::LABEL_AGAIN, vec![Span::raw(text)]));
+    }
+    lines.extend([
         fact(
             s::LABEL_AMOUNT,
             vec![Span::styled(p.amount.to_string(), theme.bold())],
@@ -69,7 +95,7 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
             vec![Span::styled(p.reference.as_str(), theme.dim())],
         ),
         fact("", vec![Span::styled(spoken(p, width), theme.bold())]),
-    ];
+    ]);
     if let Some(code) = &p.channel {
         let name = crate::console::form::CHANNELS
             .iter()
@@ -102,6 +128,33 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
     }
     lines.push(fact(s::LABEL_ACTIONS, acts));
     lines
+}
+
+/// A labelled fact over as many lines as it needs, words wrapped under the first.
+fn wrapped(label: &'static str, text: &str, room: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let fits = current.chars().count() + 1 + word.chars().count() <= room;
+        if !current.is_empty() && !fits {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        // A word longer than the room is cut into pieces.
+        let mut rest: Vec<char> = word.chars().collect();
+        while current.is_empty() && rest.len() > room {
+            lines.push(rest.drain(..room).collect());
+        }
+        current.extend(rest);
+    }
+    lines.push(current);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| fact(if i == 0 { label } else { "" }, vec![Span::raw(l)]))
+        .collect()
 }
 
 /// The reference spaced out for reading aloud, in groups of four; plain groups when narrow.

@@ -1,7 +1,7 @@
 //! The form pane: each field on one line, its message on the line under it.
 
 use crate::console::app::{App, Focus, PreviewShown};
-use crate::console::form::{Checked, Field};
+use crate::console::form::{Checked, Field, Refused};
 use crate::console::theme::{MARKER, Theme};
 use crate::phone::Phone;
 use crate::strings::console as s;
@@ -16,9 +16,15 @@ const LABEL_W: u16 = 12;
 /// Widest input box.
 const INPUT_MAX: u16 = 34;
 
-/// Rows the form needs: its title and two lines per field.
-pub fn height(app: &App) -> u16 {
-    1 + 2 * app.fields().len() as u16
+/// Rows the form takes in `room`: its title and two lines per field (the field and its
+/// message), or — when that would leave the pending list fewer than `keep` rows — one line
+/// per field, with the messages of the focused field and of the phone (the customer's name)
+/// under them. Every field is always drawn: a field
+/// that takes focus is never off screen.
+pub fn height(app: &App, room: u16, keep: u16) -> u16 {
+    let n = app.fields().len() as u16;
+    let full = 1 + 2 * n;
+    if full + keep <= room { full } else { 1 + n + 2 }
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -31,14 +37,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let checked = app.form.check(app.provider);
-    for (i, field) in app.fields().iter().enumerate() {
-        let y = inner.y + 2 * i as u16;
+    let fields = app.fields();
+    let compact = inner.height < 2 * fields.len() as u16;
+    let mut y = inner.y;
+    for field in fields.iter() {
         if y >= inner.bottom() {
             break;
         }
         let row = Rect::new(inner.x, y, inner.width, 1);
         draw_field(frame, row, app, *field, theme);
-        if y + 1 < inner.bottom()
+        y += 1;
+        let focused = app.focus == Focus::Field(*field);
+        if compact && !focused && *field != Field::Phone {
+            continue;
+        }
+        if y < inner.bottom()
             && let Some(parts) = message(app, *field, &checked)
         {
             // Under the input when it fits there, else from under the label.
@@ -49,9 +62,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 2
             };
             let width = inner.width.saturating_sub(indent);
-            let under = Rect::new(inner.x + indent, y + 1, width, 1);
+            let under = Rect::new(inner.x + indent, y, width, 1);
             frame.render_widget(Paragraph::new(fit(parts, usize::from(width))), under);
         }
+        y += 1;
     }
 }
 
@@ -170,10 +184,14 @@ fn phone_message(app: &App, phone: &Phone) -> Vec<(String, Style)> {
 fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> {
     let theme = Theme::new(app.no_color);
     let provider = app.provider;
-    if let Some((f, ch)) = app.form.refused
+    if let Some((f, why)) = app.form.refused
         && f == field
     {
-        return Some((s::refused(field, ch, provider), theme.warning()));
+        let said = match why {
+            Refused::Char(ch) => s::refused(field, ch, provider),
+            Refused::Full => s::field_full(field.max_len()),
+        };
+        return Some((said, theme.warning()));
     }
     let empty = app
         .form

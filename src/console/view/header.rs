@@ -8,14 +8,26 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-fn left(app: &App, theme: &Theme) -> Line<'static> {
-    Line::from(vec![
+/// `lipa  Next payment: ClickPesa · Tanzania · TZS`, shortened to `lipa ClickPesa · TZS`
+/// when narrow: the provider and the currency always show.
+fn left(app: &App, theme: &Theme, width: u16) -> Line<'static> {
+    let full = Line::from(vec![
         Span::styled(format!(" {} ", s::APP_NAME), theme.bold()),
         Span::raw(" "),
         Span::styled(s::NEXT_PAYMENT, theme.dim()),
         Span::raw(" "),
         Span::styled(
             format!(" {} ", s::provider_line(app.provider)),
+            theme.provider(),
+        ),
+    ]);
+    if full.width() <= usize::from(width) {
+        return full;
+    }
+    Line::from(vec![
+        Span::styled(format!(" {} ", s::APP_NAME), theme.bold()),
+        Span::styled(
+            format!(" {} ", s::provider_short(app.provider)),
             theme.provider(),
         ),
     ])
@@ -31,7 +43,7 @@ fn banner(theme: &Theme) -> Line<'static> {
 /// Two lines when the banner does not fit beside the provider.
 pub fn height(app: &App, width: u16) -> u16 {
     let theme = Theme::new(true);
-    let need = left(app, &theme).width() + 1 + banner(&theme).width();
+    let need = left(app, &theme, width).width() + 1 + banner(&theme).width();
     if app.demo && need > usize::from(width) {
         2
     } else {
@@ -44,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     let first = Rect { height: 1, ..area };
-    frame.render_widget(Paragraph::new(left(app, theme)), first);
+    frame.render_widget(Paragraph::new(left(app, theme, area.width)), first);
     if !app.demo {
         return;
     }

@@ -1,5 +1,6 @@
 //! The help overlay: every key, by where it works.
 
+use crate::console::app::App;
 use crate::console::keymap;
 use crate::console::theme::Theme;
 use crate::console::view::centered;
@@ -11,26 +12,61 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 const KEY_W: usize = 16;
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
+/// Draws the keys; on a screen too short for all of them, from `app.help_scroll` on, with
+/// arrows in the title saying there is more (↑↓ scroll).
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut lines: Vec<Line> = Vec::new();
-    for (key, what) in keymap::help() {
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {key:<KEY_W$}"), theme.key()),
-            Span::raw(what),
-        ]));
+    let helps = keymap::help();
+    let widest = helps
+        .iter()
+        .map(|(_, w)| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    // Key and meaning side by side when they fit; on a narrow screen, the meaning under its key.
+    let side_by_side = KEY_W + 1 + widest + 4 <= usize::from(area.width);
+    for (key, what) in helps {
+        if side_by_side {
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {key:<KEY_W$}"), theme.key()),
+                Span::raw(what),
+            ]));
+        } else {
+            lines.push(Line::from(Span::styled(format!(" {key}"), theme.key())));
+            lines.push(Line::raw(format!("   {what}")));
+        }
     }
     lines.push(Line::from(Span::styled(
         format!(" {}", s::HELP_FOOT),
         theme.dim(),
     )));
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
-    let height = lines.len() as u16 + 2;
-    let place = centered(area, width, height);
+    let place = centered(area, width, lines.len() as u16 + 2);
+    let room = usize::from(place.height.saturating_sub(2)).max(1);
+    let inner_w = usize::from(place.width.saturating_sub(2)).max(1);
+    // Lines wrap on a narrow screen: count the rows they take.
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    let last = rows.saturating_sub(room);
+    let top = usize::from(app.help_scroll).min(last);
+    let more = match (top > 0, top < last) {
+        (true, true) => " ↑↓",
+        (true, false) => " ↑",
+        (false, true) => " ↓",
+        (false, false) => "",
+    };
     let block = Block::new().borders(Borders::ALL).title(Line::from(vec![
         Span::raw(" "),
         Span::styled(s::HELP_TITLE, theme.bold()),
-        Span::raw(" "),
+        Span::raw(format!("{more} ")),
     ]));
     frame.render_widget(Clear, place);
-    frame.render_widget(Paragraph::new(lines).block(block), place);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((top as u16, 0)),
+        place,
+    );
 }

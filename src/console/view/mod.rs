@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     bar::draw(frame, bar, app, &theme);
     if app.help {
-        help::draw(frame, body, &theme);
+        help::draw(frame, body, app, &theme);
     }
     if let Some(c) = &app.confirm {
         confirm::draw(frame, body, app, c, &theme);
@@ -73,8 +73,8 @@ fn main(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .areas(area);
         (f, l)
     } else {
-        let [f, l] = Layout::vertical([Constraint::Length(form::height(app)), Constraint::Min(3)])
-            .areas(area);
+        let form_h = form::height(app, area.height, 4);
+        let [f, l] = Layout::vertical([Constraint::Length(form_h), Constraint::Min(3)]).areas(area);
         (f, l)
     };
     form::draw(frame, form_area, app, theme);
@@ -106,8 +106,26 @@ pub fn status_text(status: Status, checked: bool) -> String {
     )
 }
 
-pub fn payment_status(p: &Payment) -> String {
+/// Symbol and word for a payment as it stands now: a pending payment whose prompt has
+/// expired, or a *sending* one left by a stopped process, is being checked.
+pub fn payment_status(app: &App, p: &Payment) -> String {
+    if (p.status == Status::Pending && app.prompt_expired(p)) || app.send_left_behind(p) {
+        return format!("{} {}", theme::symbol(Status::Unknown), s::STATUS_CHECKING);
+    }
     status_text(p.status, p.checked)
+}
+
+/// The payment's words in one line, in the console's language.
+pub fn payment_words(app: &App, p: &Payment) -> String {
+    let waiting_words =
+        matches!(p.words(), crate::strings::Msg::PromptSent) || p.words().is_empty();
+    if p.status == Status::Pending && waiting_words && app.prompt_expired(p) {
+        return s::prompt_expired().to_string();
+    }
+    if app.send_left_behind(p) && p.words().is_empty() {
+        return s::checking_arrival().to_string();
+    }
+    p.words().text(app.lang)
 }
 
 /// `text` cut to `width` characters, ending in `…` when cut.

@@ -2,7 +2,7 @@
 
 use crate::console::app::{App, Focus, Screen};
 use crate::console::theme::{MARKER, Theme};
-use crate::console::view::{age, ellipsis, payment_status};
+use crate::console::view::{age, ellipsis, payment_status, payment_words};
 use crate::payment::Payment;
 use crate::strings::console as s;
 use ratatui::Frame;
@@ -11,27 +11,40 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 const AGE_W: u16 = 6;
-const AMOUNT_W: u16 = 13;
-const STATUS_W: u16 = 11;
+/// Narrowest amount column (`TZS 500`); it grows to the widest amount shown.
+const AMOUNT_MIN: u16 = 8;
+const STATUS_W: u16 = 13;
 const PROVIDER_W: u16 = 9;
 /// Narrowest useful "provider says" column.
 const WORDS_MIN: u16 = 10;
 /// Selection marker and its space.
 const MARK_W: u16 = 2;
+/// The masked number, whole: `+255 712 ••• 678`, or without the country code `712 ••• 678`.
+const PHONE_LONG: u16 = 16;
+const PHONE_SHORT: u16 = 11;
 
-/// Which columns fit, and how wide the provider's words may be.
+/// Which columns fit, and how wide each is. The phone (whole), the amount with its currency
+/// and the status always show; then the age, the provider's words, the provider.
 struct Columns {
     short_phone: bool,
+    amount: u16,
+    age: bool,
     provider: bool,
     words: u16,
 }
 
 impl Columns {
-    fn fit(width: u16) -> Columns {
+    fn fit(width: u16, amount: u16) -> Columns {
+        let amount = amount.max(AMOUNT_MIN);
         let short_phone = width < 70;
-        let phone = if short_phone { 11 } else { 16 };
-        let base = MARK_W + AGE_W + phone + AMOUNT_W + STATUS_W + 3;
+        let phone = if short_phone { PHONE_SHORT } else { PHONE_LONG };
+        // Marker, phone, amount, status and the spaces between them.
+        let base = MARK_W + phone + amount + STATUS_W + 2;
         let mut left = width.saturating_sub(base);
+        let age = left > AGE_W;
+        if age {
+            left -= AGE_W + 1;
+        }
         let provider = left >= WORDS_MIN + 1 + PROVIDER_W + 1 + 6;
         if provider {
             left -= PROVIDER_W + 1;
@@ -39,17 +52,24 @@ impl Columns {
         let words = if left > WORDS_MIN { left - 1 } else { 0 };
         Columns {
             short_phone,
+            amount,
+            age,
             provider,
             words,
         }
     }
 
     fn widths(&self) -> Vec<Constraint> {
-        let mut w = vec![
-            Constraint::Length(AGE_W),
-            Constraint::Length(if self.short_phone { 11 } else { 16 }),
-            Constraint::Length(AMOUNT_W),
-        ];
+        let mut w = Vec::new();
+        if self.age {
+            w.push(Constraint::Length(AGE_W));
+        }
+        w.push(Constraint::Length(if self.short_phone {
+            PHONE_SHORT
+        } else {
+            PHONE_LONG
+        }));
+        w.push(Constraint::Length(self.amount));
         if self.provider {
             w.push(Constraint::Length(PROVIDER_W));
         }
@@ -63,7 +83,8 @@ impl Columns {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let focused = app.focus == Focus::List && app.screen == Screen::Main;
-    let title = s::pending_title(app.waiting(), app.rows.len());
+    let (finished, failed) = app.finished();
+    let title = s::pending_title(app.waiting(), app.needing_you(), finished, failed);
     let block = Block::new().borders(Borders::TOP).title(Line::from(vec![
         Span::styled(title, theme.title(focused)),
         Span::raw(" "),
@@ -76,8 +97,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(hint, inner);
         return;
     }
-    let cols = Columns::fit(inner.width);
-    let mut head = vec![s::COL_AGE, s::COL_PHONE, s::COL_AMOUNT];
+    let widest = app
+        .rows
+        .values()
+        .map(|p| p.amount.to_string().chars().count())
+        .max()
+        .unwrap_or(0);
+    let cols = Columns::fit(inner.width, widest as u16);
+    let mut head = Vec::new();
+    if cols.age {
+        head.push(s::COL_AGE);
+    }
+    head.extend([s::COL_PHONE, s::COL_AMOUNT]);
     if cols.provider {
         head.push(s::COL_PROVIDER);
     }
@@ -95,7 +126,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Row::new(head.into_iter().enumerate().map(|(i, h)| {
                 let line = Line::from(h);
                 // Age and amount are numbers: their headings sit right, over the digits.
-                Cell::from(if i == 0 || i == 2 {
+                let amount_at = if cols.age { 2 } else { 1 };
+                Cell::from(if (cols.age && i == 0) || i == amount_at {
                     line.alignment(Alignment::Right)
                 } else {
                     line
@@ -128,21 +160,26 @@ fn row<'a>(app: &App, p: &'a Payment, cols: &Columns, theme: &Theme) -> Row<'a> 
     } else {
         phone
     };
-    let mut cells = vec![
-        Cell::from(Line::from(age(app.age(p))).alignment(Alignment::Right)),
-        Cell::from(phone),
-        Cell::from(Line::from(p.amount.to_string()).alignment(Alignment::Right)),
-    ];
+    let mut cells = Vec::new();
+    if cols.age {
+        cells.push(Cell::from(
+            Line::from(age(app.age(p))).alignment(Alignment::Right),
+        ));
+    }
+    cells.push(Cell::from(phone));
+    cells.push(Cell::from(
+        Line::from(p.amount.to_string()).alignment(Alignment::Right),
+    ));
     if cols.provider {
         cells.push(Cell::from(p.provider.label()));
     }
     cells.push(Cell::from(Span::styled(
-        payment_status(p),
+        payment_status(app, p),
         theme.status(p.status),
     )));
     if cols.words > 0 {
         cells.push(Cell::from(ellipsis(
-            &p.words().text(app.lang),
+            &payment_words(app, p),
             usize::from(cols.words),
         )));
     }

@@ -115,7 +115,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             cells.push(Cell::from(p.provider.label()));
         }
         cells.push(Cell::from(Span::styled(
-            payment_status(p),
+            payment_status(app, p),
             theme.status(p.status),
         )));
         Row::new(cells)
@@ -134,6 +134,6 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .highlight_symbol(format!("{MARKER} "))
         .highlight_spacing(HighlightSpacing::Always)
         .row_highlight_style(theme.selected());
-    let mut state = TableState::default().with_selected(Some(today.selected));
+    let mut state = TableState::default().with_selected(Some(today.selected_index()));
     frame.render_stateful_widget(table, inner, &mut state);
 }

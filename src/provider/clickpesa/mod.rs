@@ -8,7 +8,10 @@
 mod checksum;
 mod list;
 mod token;
+mod token_file;
 mod wire;
+
+pub use token_file::{FILE_NAME as TOKEN_FILE_NAME, TokenFile};
 
 pub use checksum::{canonical_json, checksum};
 pub use list::{ListQuery, PaymentPage, RemotePayment};
@@ -60,9 +63,25 @@ impl ClickPesaClient {
         }
     }
 
+    /// Shares its tokens with other processes through a file in `data_dir` (`0600`).
+    pub fn with_token_file(mut self, data_dir: &std::path::Path) -> ClickPesaClient {
+        let file = TokenFile::new(
+            data_dir,
+            &self.settings.base_url,
+            &self.settings.client_id,
+            self.settings.api_key.expose(),
+        );
+        self.tokens = TokenCache::new(self.tokens_lifetime()).with_file(file);
+        self
+    }
+
+    fn tokens_lifetime(&self) -> Duration {
+        self.tokens.lifetime()
+    }
+
     /// Uses tokens for `lifetime` instead of [`TOKEN_LIFETIME`] (tests).
     pub fn with_token_lifetime(mut self, lifetime: Duration) -> ClickPesaClient {
-        self.tokens = TokenCache::new(lifetime);
+        self.tokens = self.tokens.with_lifetime(lifetime);
         self
     }
 

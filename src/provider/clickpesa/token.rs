@@ -1,6 +1,7 @@
 //! ClickPesa's bearer token: fetched once, used until shortly before it expires, refreshed by
 //! one caller while the others wait, and dropped when the provider refuses it.
 
+use super::token_file::TokenFile;
 use crate::provider::ProviderError;
 use std::future::Future;
 use std::sync::Arc;
@@ -43,14 +44,16 @@ impl Token {
 
 struct Cached {
     token: Token,
-    fetched: Instant,
+    until: Instant,
 }
 
 /// The cache. The lock is held across a fetch, so concurrent callers wait for that one fetch
-/// and then share its token (single flight).
+/// and then share its token (single flight). With a [`TokenFile`], other processes share it
+/// too.
 pub(super) struct TokenCache {
     slot: Mutex<Option<Cached>>,
     lifetime: Duration,
+    file: Option<TokenFile>,
 }
 
 impl TokenCache {
@@ -58,7 +61,23 @@ impl TokenCache {
         TokenCache {
             slot: Mutex::new(None),
             lifetime,
+            file: None,
         }
+    }
+
+    pub fn lifetime(&self) -> Duration {
+        self.lifetime
+    }
+
+    /// The same cache (and file), its tokens used for `lifetime`.
+    pub fn with_lifetime(self, lifetime: Duration) -> TokenCache {
+        TokenCache { lifetime, ..self }
+    }
+
+    /// Shares tokens with other processes through `file`.
+    pub fn with_file(mut self, file: TokenFile) -> TokenCache {
+        self.file = Some(file);
+        self
     }
 
     /// The cached token while it is fresh, else a new one from `fetch`.
@@ -69,15 +88,26 @@ impl TokenCache {
     {
         let mut slot = self.slot.lock().await;
         if let Some(cached) = slot.as_ref()
-            && cached.fetched.elapsed() < self.lifetime
+            && Instant::now() < cached.until
         {
             return Ok(cached.token.clone());
         }
         *slot = None;
+        if let Some((kept, left)) = self.file.as_ref().and_then(TokenFile::load) {
+            let token = Token::from_issued(&kept);
+            *slot = Some(Cached {
+                token: token.clone(),
+                until: Instant::now() + left.min(self.lifetime),
+            });
+            return Ok(token);
+        }
         let token = Token::from_issued(&fetch().await?);
+        if let Some(file) = &self.file {
+            file.save(token.header(), self.lifetime);
+        }
         *slot = Some(Cached {
             token: token.clone(),
-            fetched: Instant::now(),
+            until: Instant::now() + self.lifetime,
         });
         Ok(token)
     }
@@ -88,6 +118,9 @@ impl TokenCache {
         let mut slot = self.slot.lock().await;
         if slot.as_ref().is_some_and(|c| c.token.same(failed)) {
             *slot = None;
+        }
+        if let Some(file) = &self.file {
+            file.forget(failed.header());
         }
     }
 }

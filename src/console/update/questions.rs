@@ -1,0 +1,118 @@
+//! Answers to the questions the console asks (y / n, and the note of a check).
+
+use super::keys::{dispatch, quit, switch_to};
+use super::notice;
+use crate::console::app::{App, Confirm, NoticeKind};
+use crate::console::effect::Effect;
+use crate::console::keymap::Command;
+use crate::strings::console as s;
+use tui_input::{Input, InputRequest};
+
+/// Longest note on a check.
+pub const NOTE_MAX: usize = 120;
+
+pub fn answer(app: &mut App, cmd: Command) -> Vec<Effect> {
+    // Typing into the note, or a stray key: the question stays open, and a stray key is said.
+    match (&mut app.confirm, cmd) {
+        (Some(Confirm::MarkChecked { note, .. }), Command::Type(c)) => {
+            if note.chars().count() < NOTE_MAX && !c.is_control() {
+                note.push(c);
+            }
+            return Vec::new();
+        }
+        (Some(Confirm::MarkChecked { note, .. }), Command::Edit(r)) => {
+            *note = edited(note, r);
+            return Vec::new();
+        }
+        (Some(_), Command::Stray) => {
+            notice(app, NoticeKind::Info, s::answer_first());
+            return Vec::new();
+        }
+        _ => {}
+    }
+    let Some(c) = app.confirm.take() else {
+        return Vec::new();
+    };
+    let yes = cmd == Command::Yes || (cmd == Command::Quit && matches!(c, Confirm::Quit(_)));
+    let mut fx = if yes {
+        accepted(app, c)
+    } else {
+        declined(app, c)
+    };
+    if let Some(next) = app.later.pop() {
+        app.confirm = Some(next);
+    }
+    if cmd == Command::Quit && !app.quit {
+        fx.extend(quit(app));
+    }
+    fx
+}
+
+/// The note after an editing key (the cursor is always at its end).
+fn edited(note: &str, request: InputRequest) -> String {
+    let mut input = Input::new(note.to_string());
+    input.handle(request);
+    input.value().to_string()
+}
+
+fn accepted(app: &mut App, c: Confirm) -> Vec<Effect> {
+    match c {
+        Confirm::Duplicate { new, in_form, .. } => {
+            if in_form {
+                dispatch(app, new, false)
+            } else {
+                vec![Effect::Submit(new)]
+            }
+        }
+        Confirm::NoWallet(new) => match app.recent_same(&new).cloned() {
+            Some(existing) => {
+                app.confirm = Some(Confirm::Duplicate {
+                    new,
+                    existing: Box::new(existing),
+                    in_form: true,
+                });
+                Vec::new()
+            }
+            None => dispatch(app, new, true),
+        },
+        Confirm::SendAgain(p) => {
+            notice(app, NoticeKind::Info, s::sending_again(&p.masked_phone()));
+            app.again_in_flight.insert(p.id);
+            vec![Effect::SendAgain(p)]
+        }
+        Confirm::Quit(_) => {
+            app.quit = true;
+            vec![Effect::Quit]
+        }
+        Confirm::Switch(next) => switch_to(app, next),
+        Confirm::MarkChecked { id, note } => {
+            notice(app, NoticeKind::Info, s::marked_checked());
+            let note = crate::text::printable(&note);
+            vec![Effect::MarkChecked {
+                id,
+                who: app.operator.clone(),
+                note: (!note.is_empty()).then_some(note),
+            }]
+        }
+    }
+}
+
+fn declined(app: &mut App, c: Confirm) -> Vec<Effect> {
+    match c {
+        Confirm::Duplicate { new, in_form, .. } => {
+            let back = !in_form && app.form.is_pristine() && new.provider == app.provider;
+            if back {
+                app.form.restore(&new);
+            }
+            notice(
+                app,
+                NoticeKind::Info,
+                s::not_sent_duplicate(in_form || back),
+            );
+        }
+        Confirm::NoWallet(_) => notice(app, NoticeKind::Info, s::not_sent_duplicate(true)),
+        Confirm::Switch(_) => notice(app, NoticeKind::Info, s::switch_declined(app.provider)),
+        Confirm::SendAgain(_) | Confirm::Quit(_) | Confirm::MarkChecked { .. } => {}
+    }
+    Vec::new()
+}
