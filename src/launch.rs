@@ -45,11 +45,12 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
         }
         return exit::CONFIG;
     }
-    let problems: Vec<String> = if demo_mode {
+    let mut problems: Vec<String> = if demo_mode {
         Vec::new()
     } else {
         config.problems.iter().map(|(_, e)| e.to_string()).collect()
     };
+    problems.extend(crate::setup::warnings(&config));
     let (config, sim) = if demo_mode {
         match demo_config(&config).await {
             Ok(pair) => pair,

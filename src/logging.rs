@@ -16,13 +16,17 @@ pub const ROTATE_AT: u64 = 8 * 1024 * 1024;
 pub fn init(data_dir: &Path) -> bool {
     let _ = crate::data_dir::ensure(data_dir);
     rotate(&data_dir.join(FILE_NAME));
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = data_dir.join(FILE_NAME);
     let Ok(file) = OpenOptions::new()
         .create(true)
         .append(true)
-        .open(data_dir.join(FILE_NAME))
+        .mode(0o600)
+        .open(&path)
     else {
         return false;
     };
+    crate::data_dir::make_private(&path);
     let filter = tracing_subscriber::EnvFilter::try_from_env("LIPA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()

@@ -193,8 +193,10 @@ async fn a_short_wait_asks_once_before_reporting() {
 /// payment in the journal.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_stdout_is_said_on_stderr_and_the_payment_kept() {
+    use std::os::unix::fs::PermissionsExt;
     let sim = simulator().await;
     let data = tempfile::tempdir().expect("data");
+    std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o700)).expect("private");
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
@@ -294,4 +296,47 @@ async fn a_simulator_scale_finds_quick_customers_quickly() {
         learned < chrono::Duration::seconds(8),
         "learned after {learned}"
     );
+}
+
+/// A base URL without `/third-parties` gets ClickPesa's page-not-found: the message points at
+/// the path, not just "HTTP 404".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_base_url_without_its_path_is_pointed_at() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let root = sim.clickpesa_base_url().replace("/third-parties", "");
+    let out = command(env(&sim, data.path()))
+        .env("LIPA_CLICKPESA_BASE_URL", &root)
+        .args(push_args("clickpesa", "0712345670", "0"))
+        .output()
+        .expect("run");
+    let said = last_json(&out)["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(said.contains("/third-parties"), "{said}");
+    assert!(sim.ledger().is_empty());
+}
+
+/// A data directory other users can read is warned about; the journal and log are `0600`.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_data_directory_is_warned_about_and_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = lipa(
+        &sim,
+        data.path(),
+        &push_args("clickpesa", "0712345670", "0"),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("chmod 700"), "{err}");
+    for file in ["journal.sqlite3", "lipa.log"] {
+        let mode = std::fs::metadata(data.path().join(file))
+            .expect(file)
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{file} is {mode:o}");
+    }
 }

@@ -138,6 +138,9 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
         return exit::PAID;
     }
     crate::logging::init(&config.data_dir);
+    for warning in crate::setup::warnings(&config) {
+        eprintln!("lipa push: {warning}");
+    }
     let engine = match crate::setup::engine(&config, EngineSettings::from_config(&config)) {
         Ok(e) => e,
         Err(e) => {

@@ -34,6 +34,9 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
         Err(e) => return cannot_start(args, out, &e.to_string()),
     };
     crate::logging::init(&config.data_dir);
+    for warning in crate::setup::warnings(&config) {
+        eprintln!("lipa sync: {warning}");
+    }
     let engine = match crate::setup::engine(&config, EngineSettings::from_config(&config)) {
         Ok(e) => e,
         Err(e) => return cannot_start(args, out, &e.to_string()),

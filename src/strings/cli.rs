@@ -53,6 +53,14 @@ pub fn config_bad_scale(value: &str) -> String {
         "LIPA_SCHEDULE_SCALE is '{value}': a number from 0.01 to 1 (or unset, for real providers)"
     )
 }
+pub fn data_dir_open(dir: &Path) -> String {
+    format!(
+        "warning: the data directory {} can be read by other users of this machine, and it \
+         holds customers' numbers: chmod 700 {}",
+        dir.display(),
+        dir.display()
+    )
+}
 pub fn config_no_data_dir() -> String {
     "no data directory: set LIPA_DATA_DIR".into()
 }

@@ -274,6 +274,19 @@ mod tests {
         assert_eq!(span(3900), "1 h 5 min");
     }
 
+    /// A throttled status query speaks of the query — never "nothing was sent", which would
+    /// invite a re-push of a payment whose send broke.
+    #[test]
+    fn a_throttled_query_speaks_of_the_query() {
+        let q = text(&Msg::QueryFailed {
+            why: Box::new(Msg::Throttled {
+                provider: ProviderKind::ClickPesa,
+            }),
+        });
+        assert!(q.starts_with("Status check failed"), "{q}");
+        assert!(!q.to_lowercase().contains("sent"), "{q}");
+    }
+
     #[test]
     fn joined_messages_keep_one_full_stop() {
         let m = Msg::NotSent {
