@@ -6,9 +6,10 @@
 //! outcome is unknown is resolved only by querying its reference; the duplicate guard is
 //! asked in the same journal transaction that records the payment, for every face.
 
+mod pace;
 mod tasks;
 
-use crate::journal::{Cas, Change, Guard, Journal, JournalError, Recorded};
+use crate::journal::{Cas, Change, Guard, Journal, JournalError, Recorded, Worker};
 use crate::payment::{NewPayment, Payment, Status};
 use crate::provider::{Preview, Provider, ProviderError, ProviderKind, PushRequest};
 use crate::reference::Reference;
@@ -35,7 +36,15 @@ pub struct EngineSettings {
     /// sending it.
     pub stale_recorded: Duration,
     pub duplicate_window: Duration,
+    /// Status queries a second, over all payments (a person's re-check jumps the queue).
+    pub max_queries_per_second: u32,
+    /// How often an *attention* payment nobody has checked is asked again by itself (a slow
+    /// schedule of its own: not at every start), for as long as it is younger than a day.
+    pub attention_every: Duration,
 }
+
+/// *Attention* payments older than this are asked again only when a person does.
+pub const ATTENTION_FOR: Duration = Duration::from_secs(24 * 3600);
 
 impl Default for EngineSettings {
     fn default() -> EngineSettings {
@@ -44,6 +53,8 @@ impl Default for EngineSettings {
             max_concurrent_queries: 16,
             stale_recorded: Duration::from_secs(30),
             duplicate_window: DUPLICATE_WINDOW,
+            max_queries_per_second: 25,
+            attention_every: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -127,6 +138,8 @@ pub struct Engine {
 
 struct Inner {
     journal: Arc<Journal>,
+    /// The journal's own thread: every call of this engine queues there.
+    worker: Worker,
     providers: HashMap<ProviderKind, Arc<dyn Provider>>,
     updates: broadcast::Sender<Payment>,
     /// Payments tracked by a task of this process, with the bell to make it ask now.
@@ -134,6 +147,9 @@ struct Inner {
     /// The last version (`updated_at`) of each payment this process published.
     seen: Mutex<HashMap<i64, DateTime<Utc>>>,
     permits: Semaphore,
+    pacer: pace::Pacer,
+    /// Payments a person asked about: their next query skips the queue.
+    urgent: Mutex<std::collections::HashSet<i64>>,
     settings: EngineSettings,
 }
 
@@ -143,15 +159,26 @@ impl Engine {
         providers: Vec<Arc<dyn Provider>>,
         settings: EngineSettings,
     ) -> Engine {
-        let (updates, _) = broadcast::channel(1024);
+        let (updates, _) = broadcast::channel(4096);
+        let worker = match Worker::start(journal.clone()) {
+            Ok(w) => w,
+            // No thread to be had: the engine cannot work at all; say so at the first call.
+            Err(e) => {
+                tracing::error!(error = %e, "the journal's thread could not start");
+                Worker::dead()
+            }
+        };
         Engine {
             inner: Arc::new(Inner {
+                worker,
                 journal,
                 providers: providers.into_iter().map(|p| (p.kind(), p)).collect(),
                 updates,
                 tracking: Mutex::new(HashMap::new()),
                 seen: Mutex::new(HashMap::new()),
                 permits: Semaphore::new(settings.max_concurrent_queries.max(1)),
+                pacer: pace::Pacer::new(settings.max_queries_per_second),
+                urgent: Mutex::new(std::collections::HashSet::new()),
                 settings,
             }),
         }
@@ -321,7 +348,7 @@ impl Engine {
         let open = self.blocking(|j| j.unresolved()).await?;
         for p in &open {
             if p.status == Status::Attention {
-                if !p.checked {
+                if self.attention_due(p) {
                     self.recheck(p.id);
                 }
             } else {
@@ -329,6 +356,34 @@ impl Engine {
             }
         }
         Ok(open)
+    }
+
+    /// An unchecked *attention* payment younger than a day that nobody has asked about for
+    /// [`EngineSettings::attention_every`]: due for its slow re-check.
+    fn attention_due(&self, p: &Payment) -> bool {
+        let age = |t: DateTime<Utc>| (Utc::now() - t).to_std().unwrap_or_default();
+        p.status == Status::Attention
+            && !p.checked
+            && age(p.created_at) < ATTENTION_FOR
+            && age(p.updated_at) >= self.inner.settings.attention_every
+    }
+
+    /// Every `attention_every`, asks again about the attention payments that are due (for a
+    /// process that runs all day: the console, the server).
+    pub fn sweep_attention(&self) {
+        let engine = self.clone();
+        let every = self.inner.settings.attention_every;
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let Ok(open) = engine.blocking(|j| j.unresolved()).await else {
+                    return;
+                };
+                for p in open.iter().filter(|p| engine.attention_due(p)) {
+                    engine.recheck(p.id);
+                }
+            }
+        });
     }
 
     /// Asks the provider about a payment now (a cashier's "re-check", or an attention payment
@@ -341,12 +396,24 @@ impl Engine {
         }
     }
 
-    /// A person's re-check: written to the payment's history, then asked.
+    /// A person's re-check: written to the payment's history, then asked ahead of the queue.
     pub async fn recheck_by(&self, id: i64, who: &str) -> Result<(), EngineError> {
         let who = who.to_string();
         self.blocking(move |j| j.note_recheck(id, &who)).await?;
+        self.lock_urgent().insert(id);
         self.recheck(id);
         Ok(())
+    }
+
+    fn lock_urgent(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<i64>> {
+        self.inner.urgent.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits for a query's turn (a person's re-check goes first).
+    pub(crate) async fn query_turn(&self, id: i64) {
+        if !self.lock_urgent().remove(&id) {
+            self.inner.pacer.turn().await;
+        }
     }
 
     /// Starts a tracker task for the payment unless this process already tracks it.
@@ -501,22 +568,27 @@ impl Engine {
         Ok(cas)
     }
 
-    /// Runs a journal call off the async workers.
-    async fn blocking<T, F>(&self, f: F) -> Result<T, EngineError>
+    /// Runs a journal call on the journal's thread.
+    pub(crate) async fn blocking<T, F>(&self, f: F) -> Result<T, EngineError>
     where
         T: Send + 'static,
         F: FnOnce(&Journal) -> Result<T, JournalError> + Send + 'static,
     {
-        let journal = self.inner.journal.clone();
-        tokio::task::spawn_blocking(move || f(&journal))
+        self.inner
+            .worker
+            .run(f)
             .await
-            .map_err(|e| {
-                if e.is_cancelled() {
-                    EngineError::Stopping
-                } else {
-                    EngineError::Task(e.to_string())
-                }
-            })?
+            .map_err(|_| EngineError::Stopping)?
             .map_err(EngineError::from)
+    }
+
+    /// A read of the journal for a face (today's payments, a history), on the journal's
+    /// thread.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, EngineError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Journal) -> Result<T, JournalError> + Send + 'static,
+    {
+        self.blocking(f).await
     }
 }

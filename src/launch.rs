@@ -91,6 +91,7 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
         problems,
     };
     let journal = engine.journal().clone();
+    engine.sweep_attention();
     match console::run(engine, options).await {
         // As `lipa push`: 3 while payments are still open (they stay in the journal and are
         // followed again at the next start), 0 when nothing is left to do.

@@ -162,6 +162,8 @@ fn fast() -> EngineSettings {
         max_concurrent_queries: 4,
         stale_recorded: ms(50),
         duplicate_window: Duration::from_secs(300),
+        max_queries_per_second: 0,
+        ..EngineSettings::default()
     }
 }
 

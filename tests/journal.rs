@@ -405,3 +405,20 @@ fn a_journal_of_an_earlier_lipa_reads() {
     assert_eq!(old.message, Msg::from("Paid."));
     assert_eq!(old.message.to_string(), "Paid.");
 }
+
+/// Every query the faces run is an index lookup, never a scan of the whole table: Today, the
+/// unresolved list, a reference, the duplicate guard, a history (they scanned a journal of a
+/// million payments on every start and every Today).
+#[test]
+fn every_query_of_the_faces_is_an_index_lookup() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Journal::open_in(dir.path()).expect("open");
+    for (name, plan) in journal.query_plans().expect("plans") {
+        for line in &plan {
+            let fine = line.contains("USING")
+                || line.starts_with("USE TEMP B-TREE FOR GROUP BY")
+                || line.starts_with("CORRELATED SCALAR SUBQUERY");
+            assert!(fine, "{name}: {line} (plan: {plan:?})");
+        }
+    }
+}

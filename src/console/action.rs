@@ -2,6 +2,7 @@
 //! clock. [`crate::console::update::update`] turns each into new state and effects.
 
 use crate::engine::Submitted;
+use crate::journal::DaySummary;
 use crate::payment::{Event, NewPayment, Payment};
 use crate::provider::{Preview, ProviderKind};
 use crate::reference::Reference;
@@ -38,8 +39,15 @@ pub enum Action {
         new: NewPayment,
         result: Result<Submitted, String>,
     },
-    /// Today's payments, oldest first.
-    TodayLoaded(Result<Vec<Payment>, String>),
+    /// Today's totals and its first page of payments, newest first.
+    TodayLoaded(Result<(DaySummary, Vec<Payment>), String>),
+    /// Today's totals read again (news changed them).
+    TodaySummary(Result<DaySummary, String>),
+    /// A page of today's payments, newest first, from position `first`.
+    TodayPage {
+        first: usize,
+        result: Result<Vec<Payment>, String>,
+    },
     /// One payment's history, oldest first.
     HistoryLoaded {
         id: i64,

@@ -31,8 +31,16 @@ pub enum Effect {
         who: String,
         note: Option<String>,
     },
-    /// Payments created since this instant (the start of the till's day).
+    /// The totals and first page of the payments created since this instant (the start of the
+    /// till's day).
     LoadToday(DateTime<Utc>),
+    /// The day's totals again.
+    LoadTodaySummary(DateTime<Utc>),
+    /// A page of the day's payments from position `first`.
+    LoadTodayPage {
+        since: DateTime<Utc>,
+        first: usize,
+    },
     /// A payment's history.
     LoadHistory(i64),
     /// Re-read these payments (news was lost).

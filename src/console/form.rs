@@ -50,6 +50,9 @@ pub struct Checked {
     pub amount: Result<Money, String>,
     pub reference: Result<Reference, String>,
     pub email: Result<Option<String>, String>,
+    /// The phone is only unfinished (too short so far): said while typing as the example, so
+    /// the line under it does not change with every digit.
+    pub phone_unfinished: bool,
 }
 
 impl Checked {
@@ -112,8 +115,14 @@ impl Form {
             "" if !self.reference_by_hand => Err(s::reference_coming().to_string()),
             t => Reference::parse(t, provider).map_err(|e| e.to_string()),
         };
+        let phone = Phone::parse(self.phone.value(), provider.country());
+        let phone_unfinished = matches!(
+            phone,
+            Err(crate::phone::PhoneError::TooShort(_) | crate::phone::PhoneError::Empty)
+        );
         Checked {
-            phone: Phone::parse(self.phone.value(), provider.country()).map_err(|e| e.to_string()),
+            phone_unfinished,
+            phone: phone.map_err(|e| e.to_string()),
             amount: Money::parse(self.amount.value(), provider.currency())
                 .map_err(|e| e.to_string()),
             reference,

@@ -23,8 +23,6 @@ use crate::engine::Engine;
 use crate::strings::console as s;
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use ratatui::crossterm::event::Event;
-use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use ratatui::crossterm::{execute, queue};
 use ratatui::layout::{Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::io::Write;
@@ -209,10 +207,12 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-/// One frame inside a synchronized update: the terminal shows it whole or not at all.
-fn draw<W: Write>(terminal: &mut Terminal<SessionBackend<W>>, app: &App) -> std::io::Result<()> {
-    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+/// One frame: only what changed, and nothing when nothing did (the backend decides whether
+/// it needs a synchronized update).
+pub fn draw<W: Write>(
+    terminal: &mut Terminal<SessionBackend<W>>,
+    app: &App,
+) -> std::io::Result<()> {
     terminal.draw(|frame| view::draw(frame, app))?;
-    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Today's totals per provider and status, in exact integer minor units.
 
+use crate::journal::DaySummary;
 use crate::money::{Currency, Money};
 use crate::payment::{Payment, Status};
 use crate::provider::ProviderKind;
@@ -49,12 +50,37 @@ pub struct Total {
 
 /// Totals by provider, then group (paid, waiting, attention, failed); only non-empty lines.
 pub fn totals(payments: &[Payment]) -> Vec<Total> {
+    grouped(payments.iter().map(|p| {
+        (
+            p.provider,
+            p.amount.currency(),
+            p.status,
+            1,
+            Some(p.amount.minor()),
+        )
+    }))
+}
+
+/// The same totals from the journal's counts and sums of a day.
+pub fn from_summary(summary: &DaySummary) -> Vec<Total> {
+    grouped(
+        summary
+            .totals
+            .iter()
+            .map(|t| (t.provider, t.currency, t.status, t.count, t.minor)),
+    )
+}
+
+type Line = (ProviderKind, Currency, Status, u64, Option<i64>);
+
+fn grouped(lines: impl Iterator<Item = Line>) -> Vec<Total> {
     let mut sums: BTreeMap<(ProviderKind, Currency, Group), (u64, Option<i64>)> = BTreeMap::new();
-    for p in payments {
-        let key = (p.provider, p.amount.currency(), Group::of(p.status));
-        let entry = sums.entry(key).or_insert((0, Some(0)));
-        entry.0 += 1;
-        entry.1 = entry.1.and_then(|sum| sum.checked_add(p.amount.minor()));
+    for (provider, currency, status, count, minor) in lines {
+        let entry = sums
+            .entry((provider, currency, Group::of(status)))
+            .or_insert((0, Some(0)));
+        entry.0 += count;
+        entry.1 = entry.1.zip(minor).and_then(|(sum, m)| sum.checked_add(m));
     }
     sums.into_iter()
         .map(|((provider, currency, group), (count, minor))| Total {

@@ -40,7 +40,14 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Tick(now) => {
             app.now = now;
             app.dirty |= app.next_wake().is_some();
-            Vec::new()
+            // Today's totals follow the news, read again at most once a tick.
+            match app.today.as_mut().filter(|t| t.stale && t.loaded()) {
+                Some(t) => {
+                    t.stale = false;
+                    vec![Effect::LoadTodaySummary(t.since)]
+                }
+                None => Vec::new(),
+            }
         }
         Action::PaymentChanged(p) => payment_changed(app, p),
         Action::Lagged => {
@@ -89,18 +96,32 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Submitted { new, result } => submitted(app, new, result),
         Action::TodayLoaded(result) => {
             match (result, app.today.as_mut()) {
-                (Ok(list), Some(t)) => {
-                    // News that arrived while loading is newer than the list.
-                    let mut merged = list;
-                    for p in t.payments.drain(..) {
-                        match merged.iter_mut().find(|q| q.id == p.id) {
-                            Some(q) => *q = p,
-                            None => merged.push(p),
-                        }
-                    }
-                    merged.sort_by_key(|p| p.id);
-                    t.payments = merged;
-                    t.loaded = true;
+                (Ok((summary, page)), Some(t)) => {
+                    t.summary = Some(summary);
+                    t.page = page;
+                    t.first = 0;
+                    t.cursor = 0;
+                }
+                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(&e)),
+                (Ok(_), None) => {}
+            }
+            app.dirty = true;
+            Vec::new()
+        }
+        Action::TodaySummary(result) => {
+            match (result, app.today.as_mut()) {
+                (Ok(summary), Some(t)) => t.summary = Some(summary),
+                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(&e)),
+                (Ok(_), None) => {}
+            }
+            app.dirty = true;
+            Vec::new()
+        }
+        Action::TodayPage { first, result } => {
+            match (result, app.today.as_mut()) {
+                (Ok(page), Some(t)) => {
+                    t.first = first;
+                    t.page = page;
                 }
                 (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(&e)),
                 (Ok(_), None) => {}

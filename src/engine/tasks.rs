@@ -116,6 +116,7 @@ async fn query(engine: &Engine, p: &Payment) -> Result<Payment, EngineError> {
         .provider(p.provider)
         .ok_or(EngineError::NoProvider(p.provider))?;
     let lookup = {
+        engine.query_turn(p.id).await;
         let _permit = engine.inner.permits.acquire().await;
         provider.query(&Charged::of(p)).await
     };

@@ -80,9 +80,15 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
     };
     let deadline = tokio::time::Instant::now() + wait;
     let mut rx = engine.subscribe();
-    let mut now = current(&engine, &open).await;
+    // What each payment is now, kept up to date from the engine's news (reading them all again
+    // after every change made a sync over a thousand payments cost a CPU-minute).
+    let mut now: HashMap<i64, Payment> = current(&engine, &open)
+        .await
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     loop {
-        let finished = now.iter().all(|p| {
+        let finished = now.values().all(|p| {
             engine.provider(p.provider).is_none()
                 || done(p)
                 || (p.status == Status::Attention && !engine.is_tracking(p.id))
@@ -97,13 +103,23 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
         // news of its own: look again now and then instead of waiting out the whole --wait.
         let look_again = tokio::time::Instant::now() + LOOK_AGAIN;
         tokio::select! {
-            _ = tokio::time::timeout_at(deadline.min(look_again), rx.recv()) => {}
+            news = tokio::time::timeout_at(deadline.min(look_again), rx.recv()) => match news {
+                Ok(Ok(p)) => {
+                    if let Some(slot) = now.get_mut(&p.id) {
+                        *slot = p;
+                    }
+                }
+                // News was lost: read them all again.
+                Ok(Err(_)) => {
+                    now = current(&engine, &open).await.into_iter().map(|p| (p.id, p)).collect();
+                }
+                Err(_) => {}
+            },
             signal = crate::signals::stopped(&mut stop) => {
                 tracing::info!(signal, "sync stopped while waiting");
                 break;
             }
         }
-        now = current(&engine, &open).await;
     }
     let now = current(&engine, &open).await;
     let mut code = exit::PAID;

@@ -10,8 +10,11 @@
 mod read;
 mod rows;
 mod schema;
+mod worker;
 mod write;
 
+pub use read::{DaySummary, DayTotal};
+pub use worker::{Gone, Worker};
 pub use write::{Answer, Change, Guard, Recorded};
 
 use crate::payment::Payment;
@@ -129,6 +132,36 @@ impl Journal {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
         // back on drop), so a poisoned lock is safe to reuse.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// How SQLite runs each query the faces use (its `EXPLAIN QUERY PLAN` lines), by name:
+    /// for the test that keeps every one an index lookup.
+    pub fn query_plans(&self) -> Result<Vec<(&'static str, Vec<String>)>, JournalError> {
+        let select = |tail: &str| format!("SELECT {} FROM payments {tail}", rows::COLUMNS);
+        let queries = [
+            ("unresolved", select(read::UNRESOLVED)),
+            ("since", select(read::SINCE)),
+            ("day page", select(read::DAY_PAGE)),
+            ("day summary", read::DAY_SUMMARY.to_string()),
+            ("find reference", select(read::FIND_REFERENCE)),
+            (
+                "by reference",
+                select("WHERE provider = ?1 AND reference = ?2"),
+            ),
+            ("by id", select("WHERE id = ?1")),
+            ("duplicate guard", select(write::GUARD)),
+            ("history", rows::EVENTS.to_string()),
+        ];
+        let conn = self.conn();
+        let mut plans = Vec::new();
+        for (name, sql) in queries {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let nulls = vec![rusqlite::types::Null; stmt.parameter_count()];
+            let lines =
+                stmt.query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3))?;
+            plans.push((name, lines.collect::<Result<Vec<_>, _>>()?));
+        }
+        Ok(plans)
     }
 
     /// SQLite's own integrity check: `ok` when the file is sound.

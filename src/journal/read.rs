@@ -2,11 +2,42 @@
 
 use super::rows;
 use super::{Journal, JournalError};
-use crate::payment::{Event, Payment};
+use crate::money::Currency;
+use crate::payment::{Event, Payment, Status};
 use crate::provider::ProviderKind;
 use crate::reference::Reference;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
+
+// The queries of the faces, named so that a test can see each is an index lookup.
+pub(super) const FIND_REFERENCE: &str = "WHERE reference = ?1 ORDER BY id DESC LIMIT 1";
+pub(super) const UNRESOLVED: &str = "WHERE status NOT IN ('paid', 'failed') ORDER BY id";
+pub(super) const SINCE: &str = "WHERE created_at >= ?1 ORDER BY created_at, id";
+pub(super) const DAY_PAGE: &str =
+    "WHERE created_at >= ?1 ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
+pub(super) const DAY_SUMMARY: &str =
+    "SELECT provider, currency, status, COUNT(*), SUM(amount_minor), MAX(id)
+     FROM payments WHERE created_at >= ?1 GROUP BY provider, currency, status";
+
+/// A day's counts and sums per provider, currency and status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DaySummary {
+    pub totals: Vec<DayTotal>,
+    /// Payments of the day.
+    pub count: u64,
+    /// The newest payment's id (0 when none).
+    pub newest_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayTotal {
+    pub provider: ProviderKind,
+    pub currency: Currency,
+    pub status: Status,
+    pub count: u64,
+    /// `None` only if SQLite's sum overflowed (it cannot, with amounts capped far below).
+    pub minor: Option<i64>,
+}
 
 impl Journal {
     pub fn get(&self, id: i64) -> Result<Option<Payment>, JournalError> {
@@ -32,11 +63,7 @@ impl Journal {
     /// A payment by its reference, whatever its provider (references are unique per provider;
     /// the newest wins if two providers share one).
     pub fn find_reference(&self, reference: &str) -> Result<Option<Payment>, JournalError> {
-        let found = rows::select(
-            &self.conn(),
-            "WHERE reference = ?1 ORDER BY id DESC LIMIT 1",
-            params![reference.trim()],
-        )?;
+        let found = rows::select(&self.conn(), FIND_REFERENCE, params![reference.trim()])?;
         Ok(found.into_iter().next())
     }
 
@@ -54,21 +81,62 @@ impl Journal {
         Ok(found.is_some())
     }
 
-    /// Every payment that is not paid or failed, oldest first (attention included).
+    /// Every payment that is not paid or failed, oldest first (attention included). The same
+    /// condition as the `payments_open` index, so it reads only open rows.
     pub fn unresolved(&self) -> Result<Vec<Payment>, JournalError> {
-        rows::select(
-            &self.conn(),
-            "WHERE status NOT IN ('paid', 'failed') ORDER BY id",
-            params![],
-        )
+        rows::select(&self.conn(), UNRESOLVED, params![])
     }
 
     /// Payments created at or after `since`, oldest first.
     pub fn since(&self, since: DateTime<Utc>) -> Result<Vec<Payment>, JournalError> {
+        rows::select(&self.conn(), SINCE, params![rows::ts(since)])
+    }
+
+    /// Counts and sums of the payments created at or after `since`, per provider, currency
+    /// and status (an index range, however long the journal).
+    pub fn day_summary(&self, since: DateTime<Utc>) -> Result<DaySummary, JournalError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(DAY_SUMMARY)?;
+        let mut summary = DaySummary::default();
+        let rows = stmt.query_map([rows::ts(since)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (provider, currency, status, count, minor, max_id) = row?;
+            let corrupt = |v: &str| JournalError::Corrupt(v.to_string());
+            let line = DayTotal {
+                provider: ProviderKind::from_id(&provider).ok_or_else(|| corrupt(&provider))?,
+                currency: Currency::from_code(&currency).ok_or_else(|| corrupt(&currency))?,
+                status: Status::from_id(&status).ok_or_else(|| corrupt(&status))?,
+                count: count.max(0) as u64,
+                minor,
+            };
+            summary.count += line.count;
+            summary.newest_id = summary.newest_id.max(max_id);
+            summary.totals.push(line);
+        }
+        Ok(summary)
+    }
+
+    /// One page of the payments created at or after `since`, newest first: `limit` of them
+    /// from position `offset`.
+    pub fn day_page(
+        &self,
+        since: DateTime<Utc>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Payment>, JournalError> {
         rows::select(
             &self.conn(),
-            "WHERE created_at >= ?1 ORDER BY id",
-            params![rows::ts(since)],
+            DAY_PAGE,
+            params![rows::ts(since), limit as i64, offset as i64],
         )
     }
 

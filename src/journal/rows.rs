@@ -89,11 +89,12 @@ pub fn select<P: Params>(
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// A payment's history, oldest first.
+pub const EVENTS: &str = "SELECT payment_id, at, status, message, kind, who FROM events
+     WHERE payment_id = ?1 ORDER BY id";
+
 pub fn events(conn: &Connection, id: i64) -> Result<Vec<Event>, JournalError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT payment_id, at, status, message, kind, who FROM events WHERE payment_id = ?1
-         ORDER BY id",
-    )?;
+    let mut stmt = conn.prepare_cached(EVENTS)?;
     let rows = stmt.query_map([id], |r| {
         let status: String = r.get(2)?;
         let kind: String = r.get(4)?;

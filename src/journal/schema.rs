@@ -48,4 +48,11 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX payments_replaces ON payments (replaces) WHERE replaces IS NOT NULL;
     ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT 'status';
     ALTER TABLE events ADD COLUMN who TEXT;",
+    // 3: every query the faces run is an index lookup: open payments (a partial index on
+    // the unresolved list's own condition), a reference whatever its provider, the duplicate
+    // guard's question (phone, amount, currency, time).
+    "CREATE INDEX payments_open ON payments (id) WHERE status NOT IN ('paid', 'failed');
+    CREATE INDEX payments_reference ON payments (reference);
+    DROP INDEX payments_phone;
+    CREATE INDEX payments_same ON payments (phone, amount_minor, currency, created_at);",
 ];

@@ -239,6 +239,13 @@ impl Journal {
     }
 }
 
+/// The duplicate guard's question.
+pub(super) const GUARD: &str =
+    "WHERE phone = ?1 AND amount_minor = ?2 AND currency = ?3 AND created_at >= ?4
+         AND id != ?5 AND (?6 = 0 OR status != 'failed')
+         AND NOT (status = 'failed' AND heard_at IS NULL)
+     ORDER BY created_at DESC, id DESC LIMIT 1";
+
 /// Writes a status change to a row already read under the lock.
 fn move_to(
     tx: &Transaction<'_>,
@@ -305,10 +312,7 @@ fn guarded(
     let since = ts(now - window);
     let found = rows::select(
         tx,
-        "WHERE phone = ?1 AND amount_minor = ?2 AND currency = ?3 AND created_at >= ?4
-             AND id != ?5 AND (?6 = 0 OR status != 'failed')
-             AND NOT (status = 'failed' AND heard_at IS NULL)
-         ORDER BY created_at DESC, id DESC LIMIT 1",
+        GUARD,
         params![
             new.phone.normalized(),
             new.amount.minor(),

@@ -332,7 +332,38 @@ pub fn today(a: &mut App) {
     for p in &mut list {
         p.updated_at = p.sent_at.unwrap_or(p.created_at) + Duration::seconds(15);
     }
-    act(a, Action::TodayLoaded(Ok(list)));
+    loaded_today(a, list);
+}
+
+/// Today's list as the journal would give it: the day's summary and its payments, newest
+/// first.
+pub fn loaded_today(a: &mut App, mut list: Vec<Payment>) {
+    use lipa::journal::{DaySummary, DayTotal};
+    let mut summary = DaySummary::default();
+    for p in &list {
+        summary.count += 1;
+        summary.newest_id = summary.newest_id.max(p.id);
+        let key = (p.provider, p.amount.currency(), p.status);
+        match summary
+            .totals
+            .iter_mut()
+            .find(|t| (t.provider, t.currency, t.status) == key)
+        {
+            Some(t) => {
+                t.count += 1;
+                t.minor = t.minor.map(|m| m + p.amount.minor());
+            }
+            None => summary.totals.push(DayTotal {
+                provider: p.provider,
+                currency: p.amount.currency(),
+                status: p.status,
+                count: 1,
+                minor: Some(p.amount.minor()),
+            }),
+        }
+    }
+    list.sort_by_key(|p| std::cmp::Reverse((p.created_at, p.id)));
+    act(a, Action::TodayLoaded(Ok((summary, list))));
 }
 
 /// The screen as plain text, drawn at `w`×`h` through ratatui's test backend.

@@ -46,9 +46,26 @@ impl App {
             *d = p.clone();
         }
         if let Some(t) = self.today.as_mut().filter(|t| p.created_at >= t.since) {
-            match t.payments.iter_mut().find(|q| q.id == p.id) {
+            t.stale = true;
+            let newest = t.summary.as_ref().map_or(i64::MAX, |s| s.newest_id);
+            match t.page.iter_mut().find(|q| q.id == p.id) {
                 Some(q) => *q = p.clone(),
-                None => t.payments.push(p.clone()),
+                // A payment of today not seen before: the newest. The selection stays on its
+                // payment, one row further down.
+                None if p.id > newest => {
+                    if let Some(s) = t.summary.as_mut() {
+                        s.newest_id = p.id;
+                        s.count += 1;
+                    }
+                    if t.first == 0 {
+                        t.page.insert(0, p.clone());
+                        t.page.truncate(super::TODAY_PAGE * 2);
+                    } else {
+                        t.first += 1;
+                    }
+                    t.cursor += 1;
+                }
+                None => {}
             }
         }
         if let Some(old) = p.replaces {
@@ -75,7 +92,8 @@ impl App {
     /// How long the runtime may sleep before the app needs the clock again: a second while
     /// ages count, until the wallet check is due, never when nothing changes.
     pub fn next_wake(&self) -> Option<Duration> {
-        let rows = self.ticking().then_some(Duration::from_secs(1));
+        let stale_today = self.today.as_ref().is_some_and(|t| t.stale);
+        let rows = (self.ticking() || stale_today).then_some(Duration::from_secs(1));
         match (rows, self.preview_wake()) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

@@ -1,6 +1,7 @@
 //! Runs effects against the engine in tokio tasks; each answers with an action.
 
 use crate::console::action::Action;
+use crate::console::app::TODAY_PAGE;
 use crate::console::effect::Effect;
 use crate::engine::{Engine, EngineError, SendGuard};
 use crate::payment::{NewPayment, Payment};
@@ -56,20 +57,24 @@ async fn perform(engine: &Engine, effect: Effect) -> Vec<Action> {
             }
         }
         Effect::LoadToday(since) => {
-            let journal = engine.journal().clone();
-            let loaded = tokio::task::spawn_blocking(move || journal.since(since)).await;
-            vec![Action::TodayLoaded(match loaded {
-                Ok(r) => r.map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            })]
+            let loaded = engine
+                .read(move |j| Ok((j.day_summary(since)?, j.day_page(since, 0, TODAY_PAGE)?)))
+                .await;
+            vec![Action::TodayLoaded(loaded.map_err(text))]
+        }
+        Effect::LoadTodaySummary(since) => {
+            let loaded = engine.read(move |j| j.day_summary(since)).await;
+            vec![Action::TodaySummary(loaded.map_err(text))]
+        }
+        Effect::LoadTodayPage { since, first } => {
+            let result = engine
+                .read(move |j| j.day_page(since, first, TODAY_PAGE))
+                .await
+                .map_err(text);
+            vec![Action::TodayPage { first, result }]
         }
         Effect::LoadHistory(id) => {
-            let journal = engine.journal().clone();
-            let loaded = tokio::task::spawn_blocking(move || journal.events(id)).await;
-            let result = match loaded {
-                Ok(r) => r.map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            };
+            let result = engine.read(move |j| j.events(id)).await.map_err(text);
             vec![Action::HistoryLoaded { id, result }]
         }
         Effect::Reload(ids) => {

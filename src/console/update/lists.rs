@@ -56,10 +56,8 @@ pub fn detail(app: &mut App, cmd: Command) -> Vec<Effect> {
             let down = cmd == Command::Down;
             let next = match app.detail_from {
                 Screen::Today => app.today.as_mut().and_then(|t| {
-                    let ids: Vec<i64> = t.newest_first().map(|p| p.id).collect();
-                    let id = moved(&ids, Some(t.selected_index()), down)?;
-                    t.selected = Some(id);
-                    Some(id)
+                    step_today(t, down);
+                    t.selected_payment().map(|p| p.id)
                 }),
                 _ => {
                     let ids = app.row_ids();
@@ -84,9 +82,9 @@ pub fn today(app: &mut App, cmd: Command) -> Vec<Effect> {
     };
     match cmd {
         Command::Up | Command::Down => {
-            // The selection follows the payment, not the position, when rows come and go.
-            let ids: Vec<i64> = t.newest_first().map(|p| p.id).collect();
-            t.selected = moved(&ids, Some(t.selected_index()), cmd == Command::Down);
+            if let Some(page) = step_today(t, cmd == Command::Down) {
+                return vec![page];
+            }
         }
         Command::Open => {
             if let Some(id) = t.selected_payment().map(|p| p.id) {
@@ -96,6 +94,20 @@ pub fn today(app: &mut App, cmd: Command) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Moves today's selection one row; reads the page around it when it leaves the one read.
+fn step_today(t: &mut crate::console::app::Today, down: bool) -> Option<Effect> {
+    let last = t.count().saturating_sub(1);
+    t.cursor = if down {
+        (t.cursor + 1).min(last)
+    } else {
+        t.cursor.saturating_sub(1)
+    };
+    (!t.has_row(t.cursor)).then(|| Effect::LoadTodayPage {
+        since: t.since,
+        first: t.cursor.saturating_sub(crate::console::app::TODAY_PAGE / 2),
+    })
 }
 
 /// The neighbour of position `at` in `ids`, or the first when nothing is selected.

@@ -197,8 +197,13 @@ fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> 
         .form
         .input(field)
         .is_some_and(|i| i.value().trim().is_empty());
+    // An unfinished number is not an error while it is being typed (its hint would change
+    // with every digit); it is once the cashier moves on or presses Enter.
+    let typing = app.focus == Focus::Field(field) && !app.form.attempted;
+    let unfinished = field == Field::Phone && c.phone_unfinished && typing;
     if let Some(e) = c.error(field)
         && app.form.touched(field)
+        && !unfinished
         && !(field == Field::Reference && !app.form.reference_by_hand && empty)
     {
         return Some((format!("✗ {e}"), theme.error()));

@@ -97,9 +97,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(hint, inner);
         return;
     }
-    let widest = app
-        .rows
-        .values()
+    // Only the rows that show are built (a busy till or server holds a thousand): the window
+    // of the list that keeps the selected row in view.
+    let room = usize::from(inner.height.saturating_sub(1)).max(1);
+    let selected = app
+        .selected
+        .and_then(|sel| app.rows.keys().rev().position(|i| *i == sel));
+    let start = match selected {
+        Some(pos) if focused && pos >= room => pos + 1 - room,
+        _ => 0,
+    };
+    let shown: Vec<&Payment> = app.rows.values().rev().skip(start).take(room).collect();
+    let widest = shown
+        .iter()
         .map(|p| p.amount.to_string().chars().count())
         .max()
         .unwrap_or(0);
@@ -116,11 +126,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if cols.words > 0 {
         head.push(s::COL_WORDS);
     }
-    let ids = app.row_ids();
-    let rows = ids
-        .iter()
-        .filter_map(|id| app.rows.get(id))
-        .map(|p| row(app, p, &cols, theme));
+    let rows = shown.iter().map(|p| row(app, p, &cols, theme));
     let table = Table::new(rows, cols.widths())
         .header(
             Row::new(head.into_iter().enumerate().map(|(i, h)| {
@@ -143,10 +149,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else {
             ratatui::style::Style::new()
         });
-    let selected = app
-        .selected
-        .and_then(|sel| ids.iter().position(|i| *i == sel));
-    let mut state = TableState::default().with_selected(if focused { selected } else { None });
+    let in_window = selected.map(|pos| pos.saturating_sub(start));
+    let mut state = TableState::default().with_selected(if focused { in_window } else { None });
     frame.render_stateful_widget(table, inner, &mut state);
 }
 

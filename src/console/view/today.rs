@@ -2,7 +2,7 @@
 
 use crate::console::app::App;
 use crate::console::theme::{MARKER, Theme};
-use crate::console::totals::{Total, totals};
+use crate::console::totals::{Total, from_summary};
 use crate::console::view::{clock, payment_status, status_text};
 use crate::strings::console as s;
 use ratatui::Frame;
@@ -20,23 +20,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .format(s::DATE_FORMAT)
         .to_string();
     let title = Line::from(vec![
-        Span::styled(
-            s::today_title(&date, today.payments.len()),
-            theme.title(true),
-        ),
+        Span::styled(s::today_title(&date, today.count()), theme.title(true)),
         Span::raw(" "),
     ]);
     let block = Block::new().borders(Borders::TOP).title(title);
-    if !today.loaded {
+    if !today.loaded() {
         frame.render_widget(Paragraph::new(s::LOADING).block(block), area);
         return;
     }
-    if today.payments.is_empty() {
+    if today.count() == 0 {
         let hint = Span::styled(s::TODAY_EMPTY, theme.hint());
         frame.render_widget(Paragraph::new(hint).block(block), area);
         return;
     }
-    let sums = totals(&today.payments);
+    let sums = today.summary.as_ref().map(from_summary).unwrap_or_default();
     let [top, bottom] = Layout::vertical([
         Constraint::Length(sums.len() as u16 + 2),
         Constraint::Min(2),
@@ -105,7 +102,11 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let wide = inner.width >= 70;
-    let rows = today.newest_first().map(|p| {
+    // The rows read that fit, with the selected one among them.
+    let room = usize::from(inner.height).max(1);
+    let at = today.cursor.saturating_sub(today.first);
+    let skip = (at + 1).saturating_sub(room);
+    let rows = today.page.iter().skip(skip).take(room).map(|p| {
         let mut cells = vec![
             Cell::from(clock(app, p.created_at)),
             Cell::from(p.masked_phone()),
@@ -134,6 +135,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .highlight_symbol(format!("{MARKER} "))
         .highlight_spacing(HighlightSpacing::Always)
         .row_highlight_style(theme.selected());
-    let mut state = TableState::default().with_selected(Some(today.selected_index()));
+    let selected = today.has_row(today.cursor).then_some(at - skip);
+    let mut state = TableState::default().with_selected(selected);
     frame.render_stateful_widget(table, inner, &mut state);
 }
