@@ -176,5 +176,41 @@ fn main() {
         b.first_frame();
         let idle = b.step(Action::Tick(start() + Duration::seconds(60)));
         println!("{cols}×{rows} idle, nothing waiting, per tick        {idle:>7}");
+
+        // A thousand waiting (a busy server, or after an outage): a key through update and
+        // view, and a poll answer that changes no visible row.
+        let mut b = Bench::new(cols, rows);
+        b.first_frame();
+        let now = start();
+        for id in 1..=1000 {
+            b.step(Action::PaymentChanged(waiting(id, now)));
+        }
+        b.frame_micros.clear();
+        let mut key_bytes = 0;
+        for i in 0..200 {
+            let k = if i % 2 == 0 {
+                key('7')
+            } else {
+                Action::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE))
+            };
+            key_bytes += b.step(k);
+        }
+        let mut keys = b.frame_micros.clone();
+        keys.sort_by(f64::total_cmp);
+        let mut unseen = 0;
+        let mut poll = waiting(900, now);
+        for n in 0..100 {
+            poll.polls = 2 + n;
+            poll.updated_at = now + Duration::milliseconds(i64::from(n));
+            unseen += b.step(Action::PaymentChanged(poll.clone()));
+        }
+        println!(
+            "{cols}×{rows} 1,000 waiting: a key {:>5} B, median {:.0} µs, max {:.0} µs; a poll of \
+             a row out of view {} B",
+            key_bytes / 200,
+            keys[keys.len() / 2],
+            keys.last().copied().unwrap_or(0.0),
+            unseen / 100
+        );
     }
 }

@@ -53,7 +53,7 @@ impl Default for EngineSettings {
             max_concurrent_queries: 16,
             stale_recorded: Duration::from_secs(30),
             duplicate_window: DUPLICATE_WINDOW,
-            max_queries_per_second: 25,
+            max_queries_per_second: 50,
             attention_every: Duration::from_secs(15 * 60),
         }
     }
