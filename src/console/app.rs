@@ -176,6 +176,9 @@ pub struct App {
     pub repaint: bool,
     /// The wallet check for the phone and amount in the form.
     pub preview: PreviewState,
+    /// Enter was pressed while the provider's new reference was on its way: send when it
+    /// comes (forgotten if anything else is typed first).
+    pub send_on_reference: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// The console should stop.
@@ -213,6 +216,7 @@ impl App {
             history: Vec::new(),
             today: None,
             help_scroll: 0,
+            send_on_reference: false,
             again_in_flight: std::collections::BTreeSet::new(),
             repaint: false,
             preview: PreviewState::default(),

@@ -232,6 +232,11 @@ impl Form {
         }
     }
 
+    /// No reference yet: the engine's is on its way.
+    pub fn reference_coming(&self) -> bool {
+        !self.reference_by_hand && self.reference.value().trim().is_empty()
+    }
+
     /// Sets the generated reference (unless the cashier typed one).
     pub fn set_generated_reference(&mut self, r: &Reference) -> bool {
         if self.reference_by_hand {

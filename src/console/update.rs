@@ -26,6 +26,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Key(k) if k.kind != KeyEventKind::Press => Vec::new(),
         Action::Key(k) => keys::key(app, &k),
         Action::Paste(text) => {
+            app.send_on_reference = false;
             if let (None, false, Screen::Main, Focus::Field(f)) =
                 (&app.confirm, app.help, app.screen, app.focus)
             {
@@ -76,6 +77,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         } => {
             if provider == app.provider && app.form.reference.value().is_empty() {
                 app.dirty |= app.form.set_generated_reference(&reference);
+                if std::mem::take(&mut app.send_on_reference) && app.confirm.is_none() {
+                    return keys::send(app);
+                }
             }
             Vec::new()
         }

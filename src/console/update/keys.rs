@@ -27,6 +27,9 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
     if !esc_in_field {
         app.notice = None;
     }
+    if cmd != Command::Repaint {
+        app.send_on_reference = false;
+    }
     match (ctx, cmd) {
         (_, Command::Repaint) => {
             app.repaint = true;
@@ -118,6 +121,12 @@ fn step_focus(app: &App, forward: bool) -> Focus {
 /// jump to the first field to fix.
 pub fn send(app: &mut App) -> Vec<Effect> {
     match app.form.new_payment(app.provider) {
+        Err(Field::Reference) if app.form.reference_coming() => {
+            // The reference comes from the engine a moment after a send or a switch; a quick
+            // cashier's Enter waits for it rather than being lost.
+            app.send_on_reference = true;
+            Vec::new()
+        }
         Err(bad) => {
             app.form.attempted = true;
             app.focus = Focus::Field(bad);
