@@ -29,8 +29,16 @@ pub struct Cli {
     /// Configuration file (default: the platform's config directory, lipa/config.toml).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Language: sw (Kiswahili) or en (English); default LIPA_LANG, the config's language,
+    /// then the locale.
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<crate::strings::Lang>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+fn parse_lang(text: &str) -> Result<crate::strings::Lang, String> {
+    crate::strings::Lang::parse(text).ok_or_else(|| "sw | en".to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +72,7 @@ impl From<ProviderArg> for crate::provider::ProviderKind {
 
 #[derive(Debug, Clone, Args)]
 pub struct PushArgs {
+    /// Which provider: clickpesa (Tanzania, TZS) or cepta (Kenya, KES).
     #[arg(long, value_enum)]
     pub provider: ProviderArg,
     /// Customer's phone number, in any usual form (0712345678, +255 712 345 678, ...).
@@ -158,3 +167,6 @@ pub struct SimulateArgs {
     )]
     pub clock_offset: i64,
 }
+
+mod localize;
+pub use localize::{command, parse};

@@ -53,6 +53,7 @@ pub const DEFAULT_CLICKPESA_BASE_URL: &str = "https://api.clickpesa.com/third-pa
 pub const DEFAULT_CEPTA_BASE_URL: &str = "https://adapter.cepta.co";
 
 use crate::provider::ProviderKind;
+use crate::strings::Lang;
 use crate::strings::cli as s;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -74,29 +75,32 @@ pub struct Config {
     /// multiplied by it, for a simulator whose customers answer in seconds. Never set for real
     /// providers.
     pub schedule_scale: Option<u16>,
+    /// The configured `language`, if any (the `--lang` flag and `LIPA_LANG` come first).
+    pub language: Option<Lang>,
 }
 
 /// A configuration problem, with one line that names it and where it is.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigError {
-    #[error("{}", s::config_unreadable(.path, .reason))]
-    Unreadable { path: PathBuf, reason: String },
-    #[error("{}", s::config_malformed(.path, *.line, .reason))]
+    Unreadable {
+        path: PathBuf,
+        reason: String,
+    },
     Malformed {
         path: PathBuf,
         /// Where the problem is (1-based), when the parser says.
         line: Option<usize>,
         reason: String,
     },
-    #[error("{}", s::config_world_readable(.path, *.mode))]
-    Exposed { path: PathBuf, mode: u32 },
-    #[error("{}", s::config_missing(.provider, .missing, .path.as_deref()))]
+    Exposed {
+        path: PathBuf,
+        mode: u32,
+    },
     Missing {
         provider: &'static str,
         missing: Vec<String>,
         path: Option<PathBuf>,
     },
-    #[error("{}", s::config_bad_url(.key, .value, .path.as_deref()))]
     BadUrl {
         key: String,
         value: String,
@@ -104,17 +108,48 @@ pub enum ConfigError {
     },
     /// Plain `http://` to another machine: credentials and tokens would cross the network in
     /// clear.
-    #[error("{}", s::config_insecure_url(.key, .value, .path.as_deref()))]
     InsecureUrl {
         key: String,
         value: String,
         path: Option<PathBuf>,
     },
-    #[error("{}", s::config_bad_scale(.0))]
     BadScale(String),
-    #[error("{}", s::config_no_data_dir())]
+    /// `language` is neither `sw` nor `en`.
+    BadLanguage(String),
     NoDataDir,
 }
+
+impl ConfigError {
+    /// The one line, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        use ConfigError::*;
+        match self {
+            Unreadable { path, reason } => s::config_unreadable(lang, path, reason),
+            Malformed { path, line, reason } => s::config_malformed(lang, path, *line, reason),
+            Exposed { path, mode } => s::config_world_readable(lang, path, *mode),
+            Missing {
+                provider,
+                missing,
+                path,
+            } => s::config_missing(lang, provider, missing, path.as_deref()),
+            BadUrl { key, value, path } => s::config_bad_url(lang, key, value, path.as_deref()),
+            InsecureUrl { key, value, path } => {
+                s::config_insecure_url(lang, key, value, path.as_deref())
+            }
+            BadScale(v) => s::config_bad_scale(lang, v),
+            BadLanguage(v) => s::config_bad_language(lang, v),
+            NoDataDir => s::config_no_data_dir(lang),
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -126,6 +161,8 @@ struct FileConfig {
     cepta: FileCepta,
     #[serde(default)]
     console: FileConsole,
+    /// `sw` or `en`.
+    language: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -191,7 +228,12 @@ impl Config {
             cepta_settings(file.cepta, &var, path.as_deref()),
             &mut problems,
         );
+        let language = match file.language {
+            None => None,
+            Some(l) => Some(Lang::parse(&l).ok_or(ConfigError::BadLanguage(l))?),
+        };
         Ok(Config {
+            language,
             clickpesa,
             cepta,
             data_dir,

@@ -4,14 +4,19 @@
 
 use std::path::Path;
 
-/// Creates `dir` (and its parents) if missing; the directory itself is made private.
+/// Creates `dir` (and its parents) if missing; every directory it creates is private: the
+/// demo's journal lives in `lipa/demo`, and creating that must not leave `lipa/` open.
 pub fn ensure(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
+    let missing: Vec<&Path> = dir.ancestors().take_while(|d| !d.exists()).collect();
     std::fs::create_dir_all(dir)?;
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    for d in missing {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 /// Makes a file of the data directory readable by its owner only (`0600`): SQLite creates the
@@ -44,6 +49,13 @@ mod tests {
         ensure(&new).expect("created");
         let mode = std::fs::metadata(&new).expect("meta").permissions().mode();
         assert_eq!(mode & 0o777, 0o700);
+        // The demo's `lipa/demo` created first: `lipa/` is private too (it was 0755).
+        let demo = root.path().join("b").join("lipa").join("demo");
+        ensure(&demo).expect("created");
+        for d in [demo.parent().expect("lipa"), &demo] {
+            let mode = std::fs::metadata(d).expect("meta").permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "{}", d.display());
+        }
 
         let old = root.path().join("shared");
         std::fs::create_dir(&old).expect("old");

@@ -2,8 +2,24 @@
 
 use crate::strings::domain as s;
 
+/// An address that does not look like `name@domain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidEmail;
+
+impl InvalidEmail {
+    pub fn text(&self, lang: crate::strings::Lang) -> String {
+        s::email_invalid(lang)
+    }
+}
+
+impl std::fmt::Display for InvalidEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(crate::strings::Lang::En))
+    }
+}
+
 /// Checks the shape `name@domain.tld` without spaces; returns the trimmed address.
-pub fn parse(text: &str) -> Result<String, String> {
+pub fn parse(text: &str) -> Result<String, InvalidEmail> {
     let t = text.trim();
     let ok = match t.split_once('@') {
         Some((user, domain)) => {
@@ -19,7 +35,7 @@ pub fn parse(text: &str) -> Result<String, String> {
     if ok {
         Ok(t.to_string())
     } else {
-        Err(s::email_invalid())
+        Err(InvalidEmail)
     }
 }
 

@@ -89,23 +89,52 @@ pub fn scale_for(settle: Duration) -> f64 {
     (settle.as_secs_f64().max(0.5) / 14.0).min(1.0)
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum EngineError {
-    #[error(transparent)]
-    Journal(#[from] JournalError),
-    #[error("{}", crate::strings::engine::not_configured(.0))]
+    Journal(JournalError),
     NoProvider(ProviderKind),
     /// The provider's answer to a call that changes nothing (a preview).
-    #[error(transparent)]
-    Provider(#[from] ProviderError),
+    Provider(ProviderError),
     /// The duplicate guard found a payment like this one: nothing was recorded or sent.
-    #[error("{}", crate::strings::engine::duplicate(.0))]
     Duplicate(Box<Payment>),
-    #[error("{}", crate::strings::engine::task_failed(.0))]
     Task(String),
     /// The runtime is shutting down (the process is exiting); nothing is lost.
-    #[error("{}", crate::strings::engine::stopping())]
     Stopping,
+}
+
+impl EngineError {
+    /// What went wrong, for a person reading `lang`.
+    pub fn text(&self, lang: crate::strings::Lang) -> String {
+        use crate::strings::engine as s;
+        match self {
+            EngineError::Journal(e) => e.text(lang),
+            EngineError::NoProvider(p) => s::not_configured(lang, p),
+            EngineError::Provider(e) => e.message().text(lang),
+            EngineError::Duplicate(p) => s::duplicate_of(lang, p),
+            EngineError::Task(why) => s::task_failed(lang, why),
+            EngineError::Stopping => s::stopping(lang),
+        }
+    }
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(crate::strings::Lang::En))
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+impl From<JournalError> for EngineError {
+    fn from(e: JournalError) -> EngineError {
+        EngineError::Journal(e)
+    }
+}
+
+impl From<ProviderError> for EngineError {
+    fn from(e: ProviderError) -> EngineError {
+        EngineError::Provider(e)
+    }
 }
 
 /// How a new payment meets the duplicate guard.

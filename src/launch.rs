@@ -6,6 +6,7 @@ use crate::console::{self, ConsoleOptions};
 use crate::engine::EngineSettings;
 use crate::payment::Status;
 use crate::sim::{self, SimConfig, demo};
+use crate::strings::Lang;
 use crate::strings::cli as s;
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -14,9 +15,9 @@ use std::time::Duration;
 const DEMO_DIR: &str = "demo";
 
 /// Opens the console; `force_demo` for `lipa demo`. Returns the exit code.
-pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u8 {
+pub async fn console(config: Result<Config, ConfigError>, force_demo: bool, lang: Lang) -> u8 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!("{}", s::no_terminal());
+        eprintln!("{}", s::no_terminal(lang));
         return exit::INVALID;
     }
     // The demo needs no real configuration at all: a broken one does not stop it.
@@ -27,13 +28,13 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
             match fallback_config() {
                 Some(c) => c,
                 None => {
-                    eprintln!("lipa: {e}");
+                    eprintln!("lipa: {}", e.text(lang));
                     return exit::CONFIG;
                 }
             }
         }
         (Err(e), false) => {
-            eprintln!("lipa: {e}");
+            eprintln!("lipa: {}", e.text(lang));
             return exit::CONFIG;
         }
     };
@@ -41,21 +42,21 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
     if !demo_mode && config.clickpesa.is_none() && config.cepta.is_none() {
         // Providers are set, but every one is broken: say why, start nothing.
         for (_, problem) in &config.problems {
-            eprintln!("lipa: {problem}");
+            eprintln!("lipa: {}", problem.text(lang));
         }
         return exit::CONFIG;
     }
     let mut problems: Vec<String> = if demo_mode {
         Vec::new()
     } else {
-        config.problems.iter().map(|(_, e)| e.to_string()).collect()
+        config.problems.iter().map(|(_, e)| e.text(lang)).collect()
     };
-    problems.extend(crate::setup::warnings(&config));
+    problems.extend(crate::setup::warnings(&config, lang));
     let (config, sim) = if demo_mode {
         match demo_config(&config).await {
             Ok(pair) => pair,
             Err(e) => {
-                eprintln!("lipa: {}", s::demo_failed(&e.to_string()));
+                eprintln!("lipa: {}", s::demo_failed(lang, &e.to_string()));
                 return exit::CONFIG;
             }
         }
@@ -71,7 +72,7 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
     let engine = match crate::setup::engine(&config, settings) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("lipa: {e}");
+            eprintln!("lipa: {}", e.text(lang));
             return exit::CONFIG;
         }
     };
@@ -87,7 +88,7 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool) -> u
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         default_provider: None,
         operator: crate::operator::os_user(),
-        lang: crate::strings::Lang::En,
+        lang,
         problems,
     };
     let journal = engine.journal().clone();
@@ -126,6 +127,7 @@ fn fallback_config() -> Option<Config> {
         data_dir,
         bell: true,
         file: None,
+        language: None,
         problems: Vec::new(),
         schedule_scale: None,
     })
@@ -171,6 +173,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         }),
         data_dir: real.data_dir.join(DEMO_DIR),
         bell: real.bell,
+        language: real.language,
         file: real.file.clone(),
         problems: Vec::new(),
         schedule_scale: None,

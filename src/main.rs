@@ -1,13 +1,14 @@
 //! The `lipa` binary: parses the command line and hands over to the library.
 
-use clap::Parser;
-use lipa::cli::{Cli, Command, exit};
+use lipa::cli::{Command, exit};
 use lipa::config::Config;
+use lipa::strings::Lang;
 use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let env = |k: &str| std::env::var(k).ok();
+    let cli = lipa::cli::parse(std::env::args().collect(), env);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -18,14 +19,15 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::CONFIG);
         }
     };
-    let config = Config::load(cli.config.as_deref(), |k| std::env::var(k).ok());
+    let config = Config::load(cli.config.as_deref(), env);
+    let lang = Lang::choose(cli.lang, config.as_ref().ok().and_then(|c| c.language), env);
     let code = runtime.block_on(async move {
         match cli.command {
-            None => lipa::launch::console(config, false).await,
-            Some(Command::Demo) => lipa::launch::console(config, true).await,
-            Some(Command::Push(args)) => lipa::headless::push::run(args, config).await,
-            Some(Command::Sync(args)) => lipa::headless::sync::run(args, config).await,
-            Some(Command::Check(args)) => lipa::headless::check::run(args, config).await,
+            None => lipa::launch::console(config, false, lang).await,
+            Some(Command::Demo) => lipa::launch::console(config, true, lang).await,
+            Some(Command::Push(args)) => lipa::headless::push::run(args, config, lang).await,
+            Some(Command::Sync(args)) => lipa::headless::sync::run(args, config, lang).await,
+            Some(Command::Check(args)) => lipa::headless::check::run(args, config, lang).await,
             Some(Command::Simulate(args)) => {
                 let options = match lipa::sim::SimulateOptions::from_args(&args) {
                     Ok(options) => options,

@@ -72,25 +72,41 @@ pub struct Money {
 }
 
 /// Why a typed amount was refused. `Display` gives the cashier's message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AmountError {
-    #[error("{}", s::amount_empty())]
     Empty,
-    #[error("{}", s::amount_not_a_number())]
     NotANumber,
-    #[error("{}", s::amount_negative())]
     Negative,
-    #[error("{}", s::amount_zero())]
     Zero,
-    #[error("{}", s::amount_too_many_decimals(*.0))]
     TooManyDecimals(Currency),
-    #[error("{}", s::amount_below_minimum(*.0))]
     BelowMinimum(Currency),
-    #[error("{}", s::amount_too_large(*.0))]
     TooLarge(Currency),
-    #[error("{}", s::amount_bad_grouping())]
     BadGrouping,
 }
+
+impl AmountError {
+    /// The cashier's message, in `lang`.
+    pub fn text(&self, lang: crate::strings::Lang) -> String {
+        match self {
+            AmountError::Empty => s::amount_empty(lang),
+            AmountError::NotANumber => s::amount_not_a_number(lang),
+            AmountError::Negative => s::amount_negative(lang),
+            AmountError::Zero => s::amount_zero(lang),
+            AmountError::TooManyDecimals(c) => s::amount_too_many_decimals(lang, *c),
+            AmountError::BelowMinimum(c) => s::amount_below_minimum(lang, *c),
+            AmountError::TooLarge(c) => s::amount_too_large(lang, *c),
+            AmountError::BadGrouping => s::amount_bad_grouping(lang),
+        }
+    }
+}
+
+impl std::fmt::Display for AmountError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(crate::strings::Lang::En))
+    }
+}
+
+impl std::error::Error for AmountError {}
 
 impl Money {
     /// Builds an amount from minor units (no validation beyond sign).

@@ -17,19 +17,35 @@ const RANDOM_CHARS: usize = 7;
 pub struct Reference(String);
 
 /// Why a typed reference was refused. `Display` gives the cashier's message.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReferenceError {
-    #[error("{}", s::reference_empty())]
     Empty,
-    #[error("{}", s::reference_clickpesa_chars())]
     ClickPesaChars,
-    #[error("{}", s::reference_cepta_chars())]
     CeptaChars,
-    #[error("{}", s::reference_too_long(*.0))]
     TooLong(usize),
-    #[error("{}", s::reference_too_short(*.0))]
     TooShort(usize),
 }
+
+impl ReferenceError {
+    /// The cashier's message, in `lang`.
+    pub fn text(&self, lang: crate::strings::Lang) -> String {
+        match self {
+            ReferenceError::Empty => s::reference_empty(lang),
+            ReferenceError::ClickPesaChars => s::reference_clickpesa_chars(lang),
+            ReferenceError::CeptaChars => s::reference_cepta_chars(lang),
+            ReferenceError::TooLong(n) => s::reference_too_long(lang, *n),
+            ReferenceError::TooShort(n) => s::reference_too_short(lang, *n),
+        }
+    }
+}
+
+impl std::fmt::Display for ReferenceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(crate::strings::Lang::En))
+    }
+}
+
+impl std::error::Error for ReferenceError {}
 
 impl Reference {
     /// Validates a typed reference with the provider's rules (surrounding spaces trimmed).

@@ -45,10 +45,10 @@ pub fn engine(config: &Config, settings: EngineSettings) -> Result<Engine, Journ
 
 /// What a person should know before lipa starts: a data directory that other users of this
 /// machine can read (it holds customers' numbers).
-pub fn warnings(config: &Config) -> Vec<String> {
+pub fn warnings(config: &Config, lang: crate::strings::Lang) -> Vec<String> {
     let mut v = Vec::new();
     if crate::data_dir::is_open_to_others(&config.data_dir) {
-        v.push(crate::strings::cli::data_dir_open(&config.data_dir));
+        v.push(crate::strings::cli::data_dir_open(lang, &config.data_dir));
     }
     v
 }

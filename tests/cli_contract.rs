@@ -340,3 +340,42 @@ async fn an_open_data_directory_is_warned_about_and_files_are_private() {
         assert_eq!(mode & 0o077, 0, "{file} is {mode:o}");
     }
 }
+
+#[test]
+fn a_bad_command_line_with_json_still_ends_with_one_json_object() {
+    // Found by a tester: clap's errors (a missing flag, a bad value, an unknown one) printed only
+    // text, so a script reading the last line got nothing.
+    for (args, about) in [
+        (vec!["push", "--json"], "--provider"),
+        (
+            vec![
+                "push",
+                "--provider",
+                "mpesa",
+                "--phone",
+                "0712345670",
+                "--amount",
+                "1",
+                "--json",
+            ],
+            "mpesa",
+        ),
+        (vec!["sync", "--wait", "abc", "--json"], "abc"),
+        (vec!["check", "--json", "--bogus"], "--bogus"),
+    ] {
+        for lang in ["en", "sw"] {
+            let out = command([("LIPA_LANG", lang)])
+                .args(&args)
+                .output()
+                .expect("run");
+            assert_eq!(out.status.code(), Some(2), "{args:?} {lang}");
+            let json = last_json(&out);
+            assert_eq!(json["status"], "invalid", "{args:?} {lang}: {json}");
+            let message = json["message"].as_str().unwrap_or_default();
+            assert!(message.contains(about), "{args:?} {lang}: {message}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let speaks = if lang == "sw" { "kosa:" } else { "error:" };
+            assert!(stderr.contains(speaks), "{args:?} {lang}: {stderr}");
+        }
+    }
+}

@@ -403,3 +403,66 @@ fn the_notice_after_a_send_says_what_the_journal_holds() {
         assert_eq!(n.kind == NoticeKind::Good, good, "{status:?}: {n:?}");
     }
 }
+
+#[test]
+fn the_notice_about_a_lost_answer_follows_the_payment_to_paid() {
+    // Found by a tester: "Sent, answer lost … checking" stayed on the status line after the
+    // row turned paid, so the screen said both at once.
+    let mut a = app(BOTH, true, false);
+    fill_valid(&mut a, "0754000002", "2500");
+    let Some(Effect::SubmitChecked(new)) = enter(&mut a).into_iter().next() else {
+        panic!("expected a checked submit");
+    };
+    let p = settled(2, Status::Unknown, "", 1);
+    act(
+        &mut a,
+        Action::Submitted {
+            new,
+            result: Ok(lipa::engine::Submitted {
+                payment: p.clone(),
+                error: None,
+                unjournalled: None,
+            }),
+        },
+    );
+    let n = a.notice.clone().expect("a notice");
+    assert!(
+        n.text.starts_with("Sent, answer lost: do not send again"),
+        "{}",
+        n.text
+    );
+    let mut paid = p;
+    paid.status = Status::Paid;
+    changed(&mut a, paid);
+    let n = a.notice.clone().expect("a notice");
+    assert!(n.text.starts_with("Paid: TZS 2,500"), "{}", n.text);
+    assert_eq!(n.kind, NoticeKind::Good);
+}
+
+#[test]
+fn a_checked_payment_is_not_counted_as_needing_you() {
+    // Found by a tester: Today's totals still said "! needs you" for a payment a person had
+    // marked checked, while the title counted it done.
+    let mut list = several();
+    let mut checked = list[4].clone();
+    checked.id = 6;
+    checked.checked = true;
+    list.push(checked);
+    let t = totals(&list);
+    let count = |g: Group| {
+        t.iter()
+            .filter(|t| t.group == g)
+            .map(|t| t.count)
+            .sum::<u64>()
+    };
+    assert_eq!((count(Group::Attention), count(Group::Checked)), (1, 1));
+    let mut a = app(BOTH, true, false);
+    ctrl(&mut a, 't');
+    loaded_today(&mut a, list);
+    let screen = render_plain(&a, 80, 24);
+    let totals_lines: Vec<&str> = screen.lines().take(8).collect();
+    assert!(
+        totals_lines.iter().any(|l| l.contains("checked")),
+        "{screen}"
+    );
+}

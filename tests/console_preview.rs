@@ -269,7 +269,10 @@ fn no_wallet_asks_before_sending() {
         },
     );
     assert_eq!(a.preview.shown, Some(PreviewShown::NoWallet));
-    assert_eq!(under_phone(&screen(&a, 80, 24)), s::PREVIEW_NO_WALLET);
+    assert_eq!(
+        under_phone(&screen(&a, 80, 24)),
+        s::preview_no_wallet(lipa::strings::Lang::En)
+    );
     assert!(enter(&mut a).is_empty());
     assert!(matches!(a.confirm, Some(Confirm::NoWallet(_))));
     key(&mut a, 'n');
@@ -292,7 +295,10 @@ fn a_failed_check_says_so_quietly_and_enter_still_sends() {
     );
     let line = under_phone(&screen(&a, 80, 24));
     assert!(line.starts_with("✓ Vodacom M-Pesa"), "{line}");
-    assert!(line.ends_with(s::PREVIEW_FAILED), "{line}");
+    assert!(
+        line.ends_with(s::preview_failed(lipa::strings::Lang::En)),
+        "{line}"
+    );
     assert!(!line.contains("timed out"), "{line}");
     let fx = enter(&mut a);
     assert!(fx.iter().any(|e| matches!(e, Effect::SubmitChecked(_))));

@@ -389,6 +389,7 @@ async fn a_payment_settled_by_another_process_shows_here() {
         file: None,
         problems: Vec::new(),
         schedule_scale: None,
+        language: None,
     };
     // This console asks first 4 s after the send: long after the other process has settled it.
     let s = Duration::from_secs;

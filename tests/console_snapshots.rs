@@ -37,14 +37,61 @@ fn render(app: &App, w: u16, h: u16) -> (String, String) {
     (plain, format!("{buffer:?}"))
 }
 
-/// Snapshots a scene four ways: 80×24 and 60×20, with and without colour.
+/// lipa's own English words, which a Swahili screen must not show (a provider's own words,
+/// shown as it wrote them, may still be English).
+const ENGLISH: &[&str] = &[
+    "New payment",
+    "Phone",
+    "Amount",
+    "Reference",
+    "Channel",
+    "Payments",
+    "waiting",
+    "✓ paid",
+    "✗ failed",
+    "needs you",
+    "send",
+    "next field",
+    "quit",
+    "History",
+    "Today",
+    "Status",
+    "Keys",
+    "help",
+    "provider",
+    "optional",
+    "e.g.",
+    "Provider says",
+    "Same payment",
+    "ago",
+];
+
+/// Snapshots a scene eight ways: English and Kiswahili, 80×24 and 60×20, with and without
+/// colour.
 fn scene(name: &str, build: impl Fn(bool) -> App) {
-    for (w, h) in [(80, 24), (60, 20)] {
-        let (_, styled) = render(&build(false), w, h);
-        assert_snapshot!(format!("{name}_{w}x{h}_color"), styled);
-        let (plain, _) = render(&build(true), w, h);
-        assert_snapshot!(format!("{name}_{w}x{h}_plain"), plain);
+    use lipa::strings::Lang;
+    for lang in [Lang::En, Lang::Sw] {
+        speak(lang);
+        let name = match lang {
+            Lang::En => name.to_string(),
+            Lang::Sw => format!("{name}_sw"),
+        };
+        for (w, h) in [(80, 24), (60, 20)] {
+            let (_, styled) = render(&build(false), w, h);
+            assert_snapshot!(format!("{name}_{w}x{h}_color"), styled);
+            let (plain, _) = render(&build(true), w, h);
+            if lang == Lang::Sw {
+                for word in ENGLISH {
+                    assert!(
+                        !plain.contains(word),
+                        "{name} {w}x{h}: {word:?} in\n{plain}"
+                    );
+                }
+            }
+            assert_snapshot!(format!("{name}_{w}x{h}_plain"), plain);
+        }
     }
+    speak(Lang::En);
 }
 
 #[test]
@@ -87,10 +134,13 @@ fn paid_and_failed() {
         for p in several() {
             changed(&mut a, p);
         }
-        changed(&mut a, settled(2, Status::Paid, "Payment received", 16));
         changed(
             &mut a,
-            settled(3, Status::Failed, "Customer cancelled the prompt", 31),
+            settled(2, Status::Paid, lipa::strings::Msg::Paid, 16),
+        );
+        changed(
+            &mut a,
+            settled(3, Status::Failed, lipa::strings::Msg::CustomerCancelled, 31),
         );
         tab(&mut a);
         tab(&mut a);
@@ -108,7 +158,10 @@ fn detail_view() {
         for p in several() {
             changed(&mut a, p);
         }
-        changed(&mut a, settled(2, Status::Paid, "Payment received", 16));
+        changed(
+            &mut a,
+            settled(2, Status::Paid, lipa::strings::Msg::Paid, 16),
+        );
         open_detail(&mut a, 2);
         a
     });
@@ -139,7 +192,10 @@ fn today_view() {
 fn duplicate_question() {
     scene("duplicate", |nc| {
         let mut a = app(BOTH, true, nc);
-        changed(&mut a, settled(2, Status::Paid, "Payment received", 16));
+        changed(
+            &mut a,
+            settled(2, Status::Paid, lipa::strings::Msg::Paid, 16),
+        );
         typ(&mut a, "0754 000 002");
         tab(&mut a);
         typ(&mut a, "2500");
@@ -175,7 +231,10 @@ fn tiny_and_odd_sizes_never_panic() {
         },
         {
             let mut a = app(BOTH, true, false);
-            changed(&mut a, settled(2, Status::Paid, "Payment received", 16));
+            changed(
+                &mut a,
+                settled(2, Status::Paid, lipa::strings::Msg::Paid, 16),
+            );
             typ(&mut a, "0754 000 002");
             tab(&mut a);
             typ(&mut a, "2500");

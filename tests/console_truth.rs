@@ -294,7 +294,7 @@ fn narrow_screens_keep_what_matters() {
                 .find(|l| l.starts_with('▸'))
                 .unwrap_or_default()
                 .to_string();
-            let label = lipa::strings::console::field_label(field);
+            let label = lipa::strings::console::field_label(lipa::strings::Lang::En, field);
             assert!(
                 focused.contains(label),
                 "{w}: {field:?} not on screen\n{screen}"
@@ -309,7 +309,7 @@ fn narrow_screens_keep_what_matters() {
         }
         let last = render_plain(&a, w, 14);
         assert!(
-            last.contains(lipa::strings::console::HELP_QUIT),
+            last.contains(lipa::strings::console::help_quit(lipa::strings::Lang::En)),
             "{w}:\n{last}"
         );
     }

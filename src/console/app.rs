@@ -96,6 +96,8 @@ pub enum NoticeKind {
 pub struct Notice {
     pub text: String,
     pub kind: NoticeKind,
+    /// The payment it speaks of: when that payment settles, the notice says so instead.
+    pub about: Option<i64>,
 }
 
 /// Rows of today's list read from the journal at a time.
@@ -179,6 +181,9 @@ pub struct App {
     /// Enter was pressed while the provider's new reference was on its way: send when it
     /// comes (forgotten if anything else is typed first).
     pub send_on_reference: bool,
+    /// A fresh reference per provider, ready before it is needed: the form is whole again the
+    /// moment a payment is sent or the provider switched, however fast the next keys come.
+    pub spare: BTreeMap<ProviderKind, crate::reference::Reference>,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// The console should stop.
@@ -217,6 +222,7 @@ impl App {
             today: None,
             help_scroll: 0,
             send_on_reference: false,
+            spare: BTreeMap::new(),
             again_in_flight: std::collections::BTreeSet::new(),
             repaint: false,
             preview: PreviewState::default(),

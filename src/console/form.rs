@@ -6,6 +6,7 @@ use crate::payment::NewPayment;
 use crate::phone::Phone;
 use crate::provider::ProviderKind;
 use crate::reference::Reference;
+use crate::strings::Lang;
 use crate::strings::console as s;
 use tui_input::{Input, InputRequest};
 
@@ -107,13 +108,18 @@ impl Form {
 
     /// Checks every field with the provider's rules.
     pub fn check(&self, provider: ProviderKind) -> Checked {
+        self.check_in(provider, Lang::En)
+    }
+
+    /// [`Form::check`], its messages in `lang`.
+    pub fn check_in(&self, provider: ProviderKind, lang: Lang) -> Checked {
         let email = match self.email.value().trim() {
             "" => Ok(None),
-            t => crate::email::parse(t).map(Some),
+            t => crate::email::parse(t).map(Some).map_err(|e| e.text(lang)),
         };
         let reference = match self.reference.value().trim() {
-            "" if !self.reference_by_hand => Err(s::reference_coming().to_string()),
-            t => Reference::parse(t, provider).map_err(|e| e.to_string()),
+            "" if !self.reference_by_hand => Err(s::reference_coming(lang).to_string()),
+            t => Reference::parse(t, provider).map_err(|e| e.text(lang)),
         };
         let phone = Phone::parse(self.phone.value(), provider.country());
         let phone_unfinished = matches!(
@@ -122,9 +128,9 @@ impl Form {
         );
         Checked {
             phone_unfinished,
-            phone: phone.map_err(|e| e.to_string()),
+            phone: phone.map_err(|e| e.text(lang)),
             amount: Money::parse(self.amount.value(), provider.currency())
-                .map_err(|e| e.to_string()),
+                .map_err(|e| e.text(lang)),
             reference,
             email,
         }
@@ -187,7 +193,10 @@ impl Form {
         if changed.value {
             self.touched[field.index()] = true;
             match field {
-                Field::Reference => self.reference_by_hand = true,
+                // Emptied by hand: the generated one comes back.
+                Field::Reference => {
+                    self.reference_by_hand = !self.reference.value().trim().is_empty()
+                }
                 Field::Phone => self.follow_network(provider),
                 _ => {}
             }

@@ -4,6 +4,7 @@
 //! function key. Letter commands (j, k, r, c, s, t) work only where nobody types text.
 
 use super::form::Field;
+use crate::strings::Lang;
 use crate::strings::console as s;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::InputRequest;
@@ -46,6 +47,8 @@ pub enum Command {
     No,
     /// Repaint the whole screen (a garbled SSH link).
     Repaint,
+    /// Kiswahili ↔ English.
+    Language,
     /// Take finished payments out of the pending pane.
     ClearDone,
     /// A key that means nothing where it was pressed (said, not swallowed).
@@ -73,6 +76,7 @@ pub fn command(ctx: Context, key: &KeyEvent) -> Option<Command> {
     match (ctx, key.code) {
         (_, Char('c')) if ctrl => Some(Command::Quit),
         (_, Char('l')) if ctrl => Some(Command::Repaint),
+        (_, Char('g')) if ctrl => Some(Command::Language),
         (Context::Confirm, Char('y' | 'Y')) if plain => Some(Command::Yes),
         (Context::Confirm, Char('n' | 'N') | Esc) => Some(Command::No),
         (Context::Confirm, _) => Some(Command::Stray),
@@ -186,78 +190,90 @@ pub struct Allowed {
 }
 
 /// The keys that work now, most useful first (the bar shows as many as fit).
-pub fn hints(ctx: Context, allowed: Allowed) -> Vec<Hint> {
+pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
     let mut v: Vec<Hint> = Vec::new();
     match ctx {
-        Context::Confirm => return vec![(s::KEY_Y, s::DO_YES), (s::KEY_N, s::DO_NO)],
-        Context::Note => return vec![(s::KEY_ENTER, s::DO_MARK_CHECKED), (s::KEY_ESC, s::DO_NO)],
-        Context::Help => return vec![(s::KEY_ESC, s::DO_CLOSE), (s::KEY_CTRL_C, s::DO_QUIT)],
+        Context::Confirm => return vec![(s::KEY_Y, s::do_yes(lang)), (s::KEY_N, s::do_no(lang))],
+        Context::Note => {
+            return vec![
+                (s::KEY_ENTER, s::do_mark_checked(lang)),
+                (s::KEY_ESC, s::do_no(lang)),
+            ];
+        }
+        Context::Help => {
+            return vec![
+                (s::KEY_ESC, s::do_close(lang)),
+                (s::KEY_CTRL_C, s::do_quit(lang)),
+            ];
+        }
         Context::Field(f) => {
-            v.push((s::KEY_ENTER, s::DO_SEND));
+            v.push((s::KEY_ENTER, s::do_send(lang)));
             if f == Field::Channel {
-                v.push((s::KEY_LEFT_RIGHT, s::DO_CHANNEL));
+                v.push((s::KEY_LEFT_RIGHT, s::do_channel(lang)));
             }
-            v.push((s::KEY_TAB, s::DO_NEXT_FIELD));
+            v.push((s::KEY_TAB, s::do_next_field(lang)));
         }
         Context::List => {
             if allowed.open {
-                v.push((s::KEY_ENTER, s::DO_OPEN));
+                v.push((s::KEY_ENTER, s::do_open(lang)));
             }
-            v.push((s::KEY_JK, s::DO_MOVE));
+            v.push((s::KEY_JK, s::do_move(lang)));
         }
         Context::Today => {
             if allowed.open {
-                v.push((s::KEY_ENTER, s::DO_OPEN));
+                v.push((s::KEY_ENTER, s::do_open(lang)));
             }
-            v.push((s::KEY_JK, s::DO_MOVE));
+            v.push((s::KEY_JK, s::do_move(lang)));
         }
         Context::Detail => {}
     }
     if matches!(ctx, Context::List | Context::Detail) {
         if allowed.recheck {
-            v.push((s::KEY_R, s::DO_RECHECK));
+            v.push((s::KEY_R, s::do_recheck(lang)));
         }
         if allowed.mark_checked {
-            v.push((s::KEY_C, s::DO_MARK_CHECKED));
+            v.push((s::KEY_C, s::do_mark_checked(lang)));
         }
         if allowed.send_again {
-            v.push((s::KEY_S, s::DO_SEND_AGAIN));
+            v.push((s::KEY_S, s::do_send_again(lang)));
         }
     }
     match ctx {
-        Context::List | Context::Detail | Context::Today => v.push((s::KEY_ESC, s::DO_BACK)),
+        Context::List | Context::Detail | Context::Today => v.push((s::KEY_ESC, s::do_back(lang))),
         _ => {}
     }
     if allowed.clear_done {
-        v.push((s::KEY_CTRL_X, s::DO_CLEAR));
+        v.push((s::KEY_CTRL_X, s::do_clear(lang)));
     }
-    v.push((s::KEY_CTRL_P, s::DO_SWITCH));
+    v.push((s::KEY_CTRL_P, s::do_switch(lang)));
     if ctx != Context::Today {
-        v.push((s::KEY_CTRL_T, s::DO_TODAY));
+        v.push((s::KEY_CTRL_T, s::do_today(lang)));
     }
-    v.push((s::KEY_HELP, s::DO_HELP));
-    v.push((s::KEY_CTRL_C, s::DO_QUIT));
+    v.push((s::KEY_HELP, s::do_help(lang)));
+    v.push((s::KEY_CTRL_C, s::do_quit(lang)));
+    v.push((s::KEY_CTRL_G, s::do_language(lang)));
     v
 }
 
 /// Every binding, for the help overlay.
-pub fn help() -> Vec<Hint> {
+pub fn help(lang: Lang) -> Vec<Hint> {
     vec![
-        (s::KEY_TAB_BOTH, s::HELP_TAB),
-        (s::KEY_ENTER, s::HELP_ENTER),
-        (s::KEY_LEFT_RIGHT_SPACE, s::HELP_CHANNEL),
-        (s::KEY_EDITING, s::HELP_EDIT),
-        (s::KEY_JK, s::HELP_MOVE),
-        (s::KEY_R, s::HELP_RECHECK),
-        (s::KEY_C, s::HELP_MARK_CHECKED),
-        (s::KEY_S, s::HELP_SEND_AGAIN),
-        (s::KEY_ESC, s::HELP_BACK),
-        (s::KEY_CTRL_X, s::HELP_CLEAR),
-        (s::KEY_CTRL_L, s::HELP_REPAINT),
-        (s::KEY_CTRL_P, s::HELP_SWITCH),
-        (s::KEY_CTRL_T_T, s::HELP_TODAY),
-        (s::KEY_HELP_F1, s::HELP_HELP),
-        (s::KEY_Y_N, s::HELP_ANSWER),
-        (s::KEY_CTRL_C, s::HELP_QUIT),
+        (s::KEY_TAB_BOTH, s::help_tab(lang)),
+        (s::KEY_ENTER, s::help_enter(lang)),
+        (s::KEY_LEFT_RIGHT_SPACE, s::help_channel(lang)),
+        (s::KEY_EDITING, s::help_edit(lang)),
+        (s::KEY_JK, s::help_move(lang)),
+        (s::KEY_R, s::help_recheck(lang)),
+        (s::KEY_C, s::help_mark_checked(lang)),
+        (s::KEY_S, s::help_send_again(lang)),
+        (s::KEY_ESC, s::help_back(lang)),
+        (s::KEY_CTRL_X, s::help_clear(lang)),
+        (s::KEY_CTRL_L, s::help_repaint(lang)),
+        (s::KEY_CTRL_G, s::help_language(lang)),
+        (s::KEY_CTRL_P, s::help_switch(lang)),
+        (s::KEY_CTRL_T_T, s::help_today(lang)),
+        (s::KEY_HELP_F1, s::help_help(lang)),
+        (s::KEY_Y_N, s::help_answer(lang)),
+        (s::KEY_CTRL_C, s::help_quit(lang)),
     ]
 }

@@ -64,7 +64,7 @@ pub async fn run<W: Write>(
     } = session;
     let providers = engine.providers();
     if providers.is_empty() {
-        anyhow::bail!(s::NO_PROVIDERS);
+        anyhow::bail!(s::no_providers(options.lang));
     }
     let viewport = Viewport::Fixed(Rect::new(0, 0, w, h));
     let mut terminal = Terminal::with_options(
@@ -87,6 +87,7 @@ pub async fn run<W: Write>(
         app.notice = Some(super::app::Notice {
             text: options.problems.join(" "),
             kind: super::app::NoticeKind::Bad,
+            about: None,
         });
     }
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
@@ -95,6 +96,10 @@ pub async fn run<W: Write>(
     let exec = effects::Executor::new(engine, tx);
     exec.run(Effect::Resume);
     exec.run(Effect::NewReference(app.provider));
+    for p in app.providers.clone() {
+        // The spares: the form is ready again the moment a payment leaves.
+        exec.run(Effect::NewReference(p));
+    }
     let mut deadline: Option<Instant> = None;
     loop {
         if app.repaint {

@@ -111,10 +111,11 @@ pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> 
         size,
         offset: runtime::local_offset(),
     };
+    let lang = options.lang;
     let result = tokio::select! {
         r = runtime::run(engine, options, session) => r,
         signal = signals.recv() => stopped_by(signal),
-        () = panicked.notified() => Err(anyhow::anyhow!(s::INTERNAL_ERROR)),
+        () = panicked.notified() => Err(anyhow::anyhow!(s::internal_error(lang))),
     };
     stop.store(true, Ordering::SeqCst);
     drop(guard);

@@ -12,14 +12,17 @@ pub enum Group {
     Paid,
     Waiting,
     Attention,
+    /// Needed attention, and a person has looked at it: done.
+    Checked,
     Failed,
 }
 
 impl Group {
-    pub fn of(status: Status) -> Group {
+    pub fn of(status: Status, checked: bool) -> Group {
         match status {
             Status::Paid => Group::Paid,
             Status::Failed => Group::Failed,
+            Status::Attention if checked => Group::Checked,
             Status::Attention => Group::Attention,
             Status::Recorded | Status::Sending | Status::Pending | Status::Unknown => {
                 Group::Waiting
@@ -32,9 +35,14 @@ impl Group {
         match self {
             Group::Paid => Status::Paid,
             Group::Waiting => Status::Pending,
-            Group::Attention => Status::Attention,
+            Group::Attention | Group::Checked => Status::Attention,
             Group::Failed => Status::Failed,
         }
+    }
+
+    /// A person has looked at the payments of this group.
+    pub fn checked(self) -> bool {
+        self == Group::Checked
     }
 }
 
@@ -55,6 +63,7 @@ pub fn totals(payments: &[Payment]) -> Vec<Total> {
             p.provider,
             p.amount.currency(),
             p.status,
+            p.checked,
             1,
             Some(p.amount.minor()),
         )
@@ -63,21 +72,20 @@ pub fn totals(payments: &[Payment]) -> Vec<Total> {
 
 /// The same totals from the journal's counts and sums of a day.
 pub fn from_summary(summary: &DaySummary) -> Vec<Total> {
-    grouped(
-        summary
-            .totals
-            .iter()
-            .map(|t| (t.provider, t.currency, t.status, t.count, t.minor)),
-    )
+    grouped(summary.totals.iter().map(|t| {
+        (
+            t.provider, t.currency, t.status, t.checked, t.count, t.minor,
+        )
+    }))
 }
 
-type Line = (ProviderKind, Currency, Status, u64, Option<i64>);
+type Line = (ProviderKind, Currency, Status, bool, u64, Option<i64>);
 
 fn grouped(lines: impl Iterator<Item = Line>) -> Vec<Total> {
     let mut sums: BTreeMap<(ProviderKind, Currency, Group), (u64, Option<i64>)> = BTreeMap::new();
-    for (provider, currency, status, count, minor) in lines {
+    for (provider, currency, status, checked, count, minor) in lines {
         let entry = sums
-            .entry((provider, currency, Group::of(status)))
+            .entry((provider, currency, Group::of(status, checked)))
             .or_insert((0, Some(0)));
         entry.0 += count;
         entry.1 = entry.1.zip(minor).and_then(|(sum, m)| sum.checked_add(m));

@@ -17,8 +17,23 @@ use ratatui::crossterm::event::KeyEventKind;
 /// on screen changed.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut fx = apply(app, action);
+    fx.extend(take_spare(app));
     fx.extend(preview::sync(app));
     fx
+}
+
+/// An empty generated reference is filled at once from the spare (and a new spare asked for).
+fn take_spare(app: &mut App) -> Vec<Effect> {
+    if !app.form.reference_coming() {
+        return Vec::new();
+    }
+    match app.spare.remove(&app.provider) {
+        Some(r) => {
+            app.dirty |= app.form.set_generated_reference(&r);
+            vec![Effect::NewReference(app.provider)]
+        }
+        None => Vec::new(),
+    }
 }
 
 fn apply(app: &mut App, action: Action) -> Vec<Effect> {
@@ -35,6 +50,8 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Resize(..) => {
+            // What the terminal shows after a resize is anyone's guess: all of it again.
+            app.repaint = true;
             app.dirty = true;
             Vec::new()
         }
@@ -66,7 +83,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                         app.selected = app.row_ids().first().copied();
                     }
                 }
-                Err(e) => notice(app, NoticeKind::Bad, s::could_not_resume(&e)),
+                Err(e) => notice(app, NoticeKind::Bad, s::could_not_resume(app.lang, &e)),
             }
             app.dirty = true;
             Vec::new()
@@ -75,12 +92,18 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             provider,
             reference,
         } => {
-            if provider == app.provider && app.form.reference.value().is_empty() {
+            if provider == app.provider && app.form.reference_coming() {
                 app.dirty |= app.form.set_generated_reference(&reference);
-                if std::mem::take(&mut app.send_on_reference) && app.confirm.is_none() {
-                    return keys::send(app);
+                let mut fx = Vec::new();
+                if !app.spare.contains_key(&provider) {
+                    fx.push(Effect::NewReference(provider));
                 }
+                if std::mem::take(&mut app.send_on_reference) && app.confirm.is_none() {
+                    fx.extend(keys::send(app));
+                }
+                return fx;
             }
+            app.spare.entry(provider).or_insert(reference);
             Vec::new()
         }
         Action::DuplicateFound { new, existing } => {
@@ -106,7 +129,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     t.first = 0;
                     t.cursor = 0;
                 }
-                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(&e)),
+                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
                 (Ok(_), None) => {}
             }
             app.dirty = true;
@@ -115,7 +138,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::TodaySummary(result) => {
             match (result, app.today.as_mut()) {
                 (Ok(summary), Some(t)) => t.summary = Some(summary),
-                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(&e)),
+                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
                 (Ok(_), None) => {}
             }
             app.dirty = true;
@@ -127,7 +150,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     t.first = first;
                     t.page = page;
                 }
-                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(&e)),
+                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
                 (Ok(_), None) => {}
             }
             app.dirty = true;
@@ -139,7 +162,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     app.history = events;
                 }
                 Ok(_) => {}
-                Err(e) => notice(app, NoticeKind::Bad, s::could_not_load(&e)),
+                Err(e) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
             }
             app.dirty = true;
             Vec::new()
@@ -169,6 +192,31 @@ fn payment_changed(app: &mut App, p: Payment) -> Vec<Effect> {
     if settled && app.bell {
         fx.push(Effect::Bell);
     }
+    // A notice about this payment ("sent, answer lost — checking") must not outlive what it
+    // said: once the payment settles, the notice says how.
+    if status_before != Some(status)
+        && app.notice.as_ref().is_some_and(|n| n.about == Some(id))
+        && let Some(p) = app.find(id)
+    {
+        let (who, amount, words) = (
+            p.masked_phone(),
+            p.amount.to_string(),
+            p.words().text(app.lang),
+        );
+        let said = match status {
+            Status::Paid => Some((NoticeKind::Good, s::paid_at_once(app.lang, &who, &amount))),
+            Status::Failed => Some((NoticeKind::Bad, s::send_failed(app.lang, &who, &words))),
+            Status::Attention => Some((NoticeKind::Bad, s::needs_you_now(app.lang, &who, &words))),
+            _ => None,
+        };
+        if let Some((kind, text)) = said {
+            app.notice = Some(Notice {
+                text,
+                kind,
+                about: Some(id),
+            });
+        }
+    }
     let in_detail = app.detail.as_ref().is_some_and(|d| d.id == id);
     if in_detail && status_before != Some(status) {
         fx.push(Effect::LoadHistory(id));
@@ -194,16 +242,25 @@ fn submitted(
             let amount = p.amount.to_string();
             let words = p.message.text(app.lang);
             let (kind, text) = match (&sub.unjournalled, p.status) {
-                (Some(why), _) => (NoticeKind::Bad, s::answer_not_journalled(&who, why)),
-                (None, Status::Pending) => (NoticeKind::Good, s::prompt_sent(&who, &amount)),
-                (None, Status::Paid) => (NoticeKind::Good, s::paid_at_once(&who, &amount)),
+                (Some(why), _) => (
+                    NoticeKind::Bad,
+                    s::answer_not_journalled(app.lang, &who, why),
+                ),
+                (None, Status::Pending) => {
+                    (NoticeKind::Good, s::prompt_sent(app.lang, &who, &amount))
+                }
+                (None, Status::Paid) => {
+                    (NoticeKind::Good, s::paid_at_once(app.lang, &who, &amount))
+                }
                 (None, Status::Unknown | Status::Sending) => {
-                    (NoticeKind::Info, s::answer_lost(&who, &amount))
+                    (NoticeKind::Info, s::answer_lost(app.lang, &who, &amount))
                 }
                 (None, Status::Failed | Status::Recorded) => {
-                    (NoticeKind::Bad, s::send_failed(&who, &words))
+                    (NoticeKind::Bad, s::send_failed(app.lang, &who, &words))
                 }
-                (None, Status::Attention) => (NoticeKind::Bad, s::needs_you_now(&who, &words)),
+                (None, Status::Attention) => {
+                    (NoticeKind::Bad, s::needs_you_now(app.lang, &who, &words))
+                }
             };
             // A push the provider refused stays in the form, to fix and send again.
             let refused = sub.payment.status == Status::Failed
@@ -213,15 +270,19 @@ fn submitted(
             if refused {
                 app.form.restore(&new);
             }
+            let id = sub.payment.id;
             fx.extend(payment_changed(app, sub.payment));
             notice(app, kind, text);
+            if let Some(n) = app.notice.as_mut() {
+                n.about = Some(id);
+            }
         }
         Err(e) => {
             let kept = app.form.is_pristine() && new.provider == app.provider;
             if kept {
                 app.form.restore(&new);
             }
-            notice(app, NoticeKind::Bad, s::not_recorded(&e, kept));
+            notice(app, NoticeKind::Bad, s::not_recorded(app.lang, &e, kept));
         }
     }
     fx
@@ -237,7 +298,11 @@ fn ask(app: &mut App, c: Confirm) {
     app.dirty = true;
 }
 
-fn notice(app: &mut App, kind: NoticeKind, text: String) {
-    app.notice = Some(Notice { text, kind });
+fn notice(app: &mut App, kind: NoticeKind, text: impl Into<String>) {
+    app.notice = Some(Notice {
+        text: text.into(),
+        kind,
+        about: None,
+    });
     app.dirty = true;
 }

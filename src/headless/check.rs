@@ -6,45 +6,53 @@ use crate::cli::{CheckArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::journal::{Cas, Journal};
 use crate::payment::Status;
+use crate::strings::Lang;
 use crate::strings::cli as s;
 
 /// Longest note kept.
 pub const NOTE_MAX: usize = 300;
 
-pub async fn run(args: CheckArgs, config: Result<Config, ConfigError>) -> u8 {
-    let mut out = Out::default();
+pub async fn run(args: CheckArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
+    let mut out = Out::new(lang);
     let code = check(&args, config, &mut out);
     out.finish("check", code)
 }
 
-fn refuse(args: &CheckArgs, out: &mut Out, status: &str, message: &str, code: u8) -> u8 {
-    eprintln!("lipa check: {message}");
-    out.line(&Outcome::problem(status, "", message).line(args.json));
+fn refuse(
+    args: &CheckArgs,
+    out: &mut Out,
+    status: &str,
+    said: impl Fn(Lang) -> String,
+    code: u8,
+) -> u8 {
+    eprintln!("lipa check: {}", said(out.lang));
+    let outcome = Outcome::problem(status, "", said, out.lang);
+    out.line(&outcome.line(args.json));
     code
 }
 
 fn check(args: &CheckArgs, config: Result<Config, ConfigError>, out: &mut Out) -> u8 {
     let note = args.note.as_deref().map(crate::text::printable);
     if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
-        let msg = format!("--note: {}", s::name_too_long(NOTE_MAX));
-        return refuse(args, out, "invalid", &msg, exit::INVALID);
+        let said = |l| format!("--note: {}", s::name_too_long(l, NOTE_MAX));
+        return refuse(args, out, "invalid", said, exit::INVALID);
     }
     let config = match config {
         Ok(c) => c,
-        Err(e) => return refuse(args, out, "error", &e.to_string(), exit::CONFIG),
+        Err(e) => return refuse(args, out, "error", |l| e.text(l), exit::CONFIG),
     };
     crate::logging::init(&config.data_dir);
     let journal = match Journal::open_in(&config.data_dir) {
         Ok(j) => j,
-        Err(e) => return refuse(args, out, "error", &e.to_string(), exit::CONFIG),
+        Err(e) => return refuse(args, out, "error", |l| e.text(l), exit::CONFIG),
     };
     let found = match journal.find_reference(&args.reference) {
         Ok(Some(p)) => p,
         Ok(None) => {
-            let msg = s::no_such_reference(&args.reference);
-            return refuse(args, out, "invalid", &msg, exit::INVALID);
+            let said = |l| s::no_such_reference(l, &args.reference);
+            return refuse(args, out, "invalid", said, exit::INVALID);
         }
-        Err(e) => return refuse(args, out, "error", &e.to_string(), exit::CONFIG),
+        Err(e) => return refuse(args, out, "error", |l| e.text(l), exit::CONFIG),
     };
     let who = args
         .operator
@@ -56,21 +64,20 @@ fn check(args: &CheckArgs, config: Result<Config, ConfigError>, out: &mut Out) -
     match cas {
         Ok(Cas::Done(p)) => {
             tracing::info!(reference = %p.reference, who, "marked checked");
-            out.line(&Outcome::of(&p).line(args.json));
+            out.line(&Outcome::of(&p, out.lang).line(args.json));
             exit::PAID
         }
         Ok(Cas::Stale(p)) if p.status == Status::Attention => {
             // Checked already: say by whom, and leave it.
-            eprintln!("lipa check: {}", s::already_checked(&p));
-            out.line(&Outcome::of(&p).line(args.json));
+            eprintln!("lipa check: {}", s::already_checked(out.lang, &p));
+            out.line(&Outcome::of(&p, out.lang).line(args.json));
             exit::PAID
         }
         Ok(Cas::Stale(p)) => {
-            let msg = s::check_only_attention(&p);
-            eprintln!("lipa check: {msg}");
-            out.line(&Outcome::of(&p).line(args.json));
+            eprintln!("lipa check: {}", s::check_only_attention(out.lang, &p));
+            out.line(&Outcome::of(&p, out.lang).line(args.json));
             exit::INVALID
         }
-        Err(e) => refuse(args, out, "error", &e.to_string(), exit::CONFIG),
+        Err(e) => refuse(args, out, "error", |l| e.text(l), exit::CONFIG),
     }
 }

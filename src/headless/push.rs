@@ -9,6 +9,7 @@ use crate::payment::{NewPayment, Status};
 use crate::phone::Phone;
 use crate::provider::{Channel, ProviderError, ProviderKind};
 use crate::reference::Reference;
+use crate::strings::Lang;
 use crate::strings::cli as s;
 use std::time::Duration;
 
@@ -19,25 +20,27 @@ pub const NAME_MAX: usize = 60;
 const LAST_QUESTION: Duration = Duration::from_secs(25);
 
 /// Checks every field; the first problem is returned as `--flag: message`.
-pub fn validate(args: &PushArgs) -> Result<NewPayment, String> {
+pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
     let provider: ProviderKind = args.provider.into();
-    let phone = Phone::parse(&args.phone, provider.country()).map_err(|e| field("phone", e))?;
-    let amount = Money::parse(&args.amount, provider.currency()).map_err(|e| field("amount", e))?;
+    let phone =
+        Phone::parse(&args.phone, provider.country()).map_err(|e| field("phone", e.text(lang)))?;
+    let amount = Money::parse(&args.amount, provider.currency())
+        .map_err(|e| field("amount", e.text(lang)))?;
     let reference = args
         .reference
         .as_deref()
-        .map(|r| Reference::parse(r, provider).map_err(|e| field("reference", e)))
+        .map(|r| Reference::parse(r, provider).map_err(|e| field("reference", e.text(lang))))
         .transpose()?;
     let channel = match (&args.channel, provider) {
         (Some(c), ProviderKind::Cepta) => {
             let c = c.trim();
             if c.is_empty() || c.len() > 10 || !c.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(field("channel", s::bad_channel()));
+                return Err(field("channel", s::bad_channel(lang)));
             }
             Some(c.to_string())
         }
         (Some(_), ProviderKind::ClickPesa) => {
-            return Err(field("channel", s::channel_not_for_clickpesa()));
+            return Err(field("channel", s::channel_not_for_clickpesa(lang)));
         }
         (None, ProviderKind::Cepta) => phone.network().cepta_channel().map(str::to_string),
         (None, ProviderKind::ClickPesa) => None,
@@ -45,11 +48,11 @@ pub fn validate(args: &PushArgs) -> Result<NewPayment, String> {
     let email = args
         .email
         .as_deref()
-        .map(|e| crate::email::parse(e).map_err(|m| field("email", m)))
+        .map(|e| crate::email::parse(e).map_err(|m| field("email", m.text(lang))))
         .transpose()?;
     let name = match args.name.as_deref().map(crate::text::printable) {
         Some(n) if n.chars().count() > NAME_MAX => {
-            return Err(field("name", s::name_too_long(NAME_MAX)));
+            return Err(field("name", s::name_too_long(lang, NAME_MAX)));
         }
         Some(n) if !n.is_empty() => Some(n),
         _ => None,
@@ -73,40 +76,43 @@ fn field(name: &str, e: impl std::fmt::Display) -> String {
 
 /// Runs the command; returns the exit code. The last line of stdout is the outcome, on every
 /// exit (`--json`: one object).
-pub async fn run(args: PushArgs, config: Result<Config, ConfigError>) -> u8 {
-    let mut out = Out::default();
+pub async fn run(args: PushArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
+    let mut out = Out::new(lang);
     let code = push(&args, config, &mut out).await;
     out.finish("push", code)
 }
 
 /// Says on stderr why nothing was sent, and gives the script its last line.
-fn nothing_sent(args: &PushArgs, out: &mut Out, status: &str, message: &str) {
-    eprintln!("lipa push: {message}");
+fn nothing_sent(args: &PushArgs, out: &mut Out, status: &str, said: impl Fn(Lang) -> String) {
+    eprintln!("lipa push: {}", said(out.lang));
     let provider: ProviderKind = args.provider.into();
-    out.line(&Outcome::problem(status, provider.id(), message).line(args.json));
+    let outcome = Outcome::problem(status, provider.id(), said, out.lang);
+    out.line(&outcome.line(args.json));
 }
 
 async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Out) -> u8 {
-    let new = match validate(args) {
+    let new = match validate(args, out.lang) {
         Ok(n) => n,
-        Err(msg) => {
-            nothing_sent(args, out, "invalid", &msg);
+        Err(_) => {
+            nothing_sent(args, out, "invalid", |l| {
+                validate(args, l).err().unwrap_or_default()
+            });
             return exit::INVALID;
         }
     };
     let config = match config {
         Ok(c) => c,
         Err(e) => {
-            nothing_sent(args, out, "error", &e.to_string());
+            nothing_sent(args, out, "error", |l| e.text(l));
             return exit::CONFIG;
         }
     };
     if !crate::setup::has(&config, new.provider) {
-        let msg = match config.problem(new.provider) {
-            Some(problem) => problem.to_string(),
-            None => config::missing_provider(new.provider, config.file.as_deref()).to_string(),
+        let problem = match config.problem(new.provider) {
+            Some(problem) => problem.clone(),
+            None => config::missing_provider(new.provider, config.file.as_deref()),
         };
-        nothing_sent(args, out, "error", &msg);
+        nothing_sent(args, out, "error", |l| problem.text(l));
         return exit::CONFIG;
     }
     // The channel must be one the provider offers; one unlike the number's network is
@@ -115,8 +121,8 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
         let offered = channels(&config, new.provider).await;
         match offered.iter().find(|c| c.code == code) {
             None => {
-                let msg = field("channel", s::unknown_channel(code, &offered));
-                nothing_sent(args, out, "invalid", &msg);
+                let said = |l| field("channel", s::unknown_channel(l, code, &offered));
+                nothing_sent(args, out, "invalid", said);
                 return exit::INVALID;
             }
             Some(chosen) => {
@@ -125,7 +131,7 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
                 {
                     eprintln!(
                         "lipa push: {}",
-                        s::channel_unlike_network(new.phone.network().label(), chosen)
+                        s::channel_unlike_network(out.lang, new.phone.network().label(), chosen)
                     );
                 }
             }
@@ -134,17 +140,17 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
     // A dry run checks the configuration and the channel too: "ok" means this push could be
     // sent.
     if args.dry_run {
-        out.line(&dry_run(&new).line(args.json));
+        out.line(&dry_run(&new, out.lang).line(args.json));
         return exit::PAID;
     }
     crate::logging::init(&config.data_dir);
-    for warning in crate::setup::warnings(&config) {
+    for warning in crate::setup::warnings(&config, out.lang) {
         eprintln!("lipa push: {warning}");
     }
     let engine = match crate::setup::engine(&config, EngineSettings::from_config(&config)) {
         Ok(e) => e,
         Err(e) => {
-            nothing_sent(args, out, "error", &e.to_string());
+            nothing_sent(args, out, "error", |l| e.text(l));
             return exit::CONFIG;
         }
     };
@@ -175,17 +181,17 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
     let submitted = match engine.submit(new, guard).await {
         Ok(s) => s,
         Err(EngineError::Journal(crate::journal::JournalError::DuplicateReference(r))) => {
-            let msg = field("reference", s::reference_used(&r));
-            nothing_sent(args, out, "invalid", &msg);
+            let said = |l| field("reference", s::reference_used(l, &r));
+            nothing_sent(args, out, "invalid", said);
             return exit::INVALID;
         }
         Err(EngineError::Duplicate(same)) => {
-            nothing_sent(args, out, "invalid", &s::duplicate_refused(&same));
+            nothing_sent(args, out, "invalid", |l| s::duplicate_refused(l, &same));
             return exit::INVALID;
         }
         // Nothing was sent: the engine fails only before the request leaves.
         Err(e) => {
-            nothing_sent(args, out, "error", &e.to_string());
+            nothing_sent(args, out, "error", |l| e.text(l));
             return exit::CONFIG;
         }
     };
@@ -193,10 +199,11 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
     if let Some(why) = &submitted.unjournalled {
         // The request left but its answer is not in the journal: the only honest word is
         // unknown, and `lipa sync` resolves it from the journal's *sending* row.
-        eprintln!("lipa push: {}", s::answer_not_journalled(why));
-        let mut outcome = Outcome::of(&payment);
+        eprintln!("lipa push: {}", s::answer_not_journalled(out.lang, why));
+        let mut outcome = Outcome::of(&payment, out.lang);
         outcome.status = Status::Unknown.public_word().into();
-        outcome.message = s::answer_not_journalled(why);
+        outcome.message = s::answer_not_journalled(Lang::En, why);
+        outcome.own = Some(s::answer_not_journalled(out.lang, why));
         out.line(&outcome.line(args.json));
         return exit::PENDING;
     }
@@ -210,7 +217,7 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
     ) && payment.status == Status::Failed;
     if !refused && args.wait > 0 && !payment.status.is_final() {
         if !args.json {
-            out.line(&s::waiting(&payment, args.wait));
+            out.line(&s::waiting(out.lang, &payment, args.wait));
         }
         // A stop signal ends the wait, not the report: the payment is in the journal either
         // way, and the script still gets its last line and exit code.
@@ -219,7 +226,7 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
             waited = engine.wait_settled(payment.id, Duration::from_secs(args.wait)) => {
                 match waited {
                     Ok(p) => payment = p,
-                    Err(e) => eprintln!("lipa push: {e}"),
+                    Err(e) => eprintln!("lipa push: {}", e.text(out.lang)),
                 }
             }
             signal = crate::signals::stopped(&mut stop) => {
@@ -238,10 +245,10 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
             payment = p;
         }
     }
-    out.line(&Outcome::of(&payment).line(args.json));
+    out.line(&Outcome::of(&payment, out.lang).line(args.json));
     if refused {
         if let Some(e) = &submitted.error {
-            eprintln!("lipa push: {e}");
+            eprintln!("lipa push: {}", e.text(out.lang));
         }
         return exit::CONFIG;
     }
@@ -252,7 +259,7 @@ fn settled(status: Status) -> bool {
     status.is_final() || status == Status::Attention
 }
 
-fn dry_run(new: &NewPayment) -> Outcome {
+fn dry_run(new: &NewPayment, lang: Lang) -> Outcome {
     Outcome {
         provider: new.provider.id().into(),
         reference: new.reference.to_string(),
@@ -260,7 +267,17 @@ fn dry_run(new: &NewPayment) -> Outcome {
         amount: new.amount.wire_decimal(),
         currency: new.amount.currency().code().into(),
         status: "dry-run".into(),
-        message: s::dry_run_message(new.phone.network().label(), new.channel.as_deref()),
+        message: s::dry_run_message(
+            Lang::En,
+            new.phone.network().label(),
+            new.channel.as_deref(),
+        ),
         checked: false,
+        own: Some(s::dry_run_message(
+            lang,
+            new.phone.network().label(),
+            new.channel.as_deref(),
+        )),
+        lang,
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::cli::exit;
 use crate::payment::{Payment, Status};
+use crate::strings::Lang;
 use serde::Serialize;
 use std::io::Write;
 
@@ -21,10 +22,15 @@ pub struct Outcome {
     pub message: String,
     /// An *attention* payment a person has marked checked.
     pub checked: bool,
+    /// The message in the reader's language, for the human line (JSON stays English).
+    #[serde(skip)]
+    pub own: Option<String>,
+    #[serde(skip)]
+    pub lang: Lang,
 }
 
 impl Outcome {
-    pub fn of(p: &Payment) -> Outcome {
+    pub fn of(p: &Payment, lang: Lang) -> Outcome {
         Outcome {
             provider: p.provider.id().into(),
             reference: p.reference.to_string(),
@@ -32,13 +38,21 @@ impl Outcome {
             amount: p.amount.wire_decimal(),
             currency: p.amount.currency().code().into(),
             status: p.status.public_word().into(),
-            message: p.words().to_string(),
+            message: p.words().text(Lang::En),
             checked: p.checked,
+            own: Some(p.words().text(lang)),
+            lang,
         }
     }
 
     /// Nothing was sent: the input was refused (`invalid`) or lipa could not start (`error`).
-    pub fn problem(status: &str, provider: &str, message: &str) -> Outcome {
+    /// `said` gives the message in a language: English for JSON, the reader's for people.
+    pub fn problem(
+        status: &str,
+        provider: &str,
+        said: impl Fn(Lang) -> String,
+        lang: Lang,
+    ) -> Outcome {
         Outcome {
             provider: provider.into(),
             reference: String::new(),
@@ -46,8 +60,10 @@ impl Outcome {
             amount: String::new(),
             currency: String::new(),
             status: status.into(),
-            message: message.into(),
+            message: said(Lang::En),
             checked: false,
+            own: Some(said(lang)),
+            lang,
         }
     }
 
@@ -57,10 +73,11 @@ impl Outcome {
 
     /// `paid  clickpesa  LP…  255712345678  TZS 1000  Paid.`
     pub fn human(&self) -> String {
+        let word = crate::strings::cli::status_human(self.lang, &self.status);
         let status = if self.checked {
-            format!("{} (checked)", self.status)
+            crate::strings::cli::checked_human(self.lang, &word)
         } else {
-            self.status.clone()
+            word
         };
         format!(
             "{:<9} {:<9} {:<16} {} {} {}  {}",
@@ -70,7 +87,7 @@ impl Outcome {
             self.phone,
             self.currency,
             self.amount,
-            self.message
+            self.own.as_deref().unwrap_or(&self.message)
         )
     }
 
@@ -86,9 +103,15 @@ impl Outcome {
 #[derive(Debug, Default)]
 pub struct Out {
     broken: Option<String>,
+    /// The language of what people read (stderr, the human line).
+    pub lang: Lang,
 }
 
 impl Out {
+    pub fn new(lang: Lang) -> Out {
+        Out { broken: None, lang }
+    }
+
     pub fn line(&mut self, text: &str) {
         if self.broken.is_some() {
             return;
@@ -105,7 +128,10 @@ impl Out {
         match self.broken {
             None => code,
             Some(why) => {
-                eprintln!("{}", crate::strings::cli::stdout_failed(command, &why));
+                eprintln!(
+                    "{}",
+                    crate::strings::cli::stdout_failed(self.lang, command, &why)
+                );
                 exit::CONFIG
             }
         }

@@ -5,6 +5,7 @@ use crate::cli::{SyncArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::engine::{Engine, EngineSettings};
 use crate::payment::{Payment, Status};
+use crate::strings::Lang;
 use crate::strings::cli as s;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -14,16 +15,17 @@ const ONE_ROUND: Duration = Duration::from_secs(30);
 /// Longest pause between two looks at the payments while waiting.
 const LOOK_AGAIN: Duration = Duration::from_millis(250);
 
-pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>) -> u8 {
-    let mut out = Out::default();
+pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
+    let mut out = Out::new(lang);
     let code = sync(&args, config, &mut out).await;
     out.finish("sync", code)
 }
 
-fn cannot_start(args: &SyncArgs, out: &mut Out, message: &str) -> u8 {
-    eprintln!("lipa sync: {message}");
+fn cannot_start(args: &SyncArgs, out: &mut Out, said: impl Fn(Lang) -> String) -> u8 {
+    eprintln!("lipa sync: {}", said(out.lang));
     if args.json {
-        out.line(&Outcome::problem("error", "", message).json());
+        let outcome = Outcome::problem("error", "", said, out.lang);
+        out.line(&outcome.json());
     }
     exit::CONFIG
 }
@@ -31,27 +33,27 @@ fn cannot_start(args: &SyncArgs, out: &mut Out, message: &str) -> u8 {
 async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Out) -> u8 {
     let config = match config {
         Ok(c) => c,
-        Err(e) => return cannot_start(args, out, &e.to_string()),
+        Err(e) => return cannot_start(args, out, |l| e.text(l)),
     };
     crate::logging::init(&config.data_dir);
-    for warning in crate::setup::warnings(&config) {
+    for warning in crate::setup::warnings(&config, out.lang) {
         eprintln!("lipa sync: {warning}");
     }
     let engine = match crate::setup::engine(&config, EngineSettings::from_config(&config)) {
         Ok(e) => e,
-        Err(e) => return cannot_start(args, out, &e.to_string()),
+        Err(e) => return cannot_start(args, out, |l| e.text(l)),
     };
     // A stop signal ends the wait early; the report is still printed.
     let mut stop = crate::signals::Stop::listen().ok();
     let open = match engine.resume().await {
         Ok(v) => v,
-        Err(e) => return cannot_start(args, out, &e.to_string()),
+        Err(e) => return cannot_start(args, out, |l| e.text(l)),
     };
     // Attention payments a person has marked checked are done: nothing is left to do.
     let open: Vec<Payment> = open.into_iter().filter(|p| !done(p)).collect();
     if open.is_empty() {
         if !args.json {
-            out.line(&s::sync_nothing());
+            out.line(&s::sync_nothing(out.lang));
         }
         return exit::PAID;
     }
@@ -60,11 +62,13 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
         if engine.provider(p.provider).is_none() {
             unconfigured = true;
             match config.problem(p.provider) {
-                Some(problem) => eprintln!("lipa sync: {}: {problem}", p.reference),
+                Some(problem) => {
+                    eprintln!("lipa sync: {}: {}", p.reference, problem.text(out.lang))
+                }
                 None => eprintln!(
                     "lipa sync: {} {}",
                     p.reference,
-                    s::provider_not_configured(p.provider.label())
+                    s::provider_not_configured(out.lang, p.provider.label())
                 ),
             }
         } else {
@@ -124,7 +128,7 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
     let now = current(&engine, &open).await;
     let mut code = exit::PAID;
     for p in &now {
-        out.line(&Outcome::of(p).line(args.json));
+        out.line(&Outcome::of(p, out.lang).line(args.json));
         if !matches!(exit_code(p), exit::PAID | exit::FAILED) {
             code = exit::PENDING;
         }

@@ -29,23 +29,53 @@ pub const FILE_NAME: &str = "journal.sqlite3";
 /// How long a write waits for another process's lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum JournalError {
-    #[error("{}", crate::strings::engine::journal_open(.path, .source))]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
     },
-    #[error("{}", crate::strings::engine::journal_sqlite(.0))]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("{}", crate::strings::engine::reference_in_journal(.0))]
+    Sqlite(rusqlite::Error),
     DuplicateReference(String),
-    #[error("{}", crate::strings::engine::journal_corrupt(.0))]
     Corrupt(String),
-    #[error("{}", crate::strings::engine::journal_too_new(*.0))]
     TooNew(usize),
-    #[error("{}", crate::strings::engine::no_such_payment(*.0))]
     NoSuchPayment(i64),
+}
+
+impl JournalError {
+    /// What went wrong, for a person reading `lang`.
+    pub fn text(&self, lang: crate::strings::Lang) -> String {
+        use crate::strings::engine as s;
+        match self {
+            JournalError::Open { path, source } => s::journal_open(lang, path, source),
+            JournalError::Sqlite(e) => s::journal_sqlite(lang, e),
+            JournalError::DuplicateReference(r) => s::reference_in_journal(lang, r),
+            JournalError::Corrupt(what) => s::journal_corrupt(lang, what),
+            JournalError::TooNew(v) => s::journal_too_new(lang, *v),
+            JournalError::NoSuchPayment(id) => s::no_such_payment(lang, *id),
+        }
+    }
+}
+
+impl std::fmt::Display for JournalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(crate::strings::Lang::En))
+    }
+}
+
+impl std::error::Error for JournalError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            JournalError::Open { source, .. } | JournalError::Sqlite(source) => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for JournalError {
+    fn from(e: rusqlite::Error) -> JournalError {
+        JournalError::Sqlite(e)
+    }
 }
 
 /// The outcome of a compare-and-set.

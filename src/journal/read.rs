@@ -16,8 +16,8 @@ pub(super) const SINCE: &str = "WHERE created_at >= ?1 ORDER BY created_at, id";
 pub(super) const DAY_PAGE: &str =
     "WHERE created_at >= ?1 ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
 pub(super) const DAY_SUMMARY: &str =
-    "SELECT provider, currency, status, COUNT(*), SUM(amount_minor), MAX(id)
-     FROM payments WHERE created_at >= ?1 GROUP BY provider, currency, status";
+    "SELECT provider, currency, status, COUNT(*), SUM(amount_minor), MAX(id), checked
+     FROM payments WHERE created_at >= ?1 GROUP BY provider, currency, status, checked";
 
 /// A day's counts and sums per provider, currency and status.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub struct DayTotal {
     pub provider: ProviderKind,
     pub currency: Currency,
     pub status: Status,
+    /// *Attention* payments a person has marked checked (counted apart).
+    pub checked: bool,
     pub count: u64,
     /// `None` only if SQLite's sum overflowed (it cannot, with amounts capped far below).
     pub minor: Option<i64>,
@@ -106,15 +108,17 @@ impl Journal {
                 r.get::<_, i64>(3)?,
                 r.get::<_, Option<i64>>(4)?,
                 r.get::<_, i64>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })?;
         for row in rows {
-            let (provider, currency, status, count, minor, max_id) = row?;
+            let (provider, currency, status, count, minor, max_id, checked) = row?;
             let corrupt = |v: &str| JournalError::Corrupt(v.to_string());
             let line = DayTotal {
                 provider: ProviderKind::from_id(&provider).ok_or_else(|| corrupt(&provider))?,
                 currency: Currency::from_code(&currency).ok_or_else(|| corrupt(&currency))?,
                 status: Status::from_id(&status).ok_or_else(|| corrupt(&status))?,
+                checked,
                 count: count.max(0) as u64,
                 minor,
             };

@@ -203,6 +203,11 @@ pub enum ProviderError {
 }
 
 impl ProviderError {
+    /// What happened, in `lang`.
+    pub fn text(&self, lang: crate::strings::Lang) -> String {
+        self.message().text(lang)
+    }
+
     /// What happened, for a person.
     pub fn message(&self) -> &Msg {
         match self {

@@ -18,7 +18,7 @@ use super::faults::{FaultKind, Faults};
 use super::state::Sim;
 use super::wire;
 use crate::cli::SimulateArgs;
-use crate::strings::cli as s;
+use crate::strings::sim as s;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;

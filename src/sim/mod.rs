@@ -40,7 +40,7 @@ pub use control::SimulateOptions;
 pub use faults::{FaultKind, Faults};
 pub use ledger::{LedgerEntry, SimStats, SimStatus};
 
-use crate::strings::cli as s;
+use crate::strings::sim as s;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;

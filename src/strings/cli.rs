@@ -1,334 +1,275 @@
-//! Messages of the headless commands and of start-up.
+//! Messages of the headless commands, of the configuration and of start-up, in English and
+//! Kiswahili. Setting names, commands and paths stay as they are typed.
 
-use std::path::Path;
+use crate::payment::{Payment, Status};
+use crate::provider::Channel;
+use crate::strings::Lang;
+use std::path::{Path, PathBuf};
 
-fn place(path: Option<&Path>) -> String {
-    match path {
-        Some(p) => format!(" (environment, or {})", p.display()),
-        None => " (environment or config file)".into(),
+fn sample_path() -> PathBuf {
+    PathBuf::from("/etc/lipa/config.toml")
+}
+
+fn sample_payment() -> Payment {
+    crate::strings::engine::sample_payment()
+}
+
+fn sample_channels() -> Vec<Channel> {
+    vec![Channel {
+        code: "63902".into(),
+        name: "M-PESA".into(),
+    }]
+}
+
+fn place(lang: Lang, path: Option<&Path>) -> String {
+    match (lang, path) {
+        (Lang::En, Some(p)) => format!(" (environment, or {})", p.display()),
+        (Lang::En, None) => " (environment or config file)".into(),
+        (Lang::Sw, Some(p)) => format!(" (mazingira, au {})", p.display()),
+        (Lang::Sw, None) => " (mazingira au faili la mipangilio)".into(),
     }
 }
 
-pub fn config_unreadable(path: &Path, reason: &str) -> String {
-    format!("cannot read config file {}: {reason}", path.display())
+/// One line, whatever a parser wrote.
+fn one_line(reason: &str) -> String {
+    reason.split_whitespace().collect::<Vec<_>>().join(" ")
 }
-pub fn config_malformed(path: &Path, line: Option<usize>, reason: &str) -> String {
-    // One line, whatever the parser wrote.
-    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
-    match line {
-        Some(n) => format!(
-            "config file {} is not valid, line {n}: {reason}",
-            path.display()
-        ),
-        None => format!("config file {} is not valid: {reason}", path.display()),
-    }
-}
-pub fn config_world_readable(path: &Path, mode: u32) -> String {
-    format!(
-        "config file {} holds secrets but other users can read it (mode {mode:o}); \
-         fix with: chmod 600 {}",
-        path.display(),
-        path.display()
-    )
-}
-pub fn config_missing(provider: &str, missing: &[String], path: Option<&Path>) -> String {
-    format!(
-        "{provider} is missing {}{}",
-        missing.join(", "),
-        place(path)
-    )
-}
-pub fn config_bad_url(key: &str, value: &str, path: Option<&Path>) -> String {
-    format!("{key} is not an http(s) URL: '{value}'{}", place(path))
-}
-pub fn config_insecure_url(key: &str, value: &str, path: Option<&Path>) -> String {
-    format!(
-        "{key}: {value} is plain http:// to another machine: credentials and tokens would cross \
-         the network in clear. Use https://{}",
-        place(path)
-    )
-}
-pub fn config_bad_scale(value: &str) -> String {
-    format!(
-        "LIPA_SCHEDULE_SCALE is '{value}': a number from 0.01 to 1 (or unset, for real providers)"
-    )
-}
-pub fn data_dir_open(dir: &Path) -> String {
-    format!(
-        "warning: the data directory {} can be read by other users of this machine, and it \
-         holds customers' numbers: chmod 700 {}",
-        dir.display(),
-        dir.display()
-    )
-}
-pub fn config_no_data_dir() -> String {
-    "no data directory: set LIPA_DATA_DIR".into()
-}
-pub fn bad_channel() -> String {
-    "a channel is a numeric code such as 63902 (M-PESA)".into()
-}
-pub fn unknown_channel(code: &str, offered: &[crate::provider::Channel]) -> String {
-    let list = offered
+
+fn channel_list(offered: &[Channel]) -> String {
+    offered
         .iter()
         .map(|c| format!("{} {}", c.code, c.name))
         .collect::<Vec<_>>()
-        .join(", ");
-    format!("{code} is not a channel Cepta offers ({list})")
+        .join(", ")
 }
-pub fn channel_unlike_network(network: &str, chosen: &crate::provider::Channel) -> String {
-    format!(
-        "warning: the number looks like {network}, but the channel is {} {}: check it",
-        chosen.code, chosen.name
-    )
-}
-pub fn name_too_long(max: usize) -> String {
-    format!("at most {max} characters")
-}
-pub fn no_such_reference(reference: &str) -> String {
-    format!(
-        "no payment with reference {} in the journal",
-        reference.trim()
-    )
-}
-pub fn already_checked(p: &crate::payment::Payment) -> String {
-    let by = p.checked_by.as_deref().unwrap_or("someone");
-    match p.checked_at {
-        Some(at) => format!(
-            "{} was already checked by {by} at {}",
-            p.reference,
-            at.format("%Y-%m-%d %H:%M UTC")
+
+sentences! {
+    fn checked_human(word: &str = "attention") {
+        en: format!("{word} (checked)"),
+        sw: format!("{word} (imekaguliwa)"),
+    }
+    fn config_unreadable(path: &Path = &sample_path(), reason: &str = "permission denied") {
+        en: format!("cannot read config file {}: {reason}", path.display()),
+        sw: format!("faili la mipangilio {} halisomeki: {reason}", path.display()),
+    }
+    fn config_malformed(path: &Path = &sample_path(), line: Option<usize> = Some(3), reason: &str = "expected `=`") {
+        en: match line {
+            Some(n) => format!("config file {} is not valid, line {n}: {}", path.display(), one_line(reason)),
+            None => format!("config file {} is not valid: {}", path.display(), one_line(reason)),
+        },
+        sw: match line {
+            Some(n) => format!("faili la mipangilio {} lina kosa, mstari {n}: {}", path.display(), one_line(reason)),
+            None => format!("faili la mipangilio {} lina kosa: {}", path.display(), one_line(reason)),
+        },
+    }
+    fn config_world_readable(path: &Path = &sample_path(), mode: u32 = 0o644) {
+        en: format!(
+            "config file {} holds secrets but other users can read it (mode {mode:o}); \
+             fix with: chmod 600 {}",
+            path.display(), path.display()
         ),
-        None => format!("{} was already checked by {by}", p.reference),
-    }
-}
-pub fn check_only_attention(p: &crate::payment::Payment) -> String {
-    format!(
-        "only a payment that needs attention can be marked checked; {} is {}",
-        p.reference,
-        p.status.public_word()
-    )
-}
-pub fn stdout_failed(command: &str, why: &str) -> String {
-    format!(
-        "lipa {command}: could not write the outcome to standard output ({why}); the payments \
-         are in the journal: `lipa sync` reports them"
-    )
-}
-pub fn channel_not_for_clickpesa() -> String {
-    "ClickPesa picks the wallet from the number; --channel is for Cepta".into()
-}
-pub fn reference_used(r: &str) -> String {
-    format!("{r} is already in the journal; leave --reference out for a fresh one")
-}
-/// What `push` says while it waits: the prompt is out, or the send's answer was lost.
-pub fn waiting(p: &crate::payment::Payment, secs: u64) -> String {
-    match p.status {
-        crate::payment::Status::Unknown | crate::payment::Status::Sending => format!(
-            "Sent, but the answer was lost: checking reference {} with the provider for up to \
-             {secs} s…",
-            p.reference
+        sw: format!(
+            "faili la mipangilio {} lina siri lakini watumiaji wengine wanaweza kulisoma \
+             (mode {mode:o}); rekebisha kwa: chmod 600 {}",
+            path.display(), path.display()
         ),
-        _ => waiting_for_customer(p.reference.as_str(), secs),
+    }
+    fn config_missing(provider: &str = "ClickPesa", missing: &[String] = &["api_key".to_string()], path: Option<&Path> = None) {
+        en: format!("{provider} is missing {}{}", missing.join(", "), place(Lang::En, path)),
+        sw: format!("{provider} inakosa {}{}", missing.join(", "), place(Lang::Sw, path)),
+    }
+    fn config_bad_url(key: &str = "base_url", value: &str = "ftp://x", path: Option<&Path> = None) {
+        en: format!("{key} is not an http(s) URL: '{value}'{}", place(Lang::En, path)),
+        sw: format!("{key} si anwani ya http(s): '{value}'{}", place(Lang::Sw, path)),
+    }
+    fn config_insecure_url(key: &str = "base_url", value: &str = "http://10.0.0.5", path: Option<&Path> = None) {
+        en: format!(
+            "{key}: {value} is plain http:// to another machine: credentials and tokens would \
+             cross the network in clear. Use https://{}",
+            place(Lang::En, path)
+        ),
+        sw: format!(
+            "{key}: {value} ni http:// tupu kwenda mashine nyingine: funguo na tokeni zingepita \
+             mtandaoni bila kufichwa. Tumia https://{}",
+            place(Lang::Sw, path)
+        ),
+    }
+    fn config_bad_scale(value: &str = "2") {
+        en: format!("LIPA_SCHEDULE_SCALE is '{value}': a number from 0.01 to 1 (or unset, for real providers)"),
+        sw: format!("LIPA_SCHEDULE_SCALE ni '{value}': namba kati ya 0.01 na 1 (au iache, kwa watoa huduma halisi)"),
+    }
+    fn config_bad_language(value: &str = "fr") {
+        en: format!("language is '{value}': lipa speaks sw (Kiswahili) and en (English)"),
+        sw: format!("lugha ni '{value}': lipa inazungumza sw (Kiswahili) na en (Kiingereza)"),
+    }
+    fn data_dir_open(dir: &Path = &sample_path()) {
+        en: format!(
+            "warning: the data directory {} can be read by other users of this machine, and it \
+             holds customers' numbers: chmod 700 {}",
+            dir.display(), dir.display()
+        ),
+        sw: format!(
+            "tahadhari: saraka ya data {} inasomeka na watumiaji wengine wa mashine hii, na ina \
+             namba za wateja: chmod 700 {}",
+            dir.display(), dir.display()
+        ),
+    }
+    fn config_no_data_dir() {
+        en: "no data directory: set LIPA_DATA_DIR",
+        sw: "hakuna saraka ya data: weka LIPA_DATA_DIR",
+    }
+    fn bad_channel() {
+        en: "a channel is a numeric code such as 63902 (M-PESA)",
+        sw: "njia ni namba kama 63902 (M-PESA)",
+    }
+    fn unknown_channel(code: &str = "1", offered: &[Channel] = &sample_channels()) {
+        en: format!("{code} is not a channel Cepta offers ({})", channel_list(offered)),
+        sw: format!("{code} si njia ambayo Cepta inatoa ({})", channel_list(offered)),
+    }
+    fn channel_unlike_network(network: &str = "Airtel Money", chosen: &Channel = &sample_channels()[0]) {
+        en: format!(
+            "warning: the number looks like {network}, but the channel is {} {}: check it",
+            chosen.code, chosen.name
+        ),
+        sw: format!(
+            "tahadhari: namba inaonekana ni ya {network}, lakini njia ni {} {}: ikague",
+            chosen.code, chosen.name
+        ),
+    }
+    fn name_too_long(max: usize = 60) {
+        en: format!("at most {max} characters"),
+        sw: format!("herufi {max} tu"),
+    }
+    fn no_such_reference(reference: &str = "LP7K3MQ9XR4TZ") {
+        en: format!("no payment with reference {} in the journal", reference.trim()),
+        sw: format!("hakuna malipo yenye kumbukumbu {} kwenye daftari", reference.trim()),
+    }
+    fn already_checked(p: &Payment = &sample_payment()) {
+        en: {
+            let by = p.checked_by.as_deref().unwrap_or("someone");
+            match p.checked_at {
+                Some(at) => format!("{} was already checked by {by} at {}", p.reference, at.format("%Y-%m-%d %H:%M UTC")),
+                None => format!("{} was already checked by {by}", p.reference),
+            }
+        },
+        sw: {
+            let by = p.checked_by.as_deref().unwrap_or("mtu");
+            match p.checked_at {
+                Some(at) => format!("{} lilishakaguliwa na {by}, {}", p.reference, at.format("%Y-%m-%d %H:%M UTC")),
+                None => format!("{} lilishakaguliwa na {by}", p.reference),
+            }
+        },
+    }
+    fn check_only_attention(p: &Payment = &sample_payment()) {
+        en: format!(
+            "only a payment that needs attention can be marked checked; {} is {}",
+            p.reference, p.status.public_word()
+        ),
+        sw: format!(
+            "ni malipo yanayohitaji ukaguzi tu yanayoweza kuwekwa kuwa yamekaguliwa; {} ni {}",
+            p.reference, crate::strings::console::status_word(Lang::Sw, p.status, p.checked)
+        ),
+    }
+    fn stdout_failed(command: &str = "push", why: &str = "broken pipe") {
+        en: format!(
+            "lipa {command}: could not write the outcome to standard output ({why}); the payments \
+             are in the journal: `lipa sync` reports them"
+        ),
+        sw: format!(
+            "lipa {command}: matokeo hayakuandikika kwenye standard output ({why}); malipo yako \
+             kwenye daftari: `lipa sync` inayaripoti"
+        ),
+    }
+    fn channel_not_for_clickpesa() {
+        en: "ClickPesa picks the wallet from the number; --channel is for Cepta",
+        sw: "ClickPesa huchagua pochi kwa namba; --channel ni kwa Cepta",
+    }
+    fn reference_used(r: &str = "LP7K3MQ9XR4TZ") {
+        en: format!("{r} is already in the journal; leave --reference out for a fresh one"),
+        sw: format!("{r} tayari iko kwenye daftari; acha --reference upate mpya"),
+    }
+    /// What `push` says while it waits: the prompt is out, or the send's answer was lost.
+    fn waiting(p: &Payment = &sample_payment(), secs: u64 = 90) {
+        en: match p.status {
+            Status::Unknown | Status::Sending => format!(
+                "Sent, but the answer was lost: checking reference {} with the provider for up \
+                 to {secs} s…",
+                p.reference
+            ),
+            _ => waiting_for_customer(Lang::En, p.reference.as_str(), secs),
+        },
+        sw: match p.status {
+            Status::Unknown | Status::Sending => format!(
+                "Imetumwa, lakini jibu limepotea: inakagua kumbukumbu {} kwa mtoa huduma kwa \
+                 hadi sekunde {secs}…",
+                p.reference
+            ),
+            _ => waiting_for_customer(Lang::Sw, p.reference.as_str(), secs),
+        },
+    }
+    fn duplicate_refused(p: &Payment = &sample_payment()) {
+        en: format!("{}. Check it first; --force sends anyway.", crate::strings::engine::duplicate_of(Lang::En, p)),
+        sw: format!("{}. Yakague kwanza; --force inatuma hata hivyo.", crate::strings::engine::duplicate_of(Lang::Sw, p)),
+    }
+    fn answer_not_journalled(why: &str = "disk full") {
+        en: format!(
+            "the push was sent but its answer could not be written to the journal ({why}); its \
+             outcome is unknown: run `lipa sync` to check it, and do not send it again"
+        ),
+        sw: format!(
+            "ombi lilitumwa lakini jibu lake halikuandikika kwenye daftari ({why}); matokeo \
+             hayajulikani: endesha `lipa sync` kulikagua, na usilitume tena"
+        ),
+    }
+    fn waiting_for_customer(reference: &str = "LP7K3MQ9XR4TZ", secs: u64 = 90) {
+        en: format!("{reference}: prompt sent, waiting up to {secs} s for the customer"),
+        sw: format!("{reference}: ombi limetumwa, inamsubiri mteja hadi sekunde {secs}"),
+    }
+    fn dry_run_message(network: &str = "Vodacom M-Pesa", channel: Option<&str> = Some("63902")) {
+        en: match channel {
+            Some(c) => format!("not sent (dry run); {network}, channel {c}"),
+            None => format!("not sent (dry run); {network}"),
+        },
+        sw: match channel {
+            Some(c) => format!("haijatumwa (majaribio ya amri); {network}, njia {c}"),
+            None => format!("haijatumwa (majaribio ya amri); {network}"),
+        },
+    }
+    fn sync_nothing() {
+        en: "nothing to sync: every payment in the journal is paid or failed",
+        sw: "hakuna cha kufuatilia: kila malipo kwenye daftari yamelipwa au yameshindwa",
+    }
+    fn provider_not_configured(p: &str = "Cepta") {
+        en: format!("{p} is not configured here; cannot re-check"),
+        sw: format!("{p} haijawekwa hapa; haiwezi kukagua tena"),
+    }
+    fn no_terminal() {
+        en: "lipa's console needs a terminal. Over SSH use `ssh -t host lipa`; from a script use \
+             `lipa push` or `lipa sync` (see `lipa --help`).",
+        sw: "Dirisha la lipa linahitaji terminal. Kupitia SSH tumia `ssh -t host lipa`; kwenye \
+             skripti tumia `lipa push` au `lipa sync` (ona `lipa --help`).",
+    }
+    fn demo_failed(reason: &str = "address in use") {
+        en: format!("could not start the built-in demo simulator: {reason}"),
+        sw: format!("kifaa cha majaribio kilichojengwa ndani hakikuanza: {reason}"),
     }
 }
-pub fn duplicate_refused(p: &crate::payment::Payment) -> String {
-    format!(
-        "{}. Check it first; --force sends anyway.",
-        crate::strings::engine::duplicate(p)
-    )
-}
-pub fn answer_not_journalled(why: &str) -> String {
-    format!(
-        "the push was sent but its answer could not be written to the journal ({why}); its \
-         outcome is unknown: run `lipa sync` to check it, and do not send it again"
-    )
-}
-pub fn waiting_for_customer(reference: &str, secs: u64) -> String {
-    format!("{reference}: prompt sent, waiting up to {secs} s for the customer")
-}
-pub fn dry_run_message(network: &str, channel: Option<&str>) -> String {
-    match channel {
-        Some(c) => format!("not sent (dry run); {network}, channel {c}"),
-        None => format!("not sent (dry run); {network}"),
-    }
-}
-pub fn sync_nothing() -> String {
-    "nothing to sync: every payment in the journal is paid or failed".into()
-}
-pub fn provider_not_configured(p: &str) -> String {
-    format!("{p} is not configured here; cannot re-check")
-}
-pub fn no_terminal() -> String {
-    "lipa's console needs a terminal. Over SSH use `ssh -t host lipa`; from a script use \
-     `lipa push` or `lipa sync` (see `lipa --help`)."
-        .into()
-}
-pub fn demo_failed(reason: &str) -> String {
-    format!("could not start the built-in demo simulator: {reason}")
-}
 
-// ---- `lipa simulate` (src/sim) ----
-
-/// What `lipa simulate` prints once it listens.
-pub struct SimBanner<'a> {
-    pub addr: &'a str,
-    pub clickpesa_base_url: &'a str,
-    pub cepta_base_url: &'a str,
-    pub clickpesa_client_id: &'a str,
-    pub clickpesa_api_key: &'a str,
-    pub clickpesa_checksum_key: &'a str,
-    pub cepta_public_key: &'a str,
-    pub cepta_secret_key: &'a str,
-    pub cepta_email: &'a str,
-    pub settle: std::time::Duration,
-    pub faults: SimFaults<'a>,
-}
-
-/// The faults `lipa simulate` starts with, for its banner.
-pub struct SimFaults<'a> {
-    /// Faults switched on: name and chance per mille.
-    pub rates: &'a [(&'static str, u16)],
-    pub seed: u64,
-    pub slow_by: std::time::Duration,
-    pub retry_after_secs: u32,
-    pub reverse_after: std::time::Duration,
-    pub clock_offset_secs: i64,
-    /// Largest `X-Access-Ts` difference Cepta accepts, in seconds.
-    pub cepta_max_skew_secs: u64,
-}
-
-/// The banner's faults paragraph.
-fn sim_faults(addr: &str, f: &SimFaults<'_>) -> String {
-    let mut text = if f.rates.is_empty() {
-        "Faults: none (lipa simulate --help shows how to switch them on).".to_string()
-    } else {
-        let list: Vec<String> = f.rates.iter().map(|(n, r)| format!("{n} {r}")).collect();
-        let lines: Vec<String> = list
-            .chunks(4)
-            .map(|c| format!("  {}", c.join(", ")))
-            .collect();
-        format!(
-            "Faults on (chance per mille, seed {seed}):\n{list}\n\
-             \x20 Slow answers come {slow:?} late; 429s say Retry-After: {retry}; reversals come\n\
-             \x20 {reverse:?} after payment.",
-            seed = f.seed,
-            list = lines.join(",\n"),
-            slow = f.slow_by,
-            retry = f.retry_after_secs,
-            reverse = f.reverse_after,
-        )
+/// The status word of a headless human line: English as in JSON, or Kiswahili.
+pub fn status_human(lang: Lang, word: &str) -> String {
+    let sw = match word {
+        "paid" => "imelipwa",
+        "failed" => "imeshindwa",
+        "pending" => "inasubiri",
+        "unknown" => "jibu-halipo",
+        "attention" => "kagua",
+        "dry-run" => "jaribio",
+        "invalid" => "si-sahihi",
+        "error" => "hitilafu",
+        other => other,
     };
-    if f.clock_offset_secs != 0 {
-        text.push_str(&format!(
-            "\nClock: the simulator's runs {} s {} this machine's; Cepta refuses requests\n\
-             stamped more than {} s away from it.",
-            f.clock_offset_secs.unsigned_abs(),
-            if f.clock_offset_secs > 0 {
-                "ahead of"
-            } else {
-                "behind"
-            },
-            f.cepta_max_skew_secs,
-        ));
+    match lang {
+        Lang::En => word.to_string(),
+        Lang::Sw => sw.to_string(),
     }
-    text.push_str(&format!(
-        "\nChange faults while it runs: POST http://{addr}/sim/faults (GET shows them)."
-    ));
-    text
-}
-
-/// The simulator's banner: credentials, base URLs, `export` lines and the magic digits.
-pub fn sim_banner(b: &SimBanner<'_>) -> String {
-    format!(
-        "lipa simulator: ClickPesa (TZS) and Cepta (KES) listening on http://{addr}\n\
-         Demo credentials only; customers answer after {settle:?}. Stop with Ctrl-C.\n\
-         \n\
-         ClickPesa  base URL      {cp_url}\n\
-         \x20          client id     {cp_id}\n\
-         \x20          API key       {cp_key}\n\
-         \x20          checksum key  {cp_sum}  (checksums are required)\n\
-         Cepta      base URL      {ce_url}\n\
-         \x20          public key    {ce_pub}\n\
-         \x20          secret key    {ce_sec}\n\
-         \x20          e-mail        {ce_mail}\n\
-         \n\
-         Paste into the shell that runs lipa:\n\
-         export LIPA_CLICKPESA_BASE_URL={cp_url}\n\
-         export LIPA_CLICKPESA_CLIENT_ID={cp_id}\n\
-         export LIPA_CLICKPESA_API_KEY={cp_key}\n\
-         export LIPA_CLICKPESA_CHECKSUM_KEY={cp_sum}\n\
-         export LIPA_CEPTA_BASE_URL={ce_url}\n\
-         export LIPA_CEPTA_PUBLIC_KEY={ce_pub}\n\
-         export LIPA_CEPTA_SECRET_KEY={ce_sec}\n\
-         export LIPA_CEPTA_EMAIL={ce_mail}\n\
-         export LIPA_SCHEDULE_SCALE={scale:.3}\n\
-         (the last line makes lipa ask as often as these fast customers need; leave it out\n\
-         \x20for real providers)\n\
-         \n\
-         The customer is chosen by the phone number's last digit:\n\
-         \x20 0-5  pays\n\
-         \x20 6    cancels (\"Request cancelled by user\")\n\
-         \x20 7    has too little money (\"Insufficient balance\")\n\
-         \x20 8    never answers: stays pending\n\
-         \x20 9    gets the prompt and pays, but the send itself fails (ClickPesa 500,\n\
-         \x20      Cepta 408): lipa must ask the provider to learn it was paid\n\
-         e.g. ClickPesa 0712 345 670 pays; Cepta 0712 345 677 lacks funds.\n\
-         TTCL numbers (073…) are refused by ClickPesa: no push wallet.\n\
-         \n\
-         {faults}\n\
-         Truth for testers: http://{addr}/sim/ledger and http://{addr}/sim/stats",
-        addr = b.addr,
-        settle = b.settle,
-        cp_url = b.clickpesa_base_url,
-        cp_id = b.clickpesa_client_id,
-        cp_key = b.clickpesa_api_key,
-        cp_sum = b.clickpesa_checksum_key,
-        ce_url = b.cepta_base_url,
-        ce_pub = b.cepta_public_key,
-        ce_sec = b.cepta_secret_key,
-        ce_mail = b.cepta_email,
-        faults = sim_faults(b.addr, &b.faults),
-        scale = crate::engine::scale_for(b.settle),
-    )
-}
-
-/// Printed when the simulator is asked to stop.
-pub fn sim_stopping() -> String {
-    "Simulator stopping.".into()
-}
-
-/// `lipa simulate --settle` out of range.
-pub fn bad_settle() -> &'static str {
-    "--settle must be a number of seconds between 0 and 3600"
-}
-
-/// `lipa simulate --fault` not written `NAME=PER_MILLE`.
-pub fn fault_flag_shape(given: &str) -> String {
-    format!("--fault takes NAME=PER_MILLE, e.g. --fault html-5xx=50,slow=100; not '{given}'")
-}
-
-/// A fault name nobody knows (flag or `POST /sim/faults`).
-pub fn fault_unknown(name: &str, known: &[&str]) -> String {
-    format!(
-        "unknown fault '{name}'; the faults are: {}",
-        known.join(", ")
-    )
-}
-
-/// A chance that is not per mille.
-pub fn fault_rate_out_of_range(name: &str, per_mille: u16) -> String {
-    format!("fault {name}: {per_mille} is not a chance per mille (0 to 1000)")
-}
-
-/// A fault setting outside what the simulator accepts.
-pub fn fault_setting_out_of_range(name: &str, min: i64, max: i64) -> String {
-    format!("{name} must be between {min} and {max}")
-}
-
-/// `POST /sim/faults` with a body that is not the expected JSON.
-pub fn fault_bad_json(reason: &str) -> String {
-    format!(
-        "fault settings must be a JSON object such as \
-         {{\"all\": 20, \"rates\": {{\"slow\": 100}}}}: {reason}"
-    )
 }

@@ -1,402 +1,21 @@
-//! Labels and messages of the cashier console.
+//! Labels and sentences of the cashier console, in English and Kiswahili. A label with a slot
+//! is drawn in a column of that many cells; the catalogue test holds both languages to it.
 
 use crate::console::form::Field;
 use crate::payment::Status;
 use crate::provider::ProviderKind;
+use crate::strings::{Lang, span_in};
+use chrono::{Datelike, NaiveDate};
 
 pub const APP_NAME: &str = "lipa";
-pub const NEXT_PAYMENT: &str = "Next payment:";
-pub const DEMO_BANNER: &str = "DEMO — no real money";
-pub const NO_PROVIDERS: &str = "No payment provider is configured.";
-pub const INTERNAL_ERROR: &str =
-    "lipa stopped after an internal error; payments are safe in the journal.";
-pub const LOADING: &str = "Loading…";
-
-// Form.
-pub const FORM_TITLE: &str = "New payment";
-pub const EMAIL_OPTIONAL: &str = "optional: the customer's e-mail for the receipt";
 pub const CHANNEL_MPESA: &str = "M-PESA";
 pub const CHANNEL_AIRTEL: &str = "Airtel Money";
 pub const CHANNEL_TKASH: &str = "T-KASH";
 pub const CHANNEL_SASAPAY: &str = "SasaPay";
-
-pub fn field_label(field: Field) -> &'static str {
-    match field {
-        Field::Phone => "Phone",
-        Field::Amount => "Amount",
-        Field::Reference => "Reference",
-        Field::Channel => "Channel",
-        Field::Email => "E-mail",
-    }
-}
-
-/// `ClickPesa · Tanzania · TZS`
-pub fn provider_line(p: ProviderKind) -> String {
-    format!(
-        "{} · {} · {}",
-        p.label(),
-        p.country().name(),
-        p.currency().code()
-    )
-}
-
-/// `ClickPesa · TZS`
-pub fn provider_short(p: ProviderKind) -> String {
-    format!("{} · {}", p.label(), p.currency().code())
-}
-
-pub fn phone_example(p: ProviderKind) -> &'static str {
-    match p {
-        ProviderKind::ClickPesa => "e.g. 0712 345 678 or +255 712 345 678",
-        ProviderKind::Cepta => "e.g. 0712 345 678 or +254 712 345 678",
-    }
-}
-
-pub fn amount_example(p: ProviderKind) -> &'static str {
-    match p {
-        ProviderKind::ClickPesa => "whole shillings, e.g. 1500 or 1,500",
-        ProviderKind::Cepta => "e.g. 1500 or 1,500.50",
-    }
-}
-
-pub fn reference_coming() -> &'static str {
-    "getting a fresh reference…"
-}
-
-pub fn refused(field: Field, c: char, p: ProviderKind) -> String {
-    let what = match field {
-        Field::Phone => "Only digits, + ( ) - and spaces go in a phone number.",
-        Field::Amount => "Not allowed in an amount.",
-        Field::Reference if p == ProviderKind::Cepta => "Letters, digits, - and _ only.",
-        Field::Reference => "Letters and digits only.",
-        Field::Email | Field::Channel => "Not allowed here.",
-    };
-    format!("“{c}” refused. {what}")
-}
-
-pub fn field_full(max: usize) -> String {
-    format!("At most {max} characters here.")
-}
-
-pub fn channel_suggested(network: &str) -> String {
-    format!("✓ suggested for {network} (←/→ to change)")
-}
-
-pub fn channel_differs(network: &str) -> String {
-    format!("! the number looks like {network}: check the channel")
-}
-
-pub fn channel_change_hint() -> &'static str {
-    "←/→ or Space to change"
-}
-
-/// Under the phone: the wallet check found no wallet able to take a push (Enter still works).
-pub const PREVIEW_NO_WALLET: &str = "✗ no wallet can take a push for this number now";
-/// Under the phone, after the network: the wallet check did not answer.
-pub const PREVIEW_FAILED: &str = "could not check the name";
 /// Between the network and the customer's registered name, or the check's failure.
 pub const PREVIEW_SEPARATOR: &str = " · ";
 
-// Pending pane.
-pub const NO_PAYMENTS: &str = "No payments waiting. Type a phone number and amount, then Enter.";
-pub const COL_AGE: &str = "Age";
-pub const COL_PHONE: &str = "Phone";
-pub const COL_AMOUNT: &str = "Amount";
-pub const COL_PROVIDER: &str = "Provider";
-pub const COL_STATUS: &str = "Status";
-pub const COL_WORDS: &str = "Provider says";
-pub const COL_COUNT: &str = "Count";
-pub const COL_TOTAL: &str = "Total";
-
-/// `Payments · 2 waiting · 1 needs you · 3 done (1 failed)`: what is still open first.
-pub fn pending_title(waiting: usize, needs_you: usize, done: usize, failed: usize) -> String {
-    let mut parts = vec!["Payments".to_string()];
-    if waiting > 0 {
-        parts.push(format!("{waiting} waiting"));
-    }
-    match needs_you {
-        0 => {}
-        1 => parts.push("1 needs you".into()),
-        n => parts.push(format!("{n} need you")),
-    }
-    match (done, failed) {
-        (0, _) => {}
-        (d, 0) => parts.push(format!("{d} done")),
-        (d, f) => parts.push(format!("{d} done ({f} failed)")),
-    }
-    parts.join(" · ")
-}
-
-pub const STATUS_CHECKING: &str = "checking";
-
-pub fn prompt_expired() -> &'static str {
-    "The prompt has expired on the phone; checking whether the customer paid."
-}
-
-pub fn checking_arrival() -> &'static str {
-    "Checking whether it reached the provider (lipa stopped while sending)."
-}
-
-pub fn prompt_expires(clock: &str, expired: bool) -> String {
-    if expired {
-        format!("expired at {clock} on the customer's phone")
-    } else {
-        format!("on the customer's phone until about {clock}")
-    }
-}
-
-pub fn status_word(status: Status, checked: bool) -> &'static str {
-    match status {
-        Status::Recorded => "saved",
-        Status::Sending => "sending",
-        Status::Pending => "waiting",
-        Status::Unknown => "answer lost",
-        Status::Paid => "paid",
-        Status::Failed => "failed",
-        Status::Attention if checked => "checked",
-        Status::Attention => "needs you",
-    }
-}
-
-// Detail.
-pub const DETAIL_TITLE: &str = "Payment";
-pub const HISTORY_TITLE: &str = "History";
-pub const LABEL_STATUS: &str = "Status";
-pub const LABEL_SAYS: &str = "Says";
-pub const LABEL_AMOUNT: &str = "Amount";
-pub const LABEL_PHONE: &str = "Phone";
-pub const LABEL_REFERENCE: &str = "Reference";
-pub const LABEL_CHANNEL: &str = "Channel";
-pub const LABEL_EMAIL: &str = "E-mail";
-pub const LABEL_SENT: &str = "Sent";
-pub const LABEL_ACTIONS: &str = "Keys";
-pub const LABEL_LATEST: &str = "Latest";
-pub const LABEL_PROMPT: &str = "Prompt";
-pub const LABEL_CHECKED: &str = "Checked";
-pub const LABEL_AGAIN: &str = "Again";
-
-pub fn checked_by(who: &str, at: &str, note: Option<&str>) -> String {
-    match note {
-        Some(n) => format!("by {who} at {at}: {n}"),
-        None => format!("by {who} at {at}"),
-    }
-}
-
-/// On a failed payment that was sent again.
-pub fn sent_again_as(reference: Option<&str>, id: i64) -> String {
-    match reference {
-        Some(r) => format!("sent again as {r}"),
-        None => format!("sent again (payment {id})"),
-    }
-}
-
-/// On the payment that sends a failed one again.
-pub fn sends_again(reference: Option<&str>, id: i64) -> String {
-    match reference {
-        Some(r) => format!("sends again {r}, which failed"),
-        None => format!("sends again payment {id}, which failed"),
-    }
-}
-pub const NOTHING_TO_DO: &str = "nothing to do: this payment is settled";
-
-pub fn detail_title(p: ProviderKind) -> String {
-    format!("Payment · {}", p.label())
-}
-
-pub fn sent_line(clock: &str, polls: u32) -> String {
-    match polls {
-        1 => format!("{clock} · asked the provider once"),
-        n => format!("{clock} · asked the provider {n} times"),
-    }
-}
-
-// Today.
-/// chrono format of the day in today's title.
-pub const DATE_FORMAT: &str = "%a %d %b %Y";
-pub const TODAY_EMPTY: &str = "No payments yet today.";
-pub const TODAY_LIST_TITLE: &str = "Payments today";
-pub const TOO_LARGE: &str = "too large";
-
-pub fn today_title(date: &str, count: usize) -> String {
-    match count {
-        1 => format!("Today · {date} · 1 payment"),
-        n => format!("Today · {date} · {n} payments"),
-    }
-}
-
-// Questions.
-pub const DUPLICATE_TITLE: &str = "Same payment again?";
-pub const SEND_AGAIN_TITLE: &str = "Send again?";
-pub const QUIT_TITLE: &str = "Quit?";
-
-pub fn duplicate_question(ago: &str, status: &str, reference: &str, words: &str) -> String {
-    let why = if words.is_empty() {
-        String::new()
-    } else {
-        format!(" {words}")
-    };
-    format!(
-        "The same phone and amount were sent {ago} ({status}, reference {reference}).{why} \
-         Send another prompt?"
-    )
-}
-
-pub const SWITCH_TITLE: &str = "Switch provider?";
-pub const NO_WALLET_TITLE: &str = "No wallet for this number?";
-pub const CHECK_TITLE: &str = "Mark as checked?";
-pub const NOTE_LABEL: &str = "Note (optional): ";
-
-pub fn switch_question(from: ProviderKind, to: ProviderKind) -> String {
-    format!(
-        "The next payment would go to {}. The phone and amount typed for {} ({}) are cleared.",
-        provider_line(to),
-        from.label(),
-        from.currency().code()
-    )
-}
-
-pub fn no_wallet_question() -> String {
-    "The wallet check says no wallet can take a push for this number now. Send the prompt \
-     anyway?"
-        .into()
-}
-
-pub fn check_question() -> String {
-    "You have looked at this payment (asked the customer, checked the provider's dashboard). \
-     Write what you found, then Enter; Esc to go back."
-        .into()
-}
-
-pub fn send_again_question() -> String {
-    "Send a new prompt for this failed payment, with a new reference?".into()
-}
-
-pub fn quit_question(waiting: usize) -> String {
-    let what = if waiting == 1 {
-        "1 payment is".to_string()
-    } else {
-        format!("{waiting} payments are")
-    };
-    format!(
-        "{what} still waiting. Nothing is lost: they stay in the journal and are followed \
-         again when lipa starts. Quit now?"
-    )
-}
-
-// Notices.
-pub fn sending(who: &str, amount: &str) -> String {
-    format!("Sending {amount} to {who}…")
-}
-
-pub fn sending_again(who: &str) -> String {
-    format!("Sending again to {who} with a new reference…")
-}
-
-pub fn prompt_sent(who: &str, amount: &str) -> String {
-    format!("Prompt for {amount} sent to {who}.")
-}
-
-/// The send was refused or never left: the payment's own words say why.
-pub fn send_failed(who: &str, words: &str) -> String {
-    format!("{who}: {words}")
-}
-
-/// The send's answer was lost: the prompt may be on the phone.
-pub fn answer_lost(who: &str, amount: &str) -> String {
-    format!("Sent, answer lost — checking: {amount} to {who}. Do not send it again.")
-}
-
-pub fn paid_at_once(who: &str, amount: &str) -> String {
-    format!("Paid: {amount} from {who}.")
-}
-
-pub fn needs_you_now(who: &str, words: &str) -> String {
-    format!("Needs you — {who}: {words}")
-}
-
-pub fn answer_not_journalled(who: &str, why: &str) -> String {
-    format!(
-        "Sent to {who}, but the journal could not record the answer ({why}). Do not send it \
-         again: lipa checks it."
-    )
-}
-
-pub fn not_recorded(why: &str, kept: bool) -> String {
-    if kept {
-        format!("Not sent: {why}. The form holds it again.")
-    } else {
-        format!("Not sent: {why}")
-    }
-}
-
-pub fn not_sent_duplicate(in_form: bool) -> String {
-    if in_form {
-        "Not sent. The form still holds it.".into()
-    } else {
-        "Not sent.".into()
-    }
-}
-
-pub fn could_not_resume(why: &str) -> String {
-    format!("Could not read unfinished payments: {why}")
-}
-
-pub fn could_not_load(why: &str) -> String {
-    format!("Could not read the journal: {why}")
-}
-
-pub fn only_provider(p: ProviderKind) -> String {
-    format!("{} is the only provider configured.", p.label())
-}
-
-pub fn switched(p: ProviderKind) -> String {
-    format!("Next payment goes to {}.", provider_line(p))
-}
-
-pub fn rechecking(p: ProviderKind) -> String {
-    format!("Asking {} now…", p.label())
-}
-
-pub fn recheck_final() -> String {
-    "This payment is settled; it will not change again.".into()
-}
-
-pub fn marked_checked() -> String {
-    "Marked as checked.".into()
-}
-
-pub fn mark_only_attention() -> String {
-    "Only a payment that needs you can be marked as checked.".into()
-}
-
-pub fn sent_again_already(reference: Option<&str>) -> String {
-    match reference {
-        Some(r) => format!("Already sent again, as {r}."),
-        None => "Already being sent again.".into(),
-    }
-}
-
-pub fn cleared_done(n: usize) -> String {
-    match n {
-        0 => "Nothing finished to clear.".into(),
-        1 => "1 finished payment cleared from the list (it stays in today's).".into(),
-        n => format!("{n} finished payments cleared from the list (they stay in today's)."),
-    }
-}
-
-pub fn answer_first() -> String {
-    "Answer the question first: y for yes, n for no.".into()
-}
-
-pub fn switch_declined(p: ProviderKind) -> String {
-    format!("Still {}; the form is as it was.", provider_line(p))
-}
-
-pub fn send_again_only_failed() -> String {
-    "Only a failed payment can be sent again.".into()
-}
-
-// Keys and what they do.
+// Keys are named the same in both languages.
 pub const KEY_ENTER: &str = "Enter";
 pub const KEY_TAB: &str = "Tab";
 pub const KEY_ESC: &str = "Esc";
@@ -415,54 +34,536 @@ pub const KEY_CTRL_T: &str = "^T";
 pub const KEY_CTRL_C: &str = "^C";
 pub const KEY_CTRL_X: &str = "^X";
 pub const KEY_CTRL_L: &str = "^L";
+pub const KEY_CTRL_G: &str = "^G";
 pub const KEY_HELP: &str = "?";
-
-pub const DO_SEND: &str = "send";
-pub const DO_NEXT_FIELD: &str = "next field";
-pub const DO_CHANNEL: &str = "channel";
-pub const DO_MOVE: &str = "move";
-pub const DO_OPEN: &str = "open";
-pub const DO_RECHECK: &str = "re-check now";
-pub const DO_MARK_CHECKED: &str = "mark as checked";
-pub const DO_SEND_AGAIN: &str = "send again";
-pub const DO_BACK: &str = "back";
-pub const DO_CLOSE: &str = "close";
-pub const DO_SWITCH: &str = "provider";
-pub const DO_TODAY: &str = "today";
-pub const DO_HELP: &str = "help";
-pub const DO_QUIT: &str = "quit";
-pub const DO_CLEAR: &str = "clear done";
-pub const DO_YES: &str = "yes";
-pub const DO_NO: &str = "no";
-
 pub const KEY_TAB_BOTH: &str = "Tab / Shift-Tab";
 pub const KEY_CTRL_T_T: &str = "^T / t";
 pub const KEY_HELP_F1: &str = "? / F1";
 
-pub const HELP_TITLE: &str = "Keys";
-pub const HELP_TAB: &str = "next / previous field, then the list";
-pub const HELP_ENTER: &str = "send the form · open a payment";
-pub const HELP_CHANNEL: &str = "change the Cepta channel";
-pub const HELP_EDIT: &str = "clear · delete word · start · end";
-pub const HELP_MOVE: &str = "move in a list";
-pub const HELP_RECHECK: &str = "ask the provider again now";
-pub const HELP_MARK_CHECKED: &str = "mark as checked (needs you)";
-pub const HELP_SEND_AGAIN: &str = "send a failed payment again";
-pub const HELP_BACK: &str = "back · close · clear the field";
-pub const HELP_CLEAR: &str = "clear finished payments off the list";
-pub const HELP_REPAINT: &str = "repaint the whole screen";
-pub const HELP_SWITCH: &str = "switch provider";
-pub const HELP_TODAY: &str = "today's payments and totals";
-pub const HELP_HELP: &str = "this help";
-pub const HELP_ANSWER: &str = "answer a question";
-pub const HELP_QUIT: &str = "quit (payments are kept)";
-pub const HELP_FOOT: &str = "^ is Ctrl. In the form, letters are text.";
+/// Widest status word: the status column is 13 cells with its symbol and space.
+pub const STATUS_SLOT: usize = 11;
+/// Widest label in the detail's facts (a space follows it).
+pub const FACT_SLOT: usize = 10;
 
-/// How long ago, in words: `22 seconds`, `3 minutes`.
-/// How long ago, in words: `just now`, `22 s ago`, `3 min 10 s ago`.
-pub fn ago(secs: i64) -> String {
+labels! {
+    next_payment: "Next payment:", "Malipo yajayo:";
+    demo_banner: "DEMO — no real money", "MAJARIBIO — si pesa halisi";
+    no_providers: "No payment provider is configured.",
+        "Hakuna mtoa huduma wa malipo aliyewekwa.";
+    internal_error: "lipa stopped after an internal error; payments are safe in the journal.",
+        "lipa imesimama kwa hitilafu ya ndani; malipo yako salama kwenye daftari.";
+    loading: "Loading…", "Inapakia…";
+
+    form_title: "New payment", "Malipo mapya";
+    email_optional: "optional: the customer's e-mail for the receipt",
+        "si lazima: barua pepe ya mteja kwa risiti";
+    field_phone [FACT_SLOT]: "Phone", "Simu";
+    field_amount [FACT_SLOT]: "Amount", "Kiasi";
+    field_reference [FACT_SLOT]: "Reference", "Kumbukumbu";
+    field_channel [FACT_SLOT]: "Channel", "Njia";
+    field_email [FACT_SLOT]: "E-mail", "Barua pepe";
+    phone_example_tz: "e.g. 0712 345 678 or +255 712 345 678",
+        "mfano 0712 345 678 au +255 712 345 678";
+    phone_example_ke: "e.g. 0712 345 678 or +254 712 345 678",
+        "mfano 0712 345 678 au +254 712 345 678";
+    amount_example_tz: "whole shillings, e.g. 1500 or 1,500", "shilingi nzima, mfano 1500 au 1,500";
+    amount_example_ke: "e.g. 1500 or 1,500.50", "mfano 1500 au 1,500.50";
+    reference_coming: "getting a fresh reference…", "inaleta kumbukumbu mpya…";
+    refused_phone: "Only digits, + ( ) - and spaces go in a phone number.",
+        "Namba ya simu ina tarakimu, + ( ) - na nafasi tu.";
+    refused_amount: "Not allowed in an amount.", "Hairuhusiwi kwenye kiasi.";
+    refused_reference_cepta: "Letters, digits, - and _ only.", "Herufi, tarakimu, - na _ tu.";
+    refused_reference: "Letters and digits only.", "Herufi na tarakimu tu.";
+    refused_other: "Not allowed here.", "Hairuhusiwi hapa.";
+    channel_change_hint: "←/→ or Space to change", "←/→ au Space kubadili";
+    preview_no_wallet: "✗ no wallet can take a push for this number now",
+        "✗ hakuna pochi inayoweza kupokea ombi kwa namba hii sasa";
+    preview_failed: "could not check the name", "jina halikuweza kukaguliwa";
+
+    no_payments: "No payments waiting. Type a phone number and amount, then Enter.",
+        "Hakuna malipo yanayosubiri. Andika namba ya simu na kiasi, kisha Enter.";
+    col_age [6]: "Age", "Muda";
+    col_phone [11]: "Phone", "Simu";
+    col_amount [8]: "Amount", "Kiasi";
+    col_provider [9]: "Provider", "Huduma";
+    col_status [13]: "Status", "Hali";
+    col_words: "Provider says", "Jibu";
+    col_count: "Count", "Idadi";
+    col_total: "Total", "Jumla";
+    payments: "Payments", "Malipo";
+
+    status_saved [STATUS_SLOT]: "saved", "imeandikwa";
+    status_sending [STATUS_SLOT]: "sending", "inatumwa";
+    status_waiting [STATUS_SLOT]: "waiting", "inasubiri";
+    status_lost [STATUS_SLOT]: "answer lost", "jibu halipo";
+    status_paid [STATUS_SLOT]: "paid", "imelipwa";
+    status_failed [STATUS_SLOT]: "failed", "imeshindwa";
+    status_checked [STATUS_SLOT]: "checked", "imekaguliwa";
+    status_needs_you [STATUS_SLOT]: "needs you", "kagua";
+    status_checking [STATUS_SLOT]: "checking", "inakaguliwa";
+    prompt_expired: "The prompt has expired on the phone; checking whether the customer paid.",
+        "Ombi limeisha muda kwenye simu; inakagua kama mteja amelipa.";
+    checking_arrival: "Checking whether it reached the provider (lipa stopped while sending).",
+        "Inakagua kama lilimfikia mtoa huduma (lipa ilisimama ikituma).";
+
+    detail_title_plain: "Payment", "Malipo";
+    history_title: "History", "Historia";
+    label_status [FACT_SLOT]: "Status", "Hali";
+    label_says [FACT_SLOT]: "Says", "Jibu";
+    label_amount [FACT_SLOT]: "Amount", "Kiasi";
+    label_phone [FACT_SLOT]: "Phone", "Simu";
+    label_reference [FACT_SLOT]: "Reference", "Kumbukumbu";
+    label_channel [FACT_SLOT]: "Channel", "Njia";
+    label_email [FACT_SLOT]: "E-mail", "Barua pepe";
+    label_sent [FACT_SLOT]: "Sent", "Imetumwa";
+    label_actions [FACT_SLOT]: "Keys", "Vitufe";
+    label_latest [FACT_SLOT]: "Latest", "Mwisho";
+    label_prompt [FACT_SLOT]: "Prompt", "Ombi";
+    label_checked [FACT_SLOT]: "Checked", "Ukaguzi";
+    label_again [FACT_SLOT]: "Again", "Tena";
+    nothing_to_do: "nothing to do: this payment is settled",
+        "hakuna cha kufanya: malipo haya yamekamilika";
+
+    today_empty: "No payments yet today.", "Bado hakuna malipo leo.";
+    today_list_title: "Payments today", "Malipo ya leo";
+    too_large: "too large", "kubwa mno";
+
+    duplicate_title: "Same payment again?", "Malipo yaleyale tena?";
+    send_again_title: "Send again?", "Tuma tena?";
+    quit_title: "Quit?", "Ondoka?";
+    switch_title: "Switch provider?", "Badili mtoa huduma?";
+    no_wallet_title: "No wallet for this number?", "Hakuna pochi kwa namba hii?";
+    check_title: "Mark as checked?", "Weka kuwa imekaguliwa?";
+    note_label: "Note (optional): ", "Maelezo (si lazima): ";
+    no_wallet_question:
+        "The wallet check says no wallet can take a push for this number now. Send the prompt anyway?",
+        "Ukaguzi wa pochi unasema hakuna pochi inayoweza kupokea ombi kwa namba hii sasa. Tuma ombi hata hivyo?";
+    check_question:
+        "You have looked at this payment (asked the customer, checked the provider's dashboard). Write what you found, then Enter; Esc to go back.",
+        "Umeyaangalia malipo haya (umemuuliza mteja, umekagua dashibodi ya mtoa huduma). Andika ulichokiona, kisha Enter; Esc kurudi.";
+    send_again_question: "Send a new prompt for this failed payment, with a new reference?",
+        "Tuma ombi jipya kwa malipo haya yaliyoshindwa, kwa kumbukumbu mpya?";
+    not_sent: "Not sent.", "Haijatumwa.";
+    not_sent_in_form: "Not sent. The form still holds it.", "Haijatumwa. Fomu bado inayo.";
+    recheck_final: "This payment is settled; it will not change again.",
+        "Malipo haya yamekamilika; hayatabadilika tena.";
+    marked_checked: "Marked as checked.", "Imewekwa kuwa imekaguliwa.";
+    mark_only_attention: "Only a payment that needs you can be marked as checked.",
+        "Ni malipo yanayohitaji ukaguzi tu yanayoweza kuwekwa kuwa yamekaguliwa.";
+    sending_again_already: "Already being sent again.", "Tayari yanatumwa tena.";
+    answer_first: "Answer the question first: y for yes, n for no.",
+        "Jibu swali kwanza: y kwa ndiyo, n kwa hapana.";
+    send_again_only_failed: "Only a failed payment can be sent again.",
+        "Ni malipo yaliyoshindwa tu yanayoweza kutumwa tena.";
+    just_now: "just now", "sasa hivi";
+
+    do_send: "send", "tuma";
+    do_next_field: "next field", "sehemu ijayo";
+    do_channel: "channel", "njia";
+    do_move: "move", "sogea";
+    do_open: "open", "fungua";
+    do_recheck: "re-check now", "kagua sasa";
+    do_mark_checked: "mark as checked", "imekaguliwa";
+    do_send_again: "send again", "tuma tena";
+    do_back: "back", "rudi";
+    do_close: "close", "funga";
+    do_switch: "provider", "mtoa huduma";
+    do_today: "today", "leo";
+    do_help: "help", "msaada";
+    do_quit: "quit", "ondoka";
+    do_clear: "clear done", "ondoa yaliyokwisha";
+    do_yes: "yes", "ndiyo";
+    do_no: "no", "hapana";
+    do_language: "Kiswahili", "English";
+    language_now: "English now (Kiswahili: ^G)", "Sasa ni Kiswahili (English: ^G)";
+    language_was: "language changed to Swahili", "lugha imebadilishwa kuwa Kiingereza";
+
+    help_title: "Keys", "Vitufe";
+    help_tab: "next / previous field, then the list", "sehemu ijayo / iliyopita, kisha orodha";
+    help_enter: "send the form · open a payment", "tuma fomu · fungua malipo";
+    help_channel: "change the Cepta channel", "badili njia ya Cepta";
+    help_edit: "clear · delete word · start · end", "futa · futa neno · mwanzo · mwisho";
+    help_move: "move in a list", "sogea kwenye orodha";
+    help_recheck: "ask the provider again now", "muulize mtoa huduma tena sasa";
+    help_mark_checked: "mark as checked (needs you)", "weka kuwa imekaguliwa (kagua)";
+    help_send_again: "send a failed payment again", "tuma tena malipo yaliyoshindwa";
+    help_back: "back · close · clear the field", "rudi · funga · futa sehemu";
+    help_clear: "clear finished payments off the list", "ondoa malipo yaliyokwisha kwenye orodha";
+    help_repaint: "repaint the whole screen", "chora skrini yote upya";
+    help_switch: "switch provider", "badili mtoa huduma";
+    help_language: "Kiswahili / English", "Kiswahili / Kiingereza";
+    help_today: "today's payments and totals", "malipo ya leo na jumla";
+    help_help: "this help", "msaada huu";
+    help_answer: "answer a question", "jibu swali";
+    help_quit: "quit (payments are kept)", "ondoka (malipo yanabaki)";
+    help_foot: "^ is Ctrl. In the form, letters are text.",
+        "^ ni Ctrl. Kwenye fomu, herufi ni maandishi.";
+
+    weekday_1: "Mon", "Jumatatu";
+    weekday_2: "Tue", "Jumanne";
+    weekday_3: "Wed", "Jumatano";
+    weekday_4: "Thu", "Alhamisi";
+    weekday_5: "Fri", "Ijumaa";
+    weekday_6: "Sat", "Jumamosi";
+    weekday_7: "Sun", "Jumapili";
+}
+
+pub fn field_label(lang: Lang, field: Field) -> &'static str {
+    match field {
+        Field::Phone => field_phone(lang),
+        Field::Amount => field_amount(lang),
+        Field::Reference => field_reference(lang),
+        Field::Channel => field_channel(lang),
+        Field::Email => field_email(lang),
+    }
+}
+
+/// `ClickPesa · Tanzania · TZS` (the same in both languages).
+pub fn provider_line(p: ProviderKind) -> String {
+    format!(
+        "{} · {} · {}",
+        p.label(),
+        p.country().name(),
+        p.currency().code()
+    )
+}
+
+/// `ClickPesa · TZS`
+pub fn provider_short(p: ProviderKind) -> String {
+    format!("{} · {}", p.label(), p.currency().code())
+}
+
+pub fn phone_example(lang: Lang, p: ProviderKind) -> &'static str {
+    match p {
+        ProviderKind::ClickPesa => phone_example_tz(lang),
+        ProviderKind::Cepta => phone_example_ke(lang),
+    }
+}
+
+pub fn amount_example(lang: Lang, p: ProviderKind) -> &'static str {
+    match p {
+        ProviderKind::ClickPesa => amount_example_tz(lang),
+        ProviderKind::Cepta => amount_example_ke(lang),
+    }
+}
+
+pub fn refused(lang: Lang, field: Field, c: char, p: ProviderKind) -> String {
+    let what = match field {
+        Field::Phone => refused_phone(lang),
+        Field::Amount => refused_amount(lang),
+        Field::Reference if p == ProviderKind::Cepta => refused_reference_cepta(lang),
+        Field::Reference => refused_reference(lang),
+        Field::Email | Field::Channel => refused_other(lang),
+    };
+    refused_char(lang, c, what)
+}
+
+pub fn status_word(lang: Lang, status: Status, checked: bool) -> &'static str {
+    match status {
+        Status::Recorded => status_saved(lang),
+        Status::Sending => status_sending(lang),
+        Status::Pending => status_waiting(lang),
+        Status::Unknown => status_lost(lang),
+        Status::Paid => status_paid(lang),
+        Status::Failed => status_failed(lang),
+        Status::Attention if checked => status_checked(lang),
+        Status::Attention => status_needs_you(lang),
+    }
+}
+
+/// `Payments · 2 waiting · 1 needs you · 3 done (1 failed)`: what is still open first.
+pub fn pending_title(
+    lang: Lang,
+    waiting: usize,
+    needs_you: usize,
+    done: usize,
+    failed: usize,
+) -> String {
+    let mut parts = vec![payments(lang).to_string()];
+    if waiting > 0 {
+        parts.push(title_waiting(lang, waiting));
+    }
+    if needs_you > 0 {
+        parts.push(title_needs_you(lang, needs_you));
+    }
+    match (done, failed) {
+        (0, _) => {}
+        (d, 0) => parts.push(title_done(lang, d)),
+        (d, f) => parts.push(title_done_failed(lang, d, f)),
+    }
+    parts.join(" · ")
+}
+
+/// The day in Today's title: `Wed 02 Dec 2026`, `Jumatano 02/12/2026`.
+pub fn date(lang: Lang, d: NaiveDate) -> String {
+    let day = match d.weekday().number_from_monday() {
+        1 => weekday_1(lang),
+        2 => weekday_2(lang),
+        3 => weekday_3(lang),
+        4 => weekday_4(lang),
+        5 => weekday_5(lang),
+        6 => weekday_6(lang),
+        _ => weekday_7(lang),
+    };
+    match lang {
+        Lang::En => format!("{day} {}", d.format("%d %b %Y")),
+        Lang::Sw => format!("{day} {}", d.format("%d/%m/%Y")),
+    }
+}
+
+/// How long ago: `just now`, `22 s ago`, `3 min 10 s ago`.
+pub fn ago(lang: Lang, secs: i64) -> String {
     match secs.max(0) {
-        s if s < 3 => "just now".into(),
-        s => format!("{} ago", crate::strings::span(s as u64)),
+        s if s < 3 => just_now(lang).into(),
+        s => ago_span(lang, &span_in(lang, s as u64)),
+    }
+}
+
+pub fn sent_again_already(lang: Lang, reference: Option<&str>) -> String {
+    match reference {
+        Some(r) => sent_again_already_as(lang, r),
+        None => sending_again_already(lang).into(),
+    }
+}
+
+/// The language key's notice: in the new language first, then in the one it was.
+pub fn language_changed(now: Lang) -> String {
+    format!("{} · {}", language_now(now), language_was(now.other()))
+}
+
+pub fn not_sent_duplicate(lang: Lang, in_form: bool) -> String {
+    match in_form {
+        true => not_sent_in_form(lang).into(),
+        false => not_sent(lang).into(),
+    }
+}
+
+sentences! {
+    fn refused_char(c: char = 'q', what: &str = "Not allowed here.") {
+        en: format!("“{c}” refused. {what}"),
+        sw: format!("“{c}” imekataliwa. {what}"),
+    }
+    fn field_full(max: usize = 20) {
+        en: format!("At most {max} characters here."),
+        sw: format!("Herufi {max} tu zinatosha hapa."),
+    }
+    fn channel_suggested(network: &str = "Safaricom M-PESA") {
+        en: format!("✓ suggested for {network} (←/→ to change)"),
+        sw: format!("✓ inapendekezwa kwa {network} (←/→ kubadili)"),
+    }
+    fn channel_differs(network: &str = "Airtel Money") {
+        en: format!("! the number looks like {network}: check the channel"),
+        sw: format!("! namba inaonekana ni ya {network}: kagua njia"),
+    }
+    fn title_waiting(n: usize = 2) {
+        en: format!("{n} waiting"),
+        sw: format!("{n} yanasubiri"),
+    }
+    fn title_needs_you(n: usize = 1) {
+        en: if n == 1 { "1 needs you".to_string() } else { format!("{n} need you") },
+        sw: format!("{n} ya kukagua"),
+    }
+    fn title_done(n: usize = 3) {
+        en: format!("{n} done"),
+        sw: format!("{n} yamekwisha"),
+    }
+    fn title_done_failed(n: usize = 3, failed: usize = 1) {
+        en: format!("{n} done ({failed} failed)"),
+        sw: format!("{n} yamekwisha ({failed} yameshindwa)"),
+    }
+    fn prompt_expires(clock: &str = "14:05", expired: bool = false) {
+        en: if expired {
+            format!("expired at {clock} on the customer's phone")
+        } else {
+            format!("on the customer's phone until about {clock}")
+        },
+        sw: if expired {
+            format!("liliisha {clock} kwenye simu ya mteja")
+        } else {
+            format!("liko kwenye simu ya mteja hadi karibu {clock}")
+        },
+    }
+    fn checked_by(who: &str = "rehema", at: &str = "14:05", note: Option<&str> = Some("paid in cash")) {
+        en: match note {
+            Some(n) => format!("by {who} at {at}: {n}"),
+            None => format!("by {who} at {at}"),
+        },
+        sw: match note {
+            Some(n) => format!("na {who}, {at}: {n}"),
+            None => format!("na {who}, {at}"),
+        },
+    }
+    /// On a failed payment that was sent again.
+    fn sent_again_as(reference: Option<&str> = Some("LP7K3MQ9XR4TZ"), id: i64 = 7) {
+        en: match reference {
+            Some(r) => format!("sent again as {r}"),
+            None => format!("sent again (payment {id})"),
+        },
+        sw: match reference {
+            Some(r) => format!("imetumwa tena kama {r}"),
+            None => format!("imetumwa tena (malipo {id})"),
+        },
+    }
+    /// On the payment that sends a failed one again.
+    fn sends_again(reference: Option<&str> = Some("LP7K3MQ9XR4TZ"), id: i64 = 7) {
+        en: match reference {
+            Some(r) => format!("sends again {r}, which failed"),
+            None => format!("sends again payment {id}, which failed"),
+        },
+        sw: match reference {
+            Some(r) => format!("inarudia {r}, yaliyoshindwa"),
+            None => format!("inarudia malipo {id}, yaliyoshindwa"),
+        },
+    }
+    fn detail_title(p: ProviderKind = ProviderKind::ClickPesa) {
+        en: format!("Payment · {}", p.label()),
+        sw: format!("Malipo · {}", p.label()),
+    }
+    fn sent_line(clock: &str = "14:05", polls: u32 = 3) {
+        en: match polls {
+            1 => format!("{clock} · asked the provider once"),
+            n => format!("{clock} · asked the provider {n} times"),
+        },
+        sw: format!("{clock} · mtoa huduma ameulizwa mara {polls}"),
+    }
+    fn today_title(date: &str = "Wed 02 Dec 2026", count: usize = 4) {
+        en: match count {
+            1 => format!("Today · {date} · 1 payment"),
+            n => format!("Today · {date} · {n} payments"),
+        },
+        sw: format!("Leo · {date} · malipo {count}"),
+    }
+    fn duplicate_question(
+        ago: &str = "2 min ago",
+        status: &str = "waiting",
+        reference: &str = "LP7K3MQ9XR4TZ",
+        words: &str = "Waiting for the customer's PIN.",
+    ) {
+        en: format!(
+            "The same phone and amount were sent {ago} ({status}, reference {reference}).{} \
+             Send another prompt?",
+            if words.is_empty() { String::new() } else { format!(" {words}") }
+        ),
+        sw: format!(
+            "Namba na kiasi hiki vilitumwa {ago} ({status}, kumbukumbu {reference}).{} \
+             Tuma ombi jingine?",
+            if words.is_empty() { String::new() } else { format!(" {words}") }
+        ),
+    }
+    fn switch_question(from: ProviderKind = ProviderKind::ClickPesa, to: ProviderKind = ProviderKind::Cepta) {
+        en: format!(
+            "The next payment would go to {}. The phone and amount typed for {} ({}) are cleared.",
+            provider_line(to), from.label(), from.currency().code()
+        ),
+        sw: format!(
+            "Malipo yajayo yataenda kwa {}. Namba na kiasi vilivyoandikwa kwa {} ({}) vitafutwa.",
+            provider_line(to), from.label(), from.currency().code()
+        ),
+    }
+    fn quit_question(waiting: usize = 2) {
+        en: format!(
+            "{} still waiting. Nothing is lost: they stay in the journal and are followed \
+             again when lipa starts. Quit now?",
+            if waiting == 1 { "1 payment is".to_string() } else { format!("{waiting} payments are") }
+        ),
+        sw: format!(
+            "Malipo {waiting} bado yanasubiri. Hakuna kinachopotea: yanabaki kwenye daftari na \
+             yatafuatiliwa tena lipa ikianza. Ondoka sasa?"
+        ),
+    }
+    fn sending(who: &str = "+255 712 ••• 670", amount: &str = "TZS 1,500") {
+        en: format!("Sending {amount} to {who}…"),
+        sw: format!("Inatuma {amount} kwa {who}…"),
+    }
+    fn sending_again(who: &str = "+255 712 ••• 670") {
+        en: format!("Sending again to {who} with a new reference…"),
+        sw: format!("Inatuma tena kwa {who} kwa kumbukumbu mpya…"),
+    }
+    fn prompt_sent(who: &str = "+255 712 ••• 670", amount: &str = "TZS 1,500") {
+        en: format!("Prompt for {amount} sent to {who}."),
+        sw: format!("Ombi la {amount} limetumwa kwa {who}."),
+    }
+    /// The send was refused or never left: the payment's own words say why.
+    fn send_failed(who: &str = "+255 712 ••• 670", words: &str = "Insufficient balance.") {
+        en: format!("{who}: {words}"),
+        sw: format!("{who}: {words}"),
+    }
+    /// The send's answer was lost: the prompt may be on the phone.
+    fn answer_lost(who: &str = "+255 712 ••• 670", amount: &str = "TZS 1,500") {
+        en: format!("Sent, answer lost: do not send again; checking {amount} to {who}."),
+        sw: format!("Imetumwa, jibu limepotea: usitume tena; inakagua {amount} kwa {who}."),
+    }
+    fn paid_at_once(who: &str = "+255 712 ••• 670", amount: &str = "TZS 1,500") {
+        en: format!("Paid: {amount} from {who}."),
+        sw: format!("Imelipwa: {amount} kutoka {who}."),
+    }
+    fn needs_you_now(who: &str = "+255 712 ••• 670", words: &str = "No answer.") {
+        en: format!("Needs you — {who}: {words}"),
+        sw: format!("Kagua — {who}: {words}"),
+    }
+    fn answer_not_journalled(who: &str = "+255 712 ••• 670", why: &str = "disk full") {
+        en: format!(
+            "Sent to {who}, but the journal could not record the answer ({why}). Do not send it \
+             again: lipa checks it."
+        ),
+        sw: format!(
+            "Imetumwa kwa {who}, lakini daftari halikuweza kuandika jibu ({why}). Usitume tena: \
+             lipa inakagua."
+        ),
+    }
+    fn not_recorded(why: &str = "disk full", kept: bool = true) {
+        en: if kept {
+            format!("Not sent: {why}. The form holds it again.")
+        } else {
+            format!("Not sent: {why}")
+        },
+        sw: if kept {
+            format!("Haijatumwa: {why}. Fomu inayo tena.")
+        } else {
+            format!("Haijatumwa: {why}")
+        },
+    }
+    fn could_not_resume(why: &str = "disk I/O error") {
+        en: format!("Could not read unfinished payments: {why}"),
+        sw: format!("Malipo ambayo hayajakamilika hayakusomeka: {why}"),
+    }
+    fn could_not_load(why: &str = "disk I/O error") {
+        en: format!("Could not read the journal: {why}"),
+        sw: format!("Daftari halikusomeka: {why}"),
+    }
+    fn only_provider(p: ProviderKind = ProviderKind::ClickPesa) {
+        en: format!("{} is the only provider configured.", p.label()),
+        sw: format!("{} ndiye mtoa huduma pekee aliyewekwa.", p.label()),
+    }
+    fn switched(p: ProviderKind = ProviderKind::Cepta) {
+        en: format!("Next payment goes to {}.", provider_line(p)),
+        sw: format!("Malipo yajayo yanaenda kwa {}.", provider_line(p)),
+    }
+    fn rechecking(p: ProviderKind = ProviderKind::ClickPesa) {
+        en: format!("Asking {} now…", p.label()),
+        sw: format!("Inamuuliza {} sasa…", p.label()),
+    }
+    fn sent_again_already_as(reference: &str = "LP7K3MQ9XR4TZ") {
+        en: format!("Already sent again, as {reference}."),
+        sw: format!("Tayari imetumwa tena, kama {reference}."),
+    }
+    fn cleared_done(n: usize = 2) {
+        en: match n {
+            0 => "Nothing finished to clear.".to_string(),
+            1 => "1 finished payment cleared from the list (it stays in today's).".to_string(),
+            n => format!("{n} finished payments cleared from the list (they stay in today's)."),
+        },
+        sw: match n {
+            0 => "Hakuna yaliyokwisha ya kuondoa.".to_string(),
+            n => format!("Malipo {n} yaliyokwisha yameondolewa kwenye orodha (yanabaki kwenye ya leo)."),
+        },
+    }
+    fn switch_declined(p: ProviderKind = ProviderKind::ClickPesa) {
+        en: format!("Still {}; the form is as it was.", provider_line(p)),
+        sw: format!("Bado ni {}; fomu iko kama ilivyokuwa.", provider_line(p)),
+    }
+    fn ago_span(span: &str = "3 min 10 s") {
+        en: format!("{span} ago"),
+        sw: format!("{span} zilizopita"),
     }
 }

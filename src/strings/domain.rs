@@ -1,83 +1,116 @@
-//! Messages about typed values: phone numbers, amounts, references.
+//! Messages about typed values: phone numbers, amounts, references, e-mail addresses.
 
 use crate::money::Currency;
 use crate::phone::Country;
 
-pub fn amount_empty() -> String {
-    "Type the amount.".into()
-}
-pub fn amount_not_a_number() -> String {
-    "The amount must be a number, e.g. 1500 or 1,500.".into()
-}
-pub fn amount_negative() -> String {
-    "The amount cannot be negative.".into()
-}
-pub fn amount_zero() -> String {
-    "The amount must be more than zero.".into()
-}
-pub fn amount_too_many_decimals(c: Currency) -> String {
-    match c.decimals() {
-        0 => format!("{c} is charged in whole shillings: no decimals."),
-        n => format!("{c} allows at most {n} decimals."),
+sentences! {
+    fn amount_empty() { en: "Type the amount.", sw: "Andika kiasi." }
+    fn amount_not_a_number() {
+        en: "The amount must be a number, e.g. 1500 or 1,500.",
+        sw: "Kiasi lazima kiwe namba, mfano 1500 au 1,500.",
+    }
+    fn amount_negative() {
+        en: "The amount cannot be negative.",
+        sw: "Kiasi hakiwezi kuwa hasi.",
+    }
+    fn amount_zero() {
+        en: "The amount must be more than zero.",
+        sw: "Kiasi lazima kiwe zaidi ya sifuri.",
+    }
+    fn amount_whole_only(c: Currency = Currency::Tzs) {
+        en: format!("{c} is charged in whole shillings: no decimals."),
+        sw: format!("{c} hulipwa kwa shilingi nzima: bila desimali."),
+    }
+    fn amount_decimals_at_most(c: Currency = Currency::Kes, n: u32 = 2) {
+        en: format!("{c} allows at most {n} decimals."),
+        sw: format!("{c} inaruhusu desimali {n} tu."),
+    }
+    fn amount_below_minimum(c: Currency = Currency::Tzs) {
+        en: format!("The smallest {c} amount is 1."),
+        sw: format!("Kiasi kidogo kabisa cha {c} ni 1."),
+    }
+    fn amount_too_large(c: Currency = Currency::Tzs) {
+        en: format!("That {c} amount is too large for one payment."),
+        sw: format!("Kiasi hicho cha {c} ni kikubwa mno kwa malipo moja."),
+    }
+    fn amount_bad_grouping() {
+        en: "Group thousands by three, e.g. 1,500 or 1500.",
+        sw: "Tenganisha maelfu kwa tarakimu tatu, mfano 1,500 au 1500.",
+    }
+
+    fn phone_empty() {
+        en: "Type the customer's phone number.",
+        sw: "Andika namba ya simu ya mteja.",
+    }
+    fn phone_letters() {
+        en: "A phone number has only digits (and + ( ) - or spaces).",
+        sw: "Namba ya simu ina tarakimu tu (na + ( ) - au nafasi).",
+    }
+    fn phone_other_country(typed: Country = Country::Kenya, expected: Country = Country::Tanzania) {
+        en: format!(
+            "That is a {} number (+{}); this provider takes {} numbers (+{}).",
+            typed.name(), typed.dial_code(), expected.name(), expected.dial_code()
+        ),
+        sw: format!(
+            "Hiyo ni namba ya {} (+{}); mtoa huduma huyu anapokea namba za {} (+{}).",
+            typed.name(), typed.dial_code(), expected.name(), expected.dial_code()
+        ),
+    }
+    fn phone_too_short(digits: usize = 5) {
+        en: format!("Too short: {digits} digits after the country code; 9 are needed."),
+        sw: format!("Fupi mno: tarakimu {digits} baada ya msimbo wa nchi; zinahitajika 9."),
+    }
+    fn phone_too_long(digits: usize = 11) {
+        en: format!("Too long: {digits} digits after the country code; 9 are needed."),
+        sw: format!("Ndefu mno: tarakimu {digits} baada ya msimbo wa nchi; zinahitajika 9."),
+    }
+    fn phone_unknown_network(country: Country = Country::Tanzania, prefix: &str = "64") {
+        en: format!("No {} mobile-money network uses numbers starting 0{prefix}.", country.name()),
+        sw: format!(
+            "Hakuna mtandao wa pesa za simu wa {} wenye namba zinazoanza na 0{prefix}.",
+            country.name()
+        ),
+    }
+    fn phone_ttcl_warning() {
+        en: "TTCL number: ClickPesa may refuse a push to this wallet.",
+        sw: "Namba ya TTCL: huenda ClickPesa ikakataa ombi kwa pochi hii.",
+    }
+
+    fn reference_empty() {
+        en: "Type a reference, or leave the generated one.",
+        sw: "Andika kumbukumbu, au acha ile iliyotolewa.",
+    }
+    fn reference_clickpesa_chars() {
+        en: "ClickPesa references take letters and digits only (no - _ or spaces).",
+        sw: "Kumbukumbu za ClickPesa ni herufi na tarakimu tu (bila - _ wala nafasi).",
+    }
+    fn reference_cepta_chars() {
+        en: "Cepta references take letters, digits, - and _ only (no spaces).",
+        sw: "Kumbukumbu za Cepta ni herufi, tarakimu, - na _ tu (bila nafasi).",
+    }
+    fn reference_too_long(max: usize = 20) {
+        en: format!("At most {max} characters."),
+        sw: format!("Zisizidi herufi {max}."),
+    }
+    fn reference_too_short(min: usize = 5) {
+        en: format!("At least {min} characters."),
+        sw: format!("Angalau herufi {min}."),
+    }
+
+    fn email_invalid() {
+        en: "That e-mail address does not look right (name@domain).",
+        sw: "Anwani hiyo ya barua pepe haionekani sahihi (jina@kikoa).",
     }
 }
-pub fn amount_below_minimum(c: Currency) -> String {
-    format!("The smallest {c} amount is 1.")
-}
-pub fn amount_too_large(c: Currency) -> String {
-    format!("That {c} amount is too large for one payment.")
-}
-pub fn amount_bad_grouping() -> String {
-    "Group thousands by three, e.g. 1,500 or 1500.".into()
+
+labels! {
+    unknown_network: "unknown network", "mtandao usiojulikana";
 }
 
-pub fn phone_empty() -> String {
-    "Type the customer's phone number.".into()
-}
-pub fn phone_letters() -> String {
-    "A phone number has only digits (and + ( ) - or spaces).".into()
-}
-pub fn phone_other_country(typed: Country, expected: Country) -> String {
-    format!(
-        "That is a {} number (+{}); this provider takes {} numbers (+{}).",
-        typed.name(),
-        typed.dial_code(),
-        expected.name(),
-        expected.dial_code()
-    )
-}
-pub fn phone_too_short(digits: usize) -> String {
-    format!("Too short: {digits} digits after the country code; 9 are needed.")
-}
-pub fn phone_too_long(digits: usize) -> String {
-    format!("Too long: {digits} digits after the country code; 9 are needed.")
-}
-pub fn phone_unknown_network(country: Country, prefix: &str) -> String {
-    format!(
-        "No {} mobile-money network uses numbers starting 0{prefix}.",
-        country.name()
-    )
-}
-pub fn phone_ttcl_warning() -> String {
-    "TTCL number: ClickPesa may refuse a push to this wallet.".into()
-}
-
-pub fn reference_empty() -> String {
-    "Type a reference, or leave the generated one.".into()
-}
-pub fn reference_clickpesa_chars() -> String {
-    "ClickPesa references take letters and digits only (no - _ or spaces).".into()
-}
-pub fn reference_cepta_chars() -> String {
-    "Cepta references take letters, digits, - and _ only (no spaces).".into()
-}
-pub fn reference_too_long(max: usize) -> String {
-    format!("At most {max} characters.")
-}
-pub fn reference_too_short(min: usize) -> String {
-    format!("At least {min} characters.")
-}
-
-pub fn email_invalid() -> String {
-    "That e-mail address does not look right (name@domain).".into()
+/// More decimals than the currency has.
+pub fn amount_too_many_decimals(lang: crate::strings::Lang, c: Currency) -> String {
+    match c.decimals() {
+        0 => amount_whole_only(lang, c),
+        n => amount_decimals_at_most(lang, c, n),
+    }
 }

@@ -3,50 +3,107 @@
 use std::fmt::Display;
 use std::path::Path;
 
-pub fn journal_open(path: &Path, source: &dyn Display) -> String {
-    format!("journal {}: {source}", path.display())
+sentences! {
+    fn journal_open(path: &Path = Path::new("/var/lib/lipa/journal.sqlite3"),
+                    source: &dyn Display = &"disk I/O error") {
+        en: format!("journal {}: {source}", path.display()),
+        sw: format!("daftari {}: {source}", path.display()),
+    }
+    fn journal_sqlite(source: &dyn Display = &"database is locked") {
+        en: format!("journal: {source}"),
+        sw: format!("daftari: {source}"),
+    }
+    fn reference_in_journal(reference: &str = "LP7K3MQ9XR4TZ") {
+        en: format!("reference {reference} is already in the journal"),
+        sw: format!("kumbukumbu {reference} tayari iko kwenye daftari"),
+    }
+    fn journal_corrupt(what: &str = "timestamp x") {
+        en: format!("journal holds a value lipa cannot read: {what}"),
+        sw: format!("daftari lina thamani ambayo lipa haiwezi kusoma: {what}"),
+    }
+    fn journal_too_new(version: usize = 9) {
+        en: format!(
+            "journal schema version {version} is newer than this lipa understands; upgrade lipa"
+        ),
+        sw: format!(
+            "toleo {version} la daftari ni jipya kuliko lipa hii inavyoelewa; sasisha lipa"
+        ),
+    }
+    fn not_configured(provider: &dyn Display = &"Cepta") {
+        en: format!("{provider} is not configured"),
+        sw: format!("{provider} haijasanidiwa"),
+    }
+    fn no_such_payment(id: i64 = 12) {
+        en: format!("no payment with id {id}"),
+        sw: format!("hakuna malipo yenye namba {id}"),
+    }
+    fn task_failed(reason: &str = "panicked") {
+        en: format!("background task failed: {reason}"),
+        sw: format!("kazi ya nyuma imeshindwa: {reason}"),
+    }
+    fn stopping() {
+        en: "lipa is stopping",
+        sw: "lipa inasimama",
+    }
+    /// The duplicate guard refused: a payment like this was recorded lately.
+    fn duplicate(amount: &str = "TZS 1,500", phone: &str = "+255 712 ••• 670",
+                 at: &str = "09:41:07 UTC", status: &str = "pending",
+                 reference: &str = "LP7K3MQ9XR4TZ") {
+        en: format!(
+            "a payment of {amount} to {phone} was recorded at {at} ({status}, reference \
+             {reference}); nothing was sent"
+        ),
+        sw: format!(
+            "malipo ya {amount} kwa {phone} yaliandikwa saa {at} ({status}, kumbukumbu \
+             {reference}); hakuna kilichotumwa"
+        ),
+    }
 }
 
-pub fn journal_sqlite(source: &dyn Display) -> String {
-    format!("journal: {source}")
-}
-
-pub fn reference_in_journal(reference: &str) -> String {
-    format!("reference {reference} is already in the journal")
-}
-
-pub fn journal_corrupt(what: &str) -> String {
-    format!("journal holds a value lipa cannot read: {what}")
-}
-
-pub fn journal_too_new(version: usize) -> String {
-    format!("journal schema version {version} is newer than this lipa understands; upgrade lipa")
-}
-
-pub fn not_configured(provider: &dyn Display) -> String {
-    format!("{provider} is not configured")
-}
-
-pub fn no_such_payment(id: i64) -> String {
-    format!("no payment with id {id}")
-}
-
-pub fn task_failed(reason: &str) -> String {
-    format!("background task failed: {reason}")
-}
-
-pub fn stopping() -> &'static str {
-    "lipa is stopping"
-}
-
-/// The duplicate guard refused: a payment like this was recorded lately.
-pub fn duplicate(p: &crate::payment::Payment) -> String {
-    format!(
-        "a payment of {} to {} was recorded at {} ({}, reference {}); nothing was sent",
-        p.amount,
-        p.masked_phone(),
-        p.created_at.format("%H:%M:%S UTC"),
+/// [`duplicate`] for a payment.
+pub fn duplicate_of(lang: crate::strings::Lang, p: &crate::payment::Payment) -> String {
+    duplicate(
+        lang,
+        &p.amount.to_string(),
+        &p.masked_phone(),
+        &p.created_at.format("%H:%M:%S UTC").to_string(),
         p.status.public_word(),
-        p.reference
+        p.reference.as_str(),
     )
+}
+
+/// A payment for the catalogue's samples: checked attention, so every branch has its words.
+pub fn sample_payment() -> crate::payment::Payment {
+    use crate::money::{Currency, Money};
+    use crate::payment::{Payment, Status};
+    use crate::provider::ProviderKind;
+    use crate::reference::Reference;
+    use crate::strings::Msg;
+    let at = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap_or_default();
+    Payment {
+        id: 7,
+        provider: ProviderKind::ClickPesa,
+        reference: Reference::from_stored("LP7K3MQ9XR4TZ".into()),
+        phone: "255712345670".into(),
+        amount: Money::from_minor(150_000, Currency::Tzs),
+        channel: None,
+        email: None,
+        name: None,
+        status: Status::Attention,
+        message: Msg::said(""),
+        said: Msg::said(""),
+        lookup: None,
+        heard_at: None,
+        provider_id: None,
+        created_at: at,
+        updated_at: at,
+        sent_at: Some(at),
+        polls: 3,
+        checked: true,
+        checked_by: Some("rehema".into()),
+        checked_at: Some(at),
+        check_note: None,
+        replaces: None,
+        replaced_by: None,
+    }
 }

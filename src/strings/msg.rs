@@ -5,19 +5,11 @@
 //! ([`Msg::text`]). Two consoles in two languages read the same journal row in their own words,
 //! and a message written by one lipa can be read by the next (variants are only ever added).
 
+use super::Lang;
 use crate::money::Money;
 use crate::provider::ProviderKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-
-/// A language lipa speaks. Held by each console or command, never process-wide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    En,
-    Sw,
-}
 
 /// One thing lipa has to say. Provider words lipa does not understand travel verbatim in
 /// [`Msg::Said`]; everything else is lipa's own sentence with its values.
@@ -257,7 +249,8 @@ impl Msg {
     /// The words, in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         match lang {
-            Lang::En | Lang::Sw => super::msg_en::text(self),
+            Lang::En => super::msg_en::text(self),
+            Lang::Sw => super::msg_sw::text(self),
         }
     }
 
@@ -337,6 +330,202 @@ impl Msg {
         serde_json::from_str(stored).unwrap_or_else(|_| Msg::Text {
             text: stored.to_string(),
         })
+    }
+}
+
+/// One of every variant, with sample values (for the catalogue test). [`variant`] matches
+/// them all without a wildcard, so a new variant must be added here to compile.
+pub fn samples() -> Vec<Msg> {
+    use Msg::*;
+    let cp = ProviderKind::ClickPesa;
+    let http = || {
+        Box::new(Http {
+            status: 500,
+            said: Some("Error validating fee".into()),
+        })
+    };
+    let v = vec![
+        Empty,
+        Text {
+            text: "Prompt sent.".into(),
+        },
+        Said {
+            text: "Limit exceeded".into(),
+        },
+        PromptSent,
+        Paid,
+        CustomerCancelled,
+        LowBalance,
+        WrongPin,
+        CustomerTimedOut,
+        FailedNoReason {
+            word: "FAILED".into(),
+        },
+        Reported {
+            word: "REVERSED".into(),
+        },
+        UnknownWord {
+            word: "QUEUED".into(),
+        },
+        NotFoundYet,
+        AmountDiffers {
+            charged: Money::from_minor(1500, crate::money::Currency::Tzs),
+            got: "TZS 150".into(),
+        },
+        ReferenceDiffers {
+            expected: "LP1".into(),
+            got: "LP2".into(),
+        },
+        PhoneDiffers {
+            charged: "+255 712 ••• 670".into(),
+            got: "+255 799 ••• 111".into(),
+        },
+        PaidWithoutAmount,
+        SeveralPaid { n: 2 },
+        AttemptsUnordered,
+        NotSent {
+            why: Box::new(Msg::said("Invalid / unsupported phone number")),
+        },
+        NotSentStopped,
+        AnswerLost {
+            why: Box::new(OutcomeUnknown {
+                provider: cp,
+                detail: http(),
+            }),
+        },
+        ReferenceExists { provider: cp },
+        SendThrottled {
+            provider: ProviderKind::Cepta,
+        },
+        NoAnswerByDeadline { secs: 90 },
+        NeverFound { secs: 180 },
+        CouldNotCheck { secs: 90 },
+        ProviderSilent { secs: 75 },
+        QueryFailed {
+            why: Box::new(Throttled { provider: cp }),
+        },
+        NetworkDown { provider: cp },
+        Unreachable { provider: cp },
+        NoUsableAnswer {
+            provider: cp,
+            detail: Box::new(Timeout),
+        },
+        OutcomeUnknown {
+            provider: cp,
+            detail: Box::new(Broken),
+        },
+        Throttled { provider: cp },
+        Timeout,
+        Broken,
+        Http {
+            status: 502,
+            said: None,
+        },
+        NotJson { status: 502 },
+        BadJson { status: 200 },
+        PathNotFound {
+            provider: cp,
+            hint: "/third-parties".into(),
+        },
+        CredentialsRefused {
+            provider: cp,
+            said: "Invalid client details".into(),
+        },
+        CeptaUnauthorized { skew: Some(600) },
+        AccessRefused {
+            provider: cp,
+            detail: Box::new(Http {
+                status: 403,
+                said: None,
+            }),
+        },
+        Redirected {
+            provider: cp,
+            status: 302,
+            location: "https://x.example/".into(),
+        },
+        RequestNotBuilt { provider: cp },
+        BadBaseUrl { provider: cp },
+        TokenMissing,
+        TokenRefusedAfterRefresh { detail: http() },
+        ChecksumRefused {
+            said: "Invalid checksum".into(),
+        },
+        WrongCurrency {
+            provider: cp,
+            expected: "TZS".into(),
+            got: "KES".into(),
+        },
+        WrongCountry { provider: cp },
+        RefusedSilently { provider: cp },
+        AmountNotPositive,
+        WalletUnavailable {
+            wallet: "M-PESA".into(),
+            said: "Try later".into(),
+        },
+    ];
+    debug_assert!(v.iter().all(|m| !variant(m).is_empty()));
+    v
+}
+
+/// The variant's name: a match with every variant and no wildcard.
+pub fn variant(m: &Msg) -> &'static str {
+    use Msg::*;
+    match m {
+        Empty => "Empty",
+        Text { .. } => "Text",
+        Said { .. } => "Said",
+        PromptSent => "PromptSent",
+        Paid => "Paid",
+        CustomerCancelled => "CustomerCancelled",
+        LowBalance => "LowBalance",
+        WrongPin => "WrongPin",
+        CustomerTimedOut => "CustomerTimedOut",
+        FailedNoReason { .. } => "FailedNoReason",
+        Reported { .. } => "Reported",
+        UnknownWord { .. } => "UnknownWord",
+        NotFoundYet => "NotFoundYet",
+        AmountDiffers { .. } => "AmountDiffers",
+        ReferenceDiffers { .. } => "ReferenceDiffers",
+        PhoneDiffers { .. } => "PhoneDiffers",
+        PaidWithoutAmount => "PaidWithoutAmount",
+        SeveralPaid { .. } => "SeveralPaid",
+        AttemptsUnordered => "AttemptsUnordered",
+        NotSent { .. } => "NotSent",
+        NotSentStopped => "NotSentStopped",
+        AnswerLost { .. } => "AnswerLost",
+        ReferenceExists { .. } => "ReferenceExists",
+        SendThrottled { .. } => "SendThrottled",
+        NoAnswerByDeadline { .. } => "NoAnswerByDeadline",
+        NeverFound { .. } => "NeverFound",
+        CouldNotCheck { .. } => "CouldNotCheck",
+        ProviderSilent { .. } => "ProviderSilent",
+        QueryFailed { .. } => "QueryFailed",
+        NetworkDown { .. } => "NetworkDown",
+        Unreachable { .. } => "Unreachable",
+        NoUsableAnswer { .. } => "NoUsableAnswer",
+        OutcomeUnknown { .. } => "OutcomeUnknown",
+        Throttled { .. } => "Throttled",
+        Timeout => "Timeout",
+        Broken => "Broken",
+        Http { .. } => "Http",
+        NotJson { .. } => "NotJson",
+        BadJson { .. } => "BadJson",
+        PathNotFound { .. } => "PathNotFound",
+        CredentialsRefused { .. } => "CredentialsRefused",
+        CeptaUnauthorized { .. } => "CeptaUnauthorized",
+        AccessRefused { .. } => "AccessRefused",
+        Redirected { .. } => "Redirected",
+        RequestNotBuilt { .. } => "RequestNotBuilt",
+        BadBaseUrl { .. } => "BadBaseUrl",
+        TokenMissing => "TokenMissing",
+        TokenRefusedAfterRefresh { .. } => "TokenRefusedAfterRefresh",
+        ChecksumRefused { .. } => "ChecksumRefused",
+        WrongCurrency { .. } => "WrongCurrency",
+        WrongCountry { .. } => "WrongCountry",
+        RefusedSilently { .. } => "RefusedSilently",
+        AmountNotPositive => "AmountNotPositive",
+        WalletUnavailable { .. } => "WalletUnavailable",
     }
 }
 

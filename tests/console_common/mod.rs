@@ -30,6 +30,17 @@ pub fn ago(secs: i64) -> DateTime<Utc> {
     now() - Duration::seconds(secs)
 }
 
+thread_local! {
+    /// The language consoles built by [`app`] speak on this test's thread.
+    static LANG: std::cell::Cell<lipa::strings::Lang> =
+        const { std::cell::Cell::new(lipa::strings::Lang::En) };
+}
+
+/// Consoles built on this thread from now on speak `lang`.
+pub fn speak(lang: lipa::strings::Lang) {
+    LANG.with(|l| l.set(lang));
+}
+
 /// A console at the fixed clock, the ClickPesa reference already generated.
 pub fn app(providers: &[ProviderKind], demo: bool, no_color: bool) -> App {
     let mut a = App::new(AppConfig {
@@ -41,7 +52,7 @@ pub fn app(providers: &[ProviderKind], demo: bool, no_color: bool) -> App {
         now: now(),
         offset: eat(),
         operator: "rehema".into(),
-        lang: lipa::strings::Lang::En,
+        lang: LANG.with(|l| l.get()),
     });
     reference(&mut a, ProviderKind::ClickPesa, CLICKPESA_REF);
     a
@@ -113,7 +124,7 @@ pub fn payment(
     phone: &str,
     minor: i64,
     status: Status,
-    message: &str,
+    message: impl Into<lipa::strings::Msg>,
     age: i64,
 ) -> Payment {
     let currency = match provider {
@@ -162,7 +173,7 @@ pub fn several() -> Vec<Payment> {
             "255754000001",
             15_000,
             Status::Pending,
-            "Prompt sent; waiting for the customer",
+            lipa::strings::Msg::PromptSent,
             14,
         ),
         payment(
@@ -171,7 +182,7 @@ pub fn several() -> Vec<Payment> {
             "255754000002",
             2_500,
             Status::Pending,
-            "PROCESSING",
+            lipa::strings::Msg::NotFoundYet,
             9,
         ),
         payment(
@@ -180,7 +191,7 @@ pub fn several() -> Vec<Payment> {
             "254712345673",
             125_050,
             Status::Pending,
-            "Awaiting customer PIN",
+            lipa::strings::Msg::PromptSent,
             31,
         ),
         payment(
@@ -189,7 +200,9 @@ pub fn several() -> Vec<Payment> {
             "255688000004",
             500,
             Status::Unknown,
-            "No clear answer (timed out); checking",
+            lipa::strings::Msg::AnswerLost {
+                why: Box::new(lipa::strings::Msg::Timeout),
+            },
             3,
         ),
         Payment {
@@ -200,7 +213,7 @@ pub fn several() -> Vec<Payment> {
                 "254733123455",
                 10_000,
                 Status::Attention,
-                "No answer after 90 seconds: ask the customer",
+                lipa::strings::Msg::NoAnswerByDeadline { secs: 90 },
                 125,
             )
         },
@@ -208,7 +221,12 @@ pub fn several() -> Vec<Payment> {
 }
 
 /// Payment `id` of [`several`], settled `settle` seconds after it was sent, five seconds ago.
-pub fn settled(id: i64, status: Status, message: &str, settle: i64) -> Payment {
+pub fn settled(
+    id: i64,
+    status: Status,
+    message: impl Into<lipa::strings::Msg>,
+    settle: i64,
+) -> Payment {
     let mut p = several()
         .into_iter()
         .find(|p| p.id == id)
@@ -343,11 +361,11 @@ pub fn loaded_today(a: &mut App, mut list: Vec<Payment>) {
     for p in &list {
         summary.count += 1;
         summary.newest_id = summary.newest_id.max(p.id);
-        let key = (p.provider, p.amount.currency(), p.status);
+        let key = (p.provider, p.amount.currency(), p.status, p.checked);
         match summary
             .totals
             .iter_mut()
-            .find(|t| (t.provider, t.currency, t.status) == key)
+            .find(|t| (t.provider, t.currency, t.status, t.checked) == key)
         {
             Some(t) => {
                 t.count += 1;
@@ -357,6 +375,7 @@ pub fn loaded_today(a: &mut App, mut list: Vec<Payment>) {
                 provider: p.provider,
                 currency: p.amount.currency(),
                 status: p.status,
+                checked: p.checked,
                 count: 1,
                 minor: Some(p.amount.minor()),
             }),

@@ -123,8 +123,10 @@ impl Console {
             "the form with its reference",
             Duration::from_secs(20),
             |t| {
-                t.contains(lipa::strings::console::FORM_TITLE)
-                    && !t.contains(lipa::strings::console::reference_coming())
+                t.contains(lipa::strings::console::form_title(lipa::strings::Lang::En))
+                    && !t.contains(lipa::strings::console::reference_coming(
+                        lipa::strings::Lang::En,
+                    ))
             },
         );
         self.pty.send(phone);

@@ -147,6 +147,11 @@ impl<W: Write> Backend for SessionBackend<W> {
             Pen::default().write_change(self.pen.as_ref(), &mut self.frame);
             self.pen = Some(Pen::default());
         }
+        // Every erase but the whole screen's starts at the cursor: put it where ratatui asked
+        // (it is moved lazily), or Ctrl-L erases from wherever the last draw ended.
+        if clear_type != ClearType::All {
+            self.move_to(self.cursor);
+        }
         let code: &[u8] = match clear_type {
             ClearType::All => b"\x1b[2J",
             ClearType::AfterCursor => b"\x1b[J",
@@ -233,6 +238,22 @@ mod tests {
         );
         Backend::flush(&mut b).expect("flush");
         assert_eq!(b.out.len(), first + 1, "an empty frame sends nothing");
+    }
+
+    #[test]
+    fn an_erase_starts_where_the_cursor_was_put() {
+        // Ctrl-L: ratatui homes the cursor, then erases after it. The erase must follow the
+        // move, or the top of a garbled screen survives (seen over tmux).
+        let mut b = SessionBackend::new(Vec::new(), Size::new(80, 24));
+        let c = cell("x", Style::new());
+        b.draw([(40, 12, &c)].into_iter()).expect("draw");
+        b.set_cursor_position((0, 0)).expect("cursor");
+        b.clear_region(ClearType::AfterCursor).expect("clear");
+        Backend::flush(&mut b).expect("flush");
+        let text = String::from_utf8_lossy(&b.out).to_string();
+        let home = text.find("\x1b[1;1H").expect("a move home");
+        let erase = text.find("\x1b[J").expect("an erase");
+        assert!(home < erase, "erased before moving home: {text:?}");
     }
 
     #[test]

@@ -35,6 +35,12 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
             app.repaint = true;
             Vec::new()
         }
+        // Anywhere, even during a question: nothing typed is lost, only the words change.
+        (_, Command::Language) => {
+            app.lang = app.lang.other();
+            notice(app, NoticeKind::Info, s::language_changed(app.lang));
+            Vec::new()
+        }
         (Context::Confirm | Context::Note, cmd) => questions::answer(app, cmd),
         (_, Command::Quit) => quit(app),
         (Context::Help, Command::Up) => {
@@ -57,7 +63,7 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
         (_, Command::SwitchProvider) => switch_provider(app),
         (_, Command::ClearDone) => {
             let n = app.clear_done();
-            notice(app, NoticeKind::Info, s::cleared_done(n));
+            notice(app, NoticeKind::Info, s::cleared_done(app.lang, n));
             Vec::new()
         }
         (Context::Today, Command::Today | Command::Back) => {
@@ -160,7 +166,7 @@ pub(super) fn dispatch(app: &mut App, new: NewPayment, check: bool) -> Vec<Effec
     notice(
         app,
         NoticeKind::Info,
-        s::sending(&new.phone.masked(), &new.amount.to_string()),
+        s::sending(app.lang, &new.phone.masked(), &new.amount.to_string()),
     );
     let send = if check {
         Effect::SubmitChecked(new)
@@ -190,7 +196,11 @@ pub(super) fn quit(app: &mut App) -> Vec<Effect> {
 fn switch_provider(app: &mut App) -> Vec<Effect> {
     let n = app.providers.len();
     if n < 2 {
-        notice(app, NoticeKind::Info, s::only_provider(app.provider));
+        notice(
+            app,
+            NoticeKind::Info,
+            s::only_provider(app.lang, app.provider),
+        );
         return Vec::new();
     }
     let i = app.providers.iter().position(|p| *p == app.provider);
@@ -206,6 +216,8 @@ pub(super) fn switch_to(app: &mut App, next: ProviderKind) -> Vec<Effect> {
     app.provider = next;
     if !app.form.is_pristine() {
         app.form.clear_customer();
+        // The next thing typed is the next customer's phone.
+        app.focus = Focus::Field(Field::Phone);
     }
     if let Focus::Field(f) = app.focus
         && !app.fields().contains(&f)
@@ -213,7 +225,7 @@ pub(super) fn switch_to(app: &mut App, next: ProviderKind) -> Vec<Effect> {
         app.focus = Focus::Field(Field::Phone);
     }
     app.form.follow_network(app.provider);
-    notice(app, NoticeKind::Info, s::switched(app.provider));
+    notice(app, NoticeKind::Info, s::switched(app.lang, app.provider));
     if app.form.drop_generated_reference() {
         vec![Effect::NewReference(app.provider)]
     } else {

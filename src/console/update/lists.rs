@@ -127,13 +127,13 @@ fn act_on_focused(app: &mut App, cmd: Command) -> Vec<Effect> {
     };
     match cmd {
         Command::Recheck if !p.status.is_final() => {
-            notice(app, NoticeKind::Info, s::rechecking(p.provider));
+            notice(app, NoticeKind::Info, s::rechecking(app.lang, p.provider));
             vec![Effect::Recheck {
                 id: p.id,
                 who: app.operator.clone(),
             }]
         }
-        Command::Recheck => refuse(app, s::recheck_final()),
+        Command::Recheck => refuse(app, s::recheck_final(app.lang)),
         Command::MarkChecked if p.status == Status::Attention && !p.checked => {
             ask(
                 app,
@@ -144,24 +144,26 @@ fn act_on_focused(app: &mut App, cmd: Command) -> Vec<Effect> {
             );
             Vec::new()
         }
-        Command::MarkChecked => refuse(app, s::mark_only_attention()),
+        Command::MarkChecked => refuse(app, s::mark_only_attention(app.lang)),
         Command::SendAgain if p.status == Status::Failed => match p.replaced_by {
             Some(newer) => {
                 let again = app.find(newer).map(|n| n.reference.to_string());
-                refuse(app, s::sent_again_already(again.as_deref()))
+                refuse(app, s::sent_again_already(app.lang, again.as_deref()))
             }
-            None if app.again_in_flight.contains(&p.id) => refuse(app, s::sent_again_already(None)),
+            None if app.again_in_flight.contains(&p.id) => {
+                refuse(app, s::sent_again_already(app.lang, None))
+            }
             None => {
                 ask(app, Confirm::SendAgain(Box::new(p)));
                 Vec::new()
             }
         },
-        Command::SendAgain => refuse(app, s::send_again_only_failed()),
+        Command::SendAgain => refuse(app, s::send_again_only_failed(app.lang)),
         _ => Vec::new(),
     }
 }
 
-fn refuse(app: &mut App, text: String) -> Vec<Effect> {
+fn refuse(app: &mut App, text: impl Into<String>) -> Vec<Effect> {
     notice(app, NoticeKind::Info, text);
     Vec::new()
 }

@@ -25,7 +25,7 @@ pub fn answer(app: &mut App, cmd: Command) -> Vec<Effect> {
             return Vec::new();
         }
         (Some(_), Command::Stray) => {
-            notice(app, NoticeKind::Info, s::answer_first());
+            notice(app, NoticeKind::Info, s::answer_first(app.lang));
             return Vec::new();
         }
         _ => {}
@@ -76,7 +76,11 @@ fn accepted(app: &mut App, c: Confirm) -> Vec<Effect> {
             None => dispatch(app, new, true),
         },
         Confirm::SendAgain(p) => {
-            notice(app, NoticeKind::Info, s::sending_again(&p.masked_phone()));
+            notice(
+                app,
+                NoticeKind::Info,
+                s::sending_again(app.lang, &p.masked_phone()),
+            );
             app.again_in_flight.insert(p.id);
             vec![Effect::SendAgain(p)]
         }
@@ -86,7 +90,7 @@ fn accepted(app: &mut App, c: Confirm) -> Vec<Effect> {
         }
         Confirm::Switch(next) => switch_to(app, next),
         Confirm::MarkChecked { id, note } => {
-            notice(app, NoticeKind::Info, s::marked_checked());
+            notice(app, NoticeKind::Info, s::marked_checked(app.lang));
             let note = crate::text::printable(&note);
             vec![Effect::MarkChecked {
                 id,
@@ -107,11 +111,17 @@ fn declined(app: &mut App, c: Confirm) -> Vec<Effect> {
             notice(
                 app,
                 NoticeKind::Info,
-                s::not_sent_duplicate(in_form || back),
+                s::not_sent_duplicate(app.lang, in_form || back),
             );
         }
-        Confirm::NoWallet(_) => notice(app, NoticeKind::Info, s::not_sent_duplicate(true)),
-        Confirm::Switch(_) => notice(app, NoticeKind::Info, s::switch_declined(app.provider)),
+        Confirm::NoWallet(_) => {
+            notice(app, NoticeKind::Info, s::not_sent_duplicate(app.lang, true))
+        }
+        Confirm::Switch(_) => notice(
+            app,
+            NoticeKind::Info,
+            s::switch_declined(app.lang, app.provider),
+        ),
         Confirm::SendAgain(_) | Confirm::Quit(_) | Confirm::MarkChecked { .. } => {}
     }
     Vec::new()

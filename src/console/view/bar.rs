@@ -32,7 +32,7 @@ pub fn fit(mut hints: Vec<Hint>, room: usize) -> Vec<Hint> {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let hints = fit(
-        keymap::hints(app.context(), app.allowed()),
+        keymap::hints(app.lang, app.context(), app.allowed()),
         usize::from(area.width),
     );
     let mut spans = vec![Span::raw(" ")];

@@ -12,14 +12,15 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme) {
     let (title, mut lines): (&str, Vec<Line>) = match c {
         Confirm::Duplicate { new, existing, .. } => (
-            s::DUPLICATE_TITLE,
+            s::duplicate_title(app.lang),
             vec![
                 Line::from(Span::styled(
                     format!("{}  {}", new.phone.masked(), new.amount),
                     theme.bold(),
                 )),
                 Line::raw(s::duplicate_question(
-                    &s::ago((app.now - existing.created_at).num_seconds()),
+                    app.lang,
+                    &s::ago(app.lang, (app.now - existing.created_at).num_seconds()),
                     &payment_status(app, existing),
                     existing.reference.as_str(),
                     &existing.words().text(app.lang),
@@ -27,17 +28,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme
             ],
         ),
         Confirm::Switch(to) => (
-            s::SWITCH_TITLE,
-            vec![Line::raw(s::switch_question(app.provider, *to))],
+            s::switch_title(app.lang),
+            vec![Line::raw(s::switch_question(app.lang, app.provider, *to))],
         ),
         Confirm::NoWallet(new) => (
-            s::NO_WALLET_TITLE,
+            s::no_wallet_title(app.lang),
             vec![
                 Line::from(Span::styled(
                     format!("{}  {}", new.phone.masked(), new.amount),
                     theme.bold(),
                 )),
-                Line::raw(s::no_wallet_question()),
+                Line::raw(s::no_wallet_question(app.lang)),
             ],
         ),
         Confirm::MarkChecked { id, note } => {
@@ -46,33 +47,42 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme
                 .map(|p| format!("{}  {}", p.masked_phone(), p.amount))
                 .unwrap_or_default();
             (
-                s::CHECK_TITLE,
+                s::check_title(app.lang),
                 vec![
                     Line::from(Span::styled(who, theme.bold())),
-                    Line::raw(s::check_question()),
+                    Line::raw(s::check_question(app.lang)),
                     Line::from(vec![
-                        Span::raw(s::NOTE_LABEL),
+                        Span::raw(s::note_label(app.lang)),
                         Span::styled(format!("{note}▏"), theme.input(true)),
                     ]),
                 ],
             )
         }
         Confirm::SendAgain(p) => (
-            s::SEND_AGAIN_TITLE,
+            s::send_again_title(app.lang),
             vec![
                 Line::from(Span::styled(
                     format!("{}  {}", p.masked_phone(), p.amount),
                     theme.bold(),
                 )),
-                Line::raw(s::send_again_question()),
+                Line::raw(s::send_again_question(app.lang)),
             ],
         ),
-        Confirm::Quit(n) => (s::QUIT_TITLE, vec![Line::raw(s::quit_question(*n))]),
+        Confirm::Quit(n) => (
+            s::quit_title(app.lang),
+            vec![Line::raw(s::quit_question(app.lang, *n))],
+        ),
     };
     lines.push(Line::raw(""));
     let (yes, no) = match c {
-        Confirm::MarkChecked { .. } => ((s::KEY_ENTER, s::DO_MARK_CHECKED), (s::KEY_ESC, s::DO_NO)),
-        _ => ((s::KEY_Y, s::DO_YES), (s::KEY_N, s::DO_NO)),
+        Confirm::MarkChecked { .. } => (
+            (s::KEY_ENTER, s::do_mark_checked(app.lang)),
+            (s::KEY_ESC, s::do_no(app.lang)),
+        ),
+        _ => (
+            (s::KEY_Y, s::do_yes(app.lang)),
+            (s::KEY_N, s::do_no(app.lang)),
+        ),
     };
     lines.push(Line::from(vec![
         Span::styled(yes.0, theme.key()),

@@ -18,8 +18,10 @@ const LABEL_W: usize = 12;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(p) = app.detail.as_ref() else {
-        let block = Block::new().borders(Borders::TOP).title(s::DETAIL_TITLE);
-        frame.render_widget(Paragraph::new(s::LOADING).block(block), area);
+        let block = Block::new()
+            .borders(Borders::TOP)
+            .title(s::detail_title_plain(app.lang));
+        frame.render_widget(Paragraph::new(s::loading(app.lang)).block(block), area);
         return;
     };
     let facts = facts(app, p, theme, area.width);
@@ -29,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ])
     .areas(area);
     let title = Line::from(vec![
-        Span::styled(s::detail_title(p.provider), theme.title(true)),
+        Span::styled(s::detail_title(app.lang, p.provider), theme.title(true)),
         Span::raw(" "),
     ]);
     let block = Block::new().borders(Borders::TOP).title(title);
@@ -49,7 +51,7 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
         .unwrap_or_default();
     let room = usize::from(width).saturating_sub(LABEL_W + 1).max(10);
     let mut lines = vec![fact(
-        s::LABEL_STATUS,
+        s::label_status(app.lang),
         vec![
             Span::styled(payment_status(app, p), theme.status(p.status)),
             Span::raw(format!("  {}", age(app.age(p)))),
@@ -57,41 +59,52 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
     )];
     // Why it is what it is, whole (wrapped, never cut); for a payment that needs a person,
     // the reason stays and the latest words of a re-check come beside it.
-    lines.extend(wrapped(s::LABEL_SAYS, &payment_words(app, p), room));
+    lines.extend(wrapped(
+        s::label_says(app.lang),
+        &payment_words(app, p),
+        room,
+    ));
     if p.status == Status::Attention && !p.said.is_empty() {
-        lines.extend(wrapped(s::LABEL_LATEST, &p.said.text(app.lang), room));
+        lines.extend(wrapped(
+            s::label_latest(app.lang),
+            &p.said.text(app.lang),
+            room,
+        ));
     }
     if p.status == Status::Pending {
         let until = p.sent_at.unwrap_or(p.created_at)
             + chrono::Duration::from_std(PROMPT_LIFE).unwrap_or_default();
-        let text = s::prompt_expires(&clock(app, until), app.prompt_expired(p));
-        lines.push(fact(s::LABEL_PROMPT, vec![Span::raw(text)]));
+        let text = s::prompt_expires(app.lang, &clock(app, until), app.prompt_expired(p));
+        lines.push(fact(s::label_prompt(app.lang), vec![Span::raw(text)]));
     }
     if p.checked {
         let who = p.checked_by.clone().unwrap_or_default();
         let at = p.checked_at.map(|t| clock(app, t)).unwrap_or_default();
-        let text = s::checked_by(&who, &at, p.check_note.as_deref());
-        lines.extend(wrapped(s::LABEL_CHECKED, &text, room));
+        let text = s::checked_by(app.lang, &who, &at, p.check_note.as_deref());
+        lines.extend(wrapped(s::label_checked(app.lang), &text, room));
     }
     if let Some(id) = p.replaced_by {
-        let text = s::sent_again_as(app.find(id).map(|n| n.reference.as_str()), id);
-        lines.push(fact(s::LABEL_AGAIN, vec![Span::styled(text, theme.bold())]));
+        let text = s::sent_again_as(app.lang, app.find(id).map(|n| n.reference.as_str()), id);
+        lines.push(fact(
+            s::label_again(app.lang),
+            vec![Span::styled(text, theme.bold())],
+        ));
     }
     if let Some(id) = p.replaces {
-        let text = s::sends_again(app.find(id).map(|o| o.reference.as_str()), id);
-        lines.push(fact(s::LABEL_AGAIN, vec![Span::raw(text)]));
+        let text = s::sends_again(app.lang, app.find(id).map(|o| o.reference.as_str()), id);
+        lines.push(fact(s::label_again(app.lang), vec![Span::raw(text)]));
     }
     lines.extend([
         fact(
-            s::LABEL_AMOUNT,
+            s::label_amount(app.lang),
             vec![Span::styled(p.amount.to_string(), theme.bold())],
         ),
         fact(
-            s::LABEL_PHONE,
+            s::label_phone(app.lang),
             vec![Span::raw(p.masked_phone()), Span::raw(network)],
         ),
         fact(
-            s::LABEL_REFERENCE,
+            s::label_reference(app.lang),
             vec![Span::styled(p.reference.as_str(), theme.dim())],
         ),
         fact("", vec![Span::styled(spoken(p, width), theme.bold())]),
@@ -102,21 +115,25 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
             .find(|c| c.code == code)
             .map_or("", |c| c.name);
         lines.push(fact(
-            s::LABEL_CHANNEL,
+            s::label_channel(app.lang),
             vec![Span::raw(format!("{name} {code}"))],
         ));
     }
     if let Some(e) = &p.email {
-        lines.push(fact(s::LABEL_EMAIL, vec![Span::raw(e.as_str())]));
+        lines.push(fact(s::label_email(app.lang), vec![Span::raw(e.as_str())]));
     }
     let sent = p.sent_at.unwrap_or(p.created_at);
     lines.push(fact(
-        s::LABEL_SENT,
-        vec![Span::raw(s::sent_line(&clock(app, sent), p.polls))],
+        s::label_sent(app.lang),
+        vec![Span::raw(s::sent_line(
+            app.lang,
+            &clock(app, sent),
+            p.polls,
+        ))],
     ));
     let allowed = app.allowed();
     let mut acts: Vec<Span> = Vec::new();
-    for (key, what) in keymap::hints(keymap::Context::Detail, allowed)
+    for (key, what) in keymap::hints(app.lang, keymap::Context::Detail, allowed)
         .into_iter()
         .take_while(|(k, _)| *k != s::KEY_ESC)
     {
@@ -124,9 +141,9 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
         acts.push(Span::raw(format!(" {what}   ")));
     }
     if acts.is_empty() {
-        acts.push(Span::styled(s::NOTHING_TO_DO, theme.dim()));
+        acts.push(Span::styled(s::nothing_to_do(app.lang), theme.dim()));
     }
-    lines.push(fact(s::LABEL_ACTIONS, acts));
+    lines.push(fact(s::label_actions(app.lang), acts));
     lines
 }
 
@@ -174,7 +191,7 @@ fn spoken(p: &Payment, width: u16) -> String {
 
 fn history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let block = Block::new().borders(Borders::TOP).title(Line::from(vec![
-        Span::styled(s::HISTORY_TITLE, theme.bold()),
+        Span::styled(s::history_title(app.lang), theme.bold()),
         Span::raw(" "),
     ]));
     let inner = block.inner(area);
@@ -189,7 +206,7 @@ fn history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Line::from(vec![
                 Span::raw(format!(" {}  ", clock(app, e.at))),
                 Span::styled(
-                    format!("{:<12}", status_text(e.status, false)),
+                    format!("{:<12}", status_text(app, e.status, false)),
                     theme.status(e.status),
                 ),
                 Span::styled(e.message.text(app.lang), Style::new()),

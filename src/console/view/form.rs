@@ -11,8 +11,22 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-/// Marker and label column.
-const LABEL_W: u16 = 12;
+/// Marker and label column: the widest label of the language, its marker and a space
+/// either side (12 in English).
+fn label_w(app: &App) -> u16 {
+    let widest = [
+        Field::Phone,
+        Field::Amount,
+        Field::Reference,
+        Field::Channel,
+        Field::Email,
+    ]
+    .iter()
+    .map(|f| s::field_label(app.lang, *f).chars().count())
+    .max()
+    .unwrap_or(9);
+    widest.max(9) as u16 + 3
+}
 /// Widest input box.
 const INPUT_MAX: u16 = 34;
 
@@ -30,13 +44,13 @@ pub fn height(app: &App, room: u16, keep: u16) -> u16 {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let focused = matches!(app.focus, Focus::Field(_));
     let title = Line::from(vec![
-        Span::styled(s::FORM_TITLE, theme.title(focused)),
+        Span::styled(s::form_title(app.lang), theme.title(focused)),
         Span::raw(" "),
     ]);
     let block = Block::new().borders(Borders::TOP).title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let checked = app.form.check(app.provider);
+    let checked = app.form.check_in(app.provider, app.lang);
     let fields = app.fields();
     let compact = inner.height < 2 * fields.len() as u16;
     let mut y = inner.y;
@@ -56,8 +70,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         {
             // Under the input when it fits there, else from under the label.
             let len: usize = parts.iter().map(|(t, _)| t.chars().count()).sum();
-            let indent = if len + usize::from(LABEL_W) <= usize::from(inner.width) {
-                LABEL_W
+            let indent = if len + usize::from(label_w(app)) <= usize::from(inner.width) {
+                label_w(app)
             } else {
                 2
             };
@@ -79,7 +93,7 @@ fn draw_field(frame: &mut Frame, row: Rect, app: &App, field: Field, theme: &The
     let label = Line::from(vec![
         marker,
         Span::raw(" "),
-        Span::styled(s::field_label(field), theme.label(focused)),
+        Span::styled(s::field_label(app.lang, field), theme.label(focused)),
     ]);
     frame.render_widget(Paragraph::new(label), row);
     let suffix = match field {
@@ -88,9 +102,9 @@ fn draw_field(frame: &mut Frame, row: Rect, app: &App, field: Field, theme: &The
     };
     let free = row
         .width
-        .saturating_sub(LABEL_W + suffix.chars().count() as u16);
+        .saturating_sub(label_w(app) + suffix.chars().count() as u16);
     let width = free.min(INPUT_MAX);
-    let x = row.x + LABEL_W;
+    let x = row.x + label_w(app);
     let input_area = Rect::new(x, row.y, width, 1);
     let Some(input) = app.form.input(field) else {
         let ch = app.form.channel();
@@ -153,15 +167,17 @@ fn message(app: &App, field: Field, c: &Checked) -> Option<Vec<(String, Style)>>
 fn phone_message(app: &App, phone: &Phone) -> Vec<(String, Style)> {
     let theme = Theme::new(app.no_color);
     let network = phone.network();
-    let (mark, style) = match network.warning() {
+    let (mark, style) = match network.warning(app.lang) {
         Some(_) => ("!", theme.warning()),
         None => ("✓", theme.good()),
     };
-    let warning = network.warning().map(|w| (format!(" — {w}"), style));
+    let warning = network
+        .warning(app.lang)
+        .map(|w| (format!(" — {w}"), style));
     let mut parts = vec![(format!("{mark} {}", network.label()), style)];
     match &app.preview.shown {
         Some(PreviewShown::NoWallet) => {
-            return vec![(s::PREVIEW_NO_WALLET.to_string(), theme.warning())];
+            return vec![(s::preview_no_wallet(app.lang).to_string(), theme.warning())];
         }
         Some(PreviewShown::Name(name)) => {
             parts.push((s::PREVIEW_SEPARATOR.to_string(), style));
@@ -171,7 +187,7 @@ fn phone_message(app: &App, phone: &Phone) -> Vec<(String, Style)> {
             let dim = theme.hint();
             parts.extend(warning.clone());
             parts.push((s::PREVIEW_SEPARATOR.to_string(), dim));
-            parts.push((s::PREVIEW_FAILED.to_string(), dim));
+            parts.push((s::preview_failed(app.lang).to_string(), dim));
             return parts;
         }
         Some(PreviewShown::Nothing) | None => {}
@@ -188,8 +204,8 @@ fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> 
         && f == field
     {
         let said = match why {
-            Refused::Char(ch) => s::refused(field, ch, provider),
-            Refused::Full => s::field_full(field.max_len()),
+            Refused::Char(ch) => s::refused(app.lang, field, ch, provider),
+            Refused::Full => s::field_full(app.lang, field.max_len()),
         };
         return Some((said, theme.warning()));
     }
@@ -210,20 +226,28 @@ fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> 
     }
     match field {
         Field::Phone => match &c.phone {
-            Ok(p) => Some(match p.network().warning() {
+            Ok(p) => Some(match p.network().warning(app.lang) {
                 Some(w) => (format!("! {} — {w}", p.network().label()), theme.warning()),
                 None => (format!("✓ {}", p.network().label()), theme.good()),
             }),
-            Err(_) => Some((s::phone_example(provider).to_string(), theme.hint())),
+            Err(_) => Some((
+                s::phone_example(app.lang, provider).to_string(),
+                theme.hint(),
+            )),
         },
         Field::Amount => match &c.amount {
             Ok(m) => Some((format!("✓ {m}"), theme.good())),
-            Err(_) => Some((s::amount_example(provider).to_string(), theme.hint())),
+            Err(_) => Some((
+                s::amount_example(app.lang, provider).to_string(),
+                theme.hint(),
+            )),
         },
-        Field::Reference if empty => Some((s::reference_coming().to_string(), theme.hint())),
+        Field::Reference if empty => {
+            Some((s::reference_coming(app.lang).to_string(), theme.hint()))
+        }
         Field::Reference => None,
         Field::Channel => Some(channel_message(app, c, &theme)),
-        Field::Email => empty.then(|| (s::EMAIL_OPTIONAL.to_string(), theme.hint())),
+        Field::Email => empty.then(|| (s::email_optional(app.lang).to_string(), theme.hint())),
     }
 }
 
@@ -231,8 +255,10 @@ fn channel_message(app: &App, c: &Checked, theme: &Theme) -> (String, Style) {
     let chosen = app.form.channel();
     let network = c.phone.as_ref().ok().map(Phone::network);
     match network.and_then(|n| n.cepta_channel().map(|code| (n, code))) {
-        Some((n, code)) if code == chosen.code => (s::channel_suggested(n.label()), theme.good()),
-        Some((n, _)) => (s::channel_differs(n.label()), theme.warning()),
-        None => (s::channel_change_hint().to_string(), theme.hint()),
+        Some((n, code)) if code == chosen.code => {
+            (s::channel_suggested(app.lang, n.label()), theme.good())
+        }
+        Some((n, _)) => (s::channel_differs(app.lang, n.label()), theme.warning()),
+        None => (s::channel_change_hint(app.lang).to_string(), theme.hint()),
     }
 }

@@ -14,7 +14,7 @@ fn left(app: &App, theme: &Theme, width: u16) -> Line<'static> {
     let full = Line::from(vec![
         Span::styled(format!(" {} ", s::APP_NAME), theme.bold()),
         Span::raw(" "),
-        Span::styled(s::NEXT_PAYMENT, theme.dim()),
+        Span::styled(s::next_payment(app.lang), theme.dim()),
         Span::raw(" "),
         Span::styled(
             format!(" {} ", s::provider_line(app.provider)),
@@ -33,9 +33,9 @@ fn left(app: &App, theme: &Theme, width: u16) -> Line<'static> {
     ])
 }
 
-fn banner(theme: &Theme) -> Line<'static> {
+fn banner(app: &App, theme: &Theme) -> Line<'static> {
     Line::from(Span::styled(
-        format!(" {} ", s::DEMO_BANNER),
+        format!(" {} ", s::demo_banner(app.lang)),
         theme.banner(),
     ))
 }
@@ -43,7 +43,7 @@ fn banner(theme: &Theme) -> Line<'static> {
 /// Two lines when the banner does not fit beside the provider.
 pub fn height(app: &App, width: u16) -> u16 {
     let theme = Theme::new(true);
-    let need = left(app, &theme, width).width() + 1 + banner(&theme).width();
+    let need = left(app, &theme, width).width() + 1 + banner(app, &theme).width();
     if app.demo && need > usize::from(width) {
         2
     } else {
@@ -74,5 +74,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         Alignment::Right
     };
-    frame.render_widget(Paragraph::new(banner(theme)).alignment(align), place);
+    frame.render_widget(Paragraph::new(banner(app, theme)).alignment(align), place);
 }

@@ -16,7 +16,7 @@ const KEY_W: usize = 16;
 /// arrows in the title saying there is more (↑↓ scroll).
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut lines: Vec<Line> = Vec::new();
-    let helps = keymap::help();
+    let helps = keymap::help(app.lang);
     let widest = helps
         .iter()
         .map(|(_, w)| w.chars().count())
@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
     }
     lines.push(Line::from(Span::styled(
-        format!(" {}", s::HELP_FOOT),
+        format!(" {}", s::help_foot(app.lang)),
         theme.dim(),
     )));
     let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let block = Block::new().borders(Borders::ALL).title(Line::from(vec![
         Span::raw(" "),
-        Span::styled(s::HELP_TITLE, theme.bold()),
+        Span::styled(s::help_title(app.lang), theme.bold()),
         Span::raw(format!("{more} ")),
     ]));
     frame.render_widget(Clear, place);

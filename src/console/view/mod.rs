@@ -98,11 +98,11 @@ pub fn clock(app: &App, t: DateTime<Utc>) -> String {
 }
 
 /// Symbol and word, e.g. `✓ paid`.
-pub fn status_text(status: Status, checked: bool) -> String {
+pub fn status_text(app: &App, status: Status, checked: bool) -> String {
     format!(
         "{} {}",
         theme::symbol(status),
-        s::status_word(status, checked)
+        s::status_word(app.lang, status, checked)
     )
 }
 
@@ -110,9 +110,13 @@ pub fn status_text(status: Status, checked: bool) -> String {
 /// expired, or a *sending* one left by a stopped process, is being checked.
 pub fn payment_status(app: &App, p: &Payment) -> String {
     if (p.status == Status::Pending && app.prompt_expired(p)) || app.send_left_behind(p) {
-        return format!("{} {}", theme::symbol(Status::Unknown), s::STATUS_CHECKING);
+        return format!(
+            "{} {}",
+            theme::symbol(Status::Unknown),
+            s::status_checking(app.lang)
+        );
     }
-    status_text(p.status, p.checked)
+    status_text(app, p.status, p.checked)
 }
 
 /// The payment's words in one line, in the console's language.
@@ -120,10 +124,10 @@ pub fn payment_words(app: &App, p: &Payment) -> String {
     let waiting_words =
         matches!(p.words(), crate::strings::Msg::PromptSent) || p.words().is_empty();
     if p.status == Status::Pending && waiting_words && app.prompt_expired(p) {
-        return s::prompt_expired().to_string();
+        return s::prompt_expired(app.lang).to_string();
     }
     if app.send_left_behind(p) && p.words().is_empty() {
-        return s::checking_arrival().to_string();
+        return s::checking_arrival(app.lang).to_string();
     }
     p.words().text(app.lang)
 }

@@ -84,7 +84,7 @@ impl Columns {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let focused = app.focus == Focus::List && app.screen == Screen::Main;
     let (finished, failed) = app.finished();
-    let title = s::pending_title(app.waiting(), app.needing_you(), finished, failed);
+    let title = s::pending_title(app.lang, app.waiting(), app.needing_you(), finished, failed);
     let block = Block::new().borders(Borders::TOP).title(Line::from(vec![
         Span::styled(title, theme.title(focused)),
         Span::raw(" "),
@@ -92,7 +92,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if app.rows.is_empty() {
-        let hint = Paragraph::new(Span::styled(s::NO_PAYMENTS, theme.hint()))
+        let hint = Paragraph::new(Span::styled(s::no_payments(app.lang), theme.hint()))
             .wrap(ratatui::widgets::Wrap { trim: true });
         frame.render_widget(hint, inner);
         return;
@@ -116,15 +116,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let cols = Columns::fit(inner.width, widest as u16);
     let mut head = Vec::new();
     if cols.age {
-        head.push(s::COL_AGE);
+        head.push(s::col_age(app.lang));
     }
-    head.extend([s::COL_PHONE, s::COL_AMOUNT]);
+    head.extend([s::col_phone(app.lang), s::col_amount(app.lang)]);
     if cols.provider {
-        head.push(s::COL_PROVIDER);
+        head.push(s::col_provider(app.lang));
     }
-    head.push(s::COL_STATUS);
+    head.push(s::col_status(app.lang));
     if cols.words > 0 {
-        head.push(s::COL_WORDS);
+        head.push(s::col_words(app.lang));
     }
     let rows = shown.iter().map(|p| row(app, p, &cols, theme));
     let table = Table::new(rows, cols.widths())

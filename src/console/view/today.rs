@@ -14,22 +14,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(today) = app.today.as_ref() else {
         return;
     };
-    let date = today
-        .since
-        .with_timezone(&app.offset)
-        .format(s::DATE_FORMAT)
-        .to_string();
+    let date = today.since.with_timezone(&app.offset).date_naive();
+    let date = s::date(app.lang, date);
     let title = Line::from(vec![
-        Span::styled(s::today_title(&date, today.count()), theme.title(true)),
+        Span::styled(
+            s::today_title(app.lang, &date, today.count()),
+            theme.title(true),
+        ),
         Span::raw(" "),
     ]);
     let block = Block::new().borders(Borders::TOP).title(title);
     if !today.loaded() {
-        frame.render_widget(Paragraph::new(s::LOADING).block(block), area);
+        frame.render_widget(Paragraph::new(s::loading(app.lang)).block(block), area);
         return;
     }
     if today.count() == 0 {
-        let hint = Span::styled(s::TODAY_EMPTY, theme.hint());
+        let hint = Span::styled(s::today_empty(app.lang), theme.hint());
         frame.render_widget(Paragraph::new(hint).block(block), area);
         return;
     }
@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     .areas(area);
     let inner = block.inner(top);
     frame.render_widget(block, top);
-    frame.render_widget(totals_table(&sums, theme), inner);
+    frame.render_widget(totals_table(app, &sums, theme), inner);
     list(frame, bottom, app, theme);
 }
 
@@ -49,7 +49,7 @@ fn right(text: String) -> Cell<'static> {
     Cell::from(Line::from(text).alignment(Alignment::Right))
 }
 
-fn totals_table(sums: &[Total], theme: &Theme) -> Table<'static> {
+fn totals_table(app: &App, sums: &[Total], theme: &Theme) -> Table<'static> {
     let mut last = None;
     let rows = sums.iter().map(|t| {
         let provider = if last == Some(t.provider) {
@@ -59,16 +59,17 @@ fn totals_table(sums: &[Total], theme: &Theme) -> Table<'static> {
         };
         last = Some(t.provider);
         let status = t.group.status();
+        let checked = t.group.checked();
         Row::new(vec![
             Cell::from(Span::styled(provider, theme.bold())),
             Cell::from(Span::styled(
-                status_text(status, false),
+                status_text(app, status, checked),
                 theme.status(status),
             )),
             right(t.count.to_string()),
             right(
                 t.amount
-                    .map_or_else(|| s::TOO_LARGE.to_string(), |m| m.to_string()),
+                    .map_or_else(|| s::too_large(app.lang).to_string(), |m| m.to_string()),
             ),
         ])
     });
@@ -81,10 +82,10 @@ fn totals_table(sums: &[Total], theme: &Theme) -> Table<'static> {
     Table::new(rows, widths)
         .header(
             Row::new([
-                Cell::from(s::COL_PROVIDER),
-                Cell::from(s::COL_STATUS),
-                right(s::COL_COUNT.to_string()),
-                right(s::COL_TOTAL.to_string()),
+                Cell::from(s::col_provider(app.lang)),
+                Cell::from(s::col_status(app.lang)),
+                right(s::col_count(app.lang).to_string()),
+                right(s::col_total(app.lang).to_string()),
             ])
             .style(theme.dim()),
         )
@@ -96,7 +97,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let block = Block::new().borders(Borders::TOP).title(Line::from(vec![
-        Span::styled(s::TODAY_LIST_TITLE, theme.bold()),
+        Span::styled(s::today_list_title(app.lang), theme.bold()),
         Span::raw(" "),
     ]));
     let inner = block.inner(area);

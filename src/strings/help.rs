@@ -1,0 +1,243 @@
+//! `--help` of every command in both languages, and clap's own words (headings, the help and
+//! version flags, its errors). The English texts are also the doc comments clap derives from
+//! (`src/cli.rs`); a test holds the two to each other and finds any text without Swahili.
+
+use crate::strings::{Entry, Lang};
+
+/// `(where, English, Kiswahili)`: `where` is `""` for lipa itself, `push` for a command's
+/// about, `push.phone` for an argument's help, `push+` for a command's long about.
+pub const TEXTS: &[(&str, &str, &str)] = &[
+    (
+        "",
+        "Cashier console for mobile-money push payments (ClickPesa, Cepta)",
+        "Dirisha la keshia kwa malipo ya simu kwa ombi (ClickPesa, Cepta)",
+    ),
+    (
+        "+",
+        "Cashier console for mobile-money push payments (ClickPesa in Tanzania, Cepta in Kenya). \
+         Without a command it opens the console; with no provider configured, it opens the \
+         built-in demo (no real money).",
+        "Dirisha la keshia kwa malipo ya simu kwa ombi (ClickPesa Tanzania, Cepta Kenya). Bila \
+         amri linafungua dirisha; bila mtoa huduma aliyewekwa, linafungua majaribio ya ndani (si \
+         pesa halisi).",
+    ),
+    (
+        ".config",
+        "Configuration file (default: the platform's config directory, lipa/config.toml).",
+        "Faili la mipangilio (kawaida: saraka ya mipangilio ya mfumo, lipa/config.toml).",
+    ),
+    (
+        ".lang",
+        "Language: sw (Kiswahili) or en (English); default LIPA_LANG, the config's language, \
+         then the locale.",
+        "Lugha: sw (Kiswahili) au en (English); kawaida LIPA_LANG, language ya mipangilio, \
+         kisha locale.",
+    ),
+    (
+        "demo",
+        "Open the console on the built-in simulator, whatever is configured (no real money).",
+        "Fungua dirisha kwenye kifaa cha majaribio cha ndani, vyovyote ilivyowekwa (si pesa \
+         halisi).",
+    ),
+    (
+        "push",
+        "Record and send one payment, then wait for its final status.",
+        "Andika na utume malipo moja, kisha subiri hali yake ya mwisho.",
+    ),
+    (
+        "push.provider",
+        "Which provider: clickpesa (Tanzania, TZS) or cepta (Kenya, KES).",
+        "Mtoa huduma yupi: clickpesa (Tanzania, TZS) au cepta (Kenya, KES).",
+    ),
+    (
+        "push.phone",
+        "Customer's phone number, in any usual form (0712345678, +255 712 345 678, ...).",
+        "Namba ya simu ya mteja, kwa namna yoyote ya kawaida (0712345678, +255 712 345 678, ...).",
+    ),
+    (
+        "push.amount",
+        "Amount: whole shillings for TZS, up to 2 decimals for KES (1500, 1,500, 1500.00).",
+        "Kiasi: shilingi nzima kwa TZS, hadi desimali 2 kwa KES (1500, 1,500, 1500.00).",
+    ),
+    (
+        "push.reference",
+        "Your reference (default: a fresh one).",
+        "Kumbukumbu yako (kawaida: mpya).",
+    ),
+    (
+        "push.channel",
+        "Cepta channel code (default: suggested from the number's network).",
+        "Namba ya njia ya Cepta (kawaida: inayopendekezwa kwa mtandao wa namba).",
+    ),
+    (
+        "push.email",
+        "Customer e-mail for Cepta (default: LIPA_CEPTA_EMAIL).",
+        "Barua pepe ya mteja kwa Cepta (kawaida: LIPA_CEPTA_EMAIL).",
+    ),
+    (
+        "push.name",
+        "Customer's name (Cepta fullName).",
+        "Jina la mteja (fullName ya Cepta).",
+    ),
+    (
+        "push.wait",
+        "Seconds to wait for a final status; 0 returns once the prompt is sent.",
+        "Sekunde za kusubiri hali ya mwisho; 0 inarudi mara ombi likitumwa.",
+    ),
+    (
+        "push.json",
+        "Print the outcome as one JSON object on the last line.",
+        "Andika matokeo kama kitu kimoja cha JSON kwenye mstari wa mwisho.",
+    ),
+    (
+        "push.dry_run",
+        "Validate and print the normalized request; send nothing.",
+        "Kagua na uandike ombi lililosawazishwa; usitume chochote.",
+    ),
+    (
+        "push.force",
+        "Send even if a payment to the same phone for the same amount was recorded in the last \
+         five minutes (otherwise refused with exit code 2).",
+        "Tuma hata kama malipo kwa simu hiyo hiyo ya kiasi hicho hicho yaliandikwa dakika tano \
+         zilizopita (vinginevyo yanakataliwa kwa msimbo 2).",
+    ),
+    (
+        "sync",
+        "Re-check every payment in the journal that is not final.",
+        "Kagua tena kila malipo kwenye daftari ambayo hayajafika mwisho.",
+    ),
+    (
+        "sync.wait",
+        "Seconds to wait for the payments to settle; 0 asks each once.",
+        "Sekunde za kusubiri malipo yakamilike; 0 inauliza kila moja mara moja.",
+    ),
+    (
+        "sync.json",
+        "One JSON object per payment.",
+        "Kitu kimoja cha JSON kwa kila malipo.",
+    ),
+    (
+        "check",
+        "Mark a payment that needs attention as checked by a person, with a note.",
+        "Weka malipo yanayohitaji ukaguzi kuwa yamekaguliwa na mtu, pamoja na maelezo.",
+    ),
+    (
+        "check.reference",
+        "The payment's reference (as `lipa sync` or the console shows it).",
+        "Kumbukumbu ya malipo (kama `lipa sync` au dirisha linavyoionyesha).",
+    ),
+    (
+        "check.note",
+        "What the person found (e.g. \"customer showed the SMS, goods given\").",
+        "Alichokiona mtu (mfano \"mteja ameonyesha SMS, bidhaa zimetolewa\").",
+    ),
+    (
+        "check.operator",
+        "Who checked it (default: the operating system's user name).",
+        "Aliyekagua (kawaida: jina la mtumiaji wa mfumo).",
+    ),
+    (
+        "check.json",
+        "Print the outcome as one JSON object on the last line.",
+        "Andika matokeo kama kitu kimoja cha JSON kwenye mstari wa mwisho.",
+    ),
+    (
+        "simulate",
+        "Run the provider simulator on 127.0.0.1 (both providers' wire formats).",
+        "Endesha kifaa cha kuiga watoa huduma kwenye 127.0.0.1 (miundo ya watoa huduma wote wawili).",
+    ),
+    (
+        "simulate.port",
+        "Port on 127.0.0.1 (0 picks a free one).",
+        "Port kwenye 127.0.0.1 (0 inachagua iliyo wazi).",
+    ),
+    (
+        "simulate.settle",
+        "Seconds before a customer answers.",
+        "Sekunde kabla mteja hajajibu.",
+    ),
+    (
+        "simulate.faults",
+        "Switch every fault on at this chance per mille (0-1000): slow answers (1.5 s late), \
+         HTML 500/502/503, 429 with Retry-After, the connection dropped, an error, \"reference \
+         already used\" or 429 after the push was created, truncated or malformed JSON, tokens \
+         revoked early, reversals, extra failed attempts, answers without the amount or with \
+         another paying number.",
+        "Washa kila hitilafu kwa nafasi hii kwa elfu (0-1000): majibu ya polepole (sekunde 1.5), \
+         HTML 500/502/503, 429 na Retry-After, muunganisho kukatika, hitilafu, \"kumbukumbu \
+         imeshatumika\" au 429 baada ya ombi kuundwa, JSON iliyokatika au mbovu, tokeni \
+         kufutwa mapema, marejesho, majaribio ya ziada yaliyoshindwa, majibu bila kiasi au kwa \
+         namba nyingine iliyolipa.",
+    ),
+    (
+        "simulate.fault",
+        "One fault's chance, over --faults: NAME=PER_MILLE, comma-separated or repeated (slow, \
+         html-5xx, too-many-requests, drop-after-create, fail-after-create, truncate, malformed, \
+         revoke-tokens, reverse, duplicate-after-create, throttle-after-create, extra-attempt, \
+         no-echo, other-phone). E.g. --fault html-5xx=100,slow=50.",
+        "Nafasi ya hitilafu moja, juu ya --faults: JINA=KWA_ELFU, kwa koma au kurudia (slow, \
+         html-5xx, too-many-requests, drop-after-create, fail-after-create, truncate, malformed, \
+         revoke-tokens, reverse, duplicate-after-create, throttle-after-create, extra-attempt, \
+         no-echo, other-phone). Mfano --fault html-5xx=100,slow=50.",
+    ),
+    (
+        "simulate.seed",
+        "Seed of the fault dice: the same seed and the same requests give the same faults.",
+        "Mbegu ya kete za hitilafu: mbegu ileile na maombi yaleyale hutoa hitilafu zilezile.",
+    ),
+    (
+        "simulate.clock_offset",
+        "Run the simulator's clock this many seconds ahead (negative: behind); Cepta refuses \
+         requests stamped more than 5 minutes off.",
+        "Weka saa ya kifaa cha kuiga mbele kwa sekunde hizi (hasi: nyuma); Cepta inakataa maombi \
+         yenye muda uliopishana zaidi ya dakika 5.",
+    ),
+];
+
+/// The text for `place` in `lang`, if the table has one.
+pub fn text(place: &str, lang: Lang) -> Option<&'static str> {
+    TEXTS
+        .iter()
+        .find(|(p, _, _)| *p == place)
+        .map(|(_, en, sw)| match lang {
+            Lang::En => *en,
+            Lang::Sw => *sw,
+        })
+        .filter(|t| !t.is_empty())
+}
+
+labels! {
+    usage_heading: "Usage:", "Matumizi:";
+    options_heading: "Options", "Chaguo";
+    arguments_heading: "Arguments", "Hoja";
+    commands_heading: "Commands", "Amri";
+    help_flag: "Print help", "Onyesha msaada";
+    version_flag: "Print version", "Onyesha toleo";
+    error_word: "error", "kosa";
+    values_word: "possible values", "thamani zinazowezekana";
+    default_word: "default", "kawaida";
+    try_help: "For more information, try '--help'.", "Kwa maelezo zaidi, jaribu '--help'.";
+    error_unknown_argument: "unexpected argument", "hoja isiyotarajiwa";
+    error_invalid_value: "invalid value", "thamani si sahihi";
+    error_missing: "the following required arguments were not provided",
+        "hoja hizi zinazohitajika hazikutolewa";
+    error_no_value: "a value is required", "thamani inahitajika";
+    error_unknown_command: "unrecognized subcommand", "amri isiyojulikana";
+    error_other: "the command line is not valid", "amri haiko sahihi";
+    error_too_many: "too many values", "thamani nyingi mno";
+    error_used_twice: "given more than once", "imetolewa zaidi ya mara moja";
+}
+
+/// The table as catalogue entries (the empty placeholders left out).
+pub fn texts() -> Vec<Entry> {
+    TEXTS
+        .iter()
+        .filter(|(_, en, _)| !en.is_empty())
+        .map(|(place, en, sw)| Entry {
+            name: place,
+            en: en.to_string(),
+            sw: sw.to_string(),
+            slot: None,
+        })
+        .collect()
+}

@@ -1,0 +1,284 @@
+//! [`Msg`] in Swahili (Tanzanian forms), in the voice of `../shared/swahili.md`: to the cashier
+//! in the plain imperative, of the customer in the third person. Provider words shown as the
+//! provider wrote them stay as they are.
+//!
+//! Sentences end with a full stop; the transport details (`Timeout`, `Http`, …) are fragments
+//! that read inside another sentence's parentheses.
+
+use super::msg::Msg;
+use crate::provider::ProviderKind;
+
+/// `sekunde 45`, `dakika 1 sekunde 30`, `dakika 2`, `saa 1 dakika 5`: exact, never rounded.
+pub fn span(secs: u64) -> String {
+    match secs {
+        s if s < 60 => format!("sekunde {s}"),
+        s if s < 3600 => match s % 60 {
+            0 => format!("dakika {}", s / 60),
+            r => format!("dakika {} sekunde {r}", s / 60),
+        },
+        s => match (s % 3600) / 60 {
+            0 => format!("saa {}", s / 3600),
+            m => format!("saa {} dakika {m}", s / 3600),
+        },
+    }
+}
+
+fn sentence(text: &str) -> String {
+    let t = text.trim();
+    if t.is_empty() || t.ends_with(['.', '!', '?', '…']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
+}
+
+fn fragment(m: &Msg) -> String {
+    text(m).trim_end_matches('.').to_string()
+}
+
+fn p(provider: &ProviderKind) -> &'static str {
+    provider.label()
+}
+
+/// A provider's status word in lower case, dashes as spaces.
+fn quiet(word: &str) -> String {
+    word.trim().to_lowercase().replace(['-', '_'], " ")
+}
+
+pub fn text(m: &Msg) -> String {
+    use Msg::*;
+    match m {
+        Empty => String::new(),
+        Text { text } => text.clone(),
+        Said { text } => sentence(text),
+
+        PromptSent => "Ombi limetumwa; inasubiri mteja aweke PIN.".into(),
+        Paid => "Imelipwa.".into(),
+        CustomerCancelled => "Mteja amesitisha ombi.".into(),
+        LowBalance => "Mteja hana salio la kutosha.".into(),
+        WrongPin => "Mteja ameweka PIN isiyo sahihi.".into(),
+        CustomerTimedOut => "Mteja hakujibu — muda wa ombi umeisha.".into(),
+        FailedNoReason { word } => format!(
+            "Malipo hayakukamilika (mtoa huduma anasema {}).",
+            quiet(word)
+        ),
+        Reported { word } => format!(
+            "Mtoa huduma anaripoti {}: kagua malipo haya kwenye dashibodi ya mtoa huduma.",
+            quiet(word)
+        ),
+        UnknownWord { word } => format!(
+            "Mtoa huduma anasema '{}', hali ambayo lipa haijui; bado inasubiri.",
+            word.trim()
+        ),
+        NotFoundYet => "Mtoa huduma bado hana kumbukumbu yake.".into(),
+
+        AmountDiffers { charged, got } => format!(
+            "Mtoa huduma anaripoti {got}, lakini kilichotozwa ni {charged}: kagua kabla ya \
+             kutoa bidhaa."
+        ),
+        ReferenceDiffers { expected, got } => {
+            format!("Mtoa huduma amejibu kwa kumbukumbu {got}, si {expected}: kagua.")
+        }
+        PhoneDiffers { charged, got } => format!(
+            "Mtoa huduma anasema {got} amelipa, lakini ombi lilikwenda kwa {charged}: kagua \
+             kabla ya kutoa bidhaa."
+        ),
+        PaidWithoutAmount => "Mtoa huduma anasema imelipwa lakini hasemi kiasi na sarafu: \
+                              kagua kwenye dashibodi ya mtoa huduma kabla ya kutoa bidhaa."
+            .into(),
+        SeveralPaid { n } => format!(
+            "Mtoa huduma ana majaribio {n} yaliyofanikiwa chini ya kumbukumbu hii: kagua \
+             kama mteja amelipishwa mara mbili."
+        ),
+        AttemptsUnordered => "Mtoa huduma ana majaribio kadhaa yasiyokubaliana chini ya \
+                              kumbukumbu hii, na saa zake hazisomeki: kagua kwenye dashibodi \
+                              ya mtoa huduma."
+            .into(),
+
+        NotSent { why } => format!("Haikutumwa: {} Hakuna kilichotozwa.", sentence(&text(why))),
+        NotSentStopped => {
+            "Haikutumwa: lipa ilisimama kabla ombi halijatoka kwenye mashine hii. Hakuna \
+             kilichotozwa."
+                .into()
+        }
+        AnswerLost { why } => format!(
+            "Imetumwa, jibu limepotea: tunakagua kwa mtoa huduma ({}).",
+            fragment(why)
+        ),
+        ReferenceExists { provider } => format!(
+            "Imetumwa, lakini {} anasema kumbukumbu hii imeshatumika: tunakagua ina nini.",
+            p(provider)
+        ),
+        SendThrottled { provider } => format!(
+            "Imetumwa, lakini {} ameomba lipa ipunguze kasi: tunakagua kama ombi liliundwa.",
+            p(provider)
+        ),
+
+        NoAnswerByDeadline { secs } => format!(
+            "Hakuna jibu la mwisho {} baada ya ombi: muulize mteja, angalia SMS yake, kisha \
+             kagua tena.",
+            span(*secs)
+        ),
+        NeverFound { secs } => format!(
+            "Mtoa huduma hana kumbukumbu ya malipo haya {} baada ya kutuma: huenda \
+             hayakumfikia. Kagua dashibodi ya mtoa huduma kabla ya kutuma tena.",
+            span(*secs)
+        ),
+        CouldNotCheck { secs } => format!(
+            "Haikuwezekana kukagua: hakuna jibu linalofaa kutoka kwa mtoa huduma kwa {} tangu \
+             kutuma. Kagua dashibodi ya mtoa huduma kabla ya kutuma tena.",
+            span(*secs)
+        ),
+        ProviderSilent { secs } => format!(
+            "Hakuna jibu kutoka kwa mtoa huduma kwa {}: hakupatikana. Kagua dashibodi ya mtoa \
+             huduma, kisha kagua tena.",
+            span(*secs)
+        ),
+        QueryFailed { why } => format!(
+            "Ukaguzi wa hali umeshindwa ({}); lipa itauliza tena.",
+            fragment(why)
+        ),
+
+        NetworkDown { provider } => format!(
+            "Haikuwezekana kumfikia {}: angalia mtandao wa intaneti. Hakuna kilichotumwa.",
+            p(provider)
+        ),
+        Unreachable { provider } => format!("haikuwezekana kumfikia {}", p(provider)),
+        NoUsableAnswer { provider, detail } => {
+            format!(
+                "hakuna jibu linalofaa kutoka {}: {}",
+                p(provider),
+                fragment(detail)
+            )
+        }
+        OutcomeUnknown { provider, detail } => {
+            format!(
+                "hakuna jibu wazi kutoka {}: {}",
+                p(provider),
+                fragment(detail)
+            )
+        }
+        Throttled { provider } => format!("{} ameomba lipa ipunguze kasi", p(provider)),
+        Timeout => "hakuna jibu kwa wakati".into(),
+        Broken => "muunganisho ulikatika kabla ya jibu".into(),
+        Http { status, said } => match said.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => format!("HTTP {status}: {}", s.trim_end_matches('.')),
+            _ => format!("HTTP {status}"),
+        },
+        NotJson { status } => format!("HTTP {status} na ukurasa usio JSON"),
+        BadJson { status } => format!("HTTP {status} na jibu ambalo lipa haiwezi kusoma"),
+        PathNotFound { provider, hint } => format!(
+            "{} amejibu HTTP 404 (ukurasa haupo): angalia anwani ya msingi (base URL); kwa \
+             kawaida huishia na {hint}.",
+            p(provider)
+        ),
+
+        CredentialsRefused { provider, said } => format!(
+            "{} amekataa vitambulisho ({}): angalia client id na API key.",
+            p(provider),
+            said.trim().trim_end_matches('.')
+        ),
+        CeptaUnauthorized { skew } => cepta_unauthorized(*skew),
+        AccessRefused { provider, detail } => format!(
+            "{} amekataa kuingia ({}): angalia vitambulisho na ruhusa za akaunti.",
+            p(provider),
+            fragment(detail)
+        ),
+        Redirected {
+            provider,
+            status,
+            location,
+        } => format!(
+            "{} amejibu HTTP {status}, akielekeza kwingine ({location}): angalia anwani ya \
+             msingi kwenye mipangilio. Hakuna kilichotumwa.",
+            p(provider)
+        ),
+        RequestNotBuilt { provider } => format!(
+            "lipa haikuweza kutengeneza ombi kwa {}: angalia anwani yake ya msingi na funguo \
+             kwenye mipangilio (nafasi au mistari mipya isiyotakiwa?). Hakuna kilichotumwa.",
+            p(provider)
+        ),
+        BadBaseUrl { provider } => format!(
+            "Anwani ya msingi ya {} kwenye mipangilio haitumiki. Hakuna kilichotumwa.",
+            p(provider)
+        ),
+        TokenMissing => {
+            "Jibu la tokeni la ClickPesa halikuwa na tokeni: angalia client id na API key.".into()
+        }
+        TokenRefusedAfterRefresh { detail } => format!(
+            "ClickPesa imekataa tokeni mpya ({}): angalia ruhusa za programu, na kama \
+             mpangilio wa checksum umebadilishwa sasa hivi.",
+            fragment(detail)
+        ),
+        ChecksumRefused { said } => format!(
+            "ClickPesa imekataa checksum ({}): angalia checksum key, na kama checksum \
+             zimewashwa kwenye dashibodi ya ClickPesa. Hakuna kilichotumwa.",
+            said.trim().trim_end_matches('.')
+        ),
+
+        WrongCurrency {
+            provider,
+            expected,
+            got,
+        } => format!(
+            "{} anapokea {expected} tu, si {got}. Hakuna kilichotumwa.",
+            p(provider)
+        ),
+        WrongCountry { provider } => format!(
+            "{} hutuma kwa namba za {} tu. Hakuna kilichotumwa.",
+            p(provider),
+            provider.country().name()
+        ),
+        RefusedSilently { provider } => {
+            format!("{} amekataa ombi bila kusema sababu.", p(provider))
+        }
+        AmountNotPositive => "Kiasi lazima kiwe zaidi ya sifuri. Hakuna kilichotumwa.".into(),
+        WalletUnavailable { wallet, said } => match said.trim() {
+            "" => format!("{wallet} haipatikani sasa."),
+            s => format!("{wallet} haipatikani sasa: {}", sentence(s)),
+        },
+    }
+}
+
+fn cepta_unauthorized(skew: Option<i64>) -> String {
+    match skew {
+        Some(s) if s.unsigned_abs() >= 30 => format!(
+            "Cepta imekataa ombi (UNAUTHORIZED). Sababu mbili zinazowezekana: saa ya mashine \
+             hii {} kwa {} ukilinganisha na ya Cepta (kwa kichwa cha Date ambacho Cepta \
+             ilituma), hivyo muda wa ombi unaonekana si sahihi: rekebisha saa au eneo lake la \
+             muda; au public key au secret key si sahihi.",
+            if s > 0 { "iko nyuma" } else { "iko mbele" },
+            seconds(s.unsigned_abs())
+        ),
+        Some(s) => format!(
+            "Cepta imekataa ombi (UNAUTHORIZED): angalia public key na secret key. Saa ya \
+             mashine hii inakubaliana na kichwa cha Date cha Cepta (tofauti ya sekunde {}): \
+             si chanzo.",
+            s.unsigned_abs()
+        ),
+        None => "Cepta imekataa ombi (UNAUTHORIZED). Sababu mbili zinazowezekana: public key au \
+                 secret key si sahihi, au saa ya mashine hii si sahihi (Cepta haikutuma kichwa \
+                 cha Date cha kulinganisha)."
+            .into(),
+    }
+}
+
+fn seconds(n: u64) -> String {
+    match n {
+        n if n >= 7200 => format!("sekunde {n} (takriban saa {})", n / 3600),
+        n if n >= 120 => format!("sekunde {n} (takriban dakika {})", n / 60),
+        n => format!("sekunde {n}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_exact() {
+        assert_eq!(span(19), "sekunde 19");
+        assert_eq!(span(90), "dakika 1 sekunde 30");
+        assert_eq!(span(120), "dakika 2");
+    }
+}
