@@ -207,7 +207,9 @@ async fn a_full_stdout_is_said_on_stderr_and_the_payment_kept() {
         .output()
         .expect("run");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "{err}");
+    // Found by a tester: 4 says "refused, nothing charged", and a wrapper that re-sends on 4
+    // would charge twice. The prompt went out: 3, for `lipa sync` to tell.
+    assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     let rows = Journal::open_in(data.path())
@@ -378,4 +380,35 @@ fn a_bad_command_line_with_json_still_ends_with_one_json_object() {
             assert!(stderr.contains(speaks), "{args:?} {lang}: {stderr}");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_refuses_a_reference_the_journal_holds() {
+    // Found by a tester: --dry-run said ok to a reference the real push then refused.
+    use std::os::unix::fs::PermissionsExt;
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o700)).expect("private");
+    let mut first = push_args("clickpesa", "0712345670", "0");
+    first.extend(["--reference", "ORDER77"]);
+    let sent = command(env(&sim, data.path()))
+        .args(&first)
+        .output()
+        .expect("run");
+    assert_eq!(last_json(&sent)["reference"], "ORDER77");
+    let mut again = push_args("clickpesa", "0712345671", "0");
+    again.extend(["--reference", "ORDER77", "--dry-run"]);
+    let dry = command(env(&sim, data.path()))
+        .args(&again)
+        .output()
+        .expect("run");
+    assert_eq!(dry.status.code(), Some(2), "{dry:?}");
+    let json = last_json(&dry);
+    assert_eq!(json["status"], "invalid", "{json}");
+    assert!(
+        json["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("--reference")
+    );
 }

@@ -314,3 +314,12 @@ fn narrow_screens_keep_what_matters() {
         );
     }
 }
+
+#[test]
+fn today_at_forty_columns_keeps_the_whole_masked_number() {
+    // Found by a tester: `+255 712 ••• 6` at 40 columns, the last digits cut.
+    let mut a = app(BOTH, true, false);
+    today(&mut a);
+    let screen = render_plain(&a, 40, 14);
+    assert!(screen.contains("754 ••• 017"), "{screen}");
+}

@@ -140,6 +140,18 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
     // A dry run checks the configuration and the channel too: "ok" means this push could be
     // sent.
     if args.dry_run {
+        // A reference the journal already holds is refused by the real push: so here.
+        let used = args.reference.is_some()
+            && crate::journal::Journal::open_in(&config.data_dir)
+                .and_then(|j| j.reference_exists(new.provider, &new.reference))
+                .unwrap_or(false);
+        if used {
+            let r = new.reference.to_string();
+            nothing_sent(args, out, "invalid", |l| {
+                field("reference", s::reference_used(l, &r))
+            });
+            return exit::INVALID;
+        }
         out.line(&dry_run(&new, out.lang).line(args.json));
         return exit::PAID;
     }

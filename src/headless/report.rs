@@ -123,7 +123,9 @@ impl Out {
         }
     }
 
-    /// `code`, or 4 when stdout could not be written (said once on stderr).
+    /// `code`; when stdout could not be written (said once on stderr), 3 for an outcome that
+    /// went unreported (a script that re-sends on 4 must never re-send a payment that may
+    /// exist: `lipa sync` tells what it became), the code itself when nothing was sent.
     pub fn finish(self, command: &str, code: u8) -> u8 {
         match self.broken {
             None => code,
@@ -132,7 +134,10 @@ impl Out {
                     "{}",
                     crate::strings::cli::stdout_failed(self.lang, command, &why)
                 );
-                exit::CONFIG
+                match code {
+                    exit::INVALID | exit::CONFIG => code,
+                    _ => exit::PENDING,
+                }
             }
         }
     }

@@ -83,14 +83,15 @@ sentences! {
         sw: format!("{key} si anwani ya http(s): '{value}'{}", place(Lang::Sw, path)),
     }
     fn config_insecure_url(key: &str = "base_url", value: &str = "http://10.0.0.5", path: Option<&Path> = None) {
+        // What to do first: the console's status line may cut the rest.
         en: format!(
-            "{key}: {value} is plain http:// to another machine: credentials and tokens would \
-             cross the network in clear. Use https://{}",
+            "use https:// for {key}: plain http:// to another machine would send credentials \
+             and tokens in clear ({value}){}",
             place(Lang::En, path)
         ),
         sw: format!(
-            "{key}: {value} ni http:// tupu kwenda mashine nyingine: funguo na tokeni zingepita \
-             mtandaoni bila kufichwa. Tumia https://{}",
+            "tumia https:// kwa {key}: http:// tupu kwenda mashine nyingine ingepitisha funguo \
+             na tokeni bila kufichwa ({value}){}",
             place(Lang::Sw, path)
         ),
     }

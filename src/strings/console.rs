@@ -462,9 +462,9 @@ sentences! {
     }
     fn quit_question(waiting: usize = 2) {
         en: format!(
-            "{} still waiting. Nothing is lost: they stay in the journal and are followed \
-             again when lipa starts. Quit now?",
-            if waiting == 1 { "1 payment is".to_string() } else { format!("{waiting} payments are") }
+            "{} Nothing is lost: {} in the journal and followed again when lipa starts. Quit now?",
+            if waiting == 1 { "1 payment is still waiting.".to_string() } else { format!("{waiting} payments are still waiting.") },
+            if waiting == 1 { "it stays" } else { "they stay" }
         ),
         sw: format!(
             "Malipo {waiting} bado yanasubiri. Hakuna kinachopotea: yanabaki kwenye daftari na \

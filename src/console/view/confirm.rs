@@ -23,7 +23,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme
                     &s::ago(app.lang, (app.now - existing.created_at).num_seconds()),
                     &payment_status(app, existing),
                     existing.reference.as_str(),
-                    &existing.words().text(app.lang),
+                    // "(✓ paid, …). Paid." says it twice: the words only when they add to it.
+                    &match existing.words() {
+                        crate::strings::Msg::Paid | crate::strings::Msg::PromptSent => {
+                            String::new()
+                        }
+                        w => w.text(app.lang),
+                    },
                 )),
             ],
         ),

@@ -206,7 +206,8 @@ fn history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Line::from(vec![
                 Span::raw(format!(" {}  ", clock(app, e.at))),
                 Span::styled(
-                    format!("{:<12}", status_text(app, e.status, false)),
+                    // At least one space before the words, whatever the language's word.
+                    format!("{:<13} ", status_text(app, e.status, false)),
                     theme.status(e.status),
                 ),
                 Span::styled(e.message.text(app.lang), Style::new()),

@@ -103,6 +103,8 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let wide = inner.width >= 70;
+    // Under 60 columns the country code goes, so the masked number's last digits stay whole.
+    let short = inner.width < 60;
     // The rows read that fit, with the selected one among them.
     let room = usize::from(inner.height).max(1);
     let at = today.cursor.saturating_sub(today.first);
@@ -110,7 +112,14 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let rows = today.page.iter().skip(skip).take(room).map(|p| {
         let mut cells = vec![
             Cell::from(clock(app, p.created_at)),
-            Cell::from(p.masked_phone()),
+            Cell::from(if short {
+                p.masked_phone()
+                    .trim_start_matches(|c: char| c != ' ')
+                    .trim()
+                    .to_string()
+            } else {
+                p.masked_phone()
+            }),
             right(p.amount.to_string()),
         ];
         if wide {
@@ -124,8 +133,8 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     });
     let mut widths = vec![
         Constraint::Length(8),
-        Constraint::Length(16),
-        Constraint::Length(14),
+        Constraint::Length(if short { 11 } else { 16 }),
+        Constraint::Length(if short { 12 } else { 14 }),
     ];
     if wide {
         widths.push(Constraint::Length(9));
