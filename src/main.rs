@@ -21,6 +21,12 @@ fn main() -> ExitCode {
     };
     let config = Config::load(cli.config.as_deref(), env);
     let lang = Lang::choose(cli.lang, config.as_ref().ok().and_then(|c| c.language), env);
+    if let Some(v) = env("LIPA_LANG").filter(|v| !v.trim().is_empty() && Lang::parse(v).is_none()) {
+        eprintln!(
+            "lipa: LIPA_LANG: {}",
+            lipa::strings::cli::config_bad_language(lang, &v)
+        );
+    }
     let code = runtime.block_on(async move {
         match cli.command {
             None => lipa::launch::console(config, false, lang).await,

@@ -412,3 +412,35 @@ async fn a_dry_run_refuses_a_reference_the_journal_holds() {
             .contains("--reference")
     );
 }
+
+#[test]
+fn help_speaks_the_language_from_the_flag_the_config_and_the_help_command() {
+    // Found by a tester: `lipa help` was an unknown command in Swahili, and a config's
+    // `language = "sw"` left --help in English.
+    let dir = tempfile::tempdir().expect("dir");
+    let conf = dir.path().join("lipa.toml");
+    std::fs::write(&conf, "language = \"sw\"\n").expect("config");
+    let conf = conf.display().to_string();
+    for args in [
+        vec!["--lang", "sw", "help", "push"],
+        vec!["--config", conf.as_str(), "push", "--help"],
+        vec!["--config", conf.as_str(), "help"],
+    ] {
+        let out = command([("HOME", dir.path().display().to_string())])
+            .args(&args)
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        assert!(text.contains("Matumizi:"), "{args:?}: {text}");
+    }
+    let out = command([("LIPA_LANG", "sw")])
+        .args(["push", "--provider", "mpesa"])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("clickpesa, cepta"),
+        "the allowed values are said: {err}"
+    );
+}

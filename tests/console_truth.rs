@@ -323,3 +323,30 @@ fn today_at_forty_columns_keeps_the_whole_masked_number() {
     let screen = render_plain(&a, 40, 14);
     assert!(screen.contains("754 ••• 017"), "{screen}");
 }
+
+#[test]
+fn the_duplicate_question_shows_the_earlier_payment_as_it_is_now() {
+    // Found by a tester: the question kept "answer lost, checking" after the row turned paid,
+    // still offering to send another prompt to a customer who had paid.
+    let mut a = app(BOTH, true, false);
+    changed(&mut a, settled(2, Status::Unknown, "", 3));
+    typ(&mut a, "0754 000 002");
+    tab(&mut a);
+    typ(&mut a, "2500");
+    enter(&mut a);
+    assert!(matches!(
+        a.confirm,
+        Some(lipa::console::app::Confirm::Duplicate { .. })
+    ));
+    let before = render_plain(&a, 80, 24);
+    assert!(before.contains("answer lost"), "{before}");
+    changed(&mut a, settled(2, Status::Paid, Msg::Paid, 3));
+    let after = render_plain(&a, 80, 24);
+    let question: String = after
+        .lines()
+        .filter(|l| l.contains('│'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(question.contains("paid"), "{after}");
+    assert!(!question.contains("answer lost"), "{after}");
+}

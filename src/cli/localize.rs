@@ -131,7 +131,9 @@ fn flag(args: &[String]) -> Option<Lang> {
 /// Parses the command line, or prints help / version / the error in the reader's language and
 /// exits (2 for a bad command line, as clap does).
 pub fn parse(args: Vec<String>, env: impl Fn(&str) -> Option<String>) -> Cli {
-    let lang = Lang::choose(flag(&args), None, env);
+    let configured = configured_language(value_of(&args, "--config"));
+    let lang = Lang::choose(flag(&args), configured, env);
+    let args = help_command(args);
     let parsed = command(lang)
         .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -156,6 +158,36 @@ pub fn parse(args: Vec<String>, env: impl Fn(&str) -> Option<String>) -> Cli {
             std::process::exit(2)
         }
     }
+}
+
+/// `lipa help [COMMAND]` as `lipa [COMMAND] --help` (the help subcommand is off: clap's own
+/// would speak English).
+fn help_command(mut args: Vec<String>) -> Vec<String> {
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--config" | "--lang" => i += 2,
+            a if a.starts_with('-') => i += 1,
+            "help" => {
+                args.remove(i);
+                args.push("--help".into());
+                break;
+            }
+            _ => break,
+        }
+    }
+    args
+}
+
+/// The `language` of the configuration file (`--config`, else the default one), read before
+/// clap so that `--help` already speaks it. Any problem: none (the config's own load says it).
+fn configured_language(explicit: Option<String>) -> Option<Lang> {
+    let path = explicit
+        .map(std::path::PathBuf::from)
+        .or_else(crate::config::default_path)?;
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: toml::Value = toml::from_str(&text).ok()?;
+    value.get("language")?.as_str().and_then(Lang::parse)
 }
 
 /// `--flag VALUE` or `--flag=VALUE`, as typed.
@@ -222,10 +254,17 @@ fn what_is_wrong(e: &clap::Error, lang: Lang) -> String {
             _ => {}
         }
     }
-    let about = if about.is_empty() {
+    let mut about = if about.is_empty() {
         String::new()
     } else {
         format!(": {}", about.join(" "))
     };
+    if let Some(ContextValue::Strings(valid)) = e.get(ContextKind::ValidValue) {
+        about.push_str(&format!(
+            " ({}: {})",
+            h::error_valid(lang),
+            valid.join(", ")
+        ));
+    }
     format!("{what}{about}")
 }

@@ -289,8 +289,9 @@ impl Form {
         self.clear();
         self.phone = Input::new(new.phone.pretty());
         self.amount = Input::new(new.amount.display_number());
-        self.reference = Input::new(new.reference.as_str().to_string());
-        self.reference_by_hand = true;
+        // Not its reference: the refused payment is journalled under it, and the next send
+        // needs a fresh one (a tester had to clear it by hand).
+        self.reference_by_hand = false;
         self.email = Input::new(new.email.clone().unwrap_or_default());
         if let Some(i) = new
             .channel

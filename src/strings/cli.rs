@@ -201,7 +201,7 @@ sentences! {
         },
         sw: match p.status {
             Status::Unknown | Status::Sending => format!(
-                "Imetumwa, lakini jibu limepotea: inakagua kumbukumbu {} kwa mtoa huduma kwa \
+                "Imetumwa, lakini jibu limepotea: inauliza kumbukumbu {} kwa mtoa huduma kwa \
                  hadi sekunde {secs}…",
                 p.reference
             ),
@@ -232,13 +232,13 @@ sentences! {
             None => format!("not sent (dry run); {network}"),
         },
         sw: match channel {
-            Some(c) => format!("haijatumwa (majaribio ya amri); {network}, njia {c}"),
-            None => format!("haijatumwa (majaribio ya amri); {network}"),
+            Some(c) => format!("haijatumwa (ukaguzi tu, --dry-run); {network}, njia {c}"),
+            None => format!("haijatumwa (ukaguzi tu, --dry-run); {network}"),
         },
     }
     fn sync_nothing() {
-        en: "nothing to sync: every payment in the journal is paid or failed",
-        sw: "hakuna cha kufuatilia: kila malipo kwenye daftari yamelipwa au yameshindwa",
+        en: "nothing to sync: every payment in the journal is paid, failed, or checked by a person",
+        sw: "hakuna cha kufuatilia: kila malipo kwenye daftari yamelipwa, yameshindwa, au yamekaguliwa na mtu",
     }
     fn provider_not_configured(p: &str = "Cepta") {
         en: format!("{p} is not configured here; cannot re-check"),
@@ -264,7 +264,7 @@ pub fn status_human(lang: Lang, word: &str) -> String {
         "pending" => "inasubiri",
         "unknown" => "jibu-halipo",
         "attention" => "kagua",
-        "dry-run" => "jaribio",
+        "dry-run" => "ukaguzi-tu",
         "invalid" => "si-sahihi",
         "error" => "hitilafu",
         other => other,

@@ -100,11 +100,11 @@ labels! {
     status_failed [STATUS_SLOT]: "failed", "imeshindwa";
     status_checked [STATUS_SLOT]: "checked", "imekaguliwa";
     status_needs_you [STATUS_SLOT]: "needs you", "kagua";
-    status_checking [STATUS_SLOT]: "checking", "inakaguliwa";
+    status_checking [STATUS_SLOT]: "checking", "inauliza";
     prompt_expired: "The prompt has expired on the phone; checking whether the customer paid.",
-        "Ombi limeisha muda kwenye simu; inakagua kama mteja amelipa.";
+        "Ombi limeisha muda kwenye simu; inauliza kama mteja amelipa.";
     checking_arrival: "Checking whether it reached the provider (lipa stopped while sending).",
-        "Inakagua kama lilimfikia mtoa huduma (lipa ilisimama ikituma).";
+        "Inauliza kama lilimfikia mtoa huduma (lipa ilisimama ikituma).";
 
     detail_title_plain: "Payment", "Malipo";
     history_title: "History", "Historia";
@@ -162,7 +162,7 @@ labels! {
     do_channel: "channel", "njia";
     do_move: "move", "sogea";
     do_open: "open", "fungua";
-    do_recheck: "re-check now", "kagua sasa";
+    do_recheck: "re-check now", "uliza sasa";
     do_mark_checked: "mark as checked", "imekaguliwa";
     do_send_again: "send again", "tuma tena";
     do_back: "back", "rudi";
@@ -491,7 +491,7 @@ sentences! {
     /// The send's answer was lost: the prompt may be on the phone.
     fn answer_lost(who: &str = "+255 712 ••• 670", amount: &str = "TZS 1,500") {
         en: format!("Sent, answer lost: do not send again; checking {amount} to {who}."),
-        sw: format!("Imetumwa, jibu limepotea: usitume tena; inakagua {amount} kwa {who}."),
+        sw: format!("Imetumwa, jibu limepotea: usitume tena; inauliza {amount} kwa {who}."),
     }
     fn paid_at_once(who: &str = "+255 712 ••• 670", amount: &str = "TZS 1,500") {
         en: format!("Paid: {amount} from {who}."),
@@ -508,7 +508,7 @@ sentences! {
         ),
         sw: format!(
             "Imetumwa kwa {who}, lakini daftari halikuweza kuandika jibu ({why}). Usitume tena: \
-             lipa inakagua."
+             lipa inauliza."
         ),
     }
     fn not_recorded(why: &str = "disk full", kept: bool = true) {

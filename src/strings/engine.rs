@@ -67,7 +67,7 @@ pub fn duplicate_of(lang: crate::strings::Lang, p: &crate::payment::Payment) -> 
         &p.amount.to_string(),
         &p.masked_phone(),
         &p.created_at.format("%H:%M:%S UTC").to_string(),
-        p.status.public_word(),
+        crate::strings::console::status_word(lang, p.status, p.checked),
         p.reference.as_str(),
     )
 }

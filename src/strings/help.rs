@@ -31,7 +31,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Language: sw (Kiswahili) or en (English); default LIPA_LANG, the config's language, \
          then the locale.",
         "Lugha: sw (Kiswahili) au en (English); kawaida LIPA_LANG, language ya mipangilio, \
-         kisha locale.",
+         kisha lugha ya mfumo (LANG).",
     ),
     (
         "demo",
@@ -224,6 +224,7 @@ labels! {
     error_no_value: "a value is required", "thamani inahitajika";
     error_unknown_command: "unrecognized subcommand", "amri isiyojulikana";
     error_other: "the command line is not valid", "amri haiko sahihi";
+    error_valid: "valid", "zinazokubalika";
     error_too_many: "too many values", "thamani nyingi mno";
     error_used_twice: "given more than once", "imetolewa zaidi ya mara moja";
 }

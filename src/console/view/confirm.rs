@@ -13,25 +13,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme
     let (title, mut lines): (&str, Vec<Line>) = match c {
         Confirm::Duplicate { new, existing, .. } => (
             s::duplicate_title(app.lang),
-            vec![
-                Line::from(Span::styled(
-                    format!("{}  {}", new.phone.masked(), new.amount),
-                    theme.bold(),
-                )),
-                Line::raw(s::duplicate_question(
-                    app.lang,
-                    &s::ago(app.lang, (app.now - existing.created_at).num_seconds()),
-                    &payment_status(app, existing),
-                    existing.reference.as_str(),
-                    // "(✓ paid, …). Paid." says it twice: the words only when they add to it.
-                    &match existing.words() {
-                        crate::strings::Msg::Paid | crate::strings::Msg::PromptSent => {
-                            String::new()
-                        }
-                        w => w.text(app.lang),
-                    },
-                )),
-            ],
+            // The payment as it stands now, not as it was when the question opened: it may
+            // have been paid meanwhile (a tester saw "answer lost, checking" beside a paid row).
+            duplicate_lines(app, new, app.find(existing.id).unwrap_or(existing), theme),
         ),
         Confirm::Switch(to) => (
             s::switch_title(app.lang),
@@ -117,4 +101,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme
         .block(block.padding(ratatui::widgets::Padding::horizontal(1)))
         .wrap(Wrap { trim: true });
     frame.render_widget(body, place);
+}
+
+/// The duplicate question's lines: the new payment, then what the earlier one is now.
+fn duplicate_lines(
+    app: &App,
+    new: &crate::payment::NewPayment,
+    existing: &crate::payment::Payment,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    vec![
+        Line::from(Span::styled(
+            format!("{}  {}", new.phone.masked(), new.amount),
+            theme.bold(),
+        )),
+        Line::raw(s::duplicate_question(
+            app.lang,
+            &s::ago(app.lang, (app.now - existing.created_at).num_seconds()),
+            &payment_status(app, existing),
+            existing.reference.as_str(),
+            // "(✓ paid, …). Paid." says it twice: the words only when they add to it.
+            &match existing.words() {
+                crate::strings::Msg::Paid | crate::strings::Msg::PromptSent => String::new(),
+                w => w.text(app.lang),
+            },
+        )),
+    ]
 }

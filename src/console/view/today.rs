@@ -75,7 +75,7 @@ fn totals_table(app: &App, sums: &[Total], theme: &Theme) -> Table<'static> {
     });
     let widths = [
         Constraint::Length(10),
-        Constraint::Length(12),
+        Constraint::Length(14),
         Constraint::Length(6),
         Constraint::Length(18),
     ];
