@@ -69,6 +69,7 @@ fn waiting(id: i64, now: DateTime<Utc>) -> Payment {
         check_note: None,
         replaces: None,
         replaced_by: None,
+        operator: "rehema".into(),
     }
 }
 

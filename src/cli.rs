@@ -33,6 +33,10 @@ pub struct Cli {
     /// then the locale.
     #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
     pub lang: Option<crate::strings::Lang>,
+    /// Who is at the console (default: the config's operator, else the operating system's user
+    /// name).
+    #[arg(long)]
+    pub operator: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -106,6 +110,9 @@ pub struct PushArgs {
     /// five minutes (otherwise refused with exit code 2).
     #[arg(long)]
     pub force: bool,
+    /// Who pushes it (default: the config's operator, else the operating system's user name).
+    #[arg(long)]
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -77,6 +77,8 @@ pub struct Config {
     pub schedule_scale: Option<u16>,
     /// The configured `language`, if any (the `--lang` flag and `LIPA_LANG` come first).
     pub language: Option<Lang>,
+    /// The configured `operator`, if any (`--operator` comes first).
+    pub operator: Option<String>,
 }
 
 /// A configuration problem, with one line that names it and where it is.
@@ -163,6 +165,8 @@ struct FileConfig {
     console: FileConsole,
     /// `sw` or `en`.
     language: Option<String>,
+    /// Who is at this till (default: the operating system's user name).
+    operator: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -234,6 +238,7 @@ impl Config {
         };
         Ok(Config {
             language,
+            operator: file.operator,
             clickpesa,
             cepta,
             data_dir,

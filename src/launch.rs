@@ -15,7 +15,12 @@ use std::time::Duration;
 const DEMO_DIR: &str = "demo";
 
 /// Opens the console; `force_demo` for `lipa demo`. Returns the exit code.
-pub async fn console(config: Result<Config, ConfigError>, force_demo: bool, lang: Lang) -> u8 {
+pub async fn console(
+    config: Result<Config, ConfigError>,
+    force_demo: bool,
+    lang: Lang,
+    operator: Option<&str>,
+) -> u8 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!("{}", s::no_terminal(lang));
         return exit::INVALID;
@@ -87,7 +92,7 @@ pub async fn console(config: Result<Config, ConfigError>, force_demo: bool, lang
         bell: config.bell,
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         default_provider: None,
-        operator: crate::operator::os_user(),
+        operator: crate::operator::choose(operator, config.operator.as_deref()),
         lang,
         problems,
     };
@@ -128,6 +133,7 @@ fn fallback_config() -> Option<Config> {
         bell: true,
         file: None,
         language: None,
+        operator: None,
         problems: Vec::new(),
         schedule_scale: None,
     })
@@ -174,6 +180,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         data_dir: real.data_dir.join(DEMO_DIR),
         bell: real.bell,
         language: real.language,
+        operator: real.operator.clone(),
         file: real.file.clone(),
         problems: Vec::new(),
         schedule_scale: None,

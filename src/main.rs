@@ -29,8 +29,10 @@ fn main() -> ExitCode {
     }
     let code = runtime.block_on(async move {
         match cli.command {
-            None => lipa::launch::console(config, false, lang).await,
-            Some(Command::Demo) => lipa::launch::console(config, true, lang).await,
+            None => lipa::launch::console(config, false, lang, cli.operator.as_deref()).await,
+            Some(Command::Demo) => {
+                lipa::launch::console(config, true, lang, cli.operator.as_deref()).await
+            }
             Some(Command::Push(args)) => lipa::headless::push::run(args, config, lang).await,
             Some(Command::Sync(args)) => lipa::headless::sync::run(args, config, lang).await,
             Some(Command::Check(args)) => lipa::headless::check::run(args, config, lang).await,

@@ -1,6 +1,20 @@
 //! Who is at the till: the name written beside a person's actions (checks, re-checks, and the
 //! payments they push).
 
+/// The operator of a payment journalled before lipa recorded who pushed it.
+pub const UNKNOWN: &str = "unknown";
+
+/// Who is at the till: the name given (a flag), else the configuration's `operator`, else the
+/// operating system's user name.
+pub fn choose(given: Option<&str>, configured: Option<&str>) -> String {
+    [given, configured]
+        .into_iter()
+        .flatten()
+        .map(clean)
+        .find(|n| !n.is_empty())
+        .unwrap_or_else(os_user)
+}
+
 /// The operating system's user name: `USER`, else `LOGNAME`, else the name `/etc/passwd`
 /// gives this process's user id (a tmux or service session often has neither variable), else
 /// `unknown`.
@@ -19,7 +33,7 @@ fn user_from(env: impl Fn(&str) -> Option<String>, uid: Option<u32>, passwd: &st
         .map(|v| clean(&v))
         .find(|v| !v.is_empty())
         .or_else(|| uid.and_then(|u| name_of(passwd, u)))
-        .unwrap_or_else(|| "unknown".into())
+        .unwrap_or_else(|| UNKNOWN.into())
 }
 
 /// The real user id on the `Uid:` line of `/proc/self/status`.

@@ -145,6 +145,8 @@ pub struct Payment {
     pub replaces: Option<i64>,
     /// The payment that sends this one again (newest).
     pub replaced_by: Option<i64>,
+    /// Who pushed it (`unknown` for payments journalled before lipa recorded it).
+    pub operator: String,
 }
 
 /// What one status query learned.
@@ -249,6 +251,8 @@ pub struct NewPayment {
     pub name: Option<String>,
     /// The failed payment this one sends again.
     pub replaces: Option<i64>,
+    /// Who pushed it.
+    pub operator: String,
 }
 
 #[cfg(test)]

@@ -112,6 +112,7 @@ async fn check_resolves_an_attention_payment_for_sync() {
             email: None,
             name: None,
             replaces: None,
+            operator: "rehema".into(),
         };
         let Recorded::New(p) = j.record(&new, Guard::Off).expect("record") else {
             panic!("guard off");
@@ -443,4 +444,34 @@ fn help_speaks_the_language_from_the_flag_the_config_and_the_help_command() {
         err.contains("clickpesa, cepta"),
         "the allowed values are said: {err}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_payment_records_who_pushed_it() {
+    // Issue 12's first part: the operator, from --operator, else the config, else the OS user.
+    use std::os::unix::fs::PermissionsExt;
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o700)).expect("private");
+    let mut args = push_args("clickpesa", "0712345670", "0");
+    args.extend(["--operator", "amani"]);
+    let named = command(env(&sim, data.path()))
+        .args(&args)
+        .output()
+        .expect("run");
+    assert_eq!(last_json(&named)["operator"], "amani", "{named:?}");
+    let mut by_user = env(&sim, data.path());
+    by_user.push(("USER", "zawadi".into()));
+    let defaulted = command(by_user)
+        .args(push_args("clickpesa", "0712345671", "0"))
+        .output()
+        .expect("run");
+    assert_eq!(last_json(&defaulted)["operator"], "zawadi");
+    let rows = Journal::open_in(data.path())
+        .expect("journal")
+        .all()
+        .expect("rows");
+    let mut who: Vec<_> = rows.iter().map(|p| p.operator.as_str()).collect();
+    who.sort();
+    assert_eq!(who, ["amani", "zawadi"]);
 }

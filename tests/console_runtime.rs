@@ -274,6 +274,7 @@ async fn unfinished_payments_are_shown_and_followed_again_at_start() {
         email: None,
         name: None,
         replaces: None,
+        operator: "rehema".into(),
     };
     // Left behind by a console that stopped after the send: pending, never followed to the end.
     let engine = engine(journal.clone());
@@ -390,6 +391,7 @@ async fn a_payment_settled_by_another_process_shows_here() {
         problems: Vec::new(),
         schedule_scale: None,
         language: None,
+        operator: None,
     };
     // This console asks first 4 s after the send: long after the other process has settled it.
     let s = Duration::from_secs;

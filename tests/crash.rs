@@ -72,6 +72,7 @@ fn record_at(journal: &Journal, kind: ProviderKind, at: chrono::DateTime<Utc>) -
         email: None,
         name: None,
         replaces: None,
+        operator: "rehema".into(),
     };
     let Recorded::New(p) = journal.record(&new, Guard::Off).expect("record") else {
         panic!("guard off");

@@ -208,6 +208,7 @@ fn sale_to(reference: &str, phone: &str) -> NewPayment {
         email: None,
         name: None,
         replaces: None,
+        operator: "rehema".into(),
     }
 }
 

@@ -30,6 +30,7 @@ fn sale_to(reference: &str, phone: &str) -> NewPayment {
         email: None,
         name: None,
         replaces: None,
+        operator: "rehema".into(),
     }
 }
 
@@ -404,6 +405,12 @@ fn a_journal_of_an_earlier_lipa_reads() {
     assert_eq!(old.status, Status::Paid);
     assert_eq!(old.message, Msg::from("Paid."));
     assert_eq!(old.message.to_string(), "Paid.");
+    assert_eq!(
+        old.operator, "unknown",
+        "journalled before lipa recorded who"
+    );
+    let new = record(&j, &sale("NEW1"));
+    assert_eq!(new.operator, "rehema");
 }
 
 /// Every query the faces run is an index lookup, never a scan of the whole table: Today, the

@@ -92,6 +92,7 @@ fn payment(id: i64, reference: &str, phone: &str, sent: DateTime<Utc>) -> Paymen
         check_note: None,
         replaces: None,
         replaced_by: None,
+        operator: "rehema".into(),
     }
 }
 

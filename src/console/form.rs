@@ -159,6 +159,8 @@ impl Form {
                     email: if cepta { email } else { None },
                     name: None,
                     replaces: None,
+                    // Set by the console that sends it.
+                    operator: String::new(),
                 })
             }
             _ => Err(bad.unwrap_or(Field::Phone)),

@@ -67,6 +67,8 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
         email,
         name,
         replaces: None,
+        // Set from --operator or the configuration once it is read.
+        operator: String::new(),
     })
 }
 
@@ -91,7 +93,7 @@ fn nothing_sent(args: &PushArgs, out: &mut Out, status: &str, said: impl Fn(Lang
 }
 
 async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Out) -> u8 {
-    let new = match validate(args, out.lang) {
+    let mut new = match validate(args, out.lang) {
         Ok(n) => n,
         Err(_) => {
             nothing_sent(args, out, "invalid", |l| {
@@ -107,6 +109,7 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
             return exit::CONFIG;
         }
     };
+    new.operator = crate::operator::choose(args.operator.as_deref(), config.operator.as_deref());
     if !crate::setup::has(&config, new.provider) {
         let problem = match config.problem(new.provider) {
             Some(problem) => problem.clone(),
@@ -285,6 +288,7 @@ fn dry_run(new: &NewPayment, lang: Lang) -> Outcome {
             new.channel.as_deref(),
         ),
         checked: false,
+        operator: new.operator.clone(),
         own: Some(s::dry_run_message(
             lang,
             new.phone.network().label(),

@@ -22,6 +22,8 @@ pub struct Outcome {
     pub message: String,
     /// An *attention* payment a person has marked checked.
     pub checked: bool,
+    /// Who pushed it (empty when nothing was recorded).
+    pub operator: String,
     /// The message in the reader's language, for the human line (JSON stays English).
     #[serde(skip)]
     pub own: Option<String>,
@@ -40,6 +42,7 @@ impl Outcome {
             status: p.status.public_word().into(),
             message: p.words().text(Lang::En),
             checked: p.checked,
+            operator: p.operator.clone(),
             own: Some(p.words().text(lang)),
             lang,
         }
@@ -62,6 +65,7 @@ impl Outcome {
             status: status.into(),
             message: said(Lang::En),
             checked: false,
+            operator: String::new(),
             own: Some(said(lang)),
             lang,
         }

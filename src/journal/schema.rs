@@ -55,4 +55,6 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX payments_reference ON payments (reference);
     DROP INDEX payments_phone;
     CREATE INDEX payments_same ON payments (phone, amount_minor, currency, created_at);",
+    // 4: who pushed each payment (payments from before read as `unknown`).
+    "ALTER TABLE payments ADD COLUMN operator TEXT;",
 ];

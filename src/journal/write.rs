@@ -66,8 +66,9 @@ impl Journal {
         let inserted = tx
             .prepare_cached(
                 "INSERT INTO payments (provider, reference, phone, amount_minor, currency,
-                     channel, email, name, status, message, created_at, updated_at, replaces)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?10, ?10, ?11)",
+                     channel, email, name, status, message, created_at, updated_at, replaces,
+                     operator)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?10, ?10, ?11, ?12)",
             )?
             .execute(params![
                 new.provider.id(),
@@ -81,6 +82,7 @@ impl Journal {
                 Status::Recorded.id(),
                 at,
                 new.replaces,
+                new.operator,
             ]);
         match inserted {
             Err(rusqlite::Error::SqliteFailure(e, _))

@@ -139,7 +139,7 @@ sentences! {
     }
     fn name_too_long(max: usize = 60) {
         en: format!("at most {max} characters"),
-        sw: format!("herufi {max} tu"),
+        sw: format!("isizidi herufi {max}"),
     }
     fn no_such_reference(reference: &str = "LP7K3MQ9XR4TZ") {
         en: format!("no payment with reference {} in the journal", reference.trim()),
@@ -156,8 +156,8 @@ sentences! {
         sw: {
             let by = p.checked_by.as_deref().unwrap_or("mtu");
             match p.checked_at {
-                Some(at) => format!("{} lilishakaguliwa na {by}, {}", p.reference, at.format("%Y-%m-%d %H:%M UTC")),
-                None => format!("{} lilishakaguliwa na {by}", p.reference),
+                Some(at) => format!("malipo {} yalishakaguliwa na {by}, {}", p.reference, at.format("%Y-%m-%d %H:%M UTC")),
+                None => format!("malipo {} yalishakaguliwa na {by}", p.reference),
             }
         },
     }
@@ -167,7 +167,7 @@ sentences! {
             p.reference, p.status.public_word()
         ),
         sw: format!(
-            "ni malipo yanayohitaji ukaguzi tu yanayoweza kuwekwa kuwa yamekaguliwa; {} ni {}",
+            "ni malipo yanayohitaji ukaguzi tu yanayoweza kuwekwa kuwa yamekaguliwa; hali ya {} ni: {}",
             p.reference, crate::strings::console::status_word(Lang::Sw, p.status, p.checked)
         ),
     }

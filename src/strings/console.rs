@@ -116,6 +116,7 @@ labels! {
     label_channel [FACT_SLOT]: "Channel", "Njia";
     label_email [FACT_SLOT]: "E-mail", "Barua pepe";
     label_sent [FACT_SLOT]: "Sent", "Imetumwa";
+    label_operator [FACT_SLOT]: "By", "Mhudumu";
     label_actions [FACT_SLOT]: "Keys", "Vitufe";
     label_latest [FACT_SLOT]: "Latest", "Mwisho";
     label_prompt [FACT_SLOT]: "Prompt", "Ombi";

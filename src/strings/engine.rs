@@ -105,5 +105,6 @@ pub fn sample_payment() -> crate::payment::Payment {
         check_note: None,
         replaces: None,
         replaced_by: None,
+        operator: "rehema".into(),
     }
 }

@@ -34,6 +34,17 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
          kisha lugha ya mfumo (LANG).",
     ),
     (
+        ".operator",
+        "Who is at the console (default: the config's operator, else the operating system's user \
+         name).",
+        "Aliye kwenye dirisha (kawaida: operator ya mipangilio, kisha jina la mtumiaji wa mfumo).",
+    ),
+    (
+        "push.operator",
+        "Who pushes it (default: the config's operator, else the operating system's user name).",
+        "Anayetuma (kawaida: operator ya mipangilio, kisha jina la mtumiaji wa mfumo).",
+    ),
+    (
         "demo",
         "Open the console on the built-in simulator, whatever is configured (no real money).",
         "Fungua dirisha kwenye kifaa cha majaribio cha ndani, vyovyote ilivyowekwa (si pesa \
@@ -98,8 +109,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "push.force",
         "Send even if a payment to the same phone for the same amount was recorded in the last \
          five minutes (otherwise refused with exit code 2).",
-        "Tuma hata kama malipo kwa simu hiyo hiyo ya kiasi hicho hicho yaliandikwa dakika tano \
-         zilizopita (vinginevyo yanakataliwa kwa msimbo 2).",
+        "Tuma hata kama malipo kwa namba ileile na kiasi kilekile yaliandikwa ndani ya dakika \
+         tano zilizopita (vinginevyo yanakataliwa kwa msimbo 2).",
     ),
     (
         "sync",

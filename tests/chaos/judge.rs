@@ -205,6 +205,7 @@ mod tests {
             check_note: None,
             replaces: None,
             replaced_by: None,
+            operator: "rehema".into(),
         }
     }
 

@@ -160,6 +160,7 @@ pub fn payment(
         check_note: None,
         replaces: None,
         replaced_by: None,
+        operator: "rehema".into(),
     }
 }
 

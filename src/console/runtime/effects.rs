@@ -145,6 +145,7 @@ async fn again(engine: &Engine, p: &Payment) -> Result<NewPayment, String> {
         email: p.email.clone(),
         name: p.name.clone(),
         replaces: Some(p.id),
+        operator: p.operator.clone(),
     })
 }
 

@@ -160,7 +160,8 @@ pub fn send(app: &mut App) -> Vec<Effect> {
 }
 
 /// Hands the payment to the engine and readies the form for the next customer at once.
-pub(super) fn dispatch(app: &mut App, new: NewPayment, check: bool) -> Vec<Effect> {
+pub(super) fn dispatch(app: &mut App, mut new: NewPayment, check: bool) -> Vec<Effect> {
+    new.operator = app.operator.clone();
     app.form.clear();
     app.focus = Focus::Field(Field::Phone);
     notice(

@@ -82,6 +82,9 @@ fn accepted(app: &mut App, c: Confirm) -> Vec<Effect> {
                 s::sending_again(app.lang, &p.masked_phone()),
             );
             app.again_in_flight.insert(p.id);
+            // The new attempt is pushed by whoever sends it again.
+            let mut p = p;
+            p.operator = app.operator.clone();
             vec![Effect::SendAgain(p)]
         }
         Confirm::Quit(_) => {

@@ -131,6 +131,10 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
             p.polls,
         ))],
     ));
+    lines.push(fact(
+        s::label_operator(app.lang),
+        vec![Span::raw(p.operator.clone())],
+    ));
     let allowed = app.allowed();
     let mut acts: Vec<Span> = Vec::new();
     for (key, what) in keymap::hints(app.lang, keymap::Context::Detail, allowed)
