@@ -431,6 +431,10 @@ fn the_notice_about_a_lost_answer_follows_the_payment_to_paid() {
         "{}",
         n.text
     );
+    // At 40 columns it takes two lines rather than losing its end (a tester saw "usitume te…").
+    let narrow = render_plain(&a, 40, 14);
+    assert!(narrow.contains("again;"), "{narrow}");
+    assert!(narrow.contains("754 ••• 002."), "{narrow}");
     let mut paid = p;
     paid.status = Status::Paid;
     changed(&mut a, paid);

@@ -31,7 +31,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let theme = Theme::new(app.no_color);
     let area = frame.area();
     let head_h = header::height(app, area.width).min(area.height);
-    let note_h = u16::from(app.notice.is_some());
+    // A notice too long for one line takes up to three: its end ("do not send again", which number
+    // paid) must not be cut on a narrow screen.
+    let note_lines = app
+        .notice
+        .as_ref()
+        .map(|n| wrapped(&n.text, usize::from(area.width.saturating_sub(3))));
+    let note_h = note_lines.as_ref().map_or(0, |l| l.len() as u16);
     let [head, body, note, bar] = Layout::vertical([
         Constraint::Length(head_h),
         Constraint::Fill(1),
@@ -45,17 +51,25 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Detail(_) => detail::draw(frame, body, app, &theme),
         Screen::Today => today::draw(frame, body, app, &theme),
     }
-    if let Some(n) = &app.notice {
-        let line = Line::from(vec![
-            Span::raw(" "),
-            Span::styled(theme::notice_symbol(n.kind), theme.notice(n.kind)),
-            Span::raw(" "),
-            Span::styled(
-                ellipsis(&n.text, usize::from(note.width.saturating_sub(3))),
-                theme.notice(n.kind),
-            ),
-        ]);
-        frame.render_widget(Paragraph::new(line), note);
+    if let (Some(n), Some(texts)) = (&app.notice, note_lines) {
+        let lines: Vec<Line> = texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let lead = if i == 0 {
+                    Span::styled(theme::notice_symbol(n.kind), theme.notice(n.kind))
+                } else {
+                    Span::raw(" ")
+                };
+                Line::from(vec![
+                    Span::raw(" "),
+                    lead,
+                    Span::raw(" "),
+                    Span::styled(t, theme.notice(n.kind)),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), note);
     }
     bar::draw(frame, bar, app, &theme);
     if app.help {
@@ -152,4 +166,29 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         w,
         h,
     )
+}
+
+/// `text` in lines of `width` cells, broken at spaces: at most three, the last cut with an
+/// ellipsis if it is still too long.
+fn wrapped(text: &str, width: usize) -> Vec<String> {
+    if text.chars().count() <= width || width < 10 {
+        return vec![ellipsis(text, width)];
+    }
+    let mut lines = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        if lines.len() == 2 || rest.chars().count() <= width {
+            lines.push(ellipsis(rest, width));
+            break;
+        }
+        let head: String = rest.chars().take(width).collect();
+        let cut = head
+            .rfind(' ')
+            .filter(|&i| i > width / 2)
+            .unwrap_or(head.len());
+        let (line, next) = rest.split_at(cut);
+        lines.push(line.trim_end().to_string());
+        rest = next.trim_start();
+    }
+    lines
 }
