@@ -429,3 +429,25 @@ fn every_query_of_the_faces_is_an_index_lookup() {
         }
     }
 }
+
+/// Today's totals per operator: who pushed how many, and what of it was paid.
+#[test]
+fn a_day_is_summed_per_operator() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let j = Journal::open_in(dir.path()).expect("open");
+    let since = chrono::Utc::now() - chrono::Duration::hours(1);
+    let paid = sent(&j, &sale_to("OPA1", "0712345670"));
+    j.transition(paid.id, paid.status, &change(Status::Paid, &Msg::Paid))
+        .expect("paid");
+    sent(&j, &sale_to("OPA2", "0712345671"));
+    let mut amani = sale_to("OPB1", "0712345672");
+    amani.operator = "amani".into();
+    record(&j, &amani);
+    let day = j.day_summary(since).expect("summary");
+    let by: Vec<_> = day
+        .operators
+        .iter()
+        .map(|o| (o.operator.as_str(), o.count, o.paid, o.paid_minor))
+        .collect();
+    assert_eq!(by, [("amani", 1, 0, Some(0)), ("rehema", 2, 1, Some(1000))]);
+}

@@ -13,7 +13,7 @@ mod schema;
 mod worker;
 mod write;
 
-pub use read::{DaySummary, DayTotal};
+pub use read::{DaySummary, DayTotal, OperatorDay};
 pub use worker::{Gone, Worker};
 pub use write::{Answer, Change, Guard, Recorded};
 
@@ -173,6 +173,7 @@ impl Journal {
             ("since", select(read::SINCE)),
             ("day page", select(read::DAY_PAGE)),
             ("day summary", read::DAY_SUMMARY.to_string()),
+            ("day per operator", read::DAY_OPERATORS.to_string()),
             ("find reference", select(read::FIND_REFERENCE)),
             (
                 "by reference",

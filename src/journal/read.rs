@@ -19,6 +19,24 @@ pub(super) const DAY_SUMMARY: &str =
     "SELECT provider, currency, status, COUNT(*), SUM(amount_minor), MAX(id), checked
      FROM payments WHERE created_at >= ?1 GROUP BY provider, currency, status, checked";
 
+pub(super) const DAY_OPERATORS: &str =
+    "SELECT COALESCE(operator, 'unknown'), currency, COUNT(*), SUM(status = 'paid'),
+            SUM(CASE WHEN status = 'paid' THEN amount_minor ELSE 0 END)
+     FROM payments WHERE created_at >= ?1 GROUP BY 1, currency ORDER BY 1, currency";
+
+/// What one operator did in a day, in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorDay {
+    pub operator: String,
+    pub currency: Currency,
+    /// Payments pushed.
+    pub count: u64,
+    /// Of them, paid.
+    pub paid: u64,
+    /// Their sum, in minor units (`None` only if SQLite's sum overflowed).
+    pub paid_minor: Option<i64>,
+}
+
 /// A day's counts and sums per provider, currency and status.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DaySummary {
@@ -27,6 +45,8 @@ pub struct DaySummary {
     pub count: u64,
     /// The newest payment's id (0 when none).
     pub newest_id: i64,
+    /// Per operator and currency.
+    pub operators: Vec<OperatorDay>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +145,27 @@ impl Journal {
             summary.count += line.count;
             summary.newest_id = summary.newest_id.max(max_id);
             summary.totals.push(line);
+        }
+        let mut stmt = conn.prepare_cached(DAY_OPERATORS)?;
+        let rows = stmt.query_map([rows::ts(since)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (operator, currency, count, paid, paid_minor) = row?;
+            summary.operators.push(OperatorDay {
+                operator,
+                currency: Currency::from_code(&currency)
+                    .ok_or_else(|| JournalError::Corrupt(currency.clone()))?,
+                count: count.max(0) as u64,
+                paid: paid.max(0) as u64,
+                paid_minor,
+            });
         }
         Ok(summary)
     }

@@ -563,6 +563,11 @@ sentences! {
         en: format!("Still {}; the form is as it was.", provider_line(p)),
         sw: format!("Bado ni {}; fomu iko kama ilivyokuwa.", provider_line(p)),
     }
+    /// Today, per operator: `2 of 3 paid · TZS 17,500`.
+    fn operator_day(paid: u64 = 2, count: u64 = 3, amount: &str = "TZS 17,500") {
+        en: format!("{paid} of {count} paid · {amount}"),
+        sw: format!("{paid} kati ya {count} yamelipwa · {amount}"),
+    }
     fn ago_span(span: &str = "3 min 10 s") {
         en: format!("{span} ago"),
         sw: format!("{span} zilizopita"),

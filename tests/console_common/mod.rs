@@ -382,6 +382,29 @@ pub fn loaded_today(a: &mut App, mut list: Vec<Payment>) {
             }),
         }
     }
+    for p in &list {
+        let currency = p.amount.currency();
+        let paid = p.status == Status::Paid;
+        let minor = if paid { p.amount.minor() } else { 0 };
+        match summary
+            .operators
+            .iter_mut()
+            .find(|o| o.operator == p.operator && o.currency == currency)
+        {
+            Some(o) => {
+                o.count += 1;
+                o.paid += u64::from(paid);
+                o.paid_minor = o.paid_minor.map(|m| m + minor);
+            }
+            None => summary.operators.push(lipa::journal::OperatorDay {
+                operator: p.operator.clone(),
+                currency,
+                count: 1,
+                paid: u64::from(paid),
+                paid_minor: Some(minor),
+            }),
+        }
+    }
     list.sort_by_key(|p| std::cmp::Reverse((p.created_at, p.id)));
     act(a, Action::TodayLoaded(Ok((summary, list))));
 }

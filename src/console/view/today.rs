@@ -34,15 +34,63 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     let sums = today.summary.as_ref().map(from_summary).unwrap_or_default();
-    let [top, bottom] = Layout::vertical([
+    let people = today
+        .summary
+        .as_ref()
+        .map(|s| s.operators.as_slice())
+        .unwrap_or_default();
+    let people_h = people.len() as u16;
+    let [top, by, bottom] = Layout::vertical([
         Constraint::Length(sums.len() as u16 + 2),
+        Constraint::Length(people_h),
         Constraint::Min(2),
     ])
     .areas(area);
     let inner = block.inner(top);
     frame.render_widget(block, top);
     frame.render_widget(totals_table(app, &sums, theme), inner);
+    frame.render_widget(
+        Paragraph::new(operator_lines(app, people, theme, by.width)),
+        by,
+    );
     list(frame, bottom, app, theme);
+}
+
+/// One line per operator and currency: who pushed how many, and what was paid.
+fn operator_lines(
+    app: &App,
+    people: &[crate::journal::OperatorDay],
+    theme: &Theme,
+    width: u16,
+) -> Vec<Line<'static>> {
+    // The label column only where there is room; the words are cut with an ellipsis.
+    let label = width >= 70;
+    let room = usize::from(width).saturating_sub(if label { 11 } else { 0 } + 11);
+    people
+        .iter()
+        .map(|o| {
+            let paid = o
+                .paid_minor
+                .map(|m| crate::money::Money::from_minor(m, o.currency).to_string())
+                .unwrap_or_else(|| s::too_large(app.lang).to_string());
+            let mut spans = Vec::new();
+            if label {
+                spans.push(Span::styled(
+                    format!("{:<10} ", s::label_operator(app.lang)),
+                    theme.dim(),
+                ));
+            }
+            spans.push(Span::styled(
+                format!("{:<10} ", super::ellipsis(&o.operator, 10)),
+                theme.bold(),
+            ));
+            spans.push(Span::raw(super::ellipsis(
+                &s::operator_day(app.lang, o.paid, o.count, &paid),
+                room,
+            )));
+            Line::from(spans)
+        })
+        .collect()
 }
 
 fn right(text: String) -> Cell<'static> {
