@@ -57,6 +57,20 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
     Simulate(SimulateArgs),
+    /// The operators of `lipa serve`: who may log in, as what.
+    Operators {
+        #[command(subcommand)]
+        command: OperatorsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorsCommand {
+    /// Check the operators file and print who can log in (no keys are printed).
+    Check {
+        /// The file (default: the platform's config directory, lipa/operators).
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,6 +15,7 @@ pub mod launch;
 pub mod logging;
 pub mod money;
 pub mod operator;
+pub mod operators;
 pub mod payment;
 pub mod phone;
 pub mod provider;

@@ -35,6 +35,9 @@ fn main() -> ExitCode {
             }
             Some(Command::Push(args)) => lipa::headless::push::run(args, config, lang).await,
             Some(Command::Sync(args)) => lipa::headless::sync::run(args, config, lang).await,
+            Some(Command::Operators {
+                command: lipa::cli::OperatorsCommand::Check { file },
+            }) => lipa::headless::operators::check(file, lang),
             Some(Command::Check(args)) => lipa::headless::check::run(args, config, lang).await,
             Some(Command::Simulate(args)) => {
                 let options = match lipa::sim::SimulateOptions::from_args(&args) {

@@ -76,7 +76,11 @@ fn derived() -> Vec<(String, String)> {
             }
         }
         for sub in cmd.get_subcommands() {
-            walk(sub, sub.get_name(), out);
+            let inner = match place {
+                "" => sub.get_name().to_string(),
+                outer => format!("{outer} {}", sub.get_name()),
+            };
+            walk(sub, &inner, out);
         }
     }
     let mut out = Vec::new();

@@ -105,7 +105,11 @@ fn localize(mut cmd: clap::Command, place: &str, lang: Lang, root: bool) -> clap
         .map(|c| c.get_name().to_string())
         .collect();
     for name in names {
-        cmd = cmd.mut_subcommand(&name, |c| localize(c, &name, lang, false));
+        let inner = match place {
+            "" => name.clone(),
+            outer => format!("{outer} {name}"),
+        };
+        cmd = cmd.mut_subcommand(&name, |c| localize(c, &inner, lang, false));
     }
     cmd
 }

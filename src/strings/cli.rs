@@ -44,6 +44,62 @@ fn channel_list(offered: &[Channel]) -> String {
 }
 
 sentences! {
+    fn operators_unreadable(path: &Path = &sample_path(), reason: &str = "No such file") {
+        en: format!("cannot read the operators file {}: {reason}", path.display()),
+        sw: format!("faili la wahudumu {} halisomeki: {reason}", path.display()),
+    }
+    fn operators_line(path: &Path = &sample_path(), line: usize = 3, why: &str = "no key") {
+        en: format!("operators file {}, line {line}: {why}", path.display()),
+        sw: format!("faili la wahudumu {}, mstari {line}: {why}", path.display()),
+    }
+    fn operators_no_key() {
+        en: "no public key (options, then e.g. ssh-ed25519 AAAA…)",
+        sw: "hakuna ufunguo wa umma (chaguo, kisha mfano ssh-ed25519 AAAA…)",
+    }
+    fn operators_key_type(t: &str = "ssh-dss") {
+        en: format!("'{t}' is not a key type lipa takes (ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, …)"),
+        sw: format!("'{t}' si aina ya ufunguo inayokubalika (ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, …)"),
+    }
+    fn operators_bad_key() {
+        en: "the key is not a valid OpenSSH public key of that type",
+        sw: "ufunguo si ufunguo halali wa umma wa OpenSSH wa aina hiyo",
+    }
+    fn operators_no_name() {
+        en: "no operator=\"NAME\" in front of the key",
+        sw: "hakuna operator=\"JINA\" mbele ya ufunguo",
+    }
+    fn operators_bad_option(o: &str = "role") {
+        en: format!("option '{o}' must be written name=\"value\", options separated by commas"),
+        sw: format!("chaguo '{o}' liandikwe jina=\"thamani\", chaguo zikitenganishwa kwa koma"),
+    }
+    fn operators_unknown_option(o: &str = "colour") {
+        en: format!("unknown option '{o}' (operator, role, lang, providers, max_amount)"),
+        sw: format!("chaguo '{o}' halijulikani (operator, role, lang, providers, max_amount)"),
+    }
+    fn operators_bad_value(option: &str = "role", value: &str = "boss") {
+        en: format!("{option}=\"{value}\" is not valid"),
+        sw: format!("{option}=\"{value}\" si sahihi"),
+    }
+    fn operators_duplicate(first: usize = 2) {
+        en: format!("the same key is already on line {first}"),
+        sw: format!("ufunguo huohuo uko tayari kwenye mstari {first}"),
+    }
+    fn operators_who(n: usize = 2, path: &Path = &sample_path()) {
+        en: format!("{n} operator(s) can log in ({})", path.display()),
+        sw: format!("wahudumu {n} wanaweza kuingia ({})", path.display()),
+    }
+    fn operators_all_providers() {
+        en: "all providers",
+        sw: "watoa huduma wote",
+    }
+    fn operators_no_limit() {
+        en: "no limit",
+        sw: "bila kikomo",
+    }
+    fn operators_max(n: u64 = 500_000) {
+        en: format!("at most {n} per payment"),
+        sw: format!("isizidi {n} kwa malipo"),
+    }
     fn checked_human(word: &str = "attention") {
         en: format!("{word} (checked)"),
         sw: format!("{word} (imekaguliwa)"),

@@ -153,6 +153,21 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Andika matokeo kama kitu kimoja cha JSON kwenye mstari wa mwisho.",
     ),
     (
+        "operators",
+        "The operators of `lipa serve`: who may log in, as what.",
+        "Wahudumu wa `lipa serve`: nani anaweza kuingia, kama nani.",
+    ),
+    (
+        "operators check",
+        "Check the operators file and print who can log in (no keys are printed).",
+        "Kagua faili la wahudumu na uandike wanaoweza kuingia (funguo haziandikwi).",
+    ),
+    (
+        "operators check.file",
+        "The file (default: the platform's config directory, lipa/operators).",
+        "Faili (kawaida: saraka ya mipangilio ya mfumo, lipa/operators).",
+    ),
+    (
         "simulate",
         "Run the provider simulator on 127.0.0.1 (both providers' wire formats).",
         "Endesha kifaa cha kuiga watoa huduma kwenye 127.0.0.1 (miundo ya watoa huduma wote wawili).",
