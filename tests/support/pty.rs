@@ -140,6 +140,11 @@ impl Pty {
         self.screen.lock().expect("screen").screen().contents()
     }
 
+    /// The screen with its colours and attributes.
+    pub fn screen(&self) -> vt100::Screen {
+        self.screen.lock().expect("screen").screen().clone()
+    }
+
     /// Every byte the terminal received so far.
     pub fn raw(&self) -> Vec<u8> {
         self.raw.lock().expect("raw").clone()
