@@ -55,6 +55,9 @@ pub enum Command {
     Sync(SyncArgs),
     /// Mark a payment that needs attention as checked by a person, with a note.
     Check(CheckArgs),
+    /// Payments in the journal, newest first, by day, status, provider, operator, phone or
+    /// reference.
+    History(HistoryArgs),
     /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
     Simulate(SimulateArgs),
     /// The operators of `lipa serve`: who may log in, as what.
@@ -134,6 +137,37 @@ pub struct SyncArgs {
     /// Seconds to wait for the payments to settle; 0 asks each once.
     #[arg(long, default_value_t = 120, value_name = "SECONDS")]
     pub wait: u64,
+    /// One JSON object per payment.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    /// From this day (YYYY-MM-DD, today or yesterday, in the till's time zone).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Up to and with this day.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only this status (paid, failed, pending, unknown, attention, sending, recorded).
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long, value_enum)]
+    /// Only this provider.
+    pub provider: Option<ProviderArg>,
+    /// Only payments this operator pushed.
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// Digits anywhere in the customer's number.
+    #[arg(long, value_name = "DIGITS")]
+    pub phone: Option<String>,
+    /// Part of the reference (any case).
+    #[arg(long)]
+    pub reference: Option<String>,
+    /// At most this many payments.
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub limit: usize,
     /// One JSON object per payment.
     #[arg(long)]
     pub json: bool,

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
             Some(Command::Operators {
                 command: lipa::cli::OperatorsCommand::Check { file },
             }) => lipa::headless::operators::check(file, lang),
+            Some(Command::History(args)) => lipa::headless::history::run(args, config, lang).await,
             Some(Command::Check(args)) => lipa::headless::check::run(args, config, lang).await,
             Some(Command::Simulate(args)) => {
                 let options = match lipa::sim::SimulateOptions::from_args(&args) {

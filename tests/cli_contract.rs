@@ -475,3 +475,70 @@ async fn every_payment_records_who_pushed_it() {
     who.sort();
     assert_eq!(who, ["amani", "zawadi"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn history_finds_payments_by_day_operator_phone_status_and_reference() {
+    // Issue 13's first part: `lipa history` over the whole journal, newest first.
+    use std::os::unix::fs::PermissionsExt;
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o700)).expect("private");
+    for (phone, who) in [
+        ("0712345670", "amani"),
+        ("0712345671", "rehema"),
+        ("0712345676", "rehema"),
+    ] {
+        let mut args = push_args("clickpesa", phone, "0");
+        args.extend(["--operator", who]);
+        let out = command(env(&sim, data.path()))
+            .args(&args)
+            .output()
+            .expect("push");
+        assert_eq!(last_json(&out)["operator"], who);
+    }
+    let history = |extra: &[&str]| {
+        let mut args = vec!["history", "--json"];
+        args.extend_from_slice(extra);
+        let out = command(env(&sim, data.path()))
+            .args(&args)
+            .output()
+            .expect("history");
+        let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json line"))
+            .collect();
+        (out.status.code(), lines)
+    };
+    let (code, all) = history(&["--since", "today"]);
+    assert_eq!((code, all.len()), (Some(0), 3));
+    assert_eq!(all[0]["phone"], "255712345676", "newest first");
+    for line in &all {
+        for field in [
+            "created_at",
+            "updated_at",
+            "operator",
+            "checked",
+            "status",
+            "reference",
+        ] {
+            assert!(line.get(field).is_some(), "{field} in {line}");
+        }
+        assert!(
+            line["created_at"]
+                .as_str()
+                .unwrap_or_default()
+                .contains('T')
+        );
+    }
+    assert_eq!(history(&["--operator", "amani"]).1.len(), 1);
+    assert_eq!(history(&["--phone", "345671"]).1.len(), 1);
+    let reference = all[1]["reference"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert_eq!(history(&["--reference", &reference]).1.len(), 1, "any case");
+    assert_eq!(history(&["--limit", "2"]).1.len(), 2);
+    assert_eq!(history(&["--until", "yesterday"]).1.len(), 0);
+    assert_eq!(history(&["--since", "12/05"]).0, Some(2));
+    assert_eq!(history(&["--status", "done"]).0, Some(2));
+}

@@ -2,6 +2,7 @@
 //! in the README).
 
 pub mod check;
+pub mod history;
 pub mod operators;
 pub mod push;
 pub mod report;

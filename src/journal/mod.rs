@@ -7,12 +7,14 @@
 //! transaction), so a writer that read a stale row loses and gets the row as it now stands;
 //! times are taken once the write lock is held; final states never change.
 
+mod history;
 mod read;
 mod rows;
 mod schema;
 mod worker;
 mod write;
 
+pub use history::Filter;
 pub use read::{DaySummary, DayTotal, OperatorDay};
 pub use worker::{Gone, Worker};
 pub use write::{Answer, Change, Guard, Recorded};

@@ -44,6 +44,18 @@ fn channel_list(offered: &[Channel]) -> String {
 }
 
 sentences! {
+    fn history_bad_date(value: &str = "12/05") {
+        en: format!("'{value}' is not a day: write YYYY-MM-DD, today or yesterday"),
+        sw: format!("'{value}' si siku: andika YYYY-MM-DD, today au yesterday"),
+    }
+    fn history_bad_status(value: &str = "done") {
+        en: format!("'{value}' is not a status (paid, failed, pending, unknown, attention, sending, recorded)"),
+        sw: format!("'{value}' si hali (paid, failed, pending, unknown, attention, sending, recorded)"),
+    }
+    fn history_none() {
+        en: "no payment matches",
+        sw: "hakuna malipo yanayolingana",
+    }
     fn operators_unreadable(path: &Path = &sample_path(), reason: &str = "No such file") {
         en: format!("cannot read the operators file {}: {reason}", path.display()),
         sw: format!("faili la wahudumu {} halisomeki: {reason}", path.display()),

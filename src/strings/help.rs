@@ -153,6 +153,56 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Andika matokeo kama kitu kimoja cha JSON kwenye mstari wa mwisho.",
     ),
     (
+        "history",
+        "Payments in the journal, newest first, by day, status, provider, operator, phone or reference.",
+        "Malipo kwenye daftari, mapya kwanza, kwa siku, hali, mtoa huduma, mhudumu, simu au kumbukumbu.",
+    ),
+    (
+        "history.since",
+        "From this day (YYYY-MM-DD, today or yesterday, in the till's time zone).",
+        "Kuanzia siku hii (YYYY-MM-DD, today au yesterday, kwa saa za kaunta).",
+    ),
+    (
+        "history.until",
+        "Up to and with this day.",
+        "Hadi na siku hii.",
+    ),
+    (
+        "history.status",
+        "Only this status (paid, failed, pending, unknown, attention, sending, recorded).",
+        "Hali hii tu (paid, failed, pending, unknown, attention, sending, recorded).",
+    ),
+    (
+        "history.provider",
+        "Only this provider.",
+        "Mtoa huduma huyu tu.",
+    ),
+    (
+        "history.operator",
+        "Only payments this operator pushed.",
+        "Malipo aliyotuma mhudumu huyu tu.",
+    ),
+    (
+        "history.phone",
+        "Digits anywhere in the customer's number.",
+        "Tarakimu popote kwenye namba ya mteja.",
+    ),
+    (
+        "history.reference",
+        "Part of the reference (any case).",
+        "Sehemu ya kumbukumbu (herufi kubwa au ndogo).",
+    ),
+    (
+        "history.limit",
+        "At most this many payments.",
+        "Malipo yasiyozidi idadi hii.",
+    ),
+    (
+        "history.json",
+        "One JSON object per payment.",
+        "Kitu kimoja cha JSON kwa kila malipo.",
+    ),
+    (
         "operators",
         "The operators of `lipa serve`: who may log in, as what.",
         "Wahudumu wa `lipa serve`: nani anaweza kuingia, kama nani.",

@@ -1,0 +1,120 @@
+//! `lipa history`: the journal's payments, newest first, filtered; a human line each or one
+//! JSON object each (the push object plus who, when, the provider's id and the check's note).
+
+use super::report::{Out, Outcome};
+use crate::cli::{HistoryArgs, exit};
+use crate::config::{Config, ConfigError};
+use crate::journal::{Filter, Journal};
+use crate::payment::{Payment, Status};
+use crate::strings::Lang;
+use crate::strings::cli as s;
+use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
+use serde::Serialize;
+
+/// One line of `--json`.
+#[derive(Serialize)]
+struct Line<'a> {
+    #[serde(flatten)]
+    outcome: Outcome,
+    created_at: String,
+    updated_at: String,
+    provider_id: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+pub async fn run(args: HistoryArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
+    let mut out = Out::new(lang);
+    let code = history(&args, config, &mut out);
+    out.finish("history", code)
+}
+
+fn refuse(out: &Out, said: impl Fn(Lang) -> String, code: u8) -> u8 {
+    eprintln!("lipa history: {}", said(out.lang));
+    code
+}
+
+fn history(args: &HistoryArgs, config: Result<Config, ConfigError>, out: &mut Out) -> u8 {
+    let offset = crate::console::runtime::local_offset();
+    let today = Utc::now().with_timezone(&offset).date_naive();
+    let day = |v: &Option<String>| v.as_deref().map(|t| parse_day(t, today));
+    let (since, until) = (day(&args.since), day(&args.until));
+    for (typed, parsed) in [(&args.since, &since), (&args.until, &until)] {
+        if let (Some(t), Some(None)) = (typed, parsed) {
+            return refuse(out, |l| s::history_bad_date(l, t), exit::INVALID);
+        }
+    }
+    let status = match args.status.as_deref() {
+        None => None,
+        Some(t) => match Status::from_id(t.trim()) {
+            Some(st) => Some(st),
+            None => return refuse(out, |l| s::history_bad_status(l, t), exit::INVALID),
+        },
+    };
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => return refuse(out, |l| e.text(l), exit::CONFIG),
+    };
+    let journal = match Journal::open_in(&config.data_dir) {
+        Ok(j) => j,
+        Err(e) => return refuse(out, |l| e.text(l), exit::CONFIG),
+    };
+    let filter = Filter {
+        since: since.flatten().map(|d| start_of(d, offset)),
+        until: until
+            .flatten()
+            .and_then(|d| d.checked_add_days(Days::new(1)))
+            .map(|d| start_of(d, offset)),
+        status,
+        provider: args.provider.map(Into::into),
+        operator: args.operator.clone(),
+        phone: args
+            .phone
+            .as_deref()
+            .map(|p| p.chars().filter(char::is_ascii_digit).collect()),
+        reference: args.reference.clone(),
+        limit: args.limit,
+    };
+    let found = match journal.history(&filter) {
+        Ok(v) => v,
+        Err(e) => return refuse(out, |l| e.text(l), exit::CONFIG),
+    };
+    if found.is_empty() && !args.json {
+        out.line(&s::history_none(out.lang));
+    }
+    for p in &found {
+        let text = if args.json {
+            json(p, out.lang, offset)
+        } else {
+            let when = p.created_at.with_timezone(&offset).format("%Y-%m-%d %H:%M");
+            format!("{when}  {}", Outcome::of(p, out.lang).human())
+        };
+        out.line(&text);
+    }
+    exit::PAID
+}
+
+fn json(p: &Payment, lang: Lang, offset: FixedOffset) -> String {
+    let line = Line {
+        outcome: Outcome::of(p, lang),
+        created_at: p.created_at.with_timezone(&offset).to_rfc3339(),
+        updated_at: p.updated_at.with_timezone(&offset).to_rfc3339(),
+        provider_id: p.provider_id.as_deref(),
+        note: p.check_note.as_deref(),
+    };
+    serde_json::to_string(&line).unwrap_or_default()
+}
+
+/// `YYYY-MM-DD`, `today`, `yesterday`.
+fn parse_day(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "today" | "leo" => Some(today),
+        "yesterday" | "jana" => today.checked_sub_days(Days::new(1)),
+        t => NaiveDate::parse_from_str(t, "%Y-%m-%d").ok(),
+    }
+}
+
+fn start_of(day: NaiveDate, offset: FixedOffset) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(offset).single())
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
+}
