@@ -182,6 +182,14 @@ impl Payment {
         crate::phone::mask(&self.phone)
     }
 
+    /// [`Payment::masked_phone`] without the country code, for narrow columns: `712 ••• 670`.
+    pub fn masked_phone_short(&self) -> String {
+        self.masked_phone()
+            .trim_start_matches(|c: char| c != ' ')
+            .trim()
+            .to_string()
+    }
+
     /// Failed without the provider ever taking it (refused, or never sent): no customer saw a
     /// prompt, so another push is not a duplicate of it.
     pub fn never_reached_anyone(&self) -> bool {

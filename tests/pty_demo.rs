@@ -22,13 +22,7 @@ impl Session {
 
 /// `lipa demo` on the data directory `dir`, customers answering after `settle` seconds.
 fn demo(dir: &std::path::Path, settle: &str, cols: u16, rows: u16) -> Pty {
-    Spawn::lipa()
-        .args(&["demo"])
-        .env("HOME", dir)
-        .env("LIPA_DATA_DIR", dir)
-        .env("LIPA_DEMO_SETTLE", settle)
-        .size(cols, rows)
-        .start()
+    Spawn::demo(dir, settle).size(cols, rows).start()
 }
 
 /// The row of the pending list that shows this (masked) number.

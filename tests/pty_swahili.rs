@@ -40,11 +40,7 @@ fn row_with<'a>(screen: &'a str, tail: &str) -> Option<&'a str> {
 #[test]
 fn the_demo_speaks_swahili_from_start_to_paid_and_cancelled() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut p = Spawn::lipa()
-        .args(&["demo"])
-        .env("HOME", dir.path())
-        .env("LIPA_DATA_DIR", dir.path())
-        .env("LIPA_DEMO_SETTLE", "1")
+    let mut p = Spawn::demo(dir.path(), "1")
         .env("LIPA_LANG", "sw")
         .size(80, 24)
         .start();

@@ -19,11 +19,7 @@ fn row<'a>(screen: &'a str, tail: &str) -> Option<&'a str> {
 /// The scene, in `lang`: returns the screen once every row says what it should.
 fn scene(lang: &str, paid: &str, failed: &str, waiting: &str) -> vt100::Screen {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut p = Spawn::lipa()
-        .args(&["demo"])
-        .env("HOME", dir.path())
-        .env("LIPA_DATA_DIR", dir.path())
-        .env("LIPA_DEMO_SETTLE", "1")
+    let mut p = Spawn::demo(dir.path(), "1")
         .env("LIPA_LANG", lang)
         .size(80, 24)
         .start();

@@ -117,19 +117,7 @@ fn localize(mut cmd: clap::Command, place: &str, lang: Lang, root: bool) -> clap
 /// The language asked for on the command line (`--lang sw`, `--lang=sw`), if any: read before
 /// clap, so its help and errors are already in it.
 fn flag(args: &[String]) -> Option<Lang> {
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a == "--" {
-            break;
-        }
-        if a == "--lang" {
-            return it.next().and_then(|v| Lang::parse(v));
-        }
-        if let Some(v) = a.strip_prefix("--lang=") {
-            return Lang::parse(v);
-        }
-    }
-    None
+    value_of(args, "--lang").as_deref().and_then(Lang::parse)
 }
 
 /// Parses the command line, or prints help / version / the error in the reader's language and
@@ -198,6 +186,9 @@ fn configured_language(explicit: Option<String>) -> Option<Lang> {
 fn value_of(args: &[String], flag: &str) -> Option<String> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
         if a == flag {
             return it.next().cloned();
         }

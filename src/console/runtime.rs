@@ -95,9 +95,10 @@ pub async fn run<W: Write>(
     let mut news_open = true;
     let exec = effects::Executor::new(engine, tx);
     exec.run(Effect::Resume);
-    exec.run(Effect::NewReference(app.provider));
+    // One reference per provider: the form's own, and a spare for each other provider (the
+    // form's own answer asks for its spare), so the form is ready again the moment a payment
+    // leaves or the provider switches.
     for p in app.providers.clone() {
-        // The spares: the form is ready again the moment a payment leaves.
         exec.run(Effect::NewReference(p));
     }
     let mut deadline: Option<Instant> = None;

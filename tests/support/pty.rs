@@ -42,6 +42,16 @@ impl Spawn {
         Spawn::new(LIPA)
     }
 
+    /// `lipa demo` on the data directory (and home) `dir`, customers answering after `settle`
+    /// seconds.
+    pub fn demo(dir: &Path, settle: &str) -> Spawn {
+        Spawn::lipa()
+            .args(&["demo"])
+            .env("HOME", dir)
+            .env("LIPA_DATA_DIR", dir)
+            .env("LIPA_DEMO_SETTLE", settle)
+    }
+
     pub fn args(mut self, args: &[&str]) -> Spawn {
         self.cmd.args(args);
         self

@@ -155,14 +155,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn row<'a>(app: &App, p: &'a Payment, cols: &Columns, theme: &Theme) -> Row<'a> {
-    let phone = p.masked_phone();
     let phone = if cols.short_phone {
-        phone
-            .trim_start_matches(|c: char| c != ' ')
-            .trim()
-            .to_string()
+        p.masked_phone_short()
     } else {
-        phone
+        p.masked_phone()
     };
     let mut cells = Vec::new();
     if cols.age {

@@ -161,10 +161,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let mut cells = vec![
             Cell::from(clock(app, p.created_at)),
             Cell::from(if short {
-                p.masked_phone()
-                    .trim_start_matches(|c: char| c != ' ')
-                    .trim()
-                    .to_string()
+                p.masked_phone_short()
             } else {
                 p.masked_phone()
             }),
