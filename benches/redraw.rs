@@ -92,6 +92,7 @@ impl Bench {
             now,
             offset: FixedOffset::east_opt(3 * 3600).unwrap_or_else(|| panic!("offset")),
             operator: "bench".into(),
+            limits: Default::default(),
             lang: lipa::strings::Lang::En,
         });
         let sent = Counter::default();

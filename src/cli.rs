@@ -60,6 +60,9 @@ pub enum Command {
     History(HistoryArgs),
     /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
     Simulate(SimulateArgs),
+    /// Serve the console over SSH to the operators listed in the operators file (field agents
+    /// need only an SSH app and a key).
+    Serve(ServeArgs),
     /// The operators of `lipa serve`: who may log in, as what.
     Operators {
         #[command(subcommand)]
@@ -74,6 +77,22 @@ pub enum OperatorsCommand {
         /// The file (default: the platform's config directory, lipa/operators).
         file: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, HOST:PORT (default: the config's [serve] ssh, else
+    /// 127.0.0.1:2222).
+    #[arg(long, value_name = "ADDR")]
+    pub ssh: Option<String>,
+    /// Serve the demo (no real money) to anyone, with any key or none: each visitor gets a demo
+    /// of their own.
+    #[arg(long)]
+    pub demo: bool,
+    /// The operators file (default: the config's [serve] operators, else lipa/operators in the
+    /// platform's config directory).
+    #[arg(long, value_name = "FILE")]
+    pub operators: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

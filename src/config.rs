@@ -79,6 +79,25 @@ pub struct Config {
     pub language: Option<Lang>,
     /// The configured `operator`, if any (`--operator` comes first).
     pub operator: Option<String>,
+    /// `[serve]`: how `lipa serve` listens and whom it lets in.
+    pub serve: ServeSettings,
+}
+
+/// The `[serve]` table: `lipa serve`'s address, operators file and limits (each `None` when
+/// not set: the server's defaults).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeSettings {
+    /// `HOST:PORT` to listen on.
+    pub ssh: Option<String>,
+    /// The operators file (default: `operators` beside the configuration file).
+    pub operators: Option<PathBuf>,
+    /// Minutes without a key before a session is closed (a warning comes a minute before).
+    pub idle_minutes: Option<u64>,
+    /// Sessions at once, in all.
+    pub max_sessions: Option<usize>,
+    /// Sessions at once, per operator.
+    pub sessions_per_operator: Option<usize>,
 }
 
 /// A configuration problem, with one line that names it and where it is.
@@ -163,6 +182,8 @@ struct FileConfig {
     cepta: FileCepta,
     #[serde(default)]
     console: FileConsole,
+    #[serde(default)]
+    serve: ServeSettings,
     /// `sw` or `en`.
     language: Option<String>,
     /// Who is at this till (default: the operating system's user name).
@@ -239,6 +260,7 @@ impl Config {
         Ok(Config {
             language,
             operator: file.operator,
+            serve: file.serve,
             clickpesa,
             cepta,
             data_dir,

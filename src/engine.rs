@@ -179,7 +179,26 @@ struct Inner {
     pacer: pace::Pacer,
     /// Payments a person asked about: their next query skips the queue.
     urgent: Mutex<std::collections::HashSet<i64>>,
+    /// Sends under way (recorded, the answer not yet journalled): a stopping server waits
+    /// for them.
+    sends: tokio::sync::watch::Sender<usize>,
     settings: EngineSettings,
+}
+
+/// Counts one send while it lasts.
+struct SendUnderWay<'a>(&'a tokio::sync::watch::Sender<usize>);
+
+impl<'a> SendUnderWay<'a> {
+    fn start(counter: &'a tokio::sync::watch::Sender<usize>) -> SendUnderWay<'a> {
+        counter.send_modify(|n| *n += 1);
+        SendUnderWay(counter)
+    }
+}
+
+impl Drop for SendUnderWay<'_> {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n = n.saturating_sub(1));
+    }
 }
 
 impl Engine {
@@ -208,6 +227,7 @@ impl Engine {
                 permits: Semaphore::new(settings.max_concurrent_queries.max(1)),
                 pacer: pace::Pacer::new(settings.max_queries_per_second),
                 urgent: Mutex::new(std::collections::HashSet::new()),
+                sends: tokio::sync::watch::channel(0).0,
                 settings,
             }),
         }
@@ -230,6 +250,15 @@ impl Engine {
 
     pub fn settings(&self) -> &EngineSettings {
         &self.inner.settings
+    }
+
+    /// Returns once no send is under way (each answer journalled, or the send given up as
+    /// unknown and left to be queried), or when `timeout` passes first (false then).
+    pub async fn sends_settled(&self, timeout: Duration) -> bool {
+        let mut rx = self.inner.sends.subscribe();
+        tokio::time::timeout(timeout, rx.wait_for(|n| *n == 0))
+            .await
+            .is_ok_and(|r| r.is_ok())
     }
 
     /// Every change to any payment, after it is journalled.
@@ -271,6 +300,7 @@ impl Engine {
         new: NewPayment,
         guard: SendGuard,
     ) -> Result<Submitted, EngineError> {
+        let _under_way = SendUnderWay::start(&self.inner.sends);
         let provider = self
             .provider(new.provider)
             .ok_or(EngineError::NoProvider(new.provider))?;

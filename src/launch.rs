@@ -95,6 +95,8 @@ pub async fn console(
         operator: crate::operator::choose(operator, config.operator.as_deref()),
         lang,
         problems,
+        allowed: None,
+        limits: Default::default(),
     };
     let journal = engine.journal().clone();
     engine.sweep_attention();
@@ -119,6 +121,21 @@ pub async fn console(
     }
 }
 
+/// A demo of its own for one visitor of `lipa serve --demo`: a simulator, and an engine on a
+/// journal in `dir`. Both end when dropped.
+pub async fn demo_engine(
+    real: &Config,
+    dir: &std::path::Path,
+) -> Result<(crate::engine::Engine, sim::SimHandle), String> {
+    let (mut config, sim) = demo_config(real).await.map_err(|e| e.to_string())?;
+    let sim = sim.ok_or_else(|| "no simulator".to_string())?;
+    config.data_dir = dir.to_path_buf();
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let engine =
+        crate::setup::engine(&config, demo_settings()).map_err(|e| e.text(Lang::En))?;
+    Ok((engine, sim))
+}
+
 /// Where the demo keeps its journal when the real configuration cannot be read: the
 /// environment's or the platform's data directory.
 fn fallback_config() -> Option<Config> {
@@ -136,6 +153,7 @@ fn fallback_config() -> Option<Config> {
         operator: None,
         problems: Vec::new(),
         schedule_scale: None,
+        serve: Default::default(),
     })
 }
 
@@ -184,6 +202,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         file: real.file.clone(),
         problems: Vec::new(),
         schedule_scale: None,
+        serve: Default::default(),
     };
     Ok((config, Some(handle)))
 }

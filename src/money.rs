@@ -49,7 +49,7 @@ impl Currency {
         }
     }
 
-    fn scale(self) -> i64 {
+    pub fn scale(self) -> i64 {
         10_i64.pow(self.decimals())
     }
 }
@@ -269,7 +269,7 @@ fn ungroup(int_part: &str) -> Result<String, AmountError> {
     Ok(groups.concat())
 }
 
-fn group_thousands(n: i64) -> String {
+pub fn group_thousands(n: i64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

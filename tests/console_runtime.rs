@@ -163,6 +163,7 @@ fn start(
         output: screen.clone(),
         size: (80, 24),
         offset: FixedOffset::east_opt(3 * 3600).expect("offset"),
+        notices: None,
     };
     let options = ConsoleOptions {
         demo: true,
@@ -256,6 +257,7 @@ fn a_session_can_run_on_any_task() {
         output: Vec::<u8>::new(),
         size: (80, 24),
         offset: FixedOffset::east_opt(0).expect("offset"),
+        notices: None,
     };
     let fut = runtime::run(engine(journal), ConsoleOptions::default(), session);
     is_send(&fut);
@@ -390,6 +392,7 @@ async fn a_payment_settled_by_another_process_shows_here() {
         file: None,
         problems: Vec::new(),
         schedule_scale: None,
+        serve: Default::default(),
         language: None,
         operator: None,
     };

@@ -167,6 +167,7 @@ pub fn today_at_a_million() -> TodayFigures {
         offset: chrono::FixedOffset::east_opt(3 * 3600).unwrap_or_else(|| panic!("offset")),
         operator: "bench".into(),
         lang: Lang::En,
+        limits: Default::default(),
     });
     let mut terminal =
         Terminal::new(TestBackend::new(80, 24)).unwrap_or_else(|e| panic!("terminal: {e}"));

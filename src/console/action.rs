@@ -61,4 +61,6 @@ pub enum Action {
     },
     /// An engine call failed; tell the cashier.
     Failed(String),
+    /// Something the session's host says (the SSH server: idle, stopping).
+    Notice(String),
 }

@@ -42,6 +42,19 @@ pub struct AppConfig {
     /// Who is at the till.
     pub operator: String,
     pub lang: Lang,
+    /// What this operator may do (the SSH server's agents have limits; a till has none).
+    pub limits: Limits,
+}
+
+/// What an operator may see and do. The default is a till's: everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Only this operator's own payments are shown and counted (an agent of `lipa serve`).
+    pub own_only: bool,
+    /// Marking *attention* payments checked is a supervisor's (an agent of `lipa serve`).
+    pub no_marking: bool,
+    /// Largest amount of one payment, in whole units of the currency.
+    pub max_amount: Option<u64>,
 }
 
 /// The main area's screen.
@@ -150,6 +163,7 @@ pub struct App {
     pub now: DateTime<Utc>,
     pub offset: FixedOffset,
     pub operator: String,
+    pub limits: Limits,
     /// The language this console speaks (each console its own).
     pub lang: Lang,
     pub form: Form,
@@ -207,7 +221,11 @@ impl App {
             offset: config.offset,
             operator: config.operator,
             lang: config.lang,
-            form: Form::default(),
+            form: Form {
+                ceiling: config.limits.max_amount,
+                ..Form::default()
+            },
+            limits: config.limits,
             focus: Focus::Field(Field::Phone),
             screen: Screen::Main,
             help: false,

@@ -33,6 +33,8 @@ pub struct Form {
     pub attempted: bool,
     /// The last key refused, and where.
     pub refused: Option<(Field, Refused)>,
+    /// The operator's largest amount per payment, in whole units (kept when cleared).
+    pub ceiling: Option<u64>,
 }
 
 /// Why a key was not taken.
@@ -130,9 +132,21 @@ impl Form {
             phone_unfinished,
             phone: phone.map_err(|e| e.text(lang)),
             amount: Money::parse(self.amount.value(), provider.currency())
-                .map_err(|e| e.text(lang)),
+                .map_err(|e| e.text(lang))
+                .and_then(|m| self.within_ceiling(m, lang)),
             reference,
             email,
+        }
+    }
+
+    /// The amount, unless it is over the operator's limit.
+    fn within_ceiling(&self, m: Money, lang: Lang) -> Result<Money, String> {
+        let c = m.currency();
+        match self.ceiling {
+            Some(max) if m.minor() > i64::try_from(max).unwrap_or(i64::MAX).saturating_mul(c.scale()) => Err(
+                crate::strings::domain::amount_over_your_limit(lang, c, max),
+            ),
+            _ => Ok(m),
         }
     }
 
@@ -268,7 +282,10 @@ impl Form {
 
     /// Empty and ready for the next customer; the reference comes fresh from the engine.
     pub fn clear(&mut self) {
-        *self = Form::default();
+        *self = Form {
+            ceiling: self.ceiling,
+            ..Form::default()
+        };
     }
 
     /// Forgets what was typed for a customer (phone, amount, e-mail, channel), keeping the
@@ -276,7 +293,7 @@ impl Form {
     pub fn clear_customer(&mut self) {
         let reference = std::mem::take(&mut self.reference);
         let by_hand = self.reference_by_hand;
-        *self = Form::default();
+        self.clear();
         self.reference = reference;
         self.reference_by_hand = by_hand;
     }

@@ -16,7 +16,7 @@ pub mod update;
 pub mod view;
 
 pub use action::Action;
-pub use app::{App, AppConfig};
+pub use app::{App, AppConfig, Limits};
 pub use effect::Effect;
 pub use update::update;
 
@@ -41,6 +41,10 @@ pub struct ConsoleOptions {
     pub lang: Lang,
     /// Providers left off because their settings are broken, said at start.
     pub problems: Vec<String>,
+    /// The providers this operator may push to (`None`: every configured one).
+    pub allowed: Option<Vec<ProviderKind>>,
+    /// What this operator may see and do.
+    pub limits: Limits,
 }
 
 /// Whether stdin and stdout are a terminal (the console needs one).

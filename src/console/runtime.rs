@@ -43,6 +43,9 @@ pub struct Session<W: Write> {
     pub size: (u16, u16),
     /// The till's time zone.
     pub offset: FixedOffset,
+    /// Sentences from whoever runs the session (the SSH server: "idle, closing in a minute"),
+    /// shown as notices.
+    pub notices: Option<mpsc::UnboundedReceiver<String>>,
 }
 
 /// The local time zone's current offset.
@@ -61,8 +64,12 @@ pub async fn run<W: Write>(
         output,
         size: (w, h),
         offset,
+        mut notices,
     } = session;
-    let providers = engine.providers();
+    let mut providers = engine.providers();
+    if let Some(allowed) = &options.allowed {
+        providers.retain(|p| allowed.contains(p));
+    }
     if providers.is_empty() {
         anyhow::bail!(s::no_providers(options.lang));
     }
@@ -82,6 +89,7 @@ pub async fn run<W: Write>(
         offset,
         operator: options.operator.clone(),
         lang: options.lang,
+        limits: options.limits.clone(),
     });
     if !options.problems.is_empty() {
         app.notice = Some(super::app::Notice {
@@ -93,7 +101,8 @@ pub async fn run<W: Write>(
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut news = engine.subscribe();
     let mut news_open = true;
-    let exec = effects::Executor::new(engine, tx);
+    let scope = options.limits.own_only.then_some(options.operator.as_str());
+    let exec = effects::Executor::new(engine, tx, scope);
     exec.run(Effect::Resume);
     // One reference per provider: the form's own, and a spare for each other provider (the
     // form's own answer asks for its spare), so the form is ready again the moment a payment
@@ -125,6 +134,7 @@ pub async fn run<W: Write>(
             },
             a = rx.recv() => a,
             n = news.recv(), if news_open => news_action(n, &mut news_open),
+            Some(text) = next_notice(&mut notices) => Some(Action::Notice(text)),
             () = sleep_until(deadline) => {
                 deadline = None;
                 Some(Action::Tick(Utc::now()))
@@ -203,6 +213,19 @@ fn news_action(n: Result<crate::payment::Payment, RecvError>, open: &mut bool) -
             *open = false;
             None
         }
+    }
+}
+
+async fn next_notice(notices: &mut Option<mpsc::UnboundedReceiver<String>>) -> Option<String> {
+    match notices {
+        Some(rx) => match rx.recv().await {
+            Some(text) => Some(text),
+            None => {
+                *notices = None;
+                std::future::pending().await
+            }
+        },
+        None => std::future::pending().await,
     }
 }
 

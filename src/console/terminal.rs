@@ -110,6 +110,7 @@ pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> 
         output: BufWriter::with_capacity(1 << 16, std::io::stdout()),
         size,
         offset: runtime::local_offset(),
+        notices: None,
     };
     let lang = options.lang;
     let result = tokio::select! {

@@ -176,6 +176,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             notice(app, NoticeKind::Bad, e);
             Vec::new()
         }
+        Action::Notice(text) => {
+            notice(app, NoticeKind::Info, text);
+            Vec::new()
+        }
     }
 }
 

@@ -14,15 +14,18 @@ pub(super) const FIND_REFERENCE: &str = "WHERE reference = ?1 ORDER BY id DESC L
 pub(super) const UNRESOLVED: &str = "WHERE status NOT IN ('paid', 'failed') ORDER BY id";
 pub(super) const SINCE: &str = "WHERE created_at >= ?1 ORDER BY created_at, id";
 pub(super) const DAY_PAGE: &str =
-    "WHERE created_at >= ?1 ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
+    "WHERE created_at >= ?1 AND (?4 IS NULL OR operator = ?4)
+     ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
 pub(super) const DAY_SUMMARY: &str =
     "SELECT provider, currency, status, COUNT(*), SUM(amount_minor), MAX(id), checked
-     FROM payments WHERE created_at >= ?1 GROUP BY provider, currency, status, checked";
+     FROM payments WHERE created_at >= ?1 AND (?2 IS NULL OR operator = ?2)
+     GROUP BY provider, currency, status, checked";
 
 pub(super) const DAY_OPERATORS: &str =
     "SELECT COALESCE(operator, 'unknown'), currency, COUNT(*), SUM(status = 'paid'),
             SUM(CASE WHEN status = 'paid' THEN amount_minor ELSE 0 END)
-     FROM payments WHERE created_at >= ?1 GROUP BY 1, currency ORDER BY 1, currency";
+     FROM payments WHERE created_at >= ?1 AND (?2 IS NULL OR operator = ?2)
+     GROUP BY 1, currency ORDER BY 1, currency";
 
 /// What one operator did in a day, in one currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,10 +120,19 @@ impl Journal {
     /// Counts and sums of the payments created at or after `since`, per provider, currency
     /// and status (an index range, however long the journal).
     pub fn day_summary(&self, since: DateTime<Utc>) -> Result<DaySummary, JournalError> {
+        self.day_summary_of(since, None)
+    }
+
+    /// [`Journal::day_summary`] of one operator's payments only (`None`: everyone's).
+    pub fn day_summary_of(
+        &self,
+        since: DateTime<Utc>,
+        who: Option<&str>,
+    ) -> Result<DaySummary, JournalError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(DAY_SUMMARY)?;
         let mut summary = DaySummary::default();
-        let rows = stmt.query_map([rows::ts(since)], |r| {
+        let rows = stmt.query_map(params![rows::ts(since), who], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -147,7 +159,7 @@ impl Journal {
             summary.totals.push(line);
         }
         let mut stmt = conn.prepare_cached(DAY_OPERATORS)?;
-        let rows = stmt.query_map([rows::ts(since)], |r| {
+        let rows = stmt.query_map(params![rows::ts(since), who], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -178,10 +190,21 @@ impl Journal {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<Payment>, JournalError> {
+        self.day_page_of(since, offset, limit, None)
+    }
+
+    /// [`Journal::day_page`] of one operator's payments only (`None`: everyone's).
+    pub fn day_page_of(
+        &self,
+        since: DateTime<Utc>,
+        offset: usize,
+        limit: usize,
+        who: Option<&str>,
+    ) -> Result<Vec<Payment>, JournalError> {
         rows::select(
             &self.conn(),
             DAY_PAGE,
-            params![rows::ts(since), limit as i64, offset as i64],
+            params![rows::ts(since), limit as i64, offset as i64, who],
         )
     }
 

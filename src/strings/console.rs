@@ -151,6 +151,8 @@ labels! {
     marked_checked: "Marked as checked.", "Imewekwa kuwa imekaguliwa.";
     mark_only_attention: "Only a payment that needs you can be marked as checked.",
         "Ni malipo yanayohitaji ukaguzi tu yanayoweza kuwekwa kuwa yamekaguliwa.";
+    mark_is_supervisors: "Only a supervisor can mark a payment as checked.",
+        "Ni msimamizi tu anayeweza kuweka malipo kuwa yamekaguliwa.";
     sending_again_already: "Already being sent again.", "Tayari yanatumwa tena.";
     answer_first: "Answer the question first: y for yes, n for no.",
         "Jibu swali kwanza: y kwa ndiyo, n kwa hapana.";

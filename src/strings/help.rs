@@ -203,6 +203,34 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Kitu kimoja cha JSON kwa kila malipo.",
     ),
     (
+        "serve",
+        "Serve the console over SSH to the operators listed in the operators file (field agents \
+         need only an SSH app and a key).",
+        "Hudumia dirisha kupitia SSH kwa wahudumu walio kwenye faili la wahudumu (mawakala wa \
+         nje wanahitaji programu ya SSH na ufunguo tu).",
+    ),
+    (
+        "serve.ssh",
+        "Address to listen on, HOST:PORT (default: the config's [serve] ssh, else \
+         127.0.0.1:2222).",
+        "Anwani ya kusikiliza, HOST:PORT (kawaida: ssh ya [serve] kwenye mipangilio, kisha \
+         127.0.0.1:2222).",
+    ),
+    (
+        "serve.demo",
+        "Serve the demo (no real money) to anyone, with any key or none: each visitor gets a demo \
+         of their own.",
+        "Hudumia majaribio (si pesa halisi) kwa yeyote, kwa ufunguo wowote au bila: kila mgeni \
+         anapata majaribio yake.",
+    ),
+    (
+        "serve.operators",
+        "The operators file (default: the config's [serve] operators, else lipa/operators in the \
+         platform's config directory).",
+        "Faili la wahudumu (kawaida: operators ya [serve] kwenye mipangilio, kisha lipa/operators \
+         kwenye saraka ya mipangilio ya mfumo).",
+    ),
+    (
         "operators",
         "The operators of `lipa serve`: who may log in, as what.",
         "Wahudumu wa `lipa serve`: nani anaweza kuingia, kama nani.",

@@ -17,6 +17,7 @@ pub mod help;
 mod msg;
 mod msg_en;
 mod msg_sw;
+pub mod serve;
 pub mod sim;
 
 pub use msg::{Msg, samples as msg_samples, variant as msg_variant};
@@ -114,6 +115,7 @@ pub fn catalogue() -> Vec<Entry> {
     all.extend(cli::sentences());
     all.extend(domain::sentences());
     all.extend(engine::sentences());
+    all.extend(serve::sentences());
     all.extend(help::labels());
     all.extend(help::texts());
     all.extend(domain::labels());

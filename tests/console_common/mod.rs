@@ -53,6 +53,7 @@ pub fn app(providers: &[ProviderKind], demo: bool, no_color: bool) -> App {
         offset: eat(),
         operator: "rehema".into(),
         lang: LANG.with(|l| l.get()),
+        limits: Default::default(),
     });
     reference(&mut a, ProviderKind::ClickPesa, CLICKPESA_REF);
     a

@@ -37,6 +37,10 @@ impl App {
 
     /// Adds or refreshes a payment. Returns true when it just became paid or failed.
     pub fn upsert(&mut self, p: Payment) -> bool {
+        if self.limits.own_only && p.operator != self.operator {
+            // Another operator's payment: not this console's to show.
+            return false;
+        }
         if self.find(p.id).is_some_and(|old| is_newer(old, &p)) {
             return false;
         }

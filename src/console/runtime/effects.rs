@@ -13,19 +13,26 @@ use tokio::sync::mpsc::UnboundedSender;
 pub struct Executor {
     engine: Engine,
     tx: UnboundedSender<Action>,
+    /// Whose payments the day's reads count (`None`: everyone's).
+    scope: Option<std::sync::Arc<str>>,
 }
 
 impl Executor {
-    pub fn new(engine: Engine, tx: UnboundedSender<Action>) -> Executor {
-        Executor { engine, tx }
+    pub fn new(engine: Engine, tx: UnboundedSender<Action>, scope: Option<&str>) -> Executor {
+        Executor {
+            engine,
+            tx,
+            scope: scope.map(Into::into),
+        }
     }
 
     /// Starts the effect; its outcome comes back as an action. Bell and Quit are the loop's.
     pub fn run(&self, effect: Effect) {
         let engine = self.engine.clone();
         let tx = self.tx.clone();
+        let scope = self.scope.clone();
         tokio::spawn(async move {
-            for action in perform(&engine, effect).await {
+            for action in perform(&engine, effect, scope).await {
                 if tx.send(action).is_err() {
                     break;
                 }
@@ -34,7 +41,7 @@ impl Executor {
     }
 }
 
-async fn perform(engine: &Engine, effect: Effect) -> Vec<Action> {
+async fn perform(engine: &Engine, effect: Effect, scope: Option<std::sync::Arc<str>>) -> Vec<Action> {
     match effect {
         Effect::Resume => vec![Action::Resumed(engine.resume().await.map_err(text))],
         Effect::NewReference(provider) => match engine.new_reference(provider).await {
@@ -58,17 +65,25 @@ async fn perform(engine: &Engine, effect: Effect) -> Vec<Action> {
         }
         Effect::LoadToday(since) => {
             let loaded = engine
-                .read(move |j| Ok((j.day_summary(since)?, j.day_page(since, 0, TODAY_PAGE)?)))
+                .read(move |j| {
+                    let who = scope.as_deref();
+                    Ok((
+                        j.day_summary_of(since, who)?,
+                        j.day_page_of(since, 0, TODAY_PAGE, who)?,
+                    ))
+                })
                 .await;
             vec![Action::TodayLoaded(loaded.map_err(text))]
         }
         Effect::LoadTodaySummary(since) => {
-            let loaded = engine.read(move |j| j.day_summary(since)).await;
+            let loaded = engine
+                .read(move |j| j.day_summary_of(since, scope.as_deref()))
+                .await;
             vec![Action::TodaySummary(loaded.map_err(text))]
         }
         Effect::LoadTodayPage { since, first } => {
             let result = engine
-                .read(move |j| j.day_page(since, first, TODAY_PAGE))
+                .read(move |j| j.day_page_of(since, first, TODAY_PAGE, scope.as_deref()))
                 .await
                 .map_err(text);
             vec![Action::TodayPage { first, result }]

@@ -1,0 +1,499 @@
+//! One SSH connection: public-key login against the operators file (anyone, in the demo), a
+//! pty and a shell get the console, and everything else an SSH client can ask for — commands,
+//! sftp, port and agent forwarding, X11, passwords — is refused and logged with the operator
+//! and address.
+
+use super::Shared;
+use super::registry::Refusal;
+use super::session::{self, In};
+use crate::operators::{Operator, Role};
+use crate::strings::serve as s;
+use russh::keys::ssh_key::HashAlg;
+use russh::keys::ssh_key::public::KeyData;
+use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
+use russh::{Channel, ChannelId, ChannelOpenFailure};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnError {
+    #[error(transparent)]
+    Ssh(#[from] russh::Error),
+    #[error("refused: too many failed logins from this address")]
+    Blocked,
+}
+
+/// A pty the client asked for.
+#[derive(Debug, Clone)]
+struct Pty {
+    term: String,
+    cols: u16,
+    rows: u16,
+}
+
+pub struct Conn {
+    shared: Arc<Shared>,
+    peer: Option<SocketAddr>,
+    /// Who logged in (a visitor in the demo).
+    who: Option<Operator>,
+    key: Option<KeyData>,
+    /// The last key offered that is not on the list (its fingerprint, for the log).
+    unknown_key: Option<String>,
+    tried: Vec<&'static str>,
+    pty: Option<Pty>,
+    no_color: bool,
+    /// The session channel, and where its bytes go once the console runs.
+    channel: Option<ChannelId>,
+    input: Option<mpsc::Sender<In>>,
+}
+
+impl Conn {
+    pub fn new(shared: Arc<Shared>, peer: Option<SocketAddr>) -> Conn {
+        Conn {
+            shared,
+            peer,
+            who: None,
+            key: None,
+            unknown_key: None,
+            tried: Vec::new(),
+            pty: None,
+            no_color: false,
+            channel: None,
+            input: None,
+        }
+    }
+
+    fn addr(&self) -> String {
+        self.peer.map_or_else(|| "?".into(), |p| p.to_string())
+    }
+
+    fn name(&self) -> &str {
+        self.who.as_ref().map_or("-", |w| w.name.as_str())
+    }
+
+    fn refuse(&self, what: &str) {
+        tracing::warn!(operator = self.name(), addr = %self.addr(), "refused: {what}");
+    }
+
+    fn check_blocked(&self) -> Result<(), ConnError> {
+        match self.peer {
+            Some(p) if self.shared.registry.blocked(p.ip()) => {
+                self.refuse("too many failed logins from this address");
+                Err(ConnError::Blocked)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes a line to the client's screen (and stderr), then ends the channel.
+    async fn say_and_close(&self, channel: ChannelId, session: &mut Session, text: &str) {
+        let handle = session.handle();
+        let line = format!("{text}\r\n");
+        let _ = handle.extended_data(channel, 1, line.into_bytes()).await;
+        let _ = handle.exit_status_request(channel, 1).await;
+        let _ = handle.eof(channel).await;
+        let _ = handle.close(channel).await;
+    }
+
+    fn visitor() -> Operator {
+        Operator {
+            name: "demo".into(),
+            role: Role::Supervisor,
+            lang: None,
+            providers: None,
+            max_amount: None,
+            key_type: String::new(),
+            key: String::new(),
+            line: 0,
+        }
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        match &self.who {
+            Some(who) => {
+                tracing::info!(operator = %who.name, addr = %self.addr(), "logout");
+            }
+            None if self.tried.is_empty() => {}
+            None => {
+                let why = match &self.unknown_key {
+                    Some(fp) => format!("no login: key {fp} is not in the operators file"),
+                    None if self.tried.iter().any(|t| *t != "none") => format!(
+                        "no login: tried {} (only public keys of the operators file are accepted)",
+                        self.tried.join(", ")
+                    ),
+                    None => "no login: no key offered (only public keys are accepted)".into(),
+                };
+                self.refuse(&why);
+                if let Some(p) = self.peer {
+                    self.shared.registry.failed(p.ip());
+                }
+            }
+        }
+    }
+}
+
+impl russh::server::Handler for Conn {
+    type Error = ConnError;
+
+    async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
+        self.check_blocked()?;
+        if self.shared.demo() {
+            tracing::info!(user, addr = %self.addr(), "demo visitor");
+            self.who = Some(Conn::visitor());
+            return Ok(Auth::Accept);
+        }
+        self.tried.push("none");
+        Ok(Auth::reject())
+    }
+
+    async fn auth_password(&mut self, _user: &str, _password: &str) -> Result<Auth, Self::Error> {
+        self.check_blocked()?;
+        self.tried.push("password");
+        self.refuse("a password (only public keys are accepted)");
+        Ok(Auth::reject())
+    }
+
+    async fn auth_keyboard_interactive<'a>(
+        &'a mut self,
+        _user: &str,
+        _submethods: &str,
+        _response: Option<russh::server::Response<'a>>,
+    ) -> Result<Auth, Self::Error> {
+        self.check_blocked()?;
+        self.tried.push("keyboard-interactive");
+        Ok(Auth::reject())
+    }
+
+    async fn auth_publickey_offered(
+        &mut self,
+        _user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        self.check_blocked()?;
+        if self.shared.demo() || self.shared.registry.find(offer.public_key.key_data()).is_some() {
+            return Ok(Auth::Accept);
+        }
+        self.tried.push("publickey");
+        self.unknown_key = Some(offer.public_key.fingerprint(HashAlg::Sha256).to_string());
+        Ok(Auth::reject())
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        self.check_blocked()?;
+        let fp = key.public_key.fingerprint(HashAlg::Sha256).to_string();
+        if self.shared.demo() {
+            tracing::info!(user, addr = %self.addr(), key = %fp, "demo visitor");
+            self.who = Some(Conn::visitor());
+            return Ok(Auth::Accept);
+        }
+        match self.shared.registry.find(key.public_key.key_data()) {
+            Some(op) => {
+                tracing::info!(operator = %op.name, role = op.role.id(), user, addr = %self.addr(), key = %fp, "login");
+                self.key = Some(key.public_key.key_data().clone());
+                self.who = Some(op);
+                self.unknown_key = None;
+                Ok(Auth::Accept)
+            }
+            None => {
+                self.tried.push("publickey");
+                self.unknown_key = Some(fp);
+                Ok(Auth::reject())
+            }
+        }
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.channel.is_some() {
+            self.refuse("a second session on one connection");
+            reply.reject(ChannelOpenFailure::ResourceShortage).await;
+            return Ok(());
+        }
+        self.channel = Some(channel.id());
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn channel_open_direct_tcpip(
+        &mut self,
+        _channel: Channel<Msg>,
+        host: &str,
+        port: u32,
+        _originator_address: &str,
+        _originator_port: u32,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.refuse(&format!("port forwarding (-L/-D) to {host}:{port}"));
+        reply.reject(ChannelOpenFailure::AdministrativelyProhibited).await;
+        Ok(())
+    }
+
+    async fn channel_open_direct_streamlocal(
+        &mut self,
+        _channel: Channel<Msg>,
+        _socket_path: &str,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.refuse("socket forwarding");
+        reply.reject(ChannelOpenFailure::AdministrativelyProhibited).await;
+        Ok(())
+    }
+
+    async fn channel_open_x11(
+        &mut self,
+        _channel: Channel<Msg>,
+        _originator_address: &str,
+        _originator_port: u32,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.refuse("an X11 channel");
+        reply.reject(ChannelOpenFailure::AdministrativelyProhibited).await;
+        Ok(())
+    }
+
+    async fn tcpip_forward(
+        &mut self,
+        address: &str,
+        port: &mut u32,
+        _session: &mut Session,
+    ) -> Result<bool, Self::Error> {
+        self.refuse(&format!("remote port forwarding (-R) of {address}:{port}"));
+        Ok(false)
+    }
+
+    async fn streamlocal_forward(
+        &mut self,
+        _socket_path: &str,
+        _session: &mut Session,
+    ) -> Result<bool, Self::Error> {
+        self.refuse("remote socket forwarding");
+        Ok(false)
+    }
+
+    async fn agent_request(
+        &mut self,
+        _channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<bool, Self::Error> {
+        self.refuse("agent forwarding (-A)");
+        Ok(false)
+    }
+
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _single: bool,
+        _protocol: &str,
+        _cookie: &str,
+        _screen: u32,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.refuse("X11 forwarding (-X)");
+        session.channel_failure(channel)?;
+        Ok(())
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if name == "NO_COLOR" && !value.is_empty() {
+            self.no_color = true;
+            session.channel_success(channel)?;
+        } else {
+            session.channel_failure(channel)?;
+        }
+        Ok(())
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        term: &str,
+        cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(russh::Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.pty = Some(Pty {
+            term: term.to_string(),
+            cols: clamp(cols),
+            rows: clamp(rows),
+        });
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    async fn window_change_request(
+        &mut self,
+        _channel: ChannelId,
+        cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let Some(p) = self.pty.as_mut() {
+            p.cols = clamp(cols);
+            p.rows = clamp(rows);
+        }
+        if let Some(input) = &self.input {
+            let _ = input.send(In::Size(clamp(cols), clamp(rows))).await;
+        }
+        Ok(())
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let command: String = String::from_utf8_lossy(data).chars().take(80).collect();
+        self.refuse(&format!("a command ({command:?})"));
+        session.channel_failure(channel)?;
+        let text = s::console_only(self.lang(), &self.shared.host);
+        self.say_and_close(channel, session, &text).await;
+        Ok(())
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.refuse(&format!("the {name} subsystem"));
+        session.channel_failure(channel)?;
+        let text = s::console_only(self.lang(), &self.shared.host);
+        self.say_and_close(channel, session, &text).await;
+        Ok(())
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let (Some(who), Some(pty)) = (self.who.clone(), self.pty.clone()) else {
+            self.refuse("a session without a terminal (ssh -T)");
+            session.channel_success(channel)?;
+            let text = s::use_ssh_t(self.lang(), &self.shared.host);
+            self.say_and_close(channel, session, &text).await;
+            return Ok(());
+        };
+        if self.input.is_some() {
+            session.channel_failure(channel)?;
+            return Ok(());
+        }
+        let lang = self.lang();
+        let opened = self.shared.registry.open(&who.name, self.key.clone());
+        let (id, end) = match opened {
+            Ok(pair) => pair,
+            Err(refusal) => {
+                session.channel_success(channel)?;
+                let text = match refusal {
+                    Refusal::Yours(n) => s::too_many_of_yours(lang, n),
+                    Refusal::Full => s::server_full(lang),
+                };
+                self.refuse(&format!("a session: {refusal:?}"));
+                self.say_and_close(channel, session, &text).await;
+                return Ok(());
+            }
+        };
+        session.channel_success(channel)?;
+        let (tx, rx) = mpsc::channel::<In>(64);
+        self.input = Some(tx);
+        let no_color = self.no_color || pty.term == "dumb" || pty.term.is_empty();
+        tracing::info!(operator = %who.name, addr = %self.addr(), term = %pty.term, cols = pty.cols, rows = pty.rows, "console opened");
+        let shared = self.shared.clone();
+        let handle = session.handle();
+        tokio::spawn(async move {
+            let ended = shared
+                .console(session::Start {
+                    handle: handle.clone(),
+                    channel,
+                    engine: shared.engine(),
+                    operator: who.clone(),
+                    demo: shared.demo(),
+                    bell: shared.bell,
+                    no_color,
+                    lang,
+                    size: (pty.cols, pty.rows),
+                    input: rx,
+                    end,
+                    idle: shared.registry.limits.idle,
+                    offset: crate::console::runtime::local_offset(),
+                })
+                .await;
+            shared.registry.close(id);
+            tracing::info!(operator = %who.name, ?ended, "console closed");
+        });
+        Ok(())
+    }
+
+    async fn data(
+        &mut self,
+        _channel: ChannelId,
+        data: &[u8],
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let Some(input) = &self.input
+            && input.send(In::Bytes(data.to_vec())).await.is_err()
+        {
+            self.input = None;
+        }
+        Ok(())
+    }
+
+    async fn channel_eof(
+        &mut self,
+        _channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.input = None;
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        _channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.input = None;
+        Ok(())
+    }
+}
+
+impl Conn {
+    fn lang(&self) -> crate::strings::Lang {
+        self.who
+            .as_ref()
+            .and_then(|w| w.lang)
+            .unwrap_or(self.shared.lang)
+    }
+}
+
+/// A size from the client as the console takes it (at least 1, at most what a u16 holds).
+fn clamp(n: u32) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX).max(1)
+}

@@ -1,0 +1,403 @@
+//! `lipa serve`: one lipa process that gives each field agent a console over SSH, and nothing
+//! else. One engine and one tracker follow every payment, whoever pushed it and whether or not
+//! its agent is still connected; each session is the ordinary console runtime over the
+//! channel. `--demo` gives anyone a demo of their own instead.
+
+mod handler;
+pub mod host_key;
+pub mod keys;
+pub mod registry;
+mod session;
+
+use crate::cli::{ServeArgs, exit};
+use crate::config::{Config, ConfigError};
+use crate::engine::Engine;
+use crate::strings::Lang;
+use crate::strings::serve as s;
+use registry::{End, Known, Registry};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// Where `lipa serve` listens unless told.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:2222";
+/// How often the operators file is looked at for changes.
+const WATCH_EVERY: Duration = Duration::from_secs(2);
+/// How long a stopping server waits for sends under way to be journalled.
+const STOP_WAIT: Duration = Duration::from_secs(20);
+
+/// What every connection shares.
+pub struct Shared {
+    pub registry: Registry,
+    mode: Mode,
+    /// The server's own language (a visitor's, and an operator's without `lang`).
+    pub lang: Lang,
+    /// How to reach this server, for "connect with ssh -t …".
+    pub host: String,
+    pub bell: bool,
+}
+
+enum Mode {
+    /// One engine over the data directory's journal, for every operator.
+    Real(Engine),
+    /// Each visitor's own demo, under this directory.
+    Demo { base: PathBuf, config: Box<Config> },
+}
+
+impl Shared {
+    pub fn demo(&self) -> bool {
+        matches!(self.mode, Mode::Demo { .. })
+    }
+
+    /// The shared engine (in the demo, a placeholder: each visitor gets one of their own).
+    fn engine(&self) -> Option<Engine> {
+        match &self.mode {
+            Mode::Real(e) => Some(e.clone()),
+            Mode::Demo { .. } => None,
+        }
+    }
+
+    /// Runs one console to its end: on the shared engine, or on a demo made for this visitor
+    /// (its simulator and journal gone when the visitor leaves).
+    async fn console(&self, start: session::Start) -> session::Ended {
+        match &self.mode {
+            Mode::Real(_) => session::run(start).await,
+            Mode::Demo { base, config } => {
+                let dir = base.join(format!("visitor-{}", rand::random::<u64>()));
+                let made = crate::launch::demo_engine(config, &dir).await;
+                let ended = match made {
+                    Ok((engine, _sim)) => {
+                        session::run(session::Start {
+                            engine: Some(engine),
+                            ..start
+                        })
+                        .await
+                    }
+                    Err(why) => {
+                        tracing::error!(%why, "a visitor's demo could not start");
+                        let text = format!("{}\r\n", s::demo_failed(start.lang, &why));
+                        let _ = start.handle.data(start.channel, text.into_bytes()).await;
+                        let _ = start.handle.close(start.channel).await;
+                        session::Ended::Broke
+                    }
+                };
+                let _ = std::fs::remove_dir_all(&dir);
+                ended
+            }
+        }
+    }
+}
+
+/// `lipa serve`: returns the exit code.
+pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("lipa serve: {}", e.text(lang));
+            return exit::CONFIG;
+        }
+    };
+    let addr_text = args
+        .ssh
+        .clone()
+        .or_else(|| config.serve.ssh.clone())
+        .unwrap_or_else(|| DEFAULT_ADDR.to_string());
+    let Some(addr) = parse_addr(&addr_text) else {
+        eprintln!("lipa serve: {}", s::bad_address(lang, &addr_text));
+        return exit::INVALID;
+    };
+    let operators_path = operators_path(&args, &config);
+    let operators = if args.demo {
+        Vec::new()
+    } else {
+        match read_operators(operators_path.as_deref(), lang) {
+            Ok(k) => k,
+            Err(text) => {
+                eprintln!("lipa serve: {text}");
+                return exit::CONFIG;
+            }
+        }
+    };
+    let key = match host_key::load_or_create(&config.data_dir) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("lipa serve: {}", host_key_text(&e, lang));
+            return exit::CONFIG;
+        }
+    };
+    crate::logging::init(&config.data_dir);
+    install_panic_hook();
+    let mode = if args.demo {
+        Mode::Demo {
+            base: config.data_dir.join("demo").join("serve"),
+            config: Box::new(config.clone()),
+        }
+    } else {
+        if config.clickpesa.is_none() && config.cepta.is_none() {
+            for (_, problem) in &config.problems {
+                eprintln!("lipa serve: {}", problem.text(lang));
+            }
+            if config.problems.is_empty() {
+                eprintln!("lipa serve: {}", crate::strings::console::no_providers(lang));
+            }
+            return exit::CONFIG;
+        }
+        let settings = crate::engine::EngineSettings::from_config(&config);
+        let engine = match crate::setup::engine(&config, settings) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("lipa serve: {}", e.text(lang));
+                return exit::CONFIG;
+            }
+        };
+        // The server follows every unfinished payment, whether or not anyone is connected.
+        if let Err(e) = engine.resume().await {
+            tracing::warn!(error = %e, "could not resume unfinished payments");
+        }
+        engine.sweep_attention();
+        Mode::Real(engine)
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("lipa serve: {}", s::cannot_listen(lang, &addr_text, &e.to_string()));
+            return exit::CONFIG;
+        }
+    };
+    let bound = listener.local_addr().unwrap_or(addr);
+    let limits = limits(&config);
+    let shared = Arc::new(Shared {
+        registry: Registry::new(operators, limits),
+        mode,
+        lang,
+        host: host_for(bound),
+        bell: config.bell,
+    });
+    let fingerprint = host_key::fingerprint(&key);
+    let start_line = if args.demo {
+        s::listening_demo(lang, &bound.to_string(), &fingerprint)
+    } else {
+        s::listening(
+            lang,
+            &bound.to_string(),
+            shared.registry.operator_count(),
+            &fingerprint,
+        )
+    };
+    println!("{start_line}");
+    tracing::info!(addr = %bound, demo = args.demo, %fingerprint, "serving");
+    let ssh_config = Arc::new(ssh_config(key, args.demo));
+    let mut server = Server {
+        shared: shared.clone(),
+    };
+    let running = russh::server::Server::run_on_socket(&mut server, ssh_config, &listener);
+    let stopper = running.handle();
+    let watch = tokio::spawn(watch_operators(shared.clone(), operators_path));
+    let stop = tokio::select! {
+        r = running => r.err().map(|e| e.to_string()),
+        signal = stop_signal() => {
+            tracing::info!(signal, "stopping");
+            None
+        }
+    };
+    watch.abort();
+    // Say goodbye on every screen, and put every terminal back, before the links go.
+    shared.registry.end_all(End::Stopping);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while shared.registry.session_count() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    if let Some(engine) = shared.engine()
+        && !engine.sends_settled(STOP_WAIT).await
+    {
+        tracing::warn!("stopped with a send under way; it is queried at the next start");
+    }
+    stopper.shutdown(s::stopping(lang));
+    match stop {
+        Some(e) => {
+            eprintln!("lipa serve: {e}");
+            exit::CONFIG
+        }
+        None => {
+            println!("{}", s::stopped(lang));
+            exit::PAID
+        }
+    }
+}
+
+struct Server {
+    shared: Arc<Shared>,
+}
+
+impl russh::server::Server for Server {
+    type Handler = handler::Conn;
+
+    fn new_client(&mut self, peer: Option<SocketAddr>) -> handler::Conn {
+        handler::Conn::new(self.shared.clone(), peer)
+    }
+
+    fn handle_session_error(&mut self, error: handler::ConnError) {
+        tracing::debug!(%error, "connection ended with an error");
+    }
+}
+
+fn ssh_config(key: russh::keys::PrivateKey, demo: bool) -> russh::server::Config {
+    use russh::MethodKind;
+    let methods: &[MethodKind] = if demo {
+        &[MethodKind::None, MethodKind::PublicKey]
+    } else {
+        &[MethodKind::PublicKey]
+    };
+    russh::server::Config {
+        methods: methods.into(),
+        auth_rejection_time: Duration::from_millis(500),
+        auth_rejection_time_initial: Some(Duration::ZERO),
+        max_auth_attempts: 6,
+        keys: vec![key],
+        // A dead mobile link is noticed within about a minute and a half.
+        keepalive_interval: Some(Duration::from_secs(30)),
+        keepalive_max: 3,
+        // The console's own idle limit decides; this only collects connections that never
+        // opened one.
+        inactivity_timeout: Some(Duration::from_secs(2 * 60 * 60)),
+        nodelay: true,
+        ..Default::default()
+    }
+}
+
+fn limits(config: &Config) -> registry::Limits {
+    let d = registry::Limits::default();
+    registry::Limits {
+        max_sessions: config.serve.max_sessions.unwrap_or(d.max_sessions).max(1),
+        per_operator: config
+            .serve
+            .sessions_per_operator
+            .unwrap_or(d.per_operator)
+            .max(1),
+        idle: config
+            .serve
+            .idle_minutes
+            .map_or(d.idle, |m| Duration::from_secs(m.max(2) * 60)),
+    }
+}
+
+/// `--operators`, else `[serve] operators` (relative to the configuration file), else
+/// `operators` beside the configuration file, else the platform's default.
+fn operators_path(args: &ServeArgs, config: &Config) -> Option<PathBuf> {
+    let beside = |p: &Path| match config.file.as_deref().and_then(Path::parent) {
+        Some(dir) if p.is_relative() => dir.join(p),
+        _ => p.to_path_buf(),
+    };
+    args.operators
+        .clone()
+        .or_else(|| config.serve.operators.as_deref().map(beside))
+        .or_else(|| {
+            config
+                .file
+                .as_deref()
+                .and_then(Path::parent)
+                .map(|d| d.join("operators"))
+        })
+        .or_else(crate::operators::default_path)
+}
+
+fn read_operators(path: Option<&Path>, lang: Lang) -> Result<Vec<Known>, String> {
+    let Some(path) = path else {
+        return Err(crate::strings::cli::config_no_data_dir(lang).to_string());
+    };
+    if !path.exists() {
+        return Err(s::no_operators_file(lang, &path.display().to_string()));
+    }
+    let all = crate::operators::load(path).map_err(|e| e.text(lang))?;
+    if all.is_empty() {
+        return Err(s::no_operators(lang, &path.display().to_string()));
+    }
+    registry::known(all).map_err(|(line, why)| format!("{}:{line}: {why}", path.display()))
+}
+
+/// Reads the operators file again on SIGHUP and whenever it changes; a file that no longer
+/// reads keeps the list as it was (and says so in the log).
+async fn watch_operators(shared: Arc<Shared>, path: Option<PathBuf>) {
+    let Some(path) = path.filter(|_| !shared.demo()) else {
+        return;
+    };
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let stamp = |p: &Path| -> Option<(SystemTime, u64)> {
+        let m = std::fs::metadata(p).ok()?;
+        Some((m.modified().ok()?, m.len()))
+    };
+    let mut seen = stamp(&path);
+    loop {
+        let hupped = tokio::select! {
+            () = tokio::time::sleep(WATCH_EVERY) => false,
+            Some(()) = async { match hup.as_mut() { Some(h) => h.recv().await, None => None } } => true,
+        };
+        let now = stamp(&path);
+        if !hupped && now == seen {
+            continue;
+        }
+        seen = now;
+        match read_operators(Some(&path), Lang::En) {
+            Ok(list) => {
+                let count = list.len();
+                let ended = shared.registry.replace(list);
+                tracing::info!(operators = count, sessions_ended = ended, hupped, "operators file read again");
+            }
+            Err(why) => {
+                tracing::error!(%why, "operators file not read again; the list stays as it was");
+            }
+        }
+    }
+}
+
+async fn stop_signal() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    }
+}
+
+/// A panic in one session is that session's: the log gets it, the server's terminal does not.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(panic = %info, "a task panicked");
+    }));
+}
+
+fn parse_addr(text: &str) -> Option<SocketAddr> {
+    use std::net::ToSocketAddrs;
+    text.trim().to_socket_addrs().ok()?.next()
+}
+
+/// `-p 2222 host`, as an agent would type it after `ssh -t`.
+fn host_for(addr: SocketAddr) -> String {
+    let host = if addr.ip().is_unspecified() {
+        std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_string())
+            .unwrap_or_else(|_| "HOST".into())
+    } else {
+        addr.ip().to_string()
+    };
+    if addr.port() == 22 {
+        host
+    } else {
+        format!("-p {} {host}", addr.port())
+    }
+}
+
+fn host_key_text(e: &host_key::HostKeyError, lang: Lang) -> String {
+    use host_key::HostKeyError::*;
+    match e {
+        Open { path, mode } => s::host_key_open(lang, &path.display().to_string(), *mode),
+        Unreadable { path, why } => s::host_key_unreadable(lang, &path.display().to_string(), why),
+        Unwritable { path, why } => s::host_key_unwritable(lang, &path.display().to_string(), why),
+    }
+}

@@ -1,0 +1,89 @@
+//! What `lipa serve` says: its start line, and what an SSH visitor reads when the server will
+//! not give them a console, or ends one.
+
+sentences! {
+    fn listening(addr: &str = "127.0.0.1:2222", operators: usize = 3, fingerprint: &str = "SHA256:abc") {
+        en: format!("lipa serve: listening on {addr} for {operators} operator key(s); host key {fingerprint}"),
+        sw: format!("lipa serve: inasikiliza {addr} kwa funguo {operators} za wahudumu; ufunguo wa seva {fingerprint}"),
+    }
+    fn listening_demo(addr: &str = "127.0.0.1:2222", fingerprint: &str = "SHA256:abc") {
+        en: format!("lipa serve --demo: the demo (no real money) for anyone on {addr}; host key {fingerprint}"),
+        sw: format!("lipa serve --demo: majaribio (si pesa halisi) kwa yeyote kwenye {addr}; ufunguo wa seva {fingerprint}"),
+    }
+    fn stopped() {
+        en: "lipa serve: stopped; unfinished payments stay in the journal.",
+        sw: "lipa serve: imesimama; malipo yasiyokamilika yamebaki kwenye daftari.",
+    }
+    fn bad_address(addr: &str = "localhost:twenty") {
+        en: format!("{addr}: not an address to listen on; write HOST:PORT, e.g. 0.0.0.0:2222."),
+        sw: format!("{addr}: si anwani ya kusikiliza; andika HOST:PORT, mfano 0.0.0.0:2222."),
+    }
+    fn cannot_listen(addr: &str = "0.0.0.0:22", why: &str = "permission denied") {
+        en: format!("cannot listen on {addr}: {why}"),
+        sw: format!("haiwezi kusikiliza {addr}: {why}"),
+    }
+    fn no_operators_file(path: &str = "/home/duka/.config/lipa/operators") {
+        en: format!("{path}: no operators file. List each agent's public key there (see lipa operators check), or serve the demo with lipa serve --demo."),
+        sw: format!("{path}: hakuna faili la wahudumu. Weka ufunguo wa umma wa kila wakala humo (tazama lipa operators check), au hudumia majaribio kwa lipa serve --demo."),
+    }
+    fn no_operators(path: &str = "/home/duka/.config/lipa/operators") {
+        en: format!("{path}: lists no operator; nobody could log in."),
+        sw: format!("{path}: halina mhudumu yeyote; hakuna ambaye angeweza kuingia."),
+    }
+    fn host_key_open(path: &str = "/var/lib/lipa/ssh_host_ed25519_key", mode: u32 = 0o644) {
+        en: format!("{path}: the host key is readable by others (mode {mode:o}): anyone with a copy can pose as this server. Run chmod 600 on it."),
+        sw: format!("{path}: ufunguo wa seva unasomeka na wengine (ruhusa {mode:o}): yeyote mwenye nakala anaweza kujifanya seva hii. Endesha chmod 600 juu yake."),
+    }
+    fn host_key_unreadable(path: &str = "/var/lib/lipa/ssh_host_ed25519_key", why: &str = "invalid PEM") {
+        en: format!("{path}: the host key cannot be read: {why}"),
+        sw: format!("{path}: ufunguo wa seva hausomeki: {why}"),
+    }
+    fn host_key_unwritable(path: &str = "/var/lib/lipa/ssh_host_ed25519_key", why: &str = "read-only file system") {
+        en: format!("{path}: the new host key cannot be written: {why}"),
+        sw: format!("{path}: ufunguo mpya wa seva hauwezi kuandikwa: {why}"),
+    }
+    fn use_ssh_t(host: &str = "duka.example") {
+        en: format!("lipa needs a terminal: connect with ssh -t {host}"),
+        sw: format!("lipa inahitaji terminal: unganisha kwa ssh -t {host}"),
+    }
+    fn console_only(host: &str = "duka.example") {
+        en: format!("lipa gives a console only, no commands or files: connect with ssh -t {host}"),
+        sw: format!("lipa inatoa dirisha tu, si amri wala mafaili: unganisha kwa ssh -t {host}"),
+    }
+    fn too_many_of_yours(n: usize = 3) {
+        en: format!("You already have {n} sessions open: close one first."),
+        sw: format!("Tayari una vipindi {n} vilivyo wazi: funga kimoja kwanza."),
+    }
+    fn server_full() {
+        en: "The server is full right now: try again in a few minutes.",
+        sw: "Seva imejaa sasa hivi: jaribu tena baada ya dakika chache.",
+    }
+    fn no_provider_for_you() {
+        en: "None of the providers you may use is set up on this server: ask your supervisor.",
+        sw: "Hakuna mtoa huduma unayeruhusiwa aliyewekwa kwenye seva hii: muulize msimamizi wako.",
+    }
+    fn idle_warning() {
+        en: "No key for a while: this session closes in a minute. Press any key to stay.",
+        sw: "Hakuna kitufe kwa muda: kipindi hiki kitafungwa baada ya dakika moja. Bonyeza kitufe chochote ili kubaki.",
+    }
+    fn idle_closed(minutes: u64 = 30) {
+        en: format!("Closed after {minutes} min without a key. Your payments are safe and still followed."),
+        sw: format!("Imefungwa baada ya dakika {minutes} bila kitufe. Malipo yako ni salama na bado yanafuatiliwa."),
+    }
+    fn key_removed() {
+        en: "Your key was taken off the operators list, so this session is closed. Your payments are still followed.",
+        sw: "Ufunguo wako umeondolewa kwenye orodha ya wahudumu, kwa hiyo kipindi hiki kimefungwa. Malipo yako bado yanafuatiliwa.",
+    }
+    fn stopping() {
+        en: "The server is stopping. Your payments are safe and still followed.",
+        sw: "Seva inasimama. Malipo yako ni salama na bado yanafuatiliwa.",
+    }
+    fn session_broke() {
+        en: "Something went wrong in this session, so it was closed. Your payments are safe: connect again.",
+        sw: "Hitilafu imetokea kwenye kipindi hiki, kwa hiyo kimefungwa. Malipo yako ni salama: unganisha tena.",
+    }
+    fn demo_failed(why: &str = "address in use") {
+        en: format!("The demo could not start: {why}"),
+        sw: format!("Majaribio hayakuweza kuanza: {why}"),
+    }
+}
