@@ -185,6 +185,31 @@ impl Pty {
         poll(timeout, || self.child.try_wait().expect("try_wait"))
     }
 
+    /// The terminal changes size (the program gets SIGWINCH), and the emulator with it.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .as_ref()
+            .expect("terminal still open")
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+        self.screen
+            .lock()
+            .expect("screen")
+            .screen_mut()
+            .set_size(rows, cols);
+    }
+
+    /// Kills the program at once (SIGKILL), as a phone that loses power would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// The far end goes away, as when an SSH connection drops: every descriptor of the
     /// terminal's master side is closed, so the kernel hangs the terminal up. The reader stops
     /// at its next read, so the program must write something (the console redraws at least

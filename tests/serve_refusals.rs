@@ -1,0 +1,199 @@
+//! What `lipa serve` refuses, each asked by the real OpenSSH client and each logged with why:
+//! an unknown key, a password, a command, sftp, `ssh -T`, port forwarding; a malformed
+//! operators file or an open host key stops the start; and `--demo` lets anyone in, with any
+//! key or none, on a demo of their own.
+
+#[path = "support/pty.rs"]
+mod pty;
+#[path = "support/ssh.rs"]
+mod ssh;
+
+use pty::Spawn;
+use ssh::{Shop, have_openssh, keygen};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const T: Duration = Duration::from_secs(40);
+
+fn skip() -> bool {
+    if !have_openssh() {
+        eprintln!("skipped: no OpenSSH client on this machine");
+        return true;
+    }
+    false
+}
+
+fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn everything_but_a_console_is_refused_and_logged() {
+    if skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_millis(500));
+    let (key, line) = shop.operator("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+
+    // A key that is not on the list.
+    let (stranger, _) = keygen(shop.dir.path(), "stranger", "ed25519");
+    let out = server.ssh(Some(&stranger), &["-tt"], &[]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("Permission denied"), "{}", text(&out));
+    shop.wait_log("is not in the operators file", T);
+
+    // A password (the server offers only public keys; the client gives up).
+    let out = server.ssh(
+        None,
+        &["-o", "PreferredAuthentications=password,keyboard-interactive"],
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("Permission denied (publickey)"), "{}", text(&out));
+    shop.wait_log("only public keys", T);
+
+    // A command.
+    let out = server.ssh(Some(&key), &[], &["echo", "hi"]);
+    assert!(!out.status.success());
+    assert!(!text(&out).contains("hi\n"), "{}", text(&out));
+    shop.wait_log("refused: a command (\"echo hi\")", T);
+
+    // No terminal.
+    let out = server.ssh(Some(&key), &["-T"], &[]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("ssh -t"), "{}", text(&out));
+    shop.wait_log("a session without a terminal", T);
+
+    // sftp.
+    let mut args = server.ssh_args(Some(&key), "agent");
+    let port = args
+        .iter()
+        .position(|a| a == "-p")
+        .expect("-p");
+    args[port] = "-P".into(); // sftp spells the port -P
+    let out = Command::new("sftp")
+        .arg("-b")
+        .arg("/dev/null")
+        .args(&args)
+        .stdin(Stdio::null())
+        .output();
+    if let Ok(out) = out {
+        assert!(!out.status.success(), "{}", text(&out));
+        shop.wait_log("refused: the sftp subsystem", T);
+    }
+
+    // Remote forwarding: refused at once.
+    let out = server.ssh(
+        Some(&key),
+        &["-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9"],
+        &[],
+    );
+    assert!(!out.status.success());
+    shop.wait_log("remote port forwarding", T);
+
+    // Local forwarding: the tunnel is opened on the client, and refused when used.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let local = free.local_addr().expect("addr").port();
+    drop(free);
+    let mut args: Vec<String> = ["-N", "-L"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.push(format!("{local}:127.0.0.1:{}", server.port));
+    args.extend(server.ssh_args(Some(&key), "agent"));
+    let mut tunnel = Command::new("ssh")
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ssh -L");
+    let used = ssh::poll(T, || std::net::TcpStream::connect(("127.0.0.1", local)).ok());
+    if let Some(mut conn) = used {
+        use std::io::Read;
+        let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+        let mut buf = [0u8; 64];
+        // The server never connects it anywhere: no SSH banner comes back through it.
+        let n = conn.read(&mut buf).unwrap_or(0);
+        assert_eq!(n, 0, "the tunnel carried {:?}", &buf[..n]);
+    }
+    shop.wait_log("port forwarding (-L/-D)", T);
+    let _ = tunnel.kill();
+    let _ = tunnel.wait();
+}
+
+#[test]
+fn a_bad_operators_file_or_an_open_host_key_stops_the_start() {
+    let shop = Shop::new(Duration::from_millis(500));
+    let operators = shop.operators().display().to_string();
+    let serve = |shop: &Shop| {
+        shop.lipa(&["serve", "--ssh", "127.0.0.1:0", "--operators", &operators])
+    };
+    // No file at all.
+    let out = serve(&shop);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert!(text(&out).contains("no operators file"), "{}", text(&out));
+    // A malformed line, named by its number.
+    shop.write_operators(&["# the agents", "operator=\"rehema\" ssh-ed25519 not-base64!"]);
+    let out = serve(&shop);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert!(text(&out).contains("line 2"), "{}", text(&out));
+    // A host key others can read.
+    if have_openssh() {
+        let (_, line) = shop.operator("rehema", "role=\"agent\"");
+        shop.write_operators(&[&line]);
+        std::fs::create_dir_all(shop.data()).expect("data");
+        let (host, _) = keygen(&shop.data(), "ssh_host_ed25519_key", "ed25519");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&host, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let out = serve(&shop);
+        assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+        assert!(text(&out).contains("chmod 600"), "{}", text(&out));
+    }
+}
+
+#[test]
+fn the_demo_lets_anyone_in_with_a_demo_of_their_own() {
+    if skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_millis(500));
+    let data = shop.data().display().to_string();
+    let env = vec![
+        ("HOME", shop.dir.path().display().to_string()),
+        ("LIPA_DATA_DIR", data),
+        ("LIPA_LANG", "en".to_string()),
+        ("LIPA_DEMO_SETTLE", "0.5".to_string()),
+    ];
+    let server = ssh::Server::start(
+        env,
+        &["serve", "--demo", "--ssh", "127.0.0.1:0"],
+        shop.data(),
+    );
+    assert!(server.start_line.contains("no real money"), "{}", server.start_line);
+    let visitor = |key: Option<&std::path::Path>| {
+        let args: Vec<String> = std::iter::once("-tt".to_string())
+            .chain(server.ssh_args(key, "demo"))
+            .collect();
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let pty = Spawn::new("ssh").args(&refs).start();
+        pty.wait_for("the demo", T, |s| s.contains("DEMO") && s.contains("Next payment"));
+        pty
+    };
+    // No key at all, and any key.
+    let mut a = visitor(None);
+    let (any, _) = keygen(shop.dir.path(), "anyone", "ed25519");
+    let b = visitor(Some(&any));
+    a.send("0712345670\t1500\r");
+    a.wait_for("the visitor's payment paid", T, |s| s.contains("••• 670") && s.contains("paid"));
+    // Each visitor has a demo of their own.
+    assert!(!b.text().contains("••• 670"), "{}", b.text());
+    a.send("\x03");
+    assert!(a.wait_exit(T).is_some());
+}

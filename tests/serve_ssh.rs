@@ -1,0 +1,210 @@
+//! `lipa serve` with the real OpenSSH client in a pseudo-terminal: an agent logs in with a key
+//! and pays, under their own name; agents see only their own payments and a supervisor sees
+//! everyone's; a client killed mid-payment loses nothing; resize, `TERM=dumb`, a removed key,
+//! SIGTERM and the host key across restarts.
+
+#[path = "support/pty.rs"]
+mod pty;
+#[path = "support/ssh.rs"]
+mod ssh;
+
+use pty::{Pty, Spawn};
+use ssh::{Server, Shop, have_openssh};
+use std::path::Path;
+use std::time::Duration;
+
+const T: Duration = Duration::from_secs(40);
+
+/// An agent's console over `ssh -tt` in a terminal of this size.
+fn console(server: &Server, key: &Path, cols: u16, rows: u16, term: &str) -> Pty {
+    let args = server.ssh_args(Some(key), "agent");
+    let mut all = vec!["-tt".to_string()];
+    all.extend(args);
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    let pty = Spawn::new("ssh")
+        .args(&refs)
+        .env("TERM", term)
+        .size(cols, rows)
+        .start();
+    pty.wait_for("the console", T, |s| s.contains("Next payment"));
+    pty
+}
+
+/// Types a ClickPesa payment and sends it.
+fn pay(pty: &mut Pty, phone: &str, amount: &str) {
+    pty.send(phone);
+    pty.send("\t");
+    pty.send(amount);
+    pty.send("\r");
+}
+
+fn skip() -> bool {
+    if !have_openssh() {
+        eprintln!("skipped: no OpenSSH client on this machine");
+        return true;
+    }
+    false
+}
+
+fn history(shop: &Shop) -> Vec<serde_json::Value> {
+    let out = shop.lipa(&["history", "--json"]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[test]
+fn an_agent_pays_and_sees_a_cancelled_one_under_their_own_name() {
+    if skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_millis(500));
+    let (key, line) = shop.operator("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+    assert!(server.start_line.contains("1 operator key"), "{}", server.start_line);
+    let mut agent = console(&server, &key, 80, 24, "xterm-256color");
+    pay(&mut agent, "0712345670", "1500");
+    agent.wait_for("paid", T, |s| s.contains("••• 670") && s.contains("paid"));
+    pay(&mut agent, "0712345676", "2500");
+    agent.wait_for("cancelled", T, |s| s.contains("••• 676") && s.contains("failed"));
+    // Quit: the client's terminal is put back, and ssh ends well.
+    agent.send("\x03");
+    assert!(agent.wait_exit(T).is_some_and(|s| s.success()));
+    let rows = history(&shop);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    for r in &rows {
+        assert_eq!(r["operator"], "rehema", "{r}");
+    }
+    let statuses: Vec<_> = rows.iter().map(|r| r["status"].as_str()).collect();
+    assert!(statuses.contains(&Some("paid")) && statuses.contains(&Some("failed")));
+    let log = shop.wait_log("logout", T);
+    assert!(log.contains("login") && log.contains("operator=rehema"), "{log}");
+}
+
+#[test]
+fn agents_see_only_their_own_payments_and_a_supervisor_sees_everyones() {
+    if skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_millis(500));
+    let (rehema, l1) = shop.operator("rehema", "role=\"agent\"");
+    let (juma, l2) = shop.operator("juma", "role=\"agent\",lang=\"sw\"");
+    let (neema, l3) = shop.operator("neema", "role=\"supervisor\"");
+    shop.write_operators(&[&l1, &l2, &l3]);
+    let server = shop.serve(&[]);
+    let boss = console(&server, &neema, 100, 30, "xterm-256color");
+    let mut a = console(&server, &rehema, 80, 24, "xterm-256color");
+    let mut b = Spawn::new("ssh")
+        .args(
+            &std::iter::once("-tt".to_string())
+                .chain(server.ssh_args(Some(&juma), "juma"))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        )
+        .start();
+    // Juma's line says Swahili: his console speaks it.
+    b.wait_for("juma's console in Swahili", T, |s| s.contains("Malipo yajayo"));
+    pay(&mut a, "0712345120", "1500");
+    pay(&mut b, "0712345340", "2000");
+    a.wait_for("rehema's own paid", T, |s| s.contains("••• 120") && s.contains("paid"));
+    b.wait_for("juma's own paid", T, |s| s.contains("••• 340") && s.contains("imelipwa"));
+    boss.wait_for("both on the supervisor's screen", T, |s| {
+        s.contains("••• 120") && s.contains("••• 340")
+    });
+    assert!(!a.text().contains("••• 340"), "rehema sees juma's:\n{}", a.text());
+    assert!(!b.text().contains("••• 120"), "juma sees rehema's:\n{}", b.text());
+    // Today counts only one's own, too.
+    a.send("\x14");
+    let today = a.wait_for("rehema's today", T, |s| s.contains("rehema") && s.contains("1,500"));
+    assert!(!today.contains("juma"), "{today}");
+    // An agent cannot mark a payment checked (a supervisor's job).
+    let rows = history(&shop);
+    let by: Vec<_> = rows.iter().map(|r| r["operator"].as_str()).collect();
+    assert!(by.contains(&Some("rehema")) && by.contains(&Some("juma")), "{rows:?}");
+}
+
+#[test]
+fn a_client_killed_mid_payment_loses_nothing_and_sees_it_on_reconnect() {
+    if skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_secs(3));
+    let (key, line) = shop.operator("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+    let mut agent = console(&server, &key, 80, 24, "xterm-256color");
+    pay(&mut agent, "0712345670", "1500");
+    agent.wait_for("sent", T, |s| s.contains("••• 670"));
+    agent.kill();
+    // The server goes on following it until paid, with nobody connected.
+    let paid = ssh::poll(T, || {
+        history(&shop)
+            .into_iter()
+            .find(|r| r["status"] == "paid")
+    });
+    let paid = paid.expect("the server followed the payment to paid");
+    assert_eq!(paid["operator"], "rehema");
+    let mut again = console(&server, &key, 80, 24, "xterm-256color");
+    again.send("\x14");
+    again.wait_for("the payment in today's list", T, |s| {
+        s.contains("••• 670") && s.contains("paid")
+    });
+}
+
+#[test]
+fn resize_dumb_terminals_removed_keys_and_sigterm() {
+    if skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_millis(500));
+    let (rehema, l1) = shop.operator("rehema", "role=\"agent\"");
+    let (juma, l2) = shop.operator("juma", "role=\"agent\"");
+    shop.write_operators(&[&l1, &l2]);
+    let mut server = shop.serve(&[]);
+    let first = server.fingerprint();
+
+    // A window change reaches the console: it draws for the new size.
+    let mut a = console(&server, &rehema, 80, 24, "xterm-256color");
+    a.resize(60, 20);
+    a.wait_for("the console at 60 columns", T, |s| {
+        s.lines().all(|l| l.chars().count() <= 60) && s.contains("Next payment")
+    });
+    let before = a.raw().len();
+    a.resize(100, 30);
+    a.wait_for("the console at 100 columns", T, |s| {
+        s.lines().any(|l| l.chars().count() > 80)
+    });
+    assert!(a.raw().len() > before);
+
+    // TERM=dumb: no colour at all.
+    let dumb = console(&server, &juma, 80, 24, "dumb");
+    let screen = dumb.screen();
+    let coloured = (0..24).any(|r| {
+        (0..80).any(|c| {
+            screen.cell(r, c).is_some_and(|cell| {
+                cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default
+            })
+        })
+    });
+    assert!(!coloured, "TERM=dumb drew colours:\n{}", dumb.text());
+
+    // Juma's key is taken off the list: his session ends, with the reason on his screen.
+    shop.write_operators(&[&l1]);
+    dumb.wait_for("the reason", T, |s| s.contains("taken off the operators list"));
+    shop.wait_log("sessions_ended=1", T);
+
+    // SIGTERM: every screen is told, terminals are put back, the server exits 0.
+    assert_eq!(server.stop(), Some(0));
+    a.wait_for("the goodbye", T, |s| s.contains("The server is stopping"));
+    assert!(a.wait_exit(T).is_some());
+    let raw = String::from_utf8_lossy(&a.raw()).to_string();
+    assert!(raw.contains("\x1b[?1049l"), "the alternate screen was not left");
+
+    // The host key survives a restart: the same fingerprint.
+    let again = shop.serve(&[]);
+    assert_eq!(again.fingerprint(), first);
+}
