@@ -131,8 +131,7 @@ pub async fn demo_engine(
     let sim = sim.ok_or_else(|| "no simulator".to_string())?;
     config.data_dir = dir.to_path_buf();
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let engine =
-        crate::setup::engine(&config, demo_settings()).map_err(|e| e.text(Lang::En))?;
+    let engine = crate::setup::engine(&config, demo_settings()).map_err(|e| e.text(Lang::En))?;
     Ok((engine, sim))
 }
 

@@ -51,11 +51,18 @@ fn everything_but_a_console_is_refused_and_logged() {
     // A password (the server offers only public keys; the client gives up).
     let out = server.ssh(
         None,
-        &["-o", "PreferredAuthentications=password,keyboard-interactive"],
+        &[
+            "-o",
+            "PreferredAuthentications=password,keyboard-interactive",
+        ],
         &[],
     );
     assert!(!out.status.success());
-    assert!(text(&out).contains("Permission denied (publickey)"), "{}", text(&out));
+    assert!(
+        text(&out).contains("Permission denied (publickey)"),
+        "{}",
+        text(&out)
+    );
     shop.wait_log("only public keys", T);
 
     // A command.
@@ -72,10 +79,7 @@ fn everything_but_a_console_is_refused_and_logged() {
 
     // sftp.
     let mut args = server.ssh_args(Some(&key), "agent");
-    let port = args
-        .iter()
-        .position(|a| a == "-p")
-        .expect("-p");
+    let port = args.iter().position(|a| a == "-p").expect("-p");
     args[port] = "-P".into(); // sftp spells the port -P
     let out = Command::new("sftp")
         .arg("-b")
@@ -91,7 +95,13 @@ fn everything_but_a_console_is_refused_and_logged() {
     // Remote forwarding: refused at once.
     let out = server.ssh(
         Some(&key),
-        &["-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9"],
+        &[
+            "-N",
+            "-o",
+            "ExitOnForwardFailure=yes",
+            "-R",
+            "0:127.0.0.1:9",
+        ],
         &[],
     );
     assert!(!out.status.success());
@@ -101,10 +111,7 @@ fn everything_but_a_console_is_refused_and_logged() {
     let free = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
     let local = free.local_addr().expect("addr").port();
     drop(free);
-    let mut args: Vec<String> = ["-N", "-L"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut args: Vec<String> = ["-N", "-L"].iter().map(|s| s.to_string()).collect();
     args.push(format!("{local}:127.0.0.1:{}", server.port));
     args.extend(server.ssh_args(Some(&key), "agent"));
     let mut tunnel = Command::new("ssh")
@@ -114,7 +121,9 @@ fn everything_but_a_console_is_refused_and_logged() {
         .stderr(Stdio::null())
         .spawn()
         .expect("ssh -L");
-    let used = ssh::poll(T, || std::net::TcpStream::connect(("127.0.0.1", local)).ok());
+    let used = ssh::poll(T, || {
+        std::net::TcpStream::connect(("127.0.0.1", local)).ok()
+    });
     if let Some(mut conn) = used {
         use std::io::Read;
         let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
@@ -126,21 +135,36 @@ fn everything_but_a_console_is_refused_and_logged() {
     shop.wait_log("port forwarding (-L/-D)", T);
     let _ = tunnel.kill();
     let _ = tunnel.wait();
+
+    // Failed logins are limited per address: after five, even the right key waits.
+    for _ in 0..3 {
+        let out = server.ssh(Some(&stranger), &["-tt"], &[]);
+        assert!(!out.status.success());
+    }
+    ssh::poll(T, || {
+        (shop.log().matches("is not in the operators file").count() >= 4).then_some(())
+    })
+    .expect("every failed login logged");
+    let out = server.ssh(Some(&key), &["-tt"], &[]);
+    assert!(!out.status.success(), "{}", text(&out));
+    shop.wait_log("too many failed logins", T);
 }
 
 #[test]
 fn a_bad_operators_file_or_an_open_host_key_stops_the_start() {
     let shop = Shop::new(Duration::from_millis(500));
     let operators = shop.operators().display().to_string();
-    let serve = |shop: &Shop| {
-        shop.lipa(&["serve", "--ssh", "127.0.0.1:0", "--operators", &operators])
-    };
+    let serve =
+        |shop: &Shop| shop.lipa(&["serve", "--ssh", "127.0.0.1:0", "--operators", &operators]);
     // No file at all.
     let out = serve(&shop);
     assert_eq!(out.status.code(), Some(4), "{}", text(&out));
     assert!(text(&out).contains("no operators file"), "{}", text(&out));
     // A malformed line, named by its number.
-    shop.write_operators(&["# the agents", "operator=\"rehema\" ssh-ed25519 not-base64!"]);
+    shop.write_operators(&[
+        "# the agents",
+        "operator=\"rehema\" ssh-ed25519 not-base64!",
+    ]);
     let out = serve(&shop);
     assert_eq!(out.status.code(), Some(4), "{}", text(&out));
     assert!(text(&out).contains("line 2"), "{}", text(&out));
@@ -176,14 +200,20 @@ fn the_demo_lets_anyone_in_with_a_demo_of_their_own() {
         &["serve", "--demo", "--ssh", "127.0.0.1:0"],
         shop.data(),
     );
-    assert!(server.start_line.contains("no real money"), "{}", server.start_line);
+    assert!(
+        server.start_line.contains("no real money"),
+        "{}",
+        server.start_line
+    );
     let visitor = |key: Option<&std::path::Path>| {
         let args: Vec<String> = std::iter::once("-tt".to_string())
             .chain(server.ssh_args(key, "demo"))
             .collect();
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let pty = Spawn::new("ssh").args(&refs).start();
-        pty.wait_for("the demo", T, |s| s.contains("DEMO") && s.contains("Next payment"));
+        pty.wait_for("the demo", T, |s| {
+            s.contains("DEMO") && s.contains("Next payment")
+        });
         pty
     };
     // No key at all, and any key.
@@ -191,7 +221,9 @@ fn the_demo_lets_anyone_in_with_a_demo_of_their_own() {
     let (any, _) = keygen(shop.dir.path(), "anyone", "ed25519");
     let b = visitor(Some(&any));
     a.send("0712345670\t1500\r");
-    a.wait_for("the visitor's payment paid", T, |s| s.contains("••• 670") && s.contains("paid"));
+    a.wait_for("the visitor's payment paid", T, |s| {
+        s.contains("••• 670") && s.contains("paid")
+    });
     // Each visitor has a demo of their own.
     assert!(!b.text().contains("••• 670"), "{}", b.text());
     a.send("\x03");

@@ -63,12 +63,18 @@ fn an_agent_pays_and_sees_a_cancelled_one_under_their_own_name() {
     let (key, line) = shop.operator("rehema", "role=\"agent\"");
     shop.write_operators(&[&line]);
     let server = shop.serve(&[]);
-    assert!(server.start_line.contains("1 operator key"), "{}", server.start_line);
+    assert!(
+        server.start_line.contains("1 operator key"),
+        "{}",
+        server.start_line
+    );
     let mut agent = console(&server, &key, 80, 24, "xterm-256color");
     pay(&mut agent, "0712345670", "1500");
     agent.wait_for("paid", T, |s| s.contains("••• 670") && s.contains("paid"));
     pay(&mut agent, "0712345676", "2500");
-    agent.wait_for("cancelled", T, |s| s.contains("••• 676") && s.contains("failed"));
+    agent.wait_for("cancelled", T, |s| {
+        s.contains("••• 676") && s.contains("failed")
+    });
     // Quit: the client's terminal is put back, and ssh ends well.
     agent.send("\x03");
     assert!(agent.wait_exit(T).is_some_and(|s| s.success()));
@@ -80,7 +86,10 @@ fn an_agent_pays_and_sees_a_cancelled_one_under_their_own_name() {
     let statuses: Vec<_> = rows.iter().map(|r| r["status"].as_str()).collect();
     assert!(statuses.contains(&Some("paid")) && statuses.contains(&Some("failed")));
     let log = shop.wait_log("logout", T);
-    assert!(log.contains("login") && log.contains("operator=rehema"), "{log}");
+    assert!(
+        log.contains("login") && log.contains("operator=rehema"),
+        "{log}"
+    );
 }
 
 #[test]
@@ -107,24 +116,43 @@ fn agents_see_only_their_own_payments_and_a_supervisor_sees_everyones() {
         )
         .start();
     // Juma's line says Swahili: his console speaks it.
-    b.wait_for("juma's console in Swahili", T, |s| s.contains("Malipo yajayo"));
+    b.wait_for("juma's console in Swahili", T, |s| {
+        s.contains("Malipo yajayo")
+    });
     pay(&mut a, "0712345120", "1500");
     pay(&mut b, "0712345340", "2000");
-    a.wait_for("rehema's own paid", T, |s| s.contains("••• 120") && s.contains("paid"));
-    b.wait_for("juma's own paid", T, |s| s.contains("••• 340") && s.contains("imelipwa"));
+    a.wait_for("rehema's own paid", T, |s| {
+        s.contains("••• 120") && s.contains("paid")
+    });
+    b.wait_for("juma's own paid", T, |s| {
+        s.contains("••• 340") && s.contains("imelipwa")
+    });
     boss.wait_for("both on the supervisor's screen", T, |s| {
         s.contains("••• 120") && s.contains("••• 340")
     });
-    assert!(!a.text().contains("••• 340"), "rehema sees juma's:\n{}", a.text());
-    assert!(!b.text().contains("••• 120"), "juma sees rehema's:\n{}", b.text());
+    assert!(
+        !a.text().contains("••• 340"),
+        "rehema sees juma's:\n{}",
+        a.text()
+    );
+    assert!(
+        !b.text().contains("••• 120"),
+        "juma sees rehema's:\n{}",
+        b.text()
+    );
     // Today counts only one's own, too.
     a.send("\x14");
-    let today = a.wait_for("rehema's today", T, |s| s.contains("rehema") && s.contains("1,500"));
+    let today = a.wait_for("rehema's today", T, |s| {
+        s.contains("rehema") && s.contains("1,500")
+    });
     assert!(!today.contains("juma"), "{today}");
     // An agent cannot mark a payment checked (a supervisor's job).
     let rows = history(&shop);
     let by: Vec<_> = rows.iter().map(|r| r["operator"].as_str()).collect();
-    assert!(by.contains(&Some("rehema")) && by.contains(&Some("juma")), "{rows:?}");
+    assert!(
+        by.contains(&Some("rehema")) && by.contains(&Some("juma")),
+        "{rows:?}"
+    );
 }
 
 #[test]
@@ -142,9 +170,7 @@ fn a_client_killed_mid_payment_loses_nothing_and_sees_it_on_reconnect() {
     agent.kill();
     // The server goes on following it until paid, with nobody connected.
     let paid = ssh::poll(T, || {
-        history(&shop)
-            .into_iter()
-            .find(|r| r["status"] == "paid")
+        history(&shop).into_iter().find(|r| r["status"] == "paid")
     });
     let paid = paid.expect("the server followed the payment to paid");
     assert_eq!(paid["operator"], "rehema");
@@ -194,15 +220,26 @@ fn resize_dumb_terminals_removed_keys_and_sigterm() {
 
     // Juma's key is taken off the list: his session ends, with the reason on his screen.
     shop.write_operators(&[&l1]);
-    dumb.wait_for("the reason", T, |s| s.contains("taken off the operators list"));
+    dumb.wait_for("the reason", T, |s| {
+        s.contains("taken off the operators list")
+    });
     shop.wait_log("sessions_ended=1", T);
+    // SIGHUP reads the file again too.
+    let pid = server.child.id().to_string();
+    let _ = std::process::Command::new("kill")
+        .args(["-HUP", &pid])
+        .status();
+    shop.wait_log("hupped=true", T);
 
     // SIGTERM: every screen is told, terminals are put back, the server exits 0.
     assert_eq!(server.stop(), Some(0));
     a.wait_for("the goodbye", T, |s| s.contains("The server is stopping"));
     assert!(a.wait_exit(T).is_some());
     let raw = String::from_utf8_lossy(&a.raw()).to_string();
-    assert!(raw.contains("\x1b[?1049l"), "the alternate screen was not left");
+    assert!(
+        raw.contains("\x1b[?1049l"),
+        "the alternate screen was not left"
+    );
 
     // The host key survives a restart: the same fingerprint.
     let again = shop.serve(&[]);

@@ -143,9 +143,14 @@ impl Form {
     fn within_ceiling(&self, m: Money, lang: Lang) -> Result<Money, String> {
         let c = m.currency();
         match self.ceiling {
-            Some(max) if m.minor() > i64::try_from(max).unwrap_or(i64::MAX).saturating_mul(c.scale()) => Err(
-                crate::strings::domain::amount_over_your_limit(lang, c, max),
-            ),
+            Some(max)
+                if m.minor()
+                    > i64::try_from(max)
+                        .unwrap_or(i64::MAX)
+                        .saturating_mul(c.scale()) =>
+            {
+                Err(crate::strings::domain::amount_over_your_limit(lang, c, max))
+            }
             _ => Ok(m),
         }
     }

@@ -13,8 +13,7 @@ use rusqlite::{OptionalExtension, params};
 pub(super) const FIND_REFERENCE: &str = "WHERE reference = ?1 ORDER BY id DESC LIMIT 1";
 pub(super) const UNRESOLVED: &str = "WHERE status NOT IN ('paid', 'failed') ORDER BY id";
 pub(super) const SINCE: &str = "WHERE created_at >= ?1 ORDER BY created_at, id";
-pub(super) const DAY_PAGE: &str =
-    "WHERE created_at >= ?1 AND (?4 IS NULL OR operator = ?4)
+pub(super) const DAY_PAGE: &str = "WHERE created_at >= ?1 AND (?4 IS NULL OR operator = ?4)
      ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
 pub(super) const DAY_SUMMARY: &str =
     "SELECT provider, currency, status, COUNT(*), SUM(amount_minor), MAX(id), checked

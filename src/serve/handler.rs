@@ -173,7 +173,13 @@ impl russh::server::Handler for Conn {
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
         self.check_blocked()?;
-        if self.shared.demo() || self.shared.registry.find(offer.public_key.key_data()).is_some() {
+        if self.shared.demo()
+            || self
+                .shared
+                .registry
+                .find(offer.public_key.key_data())
+                .is_some()
+        {
             return Ok(Auth::Accept);
         }
         self.tried.push("publickey");
@@ -236,7 +242,9 @@ impl russh::server::Handler for Conn {
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
         self.refuse(&format!("port forwarding (-L/-D) to {host}:{port}"));
-        reply.reject(ChannelOpenFailure::AdministrativelyProhibited).await;
+        reply
+            .reject(ChannelOpenFailure::AdministrativelyProhibited)
+            .await;
         Ok(())
     }
 
@@ -248,7 +256,9 @@ impl russh::server::Handler for Conn {
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
         self.refuse("socket forwarding");
-        reply.reject(ChannelOpenFailure::AdministrativelyProhibited).await;
+        reply
+            .reject(ChannelOpenFailure::AdministrativelyProhibited)
+            .await;
         Ok(())
     }
 
@@ -261,7 +271,9 @@ impl russh::server::Handler for Conn {
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
         self.refuse("an X11 channel");
-        reply.reject(ChannelOpenFailure::AdministrativelyProhibited).await;
+        reply
+            .reject(ChannelOpenFailure::AdministrativelyProhibited)
+            .await;
         Ok(())
     }
 

@@ -142,7 +142,10 @@ fn utf8(b: &[u8]) -> Step {
     if b.len() < len {
         return Step::More;
     }
-    match std::str::from_utf8(&b[..len]).ok().and_then(|s| s.chars().next()) {
+    match std::str::from_utf8(&b[..len])
+        .ok()
+        .and_then(|s| s.chars().next())
+    {
         Some(c) => Step::Key(len, Some(key(KeyCode::Char(c), KeyModifiers::NONE))),
         None => Step::Key(1, None),
     }
@@ -365,6 +368,9 @@ mod tests {
 
     #[test]
     fn noise_is_dropped_not_typed() {
-        assert_eq!(all(&[b"\x1b[999~\xff\x1b[?1;2c1"]), vec![k(KeyCode::Char('1'))]);
+        assert_eq!(
+            all(&[b"\x1b[999~\xff\x1b[?1;2c1"]),
+            vec![k(KeyCode::Char('1'))]
+        );
     }
 }

@@ -139,7 +139,10 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
                 eprintln!("lipa serve: {}", problem.text(lang));
             }
             if config.problems.is_empty() {
-                eprintln!("lipa serve: {}", crate::strings::console::no_providers(lang));
+                eprintln!(
+                    "lipa serve: {}",
+                    crate::strings::console::no_providers(lang)
+                );
             }
             return exit::CONFIG;
         }
@@ -161,7 +164,10 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("lipa serve: {}", s::cannot_listen(lang, &addr_text, &e.to_string()));
+            eprintln!(
+                "lipa serve: {}",
+                s::cannot_listen(lang, &addr_text, &e.to_string())
+            );
             return exit::CONFIG;
         }
     };
@@ -342,7 +348,12 @@ async fn watch_operators(shared: Arc<Shared>, path: Option<PathBuf>) {
             Ok(list) => {
                 let count = list.len();
                 let ended = shared.registry.replace(list);
-                tracing::info!(operators = count, sessions_ended = ended, hupped, "operators file read again");
+                tracing::info!(
+                    operators = count,
+                    sessions_ended = ended,
+                    hupped,
+                    "operators file read again"
+                );
             }
             Err(why) => {
                 tracing::error!(%why, "operators file not read again; the list stays as it was");

@@ -257,3 +257,52 @@ async fn pump(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn idle_warns_a_minute_before_closing_and_a_key_starts_the_clock_again() {
+        let (tx, input) = mpsc::channel(8);
+        let (events_tx, mut events) = mpsc::channel(8);
+        let (notices_tx, mut notices) = mpsc::unbounded_channel();
+        let (end_tx, mut end) = oneshot::channel();
+        let idle = Duration::from_secs(5 * 60);
+        tokio::spawn(pump(input, events_tx, notices_tx, idle, end_tx, Lang::En));
+        tokio::time::sleep(Duration::from_secs(4 * 60 + 1)).await;
+        assert_eq!(notices.try_recv().ok(), Some(s::idle_warning(Lang::En)));
+        // A key: the clock starts again, no close at five minutes.
+        tx.send(In::Bytes(b"1".to_vec())).await.expect("send");
+        assert!(events.recv().await.is_some());
+        tokio::time::sleep(Duration::from_secs(3 * 60)).await;
+        assert!(end.try_recv().is_err(), "closed although a key came");
+        tokio::time::sleep(Duration::from_secs(2 * 60 + 1)).await;
+        assert_eq!(end.try_recv().ok(), Some(()));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lone_esc_is_esc_once_nothing_follows() {
+        let (tx, input) = mpsc::channel(8);
+        let (events_tx, mut events) = mpsc::channel(8);
+        let (notices_tx, _notices) = mpsc::unbounded_channel();
+        let (end_tx, _end) = oneshot::channel();
+        tokio::spawn(pump(
+            input,
+            events_tx,
+            notices_tx,
+            Duration::from_secs(600),
+            end_tx,
+            Lang::En,
+        ));
+        tx.send(In::Bytes(vec![0x1b])).await.expect("send");
+        let ev = events.recv().await.expect("event");
+        assert_eq!(
+            ev,
+            Event::Key(ratatui::crossterm::event::KeyEvent::new(
+                ratatui::crossterm::event::KeyCode::Esc,
+                ratatui::crossterm::event::KeyModifiers::NONE
+            ))
+        );
+    }
+}

@@ -43,6 +43,16 @@ pub fn speak(lang: lipa::strings::Lang) {
 
 /// A console at the fixed clock, the ClickPesa reference already generated.
 pub fn app(providers: &[ProviderKind], demo: bool, no_color: bool) -> App {
+    app_limited(providers, demo, no_color, Default::default())
+}
+
+/// [`app`] for an operator with these limits (an agent of `lipa serve`).
+pub fn app_limited(
+    providers: &[ProviderKind],
+    demo: bool,
+    no_color: bool,
+    limits: lipa::console::Limits,
+) -> App {
     let mut a = App::new(AppConfig {
         providers: providers.to_vec(),
         provider: None,
@@ -53,7 +63,7 @@ pub fn app(providers: &[ProviderKind], demo: bool, no_color: bool) -> App {
         offset: eat(),
         operator: "rehema".into(),
         lang: LANG.with(|l| l.get()),
-        limits: Default::default(),
+        limits,
     });
     reference(&mut a, ProviderKind::ClickPesa, CLICKPESA_REF);
     a

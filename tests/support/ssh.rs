@@ -21,7 +21,16 @@ pub fn have_openssh() -> bool {
 pub fn keygen(dir: &Path, name: &str, kind: &str) -> (PathBuf, String) {
     let file = dir.join(name);
     let ok = Command::new("ssh-keygen")
-        .args(["-q", "-t", kind, "-N", "", "-C", &format!("{name}@phone"), "-f"])
+        .args([
+            "-q",
+            "-t",
+            kind,
+            "-N",
+            "",
+            "-C",
+            &format!("{name}@phone"),
+            "-f",
+        ])
         .arg(&file)
         .status()
         .expect("ssh-keygen");
@@ -180,10 +189,8 @@ impl Server {
         if line.is_empty() {
             let _ = child.wait();
             let mut err = String::new();
-            let _ = std::io::Read::read_to_string(
-                &mut child.stderr.take().expect("stderr"),
-                &mut err,
-            );
+            let _ =
+                std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err);
             panic!("lipa serve did not start: {err}");
         }
         let port = line

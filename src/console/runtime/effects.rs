@@ -41,7 +41,11 @@ impl Executor {
     }
 }
 
-async fn perform(engine: &Engine, effect: Effect, scope: Option<std::sync::Arc<str>>) -> Vec<Action> {
+async fn perform(
+    engine: &Engine,
+    effect: Effect,
+    scope: Option<std::sync::Arc<str>>,
+) -> Vec<Action> {
     match effect {
         Effect::Resume => vec![Action::Resumed(engine.resume().await.map_err(text))],
         Effect::NewReference(provider) => match engine.new_reference(provider).await {

@@ -134,7 +134,9 @@ fn act_on_focused(app: &mut App, cmd: Command) -> Vec<Effect> {
             }]
         }
         Command::Recheck => refuse(app, s::recheck_final(app.lang)),
-        Command::MarkChecked if app.limits.no_marking => refuse(app, s::mark_is_supervisors(app.lang)),
+        Command::MarkChecked if app.limits.no_marking => {
+            refuse(app, s::mark_is_supervisors(app.lang))
+        }
         Command::MarkChecked if p.status == Status::Attention && !p.checked => {
             ask(
                 app,

@@ -1,0 +1,129 @@
+//! An agent of `lipa serve` through the console's real update loop: they see only their own
+//! payments, cannot mark one checked, and cannot send more than their limit.
+
+mod console_common;
+
+use console_common::*;
+use lipa::console::Limits;
+use lipa::console::effect::Effect;
+use lipa::payment::Status;
+use lipa::provider::ProviderKind;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+fn agent(max_amount: Option<u64>) -> lipa::console::App {
+    app_limited(
+        BOTH,
+        false,
+        false,
+        Limits {
+            own_only: true,
+            no_marking: true,
+            max_amount,
+        },
+    )
+}
+
+#[test]
+fn an_agent_sees_their_own_payments_only() {
+    let mut a = agent(None);
+    let own = payment(
+        1,
+        ProviderKind::ClickPesa,
+        "255712345670",
+        150_000,
+        Status::Pending,
+        "",
+        5,
+    );
+    let mut other = payment(
+        2,
+        ProviderKind::ClickPesa,
+        "255712345120",
+        90_000,
+        Status::Pending,
+        "",
+        5,
+    );
+    other.operator = "juma".into();
+    changed(&mut a, own);
+    changed(&mut a, other);
+    assert_eq!(a.row_ids(), vec![1]);
+    let screen = render_plain(&a, 80, 24);
+    assert!(
+        screen.contains("670") && !screen.contains("120"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_till_without_limits_sees_everyones() {
+    let mut a = app(BOTH, false, false);
+    let mut other = payment(
+        2,
+        ProviderKind::ClickPesa,
+        "255712345120",
+        90_000,
+        Status::Pending,
+        "",
+        5,
+    );
+    other.operator = "juma".into();
+    changed(&mut a, other);
+    assert_eq!(a.row_ids(), vec![2]);
+}
+
+#[test]
+fn an_agent_cannot_mark_a_payment_checked() {
+    let mut a = agent(None);
+    let p = payment(
+        1,
+        ProviderKind::ClickPesa,
+        "255712345670",
+        150_000,
+        Status::Attention,
+        "",
+        5,
+    );
+    changed(&mut a, p);
+    // Shift-Tab from the phone field reaches the list.
+    back_tab(&mut a);
+    assert_eq!(a.focus, lipa::console::app::Focus::List);
+    let fx = key(&mut a, 'c');
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(a.confirm.is_none());
+    let said = a
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("supervisor"), "{said}");
+}
+
+#[test]
+fn an_amount_over_the_agents_limit_is_refused_at_the_field_and_nothing_is_sent() {
+    let mut a = agent(Some(1_000));
+    typ(&mut a, "0712345670");
+    tab(&mut a);
+    typ(&mut a, "1500");
+    let fx = enter(&mut a);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::SubmitChecked(_) | Effect::Submit(_))),
+        "{fx:?}"
+    );
+    let screen = render_plain(&a, 80, 24);
+    assert!(
+        screen.contains("Your limit is TZS 1,000 per payment."),
+        "{screen}"
+    );
+    // At the limit it goes.
+    for _ in 0..4 {
+        press(&mut a, KeyCode::Backspace, KeyModifiers::NONE);
+    }
+    typ(&mut a, "1000");
+    let fx = enter(&mut a);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::SubmitChecked(_))),
+        "{fx:?}"
+    );
+}
