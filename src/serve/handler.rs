@@ -346,6 +346,12 @@ impl russh::server::Handler for Conn {
         _modes: &[(russh::Pty, u32)],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        // A client without a terminal of its own (`ssh -tt` from a script) asks for 0×0.
+        let (cols, rows) = if cols == 0 || rows == 0 {
+            (80, 24)
+        } else {
+            (cols, rows)
+        };
         self.pty = Some(Pty {
             term: term.to_string(),
             cols: clamp(cols),
