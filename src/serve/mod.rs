@@ -129,8 +129,11 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
     crate::logging::init(&config.data_dir);
     install_panic_hook();
     let mode = if args.demo {
+        let base = config.data_dir.join("demo").join("serve");
+        // Visitors' demos left by a server that was killed: nobody will come back for them.
+        let _ = std::fs::remove_dir_all(&base);
         Mode::Demo {
-            base: config.data_dir.join("demo").join("serve"),
+            base,
             config: Box::new(config.clone()),
         }
     } else {
