@@ -137,6 +137,8 @@ pub fn load(path: &Path) -> Result<Vec<Operator>, OperatorsError> {
 /// Every operator of the text, or the first bad line (1-based) and why.
 pub fn parse(text: &str) -> Result<Vec<Operator>, (usize, LineError)> {
     let mut all: Vec<Operator> = Vec::new();
+    // A file saved by a Windows editor may begin with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {

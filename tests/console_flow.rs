@@ -213,6 +213,26 @@ fn list_actions_fit_the_payment() {
 }
 
 #[test]
+fn a_note_can_be_pasted_as_one_line() {
+    let mut a = app(BOTH, true, false);
+    for p in several() {
+        changed(&mut a, p);
+    }
+    a.focus = Focus::List;
+    a.selected = Some(5);
+    key(&mut a, 'c');
+    act(&mut a, Action::Paste("SMS seen\r\nref 88\u{7}".into()));
+    assert_eq!(
+        enter(&mut a),
+        vec![Effect::MarkChecked {
+            id: 5,
+            who: "rehema".into(),
+            note: Some("SMS seen ref 88".into())
+        }]
+    );
+}
+
+#[test]
 fn detail_opens_loads_history_and_closes_back_where_it_came_from() {
     let mut a = app(BOTH, true, false);
     for p in several() {

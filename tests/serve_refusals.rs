@@ -69,6 +69,7 @@ fn everything_but_a_console_is_refused_and_logged() {
     let out = server.ssh(Some(&key), &[], &["echo", "hi"]);
     assert!(!out.status.success());
     assert!(!text(&out).contains("hi\n"), "{}", text(&out));
+    assert!(text(&out).contains("console only"), "{}", text(&out));
     shop.wait_log("refused: a command (\"echo hi\")", T);
 
     // No terminal.
@@ -151,6 +152,26 @@ fn everything_but_a_console_is_refused_and_logged() {
 }
 
 #[test]
+fn a_connection_that_does_not_log_in_is_closed() {
+    if skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_millis(500));
+    let (_, line) = shop.operator("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+    use std::io::Read;
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("timeout");
+    let mut buf = Vec::new();
+    // The banner comes, then nothing is sent: the server closes the connection itself.
+    let _ = conn.read_to_end(&mut buf);
+    assert!(String::from_utf8_lossy(&buf).starts_with("SSH-2.0-"));
+    shop.wait_log("no login in time", T);
+}
+
+#[test]
 fn a_bad_operators_file_or_an_open_host_key_stops_the_start() {
     let shop = Shop::new(Duration::from_millis(500));
     let operators = shop.operators().display().to_string();
@@ -168,6 +189,17 @@ fn a_bad_operators_file_or_an_open_host_key_stops_the_start() {
     let out = serve(&shop);
     assert_eq!(out.status.code(), Some(4), "{}", text(&out));
     assert!(text(&out).contains("line 2"), "{}", text(&out));
+    // An operators file others can write to (they could add a key of their own).
+    if have_openssh() {
+        let (_, line) = shop.operator("amina", "role=\"agent\"");
+        shop.write_operators(&[&line]);
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(shop.operators(), std::fs::Permissions::from_mode(0o666))
+            .expect("chmod");
+        let out = serve(&shop);
+        assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+        assert!(text(&out).contains("others can write"), "{}", text(&out));
+    }
     // A host key others can read.
     if have_openssh() {
         let (_, line) = shop.operator("rehema", "role=\"agent\"");

@@ -189,7 +189,8 @@ fn resize_dumb_terminals_removed_keys_and_sigterm() {
     let shop = Shop::new(Duration::from_millis(500));
     let (rehema, l1) = shop.operator("rehema", "role=\"agent\"");
     let (juma, l2) = shop.operator("juma", "role=\"agent\"");
-    shop.write_operators(&[&l1, &l2]);
+    let (amina, l3) = shop.operator("amina", "role=\"supervisor\"");
+    shop.write_operators(&[&l1, &l2, &l3]);
     let mut server = shop.serve(&[]);
     let first = server.fingerprint();
 
@@ -218,12 +219,36 @@ fn resize_dumb_terminals_removed_keys_and_sigterm() {
     });
     assert!(!coloured, "TERM=dumb drew colours:\n{}", dumb.text());
 
-    // Juma's key is taken off the list: his session ends, with the reason on his screen.
-    shop.write_operators(&[&l1]);
+    // Juma's key is taken off the list: his session ends, with the reason on his screen, and
+    // so does a connection of his that holds no console (it could have opened one later).
+    let mut quiet = std::process::Command::new("ssh")
+        .arg("-N")
+        .args(server.ssh_args(Some(&juma), "juma"))
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .expect("ssh -N");
+    ssh::poll(T, || {
+        (shop.log().matches("operator=juma").count() >= 3).then_some(())
+    })
+    .expect("juma's second login");
+    shop.write_operators(&[&l1, &l3]);
     dumb.wait_for("the reason", T, |s| {
         s.contains("taken off the operators list")
     });
-    shop.wait_log("sessions_ended=1", T);
+    shop.wait_log("connections_ended=2", T);
+    assert!(
+        ssh::poll(T, || quiet.try_wait().ok().flatten()).is_some(),
+        "juma's console-less connection was kept"
+    );
+    // Rehema's console, on a key still listed, goes on.
+    assert!(!a.text().contains("taken off"), "{}", a.text());
+    // Amina's line changes (supervisor to agent): her open console ends.
+    let boss = console(&server, &amina, 80, 24, "xterm-256color");
+    let l3_agent = l3.replace("role=\"supervisor\"", "role=\"agent\"");
+    shop.write_operators(&[&l1, &l3_agent]);
+    boss.wait_for("the reason", T, |s| {
+        s.contains("line in the operators list changed")
+    });
     // SIGHUP reads the file again too.
     let pid = server.child.id().to_string();
     let _ = std::process::Command::new("kill")

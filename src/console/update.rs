@@ -42,7 +42,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Key(k) => keys::key(app, &k),
         Action::Paste(text) => {
             app.send_on_reference = false;
-            if let (None, false, Screen::Main, Focus::Field(f)) =
+            if let Some(Confirm::MarkChecked { note, .. }) = app.confirm.as_mut() {
+                // A note pasted whole: one line, no control characters, within its length.
+                questions::paste_note(note, &text);
+                app.dirty = true;
+            } else if let (None, false, Screen::Main, Focus::Field(f)) =
                 (&app.confirm, app.help, app.screen, app.focus)
             {
                 app.dirty |= app.form.paste(f, &text, app.provider);

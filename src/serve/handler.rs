@@ -4,6 +4,7 @@
 //! and address.
 
 use super::Shared;
+use super::conns::Watch;
 use super::registry::Refusal;
 use super::session::{self, In};
 use crate::operators::{Operator, Role};
@@ -46,13 +47,22 @@ pub struct Conn {
     /// The session channel, and where its bytes go once the console runs.
     channel: Option<ChannelId>,
     input: Option<mpsc::Sender<In>>,
+    /// What the connection's watchdog is told.
+    watch: Arc<Watch>,
+    /// This connection among the logged-in ones.
+    link: Option<u64>,
+    /// A console runs on this connection's channel (until the client closes it).
+    console_open: bool,
 }
 
 impl Conn {
-    pub fn new(shared: Arc<Shared>, peer: Option<SocketAddr>) -> Conn {
+    pub fn new(shared: Arc<Shared>, peer: Option<SocketAddr>, watch: Arc<Watch>) -> Conn {
         Conn {
             shared,
             peer,
+            watch,
+            link: None,
+            console_open: false,
             who: None,
             key: None,
             unknown_key: None,
@@ -112,6 +122,9 @@ impl Conn {
 
 impl Drop for Conn {
     fn drop(&mut self) {
+        if let Some(id) = self.link.take() {
+            self.shared.registry.unlink(id);
+        }
         match &self.who {
             Some(who) => {
                 tracing::info!(operator = %who.name, addr = %self.addr(), "logout");
@@ -213,6 +226,14 @@ impl russh::server::Handler for Conn {
                 Ok(Auth::reject())
             }
         }
+    }
+
+    async fn auth_succeeded(&mut self, _session: &mut Session) -> Result<(), Self::Error> {
+        self.watch.logged_in(&self.shared.pre_auth);
+        if let (Some(key), Some(who)) = (self.key.clone(), self.who.clone()) {
+            self.link = Some(self.shared.registry.link(key, who, self.watch.clone()));
+        }
+        Ok(())
     }
 
     async fn channel_open_session(
@@ -388,10 +409,7 @@ impl russh::server::Handler for Conn {
     ) -> Result<(), Self::Error> {
         let command: String = String::from_utf8_lossy(data).chars().take(80).collect();
         self.refuse(&format!("a command ({command:?})"));
-        session.channel_failure(channel)?;
-        let text = s::console_only(self.lang(), &self.shared.host);
-        self.say_and_close(channel, session, &text).await;
-        Ok(())
+        self.say_then_fail(channel, session)
     }
 
     async fn subsystem_request(
@@ -401,10 +419,7 @@ impl russh::server::Handler for Conn {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         self.refuse(&format!("the {name} subsystem"));
-        session.channel_failure(channel)?;
-        let text = s::console_only(self.lang(), &self.shared.host);
-        self.say_and_close(channel, session, &text).await;
-        Ok(())
+        self.say_then_fail(channel, session)
     }
 
     async fn shell_request(
@@ -423,8 +438,23 @@ impl russh::server::Handler for Conn {
             session.channel_failure(channel)?;
             return Ok(());
         }
+        // The operators file may have changed since the login: the line as it is now decides.
+        let who = match &self.key {
+            Some(key) => match self.shared.registry.find(key) {
+                Some(now) => now,
+                None => {
+                    self.refuse("a console: the key is no longer in the operators file");
+                    session.channel_success(channel)?;
+                    let text = s::key_removed(self.lang());
+                    self.say_and_close(channel, session, &text).await;
+                    return Ok(());
+                }
+            },
+            None => who,
+        };
+        self.who = Some(who.clone());
         let lang = self.lang();
-        let opened = self.shared.registry.open(&who.name, self.key.clone());
+        let opened = self.shared.registry.open(&who.name, self.link);
         let (id, end) = match opened {
             Ok(pair) => pair,
             Err(refusal) => {
@@ -445,6 +475,10 @@ impl russh::server::Handler for Conn {
         tracing::info!(operator = %who.name, addr = %self.addr(), term = %pty.term, cols = pty.cols, rows = pty.rows, "console opened");
         let shared = self.shared.clone();
         let handle = session.handle();
+        // Counted until the client closes the channel: by then it has every byte of the
+        // goodbye, so a connection cut for a removed key still puts the terminal back.
+        self.watch.console_opened();
+        self.console_open = true;
         tokio::spawn(async move {
             let ended = shared
                 .console(session::Start {
@@ -498,11 +532,26 @@ impl russh::server::Handler for Conn {
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
         self.input = None;
+        if std::mem::take(&mut self.console_open) {
+            self.watch.console_closed();
+        }
         Ok(())
     }
 }
 
 impl Conn {
+    /// Says on the client's stderr that lipa gives a console only, and ends the channel with
+    /// exit status 1 (the request is taken only to say so: nothing runs).
+    fn say_then_fail(&self, channel: ChannelId, session: &mut Session) -> Result<(), ConnError> {
+        let text = format!("{}\r\n", s::console_only(self.lang(), &self.shared.host));
+        session.channel_success(channel)?;
+        session.extended_data(channel, 1, text.into_bytes())?;
+        session.exit_status_request(channel, 1)?;
+        session.eof(channel)?;
+        session.close(channel)?;
+        Ok(())
+    }
+
     fn lang(&self) -> crate::strings::Lang {
         self.who
             .as_ref()

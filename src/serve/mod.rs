@@ -3,6 +3,7 @@
 //! its agent is still connected; each session is the ordinary console runtime over the
 //! channel. `--demo` gives anyone a demo of their own instead.
 
+mod conns;
 mod handler;
 pub mod host_key;
 pub mod keys;
@@ -36,6 +37,8 @@ pub struct Shared {
     /// How to reach this server, for "connect with ssh -t …".
     pub host: String,
     pub bell: bool,
+    /// Connections that have not logged in yet.
+    pub pre_auth: std::sync::atomic::AtomicUsize,
 }
 
 enum Mode {
@@ -182,6 +185,7 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
         lang,
         host: host_for(bound),
         bell: config.bell,
+        pre_auth: Default::default(),
     });
     let fingerprint = host_key::fingerprint(&key);
     let start_line = if args.demo {
@@ -197,20 +201,13 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
     println!("{start_line}");
     tracing::info!(addr = %bound, demo = args.demo, %fingerprint, "serving");
     let ssh_config = Arc::new(ssh_config(key, args.demo));
-    let mut server = Server {
-        shared: shared.clone(),
-    };
-    let running = russh::server::Server::run_on_socket(&mut server, ssh_config, &listener);
-    let stopper = running.handle();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let accepting = tokio::spawn(conns::accept(shared.clone(), ssh_config, listener, stop_rx));
     let watch = tokio::spawn(watch_operators(shared.clone(), operators_path));
-    let stop = tokio::select! {
-        r = running => r.err().map(|e| e.to_string()),
-        signal = stop_signal() => {
-            tracing::info!(signal, "stopping");
-            None
-        }
-    };
+    let signal = stop_signal().await;
+    tracing::info!(signal, "stopping");
     watch.abort();
+    accepting.abort();
     // Say goodbye on every screen, and put every terminal back, before the links go.
     shared.registry.end_all(End::Stopping);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -222,33 +219,11 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
     {
         tracing::warn!("stopped with a send under way; it is queried at the next start");
     }
-    stopper.shutdown(s::stopping(lang));
-    match stop {
-        Some(e) => {
-            eprintln!("lipa serve: {e}");
-            exit::CONFIG
-        }
-        None => {
-            println!("{}", s::stopped(lang));
-            exit::PAID
-        }
-    }
-}
-
-struct Server {
-    shared: Arc<Shared>,
-}
-
-impl russh::server::Server for Server {
-    type Handler = handler::Conn;
-
-    fn new_client(&mut self, peer: Option<SocketAddr>) -> handler::Conn {
-        handler::Conn::new(self.shared.clone(), peer)
-    }
-
-    fn handle_session_error(&mut self, error: handler::ConnError) {
-        tracing::debug!(%error, "connection ended with an error");
-    }
+    // Every link is cut, with the reason.
+    let _ = stop_tx.send(true);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    println!("{}", s::stopped(lang));
+    exit::PAID
 }
 
 fn ssh_config(key: russh::keys::PrivateKey, demo: bool) -> russh::server::Config {
@@ -318,6 +293,15 @@ fn read_operators(path: Option<&Path>, lang: Lang) -> Result<Vec<Known>, String>
     if !path.exists() {
         return Err(s::no_operators_file(lang, &path.display().to_string()));
     }
+    // As sshd's StrictModes: a file others may write lets them add a key of their own.
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o022 != 0 {
+            return Err(s::operators_open(lang, &path.display().to_string(), mode));
+        }
+    }
     let all = crate::operators::load(path).map_err(|e| e.text(lang))?;
     if all.is_empty() {
         return Err(s::no_operators(lang, &path.display().to_string()));
@@ -353,7 +337,7 @@ async fn watch_operators(shared: Arc<Shared>, path: Option<PathBuf>) {
                 let ended = shared.registry.replace(list);
                 tracing::info!(
                     operators = count,
-                    sessions_ended = ended,
+                    connections_ended = ended,
                     hupped,
                     "operators file read again"
                 );

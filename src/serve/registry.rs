@@ -1,5 +1,6 @@
 //! Who may log in, who is logged in, and who keeps failing: the server's shared book.
 
+use super::conns::Watch;
 use crate::operators::Operator;
 use russh::keys::ssh_key::public::KeyData;
 use std::collections::HashMap;
@@ -38,6 +39,8 @@ impl Default for Limits {
 pub enum End {
     Idle,
     KeyRemoved,
+    /// The operator's line changed (role, language, providers, limit): log in again.
+    RightsChanged,
     Stopping,
 }
 
@@ -59,14 +62,23 @@ pub struct Known {
 
 struct Live {
     operator: String,
-    key: Option<KeyData>,
+    /// The logged-in connection it runs on (`None`: a demo visitor).
+    link: Option<u64>,
     end: Option<oneshot::Sender<End>>,
+}
+
+/// A connection logged in with an operator's key.
+struct Link {
+    key: KeyData,
+    operator: Operator,
+    watch: Arc<Watch>,
 }
 
 #[derive(Default)]
 pub struct Registry {
     operators: RwLock<Arc<Vec<Known>>>,
     sessions: Mutex<HashMap<u64, Live>>,
+    links: Mutex<HashMap<u64, Link>>,
     failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
     next: AtomicU64,
     pub limits: Limits,
@@ -96,26 +108,53 @@ impl Registry {
             .len()
     }
 
-    /// A new list of operators (the file changed): sessions of keys no longer listed are
-    /// ended. Returns how many.
+    /// A new list of operators (the file changed). Every connection whose key is no longer
+    /// listed, or whose operator's line says something else now, is ended: its consoles first
+    /// (with the reason on the agent's screen), then the link. Returns how many connections.
     pub fn replace(&self, operators: Vec<Known>) -> usize {
-        let ended = {
-            let mut sessions = self.lock_sessions();
-            let mut ended = 0;
-            for live in sessions.values_mut() {
-                let gone = live
-                    .key
-                    .as_ref()
-                    .is_some_and(|k| !operators.iter().any(|o| &o.key == k));
-                if gone && let Some(end) = live.end.take() {
-                    let _ = end.send(End::KeyRemoved);
-                    ended += 1;
-                }
+        *self.operators.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(operators.clone());
+        let mut ends: Vec<(u64, End)> = Vec::new();
+        for (id, link) in self.lock_links().iter() {
+            let now = operators.iter().find(|o| o.key == link.key);
+            let why = match now {
+                None => End::KeyRemoved,
+                Some(o) if !same_rights(&o.operator, &link.operator) => End::RightsChanged,
+                Some(_) => continue,
+            };
+            ends.push((*id, why));
+            link.watch.kick();
+        }
+        let mut sessions = self.lock_sessions();
+        for live in sessions.values_mut() {
+            let why = ends
+                .iter()
+                .find(|(l, _)| Some(*l) == live.link)
+                .map(|(_, w)| *w);
+            if let Some(why) = why
+                && let Some(end) = live.end.take()
+            {
+                let _ = end.send(why);
             }
-            ended
-        };
-        *self.operators.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(operators);
-        ended
+        }
+        ends.len()
+    }
+
+    /// A connection logged in with this key, as this operator: its id.
+    pub fn link(&self, key: KeyData, operator: Operator, watch: Arc<Watch>) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        self.lock_links().insert(
+            id,
+            Link {
+                key,
+                operator,
+                watch,
+            },
+        );
+        id
+    }
+
+    pub fn unlink(&self, id: u64) {
+        self.lock_links().remove(&id);
     }
 
     /// Opens a session for this operator if the limits allow: its id, and where its end
@@ -123,14 +162,14 @@ impl Registry {
     pub fn open(
         &self,
         operator: &str,
-        key: Option<KeyData>,
+        link: Option<u64>,
     ) -> Result<(u64, oneshot::Receiver<End>), Refusal> {
         let mut sessions = self.lock_sessions();
         if sessions.len() >= self.limits.max_sessions {
             return Err(Refusal::Full);
         }
         let theirs = sessions.values().filter(|s| s.operator == operator).count();
-        if key.is_some() && theirs >= self.limits.per_operator {
+        if link.is_some() && theirs >= self.limits.per_operator {
             return Err(Refusal::Yours(self.limits.per_operator));
         }
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
@@ -139,7 +178,7 @@ impl Registry {
             id,
             Live {
                 operator: operator.to_string(),
-                key,
+                link,
                 end: Some(tx),
             },
         );
@@ -189,9 +228,22 @@ impl Registry {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn lock_links(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Link>> {
+        self.links.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn lock_failures(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, Vec<Instant>>> {
         self.failures.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// Whether two lines of one key give the same person the same rights.
+fn same_rights(a: &Operator, b: &Operator) -> bool {
+    a.name == b.name
+        && a.role == b.role
+        && a.lang == b.lang
+        && a.providers == b.providers
+        && a.max_amount == b.max_amount
 }
 
 /// The operators of a file, each key parsed as SSH reads it.
@@ -227,6 +279,60 @@ mod tests {
         assert!(!r.blocked("10.0.0.8".parse().expect("ip")));
     }
 
+    fn known(name: &str, byte: u8, role: crate::operators::Role) -> Known {
+        Known {
+            key: KeyData::Ed25519(russh::keys::ssh_key::public::Ed25519PublicKey([byte; 32])),
+            operator: Operator {
+                name: name.into(),
+                role,
+                lang: None,
+                providers: None,
+                max_amount: None,
+                key_type: "ssh-ed25519".into(),
+                key: String::new(),
+                line: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn a_new_list_ends_the_sessions_of_removed_keys_and_changed_rights_only() {
+        use crate::operators::Role::*;
+        let (a, b, c) = (
+            known("a", 1, Agent),
+            known("b", 2, Agent),
+            known("c", 3, Supervisor),
+        );
+        let r = Registry::new(vec![a.clone(), b.clone(), c.clone()], Limits::default());
+        let la = r.link(
+            a.key.clone(),
+            a.operator.clone(),
+            Arc::new(Watch::default()),
+        );
+        let lb = r.link(
+            b.key.clone(),
+            b.operator.clone(),
+            Arc::new(Watch::default()),
+        );
+        let lc = r.link(
+            c.key.clone(),
+            c.operator.clone(),
+            Arc::new(Watch::default()),
+        );
+        let (_, mut ea) = r.open("a", Some(la)).expect("a");
+        let (_, mut eb) = r.open("b", Some(lb)).expect("b");
+        let (_, mut ec) = r.open("c", Some(lc)).expect("c");
+        let c_agent = known("c", 3, Agent);
+        assert_eq!(r.replace(vec![a.clone(), c_agent]), 2);
+        assert_eq!(eb.try_recv().ok(), Some(End::KeyRemoved));
+        assert_eq!(ec.try_recv().ok(), Some(End::RightsChanged));
+        // The unchanged operator's session is neither ended nor cut loose.
+        assert!(matches!(
+            ea.try_recv(),
+            Err(tokio::sync::oneshot::error::TryRecvError::Empty)
+        ));
+    }
+
     #[test]
     fn sessions_are_limited_per_operator_and_in_all() {
         let r = Registry {
@@ -237,17 +343,12 @@ mod tests {
             },
             ..Registry::default()
         };
-        let key = || {
-            Some(KeyData::Ed25519(
-                russh::keys::ssh_key::public::Ed25519PublicKey([7; 32]),
-            ))
-        };
-        let a = r.open("rehema", key()).expect("first");
-        r.open("rehema", key()).expect("second");
-        assert_eq!(r.open("rehema", key()).err(), Some(Refusal::Yours(2)));
-        r.open("juma", key()).expect("juma");
-        assert_eq!(r.open("neema", key()).err(), Some(Refusal::Full));
+        let a = r.open("rehema", Some(1)).expect("first");
+        r.open("rehema", Some(2)).expect("second");
+        assert_eq!(r.open("rehema", Some(3)).err(), Some(Refusal::Yours(2)));
+        r.open("juma", Some(4)).expect("juma");
+        assert_eq!(r.open("neema", Some(5)).err(), Some(Refusal::Full));
         r.close(a.0);
-        r.open("neema", key()).expect("room again");
+        r.open("neema", Some(5)).expect("room again");
     }
 }

@@ -535,8 +535,8 @@ sentences! {
         sw: format!("Daftari halikusomeka: {why}"),
     }
     fn only_provider(p: ProviderKind = ProviderKind::ClickPesa) {
-        en: format!("{} is the only provider configured.", p.label()),
-        sw: format!("{} ndiye mtoa huduma pekee aliyewekwa.", p.label()),
+        en: format!("{} is the only provider here.", p.label()),
+        sw: format!("{} ndiye mtoa huduma pekee hapa.", p.label()),
     }
     fn switched(p: ProviderKind = ProviderKind::Cepta) {
         en: format!("Next payment goes to {}.", provider_line(p)),

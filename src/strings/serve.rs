@@ -30,6 +30,10 @@ sentences! {
         en: format!("{path}: lists no operator; nobody could log in."),
         sw: format!("{path}: halina mhudumu yeyote; hakuna ambaye angeweza kuingia."),
     }
+    fn operators_open(path: &str = "/home/duka/.config/lipa/operators", mode: u32 = 0o666) {
+        en: format!("{path}: others can write to the operators file (mode {mode:o}), and so add a key of their own. Run chmod 644 (or 600) on it."),
+        sw: format!("{path}: wengine wanaweza kuandika kwenye faili la wahudumu (ruhusa {mode:o}), na hivyo kuongeza ufunguo wao. Endesha chmod 644 (au 600) juu yake."),
+    }
     fn host_key_open(path: &str = "/var/lib/lipa/ssh_host_ed25519_key", mode: u32 = 0o644) {
         en: format!("{path}: the host key is readable by others (mode {mode:o}): anyone with a copy can pose as this server. Run chmod 600 on it."),
         sw: format!("{path}: ufunguo wa seva unasomeka na wengine (ruhusa {mode:o}): yeyote mwenye nakala anaweza kujifanya seva hii. Endesha chmod 600 juu yake."),
@@ -74,9 +78,13 @@ sentences! {
         en: "Your key was taken off the operators list, so this session is closed. Your payments are still followed.",
         sw: "Ufunguo wako umeondolewa kwenye orodha ya wahudumu, kwa hiyo kipindi hiki kimefungwa. Malipo yako bado yanafuatiliwa.",
     }
+    fn rights_changed() {
+        en: "Your line in the operators list changed, so this session is closed: connect again. Your payments are still followed.",
+        sw: "Maelezo yako kwenye orodha ya wahudumu yamebadilika, kwa hiyo kipindi hiki kimefungwa: unganisha tena. Malipo yako bado yanafuatiliwa.",
+    }
     fn stopping() {
-        en: "The server is stopping. Your payments are safe and still followed.",
-        sw: "Seva inasimama. Malipo yako ni salama na bado yanafuatiliwa.",
+        en: "The server is stopping. Your payments are safe in the journal and are followed again when it starts.",
+        sw: "Seva inasimama. Malipo yako yako salama kwenye daftari na yatafuatiliwa tena itakapoanza.",
     }
     fn session_broke() {
         en: "Something went wrong in this session, so it was closed. Your payments are safe: connect again.",

@@ -129,3 +129,18 @@ fn declined(app: &mut App, c: Confirm) -> Vec<Effect> {
     }
     Vec::new()
 }
+
+/// Pasted text added to a note: line breaks and tabs become spaces, other control
+/// characters are dropped, and it stops at the note's length.
+pub(super) fn paste_note(note: &mut String, text: &str) {
+    for c in text.chars() {
+        if note.chars().count() >= NOTE_MAX {
+            break;
+        }
+        match c {
+            '\n' | '\r' | '\t' => note.push(' '),
+            c if c.is_control() => {}
+            c => note.push(c),
+        }
+    }
+}
