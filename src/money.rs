@@ -1,5 +1,9 @@
 //! Amounts of money: integer minor units, exact parsing and formatting, never floats.
 
+mod ceiling;
+
+pub use ceiling::Ceiling;
+
 use crate::strings::domain as s;
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -53,7 +53,7 @@ pub struct Operator {
     /// Providers this operator may push to (`None`: all).
     pub providers: Option<Vec<ProviderKind>>,
     /// Largest amount per payment, in whole units of the currency.
-    pub max_amount: Option<u64>,
+    pub max_amount: crate::money::Ceiling,
     /// `ssh-ed25519` …
     pub key_type: String,
     /// The key blob as written (base64): compared, never printed.
@@ -70,8 +70,13 @@ pub enum LineError {
     NoOperator,
     BadOption(String),
     UnknownOption(String),
-    BadValue { option: String, value: String },
+    BadValue {
+        option: String,
+        value: String,
+    },
     DuplicateKey(usize),
+    /// The same operator has another role on an earlier line (which one would they be?).
+    OtherRole(usize),
 }
 
 /// A file that cannot be used, with where.
@@ -113,6 +118,7 @@ fn line_error(lang: Lang, e: &LineError) -> String {
         LineError::UnknownOption(o) => s::operators_unknown_option(lang, o),
         LineError::BadValue { option, value } => s::operators_bad_value(lang, option, value),
         LineError::DuplicateKey(first) => s::operators_duplicate(lang, *first),
+        LineError::OtherRole(first) => s::operators_other_role(lang, *first),
     }
 }
 
@@ -148,6 +154,10 @@ pub fn parse(text: &str) -> Result<Vec<Operator>, (usize, LineError)> {
         if let Some(first) = all.iter().find(|o| o.key == op.key) {
             return Err((i + 1, LineError::DuplicateKey(first.line)));
         }
+        // One person may have several keys (a phone and a laptop), with one role.
+        if let Some(first) = all.iter().find(|o| o.name == op.name && o.role != op.role) {
+            return Err((i + 1, LineError::OtherRole(first.line)));
+        }
         all.push(op);
     }
     Ok(all)
@@ -167,7 +177,7 @@ fn parse_line(line: &str, number: usize) -> Result<Operator, LineError> {
         role: Role::Agent,
         lang: None,
         providers: None,
-        max_amount: None,
+        max_amount: Default::default(),
         key_type,
         key,
         line: number,
@@ -195,8 +205,7 @@ fn parse_line(line: &str, number: usize) -> Result<Operator, LineError> {
                 op.providers = Some(list);
             }
             "max_amount" => {
-                let n = value.trim().replace(',', "");
-                op.max_amount = Some(n.parse().ok().filter(|n| *n > 0).ok_or_else(bad)?);
+                op.max_amount = crate::money::Ceiling::parse(&value).ok_or_else(bad)?;
             }
             _ => return Err(LineError::UnknownOption(name)),
         }
@@ -277,10 +286,14 @@ mod tests {
 
     /// A well-formed blob for `kind` (the type, then 32 bytes).
     fn blob(kind: &str) -> String {
+        blob_of(kind, 7)
+    }
+
+    fn blob_of(kind: &str, byte: u8) -> String {
         let mut b = (kind.len() as u32).to_be_bytes().to_vec();
         b.extend_from_slice(kind.as_bytes());
         b.extend_from_slice(&[0, 0, 0, 32]);
-        b.extend_from_slice(&[7; 32]);
+        b.extend_from_slice(&[byte; 32]);
         base64::engine::general_purpose::STANDARD.encode(b)
     }
 
@@ -294,7 +307,7 @@ mod tests {
         assert_eq!(ops.len(), 1);
         let o = &ops[0];
         assert_eq!(
-            (o.name.as_str(), o.role, o.lang, o.max_amount, o.line),
+            (o.name.as_str(), o.role, o.lang, o.max_amount.any, o.line),
             ("rehema", Role::Agent, Some(Lang::Sw), Some(500_000), 3)
         );
         assert_eq!(o.providers, Some(vec![ProviderKind::ClickPesa]));
@@ -343,5 +356,18 @@ mod tests {
             parse(&twice).map(|_| ()),
             Err((2, LineError::DuplicateKey(1)))
         );
+        let k2 = blob_of("ssh-ed25519", 8);
+        let two_roles = format!(
+            "operator=\"a\" ssh-ed25519 {k}\noperator=\"a\",role=\"supervisor\" ssh-ed25519 {k2}"
+        );
+        assert_eq!(
+            parse(&two_roles).map(|_| ()),
+            Err((2, LineError::OtherRole(1)))
+        );
+        let two_keys = format!("operator=\"a\" ssh-ed25519 {k}\noperator=\"a\" ssh-ed25519 {k2}");
+        assert_eq!(parse(&two_keys).map(|v| v.len()), Ok(2));
+        // A byte-order mark at the top is not part of the first option's name.
+        let bom = format!("\u{feff}operator=\"a\" ssh-ed25519 {k}");
+        assert_eq!(parse(&bom).map(|v| v[0].name.clone()), Ok("a".to_string()));
     }
 }

@@ -10,7 +10,10 @@ use lipa::payment::Status;
 use lipa::provider::ProviderKind;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
-fn agent(max_amount: Option<u64>) -> lipa::console::App {
+fn agent(max_amount: Option<&str>) -> lipa::console::App {
+    let max_amount = max_amount
+        .map(|t| lipa::money::Ceiling::parse(t).expect("ceiling"))
+        .unwrap_or_default();
     app_limited(
         BOTH,
         false,
@@ -101,7 +104,7 @@ fn an_agent_cannot_mark_a_payment_checked() {
 
 #[test]
 fn an_amount_over_the_agents_limit_is_refused_at_the_field_and_nothing_is_sent() {
-    let mut a = agent(Some(1_000));
+    let mut a = agent(Some("1000"));
     typ(&mut a, "0712345670");
     tab(&mut a);
     typ(&mut a, "1500");
@@ -126,4 +129,26 @@ fn an_amount_over_the_agents_limit_is_refused_at_the_field_and_nothing_is_sent()
         fx.iter().any(|e| matches!(e, Effect::SubmitChecked(_))),
         "{fx:?}"
     );
+}
+
+#[test]
+fn a_limit_per_currency_holds_in_its_own_currency_only() {
+    let mut a = agent(Some("TZS 1,000, KES 20.50"));
+    typ(&mut a, "0712345670");
+    tab(&mut a);
+    typ(&mut a, "1500");
+    assert!(render_plain(&a, 80, 24).contains("Your limit is TZS 1,000 per payment."));
+    // Cepta (KES): 20.50 goes, 20.51 does not.
+    ctrl(&mut a, 'p');
+    key(&mut a, 'y');
+    assert_eq!(a.provider, ProviderKind::Cepta);
+    typ(&mut a, "0712345670");
+    tab(&mut a);
+    typ(&mut a, "20.51");
+    let screen = render_plain(&a, 80, 24);
+    assert!(screen.contains("Your limit is KES 20.50 per payment."), "{screen}");
+    press(&mut a, KeyCode::Backspace, KeyModifiers::NONE);
+    typ(&mut a, "0");
+    let screen = render_plain(&a, 80, 24);
+    assert!(!screen.contains("Your limit"), "{screen}");
 }

@@ -46,7 +46,7 @@ fn operators_check_lists_who_can_log_in_and_names_a_bad_line() {
         &good,
         format!(
             "# field agents\n\
-             operator=\"rehema\",lang=\"sw\",role=\"agent\",providers=\"clickpesa\",max_amount=\"500000\" {rehema}\n\
+             operator=\"rehema\",lang=\"sw\",role=\"agent\",providers=\"clickpesa\",max_amount=\"TZS 500,000, KES 5,000\" {rehema}\n\
              operator=\"baraka\",role=\"supervisor\" {baraka}\n"
         ),
     )
@@ -61,7 +61,7 @@ fn operators_check_lists_who_can_log_in_and_names_a_bad_line() {
     assert!(text.contains("2 operator(s) can log in"), "{text}");
     assert!(
         text.lines()
-            .any(|l| l.starts_with("rehema") && l.contains("agent") && l.contains("500000")),
+            .any(|l| l.starts_with("rehema") && l.contains("agent") && l.contains("TZS 500,000, KES 5,000")),
         "{text}"
     );
     assert!(

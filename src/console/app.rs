@@ -53,8 +53,8 @@ pub struct Limits {
     pub own_only: bool,
     /// Marking *attention* payments checked is a supervisor's (an agent of `lipa serve`).
     pub no_marking: bool,
-    /// Largest amount of one payment, in whole units of the currency.
-    pub max_amount: Option<u64>,
+    /// Largest amount of one payment.
+    pub max_amount: crate::money::Ceiling,
 }
 
 /// The main area's screen.
@@ -222,7 +222,7 @@ impl App {
             operator: config.operator,
             lang: config.lang,
             form: Form {
-                ceiling: config.limits.max_amount,
+                ceiling: config.limits.max_amount.clone(),
                 ..Form::default()
             },
             limits: config.limits,

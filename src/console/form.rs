@@ -33,8 +33,8 @@ pub struct Form {
     pub attempted: bool,
     /// The last key refused, and where.
     pub refused: Option<(Field, Refused)>,
-    /// The operator's largest amount per payment, in whole units (kept when cleared).
-    pub ceiling: Option<u64>,
+    /// The operator's largest amount per payment (kept when cleared).
+    pub ceiling: crate::money::Ceiling,
 }
 
 /// Why a key was not taken.
@@ -141,16 +141,10 @@ impl Form {
 
     /// The amount, unless it is over the operator's limit.
     fn within_ceiling(&self, m: Money, lang: Lang) -> Result<Money, String> {
-        let c = m.currency();
-        match self.ceiling {
-            Some(max)
-                if m.minor()
-                    > i64::try_from(max)
-                        .unwrap_or(i64::MAX)
-                        .saturating_mul(c.scale()) =>
-            {
-                Err(crate::strings::domain::amount_over_your_limit(lang, c, max))
-            }
+        match self.ceiling.for_currency(m.currency()) {
+            Some(max) if m.minor() > max.minor() => Err(
+                crate::strings::domain::amount_over_your_limit(lang, &max.to_string()),
+            ),
             _ => Ok(m),
         }
     }
@@ -288,7 +282,7 @@ impl Form {
     /// Empty and ready for the next customer; the reference comes fresh from the engine.
     pub fn clear(&mut self) {
         *self = Form {
-            ceiling: self.ceiling,
+            ceiling: std::mem::take(&mut self.ceiling),
             ..Form::default()
         };
     }

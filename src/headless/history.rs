@@ -20,6 +20,9 @@ struct Line<'a> {
     updated_at: String,
     provider_id: Option<&'a str>,
     note: Option<&'a str>,
+    /// Who marked it checked, and when.
+    checked_by: Option<&'a str>,
+    checked_at: Option<String>,
 }
 
 pub async fn run(args: HistoryArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
@@ -100,6 +103,8 @@ fn json(p: &Payment, lang: Lang, offset: FixedOffset) -> String {
         updated_at: p.updated_at.with_timezone(&offset).to_rfc3339(),
         provider_id: p.provider_id.as_deref(),
         note: p.check_note.as_deref(),
+        checked_by: p.checked_by.as_deref(),
+        checked_at: p.checked_at.map(|t| t.with_timezone(&offset).to_rfc3339()),
     };
     serde_json::to_string(&line).unwrap_or_default()
 }

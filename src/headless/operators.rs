@@ -34,9 +34,10 @@ fn row(o: &Operator, lang: Lang) -> String {
         Some(list) => list.iter().map(|p| p.id()).collect::<Vec<_>>().join(","),
         None => s::operators_all_providers(lang),
     };
-    let limit = match o.max_amount {
-        Some(n) => s::operators_max(lang, n),
-        None => s::operators_no_limit(lang),
+    let limit = if o.max_amount.is_none() {
+        s::operators_no_limit(lang).to_string()
+    } else {
+        s::operators_max(lang, &o.max_amount.describe())
     };
     format!(
         "{:<16} {:<10} {:<3} {:<20} {}  ({})",

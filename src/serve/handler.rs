@@ -112,7 +112,7 @@ impl Conn {
             role: Role::Supervisor,
             lang: None,
             providers: None,
-            max_amount: None,
+            max_amount: Default::default(),
             key_type: String::new(),
             key: String::new(),
             line: 0,

@@ -287,7 +287,7 @@ mod tests {
                 role,
                 lang: None,
                 providers: None,
-                max_amount: None,
+                max_amount: Default::default(),
                 key_type: "ssh-ed25519".into(),
                 key: String::new(),
                 line: 1,

@@ -97,7 +97,7 @@ pub async fn run(start: Start) -> Ended {
         limits: Limits {
             own_only: agent,
             no_marking: agent,
-            max_amount: operator.max_amount,
+            max_amount: operator.max_amount.clone(),
         },
     };
     let (bytes_tx, bytes_rx) = mpsc::unbounded_channel::<Vec<u8>>();

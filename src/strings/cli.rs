@@ -96,6 +96,10 @@ sentences! {
         en: format!("the same key is already on line {first}"),
         sw: format!("ufunguo huohuo uko tayari kwenye mstari {first}"),
     }
+    fn operators_other_role(first: usize = 2) {
+        en: format!("this operator has another role on line {first}: give each person one role"),
+        sw: format!("mhudumu huyu ana jukumu jingine kwenye mstari {first}: mpe kila mtu jukumu moja"),
+    }
     fn operators_who(n: usize = 2, path: &Path = &sample_path()) {
         en: format!("{n} operator(s) can log in ({})", path.display()),
         sw: format!("wahudumu {n} wanaweza kuingia ({})", path.display()),
@@ -108,7 +112,7 @@ sentences! {
         en: "no limit",
         sw: "bila kikomo",
     }
-    fn operators_max(n: u64 = 500_000) {
+    fn operators_max(n: &str = "TZS 500,000, KES 5,000") {
         en: format!("at most {n} per payment"),
         sw: format!("isizidi {n} kwa malipo"),
     }
