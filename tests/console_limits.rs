@@ -146,7 +146,10 @@ fn a_limit_per_currency_holds_in_its_own_currency_only() {
     tab(&mut a);
     typ(&mut a, "20.51");
     let screen = render_plain(&a, 80, 24);
-    assert!(screen.contains("Your limit is KES 20.50 per payment."), "{screen}");
+    assert!(
+        screen.contains("Your limit is KES 20.50 per payment."),
+        "{screen}"
+    );
     press(&mut a, KeyCode::Backspace, KeyModifiers::NONE);
     typ(&mut a, "0");
     let screen = render_plain(&a, 80, 24);

@@ -60,8 +60,9 @@ fn operators_check_lists_who_can_log_in_and_names_a_bad_line() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(text.contains("2 operator(s) can log in"), "{text}");
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("rehema") && l.contains("agent") && l.contains("TZS 500,000, KES 5,000")),
+        text.lines().any(|l| l.starts_with("rehema")
+            && l.contains("agent")
+            && l.contains("TZS 500,000, KES 5,000")),
         "{text}"
     );
     assert!(

@@ -319,7 +319,9 @@ impl App {
             .focused_payment()
             .map_or_else(Allowed::default, |p| Allowed {
                 recheck: !p.status.is_final(),
-                mark_checked: p.status == Status::Attention && !p.checked,
+                mark_checked: p.status == Status::Attention
+                    && !p.checked
+                    && !self.limits.no_marking,
                 send_again: p.status == Status::Failed
                     && p.replaced_by.is_none()
                     && !self.again_in_flight.contains(&p.id),
