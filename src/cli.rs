@@ -58,6 +58,8 @@ pub enum Command {
     /// Payments in the journal, newest first, by day, status, provider, operator, phone or
     /// reference.
     History(HistoryArgs),
+    /// The journal's payments as CSV (RFC 4180), oldest first, by the same filters as history.
+    Export(ExportArgs),
     /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
     Simulate(SimulateArgs),
     /// Serve the console over SSH to the operators listed in the operators file (field agents
@@ -162,7 +164,7 @@ pub struct SyncArgs {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct HistoryArgs {
+pub struct FilterArgs {
     /// From this day (YYYY-MM-DD, today or yesterday, in the till's time zone).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
@@ -184,12 +186,27 @@ pub struct HistoryArgs {
     /// Part of the reference (any case).
     #[arg(long)]
     pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// At most this many payments.
     #[arg(long, default_value_t = 50, value_name = "N")]
     pub limit: usize,
     /// One JSON object per payment.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Write to this file (private, written whole and then renamed) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

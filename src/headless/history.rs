@@ -2,7 +2,7 @@
 //! JSON object each (the push object plus who, when, the provider's id and the check's note).
 
 use super::report::{Out, Outcome};
-use crate::cli::{HistoryArgs, exit};
+use crate::cli::{FilterArgs, HistoryArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::journal::{Filter, Journal};
 use crate::payment::{Payment, Status};
@@ -36,31 +36,32 @@ fn refuse(out: &Out, said: impl Fn(Lang) -> String, code: u8) -> u8 {
     code
 }
 
-fn history(args: &HistoryArgs, config: Result<Config, ConfigError>, out: &mut Out) -> u8 {
-    let offset = crate::console::runtime::local_offset();
+/// The journal and the filter the arguments describe (days in the till's time zone), or what
+/// is wrong, in `lang`, with the exit code.
+pub(super) fn open(
+    args: &FilterArgs,
+    limit: usize,
+    config: Result<Config, ConfigError>,
+    offset: FixedOffset,
+    lang: Lang,
+) -> Result<(Journal, Filter), (String, u8)> {
     let today = Utc::now().with_timezone(&offset).date_naive();
     let day = |v: &Option<String>| v.as_deref().map(|t| parse_day(t, today));
     let (since, until) = (day(&args.since), day(&args.until));
     for (typed, parsed) in [(&args.since, &since), (&args.until, &until)] {
         if let (Some(t), Some(None)) = (typed, parsed) {
-            return refuse(out, |l| s::history_bad_date(l, t), exit::INVALID);
+            return Err((s::history_bad_date(lang, t), exit::INVALID));
         }
     }
     let status = match args.status.as_deref() {
         None => None,
         Some(t) => match Status::from_id(t.trim()) {
             Some(st) => Some(st),
-            None => return refuse(out, |l| s::history_bad_status(l, t), exit::INVALID),
+            None => return Err((s::history_bad_status(lang, t), exit::INVALID)),
         },
     };
-    let config = match config {
-        Ok(c) => c,
-        Err(e) => return refuse(out, |l| e.text(l), exit::CONFIG),
-    };
-    let journal = match Journal::open_in(&config.data_dir) {
-        Ok(j) => j,
-        Err(e) => return refuse(out, |l| e.text(l), exit::CONFIG),
-    };
+    let config = config.map_err(|e| (e.text(lang), exit::CONFIG))?;
+    let journal = Journal::open_in(&config.data_dir).map_err(|e| (e.text(lang), exit::CONFIG))?;
     let filter = Filter {
         since: since.flatten().map(|d| start_of(d, offset)),
         until: until
@@ -75,7 +76,19 @@ fn history(args: &HistoryArgs, config: Result<Config, ConfigError>, out: &mut Ou
             .as_deref()
             .map(|p| p.chars().filter(char::is_ascii_digit).collect()),
         reference: args.reference.clone(),
-        limit: args.limit,
+        limit,
+    };
+    Ok((journal, filter))
+}
+
+fn history(args: &HistoryArgs, config: Result<Config, ConfigError>, out: &mut Out) -> u8 {
+    let offset = crate::console::runtime::local_offset();
+    let (journal, filter) = match open(&args.filter, args.limit, config, offset, out.lang) {
+        Ok(pair) => pair,
+        Err((said, code)) => {
+            eprintln!("lipa history: {said}");
+            return code;
+        }
     };
     let found = match journal.history(&filter) {
         Ok(v) => v,

@@ -2,6 +2,8 @@
 //! in the README).
 
 pub mod check;
+pub mod csv;
+pub mod export;
 pub mod history;
 pub mod operators;
 pub mod push;

@@ -96,6 +96,10 @@ sentences! {
         en: format!("the same key is already on line {first}"),
         sw: format!("ufunguo huohuo uko tayari kwenye mstari {first}"),
     }
+    fn export_unwritable(target: &str = "/srv/duka/leo.csv", why: &str = "No space left on device") {
+        en: format!("could not write {target}: {why} (nothing half written is left)"),
+        sw: format!("imeshindwa kuandika {target}: {why} (hakuna kilichoandikwa nusu kilichobaki)"),
+    }
     fn operators_other_role(first: usize = 2) {
         en: format!("this operator has another role on line {first}: give each person one role"),
         sw: format!("mhudumu huyu ana jukumu jingine kwenye mstari {first}: mpe kila mtu jukumu moja"),

@@ -203,6 +203,51 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Kitu kimoja cha JSON kwa kila malipo.",
     ),
     (
+        "export",
+        "The journal's payments as CSV (RFC 4180), oldest first, by the same filters as history.",
+        "Malipo ya daftari kama CSV (RFC 4180), ya zamani kwanza, kwa vichujio vilevile vya history.",
+    ),
+    (
+        "export.output",
+        "Write to this file (private, written whole and then renamed) instead of stdout.",
+        "Andika kwenye faili hili (la faragha, linaandikwa zima kisha linapewa jina) badala ya stdout.",
+    ),
+    (
+        "export.since",
+        "From this day (YYYY-MM-DD, today or yesterday, in the till's time zone).",
+        "Kuanzia siku hii (YYYY-MM-DD, today au yesterday, kwa saa za kaunta).",
+    ),
+    (
+        "export.until",
+        "Up to and with this day.",
+        "Hadi na siku hii.",
+    ),
+    (
+        "export.status",
+        "Only this status (paid, failed, pending, unknown, attention, sending, recorded).",
+        "Hali hii tu (paid, failed, pending, unknown, attention, sending, recorded).",
+    ),
+    (
+        "export.provider",
+        "Only this provider.",
+        "Mtoa huduma huyu tu.",
+    ),
+    (
+        "export.operator",
+        "Only payments this operator pushed.",
+        "Malipo aliyotuma mhudumu huyu tu.",
+    ),
+    (
+        "export.phone",
+        "Digits anywhere in the customer's number.",
+        "Tarakimu popote kwenye namba ya mteja.",
+    ),
+    (
+        "export.reference",
+        "Part of the reference (any case).",
+        "Sehemu ya kumbukumbu (herufi kubwa au ndogo).",
+    ),
+    (
         "serve",
         "Serve the console over SSH to the operators listed in the operators file (field agents \
          need only an SSH app and a key).",

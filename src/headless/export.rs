@@ -1,0 +1,152 @@
+//! `lipa export`: the journal's payments as CSV (see [`super::csv`]), oldest first, by the
+//! filters of `lipa history`: exact amounts beside their currency, times with their offset,
+//! the customer's full number (a back office settles disputes with it). To a file it is written
+//! whole under a temporary name, private, then renamed: a reader never sees half an export.
+
+use super::csv::{plain, record, text};
+use crate::cli::{ExportArgs, exit};
+use crate::config::{Config, ConfigError};
+use crate::money::Money;
+use crate::payment::Payment;
+use crate::strings::Lang;
+use chrono::FixedOffset;
+use std::io::Write;
+use std::path::Path;
+
+const HEADER: &[&str] = &[
+    "id",
+    "created_at",
+    "updated_at",
+    "provider",
+    "channel",
+    "reference",
+    "provider_id",
+    "phone",
+    "name",
+    "amount",
+    "currency",
+    "status",
+    "message",
+    "operator",
+    "checked",
+    "checked_by",
+    "checked_at",
+    "note",
+    "replaces",
+];
+
+pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
+    let offset = crate::console::runtime::local_offset();
+    let all = i64::MAX as usize;
+    let (journal, filter) = match super::history::open(&args.filter, all, config, offset, lang) {
+        Ok(pair) => pair,
+        Err((said, code)) => {
+            eprintln!("lipa export: {said}");
+            return code;
+        }
+    };
+    let mut found = match journal.history(&filter) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("lipa export: {}", e.text(lang));
+            return exit::CONFIG;
+        }
+    };
+    found.reverse();
+    let body = csv(&found, offset, lang);
+    let written = match &args.output {
+        Some(path) => write_whole(path, body.as_bytes()),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(body.as_bytes()).and_then(|()| out.flush())
+        }
+    };
+    match written {
+        Ok(()) => exit::PAID,
+        Err(e) => {
+            let target = args
+                .output
+                .as_deref()
+                .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+            eprintln!(
+                "lipa export: {}",
+                crate::strings::cli::export_unwritable(lang, &target, &e.to_string())
+            );
+            exit::CONFIG
+        }
+    }
+}
+
+/// The whole file: a header, then one record per payment.
+pub fn csv(payments: &[Payment], offset: FixedOffset, lang: Lang) -> String {
+    let mut out = record(&HEADER.iter().map(|h| plain(h)).collect::<Vec<_>>());
+    for p in payments {
+        out.push_str(&record(&row(p, offset, lang)));
+    }
+    out
+}
+
+fn row(p: &Payment, offset: FixedOffset, lang: Lang) -> Vec<String> {
+    let time = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&offset).to_rfc3339();
+    let opt = |v: Option<&str>| text(v.unwrap_or(""));
+    vec![
+        plain(&p.id.to_string()),
+        plain(&time(p.created_at)),
+        plain(&time(p.updated_at)),
+        plain(p.provider.id()),
+        opt(p.channel.as_deref()),
+        text(p.reference.as_str()),
+        opt(p.provider_id.as_deref()),
+        text(&p.phone),
+        opt(p.name.as_deref()),
+        plain(&exact(p.amount)),
+        plain(p.amount.currency().code()),
+        plain(p.status.id()),
+        text(&p.words().text(lang)),
+        text(&p.operator),
+        plain(if p.checked { "yes" } else { "no" }),
+        opt(p.checked_by.as_deref()),
+        plain(&p.checked_at.map(time).unwrap_or_default()),
+        opt(p.check_note.as_deref()),
+        plain(&p.replaces.map(|r| r.to_string()).unwrap_or_default()),
+    ]
+}
+
+/// `1500` for TZS, `1500.50` and `1500.00` for KES: every decimal the currency has, no
+/// grouping.
+fn exact(m: Money) -> String {
+    let c = m.currency();
+    let (major, frac) = (m.minor() / c.scale(), m.minor() % c.scale());
+    match c.decimals() {
+        0 => major.to_string(),
+        d => format!("{major}.{frac:0width$}", width = d as usize),
+    }
+}
+
+/// Written under a temporary name in the same directory with mode 0600, synced, renamed.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "export.csv".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let result = options.open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    match result.and_then(|()| std::fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! `lipa export`, the real binary on a journal filled by real pushes against the simulator:
+//! RFC 4180 (every field quoted, CRLF, a header), exact amounts beside their currency, times
+//! with their offset, formulas defused, and a file written whole and private.
+
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{command, demo_env};
+use lipa::sim::{self, SimConfig, demo};
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_journal_as_csv_every_field_quoted_and_formulas_defused() {
+    let sim = sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(200),
+        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let dir = tempfile::tempdir().expect("dir");
+    let cepta = sim.cepta_base_url();
+    let mut env = demo_env(dir.path(), &sim.clickpesa_base_url(), Some(&cepta));
+    env.push(("LIPA_SCHEDULE_SCALE", "0.05".into()));
+    let lipa = |args: &[&str]| command(env.clone()).args(args).output().expect("lipa");
+    let pushes: [&[&str]; 2] = [
+        &[
+            "push",
+            "--provider",
+            "clickpesa",
+            "--phone",
+            "0712345670",
+            "--amount",
+            "1500",
+            "--operator",
+            "rehema",
+        ],
+        &[
+            "push",
+            "--provider",
+            "cepta",
+            "--phone",
+            "0712345676",
+            "--amount",
+            "250.5",
+            "--name",
+            "=HYPERLINK(\"http://x\",\"pay\")",
+            "--operator",
+            "@juma",
+        ],
+    ];
+    for args in pushes {
+        let out = lipa(args);
+        assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    }
+
+    let file = dir.path().join("day.csv");
+    let out = lipa(&["export", "--output", file.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let csv = std::fs::read_to_string(&file).expect("csv");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // Nothing but the file is left beside it.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.contains("day.csv"))
+        .collect();
+    assert_eq!(names, ["day.csv"]);
+
+    assert!(
+        csv.ends_with("\r\n") && !csv.replace("\r\n", "").contains('\n'),
+        "{csv:?}"
+    );
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("\"id\",\"created_at\",\"updated_at\",\"provider\""));
+    let fields = |l: &str| parse_record(l);
+    let head = fields(lines[0]);
+    let col = |name: &str| head.iter().position(|h| h == name).expect(name);
+    let (first, second) = (fields(lines[1]), fields(lines[2]));
+    assert_eq!(first[col("provider")], "clickpesa");
+    assert_eq!(first[col("amount")], "1500");
+    assert_eq!(first[col("currency")], "TZS");
+    assert_eq!(first[col("status")], "paid");
+    assert_eq!(first[col("operator")], "rehema");
+    assert_eq!(second[col("amount")], "250.50");
+    assert_eq!(second[col("currency")], "KES");
+    assert_eq!(second[col("name")], "'=HYPERLINK(\"http://x\",\"pay\")");
+    assert_eq!(second[col("operator")], "'@juma");
+    let created = &first[col("created_at")];
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(created).is_ok(),
+        "{created}"
+    );
+
+    // To stdout, the same bytes; filtered like history.
+    let out = lipa(&["export"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), csv);
+    let out = lipa(&["export", "--provider", "cepta"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).matches("\r\n").count(),
+        2
+    );
+    let out = lipa(&["export", "--since", "someday"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    // A file that cannot be written: said, and nothing half written left.
+    let nowhere = dir.path().join("no-such-dir").join("x.csv");
+    let out = lipa(&["export", "--output", nowhere.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("could not write"));
+}
+
+/// One record read as RFC 4180 says, insisting that every field is quoted.
+fn parse_record(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut chars = line.chars().peekable();
+    loop {
+        assert_eq!(chars.next(), Some('"'), "an unquoted field in {line:?}");
+        let mut field = String::new();
+        loop {
+            match chars.next() {
+                Some('"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                Some('"') => break,
+                Some(c) => field.push(c),
+                None => panic!("an unterminated field in {line:?}"),
+            }
+        }
+        fields.push(field);
+        match chars.next() {
+            Some(',') => continue,
+            None => return fields,
+            Some(c) => panic!("{c:?} after a field in {line:?}"),
+        }
+    }
+}
