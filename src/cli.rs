@@ -60,6 +60,9 @@ pub enum Command {
     History(HistoryArgs),
     /// The journal's payments as CSV (RFC 4180), oldest first, by the same filters as history.
     Export(ExportArgs),
+    /// The end of a day: per provider and currency, paid, failed by reason, needing a person,
+    /// still open; per operator; and closing the day (a numbered Z report).
+    Report(ReportArgs),
     /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
     Simulate(SimulateArgs),
     /// Serve the console over SSH to the operators listed in the operators file (field agents
@@ -198,6 +201,25 @@ pub struct HistoryArgs {
     /// One JSON object per payment.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// The day (YYYY-MM-DD, today or yesterday; default today).
+    #[arg(long, value_name = "DATE")]
+    pub day: Option<String>,
+    /// One JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Close the day: a numbered Z report, kept in the journal and never changed.
+    #[arg(long)]
+    pub close: bool,
+    /// Close although payments are still open or need a person.
+    #[arg(long)]
+    pub force: bool,
+    /// Who closes the day (default: the config's operator, else the operating system's user).
+    #[arg(long)]
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -20,6 +20,7 @@ pub mod payment;
 pub mod phone;
 pub mod provider;
 pub mod reference;
+pub mod report;
 pub mod serve;
 pub mod setup;
 pub mod signals;

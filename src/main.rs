@@ -39,6 +39,9 @@ fn main() -> ExitCode {
                 command: lipa::cli::OperatorsCommand::Check { file },
             }) => lipa::headless::operators::check(file, lang),
             Some(Command::History(args)) => lipa::headless::history::run(args, config, lang).await,
+            Some(Command::Report(args)) => {
+                lipa::headless::day_report::run(args, config, lang).await
+            }
             Some(Command::Export(args)) => lipa::headless::export::run(args, config, lang).await,
             Some(Command::Serve(args)) => lipa::serve::run(args, config, lang).await,
             Some(Command::Check(args)) => lipa::headless::check::run(args, config, lang).await,

@@ -195,6 +195,17 @@ impl Money {
         format!("{major}.{}", frac.trim_end_matches('0'))
     }
 
+    /// Every decimal the currency has, no grouping: `1500` (TZS), `1500.50`, `99.00` (KES). For
+    /// files and reports a machine reads back.
+    pub fn exact_decimal(self) -> String {
+        let scale = self.currency.scale();
+        let (major, frac) = (self.minor / scale, self.minor % scale);
+        match self.currency.decimals() {
+            0 => major.to_string(),
+            d => format!("{major}.{:0width$}", frac.abs(), width = d as usize),
+        }
+    }
+
     /// What a person reads: `1,500` or `1,500.50` (always two decimals for KES when not whole).
     pub fn display_number(self) -> String {
         let scale = self.currency.scale();

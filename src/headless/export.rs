@@ -6,7 +6,6 @@
 use super::csv::{plain, record, text};
 use crate::cli::{ExportArgs, exit};
 use crate::config::{Config, ConfigError};
-use crate::money::Money;
 use crate::payment::Payment;
 use crate::strings::Lang;
 use chrono::FixedOffset;
@@ -99,7 +98,7 @@ fn row(p: &Payment, offset: FixedOffset, lang: Lang) -> Vec<String> {
         opt(p.provider_id.as_deref()),
         text(&p.phone),
         opt(p.name.as_deref()),
-        plain(&exact(p.amount)),
+        plain(&p.amount.exact_decimal()),
         plain(p.amount.currency().code()),
         plain(p.status.id()),
         text(&p.words().text(lang)),
@@ -110,17 +109,6 @@ fn row(p: &Payment, offset: FixedOffset, lang: Lang) -> Vec<String> {
         opt(p.check_note.as_deref()),
         plain(&p.replaces.map(|r| r.to_string()).unwrap_or_default()),
     ]
-}
-
-/// `1500` for TZS, `1500.50` and `1500.00` for KES: every decimal the currency has, no
-/// grouping.
-fn exact(m: Money) -> String {
-    let c = m.currency();
-    let (major, frac) = (m.minor() / c.scale(), m.minor() % c.scale());
-    match c.decimals() {
-        0 => major.to_string(),
-        d => format!("{major}.{frac:0width$}", width = d as usize),
-    }
 }
 
 /// Written under a temporary name in the same directory with mode 0600, synced, renamed.

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod csv;
+pub mod day_report;
 pub mod export;
 pub mod history;
 pub mod operators;

@@ -7,6 +7,7 @@
 //! transaction), so a writer that read a stale row loses and gets the row as it now stands;
 //! times are taken once the write lock is held; final states never change.
 
+mod closings;
 mod history;
 mod read;
 mod rows;
@@ -14,6 +15,7 @@ mod schema;
 mod worker;
 mod write;
 
+pub use closings::Closing;
 pub use history::Filter;
 pub use read::{DaySummary, DayTotal, OperatorDay};
 pub use worker::{Gone, Worker};

@@ -57,4 +57,19 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX payments_same ON payments (phone, amount_minor, currency, created_at);",
     // 4: who pushed each payment (payments from before read as `unknown`).
     "ALTER TABLE payments ADD COLUMN operator TEXT;",
+    // 5: closed days (Z reports): numbered per journal, never reused (AUTOINCREMENT), one per
+    // day and till, and never changed or removed, by the database itself.
+    "CREATE TABLE closings (
+        number      INTEGER PRIMARY KEY AUTOINCREMENT,
+        day         TEXT    NOT NULL,
+        till        TEXT    NOT NULL,
+        closed_at   TEXT    NOT NULL,
+        closed_by   TEXT    NOT NULL,
+        report      TEXT    NOT NULL,
+        UNIQUE (day, till)
+    );
+    CREATE TRIGGER closings_never_change BEFORE UPDATE ON closings
+        BEGIN SELECT RAISE(ABORT, 'a closed day is never changed'); END;
+    CREATE TRIGGER closings_never_removed BEFORE DELETE ON closings
+        BEGIN SELECT RAISE(ABORT, 'a closed day is never removed'); END;",
 ];

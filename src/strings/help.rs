@@ -248,6 +248,35 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Sehemu ya kumbukumbu (herufi kubwa au ndogo).",
     ),
     (
+        "report",
+        "The end of a day: per provider and currency, paid, failed by reason, needing a person, \
+         still open; per operator; and closing the day (a numbered Z report).",
+        "Mwisho wa siku: kwa kila mtoa huduma na sarafu, yaliyolipwa, yaliyoshindwa kwa sababu, \
+         yanayohitaji mtu, yaliyo bado wazi; kwa kila mhudumu; na kufunga siku (ripoti ya Z yenye \
+         namba).",
+    ),
+    (
+        "report.day",
+        "The day (YYYY-MM-DD, today or yesterday; default today).",
+        "Siku (YYYY-MM-DD, today au yesterday; kawaida leo).",
+    ),
+    ("report.json", "One JSON object.", "Kitu kimoja cha JSON."),
+    (
+        "report.close",
+        "Close the day: a numbered Z report, kept in the journal and never changed.",
+        "Funga siku: ripoti ya Z yenye namba, inayohifadhiwa kwenye daftari na haibadilishwi kamwe.",
+    ),
+    (
+        "report.force",
+        "Close although payments are still open or need a person.",
+        "Funga ingawa malipo bado yako wazi au yanahitaji mtu.",
+    ),
+    (
+        "report.operator",
+        "Who closes the day (default: the config's operator, else the operating system's user).",
+        "Anayefunga siku (kawaida: operator ya mipangilio, kisha mtumiaji wa mfumo).",
+    ),
+    (
         "serve",
         "Serve the console over SSH to the operators listed in the operators file (field agents \
          need only an SSH app and a key).",

@@ -9,6 +9,7 @@
 
 #[macro_use]
 mod macros;
+pub mod back_office;
 pub mod cli;
 pub mod console;
 pub mod domain;
@@ -116,6 +117,8 @@ pub fn catalogue() -> Vec<Entry> {
     all.extend(domain::sentences());
     all.extend(engine::sentences());
     all.extend(serve::sentences());
+    all.extend(back_office::labels());
+    all.extend(back_office::sentences());
     all.extend(help::labels());
     all.extend(help::texts());
     all.extend(domain::labels());

@@ -1,0 +1,235 @@
+//! `lipa report [--day DATE] [--json] [--close [--force]]`: the day's report (see
+//! [`crate::report`]), and closing the day as a numbered Z report that is kept in the journal
+//! and printed again as it was, never recomputed.
+
+use crate::cli::{FilterArgs, ReportArgs, exit};
+use crate::config::{Config, ConfigError};
+use crate::journal::Closing;
+use crate::money::{Currency, Money};
+use crate::report::{DayReport, Tally, till_name};
+use crate::strings::Lang;
+use crate::strings::back_office as s;
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Json<'a> {
+    till: &'a str,
+    closed: Option<ClosedJson<'a>>,
+    #[serde(flatten)]
+    report: &'a DayReport,
+}
+
+#[derive(Serialize)]
+struct ClosedJson<'a> {
+    number: i64,
+    closed_at: String,
+    closed_by: &'a str,
+}
+
+pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
+    let offset = crate::console::runtime::local_offset();
+    let day_text = args.day.clone().unwrap_or_else(|| "today".into());
+    let filter_args = FilterArgs {
+        since: Some(day_text.clone()),
+        until: Some(day_text),
+        status: None,
+        provider: None,
+        operator: None,
+        phone: None,
+        reference: None,
+    };
+    let operator = config.as_ref().ok().and_then(|c| c.operator.clone());
+    let all = i64::MAX as usize;
+    let (journal, filter) = match super::history::open(&filter_args, all, config, offset, lang) {
+        Ok(pair) => pair,
+        Err((said, code)) => {
+            eprintln!("lipa report: {said}");
+            return code;
+        }
+    };
+    let fail = |why: String| {
+        eprintln!("lipa report: {why}");
+        exit::CONFIG
+    };
+    let day = filter
+        .since
+        .map(|t| t.with_timezone(&offset).date_naive())
+        .unwrap_or_default();
+    let day_id = day.format("%Y-%m-%d").to_string();
+    let till = till_name();
+    // A closed day is printed as it was closed, never recomputed.
+    match journal.closing(&day_id, &till) {
+        Err(e) => return fail(e.text(lang)),
+        Ok(Some(closing)) => {
+            let report: DayReport = match serde_json::from_str(&closing.report) {
+                Ok(r) => r,
+                Err(e) => return fail(s::report_bad_stored(lang, &e.to_string())),
+            };
+            if args.close {
+                eprintln!(
+                    "lipa report: {}",
+                    s::report_already_closed(lang, closing.number)
+                );
+            }
+            print(&report, &till, Some(&closing), offset, args.json, lang);
+            return if args.close {
+                exit::INVALID
+            } else {
+                exit::PAID
+            };
+        }
+        Ok(None) => {}
+    }
+    let payments = match journal.history(&filter) {
+        Ok(v) => v,
+        Err(e) => return fail(e.text(lang)),
+    };
+    let report = DayReport::build(day, offset, &payments);
+    if !args.close {
+        print(&report, &till, None, offset, args.json, lang);
+        return exit::PAID;
+    }
+    if !report.unfinished.is_empty() && !args.force {
+        print(&report, &till, None, offset, args.json, lang);
+        let list: Vec<&str> = report.unfinished.iter().map(|(_, r)| r.as_str()).collect();
+        eprintln!(
+            "lipa report: {}",
+            s::report_unfinished(lang, list.len(), &list.join(", "))
+        );
+        return exit::PENDING;
+    }
+    let who = crate::operator::choose(args.operator.as_deref(), operator.as_deref());
+    let stored = match serde_json::to_string(&report) {
+        Ok(j) => j,
+        Err(e) => return fail(e.to_string()),
+    };
+    match journal.close_day(&day_id, &till, &who, &stored) {
+        Err(e) => fail(e.text(lang)),
+        Ok((closing, new)) => {
+            print(&report, &till, Some(&closing), offset, args.json, lang);
+            if new {
+                eprintln!(
+                    "lipa report: {}",
+                    s::report_closed_now(lang, closing.number)
+                );
+                exit::PAID
+            } else {
+                // Another process closed it between the look and the close.
+                eprintln!(
+                    "lipa report: {}",
+                    s::report_already_closed(lang, closing.number)
+                );
+                exit::INVALID
+            }
+        }
+    }
+}
+
+fn print(
+    report: &DayReport,
+    till: &str,
+    closing: Option<&Closing>,
+    offset: FixedOffset,
+    json: bool,
+    lang: Lang,
+) {
+    let at = |t: DateTime<chrono::Utc>| t.with_timezone(&offset);
+    if json {
+        let line = Json {
+            till,
+            closed: closing.map(|c| ClosedJson {
+                number: c.number,
+                closed_at: at(c.closed_at).to_rfc3339(),
+                closed_by: &c.closed_by,
+            }),
+            report,
+        };
+        println!("{}", serde_json::to_string(&line).unwrap_or_default());
+        return;
+    }
+    print!("{}", human(report, till, closing, offset, lang));
+}
+
+/// The report as a person reads it (also what a Z receipt will say).
+pub fn human(
+    report: &DayReport,
+    till: &str,
+    closing: Option<&Closing>,
+    offset: FixedOffset,
+    lang: Lang,
+) -> String {
+    let state = match closing {
+        Some(c) => s::report_closed_as(
+            lang,
+            c.number,
+            &c.closed_at
+                .with_timezone(&offset)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            &c.closed_by,
+        ),
+        None => s::report_not_closed(lang).to_string(),
+    };
+    let mut out = format!("{}\n", s::report_head(lang, &report.day, till, &state));
+    if report.count == 0 {
+        out.push_str(&format!("{}\n", s::report_none(lang, &report.day)));
+        return out;
+    }
+    for line in &report.providers {
+        let currency = Currency::from_code(&line.currency).unwrap_or(Currency::Tzs);
+        let provider = crate::provider::ProviderKind::from_id(&line.provider)
+            .map_or(line.provider.as_str(), |p| p.label());
+        out.push_str(&format!("{provider} · {}\n", line.currency));
+        let rows: [(&str, &Tally); 7] = [
+            (s::report_paid(lang), &line.paid),
+            (s::report_cancelled(lang), &line.cancelled),
+            (s::report_insufficient(lang), &line.insufficient),
+            (s::report_failed_other(lang), &line.failed_other),
+            (s::report_attention(lang), &line.attention),
+            (s::report_checked(lang), &line.checked),
+            (s::report_open(lang), &line.open),
+        ];
+        for (label, t) in rows {
+            out.push_str(&format!(
+                "  {label:<22} {:>5}  {}\n",
+                t.count,
+                sum(t, currency)
+            ));
+        }
+    }
+    out.push_str(&format!("{}\n", s::report_by_operator(lang)));
+    for o in &report.operators {
+        let currency = Currency::from_code(&o.currency).unwrap_or(Currency::Tzs);
+        out.push_str(&format!(
+            "  {:<16} {:<24} {}\n",
+            o.operator,
+            s::report_operator_line(lang, o.count, o.paid.count),
+            sum(&o.paid, currency)
+        ));
+    }
+    let clock = |t: &Option<String>| {
+        t.as_deref()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.format("%H:%M").to_string())
+            .unwrap_or_default()
+    };
+    out.push_str(&format!(
+        "{}\n",
+        s::report_span(
+            lang,
+            report.count,
+            &clock(&report.first),
+            &clock(&report.last)
+        )
+    ));
+    out
+}
+
+fn sum(t: &Tally, currency: Currency) -> String {
+    if t.count == 0 {
+        String::new()
+    } else {
+        Money::to_string(&t.money(currency))
+    }
+}

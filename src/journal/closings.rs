@@ -1,0 +1,73 @@
+//! Closed days: a Z report per day and till, numbered, kept as it was when the day closed.
+
+use super::rows;
+use super::{Journal, JournalError};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+/// A closed day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closing {
+    /// The Z number: one more than any before it in this journal, never reused.
+    pub number: i64,
+    pub day: String,
+    pub till: String,
+    pub closed_at: DateTime<Utc>,
+    pub closed_by: String,
+    /// The day's report as it stood (JSON).
+    pub report: String,
+}
+
+const SELECT: &str = "SELECT number, day, till, closed_at, closed_by, report FROM closings WHERE day = ?1 AND till = ?2";
+
+fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Closing> {
+    Ok(Closing {
+        number: r.get(0)?,
+        day: r.get(1)?,
+        till: r.get(2)?,
+        closed_at: rows::parse_ts(&r.get::<_, String>(3)?)?,
+        closed_by: r.get(4)?,
+        report: r.get(5)?,
+    })
+}
+
+impl Journal {
+    /// The day's closing at this till, if it is closed.
+    pub fn closing(&self, day: &str, till: &str) -> Result<Option<Closing>, JournalError> {
+        let conn = self.conn();
+        Ok(conn
+            .prepare_cached(SELECT)?
+            .query_row(params![day, till], read)
+            .optional()?)
+    }
+
+    /// Closes the day with this report. Returns the closing, and whether it is new (`false`:
+    /// the day was closed already, and stays as it was).
+    pub fn close_day(
+        &self,
+        day: &str,
+        till: &str,
+        by: &str,
+        report: &str,
+    ) -> Result<(Closing, bool), JournalError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(old) = tx
+            .prepare_cached(SELECT)?
+            .query_row(params![day, till], read)
+            .optional()?
+        {
+            return Ok((old, false));
+        }
+        tx.execute(
+            "INSERT INTO closings (day, till, closed_at, closed_by, report)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![day, till, rows::ts(Utc::now()), by, report],
+        )?;
+        let closing = tx
+            .prepare_cached(SELECT)?
+            .query_row(params![day, till], read)?;
+        tx.commit()?;
+        Ok((closing, true))
+    }
+}

@@ -1,0 +1,52 @@
+//! What the back office says: the day's report and its closing (Z report).
+
+labels! {
+    report_paid: "paid", "imelipwa";
+    report_cancelled: "cancelled", "yameghairiwa";
+    report_insufficient: "insufficient balance", "salio halitoshi";
+    report_failed_other: "failed, other", "yameshindwa, mengine";
+    report_attention: "needs you", "yanakuhitaji";
+    report_checked: "checked", "yamekaguliwa";
+    report_open: "still open", "bado wazi";
+    report_by_operator: "By operator", "Kwa mhudumu";
+    report_not_closed: "not closed", "haijafungwa";
+}
+
+sentences! {
+    fn report_head(day: &str = "2026-12-02", till: &str = "duka-1", state: &str = "not closed") {
+        en: format!("lipa report {day} · till {till} · {state}"),
+        sw: format!("lipa report {day} · kituo {till} · {state}"),
+    }
+    fn report_closed_as(number: i64 = 7, at: &str = "2026-12-02 21:04", by: &str = "rehema") {
+        en: format!("Z #{number}, closed {at} by {by}"),
+        sw: format!("Z #{number}, imefungwa {at} na {by}"),
+    }
+    fn report_operator_line(pushed: u64 = 10, paid: u64 = 9) {
+        en: format!("{pushed} pushed, {paid} paid"),
+        sw: format!("{pushed} yametumwa, {paid} yamelipwa"),
+    }
+    fn report_span(count: u64 = 17, first: &str = "08:12", last: &str = "20:45") {
+        en: format!("{count} payment(s), the first at {first}, the last at {last}."),
+        sw: format!("Malipo {count}, ya kwanza saa {first}, ya mwisho saa {last}."),
+    }
+    fn report_none(day: &str = "2026-12-02") {
+        en: format!("No payments on {day}."),
+        sw: format!("Hakuna malipo tarehe {day}."),
+    }
+    fn report_unfinished(n: usize = 2, list: &str = "LP7K3MQ9XR4TZ, LP7K3MQ9XR4TY") {
+        en: format!("Not closed: {n} payment(s) are still open or need a person: {list}. Check them first, or close anyway with --force."),
+        sw: format!("Haijafungwa: malipo {n} bado yako wazi au yanahitaji mtu: {list}. Yakague kwanza, au funga hata hivyo kwa --force."),
+    }
+    fn report_closed_now(number: i64 = 7) {
+        en: format!("Day closed: Z #{number}. It can be printed again, never changed."),
+        sw: format!("Siku imefungwa: Z #{number}. Inaweza kuchapishwa tena, haibadilishwi kamwe."),
+    }
+    fn report_already_closed(number: i64 = 7) {
+        en: format!("This day is closed already (Z #{number}); here it is as it was closed."),
+        sw: format!("Siku hii imeshafungwa (Z #{number}); hii hapa kama ilivyofungwa."),
+    }
+    fn report_bad_stored(why: &str = "expected value at line 1") {
+        en: format!("the stored Z report cannot be read: {why}"),
+        sw: format!("ripoti ya Z iliyohifadhiwa haisomeki: {why}"),
+    }
+}

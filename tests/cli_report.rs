@@ -1,0 +1,157 @@
+//! `lipa report`, the real binary on a journal filled by real pushes against the simulator:
+//! the day per provider and currency (never summed across TZS and KES), failed by reason, per
+//! operator; closing the day as a numbered Z report that asks first, is kept as it was closed,
+//! and that the database itself will not let anyone change.
+
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{command, demo_env};
+use lipa::sim::{self, SimConfig, demo};
+use std::time::Duration;
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(text.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}: {text}\n{}", String::from_utf8_lossy(&out.stderr)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_day_by_provider_and_reason_then_closed_once_and_kept() {
+    let sim = sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(200),
+        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let dir = tempfile::tempdir().expect("dir");
+    let cepta = sim.cepta_base_url();
+    let mut env = demo_env(dir.path(), &sim.clickpesa_base_url(), Some(&cepta));
+    env.push(("LIPA_SCHEDULE_SCALE", "0.05".into()));
+    env.push(("LIPA_TILL", "duka-1".into()));
+    let lipa = |args: &[&str]| command(env.clone()).args(args).output().expect("lipa");
+    let push = |provider: &str, phone: &str, amount: &str, who: &str| {
+        let out = lipa(&[
+            "push",
+            "--provider",
+            provider,
+            "--phone",
+            phone,
+            "--amount",
+            amount,
+            "--wait",
+            "20",
+            "--operator",
+            who,
+        ]);
+        assert!(out.status.code().is_some_and(|c| c <= 3), "{out:?}");
+    };
+    push("clickpesa", "0712345670", "1500", "rehema");
+    push("clickpesa", "0712345671", "2500", "rehema");
+    push("clickpesa", "0712345676", "1000", "juma");
+    push("clickpesa", "0712345677", "700", "juma");
+    push("cepta", "0712345670", "99.5", "juma");
+    // Never answers: still open when the day is closed (a 0 wait leaves it pending).
+    let out = lipa(&[
+        "push",
+        "--provider",
+        "clickpesa",
+        "--phone",
+        "0712345678",
+        "--amount",
+        "300",
+        "--wait",
+        "0",
+        "--operator",
+        "rehema",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+
+    let day = json(&lipa(&["report", "--json"]));
+    assert_eq!(day["till"], "duka-1");
+    assert_eq!(day["closed"], serde_json::Value::Null);
+    assert_eq!(day["count"], 6);
+    let line = |provider: &str| {
+        day["providers"]
+            .as_array()
+            .expect("providers")
+            .iter()
+            .find(|l| l["provider"] == provider)
+            .cloned()
+            .expect(provider)
+    };
+    let (cp, ce) = (line("clickpesa"), line("cepta"));
+    assert_eq!(cp["currency"], "TZS");
+    assert_eq!(
+        (&cp["paid"]["count"], &cp["paid"]["amount"]),
+        (&2.into(), &"4000".into())
+    );
+    assert_eq!(cp["cancelled"]["amount"], "1000");
+    assert_eq!(cp["insufficient"]["amount"], "700");
+    assert_eq!(cp["open"]["count"], 1);
+    // KES apart, exact to the cent.
+    assert_eq!(ce["currency"], "KES");
+    assert_eq!(ce["paid"]["amount"], "99.50");
+    let ops = day["operators"].as_array().expect("operators");
+    let juma_kes = ops
+        .iter()
+        .find(|o| o["operator"] == "juma" && o["currency"] == "KES")
+        .expect("juma KES");
+    assert_eq!(juma_kes["paid"]["count"], 1);
+
+    // Closing asks while a payment is open, and closes nothing.
+    let out = lipa(&["report", "--close"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("still open"));
+    assert_eq!(
+        json(&lipa(&["report", "--json"]))["closed"],
+        serde_json::Value::Null
+    );
+
+    // Forced: Z #1, by whom.
+    let out = lipa(&[
+        "report",
+        "--close",
+        "--force",
+        "--operator",
+        "neema",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let z = json(&out);
+    assert_eq!(z["closed"]["number"], 1);
+    assert_eq!(z["closed"]["closed_by"], "neema");
+
+    // A payment after the close does not change the closed day: printed as it was closed.
+    push("clickpesa", "0712345672", "5000", "rehema");
+    let again = json(&lipa(&["report", "--json"]));
+    assert_eq!(again["count"], 6);
+    assert_eq!(again["providers"], z["providers"]);
+    let out = lipa(&["report", "--close", "--force"]);
+    assert_eq!(out.status.code(), Some(2), "closed twice");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Z #1"));
+
+    // The next closing is Z #2 (a day without payments closes too).
+    let out = lipa(&["report", "--day", "yesterday", "--close", "--json"]);
+    assert_eq!(json(&out)["closed"]["number"], 2);
+
+    // The database itself refuses to change or remove a closed day.
+    let conn = rusqlite::Connection::open(dir.path().join("journal.sqlite3")).expect("open");
+    for sql in [
+        "UPDATE closings SET report = '{}' WHERE number = 1",
+        "DELETE FROM closings WHERE number = 1",
+    ] {
+        let err = conn.execute(sql, []).expect_err(sql);
+        assert!(err.to_string().contains("closed day is never"), "{err}");
+    }
+
+    // A person reads it in their language.
+    let out = lipa(&["report", "--lang", "sw"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("imefungwa") && text.contains("salio halitoshi"),
+        "{text}"
+    );
+}
