@@ -70,6 +70,7 @@ fn waiting(id: i64, now: DateTime<Utc>) -> Payment {
         replaces: None,
         replaced_by: None,
         operator: "rehema".into(),
+        flag: None,
     }
 }
 

@@ -63,6 +63,9 @@ pub enum Command {
     /// The end of a day: per provider and currency, paid, failed by reason, needing a person,
     /// still open; per operator; and closing the day (a numbered Z report).
     Report(ReportArgs),
+    /// Compare a day of the journal with what the providers hold, apply what can be resolved,
+    /// and flag what needs a person.
+    Reconcile(ReconcileArgs),
     /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
     Simulate(SimulateArgs),
     /// Serve the console over SSH to the operators listed in the operators file (field agents
@@ -199,6 +202,16 @@ pub struct HistoryArgs {
     #[arg(long, default_value_t = 50, value_name = "N")]
     pub limit: usize,
     /// One JSON object per payment.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReconcileArgs {
+    /// The day (YYYY-MM-DD, today or yesterday; default today).
+    #[arg(long, value_name = "DATE")]
+    pub day: Option<String>,
+    /// One JSON object per payment, then a summary object.
     #[arg(long)]
     pub json: bool,
 }

@@ -39,6 +39,9 @@ fn main() -> ExitCode {
                 command: lipa::cli::OperatorsCommand::Check { file },
             }) => lipa::headless::operators::check(file, lang),
             Some(Command::History(args)) => lipa::headless::history::run(args, config, lang).await,
+            Some(Command::Reconcile(args)) => {
+                lipa::headless::reconcile::run(args, config, lang).await
+            }
             Some(Command::Report(args)) => {
                 lipa::headless::day_report::run(args, config, lang).await
             }

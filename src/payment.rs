@@ -147,6 +147,9 @@ pub struct Payment {
     pub replaced_by: Option<i64>,
     /// Who pushed it (`unknown` for payments journalled before lipa recorded it).
     pub operator: String,
+    /// What the provider said after the payment was final (reversed after paid): the status
+    /// stays, and a person must look.
+    pub flag: Option<Msg>,
 }
 
 /// What one status query learned.
@@ -217,6 +220,8 @@ pub enum EventKind {
     Check,
     /// A person asked the provider again.
     Recheck,
+    /// The provider changed its word after the payment was final (see [`Payment::flag`]).
+    Flag,
 }
 
 impl EventKind {
@@ -225,12 +230,18 @@ impl EventKind {
             EventKind::Status => "status",
             EventKind::Check => "check",
             EventKind::Recheck => "recheck",
+            EventKind::Flag => "flag",
         }
     }
     pub fn from_id(id: &str) -> Option<EventKind> {
-        [EventKind::Status, EventKind::Check, EventKind::Recheck]
-            .into_iter()
-            .find(|k| k.id() == id)
+        [
+            EventKind::Status,
+            EventKind::Check,
+            EventKind::Recheck,
+            EventKind::Flag,
+        ]
+        .into_iter()
+        .find(|k| k.id() == id)
     }
 }
 

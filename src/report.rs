@@ -60,6 +60,10 @@ pub struct ProviderDay {
     pub checked: Tally,
     /// Not final yet (recorded, sending, pending, unknown).
     pub open: Tally,
+    /// Final, and the provider said otherwise after (reversed after paid): also counted in
+    /// their status above.
+    #[serde(default)]
+    pub flagged: Tally,
 }
 
 /// What one operator did in one currency.
@@ -129,8 +133,11 @@ impl DayReport {
                 _ => &mut line.open,
             };
             tally.add(p.amount);
+            if p.flag.is_some() {
+                line.flagged.add(p.amount);
+            }
             let done = p.status.is_final() || (p.status == Status::Attention && p.checked);
-            if !done {
+            if !done || p.flag.is_some() {
                 r.unfinished.push((p.id, p.reference.as_str().to_string()));
             }
             let op = match r

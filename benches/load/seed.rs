@@ -93,6 +93,7 @@ fn payment(id: i64, reference: &str, phone: &str, sent: DateTime<Utc>) -> Paymen
         replaces: None,
         replaced_by: None,
         operator: "rehema".into(),
+        flag: None,
     }
 }
 

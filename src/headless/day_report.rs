@@ -181,7 +181,7 @@ pub fn human(
         let provider = crate::provider::ProviderKind::from_id(&line.provider)
             .map_or(line.provider.as_str(), |p| p.label());
         out.push_str(&format!("{provider} · {}\n", line.currency));
-        let rows: [(&str, &Tally); 7] = [
+        let rows: [(&str, &Tally); 8] = [
             (s::report_paid(lang), &line.paid),
             (s::report_cancelled(lang), &line.cancelled),
             (s::report_insufficient(lang), &line.insufficient),
@@ -189,6 +189,7 @@ pub fn human(
             (s::report_attention(lang), &line.attention),
             (s::report_checked(lang), &line.checked),
             (s::report_open(lang), &line.open),
+            (s::report_flagged(lang), &line.flagged),
         ];
         for (label, t) in rows {
             out.push_str(&format!(

@@ -8,5 +8,6 @@ pub mod export;
 pub mod history;
 pub mod operators;
 pub mod push;
+pub mod reconcile;
 pub mod report;
 pub mod sync;

@@ -72,4 +72,7 @@ pub const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'a closed day is never changed'); END;
     CREATE TRIGGER closings_never_removed BEFORE DELETE ON closings
         BEGIN SELECT RAISE(ABORT, 'a closed day is never removed'); END;",
+    // 6: what the provider said about a payment after it was final (reversed, refunded, on
+    // hold after paid): the status stays as it was; the flag asks a person to look.
+    "ALTER TABLE payments ADD COLUMN flag TEXT;",
 ];

@@ -222,6 +222,25 @@ impl Journal {
         Ok(Cas::Done(updated))
     }
 
+    /// Flags a final payment the provider now says something else about (reversed after
+    /// paid). The status stays; the first flag stays (false: it was flagged already).
+    pub fn flag(&self, id: i64, why: &Msg) -> Result<bool, JournalError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
+        if current.flag.is_some() {
+            return Ok(false);
+        }
+        let at = ts(Utc::now());
+        tx.prepare_cached(
+            "UPDATE payments SET flag = ?2, updated_at = ?3 WHERE id = ?1 AND flag IS NULL",
+        )?
+        .execute(params![id, why.to_stored(), at])?;
+        rows::add_event(&tx, id, &at, EventKind::Flag, current.status, why, None)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
     /// A person asked the provider again: noted in the payment's history.
     pub fn note_recheck(&self, id: i64, who: &str) -> Result<(), JournalError> {
         let mut conn = self.conn();

@@ -8,8 +8,34 @@ labels! {
     report_attention: "needs you", "yanakuhitaji";
     report_checked: "checked", "yamekaguliwa";
     report_open: "still open", "bado wazi";
+    report_flagged: "changed after final", "yamebadilika baadaye";
     report_by_operator: "By operator", "Kwa mhudumu";
     report_not_closed: "not closed", "haijafungwa";
+    reconcile_matched: "matched", "yanalingana";
+    reconcile_resolvable: "resolved from the provider", "yametatuliwa kutoka kwa mtoa huduma";
+    reconcile_dangerous: "paid and failed disagree: look now", "imelipwa na imeshindwa hazikubaliani: angalia sasa";
+    reconcile_amount: "amount or currency differs", "kiasi au sarafu ni tofauti";
+    reconcile_changed: "changed after final: flagged", "yamebadilika baada ya kukamilika: yamewekwa alama";
+    reconcile_several: "several records at the provider", "rekodi kadhaa kwa mtoa huduma";
+    reconcile_unknown: "unknown to the provider", "mtoa huduma hayajui";
+    reconcile_missing: "on the provider, missing from the journal", "yako kwa mtoa huduma, hayako kwenye daftari";
+}
+
+/// A reconciliation category, as a person reads it.
+pub fn reconcile_category(
+    lang: crate::strings::Lang,
+    c: &crate::reconcile::Category,
+) -> &'static str {
+    use crate::reconcile::Category::*;
+    match c {
+        Matched => reconcile_matched(lang),
+        Resolvable => reconcile_resolvable(lang),
+        Dangerous => reconcile_dangerous(lang),
+        AmountDiffers => reconcile_amount(lang),
+        ChangedAfterFinal => reconcile_changed(lang),
+        Several => reconcile_several(lang),
+        UnknownToProvider => reconcile_unknown(lang),
+    }
 }
 
 sentences! {
@@ -44,6 +70,14 @@ sentences! {
     fn report_already_closed(number: i64 = 7) {
         en: format!("This day is closed already (Z #{number}); here it is as it was closed."),
         sw: format!("Siku hii imeshafungwa (Z #{number}); hii hapa kama ilivyofungwa."),
+    }
+    fn reconcile_summary(day: &str = "2026-12-02", matched: usize = 40, resolved: usize = 2, person: usize = 1, missing: usize = 0) {
+        en: format!("{day}: {matched} matched, {resolved} resolved from the provider, {person} need a person, {missing} on the provider missing from the journal."),
+        sw: format!("{day}: {matched} yanalingana, {resolved} yametatuliwa kutoka kwa mtoa huduma, {person} yanahitaji mtu, {missing} yako kwa mtoa huduma lakini hayako kwenye daftari."),
+    }
+    fn reconcile_not_asked(why: &str = "clickpesa: connection refused") {
+        en: format!("the provider could not be asked ({why}); run it again later"),
+        sw: format!("mtoa huduma hakuweza kuulizwa ({why}); endesha tena baadaye"),
     }
     fn report_bad_stored(why: &str = "expected value at line 1") {
         en: format!("the stored Z report cannot be read: {why}"),

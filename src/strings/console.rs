@@ -119,6 +119,7 @@ labels! {
     label_operator [FACT_SLOT]: "By", "Mhudumu";
     label_actions [FACT_SLOT]: "Keys", "Vitufe";
     label_latest [FACT_SLOT]: "Latest", "Mwisho";
+    label_flag [FACT_SLOT]: "Look!", "Angalia!";
     label_prompt [FACT_SLOT]: "Prompt", "Ombi";
     label_checked [FACT_SLOT]: "Checked", "Ukaguzi";
     label_again [FACT_SLOT]: "Again", "Tena";

@@ -106,5 +106,6 @@ pub fn sample_payment() -> crate::payment::Payment {
         replaces: None,
         replaced_by: None,
         operator: "rehema".into(),
+        flag: None,
     }
 }

@@ -248,6 +248,23 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Sehemu ya kumbukumbu (herufi kubwa au ndogo).",
     ),
     (
+        "reconcile",
+        "Compare a day of the journal with what the providers hold, apply what can be resolved, \
+         and flag what needs a person.",
+        "Linganisha siku ya daftari na walicho nacho watoa huduma, tumia kinachoweza kutatuliwa, \
+         na uweke alama kinachohitaji mtu.",
+    ),
+    (
+        "reconcile.day",
+        "The day (YYYY-MM-DD, today or yesterday; default today).",
+        "Siku (YYYY-MM-DD, today au yesterday; kawaida leo).",
+    ),
+    (
+        "reconcile.json",
+        "One JSON object per payment, then a summary object.",
+        "Kitu kimoja cha JSON kwa kila malipo, kisha kitu cha muhtasari.",
+    ),
+    (
         "report",
         "The end of a day: per provider and currency, paid, failed by reason, needing a person, \
          still open; per operator; and closing the day (a numbered Z report).",

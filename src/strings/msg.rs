@@ -60,6 +60,11 @@ pub enum Msg {
         got: String,
     },
     PaidWithoutAmount,
+    /// After lipa recorded the payment final, the provider says `word` (reversed, refunded,
+    /// on hold).
+    ChangedAfterFinal {
+        word: String,
+    },
     SeveralPaid {
         n: usize,
     },
@@ -261,6 +266,7 @@ impl Msg {
             Text { text } | Said { text } => vec![text],
             FailedNoReason { word } | Reported { word } | UnknownWord { word } => vec![word],
             AmountDiffers { got, .. } => vec![got],
+            ChangedAfterFinal { word } => vec![word],
             ReferenceDiffers { expected, got }
             | PhoneDiffers {
                 charged: expected,
@@ -382,6 +388,9 @@ pub fn samples() -> Vec<Msg> {
         },
         PaidWithoutAmount,
         SeveralPaid { n: 2 },
+        ChangedAfterFinal {
+            word: "REVERSED".into(),
+        },
         AttemptsUnordered,
         NotSent {
             why: Box::new(Msg::said("Invalid / unsupported phone number")),
@@ -490,6 +499,7 @@ pub fn variant(m: &Msg) -> &'static str {
         PhoneDiffers { .. } => "PhoneDiffers",
         PaidWithoutAmount => "PaidWithoutAmount",
         SeveralPaid { .. } => "SeveralPaid",
+        ChangedAfterFinal { .. } => "ChangedAfterFinal",
         AttemptsUnordered => "AttemptsUnordered",
         NotSent { .. } => "NotSent",
         NotSentStopped => "NotSentStopped",

@@ -85,6 +85,10 @@ pub fn text(m: &Msg) -> String {
         PaidWithoutAmount => "The provider says paid but not what amount and currency: check \
                               in the provider's dashboard before giving goods."
             .into(),
+        ChangedAfterFinal { word } => format!(
+            "After lipa recorded it, the provider now says {word}: check with the provider \
+             before giving or taking back goods."
+        ),
         SeveralPaid { n } => format!(
             "The provider holds {n} successful attempts under this reference: check for a \
              double charge."

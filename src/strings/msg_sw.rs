@@ -86,6 +86,10 @@ pub fn text(m: &Msg) -> String {
         PaidWithoutAmount => "Mtoa huduma anasema imelipwa lakini hasemi kiasi na sarafu: \
                               kagua kwenye dashibodi ya mtoa huduma kabla ya kutoa bidhaa."
             .into(),
+        ChangedAfterFinal { word } => format!(
+            "Baada ya lipa kuyarekodi, mtoa huduma sasa anasema {word}: hakikisha na mtoa huduma \
+             kabla ya kutoa au kurudisha bidhaa."
+        ),
         SeveralPaid { n } => format!(
             "Mtoa huduma ana majaribio {n} yaliyofanikiwa chini ya kumbukumbu hii: kagua \
              kama mteja amelipishwa mara mbili."

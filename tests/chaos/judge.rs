@@ -206,6 +206,7 @@ mod tests {
             replaces: None,
             replaced_by: None,
             operator: "rehema".into(),
+            flag: None,
         }
     }
 

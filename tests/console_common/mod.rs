@@ -172,6 +172,7 @@ pub fn payment(
         replaces: None,
         replaced_by: None,
         operator: "rehema".into(),
+        flag: None,
     }
 }
 

@@ -77,6 +77,9 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
         let text = s::prompt_expires(app.lang, &clock(app, until), app.prompt_expired(p));
         lines.push(fact(s::label_prompt(app.lang), vec![Span::raw(text)]));
     }
+    if let Some(flag) = &p.flag {
+        lines.extend(wrapped(s::label_flag(app.lang), &flag.text(app.lang), room));
+    }
     if p.checked {
         let who = p.checked_by.clone().unwrap_or_default();
         let at = p.checked_at.map(|t| clock(app, t)).unwrap_or_default();
