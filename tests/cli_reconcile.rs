@@ -1,0 +1,149 @@
+//! `lipa reconcile`, the real binary against the simulator's own records: a payment lipa left
+//! pending is resolved through the status machine, one reversed after it was paid keeps its
+//! status and is flagged (and counted in the report), a payment another journal pushed shows
+//! as missing from this one, Cepta is asked per payment, and a provider that cannot be asked
+//! is exit 4.
+
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{command, demo_env};
+use lipa::sim::{self, Faults, SimConfig, SimStatus, demo};
+use std::time::{Duration, Instant};
+
+fn lines(out: &std::process::Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_day_against_the_providers_records() {
+    let sim = sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(200),
+        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let (a, b) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+    );
+    let cepta = sim.cepta_base_url();
+    let env = |dir: &std::path::Path| {
+        let mut env = demo_env(dir, &sim.clickpesa_base_url(), Some(&cepta));
+        env.push(("LIPA_SCHEDULE_SCALE", "0.05".into()));
+        env
+    };
+    let lipa =
+        |dir: &std::path::Path, args: &[&str]| command(env(dir)).args(args).output().expect("lipa");
+    let push = |dir: &std::path::Path, provider: &str, phone: &str, wait: &str| {
+        let out = lipa(
+            dir,
+            &[
+                "push",
+                "--provider",
+                provider,
+                "--phone",
+                phone,
+                "--amount",
+                "1500",
+                "--wait",
+                wait,
+                "--json",
+            ],
+        );
+        let line = lines(&out).pop().unwrap_or_else(|| panic!("{out:?}"));
+        line["reference"].as_str().expect("reference").to_string()
+    };
+    let until = |what: &str, ok: &dyn Fn() -> bool| {
+        let end = Instant::now() + Duration::from_secs(30);
+        while !ok() {
+            assert!(Instant::now() < end, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let status_of = |reference: &str| {
+        sim.ledger()
+            .into_iter()
+            .find(|e| e.reference == reference)
+            .map(|e| e.status)
+    };
+
+    // Paid, then reversed at the provider.
+    sim.set_faults(Faults {
+        reverse_per_mille: 1000,
+        reverse_after: Duration::from_millis(300),
+        ..Faults::default()
+    });
+    let reversed = push(a.path(), "clickpesa", "0712345671", "30");
+    sim.set_faults(Faults::default());
+    until("the reversal", &|| {
+        status_of(&reversed) == Some(SimStatus::Reversed)
+    });
+    // Left pending by lipa (no wait), paid at the provider.
+    let pending = push(a.path(), "clickpesa", "0712345670", "0");
+    until("the payment", &|| {
+        status_of(&pending) == Some(SimStatus::Paid)
+    });
+    let kenya = push(a.path(), "cepta", "0712345672", "30");
+    // Pushed by another till's journal.
+    let elsewhere = push(b.path(), "clickpesa", "0712345673", "30");
+
+    let out = lipa(a.path(), &["reconcile", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let found = lines(&out);
+    let of = |reference: &str| {
+        found
+            .iter()
+            .find(|l| l["reference"] == reference)
+            .cloned()
+            .unwrap_or_else(|| panic!("{reference} not reported: {found:?}"))
+    };
+    assert_eq!(of(&pending)["category"], "resolvable");
+    assert_eq!(of(&pending)["now"], "paid");
+    assert_eq!(of(&reversed)["category"], "changed-after-final");
+    assert_eq!(
+        of(&reversed)["now"],
+        "paid",
+        "a final status is never rewritten"
+    );
+    assert_eq!(of(&kenya)["category"], "matched");
+    let summary = found.last().expect("summary");
+    assert_eq!(
+        summary["missing_from_journal"],
+        serde_json::json!([elsewhere])
+    );
+    assert_eq!(summary["needs_person"], 1);
+
+    // The flag is in the journal and counted in the report; a second run finds it matched
+    // now except the flag, and applies nothing twice.
+    let hist = lines(&lipa(
+        a.path(),
+        &["history", "--json", "--reference", &reversed],
+    ));
+    assert_eq!(hist[0]["status"], "paid");
+    let report = lines(&lipa(a.path(), &["report", "--json"]));
+    let cp = report[0]["providers"]
+        .as_array()
+        .expect("providers")
+        .iter()
+        .find(|l| l["provider"] == "clickpesa")
+        .cloned()
+        .expect("clickpesa");
+    assert_eq!(cp["flagged"]["count"], 1);
+
+    // A provider that cannot be asked: exit 4, and nothing changes.
+    let mut down = env(a.path());
+    for (k, v) in down.iter_mut() {
+        if *k == "LIPA_CLICKPESA_BASE_URL" {
+            *v = "http://127.0.0.1:9/third-parties".into();
+        }
+    }
+    let out = command(down).args(["reconcile"]).output().expect("lipa");
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("could not be asked"));
+}
