@@ -15,6 +15,8 @@ use crate::strings::Lang;
 use base64::Engine as _;
 use std::path::{Path, PathBuf};
 
+pub mod safety;
+
 /// Key types OpenSSH writes in `authorized_keys`.
 const KEY_TYPES: &[&str] = &[
     "ssh-ed25519",
@@ -77,6 +79,10 @@ pub enum LineError {
     DuplicateKey(usize),
     /// The same operator has another role on an earlier line (which one would they be?).
     OtherRole(usize),
+    /// An option given twice on one line (which one counts?).
+    RepeatedOption(String),
+    /// `lipa serve` is built without RSA.
+    Rsa,
 }
 
 /// A file that cannot be used, with where.
@@ -85,6 +91,11 @@ pub enum OperatorsError {
     Unreadable {
         path: PathBuf,
         reason: String,
+    },
+    /// Others could have changed it (see [`safety`]).
+    Unsafe {
+        path: PathBuf,
+        why: safety::Unsafe,
     },
     Line {
         path: PathBuf,
@@ -103,6 +114,16 @@ impl OperatorsError {
             OperatorsError::Line { path, line, error } => {
                 s::operators_line(lang, path, *line, &line_error(lang, error))
             }
+            OperatorsError::Unsafe { path, why } => {
+                let p = path.display().to_string();
+                match why {
+                    safety::Unsafe::Writable(mode) => s::operators_writable(lang, &p, *mode),
+                    safety::Unsafe::Owner(uid) => s::operators_owner(lang, &p, *uid),
+                    safety::Unsafe::Directory(dir, mode) => {
+                        s::operators_dir_writable(lang, &dir.display().to_string(), *mode)
+                    }
+                }
+            }
         }
     }
 }
@@ -119,6 +140,8 @@ fn line_error(lang: Lang, e: &LineError) -> String {
         LineError::BadValue { option, value } => s::operators_bad_value(lang, option, value),
         LineError::DuplicateKey(first) => s::operators_duplicate(lang, *first),
         LineError::OtherRole(first) => s::operators_other_role(lang, *first),
+        LineError::RepeatedOption(o) => s::operators_repeated(lang, o),
+        LineError::Rsa => s::operators_rsa(lang),
     }
 }
 
@@ -127,17 +150,73 @@ pub fn default_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("lipa").join("operators"))
 }
 
-/// Reads and checks the whole file.
+/// Reads and checks the whole file: refused whole if others could have changed it, or if a
+/// line is bad (the server does not start on a file it cannot read whole).
 pub fn load(path: &Path) -> Result<Vec<Operator>, OperatorsError> {
-    let text = std::fs::read_to_string(path).map_err(|e| OperatorsError::Unreadable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let text = read_safe(path)?;
     parse(&text).map_err(|(line, error)| OperatorsError::Line {
         path: path.to_path_buf(),
         line,
         error,
     })
+}
+
+/// The file read again by a running server: refused whole if others could have changed it;
+/// otherwise its good lines, and the bad ones apart (a bad line grants nothing, as sshd reads
+/// `authorized_keys`: a key taken off is gone even if the edit left a typo elsewhere).
+pub fn load_again(path: &Path) -> Result<ReadAgain, OperatorsError> {
+    let text = read_safe(path)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut good: Vec<Operator> = Vec::new();
+    let mut bad = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let kept = parse_line(line, i + 1).and_then(|op| {
+            good.push(op);
+            // The rules across lines (one key once, one role per person) on what is kept.
+            check_all(&good).inspect_err(|_| {
+                good.pop();
+            })
+        });
+        if let Err(e) = kept {
+            bad.push((i + 1, e));
+        }
+    }
+    Ok((good, bad))
+}
+
+/// The good lines of a file read again, and the bad ones (line number, why) apart.
+pub type ReadAgain = (Vec<Operator>, Vec<(usize, LineError)>);
+
+fn read_safe(path: &Path) -> Result<String, OperatorsError> {
+    safety::check(path).map_err(|why| OperatorsError::Unsafe {
+        path: path.to_path_buf(),
+        why,
+    })?;
+    std::fs::read_to_string(path).map_err(|e| OperatorsError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// The rules across lines, on a list: each key once, one role per person.
+fn check_all(all: &[Operator]) -> Result<(), LineError> {
+    let Some((last, rest)) = all.split_last() else {
+        return Ok(());
+    };
+    if let Some(first) = rest.iter().find(|o| o.key == last.key) {
+        return Err(LineError::DuplicateKey(first.line));
+    }
+    if let Some(first) = rest
+        .iter()
+        .find(|o| o.name == last.name && o.role != last.role)
+    {
+        return Err(LineError::OtherRole(first.line));
+    }
+    Ok(())
 }
 
 /// Every operator of the text, or the first bad line (1-based) and why.
@@ -170,6 +249,9 @@ fn parse_line(line: &str, number: usize) -> Result<Operator, LineError> {
     if !KEY_TYPES.contains(&key_type.as_str()) {
         return Err(LineError::UnknownKeyType(key_type));
     }
+    if key_type == "ssh-rsa" {
+        return Err(LineError::Rsa);
+    }
     let key = words.next().ok_or(LineError::NoKey)?.to_string();
     check_key(&key_type, &key)?;
     let mut op = Operator {
@@ -182,7 +264,12 @@ fn parse_line(line: &str, number: usize) -> Result<Operator, LineError> {
         key,
         line: number,
     };
+    let mut seen: Vec<String> = Vec::new();
     for (name, value) in options {
+        if seen.contains(&name) {
+            return Err(LineError::RepeatedOption(name));
+        }
+        seen.push(name.clone());
         let bad = || LineError::BadValue {
             option: name.clone(),
             value: value.clone(),
@@ -326,7 +413,15 @@ mod tests {
                 "operator=\"a\" ssh-ed25519 AAAA!!".to_string(),
                 LineError::BadKey,
             ),
-            (format!("operator=\"a\" ssh-rsa {k}"), LineError::BadKey),
+            (
+                format!("operator=\"a\" ecdsa-sha2-nistp256 {k}"),
+                LineError::BadKey,
+            ),
+            (format!("operator=\"a\" ssh-rsa {k}"), LineError::Rsa),
+            (
+                format!("operator=\"a\",role=\"agent\",role=\"supervisor\" ssh-ed25519 {k}"),
+                LineError::RepeatedOption("role".into()),
+            ),
             (
                 format!("operator=a ssh-ed25519 {k}"),
                 LineError::BadOption("operator".into()),

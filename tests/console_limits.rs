@@ -155,3 +155,21 @@ fn a_limit_per_currency_holds_in_its_own_currency_only() {
     let screen = render_plain(&a, 80, 24);
     assert!(!screen.contains("Your limit"), "{screen}");
 }
+
+#[test]
+fn a_screen_too_small_for_the_form_sends_nothing_typed_blind() {
+    let mut a = app(BOTH, false, false);
+    lipa::console::update(&mut a, lipa::console::Action::Resize(20, 6));
+    typ(&mut a, "0712345670");
+    tab(&mut a);
+    typ(&mut a, "1500");
+    let fx = enter(&mut a);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(a.form.phone.value(), "", "nothing typed blind");
+    let screen = render_plain(&a, 20, 6);
+    assert!(screen.contains("larger"), "{screen}");
+    // Back to a screen the form fits: it works again.
+    lipa::console::update(&mut a, lipa::console::Action::Resize(80, 24));
+    typ(&mut a, "0712345670");
+    assert_eq!(a.form.phone.value(), "0712345670");
+}

@@ -199,6 +199,33 @@ fn a_bad_operators_file_or_an_open_host_key_stops_the_start() {
         let out = serve(&shop);
         assert_eq!(out.status.code(), Some(4), "{}", text(&out));
         assert!(text(&out).contains("others can write"), "{}", text(&out));
+        // `lipa operators check` says the same of it.
+        let out = shop.lipa(&["operators", "check", &operators]);
+        assert_ne!(out.status.code(), Some(0), "{}", text(&out));
+        std::fs::set_permissions(shop.operators(), std::fs::Permissions::from_mode(0o644))
+            .expect("chmod");
+        // A directory others may write to: the file could be replaced.
+        let open_dir = shop.dir.path().join("open");
+        std::fs::create_dir(&open_dir).expect("dir");
+        std::fs::set_permissions(&open_dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+        let inside = open_dir.join("operators");
+        std::fs::copy(shop.operators(), &inside).expect("copy");
+        let inside = inside.display().to_string();
+        let out = shop.lipa(&["serve", "--ssh", "127.0.0.1:0", "--operators", &inside]);
+        assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+        assert!(text(&out).contains("directory"), "{}", text(&out));
+        // Another user's file (only root can make one here).
+        let root = std::fs::read_to_string("/proc/self/status")
+            .unwrap_or_default()
+            .lines()
+            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"));
+        if root {
+            std::os::unix::fs::chown(shop.operators(), Some(65534), None).expect("chown");
+            let out = serve(&shop);
+            assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+            assert!(text(&out).contains("another user"), "{}", text(&out));
+            std::os::unix::fs::chown(shop.operators(), Some(0), None).expect("chown back");
+        }
     }
     // A host key others can read.
     if have_openssh() {
@@ -260,4 +287,44 @@ fn the_demo_lets_anyone_in_with_a_demo_of_their_own() {
     assert!(!b.text().contains("••• 670"), "{}", b.text());
     a.send("\x03");
     assert!(a.wait_exit(T).is_some());
+}
+
+#[test]
+fn an_emptied_broken_or_deleted_operators_file_fails_closed() {
+    if skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_millis(500));
+    let (key, line) = shop.operator("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+    let open = || {
+        let args: Vec<String> = std::iter::once("-tt".to_string())
+            .chain(server.ssh_args(Some(&key), "rehema"))
+            .collect();
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let pty = Spawn::new("ssh").args(&refs).start();
+        pty.wait_for("the console", T, |s| s.contains("Next payment"));
+        pty
+    };
+    // Everyone taken off (the emergency lock-out): her console ends.
+    let a = open();
+    shop.write_operators(&["# nobody for now"]);
+    a.wait_for("the reason", T, |s| {
+        s.contains("taken off the operators list")
+    });
+    shop.wait_log("operators=0", T);
+    // A typo elsewhere grants nothing, and does not keep a key that was taken off: her line
+    // is good, so she is back; the bad line is named in the log.
+    shop.write_operators(&[&line, "operator=\"juma\" ssh-ed25519 not-a-key"]);
+    shop.wait_log("a bad line, skipped", T);
+    let b = open();
+    // The file deleted: nobody may log in.
+    std::fs::remove_file(shop.operators()).expect("rm");
+    b.wait_for("the reason", T, |s| {
+        s.contains("taken off the operators list")
+    });
+    shop.wait_log("operators file gone", T);
+    let out = server.ssh(Some(&key), &["-tt"], &[]);
+    assert!(!out.status.success());
 }

@@ -26,6 +26,9 @@ pub const SEND_TAKES: Duration = Duration::from_secs(5);
 /// The duplicate guard's window (the engine's, asked again before sending).
 pub use crate::engine::DUPLICATE_WINDOW;
 
+/// The narrowest screen the console works on.
+pub const MIN_COLUMNS: u16 = 30;
+
 /// What the console starts with.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
@@ -198,6 +201,8 @@ pub struct App {
     /// A fresh reference per provider, ready before it is needed: the form is whole again the
     /// moment a payment is sent or the provider switched, however fast the next keys come.
     pub spare: BTreeMap<ProviderKind, crate::reference::Reference>,
+    /// The screen's columns and rows.
+    pub size: (u16, u16),
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// The console should stop.
@@ -244,6 +249,7 @@ impl App {
             again_in_flight: std::collections::BTreeSet::new(),
             repaint: false,
             preview: PreviewState::default(),
+            size: (80, 24),
             dirty: true,
             quit: false,
         }
@@ -332,6 +338,17 @@ impl App {
             clear_done: self.rows.values().any(is_done),
             ..allowed
         }
+    }
+
+    /// The smallest screen the console works on: the form whole, a line of the list, the bar.
+    pub fn min_size(&self) -> (u16, u16) {
+        (MIN_COLUMNS, 9 + self.fields().len() as u16)
+    }
+
+    /// Too small to show the form: the console says so and takes no keys but quitting.
+    pub fn too_small(&self) -> bool {
+        let (w, h) = self.min_size();
+        self.size.0 < w || self.size.1 < h
     }
 
     /// The fields of the current provider's form.

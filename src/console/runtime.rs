@@ -91,6 +91,7 @@ pub async fn run<W: Write>(
         lang: options.lang,
         limits: options.limits.clone(),
     });
+    app.size = (w, h);
     if !options.problems.is_empty() {
         app.notice = Some(super::app::Notice {
             text: options.problems.join(" "),

@@ -53,7 +53,8 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::Resize(..) => {
+        Action::Resize(w, h) => {
+            app.size = (w, h);
             // What the terminal shows after a resize is anyone's guess: all of it again.
             app.repaint = true;
             app.dirty = true;

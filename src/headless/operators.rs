@@ -36,6 +36,9 @@ fn row(o: &Operator, lang: Lang) -> String {
     };
     let limit = if o.max_amount.is_none() {
         s::operators_no_limit(lang).to_string()
+    } else if o.max_amount.any.is_none() {
+        // A limit in one currency only: say plainly that the others have none.
+        s::operators_max_only(lang, &o.max_amount.describe())
     } else {
         s::operators_max(lang, &o.max_amount.describe())
     };

@@ -18,11 +18,47 @@ use tokio::sync::{Notify, watch};
 pub const LOGIN_WITHIN: Duration = Duration::from_secs(30);
 /// Connections waiting to log in, at most, at once; more are closed at once.
 pub const PRE_AUTH_MAX: usize = 64;
+/// Of them, at most this many from one address (one address cannot fill the room).
+pub const PRE_AUTH_PER_ADDRESS: usize = 8;
 /// A logged-in connection without a console is closed after this.
 pub const CONSOLE_WITHIN: Duration = Duration::from_secs(60);
 /// After its console was told to end, a kicked connection waits this long for it to put the
 /// agent's terminal back before the link is cut.
 const GOODBYE_WITHIN: Duration = Duration::from_secs(3);
+
+/// Connections waiting to log in, in all and per address.
+#[derive(Default)]
+pub struct PreAuth {
+    total: AtomicUsize,
+    by_address: Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
+}
+
+impl PreAuth {
+    /// Counts a new connection in, unless the room is full (false).
+    fn enter(&self, ip: std::net::IpAddr) -> bool {
+        let mut by = self.by_address.lock().unwrap_or_else(|p| p.into_inner());
+        let here = by.entry(ip).or_default();
+        if self.total.load(Ordering::SeqCst) >= PRE_AUTH_MAX || *here >= PRE_AUTH_PER_ADDRESS {
+            return false;
+        }
+        *here += 1;
+        self.total.fetch_add(1, Ordering::SeqCst);
+        true
+    }
+
+    fn leave(&self, ip: std::net::IpAddr) {
+        let mut by = self.by_address.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = by.get_mut(&ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                by.remove(&ip);
+            }
+        }
+        let _ = self
+            .total
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+    }
+}
 
 /// What the handler tells the watchdog about its connection.
 #[derive(Default)]
@@ -31,13 +67,14 @@ pub struct Watch {
     changed: Notify,
     kicked: Notify,
     consoles: AtomicUsize,
-    /// Still counted among the connections waiting to log in.
+    /// Still counted among the connections waiting to log in (from this address).
     waiting: AtomicBool,
+    ip: Option<std::net::IpAddr>,
     handle: Mutex<Option<Handle>>,
 }
 
 impl Watch {
-    pub fn logged_in(&self, pre_auth: &AtomicUsize) {
+    pub fn logged_in(&self, pre_auth: &PreAuth) {
         self.leave_waiting(pre_auth);
         self.logged_in.notify_one();
     }
@@ -59,9 +96,11 @@ impl Watch {
         self.kicked.notify_one();
     }
 
-    fn leave_waiting(&self, pre_auth: &AtomicUsize) {
-        if self.waiting.swap(false, Ordering::SeqCst) {
-            pre_auth.fetch_sub(1, Ordering::SeqCst);
+    fn leave_waiting(&self, pre_auth: &PreAuth) {
+        if self.waiting.swap(false, Ordering::SeqCst)
+            && let Some(ip) = self.ip
+        {
+            pre_auth.leave(ip);
         }
     }
 }
@@ -85,18 +124,18 @@ pub async fn accept(
             },
             () = wait_stop(stop.clone()) => return,
         };
-        if shared.pre_auth.load(Ordering::SeqCst) >= PRE_AUTH_MAX {
-            tracing::warn!(addr = %peer, "refused: too many connections waiting to log in");
-            continue;
-        }
         if shared.registry.blocked(peer.ip()) {
             tracing::warn!(addr = %peer, "refused: too many failed logins from this address");
             continue;
         }
+        if !shared.pre_auth.enter(peer.ip()) {
+            tracing::warn!(addr = %peer, "refused: too many connections waiting to log in");
+            continue;
+        }
         let _ = socket.set_nodelay(true);
-        shared.pre_auth.fetch_add(1, Ordering::SeqCst);
         let watch = Arc::new(Watch {
             waiting: AtomicBool::new(true),
+            ip: Some(peer.ip()),
             ..Watch::default()
         });
         let handler = Conn::new(shared.clone(), Some(peer), watch.clone());

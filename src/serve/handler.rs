@@ -463,7 +463,11 @@ impl russh::server::Handler for Conn {
                     Refusal::Yours(n) => s::too_many_of_yours(lang, n),
                     Refusal::Full => s::server_full(lang),
                 };
-                self.refuse(&format!("a session: {refusal:?}"));
+                let why = match refusal {
+                    Refusal::Yours(n) => format!("a session: the operator has {n} open already"),
+                    Refusal::Full => "a session: the server is full".to_string(),
+                };
+                self.refuse(&why);
                 self.say_and_close(channel, session, &text).await;
                 return Ok(());
             }

@@ -25,6 +25,8 @@ use std::time::{Duration, SystemTime};
 pub const DEFAULT_ADDR: &str = "127.0.0.1:2222";
 /// How often the operators file is looked at for changes.
 const WATCH_EVERY: Duration = Duration::from_secs(2);
+/// How long a changed operators file must keep still before it is read.
+const SETTLE: Duration = Duration::from_millis(300);
 /// How long a stopping server waits for sends under way to be journalled.
 const STOP_WAIT: Duration = Duration::from_secs(20);
 
@@ -38,7 +40,7 @@ pub struct Shared {
     pub host: String,
     pub bell: bool,
     /// Connections that have not logged in yet.
-    pub pre_auth: std::sync::atomic::AtomicUsize,
+    pub pre_auth: conns::PreAuth,
 }
 
 enum Mode {
@@ -293,15 +295,6 @@ fn read_operators(path: Option<&Path>, lang: Lang) -> Result<Vec<Known>, String>
     if !path.exists() {
         return Err(s::no_operators_file(lang, &path.display().to_string()));
     }
-    // As sshd's StrictModes: a file others may write lets them add a key of their own.
-    #[cfg(unix)]
-    if let Ok(meta) = std::fs::metadata(path) {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o022 != 0 {
-            return Err(s::operators_open(lang, &path.display().to_string(), mode));
-        }
-    }
     let all = crate::operators::load(path).map_err(|e| e.text(lang))?;
     if all.is_empty() {
         return Err(s::no_operators(lang, &path.display().to_string()));
@@ -330,22 +323,47 @@ async fn watch_operators(shared: Arc<Shared>, path: Option<PathBuf>) {
         if !hupped && now == seen {
             continue;
         }
-        seen = now;
-        match read_operators(Some(&path), Lang::En) {
-            Ok(list) => {
-                let count = list.len();
-                let ended = shared.registry.replace(list);
-                tracing::info!(
-                    operators = count,
-                    connections_ended = ended,
-                    hupped,
-                    "operators file read again"
-                );
-            }
-            Err(why) => {
-                tracing::error!(%why, "operators file not read again; the list stays as it was");
-            }
+        // An editor writing in place may leave it half written for a moment: read it once
+        // it has kept still a little.
+        tokio::time::sleep(SETTLE).await;
+        if stamp(&path) != now {
+            continue;
         }
+        seen = now;
+        // Fail closed: a file gone, unreadable or open to others grants nothing; a bad line
+        // grants nothing and the good lines stay.
+        let list = match path.exists() {
+            false => {
+                tracing::error!(path = %path.display(), "operators file gone: nobody may log in");
+                Vec::new()
+            }
+            true => match crate::operators::load_again(&path) {
+                Ok((good, bad)) => {
+                    for (line, error) in &bad {
+                        tracing::error!(line, ?error, "operators file: a bad line, skipped");
+                    }
+                    match registry::known(good) {
+                        Ok(k) => k,
+                        Err((line, why)) => {
+                            tracing::error!(line, %why, "operators file: a key that does not read; nobody may log in");
+                            Vec::new()
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(why = %e.text(Lang::En), "operators file refused: nobody may log in");
+                    Vec::new()
+                }
+            },
+        };
+        let count = list.len();
+        let ended = shared.registry.replace(list);
+        tracing::info!(
+            operators = count,
+            connections_ended = ended,
+            hupped,
+            "operators file read again"
+        );
     }
 }
 

@@ -100,6 +100,26 @@ sentences! {
         en: format!("could not write {target}: {why} (nothing half written is left)"),
         sw: format!("imeshindwa kuandika {target}: {why} (hakuna kilichoandikwa nusu kilichobaki)"),
     }
+    fn operators_writable(path: &str = "/home/duka/.config/lipa/operators", mode: u32 = 0o666) {
+        en: format!("{path}: others can write to the operators file (mode {mode:o}), and so add a key of their own. Run chmod 644 (or 600) on it."),
+        sw: format!("{path}: wengine wanaweza kuandika kwenye faili la wahudumu (ruhusa {mode:o}), na hivyo kuongeza ufunguo wao. Endesha chmod 644 (au 600) juu yake."),
+    }
+    fn operators_owner(path: &str = "/home/duka/.config/lipa/operators", uid: u32 = 65534) {
+        en: format!("{path}: the operators file belongs to another user (uid {uid}), who could add a key of their own. Give it to this server's user (chown)."),
+        sw: format!("{path}: faili la wahudumu ni la mtumiaji mwingine (uid {uid}), anayeweza kuongeza ufunguo wake. Lipe kwa mtumiaji wa seva hii (chown)."),
+    }
+    fn operators_dir_writable(dir: &str = "/srv/shared", mode: u32 = 0o777) {
+        en: format!("{dir}: others can write to the operators file's directory (mode {mode:o}), and so replace the file. Run chmod go-w on it."),
+        sw: format!("{dir}: wengine wanaweza kuandika kwenye saraka ya faili la wahudumu (ruhusa {mode:o}), na hivyo kulibadilisha faili. Endesha chmod go-w juu yake."),
+    }
+    fn operators_rsa() {
+        en: "RSA keys are not accepted by lipa serve: make an ed25519 key (ssh-keygen -t ed25519)",
+        sw: "Funguo za RSA hazikubaliwi na lipa serve: tengeneza ufunguo wa ed25519 (ssh-keygen -t ed25519)",
+    }
+    fn operators_repeated(option: &str = "role") {
+        en: format!("{option} is given twice on this line: give it once"),
+        sw: format!("{option} imetolewa mara mbili kwenye mstari huu: itoe mara moja"),
+    }
     fn operators_other_role(first: usize = 2) {
         en: format!("this operator has another role on line {first}: give each person one role"),
         sw: format!("mhudumu huyu ana jukumu jingine kwenye mstari {first}: mpe kila mtu jukumu moja"),
@@ -115,6 +135,10 @@ sentences! {
     fn operators_no_limit() {
         en: "no limit",
         sw: "bila kikomo",
+    }
+    fn operators_max_only(n: &str = "KES 5,000") {
+        en: format!("at most {n} per payment; other currencies: no limit"),
+        sw: format!("isizidi {n} kwa malipo; sarafu nyingine: bila kikomo"),
     }
     fn operators_max(n: &str = "TZS 500,000, KES 5,000") {
         en: format!("at most {n} per payment"),

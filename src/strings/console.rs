@@ -535,6 +535,10 @@ sentences! {
         en: format!("Could not read the journal: {why}"),
         sw: format!("Daftari halikusomeka: {why}"),
     }
+    fn too_small(w: u16 = 30, h: u16 = 12) {
+        en: format!("Make the window larger: lipa needs {w}×{h}. Ctrl-C quits."),
+        sw: format!("Panua dirisha: lipa inahitaji {w}×{h}. Ctrl-C kutoka."),
+    }
     fn only_provider(p: ProviderKind = ProviderKind::ClickPesa) {
         en: format!("{} is the only provider here.", p.label()),
         sw: format!("{} ndiye mtoa huduma pekee hapa.", p.label()),

@@ -30,10 +30,6 @@ sentences! {
         en: format!("{path}: lists no operator; nobody could log in."),
         sw: format!("{path}: halina mhudumu yeyote; hakuna ambaye angeweza kuingia."),
     }
-    fn operators_open(path: &str = "/home/duka/.config/lipa/operators", mode: u32 = 0o666) {
-        en: format!("{path}: others can write to the operators file (mode {mode:o}), and so add a key of their own. Run chmod 644 (or 600) on it."),
-        sw: format!("{path}: wengine wanaweza kuandika kwenye faili la wahudumu (ruhusa {mode:o}), na hivyo kuongeza ufunguo wao. Endesha chmod 644 (au 600) juu yake."),
-    }
     fn host_key_open(path: &str = "/var/lib/lipa/ssh_host_ed25519_key", mode: u32 = 0o644) {
         en: format!("{path}: the host key is readable by others (mode {mode:o}): anyone with a copy can pose as this server. Run chmod 600 on it."),
         sw: format!("{path}: ufunguo wa seva unasomeka na wengine (ruhusa {mode:o}): yeyote mwenye nakala anaweza kujifanya seva hii. Endesha chmod 600 juu yake."),

@@ -21,6 +21,14 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
     let Some(cmd) = keymap::command(ctx, k) else {
         return Vec::new();
     };
+    // A screen too small to show the form takes nothing a person cannot see (a payment sent
+    // blind); quitting, repainting and answering a question still work.
+    if app.too_small()
+        && !matches!(cmd, Command::Quit | Command::Repaint)
+        && !matches!(ctx, Context::Confirm)
+    {
+        return Vec::new();
+    }
     app.dirty = true;
     // A message about the field being typed in is closed by Esc, not by the next key.
     let esc_in_field = matches!(ctx, Context::Field(_)) && cmd == Command::Back;

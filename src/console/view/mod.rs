@@ -30,6 +30,16 @@ const FORM_WIDTH: u16 = 52;
 pub fn draw(frame: &mut Frame, app: &App) {
     let theme = Theme::new(app.no_color);
     let area = frame.area();
+    if app.too_small() {
+        let (w, h) = app.min_size();
+        let text = s::too_small(app.lang, w, h);
+        let lines: Vec<Line> = wrapped(&text, usize::from(area.width.max(1)))
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
+        return;
+    }
     let head_h = header::height(app, area.width).min(area.height);
     // A notice too long for one line takes up to three: its end ("do not send again", which number
     // paid) must not be cut on a narrow screen.
