@@ -81,6 +81,28 @@ pub struct Config {
     pub operator: Option<String>,
     /// `[serve]`: how `lipa serve` listens and whom it lets in.
     pub serve: ServeSettings,
+    /// The till's time zone (`timezone`, an IANA name); `None`: the system's.
+    pub timezone: Option<chrono_tz::Tz>,
+}
+
+/// [`Config::offset`] of a configuration, or the system's when it could not be read.
+pub fn offset_of(config: &Result<Config, ConfigError>) -> chrono::FixedOffset {
+    match config {
+        Ok(c) => c.offset(),
+        Err(_) => crate::console::runtime::local_offset(),
+    }
+}
+
+impl Config {
+    /// The till's offset from UTC now: the configured zone's, else the system's. Days
+    /// ("today", a report's day) begin at midnight in it.
+    pub fn offset(&self) -> chrono::FixedOffset {
+        use chrono::Offset;
+        match self.timezone {
+            Some(tz) => chrono::Utc::now().with_timezone(&tz).offset().fix(),
+            None => crate::console::runtime::local_offset(),
+        }
+    }
 }
 
 /// The `[serve]` table: `lipa serve`'s address, operators file and limits (each `None` when
@@ -137,6 +159,8 @@ pub enum ConfigError {
     BadScale(String),
     /// `language` is neither `sw` nor `en`.
     BadLanguage(String),
+    /// `timezone` is not an IANA name (`Africa/Dar_es_Salaam`).
+    BadTimezone(String),
     NoDataDir,
 }
 
@@ -159,6 +183,7 @@ impl ConfigError {
             }
             BadScale(v) => s::config_bad_scale(lang, v),
             BadLanguage(v) => s::config_bad_language(lang, v),
+            BadTimezone(v) => s::config_bad_timezone(lang, v),
             NoDataDir => s::config_no_data_dir(lang),
         }
     }
@@ -186,6 +211,8 @@ struct FileConfig {
     serve: ServeSettings,
     /// `sw` or `en`.
     language: Option<String>,
+    /// An IANA time zone, e.g. `Africa/Nairobi`.
+    timezone: Option<String>,
     /// Who is at this till (default: the operating system's user name).
     operator: Option<String>,
 }
@@ -257,8 +284,17 @@ impl Config {
             None => None,
             Some(l) => Some(Lang::parse(&l).ok_or(ConfigError::BadLanguage(l))?),
         };
+        let timezone = match file.timezone {
+            None => None,
+            Some(t) => Some(
+                t.trim()
+                    .parse::<chrono_tz::Tz>()
+                    .map_err(|_| ConfigError::BadTimezone(t.clone()))?,
+            ),
+        };
         Ok(Config {
             language,
+            timezone,
             operator: file.operator,
             serve: file.serve,
             clickpesa,

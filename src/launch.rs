@@ -97,6 +97,7 @@ pub async fn console(
         problems,
         allowed: None,
         limits: Default::default(),
+        offset: Some(config.offset()),
     };
     let journal = engine.journal().clone();
     engine.sweep_attention();
@@ -153,6 +154,7 @@ fn fallback_config() -> Option<Config> {
         problems: Vec::new(),
         schedule_scale: None,
         serve: Default::default(),
+        timezone: None,
     })
 }
 
@@ -202,6 +204,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         problems: Vec::new(),
         schedule_scale: None,
         serve: Default::default(),
+        timezone: None,
     };
     Ok((config, Some(handle)))
 }

@@ -305,3 +305,31 @@ fn secrets_readable_by_group_or_others_are_refused_with_the_fix() {
         assert!(c.is_ok_and(|c| c.cepta.is_some()), "mode {mode:o}");
     }
 }
+
+#[test]
+fn the_time_zone_is_an_iana_name_and_decides_the_day() {
+    let dir = tempfile::tempdir().expect("dir");
+    let p = write(dir.path(), "timezone = \"Africa/Nairobi\"\n", 0o600);
+    let c = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp/x")])).expect("valid");
+    assert_eq!(c.offset().local_minus_utc(), 3 * 3600);
+    let p = write(dir.path(), "timezone = \"EAT\"\n", 0o600);
+    let e = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp/x")])).expect_err("EAT");
+    assert!(matches!(e, ConfigError::BadTimezone(_)));
+    assert!(e.to_string().contains("Africa/Dar_es_Salaam"), "{e}");
+    // Two tills 25 hours apart never share a day: `lipa report` follows the configured one.
+    let day_in = |zone: &str| {
+        let cfg = write(dir.path(), &format!("timezone = \"{zone}\"\n"), 0o600);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lipa"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("LIPA_DATA_DIR", dir.path().join("data"))
+            .args(["report", "--json", "--config"])
+            .arg(&cfg)
+            .output()
+            .expect("lipa");
+        let line: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+        line["day"].as_str().expect("day").to_string()
+    };
+    assert_ne!(day_in("Pacific/Kiritimati"), day_in("Pacific/Pago_Pago"));
+}

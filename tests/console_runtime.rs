@@ -393,6 +393,7 @@ async fn a_payment_settled_by_another_process_shows_here() {
         problems: Vec::new(),
         schedule_scale: None,
         serve: Default::default(),
+        timezone: None,
         language: None,
         operator: None,
     };

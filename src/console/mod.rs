@@ -45,6 +45,8 @@ pub struct ConsoleOptions {
     pub allowed: Option<Vec<ProviderKind>>,
     /// What this operator may see and do.
     pub limits: Limits,
+    /// The till's time zone now (`None`: the system's).
+    pub offset: Option<chrono::FixedOffset>,
 }
 
 /// Whether stdin and stdout are a terminal (the console needs one).

@@ -28,7 +28,7 @@ struct ClosedJson<'a> {
 }
 
 pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
-    let offset = crate::console::runtime::local_offset();
+    let offset = crate::config::offset_of(&config);
     let day_text = args.day.clone().unwrap_or_else(|| "today".into());
     let filter_args = FilterArgs {
         since: Some(day_text.clone()),

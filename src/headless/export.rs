@@ -35,7 +35,7 @@ const HEADER: &[&str] = &[
 ];
 
 pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
-    let offset = crate::console::runtime::local_offset();
+    let offset = crate::config::offset_of(&config);
     let all = i64::MAX as usize;
     let (journal, filter) = match super::history::open(&args.filter, all, config, offset, lang) {
         Ok(pair) => pair,

@@ -82,7 +82,7 @@ pub(super) fn open(
 }
 
 fn history(args: &HistoryArgs, config: Result<Config, ConfigError>, out: &mut Out) -> u8 {
-    let offset = crate::console::runtime::local_offset();
+    let offset = crate::config::offset_of(&config);
     let (journal, filter) = match open(&args.filter, args.limit, config, offset, out.lang) {
         Ok(pair) => pair,
         Err((said, code)) => {

@@ -46,7 +46,7 @@ struct Summary {
 }
 
 pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
-    let offset = crate::console::runtime::local_offset();
+    let offset = crate::config::offset_of(&config);
     let day_text = args.day.clone().unwrap_or_else(|| "today".into());
     let filter_args = FilterArgs {
         since: Some(day_text.clone()),

@@ -498,7 +498,7 @@ impl russh::server::Handler for Conn {
                     input: rx,
                     end,
                     idle: shared.registry.limits.idle,
-                    offset: crate::console::runtime::local_offset(),
+                    offset: shared.offset,
                 })
                 .await;
             shared.registry.close(id);

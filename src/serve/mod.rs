@@ -41,6 +41,8 @@ pub struct Shared {
     pub bell: bool,
     /// Connections that have not logged in yet.
     pub pre_auth: conns::PreAuth,
+    /// The till's time zone.
+    pub offset: chrono::FixedOffset,
 }
 
 enum Mode {
@@ -188,6 +190,7 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
         host: host_for(bound),
         bell: config.bell,
         pre_auth: Default::default(),
+        offset: config.offset(),
     });
     let fingerprint = host_key::fingerprint(&key);
     let start_line = if args.demo {

@@ -99,6 +99,7 @@ pub async fn run(start: Start) -> Ended {
             no_marking: agent,
             max_amount: operator.max_amount.clone(),
         },
+        offset: Some(offset),
     };
     let (bytes_tx, bytes_rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let sender = tokio::spawn(send_bytes(handle.clone(), channel, bytes_rx));

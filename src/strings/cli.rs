@@ -199,6 +199,10 @@ sentences! {
         en: format!("LIPA_SCHEDULE_SCALE is '{value}': a number from 0.01 to 1 (or unset, for real providers)"),
         sw: format!("LIPA_SCHEDULE_SCALE ni '{value}': namba kati ya 0.01 na 1 (au iache, kwa watoa huduma halisi)"),
     }
+    fn config_bad_timezone(v: &str = "EAT") {
+        en: format!("timezone = \"{v}\" is not a time zone name: write one such as \"Africa/Dar_es_Salaam\" or \"Africa/Nairobi\""),
+        sw: format!("timezone = \"{v}\" si jina la ukanda wa saa: andika kama \"Africa/Dar_es_Salaam\" au \"Africa/Nairobi\""),
+    }
     fn config_bad_language(value: &str = "fr") {
         en: format!("language is '{value}': lipa speaks sw (Kiswahili) and en (English)"),
         sw: format!("lugha ni '{value}': lipa inazungumza sw (Kiswahili) na en (Kiingereza)"),
