@@ -66,6 +66,8 @@ pub enum Command {
     /// Compare a day of the journal with what the providers hold, apply what can be resolved,
     /// and flag what needs a person.
     Reconcile(ReconcileArgs),
+    /// A paid payment's confirmation slip, as text or sent to the receipt printer.
+    Receipt(ReceiptArgs),
     /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
     Simulate(SimulateArgs),
     /// Serve the console over SSH to the operators listed in the operators file (field agents
@@ -204,6 +206,18 @@ pub struct HistoryArgs {
     /// One JSON object per payment.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReceiptArgs {
+    /// The payment's reference.
+    pub reference: String,
+    /// Send it to the printer of the config's [receipt] printer (ESC/POS).
+    #[arg(long)]
+    pub print: bool,
+    /// A payment of the demo's journal (the slip says DEMO).
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone, Args)]

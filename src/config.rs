@@ -83,6 +83,20 @@ pub struct Config {
     pub serve: ServeSettings,
     /// The till's time zone (`timezone`, an IANA name); `None`: the system's.
     pub timezone: Option<chrono_tz::Tz>,
+    /// `[receipt]`: the shop's name, the roll's width, the printer.
+    pub receipt: ReceiptSettings,
+}
+
+/// The `[receipt]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptSettings {
+    /// The name at the top of the slip.
+    pub shop: Option<String>,
+    /// 32, 42 or 48 columns (default 32, which fits every roll).
+    pub width: Option<usize>,
+    /// `tcp://HOST:9100` or a device path such as `/dev/usb/lp0`.
+    pub printer: Option<String>,
 }
 
 /// [`Config::offset`] of a configuration, or the system's when it could not be read.
@@ -209,6 +223,8 @@ struct FileConfig {
     console: FileConsole,
     #[serde(default)]
     serve: ServeSettings,
+    #[serde(default)]
+    receipt: ReceiptSettings,
     /// `sw` or `en`.
     language: Option<String>,
     /// An IANA time zone, e.g. `Africa/Nairobi`.
@@ -297,6 +313,7 @@ impl Config {
             timezone,
             operator: file.operator,
             serve: file.serve,
+            receipt: file.receipt,
             clickpesa,
             cepta,
             data_dir,

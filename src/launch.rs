@@ -155,6 +155,7 @@ fn fallback_config() -> Option<Config> {
         schedule_scale: None,
         serve: Default::default(),
         timezone: None,
+        receipt: Default::default(),
     })
 }
 
@@ -205,6 +206,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         schedule_scale: None,
         serve: Default::default(),
         timezone: None,
+        receipt: Default::default(),
     };
     Ok((config, Some(handle)))
 }

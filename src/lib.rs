@@ -19,6 +19,7 @@ pub mod operators;
 pub mod payment;
 pub mod phone;
 pub mod provider;
+pub mod receipt;
 pub mod reconcile;
 pub mod reference;
 pub mod report;

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
                 command: lipa::cli::OperatorsCommand::Check { file },
             }) => lipa::headless::operators::check(file, lang),
             Some(Command::History(args)) => lipa::headless::history::run(args, config, lang).await,
+            Some(Command::Receipt(args)) => lipa::headless::receipt::run(args, config, lang),
             Some(Command::Reconcile(args)) => {
                 lipa::headless::reconcile::run(args, config, lang).await
             }

@@ -394,6 +394,7 @@ async fn a_payment_settled_by_another_process_shows_here() {
         schedule_scale: None,
         serve: Default::default(),
         timezone: None,
+        receipt: Default::default(),
         language: None,
         operator: None,
     };

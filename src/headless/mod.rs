@@ -8,6 +8,7 @@ pub mod export;
 pub mod history;
 pub mod operators;
 pub mod push;
+pub mod receipt;
 pub mod reconcile;
 pub mod report;
 pub mod sync;

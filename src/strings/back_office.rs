@@ -11,6 +11,19 @@ labels! {
     report_flagged: "changed after final", "yamebadilika baadaye";
     report_by_operator: "By operator", "Kwa mhudumu";
     report_not_closed: "not closed", "haijafungwa";
+    receipt_title: "PAYMENT CONFIRMATION", "UTHIBITISHO WA MALIPO";
+    receipt_demo_banner: "*** DEMO - NO REAL MONEY ***", "*** MAJARIBIO - SI PESA HALISI ***";
+    receipt_demo_mark: "DEMO", "MAJARIBIO";
+    receipt_date: "Date", "Tarehe";
+    receipt_provider: "Provider", "Mtoa huduma";
+    receipt_amount: "Amount", "Kiasi";
+    receipt_customer: "Customer", "Mteja";
+    receipt_provider_id: "Provider id", "Namba ya mtoa";
+    receipt_reference: "Reference", "Kumbukumbu";
+    receipt_operator: "Operator", "Mhudumu";
+    receipt_status: "Status", "Hali";
+    receipt_paid: "PAID", "IMELIPWA";
+    receipt_not_tax: "Not a tax receipt", "Si risiti ya kodi";
     reconcile_matched: "matched", "yanalingana";
     reconcile_resolvable: "resolved from the provider", "yametatuliwa kutoka kwa mtoa huduma";
     reconcile_dangerous: "paid and failed disagree: look now", "imelipwa na imeshindwa hazikubaliani: angalia sasa";
@@ -78,6 +91,30 @@ sentences! {
     fn reconcile_not_asked(why: &str = "clickpesa: connection refused") {
         en: format!("the provider could not be asked ({why}); run it again later"),
         sw: format!("mtoa huduma hakuweza kuulizwa ({why}); endesha tena baadaye"),
+    }
+    fn receipt_till(till: &str = "duka-1") {
+        en: format!("Till {till}"),
+        sw: format!("Kituo {till}"),
+    }
+    fn receipt_not_paid(status: &str = "failed") {
+        en: format!("only a paid payment has a receipt; this one is {status}"),
+        sw: format!("malipo yaliyolipwa tu yana risiti; haya ni {status}"),
+    }
+    fn receipt_no_such(reference: &str = "LP7K3MQ9XR4TZ") {
+        en: format!("no payment with reference {reference} in the journal"),
+        sw: format!("hakuna malipo yenye kumbukumbu {reference} kwenye daftari"),
+    }
+    fn receipt_no_printer() {
+        en: "no printer is set: add printer = \"tcp://HOST:9100\" or a device such as \"/dev/usb/lp0\" under [receipt]",
+        sw: "hakuna printa iliyowekwa: ongeza printer = \"tcp://HOST:9100\" au kifaa kama \"/dev/usb/lp0\" chini ya [receipt]",
+    }
+    fn receipt_printer_failed(printer: &str = "tcp://10.0.0.5:9100", why: &str = "connection refused") {
+        en: format!("the printer {printer} did not take the receipt ({why}); nothing else is affected"),
+        sw: format!("printa {printer} haikupokea risiti ({why}); hakuna kingine kilichoathirika"),
+    }
+    fn receipt_printed(printer: &str = "tcp://10.0.0.5:9100") {
+        en: format!("printed on {printer}"),
+        sw: format!("imechapishwa kwenye {printer}"),
     }
     fn report_bad_stored(why: &str = "expected value at line 1") {
         en: format!("the stored Z report cannot be read: {why}"),

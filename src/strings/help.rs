@@ -248,6 +248,26 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Sehemu ya kumbukumbu (herufi kubwa au ndogo).",
     ),
     (
+        "receipt",
+        "A paid payment's confirmation slip, as text or sent to the receipt printer.",
+        "Karatasi ya uthibitisho wa malipo yaliyolipwa, kama maandishi au kwa printa ya risiti.",
+    ),
+    (
+        "receipt.reference",
+        "The payment's reference.",
+        "Kumbukumbu ya malipo.",
+    ),
+    (
+        "receipt.print",
+        "Send it to the printer of the config's [receipt] printer (ESC/POS).",
+        "Ipeleke kwa printa ya printer ya [receipt] kwenye mipangilio (ESC/POS).",
+    ),
+    (
+        "receipt.demo",
+        "A payment of the demo's journal (the slip says DEMO).",
+        "Malipo ya daftari la majaribio (karatasi inasema MAJARIBIO).",
+    ),
+    (
         "reconcile",
         "Compare a day of the journal with what the providers hold, apply what can be resolved, \
          and flag what needs a person.",

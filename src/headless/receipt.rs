@@ -1,0 +1,82 @@
+//! `lipa receipt REFERENCE [--print] [--demo]`: a paid payment's slip (see [`crate::receipt`]),
+//! printed as text, or sent as ESC/POS to the configured printer. A printer that is off or
+//! refuses is said; nothing else is affected.
+
+use crate::cli::{ReceiptArgs, exit};
+use crate::config::{Config, ConfigError};
+use crate::journal::Journal;
+use crate::receipt::escpos::{self, Printer};
+use crate::receipt::{self, NoReceipt, Slip};
+use crate::strings::Lang;
+use crate::strings::back_office as s;
+
+pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
+    let say = |text: String, code: u8| {
+        eprintln!("lipa receipt: {text}");
+        code
+    };
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => return say(e.text(lang), exit::CONFIG),
+    };
+    let dir = if args.demo {
+        config.data_dir.join("demo")
+    } else {
+        config.data_dir.clone()
+    };
+    let journal = match Journal::open_in(&dir) {
+        Ok(j) => j,
+        Err(e) => return say(e.text(lang), exit::CONFIG),
+    };
+    let p = match journal.find_reference(&args.reference) {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            return say(
+                s::receipt_no_such(lang, args.reference.trim()),
+                exit::INVALID,
+            );
+        }
+        Err(e) => return say(e.text(lang), exit::CONFIG),
+    };
+    let till = crate::report::till_name();
+    let width = config
+        .receipt
+        .width
+        .filter(|w| receipt::WIDTHS.contains(w))
+        .unwrap_or(receipt::WIDTHS[0]);
+    let slip = Slip {
+        shop: config.receipt.shop.as_deref().unwrap_or("lipa"),
+        till: &till,
+        width,
+        demo: args.demo,
+        offset: config.offset(),
+        lang,
+    };
+    let lines = match receipt::lines(&p, &slip) {
+        Ok(l) => l,
+        Err(NoReceipt::NotPaid(st)) => {
+            return say(s::receipt_not_paid(lang, st.id()), exit::INVALID);
+        }
+    };
+    if !args.print {
+        print!("{}", receipt::text(&lines, width));
+        return exit::PAID;
+    }
+    let Some(named) = config.receipt.printer.as_deref() else {
+        return say(s::receipt_no_printer(lang), exit::CONFIG);
+    };
+    let Some(printer) = Printer::parse(named) else {
+        return say(s::receipt_no_printer(lang), exit::CONFIG);
+    };
+    let bytes = escpos::encode(&lines, Some(p.reference.as_str()));
+    match printer.send(&bytes) {
+        Ok(()) => {
+            eprintln!("lipa receipt: {}", s::receipt_printed(lang, named));
+            exit::PAID
+        }
+        Err(e) => say(
+            s::receipt_printer_failed(lang, named, &e.to_string()),
+            exit::CONFIG,
+        ),
+    }
+}

@@ -1,0 +1,252 @@
+//! A payment confirmation for a paid payment, laid out for a roll of 32, 42 or 48 columns:
+//! shop and till, date and time, provider and channel, amount, the customer's number masked,
+//! the provider's transaction id, lipa's reference, operator, status, and "Not a tax
+//! receipt". Never the customer's balance. A demo receipt says DEMO on every line that
+//! matters. The same lines print as text or as ESC/POS ([`escpos`]).
+
+pub mod escpos;
+
+use crate::payment::{Payment, Status};
+use crate::strings::Lang;
+use crate::strings::back_office as s;
+use chrono::FixedOffset;
+use unicode_width::UnicodeWidthStr;
+
+/// The widths a receipt is laid out for (the common rolls).
+pub const WIDTHS: [usize; 3] = [32, 42, 48];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+}
+
+/// One printed line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub text: String,
+    pub align: Align,
+    pub bold: bool,
+}
+
+/// What the receipt needs besides the payment.
+#[derive(Debug, Clone)]
+pub struct Slip<'a> {
+    pub shop: &'a str,
+    pub till: &'a str,
+    pub width: usize,
+    pub demo: bool,
+    pub offset: FixedOffset,
+    pub lang: Lang,
+}
+
+/// Why there is no receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoReceipt {
+    /// Only a paid payment gets one.
+    NotPaid(Status),
+}
+
+/// The receipt's lines, each at most `slip.width` columns.
+pub fn lines(p: &Payment, slip: &Slip<'_>) -> Result<Vec<Line>, NoReceipt> {
+    if p.status != Status::Paid {
+        return Err(NoReceipt::NotPaid(p.status));
+    }
+    let lang = slip.lang;
+    let w = slip.width.clamp(WIDTHS[0], WIDTHS[2]);
+    let mut out = Vec::new();
+    let center = |text: String, bold: bool| Line {
+        text,
+        align: Align::Center,
+        bold,
+    };
+    let demo = |text: String| {
+        if slip.demo {
+            format!("{text} {}", s::receipt_demo_mark(lang))
+        } else {
+            text
+        }
+    };
+    if slip.demo {
+        out.push(center(s::receipt_demo_banner(lang).to_string(), true));
+    }
+    for part in wrap(slip.shop, w) {
+        out.push(center(part, true));
+    }
+    out.push(center(s::receipt_till(lang, slip.till), false));
+    out.push(center("-".repeat(w), false));
+    out.push(center(demo(s::receipt_title(lang).to_string()), true));
+    let when = p
+        .updated_at
+        .with_timezone(&slip.offset)
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let provider = match &p.channel {
+        Some(ch) => format!("{} ({ch})", p.provider.label()),
+        None => p.provider.label().to_string(),
+    };
+    let facts: [(&str, String, bool); 8] = [
+        (s::receipt_date(lang), when, false),
+        (s::receipt_provider(lang), provider, false),
+        (s::receipt_amount(lang), demo(p.amount.to_string()), true),
+        (s::receipt_customer(lang), p.masked_phone(), false),
+        (
+            s::receipt_provider_id(lang),
+            p.provider_id.clone().unwrap_or_else(|| "-".into()),
+            false,
+        ),
+        (
+            s::receipt_reference(lang),
+            p.reference.as_str().to_string(),
+            false,
+        ),
+        (s::receipt_operator(lang), p.operator.clone(), false),
+        (
+            s::receipt_status(lang),
+            demo(s::receipt_paid(lang).to_string()),
+            true,
+        ),
+    ];
+    let label_w = facts
+        .iter()
+        .map(|(l, _, _)| l.width())
+        .max()
+        .unwrap_or(0)
+        .min(w / 2);
+    for (label, value, bold) in facts {
+        let room = w.saturating_sub(label_w + 1).max(8);
+        for (i, part) in wrap(&value, room).into_iter().enumerate() {
+            let head = if i == 0 { label } else { "" };
+            let pad = label_w.saturating_sub(head.width());
+            out.push(Line {
+                text: format!("{head}{} {part}", " ".repeat(pad)),
+                align: Align::Left,
+                bold,
+            });
+        }
+    }
+    out.push(center("-".repeat(w), false));
+    out.push(center(s::receipt_not_tax(lang).to_string(), false));
+    if slip.demo {
+        out.push(center(s::receipt_demo_banner(lang).to_string(), true));
+    }
+    Ok(out)
+}
+
+/// The lines as plain text, centred lines centred in the width.
+pub fn text(lines: &[Line], width: usize) -> String {
+    let mut out = String::new();
+    for l in lines {
+        let pad = match l.align {
+            Align::Left => 0,
+            Align::Center => width.saturating_sub(l.text.width()) / 2,
+        };
+        out.push_str(&" ".repeat(pad));
+        out.push_str(&l.text);
+        out.push('\n');
+    }
+    out
+}
+
+/// Breaks text into pieces of at most `width` columns, at spaces when it can.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        while word.width() > width {
+            let cut: String = take_width(&word, width);
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            word = word[cut.len()..].to_string();
+            out.push(cut);
+        }
+        let need = if line.is_empty() { 0 } else { 1 } + word.width();
+        if line.width() + need > width && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+fn take_width(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let next = format!("{out}{c}");
+        if next.width() > width {
+            break;
+        }
+        out = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slip(width: usize, demo: bool) -> Slip<'static> {
+        Slip {
+            shop: "Duka la Mama Amina, Kariakoo Market",
+            till: "duka-1",
+            width,
+            demo,
+            offset: FixedOffset::east_opt(3 * 3600).expect("offset"),
+            lang: Lang::En,
+        }
+    }
+
+    fn paid() -> Payment {
+        let mut p = crate::strings::engine::sample_payment();
+        p.status = Status::Paid;
+        p.provider_id = Some("CPX7F3K9QW2".into());
+        p
+    }
+
+    #[test]
+    fn every_line_fits_every_roll_and_the_balance_never_shows() {
+        for w in WIDTHS {
+            let lines = lines(&paid(), &slip(w, false)).expect("paid");
+            let printed = text(&lines, w);
+            for l in printed.lines() {
+                assert!(l.width() <= w, "{w}: {l:?}");
+            }
+            assert!(printed.contains("Not a tax receipt"), "{printed}");
+            assert!(printed.contains("TZS 150,000"), "{printed}");
+            assert!(printed.contains("CPX7F3K9QW2"));
+            assert!(
+                !printed.contains("712345670"),
+                "the number is masked: {printed}"
+            );
+            assert!(!printed.to_lowercase().contains("balance"));
+        }
+    }
+
+    #[test]
+    fn a_demo_receipt_says_demo_where_it_matters() {
+        let printed = text(&lines(&paid(), &slip(32, true)).expect("paid"), 32);
+        for must in ["TZS 150,000", "PAID"] {
+            let line = printed.lines().find(|l| l.contains(must)).expect(must);
+            assert!(line.contains("DEMO"), "{line}");
+        }
+        assert!(printed.lines().next().is_some_and(|l| l.contains("DEMO")));
+    }
+
+    #[test]
+    fn only_a_paid_payment_gets_one() {
+        let mut p = paid();
+        p.status = Status::Failed;
+        assert_eq!(
+            lines(&p, &slip(32, false)),
+            Err(NoReceipt::NotPaid(Status::Failed))
+        );
+    }
+}
