@@ -59,6 +59,11 @@ pub enum Action {
         generation: u64,
         result: Result<Option<Preview>, String>,
     },
+    /// A day's report, as a person reads it.
+    ReportLoaded {
+        day: chrono::NaiveDate,
+        result: Result<crate::console::app::ReportData, String>,
+    },
     /// An engine call failed; tell the cashier.
     Failed(String),
     /// Something the session's host says (the SSH server: idle, stopping).

@@ -69,6 +69,25 @@ pub enum Screen {
     Detail(i64),
     /// Today's payments and totals.
     Today,
+    /// A day's report.
+    Report,
+}
+
+/// The report screen: which day, and what was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportView {
+    pub day: chrono::NaiveDate,
+    /// `None` while it is read.
+    pub data: Option<Result<ReportData, String>>,
+    pub scroll: u16,
+}
+
+/// A day's report as the journal holds it: closed (its Z report) or as it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportData {
+    pub report: crate::report::DayReport,
+    pub closing: Option<crate::journal::Closing>,
+    pub till: String,
 }
 
 /// Where keys go on the main screen.
@@ -187,6 +206,7 @@ pub struct App {
     pub detail_from: Screen,
     pub history: Vec<Event>,
     pub today: Option<Today>,
+    pub report: Option<ReportView>,
     /// First line of the help overlay shown (it scrolls on small screens).
     pub help_scroll: u16,
     /// Failed payments sent again whose new payment is not recorded yet: not again.
@@ -243,6 +263,7 @@ impl App {
             detail_from: Screen::Main,
             history: Vec::new(),
             today: None,
+            report: None,
             help_scroll: 0,
             send_on_reference: false,
             spare: BTreeMap::new(),
@@ -304,6 +325,7 @@ impl App {
         match (self.screen, self.focus) {
             (Screen::Detail(_), _) => Context::Detail,
             (Screen::Today, _) => Context::Today,
+            (Screen::Report, _) => Context::Report,
             (Screen::Main, Focus::Field(f)) => Context::Field(f),
             (Screen::Main, Focus::List) => Context::List,
         }

@@ -43,6 +43,12 @@ pub enum Effect {
     },
     /// A payment's history.
     LoadHistory(i64),
+    /// The report of the day that begins at `since` and ends before `until`.
+    LoadReport {
+        day: chrono::NaiveDate,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    },
     /// Re-read these payments (news was lost).
     Reload(Vec<i64>),
     /// Ask the provider to check the wallet for this phone and amount (sends nothing). The

@@ -16,6 +16,8 @@ pub enum Context {
     List,
     Detail,
     Today,
+    /// The day's report.
+    Report,
     Help,
     Confirm,
     /// Typing the note of a check, in its question.
@@ -29,6 +31,10 @@ pub enum Command {
     Help,
     SwitchProvider,
     Today,
+    /// The day's report (and the day before or after it).
+    Report,
+    PrevDay,
+    NextDay,
     NextField,
     PrevField,
     Send,
@@ -90,6 +96,13 @@ pub fn command(ctx: Context, key: &KeyEvent) -> Option<Command> {
         (_, Char('x')) if ctrl => Some(Command::ClearDone),
         (_, Char('p')) if ctrl => Some(Command::SwitchProvider),
         (_, Char('t')) if ctrl => Some(Command::Today),
+        (_, Char('r')) if ctrl => Some(Command::Report),
+        (Context::Report, Left | Char('h')) => Some(Command::PrevDay),
+        (Context::Report, Right | Char('l')) => Some(Command::NextDay),
+        (Context::Report, Up | Char('k')) => Some(Command::Up),
+        (Context::Report, Down | Char('j')) => Some(Command::Down),
+        (Context::Report, Esc | Backspace | Char('q')) => Some(Command::Back),
+        (Context::Report, _) => None,
         (_, F(1)) => Some(Command::Help),
         (_, Char('?')) if plain => Some(Command::Help),
         (Context::Field(f), _) => field_command(f, key, ctrl, plain),
@@ -226,6 +239,10 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
             v.push((s::KEY_JK, s::do_move(lang)));
         }
         Context::Detail => {}
+        Context::Report => {
+            v.push((s::KEY_LEFT_RIGHT, s::do_other_day(lang)));
+            v.push((s::KEY_JK, s::do_scroll(lang)));
+        }
     }
     if matches!(ctx, Context::List | Context::Detail) {
         if allowed.recheck {
@@ -239,7 +256,9 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
         }
     }
     match ctx {
-        Context::List | Context::Detail | Context::Today => v.push((s::KEY_ESC, s::do_back(lang))),
+        Context::List | Context::Detail | Context::Today | Context::Report => {
+            v.push((s::KEY_ESC, s::do_back(lang)))
+        }
         _ => {}
     }
     if allowed.clear_done {
@@ -248,6 +267,9 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
     v.push((s::KEY_CTRL_P, s::do_switch(lang)));
     if ctx != Context::Today {
         v.push((s::KEY_CTRL_T, s::do_today(lang)));
+    }
+    if ctx != Context::Report {
+        v.push((s::KEY_CTRL_R, s::do_report(lang)));
     }
     v.push((s::KEY_HELP, s::do_help(lang)));
     v.push((s::KEY_CTRL_C, s::do_quit(lang)));
@@ -272,6 +294,7 @@ pub fn help(lang: Lang) -> Vec<Hint> {
         (s::KEY_CTRL_G, s::help_language(lang)),
         (s::KEY_CTRL_P, s::help_switch(lang)),
         (s::KEY_CTRL_T_T, s::help_today(lang)),
+        (s::KEY_CTRL_R, s::help_report(lang)),
         (s::KEY_HELP_F1, s::help_help(lang)),
         (s::KEY_Y_N, s::help_answer(lang)),
         (s::KEY_CTRL_C, s::help_quit(lang)),

@@ -181,6 +181,13 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             notice(app, NoticeKind::Bad, e);
             Vec::new()
         }
+        Action::ReportLoaded { day, result } => {
+            if let Some(view) = app.report.as_mut().filter(|v| v.day == day) {
+                view.data = Some(result);
+                app.dirty = true;
+            }
+            Vec::new()
+        }
         Action::Notice(text) => {
             notice(app, NoticeKind::Info, text);
             Vec::new()

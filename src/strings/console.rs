@@ -31,6 +31,7 @@ pub const KEY_N: &str = "n";
 pub const KEY_Y_N: &str = "y / n";
 pub const KEY_CTRL_P: &str = "^P";
 pub const KEY_CTRL_T: &str = "^T";
+pub const KEY_CTRL_R: &str = "^R";
 pub const KEY_CTRL_C: &str = "^C";
 pub const KEY_CTRL_X: &str = "^X";
 pub const KEY_CTRL_L: &str = "^L";
@@ -173,6 +174,9 @@ labels! {
     do_close: "close", "funga";
     do_switch: "provider", "mtoa huduma";
     do_today: "today", "leo";
+    do_report: "report", "ripoti";
+    do_other_day: "day", "siku";
+    do_scroll: "scroll", "sogeza";
     do_help: "help", "msaada";
     do_quit: "quit", "ondoka";
     do_clear: "clear done", "ondoa yaliyokwisha";
@@ -197,6 +201,7 @@ labels! {
     help_switch: "switch provider", "badili mtoa huduma";
     help_language: "Kiswahili / English", "Kiswahili / Kiingereza";
     help_today: "today's payments and totals", "malipo ya leo na jumla";
+    help_report: "the day's report (← → another day)", "ripoti ya siku (← → siku nyingine)";
     help_help: "this help", "msaada huu";
     help_answer: "answer a question", "jibu swali";
     help_quit: "quit (payments are kept)", "ondoka (malipo yanabaki)";
@@ -534,6 +539,10 @@ sentences! {
     fn could_not_load(why: &str = "disk I/O error") {
         en: format!("Could not read the journal: {why}"),
         sw: format!("Daftari halikusomeka: {why}"),
+    }
+    fn report_title(day: &str = "Wed 2 Dec") {
+        en: format!("Report · {day}"),
+        sw: format!("Ripoti · {day}"),
     }
     fn too_small(w: u16 = 30, h: u16 = 12) {
         en: format!("Make the window larger: lipa needs {w}×{h}. Ctrl-C quits."),

@@ -92,6 +92,48 @@ async fn perform(
                 .map_err(text);
             vec![Action::TodayPage { first, result }]
         }
+        Effect::LoadReport { day, since, until } => {
+            let who = scope.as_deref().map(str::to_string);
+            let result = engine
+                .read(move |j| {
+                    let till = crate::report::till_name();
+                    let day_id = day.format("%Y-%m-%d").to_string();
+                    // A closed day reads as it was closed (a till's report; an agent's is
+                    // always their own, as it stands).
+                    let closing = match who {
+                        None => j.closing(&day_id, &till)?,
+                        Some(_) => None,
+                    };
+                    let report = match closing
+                        .as_ref()
+                        .and_then(|c| serde_json::from_str(&c.report).ok())
+                    {
+                        Some(r) => r,
+                        None => {
+                            let filter = crate::journal::Filter {
+                                since: Some(since),
+                                until: Some(until),
+                                status: None,
+                                provider: None,
+                                operator: who,
+                                phone: None,
+                                reference: None,
+                                limit: i64::MAX as usize,
+                            };
+                            let offset = since_offset(day, since);
+                            crate::report::DayReport::build(day, offset, &j.history(&filter)?)
+                        }
+                    };
+                    Ok(crate::console::app::ReportData {
+                        report,
+                        closing,
+                        till,
+                    })
+                })
+                .await
+                .map_err(text);
+            vec![Action::ReportLoaded { day, result }]
+        }
         Effect::LoadHistory(id) => {
             let result = engine.read(move |j| j.events(id)).await.map_err(text);
             vec![Action::HistoryLoaded { id, result }]
@@ -170,4 +212,15 @@ async fn again(engine: &Engine, p: &Payment) -> Result<NewPayment, String> {
 
 fn text(e: EngineError) -> String {
     e.to_string()
+}
+
+/// The offset a day began at: midnight of `day` was `since` in UTC.
+fn since_offset(
+    day: chrono::NaiveDate,
+    since: chrono::DateTime<chrono::Utc>,
+) -> chrono::FixedOffset {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let secs = (midnight - since.naive_utc()).num_seconds();
+    chrono::FixedOffset::east_opt(i32::try_from(secs).unwrap_or(0))
+        .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc))
 }

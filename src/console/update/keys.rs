@@ -74,11 +74,17 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
             notice(app, NoticeKind::Info, s::cleared_done(app.lang, n));
             Vec::new()
         }
-        (Context::Today, Command::Today | Command::Back) => {
+        (Context::Today, Command::Today | Command::Back)
+        | (Context::Report, Command::Report | Command::Back) => {
             app.screen = Screen::Main;
             Vec::new()
         }
         (_, Command::Today) => open_today(app),
+        (_, Command::Report) => {
+            let today = app.now.with_timezone(&app.offset).date_naive();
+            open_report(app, today)
+        }
+        (Context::Report, cmd) => report(app, cmd),
         (Context::Field(f), cmd) => field(app, f, cmd),
         (Context::List, cmd) => list(app, cmd),
         (Context::Detail, cmd) => detail(app, cmd),
@@ -240,6 +246,48 @@ pub(super) fn switch_to(app: &mut App, next: ProviderKind) -> Vec<Effect> {
     } else {
         Vec::new()
     }
+}
+
+/// The report of `day`, read afresh.
+fn open_report(app: &mut App, day: chrono::NaiveDate) -> Vec<Effect> {
+    let start = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(app.offset).single())
+            .map_or(app.now, |t| t.with_timezone(&chrono::Utc))
+    };
+    let next = day.succ_opt().unwrap_or(day);
+    app.report = Some(crate::console::app::ReportView {
+        day,
+        data: None,
+        scroll: 0,
+    });
+    app.screen = Screen::Report;
+    vec![Effect::LoadReport {
+        day,
+        since: start(day),
+        until: start(next),
+    }]
+}
+
+fn report(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let Some(view) = app.report.as_mut() else {
+        return Vec::new();
+    };
+    match cmd {
+        Command::Up => view.scroll = view.scroll.saturating_sub(1),
+        Command::Down => view.scroll = view.scroll.saturating_add(1),
+        Command::PrevDay => {
+            let day = view.day.pred_opt().unwrap_or(view.day);
+            return open_report(app, day);
+        }
+        Command::NextDay => {
+            let today = app.now.with_timezone(&app.offset).date_naive();
+            let day = view.day.succ_opt().unwrap_or(view.day).min(today);
+            return open_report(app, day);
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 fn open_today(app: &mut App) -> Vec<Effect> {

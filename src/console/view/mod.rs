@@ -9,6 +9,7 @@ mod form;
 mod header;
 mod help;
 mod pending;
+mod report;
 mod today;
 
 use super::app::{App, Screen};
@@ -60,6 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Main => main(frame, body, app, &theme),
         Screen::Detail(_) => detail::draw(frame, body, app, &theme),
         Screen::Today => today::draw(frame, body, app, &theme),
+        Screen::Report => report::draw(frame, body, app, &theme),
     }
     if let (Some(n), Some(texts)) = (&app.notice, note_lines) {
         let lines: Vec<Line> = texts

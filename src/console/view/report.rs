@@ -1,0 +1,47 @@
+//! A day's report: the text `lipa report` prints (per provider and currency, per operator,
+//! first and last), for today or a day before, closed days as they were closed.
+
+use crate::console::app::App;
+use crate::console::theme::Theme;
+use crate::strings::console as s;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(view) = app.report.as_ref() else {
+        return;
+    };
+    let title = Line::from(vec![
+        Span::styled(
+            s::report_title(app.lang, &s::date(app.lang, view.day)),
+            theme.title(true),
+        ),
+        Span::raw(" "),
+    ]);
+    let block = Block::new().borders(Borders::TOP).title(title);
+    let body: Vec<Line> = match &view.data {
+        None => vec![Line::from(s::loading(app.lang))],
+        Some(Err(e)) => vec![Line::from(s::could_not_load(app.lang, e))],
+        Some(Ok(d)) => crate::headless::day_report::human(
+            &d.report,
+            &d.till,
+            d.closing.as_ref(),
+            app.offset,
+            app.lang,
+        )
+        .lines()
+        // The first line repeats the title's day; the till and whether it is closed stay.
+        .map(|l| Line::from(l.to_string()))
+        .collect(),
+    };
+    let room = area.height.saturating_sub(1);
+    let last = (body.len() as u16).saturating_sub(room);
+    frame.render_widget(
+        Paragraph::new(body)
+            .block(block)
+            .scroll((view.scroll.min(last), 0)),
+        area,
+    );
+}
