@@ -457,4 +457,27 @@ fn a_day_is_summed_per_operator() {
     let page = j.day_page_of(since, 0, 10, Some("rehema")).expect("page");
     assert_eq!(page.len(), 2);
     assert!(page.iter().all(|p| p.operator == "rehema"));
+    // The console's search line: digits of the number, part of a reference, an amount.
+    let refs = |v: Vec<lipa::payment::Payment>| -> Vec<String> {
+        v.into_iter()
+            .map(|p| p.reference.as_str().to_string())
+            .collect()
+    };
+    assert_eq!(
+        refs(j.search("5671", None, 0, 10).expect("digits")),
+        ["OPA2"]
+    );
+    assert_eq!(
+        refs(j.search("0712 345 671", None, 0, 10).expect("local")),
+        ["OPA2"]
+    );
+    assert_eq!(
+        refs(j.search("opb", None, 0, 10).expect("reference")),
+        ["OPB1"]
+    );
+    assert_eq!(j.search("", None, 0, 10).expect("all").len(), 3);
+    assert_eq!(j.search("", Some("amani"), 0, 10).expect("amani").len(), 1);
+    assert_eq!(j.search("", None, 1, 10).expect("page 2").len(), 2);
+    let amount = j.search("1,000", None, 0, 10).expect("amount").len();
+    assert!(amount >= 1, "every sale of 1,000 is found by its amount");
 }

@@ -59,6 +59,12 @@ pub enum Action {
         generation: u64,
         result: Result<Option<Preview>, String>,
     },
+    /// A page of search results.
+    Found {
+        generation: u64,
+        first: usize,
+        result: Result<Vec<Payment>, String>,
+    },
     /// A day's report, as a person reads it.
     ReportLoaded {
         day: chrono::NaiveDate,

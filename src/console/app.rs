@@ -71,7 +71,26 @@ pub enum Screen {
     Today,
     /// A day's report.
     Report,
+    /// Searching the whole journal.
+    Search,
 }
+
+/// The search screen: the line, and the payments found so far, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct SearchView {
+    pub query: tui_input::Input,
+    pub rows: Vec<Payment>,
+    pub cursor: usize,
+    /// The query's generation: answers to older queries are dropped.
+    pub generation: u64,
+    /// A page is on its way.
+    pub loading: bool,
+    /// The last page read was full: there may be more.
+    pub more: bool,
+}
+
+/// Payments read per page of a search.
+pub const SEARCH_PAGE: usize = 50;
 
 /// The report screen: which day, and what was read.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,6 +226,7 @@ pub struct App {
     pub history: Vec<Event>,
     pub today: Option<Today>,
     pub report: Option<ReportView>,
+    pub search: Option<SearchView>,
     /// First line of the help overlay shown (it scrolls on small screens).
     pub help_scroll: u16,
     /// Failed payments sent again whose new payment is not recorded yet: not again.
@@ -264,6 +284,7 @@ impl App {
             history: Vec::new(),
             today: None,
             report: None,
+            search: None,
             help_scroll: 0,
             send_on_reference: false,
             spare: BTreeMap::new(),
@@ -296,6 +317,11 @@ impl App {
                     .as_ref()
                     .and_then(|t| t.page.iter().find(|p| p.id == id))
             })
+            .or_else(|| {
+                self.search
+                    .as_ref()
+                    .and_then(|s| s.rows.iter().find(|p| p.id == id))
+            })
     }
 
     /// A payment to the same phone for the same amount in the duplicate guard's window, among
@@ -326,6 +352,7 @@ impl App {
             (Screen::Detail(_), _) => Context::Detail,
             (Screen::Today, _) => Context::Today,
             (Screen::Report, _) => Context::Report,
+            (Screen::Search, _) => Context::Search,
             (Screen::Main, Focus::Field(f)) => Context::Field(f),
             (Screen::Main, Focus::List) => Context::List,
         }
@@ -337,6 +364,7 @@ impl App {
             Context::List => self.selected.and_then(|id| self.rows.get(&id)),
             Context::Detail => self.detail.as_ref(),
             Context::Today => self.today.as_ref().and_then(Today::selected_payment),
+            Context::Search => self.search.as_ref().and_then(|s| s.rows.get(s.cursor)),
             _ => None,
         }
     }

@@ -43,6 +43,12 @@ pub enum Effect {
     },
     /// A payment's history.
     LoadHistory(i64),
+    /// A page of the search line's results, from position `first`.
+    Search {
+        generation: u64,
+        query: String,
+        first: usize,
+    },
     /// The report of the day that begins at `since` and ends before `until`.
     LoadReport {
         day: chrono::NaiveDate,

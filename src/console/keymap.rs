@@ -18,6 +18,8 @@ pub enum Context {
     Today,
     /// The day's report.
     Report,
+    /// Searching the whole journal: the search line and its results.
+    Search,
     Help,
     Confirm,
     /// Typing the note of a check, in its question.
@@ -33,6 +35,8 @@ pub enum Command {
     Today,
     /// The day's report (and the day before or after it).
     Report,
+    /// Search the whole journal.
+    Search,
     PrevDay,
     NextDay,
     NextField,
@@ -97,6 +101,8 @@ pub fn command(ctx: Context, key: &KeyEvent) -> Option<Command> {
         (_, Char('p')) if ctrl => Some(Command::SwitchProvider),
         (_, Char('t')) if ctrl => Some(Command::Today),
         (_, Char('r')) if ctrl => Some(Command::Report),
+        (_, Char('f')) if ctrl => Some(Command::Search),
+        (Context::Search, _) => search_command(key, ctrl, plain),
         (Context::Report, Left | Char('h')) => Some(Command::PrevDay),
         (Context::Report, Right | Char('l')) => Some(Command::NextDay),
         (Context::Report, Up | Char('k')) => Some(Command::Up),
@@ -140,6 +146,29 @@ fn field_command(f: Field, key: &KeyEvent, ctrl: bool, plain: bool) -> Option<Co
         Char('u') if ctrl => edit(DeleteLine),
         Char('w') if ctrl => edit(DeletePrevWord),
         Char('k') if ctrl => edit(DeleteTillEnd),
+        Char(c) if plain => Some(Command::Type(c)),
+        _ => None,
+    }
+}
+
+/// The search line: text and editing keys; arrows move in the results, Enter opens one.
+fn search_command(key: &KeyEvent, ctrl: bool, plain: bool) -> Option<Command> {
+    use InputRequest::*;
+    use KeyCode::*;
+    let edit = |r| Some(Command::Edit(r));
+    match key.code {
+        Up => Some(Command::Up),
+        Down | PageDown => Some(Command::Down),
+        Enter => Some(Command::Open),
+        Esc => Some(Command::Back),
+        Backspace => edit(DeletePrevChar),
+        Delete => edit(DeleteNextChar),
+        Left => edit(GoToPrevChar),
+        Right => edit(GoToNextChar),
+        Home => edit(GoToStart),
+        End => edit(GoToEnd),
+        Char('u') if ctrl => edit(DeleteLine),
+        Char('w') if ctrl => edit(DeletePrevWord),
         Char(c) if plain => Some(Command::Type(c)),
         _ => None,
     }
@@ -243,6 +272,10 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
             v.push((s::KEY_LEFT_RIGHT, s::do_other_day(lang)));
             v.push((s::KEY_JK, s::do_scroll(lang)));
         }
+        Context::Search => {
+            v.push((s::KEY_ENTER, s::do_open(lang)));
+            v.push((s::KEY_UP_DOWN, s::do_move(lang)));
+        }
     }
     if matches!(ctx, Context::List | Context::Detail) {
         if allowed.recheck {
@@ -256,7 +289,7 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
         }
     }
     match ctx {
-        Context::List | Context::Detail | Context::Today | Context::Report => {
+        Context::List | Context::Detail | Context::Today | Context::Report | Context::Search => {
             v.push((s::KEY_ESC, s::do_back(lang)))
         }
         _ => {}
@@ -270,6 +303,9 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
     }
     if ctx != Context::Report {
         v.push((s::KEY_CTRL_R, s::do_report(lang)));
+    }
+    if ctx != Context::Search {
+        v.push((s::KEY_CTRL_F, s::do_search(lang)));
     }
     v.push((s::KEY_HELP, s::do_help(lang)));
     v.push((s::KEY_CTRL_C, s::do_quit(lang)));
@@ -295,6 +331,7 @@ pub fn help(lang: Lang) -> Vec<Hint> {
         (s::KEY_CTRL_P, s::help_switch(lang)),
         (s::KEY_CTRL_T_T, s::help_today(lang)),
         (s::KEY_CTRL_R, s::help_report(lang)),
+        (s::KEY_CTRL_F, s::help_search(lang)),
         (s::KEY_HELP_F1, s::help_help(lang)),
         (s::KEY_Y_N, s::help_answer(lang)),
         (s::KEY_CTRL_C, s::help_quit(lang)),

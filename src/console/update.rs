@@ -5,6 +5,7 @@ mod keys;
 mod lists;
 mod preview;
 mod questions;
+mod search;
 
 use super::action::Action;
 use super::app::{App, Confirm, Focus, Notice, NoticeKind, Screen, is_done};
@@ -179,6 +180,17 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Failed(e) => {
             app.again_in_flight.clear();
             notice(app, NoticeKind::Bad, e);
+            Vec::new()
+        }
+        Action::Found {
+            generation,
+            first,
+            result,
+        } => {
+            match result {
+                Ok(page) => search::found(app, generation, first, page),
+                Err(e) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
+            }
             Vec::new()
         }
         Action::ReportLoaded { day, result } => {

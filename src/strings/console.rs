@@ -32,6 +32,8 @@ pub const KEY_Y_N: &str = "y / n";
 pub const KEY_CTRL_P: &str = "^P";
 pub const KEY_CTRL_T: &str = "^T";
 pub const KEY_CTRL_R: &str = "^R";
+pub const KEY_CTRL_F: &str = "^F";
+pub const KEY_UP_DOWN: &str = "↑↓";
 pub const KEY_CTRL_C: &str = "^C";
 pub const KEY_CTRL_X: &str = "^X";
 pub const KEY_CTRL_L: &str = "^L";
@@ -175,6 +177,7 @@ labels! {
     do_switch: "provider", "mtoa huduma";
     do_today: "today", "leo";
     do_report: "report", "ripoti";
+    do_search: "search", "tafuta";
     do_other_day: "day", "siku";
     do_scroll: "scroll", "sogeza";
     do_help: "help", "msaada";
@@ -202,6 +205,10 @@ labels! {
     help_language: "Kiswahili / English", "Kiswahili / Kiingereza";
     help_today: "today's payments and totals", "malipo ya leo na jumla";
     help_report: "the day's report (← → another day)", "ripoti ya siku (← → siku nyingine)";
+    help_search: "search every payment: phone digits, reference, amount", "tafuta malipo yote: tarakimu za simu, kumbukumbu, kiasi";
+    search_prompt: "Search", "Tafuta";
+    search_hint: "digits of a phone, part of a reference, or an amount", "tarakimu za simu, sehemu ya kumbukumbu, au kiasi";
+    search_none: "No payment matches.", "Hakuna malipo yanayolingana.";
     help_help: "this help", "msaada huu";
     help_answer: "answer a question", "jibu swali";
     help_quit: "quit (payments are kept)", "ondoka (malipo yanabaki)";

@@ -134,6 +134,28 @@ async fn perform(
                 .map_err(text);
             vec![Action::ReportLoaded { day, result }]
         }
+        Effect::Search {
+            generation,
+            query,
+            first,
+        } => {
+            let result = engine
+                .read(move |j| {
+                    j.search(
+                        &query,
+                        scope.as_deref(),
+                        first,
+                        crate::console::app::SEARCH_PAGE,
+                    )
+                })
+                .await
+                .map_err(text);
+            vec![Action::Found {
+                generation,
+                first,
+                result,
+            }]
+        }
         Effect::LoadHistory(id) => {
             let result = engine.read(move |j| j.events(id)).await.map_err(text);
             vec![Action::HistoryLoaded { id, result }]

@@ -85,6 +85,12 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
             open_report(app, today)
         }
         (Context::Report, cmd) => report(app, cmd),
+        (Context::Search, Command::Search) => {
+            app.screen = Screen::Main;
+            Vec::new()
+        }
+        (_, Command::Search) => open_search(app),
+        (Context::Search, cmd) => super::search::search(app, cmd),
         (Context::Field(f), cmd) => field(app, f, cmd),
         (Context::List, cmd) => list(app, cmd),
         (Context::Detail, cmd) => detail(app, cmd),
@@ -246,6 +252,16 @@ pub(super) fn switch_to(app: &mut App, next: ProviderKind) -> Vec<Effect> {
     } else {
         Vec::new()
     }
+}
+
+/// The search screen, as it was left (its line and results), or new.
+fn open_search(app: &mut App) -> Vec<Effect> {
+    app.screen = Screen::Search;
+    if app.search.is_some() {
+        return Vec::new();
+    }
+    app.search = Some(crate::console::app::SearchView::default());
+    super::search::ask(app, 0)
 }
 
 /// The report of `day`, read afresh.

@@ -8,6 +8,11 @@ use crate::console::keymap::Command;
 use crate::payment::Status;
 use crate::strings::console as s;
 
+/// Opens a payment's detail from wherever it is shown.
+pub fn open(app: &mut App, id: i64) -> Vec<Effect> {
+    open_detail(app, id)
+}
+
 fn open_detail(app: &mut App, id: i64) -> Vec<Effect> {
     let from = match app.screen {
         Screen::Detail(_) => app.detail_from,
@@ -58,6 +63,14 @@ pub fn detail(app: &mut App, cmd: Command) -> Vec<Effect> {
                 Screen::Today => app.today.as_mut().and_then(|t| {
                     step_today(t, down);
                     t.selected_payment().map(|p| p.id)
+                }),
+                Screen::Search => app.search.as_mut().and_then(|v| {
+                    v.cursor = if down {
+                        (v.cursor + 1).min(v.rows.len().saturating_sub(1))
+                    } else {
+                        v.cursor.saturating_sub(1)
+                    };
+                    v.rows.get(v.cursor).map(|p| p.id)
                 }),
                 _ => {
                     let ids = app.row_ids();

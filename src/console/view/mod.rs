@@ -10,6 +10,7 @@ mod header;
 mod help;
 mod pending;
 mod report;
+mod search;
 mod today;
 
 use super::app::{App, Screen};
@@ -62,6 +63,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Detail(_) => detail::draw(frame, body, app, &theme),
         Screen::Today => today::draw(frame, body, app, &theme),
         Screen::Report => report::draw(frame, body, app, &theme),
+        Screen::Search => search::draw(frame, body, app, &theme),
     }
     if let (Some(n), Some(texts)) = (&app.notice, note_lines) {
         let lines: Vec<Line> = texts
