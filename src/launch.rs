@@ -98,6 +98,7 @@ pub async fn console(
         allowed: None,
         limits: Default::default(),
         offset: Some(config.offset()),
+        receipt: config.receipt.clone(),
     };
     let journal = engine.journal().clone();
     engine.sweep_attention();

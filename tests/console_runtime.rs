@@ -156,6 +156,24 @@ fn start(
     Screen,
     tokio::task::JoinHandle<anyhow::Result<()>>,
 ) {
+    start_with(
+        engine,
+        ConsoleOptions {
+            demo: true,
+            bell: true,
+            ..ConsoleOptions::default()
+        },
+    )
+}
+
+fn start_with(
+    engine: Engine,
+    options: ConsoleOptions,
+) -> (
+    mpsc::Sender<Event>,
+    Screen,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
     let (tx, rx) = mpsc::channel(64);
     let screen = Screen::default();
     let session = Session {
@@ -164,11 +182,6 @@ fn start(
         size: (80, 24),
         offset: FixedOffset::east_opt(3 * 3600).expect("offset"),
         notices: None,
-    };
-    let options = ConsoleOptions {
-        demo: true,
-        bell: true,
-        ..ConsoleOptions::default()
     };
     let task = tokio::spawn(runtime::run(engine, options, session));
     (tx, screen, task)
@@ -443,4 +456,61 @@ async fn a_payment_settled_by_another_process_shows_here() {
             .any(|l| l.contains("670") && l.contains("1,500") && l.contains("paid"))
     };
     screen.wait_for("the row paid", row).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn p_in_a_paid_payments_detail_prints_its_receipt() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
+    let printer = std::net::TcpListener::bind("127.0.0.1:0").expect("printer");
+    let port = printer.local_addr().expect("addr").port();
+    let got = std::thread::spawn(move || {
+        let (mut conn, _) = printer.accept().expect("accept");
+        let mut bytes = Vec::new();
+        conn.read_to_end(&mut bytes).expect("read");
+        bytes
+    });
+    let options = ConsoleOptions {
+        demo: true,
+        receipt: lipa::config::ReceiptSettings {
+            shop: Some("Duka".into()),
+            width: Some(32),
+            printer: Some(format!("tcp://127.0.0.1:{port}")),
+        },
+        ..ConsoleOptions::default()
+    };
+    let (tx, screen, _task) = start_with(engine(journal.clone()), options);
+    screen
+        .wait_for("the form with a reference", |t| t.contains("Reference LP"))
+        .await;
+    typ(&tx, "0712345670").await;
+    tx.send(key(KeyCode::Tab)).await.expect("alive");
+    typ(&tx, "1500").await;
+    tx.send(key(KeyCode::Enter)).await.expect("alive");
+    screen
+        .wait_for("the paid row", |t| {
+            t.lines().any(|l| l.contains("670") && l.contains("paid"))
+        })
+        .await;
+    tx.send(Event::Key(KeyEvent::new(
+        KeyCode::BackTab,
+        KeyModifiers::SHIFT,
+    )))
+    .await
+    .expect("alive");
+    tx.send(key(KeyCode::Enter)).await.expect("alive");
+    screen
+        .wait_for("the detail offering print", |t| t.contains("print receipt"))
+        .await;
+    typ(&tx, "p").await;
+    screen
+        .wait_for("the printer's answer", |t| t.contains("Receipt printed."))
+        .await;
+    let bytes = got.join().expect("printer");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("DEMO") && text.contains("TZS 1,500"),
+        "{text}"
+    );
 }

@@ -59,6 +59,8 @@ pub enum Action {
         generation: u64,
         result: Result<Option<Preview>, String>,
     },
+    /// The printer took the receipt, or why not.
+    Printed(Result<(), String>),
     /// A page of search results.
     Found {
         generation: u64,

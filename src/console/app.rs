@@ -243,6 +243,8 @@ pub struct App {
     pub spare: BTreeMap<ProviderKind, crate::reference::Reference>,
     /// The screen's columns and rows.
     pub size: (u16, u16),
+    /// A receipt printer is configured.
+    pub printer: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
     /// The console should stop.
@@ -292,6 +294,7 @@ impl App {
             repaint: false,
             preview: PreviewState::default(),
             size: (80, 24),
+            printer: false,
             dirty: true,
             quit: false,
         }
@@ -383,6 +386,7 @@ impl App {
                     && !self.again_in_flight.contains(&p.id),
                 open: true,
                 clear_done: false,
+                print: p.status == Status::Paid && self.printer,
             });
         Allowed {
             clear_done: self.rows.values().any(is_done),

@@ -67,6 +67,11 @@ pub enum Effect {
         amount: Money,
         reference: Option<Reference>,
     },
+    /// Print a paid payment's receipt, in this language.
+    PrintReceipt {
+        id: i64,
+        lang: crate::strings::Lang,
+    },
     /// Ring the terminal bell.
     Bell,
     Quit,

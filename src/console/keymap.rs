@@ -37,6 +37,8 @@ pub enum Command {
     Report,
     /// Search the whole journal.
     Search,
+    /// Print the payment's receipt.
+    Print,
     PrevDay,
     NextDay,
     NextField,
@@ -210,6 +212,7 @@ fn list_command(ctx: Context, key: &KeyEvent, plain: bool) -> Option<Command> {
             (Context::List | Context::Detail, 'r') => Some(Command::Recheck),
             (Context::List | Context::Detail, 'c') => Some(Command::MarkChecked),
             (Context::List | Context::Detail, 's') => Some(Command::SendAgain),
+            (Context::Detail, 'p') => Some(Command::Print),
             (Context::List, 'x') => Some(Command::ClearDone),
             _ => None,
         },
@@ -226,6 +229,8 @@ pub struct Allowed {
     pub recheck: bool,
     pub mark_checked: bool,
     pub send_again: bool,
+    /// A paid payment, and a printer to print its receipt on.
+    pub print: bool,
     pub open: bool,
     /// Finished rows are in the pending pane.
     pub clear_done: bool,
@@ -267,7 +272,11 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
             }
             v.push((s::KEY_JK, s::do_move(lang)));
         }
-        Context::Detail => {}
+        Context::Detail => {
+            if allowed.print {
+                v.push((s::KEY_P, s::do_print(lang)));
+            }
+        }
         Context::Report => {
             v.push((s::KEY_LEFT_RIGHT, s::do_other_day(lang)));
             v.push((s::KEY_JK, s::do_scroll(lang)));

@@ -47,6 +47,8 @@ pub struct ConsoleOptions {
     pub limits: Limits,
     /// The till's time zone now (`None`: the system's).
     pub offset: Option<chrono::FixedOffset>,
+    /// `[receipt]`: the shop's name, the roll, the printer (the detail's `p`).
+    pub receipt: crate::config::ReceiptSettings,
 }
 
 /// Whether stdin and stdout are a terminal (the console needs one).

@@ -103,7 +103,12 @@ pub async fn run<W: Write>(
     let mut news = engine.subscribe();
     let mut news_open = true;
     let scope = options.limits.own_only.then_some(options.operator.as_str());
-    let exec = effects::Executor::new(engine, tx, scope);
+    app.printer = options.receipt.printer.is_some();
+    let exec = effects::Executor::new(engine, tx, scope).with_printing(effects::Printing {
+        receipt: options.receipt.clone(),
+        demo: options.demo,
+        offset: Some(offset),
+    });
     exec.run(Effect::Resume);
     // One reference per provider: the form's own, and a spare for each other provider (the
     // form's own answer asks for its spare), so the form is ready again the moment a payment

@@ -182,6 +182,13 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             notice(app, NoticeKind::Bad, e);
             Vec::new()
         }
+        Action::Printed(result) => {
+            match result {
+                Ok(()) => notice(app, NoticeKind::Good, s::printed(app.lang).to_string()),
+                Err(why) => notice(app, NoticeKind::Bad, s::print_failed(app.lang, &why)),
+            }
+            Vec::new()
+        }
         Action::Found {
             generation,
             first,

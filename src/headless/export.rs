@@ -52,7 +52,18 @@ pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: La
         }
     };
     found.reverse();
-    let body = csv(&found, offset, lang);
+    let stop = super::progress::Stop::listen();
+    let progress = super::progress::Progress::new(found.len() as u64, "export");
+    let body = csv_until(&found, offset, lang, &|| {
+        progress.step();
+        stop.asked()
+    });
+    progress.done();
+    let Some(body) = body else {
+        // Stopped: nothing was written, nothing half written is left.
+        eprintln!("lipa export: {}", crate::strings::cli::export_stopped(lang));
+        return exit::PENDING;
+    };
     let written = match &args.output {
         Some(path) => write_whole(path, body.as_bytes()),
         None => {
@@ -78,11 +89,24 @@ pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: La
 
 /// The whole file: a header, then one record per payment.
 pub fn csv(payments: &[Payment], offset: FixedOffset, lang: Lang) -> String {
+    csv_until(payments, offset, lang, &|| false).unwrap_or_default()
+}
+
+/// [`csv`], asking `stop` after each record (`None`: it said stop).
+fn csv_until(
+    payments: &[Payment],
+    offset: FixedOffset,
+    lang: Lang,
+    stop: &dyn Fn() -> bool,
+) -> Option<String> {
     let mut out = record(&HEADER.iter().map(|h| plain(h)).collect::<Vec<_>>());
     for p in payments {
         out.push_str(&record(&row(p, offset, lang)));
+        if stop() {
+            return None;
+        }
     }
-    out
+    Some(out)
 }
 
 fn row(p: &Payment, offset: FixedOffset, lang: Lang) -> Vec<String> {

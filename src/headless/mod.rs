@@ -7,6 +7,7 @@ pub mod day_report;
 pub mod export;
 pub mod history;
 pub mod operators;
+pub mod progress;
 pub mod push;
 pub mod receipt;
 pub mod reconcile;

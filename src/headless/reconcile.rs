@@ -114,7 +114,16 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
         }
     }
     let mut lines = Vec::new();
+    let stop = super::progress::Stop::listen();
+    let progress = super::progress::Progress::new(payments.len() as u64, "reconcile");
+    let mut stopped = false;
     for p in &payments {
+        progress.step();
+        // Each payment is applied whole; a stop comes between two.
+        if stop.asked() {
+            stopped = true;
+            break;
+        }
         let key = (p.provider, p.reference.as_str().to_string());
         let seen = match p.provider {
             ProviderKind::ClickPesa => match asked.get(&p.provider) {
@@ -140,6 +149,12 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
         }
         let words: Vec<&str> = seen.iter().map(|s| s.word.as_str()).collect();
         lines.push((p.clone(), category, now, words.join(", ")));
+    }
+    progress.done();
+    if stopped {
+        summary
+            .not_asked
+            .push(crate::strings::cli::export_stopped(lang));
     }
     for (p, category, now, words) in &lines {
         if args.json {

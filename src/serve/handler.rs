@@ -499,6 +499,7 @@ impl russh::server::Handler for Conn {
                     end,
                     idle: shared.registry.limits.idle,
                     offset: shared.offset,
+                    receipt: shared.receipt.clone(),
                 })
                 .await;
             shared.registry.close(id);

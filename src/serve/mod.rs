@@ -43,6 +43,8 @@ pub struct Shared {
     pub pre_auth: conns::PreAuth,
     /// The till's time zone.
     pub offset: chrono::FixedOffset,
+    /// `[receipt]`, for the agents' print key (none in the demo).
+    pub receipt: crate::config::ReceiptSettings,
 }
 
 enum Mode {
@@ -191,6 +193,11 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
         bell: config.bell,
         pre_auth: Default::default(),
         offset: config.offset(),
+        receipt: if args.demo {
+            Default::default()
+        } else {
+            config.receipt.clone()
+        },
     });
     let fingerprint = host_key::fingerprint(&key);
     let start_line = if args.demo {

@@ -51,6 +51,8 @@ pub struct Start {
     pub end: oneshot::Receiver<End>,
     pub idle: Duration,
     pub offset: chrono::FixedOffset,
+    /// `[receipt]` of the server's configuration (none in the demo).
+    pub receipt: crate::config::ReceiptSettings,
 }
 
 /// How a session ended.
@@ -79,6 +81,7 @@ pub async fn run(start: Start) -> Ended {
         mut end,
         idle,
         offset,
+        receipt,
     } = start;
     let Some(engine) = engine else {
         let _ = handle.close(channel).await;
@@ -100,6 +103,7 @@ pub async fn run(start: Start) -> Ended {
             max_amount: operator.max_amount.clone(),
         },
         offset: Some(offset),
+        receipt: receipt.clone(),
     };
     let (bytes_tx, bytes_rx) = mpsc::unbounded_channel::<Vec<u8>>();
     let sender = tokio::spawn(send_bytes(handle.clone(), channel, bytes_rx));

@@ -96,6 +96,10 @@ sentences! {
         en: format!("the same key is already on line {first}"),
         sw: format!("ufunguo huohuo uko tayari kwenye mstari {first}"),
     }
+    fn export_stopped() {
+        en: "stopped before the end; nothing half written is left",
+        sw: "imesimamishwa kabla ya mwisho; hakuna kilichoandikwa nusu kilichobaki",
+    }
     fn export_unwritable(target: &str = "/srv/duka/leo.csv", why: &str = "No space left on device") {
         en: format!("could not write {target}: {why} (nothing half written is left)"),
         sw: format!("imeshindwa kuandika {target}: {why} (hakuna kilichoandikwa nusu kilichobaki)"),

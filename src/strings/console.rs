@@ -26,6 +26,7 @@ pub const KEY_EDITING: &str = "^U ^W ^A ^E";
 pub const KEY_R: &str = "r";
 pub const KEY_C: &str = "c";
 pub const KEY_S: &str = "s";
+pub const KEY_P: &str = "p";
 pub const KEY_Y: &str = "y";
 pub const KEY_N: &str = "n";
 pub const KEY_Y_N: &str = "y / n";
@@ -178,6 +179,12 @@ labels! {
     do_today: "today", "leo";
     do_report: "report", "ripoti";
     do_search: "search", "tafuta";
+    do_print: "print receipt", "chapisha risiti";
+    print_only_paid: "Only a paid payment has a receipt.", "Malipo yaliyolipwa tu yana risiti.";
+    print_no_printer: "No receipt printer is set ([receipt] printer in the configuration).",
+        "Hakuna printa ya risiti iliyowekwa ([receipt] printer kwenye mipangilio).";
+    printing: "Printing the receipt…", "Inachapisha risiti…";
+    printed: "Receipt printed.", "Risiti imechapishwa.";
     do_other_day: "day", "siku";
     do_scroll: "scroll", "sogeza";
     do_help: "help", "msaada";
@@ -550,6 +557,10 @@ sentences! {
     fn report_title(day: &str = "Wed 2 Dec") {
         en: format!("Report · {day}"),
         sw: format!("Ripoti · {day}"),
+    }
+    fn print_failed(why: &str = "connection refused") {
+        en: format!("The printer did not take the receipt ({why}). Nothing else is affected."),
+        sw: format!("Printa haikupokea risiti ({why}). Hakuna kingine kilichoathirika."),
     }
     fn too_small(w: u16 = 30, h: u16 = 12) {
         en: format!("Make the window larger: lipa needs {w}×{h}. Ctrl-C quits."),

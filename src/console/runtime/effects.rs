@@ -15,6 +15,16 @@ pub struct Executor {
     tx: UnboundedSender<Action>,
     /// Whose payments the day's reads count (`None`: everyone's).
     scope: Option<std::sync::Arc<str>>,
+    /// How receipts are printed.
+    printing: std::sync::Arc<Printing>,
+}
+
+/// What a receipt needs besides its payment.
+#[derive(Debug, Clone, Default)]
+pub struct Printing {
+    pub receipt: crate::config::ReceiptSettings,
+    pub demo: bool,
+    pub offset: Option<chrono::FixedOffset>,
 }
 
 impl Executor {
@@ -23,7 +33,14 @@ impl Executor {
             engine,
             tx,
             scope: scope.map(Into::into),
+            printing: Default::default(),
         }
+    }
+
+    /// Receipts are printed with these settings.
+    pub fn with_printing(mut self, printing: Printing) -> Executor {
+        self.printing = std::sync::Arc::new(printing);
+        self
     }
 
     /// Starts the effect; its outcome comes back as an action. Bell and Quit are the loop's.
@@ -31,7 +48,12 @@ impl Executor {
         let engine = self.engine.clone();
         let tx = self.tx.clone();
         let scope = self.scope.clone();
+        let printing = self.printing.clone();
         tokio::spawn(async move {
+            if let Effect::PrintReceipt { id, lang } = effect {
+                let _ = tx.send(Action::Printed(print(&engine, &printing, id, lang).await));
+                return;
+            }
             for action in perform(&engine, effect, scope).await {
                 if tx.send(action).is_err() {
                     break;
@@ -197,7 +219,7 @@ async fn perform(
             let result = result.map_err(text);
             vec![Action::Previewed { generation, result }]
         }
-        Effect::Bell | Effect::Quit => Vec::new(),
+        Effect::Bell | Effect::Quit | Effect::PrintReceipt { .. } => Vec::new(),
     }
 }
 
@@ -245,4 +267,40 @@ fn since_offset(
     let secs = (midnight - since.naive_utc()).num_seconds();
     chrono::FixedOffset::east_opt(i32::try_from(secs).unwrap_or(0))
         .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc))
+}
+
+/// The payment's receipt to the configured printer (the journal read, then the printer's
+/// blocking write on a thread of its own).
+async fn print(
+    engine: &Engine,
+    printing: &Printing,
+    id: i64,
+    lang: crate::strings::Lang,
+) -> Result<(), String> {
+    use crate::receipt::escpos::{self, Printer};
+    let p = engine.get(id).await.map_err(text)?;
+    let named = printing.receipt.printer.clone().unwrap_or_default();
+    let printer = Printer::parse(&named).ok_or_else(|| named.clone())?;
+    let till = crate::report::till_name();
+    let width = printing
+        .receipt
+        .width
+        .filter(|w| crate::receipt::WIDTHS.contains(w))
+        .unwrap_or(crate::receipt::WIDTHS[0]);
+    let slip = crate::receipt::Slip {
+        shop: printing.receipt.shop.as_deref().unwrap_or("lipa"),
+        till: &till,
+        width,
+        demo: printing.demo,
+        offset: printing
+            .offset
+            .unwrap_or_else(crate::console::runtime::local_offset),
+        lang,
+    };
+    let lines = crate::receipt::lines(&p, &slip).map_err(|_| p.status.id().to_string())?;
+    let bytes = escpos::encode(&lines, Some(p.reference.as_str()));
+    tokio::task::spawn_blocking(move || printer.send(&bytes))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
 }

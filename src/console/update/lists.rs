@@ -51,6 +51,20 @@ pub fn list(app: &mut App, cmd: Command) -> Vec<Effect> {
 
 pub fn detail(app: &mut App, cmd: Command) -> Vec<Effect> {
     match cmd {
+        Command::Print => {
+            let Some(p) = app.detail.as_ref() else {
+                return Vec::new();
+            };
+            if p.status != crate::payment::Status::Paid {
+                return refuse(app, s::print_only_paid(app.lang));
+            }
+            if !app.printer {
+                return refuse(app, s::print_no_printer(app.lang));
+            }
+            let id = p.id;
+            notice(app, NoticeKind::Info, s::printing(app.lang));
+            vec![Effect::PrintReceipt { id, lang: app.lang }]
+        }
         Command::Back => {
             app.screen = app.detail_from;
             app.detail = None;
