@@ -87,3 +87,34 @@ fn ctrl_r_shows_the_days_report_and_moves_by_day() {
     esc(&mut a);
     assert_eq!(a.screen, Screen::Main);
 }
+
+#[test]
+fn an_agent_cannot_close_the_day() {
+    let mut a = app_limited(
+        BOTH,
+        false,
+        false,
+        lipa::console::Limits {
+            own_only: true,
+            no_marking: true,
+            max_amount: Default::default(),
+        },
+    );
+    ctrl(&mut a, 'r');
+    let today = now().with_timezone(&eat()).date_naive();
+    act(
+        &mut a,
+        Action::ReportLoaded {
+            day: today,
+            result: Ok(ReportData {
+                report: DayReport::build(today, eat(), &[]),
+                closing: None,
+                till: "duka-1".into(),
+            }),
+        },
+    );
+    assert!(key(&mut a, 'z').is_empty());
+    assert!(a.confirm.is_none());
+    let said = a.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(said.contains("supervisor"), "{said}");
+}

@@ -514,3 +514,58 @@ async fn p_in_a_paid_payments_detail_prints_its_receipt() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_day_is_closed_from_the_report_view_after_asking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
+    let (tx, screen, _task) = start(engine(journal.clone()));
+    screen
+        .wait_for("the form with a reference", |t| t.contains("Reference LP"))
+        .await;
+    typ(&tx, "0712345670").await;
+    tx.send(key(KeyCode::Tab)).await.expect("alive");
+    typ(&tx, "1500").await;
+    tx.send(key(KeyCode::Enter)).await.expect("alive");
+    screen
+        .wait_for("the paid row", |t| {
+            t.lines().any(|l| l.contains("670") && l.contains("paid"))
+        })
+        .await;
+    let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    tx.send(ctrl('r')).await.expect("alive");
+    screen
+        .wait_for("today's report", |t| {
+            t.contains("not closed") && t.contains("TZS 1,500")
+        })
+        .await;
+    typ(&tx, "z").await;
+    screen
+        .wait_for("the question", |t| {
+            t.contains("Close") && t.contains("never changed")
+        })
+        .await;
+    typ(&tx, "y").await;
+    screen
+        .wait_for("the Z report", |t| {
+            t.contains("Day closed: Z #1") && t.contains("Z #1, closed")
+        })
+        .await;
+    assert!(
+        journal
+            .closing(
+                &chrono::Utc::now()
+                    .with_timezone(&FixedOffset::east_opt(3 * 3600).expect("offset"))
+                    .format("%Y-%m-%d")
+                    .to_string(),
+                &lipa::report::till_name()
+            )
+            .expect("read")
+            .is_some()
+    );
+    // Closed once: z again says so.
+    typ(&tx, "z").await;
+    screen
+        .wait_for("already closed", |t| t.contains("closed already"))
+        .await;
+}

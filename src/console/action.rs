@@ -59,6 +59,11 @@ pub enum Action {
         generation: u64,
         result: Result<Option<Preview>, String>,
     },
+    /// The day is closed (`true`: by this close; `false`: it was already).
+    DayClosed {
+        day: chrono::NaiveDate,
+        result: Result<(crate::console::app::ReportData, bool), String>,
+    },
     /// The printer took the receipt, or why not.
     Printed(Result<(), String>),
     /// A page of search results.

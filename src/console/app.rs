@@ -132,6 +132,11 @@ pub enum Confirm {
     Quit(usize),
     /// Switch provider: the phone and amount typed are for the other country and currency.
     Switch(ProviderKind),
+    /// Close the day shown (a Z report); `unfinished` payments are still open or need a person.
+    CloseDay {
+        day: chrono::NaiveDate,
+        unfinished: usize,
+    },
     /// The wallet check said no wallet can take a push for this number: send anyway?
     NoWallet(NewPayment),
     /// A person has looked at this payment: confirm, with an optional note (typed here).

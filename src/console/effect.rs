@@ -67,6 +67,13 @@ pub enum Effect {
         amount: Money,
         reference: Option<Reference>,
     },
+    /// Close the day as a Z report, by this person.
+    CloseDay {
+        day: chrono::NaiveDate,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        who: String,
+    },
     /// Print a paid payment's receipt, in this language.
     PrintReceipt {
         id: i64,

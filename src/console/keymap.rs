@@ -39,6 +39,8 @@ pub enum Command {
     Search,
     /// Print the payment's receipt.
     Print,
+    /// Close the day shown (a Z report).
+    CloseDay,
     PrevDay,
     NextDay,
     NextField,
@@ -110,6 +112,7 @@ pub fn command(ctx: Context, key: &KeyEvent) -> Option<Command> {
         (Context::Report, Up | Char('k')) => Some(Command::Up),
         (Context::Report, Down | Char('j')) => Some(Command::Down),
         (Context::Report, Esc | Backspace | Char('q')) => Some(Command::Back),
+        (Context::Report, Char('z')) if plain => Some(Command::CloseDay),
         (Context::Report, _) => None,
         (_, F(1)) => Some(Command::Help),
         (_, Char('?')) if plain => Some(Command::Help),
@@ -280,6 +283,7 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
         Context::Report => {
             v.push((s::KEY_LEFT_RIGHT, s::do_other_day(lang)));
             v.push((s::KEY_JK, s::do_scroll(lang)));
+            v.push((s::KEY_Z, s::do_close_day(lang)));
         }
         Context::Search => {
             v.push((s::KEY_ENTER, s::do_open(lang)));

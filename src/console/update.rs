@@ -182,6 +182,24 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             notice(app, NoticeKind::Bad, e);
             Vec::new()
         }
+        Action::DayClosed { day, result } => {
+            match result {
+                Ok((data, new)) => {
+                    let number = data.closing.as_ref().map_or(0, |c| c.number);
+                    if let Some(view) = app.report.as_mut().filter(|v| v.day == day) {
+                        view.data = Some(Ok(data));
+                    }
+                    let text = if new {
+                        s::closed_now(app.lang, number)
+                    } else {
+                        s::close_closed(app.lang).to_string()
+                    };
+                    notice(app, NoticeKind::Good, text);
+                }
+                Err(e) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
+            }
+            Vec::new()
+        }
         Action::Printed(result) => {
             match result {
                 Ok(()) => notice(app, NoticeKind::Good, s::printed(app.lang).to_string()),

@@ -27,6 +27,7 @@ pub const KEY_R: &str = "r";
 pub const KEY_C: &str = "c";
 pub const KEY_S: &str = "s";
 pub const KEY_P: &str = "p";
+pub const KEY_Z: &str = "z";
 pub const KEY_Y: &str = "y";
 pub const KEY_N: &str = "n";
 pub const KEY_Y_N: &str = "y / n";
@@ -180,6 +181,12 @@ labels! {
     do_report: "report", "ripoti";
     do_search: "search", "tafuta";
     do_print: "print receipt", "chapisha risiti";
+    do_close_day: "close the day", "funga siku";
+    close_title: "Close the day", "Funga siku";
+    close_closed: "This day is closed already; it can be printed again, never changed.",
+        "Siku hii imeshafungwa; inaweza kuchapishwa tena, haibadilishwi kamwe.";
+    close_not_yours: "Only a supervisor or the till closes the day.",
+        "Ni msimamizi au kituo tu kinachofunga siku.";
     print_only_paid: "Only a paid payment has a receipt.", "Malipo yaliyolipwa tu yana risiti.";
     print_no_printer: "No receipt printer is set ([receipt] printer in the configuration).",
         "Hakuna printa ya risiti iliyowekwa ([receipt] printer kwenye mipangilio).";
@@ -561,6 +568,22 @@ sentences! {
     fn print_failed(why: &str = "connection refused") {
         en: format!("The printer did not take the receipt ({why}). Nothing else is affected."),
         sw: format!("Printa haikupokea risiti ({why}). Hakuna kingine kilichoathirika."),
+    }
+    fn close_question(day: &str = "Wed 2 Dec", unfinished: usize = 2) {
+        en: if unfinished == 0 {
+            format!("Close {day}? Its Z report is kept as it is now and never changed.")
+        } else {
+            format!("{unfinished} payment(s) of {day} are still open or need a person. Close the day anyway? Its Z report is kept as it is now and never changed.")
+        },
+        sw: if unfinished == 0 {
+            format!("Kufunga {day}? Ripoti yake ya Z inahifadhiwa kama ilivyo sasa na haibadilishwi kamwe.")
+        } else {
+            format!("Malipo {unfinished} ya {day} bado yako wazi au yanahitaji mtu. Kufunga siku hata hivyo? Ripoti yake ya Z inahifadhiwa kama ilivyo sasa na haibadilishwi kamwe.")
+        },
+    }
+    fn closed_now(number: i64 = 7) {
+        en: format!("Day closed: Z #{number}."),
+        sw: format!("Siku imefungwa: Z #{number}."),
     }
     fn too_small(w: u16 = 30, h: u16 = 12) {
         en: format!("Make the window larger: lipa needs {w}×{h}. Ctrl-C quits."),

@@ -117,44 +117,37 @@ async fn perform(
         Effect::LoadReport { day, since, until } => {
             let who = scope.as_deref().map(str::to_string);
             let result = engine
-                .read(move |j| {
-                    let till = crate::report::till_name();
-                    let day_id = day.format("%Y-%m-%d").to_string();
-                    // A closed day reads as it was closed (a till's report; an agent's is
-                    // always their own, as it stands).
-                    let closing = match who {
-                        None => j.closing(&day_id, &till)?,
-                        Some(_) => None,
-                    };
-                    let report = match closing
-                        .as_ref()
-                        .and_then(|c| serde_json::from_str(&c.report).ok())
-                    {
-                        Some(r) => r,
-                        None => {
-                            let filter = crate::journal::Filter {
-                                since: Some(since),
-                                until: Some(until),
-                                status: None,
-                                provider: None,
-                                operator: who,
-                                phone: None,
-                                reference: None,
-                                limit: i64::MAX as usize,
-                            };
-                            let offset = since_offset(day, since);
-                            crate::report::DayReport::build(day, offset, &j.history(&filter)?)
-                        }
-                    };
-                    Ok(crate::console::app::ReportData {
-                        report,
-                        closing,
-                        till,
-                    })
-                })
+                .read(move |j| day_data(j, day, since, until, who))
                 .await
                 .map_err(text);
             vec![Action::ReportLoaded { day, result }]
+        }
+        Effect::CloseDay {
+            day,
+            since,
+            until,
+            who,
+        } => {
+            let result = engine
+                .read(move |j| {
+                    let data = day_data(j, day, since, until, None)?;
+                    let stored = serde_json::to_string(&data.report)
+                        .map_err(|e| crate::journal::JournalError::Corrupt(e.to_string()))?;
+                    let day_id = day.format("%Y-%m-%d").to_string();
+                    let (closing, new) = j.close_day(&day_id, &data.till, &who, &stored)?;
+                    let report = serde_json::from_str(&closing.report).unwrap_or(data.report);
+                    Ok((
+                        crate::console::app::ReportData {
+                            report,
+                            closing: Some(closing),
+                            till: data.till,
+                        },
+                        new,
+                    ))
+                })
+                .await
+                .map_err(text);
+            vec![Action::DayClosed { day, result }]
         }
         Effect::Search {
             generation,
@@ -303,4 +296,45 @@ async fn print(
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())
+}
+
+/// A day's report as the journal holds it: a closed day as it was closed (a till's; an
+/// agent's report is always their own, as it stands), else built from its payments.
+fn day_data(
+    j: &crate::journal::Journal,
+    day: chrono::NaiveDate,
+    since: chrono::DateTime<chrono::Utc>,
+    until: chrono::DateTime<chrono::Utc>,
+    who: Option<String>,
+) -> Result<crate::console::app::ReportData, crate::journal::JournalError> {
+    let till = crate::report::till_name();
+    let day_id = day.format("%Y-%m-%d").to_string();
+    let closing = match who {
+        None => j.closing(&day_id, &till)?,
+        Some(_) => None,
+    };
+    let stored = closing
+        .as_ref()
+        .and_then(|c| serde_json::from_str(&c.report).ok());
+    let report = match stored {
+        Some(r) => r,
+        None => {
+            let filter = crate::journal::Filter {
+                since: Some(since),
+                until: Some(until),
+                status: None,
+                provider: None,
+                operator: who,
+                phone: None,
+                reference: None,
+                limit: i64::MAX as usize,
+            };
+            crate::report::DayReport::build(day, since_offset(day, since), &j.history(&filter)?)
+        }
+    };
+    Ok(crate::console::app::ReportData {
+        report,
+        closing,
+        till,
+    })
 }

@@ -292,6 +292,26 @@ fn report(app: &mut App, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Up => view.scroll = view.scroll.saturating_sub(1),
         Command::Down => view.scroll = view.scroll.saturating_add(1),
+        Command::CloseDay => {
+            let state = match view.data.as_ref() {
+                Some(Ok(d)) => Some((d.closing.is_some(), d.report.unfinished.len())),
+                _ => None,
+            };
+            let day = view.day;
+            let info = crate::console::app::NoticeKind::Info;
+            match state {
+                _ if app.limits.own_only => {
+                    super::notice(app, info, s::close_not_yours(app.lang));
+                }
+                Some((true, _)) => super::notice(app, info, s::close_closed(app.lang)),
+                Some((false, unfinished)) => super::ask(
+                    app,
+                    crate::console::app::Confirm::CloseDay { day, unfinished },
+                ),
+                None => {}
+            }
+            return Vec::new();
+        }
         Command::PrevDay => {
             let day = view.day.pred_opt().unwrap_or(view.day);
             return open_report(app, day);

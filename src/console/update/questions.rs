@@ -92,6 +92,19 @@ fn accepted(app: &mut App, c: Confirm) -> Vec<Effect> {
             vec![Effect::Quit]
         }
         Confirm::Switch(next) => switch_to(app, next),
+        Confirm::CloseDay { day, .. } => {
+            let start = |d: chrono::NaiveDate| {
+                d.and_hms_opt(0, 0, 0)
+                    .and_then(|t| t.and_local_timezone(app.offset).single())
+                    .map_or(app.now, |t| t.with_timezone(&chrono::Utc))
+            };
+            vec![Effect::CloseDay {
+                day,
+                since: start(day),
+                until: start(day.succ_opt().unwrap_or(day)),
+                who: app.operator.clone(),
+            }]
+        }
         Confirm::MarkChecked { id, note } => {
             notice(app, NoticeKind::Info, s::marked_checked(app.lang));
             let note = crate::text::printable(&note);
@@ -125,7 +138,10 @@ fn declined(app: &mut App, c: Confirm) -> Vec<Effect> {
             NoticeKind::Info,
             s::switch_declined(app.lang, app.provider),
         ),
-        Confirm::SendAgain(_) | Confirm::Quit(_) | Confirm::MarkChecked { .. } => {}
+        Confirm::SendAgain(_)
+        | Confirm::Quit(_)
+        | Confirm::MarkChecked { .. }
+        | Confirm::CloseDay { .. } => {}
     }
     Vec::new()
 }

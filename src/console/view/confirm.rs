@@ -58,6 +58,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme
                 Line::raw(s::send_again_question(app.lang)),
             ],
         ),
+        Confirm::CloseDay { day, unfinished } => (
+            s::close_title(app.lang),
+            vec![Line::raw(s::close_question(
+                app.lang,
+                &s::date(app.lang, *day),
+                *unfinished,
+            ))],
+        ),
         Confirm::Quit(n) => (
             s::quit_title(app.lang),
             vec![Line::raw(s::quit_question(app.lang, *n))],
