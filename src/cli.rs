@@ -247,6 +247,9 @@ pub struct ReportArgs {
     /// Who closes the day (default: the config's operator, else the operating system's user).
     #[arg(long)]
     pub operator: Option<String>,
+    /// Also send it to the config's [receipt] printer (ESC/POS), as a Z report once closed.
+    #[arg(long)]
+    pub print: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -133,6 +133,94 @@ pub fn lines(p: &Payment, slip: &Slip<'_>) -> Result<Vec<Line>, NoReceipt> {
     Ok(out)
 }
 
+/// A day's report on the roll: the Z number (or "not closed"), then per provider and
+/// currency the counts and sums, then per operator.
+pub fn day_lines(
+    report: &crate::report::DayReport,
+    closing: Option<&crate::journal::Closing>,
+    slip: &Slip<'_>,
+) -> Vec<Line> {
+    use crate::money::Currency;
+    let lang = slip.lang;
+    let w = slip.width.clamp(WIDTHS[0], WIDTHS[2]);
+    let center = |text: String, bold: bool| Line {
+        text,
+        align: Align::Center,
+        bold,
+    };
+    let left = |text: String, bold: bool| Line {
+        text,
+        align: Align::Left,
+        bold,
+    };
+    let mut out = Vec::new();
+    for part in wrap(slip.shop, w) {
+        out.push(center(part, true));
+    }
+    out.push(center(s::receipt_till(lang, slip.till), false));
+    out.push(center("-".repeat(w), false));
+    let head = match closing {
+        Some(c) => s::receipt_z(lang, c.number),
+        None => s::report_not_closed(lang).to_uppercase(),
+    };
+    out.push(center(head, true));
+    out.push(center(report.day.clone(), false));
+    let row = |label: &str, count: u64, amount: String| {
+        let right = if amount.is_empty() {
+            count.to_string()
+        } else {
+            format!("{count}  {amount}")
+        };
+        let pad = w.saturating_sub(label.width() + right.width()).max(1);
+        format!("{label}{}{right}", " ".repeat(pad))
+    };
+    for line in &report.providers {
+        let c = Currency::from_code(&line.currency).unwrap_or(Currency::Tzs);
+        let sum = |t: &crate::report::Tally| {
+            if t.count == 0 {
+                String::new()
+            } else {
+                t.money(c).to_string()
+            }
+        };
+        out.push(center("-".repeat(w), false));
+        let provider = crate::provider::ProviderKind::from_id(&line.provider)
+            .map_or(line.provider.as_str(), |p| p.label());
+        out.push(left(format!("{provider} {}", line.currency), true));
+        let tallies = [
+            (s::report_paid(lang), &line.paid),
+            (s::report_cancelled(lang), &line.cancelled),
+            (s::report_insufficient(lang), &line.insufficient),
+            (s::report_failed_other(lang), &line.failed_other),
+            (s::report_attention(lang), &line.attention),
+            (s::report_checked(lang), &line.checked),
+            (s::report_open(lang), &line.open),
+            (s::report_flagged(lang), &line.flagged),
+        ];
+        for (label, t) in tallies {
+            out.push(left(
+                row(label, t.count, sum(t)),
+                label == s::report_paid(lang),
+            ));
+        }
+    }
+    out.push(center("-".repeat(w), false));
+    out.push(left(s::report_by_operator(lang).to_string(), true));
+    for o in &report.operators {
+        let c = Currency::from_code(&o.currency).unwrap_or(Currency::Tzs);
+        let amount = if o.paid.count == 0 {
+            String::new()
+        } else {
+            o.paid.money(c).to_string()
+        };
+        let name: String = take_width(&o.operator, w / 2);
+        out.push(left(row(&name, o.paid.count, amount), false));
+    }
+    out.push(center("-".repeat(w), false));
+    out.push(center(s::receipt_not_tax(lang).to_string(), false));
+    out
+}
+
 /// The lines as plain text, centred lines centred in the width.
 pub fn text(lines: &[Line], width: usize) -> String {
     let mut out = String::new();

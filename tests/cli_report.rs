@@ -147,6 +147,39 @@ async fn the_day_by_provider_and_reason_then_closed_once_and_kept() {
         assert!(err.to_string().contains("closed day is never"), "{err}");
     }
 
+    // The Z report on the receipt printer (a fake one on loopback), in the roll's width.
+    let printer = std::net::TcpListener::bind("127.0.0.1:0").expect("printer");
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[receipt]\nshop = \"Duka\"\nprinter = \"tcp://{}\"\n",
+            printer.local_addr().expect("addr")
+        ),
+    )
+    .expect("config");
+    let got = std::thread::spawn(move || {
+        use std::io::Read;
+        let (mut conn, _) = printer.accept().expect("accept");
+        let mut bytes = Vec::new();
+        conn.read_to_end(&mut bytes).expect("read");
+        bytes
+    });
+    let out = lipa(&["report", "--print", "--config", cfg.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let slip = String::from_utf8_lossy(&got.join().expect("printer")).to_string();
+    assert!(
+        slip.contains("Z REPORT #1") && slip.contains("TZS 4,000"),
+        "{slip}"
+    );
+    for line in slip.split('\n') {
+        let text: String = line.chars().filter(|c| !c.is_control()).collect();
+        // Each printed line fits the 32 columns of the default roll (ESC/POS commands aside).
+        let printable =
+            text.trim_start_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != ' ');
+        assert!(printable.chars().count() <= 40, "{line:?}");
+    }
+
     // A person reads it in their language.
     let out = lipa(&["report", "--lang", "sw"]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -115,6 +115,10 @@ fn an_agent_cannot_close_the_day() {
     );
     assert!(key(&mut a, 'z').is_empty());
     assert!(a.confirm.is_none());
-    let said = a.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    let said = a
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
     assert!(said.contains("supervisor"), "{said}");
 }

@@ -40,6 +40,23 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
         reference: None,
     };
     let operator = config.as_ref().ok().and_then(|c| c.operator.clone());
+    let receipt = config
+        .as_ref()
+        .ok()
+        .map(|c| c.receipt.clone())
+        .unwrap_or_default();
+    let to_printer = |report: &DayReport, closing: Option<&Closing>, code: u8| -> u8 {
+        if !args.print {
+            return code;
+        }
+        match print_slip(report, closing, &till_name(), &receipt, offset, lang) {
+            Ok(()) => code,
+            Err(why) => {
+                eprintln!("lipa report: {why}");
+                exit::CONFIG
+            }
+        }
+    };
     let all = i64::MAX as usize;
     let (journal, filter) = match super::history::open(&filter_args, all, config, offset, lang) {
         Ok(pair) => pair,
@@ -73,11 +90,12 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
                 );
             }
             print(&report, &till, Some(&closing), offset, args.json, lang);
-            return if args.close {
+            let code = if args.close {
                 exit::INVALID
             } else {
                 exit::PAID
             };
+            return to_printer(&report, Some(&closing), code);
         }
         Ok(None) => {}
     }
@@ -88,7 +106,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
     let report = DayReport::build(day, offset, &payments);
     if !args.close {
         print(&report, &till, None, offset, args.json, lang);
-        return exit::PAID;
+        return to_printer(&report, None, exit::PAID);
     }
     if !report.unfinished.is_empty() && !args.force {
         print(&report, &till, None, offset, args.json, lang);
@@ -113,7 +131,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
                     "lipa report: {}",
                     s::report_closed_now(lang, closing.number)
                 );
-                exit::PAID
+                to_printer(&report, Some(&closing), exit::PAID)
             } else {
                 // Another process closed it between the look and the close.
                 eprintln!(
@@ -233,4 +251,34 @@ fn sum(t: &Tally, currency: Currency) -> String {
     } else {
         Money::to_string(&t.money(currency))
     }
+}
+
+/// The day (or its Z report) on the receipt printer.
+fn print_slip(
+    report: &DayReport,
+    closing: Option<&Closing>,
+    till: &str,
+    receipt: &crate::config::ReceiptSettings,
+    offset: FixedOffset,
+    lang: Lang,
+) -> Result<(), String> {
+    use crate::receipt::escpos::{self, Printer};
+    let named = receipt.printer.as_deref().unwrap_or_default();
+    let printer = Printer::parse(named).ok_or_else(|| s::receipt_no_printer(lang))?;
+    let width = receipt
+        .width
+        .filter(|w| crate::receipt::WIDTHS.contains(w))
+        .unwrap_or(crate::receipt::WIDTHS[0]);
+    let slip = crate::receipt::Slip {
+        shop: receipt.shop.as_deref().unwrap_or("lipa"),
+        till,
+        width,
+        demo: false,
+        offset,
+        lang,
+    };
+    let lines = crate::receipt::day_lines(report, closing, &slip);
+    printer
+        .send(&escpos::encode(&lines, None))
+        .map_err(|e| s::receipt_printer_failed(lang, named, &e.to_string()))
 }

@@ -92,6 +92,10 @@ sentences! {
         en: format!("the provider could not be asked ({why}); run it again later"),
         sw: format!("mtoa huduma hakuweza kuulizwa ({why}); endesha tena baadaye"),
     }
+    fn receipt_z(number: i64 = 7) {
+        en: format!("Z REPORT #{number}"),
+        sw: format!("RIPOTI YA Z #{number}"),
+    }
     fn receipt_till(till: &str = "duka-1") {
         en: format!("Till {till}"),
         sw: format!("Kituo {till}"),

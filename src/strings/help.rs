@@ -309,6 +309,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Funga ingawa malipo bado yako wazi au yanahitaji mtu.",
     ),
     (
+        "report.print",
+        "Also send it to the config's [receipt] printer (ESC/POS), as a Z report once closed.",
+        "Ipeleke pia kwa printa ya [receipt] kwenye mipangilio (ESC/POS), kama ripoti ya Z ikishafungwa.",
+    ),
+    (
         "report.operator",
         "Who closes the day (default: the config's operator, else the operating system's user).",
         "Anayefunga siku (kawaida: operator ya mipangilio, kisha mtumiaji wa mfumo).",
