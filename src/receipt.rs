@@ -45,12 +45,18 @@ pub struct Slip<'a> {
 pub enum NoReceipt {
     /// Only a paid payment gets one.
     NotPaid(Status),
+    /// Paid, but the provider said otherwise since (reversed): no confirmation of money that
+    /// may not be there.
+    Flagged,
 }
 
 /// The receipt's lines, each at most `slip.width` columns.
 pub fn lines(p: &Payment, slip: &Slip<'_>) -> Result<Vec<Line>, NoReceipt> {
     if p.status != Status::Paid {
         return Err(NoReceipt::NotPaid(p.status));
+    }
+    if p.flag.is_some() {
+        return Err(NoReceipt::Flagged);
     }
     let lang = slip.lang;
     let w = slip.width.clamp(WIDTHS[0], WIDTHS[2]);

@@ -22,8 +22,10 @@ pub struct Seen {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
-    /// Both say the same (or both still wait).
+    /// Both say the same final word (or both say a person must look).
     Matched,
+    /// Neither side is final yet: still waiting for the customer.
+    StillOpen,
     /// lipa has it open, the provider has it final: applied through the status machine.
     Resolvable,
     /// One says paid, the other failed: a person must look.
@@ -42,7 +44,10 @@ pub enum Category {
 impl Category {
     /// Whether a person must look.
     pub fn needs_person(&self) -> bool {
-        !matches!(self, Category::Matched | Category::Resolvable)
+        !matches!(
+            self,
+            Category::Matched | Category::Resolvable | Category::StillOpen
+        )
     }
 }
 
@@ -88,6 +93,8 @@ pub fn classify(p: &Payment, seen: &[Seen]) -> Category {
         (Status::Paid | Status::Failed, RemoteState::Attention) => Category::ChangedAfterFinal,
         (Status::Paid | Status::Failed, RemoteState::Pending) => Category::Dangerous,
         (_, RemoteState::Paid | RemoteState::Failed) if ours_open => Category::Resolvable,
+        (Status::Attention, _) => Category::Matched,
+        (_, RemoteState::Pending) if ours_open => Category::StillOpen,
         // Both still open, or both say a person must look.
         _ => Category::Matched,
     }
@@ -153,7 +160,7 @@ mod tests {
             (
                 Status::Pending,
                 vec![seen(Pending, "PROCESSING", None)],
-                Matched,
+                StillOpen,
             ),
         ];
         for (status, records, want) in cases {

@@ -137,7 +137,7 @@ impl DayReport {
                 line.flagged.add(p.amount);
             }
             let done = p.status.is_final() || (p.status == Status::Attention && p.checked);
-            if !done || p.flag.is_some() {
+            if !done || (p.flag.is_some() && !p.checked) {
                 r.unfinished.push((p.id, p.reference.as_str().to_string()));
             }
             let op = match r

@@ -108,6 +108,35 @@ async fn the_journal_as_csv_every_field_quoted_and_formulas_defused() {
     let out = lipa(&["export", "--since", "someday"]);
     assert_eq!(out.status.code(), Some(2));
 
+    // A link is followed and stays a link; a pipe is written into, never replaced by a file.
+    let target = dir.path().join("target.csv");
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let out = lipa(&["export", "--output", link.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&target).expect("target"), csv);
+    let fifo = dir.path().join("pipe.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read the pipe"))
+        };
+        let out = lipa(&["export", "--output", fifo.to_str().expect("path")]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert_eq!(reader.join().expect("reader"), csv);
+        assert!(
+            !std::fs::metadata(&fifo).expect("pipe").is_file(),
+            "the pipe was replaced"
+        );
+    }
+
     // A file that cannot be written: said, and nothing half written left.
     let nowhere = dir.path().join("no-such-dir").join("x.csv");
     let out = lipa(&["export", "--output", nowhere.to_str().expect("path")]);

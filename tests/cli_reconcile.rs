@@ -135,6 +135,34 @@ async fn a_day_against_the_providers_records() {
         .cloned()
         .expect("clickpesa");
     assert_eq!(cp["flagged"]["count"], 1);
+    // No receipt confirms money the provider took back; the flag is in history and export.
+    let out = lipa(a.path(), &["receipt", &reversed]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("REVERSED"));
+    assert!(
+        hist[0]["flag"]
+            .as_str()
+            .is_some_and(|f| f.contains("REVERSED")),
+        "{hist:?}"
+    );
+    let csv = lipa(a.path(), &["export", "--reference", &reversed]);
+    assert!(String::from_utf8_lossy(&csv.stdout).contains("REVERSED"));
+    // A person can say they looked at it (the status stays paid), and then the day closes
+    // without it among the unfinished.
+    assert!(report[0]["unfinished"].to_string().contains(&reversed));
+    let out = lipa(
+        a.path(),
+        &["check", &reversed, "--note", "refund agreed with ClickPesa"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let hist = lines(&lipa(
+        a.path(),
+        &["history", "--json", "--reference", &reversed],
+    ));
+    assert_eq!(hist[0]["status"], "paid");
+    assert_eq!(hist[0]["checked"], true);
+    let report = lines(&lipa(a.path(), &["report", "--json"]));
+    assert!(!report[0]["unfinished"].to_string().contains(&reversed));
 
     // A provider that cannot be asked: exit 4, and nothing changes.
     let mut down = env(a.path());

@@ -180,6 +180,27 @@ async fn the_day_by_provider_and_reason_then_closed_once_and_kept() {
         assert!(printable.chars().count() <= 40, "{line:?}");
     }
 
+    // A stdout that cannot be written is said, never a panic; a day still to come is not
+    // closed.
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if let Ok(full) = full {
+        let out = command(env.clone())
+            .args(["report"])
+            .stdout(full)
+            .output()
+            .expect("lipa");
+        assert_eq!(out.status.code(), Some(4), "{out:?}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+    let out = lipa(&["report", "--day", "2099-01-01", "--close"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    // A payment after the close is said to be in no Z report.
+    let out = lipa(&["report"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("after it was closed"),
+        "{out:?}"
+    );
+
     // A person reads it in their language.
     let out = lipa(&["report", "--lang", "sw"]);
     let text = String::from_utf8_lossy(&out.stdout);

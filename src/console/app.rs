@@ -383,7 +383,7 @@ impl App {
             .focused_payment()
             .map_or_else(Allowed::default, |p| Allowed {
                 recheck: !p.status.is_final(),
-                mark_checked: p.status == Status::Attention
+                mark_checked: (p.status == Status::Attention || p.flag.is_some())
                     && !p.checked
                     && !self.limits.no_marking,
                 send_again: p.status == Status::Failed

@@ -75,6 +75,12 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
         .unwrap_or_default();
     let day_id = day.format("%Y-%m-%d").to_string();
     let till = till_name();
+    // A day is closed once it has begun: never one still to come.
+    let today = chrono::Utc::now().with_timezone(&offset).date_naive();
+    if args.close && day > today {
+        eprintln!("lipa report: {}", s::report_future(lang, &day_id));
+        return exit::INVALID;
+    }
     // A closed day is printed as it was closed, never recomputed.
     match journal.closing(&day_id, &till) {
         Err(e) => return fail(e.text(lang)),
@@ -89,7 +95,22 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
                     s::report_already_closed(lang, closing.number)
                 );
             }
-            print(&report, &till, Some(&closing), offset, args.json, lang);
+            if !print(&report, &till, Some(&closing), offset, args.json, lang) {
+                return exit::CONFIG;
+            }
+            // Payments of the day taken after it closed are in no Z report: say so.
+            let after: Vec<_> = journal
+                .history(&filter)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| p.created_at > closing.closed_at)
+                .collect();
+            if !after.is_empty() {
+                eprintln!(
+                    "lipa report: {}",
+                    s::report_after_close(lang, after.len(), &after[0].reference.to_string())
+                );
+            }
             let code = if args.close {
                 exit::INVALID
             } else {
@@ -105,11 +126,15 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
     };
     let report = DayReport::build(day, offset, &payments);
     if !args.close {
-        print(&report, &till, None, offset, args.json, lang);
+        if !print(&report, &till, None, offset, args.json, lang) {
+            return exit::CONFIG;
+        }
         return to_printer(&report, None, exit::PAID);
     }
     if !report.unfinished.is_empty() && !args.force {
-        print(&report, &till, None, offset, args.json, lang);
+        if !print(&report, &till, None, offset, args.json, lang) {
+            return exit::CONFIG;
+        }
         let list: Vec<&str> = report.unfinished.iter().map(|(_, r)| r.as_str()).collect();
         eprintln!(
             "lipa report: {}",
@@ -125,7 +150,9 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
     match journal.close_day(&day_id, &till, &who, &stored) {
         Err(e) => fail(e.text(lang)),
         Ok((closing, new)) => {
-            print(&report, &till, Some(&closing), offset, args.json, lang);
+            // The day is closed whatever stdout does; a stdout that fails is said, the Z
+            // report stays in the journal to be printed again.
+            let _ = print(&report, &till, Some(&closing), offset, args.json, lang);
             if new {
                 eprintln!(
                     "lipa report: {}",
@@ -144,6 +171,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
     }
 }
 
+/// Prints the report; false when stdout could not take it (said on stderr).
 fn print(
     report: &DayReport,
     till: &str,
@@ -151,7 +179,7 @@ fn print(
     offset: FixedOffset,
     json: bool,
     lang: Lang,
-) {
+) -> bool {
     let at = |t: DateTime<chrono::Utc>| t.with_timezone(&offset);
     if json {
         let line = Json {
@@ -163,10 +191,20 @@ fn print(
             }),
             report,
         };
-        println!("{}", serde_json::to_string(&line).unwrap_or_default());
-        return;
+        let text = format!("{}\n", serde_json::to_string(&line).unwrap_or_default());
+        return said(&text, lang);
     }
-    print!("{}", human(report, till, closing, offset, lang));
+    said(&human(report, till, closing, offset, lang), lang)
+}
+
+fn said(text: &str, lang: Lang) -> bool {
+    match super::write_stdout(text) {
+        Ok(()) => true,
+        Err(e) => {
+            super::stdout_broke("report", &e, lang);
+            false
+        }
+    }
 }
 
 /// The report as a person reads it (also what a Z receipt will say).
@@ -264,7 +302,10 @@ fn print_slip(
 ) -> Result<(), String> {
     use crate::receipt::escpos::{self, Printer};
     let named = receipt.printer.as_deref().unwrap_or_default();
-    let printer = Printer::parse(named).ok_or_else(|| s::receipt_no_printer(lang))?;
+    let printer = Printer::parse(named).ok_or_else(|| match named {
+        "" => s::receipt_no_printer(lang),
+        other => s::receipt_printer_unknown(lang, other),
+    })?;
     let width = receipt
         .width
         .filter(|w| crate::receipt::WIDTHS.contains(w))

@@ -32,6 +32,7 @@ const HEADER: &[&str] = &[
     "checked_at",
     "note",
     "replaces",
+    "flag",
 ];
 
 pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
@@ -132,11 +133,34 @@ fn row(p: &Payment, offset: FixedOffset, lang: Lang) -> Vec<String> {
         plain(&p.checked_at.map(time).unwrap_or_default()),
         opt(p.check_note.as_deref()),
         plain(&p.replaces.map(|r| r.to_string()).unwrap_or_default()),
+        text(&p.flag.as_ref().map(|f| f.text(lang)).unwrap_or_default()),
     ]
 }
 
-/// Written under a temporary name in the same directory with mode 0600, synced, renamed.
+/// Written under a temporary name in the same directory with mode 0600, synced, renamed. A
+/// path that is a link is followed (the link stays); one that is not a file (a device, a
+/// pipe) is written into as it is, never replaced.
 fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // A link (even to a file not there yet) is followed: the file it names is written.
+    let real = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            let to = std::fs::read_link(path)?;
+            match path.parent() {
+                Some(dir) if to.is_relative() => dir.join(to),
+                _ => to,
+            }
+        }
+        _ => path.to_path_buf(),
+    };
+    let path = real.as_path();
+    if let Ok(m) = std::fs::metadata(path)
+        && !m.is_file()
+        && !m.is_dir()
+    {
+        let mut out = std::fs::OpenOptions::new().write(true).open(path)?;
+        out.write_all(bytes)?;
+        return out.flush();
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

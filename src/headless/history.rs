@@ -23,12 +23,14 @@ struct Line<'a> {
     /// Who marked it checked, and when.
     checked_by: Option<&'a str>,
     checked_at: Option<String>,
+    /// What the provider said after the payment was final (reversed after paid), in English.
+    flag: Option<String>,
 }
 
 pub async fn run(args: HistoryArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
     let mut out = Out::new(lang);
     let code = history(&args, config, &mut out);
-    out.finish("history", code)
+    out.finish_read("history", code)
 }
 
 fn refuse(out: &Out, said: impl Fn(Lang) -> String, code: u8) -> u8 {
@@ -71,10 +73,15 @@ pub(super) fn open(
         status,
         provider: args.provider.map(Into::into),
         operator: args.operator.clone(),
-        phone: args
-            .phone
-            .as_deref()
-            .map(|p| p.chars().filter(char::is_ascii_digit).collect()),
+        // Digits only; the local form's leading zero goes (0712… is stored as 255712…). A
+        // phone filter with no digit at all matches nothing, never everything.
+        phone: args.phone.as_deref().map(|p| {
+            let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+            match digits.trim_start_matches('0') {
+                "" => "no-digits".to_string(),
+                d => d.to_string(),
+            }
+        }),
         reference: args.reference.clone(),
         limit,
     };
@@ -118,6 +125,7 @@ fn json(p: &Payment, lang: Lang, offset: FixedOffset) -> String {
         note: p.check_note.as_deref(),
         checked_by: p.checked_by.as_deref(),
         checked_at: p.checked_at.map(|t| t.with_timezone(&offset).to_rfc3339()),
+        flag: p.flag.as_ref().map(|f| f.text(Lang::En)),
     };
     serde_json::to_string(&line).unwrap_or_default()
 }

@@ -28,7 +28,8 @@ pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -
         Ok(j) => j,
         Err(e) => return say(e.text(lang), exit::CONFIG),
     };
-    let p = match journal.find_reference(&args.reference) {
+    // References are written in capitals; one typed in small letters is the same one.
+    let p = match journal.find_reference(&args.reference.trim().to_uppercase()) {
         Ok(Some(p)) => p,
         Ok(None) => {
             return say(
@@ -57,16 +58,22 @@ pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -
         Err(NoReceipt::NotPaid(st)) => {
             return say(s::receipt_not_paid(lang, st.id()), exit::INVALID);
         }
+        Err(NoReceipt::Flagged) => {
+            let why = p.flag.as_ref().map(|f| f.text(lang)).unwrap_or_default();
+            return say(s::receipt_flagged(lang, &why), exit::INVALID);
+        }
     };
     if !args.print {
-        print!("{}", receipt::text(&lines, width));
-        return exit::PAID;
+        return match super::write_stdout(&receipt::text(&lines, width)) {
+            Ok(()) => exit::PAID,
+            Err(e) => super::stdout_broke("receipt", &e, lang),
+        };
     }
     let Some(named) = config.receipt.printer.as_deref() else {
         return say(s::receipt_no_printer(lang), exit::CONFIG);
     };
     let Some(printer) = Printer::parse(named) else {
-        return say(s::receipt_no_printer(lang), exit::CONFIG);
+        return say(s::receipt_printer_unknown(lang, named), exit::CONFIG);
     };
     let bytes = escpos::encode(&lines, Some(p.reference.as_str()));
     match printer.send(&bytes) {

@@ -39,6 +39,7 @@ struct Line<'a> {
 struct Summary {
     day: String,
     matched: usize,
+    still_open: usize,
     resolved: usize,
     needs_person: usize,
     missing_from_journal: Vec<String>,
@@ -144,6 +145,7 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
         let now = apply(&engine, p, &category, &seen).await;
         match &category {
             Category::Matched => summary.matched += 1,
+            Category::StillOpen => summary.still_open += 1,
             Category::Resolvable => summary.resolved += 1,
             _ => summary.needs_person += 1,
         }
@@ -156,6 +158,8 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
             .not_asked
             .push(crate::strings::cli::export_stopped(lang));
     }
+    let mut out = String::new();
+    use std::fmt::Write as _;
     for (p, category, now, words) in &lines {
         if args.json {
             let line = Line {
@@ -166,9 +170,10 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
                 now: now.status.id(),
                 provider_says: words.clone(),
             };
-            println!("{}", serde_json::to_string(&line).unwrap_or_default());
+            let _ = writeln!(out, "{}", serde_json::to_string(&line).unwrap_or_default());
         } else if *category != Category::Matched {
-            println!(
+            let _ = writeln!(
+                out,
                 "{}  {}  {}  {} → {}  {}",
                 p.reference.as_str(),
                 p.provider.label(),
@@ -187,15 +192,20 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
         exit::PAID
     };
     if args.json {
-        println!("{}", serde_json::to_string(&summary).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&summary).unwrap_or_default()
+        );
     } else {
         for r in &summary.missing_from_journal {
-            println!("{r}  ClickPesa  {}", s::reconcile_missing(lang));
+            let _ = writeln!(out, "{r}  ClickPesa  {}", s::reconcile_missing(lang));
         }
         for why in &summary.not_asked {
             eprintln!("lipa reconcile: {}", s::reconcile_not_asked(lang, why));
         }
-        println!(
+        let _ = writeln!(
+            out,
             "{}",
             s::reconcile_summary(
                 lang,
@@ -206,6 +216,11 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
                 summary.missing_from_journal.len()
             )
         );
+    }
+    if let Err(e) = super::write_stdout(&out) {
+        // What was applied is in the journal; only the words are lost.
+        super::stdout_broke("reconcile", &e, lang);
+        return exit::PENDING;
     }
     code
 }

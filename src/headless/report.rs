@@ -130,6 +130,21 @@ impl Out {
     /// `code`; when stdout could not be written (said once on stderr), 3 for an outcome that
     /// went unreported (a script that re-sends on 4 must never re-send a payment that may
     /// exist: `lipa sync` tells what it became), the code itself when nothing was sent.
+    /// [`Out::finish`] for a command that only reads (it recorded no payment): a stdout that
+    /// could not be written is said as such, exit 4.
+    pub fn finish_read(self, command: &str, code: u8) -> u8 {
+        match self.broken {
+            None => code,
+            Some(why) => {
+                eprintln!(
+                    "lipa {command}: {}",
+                    crate::strings::cli::export_unwritable(self.lang, "stdout", &why)
+                );
+                exit::CONFIG
+            }
+        }
+    }
+
     pub fn finish(self, command: &str, code: u8) -> u8 {
         match self.broken {
             None => code,

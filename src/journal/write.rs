@@ -194,7 +194,10 @@ impl Journal {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
-        if current.status != Status::Attention || current.checked {
+        // A payment that needs a person: *attention*, or final and flagged since (reversed
+        // after paid). Its status stays as it is.
+        let flagged = current.flag.is_some() && current.status.is_final();
+        if !(current.status == Status::Attention || flagged) || current.checked {
             return Ok(Cas::Stale(current));
         }
         let at = ts(Utc::now());
@@ -202,7 +205,8 @@ impl Journal {
         tx.prepare_cached(
             "UPDATE payments SET checked = 1, checked_by = ?2, checked_at = ?3, check_note = ?4,
                  updated_at = ?3
-             WHERE id = ?1 AND status = 'attention' AND checked = 0",
+             WHERE id = ?1 AND checked = 0
+               AND (status = 'attention' OR (flag IS NOT NULL AND status IN ('paid', 'failed')))",
         )?
         .execute(params![id, who, at, note])?;
         let words = note.map_or(Msg::Empty, |n| Msg::Text {
@@ -213,7 +217,7 @@ impl Journal {
             id,
             &at,
             EventKind::Check,
-            Status::Attention,
+            current.status,
             &words,
             Some(who),
         )?;

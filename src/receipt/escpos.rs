@@ -114,7 +114,27 @@ impl Printer {
                 let mut conn = std::net::TcpStream::connect_timeout(&target, CONNECT_WITHIN)?;
                 conn.set_write_timeout(Some(CONNECT_WITHIN))?;
                 conn.write_all(bytes)?;
-                conn.flush()
+                conn.flush()?;
+                // Done writing: a printer that refused the bytes resets the connection, which
+                // only a read sees. Its end of the stream, or silence, is a yes.
+                conn.shutdown(std::net::Shutdown::Write)?;
+                conn.set_read_timeout(Some(Duration::from_millis(500)))?;
+                let mut answer = [0u8; 64];
+                loop {
+                    match std::io::Read::read(&mut conn, &mut answer) {
+                        Ok(0) => return Ok(()),
+                        Ok(_) => continue,
+                        Err(e)
+                            if matches!(
+                                e.kind(),
+                                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                            ) =>
+                        {
+                            return Ok(());
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
             }
             Printer::Device(path) => {
                 let mut dev = std::fs::OpenOptions::new().write(true).open(path)?;

@@ -18,7 +18,7 @@ labels! {
     receipt_provider: "Provider", "Mtoa huduma";
     receipt_amount: "Amount", "Kiasi";
     receipt_customer: "Customer", "Mteja";
-    receipt_provider_id: "Provider id", "Namba ya mtoa";
+    receipt_provider_id: "Provider id", "Namba ya muamala";
     receipt_reference: "Reference", "Kumbukumbu";
     receipt_operator: "Operator", "Mhudumu";
     receipt_status: "Status", "Hali";
@@ -26,6 +26,7 @@ labels! {
     receipt_not_tax: "Not a tax receipt", "Si risiti ya kodi";
     reconcile_matched: "matched", "yanalingana";
     reconcile_resolvable: "resolved from the provider", "yametatuliwa kutoka kwa mtoa huduma";
+    reconcile_still_open: "still open on both sides", "bado wazi pande zote mbili";
     reconcile_dangerous: "paid and failed disagree: look now", "imelipwa na imeshindwa hazikubaliani: angalia sasa";
     reconcile_amount: "amount or currency differs", "kiasi au sarafu ni tofauti";
     reconcile_changed: "changed after final: flagged", "yamebadilika baada ya kukamilika: yamewekwa alama";
@@ -43,6 +44,7 @@ pub fn reconcile_category(
     match c {
         Matched => reconcile_matched(lang),
         Resolvable => reconcile_resolvable(lang),
+        StillOpen => reconcile_still_open(lang),
         Dangerous => reconcile_dangerous(lang),
         AmountDiffers => reconcile_amount(lang),
         ChangedAfterFinal => reconcile_changed(lang),
@@ -103,6 +105,22 @@ sentences! {
     fn receipt_not_paid(status: &str = "failed") {
         en: format!("only a paid payment has a receipt; this one is {status}"),
         sw: format!("malipo yaliyolipwa tu yana risiti; haya ni {status}"),
+    }
+    fn report_after_close(n: usize = 1, newest: &str = "LP7K3MQ9XR4TZ") {
+        en: format!("{n} payment(s) of this day came after it was closed (the newest {newest}): they are in no Z report; lipa history shows them"),
+        sw: format!("Malipo {n} ya siku hii yalikuja baada ya kufungwa (ya karibuni {newest}): hayamo kwenye ripoti yoyote ya Z; lipa history inayaonyesha"),
+    }
+    fn report_future(day: &str = "2027-01-01") {
+        en: format!("{day} has not come yet: a day is closed once it has begun"),
+        sw: format!("{day} bado haijafika: siku hufungwa baada ya kuanza"),
+    }
+    fn receipt_printer_unknown(printer: &str = "http://10.0.0.5") {
+        en: format!("{printer} is not a printer lipa can reach: write tcp://HOST:9100 or a device path such as /dev/usb/lp0"),
+        sw: format!("{printer} si printa ambayo lipa inaweza kufikia: andika tcp://HOST:9100 au njia ya kifaa kama /dev/usb/lp0"),
+    }
+    fn receipt_flagged(why: &str = "After lipa recorded it, the provider now says REVERSED") {
+        en: format!("no receipt: {why}"),
+        sw: format!("hakuna risiti: {why}"),
     }
     fn receipt_no_such(reference: &str = "LP7K3MQ9XR4TZ") {
         en: format!("no payment with reference {reference} in the journal"),

@@ -164,7 +164,9 @@ fn act_on_focused(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::MarkChecked if app.limits.no_marking => {
             refuse(app, s::mark_is_supervisors(app.lang))
         }
-        Command::MarkChecked if p.status == Status::Attention && !p.checked => {
+        Command::MarkChecked
+            if (p.status == Status::Attention || p.flag.is_some()) && !p.checked =>
+        {
             ask(
                 app,
                 Confirm::MarkChecked {

@@ -83,7 +83,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(if short { 12 } else { 14 }),
     ];
     if wide {
-        widths.push(Constraint::Length(16));
+        // A Cepta reference is 17 long: whole, or the cashier reads a wrong one.
+        widths.push(Constraint::Length(17));
     }
     widths.push(Constraint::Fill(1));
     let table = Table::new(rows, widths)
