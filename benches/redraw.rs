@@ -71,6 +71,7 @@ fn waiting(id: i64, now: DateTime<Utc>) -> Payment {
         replaced_by: None,
         operator: "rehema".into(),
         flag: None,
+        till: "duka-1".into(),
     }
 }
 

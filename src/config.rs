@@ -85,6 +85,8 @@ pub struct Config {
     pub timezone: Option<chrono_tz::Tz>,
     /// `[receipt]`: the shop's name, the roll's width, the printer.
     pub receipt: ReceiptSettings,
+    /// This till's name (`till`; default `LIPA_TILL`, else the host name).
+    pub till: Option<String>,
 }
 
 /// The `[receipt]` table.
@@ -108,6 +110,15 @@ pub fn offset_of(config: &Result<Config, ConfigError>) -> chrono::FixedOffset {
 }
 
 impl Config {
+    /// This till's name: the configured one, else `LIPA_TILL`, else the host name.
+    pub fn till(&self) -> String {
+        self.till
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map_or_else(crate::report::till_name, str::to_string)
+    }
+
     /// The till's offset from UTC now: the configured zone's, else the system's. Days
     /// ("today", a report's day) begin at midnight in it.
     pub fn offset(&self) -> chrono::FixedOffset {
@@ -229,6 +240,8 @@ struct FileConfig {
     language: Option<String>,
     /// An IANA time zone, e.g. `Africa/Nairobi`.
     timezone: Option<String>,
+    /// This till's name.
+    till: Option<String>,
     /// Who is at this till (default: the operating system's user name).
     operator: Option<String>,
 }
@@ -314,6 +327,7 @@ impl Config {
             operator: file.operator,
             serve: file.serve,
             receipt: file.receipt,
+            till: file.till,
             clickpesa,
             cepta,
             data_dir,

@@ -157,6 +157,7 @@ fn fallback_config() -> Option<Config> {
         serve: Default::default(),
         timezone: None,
         receipt: Default::default(),
+        till: None,
     })
 }
 
@@ -208,6 +209,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         serve: Default::default(),
         timezone: None,
         receipt: Default::default(),
+        till: None,
     };
     Ok((config, Some(handle)))
 }

@@ -150,6 +150,8 @@ pub struct Payment {
     /// What the provider said after the payment was final (reversed after paid): the status
     /// stays, and a person must look.
     pub flag: Option<Msg>,
+    /// The till that recorded it (`unknown` for payments from before lipa recorded it).
+    pub till: String,
 }
 
 /// What one status query learned.

@@ -40,6 +40,7 @@ pub fn has(config: &Config, kind: ProviderKind) -> bool {
 /// Opens the journal in the data directory and builds the engine over the configured providers.
 pub fn engine(config: &Config, settings: EngineSettings) -> Result<Engine, JournalError> {
     let journal = Arc::new(Journal::open_in(&config.data_dir)?);
+    journal.set_till(&config.till());
     Ok(Engine::new(journal, providers(config), settings))
 }
 

@@ -71,6 +71,13 @@ async fn the_day_by_provider_and_reason_then_closed_once_and_kept() {
 
     let day = json(&lipa(&["report", "--json"]));
     assert_eq!(day["till"], "duka-1");
+    // Every payment carries the till that recorded it, in every JSON line.
+    let hist = lipa(&["history", "--json"]);
+    let text = String::from_utf8_lossy(&hist.stdout);
+    assert!(
+        text.lines().all(|l| l.contains("\"till\":\"duka-1\"")),
+        "{text}"
+    );
     assert_eq!(day["closed"], serde_json::Value::Null);
     assert_eq!(day["count"], 6);
     let line = |provider: &str| {

@@ -408,6 +408,7 @@ async fn a_payment_settled_by_another_process_shows_here() {
         serve: Default::default(),
         timezone: None,
         receipt: Default::default(),
+        till: None,
         language: None,
         operator: None,
     };

@@ -94,6 +94,7 @@ fn payment(id: i64, reference: &str, phone: &str, sent: DateTime<Utc>) -> Paymen
         replaced_by: None,
         operator: "rehema".into(),
         flag: None,
+        till: "duka-1".into(),
     }
 }
 

@@ -40,6 +40,9 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
         reference: None,
     };
     let operator = config.as_ref().ok().and_then(|c| c.operator.clone());
+    let this_till = config
+        .as_ref()
+        .map_or_else(|_| till_name(), crate::config::Config::till);
     let receipt = config
         .as_ref()
         .ok()
@@ -49,7 +52,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
         if !args.print {
             return code;
         }
-        match print_slip(report, closing, &till_name(), &receipt, offset, lang) {
+        match print_slip(report, closing, &this_till, &receipt, offset, lang) {
             Ok(()) => code,
             Err(why) => {
                 eprintln!("lipa report: {why}");
@@ -74,7 +77,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
         .map(|t| t.with_timezone(&offset).date_naive())
         .unwrap_or_default();
     let day_id = day.format("%Y-%m-%d").to_string();
-    let till = till_name();
+    let till = this_till.clone();
     // A day is closed once it has begun: never one still to come.
     let today = chrono::Utc::now().with_timezone(&offset).date_naive();
     if args.close && day > today {

@@ -289,6 +289,7 @@ fn dry_run(new: &NewPayment, lang: Lang) -> Outcome {
         ),
         checked: false,
         operator: new.operator.clone(),
+        till: String::new(),
         own: Some(s::dry_run_message(
             lang,
             new.phone.network().label(),

@@ -39,7 +39,7 @@ pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -
         }
         Err(e) => return say(e.text(lang), exit::CONFIG),
     };
-    let till = crate::report::till_name();
+    let till = config.till();
     let width = config
         .receipt
         .width

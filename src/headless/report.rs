@@ -24,6 +24,8 @@ pub struct Outcome {
     pub checked: bool,
     /// Who pushed it (empty when nothing was recorded).
     pub operator: String,
+    /// The till that recorded it (empty when nothing was recorded).
+    pub till: String,
     /// The message in the reader's language, for the human line (JSON stays English).
     #[serde(skip)]
     pub own: Option<String>,
@@ -43,6 +45,7 @@ impl Outcome {
             message: p.words().text(Lang::En),
             checked: p.checked,
             operator: p.operator.clone(),
+            till: p.till.clone(),
             own: Some(p.words().text(lang)),
             lang,
         }
@@ -66,6 +69,7 @@ impl Outcome {
             message: said(Lang::En),
             checked: false,
             operator: String::new(),
+            till: String::new(),
             own: Some(said(lang)),
             lang,
         }

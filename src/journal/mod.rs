@@ -113,6 +113,8 @@ impl Cas {
 pub struct Journal {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// The till this process records payments as.
+    till: std::sync::RwLock<String>,
 }
 
 impl Journal {
@@ -150,6 +152,7 @@ impl Journal {
         Ok(Journal {
             conn: Mutex::new(conn),
             path: path.to_path_buf(),
+            till: std::sync::RwLock::new(crate::report::till_name()),
         })
     }
 
@@ -160,6 +163,16 @@ impl Journal {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The till this process records payments as (config `till`, else `LIPA_TILL`, else the
+    /// host name).
+    pub fn till(&self) -> String {
+        self.till.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn set_till(&self, till: &str) {
+        *self.till.write().unwrap_or_else(|p| p.into_inner()) = till.to_string();
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {

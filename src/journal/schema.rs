@@ -75,4 +75,6 @@ pub const MIGRATIONS: &[&str] = &[
     // 6: what the provider said about a payment after it was final (reversed, refunded, on
     // hold after paid): the status stays as it was; the flag asks a person to look.
     "ALTER TABLE payments ADD COLUMN flag TEXT;",
+    // 7: the till that recorded each payment (a chain's tills share one ledger).
+    "ALTER TABLE payments ADD COLUMN till TEXT;",
 ];

@@ -67,8 +67,8 @@ impl Journal {
             .prepare_cached(
                 "INSERT INTO payments (provider, reference, phone, amount_minor, currency,
                      channel, email, name, status, message, created_at, updated_at, replaces,
-                     operator)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?10, ?10, ?11, ?12)",
+                     operator, till)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', ?10, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 new.provider.id(),
@@ -83,6 +83,7 @@ impl Journal {
                 at,
                 new.replaces,
                 new.operator,
+                self.till(),
             ]);
         match inserted {
             Err(rusqlite::Error::SqliteFailure(e, _))

@@ -107,5 +107,6 @@ pub fn sample_payment() -> crate::payment::Payment {
         replaced_by: None,
         operator: "rehema".into(),
         flag: None,
+        till: "duka-1".into(),
     }
 }

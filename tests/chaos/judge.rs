@@ -207,6 +207,7 @@ mod tests {
             replaced_by: None,
             operator: "rehema".into(),
             flag: None,
+            till: "duka-1".into(),
         }
     }
 

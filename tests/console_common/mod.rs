@@ -173,6 +173,7 @@ pub fn payment(
         replaced_by: None,
         operator: "rehema".into(),
         flag: None,
+        till: "duka-1".into(),
     }
 }
 

@@ -274,7 +274,7 @@ async fn print(
     let p = engine.get(id).await.map_err(text)?;
     let named = printing.receipt.printer.clone().unwrap_or_default();
     let printer = Printer::parse(&named).ok_or_else(|| named.clone())?;
-    let till = crate::report::till_name();
+    let till = engine.journal().till();
     let width = printing
         .receipt
         .width
@@ -307,7 +307,7 @@ fn day_data(
     until: chrono::DateTime<chrono::Utc>,
     who: Option<String>,
 ) -> Result<crate::console::app::ReportData, crate::journal::JournalError> {
-    let till = crate::report::till_name();
+    let till = j.till();
     let day_id = day.format("%Y-%m-%d").to_string();
     let closing = match who {
         None => j.closing(&day_id, &till)?,
