@@ -175,6 +175,10 @@ fn a_client_killed_mid_payment_loses_nothing_and_sees_it_on_reconnect() {
     let paid = paid.expect("the server followed the payment to paid");
     assert_eq!(paid["operator"], "rehema");
     let mut again = console(&server, &key, 80, 24, "xterm-256color");
+    // The payment that finished while the link was down is on the first screen, done.
+    again.wait_for("the payment, done, on reconnecting", T, |s| {
+        s.contains("••• 670") && s.contains("paid")
+    });
     again.send("\x14");
     again.wait_for("the payment in today's list", T, |s| {
         s.contains("••• 670") && s.contains("paid")

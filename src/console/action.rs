@@ -22,6 +22,8 @@ pub enum Action {
     PaymentChanged(Payment),
     /// The engine's news came too fast and some were lost: the console re-reads what it shows.
     Lagged,
+    /// Payments finished lately, shown as done (no bell: they are not news).
+    RecentlyDone(Vec<Payment>),
     /// The payments the journal holds unfinished, tracked again.
     Resumed(Result<Vec<Payment>, String>),
     /// A fresh reference for the form.

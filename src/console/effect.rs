@@ -12,6 +12,9 @@ use chrono::{DateTime, Utc};
 pub enum Effect {
     /// Track every unfinished payment again (at start).
     Resume,
+    /// The payments finished lately, shown as done (a console that starts again, an agent who
+    /// reconnects after the link dropped, sees how they ended).
+    RecentlyDone(DateTime<Utc>),
     /// Get a fresh reference for the form.
     NewReference(ProviderKind),
     /// Send behind the engine's duplicate guard (a payment like it comes back as a question).

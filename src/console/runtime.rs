@@ -30,6 +30,8 @@ use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+/// A console that starts again shows the payments of this many last minutes that finished.
+const RECENT_MINUTES: i64 = 10;
 /// Most queued actions handled before drawing once.
 const BATCH: usize = 64;
 
@@ -110,6 +112,10 @@ pub async fn run<W: Write>(
         offset: Some(offset),
     });
     exec.run(Effect::Resume);
+    // Pushed in the last ten minutes and finished since: shown as done.
+    exec.run(Effect::RecentlyDone(
+        Utc::now() - chrono::Duration::minutes(RECENT_MINUTES),
+    ));
     // One reference per provider: the form's own, and a spare for each other provider (the
     // form's own answer asks for its spare), so the form is ready again the moment a payment
     // leaves or the provider switches.

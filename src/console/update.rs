@@ -79,6 +79,16 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             ids.extend(app.detail.as_ref().map(|d| d.id));
             vec![Effect::Reload(ids)]
         }
+        Action::RecentlyDone(list) => {
+            for p in list {
+                app.upsert(p);
+            }
+            if app.selected.is_none() {
+                app.selected = app.row_ids().first().copied();
+            }
+            app.dirty = true;
+            Vec::new()
+        }
         Action::Resumed(result) => {
             match result {
                 Ok(list) => {

@@ -13,6 +13,8 @@ use rusqlite::{OptionalExtension, params};
 pub(super) const FIND_REFERENCE: &str = "WHERE reference = ?1 ORDER BY id DESC LIMIT 1";
 pub(super) const UNRESOLVED: &str = "WHERE status NOT IN ('paid', 'failed') ORDER BY id";
 pub(super) const SINCE: &str = "WHERE created_at >= ?1 ORDER BY created_at, id";
+pub(super) const RECENTLY_DONE: &str = "WHERE created_at >= ?1 AND status IN ('paid', 'failed')
+     AND (?2 IS NULL OR operator = ?2) ORDER BY id DESC LIMIT ?3";
 pub(super) const DAY_PAGE: &str = "WHERE created_at >= ?1 AND (?4 IS NULL OR operator = ?4)
      ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
 pub(super) const DAY_SUMMARY: &str =
@@ -109,6 +111,25 @@ impl Journal {
     /// condition as the `payments_open` index, so it reads only open rows.
     pub fn unresolved(&self) -> Result<Vec<Payment>, JournalError> {
         rows::select(&self.conn(), UNRESOLVED, params![])
+    }
+
+    /// Payments that became paid or failed at or after `since`, newest first, at most `limit`
+    /// (one operator's only, when given): what a console that starts again shows as done.
+    pub fn recently_done(
+        &self,
+        since: DateTime<Utc>,
+        operator: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Payment>, JournalError> {
+        rows::select(
+            &self.conn(),
+            RECENTLY_DONE,
+            params![
+                rows::ts(since),
+                operator,
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+        )
     }
 
     /// Payments created at or after `since`, oldest first.

@@ -70,6 +70,13 @@ async fn perform(
 ) -> Vec<Action> {
     match effect {
         Effect::Resume => vec![Action::Resumed(engine.resume().await.map_err(text))],
+        Effect::RecentlyDone(since) => {
+            let found = engine
+                .read(move |j| j.recently_done(since, scope.as_deref(), 20))
+                .await
+                .unwrap_or_default();
+            vec![Action::RecentlyDone(found)]
+        }
         Effect::NewReference(provider) => match engine.new_reference(provider).await {
             Ok(reference) => vec![Action::ReferenceReady {
                 provider,
