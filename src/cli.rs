@@ -41,6 +41,13 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("1, 2, 3 …".to_string()),
+    }
+}
+
 fn parse_lang(text: &str) -> Result<crate::strings::Lang, String> {
     crate::strings::Lang::parse(text).ok_or_else(|| "sw | en".to_string())
 }
@@ -201,7 +208,7 @@ pub struct HistoryArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// At most this many payments.
-    #[arg(long, default_value_t = 50, value_name = "N")]
+    #[arg(long, default_value_t = 50, value_name = "N", value_parser = at_least_one)]
     pub limit: usize,
     /// One JSON object per payment.
     #[arg(long)]
