@@ -203,6 +203,21 @@ pub struct FilterArgs {
     pub reference: Option<String>,
 }
 
+impl FilterArgs {
+    /// Every payment of one day (`YYYY-MM-DD`, `today`, `yesterday`).
+    pub fn day(day: &str) -> FilterArgs {
+        FilterArgs {
+            since: Some(day.to_string()),
+            until: Some(day.to_string()),
+            status: None,
+            provider: None,
+            operator: None,
+            phone: None,
+            reference: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct HistoryArgs {
     #[command(flatten)]

@@ -89,6 +89,20 @@ pub struct Config {
     pub till: Option<String>,
 }
 
+impl ReceiptSettings {
+    /// The roll's width: the configured one when it is a roll's (32, 42, 48), else 32.
+    pub fn columns(&self) -> usize {
+        self.width
+            .filter(|w| crate::receipt::WIDTHS.contains(w))
+            .unwrap_or(crate::receipt::WIDTHS[0])
+    }
+
+    /// The name at the top of the slip.
+    pub fn shop_name(&self) -> &str {
+        self.shop.as_deref().unwrap_or("lipa")
+    }
+}
+
 /// The `[receipt]` table.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]

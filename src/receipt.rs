@@ -193,17 +193,7 @@ pub fn day_lines(
         let provider = crate::provider::ProviderKind::from_id(&line.provider)
             .map_or(line.provider.as_str(), |p| p.label());
         out.push(left(format!("{provider} {}", line.currency), true));
-        let tallies = [
-            (s::report_paid(lang), &line.paid),
-            (s::report_cancelled(lang), &line.cancelled),
-            (s::report_insufficient(lang), &line.insufficient),
-            (s::report_failed_other(lang), &line.failed_other),
-            (s::report_attention(lang), &line.attention),
-            (s::report_checked(lang), &line.checked),
-            (s::report_open(lang), &line.open),
-            (s::report_flagged(lang), &line.flagged),
-        ];
-        for (label, t) in tallies {
+        for (label, t) in line.rows(lang) {
             out.push(left(
                 row(label, t.count, sum(t)),
                 label == s::report_paid(lang),

@@ -66,6 +66,23 @@ pub struct ProviderDay {
     pub flagged: Tally,
 }
 
+impl ProviderDay {
+    /// Each tally with its label, in the order a report prints them.
+    pub fn rows(&self, lang: crate::strings::Lang) -> [(&'static str, &Tally); 8] {
+        use crate::strings::back_office as s;
+        [
+            (s::report_paid(lang), &self.paid),
+            (s::report_cancelled(lang), &self.cancelled),
+            (s::report_insufficient(lang), &self.insufficient),
+            (s::report_failed_other(lang), &self.failed_other),
+            (s::report_attention(lang), &self.attention),
+            (s::report_checked(lang), &self.checked),
+            (s::report_open(lang), &self.open),
+            (s::report_flagged(lang), &self.flagged),
+        ]
+    }
+}
+
 /// What one operator did in one currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatorDay {

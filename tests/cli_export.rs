@@ -6,19 +6,11 @@
 mod cli;
 
 use cli::{command, demo_env};
-use lipa::sim::{self, SimConfig, demo};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_journal_as_csv_every_field_quoted_and_formulas_defused() {
-    let sim = sim::spawn(SimConfig {
-        port: 0,
-        settle: Duration::from_millis(200),
-        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator");
+    let sim = cli::simulator(Duration::from_millis(200)).await;
     let dir = tempfile::tempdir().expect("dir");
     let cepta = sim.cepta_base_url();
     let mut env = demo_env(dir.path(), &sim.clickpesa_base_url(), Some(&cepta));

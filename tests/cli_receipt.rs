@@ -6,20 +6,12 @@
 mod cli;
 
 use cli::{command, demo_env};
-use lipa::sim::{self, SimConfig, demo};
 use std::io::Read;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paid_payment_prints_as_text_and_as_escpos() {
-    let sim = sim::spawn(SimConfig {
-        port: 0,
-        settle: Duration::from_millis(200),
-        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator");
+    let sim = cli::simulator(Duration::from_millis(200)).await;
     let dir = tempfile::tempdir().expect("dir");
     let printer = std::net::TcpListener::bind("127.0.0.1:0").expect("printer");
     let port = printer.local_addr().expect("addr").port();

@@ -8,7 +8,7 @@
 mod cli;
 
 use cli::{command, demo_env};
-use lipa::sim::{self, Faults, SimConfig, SimStatus, demo};
+use lipa::sim::{Faults, SimStatus};
 use std::time::{Duration, Instant};
 
 fn lines(out: &std::process::Output) -> Vec<serde_json::Value> {
@@ -20,14 +20,7 @@ fn lines(out: &std::process::Output) -> Vec<serde_json::Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_day_against_the_providers_records() {
-    let sim = sim::spawn(SimConfig {
-        port: 0,
-        settle: Duration::from_millis(200),
-        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator");
+    let sim = cli::simulator(Duration::from_millis(200)).await;
     let (a, b) = (
         tempfile::tempdir().expect("a"),
         tempfile::tempdir().expect("b"),

@@ -7,7 +7,6 @@
 mod cli;
 
 use cli::{command, demo_env};
-use lipa::sim::{self, SimConfig, demo};
 use std::time::Duration;
 
 fn json(out: &std::process::Output) -> serde_json::Value {
@@ -18,14 +17,7 @@ fn json(out: &std::process::Output) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_day_by_provider_and_reason_then_closed_once_and_kept() {
-    let sim = sim::spawn(SimConfig {
-        port: 0,
-        settle: Duration::from_millis(200),
-        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator");
+    let sim = cli::simulator(Duration::from_millis(200)).await;
     let dir = tempfile::tempdir().expect("dir");
     let cepta = sim.cepta_base_url();
     let mut env = demo_env(dir.path(), &sim.clickpesa_base_url(), Some(&cepta));

@@ -3,34 +3,11 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/ssh.rs"]
+mod ssh;
 
 use cli::command;
-use std::path::Path;
 use std::process::Command;
-
-/// A fresh public key line from ssh-keygen (`ssh-ed25519 AAAA… comment`).
-fn keygen(dir: &Path, name: &str, kind: &str) -> String {
-    let file = dir.join(name);
-    let ok = Command::new("ssh-keygen")
-        .args([
-            "-q",
-            "-t",
-            kind,
-            "-N",
-            "",
-            "-C",
-            &format!("{name}@phone"),
-            "-f",
-        ])
-        .arg(&file)
-        .status()
-        .expect("ssh-keygen");
-    assert!(ok.success());
-    std::fs::read_to_string(file.with_extension("pub"))
-        .expect("public key")
-        .trim()
-        .to_string()
-}
 
 #[test]
 fn operators_check_lists_who_can_log_in_and_names_a_bad_line() {
@@ -39,8 +16,8 @@ fn operators_check_lists_who_can_log_in_and_names_a_bad_line() {
         return;
     }
     let dir = tempfile::tempdir().expect("dir");
-    let rehema = keygen(dir.path(), "rehema", "ed25519");
-    let baraka = keygen(dir.path(), "baraka", "ecdsa");
+    let rehema = ssh::keygen(dir.path(), "rehema", "ed25519").1;
+    let baraka = ssh::keygen(dir.path(), "baraka", "ecdsa").1;
     let good = dir.path().join("operators");
     std::fs::write(
         &good,

@@ -29,16 +29,7 @@ struct ClosedJson<'a> {
 
 pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
     let offset = crate::config::offset_of(&config);
-    let day_text = args.day.clone().unwrap_or_else(|| "today".into());
-    let filter_args = FilterArgs {
-        since: Some(day_text.clone()),
-        until: Some(day_text),
-        status: None,
-        provider: None,
-        operator: None,
-        phone: None,
-        reference: None,
-    };
+    let filter_args = FilterArgs::day(args.day.as_deref().unwrap_or("today"));
     let operator = config.as_ref().ok().and_then(|c| c.operator.clone());
     let this_till = config
         .as_ref()
@@ -240,17 +231,7 @@ pub fn human(
         let provider = crate::provider::ProviderKind::from_id(&line.provider)
             .map_or(line.provider.as_str(), |p| p.label());
         out.push_str(&format!("{provider} · {}\n", line.currency));
-        let rows: [(&str, &Tally); 8] = [
-            (s::report_paid(lang), &line.paid),
-            (s::report_cancelled(lang), &line.cancelled),
-            (s::report_insufficient(lang), &line.insufficient),
-            (s::report_failed_other(lang), &line.failed_other),
-            (s::report_attention(lang), &line.attention),
-            (s::report_checked(lang), &line.checked),
-            (s::report_open(lang), &line.open),
-            (s::report_flagged(lang), &line.flagged),
-        ];
-        for (label, t) in rows {
+        for (label, t) in line.rows(lang) {
             out.push_str(&format!(
                 "  {label:<22} {:>5}  {}\n",
                 t.count,
@@ -309,12 +290,9 @@ fn print_slip(
         "" => s::receipt_no_printer(lang),
         other => s::receipt_printer_unknown(lang, other),
     })?;
-    let width = receipt
-        .width
-        .filter(|w| crate::receipt::WIDTHS.contains(w))
-        .unwrap_or(crate::receipt::WIDTHS[0]);
+    let width = receipt.columns();
     let slip = crate::receipt::Slip {
-        shop: receipt.shop.as_deref().unwrap_or("lipa"),
+        shop: receipt.shop_name(),
         till,
         width,
         demo: false,

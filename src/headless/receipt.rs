@@ -40,13 +40,9 @@ pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -
         Err(e) => return say(e.text(lang), exit::CONFIG),
     };
     let till = config.till();
-    let width = config
-        .receipt
-        .width
-        .filter(|w| receipt::WIDTHS.contains(w))
-        .unwrap_or(receipt::WIDTHS[0]);
+    let width = config.receipt.columns();
     let slip = Slip {
-        shop: config.receipt.shop.as_deref().unwrap_or("lipa"),
+        shop: config.receipt.shop_name(),
         till: &till,
         width,
         demo: args.demo,

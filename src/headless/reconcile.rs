@@ -48,16 +48,7 @@ struct Summary {
 
 pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
     let offset = crate::config::offset_of(&config);
-    let day_text = args.day.clone().unwrap_or_else(|| "today".into());
-    let filter_args = FilterArgs {
-        since: Some(day_text.clone()),
-        until: Some(day_text),
-        status: None,
-        provider: None,
-        operator: None,
-        phone: None,
-        reference: None,
-    };
+    let filter_args = FilterArgs::day(args.day.as_deref().unwrap_or("today"));
     let kept = config.as_ref().ok().cloned();
     let all = i64::MAX as usize;
     let (journal, filter) = match super::history::open(&filter_args, all, config, offset, lang) {

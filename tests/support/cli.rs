@@ -61,3 +61,16 @@ pub fn push_args<'a>(provider: &'a str, phone: &'a str, wait: &'a str) -> Vec<&'
         "--json",
     ]
 }
+
+/// The simulator on a free loopback port, its customers answering after `settle`, checksums
+/// required as the demo's credentials say.
+pub async fn simulator(settle: std::time::Duration) -> lipa::sim::SimHandle {
+    lipa::sim::spawn(lipa::sim::SimConfig {
+        port: 0,
+        settle,
+        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        ..lipa::sim::SimConfig::default()
+    })
+    .await
+    .expect("simulator")
+}

@@ -282,13 +282,9 @@ async fn print(
     let named = printing.receipt.printer.clone().unwrap_or_default();
     let printer = Printer::parse(&named).ok_or_else(|| named.clone())?;
     let till = engine.journal().till();
-    let width = printing
-        .receipt
-        .width
-        .filter(|w| crate::receipt::WIDTHS.contains(w))
-        .unwrap_or(crate::receipt::WIDTHS[0]);
+    let width = printing.receipt.columns();
     let slip = crate::receipt::Slip {
-        shop: printing.receipt.shop.as_deref().unwrap_or("lipa"),
+        shop: printing.receipt.shop_name(),
         till: &till,
         width,
         demo: printing.demo,
