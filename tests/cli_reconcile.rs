@@ -168,3 +168,61 @@ async fn a_day_against_the_providers_records() {
     assert_eq!(out.status.code(), Some(4), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("could not be asked"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_a_reconcile_between_two_payments() {
+    let sim = cli::simulator(Duration::from_millis(200)).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut env = demo_env(
+        dir.path(),
+        &sim.clickpesa_base_url(),
+        Some(&sim.cepta_base_url()),
+    );
+    env.push(("LIPA_SCHEDULE_SCALE", "0.05".into()));
+    for phone in ["0712345670", "0712345671", "0712345672"] {
+        let out = command(env.clone())
+            .args([
+                "push",
+                "--provider",
+                "cepta",
+                "--phone",
+                phone,
+                "--amount",
+                "100",
+            ])
+            .output()
+            .expect("push");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+    }
+    // Every answer 1.5 s late: Ctrl-C comes while the first payment is being asked.
+    sim.set_faults(Faults {
+        slow_per_mille: 1000,
+        slow_by: Duration::from_millis(1500),
+        ..Faults::default()
+    });
+    let asked = || sim.stats().requests_to("GET /api/v1/pay/verify-payment");
+    let before = asked();
+    let child = command(env)
+        .args(["reconcile"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("reconcile");
+    let end = Instant::now() + Duration::from_secs(30);
+    while asked() == before {
+        assert!(Instant::now() < end, "reconcile never asked Cepta");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status();
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("stopped before the end"),
+        "{out:?}"
+    );
+    // It stopped after the payment in hand: not every one was asked.
+    assert!(asked() - before < 3, "asked {} times", asked() - before);
+}

@@ -497,6 +497,15 @@ async fn clickpesa_lists_payments() {
         ))
         .await;
     assert_eq!(v["totalCount"], 1);
+    // The documentation's other form of a date, DD-MM-YYYY.
+    let other = chrono::Utc::now().format("%d-%m-%Y");
+    let (status, v) = cp
+        .get(&format!(
+            "/payments/all?startDate={other}&endDate={other}&orderReference=L1"
+        ))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["totalCount"], 1, "{v}");
     let (_, v) = cp.get("/payments/all?endDate=2000-01-01").await;
     assert_eq!(v, json!({"data": [], "totalCount": 0}));
 

@@ -198,10 +198,13 @@ impl ListFilter {
         let mut errors = Vec::new();
         let mut date = |name: &str| {
             let value = get(name)?;
-            let parsed = NaiveDate::parse_from_str(&value, "%Y-%m-%d").ok();
+            // Both forms the documentation gives: YYYY-MM-DD and DD-MM-YYYY.
+            let parsed = NaiveDate::parse_from_str(&value, "%Y-%m-%d")
+                .or_else(|_| NaiveDate::parse_from_str(&value, "%d-%m-%Y"))
+                .ok();
             if parsed.is_none() {
                 errors.push(format!(
-                    "{name} must be a valid date in the format YYYY-MM-DD"
+                    "{name} must be a valid date in the format YYYY-MM-DD or DD-MM-YYYY"
                 ));
             }
             parsed
