@@ -304,7 +304,8 @@ fn narrow_screens_keep_what_matters() {
         a.screen = Screen::Main;
         let first = render_plain(&a, w, 14);
         assert!(first.contains('↓'), "{w}: more below\n{first}");
-        for _ in 0..30 {
+        // Far enough down for the whole overlay, however many keys it lists.
+        for _ in 0..100 {
             down(&mut a);
         }
         let last = render_plain(&a, w, 14);
