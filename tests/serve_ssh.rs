@@ -127,9 +127,15 @@ fn agents_see_only_their_own_payments_and_a_supervisor_sees_everyones() {
     b.wait_for("juma's own paid", T, |s| {
         s.contains("••• 340") && s.contains("imelipwa")
     });
-    boss.wait_for("both on the supervisor's screen", T, |s| {
+    let both = boss.wait_for("both on the supervisor's screen", T, |s| {
         s.contains("••• 120") && s.contains("••• 340")
     });
+    // Each says who pushed it.
+    assert!(
+        both.lines()
+            .any(|l| l.contains("••• 120") && l.contains("rehema")),
+        "{both}"
+    );
     assert!(
         !a.text().contains("••• 340"),
         "rehema sees juma's:\n{}",

@@ -126,7 +126,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if cols.words > 0 {
         head.push(s::col_words(app.lang));
     }
-    let rows = shown.iter().map(|p| row(app, p, &cols, theme));
+    // Payments of several operators (a supervisor's screen): each says who pushed it.
+    let mixed = shown
+        .iter()
+        .map(|p| p.operator.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+        > 1;
+    let rows = shown.iter().map(|p| row(app, p, &cols, theme, mixed));
     let table = Table::new(rows, cols.widths())
         .header(
             Row::new(head.into_iter().enumerate().map(|(i, h)| {
@@ -154,7 +161,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_stateful_widget(table, inner, &mut state);
 }
 
-fn row<'a>(app: &App, p: &'a Payment, cols: &Columns, theme: &Theme) -> Row<'a> {
+fn row<'a>(app: &App, p: &'a Payment, cols: &Columns, theme: &Theme, by: bool) -> Row<'a> {
     let phone = if cols.short_phone {
         p.masked_phone_short()
     } else {
@@ -178,10 +185,13 @@ fn row<'a>(app: &App, p: &'a Payment, cols: &Columns, theme: &Theme) -> Row<'a> 
         theme.status(p.status),
     )));
     if cols.words > 0 {
-        cells.push(Cell::from(ellipsis(
-            &payment_words(app, p),
-            usize::from(cols.words),
-        )));
+        let words = payment_words(app, p);
+        let words = if by {
+            format!("{} · {words}", p.operator)
+        } else {
+            words
+        };
+        cells.push(Cell::from(ellipsis(&words, usize::from(cols.words))));
     }
     Row::new(cells)
 }
