@@ -131,6 +131,46 @@ async fn a_paid_payment_prints_as_text_and_as_escpos() {
     let after = lipa(&["history", "--json", "--reference", &reference]);
     assert!(String::from_utf8_lossy(&after.stdout).contains("\"status\":\"paid\""));
 
+    // Paid although the answer to the push was an error (the …9 customers): the provider's id
+    // comes from the status answer, and the slip carries it (a tester saw "Provider id -").
+    let out = lipa(&[
+        "push",
+        "--provider",
+        "clickpesa",
+        "--phone",
+        "0712345679",
+        "--amount",
+        "700",
+        "--json",
+    ]);
+    let late: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .expect("json"),
+    )
+    .expect("json");
+    assert_eq!(late["status"], "paid", "{out:?}");
+    let late_ref = late["reference"].as_str().expect("reference").to_string();
+    let id = sim
+        .ledger()
+        .into_iter()
+        .find(|e| e.reference == late_ref)
+        .map(|e| e.id)
+        .expect("in the simulator's ledger");
+    let cfg = config(48, port);
+    let out = lipa(&[
+        "receipt",
+        &late_ref,
+        "--config",
+        cfg.to_str().expect("path"),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&id),
+        "the provider's id {id} is not on the slip:\n{text}"
+    );
+
     // Only a paid payment has one.
     let out = lipa(&[
         "push",

@@ -70,6 +70,7 @@ impl Provider for Customers {
                 state,
                 word: "DONE".into(),
                 message: "Customer answered".into(),
+                provider_id: None,
             }),
             None => Lookup::NotFound,
         })

@@ -150,6 +150,7 @@ impl Provider for Scripted {
                     RemoteState::Pending => Msg::PromptSent,
                     _ => Msg::said(&format!("{state:?}")),
                 },
+                provider_id: None,
             })),
         }
     }

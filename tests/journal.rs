@@ -103,6 +103,7 @@ fn child_writer() {
         let answer = Answer::Found {
             to,
             message: Msg::said(&name),
+            provider_id: None,
         };
         journal
             .answer(shared.id, shared.status, &answer)
@@ -235,6 +236,7 @@ fn final_rows_keep_their_words() {
     let paid = Answer::Found {
         to: Status::Paid,
         message: Msg::Paid,
+        provider_id: None,
     };
     assert!(
         journal
@@ -291,6 +293,7 @@ fn the_duplicate_guard_holds_between_writers() {
     let failed = Answer::Found {
         to: Status::Failed,
         message: Msg::CustomerCancelled,
+        provider_id: None,
     };
     j.answer(declined.id, Status::Pending, &failed)
         .expect("failed");

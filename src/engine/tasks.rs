@@ -120,6 +120,7 @@ async fn query(engine: &Engine, p: &Payment) -> Result<Payment, EngineError> {
         Ok(Lookup::Found(remote)) => Answer::Found {
             to: Status::from(remote.state),
             message: remote.message,
+            provider_id: remote.provider_id,
         },
         Ok(Lookup::NotFound) => Answer::NotFound,
         Err(e) => {

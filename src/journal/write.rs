@@ -44,8 +44,12 @@ pub struct Change<'a> {
 /// What one status query learned, to journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
-    /// The provider knows it: its status and what that means.
-    Found { to: Status, message: Msg },
+    /// The provider knows it: its status, what that means, and its own id when it says.
+    Found {
+        to: Status,
+        message: Msg,
+        provider_id: Option<String>,
+    },
     /// The provider said it has no payment under the reference.
     NotFound,
     /// No usable answer.
@@ -162,8 +166,20 @@ impl Journal {
              WHERE id = ?1 AND status = ?5",
         )?
         .execute(params![id, lookup.id(), at, heard, from.id()])?;
+        if let Answer::Found {
+            provider_id: Some(pid),
+            ..
+        } = answer
+        {
+            // The provider's id, when the push's own answer never brought it (lost, or an
+            // error after the push was made); the first one known stays.
+            tx.prepare_cached(
+                "UPDATE payments SET provider_id = COALESCE(provider_id, ?2) WHERE id = ?1",
+            )?
+            .execute(params![id, pid])?;
+        }
         match answer {
-            Answer::Found { to, message } if *to != from && from.can_become(*to) => {
+            Answer::Found { to, message, .. } if *to != from && from.can_become(*to) => {
                 let change = Change {
                     to: *to,
                     message,

@@ -147,6 +147,9 @@ pub struct RemoteStatus {
     pub word: String,
     /// What it means, as lipa words it (the provider's own words when lipa does not know them).
     pub message: Msg,
+    /// The provider's own id of the payment, when the answer names one (ClickPesa's `id`):
+    /// kept when the answer to the push was lost.
+    pub provider_id: Option<String>,
 }
 
 /// Answer to a query by reference.

@@ -74,6 +74,9 @@ impl Provider for Scrubbed {
         if let Lookup::Found(status) = &mut lookup {
             self.clean(&mut status.word);
             self.clean_msg(&mut status.message);
+            if let Some(id) = status.provider_id.as_mut() {
+                self.clean(id);
+            }
         }
         Ok(lookup)
     }

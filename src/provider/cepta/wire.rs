@@ -149,6 +149,8 @@ impl VerifyData {
             state: judged,
             word,
             message,
+            // Cepta's verify answer names no id of its own.
+            provider_id: None,
         }
     }
 }

@@ -170,6 +170,7 @@ impl PaymentWire {
             state: judged,
             word,
             message,
+            provider_id: self.id.clone().filter(|i| !i.trim().is_empty()),
         }
     }
 
@@ -209,6 +210,7 @@ pub(super) fn status_of(attempts: &[PaymentWire], charged: &Charged) -> Option<R
                 state: RemoteState::Attention,
                 word: paid[0].word.clone(),
                 message: Msg::SeveralPaid { n },
+                provider_id: None,
             });
         }
     }
@@ -221,6 +223,7 @@ pub(super) fn status_of(attempts: &[PaymentWire], charged: &Charged) -> Option<R
             state: RemoteState::Attention,
             word: first.word,
             message: Msg::AttemptsUnordered,
+            provider_id: None,
         });
     }
     of(RemoteState::Pending).next().cloned()
