@@ -460,6 +460,19 @@ async fn a_payment_settled_by_another_process_shows_here() {
     screen.wait_for("the row paid", row).await;
 }
 
+/// Types a payment to a paying customer and waits for its paid row.
+async fn pay_paid(tx: &mpsc::Sender<Event>, screen: &Screen) {
+    typ(tx, "0712345670").await;
+    tx.send(key(KeyCode::Tab)).await.expect("alive");
+    typ(tx, "1500").await;
+    tx.send(key(KeyCode::Enter)).await.expect("alive");
+    screen
+        .wait_for("the paid row", |t| {
+            t.lines().any(|l| l.contains("670") && l.contains("paid"))
+        })
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn p_in_a_paid_payments_detail_prints_its_receipt() {
     use std::io::Read;
@@ -486,15 +499,7 @@ async fn p_in_a_paid_payments_detail_prints_its_receipt() {
     screen
         .wait_for("the form with a reference", |t| t.contains("Reference LP"))
         .await;
-    typ(&tx, "0712345670").await;
-    tx.send(key(KeyCode::Tab)).await.expect("alive");
-    typ(&tx, "1500").await;
-    tx.send(key(KeyCode::Enter)).await.expect("alive");
-    screen
-        .wait_for("the paid row", |t| {
-            t.lines().any(|l| l.contains("670") && l.contains("paid"))
-        })
-        .await;
+    pay_paid(&tx, &screen).await;
     tx.send(Event::Key(KeyEvent::new(
         KeyCode::BackTab,
         KeyModifiers::SHIFT,
@@ -525,15 +530,7 @@ async fn the_day_is_closed_from_the_report_view_after_asking() {
     screen
         .wait_for("the form with a reference", |t| t.contains("Reference LP"))
         .await;
-    typ(&tx, "0712345670").await;
-    tx.send(key(KeyCode::Tab)).await.expect("alive");
-    typ(&tx, "1500").await;
-    tx.send(key(KeyCode::Enter)).await.expect("alive");
-    screen
-        .wait_for("the paid row", |t| {
-            t.lines().any(|l| l.contains("670") && l.contains("paid"))
-        })
-        .await;
+    pay_paid(&tx, &screen).await;
     let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
     tx.send(ctrl('r')).await.expect("alive");
     screen

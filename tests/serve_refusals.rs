@@ -15,14 +15,6 @@ use std::time::Duration;
 
 const T: Duration = Duration::from_secs(40);
 
-fn skip() -> bool {
-    if !have_openssh() {
-        eprintln!("skipped: no OpenSSH client on this machine");
-        return true;
-    }
-    false
-}
-
 fn text(out: &std::process::Output) -> String {
     format!(
         "{}{}",
@@ -33,7 +25,7 @@ fn text(out: &std::process::Output) -> String {
 
 #[test]
 fn everything_but_a_console_is_refused_and_logged() {
-    if skip() {
+    if ssh::skip() {
         return;
     }
     let shop = Shop::new(Duration::from_millis(500));
@@ -153,7 +145,7 @@ fn everything_but_a_console_is_refused_and_logged() {
 
 #[test]
 fn a_connection_that_does_not_log_in_is_closed() {
-    if skip() {
+    if ssh::skip() {
         return;
     }
     let shop = Shop::new(Duration::from_millis(500));
@@ -243,7 +235,7 @@ fn a_bad_operators_file_or_an_open_host_key_stops_the_start() {
 
 #[test]
 fn the_demo_lets_anyone_in_with_a_demo_of_their_own() {
-    if skip() {
+    if ssh::skip() {
         return;
     }
     let shop = Shop::new(Duration::from_millis(500));
@@ -291,7 +283,7 @@ fn the_demo_lets_anyone_in_with_a_demo_of_their_own() {
 
 #[test]
 fn an_emptied_broken_or_deleted_operators_file_fails_closed() {
-    if skip() {
+    if ssh::skip() {
         return;
     }
     let shop = Shop::new(Duration::from_millis(500));

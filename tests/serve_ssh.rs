@@ -9,7 +9,7 @@ mod pty;
 mod ssh;
 
 use pty::{Pty, Spawn};
-use ssh::{Server, Shop, have_openssh};
+use ssh::{Server, Shop};
 use std::path::Path;
 use std::time::Duration;
 
@@ -38,14 +38,6 @@ fn pay(pty: &mut Pty, phone: &str, amount: &str) {
     pty.send("\r");
 }
 
-fn skip() -> bool {
-    if !have_openssh() {
-        eprintln!("skipped: no OpenSSH client on this machine");
-        return true;
-    }
-    false
-}
-
 fn history(shop: &Shop) -> Vec<serde_json::Value> {
     let out = shop.lipa(&["history", "--json"]);
     String::from_utf8_lossy(&out.stdout)
@@ -56,7 +48,7 @@ fn history(shop: &Shop) -> Vec<serde_json::Value> {
 
 #[test]
 fn an_agent_pays_and_sees_a_cancelled_one_under_their_own_name() {
-    if skip() {
+    if ssh::skip() {
         return;
     }
     let shop = Shop::new(Duration::from_millis(500));
@@ -94,7 +86,7 @@ fn an_agent_pays_and_sees_a_cancelled_one_under_their_own_name() {
 
 #[test]
 fn agents_see_only_their_own_payments_and_a_supervisor_sees_everyones() {
-    if skip() {
+    if ssh::skip() {
         return;
     }
     let shop = Shop::new(Duration::from_millis(500));
@@ -163,7 +155,7 @@ fn agents_see_only_their_own_payments_and_a_supervisor_sees_everyones() {
 
 #[test]
 fn a_client_killed_mid_payment_loses_nothing_and_sees_it_on_reconnect() {
-    if skip() {
+    if ssh::skip() {
         return;
     }
     let shop = Shop::new(Duration::from_secs(3));
@@ -193,7 +185,7 @@ fn a_client_killed_mid_payment_loses_nothing_and_sees_it_on_reconnect() {
 
 #[test]
 fn resize_dumb_terminals_removed_keys_and_sigterm() {
-    if skip() {
+    if ssh::skip() {
         return;
     }
     let shop = Shop::new(Duration::from_millis(500));

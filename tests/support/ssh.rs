@@ -17,6 +17,15 @@ pub fn have_openssh() -> bool {
     ok("ssh") && Command::new("ssh-keygen").arg("-?").output().is_ok()
 }
 
+/// True (and says so) when the machine has no OpenSSH client: the test is skipped.
+pub fn skip() -> bool {
+    if !have_openssh() {
+        eprintln!("skipped: no OpenSSH client on this machine");
+        return true;
+    }
+    false
+}
+
 /// A fresh key pair from ssh-keygen: the private key's path and the public key's line.
 pub fn keygen(dir: &Path, name: &str, kind: &str) -> (PathBuf, String) {
     let file = dir.join(name);
