@@ -87,6 +87,9 @@ pub struct Config {
     pub receipt: ReceiptSettings,
     /// This till's name (`till`; default `LIPA_TILL`, else the host name).
     pub till: Option<String>,
+    /// A chain's shared ledger (`database_url`, or `LIPA_DATABASE_URL` over it):
+    /// `postgres://…`. `None`: the embedded journal in the data directory.
+    pub database_url: Option<Secret>,
 }
 
 impl ReceiptSettings {
@@ -256,6 +259,8 @@ struct FileConfig {
     timezone: Option<String>,
     /// This till's name.
     till: Option<String>,
+    /// A chain's shared ledger, `postgres://…`.
+    database_url: Option<String>,
     /// Who is at this till (default: the operating system's user name).
     operator: Option<String>,
 }
@@ -342,6 +347,9 @@ impl Config {
             serve: file.serve,
             receipt: file.receipt,
             till: file.till,
+            database_url: var("LIPA_DATABASE_URL")
+                .or(file.database_url)
+                .map(|u| Secret::new(u.trim())),
             clickpesa,
             cepta,
             data_dir,

@@ -26,6 +26,10 @@ use tokio::time::Instant;
 /// is asked about before another is sent.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(5 * 60);
 
+/// How long a tracker waits before reading a payment again when the shared ledger did not
+/// answer.
+const LEDGER_RETRY: Duration = Duration::from_secs(2);
+
 /// Tunables of the engine.
 #[derive(Debug, Clone)]
 pub struct EngineSettings {
@@ -570,10 +574,20 @@ impl Engine {
         }
         let engine = self.clone();
         tokio::spawn(async move {
-            match tasks::run(&engine, id, mode, &bell, sent).await {
-                Ok(()) => {}
-                Err(EngineError::Stopping) => tracing::debug!(id, "tracker stopped with lipa"),
-                Err(e) => tracing::error!(id, error = %e, "tracker stopped"),
+            loop {
+                match tasks::run(&engine, id, mode, &bell, sent).await {
+                    Ok(()) => {}
+                    Err(EngineError::Stopping) => tracing::debug!(id, "tracker stopped with lipa"),
+                    // The shared ledger is down or out of reach: the payment is still open
+                    // there; follow it again once the ledger answers.
+                    Err(EngineError::Journal(JournalError::Unreachable(why))) => {
+                        tracing::warn!(id, %why, "ledger unreachable; following again soon");
+                        tokio::time::sleep(LEDGER_RETRY).await;
+                        continue;
+                    }
+                    Err(e) => tracing::error!(id, error = %e, "tracker stopped"),
+                }
+                break;
             }
             engine.lock_tracking().remove(&id);
         });

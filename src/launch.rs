@@ -158,6 +158,7 @@ fn fallback_config() -> Option<Config> {
         timezone: None,
         receipt: Default::default(),
         till: None,
+        database_url: None,
     })
 }
 
@@ -210,6 +211,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         timezone: None,
         receipt: Default::default(),
         till: None,
+        database_url: None,
     };
     Ok((config, Some(handle)))
 }

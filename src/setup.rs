@@ -39,9 +39,17 @@ pub fn has(config: &Config, kind: ProviderKind) -> bool {
 
 /// Opens the journal in the data directory and builds the engine over the configured providers.
 pub fn engine(config: &Config, settings: EngineSettings) -> Result<Engine, JournalError> {
-    let journal = Arc::new(Journal::open_in(&config.data_dir)?);
-    journal.set_till(&config.till());
+    let journal = Arc::new(journal(config)?);
     Ok(Engine::new(journal, providers(config), settings))
+}
+
+/// The journal this till records into: the chain's shared ledger when `database_url` is set,
+/// else the embedded one in the data directory; payments are recorded as this till's.
+pub fn journal(config: &Config) -> Result<Journal, JournalError> {
+    let url = config.database_url.as_ref().map(|u| u.expose());
+    let journal = Journal::open_for(&config.data_dir, url)?;
+    journal.set_till(&config.till());
+    Ok(journal)
 }
 
 /// What a person should know before lipa starts: a data directory that other users of this

@@ -410,6 +410,7 @@ async fn a_payment_settled_by_another_process_shows_here() {
         timezone: None,
         receipt: Default::default(),
         till: None,
+        database_url: None,
         language: None,
         operator: None,
     };

@@ -4,7 +4,7 @@
 use super::report::{Out, Outcome};
 use crate::cli::{CheckArgs, exit};
 use crate::config::{Config, ConfigError};
-use crate::journal::{Cas, Journal};
+use crate::journal::Cas;
 use crate::payment::Status;
 use crate::strings::Lang;
 use crate::strings::cli as s;
@@ -42,7 +42,7 @@ fn check(args: &CheckArgs, config: Result<Config, ConfigError>, out: &mut Out) -
         Err(e) => return refuse(args, out, "error", |l| e.text(l), exit::CONFIG),
     };
     crate::logging::init(&config.data_dir);
-    let journal = match Journal::open_in(&config.data_dir) {
+    let journal = match crate::setup::journal(&config) {
         Ok(j) => j,
         Err(e) => return refuse(args, out, "error", |l| e.text(l), exit::CONFIG),
     };

@@ -63,7 +63,7 @@ pub(super) fn open(
         },
     };
     let config = config.map_err(|e| (e.text(lang), exit::CONFIG))?;
-    let journal = Journal::open_in(&config.data_dir).map_err(|e| (e.text(lang), exit::CONFIG))?;
+    let journal = crate::setup::journal(&config).map_err(|e| (e.text(lang), exit::CONFIG))?;
     let filter = Filter {
         since: since.flatten().map(|d| start_of(d, offset)),
         until: until

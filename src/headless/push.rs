@@ -145,7 +145,7 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
     if args.dry_run {
         // A reference the journal already holds is refused by the real push: so here.
         let used = args.reference.is_some()
-            && crate::journal::Journal::open_in(&config.data_dir)
+            && crate::setup::journal(&config)
                 .and_then(|j| j.reference_exists(new.provider, &new.reference))
                 .unwrap_or(false);
         if used {

@@ -24,7 +24,12 @@ pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -
     } else {
         config.data_dir.clone()
     };
-    let journal = match Journal::open_in(&dir) {
+    let opened = if args.demo {
+        Journal::open_in(&dir)
+    } else {
+        crate::setup::journal(&config)
+    };
+    let journal = match opened {
         Ok(j) => j,
         Err(e) => return say(e.text(lang), exit::CONFIG),
     };

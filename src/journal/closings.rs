@@ -34,7 +34,10 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Closing> {
 impl Journal {
     /// The day's closing at this till, if it is closed.
     pub fn closing(&self, day: &str, till: &str) -> Result<Option<Closing>, JournalError> {
-        let conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return pg.closing(day, till);
+        }
+        let conn = self.conn()?;
         Ok(conn
             .prepare_cached(SELECT)?
             .query_row(params![day, till], read)
@@ -50,7 +53,10 @@ impl Journal {
         by: &str,
         report: &str,
     ) -> Result<(Closing, bool), JournalError> {
-        let mut conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return pg.close_day(day.into(), till.into(), by.into(), report.into());
+        }
+        let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if let Some(old) = tx
             .prepare_cached(SELECT)?

@@ -27,6 +27,9 @@ pub struct Filter {
 impl Journal {
     /// The payments that match, newest first, at most `filter.limit`.
     pub fn history(&self, filter: &Filter) -> Result<Vec<Payment>, JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.history(filter);
+        }
         let mut clauses = Vec::new();
         let mut values: Vec<Value> = Vec::new();
         let mut add = |clause: &str, v: Value| {
@@ -68,7 +71,7 @@ impl Journal {
             },
             values.len()
         );
-        rows::select(&self.conn(), &tail, rusqlite::params_from_iter(values))
+        rows::select(&*self.conn()?, &tail, rusqlite::params_from_iter(values))
     }
 
     /// The console's search line over the whole journal, newest first, a page of it: digits
@@ -95,8 +98,12 @@ impl Journal {
         let amount = |c: Currency| Money::parse(q, c).ok().map(Money::minor);
         let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        if let Some(pg) = self.pg() {
+            let amounts = (amount(Currency::Tzs), amount(Currency::Kes));
+            return pg.search(q.to_string(), digits, amounts, operator, offset, limit);
+        }
         rows::select(
-            &self.conn(),
+            &*self.conn()?,
             SEARCH,
             rusqlite::params![
                 q,

@@ -9,6 +9,7 @@
 
 mod closings;
 mod history;
+pub mod pg;
 mod read;
 mod rows;
 mod schema;
@@ -44,6 +45,13 @@ pub enum JournalError {
     Corrupt(String),
     TooNew(usize),
     NoSuchPayment(i64),
+    /// The shared ledger cannot be reached (down, or the network between): nothing was
+    /// written, nothing may be sent.
+    Unreachable(String),
+    /// The shared ledger refused a statement (its own words; never a password).
+    Postgres(String),
+    /// `database_url` is not a PostgreSQL URL lipa can read (password taken out).
+    BadUrl(String),
 }
 
 impl JournalError {
@@ -57,6 +65,9 @@ impl JournalError {
             JournalError::Corrupt(what) => s::journal_corrupt(lang, what),
             JournalError::TooNew(v) => s::journal_too_new(lang, *v),
             JournalError::NoSuchPayment(id) => s::no_such_payment(lang, *id),
+            JournalError::Unreachable(why) => s::ledger_unreachable(lang, why),
+            JournalError::Postgres(why) => s::ledger_refused(lang, why),
+            JournalError::BadUrl(url) => s::ledger_bad_url(lang, url),
         }
     }
 }
@@ -109,9 +120,20 @@ impl Cas {
     }
 }
 
-/// A handle on the journal file. Cheap to share behind an `Arc`; calls are short and blocking.
+/// Where the journal lives.
+enum Backend {
+    /// The embedded SQLite file of one till.
+    Sqlite(Mutex<Connection>),
+    /// The shared ledger of a chain's tills.
+    Postgres(Box<pg::PgStore>),
+}
+
+/// A handle on the journal: the embedded SQLite file, or a chain's shared ledger on
+/// PostgreSQL. Every face uses this one interface; both backends keep the same rules (the
+/// contract suite, `tests/ledger_contract.rs`). Cheap to share behind an `Arc`; calls are short
+/// and blocking.
 pub struct Journal {
-    conn: Mutex<Connection>,
+    backend: Backend,
     path: PathBuf,
     /// The till this process records payments as.
     till: std::sync::RwLock<String>,
@@ -150,7 +172,7 @@ impl Journal {
             }
         }
         Ok(Journal {
-            conn: Mutex::new(conn),
+            backend: Backend::Sqlite(Mutex::new(conn)),
             path: path.to_path_buf(),
             till: std::sync::RwLock::new(crate::report::till_name()),
         })
@@ -159,6 +181,38 @@ impl Journal {
     /// The journal inside a data directory.
     pub fn open_in(data_dir: &Path) -> Result<Journal, JournalError> {
         Journal::open(&data_dir.join(FILE_NAME))
+    }
+
+    /// The shared ledger at `url` (`postgres://…`), its schema brought up to date.
+    pub fn open_postgres(url: &str) -> Result<Journal, JournalError> {
+        let store = pg::PgStore::open(url)?;
+        Ok(Journal {
+            path: PathBuf::from(store.place()),
+            backend: Backend::Postgres(Box::new(store)),
+            till: std::sync::RwLock::new(crate::report::till_name()),
+        })
+    }
+
+    /// The shared ledger when `database_url` is set, else the journal in the data directory.
+    pub fn open_for(data_dir: &Path, database_url: Option<&str>) -> Result<Journal, JournalError> {
+        match database_url.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(url) if pg::is_postgres(url) => Journal::open_postgres(url),
+            Some(url) => Err(JournalError::BadUrl(pg::redact(url))),
+            None => Journal::open_in(data_dir),
+        }
+    }
+
+    /// The shared ledger's store, when this journal is one.
+    fn pg(&self) -> Option<&pg::PgStore> {
+        match &self.backend {
+            Backend::Postgres(store) => Some(store),
+            Backend::Sqlite(_) => None,
+        }
+    }
+
+    /// Whether this is a chain's shared ledger (PostgreSQL).
+    pub fn is_shared(&self) -> bool {
+        self.pg().is_some()
     }
 
     pub fn path(&self) -> &Path {
@@ -175,15 +229,24 @@ impl Journal {
         *self.till.write().unwrap_or_else(|p| p.into_inner()) = till.to_string();
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
-        // back on drop), so a poisoned lock is safe to reuse.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    /// The SQLite connection (every SQLite path has asked [`Journal::pg`] first).
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>, JournalError> {
+        match &self.backend {
+            // A panic while holding the lock cannot leave SQLite inconsistent (transactions
+            // roll back on drop), so a poisoned lock is safe to reuse.
+            Backend::Sqlite(conn) => Ok(conn.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres(_) => Err(JournalError::Corrupt(
+                "an embedded-journal call on the shared ledger".into(),
+            )),
+        }
     }
 
     /// How SQLite runs each query the faces use (its `EXPLAIN QUERY PLAN` lines), by name:
     /// for the test that keeps every one an index lookup.
     pub fn query_plans(&self) -> Result<Vec<(&'static str, Vec<String>)>, JournalError> {
+        if self.pg().is_some() {
+            return Ok(Vec::new());
+        }
         let select = |tail: &str| format!("SELECT {} FROM payments {tail}", rows::COLUMNS);
         let queries = [
             ("unresolved", select(read::UNRESOLVED)),
@@ -200,7 +263,7 @@ impl Journal {
             ("duplicate guard", select(write::GUARD)),
             ("history", rows::EVENTS.to_string()),
         ];
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut plans = Vec::new();
         for (name, sql) in queries {
             let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
@@ -214,8 +277,11 @@ impl Journal {
 
     /// SQLite's own integrity check: `ok` when the file is sound.
     pub fn integrity_check(&self) -> Result<String, JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.integrity_check();
+        }
         Ok(self
-            .conn()
+            .conn()?
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
@@ -265,7 +331,7 @@ mod tests {
     fn commits_are_durable_before_they_return() {
         let dir = tempfile::tempdir().expect("dir");
         let journal = Journal::open_in(dir.path()).expect("journal");
-        let conn = journal.conn();
+        let conn = journal.conn().expect("sqlite");
         let mode: String = conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .expect("mode");

@@ -67,7 +67,10 @@ pub struct DayTotal {
 
 impl Journal {
     pub fn get(&self, id: i64) -> Result<Option<Payment>, JournalError> {
-        Ok(rows::get(&self.conn(), id)?)
+        if let Some(pg) = self.pg() {
+            return pg.get(id);
+        }
+        Ok(rows::get(&*self.conn()?, id)?)
     }
 
     pub fn by_reference(
@@ -75,7 +78,10 @@ impl Journal {
         provider: ProviderKind,
         reference: &Reference,
     ) -> Result<Option<Payment>, JournalError> {
-        let conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return pg.by_reference(provider, reference.as_str());
+        }
+        let conn = self.conn()?;
         let id: Option<i64> = conn
             .prepare_cached("SELECT id FROM payments WHERE provider = ?1 AND reference = ?2")?
             .query_row(params![provider.id(), reference.as_str()], |r| r.get(0))
@@ -89,7 +95,10 @@ impl Journal {
     /// A payment by its reference, whatever its provider (references are unique per provider;
     /// the newest wins if two providers share one).
     pub fn find_reference(&self, reference: &str) -> Result<Option<Payment>, JournalError> {
-        let found = rows::select(&self.conn(), FIND_REFERENCE, params![reference.trim()])?;
+        if let Some(pg) = self.pg() {
+            return pg.find_reference(reference);
+        }
+        let found = rows::select(&*self.conn()?, FIND_REFERENCE, params![reference.trim()])?;
         Ok(found.into_iter().next())
     }
 
@@ -99,7 +108,10 @@ impl Journal {
         provider: ProviderKind,
         reference: &Reference,
     ) -> Result<bool, JournalError> {
-        let conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return Ok(pg.by_reference(provider, reference.as_str())?.is_some());
+        }
+        let conn = self.conn()?;
         let found: Option<i64> = conn
             .prepare_cached("SELECT 1 FROM payments WHERE provider = ?1 AND reference = ?2")?
             .query_row(params![provider.id(), reference.as_str()], |r| r.get(0))
@@ -110,7 +122,10 @@ impl Journal {
     /// Every payment that is not paid or failed, oldest first (attention included). The same
     /// condition as the `payments_open` index, so it reads only open rows.
     pub fn unresolved(&self) -> Result<Vec<Payment>, JournalError> {
-        rows::select(&self.conn(), UNRESOLVED, params![])
+        if let Some(pg) = self.pg() {
+            return pg.unresolved();
+        }
+        rows::select(&*self.conn()?, UNRESOLVED, params![])
     }
 
     /// Payments that became paid or failed at or after `since`, newest first, at most `limit`
@@ -121,8 +136,11 @@ impl Journal {
         operator: Option<&str>,
         limit: usize,
     ) -> Result<Vec<Payment>, JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.recently_done(since, operator, limit);
+        }
         rows::select(
-            &self.conn(),
+            &*self.conn()?,
             RECENTLY_DONE,
             params![
                 rows::ts(since),
@@ -134,7 +152,10 @@ impl Journal {
 
     /// Payments created at or after `since`, oldest first.
     pub fn since(&self, since: DateTime<Utc>) -> Result<Vec<Payment>, JournalError> {
-        rows::select(&self.conn(), SINCE, params![rows::ts(since)])
+        if let Some(pg) = self.pg() {
+            return pg.since(since);
+        }
+        rows::select(&*self.conn()?, SINCE, params![rows::ts(since)])
     }
 
     /// Counts and sums of the payments created at or after `since`, per provider, currency
@@ -149,7 +170,10 @@ impl Journal {
         since: DateTime<Utc>,
         who: Option<&str>,
     ) -> Result<DaySummary, JournalError> {
-        let conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return pg.day_summary_of(since, who);
+        }
+        let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(DAY_SUMMARY)?;
         let mut summary = DaySummary::default();
         let rows = stmt.query_map(params![rows::ts(since), who], |r| {
@@ -221,8 +245,11 @@ impl Journal {
         limit: usize,
         who: Option<&str>,
     ) -> Result<Vec<Payment>, JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.day_page_of(since, offset, limit, who);
+        }
         rows::select(
-            &self.conn(),
+            &*self.conn()?,
             DAY_PAGE,
             params![rows::ts(since), limit as i64, offset as i64, who],
         )
@@ -230,11 +257,17 @@ impl Journal {
 
     /// Every payment, oldest first.
     pub fn all(&self) -> Result<Vec<Payment>, JournalError> {
-        rows::select(&self.conn(), "ORDER BY id", params![])
+        if let Some(pg) = self.pg() {
+            return pg.all();
+        }
+        rows::select(&*self.conn()?, "ORDER BY id", params![])
     }
 
     /// A payment's history, oldest first.
     pub fn events(&self, id: i64) -> Result<Vec<Event>, JournalError> {
-        rows::events(&self.conn(), id)
+        if let Some(pg) = self.pg() {
+            return pg.events(id);
+        }
+        rows::events(&*self.conn()?, id)
     }
 }

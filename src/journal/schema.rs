@@ -77,4 +77,26 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE payments ADD COLUMN flag TEXT;",
     // 7: the till that recorded each payment (a chain's tills share one ledger).
     "ALTER TABLE payments ADD COLUMN till TEXT;",
+    // 8: the rules in the database itself, as in the shared ledger: what a payment is never
+    // changes, a final payment keeps its status and words, a flag stays, and no payment or
+    // history entry is ever removed.
+    "CREATE TRIGGER payments_what_stays BEFORE UPDATE ON payments
+        WHEN NEW.provider IS NOT OLD.provider OR NEW.reference IS NOT OLD.reference
+          OR NEW.phone IS NOT OLD.phone OR NEW.amount_minor IS NOT OLD.amount_minor
+          OR NEW.currency IS NOT OLD.currency
+        BEGIN SELECT RAISE(ABORT, 'lipa: a payment is what it was recorded as'); END;
+    CREATE TRIGGER payments_final_stays BEFORE UPDATE ON payments
+        WHEN OLD.status IN ('paid', 'failed') AND (NEW.status IS NOT OLD.status
+          OR NEW.message IS NOT OLD.message OR NEW.provider_id IS NOT OLD.provider_id
+          OR NEW.polls IS NOT OLD.polls)
+        BEGIN SELECT RAISE(ABORT, 'lipa: a final payment never changes'); END;
+    CREATE TRIGGER payments_flag_stays BEFORE UPDATE OF flag ON payments
+        WHEN OLD.flag IS NOT NULL AND NEW.flag IS NOT OLD.flag
+        BEGIN SELECT RAISE(ABORT, 'lipa: a flag stays'); END;
+    CREATE TRIGGER payments_never_removed BEFORE DELETE ON payments
+        BEGIN SELECT RAISE(ABORT, 'lipa: a payment is never removed'); END;
+    CREATE TRIGGER events_never_change BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'lipa: history is never changed'); END;
+    CREATE TRIGGER events_never_removed BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'lipa: history is never removed'); END;",
 ];

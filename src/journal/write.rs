@@ -3,7 +3,7 @@
 //! with the time at which the lock was held.
 
 use super::rows::{self, ts};
-use super::{Cas, Journal, JournalError};
+use super::{Cas, Journal, JournalError, pg};
 use crate::payment::{EventKind, LookupKind, NewPayment, Payment, Status};
 use crate::strings::Msg;
 use chrono::{DateTime, Utc};
@@ -60,7 +60,10 @@ impl Journal {
     /// Writes a new payment as `Recorded`, with its first history event, unless the guard finds
     /// a payment like it. Fails with `DuplicateReference` if the provider's reference is used.
     pub fn record(&self, new: &NewPayment, guard: Guard) -> Result<Recorded, JournalError> {
-        let mut conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return pg.record(new, guard, self.till());
+        }
+        let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let now = Utc::now();
         if let Some(same) = guarded(&tx, new, guard, now)? {
@@ -122,7 +125,10 @@ impl Journal {
         from: Status,
         change: &Change<'_>,
     ) -> Result<Cas, JournalError> {
-        let mut conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return pg.transition(id, from, pg::OwnedChange::of(change));
+        }
+        let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
         if current.status != from || !from.can_become(change.to) {
@@ -141,7 +147,10 @@ impl Journal {
     /// final rows keep their words. A query that changes nothing leaves the status's words
     /// alone and keeps its own beside them (`said`).
     pub fn answer(&self, id: i64, from: Status, answer: &Answer) -> Result<Cas, JournalError> {
-        let mut conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return pg.answer(id, from, answer.clone());
+        }
+        let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
         if current.status != from || from.is_final() {
@@ -208,7 +217,10 @@ impl Journal {
         who: &str,
         note: Option<&str>,
     ) -> Result<Cas, JournalError> {
-        let mut conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return pg.mark_checked(id, who.to_string(), note.map(str::to_string));
+        }
+        let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
         // A payment that needs a person: *attention*, or final and flagged since (reversed
@@ -246,7 +258,10 @@ impl Journal {
     /// Flags a final payment the provider now says something else about (reversed after
     /// paid). The status stays; the first flag stays (false: it was flagged already).
     pub fn flag(&self, id: i64, why: &Msg) -> Result<bool, JournalError> {
-        let mut conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return pg.flag(id, why.clone());
+        }
+        let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
         if current.flag.is_some() {
@@ -264,7 +279,10 @@ impl Journal {
 
     /// A person asked the provider again: noted in the payment's history.
     pub fn note_recheck(&self, id: i64, who: &str) -> Result<(), JournalError> {
-        let mut conn = self.conn();
+        if let Some(pg) = self.pg() {
+            return pg.note_recheck(id, who.to_string());
+        }
+        let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = rows::get(&tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
         rows::add_event(

@@ -29,6 +29,22 @@ sentences! {
             "toleo {version} la daftari ni jipya kuliko lipa hii inavyoelewa; sasisha lipa"
         ),
     }
+    fn ledger_unreachable(why: &str = "connection refused") {
+        en: format!("ledger unreachable — cannot send ({why}); nothing was sent"),
+        sw: format!("daftari kuu halipatikani — haiwezi kutuma ({why}); hakuna kilichotumwa"),
+    }
+    fn ledger_refused(why: &str = "permission denied for table payments") {
+        en: format!("the shared ledger refused: {why}"),
+        sw: format!("daftari kuu limekataa: {why}"),
+    }
+    fn ledger_bad_url(url: &str = "mysql://till@db/lipa") {
+        en: format!(
+            "database_url {url} is not one lipa can use: write postgres://USER:PASSWORD@HOST/DATABASE"
+        ),
+        sw: format!(
+            "database_url {url} haitumiki kwa lipa: andika postgres://USER:PASSWORD@HOST/DATABASE"
+        ),
+    }
     fn not_configured(provider: &dyn Display = &"Cepta") {
         en: format!("{provider} is not configured"),
         sw: format!("{provider} haijasanidiwa"),

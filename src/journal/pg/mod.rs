@@ -1,0 +1,218 @@
+//! The shared ledger on PostgreSQL: what a chain's tills record into together.
+//!
+//! Why tokio-postgres with deadpool-postgres: tokio-postgres is the maintained PostgreSQL
+//! client on the runtime lipa already uses, speaks the protocol itself (no C library), and has
+//! LISTEN/NOTIFY; deadpool-postgres is its small, maintained pool. sqlx would bring a second
+//! query layer and its own macros for one backend. The journal's interface is blocking (one
+//! thread queues every call, see `worker.rs`), so the ledger runs its own small runtime and a
+//! call waits for its answer there: it may be made from any thread, inside tokio or not.
+//!
+//! Every write is one transaction that locks the payment's row (`FOR UPDATE`) before it
+//! compares and changes it; the duplicate guard's question and the insert are serialised
+//! across tills by an advisory transaction lock on the phone, amount and currency; times are
+//! the database's clock, one clock for every till.
+
+mod read;
+mod rows;
+mod schema;
+mod write;
+
+pub use write::OwnedChange;
+
+use super::JournalError;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use std::future::Future;
+use std::time::Duration;
+
+/// How long one call may take before the ledger counts as unreachable.
+const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a new connection may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The newest schema version this lipa knows.
+pub fn schema_version() -> usize {
+    schema::MIGRATIONS.len()
+}
+
+pub struct PgStore {
+    runtime: Option<tokio::runtime::Runtime>,
+    handle: tokio::runtime::Handle,
+    pool: Pool,
+    /// Where the ledger is, without its password (for messages).
+    place: String,
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // Dropped inside another runtime's task: never block there.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// Whether `url` names a PostgreSQL ledger.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+impl PgStore {
+    /// Connects to the ledger at `url` and brings its schema up to date (refusing a schema
+    /// newer than this lipa knows).
+    pub fn open(url: &str) -> Result<PgStore, JournalError> {
+        let mut config: tokio_postgres::Config =
+            url.parse().map_err(|_| JournalError::BadUrl(redact(url)))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        config.keepalives_idle(Duration::from_secs(30));
+        config.application_name("lipa");
+        let place = place(&config);
+        let manager = Manager::from_config(
+            config,
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("lipa-ledger")
+            .enable_all()
+            .build()
+            .map_err(|e| JournalError::Unreachable(e.to_string()))?;
+        let pool = Pool::builder(manager)
+            .max_size(8)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(CONNECT_TIMEOUT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .recycle_timeout(Some(CONNECT_TIMEOUT))
+            .build()
+            .map_err(|e| JournalError::Unreachable(e.to_string()))?;
+        let store = PgStore {
+            handle: runtime.handle().clone(),
+            runtime: Some(runtime),
+            pool,
+            place,
+        };
+        store.run(|pool| async move {
+            let mut client = pool.get().await?;
+            migrate(&mut client).await
+        })?;
+        Ok(store)
+    }
+
+    /// Where the ledger is (host, port, database; never the password).
+    pub fn place(&self) -> &str {
+        &self.place
+    }
+
+    /// Runs `f` on the ledger's runtime with the pool, and waits for its answer.
+    fn run<T, F, Fut>(&self, f: F) -> Result<T, JournalError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Pool) -> Fut,
+        Fut: Future<Output = Result<T, JournalError>> + Send + 'static,
+    {
+        let job = f(self.pool.clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.handle.spawn(async move {
+            let answer = tokio::time::timeout(CALL_TIMEOUT, job)
+                .await
+                .unwrap_or_else(|_| Err(JournalError::Unreachable("timed out".into())));
+            let _ = tx.send(answer);
+        });
+        rx.recv()
+            .map_err(|_| JournalError::Unreachable("the ledger's runtime stopped".into()))?
+    }
+}
+
+/// host:port/database of a configuration.
+fn place(config: &tokio_postgres::Config) -> String {
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            tokio_postgres::config::Host::Tcp(name) => name.clone(),
+            tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".into());
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!(
+        "{host}:{port}/{}",
+        config.get_dbname().unwrap_or("postgres")
+    )
+}
+
+/// A URL with its password taken out.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "(not a URL)".into();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}")
+        }
+        None => url.to_string(),
+    }
+}
+
+impl From<tokio_postgres::Error> for JournalError {
+    fn from(e: tokio_postgres::Error) -> JournalError {
+        match e.as_db_error() {
+            Some(db) if db.code() == &tokio_postgres::error::SqlState::UNIQUE_VIOLATION => {
+                JournalError::Postgres(db.message().to_string())
+            }
+            Some(db) => JournalError::Postgres(db.message().to_string()),
+            // The connection broke or could not be made: nothing is known to be written.
+            None => JournalError::Unreachable(e.to_string()),
+        }
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for JournalError {
+    fn from(e: deadpool_postgres::PoolError) -> JournalError {
+        match e {
+            deadpool_postgres::PoolError::Backend(e) => e.into(),
+            other => JournalError::Unreachable(other.to_string()),
+        }
+    }
+}
+
+/// Applies the migrations not yet applied, one till at a time (a session advisory lock).
+async fn migrate(client: &mut deadpool_postgres::Client) -> Result<(), JournalError> {
+    client
+        .batch_execute(
+            "SELECT pg_advisory_lock(7242501);
+             CREATE TABLE IF NOT EXISTS lipa_schema (version INTEGER NOT NULL);
+             INSERT INTO lipa_schema (version)
+                 SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM lipa_schema);",
+        )
+        .await?;
+    let result = apply(client).await;
+    client
+        .batch_execute("SELECT pg_advisory_unlock(7242501)")
+        .await?;
+    result
+}
+
+async fn apply(client: &mut deadpool_postgres::Client) -> Result<(), JournalError> {
+    let version: i32 = client
+        .query_one("SELECT version FROM lipa_schema", &[])
+        .await?
+        .get(0);
+    let version = usize::try_from(version).unwrap_or(0);
+    if version > schema::MIGRATIONS.len() {
+        return Err(JournalError::TooNew(version));
+    }
+    for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = client.transaction().await?;
+        tx.batch_execute(sql).await?;
+        let next = i32::try_from(i + 1).unwrap_or(i32::MAX);
+        tx.execute("UPDATE lipa_schema SET version = $1", &[&next])
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,379 @@
+//! One contract for both backends of the ledger: the embedded SQLite journal and the shared
+//! PostgreSQL ledger keep the same rules — record, compare-and-set transitions, final states
+//! immutable (in the database itself), history, the back office's queries, closed days, and
+//! concurrent writers (several tills at once).
+
+#[path = "support/ledger.rs"]
+mod ledger;
+
+use ledger::backends;
+use lipa::journal::{Answer, Cas, Change, Filter, Guard, Journal, JournalError, Recorded};
+use lipa::money::{Currency, Money};
+use lipa::payment::{EventKind, NewPayment, Payment, Status};
+use lipa::phone::{Country, Phone};
+use lipa::provider::ProviderKind;
+use lipa::reference::Reference;
+use lipa::strings::Msg;
+use std::sync::{Arc, Barrier};
+
+fn sale(reference: &str, phone: &str, amount: &str) -> NewPayment {
+    NewPayment {
+        provider: ProviderKind::ClickPesa,
+        reference: Reference::parse(reference, ProviderKind::ClickPesa).expect("ref"),
+        phone: Phone::parse(phone, Country::Tanzania).expect("phone"),
+        amount: Money::parse(amount, Currency::Tzs).expect("amount"),
+        channel: None,
+        email: None,
+        name: None,
+        replaces: None,
+        operator: "rehema".into(),
+    }
+}
+
+fn record(j: &Journal, new: &NewPayment) -> Payment {
+    match j.record(new, Guard::Off).expect("record") {
+        Recorded::New(p) => p,
+        Recorded::Duplicate(p) => panic!("guard off, yet {} is a duplicate", p.reference),
+    }
+}
+
+fn to(j: &Journal, p: &Payment, status: Status) -> Cas {
+    let words = Msg::Empty;
+    let change = Change {
+        to: status,
+        message: &words,
+        provider_id: Some("CP-1"),
+        heard: true,
+    };
+    j.transition(p.id, p.status, &change).expect("transition")
+}
+
+/// Recorded → Sending → Pending.
+fn pending(j: &Journal, new: &NewPayment) -> Payment {
+    let p = record(j, new);
+    let p = to(j, &p, Status::Sending).into_payment();
+    to(j, &p, Status::Pending).into_payment()
+}
+
+#[test]
+fn a_payment_is_recorded_once_with_its_till_operator_and_history() {
+    for b in backends("record") {
+        let j = b.open();
+        j.set_till("till-2");
+        let p = record(&j, &sale("LPCONTRACT01", "0712345670", "1500"));
+        assert_eq!(p.status, Status::Recorded, "{}", b.name());
+        assert_eq!((p.till.as_str(), p.operator.as_str()), ("till-2", "rehema"));
+        assert_eq!(p.phone, "255712345670");
+        assert_eq!(p.amount.minor(), 1500);
+        assert_eq!(j.get(p.id).expect("get"), Some(p.clone()), "{}", b.name());
+        let again = j.record(&sale("LPCONTRACT01", "0712345671", "10"), Guard::Off);
+        assert!(
+            matches!(again, Err(JournalError::DuplicateReference(_))),
+            "{}: {again:?}",
+            b.name()
+        );
+        let r = p.reference.clone();
+        assert_eq!(
+            j.by_reference(ProviderKind::ClickPesa, &r).expect("by ref"),
+            Some(p.clone())
+        );
+        assert!(
+            j.reference_exists(ProviderKind::ClickPesa, &r)
+                .expect("exists")
+        );
+        assert_eq!(
+            j.find_reference("LPCONTRACT01")
+                .expect("find")
+                .map(|f| f.id),
+            Some(p.id)
+        );
+        let events = j.events(p.id).expect("events");
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].status, Status::Recorded);
+        assert_eq!(
+            j.integrity_check().expect("integrity"),
+            "ok",
+            "{}",
+            b.name()
+        );
+    }
+}
+
+#[test]
+fn transitions_are_compare_and_set_and_final_states_never_change() {
+    for b in backends("transitions") {
+        let j = b.open();
+        let p = pending(&j, &sale("LPCONTRACT02", "0712345670", "1000"));
+        // A writer that read an old status loses, and is told how the payment stands.
+        let stale = Payment {
+            status: Status::Sending,
+            ..p.clone()
+        };
+        match to(&j, &stale, Status::Failed) {
+            Cas::Stale(now) => assert_eq!(now.status, Status::Pending, "{}", b.name()),
+            Cas::Done(_) => panic!("{}: a stale writer won", b.name()),
+        }
+        let paid = to(&j, &p, Status::Paid);
+        assert!(paid.is_done(), "{}", b.name());
+        let paid = paid.into_payment();
+        assert_eq!(paid.provider_id.as_deref(), Some("CP-1"));
+        assert!(!to(&j, &paid, Status::Failed).is_done(), "{}", b.name());
+        let late = Answer::Found {
+            to: Status::Failed,
+            message: Msg::Empty,
+            provider_id: None,
+        };
+        assert!(
+            !j.answer(paid.id, Status::Paid, &late)
+                .expect("answer")
+                .is_done()
+        );
+        assert_eq!(
+            j.get(paid.id).expect("get").map(|p| p.status),
+            Some(Status::Paid)
+        );
+        // The database itself refuses, whoever writes to it.
+        let id = paid.id;
+        for sql in [
+            format!("UPDATE payments SET status = 'failed' WHERE id = {id}"),
+            format!("UPDATE payments SET amount_minor = 1 WHERE id = {id}"),
+            format!("UPDATE payments SET message = 'x' WHERE id = {id}"),
+            format!("DELETE FROM payments WHERE id = {id}"),
+            format!("DELETE FROM events WHERE payment_id = {id}"),
+            format!("UPDATE events SET status = 'failed' WHERE payment_id = {id}"),
+        ] {
+            let refused = b
+                .sql(&sql)
+                .expect_err(&format!("{}: {sql} was allowed", b.name()));
+            assert!(refused.contains("lipa:"), "{}: {sql}: {refused}", b.name());
+        }
+        // A person's check of a flagged final payment is allowed; the flag stays.
+        assert!(j.flag(id, &Msg::Empty).expect("flag"));
+        assert!(!j.flag(id, &Msg::NotFoundYet).expect("flag again"));
+        assert!(
+            j.mark_checked(id, "amina", Some("called"))
+                .expect("check")
+                .is_done()
+        );
+        let kinds: Vec<EventKind> = j
+            .events(id)
+            .expect("events")
+            .iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(kinds.last(), Some(&EventKind::Check), "{}", b.name());
+        let after = j.get(id).expect("get").expect("there");
+        assert_eq!((after.status, after.checked), (Status::Paid, true));
+    }
+}
+
+#[test]
+fn answers_count_polls_and_keep_what_they_learned() {
+    for b in backends("answers") {
+        let j = b.open();
+        let p = pending(&j, &sale("LPCONTRACT03", "0712345670", "1000"));
+        let cas = j
+            .answer(p.id, Status::Pending, &Answer::NotFound)
+            .expect("answer");
+        let p = cas.into_payment();
+        assert_eq!((p.polls, p.status), (1, Status::Pending), "{}", b.name());
+        assert_eq!(p.said, Msg::NotFoundYet);
+        let paid = Answer::Found {
+            to: Status::Paid,
+            message: Msg::Empty,
+            provider_id: Some("CP-9".into()),
+        };
+        let p = j
+            .answer(p.id, Status::Pending, &paid)
+            .expect("paid")
+            .into_payment();
+        assert_eq!((p.polls, p.status), (2, Status::Paid), "{}", b.name());
+        // The id from the push's own answer ("CP-1") stays.
+        assert_eq!(p.provider_id.as_deref(), Some("CP-1"));
+        assert!(p.heard_at.is_some());
+    }
+}
+
+#[test]
+fn the_back_office_queries_agree() {
+    for b in backends("queries") {
+        let j = b.open();
+        let start = chrono::Utc::now() - chrono::Duration::seconds(5);
+        let a = pending(&j, &sale("LPCONTRACT04", "0712345670", "1000"));
+        let c = record(&j, &sale("LPCONTRACT05", "0754000111", "2500"));
+        to(&j, &a, Status::Paid);
+        let found = |f: Filter| -> Vec<String> {
+            j.history(&f)
+                .expect("history")
+                .iter()
+                .map(|p| p.reference.to_string())
+                .collect()
+        };
+        let all = Filter {
+            limit: 10,
+            ..Filter::default()
+        };
+        assert_eq!(
+            found(all.clone()),
+            ["LPCONTRACT05", "LPCONTRACT04"],
+            "{}",
+            b.name()
+        );
+        let paid = Filter {
+            status: Some(Status::Paid),
+            ..all.clone()
+        };
+        assert_eq!(found(paid), ["LPCONTRACT04"], "{}", b.name());
+        let phone = Filter {
+            phone: Some("754000".into()),
+            ..all.clone()
+        };
+        assert_eq!(found(phone), ["LPCONTRACT05"]);
+        let reference = Filter {
+            reference: Some("tract04".into()),
+            ..all
+        };
+        assert_eq!(found(reference), ["LPCONTRACT04"]);
+        let search = |q: &str| -> Vec<i64> {
+            j.search(q, None, 0, 10)
+                .expect("search")
+                .iter()
+                .map(|p| p.id)
+                .collect()
+        };
+        assert_eq!(search("0754"), [c.id], "{}", b.name());
+        assert_eq!(search("2,500"), [c.id], "{}", b.name());
+        assert_eq!(search(""), [c.id, a.id]);
+        assert!(
+            j.search("", Some("nobody"), 0, 10)
+                .expect("search")
+                .is_empty()
+        );
+        let open: Vec<i64> = j.unresolved().expect("open").iter().map(|p| p.id).collect();
+        assert_eq!(open, [c.id], "{}", b.name());
+        let day = j.day_summary(start).expect("summary");
+        assert_eq!((day.count, day.newest_id), (2, c.id), "{}", b.name());
+        let paid_line = day
+            .totals
+            .iter()
+            .find(|t| t.status == Status::Paid)
+            .expect("paid line");
+        assert_eq!((paid_line.count, paid_line.minor), (1, Some(1000)));
+        assert_eq!(day.operators.len(), 1);
+        assert_eq!((day.operators[0].count, day.operators[0].paid), (2, 1));
+        assert_eq!(j.day_page(start, 0, 1).expect("page")[0].id, c.id);
+        assert_eq!(j.day_page(start, 1, 1).expect("page")[0].id, a.id);
+        assert_eq!(j.since(start).expect("since").len(), 2);
+        assert_eq!(j.recently_done(start, None, 5).expect("done")[0].id, a.id);
+        assert_eq!(j.all().expect("all").len(), 2);
+    }
+}
+
+#[test]
+fn a_day_closes_once_per_till_numbered_per_till() {
+    for b in backends("closings") {
+        let j = b.open();
+        let (z1, new) = j
+            .close_day("2026-12-01", "till-1", "amina", "{}")
+            .expect("close");
+        assert!(new, "{}", b.name());
+        let (again, new) = j
+            .close_day("2026-12-01", "till-1", "juma", "{\"x\":1}")
+            .expect("again");
+        assert!(!new);
+        assert_eq!(again, z1, "{}: a closed day stays as it was", b.name());
+        let (z2, _) = j
+            .close_day("2026-12-02", "till-1", "amina", "{}")
+            .expect("close");
+        assert_eq!(z2.number, z1.number + 1);
+        assert_eq!(
+            j.closing("2026-12-01", "till-1").expect("closing"),
+            Some(z1)
+        );
+        let refused = b.sql("DELETE FROM closings").expect_err("closings removed");
+        assert!(refused.contains("never"), "{}: {refused}", b.name());
+    }
+}
+
+/// Eight tills push the same sale at the same moment: the duplicate guard lets exactly one
+/// through. Then eight writers race one payment to different final states: exactly one wins.
+#[test]
+fn concurrent_writers_one_sale_one_winner() {
+    for b in backends("concurrent") {
+        let tills: Vec<Arc<Journal>> = (0..8).map(|_| Arc::new(b.open())).collect();
+        let barrier = Arc::new(Barrier::new(tills.len()));
+        let handles: Vec<_> = tills
+            .iter()
+            .enumerate()
+            .map(|(i, j)| {
+                let (j, barrier) = (j.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let new = sale(&format!("LPRACE{i:06}"), "0712999000", "4200");
+                    barrier.wait();
+                    j.record(&new, Guard::Within(chrono::Duration::minutes(5)))
+                        .expect("record")
+                })
+            })
+            .collect();
+        let results: Vec<Recorded> = handles
+            .into_iter()
+            .map(|h| h.join().expect("till"))
+            .collect();
+        let new: Vec<&Payment> = results
+            .iter()
+            .filter_map(|r| match r {
+                Recorded::New(p) => Some(p),
+                Recorded::Duplicate(_) => None,
+            })
+            .collect();
+        assert_eq!(new.len(), 1, "{}: {results:?}", b.name());
+        let winner = pending(&tills[0], &sale("LPRACEFINAL1", "0712999001", "100"));
+        let barrier = Arc::new(Barrier::new(tills.len()));
+        let handles: Vec<_> = tills
+            .iter()
+            .enumerate()
+            .map(|(i, j)| {
+                let (j, barrier, p) = (j.clone(), barrier.clone(), winner.clone());
+                std::thread::spawn(move || {
+                    let status = if i % 2 == 0 {
+                        Status::Paid
+                    } else {
+                        Status::Failed
+                    };
+                    barrier.wait();
+                    to(&j, &p, status)
+                })
+            })
+            .collect();
+        let done = handles
+            .into_iter()
+            .map(|h| h.join().expect("writer"))
+            .filter(Cas::is_done)
+            .count();
+        assert_eq!(done, 1, "{}", b.name());
+        let events = tills[0].events(winner.id).expect("events");
+        let finals = events.iter().filter(|e| e.status.is_final()).count();
+        assert_eq!(finals, 1, "{}: {events:?}", b.name());
+    }
+}
+
+#[test]
+fn a_schema_newer_than_this_lipa_is_refused() {
+    for b in backends("too_new") {
+        drop(b.open());
+        let bump = match &b {
+            ledger::Backend::Sqlite(_) => "PRAGMA user_version = 99",
+            ledger::Backend::Postgres(_) => "UPDATE lipa_schema SET version = 99",
+        };
+        b.sql(bump).expect("bump");
+        let err = match &b {
+            ledger::Backend::Sqlite(dir) => Journal::open_in(dir.path()).err(),
+            ledger::Backend::Postgres(db) => Journal::open_postgres(&db.url).err(),
+        };
+        assert!(
+            matches!(err, Some(JournalError::TooNew(99))),
+            "{}: {err:?}",
+            b.name()
+        );
+    }
+}

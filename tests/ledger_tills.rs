@@ -1,0 +1,130 @@
+//! Tills of a chain, as real processes, on one shared ledger in a real PostgreSQL server:
+//! each records its payments as its own, every till sees every payment, and a ledger that
+//! cannot be reached means nothing is sent.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/ledger.rs"]
+mod ledger;
+
+use cli::{command, demo_env, push_args};
+use lipa::sim::{self, SimConfig, SimHandle, demo};
+use std::process::Output;
+use std::time::Duration;
+
+async fn simulator() -> SimHandle {
+    sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(300),
+        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator")
+}
+
+fn till(sim: &SimHandle, data: &std::path::Path, name: &str, url: &str, args: &[&str]) -> Output {
+    let mut env = demo_env(data, &sim.clickpesa_base_url(), None);
+    env.push(("LIPA_TILL", name.into()));
+    env.push(("LIPA_DATABASE_URL", url.into()));
+    command(env).args(args).output().expect("run lipa")
+}
+
+fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_tills_one_ledger() {
+    let Some(db) = ledger::TestDb::create("two_tills") else {
+        return;
+    };
+    let sim = simulator().await;
+    let (a, b) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+    );
+    let paid_a = till(
+        &sim,
+        a.path(),
+        "till-a",
+        &db.url,
+        &push_args("clickpesa", "0712345670", "30"),
+    );
+    let paid_b = till(
+        &sim,
+        b.path(),
+        "till-b",
+        &db.url,
+        &push_args("clickpesa", "0712345680", "30"),
+    );
+    for (name, out) in [("till-a", &paid_a), ("till-b", &paid_b)] {
+        let last = json_lines(out).pop().expect("json");
+        assert_eq!(last["status"], "paid", "{name}: {last}");
+        assert_eq!(last["till"], name, "{last}");
+    }
+    // Till B sees both, each under the till that recorded it; no SQLite journal was made.
+    let history = till(&sim, b.path(), "till-b", &db.url, &["history", "--json"]);
+    assert_eq!(history.status.code(), Some(0), "{history:?}");
+    let mut tills: Vec<String> = json_lines(&history)
+        .iter()
+        .map(|p| p["till"].as_str().unwrap_or_default().to_string())
+        .collect();
+    tills.sort();
+    assert_eq!(tills, ["till-a", "till-b"]);
+    assert!(!a.path().join(lipa::journal::FILE_NAME).exists());
+    // The same sale pushed again from the other till is stopped by the shared guard.
+    let again = till(
+        &sim,
+        b.path(),
+        "till-b",
+        &db.url,
+        &push_args("clickpesa", "0712345670", "0"),
+    );
+    let last = json_lines(&again).pop().expect("json");
+    assert_eq!(last["status"], "invalid", "{last}");
+    let said = last["message"].as_str().unwrap_or_default();
+    assert!(
+        said.contains("was recorded") && said.contains("nothing was sent"),
+        "{said}"
+    );
+    assert_eq!(sim.ledger().len(), 2, "the duplicate was never sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_ledger_sends_nothing() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    // A port nobody listens on.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let port = free.local_addr().expect("addr").port();
+    drop(free);
+    let url = format!("postgres://lipa:s3cret-pw@127.0.0.1:{port}/lipa");
+    let out = till(
+        &sim,
+        data.path(),
+        "till-a",
+        &url,
+        &push_args("clickpesa", "0712345670", "5"),
+    );
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_ne!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("unreachable"), "{text}");
+    assert!(
+        !text.contains("s3cret-pw"),
+        "the password was shown: {text}"
+    );
+    assert!(
+        sim.ledger().is_empty(),
+        "a push was sent without its record"
+    );
+    let log = std::fs::read_to_string(data.path().join("lipa.log")).unwrap_or_default();
+    assert!(!log.contains("s3cret-pw"), "the password was logged");
+}
