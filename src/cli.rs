@@ -85,6 +85,25 @@ pub enum Command {
         #[command(subcommand)]
         command: OperatorsCommand,
     },
+    /// A chain's shared ledger (PostgreSQL, database_url).
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Copy a till's journal (its SQLite file) into the shared ledger, with every payment's
+    /// history and the closed days; a second run adds nothing.
+    Import {
+        /// The till's journal file, e.g. ~/.local/share/lipa/journal.sqlite3.
+        file: PathBuf,
+        /// The till its payments were taken at, for payments recorded before lipa kept the till
+        /// (default: this till's name).
+        #[arg(long)]
+        till: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

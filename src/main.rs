@@ -38,6 +38,9 @@ fn main() -> ExitCode {
             Some(Command::Operators {
                 command: lipa::cli::OperatorsCommand::Check { file },
             }) => lipa::headless::operators::check(file, lang),
+            Some(Command::Ledger {
+                command: lipa::cli::LedgerCommand::Import { file, till },
+            }) => lipa::headless::ledger::import(&file, till.as_deref(), config, lang),
             Some(Command::History(args)) => lipa::headless::history::run(args, config, lang).await,
             Some(Command::Receipt(args)) => lipa::headless::receipt::run(args, config, lang),
             Some(Command::Reconcile(args)) => {

@@ -128,3 +128,93 @@ async fn an_unreachable_ledger_sends_nothing() {
     let log = std::fs::read_to_string(data.path().join("lipa.log")).unwrap_or_default();
     assert!(!log.contains("s3cret-pw"), "the password was logged");
 }
+
+/// A shop that grows into a chain keeps its history: its till's journal goes into the shared
+/// ledger with every payment's history, and a second import adds nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_till_journal_is_imported_once() {
+    let Some(db) = ledger::TestDb::create("import") else {
+        return;
+    };
+    let sim = simulator().await;
+    let shop = tempfile::tempdir().expect("shop");
+    let mut alone = demo_env(shop.path(), &sim.clickpesa_base_url(), None);
+    alone.push(("LIPA_TILL", "duka-1".into()));
+    for phone in ["0712345670", "0712345676"] {
+        let out = command(alone.clone())
+            .args(push_args("clickpesa", phone, "30"))
+            .output()
+            .expect("push");
+        assert!(json_lines(&out).pop().is_some(), "{out:?}");
+    }
+    let file = shop.path().join(lipa::journal::FILE_NAME);
+    let file = file.to_str().expect("path");
+    let other = tempfile::tempdir().expect("other");
+    let first = till(
+        &sim,
+        other.path(),
+        "hq",
+        &db.url,
+        &["ledger", "import", file],
+    );
+    let said = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    assert!(said.starts_with("2 payment(s) copied"), "{said}");
+    let second = till(
+        &sim,
+        other.path(),
+        "hq",
+        &db.url,
+        &["ledger", "import", file],
+    );
+    let said = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        said.starts_with("0 payment(s) copied") && said.contains("2 already there"),
+        "{said}"
+    );
+    let history = till(&sim, other.path(), "hq", &db.url, &["history", "--json"]);
+    let rows = json_lines(&history);
+    let mut seen: Vec<(String, String)> = rows
+        .iter()
+        .map(|p| {
+            (
+                p["status"].as_str().unwrap_or_default().to_string(),
+                p["till"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("failed".to_string(), "duka-1".to_string()),
+            ("paid".to_string(), "duka-1".to_string())
+        ],
+        "{rows:?}"
+    );
+    let ledger = lipa::journal::Journal::open_postgres(&db.url).expect("ledger");
+    let source = lipa::journal::Journal::open(std::path::Path::new(file)).expect("source");
+    for p in source.all().expect("all") {
+        let copy = ledger
+            .find_reference(p.reference.as_str())
+            .expect("find")
+            .expect("copied");
+        assert_eq!(ledger.events(copy.id).expect("events"), {
+            let mut e = source.events(p.id).expect("events");
+            e.iter_mut().for_each(|e| e.payment_id = copy.id);
+            e
+        });
+        assert_eq!(
+            (copy.status, copy.amount, copy.provider_id),
+            (p.status, p.amount, p.provider_id)
+        );
+    }
+    let missing = till(
+        &sim,
+        other.path(),
+        "hq",
+        &db.url,
+        &["ledger", "import", "/nonexistent.sqlite3"],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+}

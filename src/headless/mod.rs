@@ -6,6 +6,7 @@ pub mod csv;
 pub mod day_report;
 pub mod export;
 pub mod history;
+pub mod ledger;
 pub mod operators;
 pub mod progress;
 pub mod push;

@@ -76,4 +76,47 @@ impl Journal {
         tx.commit()?;
         Ok((closing, true))
     }
+
+    /// Every closed day, oldest first (for `lipa ledger import`).
+    pub fn closings(&self) -> Result<Vec<Closing>, JournalError> {
+        if self.pg().is_some() {
+            return Err(JournalError::Corrupt(
+                "closings of the shared ledger".into(),
+            ));
+        }
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT number, day, till, closed_at, closed_by, report FROM closings ORDER BY number",
+        )?;
+        let all = stmt.query_map([], read)?;
+        Ok(all.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Copies one payment of a till's journal, with its history, into this shared ledger
+    /// (`false`: it holds that provider's reference already). `replaces`: the reference of
+    /// the payment it sent again; `till`: the till for a payment recorded without one.
+    pub fn import_payment(
+        &self,
+        p: &crate::payment::Payment,
+        events: Vec<crate::payment::Event>,
+        replaces: Option<String>,
+        till: &str,
+    ) -> Result<bool, JournalError> {
+        match self.pg() {
+            Some(pg) => pg.import_payment(p.clone(), events, replaces, till.to_string()),
+            None => Err(JournalError::Corrupt(
+                "import into an embedded journal".into(),
+            )),
+        }
+    }
+
+    /// Copies a closed day into this shared ledger, its Z number kept (`false`: closed there).
+    pub fn import_closing(&self, c: &Closing) -> Result<bool, JournalError> {
+        match self.pg() {
+            Some(pg) => pg.import_closing(c.clone()),
+            None => Err(JournalError::Corrupt(
+                "import into an embedded journal".into(),
+            )),
+        }
+    }
 }

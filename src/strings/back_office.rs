@@ -54,6 +54,18 @@ pub fn reconcile_category(
 }
 
 sentences! {
+    fn ledger_none() {
+        en: "No shared ledger is configured: set database_url (or LIPA_DATABASE_URL) to the chain's postgres:// URL.".to_string(),
+        sw: "Hakuna daftari kuu lililowekwa: weka database_url (au LIPA_DATABASE_URL) kuwa anwani ya postgres:// ya maduka.".to_string(),
+    }
+    fn ledger_no_file(path: &str = "/tmp/journal.sqlite3") {
+        en: format!("{path} is not a journal file (it does not exist)"),
+        sw: format!("{path} si faili la daftari (halipo)"),
+    }
+    fn ledger_imported(added: usize = 120, there: usize = 3, days: usize = 4, place: &str = "db:5432/lipa") {
+        en: format!("{added} payment(s) copied into {place}, {there} already there; {days} closed day(s) copied."),
+        sw: format!("Malipo {added} yamenakiliwa kwenye {place}, {there} yalikuwepo tayari; siku {days} zilizofungwa zimenakiliwa."),
+    }
     fn report_head(day: &str = "2026-12-02", till: &str = "duka-1", state: &str = "not closed") {
         en: format!("lipa report {day} · till {till} · {state}"),
         sw: format!("lipa report {day} · kituo {till} · {state}"),

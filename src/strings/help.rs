@@ -352,6 +352,30 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Wahudumu wa `lipa serve`: nani anaweza kuingia, kama nani.",
     ),
     (
+        "ledger",
+        "A chain's shared ledger (PostgreSQL, database_url).",
+        "Daftari kuu la maduka mengi (PostgreSQL, database_url).",
+    ),
+    (
+        "ledger import",
+        "Copy a till's journal (its SQLite file) into the shared ledger, with every payment's \
+         history and the closed days; a second run adds nothing.",
+        "Nakili daftari la kaunta (faili lake la SQLite) kwenye daftari kuu, pamoja na historia \
+         ya kila malipo na siku zilizofungwa; ukiendesha tena hakuna kinachoongezwa.",
+    ),
+    (
+        "ledger import.file",
+        "The till's journal file, e.g. ~/.local/share/lipa/journal.sqlite3.",
+        "Faili la daftari la kaunta, kwa mfano ~/.local/share/lipa/journal.sqlite3.",
+    ),
+    (
+        "ledger import.till",
+        "The till its payments were taken at, for payments recorded before lipa kept the till \
+         (default: this till's name).",
+        "Kaunta yalipopokelewa malipo, kwa malipo yaliyorekodiwa kabla lipa haijaanza kuweka \
+         kaunta (kawaida: jina la kaunta hii).",
+    ),
+    (
         "operators check",
         "Check the operators file and print who can log in (no keys are printed).",
         "Kagua faili la wahudumu na uandike wanaoweza kuingia (funguo haziandikwi).",

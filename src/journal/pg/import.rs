@@ -1,0 +1,118 @@
+//! Copying a till's embedded journal into the shared ledger: each payment with its history,
+//! once (a payment already there by provider and reference is left as it is).
+
+use super::PgStore;
+use super::rows::add_event;
+use crate::journal::{Closing, JournalError};
+use crate::payment::{Event, Payment};
+
+impl PgStore {
+    /// Adds `p` and its history unless the ledger holds its provider and reference already
+    /// (`false` then). `replaces`: the reference of the payment it sent again, imported
+    /// before it.
+    pub fn import_payment(
+        &self,
+        p: Payment,
+        events: Vec<Event>,
+        replaces: Option<String>,
+        till: String,
+    ) -> Result<bool, JournalError> {
+        self.run(|pool| async move {
+            let mut client = pool.get().await?;
+            let tx = client.transaction().await?;
+            let replaces: Option<i64> = match replaces {
+                Some(r) => tx
+                    .query_opt(
+                        "SELECT id FROM payments WHERE provider = $1 AND reference = $2",
+                        &[&p.provider.id(), &r],
+                    )
+                    .await?
+                    .map(|row| row.try_get(0))
+                    .transpose()?,
+                None => None,
+            };
+            let unknown = |v: &str| (v != crate::operator::UNKNOWN).then(|| v.to_string());
+            let till = unknown(&p.till).unwrap_or(till);
+            let polls = i64::from(p.polls);
+            let row = tx
+                .query_opt(
+                    "INSERT INTO payments (provider, reference, phone, amount_minor, currency,
+                         channel, email, name, status, message, provider_id, created_at,
+                         updated_at, sent_at, polls, checked, said, lookup, heard_at, checked_by,
+                         checked_at, check_note, replaces, operator, flag, till)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
+                     ON CONFLICT (provider, reference) DO NOTHING RETURNING id",
+                    &[
+                        &p.provider.id(),
+                        &p.reference.as_str(),
+                        &p.phone,
+                        &p.amount.minor(),
+                        &p.amount.currency().code(),
+                        &p.channel,
+                        &p.email,
+                        &p.name,
+                        &p.status.id(),
+                        &p.message.to_stored(),
+                        &p.provider_id,
+                        &p.created_at,
+                        &p.updated_at,
+                        &p.sent_at,
+                        &polls,
+                        &p.checked,
+                        &p.said.to_stored(),
+                        &p.lookup.map(|l| l.id()),
+                        &p.heard_at,
+                        &p.checked_by,
+                        &p.checked_at,
+                        &p.check_note,
+                        &replaces,
+                        &unknown(&p.operator),
+                        &p.flag.as_ref().map(|f| f.to_stored()),
+                        &till,
+                    ],
+                )
+                .await?;
+            let Some(row) = row else {
+                return Ok(false);
+            };
+            let id: i64 = row.try_get(0)?;
+            for e in &events {
+                add_event(
+                    &tx,
+                    id,
+                    e.at,
+                    e.kind,
+                    e.status,
+                    &e.message,
+                    e.who.as_deref(),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Adds a closed day, its number kept, unless that till's day is closed already.
+    pub fn import_closing(&self, c: Closing) -> Result<bool, JournalError> {
+        self.run(|pool| async move {
+            let client = pool.get().await?;
+            let n = client
+                .execute(
+                    "INSERT INTO closings (till, number, day, closed_at, closed_by, report)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                    &[
+                        &c.till,
+                        &c.number,
+                        &c.day,
+                        &c.closed_at,
+                        &c.closed_by,
+                        &c.report,
+                    ],
+                )
+                .await?;
+            Ok(n == 1)
+        })
+    }
+}
