@@ -104,6 +104,8 @@ pub enum EngineError {
     Task(String),
     /// The runtime is shutting down (the process is exiting); nothing is lost.
     Stopping,
+    /// The shared ledger could not be reached to record a payment: nothing was sent.
+    CannotSend(String),
 }
 
 impl EngineError {
@@ -117,6 +119,7 @@ impl EngineError {
             EngineError::Duplicate(p) => s::duplicate_of(lang, p),
             EngineError::Task(why) => s::task_failed(lang, why),
             EngineError::Stopping => s::stopping(lang),
+            EngineError::CannotSend(why) => s::ledger_cannot_send(lang, why),
         }
     }
 }
@@ -315,7 +318,11 @@ impl Engine {
             SendGuard::Force => Guard::Off,
         };
         let record = new.clone();
-        let payment = match self.blocking(move |j| j.record(&record, guard)).await? {
+        let recorded = self.blocking(move |j| j.record(&record, guard)).await;
+        let payment = match recorded.map_err(|e| match e {
+            EngineError::Journal(JournalError::Unreachable(why)) => EngineError::CannotSend(why),
+            other => other,
+        })? {
             Recorded::New(p) => p,
             Recorded::Duplicate(same) => return Err(EngineError::Duplicate(Box::new(same))),
         };

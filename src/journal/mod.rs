@@ -52,6 +52,8 @@ pub enum JournalError {
     Postgres(String),
     /// `database_url` is not a PostgreSQL URL lipa can read (password taken out).
     BadUrl(String),
+    /// The URL asks for TLS, which this lipa does not speak to PostgreSQL yet.
+    NoTls,
 }
 
 impl JournalError {
@@ -68,6 +70,7 @@ impl JournalError {
             JournalError::Unreachable(why) => s::ledger_unreachable(lang, why),
             JournalError::Postgres(why) => s::ledger_refused(lang, why),
             JournalError::BadUrl(url) => s::ledger_bad_url(lang, url),
+            JournalError::NoTls => s::ledger_no_tls(lang),
         }
     }
 }

@@ -63,6 +63,9 @@ impl PgStore {
     pub fn open(url: &str) -> Result<PgStore, JournalError> {
         let mut config: tokio_postgres::Config =
             url.parse().map_err(|_| JournalError::BadUrl(redact(url)))?;
+        if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
+            return Err(JournalError::NoTls);
+        }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
