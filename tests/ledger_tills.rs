@@ -218,3 +218,49 @@ async fn a_till_journal_is_imported_once() {
     );
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// A path that is not a journal is refused and left exactly as it was: before, importing
+/// `/etc/passwd` made it private (0600), as lipa makes its own journal, and locked every
+/// other user out of their names.
+#[test]
+fn importing_something_else_leaves_it_untouched() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("dir");
+    let other = dir.path().join("passwd");
+    std::fs::write(&other, "root:x:0:0:root:/root:/bin/bash\n").expect("write");
+    std::fs::set_permissions(&other, std::fs::Permissions::from_mode(0o644)).expect("mode");
+    let data = dir.path().join("data");
+    let out = command([
+        ("LIPA_DATA_DIR", data.display().to_string()),
+        ("HOME", dir.path().display().to_string()),
+        (
+            "LIPA_DATABASE_URL",
+            "postgres://lipa@127.0.0.1:1/lipa".to_string(),
+        ),
+    ])
+    .args(["ledger", "import", other.to_str().expect("path")])
+    .output()
+    .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a database"),
+        "{out:?}"
+    );
+    let mode = std::fs::metadata(&other)
+        .expect("meta")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o644, "the file's mode was changed");
+    assert_eq!(
+        std::fs::read_to_string(&other).expect("read"),
+        "root:x:0:0:root:/root:/bin/bash\n"
+    );
+    let beside: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("passwd"))
+        .collect();
+    assert_eq!(beside, ["passwd"], "nothing is written beside it");
+}

@@ -36,16 +36,25 @@ pub fn import(
         );
     }
     crate::logging::init(&config.data_dir);
-    let source = match Journal::open(file) {
+    let copy_dir = config
+        .data_dir
+        .join(format!("import-{}", std::process::id()));
+    let source = match snapshot(file, &copy_dir) {
         Ok(j) => j,
-        Err(e) => return fail(e.text(lang), exit::CONFIG),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&copy_dir);
+            return fail(e.text(lang), exit::INVALID);
+        }
     };
     let ledger = match crate::setup::journal(&config) {
         Ok(j) => j,
         Err(e) => return fail(e.text(lang), exit::CONFIG),
     };
     let till = till.map_or_else(|| config.till(), str::to_string);
-    match copy(&source, &ledger, &till) {
+    let copied = copy(&source, &ledger, &till);
+    drop(source);
+    let _ = std::fs::remove_dir_all(&copy_dir);
+    match copied {
         Ok((added, there, days)) => {
             println!(
                 "{}",
@@ -61,6 +70,31 @@ pub fn import(
         }
         Err(e) => fail(e.text(lang), exit::CONFIG),
     }
+}
+
+/// The till's journal as it stands, read without touching it: the file is opened read-only
+/// (never made private, migrated or written, whatever it turns out to be) and copied whole,
+/// its write-ahead log included, by SQLite (`VACUUM INTO`) into `dir`; the copy is brought
+/// to this lipa's schema and read from there.
+fn snapshot(file: &Path, dir: &Path) -> Result<Journal, crate::journal::JournalError> {
+    use rusqlite::OpenFlags;
+    let open_err = |source| crate::journal::JournalError::Open {
+        path: file.to_path_buf(),
+        source,
+    };
+    let conn = rusqlite::Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(open_err)?;
+    // Not a database: SQLite says so here, before anything is copied.
+    conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+        .map_err(open_err)?;
+    let _ = std::fs::remove_dir_all(dir);
+    crate::data_dir::ensure(dir)
+        .map_err(|e| crate::journal::JournalError::Corrupt(e.to_string()))?;
+    let copy = dir.join(crate::journal::FILE_NAME);
+    conn.execute("VACUUM INTO ?1", [copy.display().to_string()])
+        .map_err(open_err)?;
+    drop(conn);
+    Journal::open(&copy)
 }
 
 /// Copies every payment (oldest first, so one sent again follows the one it replaces) and
