@@ -45,6 +45,8 @@ pub struct EngineSettings {
     /// How often an *attention* payment nobody has checked is asked again by itself (a slow
     /// schedule of its own: not at every start), for as long as it is younger than a day.
     pub attention_every: Duration,
+    /// How long a poll lease lasts unless renewed (see `journal/lease.rs`).
+    pub poll_lease: Duration,
 }
 
 /// *Attention* payments older than this are asked again only when a person does.
@@ -59,6 +61,7 @@ impl Default for EngineSettings {
             duplicate_window: DUPLICATE_WINDOW,
             max_queries_per_second: 50,
             attention_every: Duration::from_secs(15 * 60),
+            poll_lease: crate::journal::POLL_LEASE,
         }
     }
 }
@@ -69,6 +72,10 @@ impl EngineSettings {
     pub fn scaled(scale: f64) -> EngineSettings {
         EngineSettings {
             schedule: Schedule::default().scaled(scale),
+            // Renewed while a question is out, so shorter than a query may take is safe.
+            poll_lease: crate::journal::POLL_LEASE
+                .mul_f64(scale)
+                .max(Duration::from_secs(4)),
             ..EngineSettings::default()
         }
     }
@@ -215,6 +222,7 @@ impl Engine {
         settings: EngineSettings,
     ) -> Engine {
         let (updates, _) = broadcast::channel(4096);
+        journal.set_lease(settings.poll_lease);
         let worker = match Worker::start(journal.clone()) {
             Ok(w) => w,
             // No thread to be had: the engine cannot work at all; say so at the first call.
@@ -326,6 +334,9 @@ impl Engine {
             Recorded::New(p) => p,
             Recorded::Duplicate(same) => return Err(EngineError::Duplicate(Box::new(same))),
         };
+        // This process follows what it sends: it takes the poll lease before sending (were
+        // another till's sweep first, that till follows it, and this one only sends).
+        self.claim(payment.id).await?;
         self.publish(&payment);
         if let Some(old) = new.replaces {
             // The failed payment now shows what sent it again.
@@ -438,6 +449,55 @@ impl Engine {
             && age(p.updated_at) >= self.inner.settings.attention_every
     }
 
+    /// Gives up every poll lease this process holds (it is stopping cleanly): another till
+    /// takes its open payments over at once, not when the leases run out.
+    pub async fn release_leases(&self) {
+        if let Err(e) = self.blocking(|j| j.release_all()).await {
+            tracing::debug!(error = %e, "poll leases left to run out");
+        }
+    }
+
+    /// How often a process renews the leases it holds.
+    pub(crate) fn renew_every(&self) -> Duration {
+        self.inner.settings.poll_lease / 4
+    }
+
+    /// Takes or renews the lease to poll a payment: `false` when another process holds it.
+    pub(crate) async fn claim(&self, id: i64) -> Result<bool, EngineError> {
+        self.blocking(move |j| j.claim_poll(id)).await
+    }
+
+    /// Renews the lease every [`Engine::renew_every`]; returns once it is lost to another
+    /// process (`Ok`) or cannot be renewed (the ledger's error).
+    pub(crate) async fn keep_lease(&self, id: i64) -> Result<(), EngineError> {
+        loop {
+            tokio::time::sleep(self.renew_every()).await;
+            if !self.claim(id).await? {
+                tracing::warn!(id, "poll lease lost to another process");
+                return Ok(());
+            }
+        }
+    }
+
+    /// Every half lease, takes over the open payments nobody follows any more (their process
+    /// stopped, or a cut network let the lease run out): for a process that runs all day, so
+    /// that several tills on one ledger, or several servers on one journal, leave no payment
+    /// unfollowed.
+    pub fn sweep_leases(&self) {
+        let engine = self.clone();
+        let every = (self.inner.settings.poll_lease / 2).max(Duration::from_millis(100));
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                match engine.blocking(|j| j.unclaimed()).await {
+                    Ok(ids) => ids.into_iter().for_each(|id| engine.track(id)),
+                    Err(EngineError::Stopping) => return,
+                    Err(e) => tracing::warn!(error = %e, "could not look for unfollowed payments"),
+                }
+            }
+        });
+    }
+
     /// Every `attention_every`, asks again about the attention payments that are due (for a
     /// process that runs all day: the console, the server).
     pub fn sweep_attention(&self) {
@@ -446,8 +506,14 @@ impl Engine {
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(every).await;
-                let Ok(open) = engine.blocking(|j| j.unresolved()).await else {
-                    return;
+                let open = match engine.blocking(|j| j.unresolved()).await {
+                    Ok(open) => open,
+                    Err(EngineError::Stopping) => return,
+                    // The shared ledger is out of reach: ask again at the next round.
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not look for attention payments");
+                        continue;
+                    }
                 };
                 for p in open.iter().filter(|p| engine.attention_due(p)) {
                     engine.recheck(p.id);
@@ -595,6 +661,10 @@ impl Engine {
                     Err(e) => tracing::error!(id, error = %e, "tracker stopped"),
                 }
                 break;
+            }
+            // Another process may take it at once (a person's re-check elsewhere).
+            if let Err(e) = engine.blocking(move |j| j.release_poll(id)).await {
+                tracing::debug!(id, error = %e, "poll lease left to run out");
             }
             engine.lock_tracking().remove(&id);
         });

@@ -102,7 +102,12 @@ pub async fn console(
     };
     let journal = engine.journal().clone();
     engine.sweep_attention();
-    match console::run(engine, options).await {
+    engine.sweep_leases();
+    let ran = console::run(engine, options).await;
+    if let Err(e) = journal.release_all() {
+        tracing::debug!(error = %e, "poll leases left to run out");
+    }
+    match ran {
         // As `lipa push`: 3 while payments are still open (they stay in the journal and are
         // followed again at the next start), 0 when nothing is left to do.
         Ok(()) => match journal.unresolved() {

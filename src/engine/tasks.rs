@@ -40,6 +40,11 @@ pub async fn run(
         if p.status.is_final() || (p.status == Status::Attention && !ask_now) {
             return Ok(());
         }
+        // Another process follows it (its lease holds): this one leaves it to that one, and
+        // takes it over if that one stops (the engine's sweep).
+        if !engine.claim(id).await? {
+            return Ok(());
+        }
         if p.status == Status::Recorded {
             settle_recorded(engine, &p, bell).await?;
             continue;
@@ -65,10 +70,15 @@ pub async fn run(
                     continue;
                 }
                 Some(at) => {
+                    // Wake at least every quarter lease to renew it.
                     let wait = at.saturating_sub(elapsed);
-                    tokio::select! {
-                        _ = tokio::time::sleep(wait) => {}
-                        _ = bell.notified() => {}
+                    let nap = wait.min(engine.renew_every());
+                    let rang = tokio::select! {
+                        _ = tokio::time::sleep(nap) => false,
+                        _ = bell.notified() => true,
+                    };
+                    if !rang && nap < wait {
+                        continue;
                     }
                 }
             }
@@ -114,7 +124,17 @@ async fn query(engine: &Engine, p: &Payment) -> Result<Payment, EngineError> {
     let lookup = {
         engine.query_turn(p.id).await;
         let _permit = engine.inner.permits.acquire().await;
-        provider.query(&Charged::of(p)).await
+        // Asked only under this process's lease, kept while the question is out: were it lost
+        // (this process cut off for longer than a lease), the question is dropped, as another
+        // process may be asking now.
+        if !engine.claim(p.id).await? {
+            return Ok(p.clone());
+        }
+        let charged = Charged::of(p);
+        tokio::select! {
+            lookup = provider.query(&charged) => lookup,
+            lost = engine.keep_lease(p.id) => return lost.map(|()| p.clone()),
+        }
     };
     let answer = match lookup {
         Ok(Lookup::Found(remote)) => Answer::Found {

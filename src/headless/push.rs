@@ -169,7 +169,9 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
             return exit::CONFIG;
         }
     };
-    send(args, &engine, new, out).await
+    let code = send(args, &engine, new, out).await;
+    engine.release_leases().await;
+    code
 }
 
 /// The channels the provider offers (its list, or the documented table when it cannot be

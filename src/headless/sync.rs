@@ -43,6 +43,13 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
         Ok(e) => e,
         Err(e) => return cannot_start(args, out, |l| e.text(l)),
     };
+    let code = follow(args, &engine, &config, out).await;
+    engine.release_leases().await;
+    code
+}
+
+/// Follows every open payment until each is settled or the wait ends; the report's exit code.
+async fn follow(args: &SyncArgs, engine: &Engine, config: &Config, out: &mut Out) -> u8 {
     // A stop signal ends the wait early; the report is still printed.
     let mut stop = crate::signals::Stop::listen().ok();
     let open = match engine.resume().await {
@@ -86,7 +93,7 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
     let mut rx = engine.subscribe();
     // What each payment is now, kept up to date from the engine's news (reading them all again
     // after every change made a sync over a thousand payments cost a CPU-minute).
-    let mut now: HashMap<i64, Payment> = current(&engine, &open)
+    let mut now: HashMap<i64, Payment> = current(engine, &open)
         .await
         .into_iter()
         .map(|p| (p.id, p))
@@ -115,7 +122,7 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
                 }
                 // News was lost: read them all again.
                 Ok(Err(_)) => {
-                    now = current(&engine, &open).await.into_iter().map(|p| (p.id, p)).collect();
+                    now = current(engine, &open).await.into_iter().map(|p| (p.id, p)).collect();
                 }
                 Err(_) => {}
             },
@@ -125,7 +132,7 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
             }
         }
     }
-    let now = current(&engine, &open).await;
+    let now = current(engine, &open).await;
     let mut code = exit::PAID;
     for p in &now {
         out.line(&Outcome::of(p, out.lang).line(args.json));

@@ -9,6 +9,7 @@
 
 mod closings;
 mod history;
+pub(crate) mod lease;
 pub mod pg;
 mod read;
 mod rows;
@@ -18,6 +19,7 @@ mod write;
 
 pub use closings::Closing;
 pub use history::Filter;
+pub use lease::POLL_LEASE;
 pub use read::{DaySummary, DayTotal, OperatorDay};
 pub use worker::{Gone, Worker};
 pub use write::{Answer, Change, Guard, Recorded};
@@ -140,6 +142,10 @@ pub struct Journal {
     path: PathBuf,
     /// The till this process records payments as.
     till: std::sync::RwLock<String>,
+    /// The name this handle's poll leases are held under.
+    owner: String,
+    /// How long a poll lease lasts unless renewed.
+    lease: std::sync::RwLock<Duration>,
 }
 
 impl Journal {
@@ -178,6 +184,8 @@ impl Journal {
             backend: Backend::Sqlite(Mutex::new(conn)),
             path: path.to_path_buf(),
             till: std::sync::RwLock::new(crate::report::till_name()),
+            owner: lease::new_owner(),
+            lease: std::sync::RwLock::new(POLL_LEASE),
         })
     }
 
@@ -193,6 +201,8 @@ impl Journal {
             path: PathBuf::from(store.place()),
             backend: Backend::Postgres(Box::new(store)),
             till: std::sync::RwLock::new(crate::report::till_name()),
+            owner: lease::new_owner(),
+            lease: std::sync::RwLock::new(POLL_LEASE),
         })
     }
 

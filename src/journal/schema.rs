@@ -99,4 +99,8 @@ pub const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'lipa: history is never changed'); END;
     CREATE TRIGGER events_never_removed BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'lipa: history is never removed'); END;",
+    // 9: poll leases: the process that follows a pending payment, and until when (several
+    // processes on one journal: one asks the provider at a time; a stopped one's lease runs out).
+    "ALTER TABLE payments ADD COLUMN lease_owner TEXT;
+    ALTER TABLE payments ADD COLUMN lease_until TEXT;",
 ];

@@ -171,6 +171,7 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
             tracing::warn!(error = %e, "could not resume unfinished payments");
         }
         engine.sweep_attention();
+        engine.sweep_leases();
         Mode::Real(engine)
     };
     let listener = match tokio::net::TcpListener::bind(addr).await {
@@ -230,6 +231,9 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
         && !engine.sends_settled(STOP_WAIT).await
     {
         tracing::warn!("stopped with a send under way; it is queried at the next start");
+    }
+    if let Some(engine) = shared.engine() {
+        engine.release_leases().await;
     }
     // Every link is cut, with the reason.
     let _ = stop_tx.send(true);

@@ -13,6 +13,7 @@
 //! the database's clock, one clock for every till.
 
 mod import;
+mod lease;
 mod read;
 mod rows;
 mod schema;

@@ -107,4 +107,14 @@ pub const MIGRATIONS: &[&str] = &[
     END $$;
     CREATE TRIGGER payments_notify AFTER INSERT OR UPDATE ON payments
         FOR EACH ROW EXECUTE FUNCTION lipa_notify();",
+    // 2: poll leases: the till that follows a pending payment, and until when. Taking or
+    // renewing a lease changes nothing a console shows, so it tells no console.
+    "ALTER TABLE payments ADD COLUMN lease_owner TEXT, ADD COLUMN lease_until TIMESTAMPTZ;
+    DROP TRIGGER payments_notify ON payments;
+    CREATE TRIGGER payments_notify_new AFTER INSERT ON payments
+        FOR EACH ROW EXECUTE FUNCTION lipa_notify();
+    CREATE TRIGGER payments_notify AFTER UPDATE OF status, message, provider_id, updated_at,
+        sent_at, polls, checked, said, lookup, heard_at, checked_by, checked_at, check_note,
+        flag ON payments
+        FOR EACH ROW EXECUTE FUNCTION lipa_notify();",
 ];

@@ -1,0 +1,99 @@
+//! Poll leases on the shared ledger (see `journal/lease.rs`): claimed with
+//! `FOR UPDATE SKIP LOCKED`, so a till never waits for another's claim, and stamped with the
+//! database's clock, one clock for every till.
+
+use super::PgStore;
+use crate::journal::JournalError;
+
+impl PgStore {
+    pub fn claim_poll(&self, id: i64, owner: String, lease_ms: i64) -> Result<bool, JournalError> {
+        self.run(|pool| async move {
+            let mut client = pool.get().await?;
+            let tx = client.transaction().await?;
+            let row = tx
+                .query_opt(
+                    "SELECT lease_owner, COALESCE(lease_until < clock_timestamp(), true)
+                     FROM payments WHERE id = $1 AND status NOT IN ('paid', 'failed')
+                     FOR UPDATE SKIP LOCKED",
+                    &[&id],
+                )
+                .await?;
+            let Some(row) = row else {
+                return Ok(false);
+            };
+            let (holder, run_out): (Option<String>, bool) = (row.try_get(0)?, row.try_get(1)?);
+            let free = run_out
+                || holder.as_deref().is_none_or(|h| h == owner)
+                || holder
+                    .as_deref()
+                    .is_some_and(crate::journal::lease::holder_is_gone);
+            if !free {
+                return Ok(false);
+            }
+            tx.execute(
+                "UPDATE payments SET lease_owner = $2,
+                     lease_until = clock_timestamp() + $3::bigint * interval '1 millisecond'
+                 WHERE id = $1",
+                &[&id, &owner, &lease_ms],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    pub fn release_all(&self, owner: String) -> Result<(), JournalError> {
+        self.run(|pool| async move {
+            let client = pool.get().await?;
+            client
+                .execute(
+                    "UPDATE payments SET lease_owner = NULL, lease_until = NULL
+                     WHERE lease_owner = $1 AND status NOT IN ('paid', 'failed')",
+                    &[&owner],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    pub fn release_poll(&self, id: i64, owner: String) -> Result<(), JournalError> {
+        self.run(|pool| async move {
+            let client = pool.get().await?;
+            client
+                .execute(
+                    "UPDATE payments SET lease_owner = NULL, lease_until = NULL
+                     WHERE id = $1 AND lease_owner = $2 AND status NOT IN ('paid', 'failed')",
+                    &[&id, &owner],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    pub fn unclaimed(&self) -> Result<Vec<i64>, JournalError> {
+        self.run(|pool| async move {
+            let client = pool.get().await?;
+            let rows = client
+                .query(
+                    "SELECT id, lease_owner, COALESCE(lease_until < clock_timestamp(), true)
+                     FROM payments WHERE status NOT IN ('paid', 'failed', 'attention')
+                     ORDER BY id",
+                    &[],
+                )
+                .await?;
+            let mut ids = Vec::new();
+            for r in &rows {
+                let (id, holder, run_out): (i64, Option<String>, bool) =
+                    (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+                if run_out
+                    || holder
+                        .as_deref()
+                        .is_some_and(crate::journal::lease::holder_is_gone)
+                {
+                    ids.push(id);
+                }
+            }
+            Ok(ids)
+        })
+    }
+}
