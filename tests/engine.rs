@@ -417,7 +417,11 @@ async fn a_payment_settled_by_another_process_is_published_here() {
     tokio::task::spawn_blocking(move || {
         loop {
             let now = journal.get(id).expect("read").expect("row");
-            if journal.transition(id, now.status, &paid).expect("write").is_done() {
+            if journal
+                .transition(id, now.status, &paid)
+                .expect("write")
+                .is_done()
+            {
                 return;
             }
         }

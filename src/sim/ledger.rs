@@ -60,6 +60,10 @@ pub struct LedgerEntry {
     pub is_final: bool,
     /// How many initiate calls carried this reference (1 = no duplicate was attempted).
     pub initiate_calls: u32,
+    /// Status queries about this reference, and the most that were in flight at once (more
+    /// than one: two clients asked at the same time).
+    pub status_queries: u32,
+    pub most_queries_at_once: u32,
     /// The push was created but its initiate call answered an error (magic digit 9, or the
     /// fail-after-create fault).
     pub initiate_failed: bool,

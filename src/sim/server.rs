@@ -36,6 +36,10 @@ async fn observe(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> R
         let key = format!("{} {}", request.method(), route_of(&path));
         sim.bump(|s| *s.requests.entry(key).or_insert(0) += 1);
     }
+    // In flight until answered, or until the client gives up on it (the future is dropped).
+    let _asking = provider
+        .zip(asked_about(&request))
+        .map(|(provider, reference)| Asking::begin(&sim, provider, reference));
     let mut response = next.run(request).await;
     if let Some(provider) = provider {
         let status = response.status();
@@ -54,6 +58,50 @@ async fn observe(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> R
         response.headers_mut().insert(header::DATE, date);
     }
     response
+}
+
+/// A status query in flight.
+struct Asking {
+    sim: Arc<Sim>,
+    provider: ProviderKind,
+    reference: String,
+}
+
+impl Asking {
+    fn begin(sim: &Arc<Sim>, provider: ProviderKind, reference: String) -> Asking {
+        sim.query_begins(provider, &reference);
+        Asking {
+            sim: sim.clone(),
+            provider,
+            reference,
+        }
+    }
+}
+
+impl Drop for Asking {
+    fn drop(&mut self) {
+        self.sim.query_ends(self.provider, &self.reference);
+    }
+}
+
+/// The reference a status query asks about (ClickPesa's `GET /payments/{orderReference}`,
+/// Cepta's `verify-payment?TransactionRef=`).
+fn asked_about(request: &Request) -> Option<String> {
+    if request.method() != axum::http::Method::GET {
+        return None;
+    }
+    let uri = request.uri();
+    if let Some(reference) = uri.path().strip_prefix("/third-parties/payments/") {
+        return (route_of(uri.path()) != uri.path()).then(|| reference.to_string());
+    }
+    if uri.path() == "/api/v1/pay/verify-payment" {
+        return uri.query()?.split('&').find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            k.eq_ignore_ascii_case("TransactionRef")
+                .then(|| v.to_string())
+        });
+    }
+    None
 }
 
 /// The route a path matched, with the reference replaced by its parameter name so that

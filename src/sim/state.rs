@@ -132,6 +132,8 @@ struct Inner {
     index: HashMap<Key, usize>,
     /// Initiate calls per reference, created or not.
     attempts: HashMap<Key, u32>,
+    /// Status queries per reference: in all, in flight now, and the most in flight at once.
+    queries: HashMap<Key, (u32, u32, u32)>,
     stats: SimStats,
     faults: Faults,
     dice: StdRng,
@@ -155,6 +157,7 @@ impl Sim {
                 pushes: Vec::new(),
                 index: HashMap::new(),
                 attempts: HashMap::new(),
+                queries: HashMap::new(),
                 stats: SimStats::default(),
                 dice: StdRng::seed_from_u64(faults.seed),
                 faults,
@@ -245,6 +248,28 @@ impl Sim {
 
     pub fn bump(&self, f: impl FnOnce(&mut SimStats)) {
         f(&mut self.lock().stats);
+    }
+
+    /// A status query about `reference` begins (counted in flight until [`Sim::query_ends`]).
+    pub fn query_begins(&self, provider: ProviderKind, reference: &str) {
+        let mut inner = self.lock();
+        let q = inner
+            .queries
+            .entry((provider, reference.to_string()))
+            .or_default();
+        q.0 += 1;
+        q.1 += 1;
+        q.2 = q.2.max(q.1);
+    }
+
+    pub fn query_ends(&self, provider: ProviderKind, reference: &str) {
+        if let Some(q) = self
+            .lock()
+            .queries
+            .get_mut(&(provider, reference.to_string()))
+        {
+            q.1 = q.1.saturating_sub(1);
+        }
     }
 
     /// Counts an initiate call carrying `reference` (whether or not it creates a push).
@@ -352,6 +377,8 @@ impl Sim {
                     wire_status: phase.status.wire_word(p.provider).to_string(),
                     is_final,
                     initiate_calls: inner.attempts.get(&key).copied().unwrap_or(0),
+                    status_queries: inner.queries.get(&key).map_or(0, |q| q.0),
+                    most_queries_at_once: inner.queries.get(&key).map_or(0, |q| q.2),
                     initiate_failed: p.behaviour.initiate_fails
                         || p.quirks.answer != CreateAnswer::Normal,
                     proves_nothing: p.quirks.no_echo || p.quirks.other_phone,

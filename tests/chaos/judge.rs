@@ -226,6 +226,8 @@ mod tests {
             wire_status: String::new(),
             is_final: true,
             initiate_calls: calls,
+            status_queries: 1,
+            most_queries_at_once: 1,
             initiate_failed: false,
             proves_nothing: false,
         }
