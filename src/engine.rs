@@ -498,6 +498,43 @@ impl Engine {
         });
     }
 
+    /// On a shared ledger: publishes every change another till makes as it is committed, so
+    /// every console of the chain shows it at once; after the news connection was lost (news
+    /// meanwhile is lost with it), reads again every open payment and every one of the last
+    /// day.
+    pub fn follow_ledger(&self) {
+        let Some(mut news) = self.inner.journal.listen() else {
+            return;
+        };
+        let engine = self.clone();
+        tokio::spawn(async move {
+            while let Some(item) = news.recv().await {
+                let seen = match item {
+                    crate::journal::pg::LedgerNews::Changed(id) => {
+                        engine.get(id).await.map(|p| vec![p])
+                    }
+                    crate::journal::pg::LedgerNews::Reconnected => engine.read_again().await,
+                };
+                match seen {
+                    Ok(payments) => payments.iter().for_each(|p| engine.observe(p)),
+                    Err(EngineError::Stopping) => return,
+                    Err(e) => tracing::warn!(error = %e, "could not read a change of the ledger"),
+                }
+            }
+        });
+    }
+
+    /// Every open payment, and every one recorded in the last day.
+    async fn read_again(&self) -> Result<Vec<Payment>, EngineError> {
+        let since = Utc::now() - chrono::Duration::days(1);
+        self.blocking(move |j| {
+            let mut all = j.unresolved()?;
+            all.extend(j.since(since)?);
+            Ok(all)
+        })
+        .await
+    }
+
     /// Every `attention_every`, asks again about the attention payments that are due (for a
     /// process that runs all day: the console, the server).
     pub fn sweep_attention(&self) {

@@ -103,6 +103,7 @@ pub async fn console(
     let journal = engine.journal().clone();
     engine.sweep_attention();
     engine.sweep_leases();
+    engine.follow_ledger();
     let ran = console::run(engine, options).await;
     if let Err(e) = journal.release_all() {
         tracing::debug!(error = %e, "poll leases left to run out");

@@ -54,8 +54,8 @@ pub enum JournalError {
     Postgres(String),
     /// `database_url` is not a PostgreSQL URL lipa can read (password taken out).
     BadUrl(String),
-    /// The URL asks for TLS, which this lipa does not speak to PostgreSQL yet.
-    NoTls,
+    /// The CA file the URL names (`sslrootcert=`) cannot be read, or holds no certificate.
+    BadCa(String),
 }
 
 impl JournalError {
@@ -72,7 +72,7 @@ impl JournalError {
             JournalError::Unreachable(why) => s::ledger_unreachable(lang, why),
             JournalError::Postgres(why) => s::ledger_refused(lang, why),
             JournalError::BadUrl(url) => s::ledger_bad_url(lang, url),
-            JournalError::NoTls => s::ledger_no_tls(lang),
+            JournalError::BadCa(why) => s::ledger_bad_ca(lang, why),
         }
     }
 }
@@ -221,6 +221,12 @@ impl Journal {
             Backend::Postgres(store) => Some(store),
             Backend::Sqlite(_) => None,
         }
+    }
+
+    /// News of every change any till makes, as it is committed (the shared ledger only: an
+    /// embedded journal is one till's, and its own engine publishes its changes).
+    pub fn listen(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<pg::LedgerNews>> {
+        self.pg().map(pg::PgStore::listen)
     }
 
     /// Whether this is a chain's shared ledger (PostgreSQL).

@@ -172,6 +172,7 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
         }
         engine.sweep_attention();
         engine.sweep_leases();
+        engine.follow_ledger();
         Mode::Real(engine)
     };
     let listener = match tokio::net::TcpListener::bind(addr).await {

@@ -37,9 +37,9 @@ sentences! {
         en: format!("ledger unreachable — cannot send ({why}); nothing was sent"),
         sw: format!("daftari kuu halipatikani — haiwezi kutuma ({why}); hakuna kilichotumwa"),
     }
-    fn ledger_no_tls() {
-        en: "sslmode=require: this lipa does not speak TLS to PostgreSQL yet; reach the ledger over a private network or an SSH tunnel".to_string(),
-        sw: "sslmode=require: lipa hii bado haitumii TLS kwa PostgreSQL; fikia daftari kuu kupitia mtandao binafsi au handaki la SSH".to_string(),
+    fn ledger_bad_ca(why: &str = "/etc/lipa/ca.pem: no certificate in it") {
+        en: format!("the shared ledger's CA file (sslrootcert) cannot be used: {why}"),
+        sw: format!("faili la CA la daftari kuu (sslrootcert) haliwezi kutumika: {why}"),
     }
     fn ledger_refused(why: &str = "permission denied for table payments") {
         en: format!("the shared ledger refused: {why}"),

@@ -81,6 +81,20 @@ impl TestDb {
         })
     }
 
+    /// The number a query of this database answers (`SELECT count(*) …`).
+    pub fn count(&self, sql: &str) -> i64 {
+        blocking(async {
+            let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
+                .await
+                .expect("connect");
+            let task = tokio::spawn(conn);
+            let n: i64 = client.query_one(sql, &[]).await.expect(sql).get(0);
+            drop(client);
+            let _ = task.await;
+            n
+        })
+    }
+
     /// Runs SQL on this database directly (what a person with psql could do).
     pub fn sql(&self, sql: &str) -> Result<(), String> {
         blocking(async {

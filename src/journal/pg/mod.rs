@@ -14,12 +14,17 @@
 
 mod import;
 mod lease;
+mod listen;
 mod read;
 mod rows;
 mod schema;
+mod tls;
 mod write;
 
+pub use listen::LedgerNews;
 pub use write::OwnedChange;
+
+use tls::Tls;
 
 use super::JournalError;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -42,6 +47,9 @@ pub struct PgStore {
     pool: Pool,
     /// Where the ledger is, without its password (for messages).
     place: String,
+    /// For the listening connection (see `listen.rs`).
+    config: tokio_postgres::Config,
+    tls: Tls,
 }
 
 impl Drop for PgStore {
@@ -62,11 +70,12 @@ impl PgStore {
     /// Connects to the ledger at `url` and brings its schema up to date (refusing a schema
     /// newer than this lipa knows).
     pub fn open(url: &str) -> Result<PgStore, JournalError> {
-        let mut config: tokio_postgres::Config =
-            url.parse().map_err(|_| JournalError::BadUrl(redact(url)))?;
-        if config.get_ssl_mode() == tokio_postgres::config::SslMode::Require {
-            return Err(JournalError::NoTls);
-        }
+        let split = tls::split_url(url);
+        let mut config: tokio_postgres::Config = split
+            .url
+            .parse()
+            .map_err(|_| JournalError::BadUrl(redact(&split.url)))?;
+        let tls = Tls::new(split.verify, split.root_cert.as_deref())?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -74,8 +83,8 @@ impl PgStore {
         config.application_name("lipa");
         let place = place(&config);
         let manager = Manager::from_config(
-            config,
-            tokio_postgres::NoTls,
+            config.clone(),
+            tls.connector(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -99,6 +108,8 @@ impl PgStore {
             runtime: Some(runtime),
             pool,
             place,
+            config,
+            tls,
         };
         store.run(|pool| async move {
             let mut client = pool.get().await?;
@@ -163,6 +174,21 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// An error and what caused it ("error performing TLS handshake: invalid peer certificate:
+/// UnknownIssuer"), as a person needs it to fix the cause.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    text
+}
+
 impl From<tokio_postgres::Error> for JournalError {
     fn from(e: tokio_postgres::Error) -> JournalError {
         match e.as_db_error() {
@@ -171,7 +197,7 @@ impl From<tokio_postgres::Error> for JournalError {
             }
             Some(db) => JournalError::Postgres(db.message().to_string()),
             // The connection broke or could not be made: nothing is known to be written.
-            None => JournalError::Unreachable(e.to_string()),
+            None => JournalError::Unreachable(with_causes(&e)),
         }
     }
 }

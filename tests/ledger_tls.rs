@@ -1,0 +1,93 @@
+//! TLS to the shared ledger against a real PostgreSQL server that speaks it (`.ci/postgres`
+//! gives it a certificate from a CA of its own): encrypted by default as with psql; with
+//! `verify-full` the certificate is verified — trusted through `sslrootcert=`, refused
+//! without it.
+
+#[path = "support/ledger.rs"]
+mod ledger;
+
+use ledger::TestDb;
+use lipa::journal::{Journal, JournalError};
+use lipa::strings::Lang;
+
+/// The test server's certificate, or `None` (with a message) when it has none.
+fn server_ca() -> Option<String> {
+    let ca = std::env::var("LIPA_TEST_PG_CA")
+        .ok()
+        .filter(|c| !c.is_empty());
+    if ca.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the TLS tests: LIPA_TEST_PG_CA (.ci/postgres)"
+        );
+        eprintln!("skipped: no LIPA_TEST_PG_CA (eval \"$(.ci/postgres)\")");
+    }
+    ca
+}
+
+#[test]
+fn a_ledger_over_tls_is_verified_and_encrypted() {
+    let (Some(db), Some(ca)) = (TestDb::create("tls"), server_ca()) else {
+        return;
+    };
+    let url = format!("{}?sslmode=verify-full&sslrootcert={ca}", db.url);
+    let journal = Journal::open_postgres(&url).expect("over TLS with the server's CA");
+    assert!(journal.unresolved().expect("a read").is_empty());
+    let encrypted = "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+         WHERE a.application_name = 'lipa' AND a.datname = current_database() AND s.ssl";
+    assert!(db.count(encrypted) >= 1, "lipa's connections use TLS");
+    let plain = "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+         WHERE a.application_name = 'lipa' AND a.datname = current_database() AND NOT s.ssl";
+    assert_eq!(db.count(plain), 0);
+}
+
+/// As psql: with no sslmode, encrypted when the server offers it, whatever its certificate.
+#[test]
+fn by_default_the_ledger_is_encrypted_when_the_server_offers_it() {
+    let (Some(db), Some(_)) = (TestDb::create("tlsprefer"), server_ca()) else {
+        return;
+    };
+    let journal = Journal::open_postgres(&db.url).expect("prefer");
+    assert!(journal.unresolved().expect("a read").is_empty());
+    let plain = "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+         WHERE a.application_name = 'lipa' AND a.datname = current_database() AND NOT s.ssl";
+    assert_eq!(db.count(plain), 0);
+}
+
+#[test]
+fn an_unknown_certificate_is_refused_and_says_why() {
+    let (Some(db), Some(_)) = (TestDb::create("tlsunknown"), server_ca()) else {
+        return;
+    };
+    // A password in the URL (the server trusts loopback, so it is not needed).
+    let url = db.url.replacen("postgres@", "postgres:sekret-pw@", 1);
+    let err = Journal::open_postgres(&format!("{url}?sslmode=verify-full"))
+        .err()
+        .expect("a self-signed certificate nobody named is refused");
+    let text = err.text(Lang::En);
+    assert!(matches!(err, JournalError::Unreachable(_)), "{err:?}");
+    assert!(text.contains("certificate"), "{text}");
+    assert!(!text.contains("sekret-pw") && !format!("{err:?}").contains("sekret-pw"));
+}
+
+#[test]
+fn a_ca_file_that_is_not_one_is_named() {
+    let (Some(db), Some(_)) = (TestDb::create("tlsbadca"), server_ca()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let not_a_cert = dir.path().join("ca.pem");
+    std::fs::write(&not_a_cert, "hello\n").expect("write");
+    let url = format!(
+        "{}?sslmode=require&sslrootcert={}",
+        db.url,
+        not_a_cert.display()
+    );
+    let err = Journal::open_postgres(&url).err().expect("refused");
+    assert!(matches!(err, JournalError::BadCa(_)), "{err:?}");
+    assert!(
+        err.text(Lang::Sw).contains("sslrootcert"),
+        "{}",
+        err.text(Lang::Sw)
+    );
+}
