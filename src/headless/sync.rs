@@ -43,6 +43,10 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
         Ok(e) => e,
         Err(e) => return cannot_start(args, out, |l| e.text(l)),
     };
+    // On a chain: hear the other tills' answers (they may hold some of these payments), and
+    // take over the payments of a till that stops meanwhile.
+    engine.follow_ledger();
+    engine.sweep_leases();
     let code = follow(args, &engine, &config, out).await;
     engine.release_leases().await;
     code

@@ -189,12 +189,25 @@ fn with_causes(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// A server that is going away or not there yet, rather than one refusing the statement.
+fn is_transient(code: &tokio_postgres::error::SqlState) -> bool {
+    use tokio_postgres::error::SqlState;
+    code.code().starts_with("08")
+        || [
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+        ]
+        .contains(code)
+}
+
 impl From<tokio_postgres::Error> for JournalError {
     fn from(e: tokio_postgres::Error) -> JournalError {
         match e.as_db_error() {
-            Some(db) if db.code() == &tokio_postgres::error::SqlState::UNIQUE_VIOLATION => {
-                JournalError::Postgres(db.message().to_string())
-            }
+            // The server is stopping, starting or cut off ("the database system is shutting
+            // down", class 08 and 57P01–57P03): it may answer in a moment; nothing of this
+            // call was written.
+            Some(db) if is_transient(db.code()) => JournalError::Unreachable(db.message().into()),
             Some(db) => JournalError::Postgres(db.message().to_string()),
             // The connection broke or could not be made: nothing is known to be written.
             None => JournalError::Unreachable(with_causes(&e)),
@@ -246,4 +259,34 @@ async fn apply(client: &mut deadpool_postgres::Client) -> Result<(), JournalErro
         tx.commit().await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_transient;
+    use tokio_postgres::error::SqlState;
+
+    /// A server shutting down, starting up or cut off may answer in a moment (the chain chaos
+    /// test met "the database system is shutting down" while PostgreSQL restarted, which read
+    /// as a refusal and stopped a tracker); a refused statement will not.
+    #[test]
+    fn a_server_going_away_is_transient_a_refusal_is_not() {
+        for code in [
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CONNECTION_FAILURE,
+            SqlState::CONNECTION_EXCEPTION,
+        ] {
+            assert!(is_transient(&code), "{code:?}");
+        }
+        for code in [
+            SqlState::UNIQUE_VIOLATION,
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            SqlState::RAISE_EXCEPTION,
+            SqlState::UNDEFINED_TABLE,
+        ] {
+            assert!(!is_transient(&code), "{code:?}");
+        }
+    }
 }
