@@ -264,3 +264,64 @@ fn importing_something_else_leaves_it_untouched() {
         .collect();
     assert_eq!(beside, ["passwd"], "nothing is written beside it");
 }
+
+/// A till's payment whose reference another payment holds in the ledger (a shop that typed its
+/// own invoice numbers as references) is not "already there": it is named, not copied, and the
+/// import fails. Before, it was counted as already there, and the payment went missing from
+/// the books without a word.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reference_clash_is_named_and_fails_the_import() {
+    use lipa::journal::{Guard, Journal, Recorded};
+    let Some(db) = ledger::TestDb::create("importclash") else {
+        return;
+    };
+    let sim = simulator().await;
+    let sale = |amount: i64, phone: &str| lipa::payment::NewPayment {
+        provider: lipa::provider::ProviderKind::ClickPesa,
+        reference: lipa::reference::Reference::parse(
+            "INVOICE1001",
+            lipa::provider::ProviderKind::ClickPesa,
+        )
+        .expect("reference"),
+        phone: lipa::phone::Phone::parse(phone, lipa::phone::Country::Tanzania).expect("phone"),
+        amount: lipa::money::Money::from_minor(amount, lipa::money::Currency::Tzs),
+        channel: None,
+        email: None,
+        name: None,
+        replaces: None,
+        operator: "rehema".into(),
+    };
+    let ledger = Journal::open_postgres(&db.url).expect("ledger");
+    let Recorded::New(theirs) = ledger
+        .record(&sale(881, "0712345670"), Guard::Off)
+        .expect("a")
+    else {
+        panic!("guard off")
+    };
+    let shop = tempfile::tempdir().expect("shop");
+    let file = shop.path().join(lipa::journal::FILE_NAME);
+    {
+        let own = Journal::open(&file).expect("till journal");
+        own.record(&sale(9191, "0713000000"), Guard::Off)
+            .expect("b");
+    }
+    let other = tempfile::tempdir().expect("other");
+    let file = file.to_str().expect("path");
+    let out = till(
+        &sim,
+        other.path(),
+        "hq",
+        &db.url,
+        &["ledger", "import", file],
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        said.contains("NOT COPIED") && said.contains("INVOICE1001"),
+        "{said}"
+    );
+    assert!(said.contains("9,191") && said.contains("881"), "{said}");
+    let all = ledger.all().expect("all");
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].id, theirs.id);
+}

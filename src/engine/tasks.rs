@@ -63,6 +63,10 @@ pub async fn run(
                             return Ok(());
                         }
                     }
+                    // Only the holder gives up (the question may have lost the lease).
+                    if !engine.claim(id).await? {
+                        return Ok(());
+                    }
                     if give_up(engine, &p, anchor, sent.is_some()).await? {
                         return Ok(());
                     }

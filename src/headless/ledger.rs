@@ -1,11 +1,13 @@
 //! `lipa ledger import FILE`: a shop that grows into a chain keeps its history. Every payment
 //! of a till's journal, with its history, and every closed day, go into the shared ledger;
-//! what the ledger holds already (by provider and reference; by till and day) is left as it
-//! is, so a second run adds nothing.
+//! what the ledger holds already (the same payment by provider and reference; by till and day)
+//! is left as it is, so a second run adds nothing. A payment whose reference another payment
+//! holds in the ledger is not copied: each is named, and the import fails (exit 1), since a
+//! payment missing from the books must never pass unseen.
 
 use crate::cli::exit;
 use crate::config::{Config, ConfigError};
-use crate::journal::Journal;
+use crate::journal::{Imported, Journal};
 use crate::strings::Lang;
 use crate::strings::back_office as s;
 use std::collections::HashMap;
@@ -55,18 +57,28 @@ pub fn import(
     drop(source);
     let _ = std::fs::remove_dir_all(&copy_dir);
     match copied {
-        Ok((added, there, days)) => {
+        Ok(c) => {
             println!(
                 "{}",
                 s::ledger_imported(
                     lang,
-                    added,
-                    there,
-                    days,
+                    c.added,
+                    c.there,
+                    c.days,
                     &ledger.path().display().to_string()
                 )
             );
-            exit::PAID
+            for (mine, theirs) in &c.clashes {
+                eprintln!(
+                    "lipa ledger import: {}",
+                    s::ledger_clash(lang, mine, theirs)
+                );
+            }
+            if c.clashes.is_empty() {
+                exit::PAID
+            } else {
+                exit::FAILED
+            }
         }
         Err(e) => fail(e.text(lang), exit::CONFIG),
     }
@@ -98,25 +110,25 @@ fn snapshot(file: &Path, dir: &Path) -> Result<Journal, crate::journal::JournalE
 }
 
 /// Copies every payment (oldest first, so one sent again follows the one it replaces) and
-/// every closed day. Returns (payments added, payments already there, days added).
+/// every closed day. Returns what was copied.
 fn copy(
     source: &Journal,
     ledger: &Journal,
     till: &str,
-) -> Result<(usize, usize, usize), crate::journal::JournalError> {
+) -> Result<Copied, crate::journal::JournalError> {
     let payments = source.all()?;
     let references: HashMap<i64, String> = payments
         .iter()
         .map(|p| (p.id, p.reference.as_str().to_string()))
         .collect();
-    let (mut added, mut there) = (0, 0);
+    let (mut added, mut there, mut clashes) = (0, 0, Vec::new());
     for p in &payments {
         let events = source.events(p.id)?;
         let replaces = p.replaces.and_then(|id| references.get(&id).cloned());
-        if ledger.import_payment(p, events, replaces, till)? {
-            added += 1;
-        } else {
-            there += 1;
+        match ledger.import_payment(p, events, replaces, till)? {
+            Imported::Added => added += 1,
+            Imported::There => there += 1,
+            Imported::Clash(other) => clashes.push((p.clone(), *other)),
         }
     }
     let mut days = 0;
@@ -132,7 +144,23 @@ fn copy(
         added,
         there,
         days,
+        clashes = clashes.len(),
         "journal imported into the shared ledger"
     );
-    Ok((added, there, days))
+    Ok(Copied {
+        added,
+        there,
+        days,
+        clashes,
+    })
+}
+
+/// What an import did.
+struct Copied {
+    added: usize,
+    there: usize,
+    days: usize,
+    /// Payments of the till's journal not copied: another payment holds their reference in
+    /// the ledger (the till's, the ledger's).
+    clashes: Vec<(crate::payment::Payment, crate::payment::Payment)>,
 }

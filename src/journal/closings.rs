@@ -31,6 +31,17 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Closing> {
     })
 }
 
+/// What importing one payment into the shared ledger did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imported {
+    Added,
+    /// The same payment was there already (a second import).
+    There,
+    /// Another payment holds that provider's reference there: nothing copied (the ledger's
+    /// payment, as it stands).
+    Clash(Box<crate::payment::Payment>),
+}
+
 impl Journal {
     /// The day's closing at this till, if it is closed.
     pub fn closing(&self, day: &str, till: &str) -> Result<Option<Closing>, JournalError> {
@@ -92,16 +103,16 @@ impl Journal {
         Ok(all.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Copies one payment of a till's journal, with its history, into this shared ledger
-    /// (`false`: it holds that provider's reference already). `replaces`: the reference of
-    /// the payment it sent again; `till`: the till for a payment recorded without one.
+    /// Copies one payment of a till's journal, with its history, into this shared ledger.
+    /// `replaces`: the reference of the payment it sent again; `till`: the till for a payment
+    /// recorded without one.
     pub fn import_payment(
         &self,
         p: &crate::payment::Payment,
         events: Vec<crate::payment::Event>,
         replaces: Option<String>,
         till: &str,
-    ) -> Result<bool, JournalError> {
+    ) -> Result<Imported, JournalError> {
         match self.pg() {
             Some(pg) => pg.import_payment(p.clone(), events, replaces, till.to_string()),
             None => Err(JournalError::Corrupt(

@@ -17,7 +17,7 @@ mod schema;
 mod worker;
 mod write;
 
-pub use closings::Closing;
+pub use closings::{Closing, Imported};
 pub use history::Filter;
 pub use lease::POLL_LEASE;
 pub use read::{DaySummary, DayTotal, OperatorDay};

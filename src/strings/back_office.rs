@@ -66,6 +66,18 @@ sentences! {
         en: format!("{added} payment(s) copied into {place}, {there} already there; {days} closed day(s) copied."),
         sw: format!("Malipo {added} yamenakiliwa kwenye {place}, {there} yalikuwepo tayari; siku {days} zilizofungwa zimenakiliwa."),
     }
+    fn ledger_clash(mine: &crate::payment::Payment = &super::engine::sample_payment(), theirs: &crate::payment::Payment = &super::engine::sample_payment()) {
+        en: format!(
+            "NOT COPIED: {} {} ({}, {}) — the ledger holds another payment under that reference ({}, {}, till {}); copy it by hand or ask the chain's owner",
+            mine.provider.label(), mine.reference, mine.amount, mine.created_at.format("%Y-%m-%d %H:%M"),
+            theirs.amount, theirs.created_at.format("%Y-%m-%d %H:%M"), theirs.till
+        ),
+        sw: format!(
+            "HAYAJANAKILIWA: {} {} ({}, {}) — daftari kuu lina malipo mengine kwa kumbukumbu hiyo ({}, {}, kituo {}); yanakili kwa mkono au muulize mmiliki",
+            mine.provider.label(), mine.reference, mine.amount, mine.created_at.format("%Y-%m-%d %H:%M"),
+            theirs.amount, theirs.created_at.format("%Y-%m-%d %H:%M"), theirs.till
+        ),
+    }
     fn report_head(day: &str = "2026-12-02", till: &str = "duka-1", state: &str = "not closed") {
         en: format!("lipa report {day} · till {till} · {state}"),
         sw: format!("lipa report {day} · kituo {till} · {state}"),

@@ -1,22 +1,24 @@
 //! Copying a till's embedded journal into the shared ledger: each payment with its history,
-//! once (a payment already there by provider and reference is left as it is).
+//! once (the same payment already there — same provider and reference, phone, amount and
+//! moment it was recorded — is left as it is; another payment under that reference is a clash,
+//! reported and not copied).
 
 use super::PgStore;
 use super::rows::add_event;
-use crate::journal::{Closing, JournalError};
+use crate::journal::{Closing, Imported, JournalError};
 use crate::payment::{Event, Payment};
 
 impl PgStore {
-    /// Adds `p` and its history unless the ledger holds its provider and reference already
-    /// (`false` then). `replaces`: the reference of the payment it sent again, imported
-    /// before it.
+    /// Adds `p` and its history unless the ledger holds its provider and reference already:
+    /// then it is the same payment, or a clash. `replaces`: the reference of the payment it
+    /// sent again, imported before it.
     pub fn import_payment(
         &self,
         p: Payment,
         events: Vec<Event>,
         replaces: Option<String>,
         till: String,
-    ) -> Result<bool, JournalError> {
+    ) -> Result<Imported, JournalError> {
         self.run(|pool| async move {
             let mut client = pool.get().await?;
             let tx = client.transaction().await?;
@@ -74,7 +76,19 @@ impl PgStore {
                 )
                 .await?;
             let Some(row) = row else {
-                return Ok(false);
+                let there = super::rows::select(
+                    &tx,
+                    "WHERE provider = $1 AND reference = $2",
+                    &[&p.provider.id(), &p.reference.as_str()],
+                )
+                .await?;
+                let same = there.iter().any(|t| {
+                    t.phone == p.phone && t.amount == p.amount && t.created_at == p.created_at
+                });
+                return Ok(match there.into_iter().next() {
+                    Some(other) if !same => Imported::Clash(Box::new(other)),
+                    _ => Imported::There,
+                });
             };
             let id: i64 = row.try_get(0)?;
             for e in &events {
@@ -90,7 +104,7 @@ impl PgStore {
                 .await?;
             }
             tx.commit().await?;
-            Ok(true)
+            Ok(Imported::Added)
         })
     }
 
