@@ -75,6 +75,11 @@ impl PgStore {
             .url
             .parse()
             .map_err(|_| JournalError::BadUrl(redact(&split.url)))?;
+        // Without one, PostgreSQL would use the database named as the user (often the
+        // server's own `postgres`): a till would keep a ledger of its own there, unseen.
+        if config.get_dbname().is_none_or(str::is_empty) {
+            return Err(JournalError::BadUrl(redact(&split.url)));
+        }
         let tls = Tls::new(split.verify, split.root_cert.as_deref())?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
@@ -160,17 +165,34 @@ fn place(config: &tokio_postgres::Config) -> String {
     )
 }
 
-/// A URL with its password taken out.
+/// A URL with its password taken out: the one after `user:`, and any `password=` parameter.
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return "(not a URL)".into();
     };
-    match rest.split_once('@') {
-        Some((user, host)) => {
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let rest = match rest.rsplit_once('@') {
+        Some((user, host)) if user.contains(':') => {
             let user = user.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}")
+            format!("{user}:***@{host}")
         }
-        None => url.to_string(),
+        _ => rest.to_string(),
+    };
+    let query = query.map(|q| {
+        q.split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    });
+    match query {
+        Some(q) => format!("{scheme}://{rest}?{q}"),
+        None => format!("{scheme}://{rest}"),
     }
 }
 
@@ -263,7 +285,38 @@ async fn apply(client: &mut deadpool_postgres::Client) -> Result<(), JournalErro
 
 #[cfg(test)]
 mod tests {
-    use super::is_transient;
+    use super::{is_transient, redact};
+
+    /// A tester's URL without a database made a ledger in the server's own `postgres`.
+    #[test]
+    fn a_url_without_a_database_is_refused_before_connecting() {
+        for url in ["postgres://till:Sekr3t@127.0.0.1:1", "postgres://till@127.0.0.1:1/"] {
+            match super::PgStore::open(url) {
+                Err(crate::journal::JournalError::BadUrl(shown)) => {
+                    assert!(!shown.contains("Sekr3t"), "{shown}");
+                }
+                Err(other) => panic!("{url}: {other:?}"),
+                Ok(_) => panic!("{url}: opened"),
+            }
+        }
+    }
+
+    /// A tester saw `?password=` shown in full when the rest of the URL was wrong.
+    #[test]
+    fn no_password_survives_redaction() {
+        for (url, shown) in [
+            ("postgres://till:Sekr3t@db/lipa", "postgres://till:***@db/lipa"),
+            ("postgres://till@db/lipa", "postgres://till@db/lipa"),
+            (
+                "postgres://till@db/lipa?password=Sekr3t&sslmode=bogus",
+                "postgres://till@db/lipa?password=***&sslmode=bogus",
+            ),
+            ("postgres://till:p@ss@db:notaport/x", "postgres://till:***@db:notaport/x"),
+            ("postgresql://u:Sekr3t@h/d?PASSWORD=Sekr3t", "postgresql://u:***@h/d?PASSWORD=***"),
+        ] {
+            assert_eq!(redact(url), shown);
+        }
+    }
     use tokio_postgres::error::SqlState;
 
     /// A server shutting down, starting up or cut off may answer in a moment (the chain chaos
