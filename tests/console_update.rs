@@ -295,6 +295,56 @@ fn enter_before_the_new_reference_arrives_sends_when_it_does() {
     assert_eq!(a.form.phone.value(), "", "form ready for the next customer");
 }
 
+/// The shared ledger out of reach: no reference comes. Before, the form said "getting a fresh
+/// reference…" for ever and Enter did nothing, even after the ledger was back (a tester). Now
+/// the waiting Enter is answered "not sent", the reference is asked for again, and once it
+/// comes the form works — without sending by itself minutes later.
+#[test]
+fn a_reference_that_cannot_come_says_so_and_is_asked_again() {
+    let mut a = app(BOTH, true, false);
+    ctrl(&mut a, 'p');
+    fill_valid(&mut a, "0712345676", "1500");
+    enter(&mut a);
+    let fx = act(
+        &mut a,
+        Action::ReferenceFailed {
+            provider: ProviderKind::Cepta,
+            why: "ledger unreachable (connection refused)".into(),
+        },
+    );
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::NewReferenceSoon(ProviderKind::Cepta)]
+        ),
+        "{fx:?}"
+    );
+    let notice = a
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(
+        notice.starts_with("Not sent: ledger unreachable"),
+        "{notice}"
+    );
+    assert_eq!(a.form.phone.value(), "0712345676", "the form is kept");
+    let fx = act(
+        &mut a,
+        Action::ReferenceReady {
+            provider: ProviderKind::Cepta,
+            reference: lipa::reference::Reference::from_stored("LP-2RYRPY-2X5C2RA".into()),
+        },
+    );
+    assert!(sends(&fx).is_empty(), "sent by itself later: {fx:?}");
+    let fx = enter(&mut a);
+    let sent = fx.iter().find_map(|e| match e {
+        Effect::SubmitChecked(n) => Some(n.reference.as_str().to_string()),
+        _ => None,
+    });
+    assert_eq!(sent.as_deref(), Some("LP-2RYRPY-2X5C2RA"), "{fx:?}");
+}
+
 #[test]
 fn a_waiting_enter_is_forgotten_when_the_form_changes() {
     let mut a = app(BOTH, true, false);

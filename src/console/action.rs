@@ -31,6 +31,11 @@ pub enum Action {
         provider: ProviderKind,
         reference: Reference,
     },
+    /// No fresh reference could be had (the shared ledger out of reach): asked again soon.
+    ReferenceFailed {
+        provider: ProviderKind,
+        why: String,
+    },
     /// The journal knows a recent payment like this one: ask before sending.
     DuplicateFound {
         new: NewPayment,

@@ -17,6 +17,8 @@ pub enum Effect {
     RecentlyDone(DateTime<Utc>),
     /// Get a fresh reference for the form.
     NewReference(ProviderKind),
+    /// The same, after a pause (the last attempt failed).
+    NewReferenceSoon(ProviderKind),
     /// Send behind the engine's duplicate guard (a payment like it comes back as a question).
     SubmitChecked(NewPayment),
     /// Send without asking (the cashier confirmed).

@@ -122,6 +122,15 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             app.spare.entry(provider).or_insert(reference);
             Vec::new()
         }
+        Action::ReferenceFailed { provider, why } => {
+            // An Enter that waited for it is not kept: a sale sent minutes later, when the
+            // ledger is back, would surprise the cashier and the customer.
+            if provider == app.provider && std::mem::take(&mut app.send_on_reference) {
+                notice(app, NoticeKind::Bad, s::cannot_send_yet(app.lang, &why));
+            }
+            app.dirty = true;
+            vec![Effect::NewReferenceSoon(provider)]
+        }
         Action::DuplicateFound { new, existing } => {
             if let Some(old) = new.replaces {
                 app.again_in_flight.remove(&old);

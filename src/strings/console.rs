@@ -553,6 +553,10 @@ sentences! {
             format!("Haijatumwa: {why}")
         },
     }
+    fn cannot_send_yet(why: &str = "ledger unreachable (connection refused)") {
+        en: format!("Not sent: {why}. Press Enter again once it answers; the form is kept."),
+        sw: format!("Hayajatumwa: {why}. Bonyeza Enter tena likijibu; fomu imebaki."),
+    }
     fn could_not_resume(why: &str = "disk I/O error") {
         en: format!("Could not read unfinished payments: {why}"),
         sw: format!("Malipo ambayo hayajakamilika hayakusomeka: {why}"),

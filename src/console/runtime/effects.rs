@@ -77,13 +77,11 @@ async fn perform(
                 .unwrap_or_default();
             vec![Action::RecentlyDone(found)]
         }
-        Effect::NewReference(provider) => match engine.new_reference(provider).await {
-            Ok(reference) => vec![Action::ReferenceReady {
-                provider,
-                reference,
-            }],
-            Err(e) => vec![Action::Failed(text(e))],
-        },
+        Effect::NewReference(provider) => reference(engine, provider).await,
+        Effect::NewReferenceSoon(provider) => {
+            tokio::time::sleep(REFERENCE_RETRY).await;
+            reference(engine, provider).await
+        }
         Effect::SubmitChecked(new) => vec![submit(engine, new, SendGuard::Check).await],
         Effect::Submit(new) => vec![submit(engine, new, SendGuard::Force).await],
         Effect::SendAgain(p) => match again(engine, &p).await {
@@ -340,4 +338,21 @@ fn day_data(
         closing,
         till,
     })
+}
+
+/// How long to wait before asking for a fresh reference again (the ledger was out of reach).
+const REFERENCE_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+
+async fn reference(engine: &Engine, provider: crate::provider::ProviderKind) -> Vec<Action> {
+    match engine.new_reference(provider).await {
+        Ok(reference) => vec![Action::ReferenceReady {
+            provider,
+            reference,
+        }],
+        Err(crate::engine::EngineError::Stopping) => Vec::new(),
+        Err(e) => vec![Action::ReferenceFailed {
+            provider,
+            why: text(e),
+        }],
+    }
 }

@@ -290,7 +290,10 @@ mod tests {
     /// A tester's URL without a database made a ledger in the server's own `postgres`.
     #[test]
     fn a_url_without_a_database_is_refused_before_connecting() {
-        for url in ["postgres://till:Sekr3t@127.0.0.1:1", "postgres://till@127.0.0.1:1/"] {
+        for url in [
+            "postgres://till:Sekr3t@127.0.0.1:1",
+            "postgres://till@127.0.0.1:1/",
+        ] {
             match super::PgStore::open(url) {
                 Err(crate::journal::JournalError::BadUrl(shown)) => {
                     assert!(!shown.contains("Sekr3t"), "{shown}");
@@ -305,14 +308,23 @@ mod tests {
     #[test]
     fn no_password_survives_redaction() {
         for (url, shown) in [
-            ("postgres://till:Sekr3t@db/lipa", "postgres://till:***@db/lipa"),
+            (
+                "postgres://till:Sekr3t@db/lipa",
+                "postgres://till:***@db/lipa",
+            ),
             ("postgres://till@db/lipa", "postgres://till@db/lipa"),
             (
                 "postgres://till@db/lipa?password=Sekr3t&sslmode=bogus",
                 "postgres://till@db/lipa?password=***&sslmode=bogus",
             ),
-            ("postgres://till:p@ss@db:notaport/x", "postgres://till:***@db:notaport/x"),
-            ("postgresql://u:Sekr3t@h/d?PASSWORD=Sekr3t", "postgresql://u:***@h/d?PASSWORD=***"),
+            (
+                "postgres://till:p@ss@db:notaport/x",
+                "postgres://till:***@db:notaport/x",
+            ),
+            (
+                "postgresql://u:Sekr3t@h/d?PASSWORD=Sekr3t",
+                "postgresql://u:***@h/d?PASSWORD=***",
+            ),
         ] {
             assert_eq!(redact(url), shown);
         }
