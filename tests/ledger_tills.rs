@@ -92,6 +92,21 @@ async fn two_tills_one_ledger() {
         "{said}"
     );
     assert_eq!(sim.ledger().len(), 2, "the duplicate was never sent");
+    // Each till's day, and its Z, count its own payments: the Z reports add up to the chain's
+    // day (before, every till's Z counted the whole chain's, a tester's sum twice the takings).
+    for (name, dir) in [("till-a", a.path()), ("till-b", b.path())] {
+        let z = till(&sim, dir, name, &db.url, &["report", "--close", "--json"]);
+        assert_eq!(z.status.code(), Some(0), "{z:?}");
+        let day = json_lines(&z).pop().expect("report");
+        assert_eq!(
+            (day["till"].as_str(), day["count"].as_u64()),
+            (Some(name), Some(1)),
+            "{day}"
+        );
+    }
+    let idle = tempfile::tempdir().expect("idle till");
+    let none = till(&sim, idle.path(), "till-c", &db.url, &["report", "--json"]);
+    assert_eq!(json_lines(&none).pop().expect("report")["count"], 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -59,6 +59,12 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
             return code;
         }
     };
+    // On a chain's shared ledger a till's report, and its Z, count its own payments only:
+    // the tills' Z reports add up to the chain's day.
+    let mut filter = filter;
+    if journal.is_shared() {
+        filter.till = Some(this_till.clone());
+    }
     let fail = |why: String| {
         eprintln!("lipa report: {why}");
         exit::CONFIG

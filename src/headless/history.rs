@@ -73,6 +73,7 @@ pub(super) fn open(
         status,
         provider: args.provider.map(Into::into),
         operator: args.operator.clone(),
+        till: None,
         // Digits only; the local form's leading zero goes (0712… is stored as 255712…). A
         // phone filter with no digit at all matches nothing, never everything.
         phone: args.phone.as_deref().map(|p| {

@@ -17,6 +17,8 @@ pub struct Filter {
     pub status: Option<Status>,
     pub provider: Option<ProviderKind>,
     pub operator: Option<String>,
+    /// Recorded at this till (a chain's shared ledger holds every till's payments).
+    pub till: Option<String>,
     /// Digits anywhere in the normalized number (`255712…`).
     pub phone: Option<String>,
     /// Part of the reference, any case.
@@ -50,6 +52,9 @@ impl Journal {
         }
         if let Some(o) = &filter.operator {
             add("COALESCE(operator, 'unknown') = ?", Value::Text(o.clone()));
+        }
+        if let Some(t) = &filter.till {
+            add("till = ?", Value::Text(t.clone()));
         }
         if let Some(d) = &filter.phone {
             add("instr(phone, ?) > 0", Value::Text(d.clone()));

@@ -325,6 +325,8 @@ fn day_data(
                 until: Some(until),
                 status: None,
                 provider: None,
+                // A chain's till counts its own payments (its Z with them).
+                till: (j.is_shared() && who.is_none()).then(|| till.clone()),
                 operator: who,
                 phone: None,
                 reference: None,

@@ -207,6 +207,9 @@ impl PgStore {
         if let Some(o) = &filter.operator {
             add("COALESCE(operator, 'unknown') = ?", Box::new(o.clone()));
         }
+        if let Some(t) = &filter.till {
+            add("till = ?", Box::new(t.clone()));
+        }
         if let Some(d) = &filter.phone {
             add("strpos(phone, ?) > 0", Box::new(d.clone()));
         }
