@@ -91,3 +91,23 @@ fn a_ca_file_that_is_not_one_is_named() {
         err.text(Lang::Sw)
     );
 }
+
+/// A ledger on the same machine through its Unix socket: never TLS (psql neither). Before, the
+/// socket's path was taken for a name to verify ("invalid dns name", a tester).
+#[test]
+fn a_unix_socket_needs_no_tls() {
+    let (Some(db), Some(ca)) = (TestDb::create("tlssocket"), server_ca()) else {
+        return;
+    };
+    let dir = std::path::Path::new(&ca)
+        .parent()
+        .expect("the server's directory");
+    let (rest, name) = db.url.rsplit_once('/').expect("database");
+    let port = rest.rsplit_once(':').expect("port").1;
+    let url = format!(
+        "postgres://postgres@/{name}?host={}&port={port}",
+        dir.display()
+    );
+    let journal = Journal::open_postgres(&url).expect("over the socket");
+    assert!(journal.unresolved().expect("a read").is_empty());
+}

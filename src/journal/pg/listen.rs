@@ -6,7 +6,8 @@
 use super::PgStore;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use tokio_postgres::AsyncMessage;
+use tokio_postgres::tls::MakeTlsConnect;
+use tokio_postgres::{AsyncMessage, Socket};
 
 /// What the ledger says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,13 @@ impl PgStore {
         self.handle.spawn(async move {
             let mut lost = false;
             while !tx.is_closed() {
-                match listen_once(&config, &tls, &tx, &mut lost).await {
+                let once = match &tls {
+                    super::Tls::Rustls(c) => listen_once(&config, c.clone(), &tx, &mut lost).await,
+                    super::Tls::Off => {
+                        listen_once(&config, tokio_postgres::NoTls, &tx, &mut lost).await
+                    }
+                };
+                match once {
                     Ok(()) => return,
                     Err(why) => tracing::warn!(%why, "ledger news connection lost"),
                 }
@@ -48,13 +55,17 @@ impl PgStore {
 }
 
 /// One listening connection, until it is lost (`Err`, why) or nobody listens any more (`Ok`).
-async fn listen_once(
+async fn listen_once<T>(
     config: &tokio_postgres::Config,
-    tls: &super::Tls,
+    tls: T,
     tx: &mpsc::UnboundedSender<LedgerNews>,
     lost: &mut bool,
-) -> Result<(), String> {
-    let (client, mut connection) = tls.connect(config).await.map_err(|e| e.to_string())?;
+) -> Result<(), String>
+where
+    T: MakeTlsConnect<Socket>,
+    T::Stream: Send + 'static,
+{
+    let (client, mut connection) = config.connect(tls).await.map_err(|e| e.to_string())?;
     let (ids_tx, mut ids) = mpsc::unbounded_channel::<Option<i64>>();
     let driver = tokio::spawn(async move {
         loop {

@@ -27,7 +27,7 @@ pub use write::OwnedChange;
 use tls::Tls;
 
 use super::JournalError;
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod};
 use std::future::Future;
 use std::time::Duration;
 
@@ -80,16 +80,20 @@ impl PgStore {
         if config.get_dbname().is_none_or(str::is_empty) {
             return Err(JournalError::BadUrl(redact(&split.url)));
         }
-        let tls = Tls::new(split.verify, split.root_cert.as_deref())?;
+        let tls = if tls::only_sockets(&config) {
+            config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+            Tls::Off
+        } else {
+            Tls::new(split.verify, split.root_cert.as_deref())?
+        };
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         config.keepalives_idle(Duration::from_secs(30));
         config.application_name("lipa");
         let place = place(&config);
-        let manager = Manager::from_config(
+        let manager = tls.manager(
             config.clone(),
-            tls.connector(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },

@@ -3,19 +3,19 @@
 //! offers it) and `require` (encrypted, or no connection) take the server's certificate as it
 //! comes, as psql does; `verify-ca` and `verify-full` (for a server across the internet)
 //! verify it and the server's name, against the public roots (webpki-roots) and the CA file
-//! the URL names as `sslrootcert=` (a chain's own CA). As with psql, naming a `sslrootcert`
-//! makes `require` verify too.
+//! the URL names as `sslrootcert=` (a chain's own CA; `system`: the public roots only). As
+//! with psql, naming a `sslrootcert` makes `require` verify too. `verify-ca` checks the name
+//! as well (stricter than psql). A Unix socket is never encrypted, as with psql.
 
 use crate::journal::JournalError;
 use std::sync::Arc;
-use tokio_postgres::tls::MakeTlsConnect;
 
-/// The TLS every connection to the ledger uses.
+/// The TLS every connection to the ledger uses: rustls, or none (a Unix socket).
 #[derive(Clone)]
-pub struct Tls(tokio_postgres_rustls::MakeRustlsConnect);
-
-pub type Stream =
-    <tokio_postgres_rustls::MakeRustlsConnect as MakeTlsConnect<tokio_postgres::Socket>>::Stream;
+pub enum Tls {
+    Rustls(tokio_postgres_rustls::MakeRustlsConnect),
+    Off,
+}
 
 impl Tls {
     /// `verify`: against the public roots and the certificates in `root_cert` (PEM) if named;
@@ -49,25 +49,34 @@ impl Tls {
                 .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
                 .with_no_client_auth()
         };
-        Ok(Tls(tokio_postgres_rustls::MakeRustlsConnect::new(config)))
+        Ok(Tls::Rustls(tokio_postgres_rustls::MakeRustlsConnect::new(
+            config,
+        )))
     }
 
-    pub fn connector(&self) -> tokio_postgres_rustls::MakeRustlsConnect {
-        self.0.clone()
-    }
-
-    pub async fn connect(
+    /// A pool's connection manager with this TLS.
+    pub fn manager(
         &self,
-        config: &tokio_postgres::Config,
-    ) -> Result<
-        (
-            tokio_postgres::Client,
-            tokio_postgres::Connection<tokio_postgres::Socket, Stream>,
-        ),
-        tokio_postgres::Error,
-    > {
-        config.connect(self.0.clone()).await
+        config: tokio_postgres::Config,
+        manager: deadpool_postgres::ManagerConfig,
+    ) -> deadpool_postgres::Manager {
+        match self {
+            Tls::Rustls(c) => deadpool_postgres::Manager::from_config(config, c.clone(), manager),
+            Tls::Off => {
+                deadpool_postgres::Manager::from_config(config, tokio_postgres::NoTls, manager)
+            }
+        }
     }
+}
+
+/// Whether `config` reaches the server only through Unix sockets (never encrypted, as with
+/// psql: a socket's path is no name to verify).
+pub fn only_sockets(config: &tokio_postgres::Config) -> bool {
+    let hosts = config.get_hosts();
+    !hosts.is_empty()
+        && hosts
+            .iter()
+            .all(|h| matches!(h, tokio_postgres::config::Host::Unix(_)))
 }
 
 /// psql's `prefer` and `require`: the certificate is taken as it comes; the handshake's
@@ -143,6 +152,8 @@ pub fn split_url(url: &str) -> Split {
     let mut kept = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         match pair.split_once('=') {
+            // psql 16's word for the system's roots: the public roots here.
+            Some(("sslrootcert", "system")) => verify = true,
             Some(("sslrootcert", path)) => root_cert = Some(path.to_string()),
             Some(("sslmode", "verify-ca" | "verify-full")) => {
                 verify = true;
@@ -201,6 +212,10 @@ mod tests {
         assert_eq!(
             split_url("postgres://u@h/db"),
             split("postgres://u@h/db", false, None)
+        );
+        assert_eq!(
+            split_url("postgres://u@h/db?sslrootcert=system"),
+            split("postgres://u@h/db", true, None)
         );
     }
 }
