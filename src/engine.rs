@@ -26,6 +26,9 @@ use tokio::time::Instant;
 /// is asked about before another is sent.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(5 * 60);
 
+/// The most news of the shared ledger read in one go.
+const NEWS_BURST: usize = 500;
+
 /// How long a tracker waits before reading a payment again when the shared ledger did not
 /// answer.
 const LEDGER_RETRY: Duration = Duration::from_secs(2);
@@ -196,6 +199,8 @@ struct Inner {
     /// Sends under way (recorded, the answer not yet journalled): a stopping server waits
     /// for them.
     sends: tokio::sync::watch::Sender<usize>,
+    /// Whether the shared ledger is out of reach (why), as its news connection finds.
+    ledger: tokio::sync::watch::Sender<Option<String>>,
     settings: EngineSettings,
 }
 
@@ -243,6 +248,7 @@ impl Engine {
                 pacer: pace::Pacer::new(settings.max_queries_per_second),
                 urgent: Mutex::new(std::collections::HashSet::new()),
                 sends: tokio::sync::watch::channel(0).0,
+                ledger: tokio::sync::watch::channel(None).0,
                 settings,
             }),
         }
@@ -508,12 +514,43 @@ impl Engine {
         };
         let engine = self.clone();
         tokio::spawn(async move {
-            while let Some(item) = news.recv().await {
-                let seen = match item {
-                    crate::journal::pg::LedgerNews::Changed(id) => {
-                        engine.get(id).await.map(|p| vec![p])
+            use crate::journal::pg::LedgerNews;
+            while let Some(first) = news.recv().await {
+                // A burst of news is read in one go: with ten busy tills each one hears
+                // hundreds of changes a second, too many to read one by one.
+                let mut burst = vec![first];
+                while burst.len() < NEWS_BURST {
+                    match news.try_recv() {
+                        Ok(item) => burst.push(item),
+                        Err(_) => break,
                     }
-                    crate::journal::pg::LedgerNews::Reconnected => engine.read_again().await,
+                }
+                let mut ids = std::collections::BTreeSet::new();
+                let mut again = false;
+                for item in burst {
+                    engine.inner.ledger.send_if_modified(|now| {
+                        let was = now.clone();
+                        *now = match &item {
+                            LedgerNews::Lost(why) => Some(why.clone()),
+                            _ => None,
+                        };
+                        was != *now
+                    });
+                    match item {
+                        LedgerNews::Changed(id) => {
+                            ids.insert(id);
+                        }
+                        LedgerNews::Reconnected => again = true,
+                        LedgerNews::Lost(_) => {}
+                    }
+                }
+                let ids: Vec<i64> = ids.into_iter().collect();
+                let seen = if again {
+                    engine.read_again().await
+                } else if ids.is_empty() {
+                    continue;
+                } else {
+                    engine.blocking(move |j| j.get_many(&ids)).await
                 };
                 match seen {
                     Ok(payments) => payments.iter().for_each(|p| engine.observe(p)),
@@ -522,6 +559,12 @@ impl Engine {
                 }
             }
         });
+    }
+
+    /// Whether the shared ledger is out of reach (why), kept up to date by
+    /// [`Engine::follow_ledger`]; always `None` on an embedded journal.
+    pub fn ledger_state(&self) -> tokio::sync::watch::Receiver<Option<String>> {
+        self.inner.ledger.subscribe()
     }
 
     /// Every open payment, and every one recorded in the last day.

@@ -7,6 +7,7 @@ mod console_common;
 use console_common::*;
 use insta::assert_snapshot;
 use lipa::console::App;
+use lipa::console::action::Action;
 use lipa::console::view;
 use lipa::payment::Status;
 use lipa::provider::ProviderKind;
@@ -97,6 +98,20 @@ fn scene(name: &str, build: impl Fn(bool) -> App) {
 #[test]
 fn empty_demo() {
     scene("empty_demo", |nc| app(BOTH, true, nc));
+}
+
+/// A till of a chain whose shared ledger is out of reach: said on the top line until it is back.
+#[test]
+fn ledger_unreachable() {
+    scene("ledger_down", |nc| {
+        let mut a = app(BOTH, false, nc);
+        act(&mut a, Action::Ledger(Some("connection refused".into())));
+        a
+    });
+    let mut a = app(BOTH, false, true);
+    act(&mut a, Action::Ledger(Some("connection refused".into())));
+    act(&mut a, Action::Ledger(None));
+    assert!(!render(&a, 80, 24).0.contains("ledger unreachable"));
 }
 
 #[test]

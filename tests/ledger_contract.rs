@@ -377,3 +377,28 @@ fn a_schema_newer_than_this_lipa_is_refused() {
         );
     }
 }
+
+/// A burst of news is read in one go: the payments asked for that exist, in id order.
+#[test]
+fn several_payments_are_read_at_once() {
+    for b in backends("getmany") {
+        let j = b.open();
+        let ids: Vec<i64> = (0..3)
+            .map(|i| {
+                record(
+                    &j,
+                    &sale(&format!("LPMANY{i}"), &format!("07123400{i}0"), "1500"),
+                )
+                .id
+            })
+            .collect();
+        let got: Vec<i64> = j
+            .get_many(&[ids[2], 999_999, ids[0]])
+            .expect("get many")
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(got, [ids[0], ids[2]], "{}", b.name());
+        assert!(j.get_many(&[]).expect("none").is_empty(), "{}", b.name());
+    }
+}

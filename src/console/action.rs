@@ -22,6 +22,8 @@ pub enum Action {
     PaymentChanged(Payment),
     /// The engine's news came too fast and some were lost: the console re-reads what it shows.
     Lagged,
+    /// The shared ledger went out of reach (why), or came back (`None`).
+    Ledger(Option<String>),
     /// Payments finished lately, shown as done (no bell: they are not news).
     RecentlyDone(Vec<Payment>),
     /// The payments the journal holds unfinished, tracked again.

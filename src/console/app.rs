@@ -248,6 +248,8 @@ pub struct App {
     pub spare: BTreeMap<ProviderKind, crate::reference::Reference>,
     /// The screen's columns and rows.
     pub size: (u16, u16),
+    /// The shared ledger is out of reach (why): nothing can be sent until it is back.
+    pub ledger_down: Option<String>,
     /// A receipt printer is configured.
     pub printer: bool,
     /// Something visible changed since the last draw.
@@ -294,6 +296,7 @@ impl App {
             search: None,
             help_scroll: 0,
             send_on_reference: false,
+            ledger_down: None,
             spare: BTreeMap::new(),
             again_in_flight: std::collections::BTreeSet::new(),
             repaint: false,

@@ -104,6 +104,8 @@ pub async fn run<W: Write>(
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let mut news = engine.subscribe();
     let mut news_open = true;
+    let mut ledger = engine.ledger_state();
+    let mut ledger_open = true;
     let scope = options.limits.own_only.then_some(options.operator.as_str());
     app.printer = options.receipt.printer.is_some();
     let exec = effects::Executor::new(engine, tx, scope).with_printing(effects::Printing {
@@ -146,6 +148,13 @@ pub async fn run<W: Write>(
             },
             a = rx.recv() => a,
             n = news.recv(), if news_open => news_action(n, &mut news_open),
+            changed = ledger.changed(), if ledger_open => match changed {
+                Ok(()) => Some(Action::Ledger(ledger.borrow_and_update().clone())),
+                Err(_) => {
+                    ledger_open = false;
+                    None
+                }
+            },
             Some(text) = next_notice(&mut notices) => Some(Action::Notice(text)),
             () = sleep_until(deadline) => {
                 deadline = None;

@@ -45,6 +45,11 @@ impl Theme {
         self.on(self.bold(), Color::Black, Color::Cyan)
     }
 
+    /// The shared ledger out of reach: nothing can be sent.
+    pub fn alarm(&self) -> Style {
+        self.on(self.bold(), Color::White, Color::Red)
+    }
+
     /// DEMO — no real money.
     pub fn banner(&self) -> Style {
         self.on(self.bold(), Color::Black, Color::Yellow)

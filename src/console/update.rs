@@ -74,6 +74,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::PaymentChanged(p) => payment_changed(app, p),
+        Action::Ledger(down) => {
+            app.dirty |= app.ledger_down != down;
+            app.ledger_down = down;
+            Vec::new()
+        }
         Action::Lagged => {
             let mut ids = app.row_ids();
             ids.extend(app.detail.as_ref().map(|d| d.id));

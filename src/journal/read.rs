@@ -73,6 +73,20 @@ impl Journal {
         Ok(rows::get(&*self.conn()?, id)?)
     }
 
+    /// The payments with these ids (those that exist), in id order: one read for a burst of
+    /// news.
+    pub fn get_many(&self, ids: &[i64]) -> Result<Vec<Payment>, JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.get_many(ids.to_vec());
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        rows::select(
+            &*self.conn()?,
+            &format!("WHERE id IN ({list}) ORDER BY id"),
+            params![],
+        )
+    }
+
     pub fn by_reference(
         &self,
         provider: ProviderKind,

@@ -553,6 +553,10 @@ sentences! {
             format!("Haijatumwa: {why}")
         },
     }
+    fn ledger_banner() {
+        en: "✗ ledger unreachable — cannot send".to_string(),
+        sw: "✗ daftari kuu halipatikani — haiwezi kutuma".to_string(),
+    }
     fn cannot_send_yet(why: &str = "ledger unreachable (connection refused)") {
         en: format!("Not sent: {why}. Press Enter again once it answers; the form is kept."),
         sw: format!("Hayajatumwa: {why}. Bonyeza Enter tena likijibu; fomu imebaki."),

@@ -1,4 +1,5 @@
-//! The top line: where the next payment goes (provider, country, currency), and the DEMO banner.
+//! The top line: where the next payment goes (provider, country, currency), and a banner: the
+//! shared ledger out of reach (nothing can be sent), or DEMO.
 
 use crate::console::app::App;
 use crate::console::theme::Theme;
@@ -33,21 +34,23 @@ fn left(app: &App, theme: &Theme, width: u16) -> Line<'static> {
     ])
 }
 
-fn banner(app: &App, theme: &Theme) -> Line<'static> {
-    Line::from(Span::styled(
-        format!(" {} ", s::demo_banner(app.lang)),
-        theme.banner(),
-    ))
+fn banner(app: &App, theme: &Theme) -> Option<Line<'static>> {
+    let (text, style) = if app.ledger_down.is_some() {
+        (s::ledger_banner(app.lang), theme.alarm())
+    } else if app.demo {
+        (s::demo_banner(app.lang).to_string(), theme.banner())
+    } else {
+        return None;
+    };
+    Some(Line::from(Span::styled(format!(" {text} "), style)))
 }
 
 /// Two lines when the banner does not fit beside the provider.
 pub fn height(app: &App, width: u16) -> u16 {
     let theme = Theme::new(true);
-    let need = left(app, &theme, width).width() + 1 + banner(app, &theme).width();
-    if app.demo && need > usize::from(width) {
-        2
-    } else {
-        1
+    match banner(app, &theme) {
+        Some(b) if left(app, &theme, width).width() + 1 + b.width() > usize::from(width) => 2,
+        _ => 1,
     }
 }
 
@@ -57,9 +60,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let first = Rect { height: 1, ..area };
     frame.render_widget(Paragraph::new(left(app, theme, area.width)), first);
-    if !app.demo {
+    let Some(banner) = banner(app, theme) else {
         return;
-    }
+    };
     let place = if area.height > 1 {
         Rect {
             y: area.y + 1,
@@ -74,5 +77,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         Alignment::Right
     };
-    frame.render_widget(Paragraph::new(banner(app, theme)).alignment(align), place);
+    frame.render_widget(Paragraph::new(banner).alignment(align), place);
 }

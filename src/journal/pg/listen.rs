@@ -10,12 +10,15 @@ use tokio_postgres::tls::MakeTlsConnect;
 use tokio_postgres::{AsyncMessage, Socket};
 
 /// What the ledger says happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LedgerNews {
     /// A payment was recorded or changed (by any till).
     Changed(i64),
     /// The listening connection was lost and is back: changes meanwhile were not heard.
     Reconnected,
+    /// The listening connection is lost (why): the ledger is out of reach until
+    /// [`LedgerNews::Reconnected`].
+    Lost(String),
 }
 
 /// How often the listening connection is checked (a cut network shows no error by itself).
@@ -44,7 +47,12 @@ impl PgStore {
                 };
                 match once {
                     Ok(()) => return,
-                    Err(why) => tracing::warn!(%why, "ledger news connection lost"),
+                    Err(why) => {
+                        tracing::warn!(%why, "ledger news connection lost");
+                        if !lost && tx.send(LedgerNews::Lost(why)).is_err() {
+                            return;
+                        }
+                    }
                 }
                 lost = true;
                 tokio::time::sleep(RETRY).await;

@@ -43,6 +43,10 @@ impl PgStore {
             .next())
     }
 
+    pub fn get_many(&self, ids: Vec<i64>) -> Result<Vec<Payment>, JournalError> {
+        self.select("WHERE id = ANY($1) ORDER BY id", vec![Box::new(ids)])
+    }
+
     pub fn by_reference(
         &self,
         provider: ProviderKind,
