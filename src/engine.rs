@@ -550,10 +550,16 @@ impl Engine {
                 } else if ids.is_empty() {
                     continue;
                 } else {
-                    engine.blocking(move |j| j.get_many(&ids)).await
+                    // Straight to the ledger, not through the journal's queue behind this
+                    // till's own work: news is for every console at once.
+                    let journal = engine.inner.journal.clone();
+                    tokio::task::spawn_blocking(move || journal.get_many(&ids))
+                        .await
+                        .map_err(|e| EngineError::Task(e.to_string()))
+                        .and_then(|r| r.map_err(EngineError::from))
                 };
                 match seen {
-                    Ok(payments) => payments.iter().for_each(|p| engine.observe(p)),
+                    Ok(payments) => payments.iter().for_each(|p| engine.observe_news(p)),
                     Err(EngineError::Stopping) => return,
                     Err(e) => tracing::warn!(error = %e, "could not read a change of the ledger"),
                 }
@@ -771,6 +777,22 @@ impl Engine {
             .get(&p.id)
             .copied();
         if known != Some(p.updated_at) {
+            self.publish(p);
+        }
+    }
+
+    /// [`Engine::observe`] for news of the ledger, read beside this process's own writes: a
+    /// version older than the one shown (read before this process's own change committed) is
+    /// not shown again over it. (The ledger's clock is one clock, the database's.)
+    fn observe_news(&self, p: &Payment) {
+        let known = self
+            .inner
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&p.id)
+            .copied();
+        if known.is_none_or(|k| p.updated_at > k) {
             self.publish(p);
         }
     }

@@ -1,7 +1,8 @@
 //! Live news from the shared ledger: one connection of its own LISTENs on `lipa_payments`
 //! (the trigger `lipa_notify` sends a payment's id when it is recorded or changes, at commit).
-//! Notifications sent while that connection was down are lost, so after it comes back the
-//! listener says so ([`LedgerNews::Reconnected`]) and the engine reads everything again.
+//! Notifications sent while that connection was down are lost, so once it is up (after a
+//! loss, and at first: changes while it was connecting are lost too) the listener says so
+//! ([`LedgerNews::Reconnected`]) and the engine reads everything again.
 
 use super::PgStore;
 use std::time::Duration;
@@ -14,7 +15,7 @@ use tokio_postgres::{AsyncMessage, Socket};
 pub enum LedgerNews {
     /// A payment was recorded or changed (by any till).
     Changed(i64),
-    /// The listening connection was lost and is back: changes meanwhile were not heard.
+    /// Listening (again, or for the first time): changes before were not heard.
     Reconnected,
     /// The listening connection is lost (why): the ledger is out of reach until
     /// [`LedgerNews::Reconnected`].
@@ -91,7 +92,10 @@ where
             .batch_execute("LISTEN lipa_payments")
             .await
             .map_err(|e| e.to_string())?;
-        if std::mem::take(lost) && tx.send(LedgerNews::Reconnected).is_err() {
+        // Listening from now: what changed before (while connecting for the first time, too:
+        // a console starting beside busy tills) is read again.
+        *lost = false;
+        if tx.send(LedgerNews::Reconnected).is_err() {
             return Ok(());
         }
         let mut ping = tokio::time::interval(PING_EVERY);
