@@ -559,7 +559,19 @@ impl Engine {
                         .and_then(|r| r.map_err(EngineError::from))
                 };
                 match seen {
-                    Ok(payments) => payments.iter().for_each(|p| engine.observe_news(p)),
+                    Ok(payments) => {
+                        payments.iter().for_each(|p| engine.observe_news(p));
+                        // A payment sent again: the failed one now shows it (its row did not
+                        // change, so no news of it came).
+                        let old: Vec<i64> = payments.iter().filter_map(|p| p.replaces).collect();
+                        if !old.is_empty() {
+                            let journal = engine.inner.journal.clone();
+                            let read = tokio::task::spawn_blocking(move || journal.get_many(&old));
+                            if let Ok(Ok(old)) = read.await {
+                                old.iter().for_each(|p| engine.publish(p));
+                            }
+                        }
+                    }
                     Err(EngineError::Stopping) => return,
                     Err(e) => tracing::warn!(error = %e, "could not read a change of the ledger"),
                 }

@@ -402,3 +402,33 @@ fn several_payments_are_read_at_once() {
         assert!(j.get_many(&[]).expect("none").is_empty(), "{}", b.name());
     }
 }
+
+/// A failed payment is sent again once, whatever a person says: two tills' cashiers each said
+/// yes to "send another prompt?" and the customer got three (a tester). Now the second is
+/// answered with the first.
+#[test]
+fn a_failed_payment_is_sent_again_once_even_when_forced() {
+    for b in backends("againonce") {
+        let j = b.open();
+        let failed = to(
+            &j,
+            &pending(&j, &sale("LPFAILED1", "0712345666", "62000")),
+            Status::Failed,
+        )
+        .into_payment();
+        let again = |r: &str| NewPayment {
+            replaces: Some(failed.id),
+            ..sale(r, "0712345666", "62000")
+        };
+        let first = record(&j, &again("LPAGAIN01"));
+        match b
+            .open()
+            .record(&again("LPAGAIN02"), Guard::Off)
+            .expect("record")
+        {
+            Recorded::Duplicate(p) => assert_eq!(p.id, first.id, "{}", b.name()),
+            Recorded::New(p) => panic!("{}: sent again twice: {}", b.name(), p.reference),
+        }
+        assert_eq!(j.all().expect("all").len(), 2, "{}", b.name());
+    }
+}

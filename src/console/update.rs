@@ -139,6 +139,15 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::DuplicateFound { new, existing } => {
             if let Some(old) = new.replaces {
                 app.again_in_flight.remove(&old);
+                // Sent again already (at another till, maybe): once is all, nothing to ask.
+                if existing.replaces == Some(old) {
+                    notice(
+                        app,
+                        NoticeKind::Bad,
+                        s::sent_again_at_till(app.lang, &existing),
+                    );
+                    return Vec::new();
+                }
             }
             ask(
                 app,

@@ -357,11 +357,8 @@ fn guarded(
     guard: Guard,
     now: DateTime<Utc>,
 ) -> Result<Option<Payment>, JournalError> {
-    // Sending a failed payment again is a retry by intent: only a payment like it that did
-    // not fail (or the same one sent again already) stops it.
-    let Guard::Within(window) = guard else {
-        return Ok(None);
-    };
+    // A failed payment is sent again once, whatever a person says (two tills' cashiers
+    // could each say yes): the payment that sent it again is the answer.
     let except = new.replaces;
     if let Some(id) = except {
         let old = rows::get(tx, id)?.ok_or(JournalError::NoSuchPayment(id))?;
@@ -369,6 +366,11 @@ fn guarded(
             return Ok(rows::get(tx, newer)?);
         }
     }
+    // Sending a failed payment again is a retry by intent: only a payment like it that did
+    // not fail stops it.
+    let Guard::Within(window) = guard else {
+        return Ok(None);
+    };
     let since = ts(now - window);
     let found = rows::select(
         tx,

@@ -553,6 +553,10 @@ sentences! {
             format!("Haijatumwa: {why}")
         },
     }
+    fn sent_again_at_till(p: &crate::payment::Payment = &super::engine::sample_payment()) {
+        en: format!("Sent again already, as {} at till {}: nothing more was sent.", p.reference, p.till),
+        sw: format!("Yalishatumwa tena, kama {} kwenye kituo {}: hakuna kingine kilichotumwa.", p.reference, p.till),
+    }
     fn ledger_banner() {
         en: "✗ ledger unreachable — cannot send".to_string(),
         sw: "✗ daftari kuu halipatikani — haiwezi kutuma".to_string(),
