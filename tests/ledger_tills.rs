@@ -319,7 +319,13 @@ async fn a_reference_clash_is_named_and_fails_the_import() {
         let own = Journal::open(&file).expect("till journal");
         own.record(&sale(9191, "0713000000"), Guard::Off)
             .expect("b");
+        own.close_day("2026-12-01", "duka-9", "amani", "{\"own\":1}")
+            .expect("the till's Z");
     }
+    // The ledger holds another Z #1 for that till's day: the till's printed Z must not vanish.
+    ledger
+        .close_day("2026-12-01", "duka-9", "rehema", "{\"other\":1}")
+        .expect("the ledger's Z");
     let other = tempfile::tempdir().expect("other");
     let file = file.to_str().expect("path");
     let out = till(
@@ -336,6 +342,11 @@ async fn a_reference_clash_is_named_and_fails_the_import() {
         "{said}"
     );
     assert!(said.contains("9,191") && said.contains("881"), "{said}");
+    assert!(
+        said.contains("NOT COPIED: Z #1 of 2026-12-01 at till duka-9"),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let all = ledger.all().expect("all");
     assert_eq!(all.len(), 1, "{all:?}");
     assert_eq!(all[0].id, theirs.id);

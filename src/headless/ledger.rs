@@ -74,7 +74,13 @@ pub fn import(
                     s::ledger_clash(lang, mine, theirs)
                 );
             }
-            if c.clashes.is_empty() {
+            for z in &c.closing_clashes {
+                eprintln!(
+                    "lipa ledger import: {}",
+                    s::ledger_closing_clash(lang, z.number, &z.day, &z.till)
+                );
+            }
+            if c.clashes.is_empty() && c.closing_clashes.is_empty() {
                 exit::PAID
             } else {
                 exit::FAILED
@@ -129,15 +135,18 @@ fn copy(
             Imported::Added => added += 1,
             Imported::There => there += 1,
             Imported::Clash(other) => clashes.push((p.clone(), *other)),
+            Imported::ClosingClash => {}
         }
     }
-    let mut days = 0;
+    let (mut days, mut closing_clashes) = (0, Vec::new());
     for mut c in source.closings()? {
         if c.till.is_empty() || c.till == crate::operator::UNKNOWN {
             c.till = till.to_string();
         }
-        if ledger.import_closing(&c)? {
-            days += 1;
+        match ledger.import_closing(&c)? {
+            Imported::Added => days += 1,
+            Imported::There => {}
+            _ => closing_clashes.push(c),
         }
     }
     tracing::info!(
@@ -152,6 +161,7 @@ fn copy(
         there,
         days,
         clashes,
+        closing_clashes,
     })
 }
 
@@ -163,4 +173,7 @@ struct Copied {
     /// Payments of the till's journal not copied: another payment holds their reference in
     /// the ledger (the till's, the ledger's).
     clashes: Vec<(crate::payment::Payment, crate::payment::Payment)>,
+    /// Closed days of the till's journal not copied: the ledger holds another Z report for
+    /// that till's day or number.
+    closing_clashes: Vec<crate::journal::Closing>,
 }

@@ -40,6 +40,8 @@ pub enum Imported {
     /// Another payment holds that provider's reference there: nothing copied (the ledger's
     /// payment, as it stands).
     Clash(Box<crate::payment::Payment>),
+    /// Another Z report holds that till's day or number there: nothing copied.
+    ClosingClash,
 }
 
 impl Journal {
@@ -122,7 +124,7 @@ impl Journal {
     }
 
     /// Copies a closed day into this shared ledger, its Z number kept (`false`: closed there).
-    pub fn import_closing(&self, c: &Closing) -> Result<bool, JournalError> {
+    pub fn import_closing(&self, c: &Closing) -> Result<Imported, JournalError> {
         match self.pg() {
             Some(pg) => pg.import_closing(c.clone()),
             None => Err(JournalError::Corrupt(

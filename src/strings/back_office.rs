@@ -78,6 +78,10 @@ sentences! {
             theirs.amount, theirs.created_at.format("%Y-%m-%d %H:%M"), theirs.till
         ),
     }
+    fn ledger_closing_clash(number: i64 = 1, day: &str = "2026-12-03", till: &str = "duka-1") {
+        en: format!("NOT COPIED: Z #{number} of {day} at till {till} — the ledger holds another Z report for that till's day or number; keep the till's printed Z and ask the chain's owner"),
+        sw: format!("HAIJANAKILIWA: Z #{number} ya {day} kituo {till} — daftari kuu lina ripoti Z nyingine ya siku au namba hiyo ya kituo; tunza Z iliyochapishwa na umuulize mmiliki"),
+    }
     fn report_head(day: &str = "2026-12-02", till: &str = "duka-1", state: &str = "not closed") {
         en: format!("lipa report {day} · till {till} · {state}"),
         sw: format!("lipa report {day} · kituo {till} · {state}"),

@@ -108,8 +108,9 @@ impl PgStore {
         })
     }
 
-    /// Adds a closed day, its number kept, unless that till's day is closed already.
-    pub fn import_closing(&self, c: Closing) -> Result<bool, JournalError> {
+    /// Adds a closed day, its number kept, unless that till's day (or that number) is closed
+    /// already: then it is the same Z report, or a clash.
+    pub fn import_closing(&self, c: Closing) -> Result<Imported, JournalError> {
         self.run(|pool| async move {
             let client = pool.get().await?;
             let n = client
@@ -126,7 +127,21 @@ impl PgStore {
                     ],
                 )
                 .await?;
-            Ok(n == 1)
+            if n == 1 {
+                return Ok(Imported::Added);
+            }
+            let same = client
+                .query_opt(
+                    "SELECT 1 FROM closings WHERE till = $1 AND number = $2 AND day = $3
+                         AND report = $4",
+                    &[&c.till, &c.number, &c.day, &c.report],
+                )
+                .await?;
+            Ok(if same.is_some() {
+                Imported::There
+            } else {
+                Imported::ClosingClash
+            })
         })
     }
 }

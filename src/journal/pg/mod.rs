@@ -188,7 +188,7 @@ pub fn redact(url: &str) -> String {
     let query = query.map(|q| {
         q.split('&')
             .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                Some((k, _)) if is_secret_key(k) => format!("{k}=***"),
                 _ => pair.to_string(),
             })
             .collect::<Vec<_>>()
@@ -198,6 +198,25 @@ pub fn redact(url: &str) -> String {
         Some(q) => format!("{scheme}://{rest}?{q}"),
         None => format!("{scheme}://{rest}"),
     }
+}
+
+/// A URL parameter that may hold a secret: `password`, `sslpassword`, and the same
+/// percent-encoded (`pass%77ord`), in any case.
+fn is_secret_key(key: &str) -> bool {
+    let mut decoded = String::new();
+    let mut bytes = key.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hex: String = bytes.by_ref().take(2).map(char::from).collect();
+            match u8::from_str_radix(&hex, 16) {
+                Ok(c) => decoded.push(char::from(c)),
+                Err(_) => decoded.push('%'),
+            }
+        } else {
+            decoded.push(char::from(b));
+        }
+    }
+    decoded.to_ascii_lowercase().contains("pass")
 }
 
 /// An error and what caused it ("error performing TLS handshake: invalid peer certificate:
@@ -328,6 +347,14 @@ mod tests {
             (
                 "postgresql://u:Sekr3t@h/d?PASSWORD=Sekr3t",
                 "postgresql://u:***@h/d?PASSWORD=***",
+            ),
+            (
+                "postgres://u@h/d?pass%77ord=Sekr3t&port=abc",
+                "postgres://u@h/d?pass%77ord=***&port=abc",
+            ),
+            (
+                "postgres://u@h/d?sslpassword=Sekr3t",
+                "postgres://u@h/d?sslpassword=***",
             ),
         ] {
             assert_eq!(redact(url), shown);
