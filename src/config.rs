@@ -576,9 +576,16 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
             .map(|before| before.matches('\n').count() + 1),
         reason: e.message().to_string(),
     })?;
+    // A ledger URL with a password is a secret as the providers' keys are (one without a
+    // password, trusting the network or a .pgpass, is not).
+    let url_has_password = file
+        .database_url
+        .as_deref()
+        .is_some_and(|u| crate::journal::pg::redact(u) != u);
     let has_secret = file.clickpesa.api_key.is_some()
         || file.clickpesa.checksum_key.is_some()
-        || file.cepta.secret_key.is_some();
+        || file.cepta.secret_key.is_some()
+        || url_has_password;
     if has_secret {
         check_private(path)?;
     }

@@ -178,6 +178,29 @@ fn a_file_with_secrets_readable_by_others_is_refused_like_ssh_does() {
     assert!(c.is_ok(), "no secrets, no complaint");
 }
 
+/// A ledger URL with a password is a secret too (a tester's 0644 file with one was accepted);
+/// one without a password is not.
+#[test]
+fn a_ledger_password_in_a_file_readable_by_others_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let p = write(
+        dir.path(),
+        "database_url = \"postgres://till:FileS3cretPW@db/lipa\"\n",
+        0o644,
+    );
+    let msg = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")]))
+        .expect_err("exposed")
+        .to_string();
+    assert!(msg.contains("chmod 600"), "{msg}");
+    assert!(!msg.contains("FileS3cretPW"), "{msg}");
+    let open = write(
+        dir.path(),
+        "database_url = \"postgres://till@db/lipa\"\n",
+        0o644,
+    );
+    assert!(Config::load(Some(&open), env(&[("LIPA_DATA_DIR", "/tmp")])).is_ok());
+}
+
 #[test]
 fn secrets_do_not_print() {
     let c = Config::load(
