@@ -781,22 +781,18 @@ impl Engine {
     /// Publishes the payment if this process has not shown this version of it (another
     /// process changed it).
     fn observe(&self, p: &Payment) {
-        let known = self
-            .inner
-            .seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&p.id)
-            .copied();
-        if known != Some(p.updated_at) {
-            self.publish(p);
-        }
+        self.observe_as(p, |known| known != p.updated_at);
     }
 
     /// [`Engine::observe`] for news of the ledger, read beside this process's own writes: a
     /// version older than the one shown (read before this process's own change committed) is
     /// not shown again over it. (The ledger's clock is one clock, the database's.)
     fn observe_news(&self, p: &Payment) {
+        self.observe_as(p, |known| p.updated_at > known);
+    }
+
+    /// Publishes `p` if nothing of it was shown, or `shows(the version shown)`.
+    fn observe_as(&self, p: &Payment, shows: impl Fn(DateTime<Utc>) -> bool) {
         let known = self
             .inner
             .seen
@@ -804,7 +800,7 @@ impl Engine {
             .unwrap_or_else(|e| e.into_inner())
             .get(&p.id)
             .copied();
-        if known.is_none_or(|k| p.updated_at > k) {
+        if known.is_none_or(shows) {
             self.publish(p);
         }
     }
