@@ -437,7 +437,13 @@ async fn a_payment_settled_by_another_process_is_published_here() {
         }
     })
     .await
-    .expect("this process published the payment the other one settled");
+    .unwrap_or_else(|_| {
+        panic!(
+            "this process did not publish the payment the other one settled (tracking: {}, row: {:?})",
+            here.is_tracking(s.payment.id),
+            here.journal().get(s.payment.id)
+        )
+    });
     assert_eq!(shown.message, Msg::Paid);
 }
 

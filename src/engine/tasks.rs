@@ -41,8 +41,10 @@ pub async fn run(
             return Ok(());
         }
         // Another process follows it (its lease holds): this one leaves it to that one, and
-        // takes it over if that one stops (the engine's sweep).
+        // takes it over if that one stops (the engine's sweep). A claim also fails on a
+        // payment that became final since the read: what it became is shown.
         if !engine.claim(id).await? {
+            read(engine, id).await?;
             return Ok(());
         }
         if p.status == Status::Recorded {
@@ -65,6 +67,7 @@ pub async fn run(
                     }
                     // Only the holder gives up (the question may have lost the lease).
                     if !engine.claim(id).await? {
+                        read(engine, id).await?;
                         return Ok(());
                     }
                     if give_up(engine, &p, anchor, sent.is_some()).await? {
