@@ -28,10 +28,11 @@ labels! {
     reconcile_resolvable: "resolved from the provider", "yametatuliwa kutoka kwa mtoa huduma";
     reconcile_still_open: "still open on both sides", "bado wazi pande zote mbili";
     reconcile_dangerous: "paid and failed disagree: look now", "imelipwa na imeshindwa hazikubaliani: angalia sasa";
-    reconcile_amount: "amount or currency differs", "kiasi au sarafu ni tofauti";
+    reconcile_amount: "amount or currency not as charged (or not said)", "kiasi au sarafu si kama ilivyotozwa (au haikutajwa)";
     reconcile_changed: "changed after final: flagged", "yamebadilika baada ya kukamilika: yamewekwa alama";
     reconcile_several: "several records at the provider", "rekodi kadhaa kwa mtoa huduma";
     reconcile_unknown: "unknown to the provider", "mtoa huduma hayajui";
+    reconcile_needs_you: "needs you: nobody has checked it", "kagua: hakuna aliyeyakagua bado";
     reconcile_missing: "on the provider, missing from the journal", "yako kwa mtoa huduma, hayako kwenye daftari";
 }
 
@@ -50,6 +51,7 @@ pub fn reconcile_category(
         ChangedAfterFinal => reconcile_changed(lang),
         Several => reconcile_several(lang),
         UnknownToProvider => reconcile_unknown(lang),
+        NeedsYou => reconcile_needs_you(lang),
     }
 }
 
@@ -121,6 +123,10 @@ sentences! {
     fn reconcile_not_asked(why: &str = "clickpesa: connection refused") {
         en: format!("the provider could not be asked ({why}); run it again later"),
         sw: format!("mtoa huduma hakuweza kuulizwa ({why}); endesha tena baadaye"),
+    }
+    fn reconcile_not_configured(provider: &str = "Cepta") {
+        en: format!("{provider} is not configured here, so its payments cannot be asked"),
+        sw: format!("{provider} haijawekwa hapa, kwa hiyo malipo yake hayawezi kuulizwa"),
     }
     fn receipt_z(number: i64 = 7) {
         en: format!("Z REPORT #{number}"),
