@@ -136,6 +136,65 @@ async fn the_journal_as_csv_every_field_quoted_and_formulas_defused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("could not write"));
 }
 
+/// Issue 21: references like `000123` or `1E10`, phones and channel codes became numbers
+/// when a spreadsheet opened the export (leading zeros lost, `1E10` read as ten billion, a
+/// phone shown as 2.55712E+11). Each is now a cell a spreadsheet keeps as text — `="000123"`,
+/// a formula whose only content is the text itself — while a text cell that would be a
+/// formula is still defused with `'`, and amounts stay numbers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn references_phones_and_channels_stay_text_in_a_spreadsheet() {
+    let sim = cli::simulator(Duration::from_millis(200)).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let cepta = sim.cepta_base_url();
+    let mut env = demo_env(dir.path(), &sim.clickpesa_base_url(), Some(&cepta));
+    env.push(("LIPA_SCHEDULE_SCALE", "0.05".into()));
+    let lipa = |args: &[&str]| command(env.clone()).args(args).output().expect("lipa");
+    for (provider, reference, name) in [
+        ("clickpesa", "000123", "+255 Amina"),
+        ("cepta", "1E100", "-Juma"),
+    ] {
+        let out = lipa(&[
+            "push",
+            "--provider",
+            provider,
+            "--phone",
+            "0712345670",
+            "--amount",
+            "1500",
+            "--reference",
+            reference,
+            &format!("--name={name}"),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+    }
+    let out = lipa(&["export"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let csv = String::from_utf8_lossy(&out.stdout).to_string();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    let head = parse_record(lines[0]);
+    let col = |name: &str| head.iter().position(|h| h == name).expect(name);
+    let (tz, ke) = (parse_record(lines[1]), parse_record(lines[2]));
+    assert_eq!(tz[col("reference")], "=\"000123\"", "{csv}");
+    assert_eq!(tz[col("phone")], "=\"255712345670\"", "{csv}");
+    assert_eq!(ke[col("reference")], "=\"1E100\"", "{csv}");
+    assert_eq!(ke[col("phone")], "=\"254712345670\"", "{csv}");
+    assert_eq!(ke[col("channel")], "=\"63902\"", "{csv}");
+    // Formulas still defused; amounts and lipa's own numbers as they are.
+    assert_eq!(tz[col("name")], "'+255 Amina");
+    assert_eq!(ke[col("name")], "'-Juma");
+    assert_eq!(tz[col("amount")], "1500");
+    assert_eq!(ke[col("amount")], "1500.00");
+    assert_eq!(tz[col("id")], "1");
+    // Every text cell that starts with = is exactly one string literal: nothing else runs.
+    for field in tz.iter().chain(&ke).filter(|f| f.starts_with('=')) {
+        let inner = field
+            .strip_prefix("=\"")
+            .and_then(|f| f.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("{field}"));
+        assert!(!inner.contains('"'), "{field}");
+    }
+}
+
 /// One record read as RFC 4180 says, insisting that every field is quoted.
 fn parse_record(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
