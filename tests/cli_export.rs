@@ -221,3 +221,152 @@ fn parse_record(line: &str) -> Vec<String> {
         }
     }
 }
+
+/// Issue 21: a read-only data directory (a backup, a mounted snapshot) stopped `history`,
+/// `report` and `export`, which only read ("unable to open database file"). Now they read it
+/// as it is and write nothing; a day there is not closed; a journal that would need a
+/// migration says so. Root ignores file modes, so when the tests run as root the commands run
+/// as `nobody` (setpriv): the directory is then truly read-only for them, as for any user.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_data_directory_is_read_and_never_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    if root && setpriv.is_none() {
+        eprintln!("SKIPPED: running as root without setpriv, a read-only directory cannot be made");
+        return;
+    }
+    let sim = cli::simulator(Duration::from_millis(200)).await;
+    let top = tempfile::tempdir().expect("dir");
+    let dir = top.path().join("till");
+    std::fs::create_dir(&dir).expect("till");
+    let mut env = demo_env(&dir, &sim.clickpesa_base_url(), Some(&sim.cepta_base_url()));
+    env.push(("LIPA_SCHEDULE_SCALE", "0.05".into()));
+    env.push(("LIPA_TILL", "duka-1".into()));
+    for (provider, phone) in [("clickpesa", "0712345670"), ("cepta", "0712345676")] {
+        let out = command(env.clone())
+            .args(cli::push_args(provider, phone, "20"))
+            .output()
+            .expect("push");
+        assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    }
+    let reads: [&[&str]; 3] = [&["history"], &["report", "--json"], &["export"]];
+    let as_written: Vec<Vec<u8>> = reads
+        .iter()
+        .map(|args| {
+            let out = command(env.clone()).args(*args).output().expect("read");
+            assert_eq!(out.status.code(), Some(0), "{out:?}");
+            out.stdout
+        })
+        .collect();
+
+    // Read-only for whoever runs the commands: every file 0444, the directory 0555.
+    let read_only = |dir: &std::path::Path| {
+        for entry in std::fs::read_dir(dir).expect("dir") {
+            let path = entry.expect("entry").path();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).expect("file");
+        }
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).expect("dir");
+    };
+    std::fs::set_permissions(top.path(), std::fs::Permissions::from_mode(0o755)).expect("top");
+    let snapshot = |dir: &std::path::Path| {
+        let mut files: Vec<(String, u64, std::time::SystemTime)> = std::fs::read_dir(dir)
+            .expect("dir")
+            .map(|e| {
+                let e = e.expect("entry");
+                let m = e.metadata().expect("meta");
+                (
+                    e.file_name().to_string_lossy().to_string(),
+                    m.len(),
+                    m.modified().expect("mtime"),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let reader = |dir: &std::path::Path, args: &[&str]| {
+        let mut cmd = match setpriv {
+            Some(setpriv) if root => {
+                let mut c = std::process::Command::new(setpriv);
+                c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                    .arg(env!("CARGO_BIN_EXE_lipa"));
+                c
+            }
+            _ => std::process::Command::new(env!("CARGO_BIN_EXE_lipa")),
+        };
+        let data = dir.display().to_string();
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &data)
+            .env("LIPA_DATA_DIR", &data)
+            .env("LIPA_TILL", "duka-1")
+            .args(args)
+            .output()
+            .expect("lipa")
+    };
+    let lock_and_read = |dir: &std::path::Path, what: &str| {
+        read_only(dir);
+        let before = snapshot(dir);
+        for (args, want) in reads.iter().zip(&as_written) {
+            let out = reader(dir, args);
+            assert_eq!(out.status.code(), Some(0), "{what} {args:?}: {out:?}");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(want),
+                "{what} {args:?}"
+            );
+        }
+        // A day is not closed there, and says why.
+        let out = reader(dir, &["report", "--close", "--force"]);
+        assert_eq!(out.status.code(), Some(4), "{what}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("can only be read here"),
+            "{what}: {out:?}"
+        );
+        assert_eq!(snapshot(dir), before, "{what}: nothing is written");
+    };
+
+    // A copy taken cleanly (no WAL beside it), as a backup is, read first: the journal
+    // itself then stays read-only for the test's own process.
+    let copy = |name: &str| {
+        let to = top.path().join(name);
+        std::fs::create_dir(&to).expect("copy");
+        for entry in std::fs::read_dir(&dir).expect("dir") {
+            let from = entry.expect("entry").path();
+            std::fs::copy(&from, to.join(from.file_name().expect("name"))).expect("copy");
+        }
+        let conn = rusqlite::Connection::open(to.join("journal.sqlite3")).expect("open");
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .expect("checkpoint");
+        drop(conn);
+        to
+    };
+    let clean = copy("backup");
+    assert!(!clean.join("journal.sqlite3-wal").exists());
+    lock_and_read(&clean, "a clean backup");
+    // An older lipa's journal: said, never migrated.
+    let old = copy("old");
+    let conn = rusqlite::Connection::open(old.join("journal.sqlite3")).expect("open");
+    conn.pragma_update(None, "user_version", 1).expect("version");
+    drop(conn);
+    read_only(&old);
+    let out = reader(&old, &["history"]);
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("can only be read here") && said.contains("an older lipa wrote it"),
+        "{said}"
+    );
+    // The till's own directory as it was left, its WAL beside it (a mounted snapshot).
+    lock_and_read(&dir, "a snapshot with its WAL");
+    // Writable again, so that the temporary directory can be removed.
+    for d in [&dir, &clean, &old] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).expect("dir");
+    }
+}

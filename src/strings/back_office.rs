@@ -144,6 +144,10 @@ sentences! {
         en: format!("{n} payment(s) of this day came after it was closed (the newest {newest}): they are in no Z report; lipa history shows them"),
         sw: format!("Malipo {n} ya siku hii yalikuja baada ya kufungwa (ya karibuni {newest}): hayamo kwenye ripoti yoyote ya Z; lipa history inayaonyesha"),
     }
+    fn report_read_only(path: &str = "/mnt/backup/lipa/journal.sqlite3") {
+        en: format!("{path} can only be read here: the day is reported, not closed (close it at the till)"),
+        sw: format!("{path} linaweza kusomwa tu hapa: ripoti ya siku inaonyeshwa, haifungwi (ifunge kwenye kaunta)"),
+    }
     fn report_future(day: &str = "2027-01-01") {
         en: format!("{day} has not come yet: a day is closed once it has begun"),
         sw: format!("{day} bado haijafika: siku hufungwa baada ya kuanza"),
