@@ -129,6 +129,26 @@ async fn the_journal_as_csv_every_field_quoted_and_formulas_defused() {
         );
     }
 
+    // A directory is no file: said as such, before anything is read, and nothing is left in
+    // it (it was "Not a directory").
+    for target in [
+        format!("{}/", dir.path().display()),
+        dir.path().display().to_string(),
+        format!("{}/", dir.path().join("not-there").display()),
+    ] {
+        let out = lipa(&["export", "--output", &target]);
+        assert_eq!(out.status.code(), Some(2), "{target}: {out:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("is a directory: name the file"), "{said}");
+        assert!(!said.contains("Not a directory"), "{said}");
+    }
+    let stray: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+
     // A file that cannot be written: said, and nothing half written left.
     let nowhere = dir.path().join("no-such-dir").join("x.csv");
     let out = lipa(&["export", "--output", nowhere.to_str().expect("path")]);
@@ -353,7 +373,8 @@ async fn a_read_only_data_directory_is_read_and_never_written() {
     // An older lipa's journal: said, never migrated.
     let old = copy("old");
     let conn = rusqlite::Connection::open(old.join("journal.sqlite3")).expect("open");
-    conn.pragma_update(None, "user_version", 1).expect("version");
+    conn.pragma_update(None, "user_version", 1)
+        .expect("version");
     drop(conn);
     read_only(&old);
     let out = reader(&old, &["history"]);
