@@ -125,6 +125,8 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
             }
         }
     }
+    let mut unconfigured: std::collections::BTreeMap<ProviderKind, Vec<String>> =
+        std::collections::BTreeMap::new();
     let mut lines = Vec::new();
     let stop = super::progress::Stop::listen();
     let progress = super::progress::Progress::new(payments.len() as u64, "reconcile");
@@ -142,14 +144,21 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
         } else if unlisted.contains(&p.provider) {
             // Said once for the provider.
             continue;
-        } else {
-            match ask_one(&engine, p).await {
+        } else if let Some(provider) = engine.provider(p.provider) {
+            match ask_one(provider.as_ref(), p).await {
                 Ok(seen) => seen,
-                Err(why) => {
-                    summary.not_asked(p.reference.as_str(), why, lang);
+                Err(e) => {
+                    summary.not_asked(p.reference.as_str(), |l| e.text(l), lang);
                     continue;
                 }
             }
+        } else {
+            // Not configured here: said once for the provider, after the loop.
+            unconfigured
+                .entry(p.provider)
+                .or_default()
+                .push(p.reference.as_str().to_string());
+            continue;
         };
         let category = classify(p, &seen);
         let now = apply(&engine, p, &category, &seen).await;
@@ -164,6 +173,20 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
         lines.push((p.clone(), category, now, words.join(", ")));
     }
     progress.done();
+    for (kind, references) in &unconfigured {
+        let mut shown = references
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if references.len() > 5 {
+            shown.push_str(", …");
+        }
+        let n = references.len();
+        let why = |l| s::reconcile_not_configured(l, kind.label(), n, &shown);
+        summary.not_asked(kind.id(), why, lang);
+    }
     if stopped {
         summary
             .not_asked
@@ -284,26 +307,19 @@ async fn day_list(
 
 /// A provider without a list: the payment asked by its reference. An answer to a query proves
 /// what was charged (one that does not is *attention*), so a paid answer is for the amount
-/// charged. Why it cannot be asked, in a language, otherwise.
+/// charged.
 async fn ask_one(
-    engine: &Engine,
+    provider: &dyn Provider,
     p: &Payment,
-) -> Result<Vec<Seen>, Box<dyn Fn(Lang) -> String + Send>> {
-    let kind = p.provider;
-    let Some(provider) = engine.provider(kind) else {
-        return Err(Box::new(move |l| {
-            s::reconcile_not_configured(l, kind.label())
-        }));
-    };
-    match provider.query(&Charged::of(p)).await {
-        Ok(Lookup::Found(st)) => Ok(vec![Seen {
+) -> Result<Vec<Seen>, crate::provider::ProviderError> {
+    Ok(match provider.query(&Charged::of(p)).await? {
+        Lookup::Found(st) => vec![Seen {
             amount: (st.state == RemoteState::Paid).then_some(p.amount),
             state: st.state,
             word: st.word,
-        }]),
-        Ok(Lookup::NotFound) => Ok(Vec::new()),
-        Err(e) => Err(Box::new(move |l| e.text(l))),
-    }
+        }],
+        Lookup::NotFound => Vec::new(),
+    })
 }
 
 /// Resolvable: asked through the engine, which applies the answer as it applies every answer.

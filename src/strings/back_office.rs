@@ -124,9 +124,9 @@ sentences! {
         en: format!("the provider could not be asked ({why}); run it again later"),
         sw: format!("mtoa huduma hakuweza kuulizwa ({why}); endesha tena baadaye"),
     }
-    fn reconcile_not_configured(provider: &str = "Cepta") {
-        en: format!("{provider} is not configured here, so its payments cannot be asked"),
-        sw: format!("{provider} haijawekwa hapa, kwa hiyo malipo yake hayawezi kuulizwa"),
+    fn reconcile_not_configured(provider: &str = "Cepta", n: usize = 2, references: &str = "LP7K3MQ9XR4TZ, LP7K3MQ9XR4UA") {
+        en: format!("{provider} is not configured here, so its {n} payment(s) cannot be asked: {references}"),
+        sw: format!("{provider} haijawekwa hapa, kwa hiyo malipo yake {n} hayawezi kuulizwa: {references}"),
     }
     fn receipt_z(number: i64 = 7) {
         en: format!("Z REPORT #{number}"),
