@@ -56,6 +56,9 @@ pub enum JournalError {
     BadUrl(String),
     /// The CA file the URL names (`sslrootcert=`) cannot be read, or holds no certificate.
     BadCa(String),
+    /// `database_url` names a CA (`sslrootcert=`) and says `sslmode=disable` (password taken
+    /// out): a ledger whose CA is named is never spoken to without TLS.
+    TlsOff(String),
 }
 
 impl JournalError {
@@ -73,6 +76,7 @@ impl JournalError {
             JournalError::Postgres(why) => s::ledger_refused(lang, why),
             JournalError::BadUrl(url) => s::ledger_bad_url(lang, url),
             JournalError::BadCa(why) => s::ledger_bad_ca(lang, why),
+            JournalError::TlsOff(url) => s::ledger_tls_off(lang, url),
         }
     }
 }
