@@ -9,6 +9,7 @@
 
 mod closings;
 mod history;
+pub mod in_use;
 pub(crate) mod lease;
 pub mod pg;
 mod read;
@@ -150,6 +151,8 @@ pub struct Journal {
     owner: String,
     /// How long a poll lease lasts unless renewed.
     lease: std::sync::RwLock<Duration>,
+    /// The embedded journal held as in use while this handle lives (see `in_use.rs`).
+    _in_use: Option<std::fs::File>,
 }
 
 impl Journal {
@@ -163,6 +166,7 @@ impl Journal {
         if let Some(dir) = path.parent() {
             let _ = crate::data_dir::ensure(dir);
         }
+        let in_use = in_use::hold(path);
         let open_err = |source| JournalError::Open {
             path: path.to_path_buf(),
             source,
@@ -190,6 +194,7 @@ impl Journal {
             till: std::sync::RwLock::new(crate::report::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
+            _in_use: in_use,
         })
     }
 
@@ -207,6 +212,7 @@ impl Journal {
             till: std::sync::RwLock::new(crate::report::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
+            _in_use: None,
         })
     }
 
