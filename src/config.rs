@@ -5,8 +5,10 @@ use std::fmt;
 
 /// A secret value (API key, checksum key, secret key). `Debug` prints `***`; there is no
 /// `Display`: the only way to the text is [`Secret::expose`], used where the secret is sent or
-/// used as a key.
-#[derive(Clone, PartialEq, Eq, Default)]
+/// used as a key. Read from the file as a string (a value of another type is refused without
+/// being shown: see [`without_value`]).
+#[derive(Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
@@ -259,8 +261,8 @@ struct FileConfig {
     timezone: Option<String>,
     /// This till's name.
     till: Option<String>,
-    /// A chain's shared ledger, `postgres://…`.
-    database_url: Option<String>,
+    /// A chain's shared ledger, `postgres://…` (may hold a password).
+    database_url: Option<Secret>,
     /// Who is at this till (default: the operating system's user name).
     operator: Option<String>,
 }
@@ -270,8 +272,8 @@ struct FileConfig {
 struct FileClickPesa {
     base_url: Option<String>,
     client_id: Option<String>,
-    api_key: Option<String>,
-    checksum_key: Option<String>,
+    api_key: Option<Secret>,
+    checksum_key: Option<Secret>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -279,7 +281,7 @@ struct FileClickPesa {
 struct FileCepta {
     base_url: Option<String>,
     public_key: Option<String>,
-    secret_key: Option<String>,
+    secret_key: Option<Secret>,
     email: Option<String>,
 }
 
@@ -348,7 +350,7 @@ impl Config {
             receipt: file.receipt,
             till: file.till,
             database_url: var("LIPA_DATABASE_URL")
-                .or(file.database_url)
+                .or(file.database_url.map(|u| u.0))
                 .map(|u| Secret::new(u.trim())),
             clickpesa,
             cepta,
@@ -415,7 +417,7 @@ fn clickpesa_settings(
         (
             "LIPA_CLICKPESA_API_KEY",
             "api_key",
-            var("LIPA_CLICKPESA_API_KEY").or(cp.api_key),
+            var("LIPA_CLICKPESA_API_KEY").or(cp.api_key.map(|k| k.0)),
         ),
     ];
     let Some([client_id, api_key]) = required("clickpesa", &fields, path)? else {
@@ -431,8 +433,8 @@ fn clickpesa_settings(
         client_id,
         api_key: Secret::new(api_key),
         checksum_key: var("LIPA_CLICKPESA_CHECKSUM_KEY")
-            .or(cp.checksum_key)
-            .map(Secret::new),
+            .map(Secret::new)
+            .or(cp.checksum_key),
     }))
 }
 
@@ -450,7 +452,7 @@ fn cepta_settings(
         (
             "LIPA_CEPTA_SECRET_KEY",
             "secret_key",
-            var("LIPA_CEPTA_SECRET_KEY").or(ce.secret_key),
+            var("LIPA_CEPTA_SECRET_KEY").or(ce.secret_key.map(|k| k.0)),
         ),
         (
             "LIPA_CEPTA_EMAIL",
@@ -539,14 +541,14 @@ fn url(
     let Some(parsed) = parsed else {
         return Err(ConfigError::BadUrl {
             key: key.to_string(),
-            value: v,
+            value: shown_url(&v),
             path: path.map(Path::to_path_buf),
         });
     };
     if parsed.scheme() == "http" && !is_loopback(&parsed) {
         return Err(ConfigError::InsecureUrl {
             key: key.to_string(),
-            value: v,
+            value: shown_url(&v),
             path: path.map(Path::to_path_buf),
         });
     }
@@ -574,14 +576,14 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
             .span()
             .and_then(|span| text.get(..span.start))
             .map(|before| before.matches('\n').count() + 1),
-        reason: e.message().to_string(),
+        reason: without_value(e.message()),
     })?;
     // A ledger URL with a password is a secret as the providers' keys are (one without a
     // password, trusting the network or a .pgpass, is not).
     let url_has_password = file
         .database_url
-        .as_deref()
-        .is_some_and(|u| crate::journal::pg::redact(u) != u);
+        .as_ref()
+        .is_some_and(|u| crate::journal::pg::redact(u.expose()) != u.expose());
     let has_secret = file.clickpesa.api_key.is_some()
         || file.clickpesa.checksum_key.is_some()
         || file.cepta.secret_key.is_some()
@@ -590,6 +592,38 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
         check_private(path)?;
     }
     Ok(file)
+}
+
+/// The parser's words without the value they quote: serde's "invalid type: integer `123`,
+/// expected a string" would print a secret typed without quotes (or one put where a table or
+/// another type belongs). The kind of value stays: "invalid type: integer, expected a string".
+fn without_value(reason: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        let Some(at) = reason.find(prefix) else {
+            continue;
+        };
+        let (before, rest) = reason.split_at(at + prefix.len());
+        // The expected part is lipa's own (a type's name), and comes last.
+        return match rest.rfind(", expected ") {
+            Some(cut) => {
+                let kind = rest[..cut].split(['`', '"', '\'']).next().unwrap_or("");
+                format!("{before}{}{}", kind.trim_end(), &rest[cut..])
+            }
+            None => before.trim_end_matches([' ', ':']).to_string(),
+        };
+    }
+    reason.to_string()
+}
+
+/// A URL as a message may show it: a password in it (`https://user:PASSWORD@host`, a
+/// `password=` parameter) taken out.
+fn shown_url(value: &str) -> String {
+    if value.contains("://") {
+        crate::journal::pg::redact(value)
+    } else {
+        let shown = crate::journal::pg::redact(&format!("x://{value}"));
+        shown.strip_prefix("x://").unwrap_or("***").to_string()
+    }
 }
 
 #[cfg(unix)]

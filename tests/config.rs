@@ -356,3 +356,90 @@ fn the_time_zone_is_an_iana_name_and_decides_the_day() {
     };
     assert_ne!(day_in("Pacific/Kiritimati"), day_in("Pacific/Pago_Pago"));
 }
+
+/// A tester typed a key without quotes (`api_key = 7391452880611720`): the parser's message
+/// printed it. No value typed in the file is shown by a parse error, whatever its type and
+/// wherever it stands; the message still says what is wrong and where.
+#[test]
+fn a_value_of_the_wrong_type_is_not_shown() {
+    let dir = tempfile::tempdir().expect("dir");
+    for (text, kind, line) in [
+        (
+            "[clickpesa]\nclient_id = \"id\"\napi_key = 7391452880611720\n",
+            "invalid type: integer, expected a string",
+            "line 3",
+        ),
+        (
+            "[clickpesa]\nchecksum_key = 73914528.80611720\n",
+            "invalid type: floating point, expected a string",
+            "line 2",
+        ),
+        (
+            "[cepta]\nsecret_key = 7391452880611720\n",
+            "invalid type: integer",
+            "line 2",
+        ),
+        (
+            "database_url = 7391452880611720\n",
+            "invalid type: integer",
+            "line 1",
+        ),
+        (
+            "clickpesa = \"sk_7391452880611720\"\n",
+            "invalid type: string, expected",
+            "line 1",
+        ),
+        (
+            "[console]\nbell = \"sk_7391452880611720\"\n",
+            "invalid type: string, expected a boolean",
+            "line 2",
+        ),
+        (
+            "[serve]\nidle_minutes = -7391452880611720\n",
+            "invalid value: integer, expected",
+            "line 2",
+        ),
+    ] {
+        let (msg, _) = refusal(dir.path(), text, 0o600);
+        assert!(!msg.contains("7391452880611720"), "{msg}");
+        assert!(!msg.contains("73914528.80611720"), "{msg}");
+        assert!(msg.contains(kind), "{text:?}: {msg}");
+        assert!(msg.contains(line), "{text:?}: {msg}");
+    }
+}
+
+/// A ledger password holding a `?` (a tester's) was shown whole and did not make the file a
+/// secret; nor did one in a `password=` parameter after such a `?`.
+#[test]
+fn a_ledger_password_of_any_shape_makes_the_file_a_secret() {
+    let dir = tempfile::tempdir().expect("dir");
+    for url in [
+        "postgres://till:File?S3cretPW@db/lipa",
+        "postgres://till:File?S3cretPW@db/lipa?sslmode=require",
+        "postgres://till:File/S3cret#PW@db/lipa",
+        "postgres://till@db/lipa?sslmode=require&password=File?S3cretPW",
+        "postgres://till@db/lipa?p%61ssword=FileS3cretPW",
+    ] {
+        let (msg, _) = refusal(dir.path(), &format!("database_url = \"{url}\"\n"), 0o644);
+        assert!(msg.contains("chmod 600"), "{url}: {msg}");
+        assert!(!msg.contains("S3cret"), "{msg}");
+    }
+}
+
+/// A provider's URL with a password in it is not shown with it when refused.
+#[test]
+fn a_refused_base_url_hides_its_password() {
+    let dir = tempfile::tempdir().expect("dir");
+    let creds = "public_key = \"pk\"\nsecret_key = \"sk\"\nemail = \"a@b.c\"\n";
+    for url in [
+        "ftp://agent:S3cretPW@adapter.cepta.co",
+        "http://agent:S3cretPW@10.0.0.5",
+        "agent:S3cretPW@adapter.cepta.co",
+        "https://exa mple.com/?password=S3cretPW",
+    ] {
+        let text = format!("[cepta]\nbase_url = \"{url}\"\n{creds}");
+        let (msg, _) = refusal(dir.path(), &text, 0o600);
+        assert!(msg.contains("cepta.base_url"), "{msg}");
+        assert!(!msg.contains("S3cretPW"), "{msg}");
+    }
+}

@@ -6,6 +6,8 @@
 mod cli;
 #[path = "support/ledger.rs"]
 mod ledger;
+#[path = "support/pty.rs"]
+mod pty;
 
 use cli::{command, demo_env, push_args};
 use lipa::sim::{self, SimConfig, SimHandle, demo};
@@ -350,4 +352,204 @@ async fn a_reference_clash_is_named_and_fails_the_import() {
     let all = ledger.all().expect("all");
     assert_eq!(all.len(), 1, "{all:?}");
     assert_eq!(all[0].id, theirs.id);
+}
+
+/// `lipa ledger import` of a till that runs: `code` and what it said on stderr.
+fn import(sim: &SimHandle, hq: &std::path::Path, url: &str, file: &str) -> (Option<i32>, String) {
+    let out = till(sim, hq, "hq", url, &["ledger", "import", file]);
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// A till still running was imported: its open payments then had two followers (the till and
+/// the chain's tills) and what it recorded afterwards never reached the ledger. Now a journal
+/// that a running lipa has open is refused, with what to do, and nothing is copied; once the
+/// till stops (here killed, as a phone losing power), the import goes through. Two real
+/// tills: a console with nothing open (only its lock tells), and a push following a payment
+/// the customer has not answered yet.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_running_till_is_not_imported() {
+    let Some(db) = ledger::TestDb::create("importrunning") else {
+        return;
+    };
+    // The customer answers in ten minutes: the push keeps following its payment.
+    let sim = cli::simulator(Duration::from_secs(600)).await;
+    let hq = tempfile::tempdir().expect("hq");
+    let ledger = lipa::journal::Journal::open_postgres(&db.url).expect("ledger");
+
+    let shop = tempfile::tempdir().expect("shop");
+    let file = shop.path().join(lipa::journal::FILE_NAME);
+    let file = file.to_str().expect("path").to_string();
+    let mut console = pty::Spawn::lipa()
+        .envs(demo_env(shop.path(), &sim.clickpesa_base_url(), None))
+        .env("LIPA_TILL", "duka-1")
+        .size(100, 30)
+        .start();
+    console.wait_for("the console", Duration::from_secs(30), |t| {
+        t.contains("ClickPesa")
+    });
+    let (code, said) = import(&sim, hq.path(), &db.url, &file);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains("is in use") && said.contains("Stop it first"),
+        "{said}"
+    );
+    assert!(ledger.all().expect("all").is_empty());
+    console.kill();
+    let (code, said) = import(&sim, hq.path(), &db.url, &file);
+    assert_eq!(code, Some(0), "the console stopped: {said}");
+
+    let shop = tempfile::tempdir().expect("shop");
+    let file = shop.path().join(lipa::journal::FILE_NAME);
+    let file = file.to_str().expect("path").to_string();
+    let mut env = demo_env(shop.path(), &sim.clickpesa_base_url(), None);
+    env.push(("LIPA_TILL", "duka-2".into()));
+    let mut push = command(env)
+        .args(push_args("clickpesa", "0712345670", "900"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("push");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while sim.ledger().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the push reached the simulator"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (code, said) = import(&sim, hq.path(), &db.url, &file);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("is in use"), "{said}");
+    assert!(ledger.all().expect("all").is_empty());
+    push.kill().expect("kill -9 the push");
+    push.wait().expect("reaped");
+    let (code, said) = import(&sim, hq.path(), &db.url, &file);
+    assert_eq!(code, Some(0), "the push stopped: {said}");
+    let copied = ledger.all().expect("all");
+    assert_eq!(copied.len(), 1, "{copied:?}");
+    assert!(!copied[0].status.is_final(), "{copied:?}");
+    assert!(
+        ledger
+            .unclaimed()
+            .expect("unclaimed")
+            .contains(&copied[0].id),
+        "the chain's tills take the open payment over"
+    );
+}
+
+/// A process that follows a payment of the journal without holding its lock (an older lipa;
+/// here this test, whose lease on the payment runs for a minute) also means the till runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_journal_whose_payment_a_live_process_follows_is_not_imported() {
+    use lipa::journal::{Guard, Journal, Recorded};
+    let Some(db) = ledger::TestDb::create("importleased") else {
+        return;
+    };
+    let sim = simulator().await;
+    let shop = tempfile::tempdir().expect("shop");
+    let path = shop.path().join(lipa::journal::FILE_NAME);
+    let sale = lipa::payment::NewPayment {
+        provider: lipa::provider::ProviderKind::ClickPesa,
+        reference: lipa::reference::Reference::parse(
+            "INVOICE3001",
+            lipa::provider::ProviderKind::ClickPesa,
+        )
+        .expect("reference"),
+        phone: lipa::phone::Phone::parse("0712345670", lipa::phone::Country::Tanzania)
+            .expect("phone"),
+        amount: lipa::money::Money::from_minor(1500, lipa::money::Currency::Tzs),
+        channel: None,
+        email: None,
+        name: None,
+        replaces: None,
+        operator: "amani".into(),
+    };
+    {
+        let own = Journal::open(&path).expect("till journal");
+        let Recorded::New(p) = own.record(&sale, Guard::Off).expect("record") else {
+            panic!("guard off")
+        };
+        assert!(own.claim_poll(p.id).expect("claim"));
+        // Dropped without giving the lease up: its holder, this process, runs on.
+    }
+    let hq = tempfile::tempdir().expect("hq");
+    let file = path.to_str().expect("path");
+    let (code, said) = import(&sim, hq.path(), &db.url, file);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("is in use"), "{said}");
+    let ledger = Journal::open_postgres(&db.url).expect("ledger");
+    assert!(ledger.all().expect("all").is_empty());
+}
+
+/// A payment sent again points at the one it replaced. When that one's reference clashed
+/// (another till's payment holds it in the ledger, so it was not copied), the copy of the
+/// payment sent again was linked to the other till's payment: the ledger said that payment
+/// had been sent again by this till. Now the link follows the till's own ids: the payment
+/// sent again links to its own predecessor when that was copied, else to nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_payment_sent_again_is_linked_to_its_own_not_to_a_clash() {
+    use lipa::journal::{Guard, Journal, Recorded};
+    let Some(db) = ledger::TestDb::create("importreplaces") else {
+        return;
+    };
+    let sim = simulator().await;
+    let sale = |reference: &str, amount: i64, replaces: Option<i64>| lipa::payment::NewPayment {
+        provider: lipa::provider::ProviderKind::ClickPesa,
+        reference: lipa::reference::Reference::parse(
+            reference,
+            lipa::provider::ProviderKind::ClickPesa,
+        )
+        .expect("reference"),
+        phone: lipa::phone::Phone::parse("0713000000", lipa::phone::Country::Tanzania)
+            .expect("phone"),
+        amount: lipa::money::Money::from_minor(amount, lipa::money::Currency::Tzs),
+        channel: None,
+        email: None,
+        name: None,
+        replaces,
+        operator: "amani".into(),
+    };
+    let new = |j: &Journal, n: &lipa::payment::NewPayment| match j.record(n, Guard::Off) {
+        Ok(Recorded::New(p)) => p,
+        other => panic!("{other:?}"),
+    };
+    let ledger = Journal::open_postgres(&db.url).expect("ledger");
+    let theirs = new(&ledger, &sale("INVOICE2001", 881, None));
+    let shop = tempfile::tempdir().expect("shop");
+    let file = shop.path().join(lipa::journal::FILE_NAME);
+    {
+        let own = Journal::open(&file).expect("till journal");
+        // Clashes with the ledger's INVOICE2001, and is sent again as INVOICE2002.
+        let first = new(&own, &sale("INVOICE2001", 9191, None));
+        new(&own, &sale("INVOICE2002", 9191, Some(first.id)));
+        // Copied, and sent again as INVOICE2004.
+        let third = new(&own, &sale("INVOICE2003", 4242, None));
+        new(&own, &sale("INVOICE2004", 4242, Some(third.id)));
+    }
+    let hq = tempfile::tempdir().expect("hq");
+    let (code, said) = import(&sim, hq.path(), &db.url, file.to_str().expect("path"));
+    assert_eq!(code, Some(1), "the clash fails the import: {said}");
+    let get = |r: &str| {
+        ledger
+            .find_reference(r)
+            .expect("find")
+            .unwrap_or_else(|| panic!("{r} in the ledger"))
+    };
+    let theirs_now = ledger.get(theirs.id).expect("get").expect("theirs");
+    assert_eq!(theirs_now.replaced_by, None, "{theirs_now:?}");
+    assert_eq!(get("INVOICE2002").replaces, None);
+    let third = get("INVOICE2003");
+    assert_eq!(get("INVOICE2004").replaces, Some(third.id));
+    assert_eq!(third.replaced_by, Some(get("INVOICE2004").id));
+    // A second run links the same way (the predecessor found there, not added).
+    let (code, said) = import(&sim, hq.path(), &db.url, file.to_str().expect("path"));
+    assert_eq!(code, Some(1), "{said}");
+    assert_eq!(ledger.all().expect("all").len(), 4);
 }

@@ -5,10 +5,13 @@
 
 #[path = "support/ledger.rs"]
 mod ledger;
+#[path = "ledger_tls/refusing.rs"]
+mod refusing;
 
 use ledger::TestDb;
 use lipa::journal::{Journal, JournalError};
 use lipa::strings::Lang;
+use refusing::RefusingServer;
 
 /// The test server's certificate, or `None` (with a message) when it has none.
 fn server_ca() -> Option<String> {
@@ -110,4 +113,89 @@ fn a_unix_socket_needs_no_tls() {
     );
     let journal = Journal::open_postgres(&url).expect("over the socket");
     assert!(journal.unresolved().expect("a read").is_empty());
+}
+
+/// A CA certificate (any will do: the server below never gets as far as showing one).
+fn fixture_ca() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ledger_tls/ca.pem").to_string()
+}
+
+/// A tester's server answered "no TLS" to a URL naming a CA (`sslrootcert=`), and lipa sent
+/// the password in clear. A URL that names a CA, or says `require`, `verify-ca` or
+/// `verify-full`, never talks without TLS: the connection is refused and nothing follows the
+/// server's "no".
+#[test]
+fn a_url_that_asks_for_tls_never_talks_without_it() {
+    let ca = fixture_ca();
+    for query in [
+        format!("sslrootcert={ca}"),
+        "sslrootcert=system".to_string(),
+        "sslmode=require".to_string(),
+        "sslmode=verify-ca".to_string(),
+        "sslmode=verify-full".to_string(),
+        format!("sslmode=prefer&sslrootcert={ca}"),
+        format!("sslrootcert={ca}&sslmode=prefer"),
+        // The keys as tokio-postgres reads them: percent-decoded.
+        "ssl%72ootcert=system".to_string(),
+        "sslmode=prefer&sslmod%65=require".to_string(),
+    ] {
+        for credentials in ["till:Sekr3tPW", "till:pa?ss&sslmode=prefer#Sekr3tPW"] {
+            let server = RefusingServer::start();
+            let url = format!(
+                "postgres://{credentials}@127.0.0.1:{}/lipa?{query}",
+                server.port
+            );
+            let err = Journal::open_postgres(&url)
+                .err()
+                .unwrap_or_else(|| panic!("{query}: opened without TLS"));
+            let shown = format!("{} {err:?}", err.text(Lang::Sw));
+            assert!(!shown.contains("Sekr3tPW"), "{query}: {shown}");
+            for clear in server.clear_bytes() {
+                assert!(
+                    clear.is_empty(),
+                    "{credentials} {query}: sent in clear after the server refused TLS: {:?}",
+                    String::from_utf8_lossy(&clear)
+                );
+            }
+        }
+    }
+}
+
+/// psql's default (`prefer`) does talk in clear to a server without TLS: the refusing server
+/// sees it (so that the test above would see it too).
+#[test]
+fn by_default_a_server_without_tls_is_spoken_to_in_clear() {
+    let server = RefusingServer::start();
+    let url = format!("postgres://till:Sekr3tPW@127.0.0.1:{}/lipa", server.port);
+    assert!(Journal::open_postgres(&url).is_err());
+    let clear = server.clear_bytes().concat();
+    let clear = String::from_utf8_lossy(&clear);
+    assert!(
+        clear.contains("till") && clear.contains("Sekr3tPW"),
+        "{clear:?}"
+    );
+}
+
+/// A URL that names a CA and says `sslmode=disable` contradicts itself: refused before
+/// connecting, and says why.
+#[test]
+fn a_ca_with_tls_disabled_is_refused_before_connecting() {
+    for query in [
+        format!("sslmode=disable&sslrootcert={}", fixture_ca()),
+        "sslrootcert=system&sslmode=disable".to_string(),
+    ] {
+        let server = RefusingServer::start();
+        let url = format!(
+            "postgres://till:Sekr3tPW@127.0.0.1:{}/lipa?{query}",
+            server.port
+        );
+        let err = Journal::open_postgres(&url).err().expect("refused");
+        for lang in [Lang::En, Lang::Sw] {
+            let text = err.text(lang);
+            assert!(text.contains("sslmode=disable"), "{text}");
+            assert!(!text.contains("Sekr3tPW"), "{text}");
+        }
+        assert!(!format!("{err:?}").contains("Sekr3tPW"));
+        assert_eq!(server.accepted(), 0, "{query}: connected");
+    }
 }

@@ -3,7 +3,8 @@
 //! what the ledger holds already (the same payment by provider and reference; by till and day)
 //! is left as it is, so a second run adds nothing. A payment whose reference another payment
 //! holds in the ledger is not copied: each is named, and the import fails (exit 1), since a
-//! payment missing from the books must never pass unseen.
+//! payment missing from the books must never pass unseen. A journal that a running lipa has
+//! open is refused (exit 2): stop the till first (see `journal::in_use`).
 
 use crate::cli::exit;
 use crate::config::{Config, ConfigError};
@@ -38,11 +39,27 @@ pub fn import(
         );
     }
     crate::logging::init(&config.data_dir);
+    let running = || s::ledger_till_running(lang, &file.display().to_string());
+    // A till still running would follow its open payments beside the chain's tills (each
+    // payment two followers) and go on recording into a journal the ledger no longer reads:
+    // refused while any lipa process has it open; held while it is copied.
+    let Ok(held) = crate::journal::in_use::take(file) else {
+        return fail(running(), exit::INVALID);
+    };
     let copy_dir = config
         .data_dir
         .join(format!("import-{}", std::process::id()));
-    let source = match snapshot(file, &copy_dir) {
-        Ok(j) => j,
+    let source = snapshot(file, &copy_dir).and_then(|source| {
+        let followed = followed_elsewhere(&source)?;
+        Ok((source, followed))
+    });
+    drop(held);
+    let source = match source {
+        Ok((_, true)) => {
+            let _ = std::fs::remove_dir_all(&copy_dir);
+            return fail(running(), exit::INVALID);
+        }
+        Ok((j, false)) => j,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&copy_dir);
             return fail(e.text(lang), exit::INVALID);
@@ -115,6 +132,17 @@ fn snapshot(file: &Path, dir: &Path) -> Result<Journal, crate::journal::JournalE
     Journal::open(&copy)
 }
 
+/// Whether a process that holds no lock follows an open payment of the journal (an older lipa,
+/// or one on another machine sharing the disk): a poll lease not run out whose holder is not
+/// known to be gone.
+fn followed_elsewhere(source: &Journal) -> Result<bool, crate::journal::JournalError> {
+    let free = source.unclaimed()?;
+    Ok(source
+        .unresolved()?
+        .iter()
+        .any(|p| p.status != crate::payment::Status::Attention && !free.contains(&p.id)))
+}
+
 /// Copies every payment (oldest first, so one sent again follows the one it replaces) and
 /// every closed day. Returns what was copied.
 fn copy(
@@ -123,15 +151,19 @@ fn copy(
     till: &str,
 ) -> Result<Copied, crate::journal::JournalError> {
     let payments = source.all()?;
-    let references: HashMap<i64, String> = payments
-        .iter()
-        .map(|p| (p.id, p.reference.as_str().to_string()))
-        .collect();
+    // The till's id of each payment copied (or found the same) → the ledger's. A payment
+    // whose reference clashed is not in it: one that replaced it links to nothing rather than
+    // to the other till's payment under that reference.
+    let mut in_ledger: HashMap<i64, i64> = HashMap::new();
     let (mut added, mut there, mut clashes) = (0, 0, Vec::new());
     for p in &payments {
         let events = source.events(p.id)?;
-        let replaces = p.replaces.and_then(|id| references.get(&id).cloned());
-        match ledger.import_payment(p, events, replaces, till)? {
+        let replaces = p.replaces.and_then(|id| in_ledger.get(&id).copied());
+        let (outcome, id) = ledger.import_payment(p, events, replaces, till)?;
+        if let Some(id) = id {
+            in_ledger.insert(p.id, id);
+        }
+        match outcome {
             Imported::Added => added += 1,
             Imported::There => there += 1,
             Imported::Clash(other) => clashes.push((p.clone(), *other)),

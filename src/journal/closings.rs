@@ -106,15 +106,16 @@ impl Journal {
     }
 
     /// Copies one payment of a till's journal, with its history, into this shared ledger.
-    /// `replaces`: the reference of the payment it sent again; `till`: the till for a payment
-    /// recorded without one.
+    /// `replaces`: the ledger's id of the payment it sent again (as this import copied or
+    /// found it); `till`: the till for a payment recorded without one. With the outcome, the
+    /// ledger's id of the payment (added, or the same one there already; `None` on a clash).
     pub fn import_payment(
         &self,
         p: &crate::payment::Payment,
         events: Vec<crate::payment::Event>,
-        replaces: Option<String>,
+        replaces: Option<i64>,
         till: &str,
-    ) -> Result<Imported, JournalError> {
+    ) -> Result<(Imported, Option<i64>), JournalError> {
         match self.pg() {
             Some(pg) => pg.import_payment(p.clone(), events, replaces, till.to_string()),
             None => Err(JournalError::Corrupt(

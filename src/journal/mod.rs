@@ -9,6 +9,7 @@
 
 mod closings;
 mod history;
+pub mod in_use;
 pub(crate) mod lease;
 pub mod pg;
 mod read;
@@ -62,6 +63,9 @@ pub enum JournalError {
     BadUrl(String),
     /// The CA file the URL names (`sslrootcert=`) cannot be read, or holds no certificate.
     BadCa(String),
+    /// `database_url` names a CA (`sslrootcert=`) and says `sslmode=disable` (password taken
+    /// out): a ledger whose CA is named is never spoken to without TLS.
+    TlsOff(String),
 }
 
 impl JournalError {
@@ -82,6 +86,7 @@ impl JournalError {
             JournalError::Postgres(why) => s::ledger_refused(lang, why),
             JournalError::BadUrl(url) => s::ledger_bad_url(lang, url),
             JournalError::BadCa(why) => s::ledger_bad_ca(lang, why),
+            JournalError::TlsOff(url) => s::ledger_tls_off(lang, url),
         }
     }
 }
@@ -155,6 +160,8 @@ pub struct Journal {
     owner: String,
     /// How long a poll lease lasts unless renewed.
     lease: std::sync::RwLock<Duration>,
+    /// The embedded journal held as in use while this handle lives (see `in_use.rs`).
+    _in_use: Option<std::fs::File>,
 }
 
 impl Journal {
@@ -168,6 +175,7 @@ impl Journal {
         if let Some(dir) = path.parent() {
             let _ = crate::data_dir::ensure(dir);
         }
+        let in_use = in_use::hold(path);
         let open_err = |source| JournalError::Open {
             path: path.to_path_buf(),
             source,
@@ -195,6 +203,7 @@ impl Journal {
             till: std::sync::RwLock::new(crate::report::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
+            _in_use: in_use,
         })
     }
 
@@ -247,6 +256,8 @@ impl Journal {
             till: std::sync::RwLock::new(crate::report::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
+            // A reader follows nothing: it never stands in the way of an import.
+            _in_use: None,
         })
     }
 
@@ -276,6 +287,7 @@ impl Journal {
             till: std::sync::RwLock::new(crate::report::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
+            _in_use: None,
         })
     }
 

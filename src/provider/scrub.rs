@@ -14,6 +14,10 @@ use std::sync::Arc;
 
 /// Shortest value worth redacting (shorter ones would blank ordinary words).
 const MIN_SECRET_LEN: usize = 4;
+/// Shortest piece of a secret blanked on its own: a provider that cuts its words short may
+/// echo a key cut short ("invalid key sk_live_7c1f9a0b…"). Long enough that a word a key
+/// shares with the provider's words ("checksum" in `demo-checksum-key`) stays.
+const MIN_FRAGMENT: usize = 12;
 
 /// A provider whose every answer is scrubbed of `secrets`.
 pub struct Scrubbed {
@@ -37,11 +41,40 @@ impl Scrubbed {
     }
 
     fn clean(&self, text: &mut String) {
+        let chars: Vec<char> = text.chars().collect();
+        let mut secret_at = vec![false; chars.len()];
         for secret in &self.secrets {
-            if text.contains(secret.expose()) {
-                *text = text.replace(secret.expose(), "***");
+            let secret: Vec<char> = secret.expose().chars().collect();
+            // The whole secret; and any piece of it at least MIN_FRAGMENT long.
+            let shortest = secret.len().min(MIN_FRAGMENT);
+            for start in 0..chars.len() {
+                let longest = (0..secret.len())
+                    .map(|from| {
+                        chars[start..]
+                            .iter()
+                            .zip(&secret[from..])
+                            .take_while(|(a, b)| a == b)
+                            .count()
+                    })
+                    .max()
+                    .unwrap_or(0);
+                if longest >= shortest {
+                    secret_at[start..start + longest].fill(true);
+                }
             }
         }
+        if !secret_at.contains(&true) {
+            return;
+        }
+        let mut clean = String::with_capacity(text.len());
+        for (i, c) in chars.iter().enumerate() {
+            match (secret_at[i], i > 0 && secret_at[i - 1]) {
+                (false, _) => clean.push(*c),
+                (true, false) => clean.push_str("***"),
+                (true, true) => {}
+            }
+        }
+        *text = clean;
     }
 
     fn error(&self, mut e: ProviderError) -> ProviderError {
@@ -158,6 +191,13 @@ mod tests {
                 retry_after: None,
             })
         }
+        async fn preview(&self, _: &PushRequest) -> Result<Option<Preview>, ProviderError> {
+            // The provider cuts its words short: the key, cut, at the end.
+            Err(ProviderError::Rejected {
+                status: Some(401),
+                message: Msg::said(&format!("invalid api-key {}…", &KEY[..13])),
+            })
+        }
         async fn channels(&self) -> Result<Vec<Channel>, ProviderError> {
             Ok(vec![Channel {
                 code: "63902".into(),
@@ -204,6 +244,13 @@ mod tests {
         let channels = p.channels().await.expect("channels");
         // "M-" is too short to be a secret worth blanking: ordinary words stay.
         assert_eq!(channels[0].name, "M-PESA ***");
+        // A key cut short is blanked too; ordinary words that share a few letters stay.
+        let error = p.preview(&request).await.expect_err("refused");
+        assert_eq!(error.to_string(), "invalid api-key ***…");
+        let demo = Scrubbed::new(Arc::new(Echo), vec![Secret::new("demo-checksum-key")]);
+        let mut words = "Invalid checksum: demo-checksum-k".to_string();
+        demo.clean(&mut words);
+        assert_eq!(words, "Invalid checksum: ***");
         // The day's list (reconcile's) passes the same guard.
         let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("day");
         let list = p.day_list(day, day).await.expect("list").expect("offered");

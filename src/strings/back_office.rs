@@ -64,6 +64,10 @@ sentences! {
         en: format!("{path} is not a journal file (it does not exist)"),
         sw: format!("{path} si faili la daftari (halipo)"),
     }
+    fn ledger_till_running(path: &str = "/home/duka/.local/share/lipa/journal.sqlite3") {
+        en: format!("{path} is in use: a lipa runs on it (the console, lipa serve, a push or sync). Stop it first, then import again: a till still running would go on following its open payments beside the chain's tills and record into a journal the ledger no longer reads. Nothing was copied."),
+        sw: format!("{path} linatumika: lipa bado inalitumia (dirisha la keshia, lipa serve, push au sync). Isimamishe kwanza, kisha nakili tena: kituo kinachoendelea kingeendelea kufuatilia malipo yake yaliyo wazi pamoja na vituo vingine vya maduka, na kuandika kwenye daftari ambalo daftari kuu halilisomi tena. Hakuna kilichonakiliwa."),
+    }
     fn ledger_imported(added: usize = 120, there: usize = 3, days: usize = 4, place: &str = "db:5432/lipa") {
         en: format!("{added} payment(s) copied into {place}, {there} already there; {days} closed day(s) copied."),
         sw: format!("Malipo {added} yamenakiliwa kwenye {place}, {there} yalikuwepo tayari; siku {days} zilizofungwa zimenakiliwa."),

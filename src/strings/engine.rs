@@ -51,6 +51,16 @@ sentences! {
         en: format!("the shared ledger's CA file (sslrootcert) cannot be used: {why}"),
         sw: format!("faili la CA la daftari kuu (sslrootcert) haliwezi kutumika: {why}"),
     }
+    fn ledger_tls_off(url: &str = "postgres://till:***@db/lipa?sslmode=disable&sslrootcert=/etc/lipa/ca.pem") {
+        en: format!(
+            "database_url {url} names a CA (sslrootcert) and says sslmode=disable: with a CA named, \
+             lipa speaks to the ledger only over TLS; write sslmode=verify-full, or leave out sslrootcert"
+        ),
+        sw: format!(
+            "database_url {url} inataja CA (sslrootcert) pamoja na sslmode=disable: CA ikitajwa, \
+             lipa huwasiliana na daftari kuu kwa TLS tu; andika sslmode=verify-full, au ondoa sslrootcert"
+        ),
+    }
     fn ledger_refused(why: &str = "permission denied for table payments") {
         en: format!("the shared ledger refused: {why}"),
         sw: format!("daftari kuu limekataa: {why}"),

@@ -255,3 +255,39 @@ async fn provider_words_that_echo_a_secret_are_redacted() {
     hay.add_in_process_log();
     hay.assert_clean(&fixed_secrets());
 }
+
+/// Every way a ledger URL can be refused, with its password in the credentials (holding a `?`,
+/// as a tester's did) or in a `password=` parameter: no error shows it, in either language.
+/// None of these URLs reaches a server (port 1, or refused before connecting).
+#[test]
+fn ledger_url_errors_hold_no_secret() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = LEDGER_PASSWORD;
+    let urls = [
+        format!("postgres://till:{p}@127.0.0.1:1"),
+        format!("postgres://till:{p}@127.0.0.1:1/"),
+        format!("postgres://till:{p}@127.0.0.1:1/lipa"),
+        format!("postgres://till:{p}@127.0.0.1:1/lipa?sslmode=bogus"),
+        format!("postgres://till:{p}@127.0.0.1:notaport/lipa"),
+        format!("postgres://till:{p}@127.0.0.1:1/lipa?unknown=1"),
+        format!("postgres://till:{p}@127.0.0.1:1/lipa?sslrootcert=/nonexistent/ca.pem"),
+        format!("postgres://till:{p}@127.0.0.1:1/lipa?sslmode=disable&sslrootcert=system"),
+        format!("postgres://till:{p}@x@127.0.0.1:1/lipa"),
+        format!("postgres://till@127.0.0.1:1/lipa?password={p}&port=abc"),
+        format!("postgres://till@127.0.0.1:1/lipa?sslmode=require&password={p}"),
+        format!("mysql://till:{p}@127.0.0.1:1/lipa"),
+        format!("till:{p}@127.0.0.1:1/lipa"),
+    ];
+    let mut hay = Haystack::default();
+    // Each is named by its place in the list: the URL itself holds the secret.
+    for (i, url) in urls.iter().enumerate() {
+        let err = lipa::journal::Journal::open_for(dir.path(), Some(url))
+            .err()
+            .unwrap_or_else(|| panic!("ledger URL #{i}: opened"));
+        for lang in [lipa::strings::Lang::En, lipa::strings::Lang::Sw] {
+            hay.add(format!("ledger URL #{i}: error text"), err.text(lang));
+        }
+        hay.add(format!("ledger URL #{i}: error Debug"), format!("{err:?}"));
+    }
+    hay.assert_clean(&fixed_secrets());
+}

@@ -198,6 +198,29 @@ pub fn broken_files() -> Vec<(&'static str, String, u32)> {
             format!("{head}api_key = \"{TYPO_SECRET}\"\n"),
             0o644,
         ),
+        // A key typed without quotes: a number to TOML, shown by its parser's message.
+        (
+            "numeric-key.toml",
+            format!("{head}api_key = {NUMERIC_SECRET}\n"),
+            0o600,
+        ),
+        (
+            "numeric-ledger.toml",
+            format!("database_url = {NUMERIC_SECRET}\n"),
+            0o600,
+        ),
+        // A secret where a table belongs.
+        (
+            "misplaced.toml",
+            format!("clickpesa = \"{TYPO_SECRET}\"\n"),
+            0o600,
+        ),
+        // A ledger password with a `?`: the file is a secret all the same.
+        (
+            "ledger-question.toml",
+            format!("database_url = \"postgres://till:{LEDGER_PASSWORD}@127.0.0.1:1/lipa\"\n"),
+            0o644,
+        ),
         (
             "half-cepta.toml",
             format!("[cepta]\nsecret_key = \"{TYPO_SECRET}\"\n"),

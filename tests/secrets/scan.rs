@@ -17,6 +17,10 @@ pub const WRONG_CP_CHECKSUM_KEY: &str = "SECRET-badsum-5566778899aabbccdd";
 pub const WRONG_CE_SECRET_KEY: &str = "SECRET-badce-0f1e2d3c4b5a69788796";
 /// A secret that only ever appears in a broken configuration file.
 pub const TYPO_SECRET: &str = "SECRET-typo-a1b2c3d4e5f6a7b8c9d0";
+/// A secret typed without quotes, all digits (TOML reads it as a number).
+pub const NUMERIC_SECRET: &str = "7391452880611720";
+/// A ledger password with a `?` in it, as a tester had one.
+pub const LEDGER_PASSWORD: &str = "SECRET-pg?7e3a1c9b5d2f8e4a6c0b";
 /// The bearer token the echoing stub issues.
 pub const STUB_TOKEN: &str = "SECRET-stubtoken-77aa88bb99cc00dd";
 
@@ -35,6 +39,9 @@ pub fn fixed_secrets() -> Vec<(String, String)> {
         ("wrong ClickPesa checksum key", WRONG_CP_CHECKSUM_KEY),
         ("wrong Cepta secret key", WRONG_CE_SECRET_KEY),
         ("secret in a broken config file", TYPO_SECRET),
+        ("numeric secret in a config file", NUMERIC_SECRET),
+        ("ledger password", LEDGER_PASSWORD),
+        ("ledger password after its ?", "7e3a1c9b5d2f8e4a6c0b"),
         ("stub bearer token", STUB_TOKEN),
     ]
     .iter()

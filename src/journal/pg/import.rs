@@ -10,29 +10,19 @@ use crate::payment::{Event, Payment};
 
 impl PgStore {
     /// Adds `p` and its history unless the ledger holds its provider and reference already:
-    /// then it is the same payment, or a clash. `replaces`: the reference of the payment it
-    /// sent again, imported before it.
+    /// then it is the same payment, or a clash. `replaces`: the ledger's id of the payment it
+    /// sent again, imported (or found the same) before it; never looked up by reference, which
+    /// may be another till's payment (a clash). With the outcome, the ledger's id of `p`.
     pub fn import_payment(
         &self,
         p: Payment,
         events: Vec<Event>,
-        replaces: Option<String>,
+        replaces: Option<i64>,
         till: String,
-    ) -> Result<Imported, JournalError> {
+    ) -> Result<(Imported, Option<i64>), JournalError> {
         self.run(|pool| async move {
             let mut client = pool.get().await?;
             let tx = client.transaction().await?;
-            let replaces: Option<i64> = match replaces {
-                Some(r) => tx
-                    .query_opt(
-                        "SELECT id FROM payments WHERE provider = $1 AND reference = $2",
-                        &[&p.provider.id(), &r],
-                    )
-                    .await?
-                    .map(|row| row.try_get(0))
-                    .transpose()?,
-                None => None,
-            };
             let unknown = |v: &str| (v != crate::operator::UNKNOWN).then(|| v.to_string());
             let till = unknown(&p.till).unwrap_or(till);
             let polls = i64::from(p.polls);
@@ -82,12 +72,14 @@ impl PgStore {
                     &[&p.provider.id(), &p.reference.as_str()],
                 )
                 .await?;
-                let same = there.iter().any(|t| {
+                let same = there.iter().find(|t| {
                     t.phone == p.phone && t.amount == p.amount && t.created_at == p.created_at
                 });
-                return Ok(match there.into_iter().next() {
-                    Some(other) if !same => Imported::Clash(Box::new(other)),
-                    _ => Imported::There,
+                return Ok(match (same, there.first()) {
+                    (Some(same), _) => (Imported::There, Some(same.id)),
+                    (None, Some(other)) => (Imported::Clash(Box::new(other.clone())), None),
+                    // Gone since the insert found it: nothing to link to.
+                    (None, None) => (Imported::There, None),
                 });
             };
             let id: i64 = row.try_get(0)?;
@@ -104,7 +96,7 @@ impl PgStore {
                 .await?;
             }
             tx.commit().await?;
-            Ok(Imported::Added)
+            Ok((Imported::Added, Some(id)))
         })
     }
 

@@ -70,11 +70,20 @@ impl PgStore {
     /// Connects to the ledger at `url` and brings its schema up to date (refusing a schema
     /// newer than this lipa knows).
     pub fn open(url: &str) -> Result<PgStore, JournalError> {
-        let split = tls::split_url(url);
+        // An `@` after the credentials' end is a password's unencoded `@`: tokio-postgres would
+        // take the rest of the password for the host (and show it as the ledger's place).
+        let from = url.find('@').map_or(0, |at| at + 1);
+        let to = tls::query_start(url).unwrap_or(url.len());
+        if url.get(from..to).is_some_and(|host| host.contains('@')) {
+            return Err(JournalError::BadUrl(redact(url)));
+        }
+        let split = tls::split_url(url)?;
         let mut config: tokio_postgres::Config = split
             .url
             .parse()
             .map_err(|_| JournalError::BadUrl(redact(&split.url)))?;
+        // TLS or no connection when the URL asks for it (see `tls::split_url`).
+        config.ssl_mode(split.mode);
         // Without one, PostgreSQL would use the database named as the user (often the
         // server's own `postgres`): a till would keep a ledger of its own there, unseen.
         if config.get_dbname().is_none_or(str::is_empty) {
@@ -170,52 +179,47 @@ fn place(config: &tokio_postgres::Config) -> String {
 }
 
 /// A URL with its password taken out: the one after `user:`, and any `password=` parameter.
+/// Read more widely than tokio-postgres reads it, so that no password survives however it is
+/// typed: the credentials run to the *last* `@` (a password may hold `@`, `?`, `/`, `#`), and
+/// a secret parameter is masked wherever a `?` or `&` begins it, up to the next `&`.
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return "(not a URL)".into();
     };
-    let (rest, query) = match rest.split_once('?') {
-        Some((r, q)) => (r, Some(q)),
-        None => (rest, None),
-    };
     let rest = match rest.rsplit_once('@') {
-        Some((user, host)) if user.contains(':') => {
-            let user = user.split(':').next().unwrap_or("");
-            format!("{user}:***@{host}")
-        }
-        _ => rest.to_string(),
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => rest.to_string(),
+        },
+        None => rest.to_string(),
     };
-    let query = query.map(|q| {
-        q.split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if is_secret_key(k) => format!("{k}=***"),
-                _ => pair.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("&")
-    });
-    match query {
-        Some(q) => format!("{scheme}://{rest}?{q}"),
-        None => format!("{scheme}://{rest}"),
+    format!("{scheme}://{}", mask_parameters(&rest))
+}
+
+/// Every `key=value` that a `?` or `&` begins, whose key may name a secret, with its value
+/// (to the next `&`) masked.
+fn mask_parameters(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(['?', '&']) {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let key_end = rest.find(['=', '&', '?']).unwrap_or(rest.len());
+        if rest[key_end..].starts_with('=') && is_secret_key(&rest[..key_end]) {
+            out.push_str(&rest[..=key_end]);
+            out.push_str("***");
+            rest = &rest[key_end + 1..];
+            rest = &rest[rest.find('&').unwrap_or(rest.len())..];
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// A URL parameter that may hold a secret: `password`, `sslpassword`, and the same
 /// percent-encoded (`pass%77ord`), in any case.
 fn is_secret_key(key: &str) -> bool {
-    let mut decoded = String::new();
-    let mut bytes = key.bytes();
-    while let Some(b) = bytes.next() {
-        if b == b'%' {
-            let hex: String = bytes.by_ref().take(2).map(char::from).collect();
-            match u8::from_str_radix(&hex, 16) {
-                Ok(c) => decoded.push(char::from(c)),
-                Err(_) => decoded.push('%'),
-            }
-        } else {
-            decoded.push(char::from(b));
-        }
-    }
+    let decoded = tls::decode(key).unwrap_or_else(|| key.to_string());
     decoded.to_ascii_lowercase().contains("pass")
 }
 
@@ -316,10 +320,13 @@ mod tests {
         for url in [
             "postgres://till:Sekr3t@127.0.0.1:1",
             "postgres://till@127.0.0.1:1/",
+            // An `@` in the password, not percent-encoded: the rest would be the host.
+            "postgres://till:Sek@r3t@127.0.0.1:1/lipa",
+            "postgres://till:Se@k/r3t@127.0.0.1:1/lipa",
         ] {
             match super::PgStore::open(url) {
                 Err(crate::journal::JournalError::BadUrl(shown)) => {
-                    assert!(!shown.contains("Sekr3t"), "{shown}");
+                    assert!(!shown.contains("r3t"), "{shown}");
                 }
                 Err(other) => panic!("{url}: {other:?}"),
                 Ok(_) => panic!("{url}: opened"),
@@ -355,6 +362,31 @@ mod tests {
             (
                 "postgres://u@h/d?sslpassword=Sekr3t",
                 "postgres://u@h/d?sslpassword=***",
+            ),
+            // A tester's password with a `?` was shown whole.
+            (
+                "postgres://till:pa?ss@db/lipa",
+                "postgres://till:***@db/lipa",
+            ),
+            (
+                "postgres://till:pa?ss@db/lipa?sslmode=require",
+                "postgres://till:***@db/lipa?sslmode=require",
+            ),
+            (
+                "postgres://till:a/b#c&d@db/lipa",
+                "postgres://till:***@db/lipa",
+            ),
+            (
+                "postgres://u@h/d?password=a?b@c&port=1",
+                "postgres://u@h/d?password=***&port=1",
+            ),
+            (
+                "postgres://u@h/d?application_name=x&password=Sek?r3t",
+                "postgres://u@h/d?application_name=x&password=***",
+            ),
+            (
+                "postgres://u@h/d?p%61ssword=Sekr3t",
+                "postgres://u@h/d?p%61ssword=***",
             ),
         ] {
             assert_eq!(redact(url), shown);

@@ -9,6 +9,7 @@
 
 use crate::journal::JournalError;
 use std::sync::Arc;
+use tokio_postgres::config::SslMode;
 
 /// The TLS every connection to the ledger uses: rustls, or none (a Unix socket).
 #[derive(Clone)]
@@ -130,58 +131,111 @@ impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
 }
 
 /// A URL read for TLS: the URL as tokio-postgres reads it (which knows neither `sslrootcert`
-/// nor the verify modes), whether the certificate is verified, and the CA file named.
+/// nor the verify modes; both, and `sslmode`, are taken out), the mode to connect with,
+/// whether the certificate is verified, and the CA file named.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split {
     pub url: String,
+    pub mode: SslMode,
     pub verify: bool,
     pub root_cert: Option<String>,
 }
 
-/// `sslrootcert=` is taken out; `sslmode=verify-ca` / `verify-full` read as `require`, and
-/// verify; a named `sslrootcert` verifies in any mode but `disable`.
-pub fn split_url(url: &str) -> Split {
-    let Some((base, query)) = url.split_once('?') else {
-        return Split {
+/// The URL's parameters read as tokio-postgres reads them (the query begins at the first `?`
+/// after the credentials, which end at the first `@`; keys and values are percent-decoded; the
+/// last `sslmode` wins). A URL that names a CA (`sslrootcert=`, a file or `system`) or says
+/// `require`, `verify-ca` or `verify-full` connects with TLS or not at all (`SslMode::Require`:
+/// a server answering "no TLS" is refused, never spoken to in clear); naming a CA verifies
+/// the certificate in any mode, and with `sslmode=disable` is refused as a contradiction.
+pub fn split_url(url: &str) -> Result<Split, JournalError> {
+    let Some(at) = query_start(url) else {
+        return Ok(Split {
             url: url.to_string(),
+            mode: SslMode::Prefer,
             verify: false,
             root_cert: None,
-        };
+        });
     };
-    let (mut root_cert, mut verify) = (None, false);
+    let (base, query) = (&url[..at], &url[at + 1..]);
+    let (mut root_cert, mut system, mut mode) = (None, false, None);
     let mut kept = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
-        match pair.split_once('=') {
+        let decoded = pair
+            .split_once('=')
+            .and_then(|(k, v)| Some((decode(k)?, decode(v)?)));
+        match decoded.as_ref().map(|(k, v)| (k.as_str(), v.as_str())) {
             // psql 16's word for the system's roots: the public roots here.
-            Some(("sslrootcert", "system")) => verify = true,
+            Some(("sslrootcert", "system")) => system = true,
             Some(("sslrootcert", path)) => root_cert = Some(path.to_string()),
-            Some(("sslmode", "verify-ca" | "verify-full")) => {
-                verify = true;
-                kept.push("sslmode=require");
-            }
+            Some(("sslmode", m)) => mode = Some(m.to_string()),
             _ => kept.push(pair),
         }
     }
-    verify |= root_cert.is_some() && !kept.contains(&"sslmode=disable");
+    let ca = system || root_cert.is_some();
+    let (mode, verify) = match mode.as_deref() {
+        None | Some("prefer") if ca => (SslMode::Require, true),
+        None | Some("prefer") => (SslMode::Prefer, false),
+        Some("require") => (SslMode::Require, ca),
+        Some("verify-ca" | "verify-full") => (SslMode::Require, true),
+        Some("disable") if ca => return Err(JournalError::TlsOff(super::redact(url))),
+        Some("disable") => (SslMode::Disable, false),
+        Some(_) => return Err(JournalError::BadUrl(super::redact(url))),
+    };
     let url = if kept.is_empty() {
         base.to_string()
     } else {
         format!("{base}?{}", kept.join("&"))
     };
-    Split {
+    Ok(Split {
         url,
+        mode,
         verify,
         root_cert,
+    })
+}
+
+/// Where the parameters begin (the `?`), as tokio-postgres finds it: after the credentials,
+/// which end at the first `@` (a password may hold a `?`).
+pub(super) fn query_start(url: &str) -> Option<usize> {
+    let from = url.find('@').map_or(0, |at| at + 1);
+    url[from..].find('?').map(|q| from + q)
+}
+
+/// Percent-decoded as tokio-postgres decodes; `None` when not UTF-8 (tokio-postgres refuses
+/// the URL then).
+pub(super) fn decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
     }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Split, split_url};
+    use super::{Split, SslMode, split_url};
+    use crate::journal::JournalError;
 
-    fn split(url: &str, verify: bool, root_cert: Option<&str>) -> Split {
+    fn split(url: &str, mode: SslMode, verify: bool, root_cert: Option<&str>) -> Split {
         Split {
             url: url.into(),
+            mode,
             verify,
             root_cert: root_cert.map(str::to_string),
         }
@@ -189,33 +243,84 @@ mod tests {
 
     #[test]
     fn urls_mean_what_they_mean_to_psql() {
-        assert_eq!(
-            split_url("postgres://u@h/db?sslmode=verify-full&sslrootcert=/etc/ca.pem"),
-            split(
-                "postgres://u@h/db?sslmode=require",
-                true,
-                Some("/etc/ca.pem")
-            )
-        );
-        assert_eq!(
-            split_url("postgres://u@h/db?sslmode=verify-ca"),
-            split("postgres://u@h/db?sslmode=require", true, None)
-        );
-        assert_eq!(
-            split_url("postgres://u@h/db?sslrootcert=ca.pem"),
-            split("postgres://u@h/db", true, Some("ca.pem"))
-        );
-        assert_eq!(
-            split_url("postgres://u@h/db?sslmode=require"),
-            split("postgres://u@h/db?sslmode=require", false, None)
-        );
-        assert_eq!(
-            split_url("postgres://u@h/db"),
-            split("postgres://u@h/db", false, None)
-        );
-        assert_eq!(
-            split_url("postgres://u@h/db?sslrootcert=system"),
-            split("postgres://u@h/db", true, None)
-        );
+        use SslMode::{Disable, Prefer, Require};
+        for (url, expected) in [
+            (
+                "postgres://u@h/db?sslmode=verify-full&sslrootcert=/etc/ca.pem",
+                split("postgres://u@h/db", Require, true, Some("/etc/ca.pem")),
+            ),
+            (
+                "postgres://u@h/db?sslmode=verify-ca",
+                split("postgres://u@h/db", Require, true, None),
+            ),
+            (
+                "postgres://u@h/db?sslrootcert=ca.pem",
+                split("postgres://u@h/db", Require, true, Some("ca.pem")),
+            ),
+            (
+                "postgres://u@h/db?sslmode=require&port=5433",
+                split("postgres://u@h/db?port=5433", Require, false, None),
+            ),
+            (
+                "postgres://u@h/db",
+                split("postgres://u@h/db", Prefer, false, None),
+            ),
+            (
+                "postgres://u@h/db?sslmode=disable",
+                split("postgres://u@h/db", Disable, false, None),
+            ),
+            (
+                "postgres://u@h/db?sslrootcert=system",
+                split("postgres://u@h/db", Require, true, None),
+            ),
+            // A named CA means TLS, whatever else is said.
+            (
+                "postgres://u@h/db?sslrootcert=system&sslmode=prefer",
+                split("postgres://u@h/db", Require, true, None),
+            ),
+            // Percent-encoded keys and values, as tokio-postgres decodes them.
+            (
+                "postgres://u@h/db?ssl%72ootcert=/a%20b.pem&sslmod%65=prefer",
+                split("postgres://u@h/db", Require, true, Some("/a b.pem")),
+            ),
+            // The last sslmode wins, as with tokio-postgres.
+            (
+                "postgres://u@h/db?sslmode=prefer&sslmode=require",
+                split("postgres://u@h/db", Require, false, None),
+            ),
+            // A password with a `?` (and what looks like parameters) is credentials.
+            (
+                "postgres://u:p?sslmode=disable@h/db?sslmode=require",
+                split("postgres://u:p?sslmode=disable@h/db", Require, false, None),
+            ),
+            (
+                "postgres://u:p?x@h/db",
+                split("postgres://u:p?x@h/db", Prefer, false, None),
+            ),
+        ] {
+            assert_eq!(split_url(url).expect(url), expected, "{url}");
+        }
+    }
+
+    #[test]
+    fn a_ca_with_tls_off_or_an_unknown_mode_is_refused() {
+        for url in [
+            "postgres://u:pw@h/db?sslrootcert=/ca.pem&sslmode=disable",
+            "postgres://u:pw@h/db?sslmode=disable&sslrootcert=system",
+        ] {
+            assert!(
+                matches!(split_url(url), Err(JournalError::TlsOff(ref u)) if !u.contains("pw")),
+                "{url}"
+            );
+        }
+        for url in [
+            "postgres://u:pw@h/db?sslmode=allow",
+            "postgres://u:pw@h/db?sslmode=verify",
+        ] {
+            assert!(
+                matches!(split_url(url), Err(JournalError::BadUrl(ref u)) if !u.contains("pw")),
+                "{url}"
+            );
+        }
     }
 }
