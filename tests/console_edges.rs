@@ -128,6 +128,12 @@ fn help_lists_every_key_and_swahili_bars_keep_the_report() {
         for p in several() {
             changed(&mut a, p);
         }
+        // The form, with two providers to switch between.
+        let keys = bar(&a, 80, 24);
+        assert!(
+            keys.contains("^R") && keys.contains("^P"),
+            "{lang:?}: {keys}"
+        );
         changed(&mut a, settled(2, Status::Paid, Msg::Paid, 16));
         today(&mut a);
         let keys = bar(&a, 80, 24);

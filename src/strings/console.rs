@@ -181,7 +181,7 @@ labels! {
     do_send_again: "send again", "tuma tena";
     do_back: "back", "rudi";
     do_close: "close", "funga";
-    do_switch: "provider", "mtoa huduma";
+    do_switch: "provider", "huduma";
     do_today: "today", "leo";
     do_report: "report", "ripoti";
     do_search: "search", "tafuta";
