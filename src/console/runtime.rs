@@ -186,6 +186,8 @@ pub async fn run<W: Write>(
         }
     }
     terminal.show_cursor()?;
+    // A clearing of the list just asked for is kept before the console goes.
+    exec.settle(std::time::Duration::from_secs(3)).await;
     Ok(())
 }
 

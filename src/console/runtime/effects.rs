@@ -17,6 +17,9 @@ pub struct Executor {
     scope: Option<std::sync::Arc<str>>,
     /// How receipts are printed.
     printing: std::sync::Arc<Printing>,
+    /// Writes under way that the console waits for before it goes (a clearing kept in the
+    /// journal: a quit right after Ctrl-X must not bring the rows back at the next start).
+    writes: std::sync::Arc<tokio::sync::watch::Sender<usize>>,
 }
 
 /// What a receipt needs besides its payment.
@@ -34,7 +37,14 @@ impl Executor {
             tx,
             scope: scope.map(Into::into),
             printing: Default::default(),
+            writes: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
         }
+    }
+
+    /// Waits (at most `within`) for the writes under way to be done.
+    pub async fn settle(&self, within: std::time::Duration) {
+        let mut done = self.writes.subscribe();
+        let _ = tokio::time::timeout(within, done.wait_for(|n| *n == 0)).await;
     }
 
     /// Receipts are printed with these settings.
@@ -49,12 +59,20 @@ impl Executor {
         let tx = self.tx.clone();
         let scope = self.scope.clone();
         let printing = self.printing.clone();
+        let writes = matches!(effect, Effect::Cleared { .. }).then(|| self.writes.clone());
+        if let Some(w) = &writes {
+            w.send_modify(|n| *n += 1);
+        }
         tokio::spawn(async move {
             if let Effect::PrintReceipt { id, lang } = effect {
                 let _ = tx.send(Action::Printed(print(&engine, &printing, id, lang).await));
                 return;
             }
-            for action in perform(&engine, effect, scope).await {
+            let actions = perform(&engine, effect, scope).await;
+            if let Some(w) = writes {
+                w.send_modify(|n| *n = n.saturating_sub(1));
+            }
+            for action in actions {
                 if tx.send(action).is_err() {
                     break;
                 }
