@@ -171,9 +171,10 @@ pub enum SendGuard {
 pub struct Submitted {
     pub payment: Payment,
     pub error: Option<ProviderError>,
-    /// The send's answer could not be journalled (the journal said this): the payment stays
-    /// *sending* in the journal, its outcome unknown until it is queried.
-    pub unjournalled: Option<String>,
+    /// The send's answer could not be journalled (the journal said this, worded by whoever
+    /// shows it): the payment stays *sending* in the journal, its outcome unknown until it is
+    /// queried.
+    pub unjournalled: Option<Arc<EngineError>>,
 }
 
 /// The shared engine. Clone freely: clones share one journal, one set of trackers.
@@ -415,7 +416,7 @@ impl Engine {
                 return Ok(Submitted {
                     payment: sending,
                     error,
-                    unjournalled: Some(e.to_string()),
+                    unjournalled: Some(Arc::new(e)),
                 });
             }
         };

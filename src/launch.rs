@@ -90,7 +90,8 @@ pub async fn console(
     let options = ConsoleOptions {
         demo: demo_mode,
         bell: config.bell,
-        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var("TERM").is_ok_and(|t| !console::theme::term_has_colour(&t)),
         default_provider: None,
         operator: crate::operator::choose(operator, config.operator.as_deref()),
         lang,
@@ -215,7 +216,9 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         schedule_scale: None,
         serve: Default::default(),
         timezone: None,
-        receipt: Default::default(),
+        // The shop's own printer prints the demo's slips, DEMO on every line (`lipa receipt
+        // --demo --print` does the same). `lipa serve --demo` gives its visitors none.
+        receipt: real.receipt.clone(),
         till: None,
         database_url: None,
     };

@@ -137,8 +137,9 @@ fn the_bell_rings_once_when_a_payment_settles() {
     assert!(changed(&mut quiet, failed).is_empty());
 }
 
-/// Ages tick while a payment is open; a finished one stays on the list until the cashier has
-/// seen it and clears it (it used to leave after a minute, unseen, while they looked away).
+/// Ages tick by the second while a payment is open, by the minute once it is finished; a
+/// finished one stays on the list until the cashier has seen it and clears it (it used to
+/// leave after a minute, unseen, while they looked away), and the clearing is kept.
 #[test]
 fn ticks_count_ages_and_finished_rows_stay_until_cleared() {
     let mut a = app(BOTH, true, false);
@@ -152,10 +153,20 @@ fn ticks_count_ages_and_finished_rows_stay_until_cleared() {
     paid.status = Status::Paid;
     paid.updated_at = now();
     changed(&mut a, paid);
-    assert_eq!(a.next_wake(), None, "nothing counts any more");
+    assert_eq!(
+        a.next_wake(),
+        Some(std::time::Duration::from_secs(45)),
+        "sent 15 s ago: its age says a minute in 45 s"
+    );
     act(&mut a, Action::Tick(now() + Duration::seconds(3600)));
     assert!(a.rows.contains_key(&1), "still there an hour later");
-    assert!(ctrl(&mut a, 'x').is_empty());
+    assert_eq!(
+        ctrl(&mut a, 'x'),
+        vec![Effect::Cleared {
+            ids: vec![1],
+            who: "rehema".into()
+        }]
+    );
     assert!(a.rows.is_empty());
     assert_eq!(a.next_wake(), None);
 }

@@ -49,7 +49,10 @@ fn asked(a: &mut App, at_ms: u64) -> u64 {
     }
 }
 
-fn answer(methods: &[(&str, bool)], name: Option<&str>) -> Result<Option<Preview>, String> {
+fn answer(
+    methods: &[(&str, bool)],
+    name: Option<&str>,
+) -> Result<Option<Preview>, lipa::console::action::Trouble> {
     Ok(Some(Preview {
         methods: methods
             .iter()

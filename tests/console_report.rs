@@ -53,6 +53,7 @@ fn ctrl_r_shows_the_days_report_and_moves_by_day() {
                 report,
                 closing: None,
                 till: "duka-1".into(),
+                late: None,
             }),
         },
     );
@@ -110,9 +111,12 @@ fn an_agent_cannot_close_the_day() {
                 report: DayReport::build(today, eat(), &[]),
                 closing: None,
                 till: "duka-1".into(),
+                late: None,
             }),
         },
     );
+    // Not offered, and refused with why.
+    assert!(!render_plain(&a, 80, 24).contains("close the day"));
     assert!(key(&mut a, 'z').is_empty());
     assert!(a.confirm.is_none());
     let said = a

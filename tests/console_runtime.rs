@@ -569,3 +569,157 @@ async fn the_day_is_closed_from_the_report_view_after_asking() {
         .wait_for("already closed", |t| t.contains("closed already"))
         .await;
 }
+
+/// A closed day's report says, as `lipa report` does, that payments taken after the close are
+/// in no Z report; and `z` is no longer offered for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_days_report_names_what_came_after_the_close() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
+    let (tx, screen, _task) = start(engine(journal.clone()));
+    screen
+        .wait_for("the form with a reference", |t| t.contains("Reference LP"))
+        .await;
+    pay_paid(&tx, &screen).await;
+    let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    tx.send(ctrl('r')).await.expect("alive");
+    screen
+        .wait_for("today's report, z offered", |t| {
+            t.contains("not closed") && t.contains("z close the day")
+        })
+        .await;
+    typ(&tx, "zy").await;
+    screen
+        .wait_for("the Z report, z no longer offered", |t| {
+            t.contains("Z #1, closed") && !t.contains("z close the day")
+        })
+        .await;
+    // Another sale after the close.
+    tx.send(key(KeyCode::Esc)).await.expect("alive");
+    typ(&tx, "0712345671").await;
+    tx.send(key(KeyCode::Tab)).await.expect("alive");
+    typ(&tx, "2000").await;
+    tx.send(key(KeyCode::Enter)).await.expect("alive");
+    screen
+        .wait_for("the second paid row", |t| {
+            t.lines().any(|l| l.contains("671") && l.contains("paid"))
+        })
+        .await;
+    tx.send(ctrl('r')).await.expect("alive");
+    screen
+        .wait_for("the closed day, and what came after it", |t| {
+            t.contains("Z #1, closed")
+                && t.contains("1 payment of this day came after it was closed")
+                && !t.contains("z close the day")
+        })
+        .await;
+}
+
+/// What a cashier expects of a restart: the open payments, and those that finished while no
+/// console watched (until cleared); never a payment they cleared off the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cleared_payment_never_comes_back_after_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
+    let (tx, screen, task) = start(engine(journal.clone()));
+    screen
+        .wait_for("the form with a reference", |t| t.contains("Reference LP"))
+        .await;
+    pay_paid(&tx, &screen).await;
+    let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    tx.send(ctrl('x')).await.expect("alive");
+    screen
+        .wait_for("the row cleared", |t| {
+            t.contains("cleared from the list") && !t.lines().any(|l| l.contains("670"))
+        })
+        .await;
+    // Quit at once: the clearing is kept before the console goes.
+    tx.send(ctrl('c')).await.expect("alive");
+    let ended = tokio::time::timeout(Duration::from_secs(10), task).await;
+    assert!(matches!(ended, Ok(Ok(Ok(())))), "{ended:?}");
+    let since = chrono::Utc::now() - chrono::Duration::minutes(10);
+    let left = journal.recently_done(since, None, "", 20).expect("read");
+    assert!(left.is_empty(), "the clearing was not kept: {left:?}");
+
+    // While no console runs, another payment is paid (another process followed it).
+    let new = NewPayment {
+        provider: ProviderKind::ClickPesa,
+        reference: Reference::from_stored("LPMEANWHILE1".into()),
+        phone: Phone::parse("0754000003", Country::Tanzania).expect("phone"),
+        amount: Money::from_minor(2500, Currency::Tzs),
+        channel: None,
+        email: None,
+        name: None,
+        replaces: None,
+        operator: String::new(),
+    };
+    let Recorded::New(p) = journal.record(&new, Guard::Off).expect("record") else {
+        panic!("guard off");
+    };
+    for (from, to) in [
+        (Status::Recorded, Status::Sending),
+        (Status::Sending, Status::Pending),
+        (Status::Pending, Status::Paid),
+    ] {
+        let change = Change {
+            to,
+            message: &Msg::Empty,
+            provider_id: None,
+            heard: true,
+        };
+        journal.transition(p.id, from, &change).expect("step");
+    }
+
+    let (_tx, screen, _task) = start(engine(journal.clone()));
+    screen
+        .wait_for("the payment paid meanwhile", |t| {
+            t.lines()
+                .any(|l| l.contains("003") && l.contains("2,500") && l.contains("paid"))
+        })
+        .await;
+    let text = screen.text();
+    assert!(
+        !text.lines().any(|l| l.contains("670")),
+        "a cleared payment came back:\n{text}"
+    );
+}
+
+/// An error of the journal reaches a Swahili cashier in Swahili: the console carries the error
+/// itself to where it is worded (it turned it into English first: "daftari … journal: …").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_error_is_worded_in_the_consoles_language() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(
+        Journal::open_with(
+            &dir.path().join("journal.sqlite3"),
+            Duration::from_millis(200),
+        )
+        .expect("journal"),
+    );
+    let options = ConsoleOptions {
+        demo: true,
+        lang: lipa::strings::Lang::Sw,
+        ..ConsoleOptions::default()
+    };
+    let (tx, screen, _task) = start_with(engine(journal.clone()), options);
+    screen
+        .wait_for("the form with a reference", |t| t.contains("Kumbukumbu LP"))
+        .await;
+    // Another process holds the journal's write lock: closing the day cannot be written.
+    let other = rusqlite::Connection::open(dir.path().join("journal.sqlite3")).expect("open");
+    other.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    tx.send(ctrl('r')).await.expect("alive");
+    screen
+        .wait_for("today's report", |t| t.contains("Ripoti"))
+        .await;
+    typ(&tx, "zy").await;
+    screen
+        .wait_for("the error, in Swahili", |t| {
+            t.contains("daftari: database is locked")
+        })
+        .await;
+    let text = screen.text();
+    assert!(!text.contains("journal:"), "{text}");
+    other.execute_batch("ROLLBACK").expect("unlock");
+}

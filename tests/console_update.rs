@@ -428,8 +428,11 @@ fn a_switch_that_clears_the_form_puts_the_cursor_on_the_phone() {
     );
 }
 
+/// Emptying the reference to type one's own: it stays empty while it is typed (a generated one
+/// filled in at once, and what was typed went on after it: a tester's `LP7K3MQ9XR4TSINV7`);
+/// left empty, the generated one comes back.
 #[test]
-fn an_emptied_reference_is_generated_again() {
+fn an_emptied_reference_is_the_cashiers_then_generated_again_if_left_empty() {
     let mut a = app(BOTH, true, false);
     reference(&mut a, ProviderKind::ClickPesa, "LP7K3MQ9XR4TS");
     tab(&mut a);
@@ -437,10 +440,41 @@ fn an_emptied_reference_is_generated_again() {
     press(&mut a, KeyCode::Char('u'), KeyModifiers::CONTROL);
     assert_eq!(
         a.form.reference.value(),
+        "",
+        "the field stays the cashier's"
+    );
+    let screen = render_plain(&a, 80, 24);
+    assert!(screen.contains("type your own"), "{screen}");
+    typ(&mut a, "INV7");
+    assert_eq!(a.form.reference.value(), "INV7");
+    assert!(a.form.reference_by_hand);
+    // Emptied again and left: the spare takes its place.
+    press(&mut a, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    back_tab(&mut a);
+    assert_eq!(
+        a.form.reference.value(),
         "LP7K3MQ9XR4TS",
         "the spare took its place"
     );
     assert!(!a.form.reference_by_hand);
+}
+
+/// Enter on an own reference left empty sends with the generated one.
+#[test]
+fn enter_on_an_emptied_reference_sends_with_a_generated_one() {
+    let mut a = app(BOTH, true, false);
+    reference(&mut a, ProviderKind::ClickPesa, "LP7K3MQ9XR4TS");
+    typ(&mut a, "0712345670");
+    tab(&mut a);
+    typ(&mut a, "1500");
+    tab(&mut a);
+    press(&mut a, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    let fx = enter(&mut a);
+    let sent = fx.iter().find_map(|e| match e {
+        Effect::SubmitChecked(n) => Some(n.reference.as_str().to_string()),
+        _ => None,
+    });
+    assert_eq!(sent.as_deref(), Some("LP7K3MQ9XR4TS"), "{fx:?}");
 }
 
 #[test]

@@ -261,11 +261,58 @@ fn the_back_office_queries_agree() {
         assert_eq!((paid_line.count, paid_line.minor), (1, Some(1000)));
         assert_eq!(day.operators.len(), 1);
         assert_eq!((day.operators[0].count, day.operators[0].paid), (2, 1));
+        // A day ends: what is stamped after its end is another day's (Today as the report).
+        let hour = chrono::Duration::hours(1);
+        let ended = j.day_summary_of(start, Some(start), None).expect("ended");
+        assert_eq!(ended.count, 0, "{}", b.name());
+        assert!(ended.operators.is_empty(), "{}", b.name());
+        let within = j
+            .day_summary_of(start, Some(start + hour), None)
+            .expect("day");
+        assert_eq!(within.count, 2, "{}", b.name());
+        let page = |until| {
+            j.day_page_of(start, until, 0, 10, None)
+                .expect("page")
+                .len()
+        };
+        assert_eq!((page(Some(start)), page(Some(start + hour))), (0, 2));
         assert_eq!(j.day_page(start, 0, 1).expect("page")[0].id, c.id);
         assert_eq!(j.day_page(start, 1, 1).expect("page")[0].id, a.id);
         assert_eq!(j.since(start).expect("since").len(), 2);
-        assert_eq!(j.recently_done(start, None, 5).expect("done")[0].id, a.id);
+        assert_eq!(
+            j.recently_done(start, None, "rehema", 5).expect("done")[0].id,
+            a.id
+        );
         assert_eq!(j.all().expect("all").len(), 2);
+    }
+}
+
+/// A finished payment an operator cleared off their list is not "finished meanwhile" for them
+/// again (a restart, a reconnect), and still is for anyone else.
+#[test]
+fn a_cleared_payment_stays_cleared_for_who_cleared_it() {
+    for b in backends("cleared") {
+        let j = b.open();
+        let start = chrono::Utc::now() - chrono::Duration::minutes(10);
+        let a = pending(&j, &sale("LPCLEARED01", "0712345670", "1000"));
+        let a = to(&j, &a, Status::Paid).into_payment();
+        let c = pending(&j, &sale("LPCLEARED02", "0712345671", "2000"));
+        let c = to(&j, &c, Status::Failed).into_payment();
+        let done = |who: &str| -> Vec<i64> {
+            j.recently_done(start, None, who, 20)
+                .expect("done")
+                .iter()
+                .map(|p| p.id)
+                .collect()
+        };
+        assert_eq!(done("rehema"), [c.id, a.id], "{}", b.name());
+        j.clear(&[a.id], "rehema").expect("clear");
+        // Twice is the same as once.
+        j.clear(&[a.id], "rehema").expect("clear again");
+        assert_eq!(done("rehema"), [c.id], "{}", b.name());
+        assert_eq!(done("amani"), [c.id, a.id], "{}", b.name());
+        j.clear(&[c.id], "rehema").expect("clear");
+        assert!(done("rehema").is_empty(), "{}", b.name());
     }
 }
 

@@ -97,3 +97,90 @@ fn without_a_terminal_lipa_explains_and_exits_2() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ssh -t"), "{err}");
 }
+
+/// `p` in a paid demo payment's detail prints on `[receipt] printer`, DEMO on the slip, as
+/// `lipa receipt --demo --print` does (the demo said no printer was set).
+#[test]
+fn the_demo_prints_on_the_configured_printer() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let printer = std::net::TcpListener::bind("127.0.0.1:0").expect("printer");
+    let port = printer.local_addr().expect("addr").port();
+    let got = std::thread::spawn(move || {
+        let (mut conn, _) = printer.accept().expect("accept");
+        let mut bytes = Vec::new();
+        conn.read_to_end(&mut bytes).expect("read");
+        bytes
+    });
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[receipt]\nprinter = \"tcp://127.0.0.1:{port}\"\n"),
+    )
+    .expect("config");
+    let config = config.to_string_lossy().to_string();
+    let mut s = Spawn::demo(dir.path(), "1")
+        .args(&["--config", &config])
+        .size(80, 24)
+        .start();
+    let t = Duration::from_secs(30);
+    s.wait_for("the demo banner", t, |t| t.contains("DEMO"));
+    s.wait_for("a reference", t, |t| !t.contains("getting a fresh"));
+    s.send("0712345670\t1500\r");
+    s.wait_for("the paid row", t, |t| {
+        row_with(t, "670").is_some_and(|r| r.contains("paid"))
+    });
+    // Shift-Tab to the list, Enter opens the payment.
+    s.send("\x1b[Z\r");
+    s.wait_for("the detail offering print", t, |t| {
+        t.contains("print receipt")
+    });
+    s.send("p");
+    s.wait_for("the printer's answer", t, |t| {
+        t.contains("Receipt printed.")
+    });
+    let bytes = got.join().expect("printer");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("DEMO") && text.contains("1,500"), "{text}");
+}
+
+/// `TERM=vt100`: no colour at all (bold, underline and reverse only); `TERM=linux`: the 8
+/// standard colours only, never a bright or 256-colour code.
+#[test]
+fn the_terminal_gets_the_colours_it_has() {
+    for (term, colours) in [("vt100", false), ("linux", true)] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut s = Spawn::demo(dir.path(), "1")
+            .env("TERM", term)
+            .size(80, 24)
+            .start();
+        let t = Duration::from_secs(30);
+        s.wait_for("the demo banner", t, |t| t.contains("DEMO"));
+        s.wait_for("a reference", t, |t| !t.contains("getting a fresh"));
+        let raw = String::from_utf8_lossy(&s.raw()).to_string();
+        let mut seen = Vec::new();
+        for sgr in raw.split("\x1b[").skip(1) {
+            let Some(end) = sgr.find(|c: char| !c.is_ascii_digit() && c != ';') else {
+                continue;
+            };
+            if !sgr[end..].starts_with('m') {
+                continue;
+            }
+            for p in sgr[..end].split(';').filter_map(|p| p.parse::<u16>().ok()) {
+                let colour = (30..=49).contains(&p) || (90..=107).contains(&p);
+                let standard =
+                    (30..=37).contains(&p) || (40..=47).contains(&p) || p == 39 || p == 49;
+                if colour {
+                    seen.push(p);
+                }
+                assert!(
+                    !colour || (colours && standard),
+                    "TERM={term}: SGR {p} in {:?}",
+                    &sgr[..end]
+                );
+            }
+        }
+        assert_eq!(!seen.is_empty(), colours, "TERM={term}: {seen:?}");
+        s.kill();
+    }
+}

@@ -191,7 +191,7 @@ pub fn today_at_a_million() -> TodayFigures {
             if let Effect::LoadTodayPage { since, first } = effect {
                 let result = journal
                     .day_page(since, first, TODAY_PAGE)
-                    .map_err(|e| e.to_string());
+                    .map_err(lipa::console::action::Trouble::from);
                 let _ = update::update(&mut app, Action::TodayPage { first, result });
             }
         }

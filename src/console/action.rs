@@ -1,13 +1,69 @@
 //! Everything that can happen to the console: keys from the person, news from the engine, the
 //! clock. [`crate::console::update::update`] turns each into new state and effects.
 
-use crate::engine::Submitted;
+use crate::engine::{EngineError, Submitted};
 use crate::journal::DaySummary;
 use crate::payment::{Event, NewPayment, Payment};
 use crate::provider::{Preview, ProviderKind};
 use crate::reference::Reference;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
+use std::sync::Arc;
+
+/// Why an engine or journal call failed, carried as it is and put into words only where it
+/// is shown, in the console's language then (a Swahili cashier reads Swahili, and `Ctrl-G`
+/// changes the words of what is on screen).
+#[derive(Debug, Clone)]
+pub enum Trouble {
+    /// The engine's (or, through it, the journal's) own error.
+    Engine(Arc<EngineError>),
+    /// A phone number lipa journalled that cannot be read again.
+    Phone(crate::phone::PhoneError),
+    /// Words from outside lipa, as they came (a printer's, the system's).
+    Said(String),
+}
+
+impl Trouble {
+    /// What went wrong, for a person reading `lang`.
+    pub fn text(&self, lang: crate::strings::Lang) -> String {
+        match self {
+            Trouble::Engine(e) => e.text(lang),
+            Trouble::Phone(e) => e.text(lang),
+            Trouble::Said(words) => words.clone(),
+        }
+    }
+}
+
+/// Two troubles are the same when they say the same (in English).
+impl PartialEq for Trouble {
+    fn eq(&self, other: &Trouble) -> bool {
+        self.text(crate::strings::Lang::En) == other.text(crate::strings::Lang::En)
+    }
+}
+
+impl From<EngineError> for Trouble {
+    fn from(e: EngineError) -> Trouble {
+        Trouble::Engine(Arc::new(e))
+    }
+}
+
+impl From<crate::journal::JournalError> for Trouble {
+    fn from(e: crate::journal::JournalError) -> Trouble {
+        Trouble::Engine(Arc::new(EngineError::Journal(e)))
+    }
+}
+
+impl From<String> for Trouble {
+    fn from(words: String) -> Trouble {
+        Trouble::Said(words)
+    }
+}
+
+impl From<&str> for Trouble {
+    fn from(words: &str) -> Trouble {
+        Trouble::Said(words.to_string())
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -26,8 +82,11 @@ pub enum Action {
     Ledger(Option<String>),
     /// Payments finished lately, shown as done (no bell: they are not news).
     RecentlyDone(Vec<Payment>),
+    /// Finished payments were cleared off the list, but the journal could not keep that (they
+    /// may show again when the console starts again).
+    ClearNotKept(Trouble),
     /// The payments the journal holds unfinished, tracked again.
-    Resumed(Result<Vec<Payment>, String>),
+    Resumed(Result<Vec<Payment>, Trouble>),
     /// A fresh reference for the form.
     ReferenceReady {
         provider: ProviderKind,
@@ -36,7 +95,7 @@ pub enum Action {
     /// No fresh reference could be had (the shared ledger out of reach): asked again soon.
     ReferenceFailed {
         provider: ProviderKind,
-        why: String,
+        why: Trouble,
     },
     /// The journal knows a recent payment like this one: ask before sending.
     DuplicateFound {
@@ -46,48 +105,48 @@ pub enum Action {
     /// The send's outcome is journalled.
     Submitted {
         new: NewPayment,
-        result: Result<Submitted, String>,
+        result: Result<Submitted, Trouble>,
     },
     /// Today's totals and its first page of payments, newest first.
-    TodayLoaded(Result<(DaySummary, Vec<Payment>), String>),
+    TodayLoaded(Result<(DaySummary, Vec<Payment>), Trouble>),
     /// Today's totals read again (news changed them).
-    TodaySummary(Result<DaySummary, String>),
+    TodaySummary(Result<DaySummary, Trouble>),
     /// A page of today's payments, newest first, from position `first`.
     TodayPage {
         first: usize,
-        result: Result<Vec<Payment>, String>,
+        result: Result<Vec<Payment>, Trouble>,
     },
     /// One payment's history, oldest first.
     HistoryLoaded {
         id: i64,
-        result: Result<Vec<Event>, String>,
+        result: Result<Vec<Event>, Trouble>,
     },
     /// The provider's wallet check for the form's phone and amount (`Ok(None)`: it has none).
     /// Ignored unless `generation` is still the form's.
     Previewed {
         generation: u64,
-        result: Result<Option<Preview>, String>,
+        result: Result<Option<Preview>, Trouble>,
     },
     /// The day is closed (`true`: by this close; `false`: it was already).
     DayClosed {
         day: chrono::NaiveDate,
-        result: Result<(crate::console::app::ReportData, bool), String>,
+        result: Result<(crate::console::app::ReportData, bool), Trouble>,
     },
     /// The printer took the receipt, or why not.
-    Printed(Result<(), String>),
+    Printed(Result<(), Trouble>),
     /// A page of search results.
     Found {
         generation: u64,
         first: usize,
-        result: Result<Vec<Payment>, String>,
+        result: Result<Vec<Payment>, Trouble>,
     },
     /// A day's report, as a person reads it.
     ReportLoaded {
         day: chrono::NaiveDate,
-        result: Result<crate::console::app::ReportData, String>,
+        result: Result<crate::console::app::ReportData, Trouble>,
     },
     /// An engine call failed; tell the cashier.
-    Failed(String),
+    Failed(Trouble),
     /// Something the session's host says (the SSH server: idle, stopping).
     Notice(String),
 }

@@ -97,7 +97,7 @@ pub const SEARCH_PAGE: usize = 50;
 pub struct ReportView {
     pub day: chrono::NaiveDate,
     /// `None` while it is read.
-    pub data: Option<Result<ReportData, String>>,
+    pub data: Option<Result<ReportData, super::action::Trouble>>,
     pub scroll: u16,
 }
 
@@ -107,6 +107,9 @@ pub struct ReportData {
     pub report: crate::report::DayReport,
     pub closing: Option<crate::journal::Closing>,
     pub till: String,
+    /// A closed day's payments taken after it closed (in no Z report): how many, and the
+    /// newest one's reference.
+    pub late: Option<(usize, String)>,
 }
 
 /// Where keys go on the main screen.
@@ -192,6 +195,12 @@ impl Today {
         self.page.get(self.cursor.checked_sub(self.first)?)
     }
 
+    /// Whether the payment is one of this day's: created from its midnight to the next (the
+    /// day's report's bounds; a payment stamped later is another day's).
+    pub fn holds(&self, p: &Payment) -> bool {
+        p.created_at >= self.since && p.created_at < self.since + chrono::Duration::days(1)
+    }
+
     /// Whether the row at `cursor` is in the page read.
     pub fn has_row(&self, cursor: usize) -> bool {
         cursor >= self.first && cursor < self.first + self.page.len()
@@ -234,6 +243,9 @@ pub struct App {
     pub search: Option<SearchView>,
     /// First line of the help overlay shown (it scrolls on small screens).
     pub help_scroll: u16,
+    /// A re-check asked (`r`) and not answered yet: the payment, and how many answers it had
+    /// when asked.
+    pub asking: Option<(i64, u32)>,
     /// Failed payments sent again whose new payment is not recorded yet: not again.
     pub again_in_flight: std::collections::BTreeSet<i64>,
     /// The next draw repaints the whole screen (Ctrl-L).
@@ -296,6 +308,7 @@ impl App {
             search: None,
             help_scroll: 0,
             send_on_reference: false,
+            asking: None,
             ledger_down: None,
             spare: BTreeMap::new(),
             again_in_flight: std::collections::BTreeSet::new(),
@@ -395,9 +408,16 @@ impl App {
                 open: true,
                 clear_done: false,
                 print: p.status == Status::Paid && self.printer,
+                close_day: false,
             });
+        // An agent never closes the day, and a closed day is never closed again.
+        let open_day = self
+            .report
+            .as_ref()
+            .is_some_and(|v| matches!(&v.data, Some(Ok(d)) if d.closing.is_none()));
         Allowed {
             clear_done: self.rows.values().any(is_done),
+            close_day: self.context() == Context::Report && open_day && !self.limits.own_only,
             ..allowed
         }
     }

@@ -12,9 +12,18 @@ use chrono::{DateTime, Utc};
 pub enum Effect {
     /// Track every unfinished payment again (at start).
     Resume,
-    /// The payments finished lately, shown as done (a console that starts again, an agent who
-    /// reconnects after the link dropped, sees how they ended).
-    RecentlyDone(DateTime<Utc>),
+    /// The payments recorded since then that finished, except those `who` cleared off their
+    /// list: shown as done (a console that starts again, an agent who reconnects after the link
+    /// dropped, sees how they ended).
+    RecentlyDone {
+        since: DateTime<Utc>,
+        who: String,
+    },
+    /// `who` cleared these finished payments off the list: kept, so that they never come back.
+    Cleared {
+        ids: Vec<i64>,
+        who: String,
+    },
     /// Get a fresh reference for the form.
     NewReference(ProviderKind),
     /// The same, after a pause (the last attempt failed).

@@ -121,6 +121,7 @@ impl Form {
         };
         let reference = match self.reference.value().trim() {
             "" if !self.reference_by_hand => Err(s::reference_coming(lang).to_string()),
+            "" => Err(s::reference_own(lang).to_string()),
             t => Reference::parse(t, provider).map_err(|e| e.text(lang)),
         };
         let phone = Phone::parse(self.phone.value(), provider.country());
@@ -180,8 +181,11 @@ impl Form {
         }
     }
 
-    /// Types one character into a field, if the field takes it. Returns whether anything changed.
+    /// Types one character into a field, if the field takes it (a full-width or Arabic-Indic
+    /// digit, as a phone's keyboard or a pasted message may give, as its ASCII one). Returns
+    /// whether anything changed.
     pub fn insert(&mut self, field: Field, c: char, provider: ProviderKind) -> bool {
+        let c = field::ascii(c);
         let Some(len) = self.input(field).map(|i| i.value().chars().count()) else {
             return false;
         };
@@ -208,10 +212,10 @@ impl Form {
         if changed.value {
             self.touched[field.index()] = true;
             match field {
-                // Emptied by hand: the generated one comes back.
-                Field::Reference => {
-                    self.reference_by_hand = !self.reference.value().trim().is_empty()
-                }
+                // The cashier's own from the first edit: emptied, it stays empty while they
+                // type theirs (a generated one filled in then took their keys after its own);
+                // it comes back when they leave the field empty.
+                Field::Reference => self.reference_by_hand = true,
                 Field::Phone => self.follow_network(provider),
                 _ => {}
             }
@@ -254,6 +258,17 @@ impl Form {
         if let Some(i) = code.and_then(|c| CHANNELS.iter().position(|ch| ch.code == c)) {
             self.channel = i;
         }
+    }
+
+    /// The cashier left the reference field: an own reference left empty is given up, and a
+    /// generated one comes back. Returns whether it was.
+    pub fn leave_reference(&mut self) -> bool {
+        let given_up = self.reference_by_hand && self.reference.value().trim().is_empty();
+        if given_up {
+            self.reference_by_hand = false;
+            self.reference.reset();
+        }
+        given_up
     }
 
     /// No reference yet: the engine's is on its way.

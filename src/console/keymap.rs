@@ -82,17 +82,21 @@ pub fn split_escape(key: &KeyEvent) -> Option<(KeyEvent, KeyEvent)> {
     Some((esc, rest))
 }
 
-/// The command a key press means in a context, if any.
-pub fn command(ctx: Context, key: &KeyEvent) -> Option<Command> {
+/// The command a key press means in a context, if any. A question takes y and n, and in
+/// Kiswahili d (*ndiyo*) and h (*hapana*) too.
+pub fn command(ctx: Context, key: &KeyEvent, lang: Lang) -> Option<Command> {
     use KeyCode::*;
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let plain = !ctrl && !key.modifiers.contains(KeyModifiers::ALT);
+    let sw = lang == Lang::Sw;
     match (ctx, key.code) {
         (_, Char('c')) if ctrl => Some(Command::Quit),
         (_, Char('l')) if ctrl => Some(Command::Repaint),
         (_, Char('g')) if ctrl => Some(Command::Language),
         (Context::Confirm, Char('y' | 'Y')) if plain => Some(Command::Yes),
+        (Context::Confirm, Char('d' | 'D')) if plain && sw => Some(Command::Yes),
         (Context::Confirm, Char('n' | 'N') | Esc) => Some(Command::No),
+        (Context::Confirm, Char('h' | 'H')) if plain && sw => Some(Command::No),
         (Context::Confirm, _) => Some(Command::Stray),
         (Context::Note, Enter) => Some(Command::Yes),
         (Context::Note, Esc) => Some(Command::No),
@@ -237,13 +241,20 @@ pub struct Allowed {
     pub open: bool,
     /// Finished rows are in the pending pane.
     pub clear_done: bool,
+    /// The report shown is of a day still open, and this operator may close it.
+    pub close_day: bool,
 }
 
 /// The keys that work now, most useful first (the bar shows as many as fit).
 pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
     let mut v: Vec<Hint> = Vec::new();
     match ctx {
-        Context::Confirm => return vec![(s::KEY_Y, s::do_yes(lang)), (s::KEY_N, s::do_no(lang))],
+        Context::Confirm => {
+            return vec![
+                (s::key_yes(lang), s::do_yes(lang)),
+                (s::key_no(lang), s::do_no(lang)),
+            ];
+        }
         Context::Note => {
             return vec![
                 (s::KEY_ENTER, s::do_mark_checked(lang)),
@@ -283,7 +294,9 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
         Context::Report => {
             v.push((s::KEY_LEFT_RIGHT, s::do_other_day(lang)));
             v.push((s::KEY_JK, s::do_scroll(lang)));
-            v.push((s::KEY_Z, s::do_close_day(lang)));
+            if allowed.close_day {
+                v.push((s::KEY_Z, s::do_close_day(lang)));
+            }
         }
         Context::Search => {
             v.push((s::KEY_ENTER, s::do_open(lang)));
@@ -307,10 +320,14 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
         }
         _ => {}
     }
-    if allowed.clear_done {
+    // Clearing acts on the pending list: offered where it shows (its key works anywhere).
+    if allowed.clear_done && matches!(ctx, Context::Field(_) | Context::List) {
         v.push((s::KEY_CTRL_X, s::do_clear(lang)));
     }
-    v.push((s::KEY_CTRL_P, s::do_switch(lang)));
+    // The provider is the form's: offered where the form shows (its key works anywhere).
+    if matches!(ctx, Context::Field(_) | Context::List) {
+        v.push((s::KEY_CTRL_P, s::do_switch(lang)));
+    }
     if ctx != Context::Today {
         v.push((s::KEY_CTRL_T, s::do_today(lang)));
     }
@@ -337,16 +354,16 @@ pub fn help(lang: Lang) -> Vec<Hint> {
         (s::KEY_R, s::help_recheck(lang)),
         (s::KEY_C, s::help_mark_checked(lang)),
         (s::KEY_S, s::help_send_again(lang)),
+        (s::KEY_P, s::help_print(lang)),
         (s::KEY_ESC, s::help_back(lang)),
-        (s::KEY_CTRL_X, s::help_clear(lang)),
+        (s::KEY_CTRL_X_X, s::help_clear(lang)),
         (s::KEY_CTRL_L, s::help_repaint(lang)),
         (s::KEY_CTRL_G, s::help_language(lang)),
         (s::KEY_CTRL_P, s::help_switch(lang)),
         (s::KEY_CTRL_T_T, s::help_today(lang)),
-        (s::KEY_CTRL_R, s::help_report(lang)),
+        (s::KEY_CTRL_R_Z, s::help_report(lang)),
         (s::KEY_CTRL_F, s::help_search(lang)),
-        (s::KEY_HELP_F1, s::help_help(lang)),
-        (s::KEY_Y_N, s::help_answer(lang)),
+        (s::key_yes_no(lang), s::help_answer(lang)),
         (s::KEY_CTRL_C, s::help_quit(lang)),
     ]
 }

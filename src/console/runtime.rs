@@ -114,10 +114,12 @@ pub async fn run<W: Write>(
         offset: Some(offset),
     });
     exec.run(Effect::Resume);
-    // Pushed in the last ten minutes and finished since: shown as done.
-    exec.run(Effect::RecentlyDone(
-        Utc::now() - chrono::Duration::minutes(RECENT_MINUTES),
-    ));
+    // Pushed in the last ten minutes and finished since, unless this operator cleared them:
+    // shown as done.
+    exec.run(Effect::RecentlyDone {
+        since: Utc::now() - chrono::Duration::minutes(RECENT_MINUTES),
+        who: options.operator.clone(),
+    });
     // One reference per provider: the form's own, and a spare for each other provider (the
     // form's own answer asks for its spare), so the form is ready again the moment a payment
     // leaves or the provider switches.
@@ -184,6 +186,8 @@ pub async fn run<W: Write>(
         }
     }
     terminal.show_cursor()?;
+    // A clearing of the list just asked for is kept before the console goes.
+    exec.settle(std::time::Duration::from_secs(3)).await;
     Ok(())
 }
 

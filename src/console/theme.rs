@@ -1,11 +1,21 @@
 //! Styles. Colour only repeats what text, symbols and modifiers already say, so the console
-//! reads the same with `NO_COLOR` and on 16-colour terminals (only the 16 named colours are
-//! used). Without colour no cell gets a colour at all: crossterm drops bold and reverse on
+//! reads the same with `NO_COLOR`, on a VT100 (no colour) and on 8-colour terminals (only the
+//! 8 standard colours are used). Without colour no cell gets a colour at all: crossterm drops bold and reverse on
 //! coloured cells when `NO_COLOR` is set.
 
 use super::app::NoticeKind;
 use crate::payment::Status;
 use ratatui::style::{Color, Modifier, Style};
+
+/// Whether a terminal called `term` (its `TERM`) shows colours. A VT100-family or dumb
+/// terminal gets none — bold, underline and reverse only, as with `NO_COLOR` — and every other
+/// one only the 8 standard colours (SGR 30–37 and 40–47), which `ansi` and `linux` have too:
+/// never a bright, 256-colour or true-colour code.
+pub fn term_has_colour(term: &str) -> bool {
+    let t = term.trim().to_ascii_lowercase();
+    let plain = t.is_empty() || t == "dumb" || (t.starts_with("vt") && !t.contains("color"));
+    !plain
+}
 
 /// Marks the selected row and the focused field, with or without colour.
 pub const MARKER: &str = "▸";
@@ -45,9 +55,10 @@ impl Theme {
         self.on(self.bold(), Color::Black, Color::Cyan)
     }
 
-    /// The shared ledger out of reach: nothing can be sent.
+    /// The shared ledger out of reach: nothing can be sent. (`Gray` is SGR 37, the standard
+    /// white; `White` would be the bright 97 an 8-colour terminal does not have.)
     pub fn alarm(&self) -> Style {
-        self.on(self.bold(), Color::White, Color::Red)
+        self.on(self.bold(), Color::Gray, Color::Red)
     }
 
     /// DEMO — no real money.

@@ -18,6 +18,9 @@ use ratatui::crossterm::event::KeyEventKind;
 /// on screen changed.
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let mut fx = apply(app, action);
+    if app.focus != Focus::Field(crate::console::form::Field::Reference) {
+        app.dirty |= app.form.leave_reference();
+    }
     fx.extend(take_spare(app));
     fx.extend(preview::sync(app));
     fx
@@ -94,6 +97,14 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             app.dirty = true;
             Vec::new()
         }
+        Action::ClearNotKept(why) => {
+            notice(
+                app,
+                NoticeKind::Bad,
+                s::clear_not_kept(app.lang, &why.text(app.lang)),
+            );
+            Vec::new()
+        }
         Action::Resumed(result) => {
             match result {
                 Ok(list) => {
@@ -104,7 +115,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                         app.selected = app.row_ids().first().copied();
                     }
                 }
-                Err(e) => notice(app, NoticeKind::Bad, s::could_not_resume(app.lang, &e)),
+                Err(e) => notice(
+                    app,
+                    NoticeKind::Bad,
+                    s::could_not_resume(app.lang, &e.text(app.lang)),
+                ),
             }
             app.dirty = true;
             Vec::new()
@@ -131,12 +146,29 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             // An Enter that waited for it is not kept: a sale sent minutes later, when the
             // ledger is back, would surprise the cashier and the customer.
             if provider == app.provider && std::mem::take(&mut app.send_on_reference) {
-                notice(app, NoticeKind::Bad, s::cannot_send_yet(app.lang, &why));
+                notice(
+                    app,
+                    NoticeKind::Bad,
+                    s::cannot_send_yet(app.lang, &why.text(app.lang)),
+                );
             }
             app.dirty = true;
             vec![Effect::NewReferenceSoon(provider)]
         }
         Action::DuplicateFound { new, existing } => {
+            // Nothing is being sent while the question waits: "Sending…" would say otherwise.
+            let who = new.phone.masked();
+            let sending = [
+                s::sending(app.lang, &who, &new.amount.to_string()),
+                s::sending_again(app.lang, &who),
+            ];
+            if app
+                .notice
+                .as_ref()
+                .is_some_and(|n| sending.contains(&n.text))
+            {
+                app.notice = None;
+            }
             if let Some(old) = new.replaces {
                 app.again_in_flight.remove(&old);
                 // Sent again already (at another till, maybe): once is all, nothing to ask.
@@ -168,7 +200,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     t.first = 0;
                     t.cursor = 0;
                 }
-                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
+                (Err(e), _) => notice(
+                    app,
+                    NoticeKind::Bad,
+                    s::could_not_load(app.lang, &e.text(app.lang)),
+                ),
                 (Ok(_), None) => {}
             }
             app.dirty = true;
@@ -177,7 +213,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::TodaySummary(result) => {
             match (result, app.today.as_mut()) {
                 (Ok(summary), Some(t)) => t.summary = Some(summary),
-                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
+                (Err(e), _) => notice(
+                    app,
+                    NoticeKind::Bad,
+                    s::could_not_load(app.lang, &e.text(app.lang)),
+                ),
                 (Ok(_), None) => {}
             }
             app.dirty = true;
@@ -189,7 +229,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     t.first = first;
                     t.page = page;
                 }
-                (Err(e), _) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
+                (Err(e), _) => notice(
+                    app,
+                    NoticeKind::Bad,
+                    s::could_not_load(app.lang, &e.text(app.lang)),
+                ),
                 (Ok(_), None) => {}
             }
             app.dirty = true;
@@ -201,7 +245,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     app.history = events;
                 }
                 Ok(_) => {}
-                Err(e) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
+                Err(e) => notice(
+                    app,
+                    NoticeKind::Bad,
+                    s::could_not_load(app.lang, &e.text(app.lang)),
+                ),
             }
             app.dirty = true;
             Vec::new()
@@ -212,7 +260,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Failed(e) => {
             app.again_in_flight.clear();
-            notice(app, NoticeKind::Bad, e);
+            notice(app, NoticeKind::Bad, e.text(app.lang));
             Vec::new()
         }
         Action::DayClosed { day, result } => {
@@ -229,14 +277,22 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     };
                     notice(app, NoticeKind::Good, text);
                 }
-                Err(e) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
+                Err(e) => notice(
+                    app,
+                    NoticeKind::Bad,
+                    s::could_not_load(app.lang, &e.text(app.lang)),
+                ),
             }
             Vec::new()
         }
         Action::Printed(result) => {
             match result {
                 Ok(()) => notice(app, NoticeKind::Good, s::printed(app.lang).to_string()),
-                Err(why) => notice(app, NoticeKind::Bad, s::print_failed(app.lang, &why)),
+                Err(why) => notice(
+                    app,
+                    NoticeKind::Bad,
+                    s::print_failed(app.lang, &why.text(app.lang)),
+                ),
             }
             Vec::new()
         }
@@ -247,7 +303,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         } => {
             match result {
                 Ok(page) => search::found(app, generation, first, page),
-                Err(e) => notice(app, NoticeKind::Bad, s::could_not_load(app.lang, &e)),
+                Err(e) => notice(
+                    app,
+                    NoticeKind::Bad,
+                    s::could_not_load(app.lang, &e.text(app.lang)),
+                ),
             }
             Vec::new()
         }
@@ -303,6 +363,7 @@ fn payment_changed(app: &mut App, p: Payment) -> Vec<Effect> {
             });
         }
     }
+    answered(app, id);
     let in_detail = app.detail.as_ref().is_some_and(|d| d.id == id);
     if in_detail && status_before != Some(status) {
         fx.push(Effect::LoadHistory(id));
@@ -310,10 +371,38 @@ fn payment_changed(app: &mut App, p: Payment) -> Vec<Effect> {
     fx
 }
 
+/// A re-check's answer is in the journal: "Asking…", if it is still said, says what the
+/// provider answered (a change of status has said so already).
+fn answered(app: &mut App, id: i64) {
+    let Some((asked, polls)) = app.asking else {
+        return;
+    };
+    let Some(p) = app
+        .find(id)
+        .filter(|p| asked == id && (p.polls > polls || p.status.is_final()))
+    else {
+        return;
+    };
+    let words = match p.status {
+        Status::Attention if !p.said.is_empty() => p.said.text(app.lang),
+        _ => p.words().text(app.lang),
+    };
+    let status = s::status_word(app.lang, p.status, p.checked);
+    let text = s::recheck_answered(app.lang, p.provider, status, &words);
+    app.asking = None;
+    if let Some(n) = app
+        .notice
+        .as_mut()
+        .filter(|n| n.about == Some(id) && n.kind == NoticeKind::Info)
+    {
+        n.text = text;
+    }
+}
+
 fn submitted(
     app: &mut App,
     new: crate::payment::NewPayment,
-    result: Result<crate::engine::Submitted, String>,
+    result: Result<crate::engine::Submitted, super::action::Trouble>,
 ) -> Vec<Effect> {
     app.dirty = true;
     if let Some(old) = new.replaces {
@@ -330,7 +419,7 @@ fn submitted(
             let (kind, text) = match (&sub.unjournalled, p.status) {
                 (Some(why), _) => (
                     NoticeKind::Bad,
-                    s::answer_not_journalled(app.lang, &who, why),
+                    s::answer_not_journalled(app.lang, &who, &why.text(app.lang)),
                 ),
                 (None, Status::Pending) => {
                     (NoticeKind::Good, s::prompt_sent(app.lang, &who, &amount))
@@ -368,7 +457,11 @@ fn submitted(
             if kept {
                 app.form.restore(&new);
             }
-            notice(app, NoticeKind::Bad, s::not_recorded(app.lang, &e, kept));
+            notice(
+                app,
+                NoticeKind::Bad,
+                s::not_recorded(app.lang, &e.text(app.lang), kept),
+            );
         }
     }
     fx

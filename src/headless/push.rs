@@ -216,11 +216,12 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
     if let Some(why) = &submitted.unjournalled {
         // The request left but its answer is not in the journal: the only honest word is
         // unknown, and `lipa sync` resolves it from the journal's *sending* row.
-        eprintln!("lipa push: {}", s::answer_not_journalled(out.lang, why));
+        let own = s::answer_not_journalled(out.lang, &why.text(out.lang));
+        eprintln!("lipa push: {own}");
         let mut outcome = Outcome::of(&payment, out.lang);
         outcome.status = Status::Unknown.public_word().into();
-        outcome.message = s::answer_not_journalled(Lang::En, why);
-        outcome.own = Some(s::answer_not_journalled(out.lang, why));
+        outcome.message = s::answer_not_journalled(Lang::En, &why.text(Lang::En));
+        outcome.own = Some(own);
         out.line(&outcome.line(args.json));
         return exit::PENDING;
     }

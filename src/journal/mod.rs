@@ -7,6 +7,7 @@
 //! transaction), so a writer that read a stale row loses and gets the row as it now stands;
 //! times are taken once the write lock is held; final states never change.
 
+mod cleared;
 mod closings;
 mod history;
 pub mod in_use;

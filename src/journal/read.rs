@@ -14,18 +14,22 @@ pub(super) const FIND_REFERENCE: &str = "WHERE reference = ?1 ORDER BY id DESC L
 pub(super) const UNRESOLVED: &str = "WHERE status NOT IN ('paid', 'failed') ORDER BY id";
 pub(super) const SINCE: &str = "WHERE created_at >= ?1 ORDER BY created_at, id";
 pub(super) const RECENTLY_DONE: &str = "WHERE created_at >= ?1 AND status IN ('paid', 'failed')
-     AND (?2 IS NULL OR operator = ?2) ORDER BY id DESC LIMIT ?3";
-pub(super) const DAY_PAGE: &str = "WHERE created_at >= ?1 AND (?4 IS NULL OR operator = ?4)
-     ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
+     AND (?2 IS NULL OR operator = ?2)
+     AND NOT EXISTS (SELECT 1 FROM cleared c WHERE c.payment_id = payments.id AND c.operator = ?4)
+     ORDER BY id DESC LIMIT ?3";
+pub(super) const DAY_PAGE: &str = "WHERE created_at >= ?1 AND (?5 IS NULL OR created_at < ?5)
+     AND (?4 IS NULL OR operator = ?4) ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
 pub(super) const DAY_SUMMARY: &str =
     "SELECT provider, currency, status, COUNT(*), SUM(amount_minor), MAX(id), checked
-     FROM payments WHERE created_at >= ?1 AND (?2 IS NULL OR operator = ?2)
+     FROM payments WHERE created_at >= ?1 AND (?3 IS NULL OR created_at < ?3)
+       AND (?2 IS NULL OR operator = ?2)
      GROUP BY provider, currency, status, checked";
 
 pub(super) const DAY_OPERATORS: &str =
     "SELECT COALESCE(operator, 'unknown'), currency, COUNT(*), SUM(status = 'paid'),
             SUM(CASE WHEN status = 'paid' THEN amount_minor ELSE 0 END)
-     FROM payments WHERE created_at >= ?1 AND (?2 IS NULL OR operator = ?2)
+     FROM payments WHERE created_at >= ?1 AND (?3 IS NULL OR created_at < ?3)
+       AND (?2 IS NULL OR operator = ?2)
      GROUP BY 1, currency ORDER BY 1, currency";
 
 /// What one operator did in a day, in one currency.
@@ -142,16 +146,18 @@ impl Journal {
         rows::select(&*self.conn()?, UNRESOLVED, params![])
     }
 
-    /// Payments that became paid or failed at or after `since`, newest first, at most `limit`
-    /// (one operator's only, when given): what a console that starts again shows as done.
+    /// Payments recorded at or after `since` that are paid or failed, newest first, at most
+    /// `limit` (one operator's only, when given), except those `viewer` cleared off their
+    /// list: what a console that starts again shows as finished meanwhile.
     pub fn recently_done(
         &self,
         since: DateTime<Utc>,
         operator: Option<&str>,
+        viewer: &str,
         limit: usize,
     ) -> Result<Vec<Payment>, JournalError> {
         if let Some(pg) = self.pg() {
-            return pg.recently_done(since, operator, limit);
+            return pg.recently_done(since, operator, viewer, limit);
         }
         rows::select(
             &*self.conn()?,
@@ -159,7 +165,8 @@ impl Journal {
             params![
                 rows::ts(since),
                 operator,
-                i64::try_from(limit).unwrap_or(i64::MAX)
+                i64::try_from(limit).unwrap_or(i64::MAX),
+                viewer
             ],
         )
     }
@@ -175,22 +182,25 @@ impl Journal {
     /// Counts and sums of the payments created at or after `since`, per provider, currency
     /// and status (an index range, however long the journal).
     pub fn day_summary(&self, since: DateTime<Utc>) -> Result<DaySummary, JournalError> {
-        self.day_summary_of(since, None)
+        self.day_summary_of(since, None, None)
     }
 
-    /// [`Journal::day_summary`] of one operator's payments only (`None`: everyone's).
+    /// [`Journal::day_summary`] of the payments created before `until` too (a day's; `None`:
+    /// however late), of one operator's payments only (`None`: everyone's).
     pub fn day_summary_of(
         &self,
         since: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
         who: Option<&str>,
     ) -> Result<DaySummary, JournalError> {
         if let Some(pg) = self.pg() {
-            return pg.day_summary_of(since, who);
+            return pg.day_summary_of(since, until, who);
         }
+        let until = until.map(rows::ts);
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(DAY_SUMMARY)?;
         let mut summary = DaySummary::default();
-        let rows = stmt.query_map(params![rows::ts(since), who], |r| {
+        let rows = stmt.query_map(params![rows::ts(since), who, until], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -217,7 +227,7 @@ impl Journal {
             summary.totals.push(line);
         }
         let mut stmt = conn.prepare_cached(DAY_OPERATORS)?;
-        let rows = stmt.query_map(params![rows::ts(since), who], |r| {
+        let rows = stmt.query_map(params![rows::ts(since), who, until], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -248,24 +258,32 @@ impl Journal {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<Payment>, JournalError> {
-        self.day_page_of(since, offset, limit, None)
+        self.day_page_of(since, None, offset, limit, None)
     }
 
-    /// [`Journal::day_page`] of one operator's payments only (`None`: everyone's).
+    /// [`Journal::day_page`] of the payments created before `until` too (`None`: however
+    /// late), of one operator's payments only (`None`: everyone's).
     pub fn day_page_of(
         &self,
         since: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
         offset: usize,
         limit: usize,
         who: Option<&str>,
     ) -> Result<Vec<Payment>, JournalError> {
         if let Some(pg) = self.pg() {
-            return pg.day_page_of(since, offset, limit, who);
+            return pg.day_page_of(since, until, offset, limit, who);
         }
         rows::select(
             &*self.conn()?,
             DAY_PAGE,
-            params![rows::ts(since), limit as i64, offset as i64, who],
+            params![
+                rows::ts(since),
+                limit as i64,
+                offset as i64,
+                who,
+                until.map(rows::ts)
+            ],
         )
     }
 

@@ -103,4 +103,12 @@ pub const MIGRATIONS: &[&str] = &[
     // processes on one journal: one asks the provider at a time; a stopped one's lease runs out).
     "ALTER TABLE payments ADD COLUMN lease_owner TEXT;
     ALTER TABLE payments ADD COLUMN lease_until TEXT;",
+    // 10: finished payments each operator cleared off their console's list: a console that
+    // starts again shows what finished meanwhile, never what its operator cleared.
+    "CREATE TABLE cleared (
+        payment_id  INTEGER NOT NULL REFERENCES payments (id),
+        operator    TEXT    NOT NULL,
+        at          TEXT    NOT NULL,
+        PRIMARY KEY (payment_id, operator)
+    );",
 ];

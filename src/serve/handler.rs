@@ -475,7 +475,7 @@ impl russh::server::Handler for Conn {
         session.channel_success(channel)?;
         let (tx, rx) = mpsc::channel::<In>(64);
         self.input = Some(tx);
-        let no_color = self.no_color || pty.term == "dumb" || pty.term.is_empty();
+        let no_color = self.no_color || !crate::console::theme::term_has_colour(&pty.term);
         tracing::info!(operator = %who.name, addr = %self.addr(), term = %pty.term, cols = pty.cols, rows = pty.rows, "console opened");
         let shared = self.shared.clone();
         let handle = session.handle();

@@ -368,7 +368,7 @@ sentences! {
     }
     fn provider_not_configured(p: &str = "Cepta") {
         en: format!("{p} is not configured here; cannot re-check"),
-        sw: format!("{p} haijawekwa hapa; haiwezi kukagua tena"),
+        sw: format!("{p} haijawekwa hapa; haiwezi kuuliza tena"),
     }
     fn no_terminal() {
         en: "lipa's console needs a terminal. Over SSH use `ssh -t host lipa`; from a script use \

@@ -28,9 +28,6 @@ pub const KEY_C: &str = "c";
 pub const KEY_S: &str = "s";
 pub const KEY_P: &str = "p";
 pub const KEY_Z: &str = "z";
-pub const KEY_Y: &str = "y";
-pub const KEY_N: &str = "n";
-pub const KEY_Y_N: &str = "y / n";
 pub const KEY_CTRL_P: &str = "^P";
 pub const KEY_CTRL_T: &str = "^T";
 pub const KEY_CTRL_R: &str = "^R";
@@ -38,12 +35,13 @@ pub const KEY_CTRL_F: &str = "^F";
 pub const KEY_UP_DOWN: &str = "↑↓";
 pub const KEY_CTRL_C: &str = "^C";
 pub const KEY_CTRL_X: &str = "^X";
+pub const KEY_CTRL_X_X: &str = "^X / x";
 pub const KEY_CTRL_L: &str = "^L";
 pub const KEY_CTRL_G: &str = "^G";
 pub const KEY_HELP: &str = "?";
 pub const KEY_TAB_BOTH: &str = "Tab / Shift-Tab";
 pub const KEY_CTRL_T_T: &str = "^T / t";
-pub const KEY_HELP_F1: &str = "? / F1";
+pub const KEY_CTRL_R_Z: &str = "^R · z";
 
 /// Widest status word: the status column is 13 cells with its symbol and space.
 pub const STATUS_SLOT: usize = 11;
@@ -51,6 +49,10 @@ pub const STATUS_SLOT: usize = 11;
 pub const FACT_SLOT: usize = 10;
 
 labels! {
+    // A question's keys: Kiswahili takes d (ndiyo) and h (hapana) beside y and n.
+    key_yes: "y", "y/d";
+    key_no: "n", "n/h";
+    key_yes_no: "y / n", "y/d · n/h";
     next_payment: "Next payment:", "Malipo yajayo:";
     demo_banner: "DEMO — no real money", "MAJARIBIO — si pesa halisi";
     no_providers: "No payment provider is configured.",
@@ -74,6 +76,8 @@ labels! {
     amount_example_tz: "whole shillings, e.g. 1500 or 1,500", "shilingi nzima, mfano 1500 au 1,500";
     amount_example_ke: "e.g. 1500 or 1,500.50", "mfano 1500 au 1,500.50";
     reference_coming: "getting a fresh reference…", "inaleta kumbukumbu mpya…";
+    reference_own: "type your own, or leave it empty for a fresh one",
+        "andika yako, au iache tupu upate mpya";
     refused_phone: "Only digits, + ( ) - and spaces go in a phone number.",
         "Namba ya simu ina tarakimu, + ( ) - na nafasi tu.";
     refused_amount: "Not allowed in an amount.", "Hairuhusiwi kwenye kiasi.";
@@ -91,6 +95,7 @@ labels! {
     col_phone [11]: "Phone", "Simu";
     col_amount [8]: "Amount", "Kiasi";
     col_provider [9]: "Provider", "Huduma";
+    col_by [10]: "By", "Mhudumu";
     col_status [13]: "Status", "Hali";
     col_words: "Provider says", "Jibu";
     col_count: "Count", "Idadi";
@@ -161,7 +166,7 @@ labels! {
         "Ni msimamizi tu anayeweza kuweka malipo kuwa yamekaguliwa.";
     sending_again_already: "Already being sent again.", "Tayari yanatumwa tena.";
     answer_first: "Answer the question first: y for yes, n for no.",
-        "Jibu swali kwanza: y kwa ndiyo, n kwa hapana.";
+        "Jibu swali kwanza: y au d kwa ndiyo, n au h kwa hapana.";
     send_again_only_failed: "Only a failed payment can be sent again.",
         "Ni malipo yaliyoshindwa tu yanayoweza kutumwa tena.";
     just_now: "just now", "sasa hivi";
@@ -176,7 +181,7 @@ labels! {
     do_send_again: "send again", "tuma tena";
     do_back: "back", "rudi";
     do_close: "close", "funga";
-    do_switch: "provider", "mtoa huduma";
+    do_switch: "provider", "huduma";
     do_today: "today", "leo";
     do_report: "report", "ripoti";
     do_search: "search", "tafuta";
@@ -212,22 +217,24 @@ labels! {
     help_recheck: "ask the provider again now", "muulize mtoa huduma tena sasa";
     help_mark_checked: "mark as checked (needs you)", "weka kuwa imekaguliwa (kagua)";
     help_send_again: "send a failed payment again", "tuma tena malipo yaliyoshindwa";
+    help_print: "print a paid payment's receipt (in its detail)",
+        "chapisha risiti ya malipo yaliyolipwa (ndani ya malipo)";
     help_back: "back · close · clear the field", "rudi · funga · futa sehemu";
     help_clear: "clear finished payments off the list", "ondoa malipo yaliyokwisha kwenye orodha";
     help_repaint: "repaint the whole screen", "chora skrini yote upya";
     help_switch: "switch provider", "badili mtoa huduma";
     help_language: "Kiswahili / English", "Kiswahili / Kiingereza";
     help_today: "today's payments and totals", "malipo ya leo na jumla";
-    help_report: "the day's report (← → another day)", "ripoti ya siku (← → siku nyingine)";
+    help_report: "the day's report (← → another day; z closes it)",
+        "ripoti ya siku (← → siku nyingine; z inaifunga)";
     help_search: "search every payment: phone digits, reference, amount", "tafuta malipo yote: tarakimu za simu, kumbukumbu, kiasi";
     search_prompt: "Search", "Tafuta";
     search_hint: "digits of a phone, part of a reference, or an amount", "tarakimu za simu, sehemu ya kumbukumbu, au kiasi";
     search_none: "No payment matches.", "Hakuna malipo yanayolingana.";
-    help_help: "this help", "msaada huu";
     help_answer: "answer a question", "jibu swali";
     help_quit: "quit (payments are kept)", "ondoka (malipo yanabaki)";
-    help_foot: "^ is Ctrl. In the form, letters are text.",
-        "^ ni Ctrl. Kwenye fomu, herufi ni maandishi.";
+    help_foot: "? or F1: this help. ^ is Ctrl. In the form, letters are text.",
+        "? au F1: msaada huu. ^ ni Ctrl. Kwenye fomu, herufi ni maandishi.";
 
     weekday_1: "Mon", "Jumatatu";
     weekday_2: "Tue", "Jumanne";
@@ -577,6 +584,14 @@ sentences! {
         en: format!("Report · {day}"),
         sw: format!("Ripoti · {day}"),
     }
+    /// Under a closed day's report: its payments taken after the close.
+    fn report_after_close(n: usize = 2, newest: &str = "LP7K3MQ9XR4TZ") {
+        en: match n {
+            1 => format!("1 payment of this day came after it was closed ({newest}): it is in no Z report. ^F finds it."),
+            n => format!("{n} payments of this day came after it was closed (the newest {newest}): they are in no Z report. ^F finds them."),
+        },
+        sw: format!("Malipo {n} ya siku hii yalikuja baada ya kufungwa (ya karibuni {newest}): hayamo kwenye ripoti yoyote ya Z. ^F inayapata."),
+    }
     fn print_failed(why: &str = "connection refused") {
         en: format!("The printer did not take the receipt ({why}). Nothing else is affected."),
         sw: format!("Printa haikupokea risiti ({why}). Hakuna kingine kilichoathirika."),
@@ -613,6 +628,20 @@ sentences! {
         en: format!("Asking {} now…", p.label()),
         sw: format!("Inamuuliza {} sasa…", p.label()),
     }
+    /// A re-check's answer, once it is in the journal.
+    fn recheck_answered(p: ProviderKind = ProviderKind::ClickPesa, status: &str = "waiting",
+                        words: &str = "Not found at the provider yet.") {
+        en: if words.is_empty() {
+            format!("{} answered: {status}.", p.label())
+        } else {
+            format!("{} answered: {status}. {words}", p.label())
+        },
+        sw: if words.is_empty() {
+            format!("{} amejibu: {status}.", p.label())
+        } else {
+            format!("{} amejibu: {status}. {words}", p.label())
+        },
+    }
     fn sent_again_already_as(reference: &str = "LP7K3MQ9XR4TZ") {
         en: format!("Already sent again, as {reference}."),
         sw: format!("Tayari imetumwa tena, kama {reference}."),
@@ -628,6 +657,10 @@ sentences! {
             n => format!("Malipo {n} yaliyokwisha yameondolewa kwenye orodha (yanabaki kwenye ya leo)."),
         },
     }
+    fn clear_not_kept(why: &str = "database is locked") {
+        en: format!("Cleared from the list, but the journal could not keep it ({why}): they may show again when lipa starts."),
+        sw: format!("Yameondolewa kwenye orodha, lakini daftari halikuweza kulihifadhi ({why}): huenda yakaonekana tena lipa ikianza."),
+    }
     fn switch_declined(p: ProviderKind = ProviderKind::ClickPesa) {
         en: format!("Still {}; the form is as it was.", provider_line(p)),
         sw: format!("Bado ni {}; fomu iko kama ilivyokuwa.", provider_line(p)),
@@ -636,6 +669,28 @@ sentences! {
     fn operator_day(paid: u64 = 2, count: u64 = 3, amount: &str = "TZS 17,500") {
         en: format!("{paid} of {count} paid · {amount}"),
         sw: format!("{paid} kati ya {count} yamelipwa · {amount}"),
+    }
+    /// A finished payment's age, in the list's six cells.
+    fn age_minutes(n: i64 = 3) {
+        en: if n == 0 { "<1 min".to_string() } else { format!("{n} min") },
+        sw: if n == 0 { "dk <1".to_string() } else { format!("dk {n}") },
+    }
+    fn age_hours(n: i64 = 2) {
+        en: format!("{n} h"),
+        sw: format!("saa {n}"),
+    }
+    /// Under a list that does not fit: how many rows are out of sight, above and below.
+    fn more_rows(above: usize = 1, below: usize = 3) {
+        en: match (above, below) {
+            (0, b) => format!("↓ {b} more"),
+            (a, 0) => format!("↑ {a} more"),
+            (a, b) => format!("↑ {a} · ↓ {b} more"),
+        },
+        sw: match (above, below) {
+            (0, b) => format!("↓ {b} zaidi"),
+            (a, 0) => format!("↑ {a} zaidi"),
+            (a, b) => format!("↑ {a} · ↓ {b} zaidi"),
+        },
     }
     fn ago_span(span: &str = "3 min 10 s") {
         en: format!("{span} ago"),

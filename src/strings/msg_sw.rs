@@ -106,21 +106,21 @@ pub fn text(m: &Msg) -> String {
                 .into()
         }
         AnswerLost { why } => format!(
-            "Imetumwa, jibu limepotea: tunakagua kwa mtoa huduma ({}).",
+            "Imetumwa, jibu limepotea: tunamuuliza mtoa huduma ({}).",
             fragment(why)
         ),
         ReferenceExists { provider } => format!(
-            "Imetumwa, lakini {} anasema kumbukumbu hii imeshatumika: tunakagua ina nini.",
+            "Imetumwa, lakini {} anasema kumbukumbu hii imeshatumika: tunauliza ina nini.",
             p(provider)
         ),
         SendThrottled { provider } => format!(
-            "Imetumwa, lakini {} ameomba lipa ipunguze kasi: tunakagua kama ombi liliundwa.",
+            "Imetumwa, lakini {} ameomba lipa ipunguze kasi: tunauliza kama ombi liliundwa.",
             p(provider)
         ),
 
         NoAnswerByDeadline { secs } => format!(
             "Hakuna jibu la mwisho {} baada ya ombi: muulize mteja, angalia SMS yake, kisha \
-             kagua tena.",
+             uliza tena.",
             span(*secs)
         ),
         NeverFound { secs } => format!(
@@ -135,7 +135,7 @@ pub fn text(m: &Msg) -> String {
         ),
         ProviderSilent { secs } => format!(
             "Hakuna jibu kutoka kwa mtoa huduma kwa {}: hakupatikana. Kagua dashibodi ya mtoa \
-             huduma, kisha kagua tena.",
+             huduma, kisha uliza tena.",
             span(*secs)
         ),
         QueryFailed { why } => format!(

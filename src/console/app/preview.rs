@@ -36,7 +36,7 @@ pub enum PreviewShown {
 
 impl PreviewShown {
     /// A provider's answer as the form shows it (`None`: the provider has no such check).
-    pub fn from_answer(answer: Result<Option<Preview>, String>) -> Option<PreviewShown> {
+    pub fn from_answer<E>(answer: Result<Option<Preview>, E>) -> Option<PreviewShown> {
         let preview = match answer {
             Ok(Some(p)) => p,
             Ok(None) => return None,

@@ -6,9 +6,25 @@ use crate::payment::{Payment, Status};
 use std::time::Duration;
 
 impl App {
-    /// Ids of the pending pane, newest first.
+    /// Ids of the pending pane in its order: those that need a person first (they must not
+    /// scroll out of sight on a small screen), then newest first.
     pub fn row_ids(&self) -> Vec<i64> {
-        self.rows.keys().rev().copied().collect()
+        let needs_you = |p: &Payment| p.status == Status::Attention && !p.checked;
+        let mut ids: Vec<i64> = self
+            .rows
+            .values()
+            .rev()
+            .filter(|p| needs_you(p))
+            .map(|p| p.id)
+            .collect();
+        ids.extend(
+            self.rows
+                .values()
+                .rev()
+                .filter(|p| !needs_you(p))
+                .map(|p| p.id),
+        );
+        ids
     }
 
     /// Payments the tracker still follows (their age counts).
@@ -49,7 +65,7 @@ impl App {
         if let Some(d) = self.detail.as_mut().filter(|d| d.id == p.id) {
             *d = p.clone();
         }
-        if let Some(t) = self.today.as_mut().filter(|t| p.created_at >= t.since) {
+        if let Some(t) = self.today.as_mut().filter(|t| t.holds(&p)) {
             t.stale = true;
             let newest = t.summary.as_ref().map_or(i64::MAX, |s| s.newest_id);
             match t.page.iter_mut().find(|q| q.id == p.id) {
@@ -83,42 +99,58 @@ impl App {
     }
 
     /// Takes the finished rows (paid, failed, checked) out of the pending pane: the cashier has
-    /// seen them. They stay in today's list and the journal. Returns how many left.
-    pub fn clear_done(&mut self) -> usize {
-        let before = self.rows.len();
+    /// seen them. They stay in today's list and the journal. Returns the ids that left.
+    pub fn clear_done(&mut self) -> Vec<i64> {
+        let gone: Vec<i64> = self
+            .rows
+            .values()
+            .filter(|p| is_done(p))
+            .map(|p| p.id)
+            .collect();
         self.rows.retain(|_, p| !is_done(p));
         if self.selected.is_some_and(|id| !self.rows.contains_key(&id)) {
             self.selected = self.row_ids().first().copied();
         }
-        before - self.rows.len()
+        gone
     }
 
     /// How long the runtime may sleep before the app needs the clock again: a second while
-    /// ages count, until the wallet check is due, never when nothing changes.
+    /// ages count, until a finished row's minute turns, until the wallet check is due, never
+    /// when nothing changes.
     pub fn next_wake(&self) -> Option<Duration> {
         let stale_today = self.today.as_ref().is_some_and(|t| t.stale);
         let rows = (self.ticking() || stale_today).then_some(Duration::from_secs(1));
-        match (rows, self.preview_wake()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [rows, self.done_wake(), self.preview_wake()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
-    /// Some shown age counts (a payment waiting or needing a person).
+    /// Some shown age counts by the second (a payment waiting or needing a person).
     fn ticking(&self) -> bool {
         self.rows.values().any(|p| !is_done(p))
     }
 
-    /// How long since the payment was sent: counting until it is paid or failed, then frozen
-    /// at the moment it settled. Always from the send (an *attention* payment's age goes on).
+    /// Until the age of a finished row shown next changes (they count in whole minutes, then
+    /// hours: a quiet till sends a few bytes a minute, not a second).
+    fn done_wake(&self) -> Option<Duration> {
+        self.rows
+            .values()
+            .chain(self.detail.as_ref())
+            .filter(|p| is_done(p))
+            .map(|p| {
+                let secs = self.age(p).num_seconds().max(0);
+                let unit = if secs < 3600 { 60 } else { 3600 };
+                Duration::from_secs((unit - secs % unit) as u64)
+            })
+            .min()
+    }
+
+    /// How long since the payment was sent, now: a paid payment of five minutes ago is five
+    /// minutes old, however quickly it was paid. Always from the send.
     pub fn age(&self, p: &Payment) -> chrono::Duration {
         let start = p.sent_at.unwrap_or(p.created_at);
-        let end = if p.status.is_final() {
-            p.updated_at
-        } else {
-            self.now
-        };
-        (end - start).max(chrono::Duration::zero())
+        (self.now - start).max(chrono::Duration::zero())
     }
 
     /// The prompt is no longer on the customer's phone: a still pending payment is being

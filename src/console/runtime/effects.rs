@@ -1,6 +1,6 @@
 //! Runs effects against the engine in tokio tasks; each answers with an action.
 
-use crate::console::action::Action;
+use crate::console::action::{Action, Trouble};
 use crate::console::app::TODAY_PAGE;
 use crate::console::effect::Effect;
 use crate::engine::{Engine, EngineError, SendGuard};
@@ -17,6 +17,9 @@ pub struct Executor {
     scope: Option<std::sync::Arc<str>>,
     /// How receipts are printed.
     printing: std::sync::Arc<Printing>,
+    /// Writes under way that the console waits for before it goes (a clearing kept in the
+    /// journal: a quit right after Ctrl-X must not bring the rows back at the next start).
+    writes: std::sync::Arc<tokio::sync::watch::Sender<usize>>,
 }
 
 /// What a receipt needs besides its payment.
@@ -34,7 +37,14 @@ impl Executor {
             tx,
             scope: scope.map(Into::into),
             printing: Default::default(),
+            writes: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
         }
+    }
+
+    /// Waits (at most `within`) for the writes under way to be done.
+    pub async fn settle(&self, within: std::time::Duration) {
+        let mut done = self.writes.subscribe();
+        let _ = tokio::time::timeout(within, done.wait_for(|n| *n == 0)).await;
     }
 
     /// Receipts are printed with these settings.
@@ -49,12 +59,20 @@ impl Executor {
         let tx = self.tx.clone();
         let scope = self.scope.clone();
         let printing = self.printing.clone();
+        let writes = matches!(effect, Effect::Cleared { .. }).then(|| self.writes.clone());
+        if let Some(w) = &writes {
+            w.send_modify(|n| *n += 1);
+        }
         tokio::spawn(async move {
             if let Effect::PrintReceipt { id, lang } = effect {
                 let _ = tx.send(Action::Printed(print(&engine, &printing, id, lang).await));
                 return;
             }
-            for action in perform(&engine, effect, scope).await {
+            let actions = perform(&engine, effect, scope).await;
+            if let Some(w) = writes {
+                w.send_modify(|n| *n = n.saturating_sub(1));
+            }
+            for action in actions {
                 if tx.send(action).is_err() {
                     break;
                 }
@@ -69,14 +87,20 @@ async fn perform(
     scope: Option<std::sync::Arc<str>>,
 ) -> Vec<Action> {
     match effect {
-        Effect::Resume => vec![Action::Resumed(engine.resume().await.map_err(text))],
-        Effect::RecentlyDone(since) => {
+        Effect::Resume => vec![Action::Resumed(
+            engine.resume().await.map_err(Trouble::from),
+        )],
+        Effect::RecentlyDone { since, who } => {
             let found = engine
-                .read(move |j| j.recently_done(since, scope.as_deref(), 20))
+                .read(move |j| j.recently_done(since, scope.as_deref(), &who, 20))
                 .await
                 .unwrap_or_default();
             vec![Action::RecentlyDone(found)]
         }
+        Effect::Cleared { ids, who } => match engine.read(move |j| j.clear(&ids, &who)).await {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![Action::ClearNotKept(e.into())],
+        },
         Effect::NewReference(provider) => reference(engine, provider).await,
         Effect::NewReferenceSoon(provider) => {
             tokio::time::sleep(REFERENCE_RETRY).await;
@@ -91,32 +115,36 @@ async fn perform(
         Effect::MarkChecked { id, who, note } => {
             match engine.mark_checked(id, &who, note.as_deref()).await {
                 Ok(_) => Vec::new(),
-                Err(e) => vec![Action::Failed(text(e))],
+                Err(e) => vec![Action::Failed(e.into())],
             }
         }
         Effect::LoadToday(since) => {
             let loaded = engine
                 .read(move |j| {
                     let who = scope.as_deref();
+                    let until = Some(day_end(since));
                     Ok((
-                        j.day_summary_of(since, who)?,
-                        j.day_page_of(since, 0, TODAY_PAGE, who)?,
+                        j.day_summary_of(since, until, who)?,
+                        j.day_page_of(since, until, 0, TODAY_PAGE, who)?,
                     ))
                 })
                 .await;
-            vec![Action::TodayLoaded(loaded.map_err(text))]
+            vec![Action::TodayLoaded(loaded.map_err(Trouble::from))]
         }
         Effect::LoadTodaySummary(since) => {
             let loaded = engine
-                .read(move |j| j.day_summary_of(since, scope.as_deref()))
+                .read(move |j| j.day_summary_of(since, Some(day_end(since)), scope.as_deref()))
                 .await;
-            vec![Action::TodaySummary(loaded.map_err(text))]
+            vec![Action::TodaySummary(loaded.map_err(Trouble::from))]
         }
         Effect::LoadTodayPage { since, first } => {
             let result = engine
-                .read(move |j| j.day_page_of(since, first, TODAY_PAGE, scope.as_deref()))
+                .read(move |j| {
+                    let until = Some(day_end(since));
+                    j.day_page_of(since, until, first, TODAY_PAGE, scope.as_deref())
+                })
                 .await
-                .map_err(text);
+                .map_err(Trouble::from);
             vec![Action::TodayPage { first, result }]
         }
         Effect::LoadReport { day, since, until } => {
@@ -124,7 +152,7 @@ async fn perform(
             let result = engine
                 .read(move |j| day_data(j, day, since, until, who))
                 .await
-                .map_err(text);
+                .map_err(Trouble::from);
             vec![Action::ReportLoaded { day, result }]
         }
         Effect::CloseDay {
@@ -146,12 +174,13 @@ async fn perform(
                             report,
                             closing: Some(closing),
                             till: data.till,
+                            late: data.late,
                         },
                         new,
                     ))
                 })
                 .await
-                .map_err(text);
+                .map_err(Trouble::from);
             vec![Action::DayClosed { day, result }]
         }
         Effect::Search {
@@ -169,7 +198,7 @@ async fn perform(
                     )
                 })
                 .await
-                .map_err(text);
+                .map_err(Trouble::from);
             vec![Action::Found {
                 generation,
                 first,
@@ -177,7 +206,10 @@ async fn perform(
             }]
         }
         Effect::LoadHistory(id) => {
-            let result = engine.read(move |j| j.events(id)).await.map_err(text);
+            let result = engine
+                .read(move |j| j.events(id))
+                .await
+                .map_err(Trouble::from);
             vec![Action::HistoryLoaded { id, result }]
         }
         Effect::Reload(ids) => {
@@ -191,7 +223,7 @@ async fn perform(
         }
         Effect::Recheck { id, who } => match engine.recheck_by(id, &who).await {
             Ok(()) => Vec::new(),
-            Err(e) => vec![Action::Failed(text(e))],
+            Err(e) => vec![Action::Failed(e.into())],
         },
         Effect::Preview {
             generation,
@@ -214,7 +246,7 @@ async fn perform(
             if let Err(error) = &result {
                 tracing::debug!(%error, provider = provider.id(), "name check failed");
             }
-            let result = result.map_err(text);
+            let result = result.map_err(Trouble::from);
             vec![Action::Previewed { generation, result }]
         }
         Effect::Bell | Effect::Quit | Effect::PrintReceipt { .. } => Vec::new(),
@@ -230,15 +262,18 @@ async fn submit(engine: &Engine, new: NewPayment, guard: SendGuard) -> Action {
         },
         result => Action::Submitted {
             new,
-            result: result.map_err(text),
+            result: result.map_err(Trouble::from),
         },
     }
 }
 
 /// A failed payment as a new one: same customer, amount and channel, a new reference.
-async fn again(engine: &Engine, p: &Payment) -> Result<NewPayment, String> {
-    let phone = Phone::parse(&p.phone, p.provider.country()).map_err(|e| e.to_string())?;
-    let reference = engine.new_reference(p.provider).await.map_err(text)?;
+async fn again(engine: &Engine, p: &Payment) -> Result<NewPayment, Trouble> {
+    let phone = Phone::parse(&p.phone, p.provider.country()).map_err(Trouble::Phone)?;
+    let reference = engine
+        .new_reference(p.provider)
+        .await
+        .map_err(Trouble::from)?;
     Ok(NewPayment {
         provider: p.provider,
         reference,
@@ -252,8 +287,11 @@ async fn again(engine: &Engine, p: &Payment) -> Result<NewPayment, String> {
     })
 }
 
-fn text(e: EngineError) -> String {
-    e.to_string()
+/// The end of the day that began at `since` (the till's offset is fixed: a day is 24 hours).
+/// Today's list and totals end there, as the day's report does: a payment stamped later (a
+/// clock that is behind the journal's) is another day's.
+fn day_end(since: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    since + chrono::Duration::days(1)
 }
 
 /// The offset a day began at: midnight of `day` was `since` in UTC.
@@ -274,11 +312,11 @@ async fn print(
     printing: &Printing,
     id: i64,
     lang: crate::strings::Lang,
-) -> Result<(), String> {
+) -> Result<(), Trouble> {
     use crate::receipt::escpos::{self, Printer};
-    let p = engine.get(id).await.map_err(text)?;
+    let p = engine.get(id).await.map_err(Trouble::from)?;
     let named = printing.receipt.printer.clone().unwrap_or_default();
-    let printer = Printer::parse(&named).ok_or_else(|| named.clone())?;
+    let printer = Printer::parse(&named).ok_or_else(|| Trouble::Said(named.clone()))?;
     let till = engine.journal().till();
     let width = printing.receipt.columns();
     let slip = crate::receipt::Slip {
@@ -291,12 +329,13 @@ async fn print(
             .unwrap_or_else(crate::console::runtime::local_offset),
         lang,
     };
-    let lines = crate::receipt::lines(&p, &slip).map_err(|_| p.status.id().to_string())?;
+    let lines =
+        crate::receipt::lines(&p, &slip).map_err(|_| Trouble::Said(p.status.id().to_string()))?;
     let bytes = escpos::encode(&lines, Some(p.reference.as_str()));
     tokio::task::spawn_blocking(move || printer.send(&bytes))
         .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())
+        .map_err(|e| Trouble::Said(e.to_string()))?
+        .map_err(|e| Trouble::Said(e.to_string()))
 }
 
 /// A day's report as the journal holds it: a closed day as it was closed (a till's; an
@@ -317,28 +356,46 @@ fn day_data(
     let stored = closing
         .as_ref()
         .and_then(|c| serde_json::from_str(&c.report).ok());
-    let report = match stored {
-        Some(r) => r,
-        None => {
-            let filter = crate::journal::Filter {
-                since: Some(since),
-                until: Some(until),
-                status: None,
-                provider: None,
-                // A chain's till counts its own payments (its Z with them).
-                till: (j.is_shared() && who.is_none()).then(|| till.clone()),
-                operator: who,
-                phone: None,
-                reference: None,
-                limit: i64::MAX as usize,
-            };
-            crate::report::DayReport::build(day, since_offset(day, since), &j.history(&filter)?)
+    let filter = crate::journal::Filter {
+        since: Some(since),
+        until: Some(until),
+        status: None,
+        provider: None,
+        // A chain's till counts its own payments (its Z with them).
+        till: (j.is_shared() && who.is_none()).then(|| till.clone()),
+        operator: who,
+        phone: None,
+        reference: None,
+        limit: i64::MAX as usize,
+    };
+    let (report, late) = match (stored, &closing) {
+        // Payments of the day taken after it closed are in no Z report: said, as `lipa
+        // report` says it (newest first).
+        (Some(r), Some(c)) => {
+            let after: Vec<_> = j
+                .history(&filter)?
+                .into_iter()
+                .filter(|p| p.created_at > c.closed_at)
+                .collect();
+            let late = after
+                .first()
+                .map(|newest| (after.len(), newest.reference.to_string()));
+            (r, late)
+        }
+        _ => {
+            let payments = j.history(&filter)?;
+            let offset = since_offset(day, since);
+            (
+                crate::report::DayReport::build(day, offset, &payments),
+                None,
+            )
         }
     };
     Ok(crate::console::app::ReportData {
         report,
         closing,
         till,
+        late,
     })
 }
 
@@ -354,7 +411,7 @@ async fn reference(engine: &Engine, provider: crate::provider::ProviderKind) -> 
         Err(crate::engine::EngineError::Stopping) => Vec::new(),
         Err(e) => vec![Action::ReferenceFailed {
             provider,
-            why: text(e),
+            why: e.into(),
         }],
     }
 }

@@ -18,7 +18,7 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
         return effects;
     }
     let ctx = app.context();
-    let Some(cmd) = keymap::command(ctx, k) else {
+    let Some(cmd) = keymap::command(ctx, k, app.lang) else {
         return Vec::new();
     };
     // A screen too small to show the form takes nothing a person cannot see (a payment sent
@@ -70,9 +70,17 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
         }
         (_, Command::SwitchProvider) => switch_provider(app),
         (_, Command::ClearDone) => {
-            let n = app.clear_done();
-            notice(app, NoticeKind::Info, s::cleared_done(app.lang, n));
-            Vec::new()
+            let ids = app.clear_done();
+            notice(app, NoticeKind::Info, s::cleared_done(app.lang, ids.len()));
+            // Kept in the journal: a console that starts again does not bring them back.
+            if ids.is_empty() {
+                Vec::new()
+            } else {
+                vec![Effect::Cleared {
+                    ids,
+                    who: app.operator.clone(),
+                }]
+            }
         }
         (Context::Today, Command::Today | Command::Back)
         | (Context::Report, Command::Report | Command::Back) => {
@@ -84,12 +92,12 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
             let today = app.now.with_timezone(&app.offset).date_naive();
             open_report(app, today)
         }
-        (Context::Report, cmd) => report(app, cmd),
         (Context::Search, Command::Search) => {
             app.screen = Screen::Main;
             Vec::new()
         }
         (_, Command::Search) => open_search(app),
+        (Context::Report, cmd) => report(app, cmd),
         (Context::Search, cmd) => super::search::search(app, cmd),
         (Context::Field(f), cmd) => field(app, f, cmd),
         (Context::List, cmd) => list(app, cmd),
@@ -146,6 +154,16 @@ fn step_focus(app: &App, forward: bool) -> Focus {
 /// Enter in the form: send a valid payment (asking first if it looks like a duplicate), or
 /// jump to the first field to fix.
 pub fn send(app: &mut App) -> Vec<Effect> {
+    // Enter on an own reference left empty: as leaving the field, the generated one is used.
+    let mut fx = Vec::new();
+    if app.form.leave_reference() {
+        fx.extend(super::take_spare(app));
+    }
+    fx.extend(send_form(app));
+    fx
+}
+
+fn send_form(app: &mut App) -> Vec<Effect> {
     match app.form.new_payment(app.provider) {
         Err(Field::Reference) if app.form.reference_coming() => {
             // The reference comes from the engine a moment after a send or a switch; a quick

@@ -155,6 +155,11 @@ fn act_on_focused(app: &mut App, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Recheck if !p.status.is_final() => {
             notice(app, NoticeKind::Info, s::rechecking(app.lang, p.provider));
+            // "Asking…" lasts until the provider's answer is journalled, then says it.
+            if let Some(n) = app.notice.as_mut() {
+                n.about = Some(p.id);
+            }
+            app.asking = Some((p.id, p.polls));
             vec![Effect::Recheck {
                 id: p.id,
                 who: app.operator.clone(),

@@ -48,7 +48,11 @@ pub fn sync(app: &mut App) -> Vec<Effect> {
 }
 
 /// The provider's answer: shown if it is about the form as it stands, dropped otherwise.
-pub fn previewed(app: &mut App, generation: u64, result: Result<Option<Preview>, String>) {
+pub fn previewed(
+    app: &mut App,
+    generation: u64,
+    result: Result<Option<Preview>, crate::console::action::Trouble>,
+) {
     let p = &mut app.preview;
     if generation != p.generation || !p.asked {
         return;

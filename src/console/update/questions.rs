@@ -61,6 +61,8 @@ fn accepted(app: &mut App, c: Confirm) -> Vec<Effect> {
             if in_form {
                 dispatch(app, new, false)
             } else {
+                let (who, amount) = (new.phone.masked(), new.amount.to_string());
+                notice(app, NoticeKind::Info, s::sending(app.lang, &who, &amount));
                 vec![Effect::Submit(new)]
             }
         }

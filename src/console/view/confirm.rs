@@ -78,8 +78,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme
             (s::KEY_ESC, s::do_no(app.lang)),
         ),
         _ => (
-            (s::KEY_Y, s::do_yes(app.lang)),
-            (s::KEY_N, s::do_no(app.lang)),
+            (s::key_yes(app.lang), s::do_yes(app.lang)),
+            (s::key_no(app.lang), s::do_no(app.lang)),
         ),
     };
     lines.push(Line::from(vec![

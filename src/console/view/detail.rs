@@ -4,7 +4,7 @@
 use crate::console::app::{App, PROMPT_LIFE};
 use crate::console::keymap;
 use crate::console::theme::Theme;
-use crate::console::view::{age, clock, payment_status, payment_words, status_text};
+use crate::console::view::{age_of, clock, payment_status, payment_words, status_text};
 use crate::payment::{Payment, Status};
 use crate::phone::Phone;
 use crate::strings::console as s;
@@ -54,7 +54,7 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
         s::label_status(app.lang),
         vec![
             Span::styled(payment_status(app, p), theme.status(p.status)),
-            Span::raw(format!("  {}", age(app.age(p)))),
+            Span::raw(format!("  {}", age_of(app, p))),
         ],
     )];
     // Why it is what it is, whole (wrapped, never cut); for a payment that needs a person,

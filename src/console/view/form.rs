@@ -220,7 +220,7 @@ fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> 
     if let Some(e) = c.error(field)
         && app.form.touched(field)
         && !unfinished
-        && !(field == Field::Reference && !app.form.reference_by_hand && empty)
+        && !(field == Field::Reference && empty)
     {
         return Some((format!("✗ {e}"), theme.error()));
     }
@@ -242,6 +242,9 @@ fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> 
                 theme.hint(),
             )),
         },
+        Field::Reference if empty && app.form.reference_by_hand => {
+            Some((s::reference_own(app.lang).to_string(), theme.hint()))
+        }
         Field::Reference if empty => {
             Some((s::reference_coming(app.lang).to_string(), theme.hint()))
         }

@@ -109,6 +109,19 @@ fn main(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     pending::draw(frame, list_area, app, theme);
 }
 
+/// A payment's age as shown: by the second while it is open (`0:14`); once it is finished, in
+/// whole minutes, then hours (`3 min`, `2 h`).
+pub fn age_of(app: &App, p: &Payment) -> String {
+    let d = app.age(p);
+    if !super::app::is_done(p) {
+        return age(d);
+    }
+    match d.num_seconds().max(0) {
+        s if s < 3600 => s::age_minutes(app.lang, s / 60),
+        s => s::age_hours(app.lang, s / 3600),
+    }
+}
+
 /// `0:14`, `12:05`, `1:02:03`.
 pub fn age(d: chrono::Duration) -> String {
     let secs = d.num_seconds().max(0);

@@ -1,8 +1,10 @@
-//! The pending pane: one row per live payment, newest first; paid and failed ones linger a while.
+//! The pending pane: one row per live payment, those that need a person first, then newest
+//! first; paid and failed ones stay until cleared. Rows that do not fit are said, never hidden
+//! silently.
 
 use crate::console::app::{App, Focus, Screen};
 use crate::console::theme::{MARKER, Theme};
-use crate::console::view::{age, ellipsis, payment_status, payment_words};
+use crate::console::view::{age_of, ellipsis, payment_status, payment_words};
 use crate::payment::Payment;
 use crate::strings::console as s;
 use ratatui::Frame;
@@ -14,47 +16,65 @@ const AGE_W: u16 = 6;
 /// Narrowest amount column (`TZS 500`); it grows to the widest amount shown.
 const AMOUNT_MIN: u16 = 8;
 const STATUS_W: u16 = 13;
+/// Narrowest status that still says something beside its symbol (`! need…`).
+const STATUS_MIN: u16 = 7;
 const PROVIDER_W: u16 = 9;
+/// Widest "by" column (an operator's name, cut with an ellipsis past it).
+const BY_MAX: u16 = 10;
 /// Narrowest useful "provider says" column.
 const WORDS_MIN: u16 = 10;
 /// Selection marker and its space.
 const MARK_W: u16 = 2;
-/// The masked number, whole: `+255 712 ••• 678`, or without the country code `712 ••• 678`.
+/// The masked number, whole: `+255 712 ••• 678`; without the country code `712 ••• 678`; at
+/// the narrowest, its last digits only: `••• 678`. Its last digits are never cut.
 const PHONE_LONG: u16 = 16;
 const PHONE_SHORT: u16 = 11;
+const PHONE_TINY: u16 = 7;
 
-/// Which columns fit, and how wide each is. The phone (whole), the amount with its currency
-/// and the status always show; then the age, the provider's words, the provider.
+/// Which columns fit, and how wide each is. The phone's last digits, the amount with its
+/// currency and the status symbol always show; then the status word, the age, who pushed it
+/// (when several operators' payments show) or the provider, and the provider's words.
 struct Columns {
-    short_phone: bool,
+    phone: u16,
     amount: u16,
+    status: u16,
     age: bool,
+    /// Who pushed each payment (several operators' payments are shown), or 0.
+    by: u16,
     provider: bool,
     words: u16,
 }
 
 impl Columns {
-    fn fit(width: u16, amount: u16) -> Columns {
+    fn fit(width: u16, amount: u16, by: u16) -> Columns {
         let amount = amount.max(AMOUNT_MIN);
-        let short_phone = width < 70;
-        let phone = if short_phone { PHONE_SHORT } else { PHONE_LONG };
+        let mut phone = if width < 70 { PHONE_SHORT } else { PHONE_LONG };
         // Marker, phone, amount, status and the spaces between them.
-        let base = MARK_W + phone + amount + STATUS_W + 2;
-        let mut left = width.saturating_sub(base);
+        let room = |phone: u16| width.saturating_sub(MARK_W + phone + amount + 2);
+        if room(phone) < STATUS_MIN {
+            phone = PHONE_TINY;
+        }
+        let status = room(phone).clamp(1, STATUS_W);
+        let mut left = room(phone).saturating_sub(status);
         let age = left > AGE_W;
         if age {
             left -= AGE_W + 1;
         }
-        let provider = left >= WORDS_MIN + 1 + PROVIDER_W + 1 + 6;
-        if provider {
-            left -= PROVIDER_W + 1;
+        // Several operators' payments: who pushed each matters more than the provider, which
+        // the currency already says.
+        let second = if by > 0 { by } else { PROVIDER_W };
+        let second_fits = left >= WORDS_MIN + 1 + second + 1 + 6;
+        if second_fits {
+            left -= second + 1;
         }
         let words = if left > WORDS_MIN { left - 1 } else { 0 };
         Columns {
-            short_phone,
+            phone,
             amount,
+            status,
             age,
-            provider,
+            by: if second_fits { by } else { 0 },
+            provider: second_fits && by == 0,
             words,
         }
     }
@@ -64,16 +84,15 @@ impl Columns {
         if self.age {
             w.push(Constraint::Length(AGE_W));
         }
-        w.push(Constraint::Length(if self.short_phone {
-            PHONE_SHORT
-        } else {
-            PHONE_LONG
-        }));
+        w.push(Constraint::Length(self.phone));
         w.push(Constraint::Length(self.amount));
+        if self.by > 0 {
+            w.push(Constraint::Length(self.by));
+        }
         if self.provider {
             w.push(Constraint::Length(PROVIDER_W));
         }
-        w.push(Constraint::Length(STATUS_W));
+        w.push(Constraint::Length(self.status));
         if self.words > 0 {
             w.push(Constraint::Fill(1));
         }
@@ -98,56 +117,56 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     // Only the rows that show are built (a busy till or server holds a thousand): the window
-    // of the list that keeps the selected row in view.
-    let room = usize::from(inner.height.saturating_sub(1)).max(1);
+    // of the list that keeps the selected row in view. Rows that do not fit are said on the
+    // last line; on a short screen the column names give way to them.
+    let ids = app.row_ids();
+    let total = ids.len();
+    let lines = usize::from(inner.height).max(1);
+    let (header, room, overflow) = if total < lines {
+        (true, total, false)
+    } else if total == lines {
+        (false, total, false)
+    } else if lines >= 4 {
+        (true, lines - 2, true)
+    } else if lines >= 2 {
+        (false, lines - 1, true)
+    } else {
+        (false, 1, false)
+    };
     let selected = app
         .selected
-        .and_then(|sel| app.rows.keys().rev().position(|i| *i == sel));
+        .and_then(|sel| ids.iter().position(|i| *i == sel));
     let start = match selected {
         Some(pos) if focused && pos >= room => pos + 1 - room,
         _ => 0,
     };
-    let shown: Vec<&Payment> = app.rows.values().rev().skip(start).take(room).collect();
+    let shown: Vec<&Payment> = ids
+        .iter()
+        .skip(start)
+        .take(room)
+        .filter_map(|id| app.rows.get(id))
+        .collect();
     let widest = shown
         .iter()
         .map(|p| p.amount.to_string().chars().count())
         .max()
         .unwrap_or(0);
-    let cols = Columns::fit(inner.width, widest as u16);
-    let mut head = Vec::new();
-    if cols.age {
-        head.push(s::col_age(app.lang));
-    }
-    head.extend([s::col_phone(app.lang), s::col_amount(app.lang)]);
-    if cols.provider {
-        head.push(s::col_provider(app.lang));
-    }
-    head.push(s::col_status(app.lang));
-    if cols.words > 0 {
-        head.push(s::col_words(app.lang));
-    }
-    // Payments of several operators (a supervisor's screen): each says who pushed it.
-    let mixed = shown
+    // Payments of several operators (a supervisor's screen, a chain's till): each says who
+    // pushed it, in a column of its own.
+    let operators = shown
         .iter()
         .map(|p| p.operator.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .len()
-        > 1;
-    let rows = shown.iter().map(|p| row(app, p, &cols, theme, mixed));
-    let table = Table::new(rows, cols.widths())
-        .header(
-            Row::new(head.into_iter().enumerate().map(|(i, h)| {
-                let line = Line::from(h);
-                // Age and amount are numbers: their headings sit right, over the digits.
-                let amount_at = if cols.age { 2 } else { 1 };
-                Cell::from(if (cols.age && i == 0) || i == amount_at {
-                    line.alignment(Alignment::Right)
-                } else {
-                    line
-                })
-            }))
-            .style(theme.dim()),
-        )
+        .collect::<std::collections::BTreeSet<_>>();
+    let by = if operators.len() > 1 {
+        let widest = operators.iter().map(|o| o.chars().count()).max();
+        let label = s::col_by(app.lang).chars().count();
+        (widest.unwrap_or(0).max(label) as u16).min(BY_MAX)
+    } else {
+        0
+    };
+    let cols = Columns::fit(inner.width, widest as u16, by);
+    let rows = shown.iter().map(|p| row(app, p, &cols, theme));
+    let mut table = Table::new(rows, cols.widths())
         .column_spacing(1)
         .highlight_symbol(format!("{MARKER} "))
         .highlight_spacing(HighlightSpacing::Always)
@@ -156,42 +175,89 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         } else {
             ratatui::style::Style::new()
         });
+    if header {
+        table = table.header(heading(app, &cols).style(theme.dim()));
+    }
     let in_window = selected.map(|pos| pos.saturating_sub(start));
     let mut state = TableState::default().with_selected(if focused { in_window } else { None });
-    frame.render_stateful_widget(table, inner, &mut state);
+    let body_h = (room + usize::from(header)).min(lines) as u16;
+    let table_area = Rect::new(inner.x, inner.y, inner.width, body_h);
+    frame.render_stateful_widget(table, table_area, &mut state);
+    let below = total.saturating_sub(start + shown.len());
+    if overflow && inner.height > body_h {
+        let more = Line::from(Span::styled(
+            format!("  {}", s::more_rows(app.lang, start, below)),
+            theme.dim(),
+        ));
+        let line = Rect::new(inner.x, inner.y + body_h, inner.width, 1);
+        frame.render_widget(Paragraph::new(more), line);
+    }
 }
 
-fn row<'a>(app: &App, p: &'a Payment, cols: &Columns, theme: &Theme, by: bool) -> Row<'a> {
-    let phone = if cols.short_phone {
-        p.masked_phone_short()
-    } else {
-        p.masked_phone()
+/// The column names, numbers' over their digits.
+fn heading(app: &App, cols: &Columns) -> Row<'static> {
+    let right = |t: &'static str| Cell::from(Line::from(t).alignment(Alignment::Right));
+    let mut head = Vec::new();
+    if cols.age {
+        head.push(right(s::col_age(app.lang)));
+    }
+    head.push(Cell::from(s::col_phone(app.lang)));
+    head.push(right(s::col_amount(app.lang)));
+    if cols.by > 0 {
+        head.push(Cell::from(s::col_by(app.lang)));
+    }
+    if cols.provider {
+        head.push(Cell::from(s::col_provider(app.lang)));
+    }
+    head.push(Cell::from(ellipsis(
+        s::col_status(app.lang),
+        usize::from(cols.status),
+    )));
+    if cols.words > 0 {
+        head.push(Cell::from(s::col_words(app.lang)));
+    }
+    Row::new(head)
+}
+
+fn row<'a>(app: &App, p: &'a Payment, cols: &Columns, theme: &Theme) -> Row<'a> {
+    let phone = match cols.phone {
+        PHONE_LONG => p.masked_phone(),
+        PHONE_SHORT => p.masked_phone_short(),
+        _ => last_digits(&p.masked_phone()),
     };
     let mut cells = Vec::new();
     if cols.age {
         cells.push(Cell::from(
-            Line::from(age(app.age(p))).alignment(Alignment::Right),
+            Line::from(age_of(app, p)).alignment(Alignment::Right),
         ));
     }
     cells.push(Cell::from(phone));
     cells.push(Cell::from(
         Line::from(p.amount.to_string()).alignment(Alignment::Right),
     ));
+    if cols.by > 0 {
+        cells.push(Cell::from(ellipsis(&p.operator, usize::from(cols.by))));
+    }
     if cols.provider {
         cells.push(Cell::from(p.provider.label()));
     }
-    cells.push(Cell::from(Span::styled(
-        payment_status(app, p),
-        theme.status(p.status),
-    )));
+    let status = payment_status(app, p);
+    let status = match usize::from(cols.status) {
+        w if w < 3 => status.chars().take(1).collect(),
+        w => ellipsis(&status, w),
+    };
+    cells.push(Cell::from(Span::styled(status, theme.status(p.status))));
     if cols.words > 0 {
         let words = payment_words(app, p);
-        let words = if by {
-            format!("{} · {words}", p.operator)
-        } else {
-            words
-        };
         cells.push(Cell::from(ellipsis(&words, usize::from(cols.words))));
     }
     Row::new(cells)
+}
+
+/// `+255 712 ••• 678` → `••• 678`.
+fn last_digits(masked: &str) -> String {
+    match masked.find('•') {
+        Some(i) => masked[i..].to_string(),
+        None => masked.to_string(),
+    }
 }

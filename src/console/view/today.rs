@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     .areas(area);
     let inner = block.inner(top);
     frame.render_widget(block, top);
-    frame.render_widget(totals_table(app, &sums, theme), inner);
+    frame.render_widget(totals_table(app, &sums, theme, inner.width), inner);
     frame.render_widget(
         Paragraph::new(operator_lines(app, people, theme, by.width)),
         by,
@@ -63,9 +63,10 @@ fn operator_lines(
     theme: &Theme,
     width: u16,
 ) -> Vec<Line<'static>> {
-    // The label column only where there is room; the words are cut with an ellipsis.
+    // The label column only where there is room. On a narrow screen the name gives way
+    // first, then the counts: the sum and its currency are never cut.
     let label = width >= 70;
-    let room = usize::from(width).saturating_sub(if label { 11 } else { 0 } + 11);
+    let room = usize::from(width).saturating_sub(if label { 11 } else { 0 });
     people
         .iter()
         .map(|o| {
@@ -80,14 +81,21 @@ fn operator_lines(
                     theme.dim(),
                 ));
             }
+            let said = s::operator_day(app.lang, o.paid, o.count, &paid);
+            let said_w = said.chars().count();
+            let (name_w, said) = if said_w + 4 <= room {
+                (room.saturating_sub(said_w + 1).clamp(3, 10), said)
+            } else {
+                (
+                    room.saturating_sub(paid.chars().count() + 1).clamp(1, 10),
+                    paid,
+                )
+            };
             spans.push(Span::styled(
-                format!("{:<10} ", super::ellipsis(&o.operator, 10)),
+                format!("{:<name_w$} ", super::ellipsis(&o.operator, name_w)),
                 theme.bold(),
             ));
-            spans.push(Span::raw(super::ellipsis(
-                &s::operator_day(app.lang, o.paid, o.count, &paid),
-                room,
-            )));
+            spans.push(Span::raw(said));
             Line::from(spans)
         })
         .collect()
@@ -97,7 +105,42 @@ fn right(text: String) -> Cell<'static> {
     Cell::from(Line::from(text).alignment(Alignment::Right))
 }
 
-fn totals_table(app: &App, sums: &[Total], theme: &Theme) -> Table<'static> {
+/// The totals: the count and the sum with its currency always whole; the status word as it
+/// fits; the provider's name where there is room (the currency says it too).
+fn totals_table(app: &App, sums: &[Total], theme: &Theme, width: u16) -> Table<'static> {
+    let total_of = |t: &Total| {
+        t.amount
+            .map_or_else(|| s::too_large(app.lang).to_string(), |m| m.to_string())
+    };
+    let wide =
+        |texts: &mut dyn Iterator<Item = usize>, least: usize| texts.fold(least, usize::max) as u16;
+    // Roomy columns from 60 on, as they always were; tight under it.
+    let roomy = width >= 60;
+    let amount_w = wide(
+        &mut sums.iter().map(|t| total_of(t).chars().count()),
+        if roomy {
+            18
+        } else {
+            s::col_total(app.lang).chars().count()
+        },
+    );
+    let count_w = wide(
+        &mut sums.iter().map(|t| t.count.to_string().len()),
+        if roomy {
+            6
+        } else {
+            s::col_count(app.lang).chars().count()
+        },
+    );
+    let rest = width.saturating_sub(amount_w + count_w + 3);
+    let provider_w = if rest >= 12 + 9 {
+        (rest - 12).min(10)
+    } else {
+        0
+    };
+    let status_w = rest
+        .saturating_sub(provider_w + u16::from(provider_w > 0))
+        .clamp(1, 14);
     let mut last = None;
     let rows = sums.iter().map(|t| {
         let provider = if last == Some(t.provider) {
@@ -108,35 +151,38 @@ fn totals_table(app: &App, sums: &[Total], theme: &Theme) -> Table<'static> {
         last = Some(t.provider);
         let status = t.group.status();
         let checked = t.group.checked();
-        Row::new(vec![
-            Cell::from(Span::styled(provider, theme.bold())),
+        let mut cells = Vec::new();
+        if provider_w > 0 {
+            cells.push(Cell::from(Span::styled(provider, theme.bold())));
+        }
+        cells.extend([
             Cell::from(Span::styled(
-                status_text(app, status, checked),
+                super::ellipsis(&status_text(app, status, checked), usize::from(status_w)),
                 theme.status(status),
             )),
             right(t.count.to_string()),
-            right(
-                t.amount
-                    .map_or_else(|| s::too_large(app.lang).to_string(), |m| m.to_string()),
-            ),
-        ])
+            right(total_of(t)),
+        ]);
+        Row::new(cells)
     });
-    let widths = [
-        Constraint::Length(10),
-        Constraint::Length(14),
-        Constraint::Length(6),
-        Constraint::Length(18),
-    ];
+    let mut widths = Vec::new();
+    let mut head = Vec::new();
+    if provider_w > 0 {
+        widths.push(Constraint::Length(provider_w));
+        head.push(Cell::from(s::col_provider(app.lang)));
+    }
+    widths.extend([
+        Constraint::Length(status_w),
+        Constraint::Length(count_w),
+        Constraint::Length(amount_w),
+    ]);
+    head.extend([
+        Cell::from(s::col_status(app.lang)),
+        right(s::col_count(app.lang).to_string()),
+        right(s::col_total(app.lang).to_string()),
+    ]);
     Table::new(rows, widths)
-        .header(
-            Row::new([
-                Cell::from(s::col_provider(app.lang)),
-                Cell::from(s::col_status(app.lang)),
-                right(s::col_count(app.lang).to_string()),
-                right(s::col_total(app.lang).to_string()),
-            ])
-            .style(theme.dim()),
-        )
+        .header(Row::new(head).style(theme.dim()))
         .column_spacing(1)
 }
 
@@ -151,20 +197,45 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let wide = inner.width >= 70;
-    // Under 60 columns the country code goes, so the masked number's last digits stay whole.
-    let short = inner.width < 60;
     // The rows read that fit, with the selected one among them.
     let room = usize::from(inner.height).max(1);
     let at = today.cursor.saturating_sub(today.first);
     let skip = (at + 1).saturating_sub(room);
-    let rows = today.page.iter().skip(skip).take(room).map(|p| {
+    let shown: Vec<_> = today.page.iter().skip(skip).take(room).collect();
+    // The masked number's last digits and the amount with its currency stay whole: under 60
+    // columns the country code goes, under 40 the seconds of the clock and the number's first
+    // digits; the status takes what is left.
+    let amount_w = shown
+        .iter()
+        .map(|p| p.amount.to_string().chars().count())
+        .fold(
+            match inner.width {
+                w if w >= 60 => 14,
+                w if w >= 40 => 12,
+                _ => 8,
+            },
+            usize::max,
+        ) as u16;
+    let (clock_w, phone_w) = match inner.width {
+        w if w < 40 => (5, 7),
+        w if w < 60 => (8, 11),
+        _ => (8, 16),
+    };
+    let rows = shown.iter().map(|p| {
+        let time = clock(app, p.created_at);
+        let phone = match phone_w {
+            16 => p.masked_phone(),
+            11 => p.masked_phone_short(),
+            _ => {
+                let masked = p.masked_phone();
+                masked
+                    .find('•')
+                    .map_or(masked.clone(), |i| masked[i..].to_string())
+            }
+        };
         let mut cells = vec![
-            Cell::from(clock(app, p.created_at)),
-            Cell::from(if short {
-                p.masked_phone_short()
-            } else {
-                p.masked_phone()
-            }),
+            Cell::from(time.chars().take(usize::from(clock_w)).collect::<String>()),
+            Cell::from(phone),
             right(p.amount.to_string()),
         ];
         if wide {
@@ -177,9 +248,9 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Row::new(cells)
     });
     let mut widths = vec![
-        Constraint::Length(8),
-        Constraint::Length(if short { 11 } else { 16 }),
-        Constraint::Length(if short { 12 } else { 14 }),
+        Constraint::Length(clock_w),
+        Constraint::Length(phone_w),
+        Constraint::Length(amount_w),
     ];
     if wide {
         widths.push(Constraint::Length(9));

@@ -12,6 +12,7 @@
 //! across tills by an advisory transaction lock on the phone, amount and currency; times are
 //! the database's clock, one clock for every till.
 
+mod cleared;
 mod import;
 mod lease;
 mod listen;

@@ -79,15 +79,20 @@ impl PgStore {
         &self,
         since: DateTime<Utc>,
         operator: Option<&str>,
+        viewer: &str,
         limit: usize,
     ) -> Result<Vec<Payment>, JournalError> {
         self.select(
             "WHERE created_at >= $1 AND status IN ('paid', 'failed')
-                 AND ($2::text IS NULL OR operator = $2) ORDER BY id DESC LIMIT $3",
+                 AND ($2::text IS NULL OR operator = $2)
+                 AND NOT EXISTS (SELECT 1 FROM cleared c
+                                 WHERE c.payment_id = payments.id AND c.operator = $4)
+                 ORDER BY id DESC LIMIT $3",
             vec![
                 Box::new(since),
                 Box::new(operator.map(str::to_string)),
                 Box::new(i64::try_from(limit).unwrap_or(i64::MAX)),
+                Box::new(viewer.to_string()),
             ],
         )
     }
@@ -102,18 +107,21 @@ impl PgStore {
     pub fn day_page_of(
         &self,
         since: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
         offset: usize,
         limit: usize,
         who: Option<&str>,
     ) -> Result<Vec<Payment>, JournalError> {
         self.select(
-            "WHERE created_at >= $1 AND ($4::text IS NULL OR operator = $4)
+            "WHERE created_at >= $1 AND ($5::timestamptz IS NULL OR created_at < $5)
+               AND ($4::text IS NULL OR operator = $4)
              ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
             vec![
                 Box::new(since),
                 Box::new(i64::try_from(limit).unwrap_or(i64::MAX)),
                 Box::new(i64::try_from(offset).unwrap_or(i64::MAX)),
                 Box::new(who.map(str::to_string)),
+                Box::new(until),
             ],
         )
     }
@@ -132,6 +140,7 @@ impl PgStore {
     pub fn day_summary_of(
         &self,
         since: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
         who: Option<&str>,
     ) -> Result<DaySummary, JournalError> {
         let who = who.map(str::to_string);
@@ -141,9 +150,11 @@ impl PgStore {
                 .query(
                     "SELECT provider, currency, status, COUNT(*), SUM(amount_minor)::bigint,
                             MAX(id), checked
-                     FROM payments WHERE created_at >= $1 AND ($2::text IS NULL OR operator = $2)
+                     FROM payments WHERE created_at >= $1
+                       AND ($3::timestamptz IS NULL OR created_at < $3)
+                       AND ($2::text IS NULL OR operator = $2)
                      GROUP BY provider, currency, status, checked",
-                    &[&since, &who],
+                    &[&since, &who, &until],
                 )
                 .await?;
             let corrupt = |v: &str| JournalError::Corrupt(v.to_string());
@@ -169,9 +180,11 @@ impl PgStore {
                     "SELECT COALESCE(operator, 'unknown'), currency, COUNT(*),
                             COUNT(*) FILTER (WHERE status = 'paid'),
                             SUM(CASE WHEN status = 'paid' THEN amount_minor ELSE 0 END)::bigint
-                     FROM payments WHERE created_at >= $1 AND ($2::text IS NULL OR operator = $2)
+                     FROM payments WHERE created_at >= $1
+                       AND ($3::timestamptz IS NULL OR created_at < $3)
+                       AND ($2::text IS NULL OR operator = $2)
                      GROUP BY 1, currency ORDER BY 1, currency",
-                    &[&since, &who],
+                    &[&since, &who, &until],
                 )
                 .await?;
             for r in &operators {

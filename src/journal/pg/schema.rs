@@ -117,4 +117,12 @@ pub const MIGRATIONS: &[&str] = &[
         sent_at, polls, checked, said, lookup, heard_at, checked_by, checked_at, check_note,
         flag ON payments
         FOR EACH ROW EXECUTE FUNCTION lipa_notify();",
+    // 3: finished payments each operator cleared off their console's list (the embedded
+    // journal's version 10).
+    "CREATE TABLE cleared (
+        payment_id  BIGINT      NOT NULL REFERENCES payments (id),
+        operator    TEXT        NOT NULL,
+        at          TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (payment_id, operator)
+    );",
 ];

@@ -1,0 +1,21 @@
+//! Finished payments an operator cleared off their list (see `journal/cleared.rs`).
+
+use super::PgStore;
+use crate::journal::JournalError;
+
+impl PgStore {
+    pub fn clear(&self, ids: Vec<i64>, operator: String) -> Result<(), JournalError> {
+        self.run(|pool| async move {
+            let client = pool.get().await?;
+            client
+                .execute(
+                    "INSERT INTO cleared (payment_id, operator, at)
+                     SELECT id, $2, now() FROM unnest($1::bigint[]) AS id
+                     ON CONFLICT DO NOTHING",
+                    &[&ids, &operator],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+}
