@@ -43,6 +43,11 @@ pub enum Action {
         new: NewPayment,
         existing: Payment,
     },
+    /// The operator may not send it (their rights as they stand): nothing was recorded.
+    NotAllowed {
+        new: NewPayment,
+        why: crate::engine::NotAllowed,
+    },
     /// The send's outcome is journalled.
     Submitted {
         new: NewPayment,

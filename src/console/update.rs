@@ -160,6 +160,21 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Submitted { new, result } => submitted(app, new, result),
+        Action::NotAllowed { new, why } => {
+            app.dirty = true;
+            match new.replaces {
+                Some(old) => {
+                    app.again_in_flight.remove(&old);
+                }
+                // Typed in the form: back in it, to fix.
+                None if app.form.is_pristine() && new.provider == app.provider => {
+                    app.form.restore(&new);
+                }
+                None => {}
+            }
+            notice(app, NoticeKind::Bad, why.text(app.lang));
+            Vec::new()
+        }
         Action::TodayLoaded(result) => {
             match (result, app.today.as_mut()) {
                 (Ok((summary, page)), Some(t)) => {

@@ -195,7 +195,10 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
     } else {
         SendGuard::Check
     };
-    let submitted = match engine.submit(new, guard).await {
+    let submitted = match engine
+        .submit(new, guard, &crate::engine::Rights::all())
+        .await
+    {
         Ok(s) => s,
         Err(EngineError::Journal(crate::journal::JournalError::DuplicateReference(r))) => {
             let said = |l| field("reference", s::reference_used(l, &r));

@@ -3,7 +3,7 @@
 use crate::console::action::Action;
 use crate::console::app::TODAY_PAGE;
 use crate::console::effect::Effect;
-use crate::engine::{Engine, EngineError, SendGuard};
+use crate::engine::{Engine, EngineError, RightsSource, SendGuard};
 use crate::payment::{NewPayment, Payment};
 use crate::phone::Phone;
 use crate::provider::PushRequest;
@@ -17,6 +17,8 @@ pub struct Executor {
     scope: Option<std::sync::Arc<str>>,
     /// How receipts are printed.
     printing: std::sync::Arc<Printing>,
+    /// What this operator may send, as it stands at each send.
+    rights: RightsSource,
 }
 
 /// What a receipt needs besides its payment.
@@ -34,7 +36,14 @@ impl Executor {
             tx,
             scope: scope.map(Into::into),
             printing: Default::default(),
+            rights: RightsSource::default(),
         }
+    }
+
+    /// Sends are checked against these rights, read again at each send.
+    pub fn with_rights(mut self, rights: RightsSource) -> Executor {
+        self.rights = rights;
+        self
     }
 
     /// Receipts are printed with these settings.
@@ -49,12 +58,13 @@ impl Executor {
         let tx = self.tx.clone();
         let scope = self.scope.clone();
         let printing = self.printing.clone();
+        let rights = self.rights.clone();
         tokio::spawn(async move {
             if let Effect::PrintReceipt { id, lang } = effect {
                 let _ = tx.send(Action::Printed(print(&engine, &printing, id, lang).await));
                 return;
             }
-            for action in perform(&engine, effect, scope).await {
+            for action in perform(&engine, effect, scope, &rights).await {
                 if tx.send(action).is_err() {
                     break;
                 }
@@ -67,6 +77,7 @@ async fn perform(
     engine: &Engine,
     effect: Effect,
     scope: Option<std::sync::Arc<str>>,
+    rights: &RightsSource,
 ) -> Vec<Action> {
     match effect {
         Effect::Resume => vec![Action::Resumed(engine.resume().await.map_err(text))],
@@ -82,10 +93,10 @@ async fn perform(
             tokio::time::sleep(REFERENCE_RETRY).await;
             reference(engine, provider).await
         }
-        Effect::SubmitChecked(new) => vec![submit(engine, new, SendGuard::Check).await],
-        Effect::Submit(new) => vec![submit(engine, new, SendGuard::Force).await],
+        Effect::SubmitChecked(new) => vec![submit(engine, new, SendGuard::Check, rights).await],
+        Effect::Submit(new) => vec![submit(engine, new, SendGuard::Force, rights).await],
         Effect::SendAgain(p) => match again(engine, &p).await {
-            Ok(new) => vec![submit(engine, new, SendGuard::Check).await],
+            Ok(new) => vec![submit(engine, new, SendGuard::Check, rights).await],
             Err(e) => vec![Action::Failed(e)],
         },
         Effect::MarkChecked { id, who, note } => {
@@ -221,13 +232,20 @@ async fn perform(
     }
 }
 
-/// Sends through the engine's duplicate guard: a payment like it comes back as a question.
-async fn submit(engine: &Engine, new: NewPayment, guard: SendGuard) -> Action {
-    match engine.submit(new.clone(), guard).await {
+/// Sends through the engine's rights check and duplicate guard: a payment like it comes back
+/// as a question, one the operator may not send as a refusal.
+async fn submit(
+    engine: &Engine,
+    new: NewPayment,
+    guard: SendGuard,
+    rights: &RightsSource,
+) -> Action {
+    match engine.submit(new.clone(), guard, rights).await {
         Err(EngineError::Duplicate(existing)) => Action::DuplicateFound {
             new,
             existing: *existing,
         },
+        Err(EngineError::NotAllowed(why)) => Action::NotAllowed { new, why },
         result => Action::Submitted {
             new,
             result: result.map_err(text),
