@@ -269,6 +269,11 @@ sentences! {
             }
         },
     }
+    fn already_checked_note_lost(p: &Payment = &sample_payment(),
+                                 note: &str = "saw it on the dashboard") {
+        en: format!("{}; your note was not saved: \"{note}\"", already_checked(Lang::En, p)),
+        sw: format!("{}; maelezo yako hayakuhifadhiwa: \"{note}\"", already_checked(Lang::Sw, p)),
+    }
     fn check_only_attention(p: &Payment = &sample_payment()) {
         en: format!(
             "only a payment that needs attention can be marked checked; {} is {}",

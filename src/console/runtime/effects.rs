@@ -101,7 +101,7 @@ async fn perform(
         },
         Effect::MarkChecked { id, who, note } => {
             match engine.mark_checked(id, &who, note.as_deref()).await {
-                Ok(_) => Vec::new(),
+                Ok(result) => vec![Action::MarkedChecked { note, result }],
                 Err(e) => vec![Action::Failed(text(e))],
             }
         }
