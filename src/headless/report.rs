@@ -9,8 +9,10 @@ use std::io::Write;
 
 /// The JSON contract: `{"provider", "reference", "phone", "amount", "currency", "status",
 /// "message", "checked"}`; `status` is one of paid, failed, pending, unknown, attention,
-/// dry-run — or `invalid` (input refused, nothing sent) and `error` (configuration or journal:
-/// nothing sent), whose other fields hold what was typed, or are empty.
+/// dry-run — or `invalid` (input refused, nothing sent), `duplicate` (the duplicate guard
+/// refused it, nothing sent: `duplicate_of` names the payment it is like) and `error`
+/// (configuration or journal: nothing sent), whose other fields hold what was typed, or are
+/// empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub provider: String,
@@ -26,6 +28,9 @@ pub struct Outcome {
     pub operator: String,
     /// The till that recorded it (empty when nothing was recorded).
     pub till: String,
+    /// For a `duplicate`: the reference of the payment it is like (only then in the JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
     /// The message in the reader's language, for the human line (JSON stays English).
     #[serde(skip)]
     pub own: Option<String>,
@@ -46,6 +51,7 @@ impl Outcome {
             checked: p.checked,
             operator: p.operator.clone(),
             till: p.till.clone(),
+            duplicate_of: None,
             own: Some(p.words().text(lang)),
             lang,
         }
@@ -70,6 +76,7 @@ impl Outcome {
             checked: false,
             operator: String::new(),
             till: String::new(),
+            duplicate_of: None,
             own: Some(said(lang)),
             lang,
         }

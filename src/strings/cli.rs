@@ -379,6 +379,7 @@ pub fn status_human(lang: Lang, word: &str) -> String {
         "attention" => "kagua",
         "dry-run" => "ukaguzi-tu",
         "invalid" => "si-sahihi",
+        "duplicate" => "marudio",
         "error" => "hitilafu",
         other => other,
     };
