@@ -73,22 +73,29 @@ pub fn lines(p: &Payment, slip: &Slip<'_>) -> Result<Vec<Line>, NoReceipt> {
             text
         }
     };
+    let banner = || banner(s::receipt_demo_banner(lang), w);
     if slip.demo {
-        out.push(center(s::receipt_demo_banner(lang).to_string(), true));
+        out.extend(banner().into_iter().map(|t| center(t, true)));
     }
     for part in wrap(slip.shop, w) {
         out.push(center(part, true));
     }
-    out.push(center(s::receipt_till(lang, slip.till), false));
+    for part in wrap(&s::receipt_till(lang, slip.till), w) {
+        out.push(center(part, false));
+    }
     out.push(center("-".repeat(w), false));
-    out.push(center(demo(s::receipt_title(lang).to_string()), true));
+    for part in wrap(&demo(s::receipt_title(lang).to_string()), w) {
+        out.push(center(part, true));
+    }
     let when = p
         .updated_at
         .with_timezone(&slip.offset)
         .format("%Y-%m-%d %H:%M")
         .to_string();
+    // The wallet by the name the customer knows (Cepta's channel `63902` is M-PESA); a code
+    // lipa does not know is shown as it is.
     let provider = match &p.channel {
-        Some(ch) => format!("{} ({ch})", p.provider.label()),
+        Some(ch) => format!("{} ({})", p.provider.label(), wallet_name(ch)),
         None => p.provider.label().to_string(),
     };
     let facts: [(&str, String, bool); 8] = [
@@ -113,30 +120,74 @@ pub fn lines(p: &Payment, slip: &Slip<'_>) -> Result<Vec<Line>, NoReceipt> {
             true,
         ),
     ];
+    // The labels' column: as wide as the labels that fit in three eighths of the roll; a
+    // longer label (Swahili's "Namba ya muamala" on 32 columns) has a line of its own.
     let label_w = facts
         .iter()
         .map(|(l, _, _)| l.width())
+        .filter(|lw| *lw <= w * 3 / 8)
         .max()
-        .unwrap_or(0)
-        .min(w / 2);
+        .unwrap_or(0);
+    let room = w.saturating_sub(label_w + 1);
+    let left = |text: String, bold: bool| Line {
+        text,
+        align: Align::Left,
+        bold,
+    };
     for (label, value, bold) in facts {
-        let room = w.saturating_sub(label_w + 1).max(8);
-        for (i, part) in wrap(&value, room).into_iter().enumerate() {
-            let head = if i == 0 { label } else { "" };
-            let pad = label_w.saturating_sub(head.width());
-            out.push(Line {
-                text: format!("{head}{} {part}", " ".repeat(pad)),
-                align: Align::Left,
-                bold,
-            });
+        let beside = label.width() <= label_w;
+        if beside && value.width() <= room {
+            let pad = label_w - label.width();
+            out.push(left(format!("{label}{} {value}", " ".repeat(pad)), bold));
+        } else if beside
+            && value.width() > w - INDENT.len()
+            && value.split(' ').all(|word| word.width() <= room)
+        {
+            // Too long for a line of its own anyway: wrapped beside its label, at spaces.
+            for (i, part) in wrap(&value, room).into_iter().enumerate() {
+                let head = if i == 0 { label } else { "" };
+                let pad = label_w - head.width();
+                out.push(left(format!("{head}{} {part}", " ".repeat(pad)), bold));
+            }
+        } else {
+            // The value on lines of its own, under its label: a date, a number, a reference
+            // or an id is never cut where it need not be.
+            out.push(left(label.to_string(), bold));
+            for part in wrap(&value, w - INDENT.len()) {
+                out.push(left(format!("{INDENT}{part}"), bold));
+            }
         }
     }
     out.push(center("-".repeat(w), false));
-    out.push(center(s::receipt_not_tax(lang).to_string(), false));
+    for part in wrap(s::receipt_not_tax(lang), w) {
+        out.push(center(part, false));
+    }
     if slip.demo {
-        out.push(center(s::receipt_demo_banner(lang).to_string(), true));
+        out.extend(banner().into_iter().map(|t| center(t, true)));
     }
     Ok(out)
+}
+
+/// How far a value on a line of its own is set in under its label.
+const INDENT: &str = "  ";
+
+/// A Cepta channel's wallet name (`63902` → `M-PESA`), else the code as it is.
+fn wallet_name(code: &str) -> &str {
+    crate::provider::cepta::KNOWN_CHANNELS
+        .iter()
+        .find(|(c, _)| *c == code.trim())
+        .map_or(code, |(_, name)| name)
+}
+
+/// The demo banner in `width`: without its stars when it does not fit with them, then
+/// wrapped.
+fn banner(text: &str, width: usize) -> Vec<String> {
+    let bare = text.trim_matches(|c| c == '*' || c == ' ');
+    if text.width() <= width {
+        vec![text.to_string()]
+    } else {
+        wrap(bare, width)
+    }
 }
 
 /// A day's report on the roll: the Z number (or "not closed"), then per provider and
@@ -232,14 +283,20 @@ pub fn text(lines: &[Line], width: usize) -> String {
     out
 }
 
-/// Breaks text into pieces of at most `width` columns, at spaces when it can.
+/// Breaks text into pieces of at most `width` columns, at spaces when it can; a word longer
+/// than the width after its last `-`, `_`, `/` or `.` that fits, and only then anywhere.
 fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
     let mut out = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
         let mut word = word.to_string();
         while word.width() > width {
-            let cut: String = take_width(&word, width);
+            let most: String = take_width(&word, width);
+            let cut = match most.rfind(['-', '_', '/', '.']) {
+                Some(i) if i > 0 => most[..=i].to_string(),
+                _ => most,
+            };
             if !line.is_empty() {
                 out.push(std::mem::take(&mut line));
             }
@@ -322,6 +379,65 @@ mod tests {
             assert!(line.contains("DEMO"), "{line}");
         }
         assert!(printed.lines().next().is_some_and(|l| l.contains("DEMO")));
+    }
+
+    /// Issue 21: the Swahili demo slip was 34 columns on a 32-column roll (the banner), cut
+    /// references and ids mid-word, and named Cepta's wallet by its channel code.
+    #[test]
+    fn a_swahili_demo_slip_fits_the_roll_whole_words_and_the_wallet_by_name() {
+        let mut p = paid();
+        p.provider = crate::provider::ProviderKind::Cepta;
+        p.amount = crate::money::Money::from_minor(150_050, crate::money::Currency::Kes);
+        p.channel = Some("63902".into());
+        p.provider_id = Some("9b2c4f1e-7a3d-4e8b-9c21-5f6a7b8c9d0e".into());
+        p.reference = crate::reference::Reference::parse(
+            "DUKA-KARIAKOO-2026-000123",
+            crate::provider::ProviderKind::Cepta,
+        )
+        .expect("reference");
+        p.operator = "Rehema Mwanaisha Juma".into();
+        for w in WIDTHS {
+            for lang in [Lang::Sw, Lang::En] {
+                let mut slip = slip(w, true);
+                slip.lang = lang;
+                let printed = text(&lines(&p, &slip).expect("paid"), w);
+                for l in printed.lines() {
+                    assert!(l.width() <= w, "{w} {lang:?}: {l:?} is {}", l.width());
+                }
+                assert!(printed.contains("Cepta (M-PESA)"), "{printed}");
+                assert!(!printed.contains("63902"), "{printed}");
+                assert!(
+                    printed.contains("DUKA-KARIAKOO-2026-000123"),
+                    "the reference whole: {printed}"
+                );
+                // The id is wider than the narrow roll: cut only after its dashes.
+                for piece in ["9b2c4f1e-", "7a3d-", "4e8b-", "9c21-", "5f6a7b8c9d0e"] {
+                    assert!(printed.contains(piece), "{piece}: {printed}");
+                }
+                if w >= 42 {
+                    assert!(printed.contains("9b2c4f1e-7a3d-4e8b-9c21-5f6a7b8c9d0e"));
+                }
+                let demo = if lang == Lang::Sw {
+                    "MAJARIBIO"
+                } else {
+                    "DEMO"
+                };
+                assert!(printed.lines().next().is_some_and(|l| l.contains(demo)));
+                // A date, a masked number and an amount are never split over two lines.
+                let when = p
+                    .updated_at
+                    .with_timezone(&slip.offset)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string();
+                for whole in [when, p.masked_phone(), format!("KES 1,500.50 {demo}")] {
+                    assert!(printed.contains(&whole), "{whole}: {printed}");
+                }
+            }
+        }
+        // A channel lipa does not know is shown as it is.
+        p.channel = Some("99999".into());
+        let printed = text(&lines(&p, &slip(32, false)).expect("paid"), 32);
+        assert!(printed.contains("Cepta (99999)"), "{printed}");
     }
 
     #[test]

@@ -14,7 +14,8 @@ pub struct Seen {
     pub state: RemoteState,
     /// The provider's word, verbatim (`SUCCESS`, `REVERSED`, …).
     pub word: String,
-    /// What it collected, when it says.
+    /// What it collected, when it says in a currency lipa knows. A paid record without one
+    /// proves nothing about the money.
     pub amount: Option<Money>,
 }
 
@@ -22,23 +23,26 @@ pub struct Seen {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
-    /// Both say the same final word (or both say a person must look).
+    /// Both say the same final word (or a person has looked at what needed one).
     Matched,
     /// Neither side is final yet: still waiting for the customer.
     StillOpen,
-    /// lipa has it open, the provider has it final: applied through the status machine.
+    /// lipa has it open, the provider has something to say: asked through the status machine.
     Resolvable,
     /// One says paid, the other failed: a person must look.
     Dangerous,
-    /// Paid, but for another amount or currency.
+    /// Paid at the provider, but for another amount or currency, or for none it says.
     AmountDiffers,
-    /// Final in lipa, and the provider now says reversed, refunded or on hold: flagged, the
-    /// status kept.
+    /// Final in lipa, and the provider now says reversed, refunded or on hold (even beside a
+    /// success): flagged, the status kept.
     ChangedAfterFinal,
     /// More than one successful record under one reference (a double charge?).
     Several,
     /// The provider has no record of it (and lipa does not have it failed).
     UnknownToProvider,
+    /// lipa says a person must look (*needs you*, or flagged) and nobody has yet: the day does
+    /// not close until someone does.
+    NeedsYou,
 }
 
 impl Category {
@@ -51,25 +55,37 @@ impl Category {
     }
 }
 
+/// Whether lipa itself says a person must look at `p` and nobody has: *needs you* not checked,
+/// or final and flagged since, not checked (as `report --close` counts it).
+pub fn awaits_person(p: &Payment) -> bool {
+    !p.checked && (p.status == Status::Attention || p.flag.is_some())
+}
+
 /// The category of a journalled payment, from the provider's records under its reference.
+/// The order of the records never decides: two successes are several; a record that needs
+/// attention (reversed, refunded, on hold) decides over a success beside it; failed only when
+/// every record failed.
 pub fn classify(p: &Payment, seen: &[Seen]) -> Category {
-    let paid: Vec<&Seen> = seen
-        .iter()
-        .filter(|s| s.state == RemoteState::Paid)
-        .collect();
-    if paid.len() > 1 {
+    let category = provider_side(p, seen);
+    if category == Category::Matched && awaits_person(p) {
+        return Category::NeedsYou;
+    }
+    category
+}
+
+fn provider_side(p: &Payment, seen: &[Seen]) -> Category {
+    let of = |st: RemoteState| seen.iter().filter(move |s| s.state == st);
+    if of(RemoteState::Paid).count() > 1 {
         return Category::Several;
     }
-    // Several attempts: one success decides; then anything needing a person; failed only if
-    // every attempt failed; otherwise it still waits.
-    let theirs = if let Some(s) = paid.first() {
-        Some(*s)
-    } else if let Some(s) = seen.iter().find(|s| s.state == RemoteState::Attention) {
+    let theirs = if let Some(s) = of(RemoteState::Attention).next() {
+        Some(s)
+    } else if let Some(s) = of(RemoteState::Paid).next() {
         Some(s)
     } else if !seen.is_empty() && seen.iter().all(|s| s.state == RemoteState::Failed) {
         seen.first()
     } else {
-        seen.iter().find(|s| s.state == RemoteState::Pending)
+        of(RemoteState::Pending).next()
     };
     let Some(theirs) = theirs else {
         // Nothing at the provider: right for a payment that failed before reaching it.
@@ -79,24 +95,44 @@ pub fn classify(p: &Payment, seen: &[Seen]) -> Category {
             Category::UnknownToProvider
         };
     };
-    let ours_open = !p.status.is_final();
     match (p.status, theirs.state) {
-        (_, RemoteState::Paid) if theirs.amount.is_some_and(|a| a != p.amount) => {
-            Category::AmountDiffers
-        }
+        (_, RemoteState::Paid) if theirs.amount != Some(p.amount) => Category::AmountDiffers,
         (Status::Paid, RemoteState::Paid) | (Status::Failed, RemoteState::Failed) => {
             Category::Matched
         }
         (Status::Paid, RemoteState::Failed) | (Status::Failed, RemoteState::Paid) => {
             Category::Dangerous
         }
+        // Looked at by a person after it was flagged: what the flag says still holds.
+        (Status::Paid | Status::Failed, RemoteState::Attention)
+            if p.checked && p.flag.is_some() =>
+        {
+            Category::Matched
+        }
         (Status::Paid | Status::Failed, RemoteState::Attention) => Category::ChangedAfterFinal,
         (Status::Paid | Status::Failed, RemoteState::Pending) => Category::Dangerous,
-        (_, RemoteState::Paid | RemoteState::Failed) if ours_open => Category::Resolvable,
+        // lipa asks a person; the provider says it is final: asked again, it may settle.
+        (Status::Attention, RemoteState::Paid | RemoteState::Failed) => Category::Resolvable,
+        // Both say a person must look, or lipa does and the provider still waits: matched when
+        // a person has looked (else *needs you*, see [`classify`]).
         (Status::Attention, _) => Category::Matched,
-        (_, RemoteState::Pending) if ours_open => Category::StillOpen,
-        // Both still open, or both say a person must look.
-        _ => Category::Matched,
+        (_, RemoteState::Paid | RemoteState::Failed | RemoteState::Attention) => {
+            Category::Resolvable
+        }
+        (_, RemoteState::Pending) => Category::StillOpen,
+    }
+}
+
+/// The category once a resolvable payment was asked: resolved when it is final now; *needs
+/// you* when the answer made it so; still open when nothing settled it.
+pub fn after_asking(category: Category, now: &Payment) -> Category {
+    match category {
+        Category::Resolvable if now.status.is_final() && !awaits_person(now) => {
+            Category::Resolvable
+        }
+        Category::Resolvable if awaits_person(now) => Category::NeedsYou,
+        Category::Resolvable => Category::StillOpen,
+        other => other,
     }
 }
 
@@ -108,6 +144,8 @@ mod tests {
     fn payment(status: Status, minor: i64) -> Payment {
         let mut p = crate::strings::engine::sample_payment();
         p.status = status;
+        p.checked = false;
+        p.flag = None;
         p.amount = Money::from_minor(minor, Currency::Tzs);
         p
     }
@@ -168,5 +206,87 @@ mod tests {
             assert_eq!(classify(&p, &records), want, "{status:?} {records:?}");
         }
         assert!(Dangerous.needs_person() && !Resolvable.needs_person());
+        assert!(NeedsYou.needs_person());
+    }
+
+    /// None of these is matched (issue 21): lipa's own *needs you* nobody has checked, a
+    /// success that names no amount or an amount in a currency lipa does not know, and a
+    /// success beside a reversed or refunded record under the same reference.
+    #[test]
+    fn what_is_not_matched() {
+        use Category::*;
+        use RemoteState::*;
+        let paid = || seen(Paid, "SUCCESS", Some(1500));
+        // Needs you, not checked: whatever the provider says short of final.
+        for records in [vec![seen(Pending, "PROCESSING", None)], vec![]] {
+            let p = payment(Status::Attention, 1500);
+            assert_ne!(classify(&p, &records), Matched, "{records:?}");
+            assert!(classify(&p, &records).needs_person());
+        }
+        let p = payment(Status::Attention, 1500);
+        assert_eq!(classify(&p, &[seen(Pending, "PROCESSING", None)]), NeedsYou);
+        assert_eq!(classify(&p, &[seen(Attention, "ON-HOLD", None)]), NeedsYou);
+        // Checked by a person: matched.
+        let mut checked = payment(Status::Attention, 1500);
+        checked.checked = true;
+        assert_eq!(
+            classify(&checked, &[seen(Pending, "PROCESSING", None)]),
+            Matched
+        );
+        // Paid with no readable amount (or in a currency lipa does not know: the record's
+        // amount cannot be read as money), or in another currency.
+        let p = payment(Status::Paid, 1500);
+        assert_eq!(classify(&p, &[seen(Paid, "SUCCESS", None)]), AmountDiffers);
+        let kes = Seen {
+            state: Paid,
+            word: "SUCCESS".into(),
+            amount: Some(Money::from_minor(1500, Currency::Kes)),
+        };
+        assert_eq!(classify(&p, &[kes]), AmountDiffers);
+        let open = payment(Status::Pending, 1500);
+        assert_eq!(
+            classify(&open, &[seen(Paid, "SUCCESS", None)]),
+            AmountDiffers
+        );
+        // A success beside a reversed or refunded record, in either order.
+        for word in ["REVERSED", "REFUNDED"] {
+            let other = seen(Attention, word, Some(1500));
+            for records in [vec![paid(), other.clone()], vec![other.clone(), paid()]] {
+                assert_eq!(classify(&p, &records), ChangedAfterFinal, "{records:?}");
+                assert_eq!(classify(&open, &records), Resolvable, "{records:?}");
+            }
+        }
+        // Open in lipa, reversed at the provider: asked again, never matched.
+        assert_eq!(
+            classify(&open, &[seen(Attention, "REVERSED", Some(1500))]),
+            Resolvable
+        );
+        // Flagged and not checked: a person still has to look.
+        let mut flagged = payment(Status::Paid, 1500);
+        flagged.flag = Some(crate::strings::Msg::ChangedAfterFinal {
+            word: "REVERSED".into(),
+        });
+        assert_eq!(classify(&flagged, &[paid()]), NeedsYou);
+        assert_eq!(
+            classify(&flagged, &[seen(Attention, "REVERSED", None)]),
+            ChangedAfterFinal
+        );
+        flagged.checked = true;
+        assert_eq!(
+            classify(&flagged, &[seen(Attention, "REVERSED", None)]),
+            Matched
+        );
+    }
+
+    #[test]
+    fn asked_again_counts_what_it_became() {
+        use Category::*;
+        let mut now = payment(Status::Paid, 1500);
+        assert_eq!(after_asking(Resolvable, &now), Resolvable);
+        now.status = Status::Attention;
+        assert_eq!(after_asking(Resolvable, &now), NeedsYou);
+        now.status = Status::Pending;
+        assert_eq!(after_asking(Resolvable, &now), StillOpen);
+        assert_eq!(after_asking(Matched, &now), Matched);
     }
 }

@@ -30,6 +30,14 @@ impl Default for Tally {
 }
 
 impl Tally {
+    /// None yet, its sum written in the currency's machine form (`0`, `0.00`).
+    pub fn none(currency: Currency) -> Tally {
+        Tally {
+            amount: Money::from_minor(0, currency).exact_decimal(),
+            ..Tally::default()
+        }
+    }
+
     fn add(&mut self, m: Money) {
         self.count += 1;
         self.minor = self.minor.saturating_add(m.minor());
@@ -129,10 +137,18 @@ impl DayReport {
             {
                 Some(i) => &mut r.providers[i],
                 None => {
+                    let none = || Tally::none(p.amount.currency());
                     r.providers.push(ProviderDay {
                         provider: provider.into(),
                         currency: currency.into(),
-                        ..ProviderDay::default()
+                        paid: none(),
+                        cancelled: none(),
+                        insufficient: none(),
+                        failed_other: none(),
+                        attention: none(),
+                        checked: none(),
+                        open: none(),
+                        flagged: none(),
                     });
                     let last = r.providers.len() - 1;
                     &mut r.providers[last]
@@ -167,6 +183,7 @@ impl DayReport {
                     r.operators.push(OperatorDay {
                         operator: p.operator.clone(),
                         currency: currency.into(),
+                        paid: Tally::none(p.amount.currency()),
                         ..OperatorDay::default()
                     });
                     let last = r.operators.len() - 1;

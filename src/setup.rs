@@ -52,6 +52,31 @@ pub fn journal(config: &Config) -> Result<Journal, JournalError> {
     Ok(journal)
 }
 
+/// The journal for a face that only reads (`history`, `report`, `export`): as [`journal`], and
+/// when the embedded journal cannot be opened to be written (a read-only data directory: a
+/// backup, a mounted snapshot), opened to be read only, writing nothing. A journal that would
+/// need a migration it cannot take there says so; any other failure is the first one's.
+pub fn journal_to_read(config: &Config) -> Result<Journal, JournalError> {
+    let first = match journal(config) {
+        Ok(j) => return Ok(j),
+        Err(e) => e,
+    };
+    let embedded = config.database_url.is_none();
+    if !embedded || !matches!(first, JournalError::Open { .. } | JournalError::Sqlite(_)) {
+        return Err(first);
+    }
+    let path = config.data_dir.join(crate::journal::FILE_NAME);
+    match Journal::open_read_only(&path) {
+        Ok(j) => {
+            tracing::info!(path = %path.display(), error = %first, "the journal cannot be written here: opened to read only");
+            j.set_till(&config.till());
+            Ok(j)
+        }
+        Err(e @ (JournalError::NeedsMigration { .. } | JournalError::TooNew(_))) => Err(e),
+        Err(_) => Err(first),
+    }
+}
+
 /// What a person should know before lipa starts: a data directory that other users of this
 /// machine can read (it holds customers' numbers).
 pub fn warnings(config: &Config, lang: crate::strings::Lang) -> Vec<String> {

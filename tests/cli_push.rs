@@ -76,7 +76,13 @@ async fn every_magic_digit_reaches_its_status_for_both_providers() {
         assert_eq!(json["status"], *status, "{provider} {phone}: {json}");
         assert_eq!(out.status.code(), Some(*code), "{provider} {phone}: {json}");
         assert_eq!(json["provider"], *provider);
-        assert_eq!(json["amount"], "1500");
+        // Every decimal the currency has (KES has two), as in every JSON and CSV.
+        let amount = if *provider == "clickpesa" {
+            "1500"
+        } else {
+            "1500.00"
+        };
+        assert_eq!(json["amount"], amount);
         let cc = if *provider == "clickpesa" {
             "255"
         } else {
@@ -188,8 +194,14 @@ async fn dry_run_prints_the_normalized_request_and_sends_nothing() {
     let json = last_json(&out);
     assert_eq!(json["status"], "dry-run");
     assert_eq!(json["phone"], "254733123456");
-    assert_eq!(json["amount"], "1500.5");
+    // The machine form of every amount: every decimal the currency has, no grouping.
+    assert_eq!(json["amount"], "1500.50");
     assert_eq!(json["currency"], "KES");
+    // The till that would record it, as a real push says (it was "").
+    assert!(
+        json["till"].as_str().is_some_and(|t| !t.is_empty()),
+        "{json}"
+    );
     assert!(
         json["message"]
             .as_str()

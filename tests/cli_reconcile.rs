@@ -226,3 +226,86 @@ async fn ctrl_c_stops_a_reconcile_between_two_payments() {
     // It stopped after the payment in hand: not every one was asked.
     assert!(asked() - before < 3, "asked {} times", asked() - before);
 }
+
+/// Issue 21: reconcile called things matched that are not. A *needs you* payment nobody has
+/// checked ("0 need a person", exit 0, while `report --close` refused the day because of it),
+/// and a payment the provider says is paid without naming what it collected (counted
+/// "resolved"), each need a person; and a payment whose provider is not configured here is
+/// said, never skipped in silence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn needs_you_and_a_paid_record_without_an_amount_are_not_matched() {
+    let sim = cli::simulator(Duration::from_millis(200)).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut env = demo_env(
+        dir.path(),
+        &sim.clickpesa_base_url(),
+        Some(&sim.cepta_base_url()),
+    );
+    env.push(("LIPA_SCHEDULE_SCALE", "0.05".into()));
+    let lipa = |env: &[(&str, String)], args: &[&str]| {
+        command(env.iter().cloned())
+            .args(args)
+            .output()
+            .expect("lipa")
+    };
+    let push = |phone: &str| {
+        let out = lipa(&env, &cli::push_args("clickpesa", phone, "30"));
+        let line = lines(&out).pop().unwrap_or_else(|| panic!("{out:?}"));
+        assert_eq!(line["status"], "attention", "{out:?}");
+        line["reference"].as_str().expect("reference").to_string()
+    };
+    // Never answers: lipa asks a person after the deadline.
+    let silent = push("0712345678");
+    // Paid, but every answer leaves out the amount: lipa asks a person.
+    sim.set_faults(Faults {
+        no_echo_per_mille: 1000,
+        ..Faults::default()
+    });
+    let no_amount = push("0712345670");
+
+    let out = lipa(&env, &["reconcile", "--json"]);
+    let found = lines(&out);
+    let of = |reference: &str| {
+        found
+            .iter()
+            .find(|l| l["reference"] == reference)
+            .cloned()
+            .unwrap_or_else(|| panic!("{reference} not reported: {found:?}"))
+    };
+    assert_eq!(of(&silent)["category"], "needs-you", "{out:?}");
+    assert_eq!(of(&no_amount)["category"], "amount-differs", "{out:?}");
+    assert_eq!(of(&no_amount)["now"], "attention");
+    let summary = found.last().expect("summary");
+    assert_eq!(summary["needs_person"], 2, "{summary}");
+    assert_eq!(summary["matched"], 0, "{summary}");
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    // The human summary says the same, and so does the day's close.
+    let out = lipa(&env, &["reconcile"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("2 need a person"),
+        "{out:?}"
+    );
+    let out = lipa(&env, &["report", "--close"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+
+    // ClickPesa not configured here: its payments are said, not skipped (exit 4).
+    let cepta_only: Vec<(&str, String)> = env
+        .iter()
+        .filter(|(k, _)| !k.starts_with("LIPA_CLICKPESA_"))
+        .cloned()
+        .collect();
+    let out = lipa(&cepta_only, &["reconcile", "--json"]);
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    let summary = lines(&out).pop().expect("summary");
+    let not_asked = summary["not_asked"].to_string();
+    assert!(
+        not_asked.contains(&silent) && not_asked.contains("ClickPesa is not configured"),
+        "{summary}"
+    );
+    let out = lipa(&cepta_only, &["reconcile", "--lang", "sw"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ClickPesa haijawekwa hapa"),
+        "{out:?}"
+    );
+}

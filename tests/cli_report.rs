@@ -208,3 +208,146 @@ async fn the_day_by_provider_and_reason_then_closed_once_and_kept() {
         "{text}"
     );
 }
+
+/// Issue 21: amounts were written several ways across the back office (`99.5`, `99.50`,
+/// `2000`, `2,000`). Now one human form — the currency, thousands grouped, every decimal when
+/// not whole: `TZS 2,000`, `KES 99.50` — on every line a person reads, and one machine form —
+/// every decimal the currency has, no grouping: `2000`, `99.50`, `0.00` — in every JSON and CSV.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_human_form_and_one_machine_form_of_every_amount() {
+    let sim = cli::simulator(Duration::from_millis(200)).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let cepta = sim.cepta_base_url();
+    let mut env = demo_env(dir.path(), &sim.clickpesa_base_url(), Some(&cepta));
+    env.push(("LIPA_SCHEDULE_SCALE", "0.05".into()));
+    let lipa = |args: &[&str]| command(env.clone()).args(args).output().expect("lipa");
+    let text = |out: &std::process::Output| String::from_utf8_lossy(&out.stdout).to_string();
+    let push = |provider: &str, amount: &str| {
+        lipa(&[
+            "push",
+            "--provider",
+            provider,
+            "--phone",
+            "0712345670",
+            "--amount",
+            amount,
+            "--wait",
+            "20",
+        ])
+    };
+    let out = push("cepta", "99.5");
+    assert!(text(&out).contains("KES 99.50"), "{out:?}");
+    let out = push("clickpesa", "2000");
+    assert!(text(&out).contains("TZS 2,000"), "{out:?}");
+
+    let human = text(&lipa(&["history"]));
+    assert!(
+        human.contains("KES 99.50") && human.contains("TZS 2,000"),
+        "{human}"
+    );
+    let machine: Vec<serde_json::Value> = text(&lipa(&["history", "--json"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let amounts: Vec<&str> = machine
+        .iter()
+        .filter_map(|l| l["amount"].as_str())
+        .collect();
+    assert_eq!(amounts, ["2000", "99.50"]);
+    let sync = text(&lipa(&["sync", "--json"]));
+    assert!(!sync.contains("\"99.5\""), "{sync}");
+    let csv = text(&lipa(&["export"]));
+    assert!(
+        csv.contains("\"99.50\"") && csv.contains("\"2000\""),
+        "{csv}"
+    );
+
+    let report = json(&lipa(&["report", "--json"]));
+    let kes = report["providers"]
+        .as_array()
+        .expect("providers")
+        .iter()
+        .find(|l| l["currency"] == "KES")
+        .cloned()
+        .expect("KES");
+    assert_eq!(kes["paid"]["amount"], "99.50");
+    assert_eq!(kes["cancelled"]["amount"], "0.00", "{kes}");
+    let human = text(&lipa(&["report"]));
+    assert!(
+        human.contains("KES 99.50") && human.contains("TZS 2,000"),
+        "{human}"
+    );
+}
+
+/// Issue 21: a send whose process was killed during it showed `unknown` in `history` with no
+/// words at all. Now it says what that means, in the reader's language, and JSON says it in
+/// English.
+#[test]
+fn a_send_that_never_answered_has_words() {
+    use lipa::journal::{Change, Guard, Journal, Recorded};
+    use lipa::money::{Currency, Money};
+    use lipa::payment::{NewPayment, Status};
+    use lipa::phone::{Country, Phone};
+    use lipa::provider::ProviderKind;
+    use lipa::reference::Reference;
+    use lipa::strings::Msg;
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = Journal::open_in(dir.path()).expect("journal");
+    let new = NewPayment {
+        provider: ProviderKind::ClickPesa,
+        reference: Reference::parse("KILLED1", ProviderKind::ClickPesa).expect("ref"),
+        phone: Phone::parse("0712345670", Country::Tanzania).expect("phone"),
+        amount: Money::parse("1000", Currency::Tzs).expect("amount"),
+        channel: None,
+        email: None,
+        name: None,
+        replaces: None,
+        operator: "rehema".into(),
+    };
+    let Recorded::New(p) = journal.record(&new, Guard::Off).expect("record") else {
+        panic!("duplicate");
+    };
+    // As the engine leaves it just before the request leaves; then the process is killed.
+    let sending = Change {
+        to: Status::Sending,
+        message: &Msg::Empty,
+        provider_id: None,
+        heard: false,
+    };
+    assert!(
+        journal
+            .transition(p.id, Status::Recorded, &sending)
+            .expect("sending")
+            .is_done()
+    );
+    drop(journal);
+    let env = [
+        ("HOME", dir.path().display().to_string()),
+        ("LIPA_DATA_DIR", dir.path().display().to_string()),
+    ];
+    let out = command(env.clone())
+        .args(["history", "--json"])
+        .output()
+        .expect("history");
+    let line: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .expect("a line"),
+    )
+    .expect("json");
+    assert_eq!(line["status"], "unknown");
+    let message = line["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("no answer was recorded") && message.contains("lipa sync"),
+        "{line}"
+    );
+    let out = command(env)
+        .args(["history", "--lang", "sw"])
+        .output()
+        .expect("history");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("lipa sync inamuuliza"),
+        "{out:?}"
+    );
+}

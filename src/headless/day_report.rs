@@ -75,6 +75,14 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
         .unwrap_or_default();
     let day_id = day.format("%Y-%m-%d").to_string();
     let till = this_till.clone();
+    // A journal that can only be read here (a backup, a snapshot) can be reported, not closed.
+    if args.close && journal.is_read_only() {
+        eprintln!(
+            "lipa report: {}",
+            s::report_read_only(lang, &journal.path().display().to_string())
+        );
+        return exit::CONFIG;
+    }
     // A day is closed once it has begun: never one still to come.
     let today = chrono::Utc::now().with_timezone(&offset).date_naive();
     if args.close && day > today {

@@ -37,6 +37,17 @@ const HEADER: &[&str] = &[
 ];
 
 pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
+    // A directory is no file to write: said before anything is read (it was "Not a
+    // directory", from the rename at the very end).
+    if let Some(path) = args.output.as_deref().filter(|p| names_directory(p)) {
+        let target = path.display().to_string();
+        let example = path.join("payments.csv").display().to_string();
+        eprintln!(
+            "lipa export: {}",
+            crate::strings::cli::export_is_directory(lang, &target, &example)
+        );
+        return exit::INVALID;
+    }
     let offset = crate::config::offset_of(&config);
     let all = i64::MAX as usize;
     let (journal, filter) = match super::history::open(&args.filter, all, config, offset, lang) {
@@ -137,6 +148,12 @@ fn row(p: &Payment, offset: FixedOffset, lang: Lang) -> Vec<String> {
         plain(&p.replaces.map(|r| r.to_string()).unwrap_or_default()),
         text(&p.flag.as_ref().map(|f| f.text(lang)).unwrap_or_default()),
     ]
+}
+
+/// Whether `path` names a directory: one that is there (a link to one too), or any path
+/// written with a `/` at the end.
+fn names_directory(path: &Path) -> bool {
+    path.is_dir() || path.as_os_str().as_encoded_bytes().ends_with(b"/")
 }
 
 /// Written under a temporary name in the same directory with mode 0600, synced, renamed. A

@@ -63,7 +63,9 @@ pub(super) fn open(
         },
     };
     let config = config.map_err(|e| (e.text(lang), exit::CONFIG))?;
-    let journal = crate::setup::journal(&config).map_err(|e| (e.text(lang), exit::CONFIG))?;
+    // These faces only read: a journal that cannot be written here is read as it is.
+    let journal =
+        crate::setup::journal_to_read(&config).map_err(|e| (e.text(lang), exit::CONFIG))?;
     let filter = Filter {
         since: since.flatten().map(|d| start_of(d, offset)),
         until: until

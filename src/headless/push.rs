@@ -155,7 +155,7 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
             });
             return exit::INVALID;
         }
-        out.line(&dry_run(&new, out.lang).line(args.json));
+        out.line(&dry_run(&new, &config.till(), out.lang).line(args.json));
         return exit::PAID;
     }
     crate::logging::init(&config.data_dir);
@@ -197,7 +197,7 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
     };
     let typed = (
         new.phone.normalized().to_string(),
-        new.amount.wire_decimal(),
+        new.amount.exact_decimal(),
         new.amount.currency().code().to_string(),
     );
     let submitted = match engine
@@ -291,12 +291,13 @@ fn settled(status: Status) -> bool {
     status.is_final() || status == Status::Attention
 }
 
-fn dry_run(new: &NewPayment, lang: Lang) -> Outcome {
+/// What would be recorded and sent, as the till that would record it.
+fn dry_run(new: &NewPayment, till: &str, lang: Lang) -> Outcome {
     Outcome {
         provider: new.provider.id().into(),
         reference: new.reference.to_string(),
         phone: new.phone.normalized().into(),
-        amount: new.amount.wire_decimal(),
+        amount: new.amount.exact_decimal(),
         currency: new.amount.currency().code().into(),
         status: "dry-run".into(),
         message: s::dry_run_message(
@@ -306,7 +307,7 @@ fn dry_run(new: &NewPayment, lang: Lang) -> Outcome {
         ),
         checked: false,
         operator: new.operator.clone(),
-        till: String::new(),
+        till: till.to_string(),
         duplicate_of: None,
         own: Some(s::dry_run_message(
             lang,

@@ -1,23 +1,24 @@
 //! `lipa reconcile [--day DATE] [--json]`: asks each provider what it holds for the day and
-//! compares it with the journal (see [`crate::reconcile`]). ClickPesa lists its payments
-//! (`GET /payments/all`, a day padded each side, every page); Cepta has no list, so each
-//! journalled payment is asked by reference. What can be resolved is applied through the
-//! normal status machine; a final payment the provider now says otherwise about keeps its
-//! status and is flagged for a person. Exit 0 when all matches, 3 when something needs a
-//! person, 4 when a provider could not be asked.
+//! compares it with the journal (see [`crate::reconcile`]). The providers come from the common
+//! setup, as for every face (behind the guard that keeps their secrets out of every answer). A
+//! provider that lists its payments ([`Provider::day_list`]: ClickPesa's `GET /payments/all`, a
+//! day padded each side, every page) is read once; one that does not (Cepta) is asked for each
+//! journalled payment by its reference; a payment whose provider is not configured is said, not
+//! skipped. What can be resolved is applied through the normal status machine; a final payment
+//! the provider now says otherwise about keeps its status and is flagged for a person. Exit 0
+//! when all matches, 3 when something needs a person, 4 when a provider could not be asked.
 
 use crate::cli::{FilterArgs, ReconcileArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::engine::{Engine, EngineSettings};
 use crate::payment::Payment;
-use crate::provider::clickpesa::ClickPesaClient;
-use crate::provider::{Charged, Lookup, ProviderKind};
-use crate::reconcile::{Category, Seen, classify};
+use crate::provider::{Charged, Lookup, Provider, ProviderKind, RemoteState};
+use crate::reconcile::{Category, Seen, after_asking, classify};
 use crate::strings::back_office as s;
 use crate::strings::{Lang, Msg};
 use chrono::{Days, FixedOffset, NaiveDate};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 /// How long a resolvable payment's question may take.
@@ -43,7 +44,21 @@ struct Summary {
     resolved: usize,
     needs_person: usize,
     missing_from_journal: Vec<String>,
+    /// Why a provider or a payment could not be asked, in English (JSON).
     not_asked: Vec<String>,
+    /// The provider of each of `missing_from_journal`.
+    #[serde(skip)]
+    missing_of: Vec<ProviderKind>,
+    /// `not_asked` in the reader's language.
+    #[serde(skip)]
+    not_asked_own: Vec<String>,
+}
+
+impl Summary {
+    fn not_asked(&mut self, what: &str, why: impl Fn(Lang) -> String, lang: Lang) {
+        self.not_asked.push(format!("{what}: {}", why(Lang::En)));
+        self.not_asked_own.push(format!("{what}: {}", why(lang)));
+    }
 }
 
 pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
@@ -87,24 +102,31 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
         day: day.format("%Y-%m-%d").to_string(),
         ..Summary::default()
     };
-    // What each provider holds, by reference (None: it could not be asked).
+    // What each provider that lists its payments holds, by reference.
     let mut held: HashMap<(ProviderKind, String), Vec<Seen>> = HashMap::new();
-    let mut asked: HashMap<ProviderKind, bool> = HashMap::new();
-    if let Some(cp) = &config.clickpesa {
-        let client = ClickPesaClient::new(cp.clone(), crate::provider::http::client())
-            .with_token_file(&config.data_dir);
-        match clickpesa_day(&client, day, offset, &engine, &mut held).await {
-            Ok(missing) => {
-                summary.missing_from_journal = missing;
-                asked.insert(ProviderKind::ClickPesa, true);
+    let mut listed: HashSet<ProviderKind> = HashSet::new();
+    let mut unlisted: HashSet<ProviderKind> = HashSet::new();
+    for kind in ProviderKind::ALL {
+        let Some(provider) = engine.provider(kind) else {
+            continue;
+        };
+        match day_list(provider.as_ref(), day, offset, &engine, &mut held).await {
+            Ok(Some(missing)) => {
+                summary.missing_of.extend(missing.iter().map(|_| kind));
+                summary.missing_from_journal.extend(missing);
+                listed.insert(kind);
             }
-            Err(why) => {
-                tracing::warn!(%why, "ClickPesa's list could not be read");
-                asked.insert(ProviderKind::ClickPesa, false);
-                summary.not_asked.push(format!("clickpesa: {why}"));
+            // No list: each payment is asked by its reference.
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(provider = kind.id(), error = %e, "the provider's list could not be read");
+                unlisted.insert(kind);
+                summary.not_asked(kind.id(), |l| e.text(l), lang);
             }
         }
     }
+    let mut unconfigured: std::collections::BTreeMap<ProviderKind, Vec<String>> =
+        std::collections::BTreeMap::new();
     let mut lines = Vec::new();
     let stop = super::progress::Stop::listen();
     let progress = super::progress::Progress::new(payments.len() as u64, "reconcile");
@@ -117,23 +139,30 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
             break;
         }
         let key = (p.provider, p.reference.as_str().to_string());
-        let seen = match p.provider {
-            ProviderKind::ClickPesa => match asked.get(&p.provider) {
-                Some(true) => held.remove(&key).unwrap_or_default(),
-                _ => continue,
-            },
-            ProviderKind::Cepta => match cepta_one(&engine, p).await {
+        let seen = if listed.contains(&p.provider) {
+            held.remove(&key).unwrap_or_default()
+        } else if unlisted.contains(&p.provider) {
+            // Said once for the provider.
+            continue;
+        } else if let Some(provider) = engine.provider(p.provider) {
+            match ask_one(provider.as_ref(), p).await {
                 Ok(seen) => seen,
-                Err(why) => {
-                    summary
-                        .not_asked
-                        .push(format!("{}: {why}", p.reference.as_str()));
+                Err(e) => {
+                    summary.not_asked(p.reference.as_str(), |l| e.text(l), lang);
                     continue;
                 }
-            },
+            }
+        } else {
+            // Not configured here: said once for the provider, after the loop.
+            unconfigured
+                .entry(p.provider)
+                .or_default()
+                .push(p.reference.as_str().to_string());
+            continue;
         };
         let category = classify(p, &seen);
         let now = apply(&engine, p, &category, &seen).await;
+        let category = after_asking(category, &now);
         match &category {
             Category::Matched => summary.matched += 1,
             Category::StillOpen => summary.still_open += 1,
@@ -144,9 +173,26 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
         lines.push((p.clone(), category, now, words.join(", ")));
     }
     progress.done();
+    for (kind, references) in &unconfigured {
+        let mut shown = references
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if references.len() > 5 {
+            shown.push_str(", …");
+        }
+        let n = references.len();
+        let why = |l| s::reconcile_not_configured(l, kind.label(), n, &shown);
+        summary.not_asked(kind.id(), why, lang);
+    }
     if stopped {
         summary
             .not_asked
+            .push(crate::strings::cli::export_stopped(Lang::En));
+        summary
+            .not_asked_own
             .push(crate::strings::cli::export_stopped(lang));
     }
     let mut out = String::new();
@@ -189,10 +235,10 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
             serde_json::to_string(&summary).unwrap_or_default()
         );
     } else {
-        for r in &summary.missing_from_journal {
-            let _ = writeln!(out, "{r}  ClickPesa  {}", s::reconcile_missing(lang));
+        for (r, kind) in summary.missing_from_journal.iter().zip(&summary.missing_of) {
+            let _ = writeln!(out, "{r}  {}  {}", kind.label(), s::reconcile_missing(lang));
         }
-        for why in &summary.not_asked {
+        for why in &summary.not_asked_own {
             eprintln!("lipa reconcile: {}", s::reconcile_not_asked(lang, why));
         }
         let _ = writeln!(
@@ -216,24 +262,25 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
     code
 }
 
-/// ClickPesa's payments from a day before to a day after, grouped by reference into `held`.
-/// Returns the references of the day that no journalled payment has.
-async fn clickpesa_day(
-    client: &ClickPesaClient,
+/// The provider's list from a day before to a day after (whose day its dates are is not
+/// known), grouped by reference into `held`. `None`: the provider has no list. Else the
+/// references of the day that no journalled payment has.
+async fn day_list(
+    provider: &dyn Provider,
     day: NaiveDate,
     offset: FixedOffset,
     engine: &Engine,
     held: &mut HashMap<(ProviderKind, String), Vec<Seen>>,
-) -> Result<Vec<String>, String> {
+) -> Result<Option<Vec<String>>, crate::provider::ProviderError> {
+    let kind = provider.kind();
     let start = day.checked_sub_days(Days::new(1)).unwrap_or(day);
     let end = day.checked_add_days(Days::new(1)).unwrap_or(day);
-    let list = client
-        .list_all_payments(start, end)
-        .await
-        .map_err(|e| e.to_string())?;
+    let Some(list) = provider.day_list(start, end).await? else {
+        return Ok(None);
+    };
     let mut missing = Vec::new();
     for r in list {
-        let key = (ProviderKind::ClickPesa, r.reference.clone());
+        let key = (kind, r.reference.clone());
         let of_the_day = r
             .created_at
             .is_some_and(|t| t.with_timezone(&offset).date_naive() == day);
@@ -255,28 +302,24 @@ async fn clickpesa_day(
             amount: r.amount,
         });
     }
-    Ok(missing)
+    Ok(Some(missing))
 }
 
-/// Cepta has no list: the payment asked by its reference.
-async fn cepta_one(engine: &Engine, p: &Payment) -> Result<Vec<Seen>, String> {
-    let provider = engine
-        .provider(ProviderKind::Cepta)
-        .ok_or_else(|| "Cepta is not configured".to_string())?;
-    let charged = Charged {
-        reference: p.reference.clone(),
-        amount: p.amount,
-        phone: p.phone.clone(),
-    };
-    match provider.query(&charged).await {
-        Ok(Lookup::Found(st)) => Ok(vec![Seen {
+/// A provider without a list: the payment asked by its reference. An answer to a query proves
+/// what was charged (one that does not is *attention*), so a paid answer is for the amount
+/// charged.
+async fn ask_one(
+    provider: &dyn Provider,
+    p: &Payment,
+) -> Result<Vec<Seen>, crate::provider::ProviderError> {
+    Ok(match provider.query(&Charged::of(p)).await? {
+        Lookup::Found(st) => vec![Seen {
+            amount: (st.state == RemoteState::Paid).then_some(p.amount),
             state: st.state,
             word: st.word,
-            amount: None,
-        }]),
-        Ok(Lookup::NotFound) => Ok(Vec::new()),
-        Err(e) => Err(e.to_string()),
-    }
+        }],
+        Lookup::NotFound => Vec::new(),
+    })
 }
 
 /// Resolvable: asked through the engine, which applies the answer as it applies every answer.
@@ -290,7 +333,7 @@ async fn apply(engine: &Engine, p: &Payment, category: &Category, seen: &[Seen])
         Category::ChangedAfterFinal => {
             let word = seen
                 .iter()
-                .find(|s| s.state == crate::provider::RemoteState::Attention)
+                .find(|s| s.state == RemoteState::Attention)
                 .map_or_else(String::new, |s| s.word.clone());
             let why = Msg::ChangedAfterFinal { word };
             let id = p.id;

@@ -8,7 +8,9 @@ use serde::Serialize;
 use std::io::Write;
 
 /// The JSON contract: `{"provider", "reference", "phone", "amount", "currency", "status",
-/// "message", "checked"}`; `status` is one of paid, failed, pending, unknown, attention,
+/// "message", "checked"}`; `amount` in the machine form of every amount lipa writes for
+/// machines (JSON, CSV): an exact decimal with every decimal the currency has, no grouping
+/// (`1500`, `99.50`); `status` is one of paid, failed, pending, unknown, attention,
 /// dry-run — or `invalid` (input refused, nothing sent), `duplicate` (the duplicate guard
 /// refused it, nothing sent: `duplicate_of` names the payment it is like) and `error`
 /// (configuration or journal: nothing sent), whose other fields hold what was typed, or are
@@ -40,19 +42,27 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn of(p: &Payment, lang: Lang) -> Outcome {
+        // A payment whose send never answered (its process killed during it) has no words of
+        // its own yet: what that means is said, never nothing.
+        let words = |l: Lang| match (p.words(), p.status) {
+            (crate::strings::Msg::Empty, Status::Recorded | Status::Sending) => {
+                crate::strings::cli::no_answer_yet(l, p.status == Status::Sending)
+            }
+            (m, _) => m.text(l),
+        };
         Outcome {
             provider: p.provider.id().into(),
             reference: p.reference.to_string(),
             phone: p.phone.clone(),
-            amount: p.amount.wire_decimal(),
+            amount: p.amount.exact_decimal(),
             currency: p.amount.currency().code().into(),
             status: p.status.public_word().into(),
-            message: p.words().text(Lang::En),
+            message: words(Lang::En),
             checked: p.checked,
             operator: p.operator.clone(),
             till: p.till.clone(),
             duplicate_of: None,
-            own: Some(p.words().text(lang)),
+            own: Some(words(lang)),
             lang,
         }
     }
@@ -86,8 +96,15 @@ impl Outcome {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// `paid  clickpesa  LP…  255712345678  TZS 1000  Paid.`
+    /// `paid  clickpesa  LP…  255712345678  TZS 1,000  Paid.` (the amount in the human form,
+    /// as on every screen and slip).
     pub fn human(&self) -> String {
+        let amount = crate::money::Currency::from_code(&self.currency)
+            .and_then(|c| crate::money::Money::from_wire(&self.amount, c))
+            .map_or_else(
+                || format!("{} {}", self.currency, self.amount),
+                |m| m.to_string(),
+            );
         let word = crate::strings::cli::status_human(self.lang, &self.status);
         let status = if self.checked {
             crate::strings::cli::checked_human(self.lang, &word)
@@ -95,13 +112,12 @@ impl Outcome {
             word
         };
         format!(
-            "{:<9} {:<9} {:<16} {} {} {}  {}",
+            "{:<9} {:<9} {:<16} {} {}  {}",
             status,
             self.provider,
             self.reference,
             self.phone,
-            self.currency,
-            self.amount,
+            amount,
             self.own.as_deref().unwrap_or(&self.message)
         )
     }

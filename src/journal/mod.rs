@@ -25,7 +25,7 @@ pub use worker::{Gone, Worker};
 pub use write::{Answer, Change, Guard, Recorded};
 
 use crate::payment::Payment;
-use rusqlite::{Connection, ErrorCode, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -46,6 +46,12 @@ pub enum JournalError {
     DuplicateReference(String),
     Corrupt(String),
     TooNew(usize),
+    /// A journal that can only be read here was written by an older lipa: bringing it up to
+    /// date means writing it, which cannot be done here.
+    NeedsMigration {
+        path: PathBuf,
+        version: usize,
+    },
     NoSuchPayment(i64),
     /// The shared ledger cannot be reached (down, or the network between): nothing was
     /// written, nothing may be sent.
@@ -68,6 +74,9 @@ impl JournalError {
             JournalError::DuplicateReference(r) => s::reference_in_journal(lang, r),
             JournalError::Corrupt(what) => s::journal_corrupt(lang, what),
             JournalError::TooNew(v) => s::journal_too_new(lang, *v),
+            JournalError::NeedsMigration { path, version } => {
+                s::journal_needs_migration(lang, path, *version, schema::MIGRATIONS.len())
+            }
             JournalError::NoSuchPayment(id) => s::no_such_payment(lang, *id),
             JournalError::Unreachable(why) => s::ledger_unreachable(lang, why),
             JournalError::Postgres(why) => s::ledger_refused(lang, why),
@@ -187,6 +196,70 @@ impl Journal {
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
         })
+    }
+
+    /// Opens an existing SQLite journal to read it only, writing nothing — no switch to WAL, no
+    /// migration, no change of mode — for the faces that only read (`history`,
+    /// `report`, `export`) when the data directory cannot be written: a backup, a mounted
+    /// snapshot, another user's till. SQLite's read-only open, and, when that cannot work (a
+    /// WAL journal shut cleanly, in a directory where its shared-memory file cannot be made),
+    /// its immutable open, which is exact when no WAL file holds changes. A journal an older
+    /// lipa wrote is refused ([`JournalError::NeedsMigration`]): it must be opened once where
+    /// it can be written.
+    pub fn open_read_only(path: &Path) -> Result<Journal, JournalError> {
+        let open_err = |source| JournalError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        if !path.is_file() {
+            return Err(open_err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                Some("no journal here".into()),
+            )));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+        let plain = Connection::open_with_flags(file_uri(path, false), flags)
+            .map_err(JournalError::Sqlite)
+            .and_then(|c| read_only_ready(&c, path).map(|()| c));
+        let conn = match plain {
+            Ok(c) => c,
+            Err(e @ (JournalError::NeedsMigration { .. } | JournalError::TooNew(_))) => {
+                return Err(e);
+            }
+            Err(first) => {
+                let wal = PathBuf::from(format!("{}-wal", path.display()));
+                // Immutable reads the main file alone: only when no WAL holds changes.
+                if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                    return Err(match first {
+                        JournalError::Sqlite(source) => open_err(source),
+                        other => other,
+                    });
+                }
+                let c =
+                    Connection::open_with_flags(file_uri(path, true), flags).map_err(open_err)?;
+                read_only_ready(&c, path)?;
+                c
+            }
+        };
+        Ok(Journal {
+            backend: Backend::Sqlite(Mutex::new(conn)),
+            path: path.to_path_buf(),
+            till: std::sync::RwLock::new(crate::report::till_name()),
+            owner: lease::new_owner(),
+            lease: std::sync::RwLock::new(POLL_LEASE),
+        })
+    }
+
+    /// Whether this journal was opened to be read only ([`Journal::open_read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        match &self.backend {
+            Backend::Sqlite(conn) => conn
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_readonly(rusqlite::MAIN_DB)
+                .unwrap_or(false),
+            Backend::Postgres(_) => false,
+        }
     }
 
     /// The journal inside a data directory.
@@ -313,6 +386,45 @@ fn prepare(conn: &Connection) -> Result<(), JournalError> {
     migrate(conn)
 }
 
+/// `file:` URI of `path` (SQLite's syntax: `?`, `#` and `%` escaped), immutable or read-only.
+fn file_uri(path: &Path, immutable: bool) -> String {
+    let mut uri = String::from("file:");
+    for b in path.as_os_str().as_encoded_bytes() {
+        match b {
+            b'?' | b'#' | b'%' => uri.push_str(&format!("%{b:02X}")),
+            b if b.is_ascii() && !b.is_ascii_control() => uri.push(char::from(*b)),
+            b => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str(if immutable {
+        "?immutable=1"
+    } else {
+        "?mode=ro"
+    });
+    uri
+}
+
+/// A read-only connection that can read this lipa's schema: nothing is written, ever (SQLite
+/// refuses even a stray write: `query_only`).
+fn read_only_ready(conn: &Connection, path: &Path) -> Result<(), JournalError> {
+    conn.pragma_update(None, "query_only", "ON")?;
+    let version: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > schema::MIGRATIONS.len() {
+        return Err(JournalError::TooNew(version));
+    }
+    if version < schema::MIGRATIONS.len() {
+        return Err(JournalError::NeedsMigration {
+            path: path.to_path_buf(),
+            version,
+        });
+    }
+    // Reads a page: a journal that cannot really be read fails here, not in the face.
+    conn.query_row("SELECT count(*) FROM payments WHERE id = 0", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(())
+}
+
 fn is_busy(e: &JournalError) -> bool {
     matches!(
         e,
@@ -359,5 +471,49 @@ mod tests {
             .expect("synchronous");
         assert_eq!(mode, "wal");
         assert_eq!(sync, 2, "synchronous = FULL");
+    }
+
+    /// Opened to read only, the journal is read as it is and nothing is written: not the
+    /// file, not its WAL (SQLite refuses even a stray write); an older schema is
+    /// refused with what to do, never migrated. Holds as root too: it is the open, not the
+    /// file's mode, that reads only.
+    #[test]
+    fn read_only_reads_and_writes_nothing() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join(FILE_NAME);
+        drop(Journal::open(&path).expect("journal"));
+        assert!(
+            !dir.path().join("journal.sqlite3-wal").exists(),
+            "closed cleanly"
+        );
+        let bytes = std::fs::read(&path).expect("bytes");
+        let journal = Journal::open_read_only(&path).expect("read only");
+        assert!(journal.is_read_only());
+        assert_eq!(journal.integrity_check().expect("check"), "ok");
+        let conn = journal.conn().expect("sqlite");
+        assert!(
+            conn.execute("DELETE FROM payments", []).is_err(),
+            "a write is refused"
+        );
+        drop(conn);
+        drop(journal);
+        assert_eq!(std::fs::read(&path).expect("bytes"), bytes);
+        // Where the directory can be written (never when the faces read only), SQLite may
+        // leave an empty WAL beside it: no change.
+        let wal = dir.path().join("journal.sqlite3-wal");
+        assert!(std::fs::metadata(&wal).map_or(0, |m| m.len()) == 0);
+
+        let conn = Connection::open(&path).expect("open");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        drop(conn);
+        let e = Journal::open_read_only(&path).err().expect("refused");
+        assert!(
+            matches!(e, JournalError::NeedsMigration { version: 1, .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("an older lipa wrote it"), "{e}");
+        let missing = Journal::open_read_only(&dir.path().join("none.sqlite3"));
+        assert!(missing.is_err());
     }
 }

@@ -160,6 +160,21 @@ pub enum Lookup {
     NotFound,
 }
 
+/// One payment as a provider lists it, for reconciliation ([`Provider::day_list`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The merchant's reference it was pushed under.
+    pub reference: String,
+    /// The provider's word, verbatim (`SUCCESS`, `REVERSED`, …).
+    pub word: String,
+    /// The word in lipa's terms (unknown words: pending).
+    pub state: RemoteState,
+    /// What it collected, when the record names an exact amount in a currency lipa knows.
+    pub amount: Option<Money>,
+    /// When the provider created it, when it says.
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Wallet check before a push (ClickPesa's preview).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preview {
@@ -261,5 +276,16 @@ pub trait Provider: Send + Sync {
     /// Mobile-money channels (Cepta); empty where the provider picks the channel itself.
     async fn channels(&self) -> Result<Vec<Channel>, ProviderError> {
         Ok(Vec::new())
+    }
+
+    /// Every payment the provider holds from `from` to `until` (dates as the provider counts
+    /// them), every page, for reconciliation. `Ok(None)` (the default): the provider offers no
+    /// such list, and each payment is asked by its reference instead.
+    async fn day_list(
+        &self,
+        _from: chrono::NaiveDate,
+        _until: chrono::NaiveDate,
+    ) -> Result<Option<Vec<Listed>>, ProviderError> {
+        Ok(None)
     }
 }

@@ -5,7 +5,7 @@
 //! echo anything.
 
 use super::{
-    Channel, Charged, Lookup, Preview, Provider, ProviderError, ProviderKind, PushAccepted,
+    Channel, Charged, Listed, Lookup, Preview, Provider, ProviderError, ProviderKind, PushAccepted,
     PushRequest,
 };
 use crate::config::Secret;
@@ -107,6 +107,23 @@ impl Provider for Scrubbed {
         }
         Ok(channels)
     }
+
+    async fn day_list(
+        &self,
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> Result<Option<Vec<Listed>>, ProviderError> {
+        let mut list = self
+            .inner
+            .day_list(from, until)
+            .await
+            .map_err(|e| self.error(e))?;
+        for r in list.iter_mut().flatten() {
+            self.clean(&mut r.reference);
+            self.clean(&mut r.word);
+        }
+        Ok(list)
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +131,7 @@ mod tests {
     use super::*;
     use crate::money::{Currency, Money};
     use crate::phone::{Country, Phone};
-    use crate::provider::RemoteState;
+    use crate::provider::{Listed, RemoteState};
     use crate::reference::Reference;
     use crate::strings::Msg;
 
@@ -147,6 +164,19 @@ mod tests {
                 name: format!("M-PESA {KEY}"),
             }])
         }
+        async fn day_list(
+            &self,
+            _: chrono::NaiveDate,
+            _: chrono::NaiveDate,
+        ) -> Result<Option<Vec<Listed>>, ProviderError> {
+            Ok(Some(vec![Listed {
+                reference: format!("LP{KEY}"),
+                word: format!("SUCCESS {KEY}"),
+                state: RemoteState::Paid,
+                amount: None,
+                created_at: None,
+            }]))
+        }
     }
 
     #[tokio::test]
@@ -174,5 +204,34 @@ mod tests {
         let channels = p.channels().await.expect("channels");
         // "M-" is too short to be a secret worth blanking: ordinary words stay.
         assert_eq!(channels[0].name, "M-PESA ***");
+        // The day's list (reconcile's) passes the same guard.
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("day");
+        let list = p.day_list(day, day).await.expect("list").expect("offered");
+        assert_eq!(list[0].word, "SUCCESS ***");
+        assert_eq!(list[0].reference, "LP***");
+    }
+
+    /// A provider without a day's list says so: reconcile then asks each payment by its
+    /// reference.
+    #[tokio::test]
+    async fn a_day_list_is_not_offered_unless_the_provider_has_one() {
+        struct Plain;
+        #[async_trait]
+        impl Provider for Plain {
+            fn kind(&self) -> ProviderKind {
+                ProviderKind::Cepta
+            }
+            async fn initiate(&self, _: &PushRequest) -> Result<PushAccepted, ProviderError> {
+                Err(ProviderError::Configuration {
+                    message: Msg::TokenMissing,
+                })
+            }
+            async fn query(&self, _: &Charged) -> Result<Lookup, ProviderError> {
+                Ok(Lookup::NotFound)
+            }
+        }
+        let p = Scrubbed::new(Arc::new(Plain), vec![Secret::new(KEY)]);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("day");
+        assert_eq!(p.day_list(day, day).await.expect("answer"), None);
     }
 }

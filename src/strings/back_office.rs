@@ -28,10 +28,11 @@ labels! {
     reconcile_resolvable: "resolved from the provider", "yametatuliwa kutoka kwa mtoa huduma";
     reconcile_still_open: "still open on both sides", "bado wazi pande zote mbili";
     reconcile_dangerous: "paid and failed disagree: look now", "imelipwa na imeshindwa hazikubaliani: angalia sasa";
-    reconcile_amount: "amount or currency differs", "kiasi au sarafu ni tofauti";
+    reconcile_amount: "amount or currency not as charged (or not said)", "kiasi au sarafu si kama ilivyotozwa (au haikutajwa)";
     reconcile_changed: "changed after final: flagged", "yamebadilika baada ya kukamilika: yamewekwa alama";
     reconcile_several: "several records at the provider", "rekodi kadhaa kwa mtoa huduma";
     reconcile_unknown: "unknown to the provider", "mtoa huduma hayajui";
+    reconcile_needs_you: "needs you: nobody has checked it", "kagua: hakuna aliyeyakagua bado";
     reconcile_missing: "on the provider, missing from the journal", "yako kwa mtoa huduma, hayako kwenye daftari";
 }
 
@@ -50,6 +51,7 @@ pub fn reconcile_category(
         ChangedAfterFinal => reconcile_changed(lang),
         Several => reconcile_several(lang),
         UnknownToProvider => reconcile_unknown(lang),
+        NeedsYou => reconcile_needs_you(lang),
     }
 }
 
@@ -122,6 +124,10 @@ sentences! {
         en: format!("the provider could not be asked ({why}); run it again later"),
         sw: format!("mtoa huduma hakuweza kuulizwa ({why}); endesha tena baadaye"),
     }
+    fn reconcile_not_configured(provider: &str = "Cepta", n: usize = 2, references: &str = "LP7K3MQ9XR4TZ, LP7K3MQ9XR4UA") {
+        en: format!("{provider} is not configured here, so its {n} payment(s) cannot be asked: {references}"),
+        sw: format!("{provider} haijawekwa hapa, kwa hiyo malipo yake {n} hayawezi kuulizwa: {references}"),
+    }
     fn receipt_z(number: i64 = 7) {
         en: format!("Z REPORT #{number}"),
         sw: format!("RIPOTI YA Z #{number}"),
@@ -137,6 +143,10 @@ sentences! {
     fn report_after_close(n: usize = 1, newest: &str = "LP7K3MQ9XR4TZ") {
         en: format!("{n} payment(s) of this day came after it was closed (the newest {newest}): they are in no Z report; lipa history shows them"),
         sw: format!("Malipo {n} ya siku hii yalikuja baada ya kufungwa (ya karibuni {newest}): hayamo kwenye ripoti yoyote ya Z; lipa history inayaonyesha"),
+    }
+    fn report_read_only(path: &str = "/mnt/backup/lipa/journal.sqlite3") {
+        en: format!("{path} can only be read here: the day is reported, not closed (close it at the till)"),
+        sw: format!("{path} linaweza kusomwa tu hapa: ripoti ya siku inaonyeshwa, haifungwi (ifunge kwenye kaunta)"),
     }
     fn report_future(day: &str = "2027-01-01") {
         en: format!("{day} has not come yet: a day is closed once it has begun"),

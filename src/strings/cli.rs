@@ -104,6 +104,10 @@ sentences! {
         en: format!("could not write {target}: {why} (nothing half written is left)"),
         sw: format!("imeshindwa kuandika {target}: {why} (hakuna kilichoandikwa nusu kilichobaki)"),
     }
+    fn export_is_directory(target: &str = "/srv/duka/", example: &str = "/srv/duka/payments.csv") {
+        en: format!("--output {target} is a directory: name the file to write, e.g. --output {example}"),
+        sw: format!("--output {target} ni saraka: taja faili la kuandika, mfano --output {example}"),
+    }
     fn operators_writable(path: &str = "/home/duka/.config/lipa/operators", mode: u32 = 0o666) {
         en: format!("{path}: others can write to the operators file (mode {mode:o}), and so add a key of their own. Run chmod 644 (or 600) on it."),
         sw: format!("{path}: wengine wanaweza kuandika kwenye faili la wahudumu (ruhusa {mode:o}), na hivyo kuongeza ufunguo wao. Endesha chmod 644 (au 600) juu yake."),
@@ -301,6 +305,20 @@ sentences! {
     fn reference_used(r: &str = "LP7K3MQ9XR4TZ") {
         en: format!("{r} is already in the journal; leave --reference out for a fresh one"),
         sw: format!("{r} tayari iko kwenye daftari; acha --reference upate mpya"),
+    }
+    /// A payment recorded, or sent, whose answer was never written (a send under way, or its
+    /// process killed during it): never re-sent; `lipa sync` asks the provider.
+    fn no_answer_yet(sent: bool = true) {
+        en: if sent {
+            "Sent, but no answer was recorded (a send under way, or one that was stopped): lipa sync asks the provider by its reference; do not send it again.".to_string()
+        } else {
+            "Recorded, not sent yet (or stopped before the send): lipa sync finds out; do not send it again.".to_string()
+        },
+        sw: if sent {
+            "Imetumwa, lakini hakuna jibu lililoandikwa (utumaji unaendelea, au ulisimamishwa): lipa sync inamuuliza mtoa huduma kwa kumbukumbu yake; usitume tena.".to_string()
+        } else {
+            "Imeandikwa, bado haijatumwa (au ilisimamishwa kabla ya kutumwa): lipa sync itabaini; usitume tena.".to_string()
+        },
     }
     /// What `push` says while it waits: the prompt is out, or the send's answer was lost.
     fn waiting(p: &Payment = &sample_payment(), secs: u64 = 90) {

@@ -21,6 +21,16 @@ sentences! {
         en: format!("journal holds a value lipa cannot read: {what}"),
         sw: format!("daftari lina thamani ambayo lipa haiwezi kusoma: {what}"),
     }
+    fn journal_needs_migration(path: &Path = Path::new("/mnt/backup/lipa/journal.sqlite3"), version: usize = 7, now: usize = 9) {
+        en: format!(
+            "journal {} can only be read here, and an older lipa wrote it (schema {version}; this lipa reads {now}): bringing it up to date means writing it. Copy it where it can be written, or read it with the lipa that wrote it",
+            path.display()
+        ),
+        sw: format!(
+            "daftari {} linaweza kusomwa tu hapa, na liliandikwa na lipa ya zamani (toleo {version}; lipa hii inasoma {now}): kulisasisha ni kuliandika. Linakili mahali linapoweza kuandikwa, au lisome kwa lipa iliyoliandika",
+            path.display()
+        ),
+    }
     fn journal_too_new(version: usize = 9) {
         en: format!(
             "journal schema version {version} is newer than this lipa understands; upgrade lipa"

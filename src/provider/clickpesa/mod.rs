@@ -357,4 +357,24 @@ impl Provider for ClickPesaClient {
                 .filter(|n| !n.is_empty()),
         }))
     }
+
+    /// `GET /payments/all`, every page.
+    async fn day_list(
+        &self,
+        from: chrono::NaiveDate,
+        until: chrono::NaiveDate,
+    ) -> Result<Option<Vec<crate::provider::Listed>>, ProviderError> {
+        let list = self.list_all_payments(from, until).await?;
+        Ok(Some(
+            list.into_iter()
+                .map(|r| crate::provider::Listed {
+                    reference: r.reference,
+                    word: r.word,
+                    state: r.state,
+                    amount: r.amount,
+                    created_at: r.created_at,
+                })
+                .collect(),
+        ))
+    }
 }
