@@ -123,7 +123,9 @@ async fn run(tills: usize) -> Run {
             let e = e.clone();
             pushers.push(tokio::spawn(async move {
                 for i in (lane..PER_TILL).step_by(20) {
-                    let s = e.submit(sale(t, i), SendGuard::Check).await;
+                    let s = e
+                        .submit(sale(t, i), SendGuard::Check, &lipa::engine::Rights::all())
+                        .await;
                     s.unwrap_or_else(|e| panic!("push: {e}"));
                 }
             }));

@@ -7,7 +7,10 @@
 //! asked in the same journal transaction that records the payment, for every face.
 
 mod pace;
+pub mod rights;
 mod tasks;
+
+pub use rights::{NotAllowed, Rights, RightsNow, RightsSource};
 
 use crate::journal::{Cas, Change, Guard, Journal, JournalError, Recorded, Worker};
 use crate::payment::{NewPayment, Payment, Status};
@@ -116,6 +119,9 @@ pub enum EngineError {
     Stopping,
     /// The shared ledger could not be reached to record a payment: nothing was sent.
     CannotSend(String),
+    /// The operator may not send this payment (their rights as they stand): nothing was
+    /// recorded or sent.
+    NotAllowed(NotAllowed),
 }
 
 impl EngineError {
@@ -130,6 +136,7 @@ impl EngineError {
             EngineError::Task(why) => s::task_failed(lang, why),
             EngineError::Stopping => s::stopping(lang),
             EngineError::CannotSend(why) => s::ledger_cannot_send(lang, why),
+            EngineError::NotAllowed(why) => why.text(lang),
         }
     }
 }
@@ -314,18 +321,26 @@ impl Engine {
         Ok(provider.preview(request).await?)
     }
 
-    /// Records the payment (behind the duplicate guard), sends it, journals the answer and
-    /// starts tracking it. Returns once the send's outcome is journalled (the customer's
-    /// answer comes later, through [`Engine::subscribe`]). An error means nothing was sent.
+    /// Records the payment (behind the operator's rights as `rights` gives them now, and the
+    /// duplicate guard), sends it, journals the answer and starts tracking it. Returns once the
+    /// send's outcome is journalled (the customer's answer comes later, through
+    /// [`Engine::subscribe`]). An error means nothing was sent.
     pub async fn submit(
         &self,
         new: NewPayment,
         guard: SendGuard,
+        rights: &dyn RightsNow,
     ) -> Result<Submitted, EngineError> {
         let _under_way = SendUnderWay::start(&self.inner.sends);
         let provider = self
             .provider(new.provider)
             .ok_or(EngineError::NoProvider(new.provider))?;
+        // Every path that sends comes through here: the rights are read now, not as they were
+        // when the screen opened or the question was asked.
+        rights
+            .rights()
+            .check(new.provider, new.amount)
+            .map_err(EngineError::NotAllowed)?;
         let window = chrono::Duration::from_std(self.inner.settings.duplicate_window)
             .unwrap_or_else(|_| chrono::Duration::minutes(5));
         let guard = match guard {

@@ -98,6 +98,7 @@ pub async fn console(
         problems,
         allowed: None,
         limits: Default::default(),
+        rights: Default::default(),
         offset: Some(config.offset()),
         receipt: config.receipt.clone(),
     };

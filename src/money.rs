@@ -86,6 +86,16 @@ pub enum AmountError {
     BelowMinimum(Currency),
     TooLarge(Currency),
     BadGrouping,
+    /// A dot where a thousands separator may have been meant (`10.000`): the readings, as
+    /// the cashier would type them unambiguously.
+    DotReadings {
+        typed: String,
+        /// `10,000`.
+        thousands: String,
+        /// `10.00`, when the currency has cents and the digits allow it.
+        decimal: Option<String>,
+        currency: Currency,
+    },
 }
 
 impl AmountError {
@@ -100,6 +110,16 @@ impl AmountError {
             AmountError::BelowMinimum(c) => s::amount_below_minimum(lang, *c),
             AmountError::TooLarge(c) => s::amount_too_large(lang, *c),
             AmountError::BadGrouping => s::amount_bad_grouping(lang),
+            AmountError::DotReadings {
+                typed,
+                thousands,
+                decimal,
+                currency,
+            } => match (decimal, currency.decimals()) {
+                (Some(d), _) => s::amount_dot_two_readings(lang, typed, thousands, d),
+                (None, 0) => s::amount_dot_whole(lang, typed, thousands, *currency),
+                (None, _) => s::amount_dot_thousands(lang, typed, thousands),
+            },
         }
     }
 }
@@ -128,8 +148,10 @@ impl Money {
         self.currency
     }
 
-    /// Parses what a cashier typed: `1500`, `1,500`, `1500.00`, ` 1 500 `. Refuses zero, negatives,
-    /// letters, more decimals than the currency has, and ambiguous grouping like `1,50`.
+    /// Parses what a cashier typed: `1500`, `1,500`, ` 1 500 `, `1,500.50` (KES). Refuses zero,
+    /// negatives, letters, a dot in a currency of whole units, more decimal digits than the
+    /// currency has (trailing zeros too: `10.000` is more likely ten thousand than ten, and is
+    /// refused with both readings), and ambiguous grouping like `1,50`.
     pub fn parse(text: &str, currency: Currency) -> Result<Money, AmountError> {
         let text = text.trim();
         if text.is_empty() {
@@ -140,6 +162,9 @@ impl Money {
         }
         let text = text.strip_prefix(currency.code()).unwrap_or(text).trim();
         let text = text.strip_prefix('+').unwrap_or(text);
+        if let Some(e) = dot_readings(text, currency) {
+            return Err(e);
+        }
         let (int_part, frac_part) = match text.split_once('.') {
             Some((i, f)) => (i, Some(f)),
             None => (text, None),
@@ -149,12 +174,17 @@ impl Money {
             Some(f) if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) => {
                 return Err(AmountError::NotANumber);
             }
+            // A dot in a currency of whole units is refused, even `.00`: a cashier used to
+            // a dot between thousands would be charging a thousandth.
+            Some(_) if currency.decimals() == 0 => {
+                return Err(AmountError::TooManyDecimals(currency));
+            }
+            Some(f) if f.len() > currency.decimals() as usize => {
+                return Err(AmountError::TooManyDecimals(currency));
+            }
             Some(f) => f.trim_end_matches('0'),
             None => "",
         };
-        if frac.len() > currency.decimals() as usize {
-            return Err(AmountError::TooManyDecimals(currency));
-        }
         let digits = digits.trim_start_matches('0');
         if digits.len() > 12 {
             return Err(AmountError::TooLarge(currency));
@@ -263,6 +293,37 @@ impl fmt::Display for Money {
     }
 }
 
+/// `10.000`, `1.500`, `1.500.000`: a dot followed by groups of three digits after one to three
+/// digits, which a cashier used to a dot between thousands types for ten thousand. Refused
+/// with its readings (`None`: not such a number).
+fn dot_readings(text: &str, currency: Currency) -> Option<AmountError> {
+    let mut parts = text.split('.');
+    let int = parts.next()?;
+    let groups: Vec<&str> = parts.collect();
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    let shaped = !groups.is_empty()
+        && (1..=3).contains(&int.len())
+        && digits(int)
+        && !int.starts_with('0')
+        && groups.iter().all(|g| g.len() == 3 && digits(g));
+    if !shaped {
+        return None;
+    }
+    let whole: i64 = format!("{int}{}", groups.concat()).parse().ok()?;
+    let decimal = match groups.as_slice() {
+        [cents] if currency.decimals() == 2 && cents.ends_with('0') => {
+            Some(format!("{int}.{}", &cents[..2]))
+        }
+        _ => None,
+    };
+    Some(AmountError::DotReadings {
+        typed: text.to_string(),
+        thousands: group_thousands(whole),
+        decimal,
+        currency,
+    })
+}
+
 /// Removes thousands separators (`,`, space, `_`) when they group by three; refuses anything else.
 fn ungroup(int_part: &str) -> Result<String, AmountError> {
     if int_part.is_empty() {
@@ -311,7 +372,6 @@ mod tests {
     fn accepts_the_forms_a_cashier_types() {
         assert_eq!(tzs("1500"), Ok(1500));
         assert_eq!(tzs("1,500"), Ok(1500));
-        assert_eq!(tzs("1500.00"), Ok(1500));
         assert_eq!(tzs(" 1 500 "), Ok(1500));
         assert_eq!(tzs("1,234,567"), Ok(1_234_567));
         assert_eq!(kes("100"), Ok(10_000));
@@ -331,12 +391,20 @@ mod tests {
             Err(AmountError::TooManyDecimals(Currency::Tzs))
         );
         assert_eq!(
-            kes("10.555"),
+            kes("10.5555"),
             Err(AmountError::TooManyDecimals(Currency::Kes))
         );
         assert_eq!(kes("0.5"), Err(AmountError::BelowMinimum(Currency::Kes)));
         assert_eq!(tzs("1,50"), Err(AmountError::BadGrouping));
         assert_eq!(tzs("1."), Err(AmountError::NotANumber));
+        assert_eq!(
+            tzs("1500.00"),
+            Err(AmountError::TooManyDecimals(Currency::Tzs))
+        );
+        assert_eq!(
+            kes("10.5000"),
+            Err(AmountError::TooManyDecimals(Currency::Kes))
+        );
         assert_eq!(
             tzs("999999999999999999999"),
             Err(AmountError::TooLarge(Currency::Tzs))
@@ -363,5 +431,35 @@ mod tests {
         );
         assert_eq!(Money::from_wire("100.5", Currency::Tzs), None);
         assert_eq!(Money::from_wire("abc", Currency::Tzs), None);
+    }
+
+    /// A cashier used to a dot between thousands typed `10.000` for ten thousand: it was
+    /// taken as TZS 10 (and KES 10), a thousandth of the price.
+    #[test]
+    fn a_dot_between_thousands_is_refused_with_both_readings() {
+        use crate::strings::Lang;
+        let said = |t: &str, c: Currency| match Money::parse(t, c) {
+            Err(e) => e.text(Lang::En),
+            Ok(m) => panic!("{t} taken as {m}"),
+        };
+        assert_eq!(
+            said("10.000", Currency::Tzs),
+            "10.000: did you mean 10,000? TZS takes whole shillings."
+        );
+        assert_eq!(
+            said("1.000", Currency::Kes),
+            "1.000: did you mean 1,000 or 1.00?"
+        );
+        assert!(said("TZS 1.500", Currency::Tzs).starts_with("1.500: did you mean 1,500?"));
+        assert!(said("1.505", Currency::Kes).starts_with("1.505: did you mean 1,505? Cents"));
+        assert!(said("1.500.000", Currency::Kes).starts_with("1.500.000: did you mean 1,500,000?"));
+        assert!(
+            Money::parse("10.000", Currency::Tzs)
+                .map_err(|e| e.text(Lang::Sw))
+                .is_err_and(|t| t.starts_with("10.000: ulimaanisha 10,000?"))
+        );
+        // Cents as the currency has them still read.
+        assert_eq!(kes("10.50"), Ok(1050));
+        assert_eq!(kes("1,000.00"), Ok(100_000));
     }
 }

@@ -63,6 +63,16 @@ pub struct Operator {
     pub line: usize,
 }
 
+impl Operator {
+    /// What this line lets its operator send.
+    pub fn rights(&self) -> crate::engine::Rights {
+        crate::engine::Rights::Granted {
+            providers: self.providers.clone(),
+            max_amount: self.max_amount.clone(),
+        }
+    }
+}
+
 /// Why a line cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineError {

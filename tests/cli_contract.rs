@@ -157,6 +157,23 @@ async fn check_resolves_an_attention_payment_for_sync() {
     assert_eq!(check.status.code(), Some(0), "{check:?}");
     let json = last_json(&check);
     assert_eq!(json["checked"], true, "{json}");
+    // Checked again by someone else: told who did first; a note is not saved, and says so.
+    let twice = |note: Option<&str>| {
+        let mut args = vec!["check", reference.as_str(), "--operator", "juma", "--json"];
+        args.extend(note.iter().flat_map(|n| ["--note", *n]));
+        lipa(&sim, data.path(), &args)
+    };
+    let second = twice(Some("saw it on the dashboard"));
+    let said = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("already checked by rehema")
+            && said.contains("your note was not saved: \"saw it on the dashboard\""),
+        "{said}"
+    );
+    assert_eq!(last_json(&second)["checked"], true);
+    let bare = twice(None);
+    assert_eq!(bare.status.code(), Some(0), "{bare:?}");
     let again = lipa(&sim, data.path(), &["sync", "--wait", "5", "--json"]);
     assert_eq!(again.status.code(), Some(0), "{again:?}");
     let j = Journal::open_in(data.path()).expect("journal");

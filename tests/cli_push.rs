@@ -307,7 +307,9 @@ async fn many_processes_open_a_fresh_journal_together() {
 }
 
 /// The duplicate guard holds for scripts too: the same phone and amount again within five
-/// minutes is refused (exit 2, nothing sent) unless `--force`.
+/// minutes is refused (exit 2, nothing sent) unless `--force`; `--json` says `duplicate` (not
+/// `invalid`: a script must tell a typo from a payment already on its way) and the reference
+/// of the payment it is like.
 #[tokio::test(flavor = "multi_thread")]
 async fn push_refuses_a_duplicate_unless_forced() {
     let sim = simulator().await;
@@ -327,6 +329,14 @@ async fn push_refuses_a_duplicate_unless_forced() {
     assert!(
         String::from_utf8_lossy(&again.stderr).contains("--force"),
         "{again:?}"
+    );
+    let (first, line) = (last_json(&once), last_json(&again));
+    assert_eq!(line["status"], "duplicate", "{line}");
+    assert_eq!(line["duplicate_of"], first["reference"], "{line} {first}");
+    assert_eq!(
+        (&line["phone"], &line["amount"], &line["currency"]),
+        (&first["phone"], &first["amount"], &first["currency"]),
+        "{line}"
     );
     assert_eq!(sim.ledger().len(), 1, "the second was not sent");
     let mut forced = push_args("clickpesa", "0712345670", "0");

@@ -214,7 +214,10 @@ fn sale_to(reference: &str, phone: &str) -> NewPayment {
 }
 
 async fn submit(engine: &Engine, new: NewPayment) -> lipa::engine::Submitted {
-    engine.submit(new, SendGuard::Check).await.expect("submit")
+    engine
+        .submit(new, SendGuard::Check, &lipa::engine::Rights::all())
+        .await
+        .expect("submit")
 }
 
 /// Sets a payment's wall-clock send time, as a clock stepped by `by` would make it look.
@@ -454,7 +457,11 @@ async fn a_payment_settled_by_another_process_is_published_here() {
 async fn an_answer_that_cannot_be_journalled_leaves_the_payment_unknown() {
     let (_d, engine, provider) = setup(Script::AcceptThenLock, vec![RemoteState::Paid]);
     let s = engine
-        .submit(sale("LOCK1"), SendGuard::Check)
+        .submit(
+            sale("LOCK1"),
+            SendGuard::Check,
+            &lipa::engine::Rights::all(),
+        )
         .await
         .expect("not an error: the request left");
     assert!(s.unjournalled.is_some(), "{s:?}");
@@ -546,7 +553,13 @@ async fn no_usable_answer_is_not_called_no_record() {
 async fn the_duplicate_guard_refuses_before_anything_is_sent() {
     let (_d, engine, provider) = setup(Script::Accept, vec![RemoteState::Pending]);
     submit(&engine, sale("SAME1")).await;
-    let again = engine.submit(sale("SAME2"), SendGuard::Check).await;
+    let again = engine
+        .submit(
+            sale("SAME2"),
+            SendGuard::Check,
+            &lipa::engine::Rights::all(),
+        )
+        .await;
     match again {
         Err(EngineError::Duplicate(same)) => assert_eq!(same.reference.as_str(), "SAME1"),
         other => panic!("not refused: {other:?}"),
@@ -554,7 +567,11 @@ async fn the_duplicate_guard_refuses_before_anything_is_sent() {
     assert_eq!(provider.pushes.load(Ordering::SeqCst), 1);
     assert_eq!(engine.journal().all().expect("all").len(), 1);
     engine
-        .submit(sale("SAME3"), SendGuard::Force)
+        .submit(
+            sale("SAME3"),
+            SendGuard::Force,
+            &lipa::engine::Rights::all(),
+        )
         .await
         .expect("forced");
     assert_eq!(provider.pushes.load(Ordering::SeqCst), 2);
@@ -572,12 +589,25 @@ async fn a_failed_payment_is_sent_again_once() {
         replaces: Some(failed.id),
         ..sale(r)
     };
-    let first = engine.submit(again("FAIL2"), SendGuard::Check).await;
+    let first = engine
+        .submit(
+            again("FAIL2"),
+            SendGuard::Check,
+            &lipa::engine::Rights::all(),
+        )
+        .await;
     let first = first.expect("sent again").payment;
     assert_eq!(first.replaces, Some(failed.id));
     let old = engine.get(failed.id).await.expect("old");
     assert_eq!(old.replaced_by, Some(first.id));
-    match engine.submit(again("FAIL3"), SendGuard::Check).await {
+    match engine
+        .submit(
+            again("FAIL3"),
+            SendGuard::Check,
+            &lipa::engine::Rights::all(),
+        )
+        .await
+    {
         Err(EngineError::Duplicate(same)) => assert_eq!(same.id, first.id),
         other => panic!("sent twice: {other:?}"),
     }

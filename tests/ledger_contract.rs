@@ -479,3 +479,61 @@ fn a_failed_payment_is_sent_again_once_even_when_forced() {
         assert_eq!(j.all().expect("all").len(), 2, "{}", b.name());
     }
 }
+
+/// A payment still open — recorded, sending, pending, unknown, attention nobody checked —
+/// trips the duplicate guard whatever its age. A tester pushed the same sale again under
+/// `faketime -f '+6m'` while the first still waited: it went out, and both were paid. A clock
+/// six minutes on starts the five minutes' window a minute after the first was recorded.
+#[test]
+fn an_open_payment_trips_the_guard_whatever_the_clock_says() {
+    for b in backends("guardclock") {
+        let j = b.open();
+        let six_minutes_on = Guard::Within(chrono::Duration::minutes(5 - 6));
+        let open = [
+            Status::Recorded,
+            Status::Sending,
+            Status::Pending,
+            Status::Unknown,
+            Status::Attention,
+        ];
+        for (i, status) in open.into_iter().enumerate() {
+            let phone = format!("07123450{i}1");
+            let mut p = record(&j, &sale(&format!("LPCLOCK{i}A"), &phone, "1500"));
+            let path: &[Status] = match status {
+                Status::Recorded => &[],
+                Status::Sending => &[Status::Sending],
+                Status::Pending => &[Status::Sending, Status::Pending],
+                Status::Unknown => &[Status::Sending, Status::Unknown],
+                _ => &[Status::Sending, Status::Pending, Status::Attention],
+            };
+            for next in path {
+                p = to(&j, &p, *next).into_payment();
+            }
+            let again = sale(&format!("LPCLOCK{i}B"), &phone, "1500");
+            match j.record(&again, six_minutes_on).expect("record") {
+                Recorded::Duplicate(same) => assert_eq!(same.id, p.id, "{}", b.name()),
+                Recorded::New(n) => panic!(
+                    "{}: {} went out while {} was still {status:?}",
+                    b.name(),
+                    n.reference,
+                    p.reference
+                ),
+            }
+        }
+        // Attention a person has checked is done with: the window alone decides.
+        let phone = "0712345091";
+        let p = pending(&j, &sale("LPCLOCK9A", phone, "1500"));
+        let p = to(&j, &p, Status::Attention).into_payment();
+        assert!(
+            j.mark_checked(p.id, "neema", None)
+                .expect("check")
+                .is_done()
+        );
+        let again = sale("LPCLOCK9B", phone, "1500");
+        assert!(
+            matches!(j.record(&again, six_minutes_on), Ok(Recorded::New(_))),
+            "{}",
+            b.name()
+        );
+    }
+}

@@ -184,7 +184,10 @@ async fn push_and_settle(engine: &Engine, others: &[Engine], n: usize, tag: &str
     let mut sent = Vec::new();
     for i in 0..n {
         let new = sale(&format!("{tag}{i:02}"), &format!("07123456{i:02}"));
-        let s = engine.submit(new, SendGuard::Force).await.expect("sent");
+        let s = engine
+            .submit(new, SendGuard::Force, &lipa::engine::Rights::all())
+            .await
+            .expect("sent");
         others.iter().for_each(|e| e.track(s.payment.id));
         sent.push(s);
     }
@@ -259,7 +262,10 @@ async fn a_stopped_till_is_taken_over() {
                     let mut ids = Vec::new();
                     for i in 0..3 {
                         let new = sale(&format!("GONE{i:02}"), &format!("07123456{i:02}"));
-                        let s = engine.submit(new, SendGuard::Force).await.expect("sent");
+                        let s = engine
+                            .submit(new, SendGuard::Force, &lipa::engine::Rights::all())
+                            .await
+                            .expect("sent");
                         assert_eq!(s.payment.status, Status::Pending);
                         ids.push(s.payment.id);
                     }

@@ -87,7 +87,7 @@ async fn two_tills_one_ledger() {
         &push_args("clickpesa", "0712345670", "0"),
     );
     let last = json_lines(&again).pop().expect("json");
-    assert_eq!(last["status"], "invalid", "{last}");
+    assert_eq!(last["status"], "duplicate", "{last}");
     let said = last["message"].as_str().unwrap_or_default();
     assert!(
         said.contains("was recorded") && said.contains("nothing was sent"),

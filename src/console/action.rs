@@ -102,6 +102,17 @@ pub enum Action {
         new: NewPayment,
         existing: Payment,
     },
+    /// The operator may not send it (their rights as they stand): nothing was recorded.
+    NotAllowed {
+        new: NewPayment,
+        why: crate::engine::NotAllowed,
+    },
+    /// The journal's answer to a person's check: done, or not (checked by someone else
+    /// first, or it no longer needs a person) — with the note that was typed.
+    MarkedChecked {
+        note: Option<String>,
+        result: crate::journal::Cas,
+    },
     /// The send's outcome is journalled.
     Submitted {
         new: NewPayment,

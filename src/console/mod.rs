@@ -45,6 +45,8 @@ pub struct ConsoleOptions {
     pub allowed: Option<Vec<ProviderKind>>,
     /// What this operator may see and do.
     pub limits: Limits,
+    /// What this operator may send, read again by the engine at every send (a till: all).
+    pub rights: crate::engine::RightsSource,
     /// The till's time zone now (`None`: the system's).
     pub offset: Option<chrono::FixedOffset>,
     /// `[receipt]`: the shop's name, the roll, the printer (the detail's `p`).

@@ -108,11 +108,13 @@ pub async fn run<W: Write>(
     let mut ledger_open = true;
     let scope = options.limits.own_only.then_some(options.operator.as_str());
     app.printer = options.receipt.printer.is_some();
-    let exec = effects::Executor::new(engine, tx, scope).with_printing(effects::Printing {
-        receipt: options.receipt.clone(),
-        demo: options.demo,
-        offset: Some(offset),
-    });
+    let exec = effects::Executor::new(engine, tx, scope)
+        .with_printing(effects::Printing {
+            receipt: options.receipt.clone(),
+            demo: options.demo,
+            offset: Some(offset),
+        })
+        .with_rights(options.rights.clone());
     exec.run(Effect::Resume);
     // Pushed in the last ten minutes and finished since, unless this operator cleared them:
     // shown as done.

@@ -192,6 +192,49 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Submitted { new, result } => submitted(app, new, result),
+        Action::MarkedChecked { note, result } => {
+            app.dirty = true;
+            let (kind, text) = match &result {
+                crate::journal::Cas::Done(_) => {
+                    (NoticeKind::Good, s::marked_checked(app.lang).to_string())
+                }
+                crate::journal::Cas::Stale(p) if p.checked => {
+                    let at = p.checked_at.map_or_else(String::new, |at| {
+                        let local = at.with_timezone(&app.offset);
+                        if local.date_naive() == app.now.with_timezone(&app.offset).date_naive() {
+                            local.format("%H:%M").to_string()
+                        } else {
+                            local.format("%Y-%m-%d %H:%M").to_string()
+                        }
+                    });
+                    let by = p.checked_by.as_deref().unwrap_or("?");
+                    let text = s::checked_first_by(app.lang, by, &at, note.as_deref());
+                    (NoticeKind::Bad, text)
+                }
+                crate::journal::Cas::Stale(_) => (
+                    NoticeKind::Bad,
+                    s::mark_only_attention(app.lang).to_string(),
+                ),
+            };
+            let fx = payment_changed(app, result.into_payment());
+            notice(app, kind, text);
+            fx
+        }
+        Action::NotAllowed { new, why } => {
+            app.dirty = true;
+            match new.replaces {
+                Some(old) => {
+                    app.again_in_flight.remove(&old);
+                }
+                // Typed in the form: back in it, to fix.
+                None if app.form.is_pristine() && new.provider == app.provider => {
+                    app.form.restore(&new);
+                }
+                None => {}
+            }
+            notice(app, NoticeKind::Bad, why.text(app.lang));
+            Vec::new()
+        }
         Action::TodayLoaded(result) => {
             match (result, app.today.as_mut()) {
                 (Ok((summary, page)), Some(t)) => {

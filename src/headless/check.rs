@@ -5,7 +5,6 @@ use super::report::{Out, Outcome};
 use crate::cli::{CheckArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::journal::Cas;
-use crate::payment::Status;
 use crate::strings::Lang;
 use crate::strings::cli as s;
 
@@ -67,11 +66,21 @@ fn check(args: &CheckArgs, config: Result<Config, ConfigError>, out: &mut Out) -
             out.line(&Outcome::of(&p, out.lang).line(args.json));
             exit::PAID
         }
-        Ok(Cas::Stale(p)) if p.status == Status::Attention => {
-            // Checked already: say by whom, and leave it.
-            eprintln!("lipa check: {}", s::already_checked(out.lang, &p));
+        Ok(Cas::Stale(p)) if p.checked => {
+            // Checked already: say by whom, and leave it. A note given now is not saved: said,
+            // and exit 2, so that no script believes it is in the history.
+            let note = note.as_deref().filter(|n| !n.is_empty());
+            let said = match note {
+                Some(n) => s::already_checked_note_lost(out.lang, &p, n),
+                None => s::already_checked(out.lang, &p),
+            };
+            eprintln!("lipa check: {said}");
             out.line(&Outcome::of(&p, out.lang).line(args.json));
-            exit::PAID
+            if note.is_some() {
+                exit::INVALID
+            } else {
+                exit::PAID
+            }
         }
         Ok(Cas::Stale(p)) => {
             eprintln!("lipa check: {}", s::check_only_attention(out.lang, &p));

@@ -195,7 +195,15 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
     } else {
         SendGuard::Check
     };
-    let submitted = match engine.submit(new, guard).await {
+    let typed = (
+        new.phone.normalized().to_string(),
+        new.amount.exact_decimal(),
+        new.amount.currency().code().to_string(),
+    );
+    let submitted = match engine
+        .submit(new, guard, &crate::engine::Rights::all())
+        .await
+    {
         Ok(s) => s,
         Err(EngineError::Journal(crate::journal::JournalError::DuplicateReference(r))) => {
             let said = |l| field("reference", s::reference_used(l, &r));
@@ -203,7 +211,14 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
             return exit::INVALID;
         }
         Err(EngineError::Duplicate(same)) => {
-            nothing_sent(args, out, "invalid", |l| s::duplicate_refused(l, &same));
+            // Its own status, and the payment it is like, for a script to follow that one.
+            let said = |l| s::duplicate_refused(l, &same);
+            eprintln!("lipa push: {}", said(out.lang));
+            let provider: ProviderKind = args.provider.into();
+            let mut outcome = Outcome::problem("duplicate", provider.id(), said, out.lang);
+            (outcome.phone, outcome.amount, outcome.currency) = typed;
+            outcome.duplicate_of = Some(same.reference.to_string());
+            out.line(&outcome.line(args.json));
             return exit::INVALID;
         }
         // Nothing was sent: the engine fails only before the request leaves.
@@ -294,6 +309,7 @@ fn dry_run(new: &NewPayment, till: &str, lang: Lang) -> Outcome {
         checked: false,
         operator: new.operator.clone(),
         till: till.to_string(),
+        duplicate_of: None,
         own: Some(s::dry_run_message(
             lang,
             new.phone.network().label(),

@@ -11,8 +11,10 @@ use std::io::Write;
 /// "message", "checked"}`; `amount` in the machine form of every amount lipa writes for
 /// machines (JSON, CSV): an exact decimal with every decimal the currency has, no grouping
 /// (`1500`, `99.50`); `status` is one of paid, failed, pending, unknown, attention,
-/// dry-run — or `invalid` (input refused, nothing sent) and `error` (configuration or journal:
-/// nothing sent), whose other fields hold what was typed, or are empty.
+/// dry-run — or `invalid` (input refused, nothing sent), `duplicate` (the duplicate guard
+/// refused it, nothing sent: `duplicate_of` names the payment it is like) and `error`
+/// (configuration or journal: nothing sent), whose other fields hold what was typed, or are
+/// empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
     pub provider: String,
@@ -28,6 +30,9 @@ pub struct Outcome {
     pub operator: String,
     /// The till that recorded it (empty when nothing was recorded).
     pub till: String,
+    /// For a `duplicate`: the reference of the payment it is like (only then in the JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
     /// The message in the reader's language, for the human line (JSON stays English).
     #[serde(skip)]
     pub own: Option<String>,
@@ -56,6 +61,7 @@ impl Outcome {
             checked: p.checked,
             operator: p.operator.clone(),
             till: p.till.clone(),
+            duplicate_of: None,
             own: Some(words(lang)),
             lang,
         }
@@ -80,6 +86,7 @@ impl Outcome {
             checked: false,
             operator: String::new(),
             till: String::new(),
+            duplicate_of: None,
             own: Some(said(lang)),
             lang,
         }

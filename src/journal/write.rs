@@ -15,7 +15,8 @@ use rusqlite::{ErrorCode, Transaction, TransactionBehavior, params};
 pub enum Guard {
     /// Refuse when a payment to the same phone for the same amount was recorded within the
     /// window (a failed one too, unless it never reached the provider: refused, or never
-    /// sent — no customer saw a prompt). A payment that sends a failed one
+    /// sent — no customer saw a prompt), or is still open whatever its age (recorded, sending,
+    /// pending, unknown, attention nobody checked). A payment that sends a failed one
     /// again is refused when that one was sent again already, or when a payment like it that
     /// did not fail is recent.
     Within(chrono::Duration),
@@ -299,9 +300,13 @@ impl Journal {
     }
 }
 
-/// The duplicate guard's question.
-pub(super) const GUARD: &str =
-    "WHERE phone = ?1 AND amount_minor = ?2 AND currency = ?3 AND created_at >= ?4
+/// The duplicate guard's question: a payment like it within the window (one recorded at a
+/// time still to come by this clock counts as now), or one still open whatever its age (a
+/// clock set on, or a slow till, must not let a second prompt out while the first waits).
+pub(super) const GUARD: &str = "WHERE phone = ?1 AND amount_minor = ?2 AND currency = ?3
+         AND (created_at >= ?4
+              OR status IN ('recorded', 'sending', 'pending', 'unknown')
+              OR (status = 'attention' AND checked = 0))
          AND id != ?5 AND (?6 = 0 OR status != 'failed')
          AND NOT (status = 'failed' AND heard_at IS NULL)
      ORDER BY created_at DESC, id DESC LIMIT 1";

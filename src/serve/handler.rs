@@ -478,6 +478,7 @@ impl russh::server::Handler for Conn {
         let no_color = self.no_color || !crate::console::theme::term_has_colour(&pty.term);
         tracing::info!(operator = %who.name, addr = %self.addr(), term = %pty.term, cols = pty.cols, rows = pty.rows, "console opened");
         let shared = self.shared.clone();
+        let rights = super::rights::source(&shared, self.key.as_ref(), &who);
         let handle = session.handle();
         // Counted until the client closes the channel: by then it has every byte of the
         // goodbye, so a connection cut for a removed key still puts the terminal back.
@@ -490,6 +491,7 @@ impl russh::server::Handler for Conn {
                     channel,
                     engine: shared.engine(),
                     operator: who.clone(),
+                    rights,
                     demo: shared.demo(),
                     bell: shared.bell,
                     no_color,

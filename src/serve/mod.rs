@@ -8,6 +8,7 @@ mod handler;
 pub mod host_key;
 pub mod keys;
 pub mod registry;
+mod rights;
 mod session;
 
 use crate::cli::{ServeArgs, exit};

@@ -42,6 +42,8 @@ pub struct Start {
     /// The engine (`None` when the caller had none to give: the session cannot start).
     pub engine: Option<Engine>,
     pub operator: Operator,
+    /// What the operator may send, read again at every send.
+    pub rights: crate::engine::RightsSource,
     pub demo: bool,
     pub bell: bool,
     pub no_color: bool,
@@ -72,6 +74,7 @@ pub async fn run(start: Start) -> Ended {
         channel,
         engine,
         operator,
+        rights,
         demo,
         bell,
         no_color,
@@ -102,6 +105,7 @@ pub async fn run(start: Start) -> Ended {
             no_marking: agent,
             max_amount: operator.max_amount.clone(),
         },
+        rights,
         offset: Some(offset),
         receipt: receipt.clone(),
     };

@@ -273,6 +273,11 @@ sentences! {
             }
         },
     }
+    fn already_checked_note_lost(p: &Payment = &sample_payment(),
+                                 note: &str = "saw it on the dashboard") {
+        en: format!("{}; your note was not saved: \"{note}\"", already_checked(Lang::En, p)),
+        sw: format!("{}; maelezo yako hayakuhifadhiwa: \"{note}\"", already_checked(Lang::Sw, p)),
+    }
     fn check_only_attention(p: &Payment = &sample_payment()) {
         en: format!(
             "only a payment that needs attention can be marked checked; {} is {}",
@@ -392,6 +397,7 @@ pub fn status_human(lang: Lang, word: &str) -> String {
         "attention" => "kagua",
         "dry-run" => "ukaguzi-tu",
         "invalid" => "si-sahihi",
+        "duplicate" => "marudio",
         "error" => "hitilafu",
         other => other,
     };

@@ -560,6 +560,19 @@ sentences! {
             format!("Haijatumwa: {why}")
         },
     }
+    /// Marked checked by someone else first (another console): who and when, and the note
+    /// typed here, which was not saved.
+    fn checked_first_by(by: &str = "neema", at: &str = "14:02",
+                        note: Option<&str> = Some("called the customer")) {
+        en: match note {
+            Some(n) => format!("Already checked by {by} at {at}: your note was not saved (\"{n}\")."),
+            None => format!("Already checked by {by} at {at}."),
+        },
+        sw: match note {
+            Some(n) => format!("Yalishakaguliwa na {by} saa {at}: maelezo yako hayakuhifadhiwa (\"{n}\")."),
+            None => format!("Yalishakaguliwa na {by} saa {at}."),
+        },
+    }
     fn sent_again_at_till(p: &crate::payment::Payment = &super::engine::sample_payment()) {
         en: format!("Sent again already, as {} at till {}: nothing more was sent.", p.reference, p.till),
         sw: format!("Yalishatumwa tena, kama {} kwenye kituo {}: hakuna kingine kilichotumwa.", p.reference, p.till),

@@ -37,6 +37,23 @@ sentences! {
         en: format!("Your limit is {max} per payment."),
         sw: format!("Kikomo chako ni {max} kwa malipo moja."),
     }
+    /// `10.000` in a currency of whole units: the reading meant, most likely.
+    fn amount_dot_whole(typed: &str = "10.000", thousands: &str = "10,000",
+                        c: Currency = Currency::Tzs) {
+        en: format!("{typed}: did you mean {thousands}? {c} takes whole shillings."),
+        sw: format!("{typed}: ulimaanisha {thousands}? {c} ni shilingi nzima tu."),
+    }
+    /// `1.000` in a currency with cents: both readings.
+    fn amount_dot_two_readings(typed: &str = "1.000", thousands: &str = "1,000",
+                               decimal: &str = "1.00") {
+        en: format!("{typed}: did you mean {thousands} or {decimal}?"),
+        sw: format!("{typed}: ulimaanisha {thousands} au {decimal}?"),
+    }
+    /// `1.505` in a currency with cents: only the thousands can be meant.
+    fn amount_dot_thousands(typed: &str = "1.505", thousands: &str = "1,505") {
+        en: format!("{typed}: did you mean {thousands}? Cents have two digits."),
+        sw: format!("{typed}: ulimaanisha {thousands}? Senti ni tarakimu mbili."),
+    }
     fn amount_bad_grouping() {
         en: "Group thousands by three, e.g. 1,500 or 1500.",
         sw: "Tenganisha maelfu kwa tarakimu tatu, mfano 1,500 au 1500.",

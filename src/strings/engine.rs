@@ -81,6 +81,26 @@ sentences! {
         en: format!("no payment with id {id}"),
         sw: format!("hakuna malipo yenye namba {id}"),
     }
+    /// A send refused by the operator's rights as they stand now.
+    fn not_allowed_any() {
+        en: "Not sent: you may not send payments any more (your line in the operators list \
+             changed). Nothing was charged.",
+        sw: "Haijatumwa: huruhusiwi tena kutuma malipo (mstari wako kwenye orodha ya wahudumu \
+             umebadilika). Hakuna kilichotozwa.",
+    }
+    fn not_allowed_provider(provider: &dyn Display = &"Cepta") {
+        en: format!("Not sent: you may not send {provider} payments. Nothing was charged."),
+        sw: format!("Haijatumwa: huruhusiwi kutuma malipo ya {provider}. Hakuna kilichotozwa."),
+    }
+    fn not_allowed_amount(amount: &str = "TZS 400,000", max: &str = "TZS 1,000") {
+        en: format!(
+            "Not sent: {amount} is over your limit of {max} per payment. Nothing was charged."
+        ),
+        sw: format!(
+            "Haijatumwa: {amount} ni zaidi ya kikomo chako cha {max} kwa malipo moja. Hakuna \
+             kilichotozwa."
+        ),
+    }
     fn task_failed(reason: &str = "panicked") {
         en: format!("background task failed: {reason}"),
         sw: format!("kazi ya nyuma imeshindwa: {reason}"),

@@ -3,7 +3,7 @@
 use crate::console::action::{Action, Trouble};
 use crate::console::app::TODAY_PAGE;
 use crate::console::effect::Effect;
-use crate::engine::{Engine, EngineError, SendGuard};
+use crate::engine::{Engine, EngineError, RightsSource, SendGuard};
 use crate::payment::{NewPayment, Payment};
 use crate::phone::Phone;
 use crate::provider::PushRequest;
@@ -20,6 +20,8 @@ pub struct Executor {
     /// Writes under way that the console waits for before it goes (a clearing kept in the
     /// journal: a quit right after Ctrl-X must not bring the rows back at the next start).
     writes: std::sync::Arc<tokio::sync::watch::Sender<usize>>,
+    /// What this operator may send, as it stands at each send.
+    rights: RightsSource,
 }
 
 /// What a receipt needs besides its payment.
@@ -38,6 +40,7 @@ impl Executor {
             scope: scope.map(Into::into),
             printing: Default::default(),
             writes: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
+            rights: RightsSource::default(),
         }
     }
 
@@ -45,6 +48,12 @@ impl Executor {
     pub async fn settle(&self, within: std::time::Duration) {
         let mut done = self.writes.subscribe();
         let _ = tokio::time::timeout(within, done.wait_for(|n| *n == 0)).await;
+    }
+
+    /// Sends are checked against these rights, read again at each send.
+    pub fn with_rights(mut self, rights: RightsSource) -> Executor {
+        self.rights = rights;
+        self
     }
 
     /// Receipts are printed with these settings.
@@ -63,12 +72,13 @@ impl Executor {
         if let Some(w) = &writes {
             w.send_modify(|n| *n += 1);
         }
+        let rights = self.rights.clone();
         tokio::spawn(async move {
             if let Effect::PrintReceipt { id, lang } = effect {
                 let _ = tx.send(Action::Printed(print(&engine, &printing, id, lang).await));
                 return;
             }
-            let actions = perform(&engine, effect, scope).await;
+            let actions = perform(&engine, effect, scope, &rights).await;
             if let Some(w) = writes {
                 w.send_modify(|n| *n = n.saturating_sub(1));
             }
@@ -85,6 +95,7 @@ async fn perform(
     engine: &Engine,
     effect: Effect,
     scope: Option<std::sync::Arc<str>>,
+    rights: &RightsSource,
 ) -> Vec<Action> {
     match effect {
         Effect::Resume => vec![Action::Resumed(
@@ -106,15 +117,15 @@ async fn perform(
             tokio::time::sleep(REFERENCE_RETRY).await;
             reference(engine, provider).await
         }
-        Effect::SubmitChecked(new) => vec![submit(engine, new, SendGuard::Check).await],
-        Effect::Submit(new) => vec![submit(engine, new, SendGuard::Force).await],
+        Effect::SubmitChecked(new) => vec![submit(engine, new, SendGuard::Check, rights).await],
+        Effect::Submit(new) => vec![submit(engine, new, SendGuard::Force, rights).await],
         Effect::SendAgain(p) => match again(engine, &p).await {
-            Ok(new) => vec![submit(engine, new, SendGuard::Check).await],
+            Ok(new) => vec![submit(engine, new, SendGuard::Check, rights).await],
             Err(e) => vec![Action::Failed(e)],
         },
         Effect::MarkChecked { id, who, note } => {
             match engine.mark_checked(id, &who, note.as_deref()).await {
-                Ok(_) => Vec::new(),
+                Ok(result) => vec![Action::MarkedChecked { note, result }],
                 Err(e) => vec![Action::Failed(e.into())],
             }
         }
@@ -253,13 +264,20 @@ async fn perform(
     }
 }
 
-/// Sends through the engine's duplicate guard: a payment like it comes back as a question.
-async fn submit(engine: &Engine, new: NewPayment, guard: SendGuard) -> Action {
-    match engine.submit(new.clone(), guard).await {
+/// Sends through the engine's rights check and duplicate guard: a payment like it comes back
+/// as a question, one the operator may not send as a refusal.
+async fn submit(
+    engine: &Engine,
+    new: NewPayment,
+    guard: SendGuard,
+    rights: &RightsSource,
+) -> Action {
+    match engine.submit(new.clone(), guard, rights).await {
         Err(EngineError::Duplicate(existing)) => Action::DuplicateFound {
             new,
             existing: *existing,
         },
+        Err(EngineError::NotAllowed(why)) => Action::NotAllowed { new, why },
         result => Action::Submitted {
             new,
             result: result.map_err(Trouble::from),

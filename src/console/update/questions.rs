@@ -108,7 +108,7 @@ fn accepted(app: &mut App, c: Confirm) -> Vec<Effect> {
             }]
         }
         Confirm::MarkChecked { id, note } => {
-            notice(app, NoticeKind::Info, s::marked_checked(app.lang));
+            // Said once the journal answers: another console may have checked it first.
             let note = crate::text::printable(&note);
             vec![Effect::MarkChecked {
                 id,

@@ -381,7 +381,11 @@ async fn guarded(
     let since = at - window;
     let found = rows::select(
         tx,
-        "WHERE phone = $1 AND amount_minor = $2 AND currency = $3 AND created_at >= $4
+        // As the embedded journal's: within the window, or still open whatever its age.
+        "WHERE phone = $1 AND amount_minor = $2 AND currency = $3
+             AND (created_at >= $4
+                  OR status IN ('recorded', 'sending', 'pending', 'unknown')
+                  OR (status = 'attention' AND NOT checked))
              AND id != $5 AND ($6 = false OR status != 'failed')
              AND NOT (status = 'failed' AND heard_at IS NULL)
          ORDER BY created_at DESC, id DESC LIMIT 1",
