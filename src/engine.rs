@@ -33,6 +33,14 @@ const NEWS_BURST: usize = 500;
 /// answer.
 const LEDGER_RETRY: Duration = Duration::from_secs(2);
 
+/// An error before the request leaves: a ledger out of reach then means nothing was sent.
+fn nothing_sent(e: EngineError) -> EngineError {
+    match e {
+        EngineError::Journal(JournalError::Unreachable(why)) => EngineError::CannotSend(why),
+        other => other,
+    }
+}
+
 /// Tunables of the engine.
 #[derive(Debug, Clone)]
 pub struct EngineSettings {
@@ -342,7 +350,7 @@ impl Engine {
         };
         // This process follows what it sends: it takes the poll lease before sending (were
         // another till's sweep first, that till follows it, and this one only sends).
-        self.claim(payment.id).await?;
+        self.claim(payment.id).await.map_err(nothing_sent)?;
         self.publish(&payment);
         if let Some(old) = new.replaces {
             // The failed payment now shows what sent it again.
@@ -357,7 +365,11 @@ impl Engine {
             provider_id: None,
             heard: false,
         };
-        let sending = match self.cas(id, Status::Recorded, &sending).await? {
+        let sending = match self
+            .cas(id, Status::Recorded, &sending)
+            .await
+            .map_err(nothing_sent)?
+        {
             Cas::Done(p) => p,
             // Another process gave it up as never sent: it must not be sent now.
             Cas::Stale(p) => {
