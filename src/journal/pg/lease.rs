@@ -43,6 +43,9 @@ impl PgStore {
                     .as_deref()
                     .is_some_and(crate::journal::lease::holder_is_gone);
             if !free {
+                // Let go of the row before answering (a dropped transaction is rolled back
+                // later, holding the row's lock meanwhile).
+                tx.rollback().await?;
                 return Ok(false);
             }
             tx.execute(
