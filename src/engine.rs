@@ -29,6 +29,10 @@ pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// The most news of the shared ledger read in one go.
 const NEWS_BURST: usize = 500;
 
+/// The longest between two looks for payments nobody follows (the schedule asks every 1.5 to
+/// 3 s: a payment taken over misses a question or two, not ten).
+const SWEEP_EVERY: Duration = Duration::from_secs(3);
+
 /// How long a tracker waits before reading a payment again when the shared ledger did not
 /// answer.
 const LEDGER_RETRY: Duration = Duration::from_secs(2);
@@ -497,13 +501,16 @@ impl Engine {
         }
     }
 
-    /// Every half lease, takes over the open payments nobody follows any more (their process
-    /// stopped, or a cut network let the lease run out): for a process that runs all day, so
-    /// that several tills on one ledger, or several servers on one journal, leave no payment
-    /// unfollowed.
+    /// Every few seconds (at most half a lease), takes over the open payments nobody follows
+    /// any more (their process stopped, or a cut network let the lease run out), so that
+    /// several tills on one ledger, several servers or pushes on one journal, leave no payment
+    /// unfollowed: one whose process was killed on this machine is asked about again within
+    /// [`SWEEP_EVERY`], on its schedule, not after a half-minute gap.
     pub fn sweep_leases(&self) {
         let engine = self.clone();
-        let every = (self.inner.settings.poll_lease / 2).max(Duration::from_millis(100));
+        let every = (self.inner.settings.poll_lease / 2)
+            .min(SWEEP_EVERY)
+            .max(Duration::from_millis(100));
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(every).await;
