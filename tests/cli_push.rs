@@ -344,7 +344,10 @@ async fn a_payment_whose_push_answer_was_lost_keeps_the_providers_id() {
             .iter()
             .find(|e| e.reference == p.reference.as_str())
             .expect("pushed");
-        assert!(entry.initiate_failed, "the push's answer was lost: {entry:?}");
+        assert!(
+            entry.initiate_failed,
+            "the push's answer was lost: {entry:?}"
+        );
         assert_eq!(
             p.provider_id.as_deref(),
             Some(entry.id.as_str()),

@@ -107,13 +107,7 @@ fn one_handle_holds_a_lease_until_it_runs_out_or_is_given_up() {
 
 /// Holds the lock of payment `id`'s row in a transaction of its own, as a status write (of this
 /// till or another) or another till's look at the lease does for a moment, until told to end.
-fn hold_row_lock(
-    url: &str,
-    id: i64,
-) -> (
-    std::sync::mpsc::Sender<()>,
-    std::thread::JoinHandle<()>,
-) {
+fn hold_row_lock(url: &str, id: i64) -> (std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>) {
     let (locked_tx, locked_rx) = std::sync::mpsc::channel();
     let (end_tx, end_rx) = std::sync::mpsc::channel::<()>();
     let url = url.to_string();
@@ -158,13 +152,17 @@ fn the_holder_renews_through_a_short_lock_on_the_row() {
         std::thread::scope(|s| {
             let renewing = s.spawn(|| a.claim_poll(p.id).expect("renew"));
             // The renewal waits for the lock (or, before, answered at once).
-            until(Duration::from_secs(30), "the renewal to wait or answer", || {
-                renewing.is_finished()
-                    || db.count(
-                        "SELECT count(*) FROM pg_stat_activity
+            until(
+                Duration::from_secs(30),
+                "the renewal to wait or answer",
+                || {
+                    renewing.is_finished()
+                        || db.count(
+                            "SELECT count(*) FROM pg_stat_activity
                          WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                    ) > 0
-            });
+                        ) > 0
+                },
+            );
             end.send(()).expect("end the lock");
             assert!(
                 renewing.join().expect("renewal"),

@@ -153,10 +153,7 @@ impl VerifyData {
             state: judged,
             word,
             message,
-            provider_id: self
-                .payment_id
-                .clone()
-                .filter(|id| !id.trim().is_empty()),
+            provider_id: self.payment_id.clone().filter(|id| !id.trim().is_empty()),
         }
     }
 }
