@@ -213,6 +213,9 @@ struct Inner {
     sends: tokio::sync::watch::Sender<usize>,
     /// Whether the shared ledger is out of reach (why), as its news connection finds.
     ledger: tokio::sync::watch::Sender<Option<String>>,
+    /// Whether the journal cannot record what lipa learns (why: a full disk…), as the last
+    /// write found.
+    recording: tokio::sync::watch::Sender<Option<String>>,
     settings: EngineSettings,
 }
 
@@ -261,6 +264,7 @@ impl Engine {
                 urgent: Mutex::new(std::collections::HashSet::new()),
                 sends: tokio::sync::watch::channel(0).0,
                 ledger: tokio::sync::watch::channel(None).0,
+                recording: tokio::sync::watch::channel(None).0,
                 settings,
             }),
         }
@@ -486,7 +490,9 @@ impl Engine {
 
     /// Takes or renews the lease to poll a payment: `false` when another process holds it.
     pub(crate) async fn claim(&self, id: i64) -> Result<bool, EngineError> {
-        self.blocking(move |j| j.claim_poll(id)).await
+        let claimed = self.blocking(move |j| j.claim_poll(id)).await;
+        self.note_write(&claimed, |held| *held);
+        claimed
     }
 
     /// Renews the lease every [`Engine::renew_every`]; returns once it is lost to another
@@ -602,6 +608,36 @@ impl Engine {
     /// [`Engine::follow_ledger`]; always `None` on an embedded journal.
     pub fn ledger_state(&self) -> tokio::sync::watch::Receiver<Option<String>> {
         self.inner.ledger.subscribe()
+    }
+
+    /// Whether the journal cannot record what lipa learns (why: a full disk, a file it may not
+    /// write), kept up to date by every write of a status or a lease: `None` once one works.
+    pub fn journal_state(&self) -> tokio::sync::watch::Receiver<Option<String>> {
+        self.inner.recording.subscribe()
+    }
+
+    /// A write worked (`wrote`), or failed for want of storage: the journal's state follows.
+    pub(crate) fn note_write<T>(
+        &self,
+        result: &Result<T, EngineError>,
+        wrote: impl Fn(&T) -> bool,
+    ) {
+        match result {
+            Ok(v) if wrote(v) => {
+                self.inner
+                    .recording
+                    .send_if_modified(|now| now.take().is_some());
+            }
+            Err(EngineError::Journal(e)) if e.is_storage() => {
+                let why = e.to_string();
+                self.inner.recording.send_if_modified(|now| {
+                    let changed = now.as_deref() != Some(why.as_str());
+                    *now = Some(why.clone());
+                    changed
+                });
+            }
+            _ => {}
+        }
     }
 
     /// Every open payment, and every one recorded in the last day.
@@ -775,6 +811,14 @@ impl Engine {
                         tokio::time::sleep(LEDGER_RETRY).await;
                         continue;
                     }
+                    // The journal cannot record what was learned (a full disk): the console
+                    // says so (`journal_state`); asked again, at once, once it can.
+                    Err(EngineError::Journal(e)) if e.is_storage() => {
+                        tracing::warn!(id, error = %e, "cannot record; following again soon");
+                        tokio::time::sleep(LEDGER_RETRY).await;
+                        bell.notify_one();
+                        continue;
+                    }
                     Err(e) => tracing::error!(id, error = %e, "tracker stopped"),
                 }
                 break;
@@ -842,7 +886,9 @@ impl Engine {
                 };
                 j.transition(id, from, &change)
             })
-            .await?;
+            .await;
+        self.note_write(&cas, Cas::is_done);
+        let cas = cas?;
         self.observe(cas.payment());
         Ok(cas)
     }

@@ -250,6 +250,9 @@ pub struct App {
     pub size: (u16, u16),
     /// The shared ledger is out of reach (why): nothing can be sent until it is back.
     pub ledger_down: Option<String>,
+    /// The journal cannot record what lipa learns (why: a full disk): open payments may have
+    /// been answered meanwhile.
+    pub journal_down: Option<String>,
     /// A receipt printer is configured.
     pub printer: bool,
     /// Something visible changed since the last draw.
@@ -297,6 +300,7 @@ impl App {
             help_scroll: 0,
             send_on_reference: false,
             ledger_down: None,
+            journal_down: None,
             spare: BTreeMap::new(),
             again_in_flight: std::collections::BTreeSet::new(),
             repaint: false,

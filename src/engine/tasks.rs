@@ -220,9 +220,9 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
         _ => Asked::Heard,
     };
     let (id, from) = (p.id, p.status);
-    let cas = engine
-        .blocking(move |j| j.answer(id, from, &answer))
-        .await?;
+    let cas = engine.blocking(move |j| j.answer(id, from, &answer)).await;
+    engine.note_write(&cas, Cas::is_done);
+    let cas = cas?;
     engine.observe(cas.payment());
     Ok((cas.into_payment(), asked))
 }
