@@ -219,6 +219,15 @@ struct Inner {
     settings: EngineSettings,
 }
 
+/// A lease renewed in the background while this lives (see [`Engine::hold_lease`]).
+struct HeldLease(tokio::task::JoinHandle<()>);
+
+impl Drop for HeldLease {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Counts one send while it lasts.
 struct SendUnderWay<'a>(&'a tokio::sync::watch::Sender<usize>);
 
@@ -359,6 +368,9 @@ impl Engine {
         // This process follows what it sends: it takes the poll lease before sending (were
         // another till's sweep first, that till follows it, and this one only sends).
         self.claim(payment.id).await.map_err(nothing_sent)?;
+        // Held while it is sent and its answer journalled, however long that takes, until
+        // its tracker renews it.
+        let _held = self.hold_lease(payment.id);
         self.publish(&payment);
         if let Some(old) = new.replaces {
             // The failed payment now shows what sent it again.
@@ -505,6 +517,16 @@ impl Engine {
                 return Ok(());
             }
         }
+    }
+
+    /// Renews the lease of `id` in the background until the value returned is dropped.
+    fn hold_lease(&self, id: i64) -> HeldLease {
+        let engine = self.clone();
+        HeldLease(tokio::spawn(async move {
+            if let Err(e) = engine.keep_lease(id).await {
+                tracing::debug!(id, error = %e, "lease not renewed during the send");
+            }
+        }))
     }
 
     /// Every few seconds (at most half a lease), takes over the open payments nobody follows

@@ -105,6 +105,36 @@ fn one_handle_holds_a_lease_until_it_runs_out_or_is_given_up() {
     }
 }
 
+/// A payment just recorded is its recorder's, about to take its lease and send it: a sweep of
+/// another till in that instant took it (and, on a busy machine, followed it late while the
+/// till that sent it did not). Left alone — its recorder stopped — it is taken once a lease
+/// has passed.
+#[test]
+fn a_payment_being_sent_is_left_to_its_sender() {
+    for b in backends("leasefresh") {
+        let name = b.name();
+        let (a, other) = (b.open(), b.open());
+        other.set_lease(Duration::from_secs(60));
+        let recorded = |reference: &str| {
+            let Recorded::New(p) = a
+                .record(&sale(reference, "0712345670"), Guard::Off)
+                .expect("record")
+            else {
+                panic!("guard off");
+            };
+            p
+        };
+        let p = recorded("FRESH1");
+        assert!(other.unclaimed().expect("unclaimed").is_empty(), "{name}");
+        assert!(a.claim_poll(p.id).expect("claim"), "{name}: its recorder's");
+        let q = recorded("FRESH2");
+        other.set_lease(Duration::from_millis(300));
+        until(Duration::from_secs(30), "a recorder that stopped", || {
+            other.unclaimed().expect("unclaimed") == vec![q.id]
+        });
+    }
+}
+
 /// Holds the lock of payment `id`'s row in a transaction of its own, as a status write (of this
 /// till or another) or another till's look at the lease does for a moment, until told to end.
 fn hold_row_lock(url: &str, id: i64) -> (std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>) {

@@ -282,8 +282,10 @@ async fn settle_recorded(engine: &Engine, p: &Payment, bell: &Notify) -> Result<
     let stale = engine.settings().stale_recorded;
     let age = (Utc::now() - p.created_at).to_std().unwrap_or_default();
     if age < stale {
+        // Back every quarter lease, to renew it (a lease run out while waiting here let
+        // another till take the payment, and the next, and so on).
         tokio::select! {
-            _ = tokio::time::sleep(stale - age) => {}
+            _ = tokio::time::sleep((stale - age).min(engine.renew_every())) => {}
             _ = bell.notified() => {}
         }
         return Ok(());

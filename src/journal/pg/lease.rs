@@ -88,15 +88,18 @@ impl PgStore {
         })
     }
 
-    pub fn unclaimed(&self) -> Result<Vec<i64>, JournalError> {
+    pub fn unclaimed(&self, lease_ms: i64) -> Result<Vec<i64>, JournalError> {
         self.run(|pool| async move {
             let client = pool.get().await?;
             let rows = client
                 .query(
                     "SELECT id, lease_owner, COALESCE(lease_until < clock_timestamp(), true)
                      FROM payments WHERE status NOT IN ('paid', 'failed', 'attention')
+                       AND NOT (status = 'recorded' AND lease_owner IS NULL
+                           AND created_at > clock_timestamp()
+                               - $1::bigint * interval '1 millisecond')
                      ORDER BY id",
-                    &[],
+                    &[&lease_ms],
                 )
                 .await?;
             let mut ids = Vec::new();
