@@ -32,9 +32,21 @@ pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// The most news of the shared ledger read in one go.
 const NEWS_BURST: usize = 500;
 
+/// The longest between two looks for payments nobody follows (the schedule asks every 1.5 to
+/// 3 s: a payment taken over misses a question or two, not ten).
+const SWEEP_EVERY: Duration = Duration::from_secs(3);
+
 /// How long a tracker waits before reading a payment again when the shared ledger did not
 /// answer.
 const LEDGER_RETRY: Duration = Duration::from_secs(2);
+
+/// An error before the request leaves: a ledger out of reach then means nothing was sent.
+fn nothing_sent(e: EngineError) -> EngineError {
+    match e {
+        EngineError::Journal(JournalError::Unreachable(why)) => EngineError::CannotSend(why),
+        other => other,
+    }
+}
 
 /// Tunables of the engine.
 #[derive(Debug, Clone)]
@@ -209,7 +221,19 @@ struct Inner {
     sends: tokio::sync::watch::Sender<usize>,
     /// Whether the shared ledger is out of reach (why), as its news connection finds.
     ledger: tokio::sync::watch::Sender<Option<String>>,
+    /// Whether the journal cannot record what lipa learns (why: a full disk…), as the last
+    /// write found.
+    recording: tokio::sync::watch::Sender<Option<String>>,
     settings: EngineSettings,
+}
+
+/// A lease renewed in the background while this lives (see [`Engine::hold_lease`]).
+struct HeldLease(tokio::task::JoinHandle<()>);
+
+impl Drop for HeldLease {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Counts one send while it lasts.
@@ -257,6 +281,7 @@ impl Engine {
                 urgent: Mutex::new(std::collections::HashSet::new()),
                 sends: tokio::sync::watch::channel(0).0,
                 ledger: tokio::sync::watch::channel(None).0,
+                recording: tokio::sync::watch::channel(None).0,
                 settings,
             }),
         }
@@ -358,7 +383,10 @@ impl Engine {
         };
         // This process follows what it sends: it takes the poll lease before sending (were
         // another till's sweep first, that till follows it, and this one only sends).
-        self.claim(payment.id).await?;
+        self.claim(payment.id).await.map_err(nothing_sent)?;
+        // Held while it is sent and its answer journalled, however long that takes, until
+        // its tracker renews it.
+        let _held = self.hold_lease(payment.id);
         self.publish(&payment);
         if let Some(old) = new.replaces {
             // The failed payment now shows what sent it again.
@@ -373,7 +401,11 @@ impl Engine {
             provider_id: None,
             heard: false,
         };
-        let sending = match self.cas(id, Status::Recorded, &sending).await? {
+        let sending = match self
+            .cas(id, Status::Recorded, &sending)
+            .await
+            .map_err(nothing_sent)?
+        {
             Cas::Done(p) => p,
             // Another process gave it up as never sent: it must not be sent now.
             Cas::Stale(p) => {
@@ -486,7 +518,9 @@ impl Engine {
 
     /// Takes or renews the lease to poll a payment: `false` when another process holds it.
     pub(crate) async fn claim(&self, id: i64) -> Result<bool, EngineError> {
-        self.blocking(move |j| j.claim_poll(id)).await
+        let claimed = self.blocking(move |j| j.claim_poll(id)).await;
+        self.note_write(&claimed, |held| *held);
+        claimed
     }
 
     /// Renews the lease every [`Engine::renew_every`]; returns once it is lost to another
@@ -501,13 +535,26 @@ impl Engine {
         }
     }
 
-    /// Every half lease, takes over the open payments nobody follows any more (their process
-    /// stopped, or a cut network let the lease run out): for a process that runs all day, so
-    /// that several tills on one ledger, or several servers on one journal, leave no payment
-    /// unfollowed.
+    /// Renews the lease of `id` in the background until the value returned is dropped.
+    fn hold_lease(&self, id: i64) -> HeldLease {
+        let engine = self.clone();
+        HeldLease(tokio::spawn(async move {
+            if let Err(e) = engine.keep_lease(id).await {
+                tracing::debug!(id, error = %e, "lease not renewed during the send");
+            }
+        }))
+    }
+
+    /// Every few seconds (at most half a lease), takes over the open payments nobody follows
+    /// any more (their process stopped, or a cut network let the lease run out), so that
+    /// several tills on one ledger, several servers or pushes on one journal, leave no payment
+    /// unfollowed: one whose process was killed on this machine is asked about again within
+    /// [`SWEEP_EVERY`], on its schedule, not after a half-minute gap.
     pub fn sweep_leases(&self) {
         let engine = self.clone();
-        let every = (self.inner.settings.poll_lease / 2).max(Duration::from_millis(100));
+        let every = (self.inner.settings.poll_lease / 2)
+            .min(SWEEP_EVERY)
+            .max(Duration::from_millis(100));
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(every).await;
@@ -599,6 +646,36 @@ impl Engine {
     /// [`Engine::follow_ledger`]; always `None` on an embedded journal.
     pub fn ledger_state(&self) -> tokio::sync::watch::Receiver<Option<String>> {
         self.inner.ledger.subscribe()
+    }
+
+    /// Whether the journal cannot record what lipa learns (why: a full disk, a file it may not
+    /// write), kept up to date by every write of a status or a lease: `None` once one works.
+    pub fn journal_state(&self) -> tokio::sync::watch::Receiver<Option<String>> {
+        self.inner.recording.subscribe()
+    }
+
+    /// A write worked (`wrote`), or failed for want of storage: the journal's state follows.
+    pub(crate) fn note_write<T>(
+        &self,
+        result: &Result<T, EngineError>,
+        wrote: impl Fn(&T) -> bool,
+    ) {
+        match result {
+            Ok(v) if wrote(v) => {
+                self.inner
+                    .recording
+                    .send_if_modified(|now| now.take().is_some());
+            }
+            Err(EngineError::Journal(e)) if e.is_storage() => {
+                let why = e.to_string();
+                self.inner.recording.send_if_modified(|now| {
+                    let changed = now.as_deref() != Some(why.as_str());
+                    *now = Some(why.clone());
+                    changed
+                });
+            }
+            _ => {}
+        }
     }
 
     /// Every open payment, and every one recorded in the last day.
@@ -772,6 +849,14 @@ impl Engine {
                         tokio::time::sleep(LEDGER_RETRY).await;
                         continue;
                     }
+                    // The journal cannot record what was learned (a full disk): the console
+                    // says so (`journal_state`); asked again, at once, once it can.
+                    Err(EngineError::Journal(e)) if e.is_storage() => {
+                        tracing::warn!(id, error = %e, "cannot record; following again soon");
+                        tokio::time::sleep(LEDGER_RETRY).await;
+                        bell.notify_one();
+                        continue;
+                    }
                     Err(e) => tracing::error!(id, error = %e, "tracker stopped"),
                 }
                 break;
@@ -839,7 +924,9 @@ impl Engine {
                 };
                 j.transition(id, from, &change)
             })
-            .await?;
+            .await;
+        self.note_write(&cas, Cas::is_done);
+        let cas = cas?;
         self.observe(cas.payment());
         Ok(cas)
     }

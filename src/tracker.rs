@@ -73,6 +73,16 @@ impl Schedule {
         self.deadline
     }
 
+    /// How long to wait before asking again past the deadline when a question got no usable
+    /// answer: the schedule's last step (3 s), at least the minimum gap.
+    pub fn late_gap(&self) -> Duration {
+        let step = match self.offsets.as_slice() {
+            [.., a, b] => *b - *a,
+            _ => self.min_gap,
+        };
+        step.max(self.min_gap)
+    }
+
     /// When to query next, as time since the send, given how long ago it was sent and how long
     /// ago we last asked. `None` once past the deadline: a person should look.
     pub fn next_after(&self, elapsed: Duration, since_last: Option<Duration>) -> Option<Duration> {

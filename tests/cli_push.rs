@@ -345,3 +345,36 @@ async fn push_refuses_a_duplicate_unless_forced() {
     assert_eq!(forced.status.code(), Some(3), "{forced:?}");
     assert_eq!(sim.ledger().len(), 2);
 }
+
+/// A push whose answer was lost (magic digit 9: the provider made the push, then answered an
+/// error) ends paid with the provider's own id, learned from the status query's answer — on
+/// both providers (a tester's Cepta payment ended paid with none).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_payment_whose_push_answer_was_lost_keeps_the_providers_id() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    for provider in ["clickpesa", "cepta"] {
+        let out = lipa(&sim, dir.path(), &push_args(provider, "0712345679", "60"));
+        assert_eq!(last_json(&out)["status"], "paid", "{provider}");
+    }
+    let journal = lipa::journal::Journal::open_in(dir.path()).expect("journal");
+    let ledger = sim.ledger();
+    let rows = journal.all().expect("rows");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    for p in rows {
+        let entry = ledger
+            .iter()
+            .find(|e| e.reference == p.reference.as_str())
+            .expect("pushed");
+        assert!(
+            entry.initiate_failed,
+            "the push's answer was lost: {entry:?}"
+        );
+        assert_eq!(
+            p.provider_id.as_deref(),
+            Some(entry.id.as_str()),
+            "{}: {p:?}",
+            p.provider.id()
+        );
+    }
+}

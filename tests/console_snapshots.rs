@@ -114,6 +114,36 @@ fn ledger_unreachable() {
     assert!(!render(&a, 80, 24).0.contains("ledger unreachable"));
 }
 
+/// The journal cannot record what lipa learns (a full disk): said on the top line until it
+/// can, and meanwhile no open payment shows as waiting for its customer, who may have answered.
+#[test]
+fn journal_cannot_record() {
+    let mut a = app(BOTH, false, true);
+    for p in several() {
+        changed(&mut a, p);
+    }
+    let row = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains("754 ••• 001"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (before, _) = render(&a, 80, 24);
+    assert!(row(&before).contains("waiting"), "{before}");
+    act(
+        &mut a,
+        Action::Journal(Some("database or disk is full".into())),
+    );
+    let (down, _) = render(&a, 80, 24);
+    assert!(down.contains("journal cannot record"), "{down}");
+    assert!(!row(&down).contains("waiting"), "{down}");
+    assert!(row(&down).contains("checking"), "{down}");
+    assert!(row(&down).contains("The journal cann"), "{down}");
+    act(&mut a, Action::Journal(None));
+    assert_eq!(render(&a, 80, 24).0, before);
+}
+
 #[test]
 fn form_with_errors() {
     scene("form_errors", |nc| {

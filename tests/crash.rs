@@ -336,3 +336,42 @@ async fn console_stopped_by_sigterm_restores_the_terminal_and_loses_nothing() {
 async fn console_stopped_by_sighup_restores_the_terminal_and_loses_nothing() {
     console_stopped_by("HUP", "0712345670", "670", ("paid", 0)).await;
 }
+
+/// A push killed while its customer is still to answer, beside another push that waits: the
+/// waiting one takes the payment over within seconds and follows it on its schedule to the
+/// end, with no `lipa sync` (before, nobody asked about it until one ran; and a sweep every
+/// half lease, 30 s, would have missed its questions until then).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_killed_beside_a_waiting_push_is_followed_by_that_one() {
+    let till = Till::new(2 * SECOND, Providers::Both).await;
+    // Never answers: this push waits its whole minute.
+    let mut waiting = till.spawn(&push_args("cepta", "0712345678", "60"));
+    let mut killed = till.spawn(&push_args("clickpesa", "0712345670", "60"));
+    let pending = wait_until("both payments sent", Duration::from_secs(20), || {
+        let rows = till.rows();
+        (rows.len() == 2 && rows.iter().all(|p| p.status == Status::Pending)).then_some(rows)
+    });
+    kill_9(&mut killed);
+    let id = pending
+        .iter()
+        .find(|p| p.provider == ProviderKind::ClickPesa)
+        .map(|p| p.id)
+        .expect("the killed push's payment");
+    // Its first question is due 9 s after the send: asked within 25 s of the kill, not 30.
+    let paid = wait_until(
+        "the killed push's payment paid",
+        Duration::from_secs(25),
+        || {
+            till.rows()
+                .into_iter()
+                .find(|p| p.id == id && p.status.is_final())
+        },
+    );
+    assert_eq!(paid.status, Status::Paid, "{paid:?}");
+    assert_eq!(
+        waiting.try_wait().expect("poll the waiting push"),
+        None,
+        "settled by the push still waiting"
+    );
+    kill_9(&mut waiting);
+}

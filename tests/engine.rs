@@ -613,3 +613,80 @@ async fn a_failed_payment_is_sent_again_once() {
     }
     assert_eq!(provider.pushes.load(Ordering::SeqCst), 2);
 }
+
+/// A payment sent by a process that was killed, as a later `lipa sync` finds it: pending, sent
+/// ten minutes ago by someone else, its lease free.
+fn pending_sent_elsewhere(engine: &Engine, provider: &Scripted, reference: &str) -> i64 {
+    let j = engine.journal();
+    let Recorded::New(p) = j.record(&sale(reference), Guard::Off).expect("record") else {
+        panic!("guard off");
+    };
+    for to in [Status::Sending, Status::Pending] {
+        let change = Change {
+            to,
+            message: &Msg::Empty,
+            provider_id: None,
+            heard: to == Status::Pending,
+        };
+        let now = j.get(p.id).expect("get").expect("row");
+        assert!(
+            j.transition(p.id, now.status, &change)
+                .expect("move")
+                .is_done()
+        );
+    }
+    provider
+        .created
+        .lock()
+        .expect("lock")
+        .push(reference.to_string());
+    let ago = (chrono::Utc::now() - chrono::Duration::minutes(10))
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    rusqlite::Connection::open(j.path())
+        .expect("open")
+        .execute(
+            "UPDATE payments SET sent_at = ?2, heard_at = ?2 WHERE id = ?1",
+            rusqlite::params![p.id, ago],
+        )
+        .expect("ten minutes ago");
+    p.id
+}
+
+/// Taken over after its deadline (the process that sent it was killed, `lipa sync` came
+/// later), a payment got one last question; when that one found no usable answer (a provider
+/// failing one request in five), lipa asked a person, saying "no answer from the provider for
+/// 10 min: it could not be asked", of a payment the customer had paid. It asks again first.
+#[tokio::test]
+async fn a_payment_taken_over_late_is_asked_again_when_a_question_fails() {
+    let (_d, engine, provider) = setup_replies(
+        Script::Accept,
+        vec![Reply::Fails, Reply::Is(RemoteState::Paid)],
+    );
+    let id = pending_sent_elsewhere(&engine, &provider, "LATE1");
+    engine.track(id);
+    let p = engine
+        .wait_settled(id, Duration::from_secs(5))
+        .await
+        .expect("wait");
+    assert_eq!(p.status, Status::Paid, "{p:?}");
+    assert_eq!(provider.queries.load(Ordering::SeqCst), 2);
+
+    // A provider that never answers: a person is asked, for as long as lipa asked in vain
+    // (well under a minute here), not since the send.
+    let (_d, engine, provider) = setup_replies(Script::Accept, vec![Reply::Fails]);
+    let id = pending_sent_elsewhere(&engine, &provider, "LATE2");
+    engine.track(id);
+    let p = engine
+        .wait_settled(id, Duration::from_secs(5))
+        .await
+        .expect("wait");
+    assert_eq!(p.status, Status::Attention, "{p:?}");
+    match p.message {
+        Msg::ProviderSilent { secs } => assert!(secs < 60, "{secs} s: {p:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        provider.queries.load(Ordering::SeqCst) >= 3,
+        "asked a few times"
+    );
+}

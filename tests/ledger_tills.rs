@@ -553,3 +553,40 @@ async fn a_payment_sent_again_is_linked_to_its_own_not_to_a_clash() {
     assert_eq!(code, Some(1), "{said}");
     assert_eq!(ledger.all().expect("all").len(), 4);
 }
+
+/// The ledger goes away between recording a payment and taking its poll lease (here: the
+/// server refuses the lease's write as it would while shutting down): the cashier reads that
+/// nothing was sent, as when the record itself fails, not a bare "ledger unreachable".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ledger_lost_before_the_lease_says_nothing_was_sent() {
+    let Some(db) = ledger::TestDb::create("lostbeforelease") else {
+        return;
+    };
+    drop(lipa::journal::Journal::open_postgres(&db.url).expect("the ledger's schema"));
+    db.sql(
+        "CREATE FUNCTION going_away() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION 'terminating connection due to administrator command'
+             USING ERRCODE = 'admin_shutdown'; END $$;
+         CREATE TRIGGER going_away BEFORE UPDATE OF lease_owner ON payments
+             FOR EACH ROW EXECUTE FUNCTION going_away();",
+    )
+    .expect("trigger");
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let out = till(
+        &sim,
+        data.path(),
+        "till-a",
+        &db.url,
+        &push_args("clickpesa", "0712345670", "5"),
+    );
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_ne!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("cannot send"), "{text}");
+    assert!(text.contains("nothing was sent"), "{text}");
+    assert!(sim.ledger().is_empty(), "sent without its lease");
+}

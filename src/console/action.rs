@@ -80,6 +80,8 @@ pub enum Action {
     Lagged,
     /// The shared ledger went out of reach (why), or came back (`None`).
     Ledger(Option<String>),
+    /// The journal cannot record what lipa learns (why), or can again (`None`).
+    Journal(Option<String>),
     /// Payments finished lately, shown as done (no bell: they are not news).
     RecentlyDone(Vec<Payment>),
     /// Finished payments were cleared off the list, but the journal could not keep that (they

@@ -262,6 +262,9 @@ pub struct App {
     pub size: (u16, u16),
     /// The shared ledger is out of reach (why): nothing can be sent until it is back.
     pub ledger_down: Option<String>,
+    /// The journal cannot record what lipa learns (why: a full disk): open payments may have
+    /// been answered meanwhile.
+    pub journal_down: Option<String>,
     /// A receipt printer is configured.
     pub printer: bool,
     /// Something visible changed since the last draw.
@@ -310,6 +313,7 @@ impl App {
             send_on_reference: false,
             asking: None,
             ledger_down: None,
+            journal_down: None,
             spare: BTreeMap::new(),
             again_in_flight: std::collections::BTreeSet::new(),
             repaint: false,

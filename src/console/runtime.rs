@@ -106,6 +106,8 @@ pub async fn run<W: Write>(
     let mut news_open = true;
     let mut ledger = engine.ledger_state();
     let mut ledger_open = true;
+    let mut journal = engine.journal_state();
+    let mut journal_open = true;
     let scope = options.limits.own_only.then_some(options.operator.as_str());
     app.printer = options.receipt.printer.is_some();
     let exec = effects::Executor::new(engine, tx, scope)
@@ -156,6 +158,13 @@ pub async fn run<W: Write>(
                 Ok(()) => Some(Action::Ledger(ledger.borrow_and_update().clone())),
                 Err(_) => {
                     ledger_open = false;
+                    None
+                }
+            },
+            changed = journal.changed(), if journal_open => match changed {
+                Ok(()) => Some(Action::Journal(journal.borrow_and_update().clone())),
+                Err(_) => {
+                    journal_open = false;
                     None
                 }
             },

@@ -82,6 +82,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             app.ledger_down = down;
             Vec::new()
         }
+        Action::Journal(down) => {
+            app.dirty |= app.journal_down != down;
+            app.journal_down = down;
+            Vec::new()
+        }
         Action::Lagged => {
             let mut ids = app.row_ids();
             ids.extend(app.detail.as_ref().map(|d| d.id));

@@ -16,6 +16,32 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
+/// Questions past the deadline, while none gets a usable answer, before a person is asked:
+/// one failed question (one in five, on a bad day) is not "it could not be asked".
+const LATE_TRIES: u32 = 5;
+
+/// What one status query came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asked {
+    /// Not asked: the lease was lost meanwhile.
+    No,
+    /// A usable answer (the provider's status, or a definite not-found).
+    Heard,
+    /// No usable answer.
+    Failed,
+}
+
+/// Keeps since when this tracker's questions have had no usable answer.
+fn note(failing: &mut Option<Instant>, asked: Asked, at: Instant) {
+    match asked {
+        Asked::Failed => {
+            failing.get_or_insert(at);
+        }
+        Asked::Heard => *failing = None,
+        Asked::No => {}
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Follow the schedule until final, attention or the deadline.
@@ -35,6 +61,10 @@ pub async fn run(
     let mut anchor = sent;
     let mut last_query: Option<Instant> = None;
     let mut ask_now = mode == Mode::Once;
+    // Since when this tracker's questions have had no usable answer (`None`: the last had).
+    let mut failing: Option<Instant> = None;
+    // Questions asked past the deadline, and whether one is due again at once.
+    let (mut late, mut retry) = (0u32, false);
     loop {
         let p = read(engine, id).await?;
         if p.status.is_final() || (p.status == Status::Attention && !ask_now) {
@@ -57,20 +87,38 @@ pub async fn run(
             let gap = last_query.map(|t| t.elapsed());
             match schedule.next_after(elapsed, gap) {
                 None => {
-                    // Past the deadline: one last question, then a person decides.
+                    // Past the deadline (or taken over after it): a last question, asked again
+                    // a few times while it gets no usable answer, then a person decides.
                     let mut p = p;
-                    if last_query.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
-                        p = query(engine, &p).await?;
+                    let due = std::mem::take(&mut retry)
+                        || last_query.is_none_or(|t| t.elapsed() >= Duration::from_secs(1));
+                    if due {
+                        let at = Instant::now();
+                        let (q, asked) = query(engine, &p).await?;
+                        p = q;
+                        note(&mut failing, asked, at);
+                        if asked != Asked::No {
+                            late += 1;
+                            last_query = Some(Instant::now());
+                        }
                         if p.status.is_final() || p.status == Status::Attention {
                             return Ok(());
                         }
+                    }
+                    if failing.is_some() && late < LATE_TRIES {
+                        tokio::select! {
+                            _ = tokio::time::sleep(schedule.late_gap()) => {}
+                            _ = bell.notified() => {}
+                        }
+                        retry = true;
+                        continue;
                     }
                     // Only the holder gives up (the question may have lost the lease).
                     if !engine.claim(id).await? {
                         read(engine, id).await?;
                         return Ok(());
                     }
-                    if give_up(engine, &p, anchor, sent.is_some()).await? {
+                    if give_up(engine, &p, anchor, sent.is_some(), failing).await? {
                         return Ok(());
                     }
                     last_query = Some(Instant::now());
@@ -95,7 +143,9 @@ pub async fn run(
         if p.status.is_final() || (p.status == Status::Attention && mode == Mode::Follow) {
             return Ok(());
         }
-        let p = query(engine, &p).await?;
+        let at = Instant::now();
+        let (p, asked) = query(engine, &p).await?;
+        note(&mut failing, asked, at);
         last_query = Some(Instant::now());
         if mode == Mode::Once || p.status.is_final() || p.status == Status::Attention {
             return Ok(());
@@ -123,8 +173,9 @@ fn anchor_of(p: &Payment, deadline: Duration) -> Instant {
     now.checked_sub(age).unwrap_or(now)
 }
 
-/// One status query, journalled as a compare-and-set on the status it was asked in.
-async fn query(engine: &Engine, p: &Payment) -> Result<Payment, EngineError> {
+/// One status query, journalled as a compare-and-set on the status it was asked in; the
+/// payment as it then stands, and what the question came to.
+async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineError> {
     let provider = engine
         .provider(p.provider)
         .ok_or(EngineError::NoProvider(p.provider))?;
@@ -135,12 +186,12 @@ async fn query(engine: &Engine, p: &Payment) -> Result<Payment, EngineError> {
         // (this process cut off for longer than a lease), the question is dropped, as another
         // process may be asking now.
         if !engine.claim(p.id).await? {
-            return Ok(p.clone());
+            return Ok((p.clone(), Asked::No));
         }
         let charged = Charged::of(p);
         tokio::select! {
             lookup = provider.query(&charged) => lookup,
-            lost = engine.keep_lease(p.id) => return lost.map(|()| p.clone()),
+            lost = engine.keep_lease(p.id) => return lost.map(|()| (p.clone(), Asked::No)),
         }
     };
     let answer = match lookup {
@@ -164,22 +215,28 @@ async fn query(engine: &Engine, p: &Payment) -> Result<Payment, EngineError> {
             }
         }
     };
+    let asked = match answer {
+        Answer::Failed { .. } => Asked::Failed,
+        _ => Asked::Heard,
+    };
     let (id, from) = (p.id, p.status);
-    let cas = engine
-        .blocking(move |j| j.answer(id, from, &answer))
-        .await?;
+    let cas = engine.blocking(move |j| j.answer(id, from, &answer)).await;
+    engine.note_write(&cas, Cas::is_done);
+    let cas = cas?;
     engine.observe(cas.payment());
-    Ok(cas.into_payment())
+    Ok((cas.into_payment(), asked))
 }
 
 /// The deadline passed without a final answer: ask a person, saying why — from what lipa
 /// actually learned, never guessing. `false` if another writer changed the payment first.
 /// `own`: this process sent it (its age is the monotonic clock's; else the wall clock's).
+/// `failing`: since when this tracker's own questions have had no usable answer.
 async fn give_up(
     engine: &Engine,
     p: &Payment,
     sent: Instant,
     own: bool,
+    failing: Option<Instant>,
 ) -> Result<bool, EngineError> {
     let wall = (Utc::now() - p.sent_at.unwrap_or(p.created_at))
         .to_std()
@@ -196,10 +253,16 @@ async fn give_up(
     let reason = match (p.status, p.lookup) {
         (Status::Sending | Status::Unknown, Some(LookupKind::NotFound)) => Msg::NeverFound { secs },
         (Status::Sending | Status::Unknown, _) => Msg::CouldNotCheck { secs },
-        // The last question got no usable answer: lipa cannot say the customer was silent
-        // (a tester's customer had paid while the provider hung).
+        // The last questions got no usable answer: lipa cannot say the customer was silent
+        // (a tester's customer had paid while the provider hung). For as long as lipa has
+        // been asking in vain, not since the provider was last heard: a payment taken over
+        // from a stopped process went unasked meanwhile, not unanswered.
         (_, Some(LookupKind::Failed)) => Msg::ProviderSilent {
-            secs: unheard.map_or(secs, |u| u.as_secs()),
+            secs: match (failing, unheard) {
+                (Some(f), Some(u)) => f.elapsed().min(u).as_secs(),
+                (Some(f), None) => f.elapsed().as_secs(),
+                (None, u) => u.map_or(secs, |u| u.as_secs()),
+            },
         },
         _ => Msg::NoAnswerByDeadline { secs },
     };
@@ -219,8 +282,10 @@ async fn settle_recorded(engine: &Engine, p: &Payment, bell: &Notify) -> Result<
     let stale = engine.settings().stale_recorded;
     let age = (Utc::now() - p.created_at).to_std().unwrap_or_default();
     if age < stale {
+        // Back every quarter lease, to renew it (a lease run out while waiting here let
+        // another till take the payment, and the next, and so on).
         tokio::select! {
-            _ = tokio::time::sleep(stale - age) => {}
+            _ = tokio::time::sleep((stale - age).min(engine.renew_every())) => {}
             _ = bell.notified() => {}
         }
         return Ok(());

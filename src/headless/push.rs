@@ -169,6 +169,9 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
             return exit::CONFIG;
         }
     };
+    // While it waits, a push also follows the payments nobody follows any more (another push
+    // killed beside it): an open payment is asked about on its schedule while any lipa runs.
+    engine.sweep_leases();
     let code = send(args, &engine, new, out).await;
     engine.release_leases().await;
     code

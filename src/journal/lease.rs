@@ -18,9 +18,12 @@ use std::time::Duration;
 pub const POLL_LEASE: Duration = Duration::from_secs(60);
 
 /// Open payments not waiting for a person, with their lease: those nobody follows are taken
-/// over.
+/// over. A payment recorded less than a lease ago that nobody holds yet (`?1`: that time) is
+/// its recorder's, about to take its lease and send it: not taken.
 pub(super) const FOLLOWED: &str = "SELECT id, lease_owner, lease_until FROM payments
-     WHERE status NOT IN ('paid', 'failed', 'attention') ORDER BY id";
+     WHERE status NOT IN ('paid', 'failed', 'attention')
+       AND NOT (status = 'recorded' AND lease_owner IS NULL AND created_at > ?1)
+     ORDER BY id";
 
 /// A unique name for the leases of this journal handle (one per process, or per till in a
 /// test that runs several in one process): where it runs, its process id, a nonce, the till.
@@ -156,15 +159,20 @@ impl Journal {
     }
 
     /// Open payments nobody follows (their lease free or run out), oldest first: what a till
-    /// takes over from one that stopped.
+    /// takes over from one that stopped. Not one its recorder is about to send (recorded less
+    /// than a lease ago, no lease taken yet): a sweep in that instant took it, and followed it
+    /// late, while the till that sent it no longer did.
     pub fn unclaimed(&self) -> Result<Vec<i64>, JournalError> {
+        let lease = self.lease();
         if let Some(pg) = self.pg() {
-            return pg.unclaimed();
+            return pg.unclaimed(millis(lease));
         }
         let conn = self.conn()?;
-        let now = ts(Utc::now());
+        let now = Utc::now();
+        let fresh = ts(now - chrono::Duration::milliseconds(millis(lease)));
+        let now = ts(now);
         let mut stmt = conn.prepare_cached(FOLLOWED)?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([fresh], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, Option<String>>(1)?,

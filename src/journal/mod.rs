@@ -92,6 +92,27 @@ impl JournalError {
     }
 }
 
+impl JournalError {
+    /// The journal could not store a write (a full disk, a file it may not write, its lock held
+    /// past the busy timeout): nothing wrong with the write, it may work later.
+    pub fn is_storage(&self) -> bool {
+        matches!(
+            self,
+            JournalError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(
+                    f.code,
+                    ErrorCode::DiskFull
+                        | ErrorCode::SystemIoFailure
+                        | ErrorCode::ReadOnly
+                        | ErrorCode::CannotOpen
+                        | ErrorCode::DatabaseBusy
+                        | ErrorCode::DatabaseLocked
+                        | ErrorCode::OutOfMemory
+                )
+        )
+    }
+}
+
 impl std::fmt::Display for JournalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text(crate::strings::Lang::En))

@@ -581,6 +581,20 @@ sentences! {
         en: "✗ ledger unreachable — cannot send".to_string(),
         sw: "✗ daftari kuu halipatikani — haiwezi kutuma".to_string(),
     }
+    fn journal_banner() {
+        en: "✗ journal cannot record — disk full?".to_string(),
+        sw: "✗ daftari haliwezi kuandika — diski imejaa?".to_string(),
+    }
+    fn cannot_record(why: &str = "database or disk is full") {
+        en: format!(
+            "The journal cannot record ({why}): the customer may have answered; lipa asks again \
+             once it can."
+        ),
+        sw: format!(
+            "Daftari haliwezi kuandika ({why}): huenda mteja amejibu; lipa itauliza tena \
+             likiweza."
+        ),
+    }
     fn cannot_send_yet(why: &str = "ledger unreachable (connection refused)") {
         en: format!("Not sent: {why}. Press Enter again once it answers; the form is kept."),
         sw: format!("Hayajatumwa: {why}. Bonyeza Enter tena likijibu; fomu imebaki."),

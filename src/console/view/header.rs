@@ -1,5 +1,5 @@
 //! The top line: where the next payment goes (provider, country, currency), and a banner: the
-//! shared ledger out of reach (nothing can be sent), or DEMO.
+//! shared ledger out of reach (nothing can be sent), the journal unable to record, or DEMO.
 
 use crate::console::app::App;
 use crate::console::theme::Theme;
@@ -37,6 +37,8 @@ fn left(app: &App, theme: &Theme, width: u16) -> Line<'static> {
 fn banner(app: &App, theme: &Theme) -> Option<Line<'static>> {
     let (text, style) = if app.ledger_down.is_some() {
         (s::ledger_banner(app.lang), theme.alarm())
+    } else if app.journal_down.is_some() {
+        (s::journal_banner(app.lang), theme.alarm())
     } else if app.demo {
         (s::demo_banner(app.lang).to_string(), theme.banner())
     } else {

@@ -150,7 +150,10 @@ pub fn status_text(app: &App, status: Status, checked: bool) -> String {
 /// Symbol and word for a payment as it stands now: a pending payment whose prompt has
 /// expired, or a *sending* one left by a stopped process, is being checked.
 pub fn payment_status(app: &App, p: &Payment) -> String {
-    if (p.status == Status::Pending && app.prompt_expired(p)) || app.send_left_behind(p) {
+    if (p.status == Status::Pending && app.prompt_expired(p))
+        || app.send_left_behind(p)
+        || unrecorded(app, p)
+    {
         return format!(
             "{} {}",
             theme::symbol(Status::Unknown),
@@ -162,6 +165,9 @@ pub fn payment_status(app: &App, p: &Payment) -> String {
 
 /// The payment's words in one line, in the console's language.
 pub fn payment_words(app: &App, p: &Payment) -> String {
+    if let Some(why) = app.journal_down.as_deref().filter(|_| unrecorded(app, p)) {
+        return s::cannot_record(app.lang, why);
+    }
     let waiting_words =
         matches!(p.words(), crate::strings::Msg::PromptSent) || p.words().is_empty();
     if p.status == Status::Pending && waiting_words && app.prompt_expired(p) {
@@ -171,6 +177,16 @@ pub fn payment_words(app: &App, p: &Payment) -> String {
         return s::checking_arrival(app.lang).to_string();
     }
     p.words().text(app.lang)
+}
+
+/// An open payment while the journal cannot record: what lipa learned of it may be lost, so it
+/// is not shown as waiting for the customer.
+fn unrecorded(app: &App, p: &Payment) -> bool {
+    app.journal_down.is_some()
+        && matches!(
+            p.status,
+            Status::Recorded | Status::Sending | Status::Pending | Status::Unknown
+        )
 }
 
 /// `text` cut to `width` characters, ending in `…` when cut.

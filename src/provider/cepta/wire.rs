@@ -48,6 +48,10 @@ pub(super) struct ChargeData {
 pub(super) struct VerifyData {
     #[serde(default, deserialize_with = "text")]
     pub transaction_ref: Option<String>,
+    /// Cepta's own id for the payment, as the charge's answer names it (not in the documented
+    /// list, but sent: a payment whose charge answer was lost learns it here).
+    #[serde(default, deserialize_with = "text")]
+    pub payment_id: Option<String>,
     #[serde(default)]
     pub amount: Option<Box<RawValue>>,
     #[serde(default, deserialize_with = "text")]
@@ -149,8 +153,7 @@ impl VerifyData {
             state: judged,
             word,
             message,
-            // Cepta's verify answer names no id of its own.
-            provider_id: None,
+            provider_id: self.payment_id.clone().filter(|id| !id.trim().is_empty()),
         }
     }
 }
