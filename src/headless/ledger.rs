@@ -136,11 +136,7 @@ fn snapshot(file: &Path, dir: &Path) -> Result<Journal, crate::journal::JournalE
 /// or one on another machine sharing the disk): a poll lease not run out whose holder is not
 /// known to be gone.
 fn followed_elsewhere(source: &Journal) -> Result<bool, crate::journal::JournalError> {
-    let free = source.unclaimed()?;
-    Ok(source
-        .unresolved()?
-        .iter()
-        .any(|p| p.status != crate::payment::Status::Attention && !free.contains(&p.id)))
+    Ok(!source.held()?.is_empty())
 }
 
 /// Copies every payment (oldest first, so one sent again follows the one it replaces) and

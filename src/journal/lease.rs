@@ -20,6 +20,11 @@ pub const POLL_LEASE: Duration = Duration::from_secs(60);
 /// Open payments not waiting for a person, with their lease: those nobody follows are taken
 /// over. A payment recorded less than a lease ago that nobody holds yet (`?1`: that time) is
 /// its recorder's, about to take its lease and send it: not taken.
+/// Open payments with a poll lease, whoever holds it.
+pub(super) const LEASED: &str = "SELECT id, lease_owner, lease_until FROM payments
+     WHERE status NOT IN ('paid', 'failed', 'attention') AND lease_owner IS NOT NULL
+     ORDER BY id";
+
 pub(super) const FOLLOWED: &str = "SELECT id, lease_owner, lease_until FROM payments
      WHERE status NOT IN ('paid', 'failed', 'attention')
        AND NOT (status = 'recorded' AND lease_owner IS NULL AND created_at > ?1)
@@ -183,6 +188,32 @@ impl Journal {
         for row in rows {
             let (id, owner, until) = row?;
             if until.is_none_or(|u| u < now) || owner.as_deref().is_some_and(holder_is_gone) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Open payments whose poll lease has not run out and whose holder is not known to be
+    /// gone: someone follows them now (a payment recorded but not yet leased is nobody's).
+    pub fn held(&self) -> Result<Vec<i64>, JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.held();
+        }
+        let conn = self.conn()?;
+        let now = ts(Utc::now());
+        let mut stmt = conn.prepare_cached(LEASED)?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut ids = Vec::new();
+        for row in rows {
+            let (id, owner, until) = row?;
+            if until.is_some_and(|u| u >= now) && !holder_is_gone(&owner) {
                 ids.push(id);
             }
         }

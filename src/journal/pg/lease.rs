@@ -117,4 +117,27 @@ impl PgStore {
             Ok(ids)
         })
     }
+
+    pub fn held(&self) -> Result<Vec<i64>, JournalError> {
+        self.run(|pool| async move {
+            let client = pool.get().await?;
+            let rows = client
+                .query(
+                    "SELECT id, lease_owner FROM payments
+                     WHERE status NOT IN ('paid', 'failed', 'attention')
+                       AND lease_owner IS NOT NULL AND lease_until >= clock_timestamp()
+                     ORDER BY id",
+                    &[],
+                )
+                .await?;
+            let mut ids = Vec::new();
+            for r in &rows {
+                let (id, holder): (i64, String) = (r.try_get(0)?, r.try_get(1)?);
+                if !crate::journal::lease::holder_is_gone(&holder) {
+                    ids.push(id);
+                }
+            }
+            Ok(ids)
+        })
+    }
 }
