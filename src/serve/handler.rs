@@ -31,6 +31,8 @@ struct Pty {
     term: String,
     cols: u16,
     rows: u16,
+    /// The size asked, when it was more than a screen can be (for the log).
+    asked: Option<String>,
 }
 
 pub struct Conn {
@@ -373,10 +375,13 @@ impl russh::server::Handler for Conn {
         } else {
             (cols, rows)
         };
+        let (c, r) = screen(cols, rows);
+        let taken = u32::from(c) == cols && u32::from(r) == rows;
         self.pty = Some(Pty {
             term: term.to_string(),
-            cols: clamp(cols),
-            rows: clamp(rows),
+            cols: c,
+            rows: r,
+            asked: (!taken).then(|| format!("{cols}x{rows}")),
         });
         session.channel_success(channel)?;
         Ok(())
@@ -391,12 +396,13 @@ impl russh::server::Handler for Conn {
         _pix_height: u32,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
+        let (cols, rows) = screen(cols, rows);
         if let Some(p) = self.pty.as_mut() {
-            p.cols = clamp(cols);
-            p.rows = clamp(rows);
+            p.cols = cols;
+            p.rows = rows;
         }
         if let Some(input) = &self.input {
-            let _ = input.send(In::Size(clamp(cols), clamp(rows))).await;
+            let _ = input.send(In::Size(cols, rows)).await;
         }
         Ok(())
     }
@@ -476,7 +482,7 @@ impl russh::server::Handler for Conn {
         let (tx, rx) = mpsc::channel::<In>(64);
         self.input = Some(tx);
         let no_color = self.no_color || pty.term == "dumb" || pty.term.is_empty();
-        tracing::info!(operator = %who.name, addr = %self.addr(), term = %pty.term, cols = pty.cols, rows = pty.rows, "console opened");
+        tracing::info!(operator = %who.name, addr = %self.addr(), term = %pty.term, cols = pty.cols, rows = pty.rows, asked = %pty.asked.as_deref().unwrap_or("-"), "console opened");
         let shared = self.shared.clone();
         let handle = session.handle();
         // Counted until the client closes the channel: by then it has every byte of the
@@ -565,7 +571,15 @@ impl Conn {
     }
 }
 
-/// A size from the client as the console takes it (at least 1, at most what a u16 holds).
-fn clamp(n: u32) -> u16 {
-    u16::try_from(n).unwrap_or(u16::MAX).max(1)
+/// The widest screen a session draws: more columns than a 4K monitor shows in a small font.
+pub const MAX_COLS: u16 = 400;
+/// The tallest screen a session draws.
+pub const MAX_ROWS: u16 = 150;
+
+/// A size from the client as a screen can be: at least 1×1, at most [`MAX_COLS`]×[`MAX_ROWS`]
+/// (a console draws in the top left of a larger terminal). Each cell costs memory on the
+/// server, so a size no screen has (10000×10000 would be gigabytes) is never taken as asked.
+fn screen(cols: u32, rows: u32) -> (u16, u16) {
+    let fit = |n: u32, max: u16| u16::try_from(n).unwrap_or(u16::MAX).clamp(1, max);
+    (fit(cols, MAX_COLS), fit(rows, MAX_ROWS))
 }

@@ -1,0 +1,85 @@
+//! `lipa serve` against clients that do what no well-behaved client does, each written here
+//! with russh's client (nothing to install): terminal sizes no screen has, floods of keys,
+//! pastes, window changes and channels, a client that never reads, strings with newlines
+//! where names go. None of it may take the server down, nor touch another agent's session.
+
+#[path = "support/client.rs"]
+mod client;
+#[path = "support/ssh.rs"]
+mod ssh;
+
+use client::{Client, read_until};
+use ssh::{Server, Shop};
+use std::time::Duration;
+
+const T: Duration = Duration::from_secs(40);
+
+/// `lipa serve --demo` on a free loopback port (anyone gets in, no key needed).
+fn demo(shop: &Shop, extra: &[(&'static str, String)]) -> Server {
+    let mut env = vec![
+        ("HOME", shop.dir.path().display().to_string()),
+        ("LIPA_DATA_DIR", shop.data().display().to_string()),
+        ("LIPA_LANG", "en".to_string()),
+        ("LIPA_DEMO_SETTLE", "0.5".to_string()),
+    ];
+    env.extend(extra.iter().cloned());
+    Server::start(
+        env,
+        &["serve", "--demo", "--ssh", "127.0.0.1:0"],
+        shop.data(),
+    )
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// The server still runs, and a new visitor still gets a working console.
+async fn still_serving(server: &mut Server) {
+    assert!(
+        matches!(server.child.try_wait(), Ok(None)),
+        "the server is gone: {:?}",
+        server.child.try_wait()
+    );
+    let mut c = Client::connect(server.port).await.expect("connect");
+    assert!(c.login_none("demo").await, "login");
+    let mut ch = c.console("xterm-256color", 80, 24).await;
+    assert!(
+        read_until(&mut ch, "Next payment", T).await,
+        "no console for the next visitor"
+    );
+}
+
+#[test]
+fn no_terminal_size_takes_the_server_down() {
+    let shop = Shop::new(Duration::from_millis(500));
+    let mut server = demo(&shop, &[]);
+    let rt = runtime();
+    rt.block_on(async {
+        // A pty of 10000×10000: the console draws, at the largest size a screen can be.
+        let mut a = Client::connect(server.port).await.expect("connect");
+        assert!(a.login_none("demo").await);
+        let mut ch = a.console("xterm", 10_000, 10_000).await;
+        assert!(
+            read_until(&mut ch, "Next payment", T).await,
+            "no console at 10000×10000"
+        );
+        // One window change to 65535×65535, then to nothing at all, then back.
+        ch.window_change(65_535, 65_535, 0, 0).await.expect("wc");
+        ch.window_change(0, 0, 0, 0).await.expect("wc");
+        ch.window_change(100, 30, 0, 0).await.expect("wc");
+        ch.data_bytes(&b"\x0c"[..]).await.expect("ctrl-l");
+        assert!(
+            read_until(&mut ch, "Next payment", T).await,
+            "the console did not draw again after the window changes"
+        );
+        still_serving(&mut server).await;
+    });
+    // The log says the size was taken down to what a screen can be.
+    let log = shop.wait_log("console opened", T);
+    assert!(log.contains("asked=10000x10000"), "{log}");
+}
