@@ -83,3 +83,52 @@ fn no_terminal_size_takes_the_server_down() {
     let log = shop.wait_log("console opened", T);
     assert!(log.contains("asked=10000x10000"), "{log}");
 }
+
+/// The number after `name=` in a log line.
+fn field(line: &str, name: &str) -> Option<usize> {
+    let at = line.find(&format!(" {name}="))? + name.len() + 2;
+    line[at..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+#[test]
+fn a_client_that_never_reads_holds_a_bounded_buffer_and_others_go_on() {
+    let shop = Shop::new(Duration::from_millis(500));
+    let mut server = demo(&shop, &[]);
+    let rt = runtime();
+    rt.block_on(async {
+        // A window of nothing: the server may send this client no byte at all.
+        let mut c = Client::connect_with(server.port, client::config(Some(0)))
+            .await
+            .expect("connect");
+        assert!(c.login_none("demo").await);
+        let mut ch = c.console("xterm-256color", 400, 150).await;
+        // Every window change draws the whole screen again (a key between two keeps them
+        // from being taken as one): far more than the server keeps.
+        for i in 0..1500u32 {
+            ch.window_change(400 - i % 2, 150, 0, 0).await.expect("wc");
+            ch.data_bytes(&b"1"[..]).await.expect("key");
+        }
+        // Everything before this request was taken by the server once it answers.
+        client::answered(&mut ch).await;
+        // Another visitor is served meanwhile.
+        still_serving(&mut server).await;
+        let _ = c
+            .handle
+            .disconnect(russh::Disconnect::ByApplication, "bye", "en")
+            .await;
+    });
+    // When it left, the server said how much it held for it at most: one buffer's worth.
+    let log = shop.wait_log("a slow client", T);
+    let line = log
+        .lines()
+        .find(|l| l.contains("a slow client"))
+        .expect("the line");
+    let most = field(line, "held_most").expect("held_most");
+    let dropped = field(line, "dropped").expect("dropped");
+    assert!(most <= 64 * 1024 + 256 * 1024, "held {most} bytes: {line}");
+    assert!(dropped > 0, "{line}");
+}

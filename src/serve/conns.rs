@@ -25,6 +25,9 @@ pub const CONSOLE_WITHIN: Duration = Duration::from_secs(60);
 /// After its console was told to end, a kicked connection waits this long for it to put the
 /// agent's terminal back before the link is cut.
 const GOODBYE_WITHIN: Duration = Duration::from_secs(3);
+/// A connection the server ends is told why within this, if its client still reads; then the
+/// socket is shut whatever the client does.
+const SAY_WITHIN: Duration = Duration::from_secs(3);
 
 /// Connections waiting to log in, in all and per address.
 #[derive(Default)]
@@ -66,6 +69,9 @@ pub struct Watch {
     logged_in: Notify,
     changed: Notify,
     kicked: Notify,
+    /// Told to end the connection at once, with the reason in `cut_why`.
+    cut: Notify,
+    cut_why: Mutex<Option<String>>,
     consoles: AtomicUsize,
     /// Still counted among the connections waiting to log in (from this address).
     waiting: AtomicBool,
@@ -94,6 +100,13 @@ impl Watch {
     /// Ends the connection (its key is gone, its rights changed).
     pub fn kick(&self) {
         self.kicked.notify_one();
+    }
+
+    /// Ends the connection at once, telling the client why if it still reads (its client
+    /// stopped reading; the room was needed).
+    pub fn cut(&self, why: String) {
+        *self.cut_why.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
+        self.cut.notify_one();
     }
 
     fn leave_waiting(&self, pre_auth: &PreAuth) {
@@ -133,6 +146,15 @@ pub async fn accept(
             continue;
         }
         let _ = socket.set_nodelay(true);
+        // A second handle on the socket, to shut it when the connection must end even if its
+        // client reads nothing (russh would wait for it to take the bytes queued first).
+        let (socket, shut) = match shuttable(socket) {
+            Ok(pair) => pair,
+            Err(e) => {
+                tracing::warn!(addr = %peer, error = %e, "accept failed");
+                continue;
+            }
+        };
         let watch = Arc::new(Watch {
             waiting: AtomicBool::new(true),
             ip: Some(peer.ip()),
@@ -141,8 +163,9 @@ pub async fn accept(
         let handler = Conn::new(shared.clone(), Some(peer), watch.clone());
         let (shared, config, stop) = (shared.clone(), config.clone(), stop.clone());
         tokio::spawn(async move {
+            let mut conn = tokio::spawn(run(config, socket, handler, watch.clone()));
             let reason = tokio::select! {
-                () = run(config, socket, handler, &watch) => None,
+                _ = &mut conn => None,
                 why = watchdog(&watch) => Some(why),
                 () = wait_stop(stop) => Some(crate::strings::serve::stopping(shared.lang)),
             };
@@ -155,13 +178,31 @@ pub async fn accept(
             if let Some(why) = reason {
                 tracing::info!(addr = %peer, %why, "connection closed by the server");
                 if let Some(handle) = handle {
-                    let _ = handle
-                        .disconnect(Disconnect::ByApplication, why, "en".into())
-                        .await;
+                    let _ = tokio::time::timeout(
+                        SAY_WITHIN,
+                        handle.disconnect(Disconnect::ByApplication, why, "en".into()),
+                    )
+                    .await;
+                }
+                // Told: the client closes its side. A client that reads nothing is cut.
+                if tokio::time::timeout(SAY_WITHIN, &mut conn).await.is_err() {
+                    let _ = shut.shutdown(std::net::Shutdown::Both);
+                    if tokio::time::timeout(SAY_WITHIN, &mut conn).await.is_err() {
+                        conn.abort();
+                    }
                 }
             }
         });
     }
+}
+
+/// The socket, and a second handle on it that can shut it from outside.
+fn shuttable(
+    socket: tokio::net::TcpStream,
+) -> std::io::Result<(tokio::net::TcpStream, std::net::TcpStream)> {
+    let std = socket.into_std()?;
+    let shut = std.try_clone()?;
+    Ok((tokio::net::TcpStream::from_std(std)?, shut))
 }
 
 async fn wait_stop(mut stop: watch::Receiver<bool>) {
@@ -172,7 +213,7 @@ async fn run(
     config: Arc<russh::server::Config>,
     socket: tokio::net::TcpStream,
     handler: Conn,
-    watch: &Watch,
+    watch: Arc<Watch>,
 ) {
     match russh::server::run_stream(config, socket, handler).await {
         Ok(session) => {
@@ -185,8 +226,20 @@ async fn run(
     }
 }
 
-/// Resolves, with the reason, when the connection has lived long enough.
+/// Resolves, with the reason, when the connection has lived long enough, or must end now.
 async fn watchdog(watch: &Watch) -> String {
+    tokio::select! {
+        () = watch.cut.notified() => watch
+            .cut_why
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_default(),
+        why = lifetime(watch) => why,
+    }
+}
+
+async fn lifetime(watch: &Watch) -> String {
     if tokio::time::timeout(LOGIN_WITHIN, watch.logged_in.notified())
         .await
         .is_err()

@@ -98,14 +98,15 @@ impl Conn {
         }
     }
 
-    /// Writes a line to the client's screen (and stderr), then ends the channel.
-    async fn say_and_close(&self, channel: ChannelId, session: &mut Session, text: &str) {
-        let handle = session.handle();
+    /// Writes a line to the client's screen (and stderr), then ends the channel. Written
+    /// through the session itself, never awaited: a client that reads nothing cannot hold the
+    /// connection's loop.
+    fn say_and_close(&self, channel: ChannelId, session: &mut Session, text: &str) {
         let line = format!("{text}\r\n");
-        let _ = handle.extended_data(channel, 1, line.into_bytes()).await;
-        let _ = handle.exit_status_request(channel, 1).await;
-        let _ = handle.eof(channel).await;
-        let _ = handle.close(channel).await;
+        let _ = session.extended_data(channel, 1, line.into_bytes());
+        let _ = session.exit_status_request(channel, 1);
+        let _ = session.eof(channel);
+        let _ = session.close(channel);
     }
 
     fn visitor() -> Operator {
@@ -437,7 +438,7 @@ impl russh::server::Handler for Conn {
             self.refuse("a session without a terminal (ssh -T)");
             session.channel_success(channel)?;
             let text = s::use_ssh_t(self.lang(), &self.shared.host);
-            self.say_and_close(channel, session, &text).await;
+            self.say_and_close(channel, session, &text);
             return Ok(());
         };
         if self.input.is_some() {
@@ -452,7 +453,7 @@ impl russh::server::Handler for Conn {
                     self.refuse("a console: the key is no longer in the operators file");
                     session.channel_success(channel)?;
                     let text = s::key_removed(self.lang());
-                    self.say_and_close(channel, session, &text).await;
+                    self.say_and_close(channel, session, &text);
                     return Ok(());
                 }
             },
@@ -474,7 +475,7 @@ impl russh::server::Handler for Conn {
                     Refusal::Full => "a session: the server is full".to_string(),
                 };
                 self.refuse(&why);
-                self.say_and_close(channel, session, &text).await;
+                self.say_and_close(channel, session, &text);
                 return Ok(());
             }
         };
@@ -485,6 +486,7 @@ impl russh::server::Handler for Conn {
         tracing::info!(operator = %who.name, addr = %self.addr(), term = %pty.term, cols = pty.cols, rows = pty.rows, asked = %pty.asked.as_deref().unwrap_or("-"), "console opened");
         let shared = self.shared.clone();
         let handle = session.handle();
+        let (watch, addr) = (self.watch.clone(), self.addr());
         // Counted until the client closes the channel: by then it has every byte of the
         // goodbye, so a connection cut for a removed key still puts the terminal back.
         self.watch.console_opened();
@@ -506,6 +508,8 @@ impl russh::server::Handler for Conn {
                     idle: shared.registry.limits.idle,
                     offset: shared.offset,
                     receipt: shared.receipt.clone(),
+                    watch,
+                    addr,
                 })
                 .await;
             shared.registry.close(id);

@@ -7,6 +7,7 @@ mod conns;
 mod handler;
 pub mod host_key;
 pub mod keys;
+mod outbox;
 pub mod registry;
 mod session;
 

@@ -90,4 +90,8 @@ sentences! {
         en: format!("The demo could not start: {why}"),
         sw: format!("Majaribio hayakuweza kuanza: {why}"),
     }
+    fn client_behind(secs: u64 = 90) {
+        en: format!("Your connection took nothing from the server for {secs} s, so it was closed. Your payments are safe: connect again."),
+        sw: format!("Muunganisho wako haukupokea chochote kutoka kwa seva kwa sekunde {secs}, kwa hiyo umefungwa. Malipo yako ni salama: unganisha tena."),
+    }
 }

@@ -156,3 +156,20 @@ pub async fn read_to_end(ch: &mut Channel<client::Msg>, within: Duration) -> Vec
     }
     seen
 }
+
+/// Asks something of the channel's server and waits for the answer: every message sent before
+/// has been taken by then (the server answers in order). Reads no data: a client whose window is
+/// shut stays shut.
+pub async fn answered(ch: &mut Channel<client::Msg>) {
+    ch.set_env(true, "LIPA_TEST_BARRIER", "1")
+        .await
+        .expect("env");
+    let end = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        match tokio::time::timeout_at(end, ch.wait()).await {
+            Ok(Some(ChannelMsg::Success | ChannelMsg::Failure)) => return,
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => panic!("the server never answered"),
+        }
+    }
+}
