@@ -132,3 +132,53 @@ fn a_client_that_never_reads_holds_a_bounded_buffer_and_others_go_on() {
     assert!(most <= 64 * 1024 + 256 * 1024, "held {most} bytes: {line}");
     assert!(dropped > 0, "{line}");
 }
+
+#[test]
+fn a_second_console_on_one_connection_is_a_console_of_its_own() {
+    let shop = Shop::new(Duration::from_millis(500));
+    let (key, line) = client::key("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let mut server = shop.serve(&[]);
+    let rt = runtime();
+    rt.block_on(async {
+        // One connection (as OpenSSH's ControlMaster or a phone app's tabs make), two consoles.
+        let mut c = Client::connect(server.port).await.expect("connect");
+        assert!(c.login_key("rehema", &key).await, "login");
+        let mut a = c.console("xterm-256color", 80, 24).await;
+        let mut b = c.console("xterm-256color", 80, 24).await;
+        assert!(read_until(&mut a, "Next payment", T).await, "first console");
+        assert!(
+            read_until(&mut b, "Next payment", T).await,
+            "second console"
+        );
+        // What is typed in one is in that one only.
+        a.data_bytes(&b"0712345"[..]).await.expect("type");
+        assert!(read_until(&mut a, "5", T).await);
+        // The first closed, the second goes on, and a third may open after.
+        a.data_bytes(&b"\x03"[..]).await.expect("quit");
+        let _ = client::read_to_end(&mut a, T).await;
+        let _ = a.close().await;
+        b.data_bytes(&b"\x0c"[..]).await.expect("ctrl-l");
+        assert!(
+            read_until(&mut b, "Next payment", T).await,
+            "the second went on"
+        );
+        let mut third = c.console("xterm-256color", 80, 24).await;
+        assert!(
+            read_until(&mut third, "Next payment", T).await,
+            "a console after one closed"
+        );
+        // The operator's limit (three) counts them all.
+        let mut fourth = c.console("xterm-256color", 80, 24).await;
+        assert!(
+            read_until(&mut fourth, "Next payment", T).await,
+            "a third open"
+        );
+        let mut fifth = c.console("xterm-256color", 80, 24).await;
+        assert!(
+            read_until(&mut fifth, "sessions open", T).await,
+            "a fourth over the limit was not refused with the reason"
+        );
+    });
+    assert!(matches!(server.child.try_wait(), Ok(None)));
+}

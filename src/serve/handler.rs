@@ -13,9 +13,15 @@ use russh::keys::ssh_key::HashAlg;
 use russh::keys::ssh_key::public::KeyData;
 use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, ChannelOpenFailure};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::mpsc;
+
+/// Session channels one connection may hold open at once (each may run a console, as many as
+/// the operator's limit allows): an SSH app that opens a second console over the connection it
+/// has (OpenSSH's ControlMaster, tabs of a phone app) gets one, a flood of channels does not.
+pub const CHANNELS_MAX: usize = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnError {
@@ -44,16 +50,21 @@ pub struct Conn {
     /// The last key offered that is not on the list (its fingerprint, for the log).
     unknown_key: Option<String>,
     tried: Vec<&'static str>,
-    pty: Option<Pty>,
-    no_color: bool,
-    /// The session channel, and where its bytes go once the console runs.
-    channel: Option<ChannelId>,
-    input: Option<mpsc::Sender<In>>,
+    /// The open session channels.
+    channels: HashMap<ChannelId, Chan>,
     /// What the connection's watchdog is told.
     watch: Arc<Watch>,
     /// This connection among the logged-in ones.
     link: Option<u64>,
-    /// A console runs on this connection's channel (until the client closes it).
+}
+
+/// One session channel: its terminal, and where its bytes go once its console runs.
+#[derive(Default)]
+struct Chan {
+    pty: Option<Pty>,
+    no_color: bool,
+    input: Option<mpsc::Sender<In>>,
+    /// A console runs on it (until the client closes the channel).
     console_open: bool,
 }
 
@@ -64,15 +75,11 @@ impl Conn {
             peer,
             watch,
             link: None,
-            console_open: false,
             who: None,
             key: None,
             unknown_key: None,
             tried: Vec::new(),
-            pty: None,
-            no_color: false,
-            channel: None,
-            input: None,
+            channels: HashMap::new(),
         }
     }
 
@@ -245,12 +252,14 @@ impl russh::server::Handler for Conn {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if self.channel.is_some() {
-            self.refuse("a second session on one connection");
+        if self.channels.len() >= CHANNELS_MAX {
+            self.refuse(&format!(
+                "a session channel: {CHANNELS_MAX} are open on this connection"
+            ));
             reply.reject(ChannelOpenFailure::ResourceShortage).await;
             return Ok(());
         }
-        self.channel = Some(channel.id());
+        self.channels.insert(channel.id(), Chan::default());
         reply.accept().await;
         Ok(())
     }
@@ -350,8 +359,11 @@ impl russh::server::Handler for Conn {
         value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if name == "NO_COLOR" && !value.is_empty() {
-            self.no_color = true;
+        if name == "NO_COLOR"
+            && !value.is_empty()
+            && let Some(chan) = self.channels.get_mut(&channel)
+        {
+            chan.no_color = true;
             session.channel_success(channel)?;
         } else {
             session.channel_failure(channel)?;
@@ -378,7 +390,11 @@ impl russh::server::Handler for Conn {
         };
         let (c, r) = screen(cols, rows);
         let taken = u32::from(c) == cols && u32::from(r) == rows;
-        self.pty = Some(Pty {
+        let Some(chan) = self.channels.get_mut(&channel) else {
+            session.channel_failure(channel)?;
+            return Ok(());
+        };
+        chan.pty = Some(Pty {
             term: term.to_string(),
             cols: c,
             rows: r,
@@ -390,7 +406,7 @@ impl russh::server::Handler for Conn {
 
     async fn window_change_request(
         &mut self,
-        _channel: ChannelId,
+        channel: ChannelId,
         cols: u32,
         rows: u32,
         _pix_width: u32,
@@ -398,11 +414,14 @@ impl russh::server::Handler for Conn {
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
         let (cols, rows) = screen(cols, rows);
-        if let Some(p) = self.pty.as_mut() {
+        let Some(chan) = self.channels.get_mut(&channel) else {
+            return Ok(());
+        };
+        if let Some(p) = chan.pty.as_mut() {
             p.cols = cols;
             p.rows = rows;
         }
-        if let Some(input) = &self.input {
+        if let Some(input) = &chan.input {
             let _ = input.send(In::Size(cols, rows)).await;
         }
         Ok(())
@@ -434,14 +453,19 @@ impl russh::server::Handler for Conn {
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let (Some(who), Some(pty)) = (self.who.clone(), self.pty.clone()) else {
+        let pty = self.channels.get(&channel).and_then(|c| c.pty.clone());
+        let (Some(who), Some(pty)) = (self.who.clone(), pty) else {
             self.refuse("a session without a terminal (ssh -T)");
             session.channel_success(channel)?;
             let text = s::use_ssh_t(self.lang(), &self.shared.host);
             self.say_and_close(channel, session, &text);
             return Ok(());
         };
-        if self.input.is_some() {
+        if self
+            .channels
+            .get(&channel)
+            .is_none_or(|c| c.input.is_some())
+        {
             session.channel_failure(channel)?;
             return Ok(());
         }
@@ -481,16 +505,20 @@ impl russh::server::Handler for Conn {
         };
         session.channel_success(channel)?;
         let (tx, rx) = mpsc::channel::<In>(64);
-        self.input = Some(tx);
-        let no_color = self.no_color || pty.term == "dumb" || pty.term.is_empty();
+        let Some(chan) = self.channels.get_mut(&channel) else {
+            self.shared.registry.close(id);
+            return Ok(());
+        };
+        chan.input = Some(tx);
+        // Counted until the client closes the channel: by then it has every byte of the
+        // goodbye, so a connection cut for a removed key still puts the terminal back.
+        chan.console_open = true;
+        let no_color = chan.no_color || pty.term == "dumb" || pty.term.is_empty();
         tracing::info!(operator = %who.name, addr = %self.addr(), term = %pty.term, cols = pty.cols, rows = pty.rows, asked = %pty.asked.as_deref().unwrap_or("-"), "console opened");
         let shared = self.shared.clone();
         let handle = session.handle();
         let (watch, addr) = (self.watch.clone(), self.addr());
-        // Counted until the client closes the channel: by then it has every byte of the
-        // goodbye, so a connection cut for a removed key still puts the terminal back.
         self.watch.console_opened();
-        self.console_open = true;
         tokio::spawn(async move {
             let ended = shared
                 .console(session::Start {
@@ -520,34 +548,38 @@ impl russh::server::Handler for Conn {
 
     async fn data(
         &mut self,
-        _channel: ChannelId,
+        channel: ChannelId,
         data: &[u8],
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if let Some(input) = &self.input
+        if let Some(chan) = self.channels.get_mut(&channel)
+            && let Some(input) = &chan.input
             && input.send(In::Bytes(data.to_vec())).await.is_err()
         {
-            self.input = None;
+            chan.input = None;
         }
         Ok(())
     }
 
     async fn channel_eof(
         &mut self,
-        _channel: ChannelId,
+        channel: ChannelId,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.input = None;
+        if let Some(chan) = self.channels.get_mut(&channel) {
+            chan.input = None;
+        }
         Ok(())
     }
 
     async fn channel_close(
         &mut self,
-        _channel: ChannelId,
+        channel: ChannelId,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.input = None;
-        if std::mem::take(&mut self.console_open) {
+        if let Some(chan) = self.channels.remove(&channel)
+            && chan.console_open
+        {
             self.watch.console_closed();
         }
         Ok(())

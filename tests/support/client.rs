@@ -129,7 +129,7 @@ pub async fn read_until(ch: &mut Channel<client::Msg>, text: &str, within: Durat
     loop {
         let got = tokio::time::timeout_at(end, ch.wait()).await;
         match got {
-            Ok(Some(ChannelMsg::Data { data })) => {
+            Ok(Some(ChannelMsg::Data { data } | ChannelMsg::ExtendedData { data, .. })) => {
                 seen.extend_from_slice(&data);
                 if String::from_utf8_lossy(&seen).contains(text) {
                     return true;
