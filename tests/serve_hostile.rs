@@ -182,3 +182,64 @@ fn a_second_console_on_one_connection_is_a_console_of_its_own() {
     });
     assert!(matches!(server.child.try_wait(), Ok(None)));
 }
+
+#[test]
+fn no_string_from_a_client_forges_a_log_line() {
+    let shop = Shop::new(Duration::from_millis(500));
+    let server = demo(&shop, &[]);
+    // A line of its own, a carriage return and an erase to hide the real line, a Unicode line
+    // separator and a right-to-left override.
+    const FORGED: &str =
+        "x\nFORGED  INFO lipa::serve::handler: login operator=boss\r\x1b[2K\u{2028}\u{202e}y";
+    let rt = runtime();
+    rt.block_on(async {
+        let mut c = Client::connect(server.port).await.expect("connect");
+        assert!(c.login_none(FORGED).await);
+        // TERM.
+        let mut ch = c.console(FORGED, 80, 24).await;
+        assert!(read_until(&mut ch, "Next payment", T).await);
+        // A command, a subsystem, environment and X11, each on a channel of its own.
+        let mut e = c.handle.channel_open_session().await.expect("session");
+        e.exec(true, FORGED.as_bytes()).await.expect("exec");
+        let _ = client::read_to_end(&mut e, T).await;
+        let mut f = c.handle.channel_open_session().await.expect("session");
+        f.request_subsystem(true, FORGED).await.expect("subsystem");
+        let _ = client::read_to_end(&mut f, T).await;
+        let mut g = c.handle.channel_open_session().await.expect("session");
+        g.set_env(true, FORGED, FORGED).await.expect("env");
+        g.request_x11(true, false, FORGED, FORGED, 0)
+            .await
+            .expect("x11");
+        client::answered(&mut g).await;
+        // Forwarding, both ways, to hosts and sockets.
+        let _ = c
+            .handle
+            .channel_open_direct_tcpip(FORGED, 80, FORGED, 1)
+            .await;
+        let _ = c.handle.tcpip_forward(FORGED, 0).await;
+        let _ = c.handle.channel_open_direct_streamlocal(FORGED).await;
+        let _ = c.handle.streamlocal_forward(FORGED).await;
+        client::answered(&mut g).await;
+    });
+    for said in [
+        "demo visitor",
+        "console opened",
+        "refused: a command",
+        "subsystem",
+        "port forwarding (-L/-D)",
+        "remote port forwarding",
+    ] {
+        shop.wait_log(said, T);
+    }
+    let log = shop.log();
+    for line in log.lines() {
+        assert!(
+            line.starts_with("20") && line.contains("lipa"),
+            "a line the server did not write: {line:?}\n{log}"
+        );
+    }
+    for bad in ['\r', '\x1b', '\u{2028}', '\u{202e}'] {
+        assert!(!log.contains(bad), "{bad:?} reached the log:\n{log}");
+    }
+    assert!(log.contains("x\\nFORGED"), "{log}");
+}

@@ -164,7 +164,7 @@ impl russh::server::Handler for Conn {
     async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
         self.check_blocked()?;
         if self.shared.demo() {
-            tracing::info!(user, addr = %self.addr(), "demo visitor");
+            tracing::info!(user = %shown(user), addr = %self.addr(), "demo visitor");
             self.who = Some(Conn::visitor());
             return Ok(Auth::Accept);
         }
@@ -218,13 +218,13 @@ impl russh::server::Handler for Conn {
         self.check_blocked()?;
         let fp = key.public_key.fingerprint(HashAlg::Sha256).to_string();
         if self.shared.demo() {
-            tracing::info!(user, addr = %self.addr(), key = %fp, "demo visitor");
+            tracing::info!(user = %shown(user), addr = %self.addr(), key = %fp, "demo visitor");
             self.who = Some(Conn::visitor());
             return Ok(Auth::Accept);
         }
         match self.shared.registry.find(key.public_key.key_data()) {
             Some(op) => {
-                tracing::info!(operator = %op.name, role = op.role.id(), user, addr = %self.addr(), key = %fp, "login");
+                tracing::info!(operator = %op.name, role = op.role.id(), user = %shown(user), addr = %self.addr(), key = %fp, "login");
                 self.key = Some(key.public_key.key_data().clone());
                 self.who = Some(op);
                 self.unknown_key = None;
@@ -274,7 +274,10 @@ impl russh::server::Handler for Conn {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.refuse(&format!("port forwarding (-L/-D) to {host}:{port}"));
+        self.refuse(&format!(
+            "port forwarding (-L/-D) to {}:{port}",
+            shown(host)
+        ));
         reply
             .reject(ChannelOpenFailure::AdministrativelyProhibited)
             .await;
@@ -316,7 +319,10 @@ impl russh::server::Handler for Conn {
         port: &mut u32,
         _session: &mut Session,
     ) -> Result<bool, Self::Error> {
-        self.refuse(&format!("remote port forwarding (-R) of {address}:{port}"));
+        self.refuse(&format!(
+            "remote port forwarding (-R) of {}:{port}",
+            shown(address)
+        ));
         Ok(false)
     }
 
@@ -433,8 +439,8 @@ impl russh::server::Handler for Conn {
         data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let command: String = String::from_utf8_lossy(data).chars().take(80).collect();
-        self.refuse(&format!("a command ({command:?})"));
+        let command = String::from_utf8_lossy(data);
+        self.refuse(&format!("a command (\"{}\")", shown(&command)));
         self.say_then_fail(channel, session)
     }
 
@@ -444,7 +450,7 @@ impl russh::server::Handler for Conn {
         name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.refuse(&format!("the {name} subsystem"));
+        self.refuse(&format!("the {} subsystem", shown(name)));
         self.say_then_fail(channel, session)
     }
 
@@ -514,7 +520,7 @@ impl russh::server::Handler for Conn {
         // goodbye, so a connection cut for a removed key still puts the terminal back.
         chan.console_open = true;
         let no_color = chan.no_color || pty.term == "dumb" || pty.term.is_empty();
-        tracing::info!(operator = %who.name, addr = %self.addr(), term = %pty.term, cols = pty.cols, rows = pty.rows, asked = %pty.asked.as_deref().unwrap_or("-"), "console opened");
+        tracing::info!(operator = %who.name, addr = %self.addr(), term = %shown(&pty.term), cols = pty.cols, rows = pty.rows, asked = %pty.asked.as_deref().unwrap_or("-"), "console opened");
         let shared = self.shared.clone();
         let handle = session.handle();
         let (watch, addr) = (self.watch.clone(), self.addr());
@@ -618,4 +624,42 @@ pub const MAX_ROWS: u16 = 150;
 fn screen(cols: u32, rows: u32) -> (u16, u16) {
     let fit = |n: u32, max: u16| u16::try_from(n).unwrap_or(u16::MAX).clamp(1, max);
     (fit(cols, MAX_COLS), fit(rows, MAX_ROWS))
+}
+
+/// The most characters of a client's string that reach the log.
+const SHOWN_MAX: usize = 80;
+
+/// A string a client sent (a user name, TERM, a subsystem, a host), as it may be logged: every
+/// control, line-breaking or direction-changing character escaped (`\n`, `\u{2028}`,
+/// `\u{202e}`), so that no client can write a line of its own into `lipa.log` or hide what it
+/// sent; and cut at [`SHOWN_MAX`] characters.
+pub fn shown(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(SHOWN_MAX)
+        .flat_map(char::escape_debug)
+        .collect();
+    if text.chars().nth(SHOWN_MAX).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn a_client_string_cannot_break_a_log_line_nor_hide_what_it_holds() {
+        let forged =
+            "xterm\n2026-01-01T00:00:00Z  INFO login operator=boss\r\u{2028}\u{202e}\x1b[2K";
+        let s = shown(forged);
+        assert!(!s.chars().any(|c| c.is_control()), "{s:?}");
+        assert!(!s.contains('\u{2028}') && !s.contains('\u{202e}'), "{s:?}");
+        assert!(s.starts_with("xterm\\n2026"), "{s:?}");
+        assert_eq!(shown("sftp"), "sftp");
+        assert_eq!(shown("Mwanaidi-Kahawa ☕"), "Mwanaidi-Kahawa ☕");
+        let long = "a".repeat(10_000);
+        assert_eq!(shown(&long).chars().count(), 81);
+    }
 }
