@@ -89,7 +89,7 @@ impl Shared {
         }
         .text(Lang::En);
         tracing::error!(why = %text, "operators file refused: nobody may log in");
-        let ended = self.registry.replace(Vec::new());
+        let ended = self.registry.replace_because(Vec::new(), End::Untrusted);
         tracing::info!(
             operators = 0,
             connections_ended = ended,

@@ -41,6 +41,8 @@ pub enum End {
     KeyRemoved,
     /// The operator's line changed (role, language, providers, limit): log in again.
     RightsChanged,
+    /// The operators file cannot be trusted (others could change it): nobody is an operator.
+    Untrusted,
     Stopping,
 }
 
@@ -112,12 +114,17 @@ impl Registry {
     /// listed, or whose operator's line says something else now, is ended: its consoles first
     /// (with the reason on the agent's screen), then the link. Returns how many connections.
     pub fn replace(&self, operators: Vec<Known>) -> usize {
+        self.replace_because(operators, End::KeyRemoved)
+    }
+
+    /// As [`Registry::replace`], saying `removed` to those whose key is no longer listed.
+    pub fn replace_because(&self, operators: Vec<Known>, removed: End) -> usize {
         *self.operators.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(operators.clone());
         let mut ends: Vec<(u64, End)> = Vec::new();
         for (id, link) in self.lock_links().iter() {
             let now = operators.iter().find(|o| o.key == link.key);
             let why = match now {
-                None => End::KeyRemoved,
+                None => removed,
                 Some(o) if !same_rights(&o.operator, &link.operator) => End::RightsChanged,
                 Some(_) => continue,
             };

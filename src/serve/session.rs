@@ -213,6 +213,7 @@ pub async fn run(start: Start) -> Ended {
         Ended::By(End::Idle) => Some(s::idle_closed(lang, idle.as_secs() / 60)),
         Ended::By(End::KeyRemoved) => Some(s::key_removed(lang)),
         Ended::By(End::RightsChanged) => Some(s::rights_changed(lang)),
+        Ended::By(End::Untrusted) => Some(s::list_untrusted(lang)),
         Ended::By(End::Stopping) => Some(s::stopping(lang)),
     };
     if let Some(text) = said {

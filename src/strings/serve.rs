@@ -94,4 +94,8 @@ sentences! {
         en: format!("Your connection took nothing from the server for {secs} s, so it was closed. Your payments are safe: connect again."),
         sw: format!("Muunganisho wako haukupokea chochote kutoka kwa seva kwa sekunde {secs}, kwa hiyo umefungwa. Malipo yako ni salama: unganisha tena."),
     }
+    fn list_untrusted() {
+        en: "The operators list on the server can be changed by others right now, so nobody may log in and this session is closed. Your payments are still followed: tell your supervisor.",
+        sw: "Orodha ya wahudumu kwenye seva inaweza kubadilishwa na wengine sasa hivi, kwa hiyo hakuna anayeweza kuingia na kipindi hiki kimefungwa. Malipo yako bado yanafuatiliwa: mjulishe msimamizi wako.",
+    }
 }
