@@ -243,3 +243,81 @@ fn no_string_from_a_client_forges_a_log_line() {
     }
     assert!(log.contains("x\\nFORGED"), "{log}");
 }
+
+#[test]
+fn idle_connections_and_strangers_failures_never_keep_a_listed_key_out() {
+    let shop = Shop::new(Duration::from_millis(500));
+    let (key, line) = client::key("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+    let port = server.port;
+    let rt = runtime();
+    rt.block_on(async {
+        use tokio::io::AsyncReadExt;
+        // Eight idle connections from her address, and eight from each of eight others: the
+        // server's whole room for connections waiting to log in, and more.
+        let mut idle = Vec::new();
+        for a in 1..=9 {
+            for _ in 0..8 {
+                let sock = tokio::net::TcpSocket::new_v4().expect("socket");
+                sock.bind(format!("127.0.0.{a}:0").parse().expect("addr"))
+                    .expect("bind");
+                let mut conn = sock
+                    .connect(([127, 0, 0, 1], port).into())
+                    .await
+                    .expect("connect");
+                let mut banner = [0u8; 8];
+                let _ = conn.read(&mut banner).await;
+                idle.push(conn);
+            }
+        }
+        let login = |key| async move {
+            let mut c = Client::connect(port).await.expect("connect");
+            let ok = c.login_key("rehema", key).await;
+            (c, ok)
+        };
+        let (c, ok) = login(&key).await;
+        assert!(ok, "idle connections kept her out");
+        let mut ch = c.console("xterm-256color", 80, 24).await;
+        assert!(read_until(&mut ch, "Next payment", T).await);
+        // Five strangers fail from her address (a mobile carrier's, shared).
+        let (stranger, _) = client::key("stranger", "role=\"agent\"");
+        for _ in 0..5 {
+            let (s, ok) = login(&stranger).await;
+            assert!(!ok);
+            let _ = s
+                .handle
+                .disconnect(russh::Disconnect::ByApplication, "", "en")
+                .await;
+        }
+        ssh::poll(T, || {
+            (shop.log().matches("is not in the operators file").count() >= 5).then_some(())
+        })
+        .expect("five failures logged");
+        // She still gets in, and anyone from there reads why others do not.
+        let (c, ok) = login(&key).await;
+        assert!(ok, "a listed key was locked out for strangers' failures");
+        let banners = c.heard.lock().expect("heard").banners.join("");
+        assert!(
+            banners.contains("failed in the last 10 minutes"),
+            "{banners:?}"
+        );
+        // A password from there ends the connection, saying why.
+        let mut p = Client::connect(port).await.expect("connect");
+        let _ = p.handle.authenticate_password("rehema", "1234").await;
+        let why = ssh::poll(T, || p.disconnect_reason()).expect("no reason given");
+        assert!(why.contains("keys only"), "{why}");
+        // A client still logging in when eight newer ones come from its address is told why
+        // it was closed.
+        let first = Client::connect(port).await.expect("connect");
+        let mut newer = Vec::new();
+        for _ in 0..8 {
+            newer.push(Client::connect(port).await.expect("connect"));
+        }
+        let why = ssh::poll(T, || first.disconnect_reason()).expect("no reason given");
+        assert!(why.contains("waited longest"), "{why}");
+        drop(idle);
+    });
+    let log = shop.log();
+    assert!(log.contains("refused 5 times in 10 min"), "{log}");
+}

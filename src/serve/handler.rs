@@ -5,7 +5,7 @@
 
 use super::Shared;
 use super::conns::Watch;
-use super::registry::Refusal;
+use super::registry::{FAILURE_WINDOW, Refusal};
 use super::session::{self, In};
 use crate::operators::{Operator, Role};
 use crate::strings::serve as s;
@@ -22,13 +22,13 @@ use tokio::sync::mpsc;
 /// the operator's limit allows): an SSH app that opens a second console over the connection it
 /// has (OpenSSH's ControlMaster, tabs of a phone app) gets one, a flood of channels does not.
 pub const CHANNELS_MAX: usize = 8;
+/// Keys not on the list remembered per connection (a client may offer many).
+const UNKNOWN_KEYS_KEPT: usize = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnError {
     #[error(transparent)]
     Ssh(#[from] russh::Error),
-    #[error("refused: too many failed logins from this address")]
-    Blocked,
 }
 
 /// A pty the client asked for.
@@ -47,8 +47,9 @@ pub struct Conn {
     /// Who logged in (a visitor in the demo).
     who: Option<Operator>,
     key: Option<KeyData>,
-    /// The last key offered that is not on the list (its fingerprint, for the log).
-    unknown_key: Option<String>,
+    /// The keys offered that are not on the list (their fingerprints: the last for the log,
+    /// each counted as a failure of that key when no login comes).
+    unknown_keys: Vec<String>,
     tried: Vec<&'static str>,
     /// The open session channels.
     channels: HashMap<ChannelId, Chan>,
@@ -77,7 +78,7 @@ impl Conn {
             link: None,
             who: None,
             key: None,
-            unknown_key: None,
+            unknown_keys: Vec::new(),
             tried: Vec::new(),
             channels: HashMap::new(),
         }
@@ -95,13 +96,36 @@ impl Conn {
         tracing::warn!(operator = self.name(), addr = %self.addr(), "refused: {what}");
     }
 
-    fn check_blocked(&self) -> Result<(), ConnError> {
-        match self.peer {
-            Some(p) if self.shared.registry.blocked(p.ip()) => {
-                self.refuse("too many failed logins from this address");
-                Err(ConnError::Blocked)
-            }
-            _ => Ok(()),
+    /// Too many logins from this address failed lately (it is told so; a listed key still
+    /// logs in from it).
+    fn blocked(&self) -> bool {
+        self.peer
+            .is_some_and(|p| self.shared.registry.blocked(p.ip()))
+    }
+
+    /// A key not on the list was offered.
+    fn unknown(&mut self, fingerprint: String) {
+        self.tried.push("publickey");
+        self.unknown_keys.retain(|k| *k != fingerprint);
+        if self.unknown_keys.len() >= UNKNOWN_KEYS_KEPT {
+            self.unknown_keys.remove(0);
+        }
+        self.unknown_keys.push(fingerprint);
+    }
+
+    /// A password, or keyboard-interactive: never accepted. From an address that failed too
+    /// often lately, the connection ends at once, telling the client why.
+    fn no_password(&mut self, method: &'static str) {
+        self.tried.push(method);
+        if self.blocked() {
+            self.refuse(&format!(
+                "{method} from an address with too many failed logins: connection closed"
+            ));
+            let minutes = FAILURE_WINDOW.as_secs() / 60;
+            self.watch
+                .cut(s::no_password_here(self.shared.lang, minutes));
+        } else if method == "password" {
+            self.refuse("a password (only public keys are accepted)");
         }
     }
 
@@ -141,8 +165,15 @@ impl Drop for Conn {
             }
             None if self.tried.is_empty() => {}
             None => {
-                let why = match &self.unknown_key {
-                    Some(fp) => format!("no login: key {fp} is not in the operators file"),
+                let mut times = 0;
+                for fp in &self.unknown_keys {
+                    times = self.shared.registry.key_failed(fp);
+                }
+                let why = match self.unknown_keys.last() {
+                    Some(fp) => format!(
+                        "no login: key {fp} is not in the operators file (refused {times} times in {} min)",
+                        FAILURE_WINDOW.as_secs() / 60
+                    ),
                     None if self.tried.iter().any(|t| *t != "none") => format!(
                         "no login: tried {} (only public keys of the operators file are accepted)",
                         self.tried.join(", ")
@@ -161,8 +192,19 @@ impl Drop for Conn {
 impl russh::server::Handler for Conn {
     type Error = ConnError;
 
+    async fn authentication_banner(&mut self) -> Result<Option<String>, Self::Error> {
+        let Some(p) = self.peer.filter(|_| self.blocked()) else {
+            return Ok(None);
+        };
+        let failures = self.shared.registry.failures(p.ip());
+        let minutes = FAILURE_WINDOW.as_secs() / 60;
+        Ok(Some(format!(
+            "{}\r\n",
+            s::banner_failures(self.shared.lang, failures, minutes)
+        )))
+    }
+
     async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
-        self.check_blocked()?;
         if self.shared.demo() {
             tracing::info!(user = %shown(user), addr = %self.addr(), "demo visitor");
             self.who = Some(Conn::visitor());
@@ -173,9 +215,7 @@ impl russh::server::Handler for Conn {
     }
 
     async fn auth_password(&mut self, _user: &str, _password: &str) -> Result<Auth, Self::Error> {
-        self.check_blocked()?;
-        self.tried.push("password");
-        self.refuse("a password (only public keys are accepted)");
+        self.no_password("password");
         Ok(Auth::reject())
     }
 
@@ -185,8 +225,7 @@ impl russh::server::Handler for Conn {
         _submethods: &str,
         _response: Option<russh::server::Response<'a>>,
     ) -> Result<Auth, Self::Error> {
-        self.check_blocked()?;
-        self.tried.push("keyboard-interactive");
+        self.no_password("keyboard-interactive");
         Ok(Auth::reject())
     }
 
@@ -195,7 +234,6 @@ impl russh::server::Handler for Conn {
         _user: &str,
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
-        self.check_blocked()?;
         if self.shared.demo() {
             return Ok(Auth::Accept);
         }
@@ -208,8 +246,7 @@ impl russh::server::Handler for Conn {
         {
             return Ok(Auth::Accept);
         }
-        self.tried.push("publickey");
-        self.unknown_key = Some(offer.public_key.fingerprint(HashAlg::Sha256).to_string());
+        self.unknown(offer.public_key.fingerprint(HashAlg::Sha256).to_string());
         Ok(Auth::reject())
     }
 
@@ -218,7 +255,6 @@ impl russh::server::Handler for Conn {
         user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
-        self.check_blocked()?;
         let fp = key.public_key.fingerprint(HashAlg::Sha256).to_string();
         if self.shared.demo() {
             tracing::info!(user = %shown(user), addr = %self.addr(), key = %fp, "demo visitor");
@@ -234,12 +270,10 @@ impl russh::server::Handler for Conn {
                 tracing::info!(operator = %op.name, role = op.role.id(), user = %shown(user), addr = %self.addr(), key = %fp, "login");
                 self.key = Some(key.public_key.key_data().clone());
                 self.who = Some(op);
-                self.unknown_key = None;
                 Ok(Auth::Accept)
             }
             None => {
-                self.tried.push("publickey");
-                self.unknown_key = Some(fp);
+                self.unknown(fp);
                 Ok(Auth::reject())
             }
         }

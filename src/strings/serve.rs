@@ -98,4 +98,16 @@ sentences! {
         en: "The operators list on the server can be changed by others right now, so nobody may log in and this session is closed. Your payments are still followed: tell your supervisor.",
         sw: "Orodha ya wahudumu kwenye seva inaweza kubadilishwa na wengine sasa hivi, kwa hiyo hakuna anayeweza kuingia na kipindi hiki kimefungwa. Malipo yako bado yanafuatiliwa: mjulishe msimamizi wako.",
     }
+    fn banner_failures(failures: usize = 5, minutes: u64 = 10) {
+        en: format!("lipa: {failures} logins from your address failed in the last {minutes} minutes. Keys on this server's operators list still get in; other keys and passwords do not. If your key is new, ask your supervisor to add it."),
+        sw: format!("lipa: majaribio {failures} ya kuingia kutoka anwani yako yameshindwa katika dakika {minutes} zilizopita. Funguo zilizo kwenye orodha ya wahudumu ya seva hii bado zinaingia; funguo nyingine na nywila haziingii. Kama ufunguo wako ni mpya, muulize msimamizi wako auongeze."),
+    }
+    fn no_password_here(minutes: u64 = 10) {
+        en: format!("lipa takes keys only, never passwords, and too many logins from your address failed in the last {minutes} minutes: this connection is closed. Ask your supervisor to add your key."),
+        sw: format!("lipa inapokea funguo tu, si nywila, na majaribio mengi ya kuingia kutoka anwani yako yameshindwa katika dakika {minutes} zilizopita: muunganisho huu umefungwa. Muulize msimamizi wako aongeze ufunguo wako."),
+    }
+    fn made_room() {
+        en: "Too many connections were waiting to log in here, so this one, which waited longest, was closed: connect again.",
+        sw: "Miunganisho mingi ilikuwa ikisubiri kuingia hapa, kwa hiyo huu, uliosubiri muda mrefu zaidi, umefungwa: unganisha tena.",
+    }
 }
