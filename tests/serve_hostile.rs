@@ -321,3 +321,124 @@ fn idle_connections_and_strangers_failures_never_keep_a_listed_key_out() {
     let log = shop.log();
     assert!(log.contains("refused 5 times in 10 min"), "{log}");
 }
+
+/// Bytes that look like a terminal's, at random (seeded: the same every run), never Ctrl-C.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    let pieces: [&[u8]; 10] = [
+        b"\x1b[A",
+        b"\x1b[1;5C",
+        b"\x1bO",
+        b"\x1b[",
+        b"\x1b[200~",
+        b"\x1b[201~",
+        b"0712345670",
+        b"\t",
+        "\u{feff}ň€".as_bytes(),
+        b"\x7f",
+    ];
+    let mut out = Vec::with_capacity(len + 16);
+    while out.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        match x % 3 {
+            0 => out.extend_from_slice(pieces[(x >> 8) as usize % pieces.len()]),
+            _ => out.push(((x >> 16) as u8).max(4)),
+        }
+    }
+    out.retain(|b| *b != 0x03);
+    out
+}
+
+#[test]
+fn no_flood_from_a_client_takes_down_the_server_or_touches_another_session() {
+    let shop = Shop::new(Duration::from_millis(500));
+    let mut server = demo(&shop, &[]);
+    let port = server.port;
+    let rt = runtime();
+    rt.block_on(async {
+        use tokio::io::AsyncWriteExt;
+        // Someone else's console, open all along.
+        let mut b = Client::connect(port).await.expect("connect");
+        assert!(b.login_none("demo").await);
+        let mut theirs = b.console("xterm-256color", 80, 24).await;
+        assert!(read_until(&mut theirs, "Next payment", T).await);
+
+        // Before any login: junk instead of SSH, and names of every length.
+        let mut junk = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
+        let _ = junk.write_all(&noise(1 << 20, 7)).await;
+        drop(junk);
+        let mut names = Client::connect(port).await.expect("connect");
+        for n in [0, 4096, 30_000] {
+            let _ = names
+                .handle
+                .authenticate_password("x".repeat(n), "y".repeat(n))
+                .await;
+        }
+
+        // After login, on one connection that reads everything it is sent.
+        let mut a = Client::connect(port).await.expect("connect");
+        assert!(a.login_none("demo").await);
+        let ch = a.console("xterm-256color", 120, 40).await;
+        let (mut read_half, write_half) = ch.split();
+        let drain = tokio::spawn(async move { while read_half.wait().await.is_some() {} });
+        // Keys: a quarter of a megabyte of them (each drawn; more only takes longer).
+        let keys = noise(1 << 18, 11);
+        for chunk in keys.chunks(31_000) {
+            write_half.data(chunk).await.expect("keys");
+        }
+        // A paste of four megabytes, and one that never ends.
+        let mut paste = b"\x1b[200~".to_vec();
+        paste.extend(std::iter::repeat_n(b'7', 4 << 20));
+        paste.extend_from_slice(b"\x1b[201~");
+        write_half.data(&paste[..]).await.expect("paste");
+        // A sequence that never ends.
+        let mut csi = b"\x1b[".to_vec();
+        csi.extend(std::iter::repeat_n(b'1', 1 << 18));
+        write_half.data(&csi[..]).await.expect("csi");
+        // Window changes of every size.
+        for i in 0..2000u32 {
+            let (w, h) = match i % 4 {
+                0 => (u32::MAX, u32::MAX),
+                1 => (0, 0),
+                2 => (i, i / 3),
+                _ => (80, 24),
+            };
+            write_half.window_change(w, h, 0, 0).await.expect("wc");
+        }
+        write_half
+            .data(&b"\x1b[200~unended"[..])
+            .await
+            .expect("paste");
+        // Channels: far more than one connection may hold, each asking for everything.
+        let mut opened = Vec::new();
+        for _ in 0..300 {
+            if let Ok(c) = a.handle.channel_open_session().await {
+                let _ = c
+                    .request_pty(false, "xterm", 65_535, 65_535, 0, 0, &[])
+                    .await;
+                let _ = c.set_env(false, "NO_COLOR", "1").await;
+                let _ = c.request_shell(false).await;
+                let _ = c.exec(false, &b"sh"[..]).await;
+                opened.push(c);
+            }
+        }
+        assert!(opened.len() < 300, "every channel was opened");
+
+        // Everyone else is as they were.
+        theirs.data_bytes(&b"\x0c"[..]).await.expect("ctrl-l");
+        assert!(
+            read_until(&mut theirs, "Next payment", T).await,
+            "the other console stopped answering"
+        );
+        still_serving(&mut server).await;
+        drop(drain);
+    });
+    assert!(
+        matches!(server.child.try_wait(), Ok(None)),
+        "the server is gone"
+    );
+}
