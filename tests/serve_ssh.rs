@@ -60,6 +60,14 @@ fn an_agent_pays_and_sees_a_cancelled_one_under_their_own_name() {
         "{}",
         server.start_line
     );
+    // On loopback (the default), the start line says who cannot reach it.
+    assert!(
+        server
+            .start_line
+            .contains("this machine only: --ssh 0.0.0.0:"),
+        "{}",
+        server.start_line
+    );
     let mut agent = console(&server, &key, 80, 24, "xterm-256color");
     pay(&mut agent, "0712345670", "1500");
     agent.wait_for("paid", T, |s| s.contains("••• 670") && s.contains("paid"));

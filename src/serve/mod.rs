@@ -251,6 +251,11 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
             &fingerprint,
         )
     };
+    // The default listens on loopback: say so, or an agent elsewhere meets a closed door.
+    let start_line = match bound.ip().is_loopback() {
+        true => format!("{start_line}{}", s::this_machine_only(lang, bound.port())),
+        false => start_line,
+    };
     println!("{start_line}");
     tracing::info!(addr = %bound, demo = args.demo, %fingerprint, "serving");
     let ssh_config = Arc::new(ssh_config(key, args.demo));

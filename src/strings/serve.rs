@@ -110,4 +110,8 @@ sentences! {
         en: "Too many connections were waiting to log in here, so this one, which waited longest, was closed: connect again.",
         sw: "Miunganisho mingi ilikuwa ikisubiri kuingia hapa, kwa hiyo huu, uliosubiri muda mrefu zaidi, umefungwa: unganisha tena.",
     }
+    fn this_machine_only(port: u16 = 2222) {
+        en: format!(" (this machine only: --ssh 0.0.0.0:{port} lets other machines in)"),
+        sw: format!(" (kompyuta hii tu: --ssh 0.0.0.0:{port} inaruhusu kompyuta nyingine)"),
+    }
 }
