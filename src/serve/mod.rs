@@ -10,6 +10,7 @@ pub mod keys;
 mod outbox;
 pub mod registry;
 mod session;
+mod untrusted;
 
 use crate::cli::{ServeArgs, exit};
 use crate::config::{Config, ConfigError};
