@@ -60,6 +60,14 @@ fn an_agent_pays_and_sees_a_cancelled_one_under_their_own_name() {
         "{}",
         server.start_line
     );
+    // On loopback (the default), the start line says who cannot reach it.
+    assert!(
+        server
+            .start_line
+            .contains("this machine only: --ssh 0.0.0.0:"),
+        "{}",
+        server.start_line
+    );
     let mut agent = console(&server, &key, 80, 24, "xterm-256color");
     pay(&mut agent, "0712345670", "1500");
     agent.wait_for("paid", T, |s| s.contains("••• 670") && s.contains("paid"));
@@ -271,4 +279,54 @@ fn resize_dumb_terminals_removed_keys_and_sigterm() {
     // The host key survives a restart: the same fingerprint.
     let again = shop.serve(&[]);
     assert_eq!(again.fingerprint(), first);
+}
+
+#[test]
+fn a_second_ssh_over_a_shared_connection_gets_a_console_of_its_own() {
+    if ssh::skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_millis(500));
+    let (key, line) = shop.operator("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+    // OpenSSH's connection sharing, as an agent's ~/.ssh/config may ask for it.
+    let control = shop.dir.path().join("ctl");
+    let open = || {
+        let mut args: Vec<String> = vec![
+            "-tt".into(),
+            "-o".into(),
+            "ControlMaster=auto".into(),
+            "-o".into(),
+            format!("ControlPath={}", control.display()),
+            "-o".into(),
+            "ControlPersist=30".into(),
+        ];
+        args.extend(server.ssh_args(Some(&key), "rehema"));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let pty = Spawn::new("ssh").args(&refs).size(80, 24).start();
+        pty.wait_for("a console", T, |s| s.contains("Next payment"));
+        pty
+    };
+    let mut first = open();
+    let mut second = open();
+    // One connection, one login, two consoles.
+    let log = shop.log();
+    assert_eq!(log.matches("handler: login ").count(), 1, "{log}");
+    assert_eq!(log.matches("console opened").count(), 2, "{log}");
+    pay(&mut second, "0712345670", "1500");
+    second.wait_for("paid", T, |s| s.contains("••• 670") && s.contains("paid"));
+    first.send("\x03");
+    assert!(first.wait_exit(T).is_some_and(|s| s.success()));
+    second.send("\x03");
+    assert!(second.wait_exit(T).is_some_and(|s| s.success()));
+    let _ = std::process::Command::new("ssh")
+        .args([
+            "-o",
+            &format!("ControlPath={}", control.display()),
+            "-O",
+            "exit",
+            "x",
+        ])
+        .output();
 }

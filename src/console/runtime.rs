@@ -181,12 +181,16 @@ pub async fn run<W: Write>(
                 Err(_) => match news.try_recv() {
                     Ok(p) => Some(Action::PaymentChanged(p)),
                     Err(TryRecvError::Lagged(_)) => Some(Action::Lagged),
-                    Err(_) => None,
+                    // Keys that came together (a paste without brackets, a fast typist, a
+                    // flood) are drawn once, not once each.
+                    Err(_) => match input.try_recv() {
+                        Ok(ev) => event_action(&mut terminal, ev)?,
+                        Err(_) => break,
+                    },
                 },
             };
-            match next {
-                Some(a) => batch.push(a),
-                None => break,
+            if let Some(a) = next {
+                batch.push(a);
             }
         }
         for action in batch {

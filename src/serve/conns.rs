@@ -1,63 +1,106 @@
 //! The accept loop and a watchdog per connection. russh runs the SSH protocol; this decides how
 //! long a connection may live: a login within [`LOGIN_WITHIN`] (and at most [`PRE_AUTH_MAX`]
-//! connections waiting to log in at once), a console within [`CONSOLE_WITHIN`] of logging in or
-//! of the last console closing (an `ssh -N` is not kept), and the whole connection is ended
-//! when its key leaves the operators file or its rights change, or the server stops.
+//! connections waiting to log in at once, the longest waiting making room for a new one), a
+//! console within [`CONSOLE_WITHIN`] of logging in or of the last console closing (an `ssh -N`
+//! is not kept), and the whole connection is ended when its key leaves the operators file or
+//! its rights change, its client stops reading, or the server stops.
 
 use super::Shared;
 use super::handler::Conn;
+use crate::strings::Lang;
 use russh::Disconnect;
 use russh::server::Handle;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
 /// A connection must log in within this.
 pub const LOGIN_WITHIN: Duration = Duration::from_secs(30);
-/// Connections waiting to log in, at most, at once; more are closed at once.
+/// Connections waiting to log in, at most, at once: a new one closes the one that has waited
+/// longest, from the address with the most waiting.
 pub const PRE_AUTH_MAX: usize = 64;
-/// Of them, at most this many from one address (one address cannot fill the room).
+/// Of them, at most this many from one address: a new one closes that address's longest
+/// waiting. Idle connections cannot keep anyone out: a login takes a second, and the newest
+/// connection always gets its chance.
 pub const PRE_AUTH_PER_ADDRESS: usize = 8;
 /// A logged-in connection without a console is closed after this.
 pub const CONSOLE_WITHIN: Duration = Duration::from_secs(60);
 /// After its console was told to end, a kicked connection waits this long for it to put the
 /// agent's terminal back before the link is cut.
 const GOODBYE_WITHIN: Duration = Duration::from_secs(3);
+/// A connection the server ends is told why within this, if its client still reads; then the
+/// socket is shut whatever the client does.
+const SAY_WITHIN: Duration = Duration::from_secs(3);
 
-/// Connections waiting to log in, in all and per address.
+/// Connections waiting to log in, oldest first.
 #[derive(Default)]
 pub struct PreAuth {
-    total: AtomicUsize,
-    by_address: Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
+    waiting: Mutex<Vec<Waiting>>,
+}
+
+struct Waiting {
+    ip: IpAddr,
+    watch: Weak<Watch>,
 }
 
 impl PreAuth {
-    /// Counts a new connection in, unless the room is full (false).
-    fn enter(&self, ip: std::net::IpAddr) -> bool {
-        let mut by = self.by_address.lock().unwrap_or_else(|p| p.into_inner());
-        let here = by.entry(ip).or_default();
-        if self.total.load(Ordering::SeqCst) >= PRE_AUTH_MAX || *here >= PRE_AUTH_PER_ADDRESS {
-            return false;
-        }
-        *here += 1;
-        self.total.fetch_add(1, Ordering::SeqCst);
-        true
-    }
-
-    fn leave(&self, ip: std::net::IpAddr) {
-        let mut by = self.by_address.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(n) = by.get_mut(&ip) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                by.remove(&ip);
+    /// Counts a new connection in. When the room is full — [`PRE_AUTH_PER_ADDRESS`] from its
+    /// address, or [`PRE_AUTH_MAX`] in all — the one that has waited longest, of that address
+    /// or of the address with the most waiting, is closed to make room, and told why.
+    fn enter(&self, ip: IpAddr, watch: &Arc<Watch>, lang: Lang) {
+        let mut waiting = self.lock();
+        waiting.retain(|w| w.watch.strong_count() > 0);
+        let here = waiting.iter().filter(|w| w.ip == ip).count();
+        let from = if here >= PRE_AUTH_PER_ADDRESS {
+            Some(ip)
+        } else if waiting.len() >= PRE_AUTH_MAX {
+            busiest(&waiting)
+        } else {
+            None
+        };
+        if let Some(at) = from.and_then(|from| waiting.iter().position(|w| w.ip == from)) {
+            let old = waiting.remove(at);
+            if let Some(old) = old.watch.upgrade() {
+                old.waiting.store(false, Ordering::SeqCst);
+                tracing::warn!(addr = %old.ip.map_or_else(String::new, |i| i.to_string()), "a connection waiting to log in was closed to make room for a newer one");
+                old.cut(crate::strings::serve::made_room(lang));
             }
         }
-        let _ = self
-            .total
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+        waiting.push(Waiting {
+            ip,
+            watch: Arc::downgrade(watch),
+        });
     }
+
+    fn leave(&self, watch: &Watch) {
+        self.lock()
+            .retain(|w| !std::ptr::eq(w.watch.as_ptr(), watch));
+    }
+
+    /// How many wait now (for tests).
+    #[cfg(test)]
+    fn count(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The address with the most connections waiting (of two, the one waiting longest).
+fn busiest(waiting: &[Waiting]) -> Option<IpAddr> {
+    let mut best: Option<(usize, IpAddr)> = None;
+    for w in waiting {
+        let n = waiting.iter().filter(|o| o.ip == w.ip).count();
+        if best.is_none_or(|(m, _)| n > m) {
+            best = Some((n, w.ip));
+        }
+    }
+    best.map(|(_, ip)| ip)
 }
 
 /// What the handler tells the watchdog about its connection.
@@ -66,6 +109,9 @@ pub struct Watch {
     logged_in: Notify,
     changed: Notify,
     kicked: Notify,
+    /// Told to end the connection at once, with the reason in `cut_why`.
+    cut: Notify,
+    cut_why: Mutex<Option<String>>,
     consoles: AtomicUsize,
     /// Still counted among the connections waiting to log in (from this address).
     waiting: AtomicBool,
@@ -96,11 +142,16 @@ impl Watch {
         self.kicked.notify_one();
     }
 
+    /// Ends the connection at once, telling the client why if it still reads (its client
+    /// stopped reading; the room was needed).
+    pub fn cut(&self, why: String) {
+        *self.cut_why.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
+        self.cut.notify_one();
+    }
+
     fn leave_waiting(&self, pre_auth: &PreAuth) {
-        if self.waiting.swap(false, Ordering::SeqCst)
-            && let Some(ip) = self.ip
-        {
-            pre_auth.leave(ip);
+        if self.waiting.swap(false, Ordering::SeqCst) {
+            pre_auth.leave(self);
         }
     }
 }
@@ -124,25 +175,28 @@ pub async fn accept(
             },
             () = wait_stop(stop.clone()) => return,
         };
-        if shared.registry.blocked(peer.ip()) {
-            tracing::warn!(addr = %peer, "refused: too many failed logins from this address");
-            continue;
-        }
-        if !shared.pre_auth.enter(peer.ip()) {
-            tracing::warn!(addr = %peer, "refused: too many connections waiting to log in");
-            continue;
-        }
         let _ = socket.set_nodelay(true);
+        // A second handle on the socket, to shut it when the connection must end even if its
+        // client reads nothing (russh would wait for it to take the bytes queued first).
+        let (socket, shut) = match shuttable(socket) {
+            Ok(pair) => pair,
+            Err(e) => {
+                tracing::warn!(addr = %peer, error = %e, "accept failed");
+                continue;
+            }
+        };
         let watch = Arc::new(Watch {
             waiting: AtomicBool::new(true),
             ip: Some(peer.ip()),
             ..Watch::default()
         });
+        shared.pre_auth.enter(peer.ip(), &watch, shared.lang);
         let handler = Conn::new(shared.clone(), Some(peer), watch.clone());
         let (shared, config, stop) = (shared.clone(), config.clone(), stop.clone());
         tokio::spawn(async move {
+            let mut conn = tokio::spawn(run(config, socket, handler, watch.clone()));
             let reason = tokio::select! {
-                () = run(config, socket, handler, &watch) => None,
+                _ = &mut conn => None,
                 why = watchdog(&watch) => Some(why),
                 () = wait_stop(stop) => Some(crate::strings::serve::stopping(shared.lang)),
             };
@@ -155,13 +209,31 @@ pub async fn accept(
             if let Some(why) = reason {
                 tracing::info!(addr = %peer, %why, "connection closed by the server");
                 if let Some(handle) = handle {
-                    let _ = handle
-                        .disconnect(Disconnect::ByApplication, why, "en".into())
-                        .await;
+                    let _ = tokio::time::timeout(
+                        SAY_WITHIN,
+                        handle.disconnect(Disconnect::ByApplication, why, "en".into()),
+                    )
+                    .await;
+                }
+                // Told: the client closes its side. A client that reads nothing is cut.
+                if tokio::time::timeout(SAY_WITHIN, &mut conn).await.is_err() {
+                    let _ = shut.shutdown(std::net::Shutdown::Both);
+                    if tokio::time::timeout(SAY_WITHIN, &mut conn).await.is_err() {
+                        conn.abort();
+                    }
                 }
             }
         });
     }
+}
+
+/// The socket, and a second handle on it that can shut it from outside.
+fn shuttable(
+    socket: tokio::net::TcpStream,
+) -> std::io::Result<(tokio::net::TcpStream, std::net::TcpStream)> {
+    let std = socket.into_std()?;
+    let shut = std.try_clone()?;
+    Ok((tokio::net::TcpStream::from_std(std)?, shut))
 }
 
 async fn wait_stop(mut stop: watch::Receiver<bool>) {
@@ -172,7 +244,7 @@ async fn run(
     config: Arc<russh::server::Config>,
     socket: tokio::net::TcpStream,
     handler: Conn,
-    watch: &Watch,
+    watch: Arc<Watch>,
 ) {
     match russh::server::run_stream(config, socket, handler).await {
         Ok(session) => {
@@ -185,8 +257,20 @@ async fn run(
     }
 }
 
-/// Resolves, with the reason, when the connection has lived long enough.
+/// Resolves, with the reason, when the connection has lived long enough, or must end now.
 async fn watchdog(watch: &Watch) -> String {
+    tokio::select! {
+        () = watch.cut.notified() => watch
+            .cut_why
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_default(),
+        why = lifetime(watch) => why,
+    }
+}
+
+async fn lifetime(watch: &Watch) -> String {
     if tokio::time::timeout(LOGIN_WITHIN, watch.logged_in.notified())
         .await
         .is_err()
@@ -211,5 +295,56 @@ async fn watchdog(watch: &Watch) -> String {
                 return "no console opened".into();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(ip: &str) -> Arc<Watch> {
+        Arc::new(Watch {
+            waiting: AtomicBool::new(true),
+            ip: Some(ip.parse().expect("ip")),
+            ..Watch::default()
+        })
+    }
+
+    fn cut(w: &Watch) -> bool {
+        w.cut_why.lock().expect("why").is_some()
+    }
+
+    #[test]
+    fn idle_connections_make_room_for_a_new_one_and_only_from_the_busiest_address() {
+        let room = PreAuth::default();
+        // Eight idle connections from one address: a ninth from it closes the oldest.
+        let idle: Vec<_> = (0..PRE_AUTH_PER_ADDRESS)
+            .map(|_| conn("10.0.0.1"))
+            .collect();
+        for w in &idle {
+            room.enter(w.ip.expect("ip"), w, Lang::En);
+        }
+        let agent = conn("10.0.0.1");
+        room.enter("10.0.0.1".parse().expect("ip"), &agent, Lang::En);
+        assert!(cut(&idle[0]), "the oldest was kept");
+        assert!(!cut(&agent) && idle[1..].iter().all(|w| !cut(w)));
+        assert_eq!(room.count(), PRE_AUTH_PER_ADDRESS);
+        // The room full of many addresses' connections: a new one from elsewhere closes the
+        // oldest of the address with the most, never one of an address with few.
+        let others: Vec<_> = (0..PRE_AUTH_MAX - PRE_AUTH_PER_ADDRESS)
+            .map(|i| conn(&format!("10.1.{}.{}", i / 7, i % 7 + 1)))
+            .collect();
+        for w in &others {
+            room.enter(w.ip.expect("ip"), w, Lang::En);
+        }
+        assert_eq!(room.count(), PRE_AUTH_MAX);
+        let late = conn("10.9.9.9");
+        room.enter("10.9.9.9".parse().expect("ip"), &late, Lang::En);
+        assert!(cut(&idle[1]), "not the busiest address's oldest");
+        assert!(others.iter().all(|w| !cut(w)));
+        assert_eq!(room.count(), PRE_AUTH_MAX);
+        // Leaving frees the room.
+        late.leave_waiting(&room);
+        assert_eq!(room.count(), PRE_AUTH_MAX - 1);
     }
 }

@@ -5,24 +5,31 @@
 
 use super::Shared;
 use super::conns::Watch;
-use super::registry::Refusal;
+use super::registry::{FAILURE_WINDOW, Refusal};
 use super::session::{self, In};
+use super::untrusted::{screen, shown};
 use crate::operators::{Operator, Role};
 use crate::strings::serve as s;
 use russh::keys::ssh_key::HashAlg;
 use russh::keys::ssh_key::public::KeyData;
 use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, ChannelOpenFailure};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::mpsc;
+
+/// Session channels one connection may hold open at once (each may run a console, as many as
+/// the operator's limit allows): an SSH app that opens a second console over the connection it
+/// has (OpenSSH's ControlMaster, tabs of a phone app) gets one, a flood of channels does not.
+pub const CHANNELS_MAX: usize = 8;
+/// Keys not on the list remembered per connection (a client may offer many).
+const UNKNOWN_KEYS_KEPT: usize = 8;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnError {
     #[error(transparent)]
     Ssh(#[from] russh::Error),
-    #[error("refused: too many failed logins from this address")]
-    Blocked,
 }
 
 /// A pty the client asked for.
@@ -31,6 +38,8 @@ struct Pty {
     term: String,
     cols: u16,
     rows: u16,
+    /// The size asked, when it was more than a screen can be (for the log).
+    asked: Option<String>,
 }
 
 pub struct Conn {
@@ -39,19 +48,25 @@ pub struct Conn {
     /// Who logged in (a visitor in the demo).
     who: Option<Operator>,
     key: Option<KeyData>,
-    /// The last key offered that is not on the list (its fingerprint, for the log).
-    unknown_key: Option<String>,
+    /// The keys offered that are not on the list (their fingerprints: the last for the log,
+    /// each counted as a failure of that key when no login comes).
+    unknown_keys: Vec<String>,
     tried: Vec<&'static str>,
-    pty: Option<Pty>,
-    no_color: bool,
-    /// The session channel, and where its bytes go once the console runs.
-    channel: Option<ChannelId>,
-    input: Option<mpsc::Sender<In>>,
+    /// The open session channels.
+    channels: HashMap<ChannelId, Chan>,
     /// What the connection's watchdog is told.
     watch: Arc<Watch>,
     /// This connection among the logged-in ones.
     link: Option<u64>,
-    /// A console runs on this connection's channel (until the client closes it).
+}
+
+/// One session channel: its terminal, and where its bytes go once its console runs.
+#[derive(Default)]
+struct Chan {
+    pty: Option<Pty>,
+    no_color: bool,
+    input: Option<mpsc::Sender<In>>,
+    /// A console runs on it (until the client closes the channel).
     console_open: bool,
 }
 
@@ -62,15 +77,11 @@ impl Conn {
             peer,
             watch,
             link: None,
-            console_open: false,
             who: None,
             key: None,
-            unknown_key: None,
+            unknown_keys: Vec::new(),
             tried: Vec::new(),
-            pty: None,
-            no_color: false,
-            channel: None,
-            input: None,
+            channels: HashMap::new(),
         }
     }
 
@@ -86,24 +97,48 @@ impl Conn {
         tracing::warn!(operator = self.name(), addr = %self.addr(), "refused: {what}");
     }
 
-    fn check_blocked(&self) -> Result<(), ConnError> {
-        match self.peer {
-            Some(p) if self.shared.registry.blocked(p.ip()) => {
-                self.refuse("too many failed logins from this address");
-                Err(ConnError::Blocked)
-            }
-            _ => Ok(()),
+    /// Too many logins from this address failed lately (it is told so; a listed key still
+    /// logs in from it).
+    fn blocked(&self) -> bool {
+        self.peer
+            .is_some_and(|p| self.shared.registry.blocked(p.ip()))
+    }
+
+    /// A key not on the list was offered.
+    fn unknown(&mut self, fingerprint: String) {
+        self.tried.push("publickey");
+        self.unknown_keys.retain(|k| *k != fingerprint);
+        if self.unknown_keys.len() >= UNKNOWN_KEYS_KEPT {
+            self.unknown_keys.remove(0);
+        }
+        self.unknown_keys.push(fingerprint);
+    }
+
+    /// A password, or keyboard-interactive: never accepted. From an address that failed too
+    /// often lately, the connection ends at once, telling the client why.
+    fn no_password(&mut self, method: &'static str) {
+        self.tried.push(method);
+        if self.blocked() {
+            self.refuse(&format!(
+                "{method} from an address with too many failed logins: connection closed"
+            ));
+            let minutes = FAILURE_WINDOW.as_secs() / 60;
+            self.watch
+                .cut(s::no_password_here(self.shared.lang, minutes));
+        } else if method == "password" {
+            self.refuse("a password (only public keys are accepted)");
         }
     }
 
-    /// Writes a line to the client's screen (and stderr), then ends the channel.
-    async fn say_and_close(&self, channel: ChannelId, session: &mut Session, text: &str) {
-        let handle = session.handle();
+    /// Writes a line to the client's screen (and stderr), then ends the channel. Written
+    /// through the session itself, never awaited: a client that reads nothing cannot hold the
+    /// connection's loop.
+    fn say_and_close(&self, channel: ChannelId, session: &mut Session, text: &str) {
         let line = format!("{text}\r\n");
-        let _ = handle.extended_data(channel, 1, line.into_bytes()).await;
-        let _ = handle.exit_status_request(channel, 1).await;
-        let _ = handle.eof(channel).await;
-        let _ = handle.close(channel).await;
+        let _ = session.extended_data(channel, 1, line.into_bytes());
+        let _ = session.exit_status_request(channel, 1);
+        let _ = session.eof(channel);
+        let _ = session.close(channel);
     }
 
     fn visitor() -> Operator {
@@ -131,8 +166,19 @@ impl Drop for Conn {
             }
             None if self.tried.is_empty() => {}
             None => {
-                let why = match &self.unknown_key {
-                    Some(fp) => format!("no login: key {fp} is not in the operators file"),
+                // Counted before it is logged: whoever reads the line sees it counted.
+                if let Some(p) = self.peer {
+                    self.shared.registry.failed(p.ip());
+                }
+                let mut times = 0;
+                for fp in &self.unknown_keys {
+                    times = self.shared.registry.key_failed(fp);
+                }
+                let why = match self.unknown_keys.last() {
+                    Some(fp) => format!(
+                        "no login: key {fp} is not in the operators file (refused {times} times in {} min)",
+                        FAILURE_WINDOW.as_secs() / 60
+                    ),
                     None if self.tried.iter().any(|t| *t != "none") => format!(
                         "no login: tried {} (only public keys of the operators file are accepted)",
                         self.tried.join(", ")
@@ -140,9 +186,6 @@ impl Drop for Conn {
                     None => "no login: no key offered (only public keys are accepted)".into(),
                 };
                 self.refuse(&why);
-                if let Some(p) = self.peer {
-                    self.shared.registry.failed(p.ip());
-                }
             }
         }
     }
@@ -151,10 +194,21 @@ impl Drop for Conn {
 impl russh::server::Handler for Conn {
     type Error = ConnError;
 
+    async fn authentication_banner(&mut self) -> Result<Option<String>, Self::Error> {
+        let Some(p) = self.peer.filter(|_| self.blocked()) else {
+            return Ok(None);
+        };
+        let failures = self.shared.registry.failures(p.ip());
+        let minutes = FAILURE_WINDOW.as_secs() / 60;
+        Ok(Some(format!(
+            "{}\r\n",
+            s::banner_failures(self.shared.lang, failures, minutes)
+        )))
+    }
+
     async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
-        self.check_blocked()?;
         if self.shared.demo() {
-            tracing::info!(user, addr = %self.addr(), "demo visitor");
+            tracing::info!(user = %shown(user), addr = %self.addr(), "demo visitor");
             self.who = Some(Conn::visitor());
             return Ok(Auth::Accept);
         }
@@ -163,9 +217,7 @@ impl russh::server::Handler for Conn {
     }
 
     async fn auth_password(&mut self, _user: &str, _password: &str) -> Result<Auth, Self::Error> {
-        self.check_blocked()?;
-        self.tried.push("password");
-        self.refuse("a password (only public keys are accepted)");
+        self.no_password("password");
         Ok(Auth::reject())
     }
 
@@ -175,8 +227,7 @@ impl russh::server::Handler for Conn {
         _submethods: &str,
         _response: Option<russh::server::Response<'a>>,
     ) -> Result<Auth, Self::Error> {
-        self.check_blocked()?;
-        self.tried.push("keyboard-interactive");
+        self.no_password("keyboard-interactive");
         Ok(Auth::reject())
     }
 
@@ -185,9 +236,11 @@ impl russh::server::Handler for Conn {
         _user: &str,
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
-        self.check_blocked()?;
-        if self.shared.demo()
-            || self
+        if self.shared.demo() {
+            return Ok(Auth::Accept);
+        }
+        if self.shared.operators_trusted()
+            && self
                 .shared
                 .registry
                 .find(offer.public_key.key_data())
@@ -195,8 +248,7 @@ impl russh::server::Handler for Conn {
         {
             return Ok(Auth::Accept);
         }
-        self.tried.push("publickey");
-        self.unknown_key = Some(offer.public_key.fingerprint(HashAlg::Sha256).to_string());
+        self.unknown(offer.public_key.fingerprint(HashAlg::Sha256).to_string());
         Ok(Auth::reject())
     }
 
@@ -205,24 +257,25 @@ impl russh::server::Handler for Conn {
         user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
-        self.check_blocked()?;
         let fp = key.public_key.fingerprint(HashAlg::Sha256).to_string();
         if self.shared.demo() {
-            tracing::info!(user, addr = %self.addr(), key = %fp, "demo visitor");
+            tracing::info!(user = %shown(user), addr = %self.addr(), key = %fp, "demo visitor");
             self.who = Some(Conn::visitor());
             return Ok(Auth::Accept);
         }
-        match self.shared.registry.find(key.public_key.key_data()) {
+        let found = match self.shared.operators_trusted() {
+            true => self.shared.registry.find(key.public_key.key_data()),
+            false => None,
+        };
+        match found {
             Some(op) => {
-                tracing::info!(operator = %op.name, role = op.role.id(), user, addr = %self.addr(), key = %fp, "login");
+                tracing::info!(operator = %op.name, role = op.role.id(), user = %shown(user), addr = %self.addr(), key = %fp, "login");
                 self.key = Some(key.public_key.key_data().clone());
                 self.who = Some(op);
-                self.unknown_key = None;
                 Ok(Auth::Accept)
             }
             None => {
-                self.tried.push("publickey");
-                self.unknown_key = Some(fp);
+                self.unknown(fp);
                 Ok(Auth::reject())
             }
         }
@@ -242,12 +295,14 @@ impl russh::server::Handler for Conn {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if self.channel.is_some() {
-            self.refuse("a second session on one connection");
+        if self.channels.len() >= CHANNELS_MAX {
+            self.refuse(&format!(
+                "a session channel: {CHANNELS_MAX} are open on this connection"
+            ));
             reply.reject(ChannelOpenFailure::ResourceShortage).await;
             return Ok(());
         }
-        self.channel = Some(channel.id());
+        self.channels.insert(channel.id(), Chan::default());
         reply.accept().await;
         Ok(())
     }
@@ -262,7 +317,10 @@ impl russh::server::Handler for Conn {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.refuse(&format!("port forwarding (-L/-D) to {host}:{port}"));
+        self.refuse(&format!(
+            "port forwarding (-L/-D) to {}:{port}",
+            shown(host)
+        ));
         reply
             .reject(ChannelOpenFailure::AdministrativelyProhibited)
             .await;
@@ -304,7 +362,10 @@ impl russh::server::Handler for Conn {
         port: &mut u32,
         _session: &mut Session,
     ) -> Result<bool, Self::Error> {
-        self.refuse(&format!("remote port forwarding (-R) of {address}:{port}"));
+        self.refuse(&format!(
+            "remote port forwarding (-R) of {}:{port}",
+            shown(address)
+        ));
         Ok(false)
     }
 
@@ -347,8 +408,11 @@ impl russh::server::Handler for Conn {
         value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if name == "NO_COLOR" && !value.is_empty() {
-            self.no_color = true;
+        if name == "NO_COLOR"
+            && !value.is_empty()
+            && let Some(chan) = self.channels.get_mut(&channel)
+        {
+            chan.no_color = true;
             session.channel_success(channel)?;
         } else {
             session.channel_failure(channel)?;
@@ -373,10 +437,17 @@ impl russh::server::Handler for Conn {
         } else {
             (cols, rows)
         };
-        self.pty = Some(Pty {
+        let (c, r) = screen(cols, rows);
+        let taken = u32::from(c) == cols && u32::from(r) == rows;
+        let Some(chan) = self.channels.get_mut(&channel) else {
+            session.channel_failure(channel)?;
+            return Ok(());
+        };
+        chan.pty = Some(Pty {
             term: term.to_string(),
-            cols: clamp(cols),
-            rows: clamp(rows),
+            cols: c,
+            rows: r,
+            asked: (!taken).then(|| format!("{cols}x{rows}")),
         });
         session.channel_success(channel)?;
         Ok(())
@@ -384,19 +455,23 @@ impl russh::server::Handler for Conn {
 
     async fn window_change_request(
         &mut self,
-        _channel: ChannelId,
+        channel: ChannelId,
         cols: u32,
         rows: u32,
         _pix_width: u32,
         _pix_height: u32,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if let Some(p) = self.pty.as_mut() {
-            p.cols = clamp(cols);
-            p.rows = clamp(rows);
+        let (cols, rows) = screen(cols, rows);
+        let Some(chan) = self.channels.get_mut(&channel) else {
+            return Ok(());
+        };
+        if let Some(p) = chan.pty.as_mut() {
+            p.cols = cols;
+            p.rows = rows;
         }
-        if let Some(input) = &self.input {
-            let _ = input.send(In::Size(clamp(cols), clamp(rows))).await;
+        if let Some(input) = &chan.input {
+            let _ = input.send(In::Size(cols, rows)).await;
         }
         Ok(())
     }
@@ -407,8 +482,8 @@ impl russh::server::Handler for Conn {
         data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let command: String = String::from_utf8_lossy(data).chars().take(80).collect();
-        self.refuse(&format!("a command ({command:?})"));
+        let command = String::from_utf8_lossy(data);
+        self.refuse(&format!("a command (\"{}\")", shown(&command)));
         self.say_then_fail(channel, session)
     }
 
@@ -418,7 +493,7 @@ impl russh::server::Handler for Conn {
         name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.refuse(&format!("the {name} subsystem"));
+        self.refuse(&format!("the {} subsystem", shown(name)));
         self.say_then_fail(channel, session)
     }
 
@@ -427,26 +502,36 @@ impl russh::server::Handler for Conn {
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let (Some(who), Some(pty)) = (self.who.clone(), self.pty.clone()) else {
+        let pty = self.channels.get(&channel).and_then(|c| c.pty.clone());
+        let (Some(who), Some(pty)) = (self.who.clone(), pty) else {
             self.refuse("a session without a terminal (ssh -T)");
             session.channel_success(channel)?;
             let text = s::use_ssh_t(self.lang(), &self.shared.host);
-            self.say_and_close(channel, session, &text).await;
+            self.say_and_close(channel, session, &text);
             return Ok(());
         };
-        if self.input.is_some() {
+        if self
+            .channels
+            .get(&channel)
+            .is_none_or(|c| c.input.is_some())
+        {
             session.channel_failure(channel)?;
             return Ok(());
         }
         // The operators file may have changed since the login: the line as it is now decides.
         let who = match &self.key {
-            Some(key) => match self.shared.registry.find(key) {
+            Some(key) => match self
+                .shared
+                .operators_trusted()
+                .then(|| self.shared.registry.find(key))
+                .flatten()
+            {
                 Some(now) => now,
                 None => {
                     self.refuse("a console: the key is no longer in the operators file");
                     session.channel_success(channel)?;
                     let text = s::key_removed(self.lang());
-                    self.say_and_close(channel, session, &text).await;
+                    self.say_and_close(channel, session, &text);
                     return Ok(());
                 }
             },
@@ -468,22 +553,27 @@ impl russh::server::Handler for Conn {
                     Refusal::Full => "a session: the server is full".to_string(),
                 };
                 self.refuse(&why);
-                self.say_and_close(channel, session, &text).await;
+                self.say_and_close(channel, session, &text);
                 return Ok(());
             }
         };
         session.channel_success(channel)?;
         let (tx, rx) = mpsc::channel::<In>(64);
-        self.input = Some(tx);
-        let no_color = self.no_color || !crate::console::theme::term_has_colour(&pty.term);
-        tracing::info!(operator = %who.name, addr = %self.addr(), term = %pty.term, cols = pty.cols, rows = pty.rows, "console opened");
+        let Some(chan) = self.channels.get_mut(&channel) else {
+            self.shared.registry.close(id);
+            return Ok(());
+        };
+        chan.input = Some(tx);
+        // Counted until the client closes the channel: by then it has every byte of the
+        // goodbye, so a connection cut for a removed key still puts the terminal back.
+        chan.console_open = true;
+        let no_color = chan.no_color || !crate::console::theme::term_has_colour(&pty.term);
+        tracing::info!(operator = %who.name, addr = %self.addr(), term = %shown(&pty.term), cols = pty.cols, rows = pty.rows, asked = %pty.asked.as_deref().unwrap_or("-"), "console opened");
         let shared = self.shared.clone();
         let rights = super::rights::source(&shared, self.key.as_ref(), &who);
         let handle = session.handle();
-        // Counted until the client closes the channel: by then it has every byte of the
-        // goodbye, so a connection cut for a removed key still puts the terminal back.
+        let (watch, addr) = (self.watch.clone(), self.addr());
         self.watch.console_opened();
-        self.console_open = true;
         tokio::spawn(async move {
             let ended = shared
                 .console(session::Start {
@@ -502,6 +592,8 @@ impl russh::server::Handler for Conn {
                     idle: shared.registry.limits.idle,
                     offset: shared.offset,
                     receipt: shared.receipt.clone(),
+                    watch,
+                    addr,
                 })
                 .await;
             shared.registry.close(id);
@@ -512,34 +604,38 @@ impl russh::server::Handler for Conn {
 
     async fn data(
         &mut self,
-        _channel: ChannelId,
+        channel: ChannelId,
         data: &[u8],
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if let Some(input) = &self.input
+        if let Some(chan) = self.channels.get_mut(&channel)
+            && let Some(input) = &chan.input
             && input.send(In::Bytes(data.to_vec())).await.is_err()
         {
-            self.input = None;
+            chan.input = None;
         }
         Ok(())
     }
 
     async fn channel_eof(
         &mut self,
-        _channel: ChannelId,
+        channel: ChannelId,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.input = None;
+        if let Some(chan) = self.channels.get_mut(&channel) {
+            chan.input = None;
+        }
         Ok(())
     }
 
     async fn channel_close(
         &mut self,
-        _channel: ChannelId,
+        channel: ChannelId,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.input = None;
-        if std::mem::take(&mut self.console_open) {
+        if let Some(chan) = self.channels.remove(&channel)
+            && chan.console_open
+        {
             self.watch.console_closed();
         }
         Ok(())
@@ -565,9 +661,4 @@ impl Conn {
             .and_then(|w| w.lang)
             .unwrap_or(self.shared.lang)
     }
-}
-
-/// A size from the client as the console takes it (at least 1, at most what a u16 holds).
-fn clamp(n: u32) -> u16 {
-    u16::try_from(n).unwrap_or(u16::MAX).max(1)
 }

@@ -29,44 +29,50 @@ impl Decoder {
         Decoder::default()
     }
 
-    /// The events in these bytes (and in any held back from before).
+    /// The events in these bytes (and in any held back from before). Bytes are consumed by
+    /// moving along them and dropped once at the end: a packet of 32 KiB of keys costs as
+    /// much as its keys, not their square.
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<Event> {
         self.pending.extend_from_slice(bytes);
         let mut out = Vec::new();
+        let mut at = 0;
         loop {
+            let rest = &self.pending[at..];
             if let Some(text) = self.paste.as_mut() {
-                match find(&self.pending, PASTE_END) {
-                    Some(at) => {
+                match find(rest, PASTE_END) {
+                    Some(end) => {
                         let room = PASTE_MAX.saturating_sub(text.len());
-                        text.extend_from_slice(&self.pending[..at.min(room)]);
-                        self.pending.drain(..at + PASTE_END.len());
+                        text.extend_from_slice(&rest[..end.min(room)]);
+                        at += end + PASTE_END.len();
                         let text = self.paste.take().unwrap_or_default();
                         out.push(Event::Paste(pasted(&text)));
                         continue;
                     }
                     None => {
                         // Keep a possible start of the end marker; the rest is text.
-                        let keep = partial_suffix(&self.pending, PASTE_END);
-                        let take = self.pending.len() - keep;
+                        let keep = partial_suffix(rest, PASTE_END);
+                        let take = rest.len() - keep;
                         let room = PASTE_MAX.saturating_sub(text.len());
-                        text.extend_from_slice(&self.pending[..take.min(room)]);
-                        self.pending.drain(..take);
-                        return out;
+                        text.extend_from_slice(&rest[..take.min(room)]);
+                        at += take;
+                        break;
                     }
                 }
             }
-            match next(&self.pending) {
+            match next(rest) {
                 Step::Key(used, ev) => {
-                    self.pending.drain(..used);
+                    at += used;
                     out.extend(ev);
                 }
                 Step::PasteStart => {
-                    self.pending.drain(..PASTE_START.len());
+                    at += PASTE_START.len();
                     self.paste = Some(Vec::new());
                 }
-                Step::More => return out,
+                Step::More => break,
             }
         }
+        self.pending.drain(..at);
+        out
     }
 
     /// Whether bytes are held back waiting for the rest of a sequence (the caller waits a

@@ -7,9 +7,11 @@ mod conns;
 mod handler;
 pub mod host_key;
 pub mod keys;
+mod outbox;
 pub mod registry;
 mod rights;
 mod session;
+mod untrusted;
 
 use crate::cli::{ServeArgs, exit};
 use crate::config::{Config, ConfigError};
@@ -46,6 +48,8 @@ pub struct Shared {
     pub offset: chrono::FixedOffset,
     /// `[receipt]`, for the agents' print key (none in the demo).
     pub receipt: crate::config::ReceiptSettings,
+    /// The operators file (none in the demo).
+    operators_file: Option<PathBuf>,
 }
 
 enum Mode {
@@ -58,6 +62,41 @@ enum Mode {
 impl Shared {
     pub fn demo(&self) -> bool {
         matches!(self.mode, Mode::Demo { .. })
+    }
+
+    /// Whether the operators file may still be trusted, looked at now (at every login and
+    /// console, and by the watcher every few seconds). A file others could have changed since
+    /// it was read grants nothing: the list is emptied at once and every operator's
+    /// connection ended, until the file is safe again and read anew.
+    pub fn operators_trusted(&self) -> bool {
+        let Some(path) = self.operators_file.as_deref() else {
+            return true;
+        };
+        match crate::operators::safety::check(path) {
+            Ok(()) => true,
+            Err(why) => {
+                self.distrust(path, why);
+                false
+            }
+        }
+    }
+
+    fn distrust(&self, path: &Path, why: crate::operators::safety::Unsafe) {
+        if self.registry.operator_count() == 0 {
+            return;
+        }
+        let text = crate::operators::OperatorsError::Unsafe {
+            path: path.to_path_buf(),
+            why,
+        }
+        .text(Lang::En);
+        tracing::error!(why = %text, "operators file refused: nobody may log in");
+        let ended = self.registry.replace_because(Vec::new(), End::Untrusted);
+        tracing::info!(
+            operators = 0,
+            connections_ended = ended,
+            "operators file distrusted"
+        );
     }
 
     /// The shared engine (in the demo, a placeholder: each visitor gets one of their own).
@@ -201,6 +240,7 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
         } else {
             config.receipt.clone()
         },
+        operators_file: operators_path.clone().filter(|_| !args.demo),
     });
     let fingerprint = host_key::fingerprint(&key);
     let start_line = if args.demo {
@@ -212,6 +252,11 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
             shared.registry.operator_count(),
             &fingerprint,
         )
+    };
+    // The default listens on loopback: say so, or an agent elsewhere meets a closed door.
+    let start_line = match bound.ip().is_loopback() {
+        true => format!("{start_line}{}", s::this_machine_only(lang, bound.port())),
+        false => start_line,
     };
     println!("{start_line}");
     tracing::info!(addr = %bound, demo = args.demo, %fingerprint, "serving");
@@ -325,16 +370,17 @@ async fn watch_operators(shared: Arc<Shared>, path: Option<PathBuf>) {
         return;
     };
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
-    let stamp = |p: &Path| -> Option<(SystemTime, u64)> {
-        let m = std::fs::metadata(p).ok()?;
-        Some((m.modified().ok()?, m.len()))
-    };
     let mut seen = stamp(&path);
     loop {
         let hupped = tokio::select! {
             () = tokio::time::sleep(WATCH_EVERY) => false,
             Some(()) = async { match hup.as_mut() { Some(h) => h.recv().await, None => None } } => true,
         };
+        // Permissions first, on every look: a file opened to others grants nothing from now.
+        if !shared.operators_trusted() {
+            seen = stamp(&path);
+            continue;
+        }
         let now = stamp(&path);
         if !hupped && now == seen {
             continue;
@@ -381,6 +427,36 @@ async fn watch_operators(shared: Arc<Shared>, path: Option<PathBuf>) {
             "operators file read again"
         );
     }
+}
+
+/// What the watcher compares between two looks: the file's content (time, length, inode) and
+/// who may change it (its mode, owner and change time, and its directory's mode).
+#[derive(Debug, PartialEq, Eq)]
+struct Stamp {
+    modified: Option<SystemTime>,
+    len: u64,
+    ino: u64,
+    mode: u32,
+    uid: u32,
+    changed: i64,
+    dir_mode: Option<u32>,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    Some(Stamp {
+        modified: m.modified().ok(),
+        len: m.len(),
+        ino: m.ino(),
+        mode: m.mode(),
+        uid: m.uid(),
+        changed: m.ctime(),
+        dir_mode: dir
+            .and_then(|d| std::fs::metadata(d).ok())
+            .map(|d| d.mode()),
+    })
 }
 
 async fn stop_signal() -> &'static str {

@@ -10,10 +10,14 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
-/// Failed logins from one address before it must wait.
+/// Failed logins from one address before it is told why at every connection, and a password
+/// from it ends the connection. A listed key is never refused for them: keys cannot be guessed,
+/// and agents behind one mobile carrier share addresses with strangers.
 pub const FAILURES_ALLOWED: usize = 5;
-/// How far back failures count, and how long a blocked address waits.
+/// How far back failures count.
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// Addresses, or keys, whose failures are remembered at once (the oldest are forgotten first).
+const TALLY_MAX: usize = 4096;
 
 /// The server's limits.
 #[derive(Debug, Clone)]
@@ -41,6 +45,8 @@ pub enum End {
     KeyRemoved,
     /// The operator's line changed (role, language, providers, limit): log in again.
     RightsChanged,
+    /// The operators file cannot be trusted (others could change it): nobody is an operator.
+    Untrusted,
     Stopping,
 }
 
@@ -79,7 +85,9 @@ pub struct Registry {
     operators: RwLock<Arc<Vec<Known>>>,
     sessions: Mutex<HashMap<u64, Live>>,
     links: Mutex<HashMap<u64, Link>>,
-    failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    failures: Mutex<Tally<IpAddr>>,
+    /// Failed logins per key not on the list (its fingerprint).
+    key_failures: Mutex<Tally<String>>,
     next: AtomicU64,
     pub limits: Limits,
 }
@@ -112,12 +120,17 @@ impl Registry {
     /// listed, or whose operator's line says something else now, is ended: its consoles first
     /// (with the reason on the agent's screen), then the link. Returns how many connections.
     pub fn replace(&self, operators: Vec<Known>) -> usize {
+        self.replace_because(operators, End::KeyRemoved)
+    }
+
+    /// As [`Registry::replace`], saying `removed` to those whose key is no longer listed.
+    pub fn replace_because(&self, operators: Vec<Known>, removed: End) -> usize {
         *self.operators.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(operators.clone());
         let mut ends: Vec<(u64, End)> = Vec::new();
         for (id, link) in self.lock_links().iter() {
             let now = operators.iter().find(|o| o.key == link.key);
             let why = match now {
-                None => End::KeyRemoved,
+                None => removed,
                 Some(o) if !same_rights(&o.operator, &link.operator) => End::RightsChanged,
                 Some(_) => continue,
             };
@@ -202,26 +215,35 @@ impl Registry {
         }
     }
 
-    /// A login from this address failed.
-    pub fn failed(&self, ip: IpAddr) {
-        let mut f = self.lock_failures();
-        let now = Instant::now();
-        let list = f.entry(ip).or_default();
-        list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
-        list.push(now);
+    /// A connection from this address ended without a login: one failure for the address.
+    pub fn failed(&self, ip: IpAddr) -> usize {
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .add(ip)
     }
 
-    /// This address failed too often lately: it is refused without being heard.
+    /// A key not on the list was offered: one failure for the key (the same key refused again
+    /// and again is someone's new phone, or someone trying); how many in the window.
+    pub fn key_failed(&self, fingerprint: &str) -> usize {
+        self.key_failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .add(fingerprint.to_string())
+    }
+
+    /// Failed logins from this address in the window.
+    pub fn failures(&self, ip: IpAddr) -> usize {
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .count(&ip)
+    }
+
+    /// This address failed too often lately: its connections are told why, and passwords from
+    /// it end them. Listed keys still log in from it.
     pub fn blocked(&self, ip: IpAddr) -> bool {
-        let mut f = self.lock_failures();
-        let now = Instant::now();
-        match f.get_mut(&ip) {
-            Some(list) => {
-                list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
-                list.len() >= FAILURES_ALLOWED
-            }
-            None => false,
-        }
+        self.failures(ip) >= FAILURES_ALLOWED
     }
 
     fn lock_sessions(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Live>> {
@@ -231,9 +253,60 @@ impl Registry {
     fn lock_links(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Link>> {
         self.links.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
 
-    fn lock_failures(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, Vec<Instant>>> {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner())
+/// Failures per address or key in the last [`FAILURE_WINDOW`], remembered for at most
+/// [`TALLY_MAX`] of them (memory stays bounded whatever a client sends).
+struct Tally<K> {
+    seen: HashMap<K, Vec<Instant>>,
+}
+
+impl<K> Default for Tally<K> {
+    fn default() -> Tally<K> {
+        Tally {
+            seen: HashMap::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Tally<K> {
+    fn add(&mut self, key: K) -> usize {
+        let now = Instant::now();
+        if !self.seen.contains_key(&key) && self.seen.len() >= TALLY_MAX {
+            self.seen.retain(|_, list| {
+                list.last()
+                    .is_some_and(|t| now.duration_since(*t) < FAILURE_WINDOW)
+            });
+            if self.seen.len() >= TALLY_MAX {
+                let oldest = self
+                    .seen
+                    .iter()
+                    .min_by_key(|(_, list)| list.last().copied())
+                    .map(|(k, _)| k.clone());
+                if let Some(k) = oldest {
+                    self.seen.remove(&k);
+                }
+            }
+        }
+        let list = self.seen.entry(key).or_default();
+        list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
+        // More than this many says nothing more.
+        if list.len() >= 4 * FAILURES_ALLOWED {
+            list.remove(0);
+        }
+        list.push(now);
+        list.len()
+    }
+
+    fn count(&mut self, key: &K) -> usize {
+        let now = Instant::now();
+        match self.seen.get_mut(key) {
+            Some(list) => {
+                list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
+                list.len()
+            }
+            None => 0,
+        }
     }
 }
 
@@ -265,6 +338,24 @@ pub fn known(operators: Vec<Operator>) -> Result<Vec<Known>, (usize, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failures_are_remembered_for_a_bounded_number_of_addresses_and_keys() {
+        let r = Registry::default();
+        for i in 0..(TALLY_MAX + 100) as u32 {
+            r.failed(IpAddr::from(i.to_be_bytes()));
+            r.key_failed(&format!("SHA256:{i}"));
+        }
+        assert!(r.failures.lock().expect("tally").seen.len() <= TALLY_MAX);
+        assert!(r.key_failures.lock().expect("tally").seen.len() <= TALLY_MAX);
+        // The newest are kept.
+        let last = IpAddr::from((TALLY_MAX as u32 + 99).to_be_bytes());
+        assert_eq!(r.failures(last), 1);
+        for _ in 0..100 {
+            r.key_failed("SHA256:again");
+        }
+        assert_eq!(r.key_failed("SHA256:again"), 4 * FAILURES_ALLOWED);
+    }
 
     #[test]
     fn an_address_is_blocked_after_five_failures() {

@@ -3,7 +3,9 @@
 //! channel, and however it ends (quit, the link gone, idle, a removed key, the server stopping,
 //! a panic) the client's terminal is put back and the reason said on it.
 
+use super::conns::Watch;
 use super::keys::Decoder;
+use super::outbox::{BEHIND_LIMIT, Link, Outbox, Sent};
 use super::registry::End;
 use crate::console::runtime::{self, Session};
 use crate::console::{ConsoleOptions, Limits};
@@ -14,6 +16,7 @@ use crate::strings::serve as s;
 use ratatui::crossterm::event::Event;
 use russh::ChannelId;
 use russh::server::Handle;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -22,6 +25,9 @@ use tokio::time::Instant;
 const ESC_WAIT: Duration = Duration::from_millis(40);
 /// The idle warning comes this long before the session closes.
 const IDLE_WARNING: Duration = Duration::from_secs(60);
+/// How long the goodbye (the terminal put back, the reason) may take to leave before the
+/// connection is cut without it.
+const GOODBYE_WAIT: Duration = Duration::from_secs(10);
 
 /// Sent to the client's terminal at start: the alternate screen and bracketed paste.
 const ENTER: &[u8] = b"\x1b[?1049h\x1b[?2004h";
@@ -55,6 +61,10 @@ pub struct Start {
     pub offset: chrono::FixedOffset,
     /// `[receipt]` of the server's configuration (none in the demo).
     pub receipt: crate::config::ReceiptSettings,
+    /// The connection's watchdog: told to cut the link when the client stops reading.
+    pub watch: Arc<Watch>,
+    /// The client's address, for the log.
+    pub addr: String,
 }
 
 /// How a session ended.
@@ -65,6 +75,8 @@ pub enum Ended {
     By(End),
     /// The console panicked or failed.
     Broke,
+    /// The client took no byte for [`BEHIND_LIMIT`]: the connection was cut.
+    Behind,
 }
 
 /// Runs the console until it ends, then restores the client's terminal and closes the channel.
@@ -85,6 +97,8 @@ pub async fn run(start: Start) -> Ended {
         idle,
         offset,
         receipt,
+        watch,
+        addr,
     } = start;
     let Some(engine) = engine else {
         let _ = handle.close(channel).await;
@@ -109,18 +123,36 @@ pub async fn run(start: Start) -> Ended {
         offset: Some(offset),
         receipt: receipt.clone(),
     };
-    let (bytes_tx, bytes_rx) = mpsc::unbounded_channel::<Vec<u8>>();
-    let sender = tokio::spawn(send_bytes(handle.clone(), channel, bytes_rx));
-    let _ = bytes_tx.send(ENTER.to_vec());
+    let out = Arc::new(Outbox::default());
+    out.push(ENTER);
+    let mut sender = tokio::spawn({
+        let out = out.clone();
+        let link = ChannelLink {
+            handle: handle.clone(),
+            channel,
+        };
+        async move { out.send_to(&link).await }
+    });
     let (events_tx, events_rx) = mpsc::channel::<Event>(256);
     let (notices_tx, notices_rx) = mpsc::unbounded_channel::<String>();
     let (idle_tx, idle_rx) = oneshot::channel::<()>();
-    let pump = tokio::spawn(pump(input, events_tx, notices_tx, idle, idle_tx, lang));
+    let pump = tokio::spawn(pump(
+        input,
+        events_tx,
+        Pumped {
+            notices: notices_tx,
+            idle,
+            idle_end: idle_tx,
+            lang,
+            size,
+            out: out.clone(),
+        },
+    ));
     let session = Session {
         input: events_rx,
         output: ChannelOut {
             buf: Vec::new(),
-            tx: bytes_tx.clone(),
+            out: out.clone(),
         },
         size,
         offset,
@@ -128,6 +160,7 @@ pub async fn run(start: Start) -> Ended {
     };
     let mut console = tokio::spawn(runtime::run(engine, options, session));
     let mut finished = true;
+    let mut sent = None;
     let ended = tokio::select! {
         r = &mut console => match r {
             Ok(Ok(())) => Ended::Done,
@@ -148,39 +181,102 @@ pub async fn run(start: Start) -> Ended {
             finished = false;
             Ended::By(End::Idle)
         }
+        r = &mut sender => {
+            finished = false;
+            let r = r.unwrap_or(Sent::Gone);
+            sent = Some(r);
+            match r {
+                Sent::Behind => Ended::Behind,
+                // The link is gone: nobody to say anything to.
+                Sent::Gone | Sent::Done => Ended::Done,
+            }
+        }
     };
     if !finished {
         console.abort();
         let _ = console.await;
     }
     pump.abort();
+    let counts = out.counts();
+    if ended == Ended::Behind {
+        tracing::warn!(
+            operator = %operator.name,
+            addr = %addr,
+            held_most = counts.most,
+            dropped = counts.dropped,
+            "session ended: the client took no byte for {} s",
+            BEHIND_LIMIT.as_secs()
+        );
+        watch.cut(s::client_behind(lang, BEHIND_LIMIT.as_secs()));
+        return ended;
+    }
     let mut last = LEAVE.to_vec();
     let said = match ended {
-        Ended::Done => None,
+        Ended::Done | Ended::Behind => None,
         Ended::Broke => Some(s::session_broke(lang)),
         Ended::By(End::Idle) => Some(s::idle_closed(lang, idle.as_secs() / 60)),
         Ended::By(End::KeyRemoved) => Some(s::key_removed(lang)),
         Ended::By(End::RightsChanged) => Some(s::rights_changed(lang)),
+        Ended::By(End::Untrusted) => Some(s::list_untrusted(lang)),
         Ended::By(End::Stopping) => Some(s::stopping(lang)),
     };
     if let Some(text) = said {
         last.extend_from_slice(text.as_bytes());
         last.extend_from_slice(b"\r\n");
     }
-    let _ = bytes_tx.send(last);
-    drop(bytes_tx);
-    let _ = sender.await;
+    out.close_with(&last);
     let code = if ended == Ended::Done { 0 } else { 1 };
-    let _ = handle.exit_status_request(channel, code).await;
-    let _ = handle.eof(channel).await;
-    let _ = handle.close(channel).await;
+    let goodbye = async {
+        let sent = match sent {
+            Some(s) => s,
+            None => (&mut sender).await.unwrap_or(Sent::Gone),
+        };
+        if sent == Sent::Done {
+            let _ = handle.exit_status_request(channel, code).await;
+            let _ = handle.eof(channel).await;
+            let _ = handle.close(channel).await;
+        }
+    };
+    if tokio::time::timeout(GOODBYE_WAIT, goodbye).await.is_err() {
+        sender.abort();
+        tracing::warn!(
+            operator = %operator.name,
+            addr = %addr,
+            "session ended: the client took no byte of the goodbye in {} s",
+            GOODBYE_WAIT.as_secs()
+        );
+        watch.cut(s::client_behind(lang, GOODBYE_WAIT.as_secs()));
+    }
+    if counts.dropped > 0 {
+        tracing::info!(
+            operator = %operator.name,
+            addr = %addr,
+            held_most = counts.most,
+            dropped = counts.dropped,
+            repaints = counts.repaints,
+            pushed = counts.pushed,
+            "a slow client: frames were dropped and the screen sent whole again"
+        );
+    }
     ended
 }
 
-/// The console's writer: bytes gathered until a flush (one frame), then sent down the channel.
+/// The SSH channel a console draws on.
+struct ChannelLink {
+    handle: Handle,
+    channel: ChannelId,
+}
+
+impl Link for ChannelLink {
+    async fn send(&self, data: Vec<u8>) -> Result<(), ()> {
+        self.handle.data(self.channel, data).await.map_err(|_| ())
+    }
+}
+
+/// The console's writer: bytes gathered until a flush (one frame), then into the outbox.
 struct ChannelOut {
     buf: Vec<u8>,
-    tx: mpsc::UnboundedSender<Vec<u8>>,
+    out: Arc<Outbox>,
 }
 
 impl std::io::Write for ChannelOut {
@@ -193,34 +289,42 @@ impl std::io::Write for ChannelOut {
         if self.buf.is_empty() {
             return Ok(());
         }
-        self.tx
-            .send(std::mem::take(&mut self.buf))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "session closed"))
-    }
-}
-
-/// Sends frames in order; frames queued behind a slow link go as one.
-async fn send_bytes(handle: Handle, channel: ChannelId, mut rx: mpsc::UnboundedReceiver<Vec<u8>>) {
-    while let Some(mut data) = rx.recv().await {
-        while let Ok(more) = rx.try_recv() {
-            data.extend_from_slice(&more);
-        }
-        if handle.data(channel, data).await.is_err() {
-            // The link is gone: the rest has nowhere to go.
-            return;
+        let frame = std::mem::take(&mut self.buf);
+        if self.out.push(&frame) {
+            Ok(())
+        } else {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "session closed",
+            ))
         }
     }
 }
 
-/// Bytes and sizes from the client become events; a key resets the idle clock.
-async fn pump(
-    mut input: mpsc::Receiver<In>,
-    events: mpsc::Sender<Event>,
+/// What the pump needs besides its input and output.
+struct Pumped {
     notices: mpsc::UnboundedSender<String>,
     idle: Duration,
     idle_end: oneshot::Sender<()>,
     lang: Lang,
-) {
+    /// The screen's size (the last window change).
+    size: (u16, u16),
+    /// Asks for the whole screen when a client that fell behind reads again.
+    out: Arc<Outbox>,
+}
+
+/// Bytes and sizes from the client become events; a key resets the idle clock. Window changes
+/// that queued up while the console was busy are drawn once, at the last size.
+async fn pump(mut input: mpsc::Receiver<In>, events: mpsc::Sender<Event>, p: Pumped) {
+    let Pumped {
+        notices,
+        idle,
+        idle_end,
+        lang,
+        mut size,
+        out,
+    } = p;
+    let mut idle_end = Some(idle_end);
     let mut decoder = Decoder::new();
     let mut last_key = Instant::now();
     let mut warned = false;
@@ -243,23 +347,56 @@ async fn pump(
             }
             () = tokio::time::sleep_until(idle_at) => {
                 if warned {
-                    let _ = idle_end.send(());
+                    if let Some(end) = idle_end.take() {
+                        let _ = end.send(());
+                    }
                     return;
                 }
                 warned = true;
                 let _ = notices.send(s::idle_warning(lang));
                 continue;
             }
-        };
-        let evs = match got {
-            None => return,
-            Some(In::Size(w, h)) => vec![Event::Resize(w, h)],
-            Some(In::Bytes(b)) => {
-                last_key = Instant::now();
-                warned = false;
-                decoder.feed(&b)
+            () = out.repaint.notified() => {
+                // The same size again: the console draws its whole screen.
+                if events.send(Event::Resize(size.0, size.1)).await.is_err() {
+                    return;
+                }
+                continue;
             }
         };
+        let Some(mut got) = got else {
+            return;
+        };
+        let mut evs = Vec::new();
+        loop {
+            match got {
+                In::Size(w, h) => {
+                    let mut last = (w, h);
+                    let mut next = None;
+                    while let Ok(more) = input.try_recv() {
+                        match more {
+                            In::Size(w, h) => last = (w, h),
+                            other => {
+                                next = Some(other);
+                                break;
+                            }
+                        }
+                    }
+                    size = last;
+                    evs.push(Event::Resize(last.0, last.1));
+                    match next {
+                        Some(n) => got = n,
+                        None => break,
+                    }
+                }
+                In::Bytes(b) => {
+                    last_key = Instant::now();
+                    warned = false;
+                    evs.extend(decoder.feed(&b));
+                    break;
+                }
+            }
+        }
         for ev in evs {
             if events.send(ev).await.is_err() {
                 return;
@@ -272,6 +409,57 @@ async fn pump(
 mod tests {
     use super::*;
 
+    fn pumped(
+        notices: mpsc::UnboundedSender<String>,
+        idle: Duration,
+        idle_end: oneshot::Sender<()>,
+    ) -> Pumped {
+        Pumped {
+            notices,
+            idle,
+            idle_end,
+            lang: Lang::En,
+            size: (80, 24),
+            out: Arc::new(Outbox::default()),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn window_changes_queued_behind_a_busy_console_are_drawn_once_at_the_last_size() {
+        let (tx, input) = mpsc::channel(64);
+        let (events_tx, mut events) = mpsc::channel(1);
+        let (notices_tx, _notices) = mpsc::unbounded_channel();
+        let (end_tx, _end) = oneshot::channel();
+        // The console takes nothing yet: a flood of window changes, then a key.
+        for i in 0..50u16 {
+            tx.send(In::Size(100 + i, 30)).await.expect("send");
+        }
+        tx.send(In::Bytes(b"7".to_vec())).await.expect("send");
+        tokio::spawn(pump(
+            input,
+            events_tx,
+            pumped(notices_tx, Duration::from_secs(600), end_tx),
+        ));
+        assert_eq!(events.recv().await, Some(Event::Resize(149, 30)));
+        let key = events.recv().await.expect("the key");
+        assert!(matches!(key, Event::Key(_)), "{key:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_reads_again_gets_its_whole_screen_at_its_size() {
+        let (tx, input) = mpsc::channel(8);
+        let (events_tx, mut events) = mpsc::channel(8);
+        let (notices_tx, _notices) = mpsc::unbounded_channel();
+        let (end_tx, _end) = oneshot::channel();
+        let p = pumped(notices_tx, Duration::from_secs(600), end_tx);
+        let out = p.out.clone();
+        tokio::spawn(pump(input, events_tx, p));
+        tx.send(In::Size(90, 25)).await.expect("send");
+        assert_eq!(events.recv().await, Some(Event::Resize(90, 25)));
+        out.repaint.notify_one();
+        assert_eq!(events.recv().await, Some(Event::Resize(90, 25)));
+    }
+
     #[tokio::test(start_paused = true)]
     async fn idle_warns_a_minute_before_closing_and_a_key_starts_the_clock_again() {
         let (tx, input) = mpsc::channel(8);
@@ -279,7 +467,7 @@ mod tests {
         let (notices_tx, mut notices) = mpsc::unbounded_channel();
         let (end_tx, mut end) = oneshot::channel();
         let idle = Duration::from_secs(5 * 60);
-        tokio::spawn(pump(input, events_tx, notices_tx, idle, end_tx, Lang::En));
+        tokio::spawn(pump(input, events_tx, pumped(notices_tx, idle, end_tx)));
         tokio::time::sleep(Duration::from_secs(4 * 60 + 1)).await;
         assert_eq!(notices.try_recv().ok(), Some(s::idle_warning(Lang::En)));
         // A key: the clock starts again, no close at five minutes.
@@ -300,10 +488,7 @@ mod tests {
         tokio::spawn(pump(
             input,
             events_tx,
-            notices_tx,
-            Duration::from_secs(600),
-            end_tx,
-            Lang::En,
+            pumped(notices_tx, Duration::from_secs(600), end_tx),
         ));
         tx.send(In::Bytes(vec![0x1b])).await.expect("send");
         let ev = events.recv().await.expect("event");

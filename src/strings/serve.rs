@@ -90,4 +90,28 @@ sentences! {
         en: format!("The demo could not start: {why}"),
         sw: format!("Majaribio hayakuweza kuanza: {why}"),
     }
+    fn client_behind(secs: u64 = 90) {
+        en: format!("Your connection took nothing from the server for {secs} s, so it was closed. Your payments are safe: connect again."),
+        sw: format!("Muunganisho wako haukupokea chochote kutoka kwa seva kwa sekunde {secs}, kwa hiyo umefungwa. Malipo yako ni salama: unganisha tena."),
+    }
+    fn list_untrusted() {
+        en: "The operators list on the server can be changed by others right now, so nobody may log in and this session is closed. Your payments are still followed: tell your supervisor.",
+        sw: "Orodha ya wahudumu kwenye seva inaweza kubadilishwa na wengine sasa hivi, kwa hiyo hakuna anayeweza kuingia na kipindi hiki kimefungwa. Malipo yako bado yanafuatiliwa: mjulishe msimamizi wako.",
+    }
+    fn banner_failures(failures: usize = 5, minutes: u64 = 10) {
+        en: format!("lipa: {failures} logins from your address failed in the last {minutes} minutes. Keys on this server's operators list still get in; other keys and passwords do not. If your key is new, ask your supervisor to add it."),
+        sw: format!("lipa: majaribio {failures} ya kuingia kutoka anwani yako yameshindwa katika dakika {minutes} zilizopita. Funguo zilizo kwenye orodha ya wahudumu ya seva hii bado zinaingia; funguo nyingine na nywila haziingii. Kama ufunguo wako ni mpya, muulize msimamizi wako auongeze."),
+    }
+    fn no_password_here(minutes: u64 = 10) {
+        en: format!("lipa takes keys only, never passwords, and too many logins from your address failed in the last {minutes} minutes: this connection is closed. Ask your supervisor to add your key."),
+        sw: format!("lipa inapokea funguo tu, si nywila, na majaribio mengi ya kuingia kutoka anwani yako yameshindwa katika dakika {minutes} zilizopita: muunganisho huu umefungwa. Muulize msimamizi wako aongeze ufunguo wako."),
+    }
+    fn made_room() {
+        en: "Too many connections were waiting to log in here, so this one, which waited longest, was closed: connect again.",
+        sw: "Miunganisho mingi ilikuwa ikisubiri kuingia hapa, kwa hiyo huu, uliosubiri muda mrefu zaidi, umefungwa: unganisha tena.",
+    }
+    fn this_machine_only(port: u16 = 2222) {
+        en: format!(" (this machine only: --ssh 0.0.0.0:{port} lets other machines in)"),
+        sw: format!(" (kompyuta hii tu: --ssh 0.0.0.0:{port} inaruhusu kompyuta nyingine)"),
+    }
 }

@@ -56,10 +56,14 @@ impl<W: Write> SessionBackend<W> {
         }
     }
 
-    /// The screen changed size (a resize event): nothing about the old one is known.
+    /// The screen changed size (a resize event): nothing about the old one is known — nor
+    /// about the pen or the cursor, when the event asks for the whole screen after frames
+    /// were dropped on the way to a slow client.
     pub fn set_size(&mut self, size: Size) {
         self.size = size;
         self.at = None;
+        self.pen = None;
+        self.visible = None;
     }
 
     fn move_to(&mut self, to: Position) {
