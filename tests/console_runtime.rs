@@ -710,8 +710,9 @@ async fn a_journal_error_is_worded_in_the_consoles_language() {
     other.execute_batch("BEGIN IMMEDIATE").expect("lock");
     let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
     tx.send(ctrl('r')).await.expect("alive");
+    // `z` asks only once the day's figures are read ("haijafungwa": not closed yet).
     screen
-        .wait_for("today's report", |t| t.contains("Ripoti"))
+        .wait_for("today's report, read", |t| t.contains("haijafungwa"))
         .await;
     typ(&tx, "zy").await;
     screen
