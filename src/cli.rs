@@ -3,18 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// Exit codes of the headless commands.
-pub mod exit {
-    /// Paid, or a dry run that validated.
-    pub const PAID: u8 = 0;
-    pub const FAILED: u8 = 1;
-    /// Invalid input: nothing was sent.
-    pub const INVALID: u8 = 2;
-    /// Still pending, unknown, or needing attention when the wait ended.
-    pub const PENDING: u8 = 3;
-    /// Configuration, credentials or provider error.
-    pub const CONFIG: u8 = 4;
-}
+pub use crate::outcome::exit;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,7 +21,7 @@ pub struct Cli {
     /// Language: sw (Kiswahili) or en (English); default LIPA_LANG, the config's language,
     /// then the locale.
     #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
-    pub lang: Option<crate::strings::Lang>,
+    pub lang: Option<crate::lang::Lang>,
     /// Who is at the console (default: the config's operator, else the operating system's user
     /// name).
     #[arg(long)]
@@ -48,8 +37,8 @@ fn at_least_one(text: &str) -> Result<usize, String> {
     }
 }
 
-fn parse_lang(text: &str) -> Result<crate::strings::Lang, String> {
-    crate::strings::Lang::parse(text).ok_or_else(|| "sw | en".to_string())
+fn parse_lang(text: &str) -> Result<crate::lang::Lang, String> {
+    crate::lang::Lang::parse(text).ok_or_else(|| "sw | en".to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,11 +126,11 @@ pub enum ProviderArg {
     Cepta,
 }
 
-impl From<ProviderArg> for crate::provider::ProviderKind {
+impl From<ProviderArg> for crate::provider_kind::ProviderKind {
     fn from(p: ProviderArg) -> Self {
         match p {
-            ProviderArg::Clickpesa => crate::provider::ProviderKind::ClickPesa,
-            ProviderArg::Cepta => crate::provider::ProviderKind::Cepta,
+            ProviderArg::Clickpesa => crate::provider_kind::ProviderKind::ClickPesa,
+            ProviderArg::Cepta => crate::provider_kind::ProviderKind::Cepta,
         }
     }
 }

@@ -1,61 +1,15 @@
 //! Configuration: a TOML file overridden by the environment. Secrets are wrapped so they cannot
 //! be printed by accident.
 
-use std::fmt;
+pub use crate::secret::Secret;
 
-/// A secret value (API key, checksum key, secret key). `Debug` prints `***`; there is no
-/// `Display`: the only way to the text is [`Secret::expose`], used where the secret is sent or
-/// used as a key. Read from the file as a string (a value of another type is refused without
-/// being shown: see [`without_value`]).
-#[derive(Clone, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-/// ClickPesa account settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClickPesaSettings {
-    /// e.g. `https://api.clickpesa.com/third-parties` (no trailing slash).
-    pub base_url: String,
-    pub client_id: String,
-    pub api_key: Secret,
-    /// When set, every request body carries a checksum.
-    pub checksum_key: Option<Secret>,
-}
-
-/// Cepta account settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CeptaSettings {
-    /// e.g. `https://adapter.cepta.co` (no trailing slash).
-    pub base_url: String,
-    pub public_key: String,
-    pub secret_key: Secret,
-    /// The merchant's default customer e-mail (a cashier rarely knows the customer's).
-    pub email: String,
-}
-
+pub use crate::provider::cepta::CeptaSettings;
+pub use crate::provider::clickpesa::ClickPesaSettings;
 pub const DEFAULT_CLICKPESA_BASE_URL: &str = "https://api.clickpesa.com/third-parties";
 pub const DEFAULT_CEPTA_BASE_URL: &str = "https://adapter.cepta.co";
 
-use crate::provider::ProviderKind;
-use crate::strings::Lang;
+use crate::lang::Lang;
+use crate::provider_kind::ProviderKind;
 use crate::strings::cli as s;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -124,7 +78,7 @@ pub struct ReceiptSettings {
 pub fn offset_of(config: &Result<Config, ConfigError>) -> chrono::FixedOffset {
     match config {
         Ok(c) => c.offset(),
-        Err(_) => crate::console::runtime::local_offset(),
+        Err(_) => crate::till::local_offset(),
     }
 }
 
@@ -135,7 +89,7 @@ impl Config {
             .as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map_or_else(crate::report::till_name, str::to_string)
+            .map_or_else(crate::till::till_name, str::to_string)
     }
 
     /// The till's offset from UTC now: the configured zone's, else the system's. Days
@@ -144,7 +98,7 @@ impl Config {
         use chrono::Offset;
         match self.timezone {
             Some(tz) => chrono::Utc::now().with_timezone(&tz).offset().fix(),
-            None => crate::console::runtime::local_offset(),
+            None => crate::till::local_offset(),
         }
     }
 }
@@ -350,7 +304,7 @@ impl Config {
             receipt: file.receipt,
             till: file.till,
             database_url: var("LIPA_DATABASE_URL")
-                .or(file.database_url.map(|u| u.0))
+                .or(file.database_url.map(|u| u.expose().to_string()))
                 .map(|u| Secret::new(u.trim())),
             clickpesa,
             cepta,
@@ -417,7 +371,7 @@ fn clickpesa_settings(
         (
             "LIPA_CLICKPESA_API_KEY",
             "api_key",
-            var("LIPA_CLICKPESA_API_KEY").or(cp.api_key.map(|k| k.0)),
+            var("LIPA_CLICKPESA_API_KEY").or(cp.api_key.map(|k| k.expose().to_string())),
         ),
     ];
     let Some([client_id, api_key]) = required("clickpesa", &fields, path)? else {
@@ -452,7 +406,7 @@ fn cepta_settings(
         (
             "LIPA_CEPTA_SECRET_KEY",
             "secret_key",
-            var("LIPA_CEPTA_SECRET_KEY").or(ce.secret_key.map(|k| k.0)),
+            var("LIPA_CEPTA_SECRET_KEY").or(ce.secret_key.map(|k| k.expose().to_string())),
         ),
         (
             "LIPA_CEPTA_EMAIL",
@@ -506,15 +460,15 @@ fn required<const N: usize>(
 
 /// Explains what a provider needs when none of its credentials are set.
 pub fn missing_provider(
-    provider: crate::provider::ProviderKind,
+    provider: crate::provider_kind::ProviderKind,
     path: Option<&Path>,
 ) -> ConfigError {
     let names: &[&str] = match provider {
-        crate::provider::ProviderKind::ClickPesa => &[
+        crate::provider_kind::ProviderKind::ClickPesa => &[
             "LIPA_CLICKPESA_CLIENT_ID (clickpesa.client_id)",
             "LIPA_CLICKPESA_API_KEY (clickpesa.api_key)",
         ],
-        crate::provider::ProviderKind::Cepta => &[
+        crate::provider_kind::ProviderKind::Cepta => &[
             "LIPA_CEPTA_PUBLIC_KEY (cepta.public_key)",
             "LIPA_CEPTA_SECRET_KEY (cepta.secret_key)",
             "LIPA_CEPTA_EMAIL (cepta.email)",
@@ -541,14 +495,14 @@ fn url(
     let Some(parsed) = parsed else {
         return Err(ConfigError::BadUrl {
             key: key.to_string(),
-            value: shown_url(&v),
+            value: crate::secret::shown_url(&v),
             path: path.map(Path::to_path_buf),
         });
     };
     if parsed.scheme() == "http" && !is_loopback(&parsed) {
         return Err(ConfigError::InsecureUrl {
             key: key.to_string(),
-            value: shown_url(&v),
+            value: crate::secret::shown_url(&v),
             path: path.map(Path::to_path_buf),
         });
     }
@@ -583,7 +537,7 @@ fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let url_has_password = file
         .database_url
         .as_ref()
-        .is_some_and(|u| crate::journal::pg::redact(u.expose()) != u.expose());
+        .is_some_and(|u| crate::secret::redact(u.expose()) != u.expose());
     let has_secret = file.clickpesa.api_key.is_some()
         || file.clickpesa.checksum_key.is_some()
         || file.cepta.secret_key.is_some()
@@ -613,17 +567,6 @@ fn without_value(reason: &str) -> String {
         };
     }
     reason.to_string()
-}
-
-/// A URL as a message may show it: a password in it (`https://user:PASSWORD@host`, a
-/// `password=` parameter) taken out.
-fn shown_url(value: &str) -> String {
-    if value.contains("://") {
-        crate::journal::pg::redact(value)
-    } else {
-        let shown = crate::journal::pg::redact(&format!("x://{value}"));
-        shown.strip_prefix("x://").unwrap_or("***").to_string()
-    }
 }
 
 #[cfg(unix)]

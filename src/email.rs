@@ -1,22 +1,8 @@
 //! Customer e-mail addresses (Cepta requires one per charge).
 
-use crate::strings::domain as s;
-
 /// An address that does not look like `name@domain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvalidEmail;
-
-impl InvalidEmail {
-    pub fn text(&self, lang: crate::strings::Lang) -> String {
-        s::email_invalid(lang)
-    }
-}
-
-impl std::fmt::Display for InvalidEmail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text(crate::strings::Lang::En))
-    }
-}
 
 /// Checks the shape `name@domain.tld` without spaces; returns the trimmed address.
 pub fn parse(text: &str) -> Result<String, InvalidEmail> {

@@ -13,10 +13,10 @@ mod tasks;
 pub use rights::{NotAllowed, Rights, RightsNow, RightsSource};
 
 use crate::journal::{Cas, Change, Guard, Journal, JournalError, Recorded, Worker};
+use crate::msg::Msg;
 use crate::payment::{NewPayment, Payment, Status};
 use crate::provider::{Preview, Provider, ProviderError, ProviderKind, PushRequest};
 use crate::reference::Reference;
-use crate::strings::Msg;
 use crate::tracker::Schedule;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -138,7 +138,7 @@ pub enum EngineError {
 
 impl EngineError {
     /// What went wrong, for a person reading `lang`.
-    pub fn text(&self, lang: crate::strings::Lang) -> String {
+    pub fn text(&self, lang: crate::lang::Lang) -> String {
         use crate::strings::engine as s;
         match self {
             EngineError::Journal(e) => e.text(lang),
@@ -155,7 +155,7 @@ impl EngineError {
 
 impl std::fmt::Display for EngineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text(crate::strings::Lang::En))
+        f.write_str(&self.text(crate::lang::Lang::En))
     }
 }
 

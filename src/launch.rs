@@ -1,12 +1,12 @@
 //! Starting the console: on the configured providers, or on the built-in demo.
 
-use crate::cli::exit;
 use crate::config::{CeptaSettings, ClickPesaSettings, Config, ConfigError, Secret};
 use crate::console::{self, ConsoleOptions};
 use crate::engine::EngineSettings;
+use crate::lang::Lang;
+use crate::outcome::exit;
 use crate::payment::Status;
 use crate::sim::{self, SimConfig, demo};
-use crate::strings::Lang;
 use crate::strings::cli as s;
 use std::io::IsTerminal;
 use std::time::Duration;

@@ -3,6 +3,9 @@
 //! Everything lives in this library so the console, the headless commands, the simulator and
 //! the tests share one engine; `main.rs` only parses the command line and picks a face.
 
+#[macro_use]
+pub mod lang;
+
 pub mod cli;
 pub mod config;
 pub mod console;
@@ -14,19 +17,24 @@ pub mod journal;
 pub mod launch;
 pub mod logging;
 pub mod money;
+pub mod msg;
 pub mod operator;
 pub mod operators;
+pub mod outcome;
 pub mod payment;
 pub mod phone;
 pub mod provider;
+pub mod provider_kind;
 pub mod receipt;
 pub mod reconcile;
 pub mod reference;
 pub mod report;
+pub mod secret;
 pub mod serve;
 pub mod setup;
 pub mod signals;
 pub mod sim;
 pub mod strings;
 pub mod text;
+pub mod till;
 pub mod tracker;

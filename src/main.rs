@@ -2,7 +2,7 @@
 
 use lipa::cli::{Command, exit};
 use lipa::config::Config;
-use lipa::strings::Lang;
+use lipa::lang::Lang;
 use std::process::ExitCode;
 use std::time::Duration;
 

@@ -4,7 +4,6 @@ mod ceiling;
 
 pub use ceiling::Ceiling;
 
-use crate::strings::domain as s;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -97,40 +96,6 @@ pub enum AmountError {
         currency: Currency,
     },
 }
-
-impl AmountError {
-    /// The cashier's message, in `lang`.
-    pub fn text(&self, lang: crate::strings::Lang) -> String {
-        match self {
-            AmountError::Empty => s::amount_empty(lang),
-            AmountError::NotANumber => s::amount_not_a_number(lang),
-            AmountError::Negative => s::amount_negative(lang),
-            AmountError::Zero => s::amount_zero(lang),
-            AmountError::TooManyDecimals(c) => s::amount_too_many_decimals(lang, *c),
-            AmountError::BelowMinimum(c) => s::amount_below_minimum(lang, *c),
-            AmountError::TooLarge(c) => s::amount_too_large(lang, *c),
-            AmountError::BadGrouping => s::amount_bad_grouping(lang),
-            AmountError::DotReadings {
-                typed,
-                thousands,
-                decimal,
-                currency,
-            } => match (decimal, currency.decimals()) {
-                (Some(d), _) => s::amount_dot_two_readings(lang, typed, thousands, d),
-                (None, 0) => s::amount_dot_whole(lang, typed, thousands, *currency),
-                (None, _) => s::amount_dot_thousands(lang, typed, thousands),
-            },
-        }
-    }
-}
-
-impl std::fmt::Display for AmountError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text(crate::strings::Lang::En))
-    }
-}
-
-impl std::error::Error for AmountError {}
 
 impl Money {
     /// Builds an amount from minor units (no validation beyond sign).
@@ -437,7 +402,7 @@ mod tests {
     /// taken as TZS 10 (and KES 10), a thousandth of the price.
     #[test]
     fn a_dot_between_thousands_is_refused_with_both_readings() {
-        use crate::strings::Lang;
+        use crate::lang::Lang;
         let said = |t: &str, c: Currency| match Money::parse(t, c) {
             Err(e) => e.text(Lang::En),
             Ok(m) => panic!("{t} taken as {m}"),

@@ -10,8 +10,8 @@
 //! are skipped. A malformed line is an error naming its number: the server does not start on a
 //! file it cannot read whole.
 
-use crate::provider::ProviderKind;
-use crate::strings::Lang;
+use crate::lang::Lang;
+use crate::provider_kind::ProviderKind;
 use base64::Engine as _;
 use std::path::{Path, PathBuf};
 

@@ -8,12 +8,23 @@
 //! answer from the provider may still settle it as paid or failed.
 
 use crate::money::Money;
+use crate::msg::Msg;
 use crate::phone::Phone;
-use crate::provider::{ProviderKind, RemoteState};
+use crate::provider_kind::ProviderKind;
 use crate::reference::Reference;
-use crate::strings::Msg;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// What the provider says about a payment, mapped to the engine's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RemoteState {
+    Pending,
+    Paid,
+    Failed,
+    /// Reversed, refunded, on hold, or an answer that does not match what was charged.
+    Attention,
+}
 
 /// Where a payment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,7 +1,6 @@
 //! Phone numbers of Tanzania and Kenya: every form a cashier types, normalized to the provider's
 //! `255…` / `254…` twelve digits, with the mobile network recognised.
 
-use crate::strings::domain as s;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -79,28 +78,12 @@ impl Network {
         }
     }
 
-    /// Its name for a person reading `lang` (brand names stay as they are).
-    pub fn name(self, lang: crate::strings::Lang) -> &'static str {
-        match self {
-            Network::OtherKe => s::unknown_network(lang),
-            other => other.label(),
-        }
-    }
-
     /// The Cepta channel (`bankAccount`) to suggest for this network.
     pub fn cepta_channel(self) -> Option<&'static str> {
         match self {
             Network::Safaricom => Some("63902"),
             Network::AirtelKe => Some("63903"),
             Network::Telkom => Some("63907"),
-            _ => None,
-        }
-    }
-
-    /// A warning to show under the field, if pushing to this network is doubtful.
-    pub fn warning(self, lang: crate::strings::Lang) -> Option<String> {
-        match self {
-            Network::Ttcl => Some(s::phone_ttcl_warning(lang)),
             _ => None,
         }
     }
@@ -124,32 +107,6 @@ pub enum PhoneError {
     TooLong(usize),
     UnknownNetwork { country: Country, prefix: String },
 }
-
-impl PhoneError {
-    /// The cashier's message, in `lang`.
-    pub fn text(&self, lang: crate::strings::Lang) -> String {
-        match self {
-            PhoneError::Empty => s::phone_empty(lang),
-            PhoneError::NotDigits => s::phone_letters(lang),
-            PhoneError::OtherCountry { typed, expected } => {
-                s::phone_other_country(lang, *typed, *expected)
-            }
-            PhoneError::TooShort(n) => s::phone_too_short(lang, *n),
-            PhoneError::TooLong(n) => s::phone_too_long(lang, *n),
-            PhoneError::UnknownNetwork { country, prefix } => {
-                s::phone_unknown_network(lang, *country, prefix)
-            }
-        }
-    }
-}
-
-impl std::fmt::Display for PhoneError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text(crate::strings::Lang::En))
-    }
-}
-
-impl std::error::Error for PhoneError {}
 
 impl Phone {
     /// Parses a number as typed for `country`: `0712345678`, `712345678`, `+255712345678`,

@@ -6,8 +6,8 @@
 
 pub mod escpos;
 
+use crate::lang::Lang;
 use crate::payment::{Payment, Status};
-use crate::strings::Lang;
 use crate::strings::back_office as s;
 use chrono::FixedOffset;
 use unicode_width::UnicodeWidthStr;
@@ -241,7 +241,7 @@ pub fn day_lines(
             }
         };
         out.push(center("-".repeat(w), false));
-        let provider = crate::provider::ProviderKind::from_id(&line.provider)
+        let provider = crate::provider_kind::ProviderKind::from_id(&line.provider)
             .map_or(line.provider.as_str(), |p| p.label());
         out.push(left(format!("{provider} {}", line.currency), true));
         for (label, t) in line.rows(lang) {
@@ -346,7 +346,7 @@ mod tests {
     }
 
     fn paid() -> Payment {
-        let mut p = crate::strings::engine::sample_payment();
+        let mut p = crate::strings::samples::sample_payment();
         p.status = Status::Paid;
         p.provider_id = Some("CPX7F3K9QW2".into());
         p
@@ -386,13 +386,13 @@ mod tests {
     #[test]
     fn a_swahili_demo_slip_fits_the_roll_whole_words_and_the_wallet_by_name() {
         let mut p = paid();
-        p.provider = crate::provider::ProviderKind::Cepta;
+        p.provider = crate::provider_kind::ProviderKind::Cepta;
         p.amount = crate::money::Money::from_minor(150_050, crate::money::Currency::Kes);
         p.channel = Some("63902".into());
         p.provider_id = Some("9b2c4f1e-7a3d-4e8b-9c21-5f6a7b8c9d0e".into());
         p.reference = crate::reference::Reference::parse(
             "DUKA-KARIAKOO-2026-000123",
-            crate::provider::ProviderKind::Cepta,
+            crate::provider_kind::ProviderKind::Cepta,
         )
         .expect("reference");
         p.operator = "Rehema Mwanaisha Juma".into();

@@ -4,8 +4,8 @@
 //! command fetches, this decides, the command applies.
 
 use crate::money::Money;
+use crate::payment::RemoteState;
 use crate::payment::{Payment, Status};
-use crate::provider::RemoteState;
 use serde::Serialize;
 
 /// One record the provider holds under a reference.
@@ -46,6 +46,23 @@ pub enum Category {
 }
 
 impl Category {
+    /// The category, as a person reads it.
+    pub fn text(&self, lang: crate::lang::Lang) -> &'static str {
+        use crate::strings::back_office as s;
+        use Category::*;
+        match self {
+            Matched => s::reconcile_matched(lang),
+            Resolvable => s::reconcile_resolvable(lang),
+            StillOpen => s::reconcile_still_open(lang),
+            Dangerous => s::reconcile_dangerous(lang),
+            AmountDiffers => s::reconcile_amount(lang),
+            ChangedAfterFinal => s::reconcile_changed(lang),
+            Several => s::reconcile_several(lang),
+            UnknownToProvider => s::reconcile_unknown(lang),
+            NeedsYou => s::reconcile_needs_you(lang),
+        }
+    }
+
     /// Whether a person must look.
     pub fn needs_person(&self) -> bool {
         !matches!(
@@ -142,7 +159,7 @@ mod tests {
     use crate::money::Currency;
 
     fn payment(status: Status, minor: i64) -> Payment {
-        let mut p = crate::strings::engine::sample_payment();
+        let mut p = crate::strings::samples::sample_payment();
         p.status = status;
         p.checked = false;
         p.flag = None;
@@ -263,7 +280,7 @@ mod tests {
         );
         // Flagged and not checked: a person still has to look.
         let mut flagged = payment(Status::Paid, 1500);
-        flagged.flag = Some(crate::strings::Msg::ChangedAfterFinal {
+        flagged.flag = Some(crate::msg::Msg::ChangedAfterFinal {
             word: "REVERSED".into(),
         });
         assert_eq!(classify(&flagged, &[paid()]), NeedsYou);

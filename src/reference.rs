@@ -1,8 +1,7 @@
 //! Payment references: generated per provider rules, unique across restarts and tills, and easy
 //! to read aloud over a counter (no 0/O, 1/I/L look-alikes).
 
-use crate::provider::ProviderKind;
-use crate::strings::domain as s;
+use crate::provider_kind::ProviderKind;
 use rand::Rng;
 use std::fmt;
 
@@ -25,27 +24,6 @@ pub enum ReferenceError {
     TooLong(usize),
     TooShort(usize),
 }
-
-impl ReferenceError {
-    /// The cashier's message, in `lang`.
-    pub fn text(&self, lang: crate::strings::Lang) -> String {
-        match self {
-            ReferenceError::Empty => s::reference_empty(lang),
-            ReferenceError::ClickPesaChars => s::reference_clickpesa_chars(lang),
-            ReferenceError::CeptaChars => s::reference_cepta_chars(lang),
-            ReferenceError::TooLong(n) => s::reference_too_long(lang, *n),
-            ReferenceError::TooShort(n) => s::reference_too_short(lang, *n),
-        }
-    }
-}
-
-impl std::fmt::Display for ReferenceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text(crate::strings::Lang::En))
-    }
-}
-
-impl std::error::Error for ReferenceError {}
 
 impl Reference {
     /// Validates a typed reference with the provider's rules (surrounding spaces trimmed).

@@ -4,8 +4,8 @@
 //! payments of the day, for every face (`lipa report`, the console, a Z report).
 
 use crate::money::{Currency, Money};
+use crate::msg::Msg;
 use crate::payment::{Payment, Status};
-use crate::strings::Msg;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +76,7 @@ pub struct ProviderDay {
 
 impl ProviderDay {
     /// Each tally with its label, in the order a report prints them.
-    pub fn rows(&self, lang: crate::strings::Lang) -> [(&'static str, &Tally); 8] {
+    pub fn rows(&self, lang: crate::lang::Lang) -> [(&'static str, &Tally); 8] {
         use crate::strings::back_office as s;
         [
             (s::report_paid(lang), &self.paid),
@@ -201,18 +201,4 @@ impl DayReport {
             .sort_by(|a, b| (&a.operator, &a.currency).cmp(&(&b.operator, &b.currency)));
         r
     }
-}
-
-/// This till's name in a Z report: `LIPA_TILL`, else the host name, else `till`.
-pub fn till_name() -> String {
-    std::env::var("LIPA_TILL")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .or_else(|| {
-            std::fs::read_to_string("/proc/sys/kernel/hostname")
-                .ok()
-                .map(|h| h.trim().to_string())
-                .filter(|h| !h.is_empty())
-        })
-        .unwrap_or_else(|| "till".into())
 }

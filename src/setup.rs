@@ -79,7 +79,7 @@ pub fn journal_to_read(config: &Config) -> Result<Journal, JournalError> {
 
 /// What a person should know before lipa starts: a data directory that other users of this
 /// machine can read (it holds customers' numbers).
-pub fn warnings(config: &Config, lang: crate::strings::Lang) -> Vec<String> {
+pub fn warnings(config: &Config, lang: crate::lang::Lang) -> Vec<String> {
     let mut v = Vec::new();
     if crate::data_dir::is_open_to_others(&config.data_dir) {
         v.push(crate::strings::cli::data_dir_open(lang, &config.data_dir));

@@ -558,7 +558,7 @@ async fn the_day_is_closed_from_the_report_view_after_asking() {
                     .with_timezone(&FixedOffset::east_opt(3 * 3600).expect("offset"))
                     .format("%Y-%m-%d")
                     .to_string(),
-                &lipa::report::till_name()
+                &lipa::till::till_name()
             )
             .expect("read")
             .is_some()

@@ -294,7 +294,7 @@ fn narrow_screens_keep_what_matters() {
                 .find(|l| l.starts_with('▸'))
                 .unwrap_or_default()
                 .to_string();
-            let label = lipa::strings::console::field_label(lipa::strings::Lang::En, field);
+            let label = lipa::console::form::field_label(lipa::strings::Lang::En, field);
             assert!(
                 focused.contains(label),
                 "{w}: {field:?} not on screen\n{screen}"

@@ -2,7 +2,7 @@
 //! catalogue's Kiswahili, its headings and flags too, and its errors put in our words.
 
 use super::Cli;
-use crate::strings::Lang;
+use crate::lang::Lang;
 use crate::strings::help as h;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches};
@@ -143,8 +143,7 @@ pub fn parse(args: Vec<String>, env: impl Fn(&str) -> Option<String>) -> Cli {
                 // The script still gets its last line: `invalid`, nothing sent.
                 let provider = value_of(&args, "--provider").unwrap_or_default();
                 let said = |l: Lang| what_is_wrong(&e, l);
-                let outcome =
-                    crate::headless::report::Outcome::problem("invalid", &provider, said, lang);
+                let outcome = crate::outcome::Outcome::problem("invalid", &provider, said, lang);
                 println!("{}", outcome.json());
             }
             std::process::exit(2)

@@ -10,9 +10,9 @@ pub use rows::{is_done, is_waiting};
 use super::form::{Field, Form};
 use super::keymap::{Allowed, Context};
 use crate::journal::DaySummary;
+use crate::lang::Lang;
 use crate::payment::{Event, NewPayment, Payment, Status};
-use crate::provider::ProviderKind;
-use crate::strings::Lang;
+use crate::provider_kind::ProviderKind;
 use chrono::{DateTime, FixedOffset, NaiveTime, TimeZone, Utc};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -97,7 +97,7 @@ pub const SEARCH_PAGE: usize = 50;
 pub struct ReportView {
     pub day: chrono::NaiveDate,
     /// `None` while it is read.
-    pub data: Option<Result<ReportData, super::action::Trouble>>,
+    pub data: Option<Result<ReportData, super::trouble::Trouble>>,
     pub scroll: u16,
 }
 

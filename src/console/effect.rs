@@ -4,7 +4,7 @@
 use crate::money::Money;
 use crate::payment::{NewPayment, Payment};
 use crate::phone::Phone;
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use crate::reference::Reference;
 use chrono::{DateTime, Utc};
 
@@ -91,7 +91,7 @@ pub enum Effect {
     /// Print a paid payment's receipt, in this language.
     PrintReceipt {
         id: i64,
-        lang: crate::strings::Lang,
+        lang: crate::lang::Lang,
     },
     /// Ring the terminal bell.
     Bell,

@@ -1,18 +1,18 @@
 //! The payment form: what the cashier types, filtered per field and checked as typed with the
 //! domain values' own rules.
 
+use crate::lang::Lang;
 use crate::money::Money;
 use crate::payment::NewPayment;
 use crate::phone::Phone;
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use crate::reference::Reference;
-use crate::strings::Lang;
 use crate::strings::console as s;
 use tui_input::{Input, InputRequest};
 
 mod field;
 
-pub use field::{CHANNELS, CeptaChannel, Field};
+pub use field::{CHANNELS, CeptaChannel, Field, field_label, refused};
 
 /// The form's values, as typed.
 #[derive(Debug, Clone, Default)]

@@ -4,7 +4,7 @@
 //! function key. Letter commands (j, k, r, c, s, t) work only where nobody types text.
 
 use super::form::Field;
-use crate::strings::Lang;
+use crate::lang::Lang;
 use crate::strings::console as s;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::InputRequest;

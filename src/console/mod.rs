@@ -12,6 +12,7 @@ pub mod runtime;
 mod terminal;
 pub mod theme;
 pub mod totals;
+pub mod trouble;
 pub mod update;
 pub mod view;
 
@@ -21,8 +22,8 @@ pub use effect::Effect;
 pub use update::update;
 
 use crate::engine::Engine;
-use crate::provider::ProviderKind;
-use crate::strings::Lang;
+use crate::lang::Lang;
+use crate::provider_kind::ProviderKind;
 
 /// How the console starts.
 #[derive(Debug, Clone, Default)]

@@ -21,7 +21,7 @@ use super::update::update;
 use super::view;
 use crate::engine::Engine;
 use crate::strings::console as s;
-use chrono::{DateTime, FixedOffset, Offset, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::crossterm::event::Event;
 use ratatui::layout::{Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -48,11 +48,6 @@ pub struct Session<W: Write> {
     /// Sentences from whoever runs the session (the SSH server: "idle, closing in a minute"),
     /// shown as notices.
     pub notices: Option<mpsc::UnboundedReceiver<String>>,
-}
-
-/// The local time zone's current offset.
-pub fn local_offset() -> FixedOffset {
-    chrono::Local::now().offset().fix()
 }
 
 /// Runs one console session until the cashier quits or the input stream ends.

@@ -109,7 +109,7 @@ pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> 
         input: rx,
         output: BufWriter::with_capacity(1 << 16, std::io::stdout()),
         size,
-        offset: options.offset.unwrap_or_else(runtime::local_offset),
+        offset: options.offset.unwrap_or_else(crate::till::local_offset),
         notices: None,
     };
     let lang = options.lang;

@@ -3,7 +3,7 @@
 use crate::journal::DaySummary;
 use crate::money::{Currency, Money};
 use crate::payment::{Payment, Status};
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use std::collections::BTreeMap;
 
 /// How a payment counts in the totals.

@@ -1,6 +1,7 @@
 //! The one place state changes: `update(app, action) -> effects`. No I/O, no clock: time comes
 //! in with [`Action::Tick`] (and the runtime's `app.now`), so every test is deterministic.
 
+mod acts;
 mod keys;
 mod lists;
 mod preview;

@@ -4,7 +4,7 @@
 //! rights come from, not what they were when a screen opened.
 
 use crate::money::{Ceiling, Money};
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use std::sync::Arc;
 
 /// An operator's rights as they stand.
@@ -59,7 +59,7 @@ impl Rights {
 
 impl NotAllowed {
     /// What a person reads: nothing was sent, and why.
-    pub fn text(&self, lang: crate::strings::Lang) -> String {
+    pub fn text(&self, lang: crate::lang::Lang) -> String {
         use crate::strings::engine as s;
         match self {
             NotAllowed::Revoked => s::not_allowed_any(lang),

@@ -8,9 +8,9 @@
 
 use super::{Engine, EngineError};
 use crate::journal::{Answer, Cas, Change};
+use crate::msg::Msg;
 use crate::payment::{LookupKind, Payment, Status};
 use crate::provider::{Charged, Lookup, ProviderError};
-use crate::strings::Msg;
 use chrono::Utc;
 use std::time::Duration;
 use tokio::sync::Notify;

@@ -1,11 +1,11 @@
 //! `lipa check`: a person has looked at a payment that needed attention; the note and who did
 //! it go in its history, and `lipa sync` counts it done.
 
-use super::report::{Out, Outcome};
 use crate::cli::{CheckArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::journal::Cas;
-use crate::strings::Lang;
+use crate::lang::Lang;
+use crate::outcome::{Out, Outcome};
 use crate::strings::cli as s;
 
 /// Longest note kept.

@@ -5,10 +5,11 @@
 use crate::cli::{FilterArgs, ReportArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::journal::Closing;
+use crate::lang::Lang;
 use crate::money::{Currency, Money};
-use crate::report::{DayReport, Tally, till_name};
-use crate::strings::Lang;
+use crate::report::{DayReport, Tally};
 use crate::strings::back_office as s;
+use crate::till::till_name;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
@@ -242,7 +243,7 @@ pub fn human(
     }
     for line in &report.providers {
         let currency = Currency::from_code(&line.currency).unwrap_or(Currency::Tzs);
-        let provider = crate::provider::ProviderKind::from_id(&line.provider)
+        let provider = crate::provider_kind::ProviderKind::from_id(&line.provider)
             .map_or(line.provider.as_str(), |p| p.label());
         out.push_str(&format!("{provider} · {}\n", line.currency));
         for (label, t) in line.rows(lang) {

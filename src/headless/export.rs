@@ -6,8 +6,8 @@
 use super::csv::{plain, record, text};
 use crate::cli::{ExportArgs, exit};
 use crate::config::{Config, ConfigError};
+use crate::lang::Lang;
 use crate::payment::Payment;
-use crate::strings::Lang;
 use chrono::FixedOffset;
 use std::io::Write;
 use std::path::Path;

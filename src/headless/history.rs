@@ -1,12 +1,12 @@
 //! `lipa history`: the journal's payments, newest first, filtered; a human line each or one
 //! JSON object each (the push object plus who, when, the provider's id and the check's note).
 
-use super::report::{Out, Outcome};
 use crate::cli::{FilterArgs, HistoryArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::journal::{Filter, Journal};
+use crate::lang::Lang;
+use crate::outcome::{Out, Outcome};
 use crate::payment::{Payment, Status};
-use crate::strings::Lang;
 use crate::strings::cli as s;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;

@@ -9,7 +9,7 @@
 use crate::cli::exit;
 use crate::config::{Config, ConfigError};
 use crate::journal::{Imported, Journal};
-use crate::strings::Lang;
+use crate::lang::Lang;
 use crate::strings::back_office as s;
 use std::collections::HashMap;
 use std::path::Path;

@@ -12,7 +12,6 @@ pub mod progress;
 pub mod push;
 pub mod receipt;
 pub mod reconcile;
-pub mod report;
 pub mod sync;
 
 /// Writes to stdout; an error (a closed pipe, a full disk) is said on stderr by the caller,
@@ -25,7 +24,7 @@ pub(crate) fn write_stdout(text: &str) -> std::io::Result<()> {
 }
 
 /// Says that stdout could not be written, for a command that recorded nothing; its code.
-pub(crate) fn stdout_broke(command: &str, why: &std::io::Error, lang: crate::strings::Lang) -> u8 {
+pub(crate) fn stdout_broke(command: &str, why: &std::io::Error, lang: crate::lang::Lang) -> u8 {
     eprintln!(
         "lipa {command}: {}",
         crate::strings::cli::export_unwritable(lang, "stdout", &why.to_string())

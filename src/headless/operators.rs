@@ -2,8 +2,8 @@
 //! can log in — names, roles, languages, limits; never a key.
 
 use crate::cli::exit;
+use crate::lang::Lang;
 use crate::operators::{self, Operator};
-use crate::strings::Lang;
 use crate::strings::cli as s;
 use std::path::PathBuf;
 

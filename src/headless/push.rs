@@ -1,15 +1,15 @@
 //! `lipa push`: record and send one payment, then wait for its final status.
 
-use super::report::{Out, Outcome, exit_code};
 use crate::cli::{PushArgs, exit};
 use crate::config::{self, Config, ConfigError};
 use crate::engine::{Engine, EngineError, EngineSettings, SendGuard};
+use crate::lang::Lang;
 use crate::money::Money;
+use crate::outcome::{Out, Outcome, exit_code};
 use crate::payment::{NewPayment, Status};
 use crate::phone::Phone;
 use crate::provider::{Channel, ProviderError, ProviderKind};
 use crate::reference::Reference;
-use crate::strings::Lang;
 use crate::strings::cli as s;
 use std::time::Duration;
 

@@ -5,9 +5,9 @@
 use crate::cli::{ReceiptArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::journal::Journal;
+use crate::lang::Lang;
 use crate::receipt::escpos::{self, Printer};
 use crate::receipt::{self, NoReceipt, Slip};
-use crate::strings::Lang;
 use crate::strings::back_office as s;
 
 pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {

@@ -11,11 +11,12 @@
 use crate::cli::{FilterArgs, ReconcileArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::engine::{Engine, EngineSettings};
+use crate::lang::Lang;
+use crate::msg::Msg;
 use crate::payment::Payment;
 use crate::provider::{Charged, Lookup, Provider, ProviderKind, RemoteState};
 use crate::reconcile::{Category, Seen, after_asking, classify};
 use crate::strings::back_office as s;
-use crate::strings::{Lang, Msg};
 use chrono::{Days, FixedOffset, NaiveDate};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -214,7 +215,7 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
                 "{}  {}  {}  {} → {}  {}",
                 p.reference.as_str(),
                 p.provider.label(),
-                s::reconcile_category(lang, category),
+                category.text(lang),
                 p.status.id(),
                 now.status.id(),
                 words

@@ -1,11 +1,11 @@
 //! `lipa sync`: re-check every payment in the journal that is not final.
 
-use super::report::{Out, Outcome, exit_code};
 use crate::cli::{SyncArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::engine::{Engine, EngineSettings};
+use crate::lang::Lang;
+use crate::outcome::{Out, Outcome, exit_code};
 use crate::payment::{Payment, Status};
-use crate::strings::Lang;
 use crate::strings::cli as s;
 use std::collections::HashMap;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 
 use super::{Journal, JournalError, rows};
 use crate::payment::{Payment, Status};
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 

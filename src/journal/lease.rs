@@ -42,7 +42,7 @@ pub(super) fn new_owner() -> String {
         std::process::id(),
         nanos,
         HANDLES.fetch_add(1, Ordering::Relaxed),
-        crate::report::till_name(),
+        crate::till::till_name(),
     )
 }
 

@@ -71,7 +71,7 @@ pub enum JournalError {
 
 impl JournalError {
     /// What went wrong, for a person reading `lang`.
-    pub fn text(&self, lang: crate::strings::Lang) -> String {
+    pub fn text(&self, lang: crate::lang::Lang) -> String {
         use crate::strings::engine as s;
         match self {
             JournalError::Open { path, source } => s::journal_open(lang, path, source),
@@ -115,7 +115,7 @@ impl JournalError {
 
 impl std::fmt::Display for JournalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text(crate::strings::Lang::En))
+        f.write_str(&self.text(crate::lang::Lang::En))
     }
 }
 
@@ -222,7 +222,7 @@ impl Journal {
         Ok(Journal {
             backend: Backend::Sqlite(Mutex::new(conn)),
             path: path.to_path_buf(),
-            till: std::sync::RwLock::new(crate::report::till_name()),
+            till: std::sync::RwLock::new(crate::till::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
             _in_use: in_use,
@@ -275,7 +275,7 @@ impl Journal {
         Ok(Journal {
             backend: Backend::Sqlite(Mutex::new(conn)),
             path: path.to_path_buf(),
-            till: std::sync::RwLock::new(crate::report::till_name()),
+            till: std::sync::RwLock::new(crate::till::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
             // A reader follows nothing: it never stands in the way of an import.
@@ -306,7 +306,7 @@ impl Journal {
         Ok(Journal {
             path: PathBuf::from(store.place()),
             backend: Backend::Postgres(Box::new(store)),
-            till: std::sync::RwLock::new(crate::report::till_name()),
+            till: std::sync::RwLock::new(crate::till::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
             _in_use: None,
@@ -317,7 +317,7 @@ impl Journal {
     pub fn open_for(data_dir: &Path, database_url: Option<&str>) -> Result<Journal, JournalError> {
         match database_url.map(str::trim).filter(|u| !u.is_empty()) {
             Some(url) if pg::is_postgres(url) => Journal::open_postgres(url),
-            Some(url) => Err(JournalError::BadUrl(pg::redact(url))),
+            Some(url) => Err(JournalError::BadUrl(crate::secret::redact(url))),
             None => Journal::open_in(data_dir),
         }
     }

@@ -4,7 +4,7 @@ use super::rows;
 use super::{Journal, JournalError};
 use crate::money::Currency;
 use crate::payment::{Event, Payment, Status};
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use crate::reference::Reference;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};

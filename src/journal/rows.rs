@@ -2,10 +2,10 @@
 
 use super::JournalError;
 use crate::money::{Currency, Money};
+use crate::msg::Msg;
 use crate::payment::{Event, EventKind, LookupKind, Payment, Status};
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use crate::reference::Reference;
-use crate::strings::Msg;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Params, Row};
 

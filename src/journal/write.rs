@@ -4,8 +4,8 @@
 
 use super::rows::{self, ts};
 use super::{Cas, Journal, JournalError, pg};
+use crate::msg::Msg;
 use crate::payment::{EventKind, LookupKind, NewPayment, Payment, Status};
-use crate::strings::Msg;
 use chrono::{DateTime, Utc};
 use rusqlite::{ErrorCode, Transaction, TransactionBehavior, params};
 

@@ -15,8 +15,8 @@ mod wire;
 pub(crate) use answer::{Answer, says_duplicate};
 pub(crate) use wire::{Echo, hmac_hex, judge, raw_amount_text, text};
 
+use crate::msg::Msg;
 use crate::provider::{ProviderError, ProviderKind};
-use crate::strings::Msg;
 use std::time::Duration;
 
 /// Time allowed to establish a connection (DNS, TCP, TLS).

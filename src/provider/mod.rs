@@ -7,26 +7,19 @@ pub mod clickpesa;
 pub mod http;
 pub mod scrub;
 
+pub use crate::payment::RemoteState;
+pub use crate::provider_kind::ProviderKind;
+
 use crate::money::{Currency, Money};
+use crate::msg::Msg;
 use crate::phone::{Country, Phone};
 use crate::reference::Reference;
-use crate::strings::Msg;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::Duration;
 
-/// Which provider a payment goes through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    ClickPesa,
-    Cepta,
-}
-
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 2] = [ProviderKind::ClickPesa, ProviderKind::Cepta];
-
     /// Machine name: `clickpesa`, `cepta` (CLI flag, journal, JSON).
     pub fn id(self) -> &'static str {
         match self {
@@ -128,17 +121,6 @@ pub struct PushAccepted {
     pub state: RemoteState,
 }
 
-/// What the provider says about a payment, mapped to the engine's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RemoteState {
-    Pending,
-    Paid,
-    Failed,
-    /// Reversed, refunded, on hold, or an answer that does not match what was charged.
-    Attention,
-}
-
 /// The provider's answer to a status query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteStatus {
@@ -222,7 +204,7 @@ pub enum ProviderError {
 
 impl ProviderError {
     /// What happened, in `lang`.
-    pub fn text(&self, lang: crate::strings::Lang) -> String {
+    pub fn text(&self, lang: crate::lang::Lang) -> String {
         self.message().text(lang)
     }
 

@@ -8,7 +8,7 @@ use super::{
     Channel, Charged, Listed, Lookup, Preview, Provider, ProviderError, ProviderKind, PushAccepted,
     PushRequest,
 };
-use crate::config::Secret;
+use crate::secret::Secret;
 use async_trait::async_trait;
 use std::sync::Arc;
 
@@ -34,7 +34,7 @@ impl Scrubbed {
         Scrubbed { inner, secrets }
     }
 
-    fn clean_msg(&self, msg: &mut crate::strings::Msg) {
+    fn clean_msg(&self, msg: &mut crate::msg::Msg) {
         for text in msg.texts_mut() {
             self.clean(text);
         }
@@ -163,10 +163,10 @@ impl Provider for Scrubbed {
 mod tests {
     use super::*;
     use crate::money::{Currency, Money};
+    use crate::msg::Msg;
     use crate::phone::{Country, Phone};
     use crate::provider::{Listed, RemoteState};
     use crate::reference::Reference;
-    use crate::strings::Msg;
 
     const KEY: &str = "sk_live_0123456789";
 

@@ -4,10 +4,10 @@
 //! and address.
 
 use super::Shared;
-use super::conns::Watch;
 use super::registry::{FAILURE_WINDOW, Refusal};
 use super::session::{self, In};
 use super::untrusted::{screen, shown};
+use super::watch::Watch;
 use crate::operators::{Operator, Role};
 use crate::strings::serve as s;
 use russh::keys::ssh_key::HashAlg;
@@ -655,7 +655,7 @@ impl Conn {
         Ok(())
     }
 
-    fn lang(&self) -> crate::strings::Lang {
+    fn lang(&self) -> crate::lang::Lang {
         self.who
             .as_ref()
             .and_then(|w| w.lang)

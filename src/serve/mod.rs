@@ -12,11 +12,12 @@ pub mod registry;
 mod rights;
 mod session;
 mod untrusted;
+mod watch;
 
 use crate::cli::{ServeArgs, exit};
 use crate::config::{Config, ConfigError};
 use crate::engine::Engine;
-use crate::strings::Lang;
+use crate::lang::Lang;
 use crate::strings::serve as s;
 use registry::{End, Known, Registry};
 use std::net::SocketAddr;
@@ -43,7 +44,7 @@ pub struct Shared {
     pub host: String,
     pub bell: bool,
     /// Connections that have not logged in yet.
-    pub pre_auth: conns::PreAuth,
+    pub pre_auth: watch::PreAuth,
     /// The till's time zone.
     pub offset: chrono::FixedOffset,
     /// `[receipt]`, for the agents' print key (none in the demo).

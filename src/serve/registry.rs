@@ -1,6 +1,6 @@
 //! Who may log in, who is logged in, and who keeps failing: the server's shared book.
 
-use super::conns::Watch;
+use super::watch::Watch;
 use crate::operators::Operator;
 use russh::keys::ssh_key::public::KeyData;
 use std::collections::HashMap;

@@ -3,15 +3,15 @@
 //! channel, and however it ends (quit, the link gone, idle, a removed key, the server stopping,
 //! a panic) the client's terminal is put back and the reason said on it.
 
-use super::conns::Watch;
 use super::keys::Decoder;
 use super::outbox::{BEHIND_LIMIT, Link, Outbox, Sent};
 use super::registry::End;
+use super::watch::Watch;
 use crate::console::runtime::{self, Session};
 use crate::console::{ConsoleOptions, Limits};
 use crate::engine::Engine;
+use crate::lang::Lang;
 use crate::operators::{Operator, Role};
-use crate::strings::Lang;
 use crate::strings::serve as s;
 use ratatui::crossterm::event::Event;
 use russh::ChannelId;

@@ -20,7 +20,7 @@ use super::behaviour;
 use super::state::{CreateAnswer, Duplicate, NewPush, Sim};
 use super::wire::{self, Refusal};
 use crate::money::{Currency, Money};
-use crate::provider::ProviderKind::Cepta;
+use crate::provider_kind::ProviderKind::Cepta;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -143,7 +143,7 @@ async fn charge(
             ));
         }
         CreateAnswer::Throttle => {
-            return Ok(super::faults::too_many(
+            return Ok(super::inject::too_many(
                 Cepta,
                 sim.faults().retry_after_secs,
             ));

@@ -11,7 +11,7 @@ use super::state::{CreateAnswer, Duplicate, NewPush, Sim};
 use super::wire::{self, Refusal};
 use crate::money::{Currency, Money};
 use crate::phone::{Country, Network, Phone};
-use crate::provider::ProviderKind::ClickPesa;
+use crate::provider_kind::ProviderKind::ClickPesa;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -265,7 +265,7 @@ async fn initiate(
             return Err(wire::clickpesa_error(StatusCode::CONFLICT, &message));
         }
         CreateAnswer::Throttle => {
-            return Ok(super::faults::too_many(
+            return Ok(super::inject::too_many(
                 ClickPesa,
                 sim.faults().retry_after_secs,
             ));

@@ -7,7 +7,7 @@ use super::behaviour;
 use super::faults::FaultKind;
 use super::state::{Push, Sim};
 use super::wire::{self, Refusal};
-use crate::provider::ProviderKind::ClickPesa;
+use crate::provider_kind::ProviderKind::ClickPesa;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -98,7 +98,7 @@ pub(super) async fn query(
     // the extra-attempt fault shows a newer failed one beside it.
     let mut attempts = vec![payment(&sim, &push).0];
     if sim.roll(sim.faults().extra_attempt_per_mille) {
-        super::faults::count(&sim, FaultKind::ExtraAttempt);
+        super::inject::count(&sim, FaultKind::ExtraAttempt);
         let (mut extra, _) = payment(&sim, &push);
         extra.id = format!("{}X", extra.id);
         extra.status = SimStatus::Failed.wire_word(ClickPesa);

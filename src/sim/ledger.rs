@@ -1,7 +1,7 @@
 //! What tests and the chaos test read: the ledger of truth and the counters.
 
 use crate::money::{Currency, Money};
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;

@@ -31,6 +31,7 @@ mod clickpesa;
 mod clickpesa_query;
 mod control;
 mod faults;
+mod inject;
 mod ledger;
 mod server;
 mod state;
@@ -189,14 +190,14 @@ impl SimHandle {
             return;
         }
         let channel = match p.provider {
-            crate::provider::ProviderKind::ClickPesa => {
+            crate::provider_kind::ProviderKind::ClickPesa => {
                 crate::phone::Phone::parse(&p.phone, crate::phone::Country::Tanzania)
                     .ok()
                     .and_then(|ph| behaviour::clickpesa_channel(ph.network()))
                     .unwrap_or("M-PESA")
                     .to_string()
             }
-            crate::provider::ProviderKind::Cepta => p.channel.clone().unwrap_or_default(),
+            crate::provider_kind::ProviderKind::Cepta => p.channel.clone().unwrap_or_default(),
         };
         let new = state::NewPush {
             provider: p.provider,

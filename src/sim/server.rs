@@ -2,8 +2,8 @@
 //! goes through (counters, `Date` header, faults).
 
 use super::state::Sim;
-use super::{cepta, clickpesa, control, faults, wire};
-use crate::provider::ProviderKind;
+use super::{cepta, clickpesa, control, inject, wire};
+use crate::provider_kind::ProviderKind;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -22,7 +22,7 @@ pub(super) fn router(sim: Arc<Sim>) -> Router {
         .route("/sim/revoke-tokens", post(revoke_tokens))
         .route("/sim/faults", get(control::show).post(control::replace))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(sim.clone(), faults::inject))
+        .layer(middleware::from_fn_with_state(sim.clone(), inject::inject))
         .layer(middleware::from_fn_with_state(sim.clone(), observe))
         .with_state(sim)
 }

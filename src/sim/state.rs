@@ -6,7 +6,7 @@ use super::behaviour::{self, Behaviour, Outcome};
 use super::faults::{FaultKind, Faults};
 use super::ledger::{LedgerEntry, SimStats, SimStatus};
 use crate::money::Money;
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

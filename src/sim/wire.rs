@@ -1,6 +1,6 @@
 //! Small helpers to answer in each provider's envelope.
 
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -36,25 +36,6 @@ labels! {
     reconcile_missing: "on the provider, missing from the journal", "yako kwa mtoa huduma, hayako kwenye daftari";
 }
 
-/// A reconciliation category, as a person reads it.
-pub fn reconcile_category(
-    lang: crate::strings::Lang,
-    c: &crate::reconcile::Category,
-) -> &'static str {
-    use crate::reconcile::Category::*;
-    match c {
-        Matched => reconcile_matched(lang),
-        Resolvable => reconcile_resolvable(lang),
-        StillOpen => reconcile_still_open(lang),
-        Dangerous => reconcile_dangerous(lang),
-        AmountDiffers => reconcile_amount(lang),
-        ChangedAfterFinal => reconcile_changed(lang),
-        Several => reconcile_several(lang),
-        UnknownToProvider => reconcile_unknown(lang),
-        NeedsYou => reconcile_needs_you(lang),
-    }
-}
-
 sentences! {
     fn ledger_none() {
         en: "No shared ledger is configured: set database_url (or LIPA_DATABASE_URL) to the chain's postgres:// URL.".to_string(),
@@ -72,7 +53,7 @@ sentences! {
         en: format!("{added} payment(s) copied into {place}, {there} already there; {days} closed day(s) copied."),
         sw: format!("Malipo {added} yamenakiliwa kwenye {place}, {there} yalikuwepo tayari; siku {days} zilizofungwa zimenakiliwa."),
     }
-    fn ledger_clash(mine: &crate::payment::Payment = &super::engine::sample_payment(), theirs: &crate::payment::Payment = &super::engine::sample_payment()) {
+    fn ledger_clash(mine: &crate::payment::Payment = &super::samples::sample_payment(), theirs: &crate::payment::Payment = &super::samples::sample_payment()) {
         en: format!(
             "NOT COPIED: {} {} ({}, {}) — the ledger holds another payment under that reference ({}, {}, till {}); copy it by hand or ask the chain's owner",
             mine.provider.label(), mine.reference, mine.amount, mine.created_at.format("%Y-%m-%d %H:%M"),

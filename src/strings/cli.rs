@@ -1,9 +1,9 @@
 //! Messages of the headless commands, of the configuration and of start-up, in English and
 //! Kiswahili. Setting names, commands and paths stay as they are typed.
 
+use crate::lang::Lang;
 use crate::payment::{Payment, Status};
 use crate::provider::Channel;
-use crate::strings::Lang;
 use std::path::{Path, PathBuf};
 
 fn sample_path() -> PathBuf {
@@ -11,7 +11,7 @@ fn sample_path() -> PathBuf {
 }
 
 fn sample_payment() -> Payment {
-    crate::strings::engine::sample_payment()
+    crate::strings::samples::sample_payment()
 }
 
 fn sample_channels() -> Vec<Channel> {

@@ -1,10 +1,10 @@
 //! Labels and sentences of the cashier console, in English and Kiswahili. A label with a slot
 //! is drawn in a column of that many cells; the catalogue test holds both languages to it.
 
-use crate::console::form::Field;
+use crate::lang::Lang;
 use crate::payment::Status;
-use crate::provider::ProviderKind;
-use crate::strings::{Lang, span_in};
+use crate::provider_kind::ProviderKind;
+use crate::strings::span_in;
 use chrono::{Datelike, NaiveDate};
 
 pub const APP_NAME: &str = "lipa";
@@ -245,16 +245,6 @@ labels! {
     weekday_7: "Sun", "Jumapili";
 }
 
-pub fn field_label(lang: Lang, field: Field) -> &'static str {
-    match field {
-        Field::Phone => field_phone(lang),
-        Field::Amount => field_amount(lang),
-        Field::Reference => field_reference(lang),
-        Field::Channel => field_channel(lang),
-        Field::Email => field_email(lang),
-    }
-}
-
 /// `ClickPesa · Tanzania · TZS` (the same in both languages).
 pub fn provider_line(p: ProviderKind) -> String {
     format!(
@@ -282,17 +272,6 @@ pub fn amount_example(lang: Lang, p: ProviderKind) -> &'static str {
         ProviderKind::ClickPesa => amount_example_tz(lang),
         ProviderKind::Cepta => amount_example_ke(lang),
     }
-}
-
-pub fn refused(lang: Lang, field: Field, c: char, p: ProviderKind) -> String {
-    let what = match field {
-        Field::Phone => refused_phone(lang),
-        Field::Amount => refused_amount(lang),
-        Field::Reference if p == ProviderKind::Cepta => refused_reference_cepta(lang),
-        Field::Reference => refused_reference(lang),
-        Field::Email | Field::Channel => refused_other(lang),
-    };
-    refused_char(lang, c, what)
 }
 
 pub fn status_word(lang: Lang, status: Status, checked: bool) -> &'static str {
@@ -573,7 +552,7 @@ sentences! {
             None => format!("Yalishakaguliwa na {by} saa {at}."),
         },
     }
-    fn sent_again_at_till(p: &crate::payment::Payment = &super::engine::sample_payment()) {
+    fn sent_again_at_till(p: &crate::payment::Payment = &super::samples::sample_payment()) {
         en: format!("Sent again already, as {} at till {}: nothing more was sent.", p.reference, p.till),
         sw: format!("Yalishatumwa tena, kama {} kwenye kituo {}: hakuna kingine kilichotumwa.", p.reference, p.till),
     }

@@ -1,7 +1,11 @@
 //! Messages about typed values: phone numbers, amounts, references, e-mail addresses.
 
-use crate::money::Currency;
-use crate::phone::Country;
+use crate::email::InvalidEmail;
+use crate::lang::Lang;
+use crate::money::{AmountError, Currency};
+use crate::phone::{Country, Network, PhoneError};
+use crate::reference::ReferenceError;
+use std::fmt;
 
 sentences! {
     fn amount_empty() { en: "Type the amount.", sw: "Andika kiasi." }
@@ -129,9 +133,122 @@ labels! {
 }
 
 /// More decimals than the currency has.
-pub fn amount_too_many_decimals(lang: crate::strings::Lang, c: Currency) -> String {
+pub fn amount_too_many_decimals(lang: crate::lang::Lang, c: Currency) -> String {
     match c.decimals() {
         0 => amount_whole_only(lang, c),
         n => amount_decimals_at_most(lang, c, n),
+    }
+}
+
+// The domain values' own words: each error of a typed value, and a network's name.
+
+impl AmountError {
+    /// The cashier's message, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            AmountError::Empty => amount_empty(lang),
+            AmountError::NotANumber => amount_not_a_number(lang),
+            AmountError::Negative => amount_negative(lang),
+            AmountError::Zero => amount_zero(lang),
+            AmountError::TooManyDecimals(c) => amount_too_many_decimals(lang, *c),
+            AmountError::BelowMinimum(c) => amount_below_minimum(lang, *c),
+            AmountError::TooLarge(c) => amount_too_large(lang, *c),
+            AmountError::BadGrouping => amount_bad_grouping(lang),
+            AmountError::DotReadings {
+                typed,
+                thousands,
+                decimal,
+                currency,
+            } => match (decimal, currency.decimals()) {
+                (Some(d), _) => amount_dot_two_readings(lang, typed, thousands, d),
+                (None, 0) => amount_dot_whole(lang, typed, thousands, *currency),
+                (None, _) => amount_dot_thousands(lang, typed, thousands),
+            },
+        }
+    }
+}
+
+impl fmt::Display for AmountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for AmountError {}
+
+impl PhoneError {
+    /// The cashier's message, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            PhoneError::Empty => phone_empty(lang),
+            PhoneError::NotDigits => phone_letters(lang),
+            PhoneError::OtherCountry { typed, expected } => {
+                phone_other_country(lang, *typed, *expected)
+            }
+            PhoneError::TooShort(n) => phone_too_short(lang, *n),
+            PhoneError::TooLong(n) => phone_too_long(lang, *n),
+            PhoneError::UnknownNetwork { country, prefix } => {
+                phone_unknown_network(lang, *country, prefix)
+            }
+        }
+    }
+}
+
+impl fmt::Display for PhoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for PhoneError {}
+
+impl ReferenceError {
+    /// The cashier's message, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ReferenceError::Empty => reference_empty(lang),
+            ReferenceError::ClickPesaChars => reference_clickpesa_chars(lang),
+            ReferenceError::CeptaChars => reference_cepta_chars(lang),
+            ReferenceError::TooLong(n) => reference_too_long(lang, *n),
+            ReferenceError::TooShort(n) => reference_too_short(lang, *n),
+        }
+    }
+}
+
+impl fmt::Display for ReferenceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for ReferenceError {}
+
+impl InvalidEmail {
+    pub fn text(&self, lang: Lang) -> String {
+        email_invalid(lang)
+    }
+}
+
+impl fmt::Display for InvalidEmail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl Network {
+    /// Its name for a person reading `lang` (brand names stay as they are).
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Network::OtherKe => unknown_network(lang),
+            other => other.label(),
+        }
+    }
+
+    /// A warning to show under the field, if pushing to this network is doubtful.
+    pub fn warning(self, lang: Lang) -> Option<String> {
+        match self {
+            Network::Ttcl => Some(phone_ttcl_warning(lang)),
+            _ => None,
+        }
     }
 }

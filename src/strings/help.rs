@@ -2,7 +2,7 @@
 //! version flags, its errors). The English texts are also the doc comments clap derives from
 //! (`src/cli.rs`); a test holds the two to each other and finds any text without Swahili.
 
-use crate::strings::{Entry, Lang};
+use crate::lang::{Entry, Lang};
 
 /// `(where, English, Kiswahili)`: `where` is `""` for lipa itself, `push` for a command's
 /// about, `push.phone` for an argument's help, `push+` for a command's long about.

@@ -3,8 +3,8 @@
 //! Sentences end with a full stop; the transport details (`Timeout`, `Http`, …) are fragments
 //! that read inside another sentence's parentheses.
 
-use super::msg::Msg;
-use crate::provider::ProviderKind;
+use crate::msg::Msg;
+use crate::provider_kind::ProviderKind;
 
 /// `45 s`, `1 min 30 s`, `2 min`, `1 h 5 min`: exact, never rounded up.
 pub fn span(secs: u64) -> String {

@@ -5,8 +5,8 @@
 //! Sentences end with a full stop; the transport details (`Timeout`, `Http`, …) are fragments
 //! that read inside another sentence's parentheses.
 
-use super::msg::Msg;
-use crate::provider::ProviderKind;
+use crate::msg::Msg;
+use crate::provider_kind::ProviderKind;
 
 /// `sekunde 45`, `dakika 1 sekunde 30`, `dakika 2`, `saa 1 dakika 5`: exact, never rounded.
 pub fn span(secs: u64) -> String {

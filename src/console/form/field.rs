@@ -1,6 +1,7 @@
 //! The form's fields: their order per provider and the characters each takes.
 
-use crate::provider::ProviderKind;
+use crate::lang::Lang;
+use crate::provider_kind::ProviderKind;
 use crate::strings::console as s;
 
 /// A field of the form.
@@ -61,6 +62,29 @@ impl Field {
             Field::Channel => 0,
         }
     }
+}
+
+/// The field's label, in `lang`.
+pub fn field_label(lang: Lang, field: Field) -> &'static str {
+    match field {
+        Field::Phone => s::field_phone(lang),
+        Field::Amount => s::field_amount(lang),
+        Field::Reference => s::field_reference(lang),
+        Field::Channel => s::field_channel(lang),
+        Field::Email => s::field_email(lang),
+    }
+}
+
+/// Why the field did not take `c`, in `lang`.
+pub fn refused(lang: Lang, field: Field, c: char, p: ProviderKind) -> String {
+    let what = match field {
+        Field::Phone => s::refused_phone(lang),
+        Field::Amount => s::refused_amount(lang),
+        Field::Reference if p == ProviderKind::Cepta => s::refused_reference_cepta(lang),
+        Field::Reference => s::refused_reference(lang),
+        Field::Email | Field::Channel => s::refused_other(lang),
+    };
+    s::refused_char(lang, c, what)
 }
 
 /// The ASCII form of a character typed or pasted in another script's width or digits:

@@ -329,7 +329,7 @@ async fn print(
     engine: &Engine,
     printing: &Printing,
     id: i64,
-    lang: crate::strings::Lang,
+    lang: crate::lang::Lang,
 ) -> Result<(), Trouble> {
     use crate::receipt::escpos::{self, Printer};
     let p = engine.get(id).await.map_err(Trouble::from)?;
@@ -342,9 +342,7 @@ async fn print(
         till: &till,
         width,
         demo: printing.demo,
-        offset: printing
-            .offset
-            .unwrap_or_else(crate::console::runtime::local_offset),
+        offset: printing.offset.unwrap_or_else(crate::till::local_offset),
         lang,
     };
     let lines =
@@ -420,7 +418,7 @@ fn day_data(
 /// How long to wait before asking for a fresh reference again (the ledger was out of reach).
 const REFERENCE_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
 
-async fn reference(engine: &Engine, provider: crate::provider::ProviderKind) -> Vec<Action> {
+async fn reference(engine: &Engine, provider: crate::provider_kind::ProviderKind) -> Vec<Action> {
     match engine.new_reference(provider).await {
         Ok(reference) => vec![Action::ReferenceReady {
             provider,

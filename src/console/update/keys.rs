@@ -1,13 +1,12 @@
 //! What each key command does, by context.
 
+use super::acts::{dispatch, quit, switch_to};
 use super::lists::{detail, list, today};
 use super::{ask, notice, questions};
 use crate::console::app::{App, Confirm, Focus, NoticeKind, Screen, Today};
 use crate::console::effect::Effect;
 use crate::console::form::Field;
 use crate::console::keymap::{self, Command, Context};
-use crate::payment::NewPayment;
-use crate::provider::ProviderKind;
 use crate::strings::console as s;
 use ratatui::crossterm::event::KeyEvent;
 
@@ -197,38 +196,6 @@ fn send_form(app: &mut App) -> Vec<Effect> {
     }
 }
 
-/// Hands the payment to the engine and readies the form for the next customer at once.
-pub(super) fn dispatch(app: &mut App, mut new: NewPayment, check: bool) -> Vec<Effect> {
-    new.operator = app.operator.clone();
-    app.form.clear();
-    app.focus = Focus::Field(Field::Phone);
-    notice(
-        app,
-        NoticeKind::Info,
-        s::sending(app.lang, &new.phone.masked(), &new.amount.to_string()),
-    );
-    let send = if check {
-        Effect::SubmitChecked(new)
-    } else {
-        Effect::Submit(new)
-    };
-    vec![send, Effect::NewReference(app.provider)]
-}
-
-/// Ctrl-C: quit at once, or ask first while payments are still waiting.
-pub(super) fn quit(app: &mut App) -> Vec<Effect> {
-    match app.waiting() {
-        0 => {
-            app.quit = true;
-            vec![Effect::Quit]
-        }
-        n => {
-            ask(app, Confirm::Quit(n));
-            Vec::new()
-        }
-    }
-}
-
 /// Ctrl-P: the next payment goes to the next provider. What is typed for one country and
 /// currency never silently becomes the other's: with a phone or amount in the form, ask first
 /// (they are cleared on yes).
@@ -249,27 +216,6 @@ fn switch_provider(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     switch_to(app, next)
-}
-
-pub(super) fn switch_to(app: &mut App, next: ProviderKind) -> Vec<Effect> {
-    app.provider = next;
-    if !app.form.is_pristine() {
-        app.form.clear_customer();
-        // The next thing typed is the next customer's phone.
-        app.focus = Focus::Field(Field::Phone);
-    }
-    if let Focus::Field(f) = app.focus
-        && !app.fields().contains(&f)
-    {
-        app.focus = Focus::Field(Field::Phone);
-    }
-    app.form.follow_network(app.provider);
-    notice(app, NoticeKind::Info, s::switched(app.lang, app.provider));
-    if app.form.drop_generated_reference() {
-        vec![Effect::NewReference(app.provider)]
-    } else {
-        Vec::new()
-    }
 }
 
 /// The search screen, as it was left (its line and results), or new.

@@ -1,6 +1,6 @@
 //! Answers to the questions the console asks (y / n, and the note of a check).
 
-use super::keys::{dispatch, quit, switch_to};
+use super::acts::{dispatch, quit, switch_to};
 use super::notice;
 use crate::console::app::{App, Confirm, NoticeKind};
 use crate::console::effect::Effect;

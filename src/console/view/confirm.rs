@@ -130,7 +130,7 @@ fn duplicate_lines(
             existing.reference.as_str(),
             // "(✓ paid, …). Paid." says it twice: the words only when they add to it.
             &match existing.words() {
-                crate::strings::Msg::Paid | crate::strings::Msg::PromptSent => String::new(),
+                crate::msg::Msg::Paid | crate::msg::Msg::PromptSent => String::new(),
                 w => w.text(app.lang),
             },
         )),

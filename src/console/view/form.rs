@@ -1,7 +1,7 @@
 //! The form pane: each field on one line, its message on the line under it.
 
 use crate::console::app::{App, Focus, PreviewShown};
-use crate::console::form::{Checked, Field, Refused};
+use crate::console::form::{Checked, Field, Refused, field_label, refused};
 use crate::console::theme::{MARKER, Theme};
 use crate::phone::Phone;
 use crate::strings::console as s;
@@ -22,7 +22,7 @@ fn label_w(app: &App) -> u16 {
         Field::Email,
     ]
     .iter()
-    .map(|f| s::field_label(app.lang, *f).chars().count())
+    .map(|f| field_label(app.lang, *f).chars().count())
     .max()
     .unwrap_or(9);
     widest.max(9) as u16 + 3
@@ -93,7 +93,7 @@ fn draw_field(frame: &mut Frame, row: Rect, app: &App, field: Field, theme: &The
     let label = Line::from(vec![
         marker,
         Span::raw(" "),
-        Span::styled(s::field_label(app.lang, field), theme.label(focused)),
+        Span::styled(field_label(app.lang, field), theme.label(focused)),
     ]);
     frame.render_widget(Paragraph::new(label), row);
     let suffix = match field {
@@ -204,7 +204,7 @@ fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> 
         && f == field
     {
         let said = match why {
-            Refused::Char(ch) => s::refused(app.lang, field, ch, provider),
+            Refused::Char(ch) => refused(app.lang, field, ch, provider),
             Refused::Full => s::field_full(app.lang, field.max_len()),
         };
         return Some((said, theme.warning()));

@@ -168,8 +168,7 @@ pub fn payment_words(app: &App, p: &Payment) -> String {
     if let Some(why) = app.journal_down.as_deref().filter(|_| unrecorded(app, p)) {
         return s::cannot_record(app.lang, why);
     }
-    let waiting_words =
-        matches!(p.words(), crate::strings::Msg::PromptSent) || p.words().is_empty();
+    let waiting_words = matches!(p.words(), crate::msg::Msg::PromptSent) || p.words().is_empty();
     if p.status == Status::Pending && waiting_words && app.prompt_expired(p) {
         return s::prompt_expired(app.lang).to_string();
     }

@@ -28,6 +28,7 @@ pub use write::OwnedChange;
 use tls::Tls;
 
 use super::JournalError;
+use crate::secret::redact;
 use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod};
 use std::future::Future;
 use std::time::Duration;
@@ -179,51 +180,6 @@ fn place(config: &tokio_postgres::Config) -> String {
     )
 }
 
-/// A URL with its password taken out: the one after `user:`, and any `password=` parameter.
-/// Read more widely than tokio-postgres reads it, so that no password survives however it is
-/// typed: the credentials run to the *last* `@` (a password may hold `@`, `?`, `/`, `#`), and
-/// a secret parameter is masked wherever a `?` or `&` begins it, up to the next `&`.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "(not a URL)".into();
-    };
-    let rest = match rest.rsplit_once('@') {
-        Some((credentials, host)) => match credentials.split_once(':') {
-            Some((user, _)) => format!("{user}:***@{host}"),
-            None => rest.to_string(),
-        },
-        None => rest.to_string(),
-    };
-    format!("{scheme}://{}", mask_parameters(&rest))
-}
-
-/// Every `key=value` that a `?` or `&` begins, whose key may name a secret, with its value
-/// (to the next `&`) masked.
-fn mask_parameters(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(['?', '&']) {
-        out.push_str(&rest[..=at]);
-        rest = &rest[at + 1..];
-        let key_end = rest.find(['=', '&', '?']).unwrap_or(rest.len());
-        if rest[key_end..].starts_with('=') && is_secret_key(&rest[..key_end]) {
-            out.push_str(&rest[..=key_end]);
-            out.push_str("***");
-            rest = &rest[key_end + 1..];
-            rest = &rest[rest.find('&').unwrap_or(rest.len())..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A URL parameter that may hold a secret: `password`, `sslpassword`, and the same
-/// percent-encoded (`pass%77ord`), in any case.
-fn is_secret_key(key: &str) -> bool {
-    let decoded = tls::decode(key).unwrap_or_else(|| key.to_string());
-    decoded.to_ascii_lowercase().contains("pass")
-}
-
 /// An error and what caused it ("error performing TLS handshake: invalid peer certificate:
 /// UnknownIssuer"), as a person needs it to fix the cause.
 fn with_causes(e: &dyn std::error::Error) -> String {
@@ -313,7 +269,7 @@ async fn apply(client: &mut deadpool_postgres::Client) -> Result<(), JournalErro
 
 #[cfg(test)]
 mod tests {
-    use super::{is_transient, redact};
+    use super::is_transient;
 
     /// A tester's URL without a database made a ledger in the server's own `postgres`.
     #[test]
@@ -335,64 +291,6 @@ mod tests {
         }
     }
 
-    /// A tester saw `?password=` shown in full when the rest of the URL was wrong.
-    #[test]
-    fn no_password_survives_redaction() {
-        for (url, shown) in [
-            (
-                "postgres://till:Sekr3t@db/lipa",
-                "postgres://till:***@db/lipa",
-            ),
-            ("postgres://till@db/lipa", "postgres://till@db/lipa"),
-            (
-                "postgres://till@db/lipa?password=Sekr3t&sslmode=bogus",
-                "postgres://till@db/lipa?password=***&sslmode=bogus",
-            ),
-            (
-                "postgres://till:p@ss@db:notaport/x",
-                "postgres://till:***@db:notaport/x",
-            ),
-            (
-                "postgresql://u:Sekr3t@h/d?PASSWORD=Sekr3t",
-                "postgresql://u:***@h/d?PASSWORD=***",
-            ),
-            (
-                "postgres://u@h/d?pass%77ord=Sekr3t&port=abc",
-                "postgres://u@h/d?pass%77ord=***&port=abc",
-            ),
-            (
-                "postgres://u@h/d?sslpassword=Sekr3t",
-                "postgres://u@h/d?sslpassword=***",
-            ),
-            // A tester's password with a `?` was shown whole.
-            (
-                "postgres://till:pa?ss@db/lipa",
-                "postgres://till:***@db/lipa",
-            ),
-            (
-                "postgres://till:pa?ss@db/lipa?sslmode=require",
-                "postgres://till:***@db/lipa?sslmode=require",
-            ),
-            (
-                "postgres://till:a/b#c&d@db/lipa",
-                "postgres://till:***@db/lipa",
-            ),
-            (
-                "postgres://u@h/d?password=a?b@c&port=1",
-                "postgres://u@h/d?password=***&port=1",
-            ),
-            (
-                "postgres://u@h/d?application_name=x&password=Sek?r3t",
-                "postgres://u@h/d?application_name=x&password=***",
-            ),
-            (
-                "postgres://u@h/d?p%61ssword=Sekr3t",
-                "postgres://u@h/d?p%61ssword=***",
-            ),
-        ] {
-            assert_eq!(redact(url), shown);
-        }
-    }
     use tokio_postgres::error::SqlState;
 
     /// A server shutting down, starting up or cut off may answer in a moment (the chain chaos

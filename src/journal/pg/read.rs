@@ -5,7 +5,7 @@ use super::rows::{self, Params};
 use crate::journal::{Closing, DaySummary, DayTotal, Filter, JournalError, OperatorDay};
 use crate::money::Currency;
 use crate::payment::{Event, Payment, Status};
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::GenericClient;
 use tokio_postgres::types::ToSql;

@@ -2,10 +2,10 @@
 
 use super::super::JournalError;
 use crate::money::{Currency, Money};
+use crate::msg::Msg;
 use crate::payment::{Event, EventKind, LookupKind, Payment, Status};
-use crate::provider::ProviderKind;
+use crate::provider_kind::ProviderKind;
 use crate::reference::Reference;
-use crate::strings::Msg;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;

@@ -8,6 +8,7 @@
 //! as well (stricter than psql). A Unix socket is never encrypted, as with psql.
 
 use crate::journal::JournalError;
+use crate::secret::percent_decode;
 use std::sync::Arc;
 use tokio_postgres::config::SslMode;
 
@@ -162,7 +163,7 @@ pub fn split_url(url: &str) -> Result<Split, JournalError> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let decoded = pair
             .split_once('=')
-            .and_then(|(k, v)| Some((decode(k)?, decode(v)?)));
+            .and_then(|(k, v)| Some((percent_decode(k)?, percent_decode(v)?)));
         match decoded.as_ref().map(|(k, v)| (k.as_str(), v.as_str())) {
             // psql 16's word for the system's roots: the public roots here.
             Some(("sslrootcert", "system")) => system = true,
@@ -177,9 +178,9 @@ pub fn split_url(url: &str) -> Result<Split, JournalError> {
         None | Some("prefer") => (SslMode::Prefer, false),
         Some("require") => (SslMode::Require, ca),
         Some("verify-ca" | "verify-full") => (SslMode::Require, true),
-        Some("disable") if ca => return Err(JournalError::TlsOff(super::redact(url))),
+        Some("disable") if ca => return Err(JournalError::TlsOff(crate::secret::redact(url))),
         Some("disable") => (SslMode::Disable, false),
-        Some(_) => return Err(JournalError::BadUrl(super::redact(url))),
+        Some(_) => return Err(JournalError::BadUrl(crate::secret::redact(url))),
     };
     let url = if kept.is_empty() {
         base.to_string()
@@ -199,32 +200,6 @@ pub fn split_url(url: &str) -> Result<Split, JournalError> {
 pub(super) fn query_start(url: &str) -> Option<usize> {
     let from = url.find('@').map_or(0, |at| at + 1);
     url[from..].find('?').map(|q| from + q)
-}
-
-/// Percent-decoded as tokio-postgres decodes; `None` when not UTF-8 (tokio-postgres refuses
-/// the URL then).
-pub(super) fn decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

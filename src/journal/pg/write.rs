@@ -4,8 +4,8 @@
 use super::PgStore;
 use super::rows::{self, add_event, lock, now};
 use crate::journal::{Answer, Cas, Closing, Guard, JournalError, Recorded};
+use crate::msg::Msg;
 use crate::payment::{EventKind, LookupKind, NewPayment, Payment, Status};
-use crate::strings::Msg;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
 

@@ -4,21 +4,22 @@
 //! the same bytes are sent. Amounts travel as JSON numbers written exactly from minor units.
 
 mod channels;
+mod settings;
 mod sign;
 mod wire;
 
 pub use channels::{KNOWN_CHANNELS, known_channels};
+pub use settings::CeptaSettings;
 pub use sign::sign;
 
-use crate::config::CeptaSettings;
 use crate::money::Currency;
+use crate::msg::Msg;
 use crate::phone::Country;
 use crate::provider::http::{self, Answer, Call};
 use crate::provider::{
     Channel, Charged, Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest,
     RemoteState,
 };
-use crate::strings::Msg;
 use async_trait::async_trait;
 use reqwest::{Method, Url};
 use serde_json::value::RawValue;

@@ -1,9 +1,9 @@
 //! Cepta's JSON: the `{status, message, data}` envelope, the charge and verify answers, the
 //! channel list; and its status words mapped to ours.
 
+use crate::msg::Msg;
 use crate::provider::http::{Echo, judge, text};
 use crate::provider::{Channel, Charged, RemoteState, RemoteStatus};
-use crate::strings::Msg;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 

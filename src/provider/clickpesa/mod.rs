@@ -7,6 +7,7 @@
 
 mod checksum;
 mod list;
+mod settings;
 mod token;
 mod token_file;
 mod wire;
@@ -15,16 +16,16 @@ pub use token_file::{FILE_NAME as TOKEN_FILE_NAME, TokenFile};
 
 pub use checksum::{canonical_json, checksum};
 pub use list::{ListQuery, PaymentPage, RemotePayment};
+pub use settings::ClickPesaSettings;
 
-use crate::config::ClickPesaSettings;
 use crate::money::Currency;
+use crate::msg::Msg;
 use crate::phone::Country;
 use crate::provider::http::{self, Answer, Call};
 use crate::provider::{
     Charged, Lookup, Preview, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest,
     RemoteState,
 };
-use crate::strings::Msg;
 use async_trait::async_trait;
 use reqwest::{Method, Url};
 use serde_json::{Map, Value, json};

@@ -2,9 +2,9 @@
 //! are kept as raw JSON so they are read exactly), and its status words mapped to ours.
 
 use crate::money::{Currency, Money};
+use crate::msg::Msg;
 use crate::provider::http::{Echo, judge, raw_amount_text, text};
 use crate::provider::{Charged, PreviewMethod, RemoteState, RemoteStatus};
-use crate::strings::Msg;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;

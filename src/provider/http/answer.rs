@@ -1,8 +1,8 @@
 //! An HTTP answer read to the end, and its classification by what the caller must do.
 
 use super::Call;
+use crate::msg::Msg;
 use crate::provider::{ProviderError, ProviderKind};
-use crate::strings::Msg;
 use chrono::{DateTime, Utc};
 use reqwest::header::{DATE, HeaderMap, LOCATION, RETRY_AFTER};
 use serde::de::DeserializeOwned;

@@ -2,8 +2,8 @@
 //! check that an answer is about what we charged, and HMAC.
 
 use crate::money::{Currency, Money};
+use crate::msg::Msg;
 use crate::provider::{Charged, RemoteState};
-use crate::strings::Msg;
 use serde_json::value::RawValue;
 
 /// Lowercase hex HMAC-SHA256 of `message` keyed with `key` (ClickPesa's checksum, Cepta's

@@ -1,11 +1,24 @@
-//! The outcome line of the headless commands: one human line, or one JSON object; and the
-//! writing of it to a stdout that may be closed.
+//! The outcome line of the headless commands: one human line, or one JSON object; the writing
+//! of it to a stdout that may be closed; and the exit codes scripts rely on. Below the command
+//! line and every command, which both speak it.
 
-use crate::cli::exit;
+use crate::lang::Lang;
 use crate::payment::{Payment, Status};
-use crate::strings::Lang;
 use serde::Serialize;
 use std::io::Write;
+
+/// Exit codes of the headless commands.
+pub mod exit {
+    /// Paid, or a dry run that validated.
+    pub const PAID: u8 = 0;
+    pub const FAILED: u8 = 1;
+    /// Invalid input: nothing was sent.
+    pub const INVALID: u8 = 2;
+    /// Still pending, unknown, or needing attention when the wait ended.
+    pub const PENDING: u8 = 3;
+    /// Configuration, credentials or provider error.
+    pub const CONFIG: u8 = 4;
+}
 
 /// The JSON contract: `{"provider", "reference", "phone", "amount", "currency", "status",
 /// "message", "checked"}`; `amount` in the machine form of every amount lipa writes for
@@ -45,7 +58,7 @@ impl Outcome {
         // A payment whose send never answered (its process killed during it) has no words of
         // its own yet: what that means is said, never nothing.
         let words = |l: Lang| match (p.words(), p.status) {
-            (crate::strings::Msg::Empty, Status::Recorded | Status::Sending) => {
+            (crate::msg::Msg::Empty, Status::Recorded | Status::Sending) => {
                 crate::strings::cli::no_answer_yet(l, p.status == Status::Sending)
             }
             (m, _) => m.text(l),

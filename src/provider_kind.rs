@@ -1,0 +1,19 @@
+//! Which provider: the identity a payment, the journal, the command line and JSON carry
+//! (`clickpesa`, `cepta`). Everything else about a provider is its row in the registry
+//! (`provider/registry.rs`), reached through `ProviderKind::spec`. A leaf: it imports nothing
+//! of lipa's, so the stored data and the domain can name a provider.
+
+use serde::{Deserialize, Serialize};
+
+/// Which provider a payment goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    ClickPesa,
+    Cepta,
+}
+
+impl ProviderKind {
+    /// Every provider, in the switcher's order.
+    pub const ALL: [ProviderKind; 2] = [ProviderKind::ClickPesa, ProviderKind::Cepta];
+}
