@@ -1,6 +1,8 @@
 //! Command-line definitions (clap) and the exit codes scripts rely on.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use crate::provider_kind::ProviderKind;
+use clap::builder::TypedValueParser;
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 pub use crate::outcome::exit;
@@ -120,26 +122,17 @@ pub struct ServeArgs {
     pub operators: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProviderArg {
-    Clickpesa,
-    Cepta,
-}
-
-impl From<ProviderArg> for crate::provider_kind::ProviderKind {
-    fn from(p: ProviderArg) -> Self {
-        match p {
-            ProviderArg::Clickpesa => crate::provider_kind::ProviderKind::ClickPesa,
-            ProviderArg::Cepta => crate::provider_kind::ProviderKind::Cepta,
-        }
-    }
+/// `--provider`: one of the registry's ids, as the journal and JSON write them.
+fn provider_parser() -> impl clap::builder::TypedValueParser<Value = ProviderKind> {
+    clap::builder::PossibleValuesParser::new(ProviderKind::ALL.map(ProviderKind::id))
+        .map(|id| ProviderKind::from_id(&id).unwrap_or(ProviderKind::ALL[0]))
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct PushArgs {
     /// Which provider: clickpesa (Tanzania, TZS) or cepta (Kenya, KES).
-    #[arg(long, value_enum)]
-    pub provider: ProviderArg,
+    #[arg(long, value_parser = provider_parser())]
+    pub provider: ProviderKind,
     /// Customer's phone number, in any usual form (0712345678, +255 712 345 678, ...).
     #[arg(long)]
     pub phone: String,
@@ -197,9 +190,9 @@ pub struct FilterArgs {
     /// Only this status (paid, failed, pending, unknown, attention, sending, recorded).
     #[arg(long)]
     pub status: Option<String>,
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = provider_parser())]
     /// Only this provider.
-    pub provider: Option<ProviderArg>,
+    pub provider: Option<ProviderKind>,
     /// Only payments this operator pushed.
     #[arg(long)]
     pub operator: Option<String>,

@@ -1,4 +1,13 @@
-//! Customer e-mail addresses (Cepta requires one per charge).
+//! Customer e-mail addresses: whether a provider asks for one ([`EmailRule`]) and their shape.
+
+/// Whether a provider takes the customer's e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailRule {
+    /// It takes none: the form has no e-mail field.
+    NotTaken,
+    /// The cashier may type one; without it the provider's configured default is sent.
+    Optional,
+}
 
 /// An address that does not look like `name@domain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

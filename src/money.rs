@@ -37,7 +37,7 @@ impl Currency {
     }
 
     /// Number of decimals a cashier may type (and the exponent of the minor unit we store).
-    pub fn decimals(self) -> u32 {
+    pub const fn decimals(self) -> u32 {
         match self {
             Currency::Tzs => 0,
             Currency::Kes => 2,
@@ -85,16 +85,56 @@ pub enum AmountError {
     BelowMinimum(Currency),
     TooLarge(Currency),
     BadGrouping,
+    /// Decimals in a currency with cents, where the provider takes whole units only.
+    WholeUnits(Currency),
     /// A dot where a thousands separator may have been meant (`10.000`): the readings, as
     /// the cashier would type them unambiguously.
     DotReadings {
         typed: String,
         /// `10,000`.
         thousands: String,
-        /// `10.00`, when the currency has cents and the digits allow it.
+        /// `10.00`, when the amount may have cents and the digits allow it.
         decimal: Option<String>,
         currency: Currency,
+        /// Whole units only: no cents can have been meant.
+        whole: bool,
     },
+}
+
+/// What amounts a provider takes: its currency, how many of the currency's decimals a cashier
+/// may type, and the most for one payment. The smallest is one whole unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmountRule {
+    pub currency: Currency,
+    /// At most the currency's own decimals (0: whole units only).
+    pub decimals: u32,
+    /// Most for one payment, in whole units.
+    pub max_major: i64,
+}
+
+impl AmountRule {
+    /// Everything the currency allows: its decimals, up to [`MAX_MAJOR`].
+    pub const fn of(currency: Currency) -> AmountRule {
+        AmountRule {
+            currency,
+            decimals: currency.decimals(),
+            max_major: MAX_MAJOR,
+        }
+    }
+
+    /// Whole units only, up to `max_major`.
+    pub const fn whole(currency: Currency, max_major: i64) -> AmountRule {
+        AmountRule {
+            currency,
+            decimals: 0,
+            max_major,
+        }
+    }
+
+    /// Parses what a cashier typed, as [`Money::parse`] describes, by this rule.
+    pub fn parse(&self, text: &str) -> Result<Money, AmountError> {
+        Money::parse_by(text, self)
+    }
 }
 
 impl Money {
@@ -118,6 +158,11 @@ impl Money {
     /// currency has (trailing zeros too: `10.000` is more likely ten thousand than ten, and is
     /// refused with both readings), and ambiguous grouping like `1,50`.
     pub fn parse(text: &str, currency: Currency) -> Result<Money, AmountError> {
+        Money::parse_by(text, &AmountRule::of(currency))
+    }
+
+    fn parse_by(text: &str, rule: &AmountRule) -> Result<Money, AmountError> {
+        let currency = rule.currency;
         let text = text.trim();
         if text.is_empty() {
             return Err(AmountError::Empty);
@@ -127,7 +172,7 @@ impl Money {
         }
         let text = text.strip_prefix(currency.code()).unwrap_or(text).trim();
         let text = text.strip_prefix('+').unwrap_or(text);
-        if let Some(e) = dot_readings(text, currency) {
+        if let Some(e) = dot_readings(text, currency, rule.decimals) {
             return Err(e);
         }
         let (int_part, frac_part) = match text.split_once('.') {
@@ -144,7 +189,8 @@ impl Money {
             Some(_) if currency.decimals() == 0 => {
                 return Err(AmountError::TooManyDecimals(currency));
             }
-            Some(f) if f.len() > currency.decimals() as usize => {
+            Some(_) if rule.decimals == 0 => return Err(AmountError::WholeUnits(currency)),
+            Some(f) if f.len() > rule.decimals as usize => {
                 return Err(AmountError::TooManyDecimals(currency));
             }
             Some(f) => f.trim_end_matches('0'),
@@ -159,7 +205,7 @@ impl Money {
         } else {
             digits.parse().map_err(|_| AmountError::NotANumber)?
         };
-        if major > MAX_MAJOR {
+        if major > rule.max_major {
             return Err(AmountError::TooLarge(currency));
         }
         let mut frac_minor: i64 = 0;
@@ -261,7 +307,7 @@ impl fmt::Display for Money {
 /// `10.000`, `1.500`, `1.500.000`: a dot followed by groups of three digits after one to three
 /// digits, which a cashier used to a dot between thousands types for ten thousand. Refused
 /// with its readings (`None`: not such a number).
-fn dot_readings(text: &str, currency: Currency) -> Option<AmountError> {
+fn dot_readings(text: &str, currency: Currency, decimals: u32) -> Option<AmountError> {
     let mut parts = text.split('.');
     let int = parts.next()?;
     let groups: Vec<&str> = parts.collect();
@@ -276,9 +322,7 @@ fn dot_readings(text: &str, currency: Currency) -> Option<AmountError> {
     }
     let whole: i64 = format!("{int}{}", groups.concat()).parse().ok()?;
     let decimal = match groups.as_slice() {
-        [cents] if currency.decimals() == 2 && cents.ends_with('0') => {
-            Some(format!("{int}.{}", &cents[..2]))
-        }
+        [cents] if decimals == 2 && cents.ends_with('0') => Some(format!("{int}.{}", &cents[..2])),
         _ => None,
     };
     Some(AmountError::DotReadings {
@@ -286,6 +330,7 @@ fn dot_readings(text: &str, currency: Currency) -> Option<AmountError> {
         thousands: group_thousands(whole),
         decimal,
         currency,
+        whole: decimals == 0,
     })
 }
 

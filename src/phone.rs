@@ -77,16 +77,6 @@ impl Network {
             Network::OtherKe => "unknown network",
         }
     }
-
-    /// The Cepta channel (`bankAccount`) to suggest for this network.
-    pub fn cepta_channel(self) -> Option<&'static str> {
-        match self {
-            Network::Safaricom => Some("63902"),
-            Network::AirtelKe => Some("63903"),
-            Network::Telkom => Some("63907"),
-            _ => None,
-        }
-    }
 }
 
 /// A valid, normalized mobile number.
@@ -102,10 +92,54 @@ pub struct Phone {
 pub enum PhoneError {
     Empty,
     NotDigits,
-    OtherCountry { typed: Country, expected: Country },
+    OtherCountry {
+        typed: Country,
+        expected: Country,
+    },
     TooShort(usize),
     TooLong(usize),
-    UnknownNetwork { country: Country, prefix: String },
+    UnknownNetwork {
+        country: Country,
+        prefix: String,
+    },
+    /// A number of a network the provider cannot push to.
+    NetworkNotTaken(Network),
+}
+
+/// What numbers a provider takes: its country's, of every network or of some only; and the
+/// networks it may refuse, which the cashier is warned of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhoneRule {
+    pub country: Country,
+    /// The networks it pushes to; empty: every network of the country.
+    pub only: &'static [Network],
+    /// Networks it may refuse a push to: taken, with a warning.
+    pub doubtful: &'static [Network],
+}
+
+impl PhoneRule {
+    /// Every number of `country`, no warning.
+    pub const fn any(country: Country) -> PhoneRule {
+        PhoneRule {
+            country,
+            only: &[],
+            doubtful: &[],
+        }
+    }
+
+    /// Parses a number as typed ([`Phone::parse`]) and holds it to the rule's networks.
+    pub fn parse(&self, text: &str) -> Result<Phone, PhoneError> {
+        let phone = Phone::parse(text, self.country)?;
+        if !self.only.is_empty() && !self.only.contains(&phone.network) {
+            return Err(PhoneError::NetworkNotTaken(phone.network));
+        }
+        Ok(phone)
+    }
+
+    /// Whether a push to `network` may be refused (the cashier is warned).
+    pub fn doubts(&self, network: Network) -> bool {
+        self.doubtful.contains(&network)
+    }
 }
 
 impl Phone {
@@ -293,6 +327,22 @@ mod tests {
         assert_eq!(ke("0771000000"), Ok(Network::Telkom));
         assert_eq!(ke("0761000000"), Ok(Network::OtherKe));
         assert!(ke("0612345678").is_err());
+    }
+
+    #[test]
+    fn a_rule_may_take_some_networks_only_and_doubt_others() {
+        let rule = PhoneRule {
+            country: Country::Kenya,
+            only: &[Network::Safaricom],
+            doubtful: &[Network::Safaricom],
+        };
+        assert!(rule.parse("0712345678").is_ok());
+        assert_eq!(
+            rule.parse("0733123456"),
+            Err(PhoneError::NetworkNotTaken(Network::AirtelKe))
+        );
+        assert!(rule.doubts(Network::Safaricom));
+        assert!(PhoneRule::any(Country::Kenya).parse("0733123456").is_ok());
     }
 
     #[test]

@@ -92,10 +92,10 @@ pub fn lines(p: &Payment, slip: &Slip<'_>) -> Result<Vec<Line>, NoReceipt> {
         .with_timezone(&slip.offset)
         .format("%Y-%m-%d %H:%M")
         .to_string();
-    // The wallet by the name the customer knows (Cepta's channel `63902` is M-PESA); a code
-    // lipa does not know is shown as it is.
+    // The wallet by the name the customer knows (a channel code of the provider's table is
+    // its wallet's name); a code lipa does not know is shown as it is.
     let provider = match &p.channel {
-        Some(ch) => format!("{} ({})", p.provider.label(), wallet_name(ch)),
+        Some(ch) => format!("{} ({})", p.provider.label(), wallet_name(p.provider, ch)),
         None => p.provider.label().to_string(),
     };
     let facts: [(&str, String, bool); 8] = [
@@ -171,12 +171,14 @@ pub fn lines(p: &Payment, slip: &Slip<'_>) -> Result<Vec<Line>, NoReceipt> {
 /// How far a value on a line of its own is set in under its label.
 const INDENT: &str = "  ";
 
-/// A Cepta channel's wallet name (`63902` → `M-PESA`), else the code as it is.
-fn wallet_name(code: &str) -> &str {
-    crate::provider::cepta::KNOWN_CHANNELS
-        .iter()
-        .find(|(c, _)| *c == code.trim())
-        .map_or(code, |(_, name)| name)
+/// A channel's wallet name in its provider's table (`63902` → `M-PESA`), else the code as it
+/// is.
+fn wallet_name(provider: crate::provider_kind::ProviderKind, code: &str) -> &str {
+    provider
+        .spec()
+        .channels
+        .and_then(|t| t.name_of(code.trim()))
+        .unwrap_or(code)
 }
 
 /// The demo banner in `width`: without its stars when it does not fit with them, then

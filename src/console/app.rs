@@ -279,7 +279,7 @@ impl App {
             .provider
             .filter(|p| config.providers.contains(p))
             .or_else(|| config.providers.first().copied())
-            .unwrap_or(ProviderKind::ClickPesa);
+            .unwrap_or(ProviderKind::ALL[0]);
         App {
             providers: config.providers,
             provider,
@@ -292,6 +292,7 @@ impl App {
             lang: config.lang,
             form: Form {
                 ceiling: config.limits.max_amount.clone(),
+                channels: provider.spec().channels.map_or(&[][..], |t| t.known),
                 ..Form::default()
             },
             limits: config.limits,
@@ -438,7 +439,7 @@ impl App {
     }
 
     /// The fields of the current provider's form.
-    pub fn fields(&self) -> &'static [Field] {
+    pub fn fields(&self) -> Vec<Field> {
         Field::all(self.provider)
     }
 }

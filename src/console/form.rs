@@ -1,6 +1,7 @@
 //! The payment form: what the cashier types, filtered per field and checked as typed with the
 //! domain values' own rules.
 
+use crate::email::EmailRule;
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::payment::NewPayment;
@@ -12,7 +13,8 @@ use tui_input::{Input, InputRequest};
 
 mod field;
 
-pub use field::{CHANNELS, CeptaChannel, Field, field_label, refused};
+pub use crate::provider::spec::ChannelName;
+pub use field::{Field, field_label, refused};
 
 /// The form's values, as typed.
 #[derive(Debug, Clone, Default)]
@@ -21,7 +23,9 @@ pub struct Form {
     pub amount: Input,
     pub reference: Input,
     pub email: Input,
-    /// Index into [`CHANNELS`].
+    /// The channels the provider offers (its row's table; none where it picks the wallet).
+    pub channels: &'static [ChannelName],
+    /// Index into `channels`.
     pub channel: usize,
     /// The cashier picked the channel: do not follow the number's network any more.
     pub channel_by_hand: bool,
@@ -104,8 +108,17 @@ impl Form {
         self.attempted || self.touched[field.index()]
     }
 
-    pub fn channel(&self) -> CeptaChannel {
-        CHANNELS[self.channel % CHANNELS.len()]
+    /// The channel chosen (an empty one where the provider offers none).
+    pub fn channel(&self) -> ChannelName {
+        match self.channels.len() {
+            0 => ChannelName { code: "", name: "" },
+            n => self.channels[self.channel % n],
+        }
+    }
+
+    /// Offers `provider`'s channels from now on (the provider changed).
+    pub fn offer_channels(&mut self, provider: ProviderKind) {
+        self.channels = provider.spec().channels.map_or(&[][..], |t| t.known);
     }
 
     /// Checks every field with the provider's rules.
@@ -124,7 +137,8 @@ impl Form {
             "" => Err(s::reference_own(lang).to_string()),
             t => Reference::parse(t, provider).map_err(|e| e.text(lang)),
         };
-        let phone = Phone::parse(self.phone.value(), provider.country());
+        let spec = provider.spec();
+        let phone = spec.phones.parse(self.phone.value());
         let phone_unfinished = matches!(
             phone,
             Err(crate::phone::PhoneError::TooShort(_) | crate::phone::PhoneError::Empty)
@@ -132,7 +146,9 @@ impl Form {
         Checked {
             phone_unfinished,
             phone: phone.map_err(|e| e.text(lang)),
-            amount: Money::parse(self.amount.value(), provider.currency())
+            amount: spec
+                .amounts
+                .parse(self.amount.value())
                 .map_err(|e| e.text(lang))
                 .and_then(|m| self.within_ceiling(m, lang)),
             reference,
@@ -152,8 +168,9 @@ impl Form {
 
     /// The phone and amount, when both are valid for the provider.
     pub fn phone_amount(&self, provider: ProviderKind) -> Option<(Phone, Money)> {
-        let phone = Phone::parse(self.phone.value(), provider.country()).ok()?;
-        let amount = Money::parse(self.amount.value(), provider.currency()).ok()?;
+        let spec = provider.spec();
+        let phone = spec.phones.parse(self.phone.value()).ok()?;
+        let amount = spec.amounts.parse(self.amount.value()).ok()?;
         Some((phone, amount))
     }
 
@@ -163,14 +180,16 @@ impl Form {
         let bad = c.first_bad(provider);
         match (c.phone, c.amount, c.reference, c.email) {
             (Ok(phone), Ok(amount), Ok(reference), Ok(email)) if bad.is_none() => {
-                let cepta = provider == ProviderKind::Cepta;
+                let spec = provider.spec();
                 Ok(NewPayment {
                     provider,
                     reference,
                     phone,
                     amount,
-                    channel: cepta.then(|| self.channel().code.to_string()),
-                    email: if cepta { email } else { None },
+                    channel: spec.channels.map(|_| self.channel().code.to_string()),
+                    email: (spec.email == EmailRule::Optional)
+                        .then_some(email)
+                        .flatten(),
                     name: None,
                     replaces: None,
                     // Set by the console that sends it.
@@ -235,9 +254,9 @@ impl Form {
         changed
     }
 
-    /// Steps the channel choice (Cepta).
+    /// Steps the channel choice.
     pub fn cycle_channel(&mut self, forward: bool) {
-        let n = CHANNELS.len();
+        let n = self.channels.len().max(1);
         self.channel = if forward {
             (self.channel + 1) % n
         } else {
@@ -249,13 +268,15 @@ impl Form {
 
     /// Suggests the channel from the number's network, unless the cashier chose one.
     pub fn follow_network(&mut self, provider: ProviderKind) {
-        if self.channel_by_hand || provider != ProviderKind::Cepta {
+        self.offer_channels(provider);
+        let spec = provider.spec();
+        let Some(table) = spec.channels.filter(|_| !self.channel_by_hand) else {
             return;
-        }
-        let code = Phone::parse(self.phone.value(), provider.country())
+        };
+        let code = Phone::parse(self.phone.value(), spec.country())
             .ok()
-            .and_then(|p| p.network().cepta_channel());
-        if let Some(i) = code.and_then(|c| CHANNELS.iter().position(|ch| ch.code == c)) {
+            .and_then(|p| (table.suggest)(p.network()));
+        if let Some(i) = code.and_then(|c| table.position(c)) {
             self.channel = i;
         }
     }
@@ -298,6 +319,7 @@ impl Form {
     pub fn clear(&mut self) {
         *self = Form {
             ceiling: std::mem::take(&mut self.ceiling),
+            channels: self.channels,
             ..Form::default()
         };
     }
@@ -326,10 +348,11 @@ impl Form {
         // needs a fresh one (a tester had to clear it by hand).
         self.reference_by_hand = false;
         self.email = Input::new(new.email.clone().unwrap_or_default());
+        self.offer_channels(new.provider);
         if let Some(i) = new
             .channel
             .as_deref()
-            .and_then(|c| CHANNELS.iter().position(|ch| ch.code == c))
+            .and_then(|c| self.channels.iter().position(|ch| ch.code == c))
         {
             self.channel = i;
             self.channel_by_hand = true;

@@ -73,7 +73,7 @@ pub(super) fn open(
             .and_then(|d| d.checked_add_days(Days::new(1)))
             .map(|d| start_of(d, offset)),
         status,
-        provider: args.provider.map(Into::into),
+        provider: args.provider,
         operator: args.operator.clone(),
         till: None,
         // Digits only; the local form's leading zero goes (0712… is stored as 255712…). A

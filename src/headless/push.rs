@@ -4,16 +4,17 @@ use crate::cli::{PushArgs, exit};
 use crate::config::{self, Config, ConfigError};
 use crate::engine::{Engine, EngineError, EngineSettings, SendGuard};
 use crate::lang::Lang;
-use crate::money::Money;
 use crate::outcome::{Out, Outcome, exit_code};
 use crate::payment::{NewPayment, Status};
-use crate::phone::Phone;
 use crate::provider::{Channel, ProviderError, ProviderKind};
 use crate::reference::Reference;
 use crate::strings::cli as s;
 use std::time::Duration;
 
-/// Longest customer name kept (Cepta `fullName`).
+/// Longest channel code taken.
+const CHANNEL_MAX: usize = 10;
+
+/// Longest customer name kept (what a provider takes as the customer's name).
 pub const NAME_MAX: usize = 60;
 
 /// How long the question asked at the end of a wait may take.
@@ -21,29 +22,49 @@ const LAST_QUESTION: Duration = Duration::from_secs(25);
 
 /// Checks every field; the first problem is returned as `--flag: message`.
 pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
-    let provider: ProviderKind = args.provider.into();
-    let phone =
-        Phone::parse(&args.phone, provider.country()).map_err(|e| field("phone", e.text(lang)))?;
-    let amount = Money::parse(&args.amount, provider.currency())
+    let provider = args.provider;
+    let spec = provider.spec();
+    let phone = spec
+        .phones
+        .parse(&args.phone)
+        .map_err(|e| field("phone", e.text(lang)))?;
+    let amount = spec
+        .amounts
+        .parse(&args.amount)
         .map_err(|e| field("amount", e.text(lang)))?;
     let reference = args
         .reference
         .as_deref()
         .map(|r| Reference::parse(r, provider).map_err(|e| field("reference", e.text(lang))))
         .transpose()?;
-    let channel = match (&args.channel, provider) {
-        (Some(c), ProviderKind::Cepta) => {
+    let channel = match (&args.channel, spec.channels) {
+        (Some(c), Some(table)) => {
             let c = c.trim();
-            if c.is_empty() || c.len() > 10 || !c.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(field("channel", s::bad_channel(lang)));
+            let shaped = !c.is_empty()
+                && c.len() <= CHANNEL_MAX
+                && c.bytes()
+                    .all(|b| b.is_ascii_digit() || (!table.numeric && b.is_ascii_alphanumeric()));
+            if !shaped {
+                let example = table.known.first().map_or(("", ""), |k| (k.code, k.name));
+                return Err(field("channel", s::bad_channel(lang, example.0, example.1)));
             }
             Some(c.to_string())
         }
-        (Some(_), ProviderKind::ClickPesa) => {
-            return Err(field("channel", s::channel_not_for_clickpesa(lang)));
+        (Some(_), None) => {
+            let others: Vec<&str> = ProviderKind::ALL
+                .iter()
+                .map(|k| k.spec())
+                .filter(|s| s.channels.is_some())
+                .map(|s| s.label)
+                .collect();
+            let others = others.join(", ");
+            return Err(field(
+                "channel",
+                s::channel_not_offered(lang, spec.label, &others),
+            ));
         }
-        (None, ProviderKind::Cepta) => phone.network().cepta_channel().map(str::to_string),
-        (None, ProviderKind::ClickPesa) => None,
+        (None, Some(table)) => (table.suggest)(phone.network()).map(str::to_string),
+        (None, None) => None,
     };
     let email = args
         .email
@@ -87,7 +108,7 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>, lang: Lang
 /// Says on stderr why nothing was sent, and gives the script its last line.
 fn nothing_sent(args: &PushArgs, out: &mut Out, status: &str, said: impl Fn(Lang) -> String) {
     eprintln!("lipa push: {}", said(out.lang));
-    let provider: ProviderKind = args.provider.into();
+    let provider = args.provider;
     let outcome = Outcome::problem(status, provider.id(), said, out.lang);
     out.line(&outcome.line(args.json));
 }
@@ -124,12 +145,14 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
         let offered = channels(&config, new.provider).await;
         match offered.iter().find(|c| c.code == code) {
             None => {
-                let said = |l| field("channel", s::unknown_channel(l, code, &offered));
+                let label = new.provider.label();
+                let said = |l| field("channel", s::unknown_channel(l, code, label, &offered));
                 nothing_sent(args, out, "invalid", said);
                 return exit::INVALID;
             }
             Some(chosen) => {
-                if let Some(suggested) = new.phone.network().cepta_channel()
+                let suggest = new.provider.spec().channels.map(|t| t.suggest);
+                if let Some(suggested) = suggest.and_then(|f| f(new.phone.network()))
                     && suggested != code
                 {
                     eprintln!(
@@ -217,7 +240,7 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
             // Its own status, and the payment it is like, for a script to follow that one.
             let said = |l| s::duplicate_refused(l, &same);
             eprintln!("lipa push: {}", said(out.lang));
-            let provider: ProviderKind = args.provider.into();
+            let provider = args.provider;
             let mut outcome = Outcome::problem("duplicate", provider.id(), said, out.lang);
             (outcome.phone, outcome.amount, outcome.currency) = typed;
             outcome.duplicate_of = Some(same.reference.to_string());

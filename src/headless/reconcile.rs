@@ -1,10 +1,10 @@
 //! `lipa reconcile [--day DATE] [--json]`: asks each provider what it holds for the day and
 //! compares it with the journal (see [`crate::reconcile`]). The providers come from the common
 //! setup, as for every face (behind the guard that keeps their secrets out of every answer). A
-//! provider that lists its payments ([`Provider::day_list`]: ClickPesa's `GET /payments/all`, a
-//! day padded each side, every page) is read once; one that does not (Cepta) is asked for each
-//! journalled payment by its reference; a payment whose provider is not configured is said, not
-//! skipped. What can be resolved is applied through the normal status machine; a final payment
+//! provider that lists its payments ([`Provider::day_list`]: a day padded each side, every
+//! page) is read once; one that does not is asked for each journalled payment by its reference,
+//! where its row says it can be looked up so ([`LookupBy`]), and otherwise says why it cannot;
+//! a payment whose provider is not configured is said, not skipped. What can be resolved is applied through the normal status machine; a final payment
 //! the provider now says otherwise about keeps its status and is flagged for a person. Exit 0
 //! when all matches, 3 when something needs a person, 4 when a provider could not be asked.
 
@@ -14,6 +14,7 @@ use crate::engine::{Engine, EngineSettings};
 use crate::lang::Lang;
 use crate::msg::Msg;
 use crate::payment::Payment;
+use crate::provider::spec::LookupBy;
 use crate::provider::{Charged, Lookup, Provider, ProviderKind, RemoteState};
 use crate::reconcile::{Category, Seen, after_asking, classify};
 use crate::strings::back_office as s;
@@ -117,8 +118,13 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
                 summary.missing_from_journal.extend(missing);
                 listed.insert(kind);
             }
-            // No list: each payment is asked by its reference.
-            Ok(None) => {}
+            // No list: each payment is asked by its reference, where it can be.
+            Ok(None) if kind.spec().lookup == LookupBy::OurReference => {}
+            Ok(None) => {
+                unlisted.insert(kind);
+                let label = kind.label();
+                summary.not_asked(kind.id(), |l| s::reconcile_not_by_reference(l, label), lang);
+            }
             Err(e) => {
                 tracing::warn!(provider = kind.id(), error = %e, "the provider's list could not be read");
                 unlisted.insert(kind);

@@ -5,68 +5,20 @@
 pub mod cepta;
 pub mod clickpesa;
 pub mod http;
+pub mod registry;
 pub mod scrub;
+pub mod spec;
 
 pub use crate::payment::RemoteState;
 pub use crate::provider_kind::ProviderKind;
 
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use crate::msg::Msg;
-use crate::phone::{Country, Phone};
+use crate::phone::Phone;
 use crate::reference::Reference;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::time::Duration;
-
-impl ProviderKind {
-    /// Machine name: `clickpesa`, `cepta` (CLI flag, journal, JSON).
-    pub fn id(self) -> &'static str {
-        match self {
-            ProviderKind::ClickPesa => "clickpesa",
-            ProviderKind::Cepta => "cepta",
-        }
-    }
-    /// Name shown to people.
-    pub fn label(self) -> &'static str {
-        match self {
-            ProviderKind::ClickPesa => "ClickPesa",
-            ProviderKind::Cepta => "Cepta",
-        }
-    }
-    pub fn from_id(id: &str) -> Option<ProviderKind> {
-        match id.trim().to_ascii_lowercase().as_str() {
-            "clickpesa" => Some(ProviderKind::ClickPesa),
-            "cepta" => Some(ProviderKind::Cepta),
-            _ => None,
-        }
-    }
-    pub fn country(self) -> Country {
-        match self {
-            ProviderKind::ClickPesa => Country::Tanzania,
-            ProviderKind::Cepta => Country::Kenya,
-        }
-    }
-    pub fn currency(self) -> Currency {
-        match self {
-            ProviderKind::ClickPesa => Currency::Tzs,
-            ProviderKind::Cepta => Currency::Kes,
-        }
-    }
-    /// The next provider in the switcher's cycle.
-    pub fn next(self) -> ProviderKind {
-        match self {
-            ProviderKind::ClickPesa => ProviderKind::Cepta,
-            ProviderKind::Cepta => ProviderKind::ClickPesa,
-        }
-    }
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
 
 /// One push to send: already validated and recorded in the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -109,6 +109,11 @@ sentences! {
         en: format!("the provider could not be asked ({why}); run it again later"),
         sw: format!("mtoa huduma hakuweza kuulizwa ({why}); endesha tena baadaye"),
     }
+    /// A provider that lists no day and cannot be asked by lipa's reference.
+    fn reconcile_not_by_reference(provider: &str = "Daraja") {
+        en: format!("{provider} lists no day and cannot be asked about a payment by its reference: check its dashboard"),
+        sw: format!("{provider} haorodheshi malipo ya siku wala kuulizwa kwa kumbukumbu: kagua dashibodi yake"),
+    }
     fn reconcile_not_configured(provider: &str = "Cepta", n: usize = 2, references: &str = "LP7K3MQ9XR4TZ, LP7K3MQ9XR4UA") {
         en: format!("{provider} is not configured here, so its {n} payment(s) cannot be asked: {references}"),
         sw: format!("{provider} haijawekwa hapa, kwa hiyo malipo yake {n} hayawezi kuulizwa: {references}"),

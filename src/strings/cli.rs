@@ -231,13 +231,15 @@ sentences! {
         en: "no data directory: set LIPA_DATA_DIR",
         sw: "hakuna saraka ya data: weka LIPA_DATA_DIR",
     }
-    fn bad_channel() {
-        en: "a channel is a numeric code such as 63902 (M-PESA)",
-        sw: "njia ni namba kama 63902 (M-PESA)",
+    /// A channel typed that is not a number, to a provider whose channels are numbers.
+    fn bad_channel(code: &str = "63902", name: &str = "M-PESA") {
+        en: format!("a channel is a numeric code such as {code} ({name})"),
+        sw: format!("njia ni namba kama {code} ({name})"),
     }
-    fn unknown_channel(code: &str = "1", offered: &[Channel] = &sample_channels()) {
-        en: format!("{code} is not a channel Cepta offers ({})", channel_list(offered)),
-        sw: format!("{code} si njia ambayo Cepta inatoa ({})", channel_list(offered)),
+    fn unknown_channel(code: &str = "1", provider: &str = "Daraja",
+                       offered: &[Channel] = &sample_channels()) {
+        en: format!("{code} is not a channel {provider} offers ({})", channel_list(offered)),
+        sw: format!("{code} si njia ambayo {provider} inatoa ({})", channel_list(offered)),
     }
     fn channel_unlike_network(network: &str = "Airtel Money", chosen: &Channel = &sample_channels()[0]) {
         en: format!(
@@ -298,9 +300,11 @@ sentences! {
              kwenye daftari: `lipa sync` inayaripoti"
         ),
     }
-    fn channel_not_for_clickpesa() {
-        en: "ClickPesa picks the wallet from the number; --channel is for Cepta",
-        sw: "ClickPesa huchagua pochi kwa namba; --channel ni kwa Cepta",
+    /// `--channel` to a provider that picks the wallet itself; `others`: the providers that
+    /// take one.
+    fn channel_not_offered(provider: &str = "Daraja", others: &str = "Cepta") {
+        en: format!("{provider} picks the wallet from the number; --channel is for {others}"),
+        sw: format!("{provider} huchagua pochi kwa namba; --channel ni kwa {others}"),
     }
     fn reference_used(r: &str = "LP7K3MQ9XR4TZ") {
         en: format!("{r} is already in the journal; leave --reference out for a fresh one"),

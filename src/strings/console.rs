@@ -2,16 +2,14 @@
 //! is drawn in a column of that many cells; the catalogue test holds both languages to it.
 
 use crate::lang::Lang;
+use crate::money::AmountRule;
 use crate::payment::Status;
+use crate::phone::Country;
 use crate::provider_kind::ProviderKind;
 use crate::strings::span_in;
 use chrono::{Datelike, NaiveDate};
 
 pub const APP_NAME: &str = "lipa";
-pub const CHANNEL_MPESA: &str = "M-PESA";
-pub const CHANNEL_AIRTEL: &str = "Airtel Money";
-pub const CHANNEL_TKASH: &str = "T-KASH";
-pub const CHANNEL_SASAPAY: &str = "SasaPay";
 /// Between the network and the customer's registered name, or the check's failure.
 pub const PREVIEW_SEPARATOR: &str = " · ";
 
@@ -69,20 +67,14 @@ labels! {
     field_reference [FACT_SLOT]: "Reference", "Kumbukumbu";
     field_channel [FACT_SLOT]: "Channel", "Njia";
     field_email [FACT_SLOT]: "E-mail", "Barua pepe";
-    phone_example_tz: "e.g. 0712 345 678 or +255 712 345 678",
-        "mfano 0712 345 678 au +255 712 345 678";
-    phone_example_ke: "e.g. 0712 345 678 or +254 712 345 678",
-        "mfano 0712 345 678 au +254 712 345 678";
-    amount_example_tz: "whole shillings, e.g. 1500 or 1,500", "shilingi nzima, mfano 1500 au 1,500";
-    amount_example_ke: "e.g. 1500 or 1,500.50", "mfano 1500 au 1,500.50";
+    amount_example_whole: "whole shillings, e.g. 1500 or 1,500", "shilingi nzima, mfano 1500 au 1,500";
+    amount_example_cents: "e.g. 1500 or 1,500.50", "mfano 1500 au 1,500.50";
     reference_coming: "getting a fresh reference…", "inaleta kumbukumbu mpya…";
     reference_own: "type your own, or leave it empty for a fresh one",
         "andika yako, au iache tupu upate mpya";
     refused_phone: "Only digits, + ( ) - and spaces go in a phone number.",
         "Namba ya simu ina tarakimu, + ( ) - na nafasi tu.";
     refused_amount: "Not allowed in an amount.", "Hairuhusiwi kwenye kiasi.";
-    refused_reference_cepta: "Letters, digits, - and _ only.", "Herufi, tarakimu, - na _ tu.";
-    refused_reference: "Letters and digits only.", "Herufi na tarakimu tu.";
     refused_other: "Not allowed here.", "Hairuhusiwi hapa.";
     channel_change_hint: "←/→ or Space to change", "←/→ au Space kubadili";
     preview_no_wallet: "✗ no wallet can take a push for this number now",
@@ -260,17 +252,11 @@ pub fn provider_short(p: ProviderKind) -> String {
     format!("{} · {}", p.label(), p.currency().code())
 }
 
-pub fn phone_example(lang: Lang, p: ProviderKind) -> &'static str {
-    match p {
-        ProviderKind::ClickPesa => phone_example_tz(lang),
-        ProviderKind::Cepta => phone_example_ke(lang),
-    }
-}
-
-pub fn amount_example(lang: Lang, p: ProviderKind) -> &'static str {
-    match p {
-        ProviderKind::ClickPesa => amount_example_tz(lang),
-        ProviderKind::Cepta => amount_example_ke(lang),
+/// The amount field's example, for a provider's amount rule.
+pub fn amount_example(lang: Lang, rule: &AmountRule) -> &'static str {
+    match rule.decimals {
+        0 => amount_example_whole(lang),
+        _ => amount_example_cents(lang),
     }
 }
 
@@ -355,6 +341,17 @@ pub fn not_sent_duplicate(lang: Lang, in_form: bool) -> String {
 }
 
 sentences! {
+    /// The phone field's example, for a country's numbers.
+    fn phone_example(country: Country = Country::Kenya) {
+        en: format!("e.g. 0712 345 678 or +{} 712 345 678", country.dial_code()),
+        sw: format!("mfano 0712 345 678 au +{} 712 345 678", country.dial_code()),
+    }
+    /// What the reference field takes, said when it refuses a key: `Letters and digits only.`
+    /// (`extra`: what the provider's references take besides letters and digits).
+    fn refused_reference(extra: &str = "-_") {
+        en: format!("{} only.", capital(&crate::strings::domain::reference_takes(Lang::En, extra))),
+        sw: format!("{} tu.", capital(&crate::strings::domain::reference_takes(Lang::Sw, extra))),
+    }
     fn refused_char(c: char = 'q', what: &str = "Not allowed here.") {
         en: format!("“{c}” refused. {what}"),
         sw: format!("“{c}” imekataliwa. {what}"),
@@ -701,5 +698,14 @@ sentences! {
     fn ago_span(span: &str = "3 min 10 s") {
         en: format!("{span} ago"),
         sw: format!("{span} zilizopita"),
+    }
+}
+
+/// The text with its first letter a capital.
+fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

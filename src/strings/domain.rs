@@ -96,22 +96,33 @@ sentences! {
             country.name()
         ),
     }
-    fn phone_ttcl_warning() {
-        en: "TTCL number: ClickPesa may refuse a push to this wallet.",
-        sw: "Namba ya TTCL: huenda ClickPesa ikakataa ombi kwa pochi hii.",
+    fn phone_network_not_taken(network: &str = "Airtel Money") {
+        en: format!("This provider cannot push to {network} numbers."),
+        sw: format!("Mtoa huduma huyu hawezi kutuma ombi kwa namba za {network}."),
+    }
+    /// A number of a network the provider may refuse (`PhoneRule::doubtful`).
+    fn phone_network_doubtful(network: &str = "TTCL", provider: &str = "Daraja") {
+        en: format!("{network} number: {provider} may refuse a push to this wallet."),
+        sw: format!("Namba ya {network}: huenda {provider} ikakataa ombi kwa pochi hii."),
     }
 
     fn reference_empty() {
         en: "Type a reference, or leave the generated one.",
         sw: "Andika kumbukumbu, au acha ile iliyotolewa.",
     }
-    fn reference_clickpesa_chars() {
-        en: "ClickPesa references take letters and digits only (no - _ or spaces).",
-        sw: "Kumbukumbu za ClickPesa ni herufi na tarakimu tu (bila - _ wala nafasi).",
-    }
-    fn reference_cepta_chars() {
-        en: "Cepta references take letters, digits, - and _ only (no spaces).",
-        sw: "Kumbukumbu za Cepta ni herufi, tarakimu, - na _ tu (bila nafasi).",
+    /// A character a provider's references do not take (`ReferenceRule::extra`: what they
+    /// take besides letters and digits).
+    fn reference_chars(owner: &str = "Daraja", extra: &str = "-_") {
+        en: format!(
+            "{owner} references take {} only (no {}).",
+            reference_takes(Lang::En, extra),
+            reference_refuses(Lang::En, extra)
+        ),
+        sw: format!(
+            "Kumbukumbu za {owner} ni {} tu (bila {}).",
+            reference_takes(Lang::Sw, extra),
+            reference_refuses(Lang::Sw, extra)
+        ),
     }
     fn reference_too_long(max: usize = 20) {
         en: format!("At most {max} characters."),
@@ -130,6 +141,51 @@ sentences! {
 
 labels! {
     unknown_network: "unknown network", "mtandao usiojulikana";
+    letters: "letters", "herufi";
+    digits: "digits", "tarakimu";
+    spaces: "spaces", "nafasi";
+}
+
+/// `a, b and c` / `a, b na c`.
+fn and_list(lang: Lang, items: &[&str]) -> String {
+    let and = match lang {
+        Lang::En => " and ",
+        Lang::Sw => " na ",
+    };
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
+    }
+}
+
+/// What a reference takes: `letters and digits`, `letters, digits, - and _`.
+pub fn reference_takes(lang: Lang, extra: &str) -> String {
+    let extra: Vec<String> = extra.chars().map(String::from).collect();
+    let mut items = vec![letters(lang), digits(lang)];
+    items.extend(extra.iter().map(String::as_str));
+    and_list(lang, &items)
+}
+
+/// What a reference does not take of what a cashier might type: `- _ or spaces`, `spaces`.
+fn reference_refuses(lang: Lang, extra: &str) -> String {
+    let or = match lang {
+        Lang::En => " or ",
+        Lang::Sw => " wala ",
+    };
+    let mut left: Vec<String> = ['-', '_']
+        .iter()
+        .filter(|c| !extra.contains(**c))
+        .map(|c| c.to_string())
+        .collect();
+    let spaces = spaces(lang).to_string();
+    match left.is_empty() {
+        true => spaces,
+        false => {
+            left.push(String::new());
+            format!("{}{or}{spaces}", left.join(" ").trim_end())
+        }
+    }
 }
 
 /// More decimals than the currency has.
@@ -154,15 +210,17 @@ impl AmountError {
             AmountError::BelowMinimum(c) => amount_below_minimum(lang, *c),
             AmountError::TooLarge(c) => amount_too_large(lang, *c),
             AmountError::BadGrouping => amount_bad_grouping(lang),
+            AmountError::WholeUnits(c) => amount_whole_only(lang, *c),
             AmountError::DotReadings {
                 typed,
                 thousands,
                 decimal,
                 currency,
-            } => match (decimal, currency.decimals()) {
+                whole,
+            } => match (decimal, whole) {
                 (Some(d), _) => amount_dot_two_readings(lang, typed, thousands, d),
-                (None, 0) => amount_dot_whole(lang, typed, thousands, *currency),
-                (None, _) => amount_dot_thousands(lang, typed, thousands),
+                (None, true) => amount_dot_whole(lang, typed, thousands, *currency),
+                (None, false) => amount_dot_thousands(lang, typed, thousands),
             },
         }
     }
@@ -190,6 +248,7 @@ impl PhoneError {
             PhoneError::UnknownNetwork { country, prefix } => {
                 phone_unknown_network(lang, *country, prefix)
             }
+            PhoneError::NetworkNotTaken(network) => phone_network_not_taken(lang, network.label()),
         }
     }
 }
@@ -207,8 +266,7 @@ impl ReferenceError {
     pub fn text(&self, lang: Lang) -> String {
         match self {
             ReferenceError::Empty => reference_empty(lang),
-            ReferenceError::ClickPesaChars => reference_clickpesa_chars(lang),
-            ReferenceError::CeptaChars => reference_cepta_chars(lang),
+            ReferenceError::Chars { owner, extra } => reference_chars(lang, owner, extra),
             ReferenceError::TooLong(n) => reference_too_long(lang, *n),
             ReferenceError::TooShort(n) => reference_too_short(lang, *n),
         }
@@ -241,14 +299,6 @@ impl Network {
         match self {
             Network::OtherKe => unknown_network(lang),
             other => other.label(),
-        }
-    }
-
-    /// A warning to show under the field, if pushing to this network is doubtful.
-    pub fn warning(self, lang: Lang) -> Option<String> {
-        match self {
-            Network::Ttcl => Some(phone_ttcl_warning(lang)),
-            _ => None,
         }
     }
 }

@@ -1,5 +1,7 @@
-//! The form's fields: their order per provider and the characters each takes.
+//! The form's fields: which a provider's row asks for, their order, and the characters each
+//! takes.
 
+use crate::email::EmailRule;
 use crate::lang::Lang;
 use crate::provider_kind::ProviderKind;
 use crate::strings::console as s;
@@ -10,14 +12,15 @@ pub enum Field {
     Phone,
     Amount,
     Reference,
-    /// Cepta only: the mobile-money channel (a choice, not text).
+    /// The mobile-money channel, where the provider has the cashier choose (a choice, not
+    /// text).
     Channel,
-    /// Cepta only: optional customer e-mail.
+    /// Optional customer e-mail, where the provider takes one.
     Email,
 }
 
-const CLICKPESA_FIELDS: &[Field] = &[Field::Phone, Field::Amount, Field::Reference];
-const CEPTA_FIELDS: &[Field] = &[
+/// Every field, in Tab order; a provider's form has those its row asks for.
+const ALL: [Field; 5] = [
     Field::Phone,
     Field::Amount,
     Field::Reference,
@@ -26,12 +29,17 @@ const CEPTA_FIELDS: &[Field] = &[
 ];
 
 impl Field {
-    /// The fields a provider's form has, in Tab order.
-    pub fn all(provider: ProviderKind) -> &'static [Field] {
-        match provider {
-            ProviderKind::ClickPesa => CLICKPESA_FIELDS,
-            ProviderKind::Cepta => CEPTA_FIELDS,
-        }
+    /// The fields a provider's form has, in Tab order: phone, amount and reference always;
+    /// the channel where the cashier chooses the wallet, the e-mail where it is taken.
+    pub fn all(provider: ProviderKind) -> Vec<Field> {
+        let spec = provider.spec();
+        ALL.into_iter()
+            .filter(|f| match f {
+                Field::Channel => spec.channels.is_some(),
+                Field::Email => spec.email == EmailRule::Optional,
+                _ => true,
+            })
+            .collect()
     }
 
     pub(super) fn index(self) -> usize {
@@ -45,9 +53,7 @@ impl Field {
             // Anything printable: a `-` or an `e` stays in the text and the amount's own check
             // says what is wrong with it (dropping them silently turned -5 into 5).
             Field::Amount => !c.is_control(),
-            Field::Reference => {
-                c.is_ascii_alphanumeric() || (provider == ProviderKind::Cepta && "-_".contains(c))
-            }
+            Field::Reference => provider.spec().references.takes(c),
             Field::Email => c.is_ascii_graphic() && c != '?',
             Field::Channel => false,
         }
@@ -78,13 +84,12 @@ pub fn field_label(lang: Lang, field: Field) -> &'static str {
 /// Why the field did not take `c`, in `lang`.
 pub fn refused(lang: Lang, field: Field, c: char, p: ProviderKind) -> String {
     let what = match field {
-        Field::Phone => s::refused_phone(lang),
-        Field::Amount => s::refused_amount(lang),
-        Field::Reference if p == ProviderKind::Cepta => s::refused_reference_cepta(lang),
-        Field::Reference => s::refused_reference(lang),
-        Field::Email | Field::Channel => s::refused_other(lang),
+        Field::Phone => s::refused_phone(lang).to_string(),
+        Field::Amount => s::refused_amount(lang).to_string(),
+        Field::Reference => s::refused_reference(lang, p.spec().references.extra),
+        Field::Email | Field::Channel => s::refused_other(lang).to_string(),
     };
-    s::refused_char(lang, c, what)
+    s::refused_char(lang, c, &what)
 }
 
 /// The ASCII form of a character typed or pasted in another script's width or digits:
@@ -101,30 +106,3 @@ pub fn ascii(c: char) -> char {
     };
     char::from_u32(shifted).unwrap_or(c)
 }
-
-/// A Cepta channel (`bankAccount` code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CeptaChannel {
-    pub code: &'static str,
-    pub name: &'static str,
-}
-
-/// The channels offered in the form, in cycling order.
-pub const CHANNELS: [CeptaChannel; 4] = [
-    CeptaChannel {
-        code: "63902",
-        name: s::CHANNEL_MPESA,
-    },
-    CeptaChannel {
-        code: "63903",
-        name: s::CHANNEL_AIRTEL,
-    },
-    CeptaChannel {
-        code: "63907",
-        name: s::CHANNEL_TKASH,
-    },
-    CeptaChannel {
-        code: "0",
-        name: s::CHANNEL_SASAPAY,
-    },
-];

@@ -113,10 +113,12 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
         fact("", vec![Span::styled(spoken(p, width), theme.bold())]),
     ]);
     if let Some(code) = &p.channel {
-        let name = crate::console::form::CHANNELS
-            .iter()
-            .find(|c| c.code == code)
-            .map_or("", |c| c.name);
+        let name = p
+            .provider
+            .spec()
+            .channels
+            .and_then(|t| t.name_of(code))
+            .unwrap_or("");
         lines.push(fact(
             s::label_channel(app.lang),
             vec![Span::raw(format!("{name} {code}"))],

@@ -167,13 +167,11 @@ fn message(app: &App, field: Field, c: &Checked) -> Option<Vec<(String, Style)>>
 fn phone_message(app: &App, phone: &Phone) -> Vec<(String, Style)> {
     let theme = Theme::new(app.no_color);
     let network = phone.network();
-    let (mark, style) = match network.warning(app.lang) {
+    let (mark, style) = match doubt(app, network) {
         Some(_) => ("!", theme.warning()),
         None => ("✓", theme.good()),
     };
-    let warning = network
-        .warning(app.lang)
-        .map(|w| (format!(" — {w}"), style));
+    let warning = doubt(app, network).map(|w| (format!(" — {w}"), style));
     let mut parts = vec![(format!("{mark} {}", network.label()), style)];
     match &app.preview.shown {
         Some(PreviewShown::NoWallet) => {
@@ -194,6 +192,14 @@ fn phone_message(app: &App, phone: &Phone) -> Vec<(String, Style)> {
     }
     parts.extend(warning);
     parts
+}
+
+/// A warning for a number of a network the provider may refuse.
+fn doubt(app: &App, network: crate::phone::Network) -> Option<String> {
+    let spec = app.provider.spec();
+    spec.phones.doubts(network).then(|| {
+        crate::strings::domain::phone_network_doubtful(app.lang, network.label(), spec.label)
+    })
 }
 
 /// What to say under a field, in one style.
@@ -226,19 +232,16 @@ fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> 
     }
     match field {
         Field::Phone => match &c.phone {
-            Ok(p) => Some(match p.network().warning(app.lang) {
+            Ok(p) => Some(match doubt(app, p.network()) {
                 Some(w) => (format!("! {} — {w}", p.network().label()), theme.warning()),
                 None => (format!("✓ {}", p.network().label()), theme.good()),
             }),
-            Err(_) => Some((
-                s::phone_example(app.lang, provider).to_string(),
-                theme.hint(),
-            )),
+            Err(_) => Some((s::phone_example(app.lang, provider.country()), theme.hint())),
         },
         Field::Amount => match &c.amount {
             Ok(m) => Some((format!("✓ {m}"), theme.good())),
             Err(_) => Some((
-                s::amount_example(app.lang, provider).to_string(),
+                s::amount_example(app.lang, &provider.spec().amounts).to_string(),
                 theme.hint(),
             )),
         },
@@ -257,7 +260,8 @@ fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> 
 fn channel_message(app: &App, c: &Checked, theme: &Theme) -> (String, Style) {
     let chosen = app.form.channel();
     let network = c.phone.as_ref().ok().map(Phone::network);
-    match network.and_then(|n| n.cepta_channel().map(|code| (n, code))) {
+    let suggest = app.provider.spec().channels.map(|t| t.suggest);
+    match network.and_then(|n| suggest.and_then(|f| f(n)).map(|code| (n, code))) {
         Some((n, code)) if code == chosen.code => {
             (s::channel_suggested(app.lang, n.label()), theme.good())
         }

@@ -7,26 +7,20 @@ use crate::provider::{Channel, ProviderError};
 use reqwest::Method;
 use std::time::{Duration, Instant};
 
-/// Cepta's documented channels, used when `mobile-money-banks` cannot be read.
-pub const KNOWN_CHANNELS: [(&str, &str); 4] = [
-    ("63902", "M-PESA"),
-    ("63903", "Airtel Money"),
-    ("63907", "T-KASH"),
-    ("0", "SasaPay"),
-];
-
 /// How long a channel list read from Cepta is kept.
 const CHANNELS_FRESH: Duration = Duration::from_secs(6 * 3600);
 /// How long the fallback table is used before Cepta is asked again.
 const FALLBACK_FRESH: Duration = Duration::from_secs(300);
 
-/// The documented channel table.
+/// The documented channel table ([`super::spec::CHANNELS`]), used when
+/// `mobile-money-banks` cannot be read.
 pub fn known_channels() -> Vec<Channel> {
-    KNOWN_CHANNELS
+    super::spec::CHANNELS
+        .known
         .iter()
-        .map(|(code, name)| Channel {
-            code: (*code).to_string(),
-            name: (*name).to_string(),
+        .map(|c| Channel {
+            code: c.code.to_string(),
+            name: c.name.to_string(),
         })
         .collect()
 }

@@ -6,11 +6,13 @@
 mod channels;
 mod settings;
 mod sign;
+mod spec;
 mod wire;
 
-pub use channels::{KNOWN_CHANNELS, known_channels};
+pub use channels::known_channels;
 pub use settings::CeptaSettings;
 pub use sign::sign;
+pub use spec::{CHANNELS, SPEC};
 
 use crate::money::Currency;
 use crate::msg::Msg;
@@ -264,7 +266,7 @@ impl Provider for CeptaClient {
             }
         })?;
         let channel = non_empty(request.channel.as_deref())
-            .or_else(|| request.phone.network().cepta_channel())
+            .or_else(|| (CHANNELS.suggest)(request.phone.network()))
             .unwrap_or(DEFAULT_CHANNEL);
         let body = wire::ChargeBody {
             transaction_ref: request.reference.as_str(),

@@ -1,5 +1,6 @@
 //! What lipa needs to know of a Cepta account.
 
+use crate::provider::spec::Settings;
 use crate::secret::Secret;
 
 /// Cepta account settings.
@@ -11,4 +12,16 @@ pub struct CeptaSettings {
     pub secret_key: Secret,
     /// The merchant's default customer e-mail (a cashier rarely knows the customer's).
     pub email: String,
+}
+
+impl CeptaSettings {
+    /// From settings the configuration checked against the row's keys.
+    pub fn from_settings(s: &Settings) -> CeptaSettings {
+        CeptaSettings {
+            base_url: s.base_url.clone(),
+            public_key: s.text("public_key").unwrap_or_default().to_string(),
+            secret_key: s.secret("secret_key").cloned().unwrap_or_default(),
+            email: s.text("email").unwrap_or_default().to_string(),
+        }
+    }
 }

@@ -8,6 +8,7 @@
 mod checksum;
 mod list;
 mod settings;
+mod spec;
 mod token;
 mod token_file;
 mod wire;
@@ -17,6 +18,7 @@ pub use token_file::{FILE_NAME as TOKEN_FILE_NAME, TokenFile};
 pub use checksum::{canonical_json, checksum};
 pub use list::{ListQuery, PaymentPage, RemotePayment};
 pub use settings::ClickPesaSettings;
+pub use spec::SPEC;
 
 use crate::money::Currency;
 use crate::msg::Msg;

@@ -1,5 +1,6 @@
 //! What lipa needs to know of a ClickPesa account.
 
+use crate::provider::spec::Settings;
 use crate::secret::Secret;
 
 /// ClickPesa account settings.
@@ -11,4 +12,16 @@ pub struct ClickPesaSettings {
     pub api_key: Secret,
     /// When set, every request body carries a checksum.
     pub checksum_key: Option<Secret>,
+}
+
+impl ClickPesaSettings {
+    /// From settings the configuration checked against the row's keys.
+    pub fn from_settings(s: &Settings) -> ClickPesaSettings {
+        ClickPesaSettings {
+            base_url: s.base_url.clone(),
+            client_id: s.text("client_id").unwrap_or_default().to_string(),
+            api_key: s.secret("api_key").cloned().unwrap_or_default(),
+            checksum_key: s.secret("checksum_key").cloned(),
+        }
+    }
 }

@@ -1,0 +1,219 @@
+//! A provider's row: everything lipa knows about one provider besides its client's code, as
+//! data. Each rule is defined beside the value it governs (`money`, `phone`, `reference`,
+//! `email`), so the row points down at them and nothing points back up. The registry
+//! (`registry.rs`) maps each [`ProviderKind`] to its row; a provider's folder holds the row
+//! (`<id>/spec.rs`) with its client, wire types, settings, words and simulator.
+
+use super::Provider;
+use crate::email::EmailRule;
+use crate::money::{AmountRule, Currency};
+use crate::phone::{Country, Network, PhoneRule};
+use crate::provider_kind::ProviderKind;
+use crate::reference::ReferenceRule;
+use crate::secret::Secret;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// One provider, as data.
+pub struct Spec {
+    pub kind: ProviderKind,
+    /// `clickpesa`: in the journal, `--provider`, JSON (the enum's own serde name).
+    pub id: &'static str,
+    /// `ClickPesa`: the name people read (a brand: the same in every language).
+    pub label: &'static str,
+    /// Its configuration: the `[section]` table and `LIPA_<SECTION>_<KEY>` variables. The
+    /// provider's id, or one shared by the rows of one folder (one account serving two
+    /// countries).
+    pub section: &'static str,
+    /// What amounts it takes, in which currency.
+    pub amounts: AmountRule,
+    /// What references it takes, and how lipa makes one.
+    pub references: ReferenceRule,
+    /// What numbers it pushes to, in which country.
+    pub phones: PhoneRule,
+    /// How an unknown outcome (a send whose answer was lost) is looked up.
+    pub lookup: LookupBy,
+    /// The wallets (channels) the cashier chooses among, where the provider does not pick one
+    /// from the number itself.
+    pub channels: Option<&'static ChannelTable>,
+    /// Whether the customer's e-mail is asked.
+    pub email: EmailRule,
+    /// Its configuration's keys besides `base_url`.
+    pub keys: &'static [Key],
+    /// Where it answers, when the configuration says nothing.
+    pub base_url: &'static str,
+    /// Its client, from settings the configuration has checked against [`Spec::keys`].
+    pub build: fn(&Settings, &Context) -> Arc<dyn Provider>,
+}
+
+impl Spec {
+    pub fn country(&self) -> Country {
+        self.phones.country
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.amounts.currency
+    }
+
+    /// A key of its configuration, by name.
+    pub fn key(&self, name: &str) -> Option<&'static Key> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+}
+
+/// How a payment whose send's answer was lost is found at the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupBy {
+    /// By lipa's own reference, which was journalled before the send: ask it.
+    OurReference,
+    /// Only by the provider's own id, which only the send's answer carries: a payment whose
+    /// answer was lost cannot be asked about (a callback or a person resolves it).
+    ProviderId,
+    /// The provider cannot be asked at all.
+    Never,
+}
+
+/// The wallets a provider offers the cashier (a code the provider takes, a name people read).
+pub struct ChannelTable {
+    /// In the form's cycling order.
+    pub known: &'static [ChannelName],
+    /// The channel to suggest for a number's network (the cashier may choose another).
+    pub suggest: fn(Network) -> Option<&'static str>,
+    /// Its codes are numbers: a typed code of anything else is refused as such.
+    pub numeric: bool,
+}
+
+impl ChannelTable {
+    /// The wallet's name for a channel code, if it is one of the table's.
+    pub fn name_of(&self, code: &str) -> Option<&'static str> {
+        self.known.iter().find(|c| c.code == code).map(|c| c.name)
+    }
+
+    /// The table's place of a code.
+    pub fn position(&self, code: &str) -> Option<usize> {
+        self.known.iter().position(|c| c.code == code)
+    }
+}
+
+/// A channel: the code the provider takes, the wallet's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelName {
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+/// A key of a provider's configuration: `[section] name = "…"` or
+/// `LIPA_<SECTION>_<NAME>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub name: &'static str,
+    /// Never shown, logged or stored; a file holding it must be private.
+    pub secret: bool,
+    /// The provider is on when every required key is set, off when none is; some but not all
+    /// is a problem that names the missing ones.
+    pub required: bool,
+}
+
+impl Key {
+    pub const fn required(name: &'static str) -> Key {
+        Key {
+            name,
+            secret: false,
+            required: true,
+        }
+    }
+
+    pub const fn required_secret(name: &'static str) -> Key {
+        Key {
+            name,
+            secret: true,
+            required: true,
+        }
+    }
+
+    pub const fn optional_secret(name: &'static str) -> Key {
+        Key {
+            name,
+            secret: true,
+            required: false,
+        }
+    }
+
+    /// `LIPA_CLICKPESA_API_KEY (clickpesa.api_key)`: where it is set, as a message names it.
+    pub fn place(&self, section: &str) -> String {
+        format!("{} ({section}.{})", variable(section, self.name), self.name)
+    }
+}
+
+/// `LIPA_CLICKPESA_API_KEY`: the environment variable of a key.
+pub fn variable(section: &str, name: &str) -> String {
+    format!("LIPA_{}_{}", section, name).to_ascii_uppercase()
+}
+
+/// A provider's configuration as read and checked: its base URL and its keys' values.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub base_url: String,
+    plain: BTreeMap<&'static str, String>,
+    secrets: BTreeMap<&'static str, Secret>,
+}
+
+impl Settings {
+    pub fn new(base_url: impl Into<String>) -> Settings {
+        Settings {
+            base_url: base_url.into(),
+            plain: BTreeMap::new(),
+            secrets: BTreeMap::new(),
+        }
+    }
+
+    /// With `key` set to `value` (kept as a [`Secret`] when the key is one).
+    pub fn with(mut self, key: &Key, value: impl Into<String>) -> Settings {
+        let value = value.into();
+        if key.secret {
+            self.secrets.insert(key.name, Secret::new(value));
+        } else {
+            self.plain.insert(key.name, value);
+        }
+        self
+    }
+
+    /// A key that is not a secret.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.plain.get(name).map(String::as_str)
+    }
+
+    /// A key that is a secret.
+    pub fn secret(&self, name: &str) -> Option<&Secret> {
+        self.secrets.get(name)
+    }
+
+    /// Every secret, for the guard that keeps them out of every answer.
+    pub fn secrets(&self) -> Vec<Secret> {
+        self.secrets.values().cloned().collect()
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Settings");
+        d.field("base_url", &self.base_url);
+        for (k, v) in &self.plain {
+            d.field(k, v);
+        }
+        for (k, v) in &self.secrets {
+            d.field(k, v);
+        }
+        d.finish()
+    }
+}
+
+/// What the house gives a provider's client: one HTTP client for all (a connection pool with
+/// timeouts), and the till's data directory (a token kept between processes).
+#[derive(Clone)]
+pub struct Context {
+    pub http: reqwest::Client,
+    pub data_dir: PathBuf,
+}
