@@ -1,24 +1,27 @@
 //! Configuration: a TOML file overridden by the environment. Secrets are wrapped so they cannot
-//! be printed by accident.
+//! be printed by accident. A provider's part comes from its row in the registry: its `[section]`
+//! table and `LIPA_<SECTION>_<KEY>` variables, checked the same way for every provider
+//! (`providers.rs`); the file is read in `file.rs`.
+
+mod file;
+mod providers;
 
 pub use crate::secret::Secret;
-
-pub use crate::provider::cepta::CeptaSettings;
-pub use crate::provider::clickpesa::ClickPesaSettings;
-pub const DEFAULT_CLICKPESA_BASE_URL: &str = "https://api.clickpesa.com/third-parties";
-pub const DEFAULT_CEPTA_BASE_URL: &str = "https://adapter.cepta.co";
+pub use providers::missing_provider;
 
 use crate::lang::Lang;
+use crate::provider::spec::Settings;
 use crate::provider_kind::ProviderKind;
 use crate::strings::cli as s;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Everything lipa needs to know about this till.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    pub clickpesa: Option<ClickPesaSettings>,
-    pub cepta: Option<CeptaSettings>,
+    /// The providers whose settings are complete and usable, each as its row's keys say.
+    pub providers: BTreeMap<ProviderKind, Settings>,
     pub data_dir: PathBuf,
     /// Ring the terminal bell when a payment is paid or fails.
     pub bell: bool,
@@ -138,6 +141,7 @@ pub enum ConfigError {
         mode: u32,
     },
     Missing {
+        /// The configuration's section (the provider's id).
         provider: &'static str,
         missing: Vec<String>,
         path: Option<PathBuf>,
@@ -195,56 +199,6 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    data_dir: Option<PathBuf>,
-    #[serde(default)]
-    clickpesa: FileClickPesa,
-    #[serde(default)]
-    cepta: FileCepta,
-    #[serde(default)]
-    console: FileConsole,
-    #[serde(default)]
-    serve: ServeSettings,
-    #[serde(default)]
-    receipt: ReceiptSettings,
-    /// `sw` or `en`.
-    language: Option<String>,
-    /// An IANA time zone, e.g. `Africa/Nairobi`.
-    timezone: Option<String>,
-    /// This till's name.
-    till: Option<String>,
-    /// A chain's shared ledger, `postgres://…` (may hold a password).
-    database_url: Option<Secret>,
-    /// Who is at this till (default: the operating system's user name).
-    operator: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileClickPesa {
-    base_url: Option<String>,
-    client_id: Option<String>,
-    api_key: Option<Secret>,
-    checksum_key: Option<Secret>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileCepta {
-    base_url: Option<String>,
-    public_key: Option<String>,
-    secret_key: Option<Secret>,
-    email: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConsole {
-    bell: Option<bool>,
-}
-
 /// The default configuration file: `<platform config dir>/lipa/config.toml`.
 pub fn default_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("lipa").join("config.toml"))
@@ -262,8 +216,8 @@ impl Config {
             None => default_path().filter(|p| p.exists()),
         };
         let file = match &path {
-            Some(p) => read_file(p)?,
-            None => FileConfig::default(),
+            Some(p) => file::read(p)?,
+            None => file::FileConfig::default(),
         };
         let var = |k: &str| env(k).filter(|v| !v.trim().is_empty());
         let data_dir = match var("LIPA_DATA_DIR").map(PathBuf::from).or(file.data_dir) {
@@ -272,18 +226,8 @@ impl Config {
                 .map(|d| d.join("lipa"))
                 .ok_or(ConfigError::NoDataDir)?,
         };
-
-        let mut problems = Vec::new();
-        let clickpesa = keep(
-            ProviderKind::ClickPesa,
-            clickpesa_settings(file.clickpesa, &var, path.as_deref()),
-            &mut problems,
-        );
-        let cepta = keep(
-            ProviderKind::Cepta,
-            cepta_settings(file.cepta, &var, path.as_deref()),
-            &mut problems,
-        );
+        let (providers, problems) =
+            providers::read(&file.sections, &var, path.as_deref());
         let language = match file.language {
             None => None,
             Some(l) => Some(Lang::parse(&l).ok_or(ConfigError::BadLanguage(l))?),
@@ -306,8 +250,7 @@ impl Config {
             database_url: var("LIPA_DATABASE_URL")
                 .or(file.database_url.map(|u| u.expose().to_string()))
                 .map(|u| Secret::new(u.trim())),
-            clickpesa,
-            cepta,
+            providers,
             data_dir,
             bell: file.console.bell.unwrap_or(true),
             file: path,
@@ -334,154 +277,21 @@ impl Config {
             .map(|(_, e)| e)
     }
 
+    /// A configured provider's settings.
+    pub fn settings(&self, kind: ProviderKind) -> Option<&Settings> {
+        self.providers.get(&kind)
+    }
+
     /// No provider has credentials, and none is half set: the console runs on the built-in
     /// demo.
     pub fn is_empty(&self) -> bool {
-        self.clickpesa.is_none() && self.cepta.is_none() && self.problems.is_empty()
+        self.providers.is_empty() && self.problems.is_empty()
     }
 }
 
-/// A provider's settings, or its problem noted (and the provider left off).
-fn keep<T>(
-    kind: ProviderKind,
-    settings: Result<Option<T>, ConfigError>,
-    problems: &mut Vec<(ProviderKind, ConfigError)>,
-) -> Option<T> {
-    match settings {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::warn!(provider = kind.id(), error = %e, "provider left off");
-            problems.push((kind, e));
-            None
-        }
-    }
-}
 
-fn clickpesa_settings(
-    cp: FileClickPesa,
-    var: &impl Fn(&str) -> Option<String>,
-    path: Option<&Path>,
-) -> Result<Option<ClickPesaSettings>, ConfigError> {
-    let fields = [
-        (
-            "LIPA_CLICKPESA_CLIENT_ID",
-            "client_id",
-            var("LIPA_CLICKPESA_CLIENT_ID").or(cp.client_id),
-        ),
-        (
-            "LIPA_CLICKPESA_API_KEY",
-            "api_key",
-            var("LIPA_CLICKPESA_API_KEY").or(cp.api_key.map(|k| k.expose().to_string())),
-        ),
-    ];
-    let Some([client_id, api_key]) = required("clickpesa", &fields, path)? else {
-        return Ok(None);
-    };
-    Ok(Some(ClickPesaSettings {
-        base_url: url(
-            "LIPA_CLICKPESA_BASE_URL (clickpesa.base_url)",
-            var("LIPA_CLICKPESA_BASE_URL").or(cp.base_url),
-            DEFAULT_CLICKPESA_BASE_URL,
-            path,
-        )?,
-        client_id,
-        api_key: Secret::new(api_key),
-        checksum_key: var("LIPA_CLICKPESA_CHECKSUM_KEY")
-            .map(Secret::new)
-            .or(cp.checksum_key),
-    }))
-}
-
-fn cepta_settings(
-    ce: FileCepta,
-    var: &impl Fn(&str) -> Option<String>,
-    path: Option<&Path>,
-) -> Result<Option<CeptaSettings>, ConfigError> {
-    let fields = [
-        (
-            "LIPA_CEPTA_PUBLIC_KEY",
-            "public_key",
-            var("LIPA_CEPTA_PUBLIC_KEY").or(ce.public_key),
-        ),
-        (
-            "LIPA_CEPTA_SECRET_KEY",
-            "secret_key",
-            var("LIPA_CEPTA_SECRET_KEY").or(ce.secret_key.map(|k| k.expose().to_string())),
-        ),
-        (
-            "LIPA_CEPTA_EMAIL",
-            "email",
-            var("LIPA_CEPTA_EMAIL").or(ce.email),
-        ),
-    ];
-    let Some([public_key, secret_key, email]) = required("cepta", &fields, path)? else {
-        return Ok(None);
-    };
-    Ok(Some(CeptaSettings {
-        base_url: url(
-            "LIPA_CEPTA_BASE_URL (cepta.base_url)",
-            var("LIPA_CEPTA_BASE_URL").or(ce.base_url),
-            DEFAULT_CEPTA_BASE_URL,
-            path,
-        )?,
-        public_key,
-        secret_key: Secret::new(secret_key),
-        email,
-    }))
-}
-
-/// All of a provider's credentials, or none of them; a partial set names what is missing.
-fn required<const N: usize>(
-    provider: &'static str,
-    fields: &[(&str, &str, Option<String>); N],
-    path: Option<&Path>,
-) -> Result<Option<[String; N]>, ConfigError> {
-    // A blank value (`api_key = ""`) is as good as none.
-    let fields = fields
-        .clone()
-        .map(|(env, key, value)| (env, key, value.filter(|v| !v.trim().is_empty())));
-    let missing: Vec<String> = fields
-        .iter()
-        .filter(|f| f.2.is_none())
-        .map(|f| format!("{} ({}.{})", f.0, provider, f.1))
-        .collect();
-    if missing.len() == N {
-        return Ok(None);
-    }
-    if !missing.is_empty() {
-        return Err(ConfigError::Missing {
-            provider,
-            missing,
-            path: path.map(Path::to_path_buf),
-        });
-    }
-    Ok(Some(fields.map(|f| f.2.unwrap_or_default())))
-}
-
-/// Explains what a provider needs when none of its credentials are set.
-pub fn missing_provider(
-    provider: crate::provider_kind::ProviderKind,
-    path: Option<&Path>,
-) -> ConfigError {
-    let names: &[&str] = match provider {
-        crate::provider_kind::ProviderKind::ClickPesa => &[
-            "LIPA_CLICKPESA_CLIENT_ID (clickpesa.client_id)",
-            "LIPA_CLICKPESA_API_KEY (clickpesa.api_key)",
-        ],
-        crate::provider_kind::ProviderKind::Cepta => &[
-            "LIPA_CEPTA_PUBLIC_KEY (cepta.public_key)",
-            "LIPA_CEPTA_SECRET_KEY (cepta.secret_key)",
-            "LIPA_CEPTA_EMAIL (cepta.email)",
-        ],
-    };
-    ConfigError::Missing {
-        provider: provider.id(),
-        missing: names.iter().map(|n| n.to_string()).collect(),
-        path: path.map(Path::to_path_buf),
-    }
-}
-
-fn url(
+/// A base URL, checked: the default when none is set; `key` names where it is set.
+pub(crate) fn url(
     key: &str,
     value: Option<String>,
     default: &str,
@@ -517,74 +327,4 @@ fn is_loopback(url: &reqwest::Url) -> bool {
         || bare
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
-}
-
-fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let file: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Malformed {
-        path: path.to_path_buf(),
-        line: e
-            .span()
-            .and_then(|span| text.get(..span.start))
-            .map(|before| before.matches('\n').count() + 1),
-        reason: without_value(e.message()),
-    })?;
-    // A ledger URL with a password is a secret as the providers' keys are (one without a
-    // password, trusting the network or a .pgpass, is not).
-    let url_has_password = file
-        .database_url
-        .as_ref()
-        .is_some_and(|u| crate::secret::redact(u.expose()) != u.expose());
-    let has_secret = file.clickpesa.api_key.is_some()
-        || file.clickpesa.checksum_key.is_some()
-        || file.cepta.secret_key.is_some()
-        || url_has_password;
-    if has_secret {
-        check_private(path)?;
-    }
-    Ok(file)
-}
-
-/// The parser's words without the value they quote: serde's "invalid type: integer `123`,
-/// expected a string" would print a secret typed without quotes (or one put where a table or
-/// another type belongs). The kind of value stays: "invalid type: integer, expected a string".
-fn without_value(reason: &str) -> String {
-    for prefix in ["invalid type: ", "invalid value: "] {
-        let Some(at) = reason.find(prefix) else {
-            continue;
-        };
-        let (before, rest) = reason.split_at(at + prefix.len());
-        // The expected part is lipa's own (a type's name), and comes last.
-        return match rest.rfind(", expected ") {
-            Some(cut) => {
-                let kind = rest[..cut].split(['`', '"', '\'']).next().unwrap_or("");
-                format!("{before}{}{}", kind.trim_end(), &rest[cut..])
-            }
-            None => before.trim_end_matches([' ', ':']).to_string(),
-        };
-    }
-    reason.to_string()
-}
-
-#[cfg(unix)]
-fn check_private(path: &Path) -> Result<(), ConfigError> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path)
-        .map(|m| m.permissions().mode() & 0o777)
-        .unwrap_or(0o600);
-    if mode & 0o077 != 0 {
-        return Err(ConfigError::Exposed {
-            path: path.to_path_buf(),
-            mode,
-        });
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_private(_path: &Path) -> Result<(), ConfigError> {
-    Ok(())
 }

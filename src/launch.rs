@@ -1,6 +1,6 @@
 //! Starting the console: on the configured providers, or on the built-in demo.
 
-use crate::config::{CeptaSettings, ClickPesaSettings, Config, ConfigError, Secret};
+use crate::config::{Config, ConfigError};
 use crate::console::{self, ConsoleOptions};
 use crate::engine::EngineSettings;
 use crate::lang::Lang;
@@ -44,7 +44,7 @@ pub async fn console(
         }
     };
     let demo_mode = force_demo || config.is_empty();
-    if !demo_mode && config.clickpesa.is_none() && config.cepta.is_none() {
+    if !demo_mode && config.providers.is_empty() {
         // Providers are set, but every one is broken: say why, start nothing.
         for (_, problem) in &config.problems {
             eprintln!("lipa: {}", problem.text(lang));
@@ -153,8 +153,7 @@ fn fallback_config() -> Option<Config> {
         .map(std::path::PathBuf::from)
         .or_else(|| dirs::data_dir().map(|d| d.join("lipa")))?;
     Some(Config {
-        clickpesa: None,
-        cepta: None,
+        providers: Default::default(),
         data_dir,
         bell: true,
         file: None,
@@ -196,18 +195,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
     })
     .await?;
     let config = Config {
-        clickpesa: Some(ClickPesaSettings {
-            base_url: handle.clickpesa_base_url(),
-            client_id: demo::CLICKPESA_CLIENT_ID.into(),
-            api_key: Secret::new(demo::CLICKPESA_API_KEY),
-            checksum_key: Some(Secret::new(demo::CLICKPESA_CHECKSUM_KEY)),
-        }),
-        cepta: Some(CeptaSettings {
-            base_url: handle.cepta_base_url(),
-            public_key: demo::CEPTA_PUBLIC_KEY.into(),
-            secret_key: Secret::new(demo::CEPTA_SECRET_KEY),
-            email: demo::CEPTA_EMAIL.into(),
-        }),
+        providers: handle.demo_providers(),
         data_dir: real.data_dir.join(DEMO_DIR),
         bell: real.bell,
         language: real.language,

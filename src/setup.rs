@@ -3,38 +3,31 @@
 use crate::config::Config;
 use crate::engine::{Engine, EngineSettings};
 use crate::journal::{Journal, JournalError};
-use crate::provider::cepta::CeptaClient;
-use crate::provider::clickpesa::ClickPesaClient;
 use crate::provider::scrub::Scrubbed;
+use crate::provider::spec::Context;
 use crate::provider::{Provider, ProviderKind};
 use std::sync::Arc;
 
 /// The configured providers' clients, sharing one HTTP client, each behind [`Scrubbed`] so no
 /// answer can carry one of its secrets into the engine.
 pub fn providers(config: &Config) -> Vec<Arc<dyn Provider>> {
-    let http = crate::provider::http::client();
-    let mut v: Vec<Arc<dyn Provider>> = Vec::new();
-    if let Some(cp) = &config.clickpesa {
-        let mut secrets = vec![cp.api_key.clone()];
-        secrets.extend(cp.checksum_key.clone());
-        let client = Arc::new(
-            ClickPesaClient::new(cp.clone(), http.clone()).with_token_file(&config.data_dir),
-        );
-        v.push(Arc::new(Scrubbed::new(client, secrets)));
-    }
-    if let Some(ce) = &config.cepta {
-        let client = Arc::new(CeptaClient::new(ce.clone(), http.clone()));
-        v.push(Arc::new(Scrubbed::new(client, vec![ce.secret_key.clone()])));
-    }
-    v
+    let context = Context {
+        http: crate::provider::http::client(),
+        data_dir: config.data_dir.clone(),
+    };
+    config
+        .providers
+        .iter()
+        .map(|(kind, settings)| {
+            let client = (kind.spec().build)(settings, &context);
+            Arc::new(Scrubbed::new(client, settings.secrets())) as Arc<dyn Provider>
+        })
+        .collect()
 }
 
 /// Whether `kind` is configured.
 pub fn has(config: &Config, kind: ProviderKind) -> bool {
-    match kind {
-        ProviderKind::ClickPesa => config.clickpesa.is_some(),
-        ProviderKind::Cepta => config.cepta.is_some(),
-    }
+    config.providers.contains_key(&kind)
 }
 
 /// Opens the journal in the data directory and builds the engine over the configured providers.

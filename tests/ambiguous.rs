@@ -147,7 +147,7 @@ async fn answers_that_prove_nothing_ask_a_person() {
 async fn a_pending_attempt_is_not_undone_by_a_failed_one() {
     let sim = simulator(only(FaultKind::ExtraAttempt)).await;
     let client = lipa::provider::clickpesa::ClickPesaClient::new(
-        lipa::config::ClickPesaSettings {
+        lipa::provider::clickpesa::ClickPesaSettings {
             base_url: sim.clickpesa_base_url(),
             client_id: demo::CLICKPESA_CLIENT_ID.into(),
             api_key: lipa::config::Secret::new(demo::CLICKPESA_API_KEY),
@@ -181,7 +181,7 @@ async fn a_pending_attempt_is_not_undone_by_a_failed_one() {
 async fn a_401_retry_that_meets_its_own_push_is_unknown_then_found() {
     let stub = stub::serve().await;
     let client = lipa::provider::clickpesa::ClickPesaClient::new(
-        lipa::config::ClickPesaSettings {
+        lipa::provider::clickpesa::ClickPesaSettings {
             base_url: stub.base.clone(),
             client_id: "id".into(),
             api_key: lipa::config::Secret::new("key-for-the-stub"),

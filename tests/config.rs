@@ -2,6 +2,7 @@
 
 use lipa::config::{Config, ConfigError};
 use lipa::provider::ProviderKind;
+use lipa::provider::clickpesa::ClickPesaSettings;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -49,11 +50,14 @@ fn the_environment_overrides_the_file() {
         ]),
     )
     .expect("valid");
-    let cp = c.clickpesa.expect("clickpesa on");
+    let cp = c
+        .settings(ProviderKind::ClickPesa)
+        .map(ClickPesaSettings::from_settings)
+        .expect("clickpesa on");
     assert_eq!(cp.client_id, "env-id");
     assert_eq!(cp.api_key.expose(), "file-key");
     assert_eq!(cp.base_url, "http://127.0.0.1:9/third-parties");
-    assert!(c.cepta.is_none());
+    assert!(c.settings(ProviderKind::Cepta).is_none());
     assert!(!c.bell);
     assert_eq!(c.data_dir, PathBuf::from("/tmp/lipa-test"));
 }
@@ -93,8 +97,8 @@ fn a_broken_provider_is_left_off_and_the_other_works() {
         ]),
     )
     .expect("usable");
-    assert!(c.clickpesa.is_some());
-    assert!(c.cepta.is_none());
+    assert!(c.settings(ProviderKind::ClickPesa).is_some());
+    assert!(c.settings(ProviderKind::Cepta).is_none());
     let problem = c.problem(ProviderKind::Cepta).expect("cepta's problem");
     assert!(problem.to_string().contains("LIPA_CEPTA_SECRET_KEY"));
     assert!(
@@ -125,7 +129,7 @@ fn plain_http_leaves_only_to_this_machine() {
             ]),
         )
         .expect("loads");
-        assert_eq!(c.clickpesa.is_some(), ok, "{url}: {:?}", c.problems);
+        assert_eq!(c.settings(ProviderKind::ClickPesa).is_some(), ok, "{url}: {:?}", c.problems);
         if !ok {
             let msg = c.problems[0].1.to_string();
             assert!(msg.contains("LIPA_CLICKPESA_BASE_URL"), "{msg}");
@@ -325,7 +329,7 @@ fn secrets_readable_by_group_or_others_are_refused_with_the_fix() {
     for mode in [0o600, 0o400] {
         let p = write(dir.path(), text, mode);
         let c = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")]));
-        assert!(c.is_ok_and(|c| c.cepta.is_some()), "mode {mode:o}");
+        assert!(c.is_ok_and(|c| c.settings(ProviderKind::Cepta).is_some()), "mode {mode:o}");
     }
 }
 

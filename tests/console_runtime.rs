@@ -382,7 +382,8 @@ async fn the_customers_registered_name_shows_before_sending() {
 /// it paid at its next look at the journal — it used to go on showing *waiting*.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_payment_settled_by_another_process_shows_here() {
-    use lipa::config::{ClickPesaSettings, Config, Secret};
+    use lipa::config::{Config, Secret};
+    use lipa::provider::clickpesa::ClickPesaSettings;
     use lipa::sim::{self, SimConfig, demo};
     let sim = sim::spawn(SimConfig {
         port: 0,
@@ -394,13 +395,17 @@ async fn a_payment_settled_by_another_process_shows_here() {
     .expect("simulator");
     let dir = tempfile::tempdir().expect("tempdir");
     let config = Config {
-        clickpesa: Some(ClickPesaSettings {
-            base_url: sim.clickpesa_base_url(),
-            client_id: demo::CLICKPESA_CLIENT_ID.into(),
-            api_key: Secret::new(demo::CLICKPESA_API_KEY),
-            checksum_key: Some(Secret::new(demo::CLICKPESA_CHECKSUM_KEY)),
-        }),
-        cepta: None,
+        providers: [(
+            lipa::provider::ProviderKind::ClickPesa,
+            ClickPesaSettings {
+                base_url: sim.clickpesa_base_url(),
+                client_id: demo::CLICKPESA_CLIENT_ID.into(),
+                api_key: Secret::new(demo::CLICKPESA_API_KEY),
+                checksum_key: Some(Secret::new(demo::CLICKPESA_CHECKSUM_KEY)),
+            }
+            .into(),
+        )]
+        .into(),
         data_dir: dir.path().to_path_buf(),
         bell: false,
         file: None,

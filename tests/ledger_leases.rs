@@ -8,7 +8,8 @@ mod ledger;
 mod provider_sim;
 
 use ledger::backends;
-use lipa::config::{ClickPesaSettings, Secret};
+use lipa::config::Secret;
+use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::engine::{Engine, EngineSettings, SendGuard};
 use lipa::journal::{Change, Guard, Journal, Recorded};
 use lipa::money::{Currency, Money};

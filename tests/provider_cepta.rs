@@ -4,7 +4,8 @@
 #[path = "support/provider_sim.rs"]
 mod provider_sim;
 
-use lipa::config::{CeptaSettings, Secret};
+use lipa::config::Secret;
+use lipa::provider::cepta::CeptaSettings;
 use lipa::money::{Currency, Money};
 use lipa::provider::cepta::{CeptaClient, known_channels};
 use lipa::provider::http;

@@ -4,7 +4,8 @@
 #[path = "support/provider_sim.rs"]
 mod provider_sim;
 
-use lipa::config::{ClickPesaSettings, Secret};
+use lipa::config::Secret;
+use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::money::{Currency, Money};
 use lipa::provider::clickpesa::{ClickPesaClient, ListQuery};
 use lipa::provider::http::{self, Timeouts};

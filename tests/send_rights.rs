@@ -9,7 +9,9 @@ mod pty;
 mod ssh;
 
 use chrono::FixedOffset;
-use lipa::config::{CeptaSettings, ClickPesaSettings, Config, Secret};
+use lipa::config::{Config, Secret};
+use lipa::provider::cepta::CeptaSettings;
+use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::console::ConsoleOptions;
 use lipa::console::runtime::{self, Session};
 use lipa::engine::{EngineSettings, Rights, RightsNow, RightsSource};
@@ -129,18 +131,29 @@ async fn every_path_that_sends_meets_the_rights_as_they_stand_at_that_moment() {
     .expect("simulator");
     let dir = tempfile::tempdir().expect("tempdir");
     let config = Config {
-        clickpesa: Some(ClickPesaSettings {
-            base_url: sim.clickpesa_base_url(),
-            client_id: demo::CLICKPESA_CLIENT_ID.into(),
-            api_key: Secret::new(demo::CLICKPESA_API_KEY),
-            checksum_key: Some(Secret::new(demo::CLICKPESA_CHECKSUM_KEY)),
-        }),
-        cepta: Some(CeptaSettings {
-            base_url: sim.cepta_base_url(),
-            public_key: demo::CEPTA_PUBLIC_KEY.into(),
-            secret_key: Secret::new(demo::CEPTA_SECRET_KEY),
-            email: demo::CEPTA_EMAIL.into(),
-        }),
+        providers: [
+            (
+                lipa::provider::ProviderKind::ClickPesa,
+                ClickPesaSettings {
+                    base_url: sim.clickpesa_base_url(),
+                    client_id: demo::CLICKPESA_CLIENT_ID.into(),
+                    api_key: Secret::new(demo::CLICKPESA_API_KEY),
+                    checksum_key: Some(Secret::new(demo::CLICKPESA_CHECKSUM_KEY)),
+                }
+                .into(),
+            ),
+            (
+                lipa::provider::ProviderKind::Cepta,
+                CeptaSettings {
+                    base_url: sim.cepta_base_url(),
+                    public_key: demo::CEPTA_PUBLIC_KEY.into(),
+                    secret_key: Secret::new(demo::CEPTA_SECRET_KEY),
+                    email: demo::CEPTA_EMAIL.into(),
+                }
+                .into(),
+            ),
+        ]
+        .into(),
         data_dir: dir.path().to_path_buf(),
         bell: false,
         file: None,

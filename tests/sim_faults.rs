@@ -2,7 +2,8 @@
 //! `/sim/faults` control endpoint; `lipa simulate`'s fault flags; and what lipa's Cepta client
 //! says when the simulator's clock is off.
 
-use lipa::config::{CeptaSettings, Secret};
+use lipa::config::Secret;
+use lipa::provider::cepta::CeptaSettings;
 use lipa::money::{Currency, Money};
 use lipa::phone::{Country, Phone};
 use lipa::provider::cepta::{CeptaClient, sign};

@@ -57,6 +57,17 @@ impl Spec {
         self.amounts.currency
     }
 
+    /// Settings of `values` (key, value), each kept as its key says; a name that is not one of
+    /// its keys is left out.
+    pub fn settings(&self, base_url: impl Into<String>, values: &[(&str, &str)]) -> Settings {
+        values
+            .iter()
+            .fold(Settings::new(base_url), |s, (name, value)| match self.key(name) {
+                Some(key) => s.with(key, *value),
+                None => s,
+            })
+    }
+
     /// A key of its configuration, by name.
     pub fn key(&self, name: &str) -> Option<&'static Key> {
         self.keys.iter().find(|k| k.name == name)

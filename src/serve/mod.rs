@@ -187,7 +187,7 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
             config: Box::new(config.clone()),
         }
     } else {
-        if config.clickpesa.is_none() && config.cepta.is_none() {
+        if config.providers.is_empty() {
             for (_, problem) in &config.problems {
                 eprintln!("lipa serve: {}", problem.text(lang));
             }

@@ -164,6 +164,39 @@ impl SimHandle {
         format!("http://{}", self.addr)
     }
 
+    /// Every provider's settings for this simulator and the [`demo`] credentials.
+    pub fn demo_providers(
+        &self,
+    ) -> std::collections::BTreeMap<crate::provider_kind::ProviderKind, crate::provider::spec::Settings>
+    {
+        use crate::provider_kind::ProviderKind;
+        ProviderKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let spec = kind.spec();
+                let settings = match kind {
+                    ProviderKind::ClickPesa => spec.settings(
+                        self.clickpesa_base_url(),
+                        &[
+                            ("client_id", demo::CLICKPESA_CLIENT_ID),
+                            ("api_key", demo::CLICKPESA_API_KEY),
+                            ("checksum_key", demo::CLICKPESA_CHECKSUM_KEY),
+                        ],
+                    ),
+                    ProviderKind::Cepta => spec.settings(
+                        self.cepta_base_url(),
+                        &[
+                            ("public_key", demo::CEPTA_PUBLIC_KEY),
+                            ("secret_key", demo::CEPTA_SECRET_KEY),
+                            ("email", demo::CEPTA_EMAIL),
+                        ],
+                    ),
+                };
+                (kind, settings)
+            })
+            .collect()
+    }
+
     /// Every push received, oldest first, with its status as of now.
     pub fn ledger(&self) -> Vec<LedgerEntry> {
         self.state.ledger()

@@ -6,7 +6,9 @@ use crate::proxy::closed_port;
 use crate::run::*;
 use crate::scan::*;
 use crate::stub;
-use lipa::config::{CeptaSettings, ClickPesaSettings, Config, Secret};
+use lipa::config::{Config, Secret};
+use lipa::provider::cepta::CeptaSettings;
+use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::money::{Currency, Money};
 use lipa::phone::{Country, Phone};
 use lipa::provider::cepta::CeptaClient;
@@ -116,7 +118,11 @@ async fn config_debug_and_config_errors_hold_no_secret() {
     let text = good_file_text("http://127.0.0.1:9/third-parties", "http://127.0.0.1:9");
     let good = config_file(dir.path(), "good.toml", &text, 0o600);
     let from_file = Config::load(Some(&good), |_| None).expect("good config");
-    let cp = from_file.clickpesa.as_ref().expect("clickpesa");
+    let cp = ClickPesaSettings::from_settings(
+        from_file
+            .settings(lipa::provider::ProviderKind::ClickPesa)
+            .expect("clickpesa"),
+    );
     assert_eq!(cp.api_key.expose(), CP_API_KEY, "the file's key was read");
     hay.add("Config from a file: Debug", format!("{from_file:?}"));
     hay.add(
@@ -131,7 +137,11 @@ async fn config_debug_and_config_errors_hold_no_secret() {
         Setup::env("http://127.0.0.1:9/third-parties", "http://127.0.0.1:9").full_env(dir.path());
     let lookup = |k: &str| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone());
     let from_env = Config::load(Some(&plain), lookup).expect("env config");
-    let ce = from_env.cepta.as_ref().expect("cepta");
+    let ce = CeptaSettings::from_settings(
+        from_env
+            .settings(lipa::provider::ProviderKind::Cepta)
+            .expect("cepta"),
+    );
     assert_eq!(
         ce.secret_key.expose(),
         CE_SECRET_KEY,

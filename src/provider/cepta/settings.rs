@@ -25,3 +25,17 @@ impl CeptaSettings {
         }
     }
 }
+
+/// The settings as the configuration holds them (a test or a tool that builds them by hand).
+impl From<CeptaSettings> for Settings {
+    fn from(c: CeptaSettings) -> Settings {
+        super::SPEC.settings(
+            c.base_url.clone(),
+            &[
+                ("public_key", c.public_key.as_str()),
+                ("secret_key", c.secret_key.expose()),
+                ("email", c.email.as_str()),
+            ],
+        )
+    }
+}

@@ -25,3 +25,15 @@ impl ClickPesaSettings {
         }
     }
 }
+
+/// The settings as the configuration holds them (a test or a tool that builds them by hand).
+impl From<ClickPesaSettings> for Settings {
+    fn from(c: ClickPesaSettings) -> Settings {
+        let mut values = vec![
+            ("client_id", c.client_id.as_str()),
+            ("api_key", c.api_key.expose()),
+        ];
+        values.extend(c.checksum_key.as_ref().map(|k| ("checksum_key", k.expose())));
+        super::SPEC.settings(c.base_url.clone(), &values)
+    }
+}
