@@ -6,7 +6,7 @@ use crate::engine::EngineSettings;
 use crate::lang::Lang;
 use crate::outcome::exit;
 use crate::payment::Status;
-use crate::sim::{self, SimConfig, demo};
+use crate::sim::{self, SimConfig};
 use crate::strings::cli as s;
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -190,8 +190,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
     let handle = sim::spawn(SimConfig {
         port: 0,
         settle,
-        checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.to_string()),
-        ..SimConfig::default()
+        ..SimConfig::with_checksums()
     })
     .await?;
     let config = Config {

@@ -109,7 +109,7 @@ impl Outcome {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// `paid  clickpesa  LP…  255712345678  TZS 1,000  Paid.` (the amount in the human form,
+    /// `paid  <provider>  LP…  255712345678  TZS 1,000  Paid.` (the amount in the human form,
     /// as on every screen and slip).
     pub fn human(&self) -> String {
         let amount = crate::money::Currency::from_code(&self.currency)

@@ -343,12 +343,32 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
     v
 }
 
+/// The channel keys' help, naming the providers whose rows have channels (made once).
+fn help_channel(lang: Lang) -> &'static str {
+    static TEXTS: std::sync::OnceLock<Vec<(Lang, String)>> = std::sync::OnceLock::new();
+    let texts = TEXTS.get_or_init(|| {
+        let labels: Vec<&str> = crate::provider_kind::ProviderKind::ALL
+            .into_iter()
+            .filter(|k| k.spec().channels.is_some())
+            .map(|k| k.label())
+            .collect();
+        Lang::ALL
+            .into_iter()
+            .map(|l| (l, s::help_channel(l, &labels.join(" / "))))
+            .collect()
+    });
+    texts
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .map_or("", |(_, t)| t.as_str())
+}
+
 /// Every binding, for the help overlay.
 pub fn help(lang: Lang) -> Vec<Hint> {
     vec![
         (s::KEY_TAB_BOTH, s::help_tab(lang)),
         (s::KEY_ENTER, s::help_enter(lang)),
-        (s::KEY_LEFT_RIGHT_SPACE, s::help_channel(lang)),
+        (s::KEY_LEFT_RIGHT_SPACE, help_channel(lang)),
         (s::KEY_EDITING, s::help_edit(lang)),
         (s::KEY_JK, s::help_move(lang)),
         (s::KEY_R, s::help_recheck(lang)),

@@ -28,7 +28,7 @@ pub fn check(file: Option<PathBuf>, lang: Lang) -> u8 {
     }
 }
 
-/// `rehema  agent  sw  clickpesa  at most 500000 per payment  (line 3)`
+/// `rehema  agent  sw  <provider>  at most 500000 per payment  (line 3)`
 fn row(o: &Operator, lang: Lang) -> String {
     let providers = match &o.providers {
         Some(list) => list.iter().map(|p| p.id()).collect::<Vec<_>>().join(","),

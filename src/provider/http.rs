@@ -72,7 +72,7 @@ pub(crate) enum Call {
     Create,
     /// Reads state: any failure means "ask again later", except authentication.
     Read,
-    /// Read-only check whose refusals mean something to the cashier (ClickPesa's preview): a
+    /// Read-only check whose refusals mean something to the cashier (a preview): a
     /// 4xx is `Rejected` with the provider's words.
     Check,
 }

@@ -12,6 +12,17 @@ pub mod spec;
 pub use crate::payment::RemoteState;
 pub use crate::provider_kind::ProviderKind;
 
+impl ProviderKind {
+    /// The provider's row: the one `match` on the enum outside the provider folders
+    /// (`registry.rs` answers the rest from the row).
+    pub fn spec(self) -> &'static spec::Spec {
+        match self {
+            ProviderKind::ClickPesa => &clickpesa::SPEC,
+            ProviderKind::Cepta => &cepta::SPEC,
+        }
+    }
+}
+
 use crate::money::Money;
 use crate::msg::Msg;
 use crate::phone::Phone;
@@ -26,9 +37,9 @@ pub struct PushRequest {
     pub reference: Reference,
     pub phone: Phone,
     pub amount: Money,
-    /// Cepta channel code (`bankAccount`); ignored by ClickPesa.
+    /// The wallet's channel code, where the provider's row has channels (ignored elsewhere).
     pub channel: Option<String>,
-    /// Customer e-mail for Cepta; the configured default when `None`.
+    /// The customer's e-mail, where the row takes one; the configured default when `None`.
     pub email: Option<String>,
     pub name: Option<String>,
 }
@@ -81,7 +92,7 @@ pub struct RemoteStatus {
     pub word: String,
     /// What it means, as lipa words it (the provider's own words when lipa does not know them).
     pub message: Msg,
-    /// The provider's own id of the payment, when the answer names one (ClickPesa's `id`):
+    /// The provider's own id of the payment, when the answer names one (an `id` the send's answer carries):
     /// kept when the answer to the push was lost.
     pub provider_id: Option<String>,
 }
@@ -109,7 +120,7 @@ pub struct Listed {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// Wallet check before a push (ClickPesa's preview).
+/// Wallet check before a push (a provider's preview).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preview {
     /// Wallets and whether each can take a push now.
@@ -126,7 +137,7 @@ pub struct PreviewMethod {
     pub message: String,
 }
 
-/// A mobile-money channel a provider offers (Cepta's `bankAccount` codes).
+/// A mobile-money channel a provider offers (a code the provider takes, e.g. a bank code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Channel {
     pub code: String,
@@ -207,7 +218,7 @@ pub trait Provider: Send + Sync {
         Ok(None)
     }
 
-    /// Mobile-money channels (Cepta); empty where the provider picks the channel itself.
+    /// Mobile-money channels, where the cashier chooses one; empty where the provider picks the channel itself.
     async fn channels(&self) -> Result<Vec<Channel>, ProviderError> {
         Ok(Vec::new())
     }

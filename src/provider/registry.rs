@@ -1,8 +1,7 @@
-//! The registry: every provider's row, reached from its identity. [`ProviderKind::spec`] is the
-//! only `match` on the enum outside the provider folders; everything else asks the row.
+//! The registry: every provider's row, reached from its identity through [`ProviderKind::spec`]
+//! (in `provider/mod.rs`, beside the folders it names: the only `match` on the enum outside
+//! them); everything else asks the row.
 
-use super::spec::Spec;
-use super::{cepta, clickpesa};
 use crate::money::Currency;
 use crate::phone::Country;
 use crate::provider_kind::ProviderKind;
@@ -10,14 +9,6 @@ use crate::reference::ReferenceRule;
 use std::fmt;
 
 impl ProviderKind {
-    /// The provider's row.
-    pub fn spec(self) -> &'static Spec {
-        match self {
-            ProviderKind::ClickPesa => &clickpesa::SPEC,
-            ProviderKind::Cepta => &cepta::SPEC,
-        }
-    }
-
     /// Machine name (command line, journal, JSON, configuration).
     pub fn id(self) -> &'static str {
         self.spec().id

@@ -176,7 +176,7 @@ mod tests {
     #[async_trait]
     impl Provider for Echo {
         fn kind(&self) -> ProviderKind {
-            ProviderKind::Cepta
+            ProviderKind::ALL[1]
         }
         async fn initiate(&self, _: &PushRequest) -> Result<PushAccepted, ProviderError> {
             Ok(PushAccepted {
@@ -224,7 +224,7 @@ mod tests {
         let p = Scrubbed::new(Arc::new(Echo), vec![Secret::new(KEY), Secret::new("M-")]);
         let amount = Money::parse("100", Currency::Kes).expect("amount");
         let request = PushRequest {
-            reference: Reference::generate(ProviderKind::Cepta, 1_790_000_000),
+            reference: Reference::generate(ProviderKind::ALL[1], 1_790_000_000),
             phone: Phone::parse("0712345678", Country::Kenya).expect("phone"),
             amount,
             channel: None,
@@ -266,11 +266,13 @@ mod tests {
         #[async_trait]
         impl Provider for Plain {
             fn kind(&self) -> ProviderKind {
-                ProviderKind::Cepta
+                ProviderKind::ALL[1]
             }
             async fn initiate(&self, _: &PushRequest) -> Result<PushAccepted, ProviderError> {
                 Err(ProviderError::Configuration {
-                    message: Msg::TokenMissing,
+                    message: Msg::TokenMissing {
+                        provider: ProviderKind::ALL[1],
+                    },
                 })
             }
             async fn query(&self, _: &Charged) -> Result<Lookup, ProviderError> {

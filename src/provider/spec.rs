@@ -19,9 +19,9 @@ use std::sync::Arc;
 /// One provider, as data.
 pub struct Spec {
     pub kind: ProviderKind,
-    /// `clickpesa`: in the journal, `--provider`, JSON (the enum's own serde name).
+    /// The id (`<id>`, lowercase): in the journal, `--provider`, JSON (the enum's own serde name).
     pub id: &'static str,
-    /// `ClickPesa`: the name people read (a brand: the same in every language).
+    /// The name people read (a brand: the same in every language).
     pub label: &'static str,
     /// Its configuration: the `[section]` table and `LIPA_<SECTION>_<KEY>` variables. The
     /// provider's id, or one shared by the rows of one folder (one account serving two
@@ -152,13 +152,13 @@ impl Key {
         }
     }
 
-    /// `LIPA_CLICKPESA_API_KEY (clickpesa.api_key)`: where it is set, as a message names it.
+    /// `LIPA_<SECTION>_<KEY> (<section>.<key>)`: where it is set, as a message names it.
     pub fn place(&self, section: &str) -> String {
         format!("{} ({section}.{})", variable(section, self.name), self.name)
     }
 }
 
-/// `LIPA_CLICKPESA_API_KEY`: the environment variable of a key.
+/// `LIPA_<SECTION>_<KEY>`: the environment variable of a key.
 pub fn variable(section: &str, name: &str) -> String {
     format!("LIPA_{}_{}", section, name).to_ascii_uppercase()
 }

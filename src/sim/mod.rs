@@ -100,6 +100,16 @@ impl Default for SimConfig {
     }
 }
 
+impl SimConfig {
+    /// The default, with request checksums required (the demo, `lipa simulate`).
+    pub fn with_checksums() -> SimConfig {
+        SimConfig {
+            checksum_key: Some(demo::CLICKPESA_CHECKSUM_KEY.into()),
+            ..SimConfig::default()
+        }
+    }
+}
+
 impl fmt::Debug for SimConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Keys stay out of logs even when they are only demo values.

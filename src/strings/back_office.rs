@@ -105,7 +105,7 @@ sentences! {
         en: format!("{day}: {matched} matched, {resolved} resolved from the provider, {person} need a person, {missing} on the provider missing from the journal."),
         sw: format!("{day}: {matched} yanalingana, {resolved} yametatuliwa kutoka kwa mtoa huduma, {person} yanahitaji mtu, {missing} yako kwa mtoa huduma lakini hayako kwenye daftari."),
     }
-    fn reconcile_not_asked(why: &str = "clickpesa: connection refused") {
+    fn reconcile_not_asked(why: &str = "pesa: connection refused") {
         en: format!("the provider could not be asked ({why}); run it again later"),
         sw: format!("mtoa huduma hakuweza kuulizwa ({why}); endesha tena baadaye"),
     }
@@ -114,7 +114,7 @@ sentences! {
         en: format!("{provider} lists no day and cannot be asked about a payment by its reference: check its dashboard"),
         sw: format!("{provider} haorodheshi malipo ya siku wala kuulizwa kwa kumbukumbu: kagua dashibodi yake"),
     }
-    fn reconcile_not_configured(provider: &str = "Cepta", n: usize = 2, references: &str = "LP7K3MQ9XR4TZ, LP7K3MQ9XR4UA") {
+    fn reconcile_not_configured(provider: &str = "Pesa", n: usize = 2, references: &str = "LP7K3MQ9XR4TZ, LP7K3MQ9XR4UA") {
         en: format!("{provider} is not configured here, so its {n} payment(s) cannot be asked: {references}"),
         sw: format!("{provider} haijawekwa hapa, kwa hiyo malipo yake {n} hayawezi kuulizwa: {references}"),
     }

@@ -182,7 +182,7 @@ sentences! {
             path.display(), path.display()
         ),
     }
-    fn config_missing(provider: &str = "ClickPesa", missing: &[String] = &["api_key".to_string()], path: Option<&Path> = None) {
+    fn config_missing(provider: &str = "Pesa", missing: &[String] = &["api_key".to_string()], path: Option<&Path> = None) {
         en: format!("{provider} is missing {}{}", missing.join(", "), place(Lang::En, path)),
         sw: format!("{provider} inakosa {}{}", missing.join(", "), place(Lang::Sw, path)),
     }
@@ -302,7 +302,7 @@ sentences! {
     }
     /// `--channel` to a provider that picks the wallet itself; `others`: the providers that
     /// take one.
-    fn channel_not_offered(provider: &str = "Daraja", others: &str = "Cepta") {
+    fn channel_not_offered(provider: &str = "Daraja", others: &str = "Pesa") {
         en: format!("{provider} picks the wallet from the number; --channel is for {others}"),
         sw: format!("{provider} huchagua pochi kwa namba; --channel ni kwa {others}"),
     }
@@ -375,7 +375,7 @@ sentences! {
         en: "nothing to sync: every payment in the journal is paid, failed, or checked by a person",
         sw: "hakuna cha kufuatilia: kila malipo kwenye daftari yamelipwa, yameshindwa, au yamekaguliwa na mtu",
     }
-    fn provider_not_configured(p: &str = "Cepta") {
+    fn provider_not_configured(p: &str = "Pesa") {
         en: format!("{p} is not configured here; cannot re-check"),
         sw: format!("{p} haijawekwa hapa; haiwezi kuuliza tena"),
     }

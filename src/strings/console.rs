@@ -203,7 +203,6 @@ labels! {
     help_title: "Keys", "Vitufe";
     help_tab: "next / previous field, then the list", "sehemu ijayo / iliyopita, kisha orodha";
     help_enter: "send the form · open a payment", "tuma fomu · fungua malipo";
-    help_channel: "change the Cepta channel", "badili njia ya Cepta";
     help_edit: "clear · delete word · start · end", "futa · futa neno · mwanzo · mwisho";
     help_move: "move in a list", "sogea kwenye orodha";
     help_recheck: "ask the provider again now", "muulize mtoa huduma tena sasa";
@@ -237,7 +236,7 @@ labels! {
     weekday_7: "Sun", "Jumapili";
 }
 
-/// `ClickPesa · Tanzania · TZS` (the same in both languages).
+/// `<Provider> · Tanzania · TZS` (the same in both languages).
 pub fn provider_line(p: ProviderKind) -> String {
     format!(
         "{} · {} · {}",
@@ -247,7 +246,7 @@ pub fn provider_line(p: ProviderKind) -> String {
     )
 }
 
-/// `ClickPesa · TZS`
+/// `<Provider> · TZS`
 pub fn provider_short(p: ProviderKind) -> String {
     format!("{} · {}", p.label(), p.currency().code())
 }
@@ -428,7 +427,12 @@ sentences! {
             None => format!("inarudia malipo {id}, yaliyoshindwa"),
         },
     }
-    fn detail_title(p: ProviderKind = ProviderKind::ClickPesa) {
+    /// The help overlay's channel keys: `providers`, the labels of the rows with channels.
+    fn help_channel(providers: &str = "Pesa") {
+        en: format!("change the {providers} channel"),
+        sw: format!("badili njia ya {providers}"),
+    }
+    fn detail_title(p: ProviderKind = ProviderKind::ALL[0]) {
         en: format!("Payment · {}", p.label()),
         sw: format!("Malipo · {}", p.label()),
     }
@@ -463,7 +467,7 @@ sentences! {
             if words.is_empty() { String::new() } else { format!(" {words}") }
         ),
     }
-    fn switch_question(from: ProviderKind = ProviderKind::ClickPesa, to: ProviderKind = ProviderKind::Cepta) {
+    fn switch_question(from: ProviderKind = ProviderKind::ALL[0], to: ProviderKind = ProviderKind::ALL[1]) {
         en: format!(
             "The next payment would go to {}. The phone and amount typed for {} ({}) are cleared.",
             provider_line(to), from.label(), from.currency().code()
@@ -619,20 +623,20 @@ sentences! {
         en: format!("Make the window larger: lipa needs {w}×{h}. Ctrl-C quits."),
         sw: format!("Panua dirisha: lipa inahitaji {w}×{h}. Ctrl-C kutoka."),
     }
-    fn only_provider(p: ProviderKind = ProviderKind::ClickPesa) {
+    fn only_provider(p: ProviderKind = ProviderKind::ALL[0]) {
         en: format!("{} is the only provider here.", p.label()),
         sw: format!("{} ndiye mtoa huduma pekee hapa.", p.label()),
     }
-    fn switched(p: ProviderKind = ProviderKind::Cepta) {
+    fn switched(p: ProviderKind = ProviderKind::ALL[1]) {
         en: format!("Next payment goes to {}.", provider_line(p)),
         sw: format!("Malipo yajayo yanaenda kwa {}.", provider_line(p)),
     }
-    fn rechecking(p: ProviderKind = ProviderKind::ClickPesa) {
+    fn rechecking(p: ProviderKind = ProviderKind::ALL[0]) {
         en: format!("Asking {} now…", p.label()),
         sw: format!("Inamuuliza {} sasa…", p.label()),
     }
     /// A re-check's answer, once it is in the journal.
-    fn recheck_answered(p: ProviderKind = ProviderKind::ClickPesa, status: &str = "waiting",
+    fn recheck_answered(p: ProviderKind = ProviderKind::ALL[0], status: &str = "waiting",
                         words: &str = "Not found at the provider yet.") {
         en: if words.is_empty() {
             format!("{} answered: {status}.", p.label())
@@ -664,7 +668,7 @@ sentences! {
         en: format!("Cleared from the list, but the journal could not keep it ({why}): they may show again when lipa starts."),
         sw: format!("Yameondolewa kwenye orodha, lakini daftari halikuweza kulihifadhi ({why}): huenda yakaonekana tena lipa ikianza."),
     }
-    fn switch_declined(p: ProviderKind = ProviderKind::ClickPesa) {
+    fn switch_declined(p: ProviderKind = ProviderKind::ALL[0]) {
         en: format!("Still {}; the form is as it was.", provider_line(p)),
         sw: format!("Bado ni {}; fomu iko kama ilivyokuwa.", provider_line(p)),
     }

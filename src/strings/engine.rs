@@ -73,7 +73,7 @@ sentences! {
             "database_url {url} haitumiki kwa lipa: andika postgres://USER:PASSWORD@HOST/DATABASE"
         ),
     }
-    fn not_configured(provider: &dyn Display = &"Cepta") {
+    fn not_configured(provider: &dyn Display = &"Pesa") {
         en: format!("{provider} is not configured"),
         sw: format!("{provider} haijasanidiwa"),
     }
@@ -88,7 +88,7 @@ sentences! {
         sw: "Haijatumwa: huruhusiwi tena kutuma malipo (mstari wako kwenye orodha ya wahudumu \
              umebadilika). Hakuna kilichotozwa.",
     }
-    fn not_allowed_provider(provider: &dyn Display = &"Cepta") {
+    fn not_allowed_provider(provider: &dyn Display = &"Pesa") {
         en: format!("Not sent: you may not send {provider} payments. Nothing was charged."),
         sw: format!("Haijatumwa: huruhusiwi kutuma malipo ya {provider}. Hakuna kilichotozwa."),
     }

@@ -172,7 +172,7 @@ pub fn text(m: &Msg) -> String {
             p(provider),
             said.trim().trim_end_matches('.')
         ),
-        CeptaUnauthorized { skew } => cepta_unauthorized(*skew),
+        SignatureRefused { provider, skew } => signature_refused(provider, *skew),
         AccessRefused { provider, detail } => format!(
             "{} refused access ({}): check the credentials and the account's permissions.",
             p(provider),
@@ -196,17 +196,20 @@ pub fn text(m: &Msg) -> String {
             "The {} base URL in the configuration is not usable. Nothing was sent.",
             p(provider)
         ),
-        TokenMissing => {
-            "ClickPesa's token answer held no token: check the client id and API key.".into()
-        }
-        TokenRefusedAfterRefresh { detail } => format!(
-            "ClickPesa refused a freshly issued token ({}): check the application's \
+        TokenMissing { provider } => format!(
+            "{}'s token answer held no token: check the client id and API key.",
+            p(provider)
+        ),
+        TokenRefusedAfterRefresh { provider, detail } => format!(
+            "{} refused a freshly issued token ({}): check the application's \
              permissions, and whether the checksum setting was just changed.",
+            p(provider),
             fragment(detail)
         ),
-        ChecksumRefused { said } => format!(
-            "ClickPesa refused the checksum ({}): check the checksum key, and whether checksums \
-             are switched on in the ClickPesa dashboard. Nothing was sent.",
+        ChecksumRefused { provider, said } => format!(
+            "{0} refused the checksum ({1}): check the checksum key, and whether checksums \
+             are switched on in the {0} dashboard. Nothing was sent.",
+            p(provider),
             said.trim().trim_end_matches('.')
         ),
 
@@ -234,26 +237,28 @@ pub fn text(m: &Msg) -> String {
     }
 }
 
-/// Cepta's 401. `skew` is Cepta's `Date` header minus this machine's clock, in seconds
-/// (positive: this machine is behind), when Cepta sent one.
-fn cepta_unauthorized(skew: Option<i64>) -> String {
+/// A signed request refused. `skew` is the provider's `Date` header minus this machine's
+/// clock, in seconds (positive: this machine is behind), when it sent one.
+fn signature_refused(provider: &ProviderKind, skew: Option<i64>) -> String {
+    let n = p(provider);
     match skew {
         Some(s) if s.unsigned_abs() >= 30 => format!(
-            "Cepta refused the request (UNAUTHORIZED). Two likely causes: this machine's clock \
-             is {} {} Cepta's (going by the Date header Cepta sent), so the request's timestamp \
+            "{n} refused the request (UNAUTHORIZED). Two likely causes: this machine's clock \
+             is {} {} {n}'s (going by the Date header {n} sent), so the request's timestamp \
              looks wrong: fix the clock or its time zone; or the public or secret key is wrong.",
             seconds(s.unsigned_abs()),
             if s > 0 { "behind" } else { "ahead of" }
         ),
         Some(s) => format!(
-            "Cepta refused the request (UNAUTHORIZED): check the public and secret keys. This \
-             machine's clock agrees with Cepta's Date header ({} s apart): it is not the cause.",
+            "{n} refused the request (UNAUTHORIZED): check the public and secret keys. This \
+             machine's clock agrees with {n}'s Date header ({} s apart): it is not the cause.",
             s.unsigned_abs()
         ),
-        None => "Cepta refused the request (UNAUTHORIZED). Two likely causes: the public or \
-                 secret key is wrong, or this machine's clock is off (Cepta sent no Date header \
-                 to compare with)."
-            .into(),
+        None => format!(
+            "{n} refused the request (UNAUTHORIZED). Two likely causes: the public or \
+             secret key is wrong, or this machine's clock is off ({n} sent no Date header \
+             to compare with)."
+        ),
     }
 }
 
@@ -284,7 +289,7 @@ mod tests {
     fn a_throttled_query_speaks_of_the_query() {
         let q = text(&Msg::QueryFailed {
             why: Box::new(Msg::Throttled {
-                provider: ProviderKind::ClickPesa,
+                provider: ProviderKind::ALL[0],
             }),
         });
         assert!(q.starts_with("Status check failed"), "{q}");
@@ -302,7 +307,7 @@ mod tests {
         );
         let q = Msg::QueryFailed {
             why: Box::new(Msg::NoUsableAnswer {
-                provider: ProviderKind::ClickPesa,
+                provider: ProviderKind::ALL[0],
                 detail: Box::new(Msg::Http {
                     status: 500,
                     said: Some("Error validating fee.".into()),
@@ -311,8 +316,11 @@ mod tests {
         };
         assert_eq!(
             text(&q),
-            "Status check failed (no usable answer from ClickPesa: HTTP 500: Error validating \
-             fee); lipa asks again."
+            format!(
+                "Status check failed (no usable answer from {}: HTTP 500: Error validating \
+                 fee); lipa asks again.",
+                ProviderKind::ALL[0]
+            )
         );
     }
 }

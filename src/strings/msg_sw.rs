@@ -182,7 +182,7 @@ pub fn text(m: &Msg) -> String {
             p(provider),
             said.trim().trim_end_matches('.')
         ),
-        CeptaUnauthorized { skew } => cepta_unauthorized(*skew),
+        SignatureRefused { provider, skew } => signature_refused(provider, *skew),
         AccessRefused { provider, detail } => format!(
             "{} amekataa kuingia ({}): angalia vitambulisho na ruhusa za akaunti.",
             p(provider),
@@ -206,17 +206,20 @@ pub fn text(m: &Msg) -> String {
             "Anwani ya msingi ya {} kwenye mipangilio haitumiki. Hakuna kilichotumwa.",
             p(provider)
         ),
-        TokenMissing => {
-            "Jibu la tokeni la ClickPesa halikuwa na tokeni: angalia client id na API key.".into()
-        }
-        TokenRefusedAfterRefresh { detail } => format!(
-            "ClickPesa imekataa tokeni mpya ({}): angalia ruhusa za programu, na kama \
+        TokenMissing { provider } => format!(
+            "Jibu la tokeni la {} halikuwa na tokeni: angalia client id na API key.",
+            p(provider)
+        ),
+        TokenRefusedAfterRefresh { provider, detail } => format!(
+            "{} imekataa tokeni mpya ({}): angalia ruhusa za programu, na kama \
              mpangilio wa checksum umebadilishwa sasa hivi.",
+            p(provider),
             fragment(detail)
         ),
-        ChecksumRefused { said } => format!(
-            "ClickPesa imekataa checksum ({}): angalia checksum key, na kama checksum \
-             zimewashwa kwenye dashibodi ya ClickPesa. Hakuna kilichotumwa.",
+        ChecksumRefused { provider, said } => format!(
+            "{0} imekataa checksum ({1}): angalia checksum key, na kama checksum \
+             zimewashwa kwenye dashibodi ya {0}. Hakuna kilichotumwa.",
+            p(provider),
             said.trim().trim_end_matches('.')
         ),
 
@@ -244,26 +247,29 @@ pub fn text(m: &Msg) -> String {
     }
 }
 
-fn cepta_unauthorized(skew: Option<i64>) -> String {
+/// A signed request refused (see the English).
+fn signature_refused(provider: &ProviderKind, skew: Option<i64>) -> String {
+    let n = p(provider);
     match skew {
         Some(s) if s.unsigned_abs() >= 30 => format!(
-            "Cepta imekataa ombi (UNAUTHORIZED). Sababu mbili zinazowezekana: saa ya mashine \
-             hii {} kwa {} ukilinganisha na ya Cepta (kwa kichwa cha Date ambacho Cepta \
+            "{n} imekataa ombi (UNAUTHORIZED). Sababu mbili zinazowezekana: saa ya mashine \
+             hii {} kwa {} ukilinganisha na ya {n} (kwa kichwa cha Date ambacho {n} \
              ilituma), hivyo muda wa ombi unaonekana si sahihi: rekebisha saa au eneo lake la \
              muda; au public key au secret key si sahihi.",
             if s > 0 { "iko nyuma" } else { "iko mbele" },
             seconds(s.unsigned_abs())
         ),
         Some(s) => format!(
-            "Cepta imekataa ombi (UNAUTHORIZED): angalia public key na secret key. Saa ya \
-             mashine hii inakubaliana na kichwa cha Date cha Cepta (tofauti ya sekunde {}): \
+            "{n} imekataa ombi (UNAUTHORIZED): angalia public key na secret key. Saa ya \
+             mashine hii inakubaliana na kichwa cha Date cha {n} (tofauti ya sekunde {}): \
              si chanzo.",
             s.unsigned_abs()
         ),
-        None => "Cepta imekataa ombi (UNAUTHORIZED). Sababu mbili zinazowezekana: public key au \
-                 secret key si sahihi, au saa ya mashine hii si sahihi (Cepta haikutuma kichwa \
-                 cha Date cha kulinganisha)."
-            .into(),
+        None => format!(
+            "{n} imekataa ombi (UNAUTHORIZED). Sababu mbili zinazowezekana: public key au \
+             secret key si sahihi, au saa ya mashine hii si sahihi ({n} haikutuma kichwa \
+             cha Date cha kulinganisha)."
+        ),
     }
 }
 

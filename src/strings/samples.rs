@@ -11,7 +11,7 @@ pub fn sample_payment() -> Payment {
     let at = chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap_or_default();
     Payment {
         id: 7,
-        provider: ProviderKind::ClickPesa,
+        provider: ProviderKind::ALL[0],
         reference: Reference::from_stored("LP7K3MQ9XR4TZ".into()),
         phone: "255712345670".into(),
         amount: Money::from_minor(150_000, Currency::Tzs),

@@ -1,4 +1,4 @@
-//! The wallet check before a push (ClickPesa's preview): which customer the typed number
+//! The wallet check before a push (a provider's preview): which customer the typed number
 //! belongs to, and whether a push can reach them. Asked once the phone and amount have stayed
 //! the same for [`QUIET`]; an answer for anything but the form as it stands now is ignored.
 

@@ -9,7 +9,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// `lipa  Next payment: ClickPesa · Tanzania · TZS`, shortened to `lipa ClickPesa · TZS`
+/// `lipa  Next payment: <Provider> · Tanzania · TZS`, shortened to `lipa <Provider> · TZS`
 /// when narrow: the provider and the currency always show.
 fn left(app: &App, theme: &Theme, width: u16) -> Line<'static> {
     let full = Line::from(vec![

@@ -83,7 +83,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(if short { 12 } else { 14 }),
     ];
     if wide {
-        // A Cepta reference is 17 long: whole, or the cashier reads a wrong one.
+        // A generated reference may be 17 long: whole, or the cashier reads a wrong one.
         widths.push(Constraint::Length(17));
     }
     widths.push(Constraint::Fill(1));

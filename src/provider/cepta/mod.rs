@@ -163,7 +163,10 @@ impl CeptaClient {
             let skew = answer.date().map(|d| d.timestamp() - (self.now_unix)());
             tracing::warn!(skew_seconds = ?skew, "Cepta refused the request (401)");
             return Err(ProviderError::Configuration {
-                message: Msg::CeptaUnauthorized { skew },
+                message: Msg::SignatureRefused {
+                    provider: ProviderKind::Cepta,
+                    skew,
+                },
             });
         }
         if answer.is_success() || pass.contains(&answer.status) {

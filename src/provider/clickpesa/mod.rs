@@ -156,6 +156,7 @@ impl ClickPesaClient {
             if answer.status == 401 {
                 return Err(ProviderError::Configuration {
                     message: Msg::TokenRefusedAfterRefresh {
+                        provider: ProviderKind::ClickPesa,
                         detail: Box::new(Msg::Http { status: 401, said }),
                     },
                 });
@@ -166,7 +167,10 @@ impl ClickPesaClient {
                     .filter(|m| m.to_ascii_lowercase().contains("checksum"))
             {
                 return Err(ProviderError::Configuration {
-                    message: Msg::ChecksumRefused { said: m.clone() },
+                    message: Msg::ChecksumRefused {
+                        provider: ProviderKind::ClickPesa,
+                        said: m.clone(),
+                    },
                 });
             }
             if answer.status == 404 && !said.as_deref().is_some_and(documented_404) {
@@ -223,7 +227,9 @@ impl ClickPesaClient {
                 Ok(t)
             }
             _ => Err(ProviderError::Configuration {
-                message: Msg::TokenMissing,
+                message: Msg::TokenMissing {
+                    provider: ProviderKind::ClickPesa,
+                },
             }),
         }
     }

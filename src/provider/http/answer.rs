@@ -263,7 +263,7 @@ mod tests {
 
     #[test]
     fn classification_follows_what_the_caller_must_do() {
-        let cp = ProviderKind::ClickPesa;
+        let cp = ProviderKind::ALL[0];
         let create = |st, body| answer(st, body).error(cp, Call::Create, &[]);
         let read = |st, body| answer(st, body).error(cp, Call::Read, &[]);
         assert!(matches!(
@@ -304,7 +304,7 @@ mod tests {
     /// created: never "refused, nothing happened".
     #[test]
     fn a_create_answered_duplicate_or_throttled_has_an_unknown_outcome() {
-        let cp = ProviderKind::ClickPesa;
+        let cp = ProviderKind::ALL[0];
         let create = |st, body| answer(st, body).error(cp, Call::Create, &[]);
         for e in [
             create(
@@ -322,7 +322,7 @@ mod tests {
     #[test]
     fn secrets_are_blanked_from_provider_words() {
         let e = answer(403, r#"{"message":"Invalid API-Key sk_live_abcdef"}"#).error(
-            ProviderKind::Cepta,
+            ProviderKind::ALL[1],
             Call::Read,
             &["sk_live_abcdef"],
         );
@@ -336,7 +336,7 @@ mod tests {
             r#"{{"message":"{}{secret}"}}"#,
             "x".repeat(MAX_MESSAGE_CHARS - 10)
         );
-        let e = answer(400, &body).error(ProviderKind::Cepta, Call::Create, &[secret]);
+        let e = answer(400, &body).error(ProviderKind::ALL[1], Call::Create, &[secret]);
         assert!(!e.to_string().contains(&secret[..10]), "{e}");
         let mut moved = answer(302, "{}");
         let to = format!("https://elsewhere.example/?key={secret}");
@@ -344,7 +344,7 @@ mod tests {
             LOCATION,
             reqwest::header::HeaderValue::from_str(&to).expect("header"),
         );
-        let e = moved.error(ProviderKind::Cepta, Call::Read, &[secret]);
+        let e = moved.error(ProviderKind::ALL[1], Call::Read, &[secret]);
         assert!(!e.to_string().contains(secret), "{e}");
     }
 }

@@ -6,7 +6,7 @@ use crate::msg::Msg;
 use crate::provider::{Charged, RemoteState};
 use serde_json::value::RawValue;
 
-/// Lowercase hex HMAC-SHA256 of `message` keyed with `key` (ClickPesa's checksum, Cepta's
+/// Lowercase hex HMAC-SHA256 of `message` keyed with `key` (a body checksum, a request
 /// signature).
 pub(crate) fn hmac_hex(key: &[u8], message: &[u8]) -> String {
     use hmac::{Hmac, Mac};
