@@ -11,10 +11,10 @@ pub use crate::outcome::exit;
 #[command(
     name = "lipa",
     version,
-    about = "Cashier console for mobile-money push payments (ClickPesa, Cepta)",
-    long_about = "Cashier console for mobile-money push payments (ClickPesa in Tanzania, Cepta in \
-                  Kenya). Without a command it opens the console; with no provider configured, \
-                  it opens the built-in demo (no real money)."
+    about = "Cashier console for mobile-money push payments ({providers})",
+    long_about = "Cashier console for mobile-money push payments ({providers_where}). Without a \
+                  command it opens the console; with no provider configured, it opens the \
+                  built-in demo (no real money)."
 )]
 pub struct Cli {
     /// Configuration file (default: the platform's config directory, lipa/config.toml).
@@ -130,7 +130,7 @@ fn provider_parser() -> impl clap::builder::TypedValueParser<Value = ProviderKin
 
 #[derive(Debug, Clone, Args)]
 pub struct PushArgs {
-    /// Which provider: clickpesa (Tanzania, TZS) or cepta (Kenya, KES).
+    /// Which provider: {provider_choices}.
     #[arg(long, value_parser = provider_parser())]
     pub provider: ProviderKind,
     /// Customer's phone number, in any usual form (0712345678, +255 712 345 678, ...).
@@ -142,13 +142,13 @@ pub struct PushArgs {
     /// Your reference (default: a fresh one).
     #[arg(long)]
     pub reference: Option<String>,
-    /// Cepta channel code (default: suggested from the number's network).
+    /// {channels} channel code (default: suggested from the number's network).
     #[arg(long, value_name = "CODE")]
     pub channel: Option<String>,
-    /// Customer e-mail for Cepta (default: LIPA_CEPTA_EMAIL).
+    /// Customer e-mail for {email} (default: {email_default}).
     #[arg(long)]
     pub email: Option<String>,
-    /// Customer's name (Cepta fullName).
+    /// Customer's name ({name_field}).
     #[arg(long)]
     pub name: Option<String>,
     /// Seconds to wait for a final status; 0 returns once the prompt is sent.
@@ -323,7 +323,7 @@ pub struct SimulateArgs {
     /// Seed of the fault dice: the same seed and the same requests give the same faults.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Run the simulator's clock this many seconds ahead (negative: behind); Cepta refuses
+    /// Run the simulator's clock this many seconds ahead (negative: behind); {clock_signed} refuses
     /// requests stamped more than 5 minutes off.
     #[arg(
         long,

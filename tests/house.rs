@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 /// Source files outside a provider's folder that may name it: the aim.
 #[allow(dead_code)]
 const MENTIONS: usize = 3;
-/// What holds today, while the simulator and the command line's help still name providers;
+/// What holds today, while the simulator still names providers;
 /// lowered with each step, down to [`MENTIONS`].
-const MENTIONS_NOW: usize = 18;
+const MENTIONS_NOW: usize = 16;
 /// Arrows between rooms that run back up.
 const BACK_UP: usize = 8;
 

@@ -14,7 +14,7 @@ pub fn command(lang: Lang) -> clap::Command {
 
 fn localize(mut cmd: clap::Command, place: &str, lang: Lang, root: bool) -> clap::Command {
     if lang == Lang::En {
-        return cmd;
+        return filled(cmd);
     }
     if let Some(t) = h::text(place, lang) {
         cmd = cmd.about(t);
@@ -65,7 +65,7 @@ fn localize(mut cmd: clap::Command, place: &str, lang: Lang, root: bool) -> clap
                 a.help_heading(heading)
             };
             match text {
-                Some(t) if extra.is_empty() => a.help(t).long_help(t),
+                Some(t) if extra.is_empty() => a.help(t.clone()).long_help(t),
                 Some(t) => {
                     let t = format!("{t} [{}]", extra.join("; "));
                     a.help(t.clone()).long_help(t)
@@ -110,6 +110,42 @@ fn localize(mut cmd: clap::Command, place: &str, lang: Lang, root: bool) -> clap
             outer => format!("{outer} {name}"),
         };
         cmd = cmd.mut_subcommand(&name, |c| localize(c, &inner, lang, false));
+    }
+    cmd
+}
+
+/// The English texts clap derived from the doc comments, with the providers they speak of
+/// filled in from the registry (`{providers}`…, see [`h::fill`]).
+fn filled(mut cmd: clap::Command) -> clap::Command {
+    let fill = |t: Option<&clap::builder::StyledStr>| {
+        t.map(|t| t.to_string())
+            .filter(|t| t.contains('{'))
+            .map(|t| h::fill(&t, Lang::En))
+    };
+    if let Some(t) = fill(cmd.get_about()) {
+        cmd = cmd.about(t);
+    }
+    if let Some(t) = fill(cmd.get_long_about()) {
+        cmd = cmd.long_about(t);
+    }
+    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    for id in ids {
+        cmd = cmd.mut_arg(id, |mut a| {
+            if let Some(t) = fill(a.get_help()) {
+                a = a.help(t);
+            }
+            if let Some(t) = fill(a.get_long_help()) {
+                a = a.long_help(t);
+            }
+            a
+        });
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, filled);
     }
     cmd
 }

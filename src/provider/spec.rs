@@ -40,6 +40,10 @@ pub struct Spec {
     pub channels: Option<&'static ChannelTable>,
     /// Whether the customer's e-mail is asked.
     pub email: EmailRule,
+    /// The request's field that carries the customer's name (`lipa push --name`), if any.
+    pub customer_name: Option<&'static str>,
+    /// Its requests carry the time and are refused when this machine's clock is off.
+    pub clock_signed: bool,
     /// Its configuration's keys besides `base_url`.
     pub keys: &'static [Key],
     /// Where it answers, when the configuration says nothing.

@@ -2,22 +2,25 @@
 //! version flags, its errors). The English texts are also the doc comments clap derives from
 //! (`src/cli.rs`); a test holds the two to each other and finds any text without Swahili.
 
+use crate::email::EmailRule;
 use crate::lang::{Entry, Lang};
+use crate::provider::spec::{Spec, variable};
+use crate::provider_kind::ProviderKind;
 
 /// `(where, English, Kiswahili)`: `where` is `""` for lipa itself, `push` for a command's
 /// about, `push.phone` for an argument's help, `push+` for a command's long about.
 pub const TEXTS: &[(&str, &str, &str)] = &[
     (
         "",
-        "Cashier console for mobile-money push payments (ClickPesa, Cepta)",
-        "Dirisha la keshia kwa malipo ya simu kwa ombi (ClickPesa, Cepta)",
+        "Cashier console for mobile-money push payments ({providers})",
+        "Dirisha la keshia kwa malipo ya simu kwa ombi ({providers})",
     ),
     (
         "+",
-        "Cashier console for mobile-money push payments (ClickPesa in Tanzania, Cepta in Kenya). \
+        "Cashier console for mobile-money push payments ({providers_where}). \
          Without a command it opens the console; with no provider configured, it opens the \
          built-in demo (no real money).",
-        "Dirisha la keshia kwa malipo ya simu kwa ombi (ClickPesa Tanzania, Cepta Kenya). Bila \
+        "Dirisha la keshia kwa malipo ya simu kwa ombi ({providers_where}). Bila \
          amri linafungua dirisha; bila mtoa huduma aliyewekwa, linafungua majaribio ya ndani (si \
          pesa halisi).",
     ),
@@ -57,8 +60,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "push.provider",
-        "Which provider: clickpesa (Tanzania, TZS) or cepta (Kenya, KES).",
-        "Mtoa huduma yupi: clickpesa (Tanzania, TZS) au cepta (Kenya, KES).",
+        "Which provider: {provider_choices}.",
+        "Mtoa huduma yupi: {provider_choices}.",
     ),
     (
         "push.phone",
@@ -77,18 +80,18 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "push.channel",
-        "Cepta channel code (default: suggested from the number's network).",
-        "Namba ya njia ya Cepta (kawaida: inayopendekezwa kwa mtandao wa namba).",
+        "{channels} channel code (default: suggested from the number's network).",
+        "Namba ya njia ya {channels} (kawaida: inayopendekezwa kwa mtandao wa namba).",
     ),
     (
         "push.email",
-        "Customer e-mail for Cepta (default: LIPA_CEPTA_EMAIL).",
-        "Barua pepe ya mteja kwa Cepta (kawaida: LIPA_CEPTA_EMAIL).",
+        "Customer e-mail for {email} (default: {email_default}).",
+        "Barua pepe ya mteja kwa {email} (kawaida: {email_default}).",
     ),
     (
         "push.name",
-        "Customer's name (Cepta fullName).",
-        "Jina la mteja (fullName ya Cepta).",
+        "Customer's name ({name_field}).",
+        "Jina la mteja ({name_field}).",
     ),
     (
         "push.wait",
@@ -431,15 +434,15 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "simulate.clock_offset",
-        "Run the simulator's clock this many seconds ahead (negative: behind); Cepta refuses \
+        "Run the simulator's clock this many seconds ahead (negative: behind); {clock_signed} refuses \
          requests stamped more than 5 minutes off.",
-        "Weka saa ya kifaa cha kuiga mbele kwa sekunde hizi (hasi: nyuma); Cepta inakataa maombi \
+        "Weka saa ya kifaa cha kuiga mbele kwa sekunde hizi (hasi: nyuma); {clock_signed} inakataa maombi \
          yenye muda uliopishana zaidi ya dakika 5.",
     ),
 ];
 
-/// The text for `place` in `lang`, if the table has one.
-pub fn text(place: &str, lang: Lang) -> Option<&'static str> {
+/// The text for `place` in `lang`, if the table has one, its providers filled in.
+pub fn text(place: &str, lang: Lang) -> Option<String> {
     TEXTS
         .iter()
         .find(|(p, _, _)| *p == place)
@@ -448,6 +451,65 @@ pub fn text(place: &str, lang: Lang) -> Option<&'static str> {
             Lang::Sw => *sw,
         })
         .filter(|t| !t.is_empty())
+        .map(|t| fill(t, lang))
+}
+
+/// A help text with the providers it speaks of filled in from the registry's rows:
+/// `{providers}`, `{providers_where}`, `{provider_choices}`, and the rows with channels
+/// (`{channels}`), an e-mail (`{email}`, `{email_default}`), a customer's name
+/// (`{name_field}`), or a clock in their signatures (`{clock_signed}`).
+pub fn fill(text: &str, lang: Lang) -> String {
+    if !text.contains('{') {
+        return text.to_string();
+    }
+    let rows: Vec<&Spec> = ProviderKind::ALL.into_iter().map(ProviderKind::spec).collect();
+    let labels = |keep: &dyn Fn(&Spec) -> bool| {
+        rows.iter()
+            .filter(|s| keep(s))
+            .map(|s| s.label)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let each = |say: &dyn Fn(&Spec) -> String, sep: &str| {
+        rows.iter().map(|s| say(s)).collect::<Vec<_>>().join(sep)
+    };
+    let (place, or) = match lang {
+        Lang::En => (" in ", " or "),
+        Lang::Sw => (" ", " au "),
+    };
+    let name_field = each(
+        &|s| match (s.customer_name, lang) {
+            (None, _) => String::new(),
+            (Some(f), Lang::En) => format!("{} {f}", s.label),
+            (Some(f), Lang::Sw) => format!("{f} ya {}", s.label),
+        },
+        ", ",
+    );
+    text.replace("{providers}", &labels(&|_| true))
+        .replace(
+            "{providers_where}",
+            &each(&|s| format!("{}{place}{}", s.label, s.country().name()), ", "),
+        )
+        .replace(
+            "{provider_choices}",
+            &each(
+                &|s| format!("{} ({}, {})", s.id, s.country().name(), s.currency().code()),
+                or,
+            ),
+        )
+        .replace("{channels}", &labels(&|s| s.channels.is_some()))
+        .replace("{email}", &labels(&|s| s.email != EmailRule::NotTaken))
+        .replace(
+            "{email_default}",
+            &rows
+                .iter()
+                .filter(|s| s.email != EmailRule::NotTaken && s.key("email").is_some())
+                .map(|s| variable(s.section, "email"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+        .replace("{name_field}", name_field.trim_matches([',', ' ']))
+        .replace("{clock_signed}", &labels(&|s| s.clock_signed))
 }
 
 labels! {
@@ -480,8 +542,8 @@ pub fn texts() -> Vec<Entry> {
         .filter(|(_, en, _)| !en.is_empty())
         .map(|(place, en, sw)| Entry {
             name: place,
-            en: en.to_string(),
-            sw: sw.to_string(),
+            en: fill(en, Lang::En),
+            sw: fill(sw, Lang::Sw),
             slot: None,
         })
         .collect()

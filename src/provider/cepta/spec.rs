@@ -30,6 +30,8 @@ pub static SPEC: Spec = Spec {
     lookup: LookupBy::OurReference,
     channels: Some(&CHANNELS),
     email: EmailRule::Optional,
+    customer_name: Some("fullName"),
+    clock_signed: true,
     keys: &[
         Key::required("public_key"),
         Key::required_secret("secret_key"),

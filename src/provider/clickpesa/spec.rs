@@ -35,6 +35,8 @@ pub static SPEC: Spec = Spec {
     lookup: LookupBy::OurReference,
     channels: None,
     email: EmailRule::NotTaken,
+    customer_name: None,
+    clock_signed: false,
     keys: &[
         Key::required("client_id"),
         Key::required_secret("api_key"),
