@@ -226,8 +226,7 @@ impl Config {
                 .map(|d| d.join("lipa"))
                 .ok_or(ConfigError::NoDataDir)?,
         };
-        let (providers, problems) =
-            providers::read(&file.sections, &var, path.as_deref());
+        let (providers, problems) = providers::read(&file.sections, &var, path.as_deref());
         let language = match file.language {
             None => None,
             Some(l) => Some(Lang::parse(&l).ok_or(ConfigError::BadLanguage(l))?),
@@ -288,7 +287,6 @@ impl Config {
         self.providers.is_empty() && self.problems.is_empty()
     }
 }
-
 
 /// A base URL, checked: the default when none is set; `key` names where it is set.
 pub(crate) fn url(

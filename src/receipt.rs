@@ -397,11 +397,8 @@ mod tests {
         p.amount = crate::money::Money::from_minor(150_050, crate::money::Currency::Kes);
         p.channel = Some("63902".into());
         p.provider_id = Some("9b2c4f1e-7a3d-4e8b-9c21-5f6a7b8c9d0e".into());
-        p.reference = crate::reference::Reference::parse(
-            "DUKA-KARIAKOO-2026-000123",
-            p.provider,
-        )
-        .expect("reference");
+        p.reference = crate::reference::Reference::parse("DUKA-KARIAKOO-2026-000123", p.provider)
+            .expect("reference");
         p.operator = "Rehema Mwanaisha Juma".into();
         for w in WIDTHS {
             for lang in [Lang::Sw, Lang::En] {

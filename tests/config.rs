@@ -129,7 +129,12 @@ fn plain_http_leaves_only_to_this_machine() {
             ]),
         )
         .expect("loads");
-        assert_eq!(c.settings(ProviderKind::ClickPesa).is_some(), ok, "{url}: {:?}", c.problems);
+        assert_eq!(
+            c.settings(ProviderKind::ClickPesa).is_some(),
+            ok,
+            "{url}: {:?}",
+            c.problems
+        );
         if !ok {
             let msg = c.problems[0].1.to_string();
             assert!(msg.contains("LIPA_CLICKPESA_BASE_URL"), "{msg}");
@@ -329,7 +334,10 @@ fn secrets_readable_by_group_or_others_are_refused_with_the_fix() {
     for mode in [0o600, 0o400] {
         let p = write(dir.path(), text, mode);
         let c = Config::load(Some(&p), env(&[("LIPA_DATA_DIR", "/tmp")]));
-        assert!(c.is_ok_and(|c| c.settings(ProviderKind::Cepta).is_some()), "mode {mode:o}");
+        assert!(
+            c.is_ok_and(|c| c.settings(ProviderKind::Cepta).is_some()),
+            "mode {mode:o}"
+        );
     }
 }
 

@@ -17,12 +17,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Source files outside a provider's folder that may name it: the aim.
-#[allow(dead_code)]
+/// Source files outside a provider's folder that may name it.
 const MENTIONS: usize = 3;
-/// What holds today, while the simulator still names providers;
-/// lowered with each step, down to [`MENTIONS`].
-const MENTIONS_NOW: usize = 16;
 /// Arrows between rooms that run back up.
 const BACK_UP: usize = 8;
 
@@ -626,7 +622,7 @@ fn a_provider_is_named_in_its_own_folder_and_few_other_files() {
             files.len(),
             files.join(" ")
         );
-        if files.len() > MENTIONS_NOW {
+        if files.len() > MENTIONS {
             bad.push(format!(
                 "{id} is named in {} files: {}",
                 files.len(),

@@ -9,13 +9,13 @@ mod provider_sim;
 
 use ledger::backends;
 use lipa::config::Secret;
-use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::engine::{Engine, EngineSettings, SendGuard};
 use lipa::journal::{Change, Guard, Journal, Recorded};
 use lipa::money::{Currency, Money};
 use lipa::payment::{NewPayment, Payment, Status};
 use lipa::phone::{Country, Phone};
 use lipa::provider::clickpesa::ClickPesaClient;
+use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::provider::{Provider, ProviderKind, http};
 use lipa::reference::Reference;
 use lipa::sim::{SimConfig, SimHandle, demo};

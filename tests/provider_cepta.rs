@@ -5,8 +5,8 @@
 mod provider_sim;
 
 use lipa::config::Secret;
-use lipa::provider::cepta::CeptaSettings;
 use lipa::money::{Currency, Money};
+use lipa::provider::cepta::CeptaSettings;
 use lipa::provider::cepta::{CeptaClient, known_channels};
 use lipa::provider::http;
 use lipa::provider::{
@@ -104,7 +104,7 @@ async fn every_magic_digit_ends_as_documented() {
         assert_eq!(mine[0].amount, request.amount.wire_decimal());
     }
     // Every request was signed correctly the first time.
-    assert_eq!(sim.stats().cepta_unauthorized, 0);
+    assert_eq!(sim.stats().unauthorized_of(ProviderKind::Cepta), 0);
 }
 
 #[tokio::test]

@@ -5,8 +5,8 @@
 mod provider_sim;
 
 use lipa::config::Secret;
-use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::money::{Currency, Money};
+use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::provider::clickpesa::{ClickPesaClient, ListQuery};
 use lipa::provider::http::{self, Timeouts};
 use lipa::provider::{
@@ -197,7 +197,7 @@ async fn expired_token_is_refreshed_once_and_the_call_succeeds() {
     assert!(matches!(found, Ok(Lookup::Found(_))), "{found:?}");
     let stats = sim.stats();
     assert_eq!(stats.tokens_issued, 2);
-    assert_eq!(stats.clickpesa_unauthorized, 1);
+    assert_eq!(stats.unauthorized_of(ProviderKind::ClickPesa), 1);
 }
 
 #[tokio::test]
@@ -214,7 +214,7 @@ async fn revoked_tokens_cost_exactly_one_refresh() {
         .expect("retried after refresh");
     let stats = sim.stats();
     assert_eq!(stats.tokens_issued, 2);
-    assert_eq!(stats.clickpesa_unauthorized, 1);
+    assert_eq!(stats.unauthorized_of(ProviderKind::ClickPesa), 1);
     // Each push went out once: the 401 was refused before anything was created.
     for r in [&first, &second] {
         let e = sim
@@ -241,7 +241,7 @@ async fn a_token_past_its_own_lifetime_is_renewed_before_use() {
     );
     let stats = sim.stats();
     assert_eq!(stats.tokens_issued, 2);
-    assert_eq!(stats.clickpesa_unauthorized, 0);
+    assert_eq!(stats.unauthorized_of(ProviderKind::ClickPesa), 0);
 }
 
 #[tokio::test]

@@ -10,14 +10,14 @@ mod ssh;
 
 use chrono::FixedOffset;
 use lipa::config::{Config, Secret};
-use lipa::provider::cepta::CeptaSettings;
-use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::console::ConsoleOptions;
 use lipa::console::runtime::{self, Session};
 use lipa::engine::{EngineSettings, Rights, RightsNow, RightsSource};
 use lipa::money::Ceiling;
 use lipa::payment::{Payment, Status};
 use lipa::provider::ProviderKind;
+use lipa::provider::cepta::CeptaSettings;
+use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::sim::{self, SimConfig, demo};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use std::io::Write;

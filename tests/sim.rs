@@ -2,6 +2,7 @@
 //! these tests pin the wire format independently of lipa's own provider clients.
 
 use hmac::{Hmac, Mac};
+use lipa::provider::ProviderKind;
 use lipa::sim::{self, Faults, SimConfig, SimHandle, SimStatus, demo};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -202,7 +203,7 @@ async fn clickpesa_tokens_are_checked_like_the_real_service() {
     assert_eq!(stats.tokens_issued, 2);
     assert_eq!(stats.tokens_revoked, 1);
     assert_eq!(stats.token_refusals, 3);
-    assert_eq!(stats.clickpesa_unauthorized, 4);
+    assert_eq!(stats.unauthorized_of(ProviderKind::ClickPesa), 4);
     assert_eq!(
         stats.requests_to("GET /third-parties/payments/{orderReference}"),
         6
@@ -662,7 +663,7 @@ async fn cepta_signatures_are_enforced() {
     assert_eq!(ce.send("GET", banks, banks, "").await.status(), 200);
 
     let stats = sim.stats();
-    assert_eq!(stats.cepta_unauthorized, 5);
+    assert_eq!(stats.unauthorized_of(ProviderKind::Cepta), 5);
     assert_eq!(stats.unauthorized, 5);
     assert!(sim.ledger().is_empty());
     sim.shutdown().await;

@@ -3,9 +3,9 @@
 //! says when the simulator's clock is off.
 
 use lipa::config::Secret;
-use lipa::provider::cepta::CeptaSettings;
 use lipa::money::{Currency, Money};
 use lipa::phone::{Country, Phone};
+use lipa::provider::cepta::CeptaSettings;
 use lipa::provider::cepta::{CeptaClient, sign};
 use lipa::provider::{Provider, ProviderError, ProviderKind, PushRequest};
 use lipa::reference::Reference;

@@ -128,7 +128,10 @@ fn filled(mut cmd: clap::Command) -> clap::Command {
     if let Some(t) = fill(cmd.get_long_about()) {
         cmd = cmd.long_about(t);
     }
-    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
     for id in ids {
         cmd = cmd.mut_arg(id, |mut a| {
             if let Some(t) = fill(a.get_help()) {

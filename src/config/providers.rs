@@ -75,9 +75,8 @@ fn of(
             variable(spec.section, "base_url"),
             spec.section
         ),
-        var(&variable(spec.section, "base_url")).or(section
-            .get("base_url")
-            .map(|v| v.expose().to_string())),
+        var(&variable(spec.section, "base_url"))
+            .or(section.get("base_url").map(|v| v.expose().to_string())),
         spec.base_url,
         path,
     )?;

@@ -7,10 +7,17 @@ pub mod clickpesa;
 pub mod http;
 pub mod registry;
 pub mod scrub;
+pub mod settings;
 pub mod spec;
 
 pub use crate::payment::RemoteState;
 pub use crate::provider_kind::ProviderKind;
+
+/// Every provider simulator's demo credentials (`lipa::sim::demo`).
+pub mod demo {
+    pub use super::cepta::sim::demo::*;
+    pub use super::clickpesa::sim::demo::*;
+}
 
 impl ProviderKind {
     /// The provider's row: the one `match` on the enum outside the provider folders

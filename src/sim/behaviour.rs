@@ -1,8 +1,6 @@
 //! The simulated customer, chosen by the phone number's last digit, and the details the
 //! simulator invents for them (name, wallet, provider messages).
 
-use crate::phone::Network;
-
 /// What the customer does with the prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -20,8 +18,8 @@ pub enum Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Behaviour {
     pub outcome: Outcome,
-    /// The push is created (and later paid) but the initiate call answers an error (ClickPesa
-    /// 500, Cepta 408): the client must find out by querying.
+    /// The push is created (and later paid) but the initiate call answers an error (each
+    /// provider's own: a 500, a 408): the client must find out by querying.
     pub initiate_fails: bool,
 }
 
@@ -57,48 +55,6 @@ pub fn failure_message(outcome: Outcome) -> Option<&'static str> {
         Outcome::Cancels => Some("Request cancelled by user"),
         Outcome::Insufficient => Some("Insufficient balance"),
         Outcome::Pays | Outcome::Silent => None,
-    }
-}
-
-/// Cepta's (Daraja-like) result code for a final outcome.
-pub fn result_code(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Pays => "0",
-        Outcome::Cancels => "1032",
-        Outcome::Insufficient => "1",
-        Outcome::Silent => "1037",
-    }
-}
-
-/// ClickPesa's channel name for a Tanzanian network. TTCL's wallet is not a push channel.
-pub fn clickpesa_channel(network: Network) -> Option<&'static str> {
-    match network {
-        Network::Vodacom => Some("M-PESA"),
-        Network::Tigo => Some("TIGO-PESA"),
-        Network::AirtelTz => Some("AIRTEL-MONEY"),
-        Network::Halotel => Some("HALOPESA"),
-        _ => None,
-    }
-}
-
-/// Every ClickPesa push wallet, for a preview without a phone number.
-pub const CLICKPESA_CHANNELS: [&str; 4] = ["M-PESA", "TIGO-PESA", "AIRTEL-MONEY", "HALOPESA"];
-
-/// Cepta's channels: `(code, name)`, as `mobile-money-banks` lists them.
-pub const CEPTA_CHANNELS: [(&str, &str); 4] = [
-    ("63902", "M-PESA"),
-    ("63903", "Airtel Money"),
-    ("63907", "T-KASH"),
-    ("0", "SasaPay"),
-];
-
-/// Cepta's charge message for a channel code.
-pub fn cepta_sent_message(code: &str) -> &'static str {
-    match code {
-        "63903" => "Airtel Money push sent. Enter your PIN",
-        "63907" => "T-KASH push sent. Enter your PIN",
-        "0" => "SasaPay push sent. Enter your PIN",
-        _ => "MPESA STK sent. Enter your PIN",
     }
 }
 

@@ -4,27 +4,27 @@
 //! Where each fault strikes:
 //! - **429** and **HTML 5xx** (500, 502 or 503) answer *instead of* the request: nothing was
 //!   done.
-//! - **revoke tokens** drops every ClickPesa token before the request is checked, as if they
+//! - **revoke tokens** drops every bearer token before the request is checked, as if they
 //!   had expired early: the request gets 401. It never strikes a token's first use, so a
 //!   client that fetches a new token once recovers.
 //! - **drop after create** lets an initiate call create the push, then breaks the connection
 //!   instead of answering: the outcome is unknown to the client.
 //! - **fail after create** is drawn when a push is created: like the magic digit 9, the push
-//!   exists but the initiate call answers ClickPesa 500 / Cepta 408.
+//!   exists but the initiate call answers an error (each provider's own: a 500, a 408).
 //! - **truncate** cuts a successful JSON answer in half; **malformed** garbles it (single
 //!   quotes instead of double): either way the request did take effect.
 //! - **slow** delays the answer after the work is done (a client timeout means unknown).
 //! - **reverse** is drawn when a paying push is created: paid, then reversed later.
 //! - **duplicate after create** and **throttle after create** are drawn when a push is
 //!   created: the push exists, but the initiate call answers "reference already used"
-//!   (ClickPesa 409, Cepta `{"status": false}`) or 429, as a gateway that acted and then
+//!   (each provider's way: a 409, a `{"status": false}`) or 429, as a gateway that acted and then
 //!   refused might.
-//! - **extra attempt** adds, to one ClickPesa status answer, a newer *failed* attempt under
+//! - **extra attempt** adds, to one status answer of a provider that lists attempts, a newer *failed* attempt under
 //!   the same reference beside the real one.
 //! - **no echo** and **other phone** are drawn when a push is created: every status answer
 //!   about it leaves out the amount and currency, or names another paying number.
 //! - **clock offset** shifts the simulator's clock (the `Date` header, timestamps and the
-//!   Cepta `X-Access-Ts` check), as if one side's clock were wrong.
+//!   signed timestamps' check), as if one side's clock were wrong.
 
 use std::time::Duration;
 
@@ -43,13 +43,13 @@ pub struct Faults {
     pub retry_after_secs: u32,
     /// An initiate call creates the push, then the connection is dropped.
     pub drop_after_create_per_mille: u16,
-    /// An initiate call creates the push, then answers ClickPesa 500 / Cepta 408.
+    /// An initiate call creates the push, then answers its provider's error.
     pub fail_after_create_per_mille: u16,
     /// A successful answer is cut in half (invalid JSON).
     pub truncate_per_mille: u16,
     /// A successful answer is garbled (invalid JSON, whole).
     pub malformed_per_mille: u16,
-    /// Every ClickPesa token is revoked before a call that uses one (not its first use).
+    /// Every bearer token is revoked before a call that uses one (not its first use).
     pub revoke_tokens_per_mille: u16,
     /// A paying customer's payment is reversed `reverse_after` after being paid.
     pub reverse_per_mille: u16,
@@ -58,7 +58,7 @@ pub struct Faults {
     pub duplicate_after_create_per_mille: u16,
     /// An initiate call creates the push, then answers 429.
     pub throttle_after_create_per_mille: u16,
-    /// A ClickPesa status answer carries a newer failed attempt beside the real one.
+    /// A status answer (of a provider that lists attempts) carries a newer failed attempt beside the real one.
     pub extra_attempt_per_mille: u16,
     /// Status answers about a push leave out its amount and currency.
     pub no_echo_per_mille: u16,

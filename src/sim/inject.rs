@@ -2,28 +2,29 @@
 //! handlers: what strikes instead of a request, after it, or in its answer. Never `/sim/*`.
 
 use super::faults::FaultKind;
+use super::simulator::{Served, Simulator};
 use super::state::Sim;
 use super::wire;
-use crate::provider_kind::ProviderKind;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-pub(super) async fn inject(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> Response {
+pub(super) async fn inject(State(served): State<Served>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
-    let Some(provider) = wire::provider_of_path(&path) else {
+    let Some(provider) = served.of_path(&path) else {
         return next.run(request).await;
     };
+    let sim: &Arc<Sim> = &served.sim;
     let faults = sim.faults();
     if sim.roll(faults.too_many_per_mille) {
-        count(&sim, FaultKind::TooManyRequests);
+        count(sim, FaultKind::TooManyRequests);
         return too_many(provider, faults.retry_after_secs);
     }
     if sim.roll(faults.html_5xx_per_mille) {
-        count(&sim, FaultKind::Html5xx);
+        count(sim, FaultKind::Html5xx);
         let status = [
             StatusCode::INTERNAL_SERVER_ERROR,
             StatusCode::BAD_GATEWAY,
@@ -31,31 +32,31 @@ pub(super) async fn inject(State(sim): State<Arc<Sim>>, request: Request, next: 
         ][sim.pick(3)];
         return html_page(status);
     }
-    if provider == ProviderKind::ClickPesa
+    if provider.uses_tokens()
         && faults.revoke_tokens_per_mille > 0
         && bearer(&request).is_some_and(|token| sim.token_used(token))
         && sim.roll(faults.revoke_tokens_per_mille)
     {
-        count(&sim, FaultKind::RevokeTokens);
+        count(sim, FaultKind::RevokeTokens);
         sim.revoke_tokens();
     }
-    let creates = path.ends_with("/initiate-ussd-push-request") || path.ends_with("/ussd-charge");
+    let creates = provider.creates(&path);
     let mut response = next.run(request).await;
     if response.status().is_success() {
         if creates && sim.roll(faults.drop_after_create_per_mille) {
-            count(&sim, FaultKind::DropAfterCreate);
+            count(sim, FaultKind::DropAfterCreate);
             return dropped(response);
         }
         if sim.roll(faults.truncate_per_mille) {
-            count(&sim, FaultKind::Truncate);
+            count(sim, FaultKind::Truncate);
             response = rewritten(response, |b| b.slice(..b.len() / 2)).await;
         } else if sim.roll(faults.malformed_per_mille) {
-            count(&sim, FaultKind::Malformed);
+            count(sim, FaultKind::Malformed);
             response = rewritten(response, garbled).await;
         }
     }
     if sim.roll(faults.slow_per_mille) {
-        count(&sim, FaultKind::Slow);
+        count(sim, FaultKind::Slow);
         tokio::time::sleep(faults.slow_by).await;
     }
     response
@@ -71,25 +72,13 @@ fn bearer(request: &Request) -> Option<&str> {
         .strip_prefix("Bearer ")
 }
 
-pub(super) fn count(sim: &Sim, kind: FaultKind) {
-    tracing::debug!(fault = kind.name(), "simulator injects a fault");
-    sim.bump(|s| *s.faults.entry(kind.name().to_string()).or_insert(0) += 1);
+fn count(sim: &Sim, kind: FaultKind) {
+    sim.count_fault(kind);
 }
 
-pub(super) fn too_many(provider: ProviderKind, retry_after: u32) -> Response {
-    let mut response = match provider {
-        ProviderKind::ClickPesa => wire::json(
-            StatusCode::TOO_MANY_REQUESTS,
-            serde_json::json!({"statusCode": 429, "message": "ThrottlerException: Too Many Requests"}),
-        ),
-        ProviderKind::Cepta => {
-            wire::cepta_error(StatusCode::TOO_MANY_REQUESTS, "Too many requests").into_response()
-        }
-    };
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-    response
+/// A provider's 429 with `Retry-After`.
+fn too_many(provider: &dyn Simulator, retry_after: u32) -> Response {
+    wire::with_retry_after(provider.too_many(), retry_after)
 }
 
 /// An nginx error page, as a gateway in front of the API answers when the API is down.

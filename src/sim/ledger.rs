@@ -1,6 +1,6 @@
 //! What tests and the chaos test read: the ledger of truth and the counters.
 
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use crate::provider_kind::ProviderKind;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
@@ -18,28 +18,12 @@ pub enum SimStatus {
     Reversed,
 }
 
-impl SimStatus {
-    /// The provider's status word.
-    pub fn wire_word(self, provider: ProviderKind) -> &'static str {
-        match (provider, self) {
-            (ProviderKind::ClickPesa, SimStatus::Pending) => "PROCESSING",
-            (ProviderKind::ClickPesa, SimStatus::Paid) => "SUCCESS",
-            (ProviderKind::ClickPesa, SimStatus::Failed) => "FAILED",
-            (ProviderKind::ClickPesa, SimStatus::Reversed) => "REVERSED",
-            (ProviderKind::Cepta, SimStatus::Pending) => "pending",
-            (ProviderKind::Cepta, SimStatus::Paid) => "successful",
-            (ProviderKind::Cepta, SimStatus::Failed) => "failed",
-            (ProviderKind::Cepta, SimStatus::Reversed) => "reversed",
-        }
-    }
-}
-
 /// A push as tests and the chaos test see it: the truth, whatever the client believes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LedgerEntry {
     pub provider: ProviderKind,
     pub reference: String,
-    /// The provider's id for it (ClickPesa `id`, Cepta `paymentId`).
+    /// The provider's id for it.
     pub id: String,
     pub phone: String,
     /// The amount exactly as it arrived on the wire (`1000`, `100.00`).
@@ -47,7 +31,7 @@ pub struct LedgerEntry {
     /// The same amount in minor units of `currency`.
     pub amount_minor: i64,
     pub currency: String,
-    /// ClickPesa channel name or Cepta channel code.
+    /// The channel, as the provider names or codes it.
     pub channel: String,
     #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
@@ -70,18 +54,14 @@ pub struct LedgerEntry {
     /// Its status answers leave out the amount or name another paying number (faults): a
     /// client cannot prove it paid, and asks a person.
     pub proves_nothing: bool,
+    #[serde(skip)]
+    pub(crate) money: Money,
 }
 
 impl LedgerEntry {
     /// The amount as [`Money`].
     pub fn money(&self) -> Money {
-        Money::from_minor(
-            self.amount_minor,
-            match self.provider {
-                ProviderKind::ClickPesa => Currency::Tzs,
-                ProviderKind::Cepta => Currency::Kes,
-            },
-        )
+        self.money
     }
 }
 
@@ -90,22 +70,22 @@ fn rfc3339<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// Counters since the simulator started.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SimStats {
-    /// ClickPesa tokens handed out by `generate-token`.
+    /// Bearer tokens handed out by a `generate-token`.
     pub tokens_issued: u64,
     /// Tokens dropped by `revoke-tokens` (not counting expiry).
     pub tokens_revoked: u64,
     /// `generate-token` calls refused (403, bad client id or API key).
     pub token_refusals: u64,
-    /// All 401 answers (both providers).
+    /// All 401 answers (every provider).
     pub unauthorized: u64,
-    pub clickpesa_unauthorized: u64,
-    pub cepta_unauthorized: u64,
-    /// ClickPesa bodies refused for a missing or wrong checksum.
+    /// 401 answers per provider (`<id>_unauthorized` in `/sim/stats`).
+    pub unauthorized_by: BTreeMap<ProviderKind, u64>,
+    /// Bodies refused for a missing or wrong checksum.
     pub checksum_failures: u64,
     /// Requests per endpoint, keyed `"METHOD /route"` (e.g.
-    /// `"POST /third-parties/payments/initiate-ussd-push-request"`); `/sim/*` not counted.
+    /// `"POST /api/v1/pay/ussd-charge"`); `/sim/*` not counted.
     pub requests: BTreeMap<String, u64>,
     /// Answers per HTTP status code (provider endpoints only).
     pub responses: BTreeMap<u16, u64>,
@@ -114,8 +94,39 @@ pub struct SimStats {
 }
 
 impl SimStats {
+    /// 401 answers of one provider.
+    pub fn unauthorized_of(&self, provider: ProviderKind) -> u64 {
+        self.unauthorized_by.get(&provider).copied().unwrap_or(0)
+    }
+
     /// Requests to one endpoint, e.g. `requests_to("GET /api/v1/pay/verify-payment")`.
     pub fn requests_to(&self, key: &str) -> u64 {
         self.requests.get(key).copied().unwrap_or(0)
+    }
+}
+
+/// As `/sim/stats` has always shown them: `<id>_unauthorized` for every provider, after
+/// `unauthorized`.
+impl Serialize for SimStats {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("tokens_issued", &self.tokens_issued)?;
+        m.serialize_entry("tokens_revoked", &self.tokens_revoked)?;
+        m.serialize_entry("token_refusals", &self.token_refusals)?;
+        m.serialize_entry("unauthorized", &self.unauthorized)?;
+        for kind in ProviderKind::ALL {
+            // The provider's stored name (its serde name), without asking the registry.
+            let id = serde_json::to_value(kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            m.serialize_entry(&format!("{id}_unauthorized"), &self.unauthorized_of(kind))?;
+        }
+        m.serialize_entry("checksum_failures", &self.checksum_failures)?;
+        m.serialize_entry("requests", &self.requests)?;
+        m.serialize_entry("responses", &self.responses)?;
+        m.serialize_entry("faults", &self.faults)?;
+        m.end()
     }
 }

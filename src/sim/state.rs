@@ -1,8 +1,8 @@
-//! The simulator's memory: pushes (the ledger of truth), ClickPesa tokens, counters and the
+//! The simulator's memory: pushes (the ledger of truth), bearer tokens, counters and the
 //! fault dice. One mutex, held only for short, await-free sections.
 
-use super::SimConfig;
 use super::behaviour::{self, Behaviour, Outcome};
+use super::config::SimConfig;
 use super::faults::{FaultKind, Faults};
 use super::ledger::{LedgerEntry, SimStats, SimStatus};
 use crate::money::Money;
@@ -16,18 +16,18 @@ use std::time::{Duration, Instant};
 
 /// One push as the simulator recorded it.
 #[derive(Debug, Clone)]
-pub(super) struct Push {
+pub struct Push {
     pub provider: ProviderKind,
     pub reference: String,
-    /// ClickPesa `id` / Cepta `paymentId`.
+    /// The provider's id for it.
     pub id: String,
-    /// ClickPesa `paymentReference` (the wallet's receipt).
+    /// The wallet's receipt (a `paymentReference`).
     pub receipt: String,
     pub phone: String,
     /// The amount exactly as received (`"1000"`, `100.00`), without quotes.
     pub amount_text: String,
     pub amount: Money,
-    /// ClickPesa channel name or Cepta channel code.
+    /// The channel, as the provider names or codes it.
     pub channel: String,
     pub created: Instant,
     pub created_at: DateTime<Utc>,
@@ -42,7 +42,7 @@ pub(super) struct Push {
 
 /// How the initiate call that created a push is answered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) enum CreateAnswer {
+pub enum CreateAnswer {
     #[default]
     Normal,
     /// "Reference already used", though this call created it.
@@ -53,7 +53,7 @@ pub(super) enum CreateAnswer {
 
 /// Faults drawn when a push is created.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct Quirks {
+pub struct Quirks {
     pub answer: CreateAnswer,
     /// Status answers leave out the amount and currency.
     pub no_echo: bool,
@@ -63,7 +63,7 @@ pub(super) struct Quirks {
 
 /// A push's state at some instant.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Phase {
+pub struct Phase {
     pub status: SimStatus,
     pub updated_at: DateTime<Utc>,
     /// When the customer paid, if they did.
@@ -108,8 +108,10 @@ impl Push {
 }
 
 /// What a handler knows about a new push; [`Sim::create`] adds the rest.
-pub(super) struct NewPush {
+pub struct NewPush {
     pub provider: ProviderKind,
+    /// The provider's id for it, in its own shape.
+    pub id: String,
     pub reference: String,
     pub phone: String,
     pub amount_text: String,
@@ -140,13 +142,13 @@ struct Inner {
 }
 
 /// Shared state of one simulator.
-pub(super) struct Sim {
+pub struct Sim {
     pub config: SimConfig,
     inner: Mutex<Inner>,
 }
 
 /// A reference already used for that provider.
-pub(super) struct Duplicate;
+pub struct Duplicate;
 
 impl Sim {
     pub fn new(config: SimConfig) -> Sim {
@@ -244,6 +246,12 @@ impl Sim {
     /// One of `0..n` (n ≥ 1) from the seeded dice.
     pub fn pick(&self, n: usize) -> usize {
         self.lock().dice.random_range(0..n.max(1))
+    }
+
+    /// Counts a fault injected.
+    pub fn count_fault(&self, kind: FaultKind) {
+        tracing::debug!(fault = kind.name(), "simulator injects a fault");
+        self.bump(|s| *s.faults.entry(kind.name().to_string()).or_insert(0) += 1);
     }
 
     pub fn bump(&self, f: impl FnOnce(&mut SimStats)) {
@@ -350,7 +358,11 @@ impl Sim {
             .collect()
     }
 
-    pub fn ledger(&self) -> Vec<LedgerEntry> {
+    /// Every push, oldest first; `word` is each provider's status word.
+    pub fn ledger(
+        &self,
+        word: &dyn Fn(ProviderKind, SimStatus) -> &'static str,
+    ) -> Vec<LedgerEntry> {
         let inner = self.lock();
         inner
             .pushes
@@ -374,7 +386,7 @@ impl Sim {
                     channel: p.channel.clone(),
                     created_at: p.created_at,
                     status: phase.status,
-                    wire_status: phase.status.wire_word(p.provider).to_string(),
+                    wire_status: word(p.provider, phase.status).to_string(),
                     is_final,
                     initiate_calls: inner.attempts.get(&key).copied().unwrap_or(0),
                     status_queries: inner.queries.get(&key).map_or(0, |q| q.0),
@@ -382,6 +394,7 @@ impl Sim {
                     initiate_failed: p.behaviour.initiate_fails
                         || p.quirks.answer != CreateAnswer::Normal,
                     proves_nothing: p.quirks.no_echo || p.quirks.other_phone,
+                    money: p.amount,
                 }
             })
             .collect()
@@ -394,14 +407,14 @@ impl Sim {
 
 const ALNUM: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
-fn random_alnum(n: usize) -> String {
+/// `n` random capitals and digits (no I or O).
+pub fn random_alnum(n: usize) -> String {
     let mut rng = rand::rng();
     (0..n)
         .map(|_| ALNUM[rng.random_range(0..ALNUM.len())] as char)
         .collect()
 }
 
-/// Looks like ClickPesa's ids (`0969231256LCP2C95`).
 fn new_push(
     new: NewPush,
     behaviour: Behaviour,
@@ -410,10 +423,7 @@ fn new_push(
     created_at: DateTime<Utc>,
 ) -> Push {
     Push {
-        id: match new.provider {
-            ProviderKind::ClickPesa => clickpesa_id(),
-            ProviderKind::Cepta => uuid_v4(),
-        },
+        id: new.id,
         receipt: receipt(),
         customer_name: behaviour::customer_name(&new.phone),
         provider: new.provider,
@@ -437,18 +447,13 @@ fn insert(inner: &mut Inner, key: Key, push: Push) {
     inner.index.insert(key, at);
 }
 
-fn clickpesa_id() -> String {
-    let digits: u64 = rand::rng().random_range(0..10_000_000_000);
-    format!("{digits:010}LCP{}", random_alnum(4))
-}
-
 /// A wallet receipt, e.g. `SGH7K2LQ9P`.
 fn receipt() -> String {
     random_alnum(10)
 }
 
-/// A random (version 4) UUID, as Cepta's `paymentId`.
-fn uuid_v4() -> String {
+/// A random (version 4) UUID.
+pub fn uuid_v4() -> String {
     let mut b: [u8; 16] = rand::random();
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;

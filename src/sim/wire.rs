@@ -1,12 +1,14 @@
-//! Small helpers to answer in each provider's envelope.
+//! Small helpers every provider's simulator answers with (each writes its own envelopes).
 
-use crate::provider_kind::ProviderKind;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
 use serde::Serialize;
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Value, json};
+use sha2::Sha256;
 
 /// A JSON answer.
 pub fn json<T: Serialize>(status: StatusCode, body: T) -> Response {
@@ -27,60 +29,26 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// ClickPesa's documented error envelope: `{"message": "..."}`.
-pub fn clickpesa_error(status: StatusCode, message: &str) -> Refusal {
-    Refusal {
-        status,
-        body: json!({ "message": message }),
+impl Refusal {
+    /// An error status and the provider's JSON body for it.
+    pub fn new(status: StatusCode, body: Value) -> Refusal {
+        Refusal { status, body }
     }
 }
 
-/// ClickPesa's framework-level 400 (field types, checksum):
-/// `{"statusCode":400,"message":[...],"error":"Bad Request"}`.
-pub fn clickpesa_bad_request(messages: Vec<String>) -> Refusal {
-    Refusal {
-        status: StatusCode::BAD_REQUEST,
-        body: json!({ "statusCode": 400, "message": messages, "error": "Bad Request" }),
-    }
+/// A fresh HMAC-SHA256 keyed with `key` (any length is valid for HMAC; the fallback is never
+/// taken but keeps this total without `unwrap`).
+pub fn hmac_sha256(key: &[u8]) -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()))
 }
 
-/// The same envelope with a single string `message` (how the framework reports bad JSON).
-pub fn clickpesa_bad_json() -> Refusal {
-    Refusal {
-        status: StatusCode::BAD_REQUEST,
-        body: json!({ "statusCode": 400, "message": "Unexpected token in JSON body", "error": "Bad Request" }),
-    }
-}
-
-/// Cepta's error envelope: `{"status": false, "message": "..."}`.
-pub fn cepta_error(status: StatusCode, message: &str) -> Refusal {
-    Refusal {
-        status,
-        body: json!({ "status": false, "message": message }),
-    }
-}
-
-/// Cepta's validation failure, with an extra `errors` object (field → messages).
-pub fn cepta_invalid(errors: Value) -> Refusal {
-    Refusal {
-        status: StatusCode::BAD_REQUEST,
-        body: json!({
-            "status": false,
-            "message": "One or more validation errors occurred",
-            "errors": errors,
-        }),
-    }
-}
-
-/// Which provider a request path belongs to; `None` for `/sim/*` and unknown paths.
-pub fn provider_of_path(path: &str) -> Option<ProviderKind> {
-    if path.starts_with("/third-parties/") {
-        Some(ProviderKind::ClickPesa)
-    } else if path.starts_with("/api/") {
-        Some(ProviderKind::Cepta)
-    } else {
-        None
-    }
+/// The answer with `Retry-After: <secs>` (a 429).
+pub fn with_retry_after(mut response: Response, secs: u32) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    response
 }
 
 /// Whether the request says its body is JSON.

@@ -462,7 +462,10 @@ pub fn fill(text: &str, lang: Lang) -> String {
     if !text.contains('{') {
         return text.to_string();
     }
-    let rows: Vec<&Spec> = ProviderKind::ALL.into_iter().map(ProviderKind::spec).collect();
+    let rows: Vec<&Spec> = ProviderKind::ALL
+        .into_iter()
+        .map(ProviderKind::spec)
+        .collect();
     let labels = |keep: &dyn Fn(&Spec) -> bool| {
         rows.iter()
             .filter(|s| keep(s))
@@ -488,7 +491,10 @@ pub fn fill(text: &str, lang: Lang) -> String {
     text.replace("{providers}", &labels(&|_| true))
         .replace(
             "{providers_where}",
-            &each(&|s| format!("{}{place}{}", s.label, s.country().name()), ", "),
+            &each(
+                &|s| format!("{}{place}{}", s.label, s.country().name()),
+                ", ",
+            ),
         )
         .replace(
             "{provider_choices}",

@@ -5,16 +5,27 @@
 /// What `lipa simulate` prints once it listens.
 pub struct SimBanner<'a> {
     pub addr: &'a str,
-    pub clickpesa_base_url: &'a str,
-    pub cepta_base_url: &'a str,
-    pub clickpesa_client_id: &'a str,
-    pub clickpesa_api_key: &'a str,
-    pub clickpesa_checksum_key: &'a str,
-    pub cepta_public_key: &'a str,
-    pub cepta_secret_key: &'a str,
-    pub cepta_email: &'a str,
+    /// Every provider it speaks for, in the registry's order.
+    pub providers: &'a [SimProvider],
     pub settle: std::time::Duration,
     pub faults: SimFaults<'a>,
+}
+
+/// One provider on the banner.
+pub struct SimProvider {
+    pub label: &'static str,
+    pub currency: &'static str,
+    /// (shown name, value, a note after it): its base URL and demo keys.
+    pub lines: Vec<(String, String, &'static str)>,
+    /// `export` lines: (variable, value).
+    pub exports: Vec<(String, String)>,
+    /// How its failing send answers (`<Provider> 500`).
+    pub fails_with: &'static str,
+    /// A number and its customer (`<Provider> 0712 345 670 pays`).
+    pub example: &'static str,
+    pub note: Option<&'static str>,
+    /// Its requests carry the time (refused when the clocks disagree).
+    pub clock_signed: bool,
 }
 
 /// The faults `lipa simulate` starts with, for its banner.
@@ -26,12 +37,12 @@ pub struct SimFaults<'a> {
     pub retry_after_secs: u32,
     pub reverse_after: std::time::Duration,
     pub clock_offset_secs: i64,
-    /// Largest `X-Access-Ts` difference Cepta accepts, in seconds.
-    pub cepta_max_skew_secs: u64,
+    /// Largest difference a signed request's timestamp may have, in seconds.
+    pub max_skew_secs: u64,
 }
 
 /// The banner's faults paragraph.
-fn sim_faults(addr: &str, f: &SimFaults<'_>) -> String {
+fn sim_faults(addr: &str, f: &SimFaults<'_>, signed: &str) -> String {
     let mut text = if f.rates.is_empty() {
         "Faults: none (lipa simulate --help shows how to switch them on).".to_string()
     } else {
@@ -53,7 +64,7 @@ fn sim_faults(addr: &str, f: &SimFaults<'_>) -> String {
     };
     if f.clock_offset_secs != 0 {
         text.push_str(&format!(
-            "\nClock: the simulator's runs {} s {} this machine's; Cepta refuses requests\n\
+            "\nClock: the simulator's runs {} s {} this machine's; {signed} refuses requests\n\
              stamped more than {} s away from it.",
             f.clock_offset_secs.unsigned_abs(),
             if f.clock_offset_secs > 0 {
@@ -61,7 +72,7 @@ fn sim_faults(addr: &str, f: &SimFaults<'_>) -> String {
             } else {
                 "behind"
             },
-            f.cepta_max_skew_secs,
+            f.max_skew_secs,
         ));
     }
     text.push_str(&format!(
@@ -72,28 +83,53 @@ fn sim_faults(addr: &str, f: &SimFaults<'_>) -> String {
 
 /// The simulator's banner: credentials, base URLs, `export` lines and the magic digits.
 pub fn sim_banner(b: &SimBanner<'_>) -> String {
+    let names: Vec<String> = b
+        .providers
+        .iter()
+        .map(|p| format!("{} ({})", p.label, p.currency))
+        .collect();
+    let names = match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let mut accounts = String::new();
+    for p in b.providers {
+        for (i, (name, value, note)) in p.lines.iter().enumerate() {
+            let head = if i == 0 { p.label } else { "" };
+            accounts.push_str(&format!("{head:<11}{name:<14}{value}{note}\n"));
+        }
+    }
+    let exports: String = b
+        .providers
+        .iter()
+        .flat_map(|p| &p.exports)
+        .map(|(var, value)| format!("export {var}={value}\n"))
+        .collect();
+    let list = |f: &dyn Fn(&SimProvider) -> Option<&str>, sep: &str| {
+        b.providers
+            .iter()
+            .filter_map(f)
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let fails = list(&|p| Some(p.fails_with), ",\n\x20      ");
+    let examples = list(&|p| Some(p.example), "; ");
+    let notes: String = b
+        .providers
+        .iter()
+        .filter_map(|p| p.note)
+        .map(|n| format!("{n}\n"))
+        .collect();
+    let signed = list(&|p| p.clock_signed.then_some(p.label), ", ");
     format!(
-        "lipa simulator: ClickPesa (TZS) and Cepta (KES) listening on http://{addr}\n\
+        "lipa simulator: {names} listening on http://{addr}\n\
          Demo credentials only; customers answer after {settle:?}. Stop with Ctrl-C.\n\
          \n\
-         ClickPesa  base URL      {cp_url}\n\
-         \x20          client id     {cp_id}\n\
-         \x20          API key       {cp_key}\n\
-         \x20          checksum key  {cp_sum}  (checksums are required)\n\
-         Cepta      base URL      {ce_url}\n\
-         \x20          public key    {ce_pub}\n\
-         \x20          secret key    {ce_sec}\n\
-         \x20          e-mail        {ce_mail}\n\
+         {accounts}\
          \n\
          Paste into the shell that runs lipa:\n\
-         export LIPA_CLICKPESA_BASE_URL={cp_url}\n\
-         export LIPA_CLICKPESA_CLIENT_ID={cp_id}\n\
-         export LIPA_CLICKPESA_API_KEY={cp_key}\n\
-         export LIPA_CLICKPESA_CHECKSUM_KEY={cp_sum}\n\
-         export LIPA_CEPTA_BASE_URL={ce_url}\n\
-         export LIPA_CEPTA_PUBLIC_KEY={ce_pub}\n\
-         export LIPA_CEPTA_SECRET_KEY={ce_sec}\n\
-         export LIPA_CEPTA_EMAIL={ce_mail}\n\
+         {exports}\
          export LIPA_SCHEDULE_SCALE={scale:.3}\n\
          (the last line makes lipa ask as often as these fast customers need; leave it out\n\
          \x20for real providers)\n\
@@ -103,24 +139,16 @@ pub fn sim_banner(b: &SimBanner<'_>) -> String {
          \x20 6    cancels (\"Request cancelled by user\")\n\
          \x20 7    has too little money (\"Insufficient balance\")\n\
          \x20 8    never answers: stays pending\n\
-         \x20 9    gets the prompt and pays, but the send itself fails (ClickPesa 500,\n\
-         \x20      Cepta 408): lipa must ask the provider to learn it was paid\n\
-         e.g. ClickPesa 0712 345 670 pays; Cepta 0712 345 677 lacks funds.\n\
-         TTCL numbers (073…) are refused by ClickPesa: no push wallet.\n\
+         \x20 9    gets the prompt and pays, but the send itself fails ({fails}): lipa must \
+         ask the provider to learn it was paid\n\
+         e.g. {examples}.\n\
+         {notes}\
          \n\
          {faults}\n\
          Truth for testers: http://{addr}/sim/ledger and http://{addr}/sim/stats",
         addr = b.addr,
         settle = b.settle,
-        cp_url = b.clickpesa_base_url,
-        cp_id = b.clickpesa_client_id,
-        cp_key = b.clickpesa_api_key,
-        cp_sum = b.clickpesa_checksum_key,
-        ce_url = b.cepta_base_url,
-        ce_pub = b.cepta_public_key,
-        ce_sec = b.cepta_secret_key,
-        ce_mail = b.cepta_email,
-        faults = sim_faults(b.addr, &b.faults),
+        faults = sim_faults(b.addr, &b.faults, &signed),
         scale = crate::engine::scale_for(b.settle),
     )
 }

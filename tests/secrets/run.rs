@@ -2,6 +2,7 @@
 //! environment or a config file (good and broken ones), several runs at once.
 
 use crate::scan::*;
+use lipa::provider::ProviderKind;
 use lipa::sim::{self, SimConfig, SimHandle};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -13,10 +14,22 @@ pub async fn simulator() -> SimHandle {
         port: 0,
         settle: Duration::from_millis(300),
         checksum_key: Some(CP_CHECKSUM_KEY.into()),
-        clickpesa_client_id: CP_CLIENT_ID.into(),
-        clickpesa_api_key: CP_API_KEY.into(),
-        cepta_public_key: CE_PUBLIC_KEY.into(),
-        cepta_secret_key: CE_SECRET_KEY.into(),
+        accounts: [
+            (
+                ProviderKind::ClickPesa,
+                ProviderKind::ClickPesa
+                    .spec()
+                    .settings("", &[("client_id", CP_CLIENT_ID), ("api_key", CP_API_KEY)]),
+            ),
+            (
+                ProviderKind::Cepta,
+                ProviderKind::Cepta.spec().settings(
+                    "",
+                    &[("public_key", CE_PUBLIC_KEY), ("secret_key", CE_SECRET_KEY)],
+                ),
+            ),
+        ]
+        .into(),
         ..SimConfig::default()
     })
     .await

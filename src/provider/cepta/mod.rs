@@ -6,6 +6,7 @@
 mod channels;
 mod settings;
 mod sign;
+pub mod sim;
 mod spec;
 mod wire;
 

@@ -39,6 +39,7 @@ pub static SPEC: Spec = Spec {
     ],
     base_url: "https://adapter.cepta.co",
     build,
+    simulator: &super::sim::SIM,
 };
 
 /// Cepta's documented channels (`bankAccount` codes, providers.md), used when

@@ -8,6 +8,7 @@
 mod checksum;
 mod list;
 mod settings;
+pub mod sim;
 mod spec;
 mod token;
 mod token_file;

@@ -33,7 +33,11 @@ impl From<ClickPesaSettings> for Settings {
             ("client_id", c.client_id.as_str()),
             ("api_key", c.api_key.expose()),
         ];
-        values.extend(c.checksum_key.as_ref().map(|k| ("checksum_key", k.expose())));
+        values.extend(
+            c.checksum_key
+                .as_ref()
+                .map(|k| ("checksum_key", k.expose())),
+        );
         super::SPEC.settings(c.base_url.clone(), &values)
     }
 }

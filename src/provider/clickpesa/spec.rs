@@ -44,6 +44,7 @@ pub static SPEC: Spec = Spec {
     ],
     base_url: "https://api.clickpesa.com/third-parties",
     build,
+    simulator: &super::sim::SIM,
 };
 
 /// The client, sharing its token with the till's other processes.

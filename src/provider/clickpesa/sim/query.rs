@@ -1,13 +1,14 @@
 //! ClickPesa's queries: `GET /payments/{orderReference}` (a JSON array) and
 //! `GET /payments/all` (filters, sorting, paging; `{"data": [...], "totalCount": n}`).
 
-use super::SimStatus;
-use super::auth;
-use super::behaviour;
-use super::faults::FaultKind;
-use super::state::{Push, Sim};
-use super::wire::{self, Refusal};
+use super::words::word;
+use super::{auth, envelope};
 use crate::provider_kind::ProviderKind::ClickPesa;
+use crate::sim::behaviour;
+use crate::sim::faults::FaultKind;
+use crate::sim::ledger::SimStatus;
+use crate::sim::state::{Push, Sim};
+use crate::sim::wire::{self, Refusal};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -58,7 +59,7 @@ fn payment(sim: &Sim, push: &Push) -> (Payment, SimStatus) {
     };
     let payment = Payment {
         id: push.id.clone(),
-        status: phase.status.wire_word(ClickPesa),
+        status: word(phase.status),
         channel: push.channel.clone(),
         payment_reference: push.receipt.clone(),
         payment_phone_number: if push.quirks.other_phone {
@@ -77,7 +78,7 @@ fn payment(sim: &Sim, push: &Push) -> (Payment, SimStatus) {
             customer_phone_number: push.phone.clone(),
             customer_email: None,
         },
-        client_id: sim.config.clickpesa_client_id.clone(),
+        client_id: sim.config.value(ClickPesa, "client_id").to_string(),
     };
     (payment, phase.status)
 }
@@ -87,9 +88,9 @@ pub(super) async fn query(
     headers: HeaderMap,
     Path(reference): Path<String>,
 ) -> Result<Response, Refusal> {
-    auth::clickpesa_token(&sim, &headers)?;
+    auth::token(&sim, &headers)?;
     let push = sim.get(ClickPesa, &reference).ok_or_else(|| {
-        wire::clickpesa_error(
+        envelope::error(
             StatusCode::NOT_FOUND,
             &format!("Invalid or missing payment: {reference}"),
         )
@@ -98,10 +99,10 @@ pub(super) async fn query(
     // the extra-attempt fault shows a newer failed one beside it.
     let mut attempts = vec![payment(&sim, &push).0];
     if sim.roll(sim.faults().extra_attempt_per_mille) {
-        super::inject::count(&sim, FaultKind::ExtraAttempt);
+        sim.count_fault(FaultKind::ExtraAttempt);
         let (mut extra, _) = payment(&sim, &push);
         extra.id = format!("{}X", extra.id);
-        extra.status = SimStatus::Failed.wire_word(ClickPesa);
+        extra.status = word(SimStatus::Failed);
         extra.message = "Insufficient balance".into();
         extra.updated_at = wire::timestamp(sim.now_utc());
         attempts.push(extra);
@@ -123,10 +124,10 @@ pub(super) async fn list(
     headers: HeaderMap,
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Response, Refusal> {
-    auth::clickpesa_token(&sim, &headers)?;
+    auth::token(&sim, &headers)?;
     let Query(params) =
-        params.map_err(|_| wire::clickpesa_bad_request(vec!["Invalid query string".into()]))?;
-    let filter = ListFilter::parse(&params).map_err(wire::clickpesa_bad_request)?;
+        params.map_err(|_| envelope::bad_request(vec!["Invalid query string".into()]))?;
+    let filter = ListFilter::parse(&params).map_err(envelope::bad_request)?;
     let mut rows: Vec<(Payment, Push)> = sim
         .pushes_of(ClickPesa)
         .into_iter()
@@ -258,7 +259,7 @@ impl ListFilter {
         };
         self.start.is_none_or(|s| day >= s)
             && self.end.is_none_or(|e| day <= e)
-            && same(&self.status, status.wire_word(ClickPesa))
+            && same(&self.status, word(status))
             && same(&self.channel, &payment.channel)
             && self
                 .reference

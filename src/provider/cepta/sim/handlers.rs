@@ -14,13 +14,14 @@
 //!   logs; clients should rely on `status`/`message` only.
 //! - Verify answers `responseCode`, `paidAt` as `null` while pending.
 
-use super::SimStatus;
-use super::auth;
-use super::behaviour;
-use super::state::{CreateAnswer, Duplicate, NewPush, Sim};
-use super::wire::{self, Refusal};
+use super::words::{self, CHANNELS, result_code, sent_message, word};
+use super::{auth, envelope};
 use crate::money::{Currency, Money};
 use crate::provider_kind::ProviderKind::Cepta;
+use crate::sim::behaviour;
+use crate::sim::ledger::SimStatus;
+use crate::sim::state::{CreateAnswer, Duplicate, NewPush, Sim};
+use crate::sim::wire::{self, Refusal};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -34,7 +35,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub(super) fn routes() -> Router<Arc<Sim>> {
+pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
         .route("/api/v1/pay/mobile-money-banks", get(banks))
         .route("/api/v1/pay/ussd-charge", post(charge))
@@ -50,8 +51,8 @@ async fn banks(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    auth::cepta_signature(&sim, &method, &uri, &headers, &body)?;
-    let data: Vec<Value> = behaviour::CEPTA_CHANNELS
+    auth::signature(&sim, &method, &uri, &headers, &body)?;
+    let data: Vec<Value> = CHANNELS
         .iter()
         .map(|(code, name)| json!({ "code": code, "name": name }))
         .collect();
@@ -91,9 +92,9 @@ async fn charge(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    auth::cepta_signature(&sim, &method, &uri, &headers, &body)?;
+    auth::signature(&sim, &method, &uri, &headers, &body)?;
     if !wire::is_json(&headers) {
-        return Err(wire::cepta_error(
+        return Err(envelope::error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Unsupported Media Type",
         ));
@@ -110,6 +111,7 @@ async fn charge(
     let charge = validate(&parsed)?;
     let created = sim.create(NewPush {
         provider: Cepta,
+        id: words::new_id(),
         reference: charge.reference,
         phone: charge.phone,
         amount_text: charge.amount_text,
@@ -120,7 +122,7 @@ async fn charge(
     let push = match created {
         Ok(push) => push,
         Err(Duplicate) => {
-            return Err(wire::cepta_error(
+            return Err(envelope::error(
                 StatusCode::BAD_REQUEST,
                 "Duplicate transaction reference",
             ));
@@ -128,7 +130,7 @@ async fn charge(
     };
     tracing::debug!(reference = %push.reference, "cepta: push created");
     if push.behaviour.initiate_fails {
-        return Err(wire::cepta_error(
+        return Err(envelope::error(
             StatusCode::REQUEST_TIMEOUT,
             "Request timed out",
         ));
@@ -137,14 +139,14 @@ async fn charge(
         CreateAnswer::Normal => {}
         // What an undocumented duplicate check might say: 200, status false.
         CreateAnswer::Duplicate => {
-            return Err(wire::cepta_error(
+            return Err(envelope::error(
                 StatusCode::OK,
                 "Duplicate transaction reference",
             ));
         }
         CreateAnswer::Throttle => {
-            return Ok(super::inject::too_many(
-                Cepta,
+            return Ok(wire::with_retry_after(
+                envelope::too_many(),
                 sim.faults().retry_after_secs,
             ));
         }
@@ -153,7 +155,7 @@ async fn charge(
         StatusCode::OK,
         Envelope {
             status: true,
-            message: behaviour::cepta_sent_message(&push.channel),
+            message: sent_message(&push.channel),
             data: ChargeData {
                 transaction_ref: push.reference,
                 response_code: "0",
@@ -204,7 +206,7 @@ struct VerifyData {
 
 fn validation_failed(errors: BTreeMap<&str, &str>) -> Refusal {
     let errors: BTreeMap<&str, [&str; 1]> = errors.into_iter().map(|(k, v)| (k, [v])).collect();
-    wire::cepta_invalid(json!(errors))
+    envelope::invalid(json!(errors))
 }
 
 fn validate(body: &ChargeBody) -> Result<Charge, Refusal> {
@@ -259,8 +261,7 @@ fn validate(body: &ChargeBody) -> Result<Charge, Refusal> {
     if body.currency.as_ref().and_then(Value::as_str) != Some("KES") {
         errors.insert("currency", "Currency must be KES.");
     }
-    let channel = text(&body.bank_account)
-        .filter(|c| behaviour::CEPTA_CHANNELS.iter().any(|(code, _)| code == c));
+    let channel = text(&body.bank_account).filter(|c| CHANNELS.iter().any(|(code, _)| code == c));
     if channel.is_none() {
         errors.insert(
             "bankAccount",
@@ -281,13 +282,13 @@ fn validate(body: &ChargeBody) -> Result<Charge, Refusal> {
         return Err(validation_failed(errors));
     }
     if invalid_chars {
-        return Err(wire::cepta_error(
+        return Err(envelope::error(
             StatusCode::BAD_REQUEST,
             "Reference contains invalid characters",
         ));
     }
     if not_positive {
-        return Err(wire::cepta_error(
+        return Err(envelope::error(
             StatusCode::BAD_REQUEST,
             "Amount must be greater than 0",
         ));
@@ -303,7 +304,7 @@ fn validate(body: &ChargeBody) -> Result<Charge, Refusal> {
                 phone,
             })
         }
-        _ => Err(wire::cepta_error(StatusCode::BAD_REQUEST, VALIDATION)),
+        _ => Err(envelope::error(StatusCode::BAD_REQUEST, VALIDATION)),
     }
 }
 
@@ -361,7 +362,7 @@ async fn verify(
     params: Result<Query<Vec<(String, String)>>, QueryRejection>,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    auth::cepta_signature(&sim, &method, &uri, &headers, &body)?;
+    auth::signature(&sim, &method, &uri, &headers, &body)?;
     // Query parameter names bind case-insensitively, as in Cepta's framework.
     let reference = params.ok().and_then(|Query(params)| {
         params
@@ -376,7 +377,7 @@ async fn verify(
         )])));
     };
     let Some(push) = sim.get(Cepta, &reference) else {
-        return Err(wire::cepta_error(
+        return Err(envelope::error(
             StatusCode::NOT_FOUND,
             "TRANSACTION_NOT_FOUND",
         ));
@@ -388,7 +389,7 @@ async fn verify(
         SimStatus::Paid => (Some("0"), "The service request is processed successfully."),
         SimStatus::Reversed => (Some("0"), "Transaction reversed"),
         SimStatus::Failed => (
-            Some(behaviour::result_code(outcome)),
+            Some(result_code(outcome)),
             behaviour::failure_message(outcome).unwrap_or("Failed"),
         ),
     };
@@ -402,7 +403,7 @@ async fn verify(
                 payment_id: push.id,
                 amount: (!push.quirks.no_echo).then(|| wire::number(&push.amount_text)),
                 currency: (!push.quirks.no_echo).then_some("KES"),
-                status: phase.status.wire_word(Cepta),
+                status: word(phase.status),
                 response_code: code,
                 processor_response: words,
                 phone_number: if push.quirks.other_phone {

@@ -4,14 +4,14 @@
 //! checksum → field shapes (framework 400 with a `message` array) → documented business rules
 //! (400/404/409 with a `message` string) → the push.
 
-use super::auth;
-use super::behaviour;
-use super::clickpesa_query as query;
-use super::state::{CreateAnswer, Duplicate, NewPush, Sim};
-use super::wire::{self, Refusal};
+use super::words::{self, CHANNELS, channel_for, word};
+use super::{auth, envelope, query};
 use crate::money::{Currency, Money};
 use crate::phone::{Country, Network, Phone};
 use crate::provider_kind::ProviderKind::ClickPesa;
+use crate::sim::behaviour;
+use crate::sim::state::{CreateAnswer, Duplicate, NewPush, Sim};
+use crate::sim::wire::{self, Refusal};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
-pub(super) fn routes() -> Router<Arc<Sim>> {
+pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
         .route("/third-parties/generate-token", post(generate_token))
         .route(
@@ -43,10 +43,10 @@ async fn generate_token(
     State(sim): State<Arc<Sim>>,
     headers: HeaderMap,
 ) -> Result<Response, Refusal> {
-    if let Err(message) = auth::clickpesa_credentials(&sim, &headers) {
+    if let Err(message) = auth::credentials(&sim, &headers) {
         tracing::debug!(message, "clickpesa: token refused");
         sim.bump(|s| s.token_refusals += 1);
-        return Err(wire::clickpesa_error(StatusCode::FORBIDDEN, message));
+        return Err(envelope::error(StatusCode::FORBIDDEN, message));
     }
     let token = sim.issue_token();
     Ok(wire::json(
@@ -71,14 +71,14 @@ fn admit(
     body: &[u8],
     initiate: bool,
 ) -> Result<Map<String, Value>, Refusal> {
-    auth::clickpesa_token(sim, headers)?;
+    auth::token(sim, headers)?;
     // Like a body parser: a non-JSON content type leaves the body empty.
     let map = if !wire::is_json(headers) || body.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => map,
-            _ => return Err(wire::clickpesa_bad_json()),
+            _ => return Err(envelope::bad_json()),
         }
     };
     if let Some(reference) = map.get("orderReference").and_then(Value::as_str)
@@ -86,7 +86,7 @@ fn admit(
     {
         sim.note_attempt(ClickPesa, reference);
     }
-    auth::clickpesa_checksum(sim, &map)?;
+    auth::checksum(sim, &map)?;
     Ok(map)
 }
 
@@ -115,14 +115,14 @@ fn validate(body: &Map<String, Value>, phone_required: bool) -> Result<Order, Re
     };
     let (amount_text, amount) = match amount {
         Ok(ok) if shape.is_empty() => ok,
-        _ => return Err(wire::clickpesa_bad_request(shape)),
+        _ => return Err(envelope::bad_request(shape)),
     };
     let reference = body
         .get("orderReference")
         .and_then(Value::as_str)
         .filter(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_alphanumeric()))
         .ok_or_else(|| {
-            wire::clickpesa_error(
+            envelope::error(
                 StatusCode::BAD_REQUEST,
                 "Invalid Order Reference, should only contain alphanumeric characters and \
                  cannot be blank",
@@ -142,7 +142,7 @@ fn validate(body: &Map<String, Value>, phone_required: bool) -> Result<Order, Re
 }
 
 fn bad_phone() -> Refusal {
-    wire::clickpesa_error(
+    envelope::error(
         StatusCode::BAD_REQUEST,
         "Invalid / unsupported phone number",
     )
@@ -190,13 +190,10 @@ async fn preview(
         })
     };
     let Some((phone, network)) = order.phone else {
-        let all: Vec<Value> = behaviour::CLICKPESA_CHANNELS
-            .iter()
-            .map(|c| method(c, true))
-            .collect();
+        let all: Vec<Value> = CHANNELS.iter().map(|c| method(c, true)).collect();
         return Ok(wire::json(StatusCode::OK, json!({ "activeMethods": all })));
     };
-    let Some(channel) = behaviour::clickpesa_channel(network) else {
+    let Some(channel) = channel_for(network) else {
         return Ok(wire::json(
             StatusCode::OK,
             json!({ "activeMethods": [method("T-PESA", false)] }),
@@ -223,14 +220,15 @@ async fn initiate(
         return Err(bad_phone());
     };
     // TTCL's wallet is not a ClickPesa push channel (providers.md): no push is created.
-    let Some(channel) = behaviour::clickpesa_channel(network) else {
-        return Err(wire::clickpesa_error(
+    let Some(channel) = channel_for(network) else {
+        return Err(envelope::error(
             StatusCode::NOT_FOUND,
             "Account has no valid payment method",
         ));
     };
     let created = sim.create(NewPush {
         provider: ClickPesa,
+        id: words::new_id(),
         reference: order.reference.clone(),
         phone,
         amount_text: order.amount_text,
@@ -245,12 +243,12 @@ async fn initiate(
                 "Order reference {} already used: Create a different reference",
                 order.reference
             );
-            return Err(wire::clickpesa_error(StatusCode::CONFLICT, &message));
+            return Err(envelope::error(StatusCode::CONFLICT, &message));
         }
     };
     tracing::debug!(reference = %push.reference, "clickpesa: push created");
     if push.behaviour.initiate_fails {
-        return Err(wire::clickpesa_error(
+        return Err(envelope::error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Internal server error",
         ));
@@ -262,11 +260,11 @@ async fn initiate(
                 "Order reference {} already used: Create a different reference",
                 push.reference
             );
-            return Err(wire::clickpesa_error(StatusCode::CONFLICT, &message));
+            return Err(envelope::error(StatusCode::CONFLICT, &message));
         }
         CreateAnswer::Throttle => {
-            return Ok(super::inject::too_many(
-                ClickPesa,
+            return Ok(wire::with_retry_after(
+                envelope::too_many(),
                 sim.faults().retry_after_secs,
             ));
         }
@@ -276,14 +274,14 @@ async fn initiate(
         StatusCode::OK,
         json!({
             "id": push.id,
-            "status": phase.status.wire_word(ClickPesa),
+            "status": word(phase.status),
             "channel": push.channel,
             "orderReference": push.reference,
             // A string here, a number in queries (providers.md).
             "collectedAmount": wire::two_decimals(push.amount.minor(), 0),
             "collectedCurrency": "TZS",
             "createdAt": wire::timestamp(push.created_at),
-            "clientId": sim.config.clickpesa_client_id,
+            "clientId": sim.config.value(ClickPesa, "client_id"),
         }),
     ))
 }

@@ -1,11 +1,11 @@
-//! The simulator's own ClickPesa checksum canonicalizer, deliberately independent of the
+//! The simulator's own checksum canonicalizer, deliberately independent of the
 //! client's so that a bug in one is caught by the other.
 //!
 //! Rules (providers.md): drop top-level `checksum` and `checksumMethod`; sort object keys at
 //! every level (arrays keep their order); compact JSON; UTF-8 with `/` and non-ASCII left
 //! unescaped; HMAC-SHA256 with the checksum key, 64 lowercase hex characters.
 
-use hmac::digest::KeyInit;
+use crate::sim::wire::hmac_sha256;
 use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use sha2::Sha256;
@@ -39,13 +39,6 @@ fn mac(key: &str, canonical: &str) -> Hmac<Sha256> {
     let mut mac = hmac_sha256(key.as_bytes());
     mac.update(canonical.as_bytes());
     mac
-}
-
-/// A fresh HMAC-SHA256 keyed with `key` (any length is valid for HMAC; the fallback is never
-/// taken but keeps this total without `unwrap`).
-pub fn hmac_sha256(key: &[u8]) -> Hmac<Sha256> {
-    <Hmac<Sha256> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()))
 }
 
 fn write_value(value: &Value, out: &mut String) {
