@@ -455,3 +455,101 @@ fn a_refused_base_url_hides_its_password() {
         assert!(!msg.contains("S3cretPW"), "{msg}");
     }
 }
+
+/// The example configuration names every provider row's table, keys and variables, with its
+/// default base URL, and no key a row does not have; the example loads.
+#[test]
+fn the_example_file_holds_every_rows_keys() {
+    use lipa::provider::settings::variable;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/config.example.toml");
+    let text = std::fs::read_to_string(&path).expect("example");
+    for kind in ProviderKind::ALL {
+        let spec = kind.spec();
+        let header = format!("[{}]", spec.section);
+        let table: Vec<&str> = text
+            .lines()
+            .skip_while(|l| l.trim() != header)
+            .skip(1)
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .collect();
+        assert!(!table.is_empty(), "{header} is missing from the example");
+        let keyed = |key: &str| {
+            table
+                .iter()
+                .find(|l| {
+                    l.trim_start_matches(['#', ' '])
+                        .starts_with(&format!("{key} = "))
+                })
+                .copied()
+        };
+        let mut names: Vec<&str> = vec!["base_url"];
+        names.extend(spec.keys.iter().map(|k| k.name));
+        for name in &names {
+            let line = keyed(name).unwrap_or_else(|| panic!("{header}: no {name}"));
+            let var = variable(spec.section, name);
+            assert!(
+                line.contains(&format!("# {var}")),
+                "{header}: {line:?} names {var}"
+            );
+        }
+        let base = keyed("base_url").unwrap_or_default();
+        assert!(base.contains(&format!("\"{}\"", spec.base_url)), "{base}");
+        for line in table.iter().filter(|l| l.contains(" = ")) {
+            let key = line
+                .trim_start_matches(['#', ' '])
+                .split(' ')
+                .next()
+                .unwrap_or("");
+            assert!(names.contains(&key), "{header}: {key} is no key of the row");
+        }
+    }
+    let loaded = Config::load(Some(&path), env(&[("LIPA_DATA_DIR", "/tmp")]));
+    assert!(
+        loaded.is_ok_and(|c| c.is_empty()),
+        "the example loads, all commented"
+    );
+}
+
+/// The README's table of variables names every provider row's variables (its default base
+/// URL beside it), and no provider variable a row does not have.
+#[test]
+fn the_readme_table_holds_every_rows_variables() {
+    use lipa::provider::settings::variable;
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let rows: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("| `LIPA_"))
+        .collect();
+    assert!(!rows.is_empty(), "the README's table of variables");
+    let mut named = Vec::new();
+    for kind in ProviderKind::ALL {
+        let spec = kind.spec();
+        let base = variable(spec.section, "base_url");
+        let line = rows
+            .iter()
+            .find(|l| l.contains(&format!("`{base}`")))
+            .unwrap_or_else(|| panic!("{base} is not in the README's table"));
+        assert!(line.contains(&format!("`{}`", spec.base_url)), "{line}");
+        named.push(base);
+        for key in spec.keys {
+            let var = variable(spec.section, key.name);
+            assert!(
+                rows.iter().any(|l| l.contains(&format!("`{var}`"))),
+                "{var} is not in the README's table"
+            );
+            named.push(var);
+        }
+    }
+    for kind in ProviderKind::ALL {
+        let prefix = format!("LIPA_{}_", kind.spec().section.to_ascii_uppercase());
+        for l in &rows {
+            for var in l.split('`').filter(|w| w.starts_with(&prefix)) {
+                assert!(
+                    named.iter().any(|n| n == var),
+                    "{var} is no variable of a row"
+                );
+            }
+        }
+    }
+}
