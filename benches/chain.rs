@@ -11,13 +11,14 @@
 mod ledger;
 
 use ledger::TestDb;
-use lipa::config::{ClickPesaSettings, Secret};
+use lipa::config::Secret;
 use lipa::engine::{Engine, EngineSettings, SendGuard};
 use lipa::journal::Journal;
 use lipa::money::{Currency, Money};
 use lipa::payment::{NewPayment, Status};
 use lipa::phone::{Country, Phone};
 use lipa::provider::clickpesa::ClickPesaClient;
+use lipa::provider::clickpesa::ClickPesaSettings;
 use lipa::provider::{ProviderKind, http};
 use lipa::reference::Reference;
 use lipa::sim::{self, SimConfig, SimHandle, demo};

@@ -1,6 +1,6 @@
 //! What tests and the chaos test read: the ledger of truth and the counters.
 
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::provider_kind::ProviderKind;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
@@ -54,14 +54,12 @@ pub struct LedgerEntry {
     /// Its status answers leave out the amount or name another paying number (faults): a
     /// client cannot prove it paid, and asks a person.
     pub proves_nothing: bool,
-    #[serde(skip)]
-    pub(crate) money: Money,
 }
 
 impl LedgerEntry {
-    /// The amount as [`Money`].
-    pub fn money(&self) -> Money {
-        self.money
+    /// The amount as [`Money`] (`None` if `currency` is no currency lipa knows).
+    pub fn money(&self) -> Option<Money> {
+        Currency::from_code(&self.currency).map(|c| Money::from_minor(self.amount_minor, c))
     }
 }
 

@@ -394,7 +394,6 @@ impl Sim {
                     initiate_failed: p.behaviour.initiate_fails
                         || p.quirks.answer != CreateAnswer::Normal,
                     proves_nothing: p.quirks.no_echo || p.quirks.other_phone,
-                    money: p.amount,
                 }
             })
             .collect()
