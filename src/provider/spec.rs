@@ -48,6 +48,10 @@ pub struct Spec {
     pub base_url: &'static str,
     /// Its client, from settings the configuration has checked against [`Spec::keys`].
     pub build: fn(&Settings, &Context) -> Arc<dyn Provider>,
+    /// Its own sentences, in both languages (a `sentences!`/`labels!` block in its folder:
+    /// a missing Swahili text does not compile), for the catalogue and its test. Words about a
+    /// country, a currency or a rule belong to `strings/`, said of any provider.
+    pub words: fn() -> Vec<crate::lang::Entry>,
     /// Its simulator (the demo, `lipa simulate`, the tests).
     pub simulator: &'static dyn crate::sim::simulator::Simulator,
 }

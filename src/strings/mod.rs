@@ -46,6 +46,9 @@ pub fn catalogue() -> Vec<Entry> {
     all.extend(help::labels());
     all.extend(help::texts());
     all.extend(domain::labels());
+    for kind in crate::provider_kind::ProviderKind::ALL {
+        all.extend((kind.spec().words)());
+    }
     all.extend(crate::msg::samples().into_iter().map(|m| Entry {
         name: crate::msg::variant(&m),
         en: m.text(Lang::En),

@@ -39,6 +39,8 @@ pub static SPEC: Spec = Spec {
     ],
     base_url: "https://adapter.cepta.co",
     build,
+    // Everything it says is said of any provider (strings/).
+    words: Vec::new,
     simulator: &super::sim::SIM,
 };
 

@@ -44,6 +44,8 @@ pub static SPEC: Spec = Spec {
     ],
     base_url: "https://api.clickpesa.com/third-parties",
     build,
+    // Everything it says is said of any provider (strings/).
+    words: Vec::new,
     simulator: &super::sim::SIM,
 };
 
