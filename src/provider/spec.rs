@@ -92,6 +92,11 @@ pub enum LookupBy {
     /// Only by the provider's own id, which only the send's answer carries: a payment whose
     /// answer was lost cannot be asked about (a callback or a person resolves it).
     ProviderId,
+    /// By an id lipa makes (a UUIDv4) and journals before the send, which the provider takes as
+    /// the payment's own; a send repeated under the same id is the same payment at the
+    /// provider, so one that never arrived may go again under it (pawaPay's `depositId`). The
+    /// engine does not make such ids yet: the first row that needs it brings that.
+    OurId,
     /// The provider cannot be asked at all.
     Never,
 }
