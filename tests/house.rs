@@ -12,7 +12,8 @@
 //!   order of each circle still has to point upward "run back up", and there are at most
 //!   [`BACK_UP`] of them.
 //!
-//! Run `cargo test --test house -- --nocapture` to see the numbers.
+//! Run `cargo test --test house -- --nocapture` to see the numbers (`HOUSE_SRC=<dir>` measures
+//! another tree's `src/`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -22,8 +23,12 @@ const MENTIONS: usize = 3;
 /// Arrows between rooms that run back up.
 const BACK_UP: usize = 8;
 
+/// `src/` of this tree, or of another one named by `HOUSE_SRC` (to measure an older commit:
+/// `git archive <commit> src | tar -x -C /tmp/old`, then `HOUSE_SRC=/tmp/old/src`).
 fn src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    std::env::var_os("HOUSE_SRC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

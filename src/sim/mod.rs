@@ -236,6 +236,7 @@ pub async fn run_foreground(options: SimulateOptions) -> std::io::Result<()> {
             addr: &sim.addr().to_string(),
             providers: &providers,
             settle: options.settle,
+            scale: crate::engine::scale_for(options.settle),
             faults: s::SimFaults {
                 rates: &rates,
                 seed: faults.seed,

@@ -8,6 +8,8 @@ pub struct SimBanner<'a> {
     /// Every provider it speaks for, in the registry's order.
     pub providers: &'a [SimProvider],
     pub settle: std::time::Duration,
+    /// `LIPA_SCHEDULE_SCALE` for customers who answer after `settle`.
+    pub scale: f64,
     pub faults: SimFaults<'a>,
 }
 
@@ -149,7 +151,7 @@ pub fn sim_banner(b: &SimBanner<'_>) -> String {
         addr = b.addr,
         settle = b.settle,
         faults = sim_faults(b.addr, &b.faults, &signed),
-        scale = crate::engine::scale_for(b.settle),
+        scale = b.scale,
     )
 }
 
