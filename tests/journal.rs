@@ -416,6 +416,51 @@ fn a_journal_of_an_earlier_lipa_reads() {
     assert_eq!(new.operator, "rehema");
 }
 
+/// Rows written with a message tag from before messages named their provider
+/// (`cepta-unauthorized`, `token-missing`) read as the same message, in the same words.
+#[test]
+fn messages_with_the_old_provider_tags_read_as_before() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("journal.sqlite3");
+    {
+        let j = Journal::open(&path).expect("open");
+        record(&j, &sale("OLDTAG1"));
+        record(&j, &sale("OLDTAG2"));
+    }
+    {
+        let c = rusqlite::Connection::open(&path).expect("raw");
+        c.execute_batch(
+            "UPDATE payments SET message = '{\"k\":\"cepta-unauthorized\",\"skew\":600}'
+                WHERE reference = 'OLDTAG1';
+             UPDATE payments SET message = '{\"k\":\"token-missing\"}'
+                WHERE reference = 'OLDTAG2';",
+        )
+        .expect("old tags");
+    }
+    let j = Journal::open(&path).expect("reopen");
+    let signed = j.find_reference("OLDTAG1").expect("find").expect("kept");
+    assert_eq!(
+        signed.message,
+        Msg::SignatureRefused {
+            provider: ProviderKind::Cepta,
+            skew: Some(600),
+        }
+    );
+    assert!(
+        signed.message.to_string().starts_with(
+            "Cepta refused the request (UNAUTHORIZED). Two likely causes: this machine's clock \
+             is 600 seconds (about 10 minutes) behind Cepta's"
+        ),
+        "{}",
+        signed.message
+    );
+    let token = j.find_reference("OLDTAG2").expect("find").expect("kept");
+    assert_eq!(
+        token.message.to_string(),
+        "ClickPesa's token answer held no token: check the client id and API key."
+    );
+}
+
 /// Every query the faces run is an index lookup, never a scan of the whole table: Today, the
 /// unresolved list, a reference, the duplicate guard, a history (they scanned a journal of a
 /// million payments on every start and every Today).
