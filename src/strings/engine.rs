@@ -146,27 +146,6 @@ fn recorded_at(at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::strings::Lang;
-
-    /// The guard now also finds a payment still open from days ago: its time alone would
-    /// read as today's.
-    #[test]
-    fn a_duplicate_of_days_ago_names_its_date() {
-        let mut p = sample_payment();
-        p.created_at = chrono::Utc::now() - chrono::Duration::days(3);
-        let day = p.created_at.format("%Y-%m-%d").to_string();
-        for lang in Lang::ALL {
-            assert!(duplicate_of(lang, &p).contains(&day), "{lang:?}");
-        }
-        p.created_at = chrono::Utc::now() - chrono::Duration::minutes(2);
-        let day = p.created_at.format("%Y-%m-%d").to_string();
-        assert!(!duplicate_of(Lang::En, &p).contains(&day));
-    }
-}
-
 /// A payment for the catalogue's samples: checked attention, so every branch has its words.
 pub fn sample_payment() -> crate::payment::Payment {
     use crate::money::{Currency, Money};
@@ -203,5 +182,26 @@ pub fn sample_payment() -> crate::payment::Payment {
         operator: "rehema".into(),
         flag: None,
         till: "duka-1".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strings::Lang;
+
+    /// The guard now also finds a payment still open from days ago: its time alone would
+    /// read as today's.
+    #[test]
+    fn a_duplicate_of_days_ago_names_its_date() {
+        let mut p = sample_payment();
+        p.created_at = chrono::Utc::now() - chrono::Duration::days(3);
+        let day = p.created_at.format("%Y-%m-%d").to_string();
+        for lang in Lang::ALL {
+            assert!(duplicate_of(lang, &p).contains(&day), "{lang:?}");
+        }
+        p.created_at = chrono::Utc::now() - chrono::Duration::minutes(2);
+        let day = p.created_at.format("%Y-%m-%d").to_string();
+        assert!(!duplicate_of(Lang::En, &p).contains(&day));
     }
 }
