@@ -18,4 +18,25 @@ impl PgStore {
             Ok(())
         })
     }
+
+    /// Who cleared payment `id`, and when, as a till's journal held it.
+    pub fn import_cleared(
+        &self,
+        id: i64,
+        cleared: Vec<(String, chrono::DateTime<chrono::Utc>)>,
+    ) -> Result<(), JournalError> {
+        self.run(|pool| async move {
+            let client = pool.get().await?;
+            for (who, at) in &cleared {
+                client
+                    .execute(
+                        "INSERT INTO cleared (payment_id, operator, at) VALUES ($1, $2, $3)
+                         ON CONFLICT DO NOTHING",
+                        &[&id, who, at],
+                    )
+                    .await?;
+            }
+            Ok(())
+        })
+    }
 }
