@@ -203,7 +203,8 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         problems: Vec::new(),
         schedule_scale: None,
         serve: Default::default(),
-        timezone: None,
+        // The shop's day is the shop's, in the demo too (Today, the report).
+        timezone: real.timezone,
         // The shop's own printer prints the demo's slips, DEMO on every line (`lipa receipt
         // --demo --print` does the same). `lipa serve --demo` gives its visitors none.
         receipt: real.receipt.clone(),
@@ -211,4 +212,18 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         database_url: None,
     };
     Ok((config, Some(handle)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shop in Nairobi whose machine runs on UTC sees the demo's Today as Nairobi's day.
+    #[tokio::test]
+    async fn the_demo_keeps_the_shops_time_zone() {
+        let mut real = fallback_config().unwrap_or_else(|| panic!("no data dir"));
+        real.timezone = Some(chrono_tz::Africa::Nairobi);
+        let (config, _sim) = demo_config(&real).await.expect("demo");
+        assert_eq!(config.timezone, Some(chrono_tz::Africa::Nairobi));
+    }
 }

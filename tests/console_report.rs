@@ -115,6 +115,10 @@ fn an_agent_cannot_close_the_day() {
             }),
         },
     );
+    // Their own payments, not the till's day: neither "closed" nor "not closed".
+    let screen = render_plain(&a, 80, 24);
+    assert!(screen.contains("your own payments"), "{screen}");
+    assert!(!screen.contains("not closed"), "{screen}");
     // Not offered, and refused with why.
     assert!(!render_plain(&a, 80, 24).contains("close the day"));
     assert!(key(&mut a, 'z').is_empty());

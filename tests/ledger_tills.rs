@@ -165,6 +165,13 @@ async fn a_till_journal_is_imported_once() {
         assert!(json_lines(&out).pop().is_some(), "{out:?}");
     }
     let file = shop.path().join(lipa::journal::FILE_NAME);
+    // The cashier cleared one finished payment off their list: it stays cleared.
+    let cleared = {
+        let source = lipa::journal::Journal::open(&file).expect("source");
+        let first = source.all().expect("all")[0].clone();
+        source.clear(&[first.id], "rehema").expect("clear");
+        first.reference
+    };
     let file = file.to_str().expect("path");
     let other = tempfile::tempdir().expect("other");
     let first = till(
@@ -226,6 +233,23 @@ async fn a_till_journal_is_imported_once() {
             (p.status, p.amount, p.provider_id)
         );
     }
+    let day_ago = chrono::Utc::now() - chrono::Duration::days(1);
+    let shown = |who: &str| -> Vec<String> {
+        ledger
+            .recently_done(day_ago, None, who, 10)
+            .expect("recent")
+            .into_iter()
+            .map(|p| p.reference.to_string())
+            .collect()
+    };
+    assert!(
+        !shown("rehema").contains(&cleared.to_string()),
+        "cleared by rehema"
+    );
+    assert!(
+        shown("juma").contains(&cleared.to_string()),
+        "juma never cleared it"
+    );
     let missing = till(
         &sim,
         other.path(),

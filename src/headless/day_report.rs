@@ -224,7 +224,12 @@ pub fn human(
     offset: FixedOffset,
     lang: Lang,
 ) -> String {
-    let state = match closing {
+    human_as(report, till, &closed_state(closing, offset, lang), lang)
+}
+
+/// Whether the day is closed, and as what, in words for the report's head.
+fn closed_state(closing: Option<&Closing>, offset: FixedOffset, lang: Lang) -> String {
+    match closing {
         Some(c) => s::report_closed_as(
             lang,
             c.number,
@@ -235,8 +240,13 @@ pub fn human(
             &c.closed_by,
         ),
         None => s::report_not_closed(lang).to_string(),
-    };
-    let mut out = format!("{}\n", s::report_head(lang, &report.day, till, &state));
+    }
+}
+
+/// The report with its head's state already worded (an agent's own report is neither a
+/// till's closed day nor an open one: it is theirs, as it stands).
+pub fn human_as(report: &DayReport, till: &str, state: &str, lang: Lang) -> String {
+    let mut out = format!("{}\n", s::report_head(lang, &report.day, till, state));
     if report.count == 0 {
         out.push_str(&format!("{}\n", s::report_none(lang, &report.day)));
         return out;

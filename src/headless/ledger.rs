@@ -158,6 +158,8 @@ fn copy(
         let (outcome, id) = ledger.import_payment(p, events, replaces, till)?;
         if let Some(id) = id {
             in_ledger.insert(p.id, id);
+            // What a cashier cleared off their list stays cleared on the chain.
+            ledger.import_cleared(id, source.cleared_of(p.id)?)?;
         }
         match outcome {
             Imported::Added => added += 1,

@@ -4,7 +4,7 @@
 
 use super::rows;
 use super::{Journal, JournalError};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rusqlite::{TransactionBehavior, params};
 
 impl Journal {
@@ -29,5 +29,59 @@ impl Journal {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The payments recorded since `since` that `operator` cleared off their list.
+    pub fn cleared_since(
+        &self,
+        since: DateTime<Utc>,
+        operator: &str,
+    ) -> Result<Vec<i64>, JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.cleared_since(since, operator.to_string());
+        }
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.payment_id FROM cleared c JOIN payments p ON p.id = c.payment_id
+             WHERE c.operator = ?1 AND p.created_at >= ?2",
+        )?;
+        let ids = stmt.query_map(params![operator, rows::ts(since)], |r| r.get(0))?;
+        Ok(ids.collect::<Result<Vec<i64>, _>>()?)
+    }
+
+    /// Who cleared payment `id` off their list, and when (an embedded journal's, for
+    /// `ledger import`).
+    pub fn cleared_of(&self, id: i64) -> Result<Vec<(String, DateTime<Utc>)>, JournalError> {
+        if self.pg().is_some() {
+            return Err(JournalError::Corrupt("cleared of the shared ledger".into()));
+        }
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare_cached("SELECT operator, at FROM cleared WHERE payment_id = ?1 ORDER BY at")?;
+        let all = stmt.query_map(params![id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in all {
+            let (who, at) = row?;
+            out.push((who, rows::parse_ts(&at)?));
+        }
+        Ok(out)
+    }
+
+    /// Copies who cleared the ledger's payment `id` off their list, and when, into this
+    /// shared ledger (`ledger import`: a cashier's cleared payments stay cleared).
+    pub fn import_cleared(
+        &self,
+        id: i64,
+        cleared: Vec<(String, DateTime<Utc>)>,
+    ) -> Result<(), JournalError> {
+        match self.pg() {
+            Some(pg) if !cleared.is_empty() => pg.import_cleared(id, cleared),
+            Some(_) => Ok(()),
+            None => Err(JournalError::Corrupt(
+                "import into an embedded journal".into(),
+            )),
+        }
     }
 }

@@ -11,6 +11,7 @@ labels! {
     report_flagged: "changed after final", "yamebadilika baadaye";
     report_by_operator: "By operator", "Kwa mhudumu";
     report_not_closed: "not closed", "haijafungwa";
+    report_own: "your own payments, as they stand", "malipo yako mwenyewe, kama yalivyo sasa";
     receipt_title: "PAYMENT CONFIRMATION", "UTHIBITISHO WA MALIPO";
     receipt_demo_banner: "*** DEMO - NO REAL MONEY ***", "*** MAJARIBIO - SI PESA HALISI ***";
     receipt_demo_mark: "DEMO", "MAJARIBIO";

@@ -130,8 +130,40 @@ pub fn duplicate_of(lang: crate::lang::Lang, p: &crate::payment::Payment) -> Str
         lang,
         &p.amount.to_string(),
         &p.masked_phone(),
-        &p.created_at.format("%H:%M:%S UTC").to_string(),
+        &recorded_at(p.created_at, chrono::Utc::now()),
         crate::strings::console::status_word(lang, p.status, p.checked),
         p.reference.as_str(),
     )
+}
+
+/// When a payment the guard found was recorded: its time, and its date too unless it is
+/// within the last twelve hours (the guard also finds an open payment of days ago).
+fn recorded_at(at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    if (now - at).num_hours().abs() < 12 {
+        at.format("%H:%M:%S UTC").to_string()
+    } else {
+        at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::strings::Lang;
+    use crate::strings::samples::sample_payment;
+
+    /// The guard now also finds a payment still open from days ago: its time alone would
+    /// read as today's.
+    #[test]
+    fn a_duplicate_of_days_ago_names_its_date() {
+        let mut p = sample_payment();
+        p.created_at = chrono::Utc::now() - chrono::Duration::days(3);
+        let day = p.created_at.format("%Y-%m-%d").to_string();
+        for lang in Lang::ALL {
+            assert!(duplicate_of(lang, &p).contains(&day), "{lang:?}");
+        }
+        p.created_at = chrono::Utc::now() - chrono::Duration::minutes(2);
+        let day = p.created_at.format("%Y-%m-%d").to_string();
+        assert!(!duplicate_of(Lang::En, &p).contains(&day));
+    }
 }

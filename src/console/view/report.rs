@@ -25,17 +25,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         None => vec![Line::from(s::loading(app.lang))],
         Some(Err(e)) => vec![Line::from(s::could_not_load(app.lang, &e.text(app.lang)))],
         Some(Ok(d)) => {
-            let mut lines: Vec<Line> = crate::headless::day_report::human(
-                &d.report,
-                &d.till,
-                d.closing.as_ref(),
-                app.offset,
-                app.lang,
-            )
-            .lines()
-            // The first line repeats the title's day; the till and whether it is closed stay.
-            .map(|l| Line::from(l.to_string()))
-            .collect();
+            let text = if app.limits.own_only {
+                // An agent's report is their own payments: no till's closing speaks for it.
+                let state = crate::strings::back_office::report_own(app.lang);
+                crate::headless::day_report::human_as(&d.report, &d.till, state, app.lang)
+            } else {
+                crate::headless::day_report::human(
+                    &d.report,
+                    &d.till,
+                    d.closing.as_ref(),
+                    app.offset,
+                    app.lang,
+                )
+            };
+            let mut lines: Vec<Line> = text
+                .lines()
+                // The first line repeats the title's day; the till and whether it is closed stay.
+                .map(|l| Line::from(l.to_string()))
+                .collect();
             // As `lipa report` says it: what came after the close is in no Z report.
             if let Some((n, newest)) = &d.late {
                 lines.push(Line::raw(""));
