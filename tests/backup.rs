@@ -355,3 +355,85 @@ async fn push_and_sync_leave_no_wal_behind() {
         assert_eq!(left(), Vec::<&str>::new(), "after sync {i}");
     }
 }
+
+/// The password of a test server's URL, for pg_dump and pg_restore (`PGPASSWORD`), as the
+/// README says to give it: lipa's command names none.
+fn password(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let (credentials, _) = rest.rsplit_once('@')?;
+    Some(credentials.split_once(':')?.1.to_string())
+}
+
+/// On a chain, `lipa backup` prints a pg_dump command; run as printed (the password from
+/// PGPASSWORD), its dump restores with `pg_restore --no-owner` into an empty database that
+/// lipa opens as the ledger it was: the payments, the schema version, and new payments after
+/// them.
+#[test]
+fn a_ledger_dumped_with_the_printed_command_restores() {
+    let Some(db) = ledger::TestDb::create("pgdump") else {
+        return;
+    };
+    if std::process::Command::new("pg_dump").arg("--version").output().is_err() {
+        eprintln!("skipped: pg_dump is not installed here");
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = runtime.block_on(cli::simulator(Duration::from_secs(1)));
+    let till = tempfile::tempdir().expect("till");
+    let mut env = cli::demo_env(till.path(), &sim.clickpesa_base_url(), None);
+    env.push(("LIPA_DATABASE_URL", db.url.clone()));
+    for (phone, code) in [("0712345670", 0), ("0712345676", 1)] {
+        let out = run(&env, &cli::push_args("clickpesa", phone, "30"));
+        assert_eq!(out.status.code(), Some(code), "{}", text(&out));
+    }
+    let work = tempfile::tempdir().expect("work");
+    let out = cli::command(env.iter().cloned())
+        .args(["backup", "ledger.sqlite3"])
+        .current_dir(work.path())
+        .output()
+        .expect("lipa backup");
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let command = err
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("pg_dump "))
+        .unwrap_or_else(|| panic!("a pg_dump command: {err}"));
+    let pass = password(&db.url);
+    if let Some(p) = &pass {
+        assert!(!command.contains(p.as_str()), "no password: {command}");
+    }
+    let mut dump = std::process::Command::new("sh");
+    dump.arg("-c").arg(command).current_dir(work.path());
+    if let Some(p) = &pass {
+        dump.env("PGPASSWORD", p);
+    }
+    let out = dump.output().expect("pg_dump");
+    assert!(out.status.success(), "{command}: {}", text(&out));
+
+    let restored = ledger::TestDb::create("pgrestore").expect("a second database");
+    let mut restore = std::process::Command::new("pg_restore");
+    restore
+        .args(["--no-owner", &format!("--dbname={}", restored.url)])
+        .arg(work.path().join("lipa-ledger.dump"));
+    if let Some(p) = &pass {
+        restore.env("PGPASSWORD", p);
+    }
+    let out = restore.output().expect("pg_restore");
+    assert!(out.status.success(), "{}", text(&out));
+
+    let version = "SELECT version::bigint FROM lipa_schema";
+    assert_eq!(restored.count(version), db.count(version));
+    env.pop();
+    env.push(("LIPA_DATABASE_URL", restored.url.clone()));
+    let out = run(&env, &["history", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let statuses: Vec<String> = json_lines(&out)
+        .iter()
+        .map(|l| l["status"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(statuses, ["failed", "paid"], "{}", text(&out));
+    let out = run(&env, &cli::push_args("clickpesa", "0712345671", "30"));
+    assert_eq!(out.status.code(), Some(0), "a new payment after them: {}", text(&out));
+    assert_eq!(restored.count("SELECT count(*) FROM payments"), 3);
+}
