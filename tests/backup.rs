@@ -96,9 +96,11 @@ async fn a_backup_taken_during_live_payments_restores_and_resumes() {
         spawn(&env, &["sync", "--wait", "120"]),
         spawn(&env, &cli::push_args("clickpesa", "0712345672", "120")),
     ];
-    wait_until("the fourth push at the provider", Duration::from_secs(30), || {
-        (sim.ledger().len() == 4).then_some(())
-    });
+    wait_until(
+        "the fourth push at the provider",
+        Duration::from_secs(30),
+        || (sim.ledger().len() == 4).then_some(()),
+    );
 
     let backups = tempfile::tempdir().expect("backups");
     let file = backups.path().join("till.sqlite3");
@@ -117,7 +119,11 @@ async fn a_backup_taken_during_live_payments_restores_and_resumes() {
         .expect("dir")
         .map(|e| e.expect("entry").file_name())
         .collect();
-    assert_eq!(left, [std::ffi::OsString::from("till.sqlite3")], "no temporary file left");
+    assert_eq!(
+        left,
+        [std::ffi::OsString::from("till.sqlite3")],
+        "no temporary file left"
+    );
 
     // The till dies with its payments open.
     for child in &mut following {
@@ -139,13 +145,26 @@ async fn a_backup_taken_during_live_payments_restores_and_resumes() {
     let check = run(&sw, &["backup", "--check", &journal.display().to_string()]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check));
     let words = String::from_utf8_lossy(&check.stdout);
-    assert!(words.contains("malipo 4") && words.contains("bado wazi"), "{words}");
+    assert!(
+        words.contains("malipo 4") && words.contains("bado wazi"),
+        "{words}"
+    );
     assert!(words.contains("ukaguzi wa uadilifu: sawa"), "{words}");
 
     let out = run(&env, &["sync", "--wait", "90", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "every payment followed to its end: {}", text(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "every payment followed to its end: {}",
+        text(&out)
+    );
     let lines = json_lines(&out);
-    assert_eq!(lines.len() as i64, open, "the open ones were picked up: {}", text(&out));
+    assert_eq!(
+        lines.len() as i64,
+        open,
+        "the open ones were picked up: {}",
+        text(&out)
+    );
 
     let journal = Journal::open_in(restored.path()).expect("the restored journal opens");
     assert_eq!(journal.integrity_check().expect("check"), "ok");
@@ -181,13 +200,23 @@ fn backup_says_what_a_file_holds_and_what_to_do() {
         ]
     };
     let notes = dir.path().join("notes.txt");
-    std::fs::write(&notes, "not a journal at all, but long enough to be read as a header....")
-        .expect("notes");
+    std::fs::write(
+        &notes,
+        "not a journal at all, but long enough to be read as a header....",
+    )
+    .expect("notes");
     let notes = notes.display().to_string();
-    for (lang, words) in [("en", "is not a lipa journal"), ("sw", "si daftari la lipa")] {
+    for (lang, words) in [
+        ("en", "is not a lipa journal"),
+        ("sw", "si daftari la lipa"),
+    ] {
         let out = run(&env(lang), &["backup", "--check", &notes]);
         assert_eq!(out.status.code(), Some(4), "{}", text(&out));
-        assert!(String::from_utf8_lossy(&out.stderr).contains(words), "{}", text(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(words),
+            "{}",
+            text(&out)
+        );
     }
 
     let newer = dir.path().join("newer.sqlite3");
@@ -199,11 +228,23 @@ fn backup_says_what_a_file_holds_and_what_to_do() {
     let newer = newer.display().to_string();
     for (lang, words) in [("en", "of a newer lipa"), ("sw", "la lipa mpya zaidi")] {
         let out = run(&env(lang), &["backup", "--check", &newer]);
-        assert_eq!(out.status.code(), Some(3), "not restorable here: {}", text(&out));
-        assert!(String::from_utf8_lossy(&out.stdout).contains(words), "{}", text(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "not restorable here: {}",
+            text(&out)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(words),
+            "{}",
+            text(&out)
+        );
     }
 
-    let out = run(&env("en"), &["backup", &format!("{}/", dir.path().display())]);
+    let out = run(
+        &env("en"),
+        &["backup", &format!("{}/", dir.path().display())],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 
     let mut chain = env("en");
@@ -238,13 +279,23 @@ async fn a_journal_of_a_newer_lipa_is_refused_and_left_as_it_was() {
     let bytes = std::fs::read(&path).expect("bytes");
     let mut env = cli::demo_env(till.path(), &sim.clickpesa_base_url(), None);
     for (lang, words) in [
-        ("en", "journal schema version 99 is newer than this lipa understands; upgrade lipa"),
-        ("sw", "toleo 99 la daftari ni jipya kuliko lipa hii inavyoelewa; sasisha lipa"),
+        (
+            "en",
+            "journal schema version 99 is newer than this lipa understands; upgrade lipa",
+        ),
+        (
+            "sw",
+            "toleo 99 la daftari ni jipya kuliko lipa hii inavyoelewa; sasisha lipa",
+        ),
     ] {
         env.push(("LIPA_LANG", lang.into()));
         let out = run(&env, &cli::push_args("clickpesa", "0712345670", "0"));
         assert_eq!(out.status.code(), Some(4), "{}", text(&out));
-        assert!(String::from_utf8_lossy(&out.stderr).contains(words), "{}", text(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(words),
+            "{}",
+            text(&out)
+        );
         assert_eq!(json_lines(&out)[0]["status"], "error", "{}", text(&out));
         for args in [&["sync", "--wait", "0"][..], &["history"], &["report"]] {
             let out = run(&env, args);
@@ -255,7 +306,11 @@ async fn a_journal_of_a_newer_lipa_is_refused_and_left_as_it_was() {
         env.pop();
     }
     assert!(sim.ledger().is_empty(), "nothing sent");
-    assert_eq!(std::fs::read(&path).expect("bytes"), bytes, "left as it was");
+    assert_eq!(
+        std::fs::read(&path).expect("bytes"),
+        bytes,
+        "left as it was"
+    );
     assert_eq!(user_version(&path), 99);
 }
 
@@ -273,11 +328,18 @@ fn a_ledger_of_a_newer_lipa_is_refused_and_left_as_it_was() {
     let till = tempfile::tempdir().expect("till");
     let mut env = cli::demo_env(till.path(), &sim.clickpesa_base_url(), None);
     env.push(("LIPA_DATABASE_URL", db.url.clone()));
-    for (lang, words) in [("en", "newer than this lipa"), ("sw", "ni jipya kuliko lipa hii")] {
+    for (lang, words) in [
+        ("en", "newer than this lipa"),
+        ("sw", "ni jipya kuliko lipa hii"),
+    ] {
         env.push(("LIPA_LANG", lang.into()));
         let out = run(&env, &cli::push_args("clickpesa", "0712345670", "0"));
         assert_eq!(out.status.code(), Some(4), "{}", text(&out));
-        assert!(String::from_utf8_lossy(&out.stderr).contains(words), "{}", text(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(words),
+            "{}",
+            text(&out)
+        );
         env.pop();
     }
     assert!(sim.ledger().is_empty(), "nothing sent");
@@ -322,9 +384,21 @@ async fn a_journal_of_the_previous_schema_migrates() {
     let conn = rusqlite::Connection::open(&path).expect("open");
     let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql);
     assert_eq!(count("SELECT count(*) FROM payments"), 4);
-    assert_eq!(count("SELECT count(*) FROM events WHERE payment_id <= 3"), 12, "history kept");
-    assert_eq!(count("SELECT count(*) FROM closings WHERE number = 1"), 1, "Z #1 kept");
-    assert_eq!(count("SELECT count(*) FROM cleared"), 0, "the new table is there");
+    assert_eq!(
+        count("SELECT count(*) FROM events WHERE payment_id <= 3"),
+        12,
+        "history kept"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM closings WHERE number = 1"),
+        1,
+        "Z #1 kept"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM cleared"),
+        0,
+        "the new table is there"
+    );
 }
 
 /// When `lipa push` or `lipa sync` ends with payments still being followed, the journal is
@@ -373,7 +447,11 @@ fn a_ledger_dumped_with_the_printed_command_restores() {
     let Some(db) = ledger::TestDb::create("pgdump") else {
         return;
     };
-    if std::process::Command::new("pg_dump").arg("--version").output().is_err() {
+    if std::process::Command::new("pg_dump")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipped: pg_dump is not installed here");
         return;
     }
@@ -434,6 +512,11 @@ fn a_ledger_dumped_with_the_printed_command_restores() {
         .collect();
     assert_eq!(statuses, ["failed", "paid"], "{}", text(&out));
     let out = run(&env, &cli::push_args("clickpesa", "0712345671", "30"));
-    assert_eq!(out.status.code(), Some(0), "a new payment after them: {}", text(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a new payment after them: {}",
+        text(&out)
+    );
     assert_eq!(restored.count("SELECT count(*) FROM payments"), 3);
 }

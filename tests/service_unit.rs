@@ -74,17 +74,26 @@ fn every_flag_of_exec_start_is_one_lipa_serve_has() {
         .expect("lipa serve --help");
     assert!(help.status.success());
     let help = String::from_utf8_lossy(&help.stdout);
-    let flags: Vec<&str> = exec.iter().copied().filter(|w| w.starts_with("--")).collect();
+    let flags: Vec<&str> = exec
+        .iter()
+        .copied()
+        .filter(|w| w.starts_with("--"))
+        .collect();
     assert_eq!(flags, ["--config", "--operators", "--ssh"]);
     for flag in flags {
-        assert!(help.contains(&format!("{flag} <")), "{flag} (with a value) in:\n{help}");
+        assert!(
+            help.contains(&format!("{flag} <")),
+            "{flag} (with a value) in:\n{help}"
+        );
     }
 }
 
 #[test]
 fn systemd_analyze_verify_accepts_the_unit() {
     let Ok(version) = Command::new("systemd-analyze").arg("--version").output() else {
-        eprintln!("skipped: systemd-analyze is not installed here (the unit's lines are still checked)");
+        eprintln!(
+            "skipped: systemd-analyze is not installed here (the unit's lines are still checked)"
+        );
         return;
     };
     assert!(version.status.success());
@@ -139,7 +148,9 @@ fn the_units_command_starts_lipa_serve_and_sigterm_stops_it() {
         .replace(INSTALLED, env!("CARGO_BIN_EXE_lipa"))
         .replace("/etc/lipa", &etc.display().to_string())
         .replace("0.0.0.0:2222", "127.0.0.1:0");
-    let (key, data_dir) = one(&service, "Environment").split_once('=').expect("VAR=value");
+    let (key, data_dir) = one(&service, "Environment")
+        .split_once('=')
+        .expect("VAR=value");
     assert_eq!((key, data_dir), ("LIPA_DATA_DIR", "/var/lib/lipa"));
     let words: Vec<&str> = exec.split_whitespace().collect();
     let mut child = Command::new(words[0])
@@ -184,9 +195,15 @@ fn the_units_command_starts_lipa_serve_and_sigterm_stops_it() {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
-        assert!(std::time::Instant::now() < deadline, "still running after SIGTERM");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after SIGTERM"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     };
     assert_eq!(status.code(), Some(0));
-    assert!(!state.join("journal.sqlite3-wal").exists(), "closed cleanly");
+    assert!(
+        !state.join("journal.sqlite3-wal").exists(),
+        "closed cleanly"
+    );
 }

@@ -153,7 +153,11 @@ fn said(
         Some((reference, at)) => {
             let when = chrono::DateTime::parse_from_rfc3339(at).map_or_else(
                 |_| at.clone(),
-                |t| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string(),
+                |t| {
+                    t.with_timezone(&offset)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                },
             );
             s::backup_newest(lang, reference, &when)
         }
@@ -223,6 +227,9 @@ mod tests {
         );
         let cmd = pg_dump_command("postgresql://till@db/lipa?password=s3cret&sslmode=require");
         assert!(!cmd.contains("s3cret") && !cmd.contains("***"), "{cmd}");
-        assert!(cmd.ends_with("'postgresql://till@db/lipa?sslmode=require'"), "{cmd}");
+        assert!(
+            cmd.ends_with("'postgresql://till@db/lipa?sslmode=require'"),
+            "{cmd}"
+        );
     }
 }
