@@ -520,3 +520,60 @@ fn a_ledger_dumped_with_the_printed_command_restores() {
     );
     assert_eq!(restored.count("SELECT count(*) FROM payments"), 3);
 }
+
+/// A payment recorded but not yet sent when the backup is taken is sent a moment later by the
+/// process that recorded it: in the copy it is written as being sent, so a restored till asks
+/// the provider about it by its reference instead of failing it as never sent (it failed
+/// such a payment, once 30 s old, without asking: a customer who paid would be told failed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_recorded_but_not_sent_in_a_backup_is_asked_about_after_a_restore() {
+    use lipa::journal::{Guard, Recorded};
+    use lipa::provider::ProviderKind;
+    let sim = cli::simulator(Duration::from_secs(1)).await;
+    let till = tempfile::tempdir().expect("till");
+    let kind = ProviderKind::ClickPesa;
+    let new = lipa::payment::NewPayment {
+        provider: kind,
+        reference: lipa::reference::Reference::generate(kind, chrono::Utc::now().timestamp()),
+        phone: lipa::phone::Phone::parse("0712345670", kind.country()).expect("phone"),
+        amount: lipa::money::Money::parse("1500", kind.currency()).expect("amount"),
+        channel: None,
+        email: None,
+        name: None,
+        replaces: None,
+        operator: "rehema".into(),
+    };
+    let journal = Journal::open_in(till.path()).expect("journal");
+    let Recorded::New(p) = journal.record(&new, Guard::Off).expect("record") else {
+        panic!("guard off");
+    };
+    assert_eq!(p.status, Status::Recorded);
+
+    let env = cli::demo_env(till.path(), &sim.clickpesa_base_url(), None);
+    let backups = tempfile::tempdir().expect("backups");
+    let file = backups.path().join("till.sqlite3");
+    let out = run(&env, &["backup", &file.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    drop(journal);
+    let status: String = rusqlite::Connection::open(&file)
+        .expect("copy")
+        .query_row("SELECT status FROM payments", [], |r| r.get(0))
+        .expect("status");
+    assert_eq!(status, "sending", "may have been sent after the copy");
+
+    let restored = tempfile::tempdir().expect("restored");
+    std::fs::copy(&file, restored.path().join("journal.sqlite3")).expect("restore");
+    let env = cli::demo_env(restored.path(), &sim.clickpesa_base_url(), None);
+    let out = run(&env, &["sync", "--wait", "3", "--json"]);
+    let line = &json_lines(&out)[0];
+    assert_ne!(line["status"], "failed", "{}", text(&out));
+    let asked = sim
+        .stats()
+        .requests_to("GET /third-parties/payments/{orderReference}");
+    assert!(asked >= 1, "asked by reference: {}", text(&out));
+    let rows = Journal::open_in(restored.path())
+        .expect("journal")
+        .all()
+        .expect("rows");
+    assert_ne!(rows[0].status, Status::Failed, "{rows:?}");
+}

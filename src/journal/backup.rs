@@ -11,7 +11,9 @@
 //! journal is changed: not migrated, not checkpointed. The copy is written under a temporary
 //! name beside the file, private from its creation, synced, checked (opened, integrity check,
 //! schema version, counts), then renamed and its directory synced: `FILE` is either the old
-//! file or a whole, checked backup, never half of one.
+//! file or a whole, checked backup, never half of one. One thing differs from the journal on
+//! purpose: a payment recorded but not yet sent is copied as being sent (see
+//! [`recorded_as_sending`]).
 
 use super::{JournalError, file_uri, schema};
 use rusqlite::{Connection, OpenFlags};
@@ -181,6 +183,13 @@ fn copy_into(source: &Connection, tmp: &Path) -> Result<Holds, BackupError> {
     let before = holds(source)?;
     let tmp_text = tmp.to_string_lossy().to_string();
     source.execute("VACUUM INTO ?1", [&tmp_text])?;
+    let marked = recorded_as_sending(tmp)?;
+    if marked > 0 {
+        tracing::info!(
+            marked,
+            "payments recorded but not yet sent copied as being sent"
+        );
+    }
     std::fs::File::open(tmp)?.sync_all()?;
     let copy = read_only(tmp)?;
     let after = holds(&copy)?;
@@ -203,4 +212,30 @@ fn copy_into(source: &Connection, tmp: &Path) -> Result<Holds, BackupError> {
         )));
     }
     Ok(after)
+}
+
+/// In the copy, a payment `recorded` (journalled, its request not yet sent) is written as
+/// `sending`, as the send itself writes it. The process that recorded it sends it a moment
+/// later, after the copy's instant: restored, it must be asked about by its reference, never
+/// taken for one that was never sent (a `recorded` payment older than a send could take is
+/// failed as never sent, without asking, while its customer may have paid). Plain SQL, so a
+/// copy of an older schema is marked too.
+fn recorded_as_sending(copy: &Path) -> Result<usize, rusqlite::Error> {
+    let mut conn = Connection::open(copy)?;
+    let tx = conn.transaction()?;
+    let now = super::rows::ts(chrono::Utc::now());
+    let said = crate::strings::Msg::Empty.to_stored();
+    tx.execute(
+        "INSERT INTO events (payment_id, at, status, message)
+         SELECT id, ?1, 'sending', ?2 FROM payments WHERE status = 'recorded' ORDER BY id",
+        rusqlite::params![now, said],
+    )?;
+    let marked = tx.execute(
+        "UPDATE payments SET status = 'sending', message = ?2, updated_at = ?1,
+             sent_at = COALESCE(sent_at, ?1)
+         WHERE status = 'recorded'",
+        rusqlite::params![now, said],
+    )?;
+    tx.commit()?;
+    Ok(marked)
 }
