@@ -171,6 +171,49 @@ fn provider_says_holds_only_the_providers_words() {
     assert!(words.contains("The provider has no"), "{row}");
 }
 
+/// A supervisor's list of several operators' payments keeps its "By" column at every width,
+/// side by side with the form too (at 120 columns and more it lost it to the provider's words).
+#[test]
+fn several_operators_keep_the_by_column_beside_the_form() {
+    use lipa::strings::Lang;
+    for lang in [Lang::En, Lang::Sw] {
+        speak(lang);
+        let mut a = app(BOTH, true, true);
+        for p in several() {
+            changed(&mut a, p);
+        }
+        let mut other = several().remove(1);
+        other.id = 9;
+        other.operator = "amani".into();
+        changed(&mut a, other);
+        let by = lipa::strings::console::col_by(lang);
+        for (w, h) in [
+            (60, 20),
+            (80, 24),
+            (100, 30),
+            (110, 30),
+            (120, 30),
+            (132, 43),
+        ] {
+            let screen = render_plain(&a, w, h);
+            let head = screen
+                .lines()
+                .find(|l| {
+                    l.contains(lipa::strings::console::col_phone(lang))
+                        && l.contains(lipa::strings::console::col_amount(lang))
+                })
+                .unwrap_or_default()
+                .to_string();
+            assert!(head.contains(by), "{lang:?} {w}x{h}:\n{screen}");
+            assert!(
+                screen.contains("amani") && screen.contains("rehema"),
+                "{lang:?} {w}x{h}:\n{screen}"
+            );
+        }
+    }
+    speak(Lang::En);
+}
+
 /// With the till's clock a day behind the journal's, a payment stamped tomorrow is not one of
 /// Today's: Today ends where the day's report does.
 #[test]
