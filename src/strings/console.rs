@@ -227,6 +227,7 @@ labels! {
     help_today: "today's payments and totals", "malipo ya leo na jumla";
     help_report: "the day's report (← → another day; z closes it)",
         "ripoti ya siku (← → siku nyingine; z inaifunga)";
+    help_report_view: "the day's report (← → another day)", "ripoti ya siku (← → siku nyingine)";
     help_search: "search every payment: phone digits, reference, amount", "tafuta malipo yote: tarakimu za simu, kumbukumbu, kiasi";
     search_prompt: "Search", "Tafuta";
     search_hint: "digits of a phone, part of a reference, or an amount", "tarakimu za simu, sehemu ya kumbukumbu, au kiasi";

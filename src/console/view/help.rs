@@ -16,7 +16,7 @@ const KEY_W: usize = 16;
 /// arrows in the title saying there is more (↑↓ scroll).
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut lines: Vec<Line> = Vec::new();
-    let helps = keymap::help(app.lang);
+    let helps = keymap::help(app.lang, app.rights());
     let widest = helps
         .iter()
         .map(|(_, w)| w.chars().count())
