@@ -59,6 +59,11 @@ pub enum Command {
     SendAgain,
     Yes,
     No,
+    /// A page up or down, and the top or the end (help).
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
     /// Repaint the whole screen (a garbled SSH link).
     Repaint,
     /// Kiswahili ↔ English.
@@ -104,6 +109,10 @@ pub fn command(ctx: Context, key: &KeyEvent, lang: Lang) -> Option<Command> {
         (Context::Help, Esc | F(1) | Char('?' | 'q') | Enter) => Some(Command::Back),
         (Context::Help, Up | Char('k')) => Some(Command::Up),
         (Context::Help, Down | Char('j')) => Some(Command::Down),
+        (Context::Help, PageUp) => Some(Command::PageUp),
+        (Context::Help, PageDown | Char(' ')) => Some(Command::PageDown),
+        (Context::Help, Home | Char('g')) => Some(Command::Top),
+        (Context::Help, End | Char('G')) => Some(Command::Bottom),
         (Context::Help, _) => None,
         (_, Char('x')) if ctrl => Some(Command::ClearDone),
         (_, Char('p')) if ctrl => Some(Command::SwitchProvider),
