@@ -117,7 +117,7 @@ fn main(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .areas(area);
         (f, l)
     } else {
-        let form_h = form::height(app, area.height, 4);
+        let form_h = form::height(app, area.height, 4, area.width);
         let [f, l] = Layout::vertical([Constraint::Length(form_h), Constraint::Min(3)]).areas(area);
         (f, l)
     };
@@ -263,12 +263,12 @@ pub fn wrap_all(text: &str, width: usize) -> Vec<String> {
             lines.push(rest.to_string());
             break;
         }
-        let head_end = rest
-            .char_indices()
-            .nth(width)
-            .map_or(rest.len(), |(i, _)| i);
-        // A space just past the line ends it as well as one within it.
-        let cut = rest[..=head_end.min(rest.len() - 1)]
+        // The line's characters and the one just past it: a space there ends the line too.
+        let (head_end, past) = match rest.char_indices().nth(width) {
+            Some((i, c)) => (i, i + c.len_utf8()),
+            None => (rest.len(), rest.len()),
+        };
+        let cut = rest[..past]
             .rfind(' ')
             .filter(|&i| i > 0)
             .unwrap_or(head_end);

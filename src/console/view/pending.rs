@@ -111,7 +111,8 @@ impl Columns {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let focused = app.focus == Focus::List && app.screen == Screen::Main;
     let (finished, failed) = app.finished();
-    let title = s::pending_title(app.lang, app.waiting(), app.needing_you(), finished, failed);
+    let counts = (app.waiting(), app.needing_you(), finished, failed);
+    let title = s::pending_title_fit(app.lang, counts, usize::from(area.width.saturating_sub(1)));
     let block = Block::new().borders(Borders::TOP).title(Line::from(vec![
         Span::styled(title, theme.title(focused)),
         Span::raw(" "),
@@ -222,7 +223,10 @@ fn heading(app: &App, cols: &Columns) -> Row<'static> {
         usize::from(cols.status),
     )));
     if cols.words > 0 {
-        head.push(Cell::from(s::col_words(app.lang)));
+        head.push(Cell::from(ellipsis(
+            s::col_words(app.lang),
+            usize::from(cols.words),
+        )));
     }
     Row::new(head)
 }
