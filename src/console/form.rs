@@ -249,8 +249,9 @@ impl Form {
 
     /// Pastes text into a field, whole or not at all: a paste holding control characters (an
     /// escape sequence), characters the field does not take, or more than it holds is refused
-    /// with words, never cleaned silently into something the cashier did not type. Blank
-    /// space around it (a copied line's end) is left out.
+    /// with words, never cleaned silently into something the cashier did not type (a phone
+    /// number keeps its digits and says what it left out). Blank space around it (a copied
+    /// line's end) is left out.
     pub fn paste(&mut self, field: Field, text: &str, provider: ProviderKind) -> bool {
         let Some(len) = self.input(field).map(|i| i.value().chars().count()) else {
             return false;
@@ -265,11 +266,19 @@ impl Form {
                 bad.push(c);
             }
         }
+        // A phone number copied with words around it (`tel: +255 …`) keeps its digits, and
+        // what was left out is said; any other field's text is taken as it is or not at all.
         let why = if text.chars().any(char::is_control) {
             Some(Refused::PasteControl)
-        } else if !bad.is_empty() {
+        } else if !bad.is_empty() && field != Field::Phone {
             Some(Refused::PasteChars(bad))
-        } else if len + text.chars().count() > field.max_len() {
+        } else if len
+            + text
+                .chars()
+                .filter(|c| field.accepts(field::ascii(*c), provider))
+                .count()
+            > field.max_len()
+        {
             Some(Refused::PasteFull)
         } else {
             None

@@ -123,8 +123,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 /// A field's message in lines at `width`, and where they start: under the input when it fits
-/// there on one line, else from under the label, wrapped at spaces over the lines it needs (it
-/// was cut with `…` at 60 columns).
+/// there on one line, else from under the label; an error or a refusal wrapped at spaces over
+/// the lines it needs (it was cut with `…` at 60 columns).
 fn message_lines(
     app: &App,
     field: Field,
@@ -137,8 +137,15 @@ fn message_lines(
         return Some((label_w(app), vec![fit(parts, usize::from(width))]));
     }
     let room = usize::from(width.saturating_sub(2));
+    // What went wrong (an error, a warning, a key or paste refused) is read whole; a hint
+    // keeps to its line and gives way to the list's rows.
+    let must_read = |t: &str| {
+        t.starts_with('✗')
+            || t.starts_with('!')
+            || app.form.refused.as_ref().is_some_and(|(f, _)| *f == field)
+    };
     match parts.as_slice() {
-        [(text, style)] if len > room && room >= 10 => {
+        [(text, style)] if len > room && room >= 10 && must_read(text) => {
             let mut lines = wrap_all(text, room);
             if lines.len() > MESSAGE_LINES {
                 let rest = lines.split_off(MESSAGE_LINES - 1).join(" ");
