@@ -15,7 +15,7 @@ pub use backend::SessionBackend;
 
 use super::ConsoleOptions;
 use super::action::Action;
-use super::app::{App, AppConfig};
+use super::app::{App, AppConfig, RECENT_MINUTES};
 use super::effect::Effect;
 use super::update::update;
 use super::view;
@@ -31,7 +31,6 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 /// A console that starts again shows the payments of this many last minutes that finished.
-const RECENT_MINUTES: i64 = 10;
 /// Most queued actions handled before drawing once.
 const BATCH: usize = 64;
 
