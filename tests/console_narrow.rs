@@ -67,10 +67,7 @@ fn a_long_phone_error_and_the_lists_title() {
             .find(|l| l.contains('─') && !l.contains(lipa::strings::console::form_title(lang)))
             .unwrap_or_default();
         let words = lipa::strings::console::pending_title(lang, 2, 1, 2, 1);
-        for word in title
-            .split(|c: char| c == ' ' || c == '─')
-            .filter(|w| !w.is_empty())
-        {
+        for word in title.split([' ', '─']).filter(|w| !w.is_empty()) {
             let known = words.split(' ').any(|x| x == word)
                 || ["◷", "!", "✓", "✗", "…", "·"].contains(&word)
                 || word.chars().all(|c| c.is_ascii_digit());

@@ -58,7 +58,7 @@ impl Columns {
         let mut left = room(phone);
         // Several operators' payments: who pushed each comes before everything but the
         // shortest status (a side-by-side list on a wide screen lost it to the words).
-        let by = if by > 0 && left >= STATUS_MIN + by + 1 {
+        let by = if by > 0 && left > STATUS_MIN + by {
             left -= by + 1;
             by
         } else {
