@@ -85,7 +85,7 @@ labels! {
     refused_reference: "Letters and digits only.", "Herufi na tarakimu tu.";
     refused_other: "Not allowed here.", "Hairuhusiwi hapa.";
     paste_control: "Nothing pasted: it holds control characters (a terminal's codes). Type it instead.",
-        "Hakuna kilichobandikwa: yana herufi za udhibiti (misimbo ya terminal). Yaandike badala yake.";
+        "Hakuna kilichobandikwa: maandishi yana herufi za udhibiti (misimbo ya terminal). Yaandike kwa mkono.";
     channel_change_hint: "←/→ or Space to change", "←/→ au Space kubadili";
     preview_no_wallet: "✗ no wallet can take a push for this number now",
         "✗ hakuna pochi inayoweza kupokea ombi kwa namba hii sasa";
