@@ -76,6 +76,8 @@ labels! {
         "Namba ya simu ina tarakimu, + ( ) - na nafasi tu.";
     refused_amount: "Not allowed in an amount.", "Hairuhusiwi kwenye kiasi.";
     refused_other: "Not allowed here.", "Hairuhusiwi hapa.";
+    paste_control: "Nothing pasted: it holds control characters (a terminal's codes). Type it instead.",
+        "Hakuna kilichobandikwa: maandishi yana herufi za udhibiti (misimbo ya terminal). Yaandike kwa mkono.";
     channel_change_hint: "←/→ or Space to change", "←/→ au Space kubadili";
     preview_no_wallet: "✗ no wallet can take a push for this number now",
         "✗ hakuna pochi inayoweza kupokea ombi kwa namba hii sasa";
@@ -218,6 +220,7 @@ labels! {
     help_today: "today's payments and totals", "malipo ya leo na jumla";
     help_report: "the day's report (← → another day; z closes it)",
         "ripoti ya siku (← → siku nyingine; z inaifunga)";
+    help_report_view: "the day's report (← → another day)", "ripoti ya siku (← → siku nyingine)";
     help_search: "search every payment: phone digits, reference, amount", "tafuta malipo yote: tarakimu za simu, kumbukumbu, kiasi";
     search_prompt: "Search", "Tafuta";
     search_hint: "digits of a phone, part of a reference, or an amount", "tarakimu za simu, sehemu ya kumbukumbu, au kiasi";
@@ -295,6 +298,56 @@ pub fn pending_title(
     parts.join(" · ")
 }
 
+/// [`pending_title`] in `width` cells: whole when it fits; else without its first word; else
+/// by the statuses' symbols (`◷ 2 · ! 1 · ✓ 2 · ✗ 1`); else those that fit and `…`. Never cut
+/// inside a word (`… 3 yamekwisha (1 yames` read as nothing).
+pub fn pending_title_fit(lang: Lang, counts: (usize, usize, usize, usize), width: usize) -> String {
+    let (waiting, needs_you, done, failed) = counts;
+    let full = pending_title(lang, waiting, needs_you, done, failed);
+    let fits = |t: &str| t.chars().count() <= width;
+    if fits(&full) {
+        return full;
+    }
+    let lead = format!("{} · ", payments(lang));
+    if let Some(rest) = full.strip_prefix(&lead)
+        && fits(rest)
+    {
+        return rest.to_string();
+    }
+    let mut parts = Vec::new();
+    for (symbol, n) in [
+        ("◷", waiting),
+        ("!", needs_you),
+        ("✓", done.saturating_sub(failed)),
+        ("✗", failed),
+    ] {
+        if n > 0 {
+            parts.push(format!("{symbol} {n}"));
+        }
+    }
+    let short = parts.join(" · ");
+    if fits(&short) {
+        return short;
+    }
+    let mut shown = String::new();
+    for p in parts {
+        let next = if shown.is_empty() {
+            p.clone()
+        } else {
+            format!("{shown} · {p}")
+        };
+        if next.chars().count() + 2 > width {
+            break;
+        }
+        shown = next;
+    }
+    if shown.is_empty() {
+        "…".to_string()
+    } else {
+        format!("{shown} …")
+    }
+}
+
 /// The day in Today's title: `Wed 02 Dec 2026`, `Jumatano 02/12/2026`.
 pub fn date(lang: Lang, d: NaiveDate) -> String {
     let day = match d.weekday().number_from_monday() {
@@ -351,9 +404,21 @@ sentences! {
         en: format!("{} only.", capital(&crate::strings::domain::reference_takes(Lang::En, extra))),
         sw: format!("{} tu.", capital(&crate::strings::domain::reference_takes(Lang::Sw, extra))),
     }
-    fn refused_char(c: char = 'q', what: &str = "Not allowed here.") {
-        en: format!("“{c}” refused. {what}"),
-        sw: format!("“{c}” imekataliwa. {what}"),
+    fn refused_char(c: &str = "“q”", many: bool = false, what: &str = "Not allowed here.") {
+        en: format!("{c} refused. {what}"),
+        sw: if many {
+            format!("{c} zimekataliwa. {what}")
+        } else {
+            format!("{c} imekataliwa. {what}")
+        },
+    }
+    fn paste_refused(why: &str = "“;” refused. Letters and digits only.") {
+        en: format!("Nothing pasted: {why}"),
+        sw: format!("Hakuna kilichobandikwa: {why}"),
+    }
+    fn paste_full(max: usize = 20) {
+        en: format!("Nothing pasted: at most {max} characters here."),
+        sw: format!("Hakuna kilichobandikwa: herufi {max} tu zinatosha hapa."),
     }
     fn field_full(max: usize = 20) {
         en: format!("At most {max} characters here."),

@@ -8,6 +8,7 @@
 //! server runs many consoles, each in its operator's language. JSON stays English.
 
 pub mod back_office;
+pub mod backup;
 pub mod cli;
 pub mod console;
 pub mod domain;
@@ -43,6 +44,7 @@ pub fn catalogue() -> Vec<Entry> {
     all.extend(serve::sentences());
     all.extend(back_office::labels());
     all.extend(back_office::sentences());
+    all.extend(backup::sentences());
     all.extend(help::labels());
     all.extend(help::texts());
     all.extend(domain::labels());

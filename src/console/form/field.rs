@@ -81,15 +81,17 @@ pub fn field_label(lang: Lang, field: Field) -> &'static str {
     }
 }
 
-/// Why the field did not take `c`, in `lang`.
-pub fn refused(lang: Lang, field: Field, c: char, p: ProviderKind) -> String {
+/// `“-” “;” refused. Letters and digits only.`: each character the field did not take, in
+/// `lang`.
+pub fn refused(lang: Lang, field: Field, chars: &str, p: ProviderKind) -> String {
     let what = match field {
         Field::Phone => s::refused_phone(lang).to_string(),
         Field::Amount => s::refused_amount(lang).to_string(),
         Field::Reference => s::refused_reference(lang, p.spec().references.extra),
         Field::Email | Field::Channel => s::refused_other(lang).to_string(),
     };
-    s::refused_char(lang, c, &what)
+    let quoted: Vec<String> = chars.chars().map(|c| format!("“{c}”")).collect();
+    s::refused_char(lang, &quoted.join(" "), chars.chars().count() > 1, &what)
 }
 
 /// The ASCII form of a character typed or pasted in another script's width or digits:
