@@ -1,13 +1,13 @@
 //! The accept loop and a watchdog per connection. russh runs the SSH protocol; this decides how
 //! long a connection may live: a login within [`LOGIN_WITHIN`] (and at most [`PRE_AUTH_MAX`]
-//! connections waiting to log in at once, the longest waiting making room for a new one), a
+//! connections waiting to log in at once: one that is stuck makes room for a new one, one
+//! logging in right now is never pushed out), a
 //! console within [`CONSOLE_WITHIN`] of logging in or of the last console closing (an `ssh -N`
 //! is not kept), and the whole connection is ended when its key leaves the operators file or
 //! its rights change, its client stops reading, or the server stops.
 
 use super::Shared;
 use super::handler::Conn;
-use crate::strings::Lang;
 use russh::Disconnect;
 use russh::server::Handle;
 use std::net::IpAddr;
@@ -19,13 +19,20 @@ use tokio::sync::{Notify, watch};
 
 /// A connection must log in within this.
 pub const LOGIN_WITHIN: Duration = Duration::from_secs(30);
-/// Connections waiting to log in, at most, at once: a new one closes the one that has waited
-/// longest, from the address with the most waiting.
+/// Connections waiting to log in, at most, at once: a new one closes a stuck one (see
+/// [`Waiting::stuck`]) of the address with the most waiting; when none is stuck, the new one is
+/// refused.
 pub const PRE_AUTH_MAX: usize = 64;
-/// Of them, at most this many from one address: a new one closes that address's longest
-/// waiting. Idle connections cannot keep anyone out: a login takes a second, and the newest
-/// connection always gets its chance.
+/// Of them, this many from one address before a new one from there closes that address's
+/// longest-waiting stuck one. Idle connections cannot keep anyone out: one that has said
+/// nothing is stuck at once, and every one is after [`STUCK_AFTER`].
 pub const PRE_AUTH_PER_ADDRESS: usize = 8;
+/// And never more than this many from one address, stuck or not (agents behind one carrier's
+/// address logging in at the same moment all fit; a flood from one address does not fill the
+/// room).
+pub const PRE_AUTH_PER_ADDRESS_MOST: usize = 24;
+/// A connection still not logged in after this is stuck: a login takes a second.
+pub const STUCK_AFTER: Duration = Duration::from_secs(10);
 /// A logged-in connection without a console is closed after this.
 pub const CONSOLE_WITHIN: Duration = Duration::from_secs(60);
 /// After its console was told to end, a kicked connection waits this long for it to put the
@@ -44,34 +51,59 @@ pub struct PreAuth {
 struct Waiting {
     ip: IpAddr,
     watch: Weak<Watch>,
+    since: std::time::Instant,
+}
+
+impl Waiting {
+    /// May be closed to make room: it has waited [`STUCK_AFTER`], or failed a login, or its
+    /// client has said nothing at all (an idle TCP connection), or it is gone. A client in the
+    /// middle of its key exchange or login is not stuck.
+    fn stuck(&self, now: std::time::Instant) -> bool {
+        let Some(w) = self.watch.upgrade() else {
+            return true;
+        };
+        now.duration_since(self.since) >= STUCK_AFTER
+            || w.failed.load(Ordering::SeqCst)
+            || !w.spoke()
+    }
 }
 
 impl PreAuth {
     /// Counts a new connection in. When the room is full — [`PRE_AUTH_PER_ADDRESS`] from its
-    /// address, or [`PRE_AUTH_MAX`] in all — the one that has waited longest, of that address
-    /// or of the address with the most waiting, is closed to make room, and told why.
-    fn enter(&self, ip: IpAddr, watch: &Arc<Watch>, lang: Lang) {
+    /// address, or [`PRE_AUTH_MAX`] in all — the stuck one that has waited longest, of that
+    /// address or of the busiest address with one stuck, is closed to make room, and told why.
+    /// When none is stuck, the new one waits beside them (up to [`PRE_AUTH_PER_ADDRESS_MOST`]
+    /// from its address, and [`PRE_AUTH_MAX`] in all) or else is refused, and told why.
+    fn enter(&self, ip: IpAddr, watch: &Arc<Watch>, now: std::time::Instant) {
         let mut waiting = self.lock();
         waiting.retain(|w| w.watch.strong_count() > 0);
         let here = waiting.iter().filter(|w| w.ip == ip).count();
-        let from = if here >= PRE_AUTH_PER_ADDRESS {
-            Some(ip)
-        } else if waiting.len() >= PRE_AUTH_MAX {
-            busiest(&waiting)
-        } else {
-            None
+        let oldest_stuck = |waiting: &[Waiting], from: IpAddr| {
+            waiting.iter().position(|w| w.ip == from && w.stuck(now))
         };
-        if let Some(at) = from.and_then(|from| waiting.iter().position(|w| w.ip == from)) {
-            let old = waiting.remove(at);
-            if let Some(old) = old.watch.upgrade() {
-                old.waiting.store(false, Ordering::SeqCst);
-                tracing::warn!(addr = %old.ip.map_or_else(String::new, |i| i.to_string()), "a connection waiting to log in was closed to make room for a newer one");
-                old.cut(crate::strings::serve::made_room(lang));
+        let mut room = true;
+        if here >= PRE_AUTH_PER_ADDRESS {
+            match oldest_stuck(&waiting, ip) {
+                Some(at) => close(waiting.remove(at)),
+                None => room = here < PRE_AUTH_PER_ADDRESS_MOST,
             }
+        }
+        if room && waiting.len() >= PRE_AUTH_MAX {
+            match busiest_stuck(&waiting, now).and_then(|from| oldest_stuck(&waiting, from)) {
+                Some(at) => close(waiting.remove(at)),
+                None => room = false,
+            }
+        }
+        if !room {
+            watch.waiting.store(false, Ordering::SeqCst);
+            tracing::warn!(addr = %ip, waiting = here, "a new connection was refused: every connection waiting to log in from its address, or here, is logging in now");
+            watch.cut(crate::strings::serve::room_full_both());
+            return;
         }
         waiting.push(Waiting {
             ip,
             watch: Arc::downgrade(watch),
+            since: now,
         });
     }
 
@@ -91,10 +123,20 @@ impl PreAuth {
     }
 }
 
-/// The address with the most connections waiting (of two, the one waiting longest).
-fn busiest(waiting: &[Waiting]) -> Option<IpAddr> {
+/// Closes a stuck connection to make room, telling it why.
+fn close(old: Waiting) {
+    if let Some(old) = old.watch.upgrade() {
+        old.waiting.store(false, Ordering::SeqCst);
+        tracing::warn!(addr = %old.ip.map_or_else(String::new, |i| i.to_string()), "a connection stuck before logging in was closed to make room for a newer one");
+        old.cut(crate::strings::serve::made_room_both());
+    }
+}
+
+/// Of the addresses with a stuck connection, the one with the most connections waiting (of
+/// two, the one waiting longest).
+fn busiest_stuck(waiting: &[Waiting], now: std::time::Instant) -> Option<IpAddr> {
     let mut best: Option<(usize, IpAddr)> = None;
-    for w in waiting {
+    for w in waiting.iter().filter(|w| w.stuck(now)) {
         let n = waiting.iter().filter(|o| o.ip == w.ip).count();
         if best.is_none_or(|(m, _)| n > m) {
             best = Some((n, w.ip));
@@ -115,6 +157,12 @@ pub struct Watch {
     consoles: AtomicUsize,
     /// Still counted among the connections waiting to log in (from this address).
     waiting: AtomicBool,
+    /// A login of it failed (a password, a key refused after its signature).
+    failed: AtomicBool,
+    /// Its client has sent a byte (read by the server).
+    heard: AtomicBool,
+    /// The socket, to look whether the client has sent a byte not read yet.
+    peek: Option<std::net::TcpStream>,
     ip: Option<std::net::IpAddr>,
     handle: Mutex<Option<Handle>>,
 }
@@ -123,6 +171,20 @@ impl Watch {
     pub fn logged_in(&self, pre_auth: &PreAuth) {
         self.leave_waiting(pre_auth);
         self.logged_in.notify_one();
+    }
+
+    /// A login failed: the connection may make room for another.
+    pub fn failed(&self) {
+        self.failed.store(true, Ordering::SeqCst);
+    }
+
+    /// Its client has sent something: read already, or waiting in the socket.
+    fn spoke(&self) -> bool {
+        self.heard.load(Ordering::SeqCst)
+            || self
+                .peek
+                .as_ref()
+                .is_some_and(|s| s.peek(&mut [0u8; 1]).is_ok_and(|n| n > 0))
     }
 
     pub fn console_opened(&self) {
@@ -188,9 +250,16 @@ pub async fn accept(
         let watch = Arc::new(Watch {
             waiting: AtomicBool::new(true),
             ip: Some(peer.ip()),
+            peek: shut.try_clone().ok(),
             ..Watch::default()
         });
-        shared.pre_auth.enter(peer.ip(), &watch, shared.lang);
+        shared
+            .pre_auth
+            .enter(peer.ip(), &watch, std::time::Instant::now());
+        let socket = Heard {
+            inner: socket,
+            watch: watch.clone(),
+        };
         let handler = Conn::new(shared.clone(), Some(peer), watch.clone());
         let (shared, config, stop) = (shared.clone(), config.clone(), stop.clone());
         tokio::spawn(async move {
@@ -240,9 +309,54 @@ async fn wait_stop(mut stop: watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
 }
 
+/// The socket, telling the watch when its client has sent a first byte.
+struct Heard {
+    inner: tokio::net::TcpStream,
+    watch: Arc<Watch>,
+}
+
+impl tokio::io::AsyncRead for Heard {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.watch.heard.store(true, Ordering::Relaxed);
+        }
+        polled
+    }
+}
+
+impl tokio::io::AsyncWrite for Heard {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, data)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
 async fn run(
     config: Arc<russh::server::Config>,
-    socket: tokio::net::TcpStream,
+    socket: Heard,
     handler: Conn,
     watch: Arc<Watch>,
 ) {
@@ -314,6 +428,46 @@ mod tests {
         w.cut_why.lock().expect("why").is_some()
     }
 
+    /// A connection whose client has spoken (in the middle of its key exchange).
+    fn talking(ip: &str) -> Arc<Watch> {
+        let w = conn(ip);
+        w.heard.store(true, Ordering::SeqCst);
+        w
+    }
+
+    #[test]
+    fn connections_logging_in_now_are_never_pushed_out_only_stuck_ones() {
+        let room = PreAuth::default();
+        let t0 = std::time::Instant::now();
+        // Twelve agents behind one address log in at the same moment: all wait, none closed.
+        let agents: Vec<_> = (0..12).map(|_| talking("10.0.0.1")).collect();
+        for w in &agents {
+            room.enter(w.ip.expect("ip"), w, t0);
+        }
+        assert!(agents.iter().all(|w| !cut(w)), "an agent logging in was closed");
+        assert_eq!(room.count(), 12);
+        // One that failed a login makes room for the next.
+        agents[5].failed();
+        let next = talking("10.0.0.1");
+        room.enter("10.0.0.1".parse().expect("ip"), &next, t0);
+        assert!(cut(&agents[5]) && !cut(&next));
+        assert!(agents.iter().enumerate().all(|(i, w)| i == 5 || !cut(w)));
+        // Stuck for STUCK_AFTER: the longest waiting goes for a new one.
+        let later = t0 + STUCK_AFTER;
+        let late = talking("10.0.0.1");
+        room.enter("10.0.0.1".parse().expect("ip"), &late, later);
+        assert!(cut(&agents[0]) && !cut(&late));
+        // None stuck and the address at its most: the newest is refused, with words.
+        let flood: Vec<_> = (0..=PRE_AUTH_PER_ADDRESS_MOST)
+            .map(|_| talking("10.0.0.2"))
+            .collect();
+        for w in &flood {
+            room.enter(w.ip.expect("ip"), w, t0);
+        }
+        assert!(flood[..PRE_AUTH_PER_ADDRESS_MOST].iter().all(|w| !cut(w)));
+        assert!(cut(&flood[PRE_AUTH_PER_ADDRESS_MOST]), "the newest was let in");
+    }
+
     #[test]
     fn idle_connections_make_room_for_a_new_one_and_only_from_the_busiest_address() {
         let room = PreAuth::default();
@@ -322,10 +476,10 @@ mod tests {
             .map(|_| conn("10.0.0.1"))
             .collect();
         for w in &idle {
-            room.enter(w.ip.expect("ip"), w, Lang::En);
+            room.enter(w.ip.expect("ip"), w, std::time::Instant::now());
         }
         let agent = conn("10.0.0.1");
-        room.enter("10.0.0.1".parse().expect("ip"), &agent, Lang::En);
+        room.enter("10.0.0.1".parse().expect("ip"), &agent, std::time::Instant::now());
         assert!(cut(&idle[0]), "the oldest was kept");
         assert!(!cut(&agent) && idle[1..].iter().all(|w| !cut(w)));
         assert_eq!(room.count(), PRE_AUTH_PER_ADDRESS);
@@ -335,11 +489,11 @@ mod tests {
             .map(|i| conn(&format!("10.1.{}.{}", i / 7, i % 7 + 1)))
             .collect();
         for w in &others {
-            room.enter(w.ip.expect("ip"), w, Lang::En);
+            room.enter(w.ip.expect("ip"), w, std::time::Instant::now());
         }
         assert_eq!(room.count(), PRE_AUTH_MAX);
         let late = conn("10.9.9.9");
-        room.enter("10.9.9.9".parse().expect("ip"), &late, Lang::En);
+        room.enter("10.9.9.9".parse().expect("ip"), &late, std::time::Instant::now());
         assert!(cut(&idle[1]), "not the busiest address's oldest");
         assert!(others.iter().all(|w| !cut(w)));
         assert_eq!(room.count(), PRE_AUTH_MAX);

@@ -118,6 +118,7 @@ impl Conn {
     /// often lately, the connection ends at once, telling the client why.
     fn no_password(&mut self, method: &'static str) {
         self.tried.push(method);
+        self.watch.failed();
         if self.blocked() {
             self.refuse(&format!(
                 "{method} from an address with too many failed logins: connection closed"
@@ -200,9 +201,10 @@ impl russh::server::Handler for Conn {
         };
         let failures = self.shared.registry.failures(p.ip());
         let minutes = FAILURE_WINDOW.as_secs() / 60;
+        // Whose connection it is, nobody knows yet: both languages, Swahili first.
         Ok(Some(format!(
             "{}\r\n",
-            s::banner_failures(self.shared.lang, failures, minutes)
+            s::both(|lang| s::banner_failures(lang, failures, minutes))
         )))
     }
 
@@ -276,6 +278,7 @@ impl russh::server::Handler for Conn {
             }
             None => {
                 self.unknown(fp);
+                self.watch.failed();
                 Ok(Auth::reject())
             }
         }

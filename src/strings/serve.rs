@@ -1,6 +1,29 @@
 //! What `lipa serve` says: its start line, and what an SSH visitor reads when the server will
 //! not give them a console, or ends one.
 
+use super::Lang;
+
+/// Lines for someone whose language is not known yet (before a login): in Swahili, then in
+/// English.
+pub fn both(sentence: impl Fn(Lang) -> String) -> String {
+    format!("{}\r\n{}", sentence(Lang::Sw), sentence(Lang::En))
+}
+
+/// The same on one line (an SSH disconnect reason is shown as one).
+pub fn both_line(sentence: impl Fn(Lang) -> String) -> String {
+    format!("{} / {}", sentence(Lang::Sw), sentence(Lang::En))
+}
+
+/// [`made_room`] in both languages (the connection's user is not known yet).
+pub fn made_room_both() -> String {
+    both_line(made_room)
+}
+
+/// [`room_full`] in both languages (the connection's user is not known yet).
+pub fn room_full_both() -> String {
+    both_line(room_full)
+}
+
 sentences! {
     fn listening(addr: &str = "127.0.0.1:2222", operators: usize = 3, fingerprint: &str = "SHA256:abc") {
         en: format!("lipa serve: listening on {addr} for {operators} operator key(s); host key {fingerprint}"),
@@ -107,8 +130,12 @@ sentences! {
         sw: format!("lipa inapokea funguo tu, si nywila, na majaribio mengi ya kuingia kutoka anwani yako yameshindwa katika dakika {minutes} zilizopita: muunganisho huu umefungwa. Muulize msimamizi wako aongeze ufunguo wako."),
     }
     fn made_room() {
-        en: "Too many connections were waiting to log in here, so this one, which waited longest, was closed: connect again.",
-        sw: "Miunganisho mingi ilikuwa ikisubiri kuingia hapa, kwa hiyo huu, uliosubiri muda mrefu zaidi, umefungwa: unganisha tena.",
+        en: "Too many connections were waiting to log in here, and this one had waited long without logging in, so it was closed: connect again.",
+        sw: "Miunganisho mingi ilikuwa ikisubiri kuingia hapa, na huu ulisubiri muda mrefu bila kuingia, kwa hiyo umefungwa: unganisha tena.",
+    }
+    fn room_full() {
+        en: "Too many connections are logging in here at this moment, so this one was not taken: connect again in a few seconds.",
+        sw: "Miunganisho mingi inaingia hapa wakati huu, kwa hiyo huu haukupokelewa: unganisha tena baada ya sekunde chache.",
     }
     fn this_machine_only(port: u16 = 2222) {
         en: format!(" (this machine only: --ssh 0.0.0.0:{port} lets other machines in)"),
