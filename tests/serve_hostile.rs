@@ -271,6 +271,9 @@ fn idle_connections_and_strangers_failures_never_keep_a_listed_key_out() {
                 idle.push(conn);
             }
         }
+        // Idle a moment (a client sends its version the moment it connects; two seconds
+        // without a byte is idle): then they make room.
+        tokio::time::sleep(Duration::from_secs(3)).await;
         let login = |key| async move {
             let mut c = Client::connect(port).await.expect("connect");
             let ok = c.login_key("rehema", key).await;
@@ -304,7 +307,10 @@ fn idle_connections_and_strangers_failures_never_keep_a_listed_key_out() {
         );
         // Whose connection it is nobody knows before the login: Swahili, then English.
         let sw = banners.find("yameshindwa").expect("the banner in Swahili");
-        assert!(sw < banners.find("failed in the last").expect("en"), "{banners:?}");
+        assert!(
+            sw < banners.find("failed in the last").expect("en"),
+            "{banners:?}"
+        );
         // A password from there ends the connection, saying why.
         let mut p = Client::connect(port).await.expect("connect");
         let _ = p.handle.authenticate_password("rehema", "1234").await;
@@ -365,9 +371,16 @@ fn agents_logging_in_at_the_same_moment_from_one_address_all_get_their_console()
             kept.push(l.await.expect("task").unwrap_or_else(|e| panic!("{e}")));
         }
         assert_eq!(kept.len(), 12);
-        assert!(matches!(server.child.try_wait(), Ok(None)), "the server is gone");
+        assert!(
+            matches!(server.child.try_wait(), Ok(None)),
+            "the server is gone"
+        );
     });
-    assert!(!shop.log().contains("was closed to make room"), "{}", shop.log());
+    assert!(
+        !shop.log().contains("was closed to make room"),
+        "{}",
+        shop.log()
+    );
 }
 
 /// Bytes that look like a terminal's, at random (seeded: the same every run), never Ctrl-C.

@@ -24,8 +24,8 @@ pub const LOGIN_WITHIN: Duration = Duration::from_secs(30);
 /// refused.
 pub const PRE_AUTH_MAX: usize = 64;
 /// Of them, this many from one address before a new one from there closes that address's
-/// longest-waiting stuck one. Idle connections cannot keep anyone out: one that has said
-/// nothing is stuck at once, and every one is after [`STUCK_AFTER`].
+/// longest-waiting stuck one. Idle connections cannot keep anyone out for long: one that has
+/// said nothing is stuck after [`SILENT_AFTER`], and every one is after [`STUCK_AFTER`].
 pub const PRE_AUTH_PER_ADDRESS: usize = 8;
 /// And never more than this many from one address, stuck or not (agents behind one carrier's
 /// address logging in at the same moment all fit; a flood from one address does not fill the
@@ -33,6 +33,9 @@ pub const PRE_AUTH_PER_ADDRESS: usize = 8;
 pub const PRE_AUTH_PER_ADDRESS_MOST: usize = 24;
 /// A connection still not logged in after this is stuck: a login takes a second.
 pub const STUCK_AFTER: Duration = Duration::from_secs(10);
+/// A connection whose client has sent nothing at all after this is stuck (a client sends its
+/// version the moment it connects; on a loaded machine that can take a moment).
+pub const SILENT_AFTER: Duration = Duration::from_secs(2);
 /// A logged-in connection without a console is closed after this.
 pub const CONSOLE_WITHIN: Duration = Duration::from_secs(60);
 /// After its console was told to end, a kicked connection waits this long for it to put the
@@ -56,15 +59,16 @@ struct Waiting {
 
 impl Waiting {
     /// May be closed to make room: it has waited [`STUCK_AFTER`], or failed a login, or its
-    /// client has said nothing at all (an idle TCP connection), or it is gone. A client in the
-    /// middle of its key exchange or login is not stuck.
+    /// client has said nothing at all for [`SILENT_AFTER`] (an idle TCP connection), or it is
+    /// gone. A client in the middle of its key exchange or login is not stuck.
     fn stuck(&self, now: std::time::Instant) -> bool {
         let Some(w) = self.watch.upgrade() else {
             return true;
         };
-        now.duration_since(self.since) >= STUCK_AFTER
+        let waited = now.duration_since(self.since);
+        waited >= STUCK_AFTER
             || w.failed.load(Ordering::SeqCst)
-            || !w.spoke()
+            || (waited >= SILENT_AFTER && !w.spoke())
     }
 }
 
@@ -354,12 +358,7 @@ impl tokio::io::AsyncWrite for Heard {
     }
 }
 
-async fn run(
-    config: Arc<russh::server::Config>,
-    socket: Heard,
-    handler: Conn,
-    watch: Arc<Watch>,
-) {
+async fn run(config: Arc<russh::server::Config>, socket: Heard, handler: Conn, watch: Arc<Watch>) {
     match russh::server::run_stream(config, socket, handler).await {
         Ok(session) => {
             *watch.handle.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.handle());
@@ -444,7 +443,10 @@ mod tests {
         for w in &agents {
             room.enter(w.ip.expect("ip"), w, t0);
         }
-        assert!(agents.iter().all(|w| !cut(w)), "an agent logging in was closed");
+        assert!(
+            agents.iter().all(|w| !cut(w)),
+            "an agent logging in was closed"
+        );
         assert_eq!(room.count(), 12);
         // One that failed a login makes room for the next.
         agents[5].failed();
@@ -465,21 +467,27 @@ mod tests {
             room.enter(w.ip.expect("ip"), w, t0);
         }
         assert!(flood[..PRE_AUTH_PER_ADDRESS_MOST].iter().all(|w| !cut(w)));
-        assert!(cut(&flood[PRE_AUTH_PER_ADDRESS_MOST]), "the newest was let in");
+        assert!(
+            cut(&flood[PRE_AUTH_PER_ADDRESS_MOST]),
+            "the newest was let in"
+        );
     }
 
     #[test]
     fn idle_connections_make_room_for_a_new_one_and_only_from_the_busiest_address() {
         let room = PreAuth::default();
-        // Eight idle connections from one address: a ninth from it closes the oldest.
+        let t0 = std::time::Instant::now();
+        let then = t0 + SILENT_AFTER;
+        // Eight idle connections from one address (silent for SILENT_AFTER): a ninth from it
+        // closes the oldest.
         let idle: Vec<_> = (0..PRE_AUTH_PER_ADDRESS)
             .map(|_| conn("10.0.0.1"))
             .collect();
         for w in &idle {
-            room.enter(w.ip.expect("ip"), w, std::time::Instant::now());
+            room.enter(w.ip.expect("ip"), w, t0);
         }
         let agent = conn("10.0.0.1");
-        room.enter("10.0.0.1".parse().expect("ip"), &agent, std::time::Instant::now());
+        room.enter("10.0.0.1".parse().expect("ip"), &agent, then);
         assert!(cut(&idle[0]), "the oldest was kept");
         assert!(!cut(&agent) && idle[1..].iter().all(|w| !cut(w)));
         assert_eq!(room.count(), PRE_AUTH_PER_ADDRESS);
@@ -489,11 +497,11 @@ mod tests {
             .map(|i| conn(&format!("10.1.{}.{}", i / 7, i % 7 + 1)))
             .collect();
         for w in &others {
-            room.enter(w.ip.expect("ip"), w, std::time::Instant::now());
+            room.enter(w.ip.expect("ip"), w, then);
         }
         assert_eq!(room.count(), PRE_AUTH_MAX);
         let late = conn("10.9.9.9");
-        room.enter("10.9.9.9".parse().expect("ip"), &late, std::time::Instant::now());
+        room.enter("10.9.9.9".parse().expect("ip"), &late, then);
         assert!(cut(&idle[1]), "not the busiest address's oldest");
         assert!(others.iter().all(|w| !cut(w)));
         assert_eq!(room.count(), PRE_AUTH_MAX);
