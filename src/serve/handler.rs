@@ -52,6 +52,9 @@ pub struct Conn {
     /// each counted as a failure of that key when no login comes).
     unknown_keys: Vec<String>,
     tried: Vec<&'static str>,
+    /// A key was refused because the operators file could be changed by others then (not
+    /// because the key is not on it).
+    distrusted: bool,
     /// The open session channels.
     channels: HashMap<ChannelId, Chan>,
     /// What the connection's watchdog is told.
@@ -81,6 +84,7 @@ impl Conn {
             key: None,
             unknown_keys: Vec::new(),
             tried: Vec::new(),
+            distrusted: false,
             channels: HashMap::new(),
         }
     }
@@ -166,6 +170,13 @@ impl Drop for Conn {
                 tracing::info!(operator = %who.name, addr = %self.addr(), "logout");
             }
             None if self.tried.is_empty() => {}
+            None if self.distrusted => {
+                // Not the client's failure: the file is at fault, and nobody gets in.
+                self.refuse(
+                    "no login: the operators file (or its directory) can be written by others, \
+                     so no key is taken until it is private again (chmod 600)",
+                );
+            }
             None => {
                 // Counted before it is logged: whoever reads the line sees it counted.
                 if let Some(p) = self.peer {
@@ -177,7 +188,8 @@ impl Drop for Conn {
                 }
                 let why = match self.unknown_keys.last() {
                     Some(fp) => format!(
-                        "no login: key {fp} is not in the operators file (refused {times} times in {} min)",
+                        "no login: key {fp} is not in the operators file (refused {times} {} in {} min)",
+                        if times == 1 { "time" } else { "times" },
                         FAILURE_WINDOW.as_secs() / 60
                     ),
                     None if self.tried.iter().any(|t| *t != "none") => format!(
@@ -241,6 +253,11 @@ impl russh::server::Handler for Conn {
         if self.shared.demo() {
             return Ok(Auth::Accept);
         }
+        if !self.shared.operators_trusted() {
+            self.tried.push("publickey");
+            self.distrusted = true;
+            return Ok(Auth::reject());
+        }
         if self.shared.operators_trusted()
             && self
                 .shared
@@ -267,7 +284,11 @@ impl russh::server::Handler for Conn {
         }
         let found = match self.shared.operators_trusted() {
             true => self.shared.registry.find(key.public_key.key_data()),
-            false => None,
+            false => {
+                self.tried.push("publickey");
+                self.distrusted = true;
+                return Ok(Auth::reject());
+            }
         };
         match found {
             Some(op) => {
