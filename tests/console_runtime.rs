@@ -183,6 +183,7 @@ fn start_with(
         size: (80, 24),
         offset: FixedOffset::east_opt(3 * 3600).expect("offset"),
         notices: None,
+        shown: None,
     };
     let task = tokio::spawn(runtime::run(engine, options, session));
     (tx, screen, task)
@@ -272,6 +273,7 @@ fn a_session_can_run_on_any_task() {
         size: (80, 24),
         offset: FixedOffset::east_opt(0).expect("offset"),
         notices: None,
+        shown: None,
     };
     let fut = runtime::run(engine(journal), ConsoleOptions::default(), session);
     is_send(&fut);

@@ -48,6 +48,31 @@ pub struct Session<W: Write> {
     /// Sentences from whoever runs the session (the SSH server: "idle, closing in a minute"),
     /// shown as notices.
     pub notices: Option<mpsc::UnboundedReceiver<String>>,
+    /// `Some` in a session of `lipa serve`, which goes on following the payments when the
+    /// session ends (the quit question says so): told what the console shows as it changes,
+    /// for the words and the exit status when the session ends.
+    pub shown: Option<tokio::sync::watch::Sender<Shown>>,
+}
+
+/// What a console shows now, for whoever runs its session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// The language on screen (`Ctrl-G` changes it).
+    pub lang: crate::strings::Lang,
+    /// Payments on its list still open: waiting, or needing a person.
+    pub open: usize,
+    /// Its width in columns (the last window change).
+    pub cols: u16,
+}
+
+impl Shown {
+    fn of(app: &App) -> Shown {
+        Shown {
+            lang: app.lang,
+            open: app.waiting() + app.needing_you(),
+            cols: app.size.0,
+        }
+    }
 }
 
 /// The local time zone's current offset.
@@ -67,6 +92,7 @@ pub async fn run<W: Write>(
         size: (w, h),
         offset,
         mut notices,
+        shown,
     } = session;
     let mut providers = engine.providers();
     if let Some(allowed) = &options.allowed {
@@ -94,6 +120,17 @@ pub async fn run<W: Write>(
         limits: options.limits.clone(),
     });
     app.size = (w, h);
+    app.served = shown.is_some();
+    let tell = |app: &App| {
+        if let Some(shown) = &shown {
+            shown.send_if_modified(|now| {
+                let then = *now;
+                *now = Shown::of(app);
+                *now != then
+            });
+        }
+    };
+    tell(&app);
     if !options.problems.is_empty() {
         app.notice = Some(super::app::Notice {
             text: options.problems.join(" "),
@@ -196,6 +233,7 @@ pub async fn run<W: Write>(
         for action in batch {
             step(&mut app, action, &mut terminal, &exec, Utc::now())?;
         }
+        tell(&app);
         if app.quit {
             break;
         }

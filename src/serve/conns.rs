@@ -271,7 +271,9 @@ pub async fn accept(
             let reason = tokio::select! {
                 _ = &mut conn => None,
                 why = watchdog(&watch) => Some(why),
-                () = wait_stop(stop) => Some(crate::strings::serve::stopping(shared.lang)),
+                // To a connection whose user may not be known: both languages (a console
+                // has said it already in its own).
+                () = wait_stop(stop) => Some(crate::strings::serve::both_line(crate::strings::serve::stopping)),
             };
             watch.leave_waiting(&shared.pre_auth);
             let handle = watch

@@ -68,6 +68,8 @@ pub struct Conn {
 struct Chan {
     pty: Option<Pty>,
     no_color: bool,
+    /// `LC_ALL`, `LC_MESSAGES`, `LANG` as the client sent them (`SetEnv`/`SendEnv`).
+    locale: Vec<(&'static str, String)>,
     input: Option<mpsc::Sender<In>>,
     /// A console runs on it (until the client closes the channel).
     console_open: bool,
@@ -128,8 +130,9 @@ impl Conn {
                 "{method} from an address with too many failed logins: connection closed"
             ));
             let minutes = FAILURE_WINDOW.as_secs() / 60;
+            // Whose connection it is nobody knows yet: both languages, Swahili first.
             self.watch
-                .cut(s::no_password_here(self.shared.lang, minutes));
+                .cut(s::both_line(|lang| s::no_password_here(lang, minutes)));
         } else if method == "password" {
             self.refuse("a password (only public keys are accepted)");
         }
@@ -432,11 +435,21 @@ impl russh::server::Handler for Conn {
         value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .find(|k| *k == name);
         if name == "NO_COLOR"
             && !value.is_empty()
             && let Some(chan) = self.channels.get_mut(&channel)
         {
             chan.no_color = true;
+            session.channel_success(channel)?;
+        } else if let Some(name) = locale
+            && let Some(chan) = self.channels.get_mut(&channel)
+        {
+            // Only its language is taken from it (at most a few characters are kept).
+            chan.locale.retain(|(k, _)| *k != name);
+            chan.locale.push((name, value.chars().take(16).collect()));
             session.channel_success(channel)?;
         } else {
             session.channel_failure(channel)?;
@@ -530,7 +543,7 @@ impl russh::server::Handler for Conn {
         let (Some(who), Some(pty)) = (self.who.clone(), pty) else {
             self.refuse("a session without a terminal (ssh -T)");
             session.channel_success(channel)?;
-            let text = s::use_ssh_t(self.lang(), &self.shared.host);
+            let text = s::use_ssh_t(self.lang(channel), &self.shared.host);
             self.say_and_close(channel, session, &text);
             return Ok(());
         };
@@ -554,7 +567,7 @@ impl russh::server::Handler for Conn {
                 None => {
                     self.refuse("a console: the key is no longer in the operators file");
                     session.channel_success(channel)?;
-                    let text = s::key_removed(self.lang());
+                    let text = s::key_removed(self.lang(channel));
                     self.say_and_close(channel, session, &text);
                     return Ok(());
                 }
@@ -562,7 +575,7 @@ impl russh::server::Handler for Conn {
             None => who,
         };
         self.who = Some(who.clone());
-        let lang = self.lang();
+        let lang = self.lang(channel);
         let opened = self.shared.registry.open(&who.name, self.link);
         let (id, end) = match opened {
             Ok(pair) => pair,
@@ -670,7 +683,10 @@ impl Conn {
     /// Says on the client's stderr that lipa gives a console only, and ends the channel with
     /// exit status 1 (the request is taken only to say so: nothing runs).
     fn say_then_fail(&self, channel: ChannelId, session: &mut Session) -> Result<(), ConnError> {
-        let text = format!("{}\r\n", s::console_only(self.lang(), &self.shared.host));
+        let text = format!(
+            "{}\r\n",
+            s::console_only(self.lang(channel), &self.shared.host)
+        );
         session.channel_success(channel)?;
         session.extended_data(channel, 1, text.into_bytes())?;
         session.exit_status_request(channel, 1)?;
@@ -679,10 +695,24 @@ impl Conn {
         Ok(())
     }
 
-    fn lang(&self) -> crate::strings::Lang {
+    /// The language a channel's words start in: the operator's `lang`, else the client's
+    /// locale (`LANG=sw_TZ.UTF-8` or `en_…` sent with `SetEnv`/`SendEnv`), else the language
+    /// the server was told (`--lang`, `LIPA_LANG`, `language`), else Swahili, which most
+    /// agents read first.
+    fn lang(&self, channel: ChannelId) -> crate::strings::Lang {
+        let client = self.channels.get(&channel).and_then(|c| {
+            crate::strings::Lang::from_client_locale(|k| {
+                c.locale
+                    .iter()
+                    .find(|(name, _)| *name == k)
+                    .map(|(_, v)| v.clone())
+            })
+        });
         self.who
             .as_ref()
             .and_then(|w| w.lang)
-            .unwrap_or(self.shared.lang)
+            .or(client)
+            .or(self.shared.told)
+            .unwrap_or(crate::strings::Lang::Sw)
     }
 }

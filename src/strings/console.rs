@@ -508,6 +508,18 @@ sentences! {
              yatafuatiliwa tena lipa ikianza. Ondoka sasa?"
         ),
     }
+    fn quit_question_served(waiting: usize = 2) {
+        en: format!(
+            "{} The server goes on following {} after you leave: connect again to see how {} ended. Quit now?",
+            if waiting == 1 { "1 payment is still waiting.".to_string() } else { format!("{waiting} payments are still waiting.") },
+            if waiting == 1 { "it" } else { "them" },
+            if waiting == 1 { "it" } else { "they" }
+        ),
+        sw: format!(
+            "Malipo {waiting} bado yanasubiri. Seva inaendelea kuyafuatilia hata ukiondoka: \
+             unganisha tena kuona yalivyoishia. Ondoka sasa?"
+        ),
+    }
     fn sending(who: &str = "+255 712 ••• 670", amount: &str = "TZS 1,500") {
         en: format!("Sending {amount} to {who}…"),
         sw: format!("Inatuma {amount} kwa {who}…"),
