@@ -101,6 +101,7 @@ pub async fn console(
         rights: Default::default(),
         offset: Some(config.offset()),
         receipt: config.receipt.clone(),
+        shown: None,
     };
     let journal = engine.journal().clone();
     engine.sweep_attention();

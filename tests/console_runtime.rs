@@ -3,6 +3,8 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/ledger.rs"]
+mod ledger;
 
 use async_trait::async_trait;
 use chrono::FixedOffset;
@@ -183,7 +185,6 @@ fn start_with(
         size: (80, 24),
         offset: FixedOffset::east_opt(3 * 3600).expect("offset"),
         notices: None,
-        shown: None,
     };
     let task = tokio::spawn(runtime::run(engine, options, session));
     (tx, screen, task)
@@ -273,7 +274,6 @@ fn a_session_can_run_on_any_task() {
         size: (80, 24),
         offset: FixedOffset::east_opt(0).expect("offset"),
         notices: None,
-        shown: None,
     };
     let fut = runtime::run(engine(journal), ConsoleOptions::default(), session);
     is_send(&fut);
@@ -623,31 +623,25 @@ async fn a_closed_days_report_names_what_came_after_the_close() {
 async fn a_cleared_payment_never_comes_back_after_a_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
     let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
-    let (tx, screen, task) = start(engine(journal.clone()));
-    screen
-        .wait_for("the form with a reference", |t| t.contains("Reference LP"))
-        .await;
-    pay_paid(&tx, &screen).await;
-    let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-    tx.send(ctrl('x')).await.expect("alive");
-    screen
-        .wait_for("the row cleared", |t| {
-            t.contains("cleared from the list") && !t.lines().any(|l| l.contains("670"))
-        })
-        .await;
-    // Quit at once: the clearing is kept before the console goes.
-    tx.send(ctrl('c')).await.expect("alive");
-    let ended = tokio::time::timeout(Duration::from_secs(10), task).await;
-    assert!(matches!(ended, Ok(Ok(Ok(())))), "{ended:?}");
-    let since = chrono::Utc::now() - chrono::Duration::minutes(10);
-    let left = journal.recently_done(since, None, "", 20).expect("read");
-    assert!(left.is_empty(), "the clearing was not kept: {left:?}");
+    cleared_stays_cleared(journal, false).await;
+}
 
-    // While no console runs, another payment is paid (another process followed it).
+/// On a chain's ledger too: the console that starts reads the ledger's last day again (its
+/// news), and that brought back every payment the cashier had cleared (a tester, twice).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cleared_payment_never_comes_back_on_a_chain() {
+    let Some(db) = ledger::TestDb::create("clearedchain") else {
+        return;
+    };
+    let journal = Arc::new(Journal::open_postgres(&db.url).expect("ledger"));
+    cleared_stays_cleared(journal, true).await;
+}
+
+fn paid_elsewhere(journal: &Journal, reference: &str, phone: &str) {
     let new = NewPayment {
         provider: ProviderKind::ClickPesa,
-        reference: Reference::from_stored("LPMEANWHILE1".into()),
-        phone: Phone::parse("0754000003", Country::Tanzania).expect("phone"),
+        reference: Reference::from_stored(reference.into()),
+        phone: Phone::parse(phone, Country::Tanzania).expect("phone"),
         amount: Money::from_minor(2500, Currency::Tzs),
         channel: None,
         email: None,
@@ -671,14 +665,56 @@ async fn a_cleared_payment_never_comes_back_after_a_restart() {
         };
         journal.transition(p.id, from, &change).expect("step");
     }
+}
 
-    let (_tx, screen, _task) = start(engine(journal.clone()));
+async fn cleared_stays_cleared(journal: Arc<Journal>, chain: bool) {
+    let first = engine(journal.clone());
+    if chain {
+        first.follow_ledger();
+    }
+    let (tx, screen, task) = start(first);
+    screen
+        .wait_for("the form with a reference", |t| t.contains("Reference LP"))
+        .await;
+    pay_paid(&tx, &screen).await;
+    let ctrl = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    tx.send(ctrl('x')).await.expect("alive");
+    screen
+        .wait_for("the row cleared", |t| {
+            t.contains("cleared from the list") && !t.lines().any(|l| l.contains("670"))
+        })
+        .await;
+    // Quit at once: the clearing is kept before the console goes.
+    tx.send(ctrl('c')).await.expect("alive");
+    let ended = tokio::time::timeout(Duration::from_secs(10), task).await;
+    assert!(matches!(ended, Ok(Ok(Ok(())))), "{ended:?}");
+    let since = chrono::Utc::now() - chrono::Duration::minutes(10);
+    let left = journal.recently_done(since, None, "", 20).expect("read");
+    assert!(left.is_empty(), "the clearing was not kept: {left:?}");
+
+    // While no console runs, another payment is paid (another process followed it).
+    paid_elsewhere(&journal, "LPMEANWHILE1", "0754000003");
+
+    let again = engine(journal.clone());
+    if chain {
+        again.follow_ledger();
+    }
+    let (_tx, screen, _task) = start(again);
     screen
         .wait_for("the payment paid meanwhile", |t| {
             t.lines()
                 .any(|l| l.contains("003") && l.contains("2,500") && l.contains("paid"))
         })
         .await;
+    if chain {
+        // News of a later payment is read after the ledger's last day was read again.
+        paid_elsewhere(&journal, "LPAFTERWARDS1", "0754000004");
+        screen
+            .wait_for("news of a payment of another till", |t| {
+                t.lines().any(|l| l.contains("004") && l.contains("paid"))
+            })
+            .await;
+    }
     let text = screen.text();
     assert!(
         !text.lines().any(|l| l.contains("670")),

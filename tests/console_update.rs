@@ -486,3 +486,37 @@ fn a_resize_repaints_the_whole_screen() {
         "a resize leaves the old screen's characters behind"
     );
 }
+
+/// News of a finished payment this list never held: shown when pushed lately (another
+/// till's sale), not when it is old (a chain's ledger read again brings the whole last day),
+/// and never once this operator cleared it.
+#[test]
+fn old_or_cleared_news_of_a_finished_payment_stays_off_the_list() {
+    use lipa::payment::Status;
+    let mut a = app(BOTH, false, false);
+    let old = payment(
+        1,
+        ProviderKind::ClickPesa,
+        "255712345671",
+        1500,
+        Status::Paid,
+        "",
+        3600,
+    );
+    let fresh = payment(
+        2,
+        ProviderKind::ClickPesa,
+        "255712345672",
+        1500,
+        Status::Paid,
+        "",
+        60,
+    );
+    act(&mut a, Action::PaymentChanged(old));
+    act(&mut a, Action::PaymentChanged(fresh.clone()));
+    assert_eq!(a.row_ids(), vec![2]);
+    ctrl(&mut a, 'x');
+    assert!(a.row_ids().is_empty());
+    act(&mut a, Action::PaymentChanged(fresh));
+    assert!(a.row_ids().is_empty(), "a cleared payment came back");
+}

@@ -170,7 +170,6 @@ async fn every_path_that_sends_meets_the_rights_as_they_stand_at_that_moment() {
         size: (COLS, ROWS),
         offset: FixedOffset::east_opt(3 * 3600).expect("offset"),
         notices: None,
-        shown: None,
     };
     let _task = tokio::spawn(runtime::run(engine, options, session));
     screen

@@ -82,8 +82,12 @@ pub enum Action {
     Ledger(Option<String>),
     /// The journal cannot record what lipa learns (why), or can again (`None`).
     Journal(Option<String>),
-    /// Payments finished lately, shown as done (no bell: they are not news).
-    RecentlyDone(Vec<Payment>),
+    /// Payments finished lately, shown as done (no bell: they are not news), and the
+    /// finished payments of that time the operator cleared (never shown again).
+    RecentlyDone {
+        done: Vec<Payment>,
+        cleared: Vec<i64>,
+    },
     /// Finished payments were cleared off the list, but the journal could not keep that (they
     /// may show again when the console starts again).
     ClearNotKept(Trouble),

@@ -5,7 +5,7 @@ mod preview;
 mod rows;
 
 pub use preview::{PreviewKey, PreviewShown, PreviewState, QUIET};
-pub use rows::{is_done, is_waiting};
+pub use rows::{RECENT_MINUTES, is_done, is_waiting};
 
 use super::form::{Field, Form};
 use super::keymap::{Allowed, Context};
@@ -248,6 +248,9 @@ pub struct App {
     pub asking: Option<(i64, u32)>,
     /// Failed payments sent again whose new payment is not recorded yet: not again.
     pub again_in_flight: std::collections::BTreeSet<i64>,
+    /// Finished payments this console's operator cleared off the list: news of them (a
+    /// chain's ledger read again) never brings them back.
+    pub cleared: std::collections::BTreeSet<i64>,
     /// The next draw repaints the whole screen (Ctrl-L).
     pub repaint: bool,
     /// The wallet check for the phone and amount in the form.
@@ -318,6 +321,7 @@ impl App {
             journal_down: None,
             spare: BTreeMap::new(),
             again_in_flight: std::collections::BTreeSet::new(),
+            cleared: std::collections::BTreeSet::new(),
             repaint: false,
             preview: PreviewState::default(),
             size: (80, 24),

@@ -15,7 +15,7 @@ pub use backend::SessionBackend;
 
 use super::ConsoleOptions;
 use super::action::Action;
-use super::app::{App, AppConfig};
+use super::app::{App, AppConfig, RECENT_MINUTES};
 use super::effect::Effect;
 use super::update::update;
 use super::view;
@@ -31,7 +31,6 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 /// A console that starts again shows the payments of this many last minutes that finished.
-const RECENT_MINUTES: i64 = 10;
 /// Most queued actions handled before drawing once.
 const BATCH: usize = 64;
 
@@ -48,10 +47,6 @@ pub struct Session<W: Write> {
     /// Sentences from whoever runs the session (the SSH server: "idle, closing in a minute"),
     /// shown as notices.
     pub notices: Option<mpsc::UnboundedReceiver<String>>,
-    /// `Some` in a session of `lipa serve`, which goes on following the payments when the
-    /// session ends (the quit question says so): told what the console shows as it changes,
-    /// for the words and the exit status when the session ends.
-    pub shown: Option<tokio::sync::watch::Sender<Shown>>,
 }
 
 /// What a console shows now, for whoever runs its session.
@@ -92,8 +87,8 @@ pub async fn run<W: Write>(
         size: (w, h),
         offset,
         mut notices,
-        shown,
     } = session;
+    let shown = options.shown.clone();
     let mut providers = engine.providers();
     if let Some(allowed) = &options.allowed {
         providers.retain(|p| allowed.contains(p));

@@ -111,7 +111,6 @@ pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> 
         size,
         offset: options.offset.unwrap_or_else(runtime::local_offset),
         notices: None,
-        shown: None,
     };
     let lang = options.lang;
     let result = tokio::select! {

@@ -92,8 +92,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             ids.extend(app.detail.as_ref().map(|d| d.id));
             vec![Effect::Reload(ids)]
         }
-        Action::RecentlyDone(list) => {
-            for p in list {
+        Action::RecentlyDone { done, cleared } => {
+            // News read before this answer may have shown some of them.
+            app.forget_cleared(cleared);
+            for p in done {
                 app.upsert(p);
             }
             if app.selected.is_none() {

@@ -31,6 +31,24 @@ impl Journal {
         Ok(())
     }
 
+    /// The payments recorded since `since` that `operator` cleared off their list.
+    pub fn cleared_since(
+        &self,
+        since: DateTime<Utc>,
+        operator: &str,
+    ) -> Result<Vec<i64>, JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.cleared_since(since, operator.to_string());
+        }
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.payment_id FROM cleared c JOIN payments p ON p.id = c.payment_id
+             WHERE c.operator = ?1 AND p.created_at >= ?2",
+        )?;
+        let ids = stmt.query_map(params![operator, rows::ts(since)], |r| r.get(0))?;
+        Ok(ids.collect::<Result<Vec<i64>, _>>()?)
+    }
+
     /// Who cleared payment `id` off their list, and when (an embedded journal's, for
     /// `ledger import`).
     pub fn cleared_of(&self, id: i64) -> Result<Vec<(String, DateTime<Utc>)>, JournalError> {

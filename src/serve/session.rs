@@ -104,6 +104,13 @@ pub async fn run(start: Start) -> Ended {
         let _ = handle.close(channel).await;
         return Ended::Broke;
     };
+    // What the console shows as it changes: its language (Ctrl-G), its open payments, its
+    // width, for the words and the exit status at the end.
+    let (shown_tx, shown) = watch::channel(Shown {
+        lang,
+        open: 0,
+        cols: size.0,
+    });
     let agent = operator.role == Role::Agent && !demo;
     let options = ConsoleOptions {
         demo,
@@ -122,6 +129,7 @@ pub async fn run(start: Start) -> Ended {
         rights,
         offset: Some(offset),
         receipt: receipt.clone(),
+        shown: Some(shown_tx),
     };
     let out = Arc::new(Outbox::default());
     out.push(ENTER);
@@ -136,13 +144,6 @@ pub async fn run(start: Start) -> Ended {
     let (events_tx, events_rx) = mpsc::channel::<Event>(256);
     let (notices_tx, notices_rx) = mpsc::unbounded_channel::<String>();
     let (idle_tx, idle_rx) = oneshot::channel::<()>();
-    // What the console shows as it changes: its language (Ctrl-G), its open payments, its
-    // width, for the words and the exit status at the end.
-    let (shown_tx, shown) = watch::channel(Shown {
-        lang,
-        open: 0,
-        cols: size.0,
-    });
     let pump = tokio::spawn(pump(
         input,
         events_tx,
@@ -165,7 +166,6 @@ pub async fn run(start: Start) -> Ended {
         size,
         offset,
         notices: Some(notices_rx),
-        shown: Some(shown_tx),
     };
     let mut console = tokio::spawn(runtime::run(engine, options, session));
     let mut finished = true;

@@ -5,6 +5,21 @@ use super::{App, PROMPT_LIFE, SEND_TAKES};
 use crate::payment::{Payment, Status};
 use std::time::Duration;
 
+/// How far back a console that starts shows finished payments (pushed in the last ten
+/// minutes), and news of one it never held.
+pub const RECENT_MINUTES: i64 = 10;
+
+impl App {
+    /// Finished payments cleared by this operator: out of the list, and never shown again.
+    pub fn forget_cleared(&mut self, ids: Vec<i64>) {
+        self.rows.retain(|id, p| !(is_done(p) && ids.contains(id)));
+        self.cleared.extend(ids);
+        if self.selected.is_some_and(|id| !self.rows.contains_key(&id)) {
+            self.selected = self.row_ids().first().copied();
+        }
+    }
+}
+
 impl App {
     /// Ids of the pending pane in its order: those that need a person first (they must not
     /// scroll out of sight on a small screen), then newest first.
@@ -61,7 +76,14 @@ impl App {
             return false;
         }
         let before = self.rows.get(&p.id).map(|old| old.status);
-        let settled = p.status.is_final() && before.is_none_or(|b| !b.is_final());
+        // A finished payment this list never held is shown only as a console that starts
+        // shows one: pushed lately and not cleared by this operator. A chain's ledger read
+        // again (at start, after a cut) brings the whole last day.
+        let old_news = before.is_none()
+            && is_done(&p)
+            && (self.cleared.contains(&p.id)
+                || p.created_at < self.now - chrono::Duration::minutes(RECENT_MINUTES));
+        let settled = !old_news && p.status.is_final() && before.is_none_or(|b| !b.is_final());
         if let Some(d) = self.detail.as_mut().filter(|d| d.id == p.id) {
             *d = p.clone();
         }
@@ -91,7 +113,7 @@ impl App {
         if let Some(old) = p.replaces {
             self.again_in_flight.remove(&old);
         }
-        let shown = before.is_some() || !is_done(&p) || settled;
+        let shown = !old_news && (before.is_some() || !is_done(&p) || settled);
         if shown {
             self.rows.insert(p.id, p);
         }
@@ -108,6 +130,7 @@ impl App {
             .map(|p| p.id)
             .collect();
         self.rows.retain(|_, p| !is_done(p));
+        self.cleared.extend(gone.iter().copied());
         if self.selected.is_some_and(|id| !self.rows.contains_key(&id)) {
             self.selected = self.row_ids().first().copied();
         }

@@ -102,11 +102,16 @@ async fn perform(
             engine.resume().await.map_err(Trouble::from),
         )],
         Effect::RecentlyDone { since, who } => {
-            let found = engine
-                .read(move |j| j.recently_done(since, scope.as_deref(), &who, 20))
+            let (done, cleared) = engine
+                .read(move |j| {
+                    Ok((
+                        j.recently_done(since, scope.as_deref(), &who, 20)?,
+                        j.cleared_since(since, &who)?,
+                    ))
+                })
                 .await
                 .unwrap_or_default();
-            vec![Action::RecentlyDone(found)]
+            vec![Action::RecentlyDone { done, cleared }]
         }
         Effect::Cleared { ids, who } => match engine.read(move |j| j.clear(&ids, &who)).await {
             Ok(()) => Vec::new(),

@@ -19,6 +19,24 @@ impl PgStore {
         })
     }
 
+    pub fn cleared_since(
+        &self,
+        since: chrono::DateTime<chrono::Utc>,
+        operator: String,
+    ) -> Result<Vec<i64>, JournalError> {
+        self.run(|pool| async move {
+            let client = pool.get().await?;
+            let rows = client
+                .query(
+                    "SELECT c.payment_id FROM cleared c JOIN payments p ON p.id = c.payment_id
+                     WHERE c.operator = $1 AND p.created_at >= $2",
+                    &[&operator, &since],
+                )
+                .await?;
+            Ok(rows.iter().map(|r| r.get::<_, i64>(0)).collect())
+        })
+    }
+
     /// Who cleared payment `id`, and when, as a till's journal held it.
     pub fn import_cleared(
         &self,
