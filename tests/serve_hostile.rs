@@ -383,6 +383,39 @@ fn agents_logging_in_at_the_same_moment_from_one_address_all_get_their_console()
     );
 }
 
+#[test]
+fn a_connection_beyond_the_most_one_address_may_have_logging_in_is_refused_with_words() {
+    let shop = Shop::new(Duration::from_millis(500));
+    let (_key, line) = client::key("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+    let port = server.port;
+    let rt = runtime();
+    rt.block_on(async {
+        // Twenty-four clients from one address in the middle of logging in (key exchange
+        // done, no login yet): none stuck.
+        let mut busy = Vec::new();
+        for _ in 0..24 {
+            busy.push(Client::connect(port).await.expect("connect"));
+        }
+        // The next from there is refused, and told why in both languages.
+        let heard = std::sync::Arc::new(std::sync::Mutex::new(client::Heard::default()));
+        let _ = russh::client::connect(
+            client::config(None),
+            ("127.0.0.1", port),
+            client::Ear(heard.clone()),
+        )
+        .await;
+        let why = ssh::poll(T, || heard.lock().expect("heard").disconnect.clone())
+            .expect("refused without a word");
+        assert!(why.contains("Miunganisho mingi inaingia"), "{why}");
+        assert!(why.contains("Too many connections are logging in"), "{why}");
+        // None of the twenty-four was closed for it.
+        assert!(busy.iter().all(|c| c.disconnect_reason().is_none()));
+        drop(busy);
+    });
+}
+
 /// Bytes that look like a terminal's, at random (seeded: the same every run), never Ctrl-C.
 fn noise(len: usize, seed: u64) -> Vec<u8> {
     let mut x = seed | 1;

@@ -169,6 +169,8 @@ pub struct Watch {
     peek: Option<std::net::TcpStream>,
     ip: Option<std::net::IpAddr>,
     handle: Mutex<Option<Handle>>,
+    /// The handle is there (the client's version read).
+    handled: Notify,
 }
 
 impl Watch {
@@ -276,11 +278,20 @@ pub async fn accept(
                 () = wait_stop(stop) => Some(crate::strings::serve::both_line(crate::strings::serve::stopping)),
             };
             watch.leave_waiting(&shared.pre_auth);
-            let handle = watch
-                .handle
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take();
+            let take = || {
+                watch
+                    .handle
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take()
+            };
+            let mut handle = take();
+            if reason.is_some() && handle.is_none() && !conn.is_finished() {
+                // Ended before its client said its version (refused as it came): waits a
+                // moment for it, to say why rather than only shut the socket.
+                let _ = tokio::time::timeout(SAY_WITHIN, watch.handled.notified()).await;
+                handle = take();
+            }
             if let Some(why) = reason {
                 tracing::info!(addr = %peer, %why, "connection closed by the server");
                 if let Some(handle) = handle {
@@ -364,6 +375,7 @@ async fn run(config: Arc<russh::server::Config>, socket: Heard, handler: Conn, w
     match russh::server::run_stream(config, socket, handler).await {
         Ok(session) => {
             *watch.handle.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.handle());
+            watch.handled.notify_one();
             if let Err(e) = session.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
