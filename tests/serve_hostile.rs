@@ -394,20 +394,28 @@ fn a_connection_beyond_the_most_one_address_may_have_logging_in_is_refused_with_
     rt.block_on(async {
         // Twenty-four clients from one address in the middle of logging in (key exchange
         // done, no login yet): none stuck.
+        let connecting: Vec<_> = (0..24)
+            .map(|_| tokio::spawn(Client::connect(port)))
+            .collect();
         let mut busy = Vec::new();
-        for _ in 0..24 {
-            busy.push(Client::connect(port).await.expect("connect"));
+        for c in connecting {
+            busy.push(c.await.expect("task").expect("connect"));
         }
         // The next from there is refused, and told why in both languages.
         let heard = std::sync::Arc::new(std::sync::Mutex::new(client::Heard::default()));
-        let _ = russh::client::connect(
+        let late = russh::client::connect(
             client::config(None),
             ("127.0.0.1", port),
             client::Ear(heard.clone()),
         )
         .await;
+        // As a client does: it asks to log in (and is refused, whatever it offers).
+        let mut late = late.ok();
+        if let Some(h) = late.as_mut() {
+            let _ = h.authenticate_none("rehema").await;
+        }
         let why = ssh::poll(T, || heard.lock().expect("heard").disconnect.clone())
-            .expect("refused without a word");
+            .unwrap_or_else(|| panic!("refused without a word: {}", shop.log()));
         assert!(why.contains("Miunganisho mingi inaingia"), "{why}");
         assert!(why.contains("Too many connections are logging in"), "{why}");
         // None of the twenty-four was closed for it.

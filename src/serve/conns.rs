@@ -100,6 +100,7 @@ impl PreAuth {
         }
         if !room {
             watch.waiting.store(false, Ordering::SeqCst);
+            watch.refused.store(true, Ordering::SeqCst);
             tracing::warn!(addr = %ip, waiting = here, "a new connection was refused: every connection waiting to log in from its address, or here, is logging in now");
             watch.cut(crate::strings::serve::room_full_both());
             return;
@@ -171,10 +172,18 @@ pub struct Watch {
     handle: Mutex<Option<Handle>>,
     /// The handle is there (the client's version read).
     handled: Notify,
+    /// The key exchange is done (the client asked to log in): a reason sent now is read.
+    kexed: Notify,
+    /// Told to end: no login is taken any more.
+    closing: AtomicBool,
+    logged_in_flag: AtomicBool,
+    /// Refused as it came (the room full of others logging in).
+    refused: AtomicBool,
 }
 
 impl Watch {
     pub fn logged_in(&self, pre_auth: &PreAuth) {
+        self.logged_in_flag.store(true, Ordering::SeqCst);
         self.leave_waiting(pre_auth);
         self.logged_in.notify_one();
     }
@@ -182,6 +191,14 @@ impl Watch {
     /// A login failed: the connection may make room for another.
     pub fn failed(&self) {
         self.failed.store(true, Ordering::SeqCst);
+    }
+
+    /// Ended before its login by the room (made room, refused), its client talking.
+    fn waiting_room_cut(&self) -> bool {
+        // One refused as it came has its version on the way.
+        self.ip.is_some()
+            && !self.logged_in_flag.load(Ordering::SeqCst)
+            && (self.spoke() || self.refused.load(Ordering::SeqCst))
     }
 
     /// Its client has sent something: read already, or waiting in the socket.
@@ -213,8 +230,19 @@ impl Watch {
     /// Ends the connection at once, telling the client why if it still reads (its client
     /// stopped reading; the room was needed).
     pub fn cut(&self, why: String) {
+        self.closing.store(true, Ordering::SeqCst);
         *self.cut_why.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
         self.cut.notify_one();
+    }
+
+    /// The key exchange is done: the client asks to log in.
+    pub fn kex_done(&self) {
+        self.kexed.notify_one();
+    }
+
+    /// Told to end: a login now is refused.
+    pub fn closing(&self) -> bool {
+        self.closing.load(Ordering::SeqCst)
     }
 
     fn leave_waiting(&self, pre_auth: &PreAuth) {
@@ -286,11 +314,18 @@ pub async fn accept(
                     .take()
             };
             let mut handle = take();
-            if reason.is_some() && handle.is_none() && !conn.is_finished() {
-                // Ended before its client said its version (refused as it came): waits a
-                // moment for it, to say why rather than only shut the socket.
-                let _ = tokio::time::timeout(SAY_WITHIN, watch.handled.notified()).await;
-                handle = take();
+            if reason.is_some() && watch.waiting_room_cut() && !conn.is_finished() {
+                // Cut before logging in, its client in the middle of its key exchange
+                // (refused as it came): waits a moment for the exchange to end, to say why
+                // where the client reads it rather than only shut the socket.
+                let _ = tokio::time::timeout(SAY_WITHIN, async {
+                    if handle.is_none() {
+                        watch.handled.notified().await;
+                    }
+                    watch.kexed.notified().await;
+                })
+                .await;
+                handle = handle.or_else(take);
             }
             if let Some(why) = reason {
                 tracing::info!(addr = %peer, %why, "connection closed by the server");

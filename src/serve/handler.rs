@@ -211,6 +211,7 @@ impl russh::server::Handler for Conn {
     type Error = ConnError;
 
     async fn authentication_banner(&mut self) -> Result<Option<String>, Self::Error> {
+        self.watch.kex_done();
         let Some(p) = self.peer.filter(|_| self.blocked()) else {
             return Ok(None);
         };
@@ -224,6 +225,9 @@ impl russh::server::Handler for Conn {
     }
 
     async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
+        if self.watch.closing() {
+            return Ok(Auth::reject());
+        }
         if self.shared.demo() {
             tracing::info!(user = %shown(user), addr = %self.addr(), "demo visitor");
             self.who = Some(Conn::visitor());
@@ -280,6 +284,9 @@ impl russh::server::Handler for Conn {
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
         let fp = key.public_key.fingerprint(HashAlg::Sha256).to_string();
+        if self.watch.closing() {
+            return Ok(Auth::reject());
+        }
         if self.shared.demo() {
             tracing::info!(user = %shown(user), addr = %self.addr(), key = %fp, "demo visitor");
             self.who = Some(Conn::visitor());
