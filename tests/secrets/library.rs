@@ -277,6 +277,9 @@ fn ledger_url_errors_hold_no_secret() {
         format!("postgres://till@127.0.0.1:1/lipa?sslmode=require&password={p}"),
         format!("mysql://till:{p}@127.0.0.1:1/lipa"),
         format!("till:{p}@127.0.0.1:1/lipa"),
+        // Not a URL at all (a tester's): the password among its words was shown whole.
+        format!("postgres://bad url {p}"),
+        format!("postgres://till:{p} @127.0.0.1:1/lipa"),
     ];
     let mut hay = Haystack::default();
     // Each is named by its place in the list: the URL itself holds the secret.

@@ -187,6 +187,18 @@ pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return "(not a URL)".into();
     };
+    // What no URL can hold (a space, a quote, a control): where its password begins and ends
+    // cannot be told, so none of it is shown.
+    let readable = |c: char| c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | '`');
+    if !rest.chars().all(readable) || !scheme.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return format!(
+            "{}://…",
+            scheme
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+        );
+    }
     let rest = match rest.rsplit_once('@') {
         Some((credentials, host)) => match credentials.split_once(':') {
             Some((user, _)) => format!("{user}:***@{host}"),
@@ -389,6 +401,10 @@ mod tests {
                 "postgres://u@h/d?p%61ssword=Sekr3t",
                 "postgres://u@h/d?p%61ssword=***",
             ),
+            // A tester's URL that is no URL: its words shown whole, a password among them.
+            ("postgres://bad url Sekr3t", "postgres://…"),
+            ("postgres://till:pa ss@db/lipa", "postgres://…"),
+            ("post gres://Sekr3t", "postgres://…"),
         ] {
             assert_eq!(redact(url), shown);
         }
