@@ -353,6 +353,28 @@ sentences! {
              hayajulikani: endesha `lipa sync` kulikagua, na usilitume tena"
         ),
     }
+    fn heard_not_recorded(said: &str = "paid", why: &str = "database or disk is full") {
+        en: format!(
+            "checking: the provider says {said}, but the journal cannot record it ({why}); not \
+             final until recorded: run `lipa sync` once the journal can write"
+        ),
+        sw: format!(
+            "inauliza: mtoa huduma anasema {said}, lakini daftari haliwezi kuliandika ({why}); \
+             si la mwisho hadi liandikwe: endesha `lipa sync` daftari likiweza kuandika"
+        ),
+    }
+    fn none_heard_not_recorded(answered: bool = false, why: &str = "database or disk is full") {
+        en: format!(
+            "checking: {}, and the journal cannot record ({why}); the customer may have \
+             answered: run `lipa sync` once the journal can write",
+            if answered { "the provider has no record of it yet" } else { "the provider could not be asked" }
+        ),
+        sw: format!(
+            "inauliza: {}, na daftari haliwezi kuandika ({why}); huenda mteja amejibu: endesha \
+             `lipa sync` daftari likiweza kuandika",
+            if answered { "mtoa huduma bado hana kumbukumbu yake" } else { "mtoa huduma hakuweza kuulizwa" }
+        ),
+    }
     fn waiting_for_customer(reference: &str = "LP7K3MQ9XR4TZ", secs: u64 = 90) {
         en: format!("{reference}: prompt sent, waiting up to {secs} s for the customer"),
         sw: format!("{reference}: ombi limetumwa, inamsubiri mteja hadi sekunde {secs}"),
