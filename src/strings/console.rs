@@ -595,6 +595,16 @@ sentences! {
              likiweza."
         ),
     }
+    fn ledger_cannot_record(why: &str = "connection refused") {
+        en: format!(
+            "The ledger is out of reach ({why}): the customer may have answered; lipa asks again, \
+             and records it, once the ledger answers."
+        ),
+        sw: format!(
+            "Daftari kuu halipatikani ({why}): huenda mteja amejibu; lipa itauliza tena, na \
+             kuliandika, daftari kuu likijibu."
+        ),
+    }
     fn cannot_send_yet(why: &str = "ledger unreachable (connection refused)") {
         en: format!("Not sent: {why}. Press Enter again once it answers; the form is kept."),
         sw: format!("Hayajatumwa: {why}. Bonyeza Enter tena likijibu; fomu imebaki."),
