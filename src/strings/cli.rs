@@ -403,6 +403,16 @@ sentences! {
         sw: "Dirisha la lipa linahitaji terminal. Kupitia SSH tumia `ssh -t host lipa`; kwenye \
              skripti tumia `lipa push` au `lipa sync` (ona `lipa --help`).",
     }
+    fn demo_already_running(dir: &str = "/home/rehema/.local/share/lipa/demo") {
+        en: format!(
+            "a demo already runs on {dir}: use that one, or end it first (each demo has its own \
+             simulated provider, which knows only its own payments)"
+        ),
+        sw: format!(
+            "majaribio yanaendelea tayari kwenye {dir}: tumia hayo, au yafunge kwanza (kila \
+             majaribio lina mtoa huduma wake wa kuigwa, anayejua malipo yake tu)"
+        ),
+    }
     fn demo_failed(reason: &str = "address in use") {
         en: format!("could not start the built-in demo simulator: {reason}"),
         sw: format!("kifaa cha majaribio kilichojengwa ndani hakikuanza: {reason}"),
