@@ -378,3 +378,31 @@ async fn a_payment_whose_push_answer_was_lost_keeps_the_providers_id() {
         );
     }
 }
+
+/// A chain's ledger that refuses the connection is said in words, in Swahili too, not as the
+/// system's English (a tester saw `daftari kuu halipatikani (error connecting to server:
+/// Connection refused (os error 111))`); nothing sent, exit 4.
+#[test]
+fn a_ledger_that_refuses_the_connection_is_said_in_words() {
+    let data = tempfile::tempdir().expect("dir");
+    let mut env = demo_env(data.path(), "http://127.0.0.1:9", None);
+    env.push(("LIPA_DATABASE_URL", "postgres://postgres@127.0.0.1:1/lipa".into()));
+    for (lang, words) in [
+        ("en", "refused the connection: is PostgreSQL running"),
+        ("sw", "ilikataa muunganisho: je, PostgreSQL inaendesha"),
+    ] {
+        let mut env = env.clone();
+        env.push(("LIPA_LANG", lang.into()));
+        let out = command(env)
+            .args(["push", "--provider", "clickpesa", "--phone", "0712345670"])
+            .args(["--amount", "1000"])
+            .output()
+            .expect("run lipa");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(4), "{stdout}{stderr}");
+        assert!(stderr.contains(words), "{lang}: {stderr}");
+        assert!(!stderr.contains("os error"), "{lang}: {stderr}");
+        assert!(!stdout.contains("os error"), "{lang}: {stdout}");
+    }
+}

@@ -252,3 +252,63 @@ async fn a_push_on_a_disk_that_fills_still_asks_at_the_end_and_says_it_cannot_re
     assert!(said.contains("\"status\":\"paid\""), "{said}");
     assert_eq!(synced.status.code(), Some(0), "{said}");
 }
+
+/// A push on a disk already full says the disk is full in words, in Swahili too (a tester saw
+/// `daftari: database or disk is full`); nothing sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_on_a_full_disk_says_so_in_words() {
+    let Some(disk) = SmallDisk::mount("2m") else {
+        return;
+    };
+    let sim = cli::simulator(Duration::from_millis(300)).await;
+    let data = disk.path().join("d");
+    std::fs::create_dir_all(&data).expect("data dir");
+    disk.fill();
+    for (lang, words) in [("en", "the disk is full"), ("sw", "diski imejaa")] {
+        let mut env = cli::demo_env(&data, &sim.clickpesa_base_url(), None);
+        env.push(("LIPA_LANG", lang.into()));
+        let out = cli::command(env)
+            .args(["push", "--provider", "clickpesa", "--phone", "0712345612"])
+            .args(["--amount", "1202", "--wait", "0"])
+            .output()
+            .expect("lipa push");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{stderr}");
+        assert!(stderr.contains(words), "{lang}: {stderr}");
+    }
+    assert!(sim.ledger().is_empty(), "nothing was sent");
+}
+
+/// A data directory that cannot be written (a read-only mount) is said so, not as SQLite's
+/// `unable to open database file`; nothing sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_on_a_read_only_directory_says_it_cannot_be_written() {
+    let Some(disk) = SmallDisk::mount("2m") else {
+        return;
+    };
+    let sim = cli::simulator(Duration::from_millis(300)).await;
+    let data = disk.path().join("d");
+    std::fs::create_dir_all(&data).expect("data dir");
+    let ro = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(disk.path())
+        .status()
+        .expect("remount");
+    assert!(ro.success(), "remount read-only");
+    for (lang, words) in [
+        ("en", "directory cannot be written"),
+        ("sw", "saraka yake haiwezi kuandikwa"),
+    ] {
+        let mut env = cli::demo_env(&data, &sim.clickpesa_base_url(), None);
+        env.push(("LIPA_LANG", lang.into()));
+        let out = cli::command(env)
+            .args(["push", "--provider", "clickpesa", "--phone", "0712345612"])
+            .args(["--amount", "1202", "--wait", "0"])
+            .output()
+            .expect("lipa push");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{stderr}");
+        assert!(stderr.contains(words), "{lang}: {stderr}");
+    }
+    assert!(sim.ledger().is_empty(), "nothing was sent");
+}
