@@ -406,3 +406,26 @@ fn a_ledger_that_refuses_the_connection_is_said_in_words() {
         assert!(!stdout.contains("os error"), "{lang}: {stdout}");
     }
 }
+
+/// `push` reads full-width and Arabic-Indic digits as the console does (a tester's
+/// `--amount ١٢٣`, `--amount １０００`, `--phone ０７１２３４５６７０` were refused).
+#[test]
+fn push_reads_other_scripts_digits_as_the_console_does() {
+    let data = tempfile::tempdir().expect("dir");
+    let env = demo_env(data.path(), "http://127.0.0.1:9", None);
+    for (phone, amount, want_amount) in [
+        ("0712345670", "١٢٣", "123"),
+        ("0712345670", "۱۲۳", "123"),
+        ("０７１２３４５６７０", "１０００", "1000"),
+    ] {
+        let out = command(env.clone())
+            .args(["push", "--provider", "clickpesa", "--phone", phone])
+            .args(["--amount", amount, "--dry-run", "--json"])
+            .output()
+            .expect("run lipa");
+        let line = last_json(&out);
+        assert_eq!(out.status.code(), Some(0), "{phone} {amount}: {line}");
+        assert_eq!(line["phone"], "255712345670", "{line}");
+        assert_eq!(line["amount"], want_amount, "{line}");
+    }
+}

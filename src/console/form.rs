@@ -13,6 +13,8 @@ use tui_input::{Input, InputRequest};
 mod field;
 
 pub use field::{CHANNELS, CeptaChannel, Field};
+/// The console's reading of other scripts' digits, for the headless commands too.
+pub use field::ascii;
 
 /// The form's values, as typed.
 #[derive(Debug, Clone, Default)]

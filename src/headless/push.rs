@@ -22,9 +22,11 @@ const LAST_QUESTION: Duration = Duration::from_secs(25);
 /// Checks every field; the first problem is returned as `--flag: message`.
 pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
     let provider: ProviderKind = args.provider.into();
-    let phone =
-        Phone::parse(&args.phone, provider.country()).map_err(|e| field("phone", e.text(lang)))?;
-    let amount = Money::parse(&args.amount, provider.currency())
+    // Full-width and Arabic-Indic digits read as the console reads them.
+    let ascii = |s: &str| s.chars().map(crate::console::form::ascii).collect::<String>();
+    let phone = Phone::parse(&ascii(&args.phone), provider.country())
+        .map_err(|e| field("phone", e.text(lang)))?;
+    let amount = Money::parse(&ascii(&args.amount), provider.currency())
         .map_err(|e| field("amount", e.text(lang)))?;
     let reference = args
         .reference
