@@ -152,7 +152,7 @@ pub struct PushArgs {
     #[arg(long, value_enum)]
     pub provider: ProviderArg,
     /// Customer's phone number, in any usual form (0712345678, +255 712 345 678, ...).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub phone: String,
     /// Amount: whole shillings for TZS, up to 2 decimals for KES (1500, 1,500, 1500.00).
     #[arg(long, allow_hyphen_values = true)]

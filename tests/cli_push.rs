@@ -429,3 +429,35 @@ fn push_reads_other_scripts_digits_as_the_console_does() {
         assert_eq!(line["amount"], want_amount, "{line}");
     }
 }
+
+/// A number with another country's code is said to be one (a tester's `+1 212 555 1234` was
+/// called a Tanzanian number of no network), and a phone typed with a leading dash reaches
+/// lipa's own reading, not clap's "unexpected argument '-0'".
+#[test]
+fn a_foreign_number_is_named_and_a_leading_dash_is_read() {
+    let data = tempfile::tempdir().expect("dir");
+    let env = demo_env(data.path(), "http://127.0.0.1:9", None);
+    let push = |lang: &str, phone: &str| {
+        let mut env = env.clone();
+        env.push(("LIPA_LANG", lang.to_string()));
+        command(env)
+            .args(["push", "--provider", "clickpesa", "--phone", phone])
+            .args(["--amount", "1000", "--dry-run", "--json"])
+            .output()
+            .expect("run lipa")
+    };
+    for (lang, words) in [
+        ("en", "+121… is not a Tanzania number"),
+        ("sw", "+121… si namba ya Tanzania"),
+    ] {
+        let out = push(lang, "+1 212 555 1234");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(words), "{lang}: {stderr}");
+        assert!(!stderr.contains("0121"), "{stderr}");
+    }
+    let out = push("en", "-0712345670");
+    let line = last_json(&out);
+    assert_eq!(out.status.code(), Some(0), "{line}");
+    assert_eq!(line["phone"], "255712345670", "{line}");
+}
