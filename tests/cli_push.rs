@@ -461,3 +461,46 @@ fn a_foreign_number_is_named_and_a_leading_dash_is_read() {
     assert_eq!(out.status.code(), Some(0), "{line}");
     assert_eq!(line["phone"], "255712345670", "{line}");
 }
+
+/// Human lines a person reads: a refusal has no empty columns before its words (a tester's
+/// `check NOPE` printed `invalid` and forty spaces), ClickPesa's and Cepta's references share
+/// one column, and a `--name` holding an escape or a new line is refused, not silently cleaned.
+#[tokio::test(flavor = "multi_thread")]
+async fn human_lines_keep_their_columns_and_a_name_must_be_printable() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let out = lipa(&sim, dir.path(), &["check", "NOPE"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(!last.contains("    "), "{last:?}");
+    for provider in ["clickpesa", "cepta"] {
+        let out = lipa(
+            &sim,
+            dir.path(),
+            &[
+                "push", "--provider", provider, "--phone", "0712345670", "--amount", "1500",
+                "--wait", "0",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+    }
+    let out = lipa(&sim, dir.path(), &["history"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let at: Vec<usize> = stdout
+        .lines()
+        .filter_map(|l| l.find("712345670"))
+        .collect();
+    assert_eq!(at.len(), 2, "{stdout}");
+    assert_eq!(at[0], at[1], "the phone column moved:\n{stdout}");
+    let out = lipa(
+        &sim,
+        dir.path(),
+        &[
+            "push", "--provider", "clickpesa", "--phone", "0712345671", "--amount", "1000",
+            "--name", "Bob\u{1b}[31mRED\nFAKE LINE", "--dry-run",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--name: only printable characters"), "{stderr}");
+}

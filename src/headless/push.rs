@@ -52,6 +52,11 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
         .as_deref()
         .map(|e| crate::email::parse(e).map_err(|m| field("email", m.text(lang))))
         .transpose()?;
+    // A name is printed on slips and screens: a control character (an escape, a new line)
+    // is refused, not silently taken out.
+    if args.name.as_deref().is_some_and(|n| n.chars().any(char::is_control)) {
+        return Err(field("name", s::name_not_printable(lang)));
+    }
     let name = match args.name.as_deref().map(crate::text::printable) {
         Some(n) if n.chars().count() > NAME_MAX => {
             return Err(field("name", s::name_too_long(lang, NAME_MAX)));

@@ -249,6 +249,10 @@ sentences! {
             chosen.code, chosen.name
         ),
     }
+    fn name_not_printable() {
+        en: "only printable characters: no escapes, tabs or new lines".to_string(),
+        sw: "herufi zinazochapishika tu: bila escape, tab wala mistari mipya".to_string(),
+    }
     fn name_too_long(max: usize = 60) {
         en: format!("at most {max} characters"),
         sw: format!("isizidi herufi {max}"),
