@@ -214,6 +214,9 @@ pub struct FilterArgs {
     /// Only payments this operator pushed.
     #[arg(long)]
     pub operator: Option<String>,
+    /// Only payments recorded at this till (a chain's ledger holds every till's).
+    #[arg(long)]
+    pub till: Option<String>,
     /// Digits anywhere in the customer's number.
     #[arg(long, value_name = "DIGITS")]
     pub phone: Option<String>,
@@ -231,6 +234,7 @@ impl FilterArgs {
             status: None,
             provider: None,
             operator: None,
+            till: None,
             phone: None,
             reference: None,
         }

@@ -504,3 +504,48 @@ async fn human_lines_keep_their_columns_and_a_name_must_be_printable() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--name: only printable characters"), "{stderr}");
 }
+
+/// Payments of two tills in one journal (a chain): `history` and `export` take `--till`, and
+/// a human history line names its till when the list holds more than one.
+#[tokio::test(flavor = "multi_thread")]
+async fn history_and_export_take_a_till() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let with_till = |till: &str, args: &[&str]| {
+        let mut env = env_for(&sim, dir.path());
+        env.push(("LIPA_TILL", till.to_string()));
+        command(env).args(args).output().expect("run lipa")
+    };
+    for (till, phone) in [("till-a", "0712345670"), ("till-b", "0712345671")] {
+        let out = with_till(
+            till,
+            &[
+                "push", "--provider", "clickpesa", "--phone", phone, "--amount", "1500",
+                "--wait", "0",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+    }
+    let out = with_till("till-a", &["history", "--till", "till-b", "--json"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("\"till\":\"till-b\""), "{stdout}");
+    let out = with_till("till-a", &["history"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.lines().any(|l| l.contains("till-a") && l.contains("712345670")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.lines().any(|l| l.contains("till-b") && l.contains("712345671")),
+        "{stdout}"
+    );
+    let csv = dir.path().join("b.csv");
+    let out = with_till(
+        "till-a",
+        &["export", "--till", "till-b", "--output", csv.to_str().expect("utf-8")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    assert!(text.contains("till-b") && !text.contains("till-a"), "{text}");
+}
