@@ -75,6 +75,9 @@ pub enum Command {
     Reconcile(ReconcileArgs),
     /// A paid payment's confirmation slip, as text or sent to the receipt printer.
     Receipt(ReceiptArgs),
+    /// Copy the journal into FILE while lipa runs (private, written whole, then checked); with
+    /// --check, say what a backup holds.
+    Backup(BackupArgs),
     /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
     Simulate(SimulateArgs),
     /// Serve the console over SSH to the operators listed in the operators file (field agents
@@ -317,6 +320,18 @@ pub struct CheckArgs {
     #[arg(long)]
     pub operator: Option<String>,
     /// Print the outcome as one JSON object on the last line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The backup file to write (replaced whole if it is there), or to read with --check.
+    pub file: PathBuf,
+    /// Write nothing: say what FILE holds (payments, open ones, the newest, schema version).
+    #[arg(long)]
+    pub check: bool,
+    /// One JSON object.
     #[arg(long)]
     pub json: bool,
 }

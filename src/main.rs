@@ -52,6 +52,7 @@ fn main() -> ExitCode {
             Some(Command::Export(args)) => lipa::headless::export::run(args, config, lang).await,
             Some(Command::Serve(args)) => lipa::serve::run(args, config, lang).await,
             Some(Command::Check(args)) => lipa::headless::check::run(args, config, lang).await,
+            Some(Command::Backup(args)) => lipa::headless::backup::run(args, config, lang),
             Some(Command::Simulate(args)) => {
                 let options = match lipa::sim::SimulateOptions::from_args(&args) {
                     Ok(options) => options,
@@ -71,5 +72,10 @@ fn main() -> ExitCode {
         }
     });
     runtime.shutdown_timeout(Duration::from_millis(200));
+    // The journal closes on its own thread once the runtime let go of it: wait for that, so
+    // its WAL is checkpointed and removed before the process ends.
+    if !lipa::journal::wait_closed(Duration::from_secs(5)) {
+        tracing::warn!("the journal was still open at exit");
+    }
     ExitCode::from(code)
 }

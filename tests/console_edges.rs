@@ -171,6 +171,49 @@ fn provider_says_holds_only_the_providers_words() {
     assert!(words.contains("The provider has no"), "{row}");
 }
 
+/// A supervisor's list of several operators' payments keeps its "By" column at every width,
+/// side by side with the form too (at 120 columns and more it lost it to the provider's words).
+#[test]
+fn several_operators_keep_the_by_column_beside_the_form() {
+    use lipa::strings::Lang;
+    for lang in [Lang::En, Lang::Sw] {
+        speak(lang);
+        let mut a = app(BOTH, true, true);
+        for p in several() {
+            changed(&mut a, p);
+        }
+        let mut other = several().remove(1);
+        other.id = 9;
+        other.operator = "amani".into();
+        changed(&mut a, other);
+        let by = lipa::strings::console::col_by(lang);
+        for (w, h) in [
+            (60, 20),
+            (80, 24),
+            (100, 30),
+            (110, 30),
+            (120, 30),
+            (132, 43),
+        ] {
+            let screen = render_plain(&a, w, h);
+            let head = screen
+                .lines()
+                .find(|l| {
+                    l.contains(lipa::strings::console::col_phone(lang))
+                        && l.contains(lipa::strings::console::col_amount(lang))
+                })
+                .unwrap_or_default()
+                .to_string();
+            assert!(head.contains(by), "{lang:?} {w}x{h}:\n{screen}");
+            assert!(
+                screen.contains("amani") && screen.contains("rehema"),
+                "{lang:?} {w}x{h}:\n{screen}"
+            );
+        }
+    }
+    speak(Lang::En);
+}
+
 /// With the till's clock a day behind the journal's, a payment stamped tomorrow is not one of
 /// Today's: Today ends where the day's report does.
 #[test]
@@ -342,4 +385,67 @@ fn a_vt100_gets_no_colour_and_no_terminal_a_bright_one() {
             );
         }
     }
+}
+
+/// At 40 columns the help's meanings wrap under themselves, never against the box's left
+/// edge (`│list`), and PageDown, End, PageUp and Home scroll it as ↓ and ↑ do.
+#[test]
+fn narrow_help_wraps_inside_and_pages_scroll_it() {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    for lang in [Lang::En, Lang::Sw] {
+        speak(lang);
+        let mut a = app(BOTH, true, true);
+        act(&mut a, lipa::console::action::Action::Resize(40, 12));
+        key(&mut a, '?');
+        let title = |a: &lipa::console::App| {
+            let screen = render_plain(a, 40, 12);
+            let top = screen
+                .lines()
+                .find(|l| l.contains('┌'))
+                .unwrap_or_default()
+                .to_string();
+            (top, screen)
+        };
+        let mut seen = String::new();
+        let mut pages = 0;
+        loop {
+            let (top, screen) = title(&a);
+            for l in screen.lines().filter(|l| l.contains('│')) {
+                let inside = l.split('│').nth(1).unwrap_or_default();
+                assert!(inside.starts_with(' '), "{lang:?}: {l:?}\n{screen}");
+            }
+            seen.push_str(&screen);
+            if !top.contains('↓') {
+                break;
+            }
+            press(&mut a, KeyCode::PageDown, KeyModifiers::NONE);
+            pages += 1;
+            assert!(
+                pages < 40,
+                "{lang:?}: PageDown does not reach the end\n{screen}"
+            );
+        }
+        assert!(pages > 1, "{lang:?}: {pages}");
+        assert!(seen.contains(lipa::strings::console::KEY_CTRL_C), "{seen}");
+        press(&mut a, KeyCode::Home, KeyModifiers::NONE);
+        let (top, _) = title(&a);
+        assert!(
+            top.contains('↓') && !top.contains('↑'),
+            "{lang:?} Home: {top}"
+        );
+        press(&mut a, KeyCode::End, KeyModifiers::NONE);
+        let (top, _) = title(&a);
+        assert!(
+            top.contains('↑') && !top.contains('↓'),
+            "{lang:?} End: {top}"
+        );
+        // One ↑ from the end shows there is more below again.
+        key(&mut a, 'k');
+        let (top, _) = title(&a);
+        assert!(top.contains("↑↓"), "{lang:?} End then k: {top}");
+        press(&mut a, KeyCode::PageUp, KeyModifiers::NONE);
+        press(&mut a, KeyCode::PageUp, KeyModifiers::NONE);
+        assert!(a.help, "{lang:?}: paging closed the help");
+    }
+    speak(Lang::En);
 }

@@ -232,7 +232,11 @@ fn a_note_can_be_pasted_as_one_line() {
     a.focus = Focus::List;
     a.selected = Some(5);
     key(&mut a, 'c');
+    // A control character other than a line break (here a bell) refuses the paste, with
+    // words: it was dropped without one.
     act(&mut a, Action::Paste("SMS seen\r\nref 88\u{7}".into()));
+    assert!(a.notice.is_some());
+    act(&mut a, Action::Paste("SMS seen\r\nref 88".into()));
     assert_eq!(
         enter(&mut a),
         vec![Effect::MarkChecked {
@@ -309,6 +313,14 @@ fn paste_keeps_only_what_the_field_takes() {
     act(&mut a, Action::Paste("tel: +255 712 345 678\n".into()));
     assert_eq!(a.form.phone.value(), " +255 712 345 678");
     assert!(a.form.check(a.provider).phone.is_ok());
+    // What was left out is said (it went without a word).
+    let said = lipa::strings::console::refused(
+        lipa::strings::Lang::En,
+        lipa::console::form::Field::Phone,
+        "tel:",
+        lipa::provider::ProviderKind::ClickPesa,
+    );
+    assert!(render_plain(&a, 80, 24).contains(&said));
 }
 
 #[test]

@@ -173,3 +173,60 @@ fn a_screen_too_small_for_the_form_sends_nothing_typed_blind() {
     typ(&mut a, "0712345670");
     assert_eq!(a.form.phone.value(), "0712345670");
 }
+
+/// Help and the bars offer an agent only the keys they can use: an agent limited to ClickPesa
+/// saw `z` (closing the day, never an agent's), `c` (marking checked), the Cepta channel and
+/// the provider switch; a supervisor with both providers still sees them all.
+#[test]
+fn help_and_bars_offer_an_agent_only_their_keys() {
+    use lipa::strings::Lang;
+    use lipa::strings::console as s;
+    for lang in [Lang::En, Lang::Sw] {
+        speak(lang);
+        let mut a = app_limited(
+            &[ProviderKind::ClickPesa],
+            false,
+            true,
+            Limits {
+                own_only: true,
+                no_marking: true,
+                max_amount: Default::default(),
+            },
+        );
+        let bar = render_plain(&a, 80, 24);
+        let bar = bar.lines().last().unwrap_or_default().to_string();
+        assert!(!bar.contains(s::KEY_CTRL_P), "{lang:?}: {bar}");
+        key(&mut a, '?');
+        let screen = render_plain(&a, 100, 40);
+        for never in [
+            s::KEY_CTRL_R_Z,
+            s::help_report(lang),
+            s::help_channel(lang),
+            s::help_switch(lang),
+            s::help_mark_checked(lang),
+        ] {
+            assert!(!screen.contains(never), "{lang:?} {never}:\n{screen}");
+        }
+        assert!(screen.contains(s::KEY_CTRL_R), "{lang:?}:\n{screen}");
+        let mut boss = app(BOTH, false, true);
+        let bar = render_plain(&boss, 80, 24);
+        assert!(
+            bar.lines()
+                .last()
+                .unwrap_or_default()
+                .contains(s::KEY_CTRL_P)
+        );
+        key(&mut boss, '?');
+        let screen = render_plain(&boss, 100, 40);
+        for must in [
+            s::KEY_CTRL_R_Z,
+            s::help_report(lang),
+            s::help_channel(lang),
+            s::help_switch(lang),
+            s::help_mark_checked(lang),
+        ] {
+            assert!(screen.contains(must), "{lang:?} {must}:\n{screen}");
+        }
+    }
+    speak(Lang::En);
+}

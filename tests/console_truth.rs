@@ -302,6 +302,8 @@ fn narrow_screens_keep_what_matters() {
         }
         a.help = true;
         a.screen = Screen::Main;
+        // The screen's size, as the runtime says it (scrolling stops at the help's end).
+        act(&mut a, lipa::console::action::Action::Resize(w, 14));
         let first = render_plain(&a, w, 14);
         assert!(first.contains('↓'), "{w}: more below\n{first}");
         // Far enough down for the whole overlay, however many keys it lists.

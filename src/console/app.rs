@@ -417,6 +417,7 @@ impl App {
                 clear_done: false,
                 print: p.status == Status::Paid && self.printer,
                 close_day: false,
+                switch: false,
             });
         // An agent never closes the day, and a closed day is never closed again.
         let open_day = self
@@ -426,7 +427,18 @@ impl App {
         Allowed {
             clear_done: self.rows.values().any(is_done),
             close_day: self.context() == Context::Report && open_day && !self.limits.own_only,
+            switch: self.providers.len() > 1,
             ..allowed
+        }
+    }
+
+    /// What this operator may ever do (the keys help offers).
+    pub fn rights(&self) -> crate::console::keymap::Rights {
+        crate::console::keymap::Rights {
+            close_day: !self.limits.own_only,
+            mark_checked: !self.limits.no_marking,
+            cepta: self.providers.contains(&ProviderKind::Cepta),
+            switch: self.providers.len() > 1,
         }
     }
 

@@ -39,13 +39,23 @@ pub struct Form {
     pub ceiling: crate::money::Ceiling,
 }
 
-/// Why a key was not taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a key or a paste was not taken. Said under the field: nothing typed is dropped
+/// without words.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refused {
-    /// The field does not take this character.
-    Char(char),
+    /// Characters the field does not take, each once, in the order typed: said until the
+    /// cashier edits the field otherwise (the next key taken hid it, so `AB-1;x` became
+    /// `AB1x` with nothing said).
+    Chars(String),
     /// The field is as long as it may be.
     Full,
+    /// A paste refused whole: it held control characters (a terminal's escape sequence,
+    /// whose `[31m` went into a reference).
+    PasteControl,
+    /// A paste refused whole: these characters are not taken here.
+    PasteChars(String),
+    /// A paste refused whole: longer than the field takes.
+    PasteFull,
 }
 
 /// The form checked against a provider's rules.
@@ -192,14 +202,28 @@ impl Form {
             return false;
         };
         if !field.accepts(c, provider) {
-            self.refused = Some((field, Refused::Char(c)));
+            match &mut self.refused {
+                Some((f, Refused::Chars(cs))) if *f == field => {
+                    if !cs.contains(c) {
+                        cs.push(c);
+                    }
+                }
+                _ => self.refused = Some((field, Refused::Chars(c.to_string()))),
+            }
             return true;
         }
         if len >= field.max_len() {
             self.refused = Some((field, Refused::Full));
             return true;
         }
-        self.edit(field, InputRequest::InsertChar(c), provider)
+        // Characters refused before stay said while the cashier types on.
+        let kept = self
+            .refused
+            .take()
+            .filter(|(f, r)| *f == field && matches!(r, Refused::Chars(_)));
+        self.edit(field, InputRequest::InsertChar(c), provider);
+        self.refused = kept;
+        true
     }
 
     /// Applies an editing request (delete, move) to a text field.
@@ -225,16 +249,51 @@ impl Form {
         true
     }
 
-    /// Pastes text into a field, keeping only what the field takes.
+    /// Pastes text into a field, whole or not at all: a paste holding control characters (an
+    /// escape sequence), characters the field does not take, or more than it holds is refused
+    /// with words, never cleaned silently into something the cashier did not type (a phone
+    /// number keeps its digits and says what it left out). Blank space around it (a copied
+    /// line's end) is left out.
     pub fn paste(&mut self, field: Field, text: &str, provider: ProviderKind) -> bool {
-        let mut changed = false;
-        for c in text.chars().filter(|c| !c.is_control()) {
-            changed |= self.insert(field, c, provider);
+        let Some(len) = self.input(field).map(|i| i.value().chars().count()) else {
+            return false;
+        };
+        let text = text.trim_matches(char::is_whitespace);
+        if text.is_empty() {
+            return false;
         }
-        if self.refused.is_some_and(|(f, _)| f == field) {
-            self.refused = None;
+        let mut bad = String::new();
+        for c in text.chars().map(field::ascii) {
+            if !c.is_control() && !field.accepts(c, provider) && !bad.contains(c) {
+                bad.push(c);
+            }
         }
-        changed
+        // A phone number copied with words around it (`tel: +255 …`) keeps its digits, and
+        // what was left out is said; any other field's text is taken as it is or not at all.
+        let why = if text.chars().any(char::is_control) {
+            Some(Refused::PasteControl)
+        } else if !bad.is_empty() && field != Field::Phone {
+            Some(Refused::PasteChars(bad))
+        } else if len
+            + text
+                .chars()
+                .filter(|c| field.accepts(field::ascii(*c), provider))
+                .count()
+            > field.max_len()
+        {
+            Some(Refused::PasteFull)
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            self.refused = Some((field, why));
+            return true;
+        }
+        self.refused = None;
+        for c in text.chars() {
+            self.insert(field, c, provider);
+        }
+        true
     }
 
     /// Steps the channel choice (Cepta).

@@ -59,6 +59,11 @@ pub enum Command {
     SendAgain,
     Yes,
     No,
+    /// A page up or down, and the top or the end (help).
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
     /// Repaint the whole screen (a garbled SSH link).
     Repaint,
     /// Kiswahili ↔ English.
@@ -104,6 +109,10 @@ pub fn command(ctx: Context, key: &KeyEvent, lang: Lang) -> Option<Command> {
         (Context::Help, Esc | F(1) | Char('?' | 'q') | Enter) => Some(Command::Back),
         (Context::Help, Up | Char('k')) => Some(Command::Up),
         (Context::Help, Down | Char('j')) => Some(Command::Down),
+        (Context::Help, PageUp) => Some(Command::PageUp),
+        (Context::Help, PageDown | Char(' ')) => Some(Command::PageDown),
+        (Context::Help, Home | Char('g')) => Some(Command::Top),
+        (Context::Help, End | Char('G')) => Some(Command::Bottom),
         (Context::Help, _) => None,
         (_, Char('x')) if ctrl => Some(Command::ClearDone),
         (_, Char('p')) if ctrl => Some(Command::SwitchProvider),
@@ -243,6 +252,21 @@ pub struct Allowed {
     pub clear_done: bool,
     /// The report shown is of a day still open, and this operator may close it.
     pub close_day: bool,
+    /// There is another provider to switch to.
+    pub switch: bool,
+}
+
+/// What this person may ever do here, whatever is selected: help lists only these keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rights {
+    /// Close a day (not an agent of `lipa serve`).
+    pub close_day: bool,
+    /// Mark a payment checked (not an agent of `lipa serve`).
+    pub mark_checked: bool,
+    /// Cepta is among this operator's providers (its form has a channel).
+    pub cepta: bool,
+    /// More than one provider to switch between.
+    pub switch: bool,
 }
 
 /// The keys that work now, most useful first (the bar shows as many as fit).
@@ -325,7 +349,7 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
         v.push((s::KEY_CTRL_X, s::do_clear(lang)));
     }
     // The provider is the form's: offered where the form shows (its key works anywhere).
-    if matches!(ctx, Context::Field(_) | Context::List) {
+    if allowed.switch && matches!(ctx, Context::Field(_) | Context::List) {
         v.push((s::KEY_CTRL_P, s::do_switch(lang)));
     }
     if ctx != Context::Today {
@@ -343,27 +367,43 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
     v
 }
 
-/// Every binding, for the help overlay.
-pub fn help(lang: Lang) -> Vec<Hint> {
-    vec![
+/// Every binding this person can use, for the help overlay (an agent is not offered `z` or
+/// `c`, nor a Cepta channel or a switch they do not have).
+pub fn help(lang: Lang, rights: Rights) -> Vec<Hint> {
+    let mut v = vec![
         (s::KEY_TAB_BOTH, s::help_tab(lang)),
         (s::KEY_ENTER, s::help_enter(lang)),
-        (s::KEY_LEFT_RIGHT_SPACE, s::help_channel(lang)),
-        (s::KEY_EDITING, s::help_edit(lang)),
-        (s::KEY_JK, s::help_move(lang)),
-        (s::KEY_R, s::help_recheck(lang)),
-        (s::KEY_C, s::help_mark_checked(lang)),
+    ];
+    if rights.cepta {
+        v.push((s::KEY_LEFT_RIGHT_SPACE, s::help_channel(lang)));
+    }
+    v.push((s::KEY_EDITING, s::help_edit(lang)));
+    v.push((s::KEY_JK, s::help_move(lang)));
+    v.push((s::KEY_R, s::help_recheck(lang)));
+    if rights.mark_checked {
+        v.push((s::KEY_C, s::help_mark_checked(lang)));
+    }
+    v.extend([
         (s::KEY_S, s::help_send_again(lang)),
         (s::KEY_P, s::help_print(lang)),
         (s::KEY_ESC, s::help_back(lang)),
         (s::KEY_CTRL_X_X, s::help_clear(lang)),
         (s::KEY_CTRL_L, s::help_repaint(lang)),
         (s::KEY_CTRL_G, s::help_language(lang)),
-        (s::KEY_CTRL_P, s::help_switch(lang)),
-        (s::KEY_CTRL_T_T, s::help_today(lang)),
-        (s::KEY_CTRL_R_Z, s::help_report(lang)),
+    ]);
+    if rights.switch {
+        v.push((s::KEY_CTRL_P, s::help_switch(lang)));
+    }
+    v.push((s::KEY_CTRL_T_T, s::help_today(lang)));
+    v.push(if rights.close_day {
+        (s::KEY_CTRL_R_Z, s::help_report(lang))
+    } else {
+        (s::KEY_CTRL_R, s::help_report_view(lang))
+    });
+    v.extend([
         (s::KEY_CTRL_F, s::help_search(lang)),
         (s::key_yes_no(lang), s::help_answer(lang)),
         (s::KEY_CTRL_C, s::help_quit(lang)),
-    ]
+    ]);
+    v
 }

@@ -47,13 +47,18 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Paste(text) => {
             app.send_on_reference = false;
             if let Some(Confirm::MarkChecked { note, .. }) = app.confirm.as_mut() {
-                // A note pasted whole: one line, no control characters, within its length.
-                questions::paste_note(note, &text);
+                // A note pasted whole: one line, within its length, or not at all (said).
+                if let Some(why) = questions::paste_note(note, &text, app.lang) {
+                    notice(app, NoticeKind::Bad, why);
+                }
                 app.dirty = true;
             } else if let (None, false, Screen::Main, Focus::Field(f)) =
                 (&app.confirm, app.help, app.screen, app.focus)
             {
                 app.dirty |= app.form.paste(f, &text, app.provider);
+            } else if let (None, false, Screen::Search) = (&app.confirm, app.help, app.screen) {
+                app.dirty = true;
+                return search::paste(app, &text);
             }
             Vec::new()
         }

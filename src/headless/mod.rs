@@ -1,6 +1,7 @@
 //! The headless commands: `push`, `sync` and `check`, for scripts (exact output and exit-code contract
 //! in the README).
 
+pub mod backup;
 pub mod check;
 pub mod csv;
 pub mod day_report;

@@ -7,6 +7,7 @@
 //! transaction), so a writer that read a stale row loses and gets the row as it now stands;
 //! times are taken once the write lock is held; final states never change.
 
+pub mod backup;
 mod cleared;
 mod closings;
 mod history;
@@ -237,6 +238,53 @@ pub struct Journal {
     lease: std::sync::RwLock<Duration>,
     /// The embedded journal held as in use while this handle lives (see `in_use.rs`).
     _in_use: Option<std::fs::File>,
+    /// Counted open until its connection is closed (declared after `backend`, so dropped
+    /// after it): see [`wait_closed`].
+    _open: Option<OpenJournal>,
+}
+
+/// Journals this process opened to write and has not closed yet, and news of each close.
+static OPEN: (Mutex<usize>, std::sync::Condvar) = (Mutex::new(0), std::sync::Condvar::new());
+
+/// One writable embedded journal open in this process, until it is dropped.
+struct OpenJournal;
+
+impl OpenJournal {
+    fn new() -> OpenJournal {
+        *OPEN.0.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        OpenJournal
+    }
+}
+
+impl Drop for OpenJournal {
+    fn drop(&mut self) {
+        let mut open = OPEN.0.lock().unwrap_or_else(|p| p.into_inner());
+        *open = open.saturating_sub(1);
+        OPEN.1.notify_all();
+    }
+}
+
+/// Waits, up to `limit`, until every embedded journal this process opened to write is closed;
+/// whether they all are. The journal's connection lives on its own thread (and in tasks) and
+/// is closed when the last of them lets go: SQLite's close checkpoints the WAL into the
+/// journal and removes `journal.sqlite3-wal` and `-shm`. A process that returned from `main`
+/// before that (the thread still closing) left both behind, the newest commits only in the
+/// WAL, beside a journal that a plain file copy takes without them. Called by `main` once its
+/// runtime is shut down.
+pub fn wait_closed(limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    let mut open = OPEN.0.lock().unwrap_or_else(|p| p.into_inner());
+    while *open > 0 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return false;
+        }
+        open = match OPEN.1.wait_timeout(open, left) {
+            Ok((guard, _)) => guard,
+            Err(p) => p.into_inner().0,
+        };
+    }
+    true
 }
 
 impl Journal {
@@ -279,6 +327,7 @@ impl Journal {
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
             _in_use: in_use,
+            _open: Some(OpenJournal::new()),
         })
     }
 
@@ -333,6 +382,7 @@ impl Journal {
             lease: std::sync::RwLock::new(POLL_LEASE),
             // A reader follows nothing: it never stands in the way of an import.
             _in_use: None,
+            _open: None,
         })
     }
 
@@ -363,6 +413,7 @@ impl Journal {
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
             _in_use: None,
+            _open: None,
         })
     }
 

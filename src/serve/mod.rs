@@ -258,13 +258,16 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
         true => format!("{start_line}{}", s::this_machine_only(lang, bound.port())),
         false => start_line,
     };
+    // SIGTERM and SIGINT are caught from before the start line: a stop sent as soon as it is
+    // read (systemctl stop just after start) is a clean stop, not the signal's default death.
+    let stop = stop_signals();
     println!("{start_line}");
     tracing::info!(addr = %bound, demo = args.demo, %fingerprint, "serving");
     let ssh_config = Arc::new(ssh_config(key, args.demo));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let accepting = tokio::spawn(conns::accept(shared.clone(), ssh_config, listener, stop_rx));
     let watch = tokio::spawn(watch_operators(shared.clone(), operators_path));
-    let signal = stop_signal().await;
+    let signal = stop_signal(stop).await;
     tracing::info!(signal, "stopping");
     watch.abort();
     accepting.abort();
@@ -459,12 +462,19 @@ fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
-async fn stop_signal() -> &'static str {
+type Signals = (tokio::signal::unix::Signal, tokio::signal::unix::Signal);
+
+/// SIGTERM and SIGINT, caught from now on.
+fn stop_signals() -> Option<Signals> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
+    Some((
+        signal(SignalKind::terminate()).ok()?,
+        signal(SignalKind::interrupt()).ok()?,
+    ))
+}
+
+async fn stop_signal(signals: Option<Signals>) -> &'static str {
+    let Some((mut term, mut int)) = signals else {
         return std::future::pending().await;
     };
     tokio::select! {

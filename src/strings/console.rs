@@ -84,6 +84,8 @@ labels! {
     refused_reference_cepta: "Letters, digits, - and _ only.", "Herufi, tarakimu, - na _ tu.";
     refused_reference: "Letters and digits only.", "Herufi na tarakimu tu.";
     refused_other: "Not allowed here.", "Hairuhusiwi hapa.";
+    paste_control: "Nothing pasted: it holds control characters (a terminal's codes). Type it instead.",
+        "Hakuna kilichobandikwa: maandishi yana herufi za udhibiti (misimbo ya terminal). Yaandike kwa mkono.";
     channel_change_hint: "←/→ or Space to change", "←/→ au Space kubadili";
     preview_no_wallet: "✗ no wallet can take a push for this number now",
         "✗ hakuna pochi inayoweza kupokea ombi kwa namba hii sasa";
@@ -227,6 +229,7 @@ labels! {
     help_today: "today's payments and totals", "malipo ya leo na jumla";
     help_report: "the day's report (← → another day; z closes it)",
         "ripoti ya siku (← → siku nyingine; z inaifunga)";
+    help_report_view: "the day's report (← → another day)", "ripoti ya siku (← → siku nyingine)";
     help_search: "search every payment: phone digits, reference, amount", "tafuta malipo yote: tarakimu za simu, kumbukumbu, kiasi";
     search_prompt: "Search", "Tafuta";
     search_hint: "digits of a phone, part of a reference, or an amount", "tarakimu za simu, sehemu ya kumbukumbu, au kiasi";
@@ -284,7 +287,8 @@ pub fn amount_example(lang: Lang, p: ProviderKind) -> &'static str {
     }
 }
 
-pub fn refused(lang: Lang, field: Field, c: char, p: ProviderKind) -> String {
+/// `“-” “;” refused. Letters and digits only.`: each character the field did not take.
+pub fn refused(lang: Lang, field: Field, chars: &str, p: ProviderKind) -> String {
     let what = match field {
         Field::Phone => refused_phone(lang),
         Field::Amount => refused_amount(lang),
@@ -292,7 +296,8 @@ pub fn refused(lang: Lang, field: Field, c: char, p: ProviderKind) -> String {
         Field::Reference => refused_reference(lang),
         Field::Email | Field::Channel => refused_other(lang),
     };
-    refused_char(lang, c, what)
+    let quoted: Vec<String> = chars.chars().map(|c| format!("“{c}”")).collect();
+    refused_char(lang, &quoted.join(" "), chars.chars().count() > 1, what)
 }
 
 pub fn status_word(lang: Lang, status: Status, checked: bool) -> &'static str {
@@ -329,6 +334,56 @@ pub fn pending_title(
         (d, f) => parts.push(title_done_failed(lang, d, f)),
     }
     parts.join(" · ")
+}
+
+/// [`pending_title`] in `width` cells: whole when it fits; else without its first word; else
+/// by the statuses' symbols (`◷ 2 · ! 1 · ✓ 2 · ✗ 1`); else those that fit and `…`. Never cut
+/// inside a word (`… 3 yamekwisha (1 yames` read as nothing).
+pub fn pending_title_fit(lang: Lang, counts: (usize, usize, usize, usize), width: usize) -> String {
+    let (waiting, needs_you, done, failed) = counts;
+    let full = pending_title(lang, waiting, needs_you, done, failed);
+    let fits = |t: &str| t.chars().count() <= width;
+    if fits(&full) {
+        return full;
+    }
+    let lead = format!("{} · ", payments(lang));
+    if let Some(rest) = full.strip_prefix(&lead)
+        && fits(rest)
+    {
+        return rest.to_string();
+    }
+    let mut parts = Vec::new();
+    for (symbol, n) in [
+        ("◷", waiting),
+        ("!", needs_you),
+        ("✓", done.saturating_sub(failed)),
+        ("✗", failed),
+    ] {
+        if n > 0 {
+            parts.push(format!("{symbol} {n}"));
+        }
+    }
+    let short = parts.join(" · ");
+    if fits(&short) {
+        return short;
+    }
+    let mut shown = String::new();
+    for p in parts {
+        let next = if shown.is_empty() {
+            p.clone()
+        } else {
+            format!("{shown} · {p}")
+        };
+        if next.chars().count() + 2 > width {
+            break;
+        }
+        shown = next;
+    }
+    if shown.is_empty() {
+        "…".to_string()
+    } else {
+        format!("{shown} …")
+    }
 }
 
 /// The day in Today's title: `Wed 02 Dec 2026`, `Jumatano 02/12/2026`.
@@ -376,9 +431,21 @@ pub fn not_sent_duplicate(lang: Lang, in_form: bool) -> String {
 }
 
 sentences! {
-    fn refused_char(c: char = 'q', what: &str = "Not allowed here.") {
-        en: format!("“{c}” refused. {what}"),
-        sw: format!("“{c}” imekataliwa. {what}"),
+    fn refused_char(c: &str = "“q”", many: bool = false, what: &str = "Not allowed here.") {
+        en: format!("{c} refused. {what}"),
+        sw: if many {
+            format!("{c} zimekataliwa. {what}")
+        } else {
+            format!("{c} imekataliwa. {what}")
+        },
+    }
+    fn paste_refused(why: &str = "“;” refused. Letters and digits only.") {
+        en: format!("Nothing pasted: {why}"),
+        sw: format!("Hakuna kilichobandikwa: {why}"),
+    }
+    fn paste_full(max: usize = 20) {
+        en: format!("Nothing pasted: at most {max} characters here."),
+        sw: format!("Hakuna kilichobandikwa: herufi {max} tu zinatosha hapa."),
     }
     fn field_full(max: usize = 20) {
         en: format!("At most {max} characters here."),

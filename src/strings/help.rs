@@ -153,6 +153,24 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Andika matokeo kama kitu kimoja cha JSON kwenye mstari wa mwisho.",
     ),
     (
+        "backup",
+        "Copy the journal into FILE while lipa runs (private, written whole, then checked); with \
+         --check, say what a backup holds.",
+        "Nakili daftari kwenye FILE lipa ikiendelea kufanya kazi (la siri, linaandikwa lote, \
+         kisha linakaguliwa); kwa --check, sema nakala ina nini.",
+    ),
+    (
+        "backup.file",
+        "The backup file to write (replaced whole if it is there), or to read with --check.",
+        "Faili la nakala la kuandika (linabadilishwa lote likiwepo), au la kusoma kwa --check.",
+    ),
+    (
+        "backup.check",
+        "Write nothing: say what FILE holds (payments, open ones, the newest, schema version).",
+        "Usiandike chochote: sema FILE lina nini (malipo, yaliyo wazi, la mwisho, toleo la daftari).",
+    ),
+    ("backup.json", "One JSON object.", "Kitu kimoja cha JSON."),
+    (
         "history",
         "Payments in the journal, newest first, by day, status, provider, operator, phone or reference.",
         "Malipo kwenye daftari, mapya kwanza, kwa siku, hali, mtoa huduma, mhudumu, simu au kumbukumbu.",

@@ -10,6 +10,7 @@
 #[macro_use]
 mod macros;
 pub mod back_office;
+pub mod backup;
 pub mod cli;
 pub mod console;
 pub mod domain;
@@ -119,6 +120,7 @@ pub fn catalogue() -> Vec<Entry> {
     all.extend(serve::sentences());
     all.extend(back_office::labels());
     all.extend(back_office::sentences());
+    all.extend(backup::sentences());
     all.extend(help::labels());
     all.extend(help::texts());
     all.extend(domain::labels());

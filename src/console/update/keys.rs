@@ -51,12 +51,27 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
         }
         (Context::Confirm | Context::Note, cmd) => questions::answer(app, cmd),
         (_, Command::Quit) => quit(app),
-        (Context::Help, Command::Up) => {
-            app.help_scroll = app.help_scroll.saturating_sub(1);
-            Vec::new()
-        }
-        (Context::Help, Command::Down) => {
-            app.help_scroll = app.help_scroll.saturating_add(1);
+        (
+            Context::Help,
+            Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom,
+        ) => {
+            // Within what scrolls: past the end, ↑ took as many presses to come back.
+            let (page, last) = crate::console::view::help_scroll(app);
+            let now = app.help_scroll.min(last);
+            app.help_scroll = match cmd {
+                Command::Up => now.saturating_sub(1),
+                Command::Down => now.saturating_add(1),
+                Command::PageUp => now.saturating_sub(page.max(1)),
+                Command::PageDown => now.saturating_add(page.max(1)),
+                Command::Top => 0,
+                _ => last,
+            }
+            .min(last);
             Vec::new()
         }
         (Context::Help, _) => {

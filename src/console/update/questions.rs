@@ -17,6 +17,9 @@ pub fn answer(app: &mut App, cmd: Command) -> Vec<Effect> {
         (Some(Confirm::MarkChecked { note, .. }), Command::Type(c)) => {
             if note.chars().count() < NOTE_MAX && !c.is_control() {
                 note.push(c);
+            } else {
+                // A key not taken is said (the note stopped at its length without a word).
+                notice(app, NoticeKind::Bad, s::field_full(app.lang, NOTE_MAX));
             }
             return Vec::new();
         }
@@ -148,17 +151,24 @@ fn declined(app: &mut App, c: Confirm) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Pasted text added to a note: line breaks and tabs become spaces, other control
-/// characters are dropped, and it stops at the note's length.
-pub(super) fn paste_note(note: &mut String, text: &str) {
-    for c in text.chars() {
-        if note.chars().count() >= NOTE_MAX {
-            break;
-        }
-        match c {
-            '\n' | '\r' | '\t' => note.push(' '),
-            c if c.is_control() => {}
-            c => note.push(c),
-        }
+/// Pasted text added to a note: line breaks and tabs become spaces. A paste holding other
+/// control characters (an escape sequence), or longer than the note has room for, is refused
+/// whole: the words why are returned.
+pub(super) fn paste_note(
+    note: &mut String,
+    text: &str,
+    lang: crate::strings::Lang,
+) -> Option<String> {
+    let text = text.trim_matches(char::is_whitespace);
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Some(s::paste_control(lang).to_string());
     }
+    if note.chars().count() + text.chars().count() > NOTE_MAX {
+        return Some(s::paste_full(lang, NOTE_MAX));
+    }
+    note.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    None
 }

@@ -7,6 +7,27 @@ use crate::console::effect::Effect;
 use crate::console::keymap::Command;
 use tui_input::InputRequest;
 
+/// Pasted text added to the search line whole (a copied reference or number); one holding
+/// control characters (an escape sequence) is refused with words.
+pub fn paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let text = text.trim_matches(char::is_whitespace);
+    if text.is_empty() {
+        return Vec::new();
+    }
+    if text.chars().any(char::is_control) {
+        let why = crate::strings::console::paste_control(app.lang);
+        super::notice(app, crate::console::app::NoticeKind::Bad, why);
+        return Vec::new();
+    }
+    let Some(view) = app.search.as_mut() else {
+        return Vec::new();
+    };
+    for c in text.chars() {
+        view.query.handle(InputRequest::InsertChar(c));
+    }
+    ask(app, 0)
+}
+
 pub fn search(app: &mut App, cmd: Command) -> Vec<Effect> {
     let Some(view) = app.search.as_mut() else {
         return Vec::new();

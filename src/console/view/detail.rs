@@ -4,17 +4,18 @@
 use crate::console::app::{App, PROMPT_LIFE};
 use crate::console::keymap;
 use crate::console::theme::Theme;
-use crate::console::view::{age_of, clock, payment_status, payment_words, status_text};
+use crate::console::view::{age_of, clock, payment_status, payment_words, status_text, wrap_all};
 use crate::payment::{Payment, Status};
 use crate::phone::Phone;
 use crate::strings::console as s;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 const LABEL_W: usize = 12;
+/// A history line's clock and status before its words: ` 14:05:09  ◷ waiting      `.
+const HISTORY_LEAD: usize = 25;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(p) = app.detail.as_ref() else {
@@ -75,7 +76,7 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
         let until = p.sent_at.unwrap_or(p.created_at)
             + chrono::Duration::from_std(PROMPT_LIFE).unwrap_or_default();
         let text = s::prompt_expires(app.lang, &clock(app, until), app.prompt_expired(p));
-        lines.push(fact(s::label_prompt(app.lang), vec![Span::raw(text)]));
+        lines.extend(whole(s::label_prompt(app.lang), text, room));
     }
     if let Some(flag) = &p.flag {
         lines.extend(wrapped(s::label_flag(app.lang), &flag.text(app.lang), room));
@@ -97,15 +98,14 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
         let text = s::sends_again(app.lang, app.find(id).map(|o| o.reference.as_str()), id);
         lines.push(fact(s::label_again(app.lang), vec![Span::raw(text)]));
     }
+    lines.push(fact(
+        s::label_amount(app.lang),
+        vec![Span::styled(p.amount.to_string(), theme.bold())],
+    ));
+    // The number and its network, wrapped on a narrow screen (the network was cut).
+    let phone = format!("{}{network}", p.masked_phone());
+    lines.extend(whole(s::label_phone(app.lang), phone, room));
     lines.extend([
-        fact(
-            s::label_amount(app.lang),
-            vec![Span::styled(p.amount.to_string(), theme.bold())],
-        ),
-        fact(
-            s::label_phone(app.lang),
-            vec![Span::raw(p.masked_phone()), Span::raw(network)],
-        ),
         fact(
             s::label_reference(app.lang),
             vec![Span::styled(p.reference.as_str(), theme.dim())],
@@ -126,14 +126,8 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
         lines.push(fact(s::label_email(app.lang), vec![Span::raw(e.as_str())]));
     }
     let sent = p.sent_at.unwrap_or(p.created_at);
-    lines.push(fact(
-        s::label_sent(app.lang),
-        vec![Span::raw(s::sent_line(
-            app.lang,
-            &clock(app, sent),
-            p.polls,
-        ))],
-    ));
+    let said = s::sent_line(app.lang, &clock(app, sent), p.polls);
+    lines.extend(whole(s::label_sent(app.lang), said, room));
     lines.push(fact(
         s::label_operator(app.lang),
         vec![Span::raw(p.operator.clone())],
@@ -152,6 +146,16 @@ fn facts<'a>(app: &App, p: &'a Payment, theme: &Theme, width: u16) -> Vec<Line<'
     }
     lines.push(fact(s::label_actions(app.lang), acts));
     lines
+}
+
+/// A labelled fact on its line as it is when it fits; else [`wrapped`] (it was cut at 40
+/// columns).
+fn whole(label: &'static str, text: String, room: usize) -> Vec<Line<'static>> {
+    if text.chars().count() <= room {
+        vec![fact(label, vec![Span::raw(text)])]
+    } else {
+        wrapped(label, &text, room)
+    }
 }
 
 /// A labelled fact over as many lines as it needs, words wrapped under the first.
@@ -204,22 +208,55 @@ fn history(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let room = usize::from(inner.height);
-    let skip = app.history.len().saturating_sub(room);
-    let lines: Vec<Line> = app
+    // Clock and status, then the words: beside them when there is room for a few, wrapped
+    // under themselves (they were cut at 60 columns); under them when narrower still.
+    let width = usize::from(inner.width);
+    let beside = width >= HISTORY_LEAD + 15;
+    let (indent, words_w) = if beside {
+        (HISTORY_LEAD, width - HISTORY_LEAD)
+    } else {
+        (3, width.saturating_sub(3))
+    };
+    let events: Vec<Vec<Line>> = app
         .history
         .iter()
-        .skip(skip)
         .map(|e| {
-            Line::from(vec![
+            let lead = vec![
                 Span::raw(format!(" {}  ", clock(app, e.at))),
                 Span::styled(
                     // At least one space before the words, whatever the language's word.
                     format!("{:<13} ", status_text(app, e.status, false)),
                     theme.status(e.status),
                 ),
-                Span::styled(e.message.text(app.lang), Style::new()),
-            ])
+            ];
+            let words = e.message.text(app.lang);
+            let mut parts = wrap_all(&words, words_w.max(1)).into_iter();
+            let mut lines = Vec::new();
+            if beside {
+                let mut first = lead;
+                first.push(Span::raw(parts.next().unwrap_or_default()));
+                lines.push(Line::from(first));
+            } else {
+                lines.push(Line::from(lead));
+            }
+            lines.extend(
+                parts
+                    .filter(|l| !l.is_empty())
+                    .map(|l| Line::raw(format!("{:indent$}{l}", ""))),
+            );
+            lines
         })
         .collect();
+    // The newest events that fit whole; the newest alone, from its top, when not even it does.
+    let mut taken = 0;
+    let mut from = events.len();
+    while from > 0 && taken + events[from - 1].len() <= room {
+        taken += events[from - 1].len();
+        from -= 1;
+    }
+    if from == events.len() && from > 0 {
+        from -= 1;
+    }
+    let lines: Vec<Line> = events.into_iter().skip(from).flatten().take(room).collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -3,6 +3,7 @@
 use crate::console::app::{App, Focus, PreviewShown};
 use crate::console::form::{Checked, Field, Refused};
 use crate::console::theme::{MARKER, Theme};
+use crate::console::view::{ellipsis, wrap_all};
 use crate::phone::Phone;
 use crate::strings::console as s;
 use ratatui::Frame;
@@ -30,15 +31,52 @@ fn label_w(app: &App) -> u16 {
 /// Widest input box.
 const INPUT_MAX: u16 = 34;
 
-/// Rows the form takes in `room`: its title and two lines per field (the field and its
-/// message), or — when that would leave the pending list fewer than `keep` rows — one line
-/// per field, with the messages of the focused field and of the phone (the customer's name)
-/// under them. Every field is always drawn: a field
-/// that takes focus is never off screen.
-pub fn height(app: &App, room: u16, keep: u16) -> u16 {
-    let n = app.fields().len() as u16;
-    let full = 1 + 2 * n;
-    if full + keep <= room { full } else { 1 + n + 2 }
+/// At most this many lines for one field's message (the longest, an error at 40 columns, takes
+/// three).
+const MESSAGE_LINES: usize = 4;
+
+/// Rows under each field at this width: its message's lines, at least one (reserved).
+fn message_rows(app: &App, field: Field, c: &Checked, width: u16) -> u16 {
+    message_lines(app, field, c, width).map_or(1, |(_, l)| l.len().max(1) as u16)
+}
+
+/// Rows the form takes in `room` at `width`: its title, each field and the lines of its message
+/// (one reserved when it has none; a long message takes the lines it needs, so it reads whole
+/// at 60 columns), or — when that would leave the pending list fewer than `keep` rows — one
+/// line per field, with the messages of the focused field and of the phone (the customer's
+/// name) under them. Every field is always drawn: a field that takes focus is never off screen.
+pub fn height(app: &App, room: u16, keep: u16, width: u16) -> u16 {
+    let full = full_rows(app, width);
+    if full + keep <= room {
+        full
+    } else {
+        compact_rows(app, width)
+    }
+}
+
+fn full_rows(app: &App, width: u16) -> u16 {
+    let c = app.form.check_in(app.provider, app.lang);
+    let fields = app.fields();
+    1 + fields
+        .iter()
+        .map(|f| 1 + message_rows(app, *f, &c, width))
+        .sum::<u16>()
+}
+
+fn compact_rows(app: &App, width: u16) -> u16 {
+    let c = app.form.check_in(app.provider, app.lang);
+    let fields = app.fields();
+    let said: u16 = fields
+        .iter()
+        .filter(|f| shown_compact(app, **f))
+        .map(|f| message_rows(app, *f, &c, width))
+        .sum();
+    1 + fields.len() as u16 + said.max(2)
+}
+
+/// In a compact form, the messages that still show: the focused field's and the phone's.
+fn shown_compact(app: &App, field: Field) -> bool {
+    app.focus == Focus::Field(field) || field == Field::Phone
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -52,7 +90,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(block, area);
     let checked = app.form.check_in(app.provider, app.lang);
     let fields = app.fields();
-    let compact = inner.height < 2 * fields.len() as u16;
+    let compact = inner.height < full_rows(app, inner.width).saturating_sub(1);
     let mut y = inner.y;
     for field in fields.iter() {
         if y >= inner.bottom() {
@@ -61,25 +99,67 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let row = Rect::new(inner.x, y, inner.width, 1);
         draw_field(frame, row, app, *field, theme);
         y += 1;
-        let focused = app.focus == Focus::Field(*field);
-        if compact && !focused && *field != Field::Phone {
+        if compact && !shown_compact(app, *field) {
             continue;
         }
-        if y < inner.bottom()
-            && let Some(parts) = message(app, *field, &checked)
-        {
-            // Under the input when it fits there, else from under the label.
-            let len: usize = parts.iter().map(|(t, _)| t.chars().count()).sum();
-            let indent = if len + usize::from(label_w(app)) <= usize::from(inner.width) {
-                label_w(app)
-            } else {
-                2
-            };
-            let width = inner.width.saturating_sub(indent);
-            let under = Rect::new(inner.x + indent, y, width, 1);
-            frame.render_widget(Paragraph::new(fit(parts, usize::from(width))), under);
+        let Some((indent, lines)) = message_lines(app, *field, &checked, inner.width) else {
+            y += 1;
+            continue;
+        };
+        let rows = lines.len().max(1) as u16;
+        let width = inner.width.saturating_sub(indent);
+        for (i, line) in lines.into_iter().enumerate() {
+            let at = y + i as u16;
+            if at >= inner.bottom() {
+                break;
+            }
+            frame.render_widget(
+                Paragraph::new(line),
+                Rect::new(inner.x + indent, at, width, 1),
+            );
         }
-        y += 1;
+        y += rows;
+    }
+}
+
+/// A field's message in lines at `width`, and where they start: under the input when it fits
+/// there on one line, else from under the label; an error or a refusal wrapped at spaces over
+/// the lines it needs (it was cut with `…` at 60 columns).
+fn message_lines(
+    app: &App,
+    field: Field,
+    c: &Checked,
+    width: u16,
+) -> Option<(u16, Vec<Line<'static>>)> {
+    let parts = message(app, field, c)?;
+    let len: usize = parts.iter().map(|(t, _)| t.chars().count()).sum();
+    if len + usize::from(label_w(app)) <= usize::from(width) {
+        return Some((label_w(app), vec![fit(parts, usize::from(width))]));
+    }
+    let room = usize::from(width.saturating_sub(2));
+    // What went wrong (an error, a warning, a key or paste refused) is read whole; a hint
+    // keeps to its line and gives way to the list's rows.
+    let must_read = |t: &str| {
+        t.starts_with('✗')
+            || t.starts_with('!')
+            || app.form.refused.as_ref().is_some_and(|(f, _)| *f == field)
+    };
+    match parts.as_slice() {
+        [(text, style)] if len > room && room >= 10 && must_read(text) => {
+            let mut lines = wrap_all(text, room);
+            if lines.len() > MESSAGE_LINES {
+                let rest = lines.split_off(MESSAGE_LINES - 1).join(" ");
+                lines.push(ellipsis(&rest, room));
+            }
+            Some((
+                2,
+                lines
+                    .into_iter()
+                    .map(|l| Line::from(Span::styled(l, *style)))
+                    .collect(),
+            ))
+        }
+        _ => Some((2, vec![fit(parts, room)])),
     }
 }
 
@@ -156,7 +236,7 @@ fn fit(parts: Vec<(String, Style)>, width: usize) -> Line<'static> {
 fn message(app: &App, field: Field, c: &Checked) -> Option<Vec<(String, Style)>> {
     if field == Field::Phone
         && let Ok(p) = &c.phone
-        && app.form.refused.is_none_or(|(f, _)| f != field)
+        && app.form.refused.as_ref().is_none_or(|(f, _)| *f != field)
     {
         return Some(phone_message(app, p));
     }
@@ -200,12 +280,17 @@ fn phone_message(app: &App, phone: &Phone) -> Vec<(String, Style)> {
 fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> {
     let theme = Theme::new(app.no_color);
     let provider = app.provider;
-    if let Some((f, why)) = app.form.refused
-        && f == field
+    if let Some((f, why)) = &app.form.refused
+        && *f == field
     {
         let said = match why {
-            Refused::Char(ch) => s::refused(app.lang, field, ch, provider),
+            Refused::Chars(cs) => s::refused(app.lang, field, cs, provider),
             Refused::Full => s::field_full(app.lang, field.max_len()),
+            Refused::PasteControl => s::paste_control(app.lang).to_string(),
+            Refused::PasteChars(cs) => {
+                s::paste_refused(app.lang, &s::refused(app.lang, field, cs, provider))
+            }
+            Refused::PasteFull => s::paste_full(app.lang, field.max_len()),
         };
         return Some((said, theme.warning()));
     }

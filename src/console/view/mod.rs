@@ -42,21 +42,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         frame.render_widget(ratatui::widgets::Paragraph::new(lines), area);
         return;
     }
-    let head_h = header::height(app, area.width).min(area.height);
-    // A notice too long for one line takes up to three: its end ("do not send again", which number
-    // paid) must not be cut on a narrow screen.
-    let note_lines = app
-        .notice
-        .as_ref()
-        .map(|n| wrapped(&n.text, usize::from(area.width.saturating_sub(3))));
-    let note_h = note_lines.as_ref().map_or(0, |l| l.len() as u16);
-    let [head, body, note, bar] = Layout::vertical([
-        Constraint::Length(head_h),
-        Constraint::Fill(1),
-        Constraint::Length(note_h),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let note_lines = note_lines(app, area);
+    let [head, body, note, bar] = areas(app, area, &note_lines);
     header::draw(frame, head, app, &theme);
     match app.screen {
         Screen::Main => main(frame, body, app, &theme),
@@ -94,6 +81,35 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+/// A notice too long for one line takes up to three: its end ("do not send again", which number
+/// paid) must not be cut on a narrow screen.
+fn note_lines(app: &App, area: Rect) -> Option<Vec<String>> {
+    app.notice
+        .as_ref()
+        .map(|n| wrapped(&n.text, usize::from(area.width.saturating_sub(3))))
+}
+
+/// Header, body, notice and bar.
+fn areas(app: &App, area: Rect, note_lines: &Option<Vec<String>>) -> [Rect; 4] {
+    let head_h = header::height(app, area.width).min(area.height);
+    let note_h = note_lines.as_ref().map_or(0, |l| l.len() as u16);
+    Layout::vertical([
+        Constraint::Length(head_h),
+        Constraint::Fill(1),
+        Constraint::Length(note_h),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// The help overlay on the app's screen: how many of its rows show at once, and the last
+/// scroll position that still fills it (the keys that scroll it stop there).
+pub fn help_scroll(app: &App) -> (u16, u16) {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let body = areas(app, area, &note_lines(app, area))[1];
+    help::scroll_room(app, body)
+}
+
 fn main(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let (form_area, list_area) = if area.width >= SIDE_BY_SIDE {
         let [f, l] = Layout::horizontal([Constraint::Length(FORM_WIDTH), Constraint::Fill(1)])
@@ -101,7 +117,7 @@ fn main(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .areas(area);
         (f, l)
     } else {
-        let form_h = form::height(app, area.height, 4);
+        let form_h = form::height(app, area.height, 4, area.width);
         let [f, l] = Layout::vertical([Constraint::Length(form_h), Constraint::Min(3)]).areas(area);
         (f, l)
     };
@@ -237,6 +253,36 @@ fn wrapped(text: &str, width: usize) -> Vec<String> {
         let (line, next) = rest.split_at(cut);
         lines.push(line.trim_end().to_string());
         rest = next.trim_start();
+    }
+    lines
+}
+
+/// `text` in as many lines of `width` cells as it needs, broken at spaces (a word longer than
+/// a line is cut where the line ends, never lost).
+pub fn wrap_all(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        if rest.chars().count() <= width {
+            lines.push(rest.to_string());
+            break;
+        }
+        // The line's characters and the one just past it: a space there ends the line too.
+        let (head_end, past) = match rest.char_indices().nth(width) {
+            Some((i, c)) => (i, i + c.len_utf8()),
+            None => (rest.len(), rest.len()),
+        };
+        let cut = rest[..past]
+            .rfind(' ')
+            .filter(|&i| i > 0)
+            .unwrap_or(head_end);
+        let (line, next) = rest.split_at(cut);
+        lines.push(line.trim_end().to_string());
+        rest = next.trim_start();
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
     }
     lines
 }

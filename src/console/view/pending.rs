@@ -32,8 +32,9 @@ const PHONE_SHORT: u16 = 11;
 const PHONE_TINY: u16 = 7;
 
 /// Which columns fit, and how wide each is. The phone's last digits, the amount with its
-/// currency and the status symbol always show; then the status word, the age, who pushed it
-/// (when several operators' payments show) or the provider, and the provider's words.
+/// currency and the status symbol always show; then who pushed it (when several operators'
+/// payments show: the README promises it a column of its own), the status word, the age, the
+/// provider (one operator's list only) and the provider's words.
 struct Columns {
     phone: u16,
     amount: u16,
@@ -54,18 +55,25 @@ impl Columns {
         if room(phone) < STATUS_MIN {
             phone = PHONE_TINY;
         }
-        let status = room(phone).clamp(1, STATUS_W);
-        let mut left = room(phone).saturating_sub(status);
+        let mut left = room(phone);
+        // Several operators' payments: who pushed each comes before everything but the
+        // shortest status (a side-by-side list on a wide screen lost it to the words).
+        let by = if by > 0 && left > STATUS_MIN + by {
+            left -= by + 1;
+            by
+        } else {
+            0
+        };
+        let status = left.clamp(1, STATUS_W);
+        left = left.saturating_sub(status);
         let age = left > AGE_W;
         if age {
             left -= AGE_W + 1;
         }
-        // Several operators' payments: who pushed each matters more than the provider, which
-        // the currency already says.
-        let second = if by > 0 { by } else { PROVIDER_W };
-        let second_fits = left >= WORDS_MIN + 1 + second + 1 + 6;
-        if second_fits {
-            left -= second + 1;
+        // One operator's list: the provider, when it leaves room for the words.
+        let provider = by == 0 && left >= WORDS_MIN + 1 + PROVIDER_W + 1 + 6;
+        if provider {
+            left -= PROVIDER_W + 1;
         }
         let words = if left > WORDS_MIN { left - 1 } else { 0 };
         Columns {
@@ -73,8 +81,8 @@ impl Columns {
             amount,
             status,
             age,
-            by: if second_fits { by } else { 0 },
-            provider: second_fits && by == 0,
+            by,
+            provider,
             words,
         }
     }
@@ -103,7 +111,8 @@ impl Columns {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let focused = app.focus == Focus::List && app.screen == Screen::Main;
     let (finished, failed) = app.finished();
-    let title = s::pending_title(app.lang, app.waiting(), app.needing_you(), finished, failed);
+    let counts = (app.waiting(), app.needing_you(), finished, failed);
+    let title = s::pending_title_fit(app.lang, counts, usize::from(area.width.saturating_sub(1)));
     let block = Block::new().borders(Borders::TOP).title(Line::from(vec![
         Span::styled(title, theme.title(focused)),
         Span::raw(" "),
@@ -214,7 +223,10 @@ fn heading(app: &App, cols: &Columns) -> Row<'static> {
         usize::from(cols.status),
     )));
     if cols.words > 0 {
-        head.push(Cell::from(s::col_words(app.lang)));
+        head.push(Cell::from(ellipsis(
+            s::col_words(app.lang),
+            usize::from(cols.words),
+        )));
     }
     Row::new(head)
 }
