@@ -123,7 +123,6 @@ pub enum PhoneError {
     TooShort(usize),
     TooLong(usize),
     UnknownNetwork { country: Country, prefix: String },
-    /// `+` and a country code lipa does not serve (its first digits).
     ForeignCode { code: String, expected: Country },
 }
 

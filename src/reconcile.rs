@@ -238,7 +238,10 @@ mod tests {
             classify(&checked, &[seen(Pending, "PROCESSING", None)]),
             StillOpen
         );
-        assert_eq!(classify(&checked, &[seen(Attention, "ON-HOLD", None)]), Matched);
+        assert_eq!(
+            classify(&checked, &[seen(Attention, "ON-HOLD", None)]),
+            Matched
+        );
         // Paid with no readable amount (or in a currency lipa does not know: the record's
         // amount cannot be read as money), or in another currency.
         let p = payment(Status::Paid, 1500);

@@ -160,7 +160,11 @@ fn swahili_follows_the_glossary() {
             .map(|e| e.sw.clone())
             .unwrap_or_default()
     };
-    assert!(sw_of("preview_failed").contains("uliz"), "{}", sw_of("preview_failed"));
+    assert!(
+        sw_of("preview_failed").contains("uliz"),
+        "{}",
+        sw_of("preview_failed")
+    );
     assert_eq!(sw_of("report_attention"), "kagua");
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }

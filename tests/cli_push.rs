@@ -386,7 +386,10 @@ async fn a_payment_whose_push_answer_was_lost_keeps_the_providers_id() {
 fn a_ledger_that_refuses_the_connection_is_said_in_words() {
     let data = tempfile::tempdir().expect("dir");
     let mut env = demo_env(data.path(), "http://127.0.0.1:9", None);
-    env.push(("LIPA_DATABASE_URL", "postgres://postgres@127.0.0.1:1/lipa".into()));
+    env.push((
+        "LIPA_DATABASE_URL",
+        "postgres://postgres@127.0.0.1:1/lipa".into(),
+    ));
     for (lang, words) in [
         ("en", "refused the connection: is PostgreSQL running"),
         ("sw", "ilikataa muunganisho: je, PostgreSQL inaendesha"),
@@ -478,31 +481,46 @@ async fn human_lines_keep_their_columns_and_a_name_must_be_printable() {
             &sim,
             dir.path(),
             &[
-                "push", "--provider", provider, "--phone", "0712345670", "--amount", "1500",
-                "--wait", "0",
+                "push",
+                "--provider",
+                provider,
+                "--phone",
+                "0712345670",
+                "--amount",
+                "1500",
+                "--wait",
+                "0",
             ],
         );
         assert_eq!(out.status.code(), Some(3), "{out:?}");
     }
     let out = lipa(&sim, dir.path(), &["history"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let at: Vec<usize> = stdout
-        .lines()
-        .filter_map(|l| l.find("712345670"))
-        .collect();
+    let at: Vec<usize> = stdout.lines().filter_map(|l| l.find("712345670")).collect();
     assert_eq!(at.len(), 2, "{stdout}");
     assert_eq!(at[0], at[1], "the phone column moved:\n{stdout}");
     let out = lipa(
         &sim,
         dir.path(),
         &[
-            "push", "--provider", "clickpesa", "--phone", "0712345671", "--amount", "1000",
-            "--name", "Bob\u{1b}[31mRED\nFAKE LINE", "--dry-run",
+            "push",
+            "--provider",
+            "clickpesa",
+            "--phone",
+            "0712345671",
+            "--amount",
+            "1000",
+            "--name",
+            "Bob\u{1b}[31mRED\nFAKE LINE",
+            "--dry-run",
         ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("--name: only printable characters"), "{stderr}");
+    assert!(
+        stderr.contains("--name: only printable characters"),
+        "{stderr}"
+    );
 }
 
 /// Payments of two tills in one journal (a chain): `history` and `export` take `--till`, and
@@ -520,8 +538,15 @@ async fn history_and_export_take_a_till() {
         let out = with_till(
             till,
             &[
-                "push", "--provider", "clickpesa", "--phone", phone, "--amount", "1500",
-                "--wait", "0",
+                "push",
+                "--provider",
+                "clickpesa",
+                "--phone",
+                phone,
+                "--amount",
+                "1500",
+                "--wait",
+                "0",
             ],
         );
         assert_eq!(out.status.code(), Some(3), "{out:?}");
@@ -533,19 +558,32 @@ async fn history_and_export_take_a_till() {
     let out = with_till("till-a", &["history"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.lines().any(|l| l.contains("till-a") && l.contains("712345670")),
+        stdout
+            .lines()
+            .any(|l| l.contains("till-a") && l.contains("712345670")),
         "{stdout}"
     );
     assert!(
-        stdout.lines().any(|l| l.contains("till-b") && l.contains("712345671")),
+        stdout
+            .lines()
+            .any(|l| l.contains("till-b") && l.contains("712345671")),
         "{stdout}"
     );
     let csv = dir.path().join("b.csv");
     let out = with_till(
         "till-a",
-        &["export", "--till", "till-b", "--output", csv.to_str().expect("utf-8")],
+        &[
+            "export",
+            "--till",
+            "till-b",
+            "--output",
+            csv.to_str().expect("utf-8"),
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let text = std::fs::read_to_string(&csv).expect("csv");
-    assert!(text.contains("till-b") && !text.contains("till-a"), "{text}");
+    assert!(
+        text.contains("till-b") && !text.contains("till-a"),
+        "{text}"
+    );
 }

@@ -240,7 +240,11 @@ async fn a_push_on_a_disk_that_fills_still_asks_at_the_end_and_says_it_cannot_re
         .filter(|(k, _)| k.contains("/payments/") && k.starts_with("GET"))
         .map(|(_, n)| *n)
         .sum::<u64>();
-    assert!(asked >= 1, "the provider was asked: {:?}", sim.stats().requests);
+    assert!(
+        asked >= 1,
+        "the provider was asked: {:?}",
+        sim.stats().requests
+    );
 
     // Room again: sync records what the provider says.
     disk.free();

@@ -12,9 +12,9 @@ use tui_input::{Input, InputRequest};
 
 mod field;
 
-pub use field::{CHANNELS, CeptaChannel, Field};
 /// The console's reading of other scripts' digits, for the headless commands too.
 pub use field::ascii;
+pub use field::{CHANNELS, CeptaChannel, Field};
 
 /// The form's values, as typed.
 #[derive(Debug, Clone, Default)]

@@ -23,7 +23,11 @@ const LAST_QUESTION: Duration = Duration::from_secs(25);
 pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
     let provider: ProviderKind = args.provider.into();
     // Full-width and Arabic-Indic digits read as the console reads them.
-    let ascii = |s: &str| s.chars().map(crate::console::form::ascii).collect::<String>();
+    let ascii = |s: &str| {
+        s.chars()
+            .map(crate::console::form::ascii)
+            .collect::<String>()
+    };
     let phone = Phone::parse(&ascii(&args.phone), provider.country())
         .map_err(|e| field("phone", e.text(lang)))?;
     let amount = Money::parse(&ascii(&args.amount), provider.currency())
@@ -54,7 +58,11 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
         .transpose()?;
     // A name is printed on slips and screens: a control character (an escape, a new line)
     // is refused, not silently taken out.
-    if args.name.as_deref().is_some_and(|n| n.chars().any(char::is_control)) {
+    if args
+        .name
+        .as_deref()
+        .is_some_and(|n| n.chars().any(char::is_control))
+    {
         return Err(field("name", s::name_not_printable(lang)));
     }
     let name = match args.name.as_deref().map(crate::text::printable) {

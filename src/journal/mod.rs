@@ -86,9 +86,10 @@ impl JournalError {
                 s::journal_needs_migration(lang, path, *version, schema::MIGRATIONS.len())
             }
             JournalError::NoSuchPayment(id) => s::no_such_payment(lang, *id),
-            JournalError::Unreachable(why) => {
-                s::ledger_unreachable(lang, &ledger_cause(lang, why).unwrap_or_else(|| why.clone()))
-            }
+            JournalError::Unreachable(why) => s::ledger_unreachable(
+                lang,
+                &ledger_cause(lang, why).unwrap_or_else(|| why.clone()),
+            ),
             JournalError::Postgres(why) => s::ledger_refused(lang, why),
             JournalError::BadUrl(url) => s::ledger_bad_url(lang, url),
             JournalError::BadCa(why) => s::ledger_bad_ca(lang, why),
@@ -150,7 +151,11 @@ fn ledger_cause(lang: crate::strings::Lang, raw: &str) -> Option<String> {
         "nodename nor servname",
     ]) {
         s::ledger_no_host(lang)
-    } else if has(&["password authentication", "authentication failed", "pg_hba.conf"]) {
+    } else if has(&[
+        "password authentication",
+        "authentication failed",
+        "pg_hba.conf",
+    ]) {
         s::ledger_login_refused(lang)
     } else if has(&["tls", "ssl", "certificate", "handshake"]) {
         s::ledger_tls_failed(lang)
