@@ -123,6 +123,7 @@ pub enum PhoneError {
     TooShort(usize),
     TooLong(usize),
     UnknownNetwork { country: Country, prefix: String },
+    ForeignCode { code: String, expected: Country },
 }
 
 impl PhoneError {
@@ -138,6 +139,9 @@ impl PhoneError {
             PhoneError::TooLong(n) => s::phone_too_long(lang, *n),
             PhoneError::UnknownNetwork { country, prefix } => {
                 s::phone_unknown_network(lang, *country, prefix)
+            }
+            PhoneError::ForeignCode { code, expected } => {
+                s::phone_foreign_code(lang, code, *expected)
             }
         }
     }
@@ -183,10 +187,11 @@ impl Phone {
                 expected: country,
             });
         } else if plus {
-            // `+` followed by a code we do not serve: report against the expected country.
-            return Err(PhoneError::UnknownNetwork {
-                country,
-                prefix: national.chars().take(3).collect(),
+            // `+` followed by a code we do not serve: not a number of this country (a
+            // tester's +1 212… was said to be a Tanzanian number of no network).
+            return Err(PhoneError::ForeignCode {
+                code: national.chars().take(3).collect(),
+                expected: country,
             });
         }
         let national = national.strip_prefix('0').unwrap_or(national);

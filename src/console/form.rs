@@ -12,6 +12,8 @@ use tui_input::{Input, InputRequest};
 
 mod field;
 
+/// The console's reading of other scripts' digits, for the headless commands too.
+pub use field::ascii;
 pub use field::{CHANNELS, CeptaChannel, Field};
 
 /// The form's values, as typed.

@@ -3,7 +3,7 @@
 use super::report::{Out, Outcome, exit_code};
 use crate::cli::{PushArgs, exit};
 use crate::config::{self, Config, ConfigError};
-use crate::engine::{Engine, EngineError, EngineSettings, SendGuard};
+use crate::engine::{Engine, EngineError, EngineSettings, NotRecorded, SendGuard};
 use crate::money::Money;
 use crate::payment::{NewPayment, Status};
 use crate::phone::Phone;
@@ -22,9 +22,15 @@ const LAST_QUESTION: Duration = Duration::from_secs(25);
 /// Checks every field; the first problem is returned as `--flag: message`.
 pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
     let provider: ProviderKind = args.provider.into();
-    let phone =
-        Phone::parse(&args.phone, provider.country()).map_err(|e| field("phone", e.text(lang)))?;
-    let amount = Money::parse(&args.amount, provider.currency())
+    // Full-width and Arabic-Indic digits read as the console reads them.
+    let ascii = |s: &str| {
+        s.chars()
+            .map(crate::console::form::ascii)
+            .collect::<String>()
+    };
+    let phone = Phone::parse(&ascii(&args.phone), provider.country())
+        .map_err(|e| field("phone", e.text(lang)))?;
+    let amount = Money::parse(&ascii(&args.amount), provider.currency())
         .map_err(|e| field("amount", e.text(lang)))?;
     let reference = args
         .reference
@@ -50,6 +56,15 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
         .as_deref()
         .map(|e| crate::email::parse(e).map_err(|m| field("email", m.text(lang))))
         .transpose()?;
+    // A name is printed on slips and screens: a control character (an escape, a new line)
+    // is refused, not silently taken out.
+    if args
+        .name
+        .as_deref()
+        .is_some_and(|n| n.chars().any(char::is_control))
+    {
+        return Err(field("name", s::name_not_printable(lang)));
+    }
     let name = match args.name.as_deref().map(crate::text::printable) {
         Some(n) if n.chars().count() > NAME_MAX => {
             return Err(field("name", s::name_too_long(lang, NAME_MAX)));
@@ -251,6 +266,8 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
                 | ProviderError::Configuration { .. }
         )
     ) && payment.status == Status::Failed;
+    // What the provider said last, when the journal could not record it.
+    let mut unrecorded: Option<NotRecorded> = None;
     if !refused && args.wait > 0 && !payment.status.is_final() {
         if !args.json {
             out.line(&s::waiting(out.lang, &payment, args.wait));
@@ -273,15 +290,38 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
         if !stopped && !settled(payment.status) {
             // The wait ended before the payment did: ask once more, so a wait shorter than the
             // schedule's first question still asks.
-            if let Ok(p) = engine.ask_now(payment.id, LAST_QUESTION).await {
+            let full = || engine.journal_state().borrow().is_some();
+            if !full()
+                && let Ok(p) = engine.ask_now(payment.id, LAST_QUESTION).await
+            {
                 payment = p;
             }
+            // A journal that cannot record (a full disk) keeps the tracker from asking: the
+            // last question is asked past it, and what is heard said, never as final.
+            if !settled(payment.status) && full() {
+                match engine.ask_unrecorded(payment.id).await {
+                    Ok((p, heard)) => {
+                        payment = p;
+                        unrecorded = heard;
+                    }
+                    Err(e) => eprintln!("lipa push: {}", e.text(out.lang)),
+                }
+            }
         }
-        if let Ok(p) = engine.get(payment.id).await {
+        if unrecorded.is_none()
+            && let Ok(p) = engine.get(payment.id).await
+        {
             payment = p;
         }
     }
-    out.line(&Outcome::of(&payment, out.lang).line(args.json));
+    let mut outcome = Outcome::of(&payment, out.lang);
+    if let Some(heard) = &unrecorded {
+        let said = |l: Lang| not_recorded(l, heard);
+        eprintln!("lipa push: {}", said(out.lang));
+        outcome.message = said(Lang::En);
+        outcome.own = Some(said(out.lang));
+    }
+    out.line(&outcome.line(args.json));
     if refused {
         if let Some(e) = &submitted.error {
             eprintln!("lipa push: {}", e.text(out.lang));
@@ -289,6 +329,17 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
         return exit::CONFIG;
     }
     exit_code(&payment)
+}
+
+/// What the provider said, not recorded: never said as final.
+fn not_recorded(lang: Lang, heard: &NotRecorded) -> String {
+    match heard.heard {
+        Some(status) => {
+            let said = s::status_human(lang, status.public_word());
+            s::heard_not_recorded(lang, &said, &heard.why)
+        }
+        None => s::none_heard_not_recorded(lang, heard.answered, &heard.why),
+    }
 }
 
 fn settled(status: Status) -> bool {

@@ -92,6 +92,16 @@ sentences! {
             country.name()
         ),
     }
+    fn phone_foreign_code(code: &str = "121", expected: Country = Country::Tanzania) {
+        en: format!(
+            "+{code}… is not a {} number: this provider takes {} numbers (+{}).",
+            expected.name(), expected.name(), expected.dial_code()
+        ),
+        sw: format!(
+            "+{code}… si namba ya {}: mtoa huduma huyu anapokea namba za {} (+{}).",
+            expected.name(), expected.name(), expected.dial_code()
+        ),
+    }
     fn phone_ttcl_warning() {
         en: "TTCL number: ClickPesa may refuse a push to this wallet.",
         sw: "Namba ya TTCL: huenda ClickPesa ikakataa ombi kwa pochi hii.",
