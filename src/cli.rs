@@ -137,7 +137,7 @@ pub struct PushArgs {
     #[arg(long, value_parser = provider_parser())]
     pub provider: ProviderKind,
     /// Customer's phone number, in any usual form (0712345678, +255 712 345 678, ...).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub phone: String,
     /// Amount: whole shillings for TZS, up to 2 decimals for KES (1500, 1,500, 1500.00).
     #[arg(long, allow_hyphen_values = true)]
@@ -199,6 +199,9 @@ pub struct FilterArgs {
     /// Only payments this operator pushed.
     #[arg(long)]
     pub operator: Option<String>,
+    /// Only payments recorded at this till (a chain's ledger holds every till's).
+    #[arg(long)]
+    pub till: Option<String>,
     /// Digits anywhere in the customer's number.
     #[arg(long, value_name = "DIGITS")]
     pub phone: Option<String>,
@@ -216,6 +219,7 @@ impl FilterArgs {
             status: None,
             provider: None,
             operator: None,
+            till: None,
             phone: None,
             reference: None,
         }

@@ -252,6 +252,17 @@ impl Drop for SendUnderWay<'_> {
     }
 }
 
+/// A status answer the journal could not record (a full disk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotRecorded {
+    /// The status the provider named (`None`: no record of it, or no usable answer).
+    pub heard: Option<Status>,
+    /// The provider answered at all (a status or a definite not-found).
+    pub answered: bool,
+    /// Why the journal could not record it.
+    pub why: String,
+}
+
 impl Engine {
     pub fn new(
         journal: Arc<Journal>,
@@ -805,10 +816,20 @@ impl Engine {
         if before.status.is_final() {
             return Ok(before);
         }
+        let mut recording = self.journal_state();
         self.recheck(id);
         let deadline = Instant::now() + timeout;
         loop {
-            match tokio::time::timeout_at(deadline, rx.recv()).await {
+            // A journal that cannot record: the answer will not come (the tracker cannot take
+            // its lease), so the caller is told at once, not at the deadline.
+            if recording.borrow_and_update().is_some() {
+                return self.get(id).await;
+            }
+            let heard = tokio::select! {
+                heard = tokio::time::timeout_at(deadline, rx.recv()) => heard,
+                _ = recording.changed() => continue,
+            };
+            match heard {
                 Ok(Ok(p))
                     if p.id == id && (p.polls > before.polls || p.status != before.status) =>
                 {
@@ -818,6 +839,21 @@ impl Engine {
                 Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => return self.get(id).await,
             }
         }
+    }
+
+    /// Asks the provider about a payment now, past the tracker, when the journal cannot
+    /// record (a full disk: the tracker cannot take its lease, so it does not ask). The answer
+    /// is recorded if the journal can by then; else what was heard comes back beside the
+    /// payment as the journal still holds it: never final until it is recorded.
+    pub async fn ask_unrecorded(
+        &self,
+        id: i64,
+    ) -> Result<(Payment, Option<NotRecorded>), EngineError> {
+        let p = self.get(id).await?;
+        if p.status.is_final() || p.status == Status::Attention {
+            return Ok((p, None));
+        }
+        tasks::ask_unleased(self, &p).await
     }
 
     fn lock_tracking(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Notify>>> {

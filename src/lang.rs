@@ -63,9 +63,36 @@ impl Lang {
         config: Option<Lang>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Lang {
+        Lang::told(flag, config, &env).unwrap_or_else(|| Lang::from_locale(env))
+    }
+
+    /// The language lipa was told to speak, if it was: the `--lang` flag, else `LIPA_LANG`,
+    /// else the configuration's `language` (not the locale).
+    pub fn told(
+        flag: Option<Lang>,
+        config: Option<Lang>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Option<Lang> {
         flag.or_else(|| env("LIPA_LANG").as_deref().and_then(Lang::parse))
             .or(config)
-            .unwrap_or_else(|| Lang::from_locale(env))
+    }
+
+    /// What a locale (`LC_ALL`, else `LC_MESSAGES`, else `LANG`, as an SSH client sends them)
+    /// says, if it says Swahili (`sw…`) or English (`en…`); `C`, `POSIX` and the rest say
+    /// nothing.
+    pub fn from_client_locale(env: impl Fn(&str) -> Option<String>) -> Option<Lang> {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| env(k))
+            .find(|v| !v.trim().is_empty())?
+            .to_ascii_lowercase();
+        if locale.starts_with("sw") {
+            Some(Lang::Sw)
+        } else if locale.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
     }
 }
 

@@ -68,6 +68,25 @@ pub async fn console(
     } else {
         (config, None)
     };
+    // One demo per data directory: its payments are known only to its own simulator, so a
+    // second demo would take them over and find no record of them. Held until the console
+    // ends (the kernel lets it go when the process dies, even by kill -9).
+    let _demo_lock = if demo_mode {
+        match lock_demo(&config.data_dir) {
+            Ok(lock) => Some(lock),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                let dir = config.data_dir.display().to_string();
+                eprintln!("lipa: {}", s::demo_already_running(lang, &dir));
+                return exit::CONFIG;
+            }
+            Err(e) => {
+                eprintln!("lipa: {}", s::demo_failed(lang, &e.to_string()));
+                return exit::CONFIG;
+            }
+        }
+    } else {
+        None
+    };
     crate::logging::init(&config.data_dir);
     let settings = if demo_mode {
         demo_settings()
@@ -101,6 +120,7 @@ pub async fn console(
         rights: Default::default(),
         offset: Some(config.offset()),
         receipt: config.receipt.clone(),
+        shown: None,
     };
     let journal = engine.journal().clone();
     engine.sweep_attention();
@@ -182,6 +202,21 @@ fn demo_settle() -> Duration {
 /// `settle`, not after about 14 s) are followed as closely as real ones would be.
 fn demo_settings() -> EngineSettings {
     EngineSettings::answering_in(demo_settle())
+}
+
+/// The demo's data directory, held by this process alone (`WouldBlock`: another demo holds it).
+fn lock_demo(dir: &std::path::Path) -> std::io::Result<std::fs::File> {
+    std::fs::create_dir_all(dir)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("demo.lock"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(std::io::ErrorKind::WouldBlock.into()),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
 }
 
 /// Starts the simulator on loopback and a configuration pointing both providers at it.

@@ -50,7 +50,10 @@ fn main() -> ExitCode {
                 lipa::headless::day_report::run(args, config, lang).await
             }
             Some(Command::Export(args)) => lipa::headless::export::run(args, config, lang).await,
-            Some(Command::Serve(args)) => lipa::serve::run(args, config, lang).await,
+            Some(Command::Serve(args)) => {
+                let told = Lang::told(cli.lang, config.as_ref().ok().and_then(|c| c.language), env);
+                lipa::serve::run(args, config, lang, told).await
+            }
             Some(Command::Check(args)) => lipa::headless::check::run(args, config, lang).await,
             Some(Command::Backup(args)) => lipa::headless::backup::run(args, config, lang),
             Some(Command::Simulate(args)) => {

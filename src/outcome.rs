@@ -124,8 +124,18 @@ impl Outcome {
         } else {
             word
         };
+        // Nothing recorded (input refused, an error): no empty columns before the words.
+        if self.reference.is_empty() && self.phone.is_empty() {
+            let said = self.own.as_deref().unwrap_or(&self.message);
+            return if self.provider.is_empty() {
+                format!("{status:<9} {said}")
+            } else {
+                format!("{status:<9} {:<9} {said}", self.provider)
+            };
+        }
+        // Cepta's references are 17 characters, ClickPesa's 15: one column for both.
         format!(
-            "{:<9} {:<9} {:<16} {} {}  {}",
+            "{:<9} {:<9} {:<17} {} {}  {}",
             status,
             self.provider,
             self.reference,

@@ -104,6 +104,11 @@ pub enum PhoneError {
     },
     /// A number of a network the provider cannot push to.
     NetworkNotTaken(Network),
+    /// A number with another country's calling code (`+1 212…`), not one of ours.
+    ForeignCode {
+        code: String,
+        expected: Country,
+    },
 }
 
 /// What numbers a provider takes: its country's, of every network or of some only; and the
@@ -174,10 +179,11 @@ impl Phone {
                 expected: country,
             });
         } else if plus {
-            // `+` followed by a code we do not serve: report against the expected country.
-            return Err(PhoneError::UnknownNetwork {
-                country,
-                prefix: national.chars().take(3).collect(),
+            // `+` followed by a code we do not serve: not a number of this country (a
+            // tester's +1 212… was said to be a Tanzanian number of no network).
+            return Err(PhoneError::ForeignCode {
+                code: national.chars().take(3).collect(),
+                expected: country,
             });
         }
         let national = national.strip_prefix('0').unwrap_or(national);

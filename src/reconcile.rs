@@ -25,7 +25,8 @@ pub struct Seen {
 pub enum Category {
     /// Both say the same final word (or a person has looked at what needed one).
     Matched,
-    /// Neither side is final yet: still waiting for the customer.
+    /// Neither side is final yet: still waiting for the customer (or a *needs you* a person
+    /// checked, which the provider still holds as processing).
     StillOpen,
     /// lipa has it open, the provider has something to say: asked through the status machine.
     Resolvable,
@@ -130,8 +131,11 @@ fn provider_side(p: &Payment, seen: &[Seen]) -> Category {
         (Status::Paid | Status::Failed, RemoteState::Pending) => Category::Dangerous,
         // lipa asks a person; the provider says it is final: asked again, it may settle.
         (Status::Attention, RemoteState::Paid | RemoteState::Failed) => Category::Resolvable,
+        // A person has looked, and the provider still waits (PROCESSING): nothing matches yet,
+        // it is open on both sides (a tester's checked payment was called matched).
+        (Status::Attention, RemoteState::Pending) if p.checked => Category::StillOpen,
         // Both say a person must look, or lipa does and the provider still waits: matched when
-        // a person has looked (else *needs you*, see [`classify`]).
+        // a person has looked at the first (else *needs you*, see [`classify`]).
         (Status::Attention, _) => Category::Matched,
         (_, RemoteState::Paid | RemoteState::Failed | RemoteState::Attention) => {
             Category::Resolvable
@@ -243,11 +247,16 @@ mod tests {
         let p = payment(Status::Attention, 1500);
         assert_eq!(classify(&p, &[seen(Pending, "PROCESSING", None)]), NeedsYou);
         assert_eq!(classify(&p, &[seen(Attention, "ON-HOLD", None)]), NeedsYou);
-        // Checked by a person: matched.
+        // Checked by a person while the provider still says PROCESSING: open on both sides,
+        // not matched; matched once both say a person must look.
         let mut checked = payment(Status::Attention, 1500);
         checked.checked = true;
         assert_eq!(
             classify(&checked, &[seen(Pending, "PROCESSING", None)]),
+            StillOpen
+        );
+        assert_eq!(
+            classify(&checked, &[seen(Attention, "ON-HOLD", None)]),
             Matched
         );
         // Paid with no readable amount (or in a currency lipa does not know: the record's

@@ -138,3 +138,33 @@ fn swahili_help_has_no_english_left() {
     }
     assert!(pages[2].contains("Namba ya simu ya mteja"), "{}", pages[2]);
 }
+
+/// The glossary's words (`shared/swahili.md`), the same everywhere (a tester found *kituo* for
+/// a till, *yanakuhitaji* in the report where the console says *kagua*, and *kukaguliwa* for
+/// asking the provider, which is *uliza*).
+#[test]
+fn swahili_follows_the_glossary() {
+    let all = catalogue();
+    let mut bad = Vec::new();
+    for e in &all {
+        let sw = e.sw.to_lowercase();
+        for word in ["kituo", "vituo", "yanakuhitaji"] {
+            if sw.contains(word) {
+                bad.push(format!("{}: {word} in {:?}", e.name, e.sw));
+            }
+        }
+    }
+    let sw_of = |name: &str| {
+        all.iter()
+            .find(|e| e.name == name)
+            .map(|e| e.sw.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        sw_of("preview_failed").contains("uliz"),
+        "{}",
+        sw_of("preview_failed")
+    );
+    assert_eq!(sw_of("report_attention"), "kagua");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

@@ -378,3 +378,212 @@ async fn a_payment_whose_push_answer_was_lost_keeps_the_providers_id() {
         );
     }
 }
+
+/// A chain's ledger that refuses the connection is said in words, in Swahili too, not as the
+/// system's English (a tester saw `daftari kuu halipatikani (error connecting to server:
+/// Connection refused (os error 111))`); nothing sent, exit 4.
+#[test]
+fn a_ledger_that_refuses_the_connection_is_said_in_words() {
+    let data = tempfile::tempdir().expect("dir");
+    let mut env = demo_env(data.path(), "http://127.0.0.1:9", None);
+    env.push((
+        "LIPA_DATABASE_URL",
+        "postgres://postgres@127.0.0.1:1/lipa".into(),
+    ));
+    for (lang, words) in [
+        ("en", "refused the connection: is PostgreSQL running"),
+        ("sw", "ilikataa muunganisho: je, PostgreSQL inaendesha"),
+    ] {
+        let mut env = env.clone();
+        env.push(("LIPA_LANG", lang.into()));
+        let out = command(env)
+            .args(["push", "--provider", "clickpesa", "--phone", "0712345670"])
+            .args(["--amount", "1000"])
+            .output()
+            .expect("run lipa");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(4), "{stdout}{stderr}");
+        assert!(stderr.contains(words), "{lang}: {stderr}");
+        assert!(!stderr.contains("os error"), "{lang}: {stderr}");
+        assert!(!stdout.contains("os error"), "{lang}: {stdout}");
+    }
+}
+
+/// `push` reads full-width and Arabic-Indic digits as the console does (a tester's
+/// `--amount ١٢٣`, `--amount １０００`, `--phone ０７１２３４５６７０` were refused).
+#[test]
+fn push_reads_other_scripts_digits_as_the_console_does() {
+    let data = tempfile::tempdir().expect("dir");
+    let env = demo_env(data.path(), "http://127.0.0.1:9", None);
+    for (phone, amount, want_amount) in [
+        ("0712345670", "١٢٣", "123"),
+        ("0712345670", "۱۲۳", "123"),
+        ("０７１２３４５６７０", "１０００", "1000"),
+    ] {
+        let out = command(env.clone())
+            .args(["push", "--provider", "clickpesa", "--phone", phone])
+            .args(["--amount", amount, "--dry-run", "--json"])
+            .output()
+            .expect("run lipa");
+        let line = last_json(&out);
+        assert_eq!(out.status.code(), Some(0), "{phone} {amount}: {line}");
+        assert_eq!(line["phone"], "255712345670", "{line}");
+        assert_eq!(line["amount"], want_amount, "{line}");
+    }
+}
+
+/// A number with another country's code is said to be one (a tester's `+1 212 555 1234` was
+/// called a Tanzanian number of no network), and a phone typed with a leading dash reaches
+/// lipa's own reading, not clap's "unexpected argument '-0'".
+#[test]
+fn a_foreign_number_is_named_and_a_leading_dash_is_read() {
+    let data = tempfile::tempdir().expect("dir");
+    let env = demo_env(data.path(), "http://127.0.0.1:9", None);
+    let push = |lang: &str, phone: &str| {
+        let mut env = env.clone();
+        env.push(("LIPA_LANG", lang.to_string()));
+        command(env)
+            .args(["push", "--provider", "clickpesa", "--phone", phone])
+            .args(["--amount", "1000", "--dry-run", "--json"])
+            .output()
+            .expect("run lipa")
+    };
+    for (lang, words) in [
+        ("en", "+121… is not a Tanzania number"),
+        ("sw", "+121… si namba ya Tanzania"),
+    ] {
+        let out = push(lang, "+1 212 555 1234");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(words), "{lang}: {stderr}");
+        assert!(!stderr.contains("0121"), "{stderr}");
+    }
+    let out = push("en", "-0712345670");
+    let line = last_json(&out);
+    assert_eq!(out.status.code(), Some(0), "{line}");
+    assert_eq!(line["phone"], "255712345670", "{line}");
+}
+
+/// Human lines a person reads: a refusal has no empty columns before its words (a tester's
+/// `check NOPE` printed `invalid` and forty spaces), ClickPesa's and Cepta's references share
+/// one column, and a `--name` holding an escape or a new line is refused, not silently cleaned.
+#[tokio::test(flavor = "multi_thread")]
+async fn human_lines_keep_their_columns_and_a_name_must_be_printable() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let out = lipa(&sim, dir.path(), &["check", "NOPE"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(!last.contains("    "), "{last:?}");
+    for provider in ["clickpesa", "cepta"] {
+        let out = lipa(
+            &sim,
+            dir.path(),
+            &[
+                "push",
+                "--provider",
+                provider,
+                "--phone",
+                "0712345670",
+                "--amount",
+                "1500",
+                "--wait",
+                "0",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+    }
+    let out = lipa(&sim, dir.path(), &["history"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let at: Vec<usize> = stdout.lines().filter_map(|l| l.find("712345670")).collect();
+    assert_eq!(at.len(), 2, "{stdout}");
+    assert_eq!(at[0], at[1], "the phone column moved:\n{stdout}");
+    let out = lipa(
+        &sim,
+        dir.path(),
+        &[
+            "push",
+            "--provider",
+            "clickpesa",
+            "--phone",
+            "0712345671",
+            "--amount",
+            "1000",
+            "--name",
+            "Bob\u{1b}[31mRED\nFAKE LINE",
+            "--dry-run",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--name: only printable characters"),
+        "{stderr}"
+    );
+}
+
+/// Payments of two tills in one journal (a chain): `history` and `export` take `--till`, and
+/// a human history line names its till when the list holds more than one.
+#[tokio::test(flavor = "multi_thread")]
+async fn history_and_export_take_a_till() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let with_till = |till: &str, args: &[&str]| {
+        let mut env = env_for(&sim, dir.path());
+        env.push(("LIPA_TILL", till.to_string()));
+        command(env).args(args).output().expect("run lipa")
+    };
+    for (till, phone) in [("till-a", "0712345670"), ("till-b", "0712345671")] {
+        let out = with_till(
+            till,
+            &[
+                "push",
+                "--provider",
+                "clickpesa",
+                "--phone",
+                phone,
+                "--amount",
+                "1500",
+                "--wait",
+                "0",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{out:?}");
+    }
+    let out = with_till("till-a", &["history", "--till", "till-b", "--json"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("\"till\":\"till-b\""), "{stdout}");
+    let out = with_till("till-a", &["history"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("till-a") && l.contains("712345670")),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("till-b") && l.contains("712345671")),
+        "{stdout}"
+    );
+    let csv = dir.path().join("b.csv");
+    let out = with_till(
+        "till-a",
+        &[
+            "export",
+            "--till",
+            "till-b",
+            "--output",
+            csv.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = std::fs::read_to_string(&csv).expect("csv");
+    assert!(
+        text.contains("till-b") && !text.contains("till-a"),
+        "{text}"
+    );
+}

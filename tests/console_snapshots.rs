@@ -144,6 +144,34 @@ fn journal_cannot_record() {
     assert_eq!(render(&a, 80, 24).0, before);
 }
 
+/// A chain's ledger out of reach (a tester stopped PostgreSQL just after a send): the customer
+/// may pay meanwhile and the answer cannot be recorded, so no open payment shows as waiting for
+/// its customer: *checking*, with why, until the ledger is back.
+#[test]
+fn ledger_unreachable_shows_open_payments_checking() {
+    let mut a = app(BOTH, false, true);
+    for p in several() {
+        changed(&mut a, p);
+    }
+    let row = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains("754 ••• 001"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (before, _) = render(&a, 80, 24);
+    assert!(row(&before).contains("waiting"), "{before}");
+    act(&mut a, Action::Ledger(Some("connection refused".into())));
+    let (down, _) = render(&a, 80, 24);
+    assert!(down.contains("ledger unreachable"), "{down}");
+    assert!(!row(&down).contains("waiting"), "{down}");
+    assert!(row(&down).contains("checking"), "{down}");
+    assert!(row(&down).contains("The ledger is o"), "{down}");
+    act(&mut a, Action::Ledger(None));
+    assert_eq!(render(&a, 80, 24).0, before);
+}
+
 #[test]
 fn form_with_errors() {
     scene("form_errors", |nc| {

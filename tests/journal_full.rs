@@ -3,6 +3,9 @@
 //! following the payment, and records it once the disk has room again. Needs root to mount the
 //! tmpfs (as CI and the developers' machines run); elsewhere it says so and is skipped.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use async_trait::async_trait;
 use lipa::engine::{Engine, EngineSettings, SendGuard};
 use lipa::journal::Journal;
@@ -191,4 +194,125 @@ async fn a_full_disk_after_the_send_is_said_at_once_and_the_payment_recorded_lat
     .await;
     assert_eq!(journal.integrity_check().expect("check"), "ok");
     drop(engine);
+}
+
+/// `lipa push --wait` on a disk that fills after the send (a tester's till): the wait still
+/// ends with one question to the provider, and its answer, which the journal cannot record, is
+/// said as *checking* with the reason, never as final and never as "waiting for the PIN"; once
+/// the disk has room, `lipa sync` records it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_on_a_disk_that_fills_still_asks_at_the_end_and_says_it_cannot_record() {
+    use std::io::BufRead;
+    let Some(disk) = SmallDisk::mount("2m") else {
+        return;
+    };
+    let sim = cli::simulator(Duration::from_millis(300)).await;
+    let data = disk.path().join("d");
+    let env = cli::demo_env(&data, &sim.clickpesa_base_url(), None);
+    let mut child = cli::command(env.clone())
+        .args(["push", "--provider", "clickpesa", "--phone", "0712345612"])
+        .args(["--amount", "1202", "--wait", "3"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("lipa push");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("the waiting line");
+    assert!(first.contains("waiting"), "{first}");
+    // Sent and its answer journalled: now the disk fills.
+    disk.fill();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("stdout");
+    let out = child.wait_with_output().expect("lipa push ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = rest.lines().last().unwrap_or_default();
+    assert_eq!(out.status.code(), Some(3), "{rest}\n{stderr}");
+    assert!(!last.contains("waiting"), "{last}\n{stderr}");
+    assert!(last.contains("checking"), "{last}\n{stderr}");
+    assert!(last.contains("the provider says paid"), "{last}");
+    assert!(last.contains("cannot record"), "{last}");
+    assert!(stderr.contains("cannot record"), "{stderr}");
+    let asked = sim
+        .stats()
+        .requests
+        .iter()
+        .filter(|(k, _)| k.contains("/payments/") && k.starts_with("GET"))
+        .map(|(_, n)| *n)
+        .sum::<u64>();
+    assert!(
+        asked >= 1,
+        "the provider was asked: {:?}",
+        sim.stats().requests
+    );
+
+    // Room again: sync records what the provider says.
+    disk.free();
+    let synced = cli::command(env)
+        .args(["sync", "--wait", "10", "--json"])
+        .output()
+        .expect("lipa sync");
+    let said = String::from_utf8_lossy(&synced.stdout);
+    assert!(said.contains("\"status\":\"paid\""), "{said}");
+    assert_eq!(synced.status.code(), Some(0), "{said}");
+}
+
+/// A push on a disk already full says the disk is full in words, in Swahili too (a tester saw
+/// `daftari: database or disk is full`); nothing sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_on_a_full_disk_says_so_in_words() {
+    let Some(disk) = SmallDisk::mount("2m") else {
+        return;
+    };
+    let sim = cli::simulator(Duration::from_millis(300)).await;
+    let data = disk.path().join("d");
+    std::fs::create_dir_all(&data).expect("data dir");
+    disk.fill();
+    for (lang, words) in [("en", "the disk is full"), ("sw", "diski imejaa")] {
+        let mut env = cli::demo_env(&data, &sim.clickpesa_base_url(), None);
+        env.push(("LIPA_LANG", lang.into()));
+        let out = cli::command(env)
+            .args(["push", "--provider", "clickpesa", "--phone", "0712345612"])
+            .args(["--amount", "1202", "--wait", "0"])
+            .output()
+            .expect("lipa push");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{stderr}");
+        assert!(stderr.contains(words), "{lang}: {stderr}");
+    }
+    assert!(sim.ledger().is_empty(), "nothing was sent");
+}
+
+/// A data directory that cannot be written (a read-only mount) is said so, not as SQLite's
+/// `unable to open database file`; nothing sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_on_a_read_only_directory_says_it_cannot_be_written() {
+    let Some(disk) = SmallDisk::mount("2m") else {
+        return;
+    };
+    let sim = cli::simulator(Duration::from_millis(300)).await;
+    let data = disk.path().join("d");
+    std::fs::create_dir_all(&data).expect("data dir");
+    let ro = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(disk.path())
+        .status()
+        .expect("remount");
+    assert!(ro.success(), "remount read-only");
+    for (lang, words) in [
+        ("en", "directory cannot be written"),
+        ("sw", "saraka yake haiwezi kuandikwa"),
+    ] {
+        let mut env = cli::demo_env(&data, &sim.clickpesa_base_url(), None);
+        env.push(("LIPA_LANG", lang.into()));
+        let out = cli::command(env)
+            .args(["push", "--provider", "clickpesa", "--phone", "0712345612"])
+            .args(["--amount", "1202", "--wait", "0"])
+            .output()
+            .expect("lipa push");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{stderr}");
+        assert!(stderr.contains(words), "{lang}: {stderr}");
+    }
+    assert!(sim.ledger().is_empty(), "nothing was sent");
 }

@@ -184,3 +184,31 @@ fn the_terminal_gets_the_colours_it_has() {
         s.kill();
     }
 }
+
+/// Two demos on one data directory (a tester's): each has its own simulated provider, so the
+/// second took over the first's payment, which its provider never heard of, and a paid payment
+/// ended "needs you". The second is refused with words while the first runs; once the first is
+/// gone (even by kill -9), a demo starts there again and takes its payments over.
+#[test]
+fn a_second_demo_on_one_data_directory_is_refused_while_the_first_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut first = demo(dir.path(), "1", 80, 24);
+    first.wait_for("the demo banner", Duration::from_secs(20), |t| {
+        t.contains("DEMO")
+    });
+    let mut second = demo(dir.path(), "1", 80, 24);
+    let status = second
+        .wait_exit(Duration::from_secs(20))
+        .expect("the second demo ends");
+    assert_eq!(status.exit_code(), 4, "{}", second.text());
+    assert!(
+        second.text().contains("a demo already runs"),
+        "{}",
+        second.text()
+    );
+    first.kill();
+    let third = demo(dir.path(), "1", 80, 24);
+    third.wait_for("the demo banner", Duration::from_secs(20), |t| {
+        t.contains("DEMO")
+    });
+}

@@ -271,6 +271,9 @@ fn idle_connections_and_strangers_failures_never_keep_a_listed_key_out() {
                 idle.push(conn);
             }
         }
+        // Idle a moment (a client sends its version the moment it connects; two seconds
+        // without a byte is idle): then they make room.
+        tokio::time::sleep(Duration::from_secs(3)).await;
         let login = |key| async move {
             let mut c = Client::connect(port).await.expect("connect");
             let ok = c.login_key("rehema", key).await;
@@ -302,24 +305,123 @@ fn idle_connections_and_strangers_failures_never_keep_a_listed_key_out() {
             banners.contains("failed in the last 10 minutes"),
             "{banners:?}"
         );
+        // Whose connection it is nobody knows before the login: Swahili, then English.
+        let sw = banners.find("yameshindwa").expect("the banner in Swahili");
+        assert!(
+            sw < banners.find("failed in the last").expect("en"),
+            "{banners:?}"
+        );
         // A password from there ends the connection, saying why.
         let mut p = Client::connect(port).await.expect("connect");
         let _ = p.handle.authenticate_password("rehema", "1234").await;
         let why = ssh::poll(T, || p.disconnect_reason()).expect("no reason given");
         assert!(why.contains("keys only"), "{why}");
-        // A client still logging in when eight newer ones come from its address is told why
-        // it was closed.
+        // A client stuck before logging in (longer than any login takes) when eight newer
+        // ones come from its address is told why it was closed.
         let first = Client::connect(port).await.expect("connect");
+        tokio::time::sleep(Duration::from_secs(11)).await;
         let mut newer = Vec::new();
         for _ in 0..8 {
             newer.push(Client::connect(port).await.expect("connect"));
         }
         let why = ssh::poll(T, || first.disconnect_reason()).expect("no reason given");
-        assert!(why.contains("waited longest"), "{why}");
+        assert!(why.contains("waited long without logging in"), "{why}");
+        assert!(why.contains("bila kuingia"), "Swahili first: {why}");
         drop(idle);
     });
     let log = shop.log();
     assert!(log.contains("refused 5 times in 10 min"), "{log}");
+}
+
+#[test]
+fn agents_logging_in_at_the_same_moment_from_one_address_all_get_their_console() {
+    let shop = Shop::new(Duration::from_millis(500));
+    let names = ["rehema", "juma", "boss", "putty"];
+    let keys: Vec<_> = names
+        .iter()
+        .map(|n| client::key(n, "role=\"agent\""))
+        .collect();
+    let lines: Vec<&str> = keys.iter().map(|(_, l)| l.as_str()).collect();
+    shop.write_operators(&lines);
+    let mut server = shop.serve(&[]);
+    let port = server.port;
+    let rt = runtime();
+    rt.block_on(async {
+        // Twelve key logins at once from one address (three of each), each asking for a
+        // console: more than the eight that may wait to log in from one address.
+        let mut logins = Vec::new();
+        for i in 0..12 {
+            let (key, _) = keys[i % 4].clone();
+            let name = names[i % 4];
+            logins.push(tokio::spawn(async move {
+                let mut c = Client::connect(port).await.expect("connect");
+                let ok = c.login_key(name, &key).await;
+                if !ok {
+                    return Err(format!("{name}: no login ({:?})", c.disconnect_reason()));
+                }
+                let mut ch = c.console("xterm-256color", 80, 24).await;
+                match read_until(&mut ch, "Next payment", T).await {
+                    true => Ok((c, ch)),
+                    false => Err(format!("{name}: no console ({:?})", c.disconnect_reason())),
+                }
+            }));
+        }
+        let mut kept = Vec::new();
+        for l in logins {
+            kept.push(l.await.expect("task").unwrap_or_else(|e| panic!("{e}")));
+        }
+        assert_eq!(kept.len(), 12);
+        assert!(
+            matches!(server.child.try_wait(), Ok(None)),
+            "the server is gone"
+        );
+    });
+    assert!(
+        !shop.log().contains("was closed to make room"),
+        "{}",
+        shop.log()
+    );
+}
+
+#[test]
+fn a_connection_beyond_the_most_one_address_may_have_logging_in_is_refused_with_words() {
+    let shop = Shop::new(Duration::from_millis(500));
+    let (_key, line) = client::key("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+    let port = server.port;
+    let rt = runtime();
+    rt.block_on(async {
+        // Twenty-four clients from one address in the middle of logging in (key exchange
+        // done, no login yet): none stuck.
+        let connecting: Vec<_> = (0..24)
+            .map(|_| tokio::spawn(Client::connect(port)))
+            .collect();
+        let mut busy = Vec::new();
+        for c in connecting {
+            busy.push(c.await.expect("task").expect("connect"));
+        }
+        // The next from there is refused, and told why in both languages.
+        let heard = std::sync::Arc::new(std::sync::Mutex::new(client::Heard::default()));
+        let late = russh::client::connect(
+            client::config(None),
+            ("127.0.0.1", port),
+            client::Ear(heard.clone()),
+        )
+        .await;
+        // As a client does: it asks to log in (and is refused, whatever it offers).
+        let mut late = late.ok();
+        if let Some(h) = late.as_mut() {
+            let _ = h.authenticate_none("rehema").await;
+        }
+        let why = ssh::poll(T, || heard.lock().expect("heard").disconnect.clone())
+            .unwrap_or_else(|| panic!("refused without a word: {}", shop.log()));
+        assert!(why.contains("Miunganisho mingi inaingia"), "{why}");
+        assert!(why.contains("Too many connections are logging in"), "{why}");
+        // None of the twenty-four was closed for it.
+        assert!(busy.iter().all(|c| c.disconnect_reason().is_none()));
+        drop(busy);
+    });
 }
 
 /// Bytes that look like a terminal's, at random (seeded: the same every run), never Ctrl-C.

@@ -41,6 +41,7 @@ fn everything_but_a_console_is_refused_and_logged() {
     assert!(!out.status.success());
     assert!(text(&out).contains("Permission denied"), "{}", text(&out));
     shop.wait_log("is not in the operators file", T);
+    shop.wait_log("(refused 1 time in 10 min)", T);
 
     // A password (the server offers only public keys; the client gives up).
     let out = server.ssh(
@@ -404,4 +405,7 @@ fn an_operators_file_opened_to_others_while_serving_grants_nothing_from_that_mom
     let log = shop.log();
     assert!(log.contains("operators file refused"), "{log}");
     assert!(log.contains("others can write"), "{log}");
+    // Her refused logins name the file's permissions, not her key as one not on the list.
+    assert!(log.contains("can be written by others"), "{log}");
+    assert!(!log.contains("is not in the operators file"), "{log}");
 }

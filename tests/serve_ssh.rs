@@ -330,3 +330,108 @@ fn a_second_ssh_over_a_shared_connection_gets_a_console_of_its_own() {
         ])
         .output();
 }
+
+/// A console over `ssh -tt` with these extra ssh options, waiting for `first` on screen.
+fn console_with(server: &Server, key: &Path, before: &[&str], cols: u16, first: &str) -> Pty {
+    let mut all: Vec<String> = vec!["-tt".to_string()];
+    all.extend(before.iter().map(|s| s.to_string()));
+    all.extend(server.ssh_args(Some(key), "agent"));
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    let pty = Spawn::new("ssh")
+        .args(&refs)
+        .env("TERM", "xterm-256color")
+        .size(cols, 24)
+        .start();
+    pty.wait_for(first, T, |s| s.contains(first));
+    pty
+}
+
+#[test]
+fn a_session_speaks_swahili_first_or_the_clients_locale_and_ends_in_the_language_on_screen() {
+    if ssh::skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_millis(500));
+    let (rehema, rehema_line) = shop.operator("rehema", "role=\"agent\"");
+    let (juma, juma_line) = shop.operator("juma", "role=\"agent\",lang=\"en\"");
+    shop.write_operators(&[&rehema_line, &juma_line]);
+    // A server told no language: an operator without `lang` starts in Swahili.
+    let env: Vec<_> = shop
+        .env()
+        .into_iter()
+        .filter(|(k, _)| *k != "LIPA_LANG")
+        .collect();
+    let operators = shop.operators().display().to_string();
+    let server = Server::start(
+        env,
+        &["serve", "--ssh", "127.0.0.1:0", "--operators", &operators],
+        shop.data(),
+    );
+    let mut sw = console_with(&server, &rehema, &[], 80, "Malipo yajayo");
+    // Her client saying English (SetEnv LANG): English.
+    let mut en = console_with(
+        &server,
+        &rehema,
+        &["-o", "SetEnv=LANG=en_US.UTF-8"],
+        80,
+        "Next payment",
+    );
+    // Juma's line says English; he presses Ctrl-G: Swahili on his screen.
+    let mut j = console_with(
+        &server,
+        &juma,
+        &["-o", "SetEnv=LANG=en_US.UTF-8"],
+        60,
+        "Next payment",
+    );
+    j.send("\x07");
+    j.wait_for("Swahili", T, |s| s.contains("Malipo yajayo"));
+    // His line changes: his session ends in the language on his screen, wrapped at words to
+    // his 60 columns.
+    let juma_changed = juma_line.replace("lang=\"en\"", "lang=\"en\",max_amount=\"1000\"");
+    shop.write_operators(&[&rehema_line, &juma_changed]);
+    let said = j.wait_for("the reason, in Swahili", T, |s| s.contains("Maelezo yako"));
+    assert!(!said.contains("Your line"), "{said}");
+    let raw = String::from_utf8_lossy(&j.raw()).to_string();
+    let back = "\x1b[?1049l";
+    let end = &raw[raw.rfind(back).expect("the main screen") + back.len()..];
+    for line in end.split("\r\n") {
+        assert!(line.chars().count() <= 60, "{line:?}");
+    }
+    assert!(end.contains("orodha ya wahudumu"), "{end:?}");
+    j.wait_exit(T);
+    sw.send("\x03");
+    en.send("\x03");
+    assert!(sw.wait_exit(T).is_some() && en.wait_exit(T).is_some());
+}
+
+#[test]
+fn the_quit_question_says_the_server_goes_on_and_ssh_exits_3_with_a_payment_open() {
+    if ssh::skip() {
+        return;
+    }
+    // Customers who never answer: the payment stays open.
+    let shop = Shop::new(Duration::from_secs(3600));
+    let (key, line) = shop.operator("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+    let mut agent = console(&server, &key, 100, 30, "xterm-256color");
+    pay(&mut agent, "0712345670", "1500");
+    agent.wait_for("the payment on the list", T, |s| s.contains("••• 670"));
+    agent.send("\x03");
+    let asked = agent.wait_for("the quit question", T, |s| s.contains("Quit now?"));
+    assert!(asked.contains("following"), "{asked}");
+    assert!(!asked.contains("when lipa starts"), "{asked}");
+    agent.send("y");
+    let status = agent.wait_exit(T).expect("ssh ended");
+    assert_eq!(status.exit_code(), 3, "{status:?}");
+    // Nothing open: 0.
+    let shop = Shop::new(Duration::from_millis(200));
+    let (key, line) = shop.operator("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let server = shop.serve(&[]);
+    let mut agent = console(&server, &key, 100, 30, "xterm-256color");
+    agent.send("\x03");
+    let status = agent.wait_exit(T).expect("ssh ended");
+    assert_eq!(status.exit_code(), 0, "{status:?}");
+}

@@ -274,6 +274,8 @@ pub struct App {
     pub dirty: bool,
     /// The console should stop.
     pub quit: bool,
+    /// A session of `lipa serve`: the server goes on following the payments after it ends.
+    pub served: bool,
 }
 
 impl App {
@@ -327,6 +329,7 @@ impl App {
             printer: false,
             dirty: true,
             quit: false,
+            served: false,
         }
     }
 

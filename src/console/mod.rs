@@ -52,6 +52,10 @@ pub struct ConsoleOptions {
     pub offset: Option<chrono::FixedOffset>,
     /// `[receipt]`: the shop's name, the roll, the printer (the detail's `p`).
     pub receipt: crate::config::ReceiptSettings,
+    /// `Some` in a session of `lipa serve`, which goes on following the payments when the
+    /// session ends (the quit question says so): told what the console shows as it changes,
+    /// for the words and the exit status when the session ends.
+    pub shown: Option<tokio::sync::watch::Sender<runtime::Shown>>,
 }
 
 /// Whether stdin and stdout are a terminal (the console needs one).

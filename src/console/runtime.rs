@@ -49,6 +49,27 @@ pub struct Session<W: Write> {
     pub notices: Option<mpsc::UnboundedReceiver<String>>,
 }
 
+/// What a console shows now, for whoever runs its session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// The language on screen (`Ctrl-G` changes it).
+    pub lang: crate::strings::Lang,
+    /// Payments on its list still open: waiting, or needing a person.
+    pub open: usize,
+    /// Its width in columns (the last window change).
+    pub cols: u16,
+}
+
+impl Shown {
+    fn of(app: &App) -> Shown {
+        Shown {
+            lang: app.lang,
+            open: app.waiting() + app.needing_you(),
+            cols: app.size.0,
+        }
+    }
+}
+
 /// Runs one console session until the cashier quits or the input stream ends.
 pub async fn run<W: Write>(
     engine: Engine,
@@ -62,6 +83,7 @@ pub async fn run<W: Write>(
         offset,
         mut notices,
     } = session;
+    let shown = options.shown.clone();
     let mut providers = engine.providers();
     if let Some(allowed) = &options.allowed {
         providers.retain(|p| allowed.contains(p));
@@ -88,6 +110,17 @@ pub async fn run<W: Write>(
         limits: options.limits.clone(),
     });
     app.size = (w, h);
+    app.served = shown.is_some();
+    let tell = |app: &App| {
+        if let Some(shown) = &shown {
+            shown.send_if_modified(|now| {
+                let then = *now;
+                *now = Shown::of(app);
+                *now != then
+            });
+        }
+    };
+    tell(&app);
     if !options.problems.is_empty() {
         app.notice = Some(super::app::Notice {
             text: options.problems.join(" "),
@@ -190,6 +223,7 @@ pub async fn run<W: Write>(
         for action in batch {
             step(&mut app, action, &mut terminal, &exec, Utc::now())?;
         }
+        tell(&app);
         if app.quit {
             break;
         }

@@ -194,7 +194,23 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
             lost = engine.keep_lease(p.id) => return lost.map(|()| (p.clone(), Asked::No)),
         }
     };
-    let answer = match lookup {
+    let answer = answer_of(p.id, lookup).await;
+    let asked = match answer {
+        Answer::Failed { .. } => Asked::Failed,
+        _ => Asked::Heard,
+    };
+    let (id, from) = (p.id, p.status);
+    let cas = engine.blocking(move |j| j.answer(id, from, &answer)).await;
+    engine.note_write(&cas, Cas::is_done);
+    let cas = cas?;
+    engine.observe(cas.payment());
+    Ok((cas.into_payment(), asked))
+}
+
+/// What the provider said, as the journal records it (a `RetryLater` waits out its delay,
+/// at most 30 s).
+async fn answer_of(id: i64, lookup: Result<Lookup, ProviderError>) -> Answer {
+    match lookup {
         Ok(Lookup::Found(remote)) => Answer::Found {
             to: Status::from(remote.state),
             message: remote.message,
@@ -202,7 +218,7 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
         },
         Ok(Lookup::NotFound) => Answer::NotFound,
         Err(e) => {
-            tracing::warn!(id = p.id, class = e.class(), error = %e, "status query failed");
+            tracing::warn!(id, class = e.class(), error = %e, "status query failed");
             if let ProviderError::RetryLater {
                 retry_after: Some(d),
                 ..
@@ -214,17 +230,47 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
                 why: e.message().clone(),
             }
         }
+    }
+}
+
+/// One status query asked outside the tracker, without its lease (a question changes nothing
+/// at the provider: two asked at once are harmless), for a journal that cannot record a lease:
+/// its answer is recorded if the journal can; else what was heard is returned, not recorded.
+pub(super) async fn ask_unleased(
+    engine: &Engine,
+    p: &Payment,
+) -> Result<(Payment, Option<super::NotRecorded>), EngineError> {
+    let provider = engine
+        .provider(p.provider)
+        .ok_or(EngineError::NoProvider(p.provider))?;
+    let lookup = {
+        let _permit = engine.inner.permits.acquire().await;
+        provider.query(&Charged::of(p)).await
     };
-    let asked = match answer {
-        Answer::Failed { .. } => Asked::Failed,
-        _ => Asked::Heard,
+    let heard = match &lookup {
+        Ok(Lookup::Found(remote)) => Some(Status::from(remote.state)),
+        _ => None,
     };
+    let answered = lookup.is_ok();
+    let answer = answer_of(p.id, lookup).await;
     let (id, from) = (p.id, p.status);
     let cas = engine.blocking(move |j| j.answer(id, from, &answer)).await;
     engine.note_write(&cas, Cas::is_done);
-    let cas = cas?;
-    engine.observe(cas.payment());
-    Ok((cas.into_payment(), asked))
+    match cas {
+        Ok(cas) => {
+            engine.observe(cas.payment());
+            Ok((cas.into_payment(), None))
+        }
+        Err(EngineError::Journal(e)) if e.is_storage() => Ok((
+            p.clone(),
+            Some(super::NotRecorded {
+                heard,
+                answered,
+                why: e.to_string(),
+            }),
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// The deadline passed without a final answer: ask a person, saying why — from what lipa

@@ -75,7 +75,7 @@ pub(super) fn open(
         status,
         provider: args.provider,
         operator: args.operator.clone(),
-        till: None,
+        till: args.till.clone(),
         // Digits only; the local form's leading zero goes (0712… is stored as 255712…). A
         // phone filter with no digit at all matches nothing, never everything.
         phone: args.phone.as_deref().map(|p| {
@@ -107,12 +107,19 @@ fn history(args: &HistoryArgs, config: Result<Config, ConfigError>, out: &mut Ou
     if found.is_empty() && !args.json {
         out.line(&s::history_none(out.lang));
     }
+    // Payments of more than one till (a chain's ledger): each line names its till.
+    let tills: std::collections::BTreeSet<&str> = found.iter().map(|p| p.till.as_str()).collect();
     for p in &found {
         let text = if args.json {
             json(p, out.lang, offset)
         } else {
             let when = p.created_at.with_timezone(&offset).format("%Y-%m-%d %H:%M");
-            format!("{when}  {}", Outcome::of(p, out.lang).human())
+            let human = Outcome::of(p, out.lang).human();
+            if tills.len() > 1 {
+                format!("{when}  {}  {human}", p.till)
+            } else {
+                format!("{when}  {human}")
+            }
         };
         out.line(&text);
     }

@@ -2,7 +2,7 @@
 
 use crate::cli::{PushArgs, exit};
 use crate::config::{self, Config, ConfigError};
-use crate::engine::{Engine, EngineError, EngineSettings, SendGuard};
+use crate::engine::{Engine, EngineError, EngineSettings, NotRecorded, SendGuard};
 use crate::lang::Lang;
 use crate::outcome::{Out, Outcome, exit_code};
 use crate::payment::{NewPayment, Status};
@@ -24,13 +24,19 @@ const LAST_QUESTION: Duration = Duration::from_secs(25);
 pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
     let provider = args.provider;
     let spec = provider.spec();
+    // Full-width and Arabic-Indic digits read as the console reads them.
+    let ascii = |s: &str| {
+        s.chars()
+            .map(crate::console::form::ascii)
+            .collect::<String>()
+    };
     let phone = spec
         .phones
-        .parse(&args.phone)
+        .parse(&ascii(&args.phone))
         .map_err(|e| field("phone", e.text(lang)))?;
     let amount = spec
         .amounts
-        .parse(&args.amount)
+        .parse(&ascii(&args.amount))
         .map_err(|e| field("amount", e.text(lang)))?;
     let reference = args
         .reference
@@ -71,6 +77,15 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
         .as_deref()
         .map(|e| crate::email::parse(e).map_err(|m| field("email", m.text(lang))))
         .transpose()?;
+    // A name is printed on slips and screens: a control character (an escape, a new line)
+    // is refused, not silently taken out.
+    if args
+        .name
+        .as_deref()
+        .is_some_and(|n| n.chars().any(char::is_control))
+    {
+        return Err(field("name", s::name_not_printable(lang)));
+    }
     let name = match args.name.as_deref().map(crate::text::printable) {
         Some(n) if n.chars().count() > NAME_MAX => {
             return Err(field("name", s::name_too_long(lang, NAME_MAX)));
@@ -274,6 +289,8 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
                 | ProviderError::Configuration { .. }
         )
     ) && payment.status == Status::Failed;
+    // What the provider said last, when the journal could not record it.
+    let mut unrecorded: Option<NotRecorded> = None;
     if !refused && args.wait > 0 && !payment.status.is_final() {
         if !args.json {
             out.line(&s::waiting(out.lang, &payment, args.wait));
@@ -296,15 +313,38 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
         if !stopped && !settled(payment.status) {
             // The wait ended before the payment did: ask once more, so a wait shorter than the
             // schedule's first question still asks.
-            if let Ok(p) = engine.ask_now(payment.id, LAST_QUESTION).await {
+            let full = || engine.journal_state().borrow().is_some();
+            if !full()
+                && let Ok(p) = engine.ask_now(payment.id, LAST_QUESTION).await
+            {
                 payment = p;
             }
+            // A journal that cannot record (a full disk) keeps the tracker from asking: the
+            // last question is asked past it, and what is heard said, never as final.
+            if !settled(payment.status) && full() {
+                match engine.ask_unrecorded(payment.id).await {
+                    Ok((p, heard)) => {
+                        payment = p;
+                        unrecorded = heard;
+                    }
+                    Err(e) => eprintln!("lipa push: {}", e.text(out.lang)),
+                }
+            }
         }
-        if let Ok(p) = engine.get(payment.id).await {
+        if unrecorded.is_none()
+            && let Ok(p) = engine.get(payment.id).await
+        {
             payment = p;
         }
     }
-    out.line(&Outcome::of(&payment, out.lang).line(args.json));
+    let mut outcome = Outcome::of(&payment, out.lang);
+    if let Some(heard) = &unrecorded {
+        let said = |l: Lang| not_recorded(l, heard);
+        eprintln!("lipa push: {}", said(out.lang));
+        outcome.message = said(Lang::En);
+        outcome.own = Some(said(out.lang));
+    }
+    out.line(&outcome.line(args.json));
     if refused {
         if let Some(e) = &submitted.error {
             eprintln!("lipa push: {}", e.text(out.lang));
@@ -312,6 +352,17 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
         return exit::CONFIG;
     }
     exit_code(&payment)
+}
+
+/// What the provider said, not recorded: never said as final.
+fn not_recorded(lang: Lang, heard: &NotRecorded) -> String {
+    match heard.heard {
+        Some(status) => {
+            let said = s::status_human(lang, status.public_word());
+            s::heard_not_recorded(lang, &said, &heard.why)
+        }
+        None => s::none_heard_not_recorded(lang, heard.answered, &heard.why),
+    }
 }
 
 fn settled(status: Status) -> bool {

@@ -75,8 +75,10 @@ impl JournalError {
     pub fn text(&self, lang: crate::lang::Lang) -> String {
         use crate::strings::engine as s;
         match self {
-            JournalError::Open { path, source } => s::journal_open(lang, path, source),
-            JournalError::Sqlite(e) => s::journal_sqlite(lang, e),
+            JournalError::Open { path, source } => {
+                s::journal_open(lang, path, &sqlite_words(lang, source))
+            }
+            JournalError::Sqlite(e) => s::journal_sqlite(lang, &sqlite_words(lang, e)),
             JournalError::DuplicateReference(r) => s::reference_in_journal(lang, r),
             JournalError::Corrupt(what) => s::journal_corrupt(lang, what),
             JournalError::TooNew(v) => s::journal_too_new(lang, *v),
@@ -84,7 +86,10 @@ impl JournalError {
                 s::journal_needs_migration(lang, path, *version, schema::MIGRATIONS.len())
             }
             JournalError::NoSuchPayment(id) => s::no_such_payment(lang, *id),
-            JournalError::Unreachable(why) => s::ledger_unreachable(lang, why),
+            JournalError::Unreachable(why) => s::ledger_unreachable(
+                lang,
+                &ledger_cause(lang, why).unwrap_or_else(|| why.clone()),
+            ),
             JournalError::Postgres(why) => s::ledger_refused(lang, why),
             JournalError::BadUrl(url) => s::ledger_bad_url(lang, url),
             JournalError::BadCa(why) => s::ledger_bad_ca(lang, why),
@@ -116,7 +121,60 @@ impl JournalError {
 
 impl std::fmt::Display for JournalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text(crate::lang::Lang::En))
+        f.write_str(&self.text(crate::lang::Lang::En))?;
+        // The system's own words, for the log, after lipa's.
+        match self {
+            JournalError::Unreachable(why)
+                if ledger_cause(crate::lang::Lang::En, why).is_some() =>
+            {
+                write!(f, " [{why}]")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The common causes of a ledger out of reach, in words (`None`: said as the system said it).
+fn ledger_cause(lang: crate::lang::Lang, raw: &str) -> Option<String> {
+    use crate::strings::engine as s;
+    let raw = raw.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| raw.contains(w));
+    Some(if has(&["connection refused"]) {
+        s::ledger_refused_connection(lang)
+    } else if has(&["timed out", "timeout"]) {
+        s::ledger_timed_out(lang)
+    } else if has(&[
+        "failed to lookup address",
+        "name or service not known",
+        "no such host",
+        "name resolution",
+        "nodename nor servname",
+    ]) {
+        s::ledger_no_host(lang)
+    } else if has(&[
+        "password authentication",
+        "authentication failed",
+        "pg_hba.conf",
+    ]) {
+        s::ledger_login_refused(lang)
+    } else if has(&["tls", "ssl", "certificate", "handshake"]) {
+        s::ledger_tls_failed(lang)
+    } else {
+        return None;
+    })
+}
+
+/// A SQLite error a person can act on, in words, the system's own after them.
+fn sqlite_words(lang: crate::lang::Lang, e: &rusqlite::Error) -> String {
+    use crate::strings::engine as s;
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => match f.code {
+            ErrorCode::DiskFull => s::journal_disk_full(lang, e),
+            ErrorCode::CannotOpen | ErrorCode::ReadOnly => s::journal_dir_not_writable(lang, e),
+            ErrorCode::SystemIoFailure => s::journal_io_error(lang, e),
+            _ => e.to_string(),
+        },
+        _ => e.to_string(),
     }
 }
 

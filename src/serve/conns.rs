@@ -1,10 +1,10 @@
 //! The accept loop and a watchdog per connection. russh runs the SSH protocol; this decides how
-//! long a connection may live: a login within [`LOGIN_WITHIN`] (and at most
-//! [`super::watch::PRE_AUTH_MAX`] connections waiting to log in at once, the longest waiting
-//! making room for a new one), a console within [`CONSOLE_WITHIN`] of logging in or of the
-//! last console closing (an `ssh -N` is not kept), and the whole connection is ended when its
-//! key leaves the operators file or its rights change, its client stops reading, or the server
-//! stops.
+//! long a connection may live: a login within [`LOGIN_WITHIN`] (and at most [`super::watch::PRE_AUTH_MAX`]
+//! connections waiting to log in at once: one that is stuck makes room for a new one, one
+//! logging in right now is never pushed out), a
+//! console within [`CONSOLE_WITHIN`] of logging in or of the last console closing (an `ssh -N`
+//! is not kept), and the whole connection is ended when its key leaves the operators file or
+//! its rights change, its client stops reading, or the server stops.
 
 use super::Shared;
 use super::handler::Conn;
@@ -59,9 +59,16 @@ pub async fn accept(
         let watch = Arc::new(Watch {
             waiting: AtomicBool::new(true),
             ip: Some(peer.ip()),
+            peek: shut.try_clone().ok(),
             ..Watch::default()
         });
-        shared.pre_auth.enter(peer.ip(), &watch, shared.lang);
+        shared
+            .pre_auth
+            .enter(peer.ip(), &watch, std::time::Instant::now());
+        let socket = Heard {
+            inner: socket,
+            watch: watch.clone(),
+        };
         let handler = Conn::new(shared.clone(), Some(peer), watch.clone());
         let (shared, config, stop) = (shared.clone(), config.clone(), stop.clone());
         tokio::spawn(async move {
@@ -69,14 +76,32 @@ pub async fn accept(
             let reason = tokio::select! {
                 _ = &mut conn => None,
                 why = watchdog(&watch) => Some(why),
-                () = wait_stop(stop) => Some(crate::strings::serve::stopping(shared.lang)),
+                // To a connection whose user may not be known: both languages (a console
+                // has said it already in its own).
+                () = wait_stop(stop) => Some(crate::strings::serve::both_line(crate::strings::serve::stopping)),
             };
             watch.leave_waiting(&shared.pre_auth);
-            let handle = watch
-                .handle
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take();
+            let take = || {
+                watch
+                    .handle
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take()
+            };
+            let mut handle = take();
+            if reason.is_some() && watch.waiting_room_cut() && !conn.is_finished() {
+                // Cut before logging in, its client in the middle of its key exchange
+                // (refused as it came): waits a moment for the exchange to end, to say why
+                // where the client reads it rather than only shut the socket.
+                let _ = tokio::time::timeout(SAY_WITHIN, async {
+                    if handle.is_none() {
+                        watch.handled.notified().await;
+                    }
+                    watch.kexed.notified().await;
+                })
+                .await;
+                handle = handle.or_else(take);
+            }
             if let Some(why) = reason {
                 tracing::info!(addr = %peer, %why, "connection closed by the server");
                 if let Some(handle) = handle {
@@ -111,15 +136,56 @@ async fn wait_stop(mut stop: watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
 }
 
-async fn run(
-    config: Arc<russh::server::Config>,
-    socket: tokio::net::TcpStream,
-    handler: Conn,
+/// The socket, telling the watch when its client has sent a first byte.
+struct Heard {
+    inner: tokio::net::TcpStream,
     watch: Arc<Watch>,
-) {
+}
+
+impl tokio::io::AsyncRead for Heard {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.watch.heard.store(true, Ordering::Relaxed);
+        }
+        polled
+    }
+}
+
+impl tokio::io::AsyncWrite for Heard {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, data)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+async fn run(config: Arc<russh::server::Config>, socket: Heard, handler: Conn, watch: Arc<Watch>) {
     match russh::server::run_stream(config, socket, handler).await {
         Ok(session) => {
             *watch.handle.lock().unwrap_or_else(|p| p.into_inner()) = Some(session.handle());
+            watch.handled.notify_one();
             if let Err(e) = session.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }

@@ -52,6 +52,9 @@ pub struct Conn {
     /// each counted as a failure of that key when no login comes).
     unknown_keys: Vec<String>,
     tried: Vec<&'static str>,
+    /// A key was refused because the operators file could be changed by others then (not
+    /// because the key is not on it).
+    distrusted: bool,
     /// The open session channels.
     channels: HashMap<ChannelId, Chan>,
     /// What the connection's watchdog is told.
@@ -65,6 +68,8 @@ pub struct Conn {
 struct Chan {
     pty: Option<Pty>,
     no_color: bool,
+    /// `LC_ALL`, `LC_MESSAGES`, `LANG` as the client sent them (`SetEnv`/`SendEnv`).
+    locale: Vec<(&'static str, String)>,
     input: Option<mpsc::Sender<In>>,
     /// A console runs on it (until the client closes the channel).
     console_open: bool,
@@ -81,6 +86,7 @@ impl Conn {
             key: None,
             unknown_keys: Vec::new(),
             tried: Vec::new(),
+            distrusted: false,
             channels: HashMap::new(),
         }
     }
@@ -118,13 +124,15 @@ impl Conn {
     /// often lately, the connection ends at once, telling the client why.
     fn no_password(&mut self, method: &'static str) {
         self.tried.push(method);
+        self.watch.failed();
         if self.blocked() {
             self.refuse(&format!(
                 "{method} from an address with too many failed logins: connection closed"
             ));
             let minutes = FAILURE_WINDOW.as_secs() / 60;
+            // Whose connection it is nobody knows yet: both languages, Swahili first.
             self.watch
-                .cut(s::no_password_here(self.shared.lang, minutes));
+                .cut(s::both_line(|lang| s::no_password_here(lang, minutes)));
         } else if method == "password" {
             self.refuse("a password (only public keys are accepted)");
         }
@@ -165,6 +173,13 @@ impl Drop for Conn {
                 tracing::info!(operator = %who.name, addr = %self.addr(), "logout");
             }
             None if self.tried.is_empty() => {}
+            None if self.distrusted => {
+                // Not the client's failure: the file is at fault, and nobody gets in.
+                self.refuse(
+                    "no login: the operators file (or its directory) can be written by others, \
+                     so no key is taken until it is private again (chmod 600)",
+                );
+            }
             None => {
                 // Counted before it is logged: whoever reads the line sees it counted.
                 if let Some(p) = self.peer {
@@ -176,7 +191,8 @@ impl Drop for Conn {
                 }
                 let why = match self.unknown_keys.last() {
                     Some(fp) => format!(
-                        "no login: key {fp} is not in the operators file (refused {times} times in {} min)",
+                        "no login: key {fp} is not in the operators file (refused {times} {} in {} min)",
+                        if times == 1 { "time" } else { "times" },
                         FAILURE_WINDOW.as_secs() / 60
                     ),
                     None if self.tried.iter().any(|t| *t != "none") => format!(
@@ -195,18 +211,23 @@ impl russh::server::Handler for Conn {
     type Error = ConnError;
 
     async fn authentication_banner(&mut self) -> Result<Option<String>, Self::Error> {
+        self.watch.kex_done();
         let Some(p) = self.peer.filter(|_| self.blocked()) else {
             return Ok(None);
         };
         let failures = self.shared.registry.failures(p.ip());
         let minutes = FAILURE_WINDOW.as_secs() / 60;
+        // Whose connection it is, nobody knows yet: both languages, Swahili first.
         Ok(Some(format!(
             "{}\r\n",
-            s::banner_failures(self.shared.lang, failures, minutes)
+            s::both(|lang| s::banner_failures(lang, failures, minutes))
         )))
     }
 
     async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
+        if self.watch.closing() {
+            return Ok(Auth::reject());
+        }
         if self.shared.demo() {
             tracing::info!(user = %shown(user), addr = %self.addr(), "demo visitor");
             self.who = Some(Conn::visitor());
@@ -239,6 +260,11 @@ impl russh::server::Handler for Conn {
         if self.shared.demo() {
             return Ok(Auth::Accept);
         }
+        if !self.shared.operators_trusted() {
+            self.tried.push("publickey");
+            self.distrusted = true;
+            return Ok(Auth::reject());
+        }
         if self.shared.operators_trusted()
             && self
                 .shared
@@ -258,6 +284,9 @@ impl russh::server::Handler for Conn {
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
         let fp = key.public_key.fingerprint(HashAlg::Sha256).to_string();
+        if self.watch.closing() {
+            return Ok(Auth::reject());
+        }
         if self.shared.demo() {
             tracing::info!(user = %shown(user), addr = %self.addr(), key = %fp, "demo visitor");
             self.who = Some(Conn::visitor());
@@ -265,7 +294,11 @@ impl russh::server::Handler for Conn {
         }
         let found = match self.shared.operators_trusted() {
             true => self.shared.registry.find(key.public_key.key_data()),
-            false => None,
+            false => {
+                self.tried.push("publickey");
+                self.distrusted = true;
+                return Ok(Auth::reject());
+            }
         };
         match found {
             Some(op) => {
@@ -276,6 +309,7 @@ impl russh::server::Handler for Conn {
             }
             None => {
                 self.unknown(fp);
+                self.watch.failed();
                 Ok(Auth::reject())
             }
         }
@@ -408,11 +442,21 @@ impl russh::server::Handler for Conn {
         value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .find(|k| *k == name);
         if name == "NO_COLOR"
             && !value.is_empty()
             && let Some(chan) = self.channels.get_mut(&channel)
         {
             chan.no_color = true;
+            session.channel_success(channel)?;
+        } else if let Some(name) = locale
+            && let Some(chan) = self.channels.get_mut(&channel)
+        {
+            // Only its language is taken from it (at most a few characters are kept).
+            chan.locale.retain(|(k, _)| *k != name);
+            chan.locale.push((name, value.chars().take(16).collect()));
             session.channel_success(channel)?;
         } else {
             session.channel_failure(channel)?;
@@ -506,7 +550,7 @@ impl russh::server::Handler for Conn {
         let (Some(who), Some(pty)) = (self.who.clone(), pty) else {
             self.refuse("a session without a terminal (ssh -T)");
             session.channel_success(channel)?;
-            let text = s::use_ssh_t(self.lang(), &self.shared.host);
+            let text = s::use_ssh_t(self.lang(channel), &self.shared.host);
             self.say_and_close(channel, session, &text);
             return Ok(());
         };
@@ -530,7 +574,7 @@ impl russh::server::Handler for Conn {
                 None => {
                     self.refuse("a console: the key is no longer in the operators file");
                     session.channel_success(channel)?;
-                    let text = s::key_removed(self.lang());
+                    let text = s::key_removed(self.lang(channel));
                     self.say_and_close(channel, session, &text);
                     return Ok(());
                 }
@@ -538,7 +582,7 @@ impl russh::server::Handler for Conn {
             None => who,
         };
         self.who = Some(who.clone());
-        let lang = self.lang();
+        let lang = self.lang(channel);
         let opened = self.shared.registry.open(&who.name, self.link);
         let (id, end) = match opened {
             Ok(pair) => pair,
@@ -646,7 +690,10 @@ impl Conn {
     /// Says on the client's stderr that lipa gives a console only, and ends the channel with
     /// exit status 1 (the request is taken only to say so: nothing runs).
     fn say_then_fail(&self, channel: ChannelId, session: &mut Session) -> Result<(), ConnError> {
-        let text = format!("{}\r\n", s::console_only(self.lang(), &self.shared.host));
+        let text = format!(
+            "{}\r\n",
+            s::console_only(self.lang(channel), &self.shared.host)
+        );
         session.channel_success(channel)?;
         session.extended_data(channel, 1, text.into_bytes())?;
         session.exit_status_request(channel, 1)?;
@@ -655,10 +702,24 @@ impl Conn {
         Ok(())
     }
 
-    fn lang(&self) -> crate::lang::Lang {
+    /// The language a channel's words start in: the operator's `lang`, else the client's
+    /// locale (`LANG=sw_TZ.UTF-8` or `en_…` sent with `SetEnv`/`SendEnv`), else the language
+    /// the server was told (`--lang`, `LIPA_LANG`, `language`), else Swahili, which most
+    /// agents read first.
+    fn lang(&self, channel: ChannelId) -> crate::strings::Lang {
+        let client = self.channels.get(&channel).and_then(|c| {
+            crate::strings::Lang::from_client_locale(|k| {
+                c.locale
+                    .iter()
+                    .find(|(name, _)| *name == k)
+                    .map(|(_, v)| v.clone())
+            })
+        });
         self.who
             .as_ref()
             .and_then(|w| w.lang)
-            .unwrap_or(self.shared.lang)
+            .or(client)
+            .or(self.shared.told)
+            .unwrap_or(crate::strings::Lang::Sw)
     }
 }

@@ -38,8 +38,11 @@ const STOP_WAIT: Duration = Duration::from_secs(20);
 pub struct Shared {
     pub registry: Registry,
     mode: Mode,
-    /// The server's own language (a visitor's, and an operator's without `lang`).
+    /// The server's own language (its start and stop lines, its log).
     pub lang: Lang,
+    /// The language the server was told to speak (`--lang`, `LIPA_LANG`, `language`): a
+    /// session's when neither its operator's line nor its client's locale says (else Swahili).
+    pub told: Option<Lang>,
     /// How to reach this server, for "connect with ssh -t …".
     pub host: String,
     pub bell: bool,
@@ -140,7 +143,12 @@ impl Shared {
 }
 
 /// `lipa serve`: returns the exit code.
-pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
+pub async fn run(
+    args: ServeArgs,
+    config: Result<Config, ConfigError>,
+    lang: Lang,
+    told: Option<Lang>,
+) -> u8 {
     let config = match config {
         Ok(c) => c,
         Err(e) => {
@@ -232,6 +240,7 @@ pub async fn run(args: ServeArgs, config: Result<Config, ConfigError>, lang: Lan
         registry: Registry::new(operators, limits),
         mode,
         lang,
+        told,
         host: host_for(bound),
         bell: config.bell,
         pre_auth: Default::default(),

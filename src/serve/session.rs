@@ -7,7 +7,7 @@ use super::keys::Decoder;
 use super::outbox::{BEHIND_LIMIT, Link, Outbox, Sent};
 use super::registry::End;
 use super::watch::Watch;
-use crate::console::runtime::{self, Session};
+use crate::console::runtime::{self, Session, Shown};
 use crate::console::{ConsoleOptions, Limits};
 use crate::engine::Engine;
 use crate::lang::Lang;
@@ -18,7 +18,7 @@ use russh::ChannelId;
 use russh::server::Handle;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 
 /// How long a lone Esc waits for the rest of a sequence (a slow link splits them).
@@ -104,6 +104,13 @@ pub async fn run(start: Start) -> Ended {
         let _ = handle.close(channel).await;
         return Ended::Broke;
     };
+    // What the console shows as it changes: its language (Ctrl-G), its open payments, its
+    // width, for the words and the exit status at the end.
+    let (shown_tx, shown) = watch::channel(Shown {
+        lang,
+        open: 0,
+        cols: size.0,
+    });
     let agent = operator.role == Role::Agent && !demo;
     let options = ConsoleOptions {
         demo,
@@ -122,6 +129,7 @@ pub async fn run(start: Start) -> Ended {
         rights,
         offset: Some(offset),
         receipt: receipt.clone(),
+        shown: Some(shown_tx),
     };
     let out = Arc::new(Outbox::default());
     out.push(ENTER);
@@ -144,6 +152,7 @@ pub async fn run(start: Start) -> Ended {
             idle,
             idle_end: idle_tx,
             lang,
+            shown: Some(shown.clone()),
             size,
             out: out.clone(),
         },
@@ -197,6 +206,10 @@ pub async fn run(start: Start) -> Ended {
         let _ = console.await;
     }
     pump.abort();
+    // The console's language now (the agent may have pressed Ctrl-G), and what it still has
+    // open.
+    let now = *shown.borrow();
+    let lang = now.lang;
     let counts = out.counts();
     if ended == Ended::Behind {
         tracing::warn!(
@@ -221,11 +234,18 @@ pub async fn run(start: Start) -> Ended {
         Ended::By(End::Stopping) => Some(s::stopping(lang)),
     };
     if let Some(text) = said {
-        last.extend_from_slice(text.as_bytes());
+        // Wrapped at words to the client's width: the terminal would break it mid-word.
+        last.extend_from_slice(wrap(&text, now.cols).as_bytes());
         last.extend_from_slice(b"\r\n");
     }
     out.close_with(&last);
-    let code = if ended == Ended::Done { 0 } else { 1 };
+    // As the console's: 3 while payments on its list are still open (the server goes on
+    // following them), else 0 when the agent quit, 1 when the server closed the session.
+    let code = match (now.open, ended) {
+        (1.., _) => 3,
+        (0, Ended::Done) => 0,
+        _ => 1,
+    };
     let goodbye = async {
         let sent = match sent {
             Some(s) => s,
@@ -259,6 +279,33 @@ pub async fn run(start: Start) -> Ended {
         );
     }
     ended
+}
+
+/// A text wrapped at spaces to `cols` columns (a word longer than a line is cut), its lines
+/// joined by CR LF.
+fn wrap(text: &str, cols: u16) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let cols = usize::from(cols.max(1));
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let room = if line.is_empty() { 0 } else { 1 };
+        if !line.is_empty() && line.width() + room + word.width() > cols {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if !line.is_empty() && line.width() + w > cols {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    lines.push(line);
+    lines.join("\r\n")
 }
 
 /// The SSH channel a console draws on.
@@ -307,6 +354,8 @@ struct Pumped {
     idle: Duration,
     idle_end: oneshot::Sender<()>,
     lang: Lang,
+    /// What the console shows now (its language, for the idle warning).
+    shown: Option<watch::Receiver<Shown>>,
     /// The screen's size (the last window change).
     size: (u16, u16),
     /// Asks for the whole screen when a client that fell behind reads again.
@@ -321,6 +370,7 @@ async fn pump(mut input: mpsc::Receiver<In>, events: mpsc::Sender<Event>, p: Pum
         idle,
         idle_end,
         lang,
+        shown,
         mut size,
         out,
     } = p;
@@ -353,6 +403,7 @@ async fn pump(mut input: mpsc::Receiver<In>, events: mpsc::Sender<Event>, p: Pum
                     return;
                 }
                 warned = true;
+                let lang = shown.as_ref().map_or(lang, |s| s.borrow().lang);
                 let _ = notices.send(s::idle_warning(lang));
                 continue;
             }
@@ -419,9 +470,27 @@ mod tests {
             idle,
             idle_end,
             lang: Lang::En,
+            shown: None,
             size: (80, 24),
             out: Arc::new(Outbox::default()),
         }
+    }
+
+    #[test]
+    fn a_goodbye_breaks_at_spaces_within_the_width() {
+        let text = s::list_untrusted(Lang::Sw);
+        for cols in [20u16, 40, 61, 80] {
+            let wrapped = wrap(&text, cols);
+            let lines: Vec<&str> = wrapped.split("\r\n").collect();
+            assert!(lines.len() > 1, "{cols}: {wrapped}");
+            assert!(
+                lines.iter().all(|l| l.chars().count() <= usize::from(cols)),
+                "{cols}: {wrapped}"
+            );
+            // Every word whole, in order.
+            assert_eq!(lines.join(" "), text, "{cols}");
+        }
+        assert_eq!(wrap("abcdef gh", 4), "abcd\r\nef\r\ngh");
     }
 
     #[tokio::test(start_paused = true)]

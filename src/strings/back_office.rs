@@ -5,7 +5,7 @@ labels! {
     report_cancelled: "cancelled", "yameghairiwa";
     report_insufficient: "insufficient balance", "salio halitoshi";
     report_failed_other: "failed, other", "yameshindwa, mengine";
-    report_attention: "needs you", "yanakuhitaji";
+    report_attention: "needs you", "kagua";
     report_checked: "checked", "yamekaguliwa";
     report_open: "still open", "bado wazi";
     report_flagged: "changed after final", "yamebadilika baadaye";
@@ -48,7 +48,7 @@ sentences! {
     }
     fn ledger_till_running(path: &str = "/home/duka/.local/share/lipa/journal.sqlite3") {
         en: format!("{path} is in use: a lipa runs on it (the console, lipa serve, a push or sync). Stop it first, then import again: a till still running would go on following its open payments beside the chain's tills and record into a journal the ledger no longer reads. Nothing was copied."),
-        sw: format!("{path} linatumika: lipa bado inalitumia (dirisha la keshia, lipa serve, push au sync). Isimamishe kwanza, kisha nakili tena: kituo kinachoendelea kingeendelea kufuatilia malipo yake yaliyo wazi pamoja na vituo vingine vya maduka, na kuandika kwenye daftari ambalo daftari kuu halilisomi tena. Hakuna kilichonakiliwa."),
+        sw: format!("{path} linatumika: lipa bado inalitumia (dirisha la keshia, lipa serve, push au sync). Isimamishe kwanza, kisha nakili tena: kaunta inayoendelea ingeendelea kufuatilia malipo yake yaliyo wazi pamoja na kaunta nyingine za maduka, na kuandika kwenye daftari ambalo daftari kuu halilisomi tena. Hakuna kilichonakiliwa."),
     }
     fn ledger_imported(added: usize = 120, there: usize = 3, days: usize = 4, place: &str = "db:5432/lipa") {
         en: format!("{added} payment(s) copied into {place}, {there} already there; {days} closed day(s) copied."),
@@ -61,18 +61,18 @@ sentences! {
             theirs.amount, theirs.created_at.format("%Y-%m-%d %H:%M"), theirs.till
         ),
         sw: format!(
-            "HAYAJANAKILIWA: {} {} ({}, {}) — daftari kuu lina malipo mengine kwa kumbukumbu hiyo ({}, {}, kituo {}); yanakili kwa mkono au muulize mmiliki",
+            "HAYAJANAKILIWA: {} {} ({}, {}) — daftari kuu lina malipo mengine kwa kumbukumbu hiyo ({}, {}, kaunta {}); yanakili kwa mkono au muulize mmiliki",
             mine.provider.label(), mine.reference, mine.amount, mine.created_at.format("%Y-%m-%d %H:%M"),
             theirs.amount, theirs.created_at.format("%Y-%m-%d %H:%M"), theirs.till
         ),
     }
     fn ledger_closing_clash(number: i64 = 1, day: &str = "2026-12-03", till: &str = "duka-1") {
         en: format!("NOT COPIED: Z #{number} of {day} at till {till} — the ledger holds another Z report for that till's day or number; keep the till's printed Z and ask the chain's owner"),
-        sw: format!("HAIJANAKILIWA: Z #{number} ya {day} kituo {till} — daftari kuu lina ripoti Z nyingine ya siku au namba hiyo ya kituo; tunza Z iliyochapishwa na umuulize mmiliki"),
+        sw: format!("HAIJANAKILIWA: Z #{number} ya {day} kaunta {till} — daftari kuu lina ripoti Z nyingine ya siku au namba hiyo ya kaunta; tunza Z iliyochapishwa na umuulize mmiliki"),
     }
     fn report_head(day: &str = "2026-12-02", till: &str = "duka-1", state: &str = "not closed") {
         en: format!("lipa report {day} · till {till} · {state}"),
-        sw: format!("lipa report {day} · kituo {till} · {state}"),
+        sw: format!("lipa report {day} · kaunta {till} · {state}"),
     }
     fn report_closed_as(number: i64 = 7, at: &str = "2026-12-02 21:04", by: &str = "rehema") {
         en: format!("Z #{number}, closed {at} by {by}"),
@@ -125,7 +125,7 @@ sentences! {
     }
     fn receipt_till(till: &str = "duka-1") {
         en: format!("Till {till}"),
-        sw: format!("Kituo {till}"),
+        sw: format!("Kaunta {till}"),
     }
     fn receipt_not_paid(status: &str = "failed") {
         en: format!("only a paid payment has a receipt; this one is {status}"),

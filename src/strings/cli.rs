@@ -251,6 +251,10 @@ sentences! {
             chosen.code, chosen.name
         ),
     }
+    fn name_not_printable() {
+        en: "only printable characters: no escapes, tabs or new lines".to_string(),
+        sw: "herufi zinazochapishika tu: bila escape, tab wala mistari mipya".to_string(),
+    }
     fn name_too_long(max: usize = 60) {
         en: format!("at most {max} characters"),
         sw: format!("isizidi herufi {max}"),
@@ -357,6 +361,28 @@ sentences! {
              hayajulikani: endesha `lipa sync` kulikagua, na usilitume tena"
         ),
     }
+    fn heard_not_recorded(said: &str = "paid", why: &str = "database or disk is full") {
+        en: format!(
+            "checking: the provider says {said}, but the journal cannot record it ({why}); not \
+             final until recorded: run `lipa sync` once the journal can write"
+        ),
+        sw: format!(
+            "inauliza: mtoa huduma anasema {said}, lakini daftari haliwezi kuliandika ({why}); \
+             si la mwisho hadi liandikwe: endesha `lipa sync` daftari likiweza kuandika"
+        ),
+    }
+    fn none_heard_not_recorded(answered: bool = false, why: &str = "database or disk is full") {
+        en: format!(
+            "checking: {}, and the journal cannot record ({why}); the customer may have \
+             answered: run `lipa sync` once the journal can write",
+            if answered { "the provider has no record of it yet" } else { "the provider could not be asked" }
+        ),
+        sw: format!(
+            "inauliza: {}, na daftari haliwezi kuandika ({why}); huenda mteja amejibu: endesha \
+             `lipa sync` daftari likiweza kuandika",
+            if answered { "mtoa huduma bado hana kumbukumbu yake" } else { "mtoa huduma hakuweza kuulizwa" }
+        ),
+    }
     fn waiting_for_customer(reference: &str = "LP7K3MQ9XR4TZ", secs: u64 = 90) {
         en: format!("{reference}: prompt sent, waiting up to {secs} s for the customer"),
         sw: format!("{reference}: ombi limetumwa, inamsubiri mteja hadi sekunde {secs}"),
@@ -384,6 +410,16 @@ sentences! {
              `lipa push` or `lipa sync` (see `lipa --help`).",
         sw: "Dirisha la lipa linahitaji terminal. Kupitia SSH tumia `ssh -t host lipa`; kwenye \
              skripti tumia `lipa push` au `lipa sync` (ona `lipa --help`).",
+    }
+    fn demo_already_running(dir: &str = "/home/rehema/.local/share/lipa/demo") {
+        en: format!(
+            "a demo already runs on {dir}: use that one, or end it first (each demo has its own \
+             simulated provider, which knows only its own payments)"
+        ),
+        sw: format!(
+            "majaribio yanaendelea tayari kwenye {dir}: tumia hayo, au yafunge kwanza (kila \
+             majaribio lina mtoa huduma wake wa kuigwa, anayejua malipo yake tu)"
+        ),
     }
     fn demo_failed(reason: &str = "address in use") {
         en: format!("could not start the built-in demo simulator: {reason}"),

@@ -81,7 +81,7 @@ labels! {
     channel_change_hint: "←/→ or Space to change", "←/→ au Space kubadili";
     preview_no_wallet: "✗ no wallet can take a push for this number now",
         "✗ hakuna pochi inayoweza kupokea ombi kwa namba hii sasa";
-    preview_failed: "could not check the name", "jina halikuweza kukaguliwa";
+    preview_failed: "could not check the name", "jina halikuweza kuulizwa";
 
     no_payments: "No payments waiting. Type a phone number and amount, then Enter.",
         "Hakuna malipo yanayosubiri. Andika namba ya simu na kiasi, kisha Enter.";
@@ -185,7 +185,7 @@ labels! {
     close_closed: "This day is closed already; it can be printed again, never changed.",
         "Siku hii imeshafungwa; inaweza kuchapishwa tena, haibadilishwi kamwe.";
     close_not_yours: "Only a supervisor or the till closes the day.",
-        "Ni msimamizi au kituo tu kinachofunga siku.";
+        "Ni msimamizi au kaunta tu inayofunga siku.";
     print_only_paid: "Only a paid payment has a receipt.", "Malipo yaliyolipwa tu yana risiti.";
     print_no_printer: "No receipt printer is set ([receipt] printer in the configuration).",
         "Hakuna printa ya risiti iliyowekwa ([receipt] printer kwenye mipangilio).";
@@ -553,6 +553,18 @@ sentences! {
              yatafuatiliwa tena lipa ikianza. Ondoka sasa?"
         ),
     }
+    fn quit_question_served(waiting: usize = 2) {
+        en: format!(
+            "{} The server goes on following {} after you leave: connect again to see how {} ended. Quit now?",
+            if waiting == 1 { "1 payment is still waiting.".to_string() } else { format!("{waiting} payments are still waiting.") },
+            if waiting == 1 { "it" } else { "them" },
+            if waiting == 1 { "it" } else { "they" }
+        ),
+        sw: format!(
+            "Malipo {waiting} bado yanasubiri. Seva inaendelea kuyafuatilia hata ukiondoka: \
+             unganisha tena kuona yalivyoishia. Ondoka sasa?"
+        ),
+    }
     fn sending(who: &str = "+255 712 ••• 670", amount: &str = "TZS 1,500") {
         en: format!("Sending {amount} to {who}…"),
         sw: format!("Inatuma {amount} kwa {who}…"),
@@ -620,7 +632,7 @@ sentences! {
     }
     fn sent_again_at_till(p: &crate::payment::Payment = &super::samples::sample_payment()) {
         en: format!("Sent again already, as {} at till {}: nothing more was sent.", p.reference, p.till),
-        sw: format!("Yalishatumwa tena, kama {} kwenye kituo {}: hakuna kingine kilichotumwa.", p.reference, p.till),
+        sw: format!("Yalishatumwa tena, kama {} kwenye kaunta {}: hakuna kingine kilichotumwa.", p.reference, p.till),
     }
     fn ledger_banner() {
         en: "✗ ledger unreachable — cannot send".to_string(),
@@ -638,6 +650,16 @@ sentences! {
         sw: format!(
             "Daftari haliwezi kuandika ({why}): huenda mteja amejibu; lipa itauliza tena \
              likiweza."
+        ),
+    }
+    fn ledger_cannot_record(why: &str = "connection refused") {
+        en: format!(
+            "The ledger is out of reach ({why}): the customer may have answered; lipa asks again, \
+             and records it, once the ledger answers."
+        ),
+        sw: format!(
+            "Daftari kuu halipatikani ({why}): huenda mteja amejibu; lipa itauliza tena, na \
+             kuliandika, daftari kuu likijibu."
         ),
     }
     fn cannot_send_yet(why: &str = "ledger unreachable (connection refused)") {

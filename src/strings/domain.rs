@@ -96,6 +96,16 @@ sentences! {
             country.name()
         ),
     }
+    fn phone_foreign_code(code: &str = "121", expected: Country = Country::Tanzania) {
+        en: format!(
+            "+{code}… is not a {} number: this provider takes {} numbers (+{}).",
+            expected.name(), expected.name(), expected.dial_code()
+        ),
+        sw: format!(
+            "+{code}… si namba ya {}: mtoa huduma huyu anapokea namba za {} (+{}).",
+            expected.name(), expected.name(), expected.dial_code()
+        ),
+    }
     fn phone_network_not_taken(network: &str = "Airtel Money") {
         en: format!("This provider cannot push to {network} numbers."),
         sw: format!("Mtoa huduma huyu hawezi kutuma ombi kwa namba za {network}."),
@@ -249,6 +259,7 @@ impl PhoneError {
                 phone_unknown_network(lang, *country, prefix)
             }
             PhoneError::NetworkNotTaken(network) => phone_network_not_taken(lang, network.label()),
+            PhoneError::ForeignCode { code, expected } => phone_foreign_code(lang, code, *expected),
         }
     }
 }

@@ -39,6 +39,38 @@ sentences! {
             "toleo {version} la daftari ni jipya kuliko lipa hii inavyoelewa; sasisha lipa"
         ),
     }
+    fn ledger_refused_connection() {
+        en: "the ledger's server refused the connection: is PostgreSQL running there?".to_string(),
+        sw: "seva ya daftari kuu ilikataa muunganisho: je, PostgreSQL inaendesha huko?".to_string(),
+    }
+    fn ledger_timed_out() {
+        en: "the ledger's server did not answer in time: the network or the server".to_string(),
+        sw: "seva ya daftari kuu haikujibu kwa wakati: mtandao au seva".to_string(),
+    }
+    fn ledger_no_host() {
+        en: "the ledger's host name was not found: check database_url and the network".to_string(),
+        sw: "jina la seva ya daftari kuu halikupatikana: angalia database_url na mtandao".to_string(),
+    }
+    fn ledger_tls_failed() {
+        en: "the secure connection (TLS) to the ledger failed: its certificate, or sslmode".to_string(),
+        sw: "muunganisho salama (TLS) na daftari kuu umeshindwa: cheti chake, au sslmode".to_string(),
+    }
+    fn ledger_login_refused() {
+        en: "the ledger refused the user name or password in database_url".to_string(),
+        sw: "daftari kuu lilikataa jina la mtumiaji au nenosiri lililo kwenye database_url".to_string(),
+    }
+    fn journal_disk_full(detail: &dyn Display = &"database or disk is full") {
+        en: format!("the disk is full ({detail})"),
+        sw: format!("diski imejaa ({detail})"),
+    }
+    fn journal_dir_not_writable(detail: &dyn Display = &"unable to open database file") {
+        en: format!("its directory cannot be written, or is missing ({detail})"),
+        sw: format!("saraka yake haiwezi kuandikwa, au haipo ({detail})"),
+    }
+    fn journal_io_error(detail: &dyn Display = &"disk I/O error") {
+        en: format!("the disk could not be read or written: full or failing? ({detail})"),
+        sw: format!("diski haikuweza kusomwa au kuandikwa: imejaa au ina hitilafu? ({detail})"),
+    }
     fn ledger_unreachable(why: &str = "connection refused") {
         en: format!("ledger unreachable ({why})"),
         sw: format!("daftari kuu halipatikani ({why})"),

@@ -204,6 +204,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Malipo aliyotuma mhudumu huyu tu.",
     ),
     (
+        "history.till",
+        "Only payments recorded at this till (a chain's ledger holds every till's).",
+        "Malipo yaliyoandikwa kwenye kaunta hii tu (daftari kuu la maduka lina ya kila kaunta).",
+    ),
+    (
         "history.phone",
         "Digits anywhere in the customer's number.",
         "Tarakimu popote kwenye namba ya mteja.",
@@ -257,6 +262,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "export.operator",
         "Only payments this operator pushed.",
         "Malipo aliyotuma mhudumu huyu tu.",
+    ),
+    (
+        "export.till",
+        "Only payments recorded at this till (a chain's ledger holds every till's).",
+        "Malipo yaliyoandikwa kwenye kaunta hii tu (daftari kuu la maduka lina ya kila kaunta).",
     ),
     (
         "export.phone",

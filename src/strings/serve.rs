@@ -1,6 +1,29 @@
 //! What `lipa serve` says: its start line, and what an SSH visitor reads when the server will
 //! not give them a console, or ends one.
 
+use super::Lang;
+
+/// Lines for someone whose language is not known yet (before a login): in Swahili, then in
+/// English.
+pub fn both(sentence: impl Fn(Lang) -> String) -> String {
+    format!("{}\r\n{}", sentence(Lang::Sw), sentence(Lang::En))
+}
+
+/// The same on one line (an SSH disconnect reason is shown as one).
+pub fn both_line(sentence: impl Fn(Lang) -> String) -> String {
+    format!("{} / {}", sentence(Lang::Sw), sentence(Lang::En))
+}
+
+/// [`made_room`] in both languages (the connection's user is not known yet).
+pub fn made_room_both() -> String {
+    both_line(made_room)
+}
+
+/// [`room_full`] in both languages (the connection's user is not known yet).
+pub fn room_full_both() -> String {
+    both_line(room_full)
+}
+
 sentences! {
     fn listening(addr: &str = "127.0.0.1:2222", operators: usize = 3, fingerprint: &str = "SHA256:abc") {
         en: format!("lipa serve: listening on {addr} for {operators} operator key(s); host key {fingerprint}"),
@@ -51,8 +74,14 @@ sentences! {
         sw: format!("lipa inatoa dirisha tu, si amri wala mafaili: unganisha kwa ssh -t {host}"),
     }
     fn too_many_of_yours(n: usize = 3) {
-        en: format!("You already have {n} sessions open: close one first."),
-        sw: format!("Tayari una vipindi {n} vilivyo wazi: funga kimoja kwanza."),
+        en: match n {
+            1 => "You already have a session open: close it first.".to_string(),
+            n => format!("You already have {n} sessions open: close one first."),
+        },
+        sw: match n {
+            1 => "Tayari una kipindi kilicho wazi: kifunge kwanza.".to_string(),
+            n => format!("Tayari una vipindi {n} vilivyo wazi: funga kimoja kwanza."),
+        },
     }
     fn server_full() {
         en: "The server is full right now: try again in a few minutes.",
@@ -99,19 +128,42 @@ sentences! {
         sw: "Orodha ya wahudumu kwenye seva inaweza kubadilishwa na wengine sasa hivi, kwa hiyo hakuna anayeweza kuingia na kipindi hiki kimefungwa. Malipo yako bado yanafuatiliwa: mjulishe msimamizi wako.",
     }
     fn banner_failures(failures: usize = 5, minutes: u64 = 10) {
-        en: format!("lipa: {failures} logins from your address failed in the last {minutes} minutes. Keys on this server's operators list still get in; other keys and passwords do not. If your key is new, ask your supervisor to add it."),
-        sw: format!("lipa: majaribio {failures} ya kuingia kutoka anwani yako yameshindwa katika dakika {minutes} zilizopita. Funguo zilizo kwenye orodha ya wahudumu ya seva hii bado zinaingia; funguo nyingine na nywila haziingii. Kama ufunguo wako ni mpya, muulize msimamizi wako auongeze."),
+        en: format!("lipa: {} from your address failed in the last {minutes} minutes. Keys on this server's operators list still get in; other keys and passwords do not. If your key is new, ask your supervisor to add it.",
+            if failures == 1 { "1 login".to_string() } else { format!("{failures} logins") }),
+        sw: format!("lipa: {} kutoka anwani yako {} katika dakika {minutes} zilizopita. Funguo zilizo kwenye orodha ya wahudumu ya seva hii bado zinaingia; funguo nyingine na nywila haziingii. Kama ufunguo wako ni mpya, muulize msimamizi wako auongeze.",
+            if failures == 1 { "jaribio 1 la kuingia".to_string() } else { format!("majaribio {failures} ya kuingia") },
+            if failures == 1 { "limeshindwa" } else { "yameshindwa" }),
     }
     fn no_password_here(minutes: u64 = 10) {
         en: format!("lipa takes keys only, never passwords, and too many logins from your address failed in the last {minutes} minutes: this connection is closed. Ask your supervisor to add your key."),
         sw: format!("lipa inapokea funguo tu, si nywila, na majaribio mengi ya kuingia kutoka anwani yako yameshindwa katika dakika {minutes} zilizopita: muunganisho huu umefungwa. Muulize msimamizi wako aongeze ufunguo wako."),
     }
     fn made_room() {
-        en: "Too many connections were waiting to log in here, so this one, which waited longest, was closed: connect again.",
-        sw: "Miunganisho mingi ilikuwa ikisubiri kuingia hapa, kwa hiyo huu, uliosubiri muda mrefu zaidi, umefungwa: unganisha tena.",
+        en: "Too many connections were waiting to log in here, and this one had waited long without logging in, so it was closed: connect again.",
+        sw: "Miunganisho mingi ilikuwa ikisubiri kuingia hapa, na huu ulisubiri muda mrefu bila kuingia, kwa hiyo umefungwa: unganisha tena.",
+    }
+    fn room_full() {
+        en: "Too many connections are logging in here at this moment, so this one was not taken: connect again in a few seconds.",
+        sw: "Miunganisho mingi inaingia hapa wakati huu, kwa hiyo huu haukupokelewa: unganisha tena baada ya sekunde chache.",
     }
     fn this_machine_only(port: u16 = 2222) {
         en: format!(" (this machine only: --ssh 0.0.0.0:{port} lets other machines in)"),
         sw: format!(" (kompyuta hii tu: --ssh 0.0.0.0:{port} inaruhusu kompyuta nyingine)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_is_said_as_one_in_both_languages() {
+        assert!(too_many_of_yours(Lang::En, 1).contains("a session open"));
+        assert!(too_many_of_yours(Lang::Sw, 1).contains("kipindi kilicho wazi"));
+        assert!(too_many_of_yours(Lang::En, 3).contains("3 sessions"));
+        assert!(banner_failures(Lang::En, 1, 10).contains(" 1 login from"));
+        assert!(banner_failures(Lang::Sw, 1, 10).contains("jaribio 1 la kuingia"));
+        assert!(banner_failures(Lang::Sw, 1, 10).contains("limeshindwa"));
+        assert!(banner_failures(Lang::Sw, 5, 10).contains("majaribio 5 ya kuingia"));
     }
 }

@@ -17,7 +17,7 @@ pub struct Heard {
     pub disconnect: Option<String>,
 }
 
-pub struct Ear(Arc<Mutex<Heard>>);
+pub struct Ear(pub Arc<Mutex<Heard>>);
 
 impl client::Handler for Ear {
     type Error = russh::Error;

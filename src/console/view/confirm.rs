@@ -68,7 +68,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &Confirm, theme: &Theme
         ),
         Confirm::Quit(n) => (
             s::quit_title(app.lang),
-            vec![Line::raw(s::quit_question(app.lang, *n))],
+            vec![Line::raw(match app.served {
+                true => s::quit_question_served(app.lang, *n),
+                false => s::quit_question(app.lang, *n),
+            })],
         ),
     };
     lines.push(Line::raw(""));

@@ -184,6 +184,9 @@ pub fn payment_words(app: &App, p: &Payment) -> String {
     if let Some(why) = app.journal_down.as_deref().filter(|_| unrecorded(app, p)) {
         return s::cannot_record(app.lang, why);
     }
+    if let Some(why) = app.ledger_down.as_deref().filter(|_| unrecorded(app, p)) {
+        return s::ledger_cannot_record(app.lang, why);
+    }
     let waiting_words = matches!(p.words(), crate::msg::Msg::PromptSent) || p.words().is_empty();
     if p.status == Status::Pending && waiting_words && app.prompt_expired(p) {
         return s::prompt_expired(app.lang).to_string();
@@ -194,10 +197,12 @@ pub fn payment_words(app: &App, p: &Payment) -> String {
     p.words().text(app.lang)
 }
 
-/// An open payment while the journal cannot record: what lipa learned of it may be lost, so it
-/// is not shown as waiting for the customer.
+/// An open payment while the journal cannot record (a full disk) or the shared ledger is out
+/// of reach: the customer may have answered meanwhile, so it is not shown as waiting for them.
+/// Nor is an answer lipa could not record shown (a status is final only once recorded: a
+/// "failed" shown and then lost could have the customer charged twice): it is *checking*.
 fn unrecorded(app: &App, p: &Payment) -> bool {
-    app.journal_down.is_some()
+    (app.journal_down.is_some() || app.ledger_down.is_some())
         && matches!(
             p.status,
             Status::Recorded | Status::Sending | Status::Pending | Status::Unknown
