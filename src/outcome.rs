@@ -133,7 +133,7 @@ impl Outcome {
                 format!("{status:<9} {:<9} {said}", self.provider)
             };
         }
-        // Cepta's references are 17 characters, ClickPesa's 15: one column for both.
+        // References are up to 17 characters long: one column for every provider's.
         format!(
             "{:<9} {:<9} {:<17} {} {}  {}",
             status,

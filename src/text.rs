@@ -22,6 +22,21 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
+/// The ASCII form of a character typed or pasted in another script's width or digits:
+/// full-width forms (`０７１２`, `＋`, `（`, `－`, the ideographic space) and Arabic-Indic
+/// digits (`٠٧١٢`, `۰۷۱۲`). Anything else is as it was.
+pub fn ascii(c: char) -> char {
+    let code = u32::from(c);
+    let shifted = match code {
+        0xFF01..=0xFF5E => code - 0xFEE0,
+        0x3000 => u32::from(' '),
+        0x0660..=0x0669 => code - 0x0660 + u32::from('0'),
+        0x06F0..=0x06F9 => code - 0x06F0 + u32::from('0'),
+        _ => code,
+    };
+    char::from_u32(shifted).unwrap_or(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,8 +14,6 @@ use tui_input::{Input, InputRequest};
 mod field;
 
 pub use crate::provider::spec::ChannelName;
-/// The console's reading of other scripts' digits, for the headless commands too.
-pub use field::ascii;
 pub use field::{Field, field_label, refused};
 
 /// The form's values, as typed.

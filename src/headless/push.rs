@@ -25,11 +25,7 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
     let provider = args.provider;
     let spec = provider.spec();
     // Full-width and Arabic-Indic digits read as the console reads them.
-    let ascii = |s: &str| {
-        s.chars()
-            .map(crate::console::form::ascii)
-            .collect::<String>()
-    };
+    let ascii = |s: &str| s.chars().map(crate::text::ascii).collect::<String>();
     let phone = spec
         .phones
         .parse(&ascii(&args.phone))

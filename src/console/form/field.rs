@@ -94,17 +94,4 @@ pub fn refused(lang: Lang, field: Field, chars: &str, p: ProviderKind) -> String
     s::refused_char(lang, &quoted.join(" "), chars.chars().count() > 1, &what)
 }
 
-/// The ASCII form of a character typed or pasted in another script's width or digits:
-/// full-width forms (`０７１２`, `＋`, `（`, `－`, the ideographic space) and Arabic-Indic
-/// digits (`٠٧١٢`, `۰۷۱۲`). Anything else is as it was.
-pub fn ascii(c: char) -> char {
-    let code = u32::from(c);
-    let shifted = match code {
-        0xFF01..=0xFF5E => code - 0xFEE0,
-        0x3000 => u32::from(' '),
-        0x0660..=0x0669 => code - 0x0660 + u32::from('0'),
-        0x06F0..=0x06F9 => code - 0x06F0 + u32::from('0'),
-        _ => code,
-    };
-    char::from_u32(shifted).unwrap_or(c)
-}
+pub use crate::text::ascii;
