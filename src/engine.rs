@@ -15,6 +15,7 @@ pub use rights::{NotAllowed, Rights, RightsNow, RightsSource};
 use crate::journal::{Cas, Change, Guard, Journal, JournalError, Recorded, Worker};
 use crate::msg::Msg;
 use crate::payment::{NewPayment, Payment, Status};
+use crate::provider::spec::LookupBy;
 use crate::provider::{Preview, Provider, ProviderError, ProviderKind, PushRequest};
 use crate::reference::Reference;
 use crate::tracker::Schedule;
@@ -377,6 +378,9 @@ impl Engine {
             .rights()
             .check(new.provider, new.amount)
             .map_err(EngineError::NotAllowed)?;
+        if new.provider.spec().one_prompt_per_phone {
+            self.no_prompt_open(&new).await?;
+        }
         let window = chrono::Duration::from_std(self.inner.settings.duplicate_window)
             .unwrap_or_else(|_| chrono::Duration::minutes(5));
         let guard = match guard {
@@ -446,6 +450,17 @@ impl Engine {
                 let to = Status::from(accepted.state);
                 (to, message, accepted.provider_id, None)
             }
+            // A provider that is asked only by the id its answer carries cannot be asked
+            // about this one: a person checks it at once, and it is never sent again.
+            Err(e @ ProviderError::Unknown { .. })
+                if new.provider.spec().lookup == LookupBy::ProviderId =>
+            {
+                tracing::warn!(reference = %sending.reference, "answer lost; it cannot be looked up");
+                let message = Msg::CannotLookUp {
+                    provider: new.provider,
+                };
+                (Status::Attention, message, None, Some(e))
+            }
             Err(e @ ProviderError::Unknown { .. }) => {
                 (Status::Unknown, e.message().clone(), None, Some(e))
             }
@@ -486,6 +501,32 @@ impl Engine {
             error,
             unjournalled: None,
         })
+    }
+
+    /// For a provider whose phones take one prompt at a time: refuses a payment to a phone
+    /// that has one waiting (recorded, being sent, or pending), whatever the amount. (The
+    /// provider refuses it too, "a prompt is already on this phone": this says so before
+    /// anything is recorded.)
+    async fn no_prompt_open(&self, new: &NewPayment) -> Result<(), EngineError> {
+        let (provider, phone) = (new.provider, new.phone.normalized().to_string());
+        let open = self
+            .blocking(|j| j.unresolved())
+            .await
+            .map_err(nothing_sent)?;
+        let waiting = open.into_iter().find(|p| {
+            p.provider == provider
+                && p.phone == phone
+                && matches!(
+                    p.status,
+                    Status::Recorded | Status::Sending | Status::Pending
+                )
+        });
+        match waiting {
+            Some(p) => Err(EngineError::NotAllowed(NotAllowed::PromptOpen {
+                reference: p.reference.to_string(),
+            })),
+            None => Ok(()),
+        }
     }
 
     /// Re-tracks every payment the journal holds that is not final (call at start-up).

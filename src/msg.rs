@@ -197,6 +197,36 @@ pub enum Msg {
         wallet: String,
         said: String,
     },
+
+    // A provider that looks payments up by its own id only.
+    /// The send's answer, and so the provider's id, was lost: the payment cannot be asked
+    /// about. A person checks (the provider's own words say where) and never sends it again.
+    CannotLookUp {
+        provider: ProviderKind,
+    },
+    /// The provider refused: a prompt is already open on this phone.
+    PhoneBusy {
+        provider: ProviderKind,
+    },
+    /// The provider refuses the same amount to the same customer within two minutes.
+    SameWithinMinutes {
+        provider: ProviderKind,
+        minutes: u32,
+    },
+    /// The provider refused the merchant's number or its type (a till sent as a paybill).
+    AccountTypeRefused {
+        provider: ProviderKind,
+        code: String,
+    },
+    /// The provider takes whole units only.
+    AmountNotWhole {
+        provider: ProviderKind,
+    },
+    /// A key of the provider's configuration holds what it cannot take.
+    BadSetting {
+        provider: ProviderKind,
+        key: String,
+    },
 }
 
 impl Msg {
@@ -318,7 +348,13 @@ impl Msg {
             | TokenMissing { .. }
             | WrongCountry { .. }
             | RefusedSilently { .. }
-            | AmountNotPositive => Vec::new(),
+            | AmountNotPositive
+            | CannotLookUp { .. }
+            | PhoneBusy { .. }
+            | SameWithinMinutes { .. }
+            | AmountNotWhole { .. } => Vec::new(),
+            AccountTypeRefused { code, .. } => vec![code],
+            BadSetting { key, .. } => vec![key],
         }
     }
 
@@ -497,6 +533,21 @@ pub fn samples() -> Vec<Msg> {
             wallet: "M-PESA".into(),
             said: "Try later".into(),
         },
+        CannotLookUp { provider: cp },
+        PhoneBusy { provider: cp },
+        SameWithinMinutes {
+            provider: cp,
+            minutes: 2,
+        },
+        AccountTypeRefused {
+            provider: cp,
+            code: "2028".into(),
+        },
+        AmountNotWhole { provider: cp },
+        BadSetting {
+            provider: cp,
+            key: "shortcode".into(),
+        },
     ];
     debug_assert!(v.iter().all(|m| !variant(m).is_empty()));
     v
@@ -561,6 +612,12 @@ pub fn variant(m: &Msg) -> &'static str {
         RefusedSilently { .. } => "RefusedSilently",
         AmountNotPositive => "AmountNotPositive",
         WalletUnavailable { .. } => "WalletUnavailable",
+        CannotLookUp { .. } => "CannotLookUp",
+        PhoneBusy { .. } => "PhoneBusy",
+        SameWithinMinutes { .. } => "SameWithinMinutes",
+        AccountTypeRefused { .. } => "AccountTypeRefused",
+        AmountNotWhole { .. } => "AmountNotWhole",
+        BadSetting { .. } => "BadSetting",
     }
 }
 

@@ -1,5 +1,5 @@
 //! Which provider: the identity a payment, the journal, the command line and JSON carry
-//! (`clickpesa`, `cepta`). Everything else about a provider is its row in the registry
+//! (`clickpesa`, `cepta`, `daraja`). Everything else about a provider is its row in the registry
 //! (`provider/registry.rs`), reached through `ProviderKind::spec`. A leaf: it imports nothing
 //! of lipa's, so the stored data and the domain can name a provider.
 
@@ -11,9 +11,15 @@ use serde::{Deserialize, Serialize};
 pub enum ProviderKind {
     ClickPesa,
     Cepta,
+    /// M-Pesa Daraja: Safaricom's own API (Kenya).
+    Daraja,
 }
 
 impl ProviderKind {
     /// Every provider, in the switcher's order.
-    pub const ALL: [ProviderKind; 2] = [ProviderKind::ClickPesa, ProviderKind::Cepta];
+    pub const ALL: [ProviderKind; 3] = [
+        ProviderKind::ClickPesa,
+        ProviderKind::Cepta,
+        ProviderKind::Daraja,
+    ];
 }

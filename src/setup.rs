@@ -11,9 +11,19 @@ use std::sync::Arc;
 /// The configured providers' clients, sharing one HTTP client, each behind [`Scrubbed`] so no
 /// answer can carry one of its secrets into the engine.
 pub fn providers(config: &Config) -> Vec<Arc<dyn Provider>> {
+    providers_sharing(config, None)
+}
+
+/// The configured providers' clients, sharing tokens through `tokens` (a chain's ledger) when
+/// given, else through the data directory.
+pub fn providers_sharing(
+    config: &Config,
+    tokens: Option<Arc<dyn crate::provider::shelf::TokenShelf>>,
+) -> Vec<Arc<dyn Provider>> {
     let context = Context {
         http: crate::provider::http::client(),
         data_dir: config.data_dir.clone(),
+        tokens,
     };
     config
         .providers
@@ -33,7 +43,8 @@ pub fn has(config: &Config, kind: ProviderKind) -> bool {
 /// Opens the journal in the data directory and builds the engine over the configured providers.
 pub fn engine(config: &Config, settings: EngineSettings) -> Result<Engine, JournalError> {
     let journal = Arc::new(journal(config)?);
-    Ok(Engine::new(journal, providers(config), settings))
+    let providers = providers_sharing(config, journal.token_shelf());
+    Ok(Engine::new(journal, providers, settings))
 }
 
 /// The journal this till records into: the chain's shared ledger when `database_url` is set,

@@ -1,9 +1,10 @@
 //! The shared test vectors (`../shared/vectors`, beside the repository): ClickPesa checksums,
-//! Cepta signatures, phone numbers. Skipped, saying so, when the folder is not there.
+//! Cepta signatures, Daraja passwords, phone numbers. Skipped, saying so, when the folder is not there.
 
 use lipa::phone::{Country, Phone};
 use lipa::provider::cepta::sign;
 use lipa::provider::clickpesa::{canonical_json, checksum};
+use lipa::provider::daraja;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -101,6 +102,28 @@ fn cepta_signatures() {
         assert_ne!(
             sign("another-secret", ts, method, uri, body.as_bytes()),
             text(case, "signature")
+        );
+    }
+}
+
+/// Safaricom's own sample, and East Africa Time timestamps of UTC instants (the date can
+/// change).
+#[test]
+fn daraja_passwords() {
+    let Some(cases) = load("daraja_password.json") else {
+        return;
+    };
+    assert!(!cases.is_empty());
+    for case in &cases {
+        let ts = text(case, "timestamp");
+        if let Some(utc) = case["utc"].as_str() {
+            let at: chrono::DateTime<chrono::Utc> = utc.parse().expect("utc");
+            assert_eq!(daraja::timestamp(at), ts, "{case}");
+        }
+        assert_eq!(
+            daraja::password(text(case, "shortcode"), text(case, "passkey"), ts),
+            text(case, "password"),
+            "{case}"
         );
     }
 }

@@ -26,7 +26,14 @@ pub enum Rights {
 pub enum NotAllowed {
     Revoked,
     Provider(ProviderKind),
-    OverLimit { amount: Money, max: Money },
+    OverLimit {
+        amount: Money,
+        max: Money,
+    },
+    /// The phone has a prompt waiting (a provider whose phones take one at a time).
+    PromptOpen {
+        reference: String,
+    },
 }
 
 impl Rights {
@@ -67,6 +74,7 @@ impl NotAllowed {
             NotAllowed::OverLimit { amount, max } => {
                 s::not_allowed_amount(lang, &amount.to_string(), &max.to_string())
             }
+            NotAllowed::PromptOpen { reference } => s::prompt_open(lang, reference),
         }
     }
 }

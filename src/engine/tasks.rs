@@ -10,6 +10,7 @@ use super::{Engine, EngineError};
 use crate::journal::{Answer, Cas, Change};
 use crate::msg::Msg;
 use crate::payment::{LookupKind, Payment, Status};
+use crate::provider::spec::LookupBy;
 use crate::provider::{Charged, Lookup, ProviderError};
 use chrono::Utc;
 use std::time::Duration;
@@ -179,6 +180,9 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
     let provider = engine
         .provider(p.provider)
         .ok_or(EngineError::NoProvider(p.provider))?;
+    if cannot_ask(p) {
+        return Ok((unaskable(engine, p).await?, Asked::Heard));
+    }
     let lookup = {
         engine.query_turn(p.id).await;
         let _permit = engine.inner.permits.acquire().await;
@@ -205,6 +209,29 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
     let cas = cas?;
     engine.observe(cas.payment());
     Ok((cas.into_payment(), asked))
+}
+
+/// A payment of a provider asked only by its own id, which the send's answer never brought
+/// (lost, or the process stopped before journalling it).
+fn cannot_ask(p: &Payment) -> bool {
+    p.provider.spec().lookup == LookupBy::ProviderId && p.provider_id.is_none()
+}
+
+/// Asks a person about a payment that cannot be asked about (see [`cannot_ask`]); one that
+/// already waits for a person stays as it is.
+async fn unaskable(engine: &Engine, p: &Payment) -> Result<Payment, EngineError> {
+    if p.status == Status::Attention {
+        return Ok(p.clone());
+    }
+    let change = Change {
+        to: Status::Attention,
+        message: &Msg::CannotLookUp {
+            provider: p.provider,
+        },
+        provider_id: None,
+        heard: false,
+    };
+    Ok(engine.cas(p.id, p.status, &change).await?.into_payment())
 }
 
 /// What the provider said, as the journal records it (a `RetryLater` waits out its delay,
@@ -243,6 +270,9 @@ pub(super) async fn ask_unleased(
     let provider = engine
         .provider(p.provider)
         .ok_or(EngineError::NoProvider(p.provider))?;
+    if cannot_ask(p) {
+        return Ok((p.clone(), None));
+    }
     let lookup = {
         let _permit = engine.inner.permits.acquire().await;
         provider.query(&Charged::of(p)).await

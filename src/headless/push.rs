@@ -258,6 +258,11 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
             out.line(&outcome.line(args.json));
             return exit::INVALID;
         }
+        // A phone with a prompt waiting (a provider whose phones take one at a time).
+        Err(EngineError::NotAllowed(why)) => {
+            nothing_sent(args, out, "busy", |l| why.text(l));
+            return exit::INVALID;
+        }
         // Nothing was sent: the engine fails only before the request leaves.
         Err(e) => {
             nothing_sent(args, out, "error", |l| e.text(l));

@@ -120,6 +120,22 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
             }
             // No list: each payment is asked by its reference, where it can be.
             Ok(None) if kind.spec().lookup == LookupBy::OurReference => {}
+            // No list, and only its own ids to ask by: each payment is asked by the id its
+            // push's answer carried; said once, with where a person checks the rest.
+            Ok(None) if kind.spec().lookup == LookupBy::ProviderId => {
+                let (label, by_hand) = (kind.label(), kind.spec().by_hand);
+                summary.not_asked(
+                    kind.id(),
+                    |l| {
+                        s::reconcile_no_day_list(
+                            l,
+                            label,
+                            &by_hand.map(|f| f(l)).unwrap_or_default(),
+                        )
+                    },
+                    lang,
+                );
+            }
             Ok(None) => {
                 unlisted.insert(kind);
                 let label = kind.label();
@@ -150,6 +166,13 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
             held.remove(&key).unwrap_or_default()
         } else if unlisted.contains(&p.provider) {
             // Said once for the provider.
+            continue;
+        } else if p.provider.spec().lookup == LookupBy::ProviderId && p.provider_id.is_none() {
+            // Its push's answer was lost: nothing to ask by.
+            let lost = crate::msg::Msg::CannotLookUp {
+                provider: p.provider,
+            };
+            summary.not_asked(p.reference.as_str(), |l| lost.text(l), lang);
             continue;
         } else if let Some(provider) = engine.provider(p.provider) {
             match ask_one(provider.as_ref(), p).await {

@@ -446,6 +446,15 @@ impl Journal {
     }
 
     /// Whether this is a chain's shared ledger (PostgreSQL).
+    /// Where the chain's tills share a provider's token: the shared ledger (`None` on an
+    /// embedded journal, whose till shares a file instead).
+    pub fn token_shelf(&self) -> Option<std::sync::Arc<dyn crate::provider::shelf::TokenShelf>> {
+        match &self.backend {
+            Backend::Postgres(pg) => Some(std::sync::Arc::new(pg.token_shelf())),
+            Backend::Sqlite(_) => None,
+        }
+    }
+
     pub fn is_shared(&self) -> bool {
         self.pg().is_some()
     }

@@ -12,7 +12,7 @@
 mod answer;
 mod wire;
 
-pub(crate) use answer::{Answer, says_duplicate};
+pub(crate) use answer::{Answer, redact, says_duplicate};
 pub(crate) use wire::{Echo, hmac_hex, judge, raw_amount_text, text};
 
 use crate::msg::Msg;

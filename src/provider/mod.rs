@@ -14,10 +14,12 @@
 
 pub mod cepta;
 pub mod clickpesa;
+pub mod daraja;
 pub mod http;
 pub mod registry;
 pub mod scrub;
 pub mod settings;
+pub mod shelf;
 pub mod spec;
 
 pub use crate::payment::RemoteState;
@@ -27,6 +29,7 @@ pub use crate::provider_kind::ProviderKind;
 pub mod demo {
     pub use super::cepta::sim::demo::*;
     pub use super::clickpesa::sim::demo::*;
+    pub use super::daraja::sim::demo::*;
 }
 
 impl ProviderKind {
@@ -36,6 +39,7 @@ impl ProviderKind {
         match self {
             ProviderKind::ClickPesa => &clickpesa::SPEC,
             ProviderKind::Cepta => &cepta::SPEC,
+            ProviderKind::Daraja => &daraja::SPEC,
         }
     }
 }
@@ -69,6 +73,11 @@ pub struct Charged {
     pub amount: Money,
     /// Normalized number (`255…`/`254…`) the prompt went to.
     pub phone: String,
+    /// The provider's own id, when the send's answer gave one (the one way to ask a provider
+    /// whose payments are looked up by its id: [`spec::LookupBy::ProviderId`]).
+    pub provider_id: Option<String>,
+    /// When the push left (or was recorded, if lipa never learned when it left).
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Charged {
@@ -78,6 +87,8 @@ impl Charged {
             reference: r.reference.clone(),
             amount: r.amount,
             phone: r.phone.normalized().to_string(),
+            provider_id: None,
+            sent_at: None,
         }
     }
 
@@ -86,6 +97,8 @@ impl Charged {
             reference: p.reference.clone(),
             amount: p.amount,
             phone: p.phone.clone(),
+            provider_id: p.provider_id.clone(),
+            sent_at: Some(p.sent_at.unwrap_or(p.created_at)),
         }
     }
 }

@@ -238,6 +238,8 @@ mod tests {
             reference: request.reference.clone(),
             amount,
             phone: "254712345678".into(),
+            provider_id: None,
+            sent_at: None,
         };
         let error = p.query(&charged).await.expect_err("error");
         assert_eq!(error.to_string(), "bad key ***.");

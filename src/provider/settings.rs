@@ -92,6 +92,14 @@ impl Key {
         }
     }
 
+    pub const fn optional(name: &'static str) -> Key {
+        Key {
+            name,
+            secret: false,
+            required: false,
+        }
+    }
+
     pub const fn optional_secret(name: &'static str) -> Key {
         Key {
             name,

@@ -52,6 +52,13 @@ pub struct Spec {
     /// a missing Swahili text does not compile), for the catalogue and its test. Words about a
     /// country, a currency or a rule belong to `strings/`, said of any provider.
     pub words: fn() -> Vec<crate::lang::Entry>,
+    /// Where a person checks a payment lipa cannot ask it about (its own words, in both
+    /// languages): for a row whose lookup needs its id ([`LookupBy::ProviderId`]), and for a
+    /// reconciliation it offers no day's list for.
+    pub by_hand: Option<fn(crate::lang::Lang) -> String>,
+    /// A phone takes one prompt at a time: lipa refuses a second push to a phone with one
+    /// waiting.
+    pub one_prompt_per_phone: bool,
     /// Its simulator (the demo, `lipa simulate`, the tests).
     pub simulator: &'static dyn crate::sim::simulator::Simulator,
 }
@@ -136,4 +143,7 @@ pub struct ChannelName {
 pub struct Context {
     pub http: reqwest::Client,
     pub data_dir: PathBuf,
+    /// Where tokens are shared when the till records into a chain's shared ledger (`None`: a
+    /// till of its own, whose processes share a file in `data_dir`).
+    pub tokens: Option<Arc<dyn super::shelf::TokenShelf>>,
 }

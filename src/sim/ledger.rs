@@ -74,6 +74,8 @@ pub struct SimStats {
     pub tokens_issued: u64,
     /// Tokens dropped by `revoke-tokens` (not counting expiry).
     pub tokens_revoked: u64,
+    /// Live tokens a newer one invalidated (a provider whose every new token ends the last).
+    pub tokens_invalidated: u64,
     /// `generate-token` calls refused (403, bad client id or API key).
     pub token_refusals: u64,
     /// All 401 answers (every provider).

@@ -158,7 +158,9 @@ impl SimHandle {
         let channel = sim.adopted_channel(p);
         let new = state::NewPush {
             provider: p.provider,
-            id: sim.new_id(),
+            // Under the id the earlier simulator gave it (a provider asked by its own id
+            // finds it again).
+            id: p.provider_id.clone().unwrap_or_else(|| sim.new_id()),
             reference: p.reference.to_string(),
             phone: p.phone.clone(),
             amount_text: p.amount.wire_decimal(),

@@ -125,6 +125,8 @@ type Key = (ProviderKind, String);
 struct Issued {
     expiry: Instant,
     used: bool,
+    /// Issued as the provider's only live token (each new one invalidates the one before).
+    sole: Option<ProviderKind>,
 }
 
 struct Inner {
@@ -193,6 +195,28 @@ impl Sim {
         let issued = Issued {
             expiry: now + self.config.token_ttl,
             used: false,
+            sole: None,
+        };
+        inner.tokens.insert(token.clone(), issued);
+        inner.stats.tokens_issued += 1;
+        token
+    }
+
+    /// A token for `provider` that invalidates every earlier one of it (a rule of some providers).
+    pub fn issue_sole_token(&self, provider: ProviderKind) -> String {
+        let token = hex::encode(rand::random::<[u8; 16]>());
+        let now = Instant::now();
+        let mut inner = self.lock();
+        let before = inner.tokens.len();
+        inner
+            .tokens
+            .retain(|_, issued| issued.expiry > now && issued.sole != Some(provider));
+        let dropped = (before - inner.tokens.len()) as u64;
+        inner.stats.tokens_invalidated += dropped;
+        let issued = Issued {
+            expiry: now + self.config.token_ttl,
+            used: false,
+            sole: Some(provider),
         };
         inner.tokens.insert(token.clone(), issued);
         inner.stats.tokens_issued += 1;
@@ -340,6 +364,15 @@ impl Sim {
             let push = new_push(new, behaviour, None, created, sent_at);
             insert(&mut inner, key, push);
         }
+    }
+
+    /// The push the provider knows by its own `id`.
+    pub fn by_id(&self, provider: ProviderKind, id: &str) -> Option<Push> {
+        self.lock()
+            .pushes
+            .iter()
+            .find(|p| p.provider == provider && p.id == id)
+            .cloned()
     }
 
     pub fn get(&self, provider: ProviderKind, reference: &str) -> Option<Push> {

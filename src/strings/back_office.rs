@@ -111,9 +111,14 @@ sentences! {
         sw: format!("mtoa huduma hakuweza kuulizwa ({why}); endesha tena baadaye"),
     }
     /// A provider that lists no day and cannot be asked by lipa's reference.
-    fn reconcile_not_by_reference(provider: &str = "Daraja") {
+    fn reconcile_not_by_reference(provider: &str = "Pesa") {
         en: format!("{provider} lists no day and cannot be asked about a payment by its reference: check its dashboard"),
         sw: format!("{provider} haorodheshi malipo ya siku wala kuulizwa kwa kumbukumbu: kagua dashibodi yake"),
+    }
+    /// A provider that lists no day, asked payment by payment by its own id.
+    fn reconcile_no_day_list(provider: &str = "Pesa", by_hand: &str = "Check the customer's M-Pesa SMS.") {
+        en: format!("{provider} offers no list of a day's payments: lipa asked each payment by the id its push's answer carried, and one whose answer was lost cannot be asked. {by_hand}"),
+        sw: format!("{provider} haitoi orodha ya malipo ya siku: lipa imeuliza kila malipo kwa namba iliyokuja kwenye jibu la ombi lake, na malipo ambayo jibu lake lilipotea hayawezi kuulizwa. {by_hand}"),
     }
     fn reconcile_not_configured(provider: &str = "Pesa", n: usize = 2, references: &str = "LP7K3MQ9XR4TZ, LP7K3MQ9XR4UA") {
         en: format!("{provider} is not configured here, so its {n} payment(s) cannot be asked: {references}"),

@@ -236,7 +236,7 @@ sentences! {
         en: format!("a channel is a numeric code such as {code} ({name})"),
         sw: format!("njia ni namba kama {code} ({name})"),
     }
-    fn unknown_channel(code: &str = "1", provider: &str = "Daraja",
+    fn unknown_channel(code: &str = "1", provider: &str = "Pesa",
                        offered: &[Channel] = &sample_channels()) {
         en: format!("{code} is not a channel {provider} offers ({})", channel_list(offered)),
         sw: format!("{code} si njia ambayo {provider} inatoa ({})", channel_list(offered)),
@@ -306,7 +306,7 @@ sentences! {
     }
     /// `--channel` to a provider that picks the wallet itself; `others`: the providers that
     /// take one.
-    fn channel_not_offered(provider: &str = "Daraja", others: &str = "Pesa") {
+    fn channel_not_offered(provider: &str = "Pesa", others: &str = "Pesa") {
         en: format!("{provider} picks the wallet from the number; --channel is for {others}"),
         sw: format!("{provider} huchagua pochi kwa namba; --channel ni kwa {others}"),
     }

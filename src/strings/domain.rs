@@ -111,7 +111,7 @@ sentences! {
         sw: format!("Mtoa huduma huyu hawezi kutuma ombi kwa namba za {network}."),
     }
     /// A number of a network the provider may refuse (`PhoneRule::doubtful`).
-    fn phone_network_doubtful(network: &str = "TTCL", provider: &str = "Daraja") {
+    fn phone_network_doubtful(network: &str = "TTCL", provider: &str = "Pesa") {
         en: format!("{network} number: {provider} may refuse a push to this wallet."),
         sw: format!("Namba ya {network}: huenda {provider} ikakataa ombi kwa pochi hii."),
     }
@@ -122,7 +122,7 @@ sentences! {
     }
     /// A character a provider's references do not take (`ReferenceRule::extra`: what they
     /// take besides letters and digits).
-    fn reference_chars(owner: &str = "Daraja", extra: &str = "-_") {
+    fn reference_chars(owner: &str = "Pesa", extra: &str = "-_") {
         en: format!(
             "{owner} references take {} only (no {}).",
             reference_takes(Lang::En, extra),

@@ -124,6 +124,16 @@ sentences! {
         en: format!("Not sent: you may not send {provider} payments. Nothing was charged."),
         sw: format!("Haijatumwa: huruhusiwi kutuma malipo ya {provider}. Hakuna kilichotozwa."),
     }
+    fn prompt_open(reference: &str = "LP7K3MQ9XR4T") {
+        en: format!(
+            "Not sent: this phone already has a prompt waiting ({reference}). One prompt at a \
+             time: wait for its answer. Nothing was charged."
+        ),
+        sw: format!(
+            "Haijatumwa: simu hii tayari ina ombi linalosubiri ({reference}). Ombi moja kwa \
+             wakati mmoja: subiri jibu lake. Hakuna kilichotozwa."
+        ),
+    }
     fn not_allowed_amount(amount: &str = "TZS 400,000", max: &str = "TZS 1,000") {
         en: format!(
             "Not sent: {amount} is over your limit of {max} per payment. Nothing was charged."

@@ -234,7 +234,45 @@ pub fn text(m: &Msg) -> String {
             "" => format!("{wallet} is not available now."),
             s => format!("{wallet} is not available now: {}", sentence(s)),
         },
+        CannotLookUp { provider } => format!(
+            "Sent, but {n}'s answer was lost, and {n} can only be asked about a push with the id \
+             that answer carries: the customer may have paid. {} Do not send it again.",
+            by_hand(provider),
+            n = p(provider)
+        ),
+        PhoneBusy { .. } => {
+            "A prompt is already open on this phone: wait a minute, then send again.".into()
+        }
+        SameWithinMinutes { provider, minutes } => format!(
+            "{} refuses the same amount to the same customer twice within {minutes} minutes: \
+             wait, then send again.",
+            p(provider)
+        ),
+        AccountTypeRefused { provider, code } => format!(
+            "{} refused the merchant's number or its type (code {code}): check shortcode and \
+             till in the configuration.",
+            p(provider)
+        ),
+        BadSetting { provider, key } => format!(
+            "{} cannot take the configuration's {key}: check it (LIPA_{}_{}).",
+            p(provider),
+            provider.spec().section.to_ascii_uppercase(),
+            key.to_ascii_uppercase()
+        ),
+        AmountNotWhole { provider } => format!(
+            "{} takes whole amounts only (no cents). Nothing was sent.",
+            p(provider)
+        ),
     }
+}
+
+/// Where a person checks a payment lipa cannot ask about, in the provider's own words.
+fn by_hand(provider: &ProviderKind) -> String {
+    provider
+        .spec()
+        .by_hand
+        .map(|f| f(crate::lang::Lang::En))
+        .unwrap_or_default()
 }
 
 /// A signed request refused. `skew` is the provider's `Date` header minus this machine's

@@ -244,7 +244,45 @@ pub fn text(m: &Msg) -> String {
             "" => format!("{wallet} haipatikani sasa."),
             s => format!("{wallet} haipatikani sasa: {}", sentence(s)),
         },
+        CannotLookUp { provider } => format!(
+            "Imetumwa, lakini jibu la {n} halikufika, na {n} inaweza kuulizwa kuhusu ombi kwa \
+             namba iliyo kwenye jibu hilo tu: huenda mteja amelipa. {} Usiitume tena.",
+            by_hand(provider),
+            n = p(provider)
+        ),
+        PhoneBusy { .. } => {
+            "Tayari kuna ombi wazi kwenye simu hii: subiri dakika moja, kisha tuma tena.".into()
+        }
+        SameWithinMinutes { provider, minutes } => format!(
+            "{} haikubali kiasi kilekile kwa mteja yuleyule mara mbili ndani ya dakika \
+             {minutes}: subiri, kisha tuma tena.",
+            p(provider)
+        ),
+        AccountTypeRefused { provider, code } => format!(
+            "{} imekataa namba ya mfanyabiashara au aina yake (msimbo {code}): angalia \
+             shortcode na till kwenye mipangilio.",
+            p(provider)
+        ),
+        BadSetting { provider, key } => format!(
+            "{} haiwezi kutumia {key} iliyo kwenye mipangilio: iangalie (LIPA_{}_{}).",
+            p(provider),
+            provider.spec().section.to_ascii_uppercase(),
+            key.to_ascii_uppercase()
+        ),
+        AmountNotWhole { provider } => format!(
+            "{} inapokea kiasi kamili tu (bila senti). Hakuna kilichotumwa.",
+            p(provider)
+        ),
     }
+}
+
+/// Where a person checks a payment lipa cannot ask about, in the provider's own words.
+fn by_hand(provider: &ProviderKind) -> String {
+    provider
+        .spec()
+        .by_hand
+        .map(|f| f(crate::lang::Lang::Sw))
+        .unwrap_or_default()
 }
 
 /// A signed request refused (see the English).

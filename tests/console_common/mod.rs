@@ -140,11 +140,12 @@ pub fn payment(
 ) -> Payment {
     let currency = match provider {
         ProviderKind::ClickPesa => Currency::Tzs,
-        ProviderKind::Cepta => Currency::Kes,
+        ProviderKind::Cepta | ProviderKind::Daraja => Currency::Kes,
     };
     let reference = match provider {
         ProviderKind::ClickPesa => format!("LP7K3MQ9XR{id:03}"),
         ProviderKind::Cepta => format!("LP-7K3MQ9-XR{id:03}"),
+        ProviderKind::Daraja => format!("LP7K3MQ9X{id:03}"),
     };
     Payment {
         id,

@@ -52,6 +52,8 @@ pub fn charged(r: Reference, amount: Money) -> Charged {
         reference: r,
         amount,
         phone: phone.into(),
+        provider_id: None,
+        sent_at: None,
     }
 }
 

@@ -20,6 +20,7 @@ mod read;
 mod rows;
 mod schema;
 mod tls;
+mod tokens;
 mod write;
 
 pub use listen::LedgerNews;

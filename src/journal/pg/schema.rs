@@ -125,4 +125,11 @@ pub const MIGRATIONS: &[&str] = &[
         at          TIMESTAMPTZ NOT NULL,
         PRIMARY KEY (payment_id, operator)
     );",
+    // 4: a provider's access token shared by every till (one provider ends the last at each new
+    // one): by a hash of its account, until when (Unix seconds) it is used.
+    "CREATE TABLE provider_tokens (
+        account     TEXT        PRIMARY KEY,
+        token       TEXT        NOT NULL,
+        until       BIGINT      NOT NULL
+    );",
 ];

@@ -195,6 +195,8 @@ mod tests {
             reference: crate::reference::Reference::from_stored(reference.into()),
             amount: Money::from_minor(10_050, Currency::Kes),
             phone: "254712345678".into(),
+            provider_id: None,
+            sent_at: None,
         };
         let data = |amount: &str, currency: &str| -> VerifyData {
             serde_json::from_str(&format!(

@@ -298,11 +298,7 @@ impl Provider for ClickPesaClient {
             .call(Call::Create, Method::POST, url, Some(body), &[])
             .await?;
         let payment: wire::PaymentWire = answer.json(NAME, Call::Create)?;
-        let status = payment.to_status(&Charged {
-            reference: request.reference.clone(),
-            amount: request.amount,
-            phone: request.phone.normalized().to_string(),
-        });
+        let status = payment.to_status(&Charged::of_request(request));
         tracing::info!(reference = %request.reference, word = %status.word, "ClickPesa push accepted");
         Ok(PushAccepted {
             provider_id: payment.id.clone().filter(|id| !id.is_empty()),

@@ -46,6 +46,8 @@ pub static SPEC: Spec = Spec {
     build,
     // Everything it says is said of any provider (strings/).
     words: Vec::new,
+    by_hand: None,
+    one_prompt_per_phone: false,
     simulator: &super::sim::SIM,
 };
 

@@ -257,6 +257,8 @@ mod tests {
             reference: Reference::from_stored("R1".into()),
             amount: Money::from_minor(1000, Currency::Tzs),
             phone: "255712345678".into(),
+            provider_id: None,
+            sent_at: None,
         }
     }
 

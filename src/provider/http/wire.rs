@@ -143,6 +143,8 @@ mod tests {
             reference: crate::reference::Reference::from_stored("R1".into()),
             amount: Money::from_minor(1000, Currency::Tzs),
             phone: phone.into(),
+            provider_id: None,
+            sent_at: None,
         }
     }
 

@@ -13,7 +13,7 @@ pub fn word(status: SimStatus) -> &'static str {
     }
 }
 
-/// Its (Daraja-like) result code for a final outcome.
+/// Its (M-Pesa-like) result code for a final outcome.
 pub fn result_code(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Pays => "0",
