@@ -1,0 +1,237 @@
+//! M-Pesa Daraja with the real binary, on one till and on a chain (a real PostgreSQL ledger):
+//! every magic digit through `push` and `sync`, the lost answer never sent again; and Daraja's
+//! one token: each new token ends the one before, so the processes of one till (a file in the
+//! data directory) and the tills of a chain (the ledger) must hold one token between them.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/ledger.rs"]
+mod ledger;
+
+use cli::command;
+use lipa::provider::ProviderKind;
+use lipa::sim::{self, SimConfig, SimHandle, demo};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+/// A till with only Daraja, at the simulator, its journal in `data` (or the ledger at `url`).
+fn env(sim: &SimHandle, data: &Path, ledger: Option<&str>) -> Vec<(&'static str, String)> {
+    let data = data.display().to_string();
+    let mut env = vec![
+        ("HOME", data.clone()),
+        ("LIPA_DATA_DIR", data),
+        ("LIPA_DARAJA_BASE_URL", sim.daraja_base_url()),
+        ("LIPA_DARAJA_CONSUMER_KEY", demo::DARAJA_CONSUMER_KEY.into()),
+        (
+            "LIPA_DARAJA_CONSUMER_SECRET",
+            demo::DARAJA_CONSUMER_SECRET.into(),
+        ),
+        ("LIPA_DARAJA_PASSKEY", demo::DARAJA_PASSKEY.into()),
+        ("LIPA_DARAJA_SHORTCODE", demo::DARAJA_SHORTCODE.into()),
+        ("LIPA_DARAJA_CALLBACK_URL", demo::DARAJA_CALLBACK_URL.into()),
+    ];
+    if let Some(url) = ledger {
+        env.push(("LIPA_DATABASE_URL", url.into()));
+    }
+    env
+}
+
+fn push(env: Vec<(&'static str, String)>, phone: &str) -> Child {
+    command(env)
+        .args([
+            "push",
+            "--provider",
+            "daraja",
+            "--phone",
+            phone,
+            "--amount",
+            "100",
+            "--wait",
+            "0",
+            "--json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("lipa push")
+}
+
+fn all_pending(children: Vec<Child>) {
+    for child in children {
+        let out = child.wait_with_output().expect("push ends");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("\"status\":\"pending\""),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+async fn simulator() -> SimHandle {
+    sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_secs(30),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_processes_of_a_till_share_one_token() {
+    let sim = simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let children: Vec<Child> = (0..6)
+        .map(|i| push(env(&sim, data.path(), None), &format!("07123456{i}0")))
+        .collect();
+    tokio::task::spawn_blocking(move || all_pending(children))
+        .await
+        .expect("pushes");
+    let stats = sim.stats();
+    assert_eq!(stats.tokens_issued, 1, "{stats:?}");
+    assert_eq!(stats.unauthorized_of(ProviderKind::Daraja), 0, "{stats:?}");
+    // The token is kept privately, and no key is in the file.
+    let kept = std::fs::read_to_string(data.path().join("daraja-token.json")).expect("kept");
+    assert!(!kept.contains(demo::DARAJA_CONSUMER_SECRET), "{kept}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tills_of_a_chain_share_one_token_through_the_ledger() {
+    let Some(db) = ledger::TestDb::create("daraja_token_chain") else {
+        return;
+    };
+    let sim = simulator().await;
+    let tills: Vec<tempfile::TempDir> =
+        (0..3).map(|_| tempfile::tempdir().expect("till")).collect();
+    let children: Vec<Child> = tills
+        .iter()
+        .enumerate()
+        .flat_map(|(t, dir)| {
+            let (sim, url) = (&sim, db.url.clone());
+            (0..2).map(move |i| push(env(sim, dir.path(), Some(&url)), &format!("0712345{t}{i}0")))
+        })
+        .collect();
+    tokio::task::spawn_blocking(move || all_pending(children))
+        .await
+        .expect("pushes");
+    let stats = sim.stats();
+    assert_eq!(stats.tokens_issued, 1, "{stats:?}");
+    assert_eq!(stats.unauthorized_of(ProviderKind::Daraja), 0, "{stats:?}");
+    assert_eq!(db.count("SELECT count(*) FROM provider_tokens"), 1);
+    for dir in &tills {
+        assert!(
+            !dir.path().join("daraja-token.json").exists(),
+            "a till of a chain keeps no token of its own"
+        );
+    }
+}
+
+/// (phone, wait, status, exit code): 9's answer is lost, and Daraja cannot be asked without it.
+const DIGITS: &[(&str, &str, &str, i32)] = &[
+    ("0712345670", "30", "paid", 0),
+    ("0712345676", "30", "failed", 1),
+    ("0712345677", "30", "failed", 1),
+    ("0712345678", "2", "pending", 3),
+    ("0712345679", "30", "attention", 3),
+];
+
+fn json_line(out: &std::process::Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(line)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// Each digit pushed by the till `till_of(i)`, then a `sync` by the last: statuses and exit
+/// codes as the page says, one push each at the provider, the ninth never asked nor re-sent.
+async fn every_digit(sim: &SimHandle, envs: Vec<Vec<(&'static str, String)>>) {
+    let runs: Vec<_> = DIGITS
+        .iter()
+        .enumerate()
+        .map(|(i, (phone, wait, _, _))| {
+            let env = envs[i % envs.len()].clone();
+            let args: Vec<String> = [
+                "push",
+                "--provider",
+                "daraja",
+                "--phone",
+                phone,
+                "--amount",
+                "150",
+                "--wait",
+                wait,
+                "--json",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            tokio::task::spawn_blocking(move || command(env).args(&args).output().expect("push"))
+        })
+        .collect();
+    for ((phone, _, status, code), run) in DIGITS.iter().zip(runs) {
+        let out = run.await.expect("push ran");
+        let json = json_line(&out);
+        assert_eq!(json["status"], *status, "{phone}: {json}");
+        assert_eq!(out.status.code(), Some(*code), "{phone}: {json}");
+        assert_eq!(json["amount"], "150.00");
+    }
+    let last = envs[envs.len() - 1].clone();
+    let out = tokio::task::spawn_blocking(move || {
+        command(last)
+            .args(["sync", "--wait", "1", "--json"])
+            .output()
+            .expect("sync")
+    })
+    .await
+    .expect("sync ran");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lost = stdout
+        .lines()
+        .find(|l| l.contains("254712345679"))
+        .unwrap_or_else(|| panic!("sync names the lost one: {stdout}"));
+    assert!(lost.contains("\"status\":\"attention\""), "{lost}");
+    assert!(lost.contains("M-Pesa SMS"), "{lost}");
+    let ledger = sim.ledger();
+    assert_eq!(ledger.len(), DIGITS.len(), "{ledger:?}");
+    assert!(ledger.iter().all(|e| e.initiate_calls == 1), "{ledger:?}");
+    let nine = ledger
+        .iter()
+        .find(|e| e.phone == "254712345679")
+        .expect("the ninth was made");
+    assert_eq!(nine.status_queries, 0, "nothing to ask it by");
+}
+
+async fn quick_simulator() -> SimHandle {
+    sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(300),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_digit_on_one_till() {
+    let sim = quick_simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let till = env(&sim, data.path(), None);
+    every_digit(&sim, vec![till]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_digit_on_a_chain() {
+    let Some(db) = ledger::TestDb::create("daraja_digits_chain") else {
+        return;
+    };
+    let sim = quick_simulator().await;
+    let tills: Vec<tempfile::TempDir> =
+        (0..2).map(|_| tempfile::tempdir().expect("till")).collect();
+    let envs = tills
+        .iter()
+        .map(|t| env(&sim, t.path(), Some(&db.url)))
+        .collect();
+    every_digit(&sim, envs).await;
+}
