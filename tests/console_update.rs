@@ -524,3 +524,39 @@ fn old_or_cleared_news_of_a_finished_payment_stays_off_the_list() {
     act(&mut a, Action::PaymentChanged(fresh));
     assert!(a.row_ids().is_empty(), "a cleared payment came back");
 }
+
+/// M-Pesa (Daraja) is the third behind Ctrl-P: whole shillings, Safaricom numbers only (another
+/// network named at the phone field), and nothing sent from a bad form.
+#[test]
+fn daraja_takes_whole_shillings_and_safaricom_numbers_at_the_fields() {
+    let all = ProviderKind::ALL;
+    let mut a = app(&all, true, false);
+    ctrl(&mut a, 'p');
+    ctrl(&mut a, 'p');
+    assert_eq!(a.provider, ProviderKind::Daraja);
+    reference(&mut a, ProviderKind::Daraja, "LP7K3MQ9XR4T");
+    fill_valid(&mut a, "0733 123 456", "150.50");
+    let fx = enter(&mut a);
+    assert!(fx.is_empty(), "nothing sent: {fx:?}");
+    let c = a.form.check(a.provider);
+    let phone = c.phone.expect_err("an Airtel number");
+    assert!(phone.to_string().contains("Airtel"), "{phone}");
+    assert!(c.amount.is_err(), "decimals are refused");
+    a.focus = Focus::Field(Field::Phone);
+    press(&mut a, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    typ(&mut a, "0712 345 670");
+    a.focus = Focus::Field(Field::Amount);
+    press(&mut a, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    typ(&mut a, "250001");
+    assert!(a.form.check(a.provider).amount.is_err(), "over 250,000");
+    press(&mut a, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    typ(&mut a, "1,500");
+    let fx = enter(&mut a);
+    let Some(Effect::SubmitChecked(new)) = fx.first() else {
+        panic!("sent: {fx:?}");
+    };
+    assert_eq!(new.provider, ProviderKind::Daraja);
+    assert_eq!(new.amount.minor(), 150_000);
+    assert_eq!(new.channel, None);
+    assert_eq!(new.reference.as_str(), "LP7K3MQ9XR4T");
+}
