@@ -18,7 +18,9 @@ enum Keys {
     WrongApi,
     WrongSum,
     WrongCe,
-    /// The right keys, but both base URLs on a port where nothing listens.
+    /// A wrong Daraja consumer secret, in the environment.
+    WrongDa,
+    /// The right keys, but every base URL on a port where nothing listens.
     Closed,
 }
 use Keys::*;
@@ -46,6 +48,7 @@ use Cmd::{Push, Sync};
 
 const CP: &str = "clickpesa";
 const CE: &str = "cepta";
+const DA: &str = "daraja";
 const JSON: Flags = &["--json"];
 const HUMAN: Flags = &[];
 const DRY: Flags = &["--dry-run"];
@@ -71,6 +74,11 @@ const FIRST: &[Case] = &[
     ("wrong api key", WrongApi, "wrong", Push(CP, PHONE_PAYS, "1500", "60", JSON), Some(4)),
     ("wrong checksum", WrongSum, "wrong", Push(CP, PHONE_PAYS, "1500", "60", HUMAN), Some(4)),
     ("wrong cepta secret", WrongCe, "wrong", Push(CE, PHONE_PAYS, "1500", "60", JSON), Some(4)),
+    ("da paid", Env, "env", Push(DA, PHONE_PAYS, "150", "60", JSON), Some(0)),
+    ("da failed", Env, "env", Push(DA, "0712345676", "150", "60", HUMAN), Some(1)),
+    ("da lost", Env, "env", Push(DA, "0712345679", "150", "0", JSON), Some(3)),
+    ("wrong daraja secret", WrongDa, "wrong", Push(DA, PHONE_PAYS, "150", "60", JSON), Some(4)),
+    ("da closed port", Closed, "closed", Push(DA, PHONE_PAYS, "150", "60", JSON), Some(4)),
     ("cp closed port", Closed, "closed", Push(CP, PHONE_PAYS, "1500", "60", JSON), Some(4)),
     ("ce closed port", Closed, "closed", Push(CE, PHONE_PAYS, "1500", "60", HUMAN), Some(4)),
 ];
@@ -82,6 +90,7 @@ const THEN: &[Case] = &[
     ("sync wrong api key", WrongApi, "silent", Sync("0", HUMAN), None),
     ("sync wrong checksum", WrongSum, "silent", Sync("0", JSON), None),
     ("sync wrong cepta secret", WrongCe, "silent", Sync("0", JSON), None),
+    ("sync wrong daraja secret", WrongDa, "env", Sync("0", JSON), None),
     ("sync closed port", Closed, "silent", Sync("0", HUMAN), None),
 ];
 
@@ -114,7 +123,8 @@ async fn headless_runs_leak_no_secret() {
     let (cp, ce) = (proxy.clickpesa_base_url(), sim.cepta_base_url());
     let closed = format!("http://127.0.0.1:{}", closed_port());
     let good = config_file(&conf, "good.toml", &good_file_text(&cp, &ce), 0o600);
-    let env = Setup::env(&cp, &ce);
+    let da = sim.daraja_base_url();
+    let env = Setup::env(&cp, &ce).daraja(&da);
     let setup = |keys: Keys| match keys {
         Env => env.clone(),
         File => Setup::file_only(&cp, &ce),
@@ -125,7 +135,10 @@ async fn headless_runs_leak_no_secret() {
         WrongCe => env
             .clone()
             .with("LIPA_CEPTA_SECRET_KEY", WRONG_CE_SECRET_KEY),
-        Closed => Setup::env(&closed, &closed),
+        WrongDa => env
+            .clone()
+            .with("LIPA_DARAJA_CONSUMER_SECRET", WRONG_DA_SECRET),
+        Closed => Setup::env(&closed, &closed).daraja(&closed),
     };
     let jobs = |cases: &[Case]| -> Vec<Job> {
         cases

@@ -28,6 +28,19 @@ pub async fn simulator() -> SimHandle {
                     &[("public_key", CE_PUBLIC_KEY), ("secret_key", CE_SECRET_KEY)],
                 ),
             ),
+            (
+                ProviderKind::Daraja,
+                ProviderKind::Daraja.spec().settings(
+                    "",
+                    &[
+                        ("consumer_key", DA_CONSUMER_KEY),
+                        ("consumer_secret", DA_CONSUMER_SECRET),
+                        ("passkey", DA_PASSKEY),
+                        ("shortcode", DA_SHORTCODE),
+                        ("callback_url", DA_CALLBACK),
+                    ],
+                ),
+            ),
         ]
         .into(),
         ..SimConfig::default()
@@ -41,6 +54,8 @@ pub async fn simulator() -> SimHandle {
 pub struct Setup {
     cp_url: String,
     ce_url: String,
+    /// Daraja's base URL, when it is configured (see [`Setup::daraja`]).
+    da_url: Option<String>,
     env: Vec<(&'static str, String)>,
 }
 
@@ -50,6 +65,7 @@ impl Setup {
         Setup {
             cp_url: cp_url.into(),
             ce_url: ce_url.into(),
+            da_url: None,
             env: vec![
                 ("LIPA_CLICKPESA_CLIENT_ID", CP_CLIENT_ID.into()),
                 ("LIPA_CLICKPESA_API_KEY", CP_API_KEY.into()),
@@ -66,8 +82,22 @@ impl Setup {
         Setup {
             cp_url: cp_url.into(),
             ce_url: ce_url.into(),
+            da_url: None,
             env: Vec::new(),
         }
+    }
+
+    /// Daraja at `url`, its keys in the environment.
+    pub fn daraja(mut self, url: &str) -> Setup {
+        self.da_url = Some(url.into());
+        self.env.extend([
+            ("LIPA_DARAJA_CONSUMER_KEY", DA_CONSUMER_KEY.into()),
+            ("LIPA_DARAJA_CONSUMER_SECRET", DA_CONSUMER_SECRET.into()),
+            ("LIPA_DARAJA_PASSKEY", DA_PASSKEY.into()),
+            ("LIPA_DARAJA_SHORTCODE", DA_SHORTCODE.into()),
+            ("LIPA_DARAJA_CALLBACK_URL", DA_CALLBACK.into()),
+        ]);
+        self
     }
 
     pub fn with(mut self, key: &'static str, value: &str) -> Setup {
@@ -85,6 +115,9 @@ impl Setup {
             ("LIPA_CLICKPESA_BASE_URL", self.cp_url.clone()),
             ("LIPA_CEPTA_BASE_URL", self.ce_url.clone()),
         ];
+        if let Some(url) = &self.da_url {
+            v.push(("LIPA_DARAJA_BASE_URL", url.clone()));
+        }
         v.extend(self.env.iter().cloned());
         v
     }

@@ -11,6 +11,10 @@ use std::sync::{Mutex, OnceLock};
 pub const CP_API_KEY: &str = "SECRET-cpapi-7c1f9a0b3e5d4c2a8f6b";
 pub const CP_CHECKSUM_KEY: &str = "SECRET-cpsum-4e2d8b6a0c9f1e3d5b7a";
 pub const CE_SECRET_KEY: &str = "SECRET-cesec-9b8a7c6d5e4f3a2b1c0d";
+pub const DA_CONSUMER_KEY: &str = "SECRET-dakey-3f2e1d0c9b8a7f6e5d4c";
+pub const DA_CONSUMER_SECRET: &str = "SECRET-dasec-6b5a4f3e2d1c0b9a8f7e";
+pub const DA_PASSKEY: &str = "SECRET-dapass-0a1b2c3d4e5f6a7b8c9d";
+pub const WRONG_DA_SECRET: &str = "SECRET-badda-9f8e7d6c5b4a39281706";
 /// Wrong keys a cashier might type: still secrets (a typo'd or another account's key).
 pub const WRONG_CP_API_KEY: &str = "SECRET-badapi-1a2b3c4d5e6f7a8b9c";
 pub const WRONG_CP_CHECKSUM_KEY: &str = "SECRET-badsum-5566778899aabbccdd";
@@ -28,6 +32,8 @@ pub const STUB_TOKEN: &str = "SECRET-stubtoken-77aa88bb99cc00dd";
 pub const CP_CLIENT_ID: &str = "cp-client-id-public";
 pub const CE_PUBLIC_KEY: &str = "ce_pub_key_public";
 pub const CE_EMAIL: &str = "till@example.com";
+pub const DA_SHORTCODE: &str = "174379";
+pub const DA_CALLBACK: &str = "https://lipa.example/hooks/daraja";
 
 /// Every fixed secret, with the name a failure reports.
 pub fn fixed_secrets() -> Vec<(String, String)> {
@@ -38,6 +44,10 @@ pub fn fixed_secrets() -> Vec<(String, String)> {
         ("wrong ClickPesa API key", WRONG_CP_API_KEY),
         ("wrong ClickPesa checksum key", WRONG_CP_CHECKSUM_KEY),
         ("wrong Cepta secret key", WRONG_CE_SECRET_KEY),
+        ("Daraja consumer key", DA_CONSUMER_KEY),
+        ("Daraja consumer secret", DA_CONSUMER_SECRET),
+        ("Daraja passkey", DA_PASSKEY),
+        ("wrong Daraja consumer secret", WRONG_DA_SECRET),
         ("secret in a broken config file", TYPO_SECRET),
         ("numeric secret in a config file", NUMERIC_SECRET),
         ("ledger password", LEDGER_PASSWORD),
