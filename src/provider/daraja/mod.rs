@@ -510,6 +510,74 @@ impl Provider for DarajaClient {
 mod tests {
     use super::*;
 
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            headers: reqwest::header::HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn envelope(code: &str, message: &str) -> String {
+        format!(r#"{{"requestId":"1-2-3","errorCode":"{code}","errorMessage":"{message}"}}"#)
+    }
+
+    /// The push's error table (providers.md): read with its code and its words.
+    #[test]
+    fn push_errors_as_the_page_decides() {
+        let class = |status, body: &str| push_refused(&answer(status, body), &[]).class();
+        let e = envelope("400.002.02", "Bad Request - Invalid PhoneNumber");
+        assert_eq!(class(400, &e), "rejected");
+        let e = envelope(
+            PROCESSING,
+            "Unable to lock subscriber, a transaction is already in process for the current subscriber",
+        );
+        assert_eq!(
+            push_refused(&answer(500, &e), &[]).message(),
+            &Msg::PhoneBusy { provider: NAME }
+        );
+        for words in ["Merchant does not exist", "Wrong credentials"] {
+            assert_eq!(class(500, &envelope(PROCESSING, words)), "configuration");
+        }
+        for code in ["500.003.02", "500.003.03"] {
+            assert_eq!(class(500, &envelope(code, "Spike arrest")), "retry-later");
+        }
+        let e = envelope("401.002.01", "no apiproduct match found");
+        assert_eq!(class(401, &e), "configuration");
+        // Anything else may have made the prompt: unknown.
+        assert_eq!(class(500, &envelope(PROCESSING, "System error")), "unknown");
+        assert_eq!(
+            class(503, "<html>upstream request timeout</html>"),
+            "unknown"
+        );
+        assert_eq!(class(200, r#"{"ResponseCode":"1"}"#), "unknown");
+        assert_eq!(
+            class(400, &envelope("400.002.05", "Invalid Request Payload")),
+            "unknown"
+        );
+    }
+
+    #[test]
+    fn a_dead_token_is_told_from_a_missing_product() {
+        assert!(token_refused(&answer(
+            401,
+            &envelope("404.001.03", "Invalid Access Token")
+        )));
+        assert!(token_refused(&answer(
+            400,
+            &envelope("400.003.01", "Invalid Access Token")
+        )));
+        assert!(token_refused(&answer(401, "")));
+        assert!(!token_refused(&answer(
+            401,
+            &envelope("401.002.01", "no apiproduct match found")
+        )));
+        assert!(!token_refused(&answer(
+            500,
+            &envelope(PROCESSING, "The transaction is being processed")
+        )));
+    }
+
     #[test]
     fn result_codes_as_the_page_decides() {
         let young = Duration::from_secs(30);
