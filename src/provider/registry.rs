@@ -19,6 +19,11 @@ impl ProviderKind {
         self.spec().label
     }
 
+    /// Name shown in a list's narrow column.
+    pub fn short(self) -> &'static str {
+        self.spec().short
+    }
+
     pub fn from_id(id: &str) -> Option<ProviderKind> {
         let id = id.trim();
         ProviderKind::ALL
@@ -69,6 +74,7 @@ mod tests {
             assert_eq!(stored, format!("\"{}\"", spec.id));
             assert_eq!(ProviderKind::from_id(spec.id), Some(kind));
             assert_eq!(spec.amounts.currency, spec.currency());
+            assert!(spec.short.chars().count() <= super::super::spec::SHORT_MAX);
         }
     }
 }

@@ -21,6 +21,8 @@ pub struct Spec {
     pub id: &'static str,
     /// The name people read (a brand: the same in every language).
     pub label: &'static str,
+    /// The label in a list's narrow column: at most [`SHORT_MAX`] characters.
+    pub short: &'static str,
     /// Its configuration: the `[section]` table and `LIPA_<SECTION>_<KEY>` variables. The
     /// provider's id, or one shared by the rows of one folder (one account serving two
     /// countries).
@@ -62,6 +64,9 @@ pub struct Spec {
     /// Its simulator (the demo, `lipa simulate`, the tests).
     pub simulator: &'static dyn crate::sim::simulator::Simulator,
 }
+
+/// The most characters of [`Spec::short`].
+pub const SHORT_MAX: usize = 9;
 
 impl Spec {
     pub fn country(&self) -> Country {

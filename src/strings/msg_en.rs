@@ -235,7 +235,7 @@ pub fn text(m: &Msg) -> String {
             s => format!("{wallet} is not available now: {}", sentence(s)),
         },
         CannotLookUp { provider } => format!(
-            "Sent, but {n}'s answer was lost, and {n} can only be asked about a push with the id \
+            "Sent, but the answer was lost, and {n} can only be asked about a push with the id \
              that answer carries: the customer may have paid. {} Do not send it again.",
             by_hand(provider),
             n = p(provider)

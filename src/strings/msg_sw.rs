@@ -245,8 +245,8 @@ pub fn text(m: &Msg) -> String {
             s => format!("{wallet} haipatikani sasa: {}", sentence(s)),
         },
         CannotLookUp { provider } => format!(
-            "Imetumwa, lakini jibu la {n} halikufika, na {n} inaweza kuulizwa kuhusu ombi kwa \
-             namba iliyo kwenye jibu hilo tu: huenda mteja amelipa. {} Usiitume tena.",
+            "Imetumwa, lakini jibu halikufika, na {n} inaweza kuulizwa kuhusu ombi kwa namba \
+             iliyo kwenye jibu hilo tu: huenda mteja amelipa. {} Usiitume tena.",
             by_hand(provider),
             n = p(provider)
         ),

@@ -18,7 +18,7 @@ const AMOUNT_MIN: u16 = 8;
 const STATUS_W: u16 = 13;
 /// Narrowest status that still says something beside its symbol (`! need…`).
 const STATUS_MIN: u16 = 7;
-const PROVIDER_W: u16 = 9;
+const PROVIDER_W: u16 = crate::provider::spec::SHORT_MAX as u16;
 /// Widest "by" column (an operator's name, cut with an ellipsis past it).
 const BY_MAX: u16 = 10;
 /// Narrowest useful "provider says" column.
@@ -251,7 +251,7 @@ fn row<'a>(app: &App, p: &'a Payment, cols: &Columns, theme: &Theme) -> Row<'a> 
         cells.push(Cell::from(ellipsis(&p.operator, usize::from(cols.by))));
     }
     if cols.provider {
-        cells.push(Cell::from(p.provider.label()));
+        cells.push(Cell::from(p.provider.short()));
     }
     let status = payment_status(app, p);
     let status = match usize::from(cols.status) {

@@ -146,7 +146,7 @@ fn totals_table(app: &App, sums: &[Total], theme: &Theme, width: u16) -> Table<'
         let provider = if last == Some(t.provider) {
             ""
         } else {
-            t.provider.label()
+            t.provider.short()
         };
         last = Some(t.provider);
         let status = t.group.status();
@@ -239,7 +239,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             right(p.amount.to_string()),
         ];
         if wide {
-            cells.push(Cell::from(p.provider.label()));
+            cells.push(Cell::from(p.provider.short()));
         }
         cells.push(Cell::from(Span::styled(
             payment_status(app, p),

@@ -14,6 +14,7 @@ pub static SPEC: Spec = Spec {
     kind: ProviderKind::Cepta,
     id: "cepta",
     label: "Cepta",
+    short: "Cepta",
     section: "cepta",
     // At least 1, at most two decimals (providers.md).
     amounts: AmountRule::of(Currency::Kes),

@@ -14,6 +14,7 @@ pub static SPEC: Spec = Spec {
     kind: ProviderKind::ClickPesa,
     id: "clickpesa",
     label: "ClickPesa",
+    short: "ClickPesa",
     section: "clickpesa",
     // Whole shillings (providers.md).
     amounts: AmountRule::of(Currency::Tzs),

@@ -15,6 +15,7 @@ pub static SPEC: Spec = Spec {
     kind: ProviderKind::Daraja,
     id: "daraja",
     label: "M-Pesa (Daraja)",
+    short: "M-Pesa",
     section: "daraja",
     // Whole shillings, 1 to 250,000 (providers.md).
     amounts: AmountRule::whole(Currency::Kes, 250_000),
