@@ -449,3 +449,30 @@ fn narrow_help_wraps_inside_and_pages_scroll_it() {
     }
     speak(Lang::En);
 }
+
+/// A Daraja payment whose answer was lost cannot be asked about: `r` says so and asks nothing
+/// (it said "Asking…" for ever, the answer never coming), and the key bar does not offer it.
+#[test]
+fn a_payment_that_cannot_be_asked_about_is_not_asked() {
+    let all = ProviderKind::ALL;
+    let mut a = app(&all, true, true);
+    let lost = payment(
+        7,
+        ProviderKind::Daraja,
+        "254712345679",
+        150_000,
+        Status::Attention,
+        Msg::CannotLookUp {
+            provider: ProviderKind::Daraja,
+        },
+        20,
+    );
+    changed(&mut a, lost);
+    a.focus = Focus::List;
+    a.selected = Some(7);
+    assert!(!a.allowed().recheck, "the bar offers no r");
+    let fx = key(&mut a, 'r');
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(said(&a).contains("cannot be asked"), "{}", said(&a));
+    assert_eq!(a.asking, None);
+}

@@ -10,7 +10,6 @@ use super::{Engine, EngineError};
 use crate::journal::{Answer, Cas, Change};
 use crate::msg::Msg;
 use crate::payment::{LookupKind, Payment, Status};
-use crate::provider::spec::LookupBy;
 use crate::provider::{Charged, Lookup, ProviderError};
 use chrono::Utc;
 use std::time::Duration;
@@ -211,10 +210,9 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
     Ok((cas.into_payment(), asked))
 }
 
-/// A payment of a provider asked only by its own id, which the send's answer never brought
-/// (lost, or the process stopped before journalling it).
+/// See [`super::askable`].
 fn cannot_ask(p: &Payment) -> bool {
-    p.provider.spec().lookup == LookupBy::ProviderId && p.provider_id.is_none()
+    !super::askable(p)
 }
 
 /// Asks a person about a payment that cannot be asked about (see [`cannot_ask`]); one that

@@ -718,6 +718,11 @@ sentences! {
         en: format!("Next payment goes to {}.", provider_line(p)),
         sw: format!("Malipo yajayo yanaenda kwa {}.", provider_line(p)),
     }
+    /// `r` on a payment the provider cannot be asked about (its answer, and so its id, lost).
+    fn recheck_cannot(p: ProviderKind = ProviderKind::ALL[0]) {
+        en: format!("{} cannot be asked about this payment: its answer was lost. Check it by hand, as its words say, then mark it checked.", p.label()),
+        sw: format!("{} haiwezi kuulizwa kuhusu malipo haya: jibu lake halikufika. Yakague mwenyewe kama maelezo yake yanavyosema, kisha weka alama imekaguliwa.", p.label()),
+    }
     fn rechecking(p: ProviderKind = ProviderKind::ALL[0]) {
         en: format!("Asking {} now…", p.label()),
         sw: format!("Inamuuliza {} sasa…", p.label()),

@@ -153,6 +153,9 @@ fn act_on_focused(app: &mut App, cmd: Command) -> Vec<Effect> {
         return Vec::new();
     };
     match cmd {
+        Command::Recheck if !p.status.is_final() && !crate::engine::askable(&p) => {
+            refuse(app, s::recheck_cannot(app.lang, p.provider))
+        }
         Command::Recheck if !p.status.is_final() => {
             notice(app, NoticeKind::Info, s::rechecking(app.lang, p.provider));
             // "Asking…" lasts until the provider's answer is journalled, then says it.
