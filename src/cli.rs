@@ -69,7 +69,7 @@ pub enum Command {
     /// Copy the journal into FILE while lipa runs (private, written whole, then checked); with
     /// --check, say what a backup holds.
     Backup(BackupArgs),
-    /// Run the provider simulator on 127.0.0.1 (both providers' wire formats).
+    /// Run the provider simulator on 127.0.0.1 (every provider's wire format).
     Simulate(SimulateArgs),
     /// Serve the console over SSH to the operators listed in the operators file (field agents
     /// need only an SSH app and a key).
@@ -139,7 +139,7 @@ pub struct PushArgs {
     /// Customer's phone number, in any usual form (0712345678, +255 712 345 678, ...).
     #[arg(long, allow_hyphen_values = true)]
     pub phone: String,
-    /// Amount: whole shillings for TZS, up to 2 decimals for KES (1500, 1,500, 1500.00).
+    /// Amount: whole shillings (1500, 1,500); up to 2 decimals where the provider takes cents (1500.50).
     #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     /// Your reference (default: a fresh one).

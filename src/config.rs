@@ -158,6 +158,12 @@ pub enum ConfigError {
         value: String,
         path: Option<PathBuf>,
     },
+    /// A provider's key whose value breaks its rule (where it is set, and the rule).
+    BadValue {
+        key: String,
+        rule: crate::provider::settings::Rule,
+        path: Option<PathBuf>,
+    },
     BadScale(String),
     /// `language` is neither `sw` nor `en`.
     BadLanguage(String),
@@ -180,6 +186,7 @@ impl ConfigError {
                 path,
             } => s::config_missing(lang, provider, missing, path.as_deref()),
             BadUrl { key, value, path } => s::config_bad_url(lang, key, value, path.as_deref()),
+            BadValue { key, rule, path } => s::config_bad_value(lang, key, *rule, path.as_deref()),
             InsecureUrl { key, value, path } => {
                 s::config_insecure_url(lang, key, value, path.as_deref())
             }

@@ -219,7 +219,7 @@ fn lock_demo(dir: &std::path::Path) -> std::io::Result<std::fs::File> {
     }
 }
 
-/// Starts the simulator on loopback and a configuration pointing both providers at it.
+/// Starts the simulator on loopback and a configuration pointing every provider at it.
 async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimHandle>)> {
     let settle = demo_settle();
     let handle = sim::spawn(SimConfig {

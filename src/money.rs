@@ -83,7 +83,8 @@ pub enum AmountError {
     Zero,
     TooManyDecimals(Currency),
     BelowMinimum(Currency),
-    TooLarge(Currency),
+    /// More than one payment may be: the most it may be.
+    TooLarge(Money),
     BadGrouping,
     /// Decimals in a currency with cents, where the provider takes whole units only.
     WholeUnits(Currency),
@@ -197,8 +198,9 @@ impl Money {
             None => "",
         };
         let digits = digits.trim_start_matches('0');
+        let most = Money::from_minor(rule.max_major.saturating_mul(currency.scale()), currency);
         if digits.len() > 12 {
-            return Err(AmountError::TooLarge(currency));
+            return Err(AmountError::TooLarge(most));
         }
         let major: i64 = if digits.is_empty() {
             0
@@ -206,7 +208,7 @@ impl Money {
             digits.parse().map_err(|_| AmountError::NotANumber)?
         };
         if major > rule.max_major {
-            return Err(AmountError::TooLarge(currency));
+            return Err(AmountError::TooLarge(most));
         }
         let mut frac_minor: i64 = 0;
         if !frac.is_empty() {
@@ -417,7 +419,10 @@ mod tests {
         );
         assert_eq!(
             tzs("999999999999999999999"),
-            Err(AmountError::TooLarge(Currency::Tzs))
+            Err(AmountError::TooLarge(Money::from_minor(
+                MAX_MAJOR * Currency::Tzs.scale(),
+                Currency::Tzs
+            )))
         );
     }
 

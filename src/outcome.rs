@@ -25,7 +25,9 @@ pub mod exit {
 /// machines (JSON, CSV): an exact decimal with every decimal the currency has, no grouping
 /// (`1500`, `99.50`); `status` is one of paid, failed, pending, unknown, attention,
 /// dry-run — or `invalid` (input refused, nothing sent), `duplicate` (the duplicate guard
-/// refused it, nothing sent: `duplicate_of` names the payment it is like) and `error`
+/// refused it, nothing sent: `duplicate_of` names the payment it is like), `busy` (the phone
+/// has a prompt waiting, for a provider whose phones take one at a time: `busy_with` names
+/// it) and `error`
 /// (configuration or journal: nothing sent), whose other fields hold what was typed, or are
 /// empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,6 +48,9 @@ pub struct Outcome {
     /// For a `duplicate`: the reference of the payment it is like (only then in the JSON).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
+    /// `busy` only: the payment whose prompt waits on the phone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub busy_with: Option<String>,
     /// The message in the reader's language, for the human line (JSON stays English).
     #[serde(skip)]
     pub own: Option<String>,
@@ -59,7 +64,11 @@ impl Outcome {
         // its own yet: what that means is said, never nothing.
         let words = |l: Lang| match (p.words(), p.status) {
             (crate::msg::Msg::Empty, Status::Recorded | Status::Sending) => {
-                crate::strings::cli::no_answer_yet(l, p.status == Status::Sending)
+                crate::strings::cli::no_answer_yet(
+                    l,
+                    p.status == Status::Sending,
+                    crate::engine::askable(p),
+                )
             }
             (m, _) => m.text(l),
         };
@@ -75,6 +84,7 @@ impl Outcome {
             operator: p.operator.clone(),
             till: p.till.clone(),
             duplicate_of: None,
+            busy_with: None,
             own: Some(words(lang)),
             lang,
         }
@@ -100,6 +110,7 @@ impl Outcome {
             operator: String::new(),
             till: String::new(),
             duplicate_of: None,
+            busy_with: None,
             own: Some(said(lang)),
             lang,
         }

@@ -193,6 +193,38 @@ async fn every_digit(sim: &SimHandle, envs: Vec<Vec<(&'static str, String)>>) {
         .unwrap_or_else(|| panic!("sync names the lost one: {stdout}"));
     assert!(lost.contains("\"status\":\"attention\""), "{lost}");
     assert!(lost.contains("M-Pesa SMS"), "{lost}");
+    // Reconcile: the lost one needs a person (not "could not be asked, run it again": no
+    // run can ask it), the day's missing list is a note, and the exit says a person is needed.
+    let last = envs[envs.len() - 1].clone();
+    let out = tokio::task::spawn_blocking(move || {
+        command(last)
+            .args(["reconcile", "--json"])
+            .output()
+            .expect("reconcile")
+    })
+    .await
+    .expect("reconcile ran");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let summary = lines.last().expect("summary");
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert_eq!(summary["not_asked"], serde_json::json!([]), "{summary}");
+    assert!(
+        summary["notes"][0]
+            .as_str()
+            .is_some_and(|n| n.contains("offers no list") && n.contains("M-Pesa SMS")),
+        "{summary}"
+    );
+    let needs_you = lines
+        .iter()
+        .filter(|l| l["category"] == "needs-you")
+        .count();
+    assert_eq!(needs_you, 1, "the lost one: {stdout}");
+    assert_eq!(summary["needs_person"], 1, "{summary}");
+
     let ledger = sim.ledger();
     assert_eq!(ledger.len(), DIGITS.len(), "{ledger:?}");
     assert!(ledger.iter().all(|e| e.initiate_calls == 1), "{ledger:?}");
@@ -234,4 +266,72 @@ async fn every_digit_on_a_chain() {
         .map(|t| env(&sim, t.path(), Some(&db.url)))
         .collect();
     every_digit(&sim, envs).await;
+}
+
+/// A second push to a phone whose prompt waits is refused as `busy`, naming the waiting
+/// payment and holding what was pushed (a script pushing many phones must tell which).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_busy_phone_is_named_with_the_payment_it_waits_on() {
+    let sim = quick_simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let first = command(env(&sim, data.path(), None))
+        .args([
+            "push",
+            "--provider",
+            "daraja",
+            "--phone",
+            "0712345678",
+            "--amount",
+            "150",
+            "--wait",
+            "0",
+            "--json",
+        ])
+        .output()
+        .expect("push");
+    let first = json_line(&first);
+    assert_eq!(first["status"], "pending", "{first}");
+    let second = command(env(&sim, data.path(), None))
+        .args([
+            "push",
+            "--provider",
+            "daraja",
+            "--phone",
+            "0712345678",
+            "--amount",
+            "200",
+            "--wait",
+            "0",
+            "--json",
+        ])
+        .output()
+        .expect("push");
+    assert_eq!(second.status.code(), Some(2));
+    let second = json_line(&second);
+    assert_eq!(second["status"], "busy", "{second}");
+    assert_eq!(second["busy_with"], first["reference"], "{second}");
+    assert_eq!(second["phone"], "254712345678");
+    assert_eq!(second["amount"], "200.00");
+    assert_eq!(second["currency"], "KES");
+    assert_eq!(sim.ledger().len(), 1);
+    // A lost answer is not waited on: no "prompt sent, waiting up to…" for what lipa does not
+    // know, and no wait.
+    let lost = command(env(&sim, data.path(), None))
+        .args([
+            "push",
+            "--provider",
+            "daraja",
+            "--phone",
+            "0712345679",
+            "--amount",
+            "150",
+            "--wait",
+            "30",
+        ])
+        .output()
+        .expect("push");
+    let said = String::from_utf8_lossy(&lost.stdout);
+    assert_eq!(lost.status.code(), Some(3), "{said}");
+    assert!(!said.contains("waiting"), "{said}");
+    assert!(said.contains("M-Pesa SMS"), "{said}");
 }

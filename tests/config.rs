@@ -107,6 +107,52 @@ fn a_broken_provider_is_left_off_and_the_other_works() {
     );
 }
 
+/// A Daraja setting its row does not take (a shortcode of letters, a till with a space, a
+/// callback that is not https, a description longer than the prompt shows) leaves Daraja off
+/// at start, naming the key: before, each push was refused and journalled as failed.
+#[test]
+fn a_daraja_value_its_row_does_not_take_leaves_it_off_naming_the_key() {
+    let good = [
+        ("LIPA_DARAJA_CONSUMER_KEY", "k"),
+        ("LIPA_DARAJA_CONSUMER_SECRET", "s"),
+        ("LIPA_DARAJA_PASSKEY", "p"),
+        ("LIPA_DARAJA_SHORTCODE", "174379"),
+        (
+            "LIPA_DARAJA_CALLBACK_URL",
+            "https://shop.co.ke/hooks/daraja",
+        ),
+        ("LIPA_DATA_DIR", "/tmp"),
+    ];
+    let c = Config::load(None, env(&good)).expect("usable");
+    assert!(c.settings(ProviderKind::Daraja).is_some());
+    for (key, value) in [
+        ("LIPA_DARAJA_SHORTCODE", "abc"),
+        ("LIPA_DARAJA_TILL", "512 3456"),
+        ("LIPA_DARAJA_CALLBACK_URL", "http://shop.co.ke/hooks"),
+        ("LIPA_DARAJA_CALLBACK_URL", "https://"),
+        ("LIPA_DARAJA_DESCRIPTION", "Duka la Mama Amina"),
+        ("LIPA_DARAJA_DESCRIPTION", "new\nline"),
+    ] {
+        let mut pairs: Vec<(&str, &str)> =
+            good.iter().filter(|(k, _)| *k != key).copied().collect();
+        pairs.push((key, value));
+        let c = Config::load(None, env(&pairs)).expect("usable");
+        assert!(
+            c.settings(ProviderKind::Daraja).is_none(),
+            "{key}={value:?}"
+        );
+        let problem = c
+            .problem(ProviderKind::Daraja)
+            .expect("its problem")
+            .to_string();
+        assert!(problem.contains(key), "{key}: {problem}");
+        assert!(
+            value.len() < 9 || !problem.contains(value),
+            "the value is not echoed: {problem}"
+        );
+    }
+}
+
 /// Plain http:// to another machine would carry credentials and tokens in clear: refused,
 /// naming the setting; loopback (a simulator, a local proxy) is fine.
 #[test]

@@ -457,7 +457,7 @@ fn messages_with_the_old_provider_tags_read_as_before() {
     let token = j.find_reference("OLDTAG2").expect("find").expect("kept");
     assert_eq!(
         token.message.to_string(),
-        "ClickPesa's token answer held no token: check the client id and API key."
+        "ClickPesa's token answer held no token: check LIPA_CLICKPESA_CLIENT_ID / LIPA_CLICKPESA_API_KEY."
     );
 }
 

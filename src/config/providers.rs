@@ -83,7 +83,14 @@ fn of(
     let mut settings = Settings::new(base_url);
     for key in spec.keys {
         if let Some(v) = value(key) {
-            settings = settings.with(key, v);
+            if !key.rule.keeps(&v) {
+                return Err(ConfigError::BadValue {
+                    key: key.place(spec.section),
+                    rule: key.rule,
+                    path: path.map(Path::to_path_buf),
+                });
+            }
+            settings = settings.with(key, v.trim());
         }
     }
     Ok(Some(settings))

@@ -260,7 +260,14 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
         }
         // A phone with a prompt waiting (a provider whose phones take one at a time).
         Err(EngineError::NotAllowed(why)) => {
-            nothing_sent(args, out, "busy", |l| why.text(l));
+            let said = |l| why.text(l);
+            eprintln!("lipa push: {}", said(out.lang));
+            let mut outcome = Outcome::problem("busy", args.provider.id(), said, out.lang);
+            (outcome.phone, outcome.amount, outcome.currency) = typed;
+            if let crate::engine::NotAllowed::PromptOpen { reference } = &why {
+                outcome.busy_with = Some(reference.clone());
+            }
+            out.line(&outcome.line(args.json));
             return exit::INVALID;
         }
         // Nothing was sent: the engine fails only before the request leaves.
@@ -292,7 +299,10 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
     ) && payment.status == Status::Failed;
     // What the provider said last, when the journal could not record it.
     let mut unrecorded: Option<NotRecorded> = None;
-    if !refused && args.wait > 0 && !payment.status.is_final() {
+    // A payment that already needs a person (a lost answer that cannot be asked about) is not
+    // waited on: nothing will come.
+    let open = !payment.status.is_final() && payment.status != Status::Attention;
+    if !refused && args.wait > 0 && open {
         if !args.json {
             out.line(&s::waiting(out.lang, &payment, args.wait));
         }
@@ -388,6 +398,7 @@ fn dry_run(new: &NewPayment, till: &str, lang: Lang) -> Outcome {
         operator: new.operator.clone(),
         till: till.to_string(),
         duplicate_of: None,
+        busy_with: None,
         own: Some(s::dry_run_message(
             lang,
             new.phone.network().label(),

@@ -57,7 +57,9 @@ pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -
     let lines = match receipt::lines(&p, &slip) {
         Ok(l) => l,
         Err(NoReceipt::NotPaid(st)) => {
-            return say(s::receipt_not_paid(lang, st.id()), exit::INVALID);
+            // In the reader's words, as the console and `history` say it.
+            let word = crate::strings::console::status_word(lang, st, p.checked);
+            return say(s::receipt_not_paid(lang, word), exit::INVALID);
         }
         Err(NoReceipt::Flagged) => {
             let why = p.flag.as_ref().map(|f| f.text(lang)).unwrap_or_default();

@@ -13,7 +13,7 @@ use crate::config::{Config, ConfigError};
 use crate::engine::{Engine, EngineSettings};
 use crate::lang::Lang;
 use crate::msg::Msg;
-use crate::payment::Payment;
+use crate::payment::{Payment, Status};
 use crate::provider::spec::LookupBy;
 use crate::provider::{Charged, Lookup, Provider, ProviderKind, RemoteState};
 use crate::reconcile::{Category, Seen, after_asking, classify};
@@ -54,9 +54,19 @@ struct Summary {
     /// `not_asked` in the reader's language.
     #[serde(skip)]
     not_asked_own: Vec<String>,
+    /// What a person should know of how a provider was asked (no day's list…), in English.
+    notes: Vec<String>,
+    /// `notes` in the reader's language.
+    #[serde(skip)]
+    notes_own: Vec<String>,
 }
 
 impl Summary {
+    fn note(&mut self, what: &str, said: impl Fn(Lang) -> String, lang: Lang) {
+        self.notes.push(format!("{what}: {}", said(Lang::En)));
+        self.notes_own.push(format!("{what}: {}", said(lang)));
+    }
+
     fn not_asked(&mut self, what: &str, why: impl Fn(Lang) -> String, lang: Lang) {
         self.not_asked.push(format!("{what}: {}", why(Lang::En)));
         self.not_asked_own.push(format!("{what}: {}", why(lang)));
@@ -124,7 +134,7 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
             // push's answer carried; said once, with where a person checks the rest.
             Ok(None) if kind.spec().lookup == LookupBy::ProviderId => {
                 let (label, by_hand) = (kind.label(), kind.spec().by_hand);
-                summary.not_asked(
+                summary.note(
                     kind.id(),
                     |l| {
                         s::reconcile_no_day_list(
@@ -167,12 +177,25 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
         } else if unlisted.contains(&p.provider) {
             // Said once for the provider.
             continue;
-        } else if p.provider.spec().lookup == LookupBy::ProviderId && p.provider_id.is_none() {
-            // Its push's answer was lost: nothing to ask by.
-            let lost = crate::msg::Msg::CannotLookUp {
-                provider: p.provider,
+        } else if !crate::engine::askable(p) {
+            // Its push's answer was lost: nothing to ask by. It needs a person (the engine
+            // says so, if it has not yet), until one has checked it.
+            let now = if p.status == Status::Attention {
+                p.clone()
+            } else {
+                engine
+                    .ask_now(p.id, ASK_WITHIN)
+                    .await
+                    .unwrap_or_else(|_| p.clone())
             };
-            summary.not_asked(p.reference.as_str(), |l| lost.text(l), lang);
+            let category = if now.checked {
+                summary.matched += 1;
+                Category::Matched
+            } else {
+                summary.needs_person += 1;
+                Category::NeedsYou
+            };
+            lines.push((p.clone(), category, now, String::new()));
             continue;
         } else if let Some(provider) = engine.provider(p.provider) {
             match ask_one(provider.as_ref(), p).await {
@@ -267,6 +290,9 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
     } else {
         for (r, kind) in summary.missing_from_journal.iter().zip(&summary.missing_of) {
             let _ = writeln!(out, "{r}  {}  {}", kind.label(), s::reconcile_missing(lang));
+        }
+        for note in &summary.notes_own {
+            eprintln!("lipa reconcile: {note}");
         }
         for why in &summary.not_asked_own {
             eprintln!("lipa reconcile: {}", s::reconcile_not_asked(lang, why));

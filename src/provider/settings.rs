@@ -73,6 +73,45 @@ pub struct Key {
     /// The provider is on when every required key is set, off when none is; some but not all
     /// is a problem that names the missing ones.
     pub required: bool,
+    /// What its value must be: a value that breaks it leaves the provider off at start, with
+    /// words naming the key (not a refusal at every push).
+    pub rule: Rule,
+}
+
+/// What a key's value must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Anything set.
+    Any,
+    /// Digits only (an account number).
+    Digits,
+    /// An `https://` address with a host.
+    HttpsUrl,
+    /// At most `max` letters, digits, spaces and `. , - ' &` (words a customer's phone shows).
+    Words { max: usize },
+}
+
+impl Rule {
+    /// Whether `value` keeps the rule.
+    pub fn keeps(self, value: &str) -> bool {
+        let v = value.trim();
+        match self {
+            Rule::Any => true,
+            Rule::Digits => !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()),
+            Rule::HttpsUrl => {
+                let host = v
+                    .strip_prefix("https://")
+                    .and_then(|rest| rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty()));
+                host.is_some() && !v.contains(char::is_whitespace) && v.is_ascii()
+            }
+            Rule::Words { max } => {
+                !v.is_empty()
+                    && v.chars().count() <= max
+                    && v.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || " .,-'&".contains(c))
+            }
+        }
+    }
 }
 
 impl Key {
@@ -81,6 +120,7 @@ impl Key {
             name,
             secret: false,
             required: true,
+            rule: Rule::Any,
         }
     }
 
@@ -89,6 +129,7 @@ impl Key {
             name,
             secret: true,
             required: true,
+            rule: Rule::Any,
         }
     }
 
@@ -97,6 +138,7 @@ impl Key {
             name,
             secret: false,
             required: false,
+            rule: Rule::Any,
         }
     }
 
@@ -105,7 +147,13 @@ impl Key {
             name,
             secret: true,
             required: false,
+            rule: Rule::Any,
         }
+    }
+
+    /// The same key, its value held to `rule`.
+    pub const fn must(self, rule: Rule) -> Key {
+        Key { rule, ..self }
     }
 
     /// `LIPA_<SECTION>_<KEY> (<section>.<key>)`: where it is set, as a message names it.
@@ -117,4 +165,39 @@ impl Key {
 /// `LIPA_<SECTION>_<KEY>`: the environment variable of a key.
 pub fn variable(section: &str, name: &str) -> String {
     format!("LIPA_{}_{}", section, name).to_ascii_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rule;
+
+    #[test]
+    fn rules_keep_what_they_say() {
+        assert!(
+            Rule::Digits.keeps("174379")
+                && !Rule::Digits.keeps("17 43")
+                && !Rule::Digits.keeps("abc")
+        );
+        assert!(Rule::HttpsUrl.keeps("https://shop.co.ke/hooks/pay"));
+        for bad in [
+            "http://shop.co.ke/x",
+            "https://",
+            "https://a b",
+            "ftp://x",
+            "https:///x",
+        ] {
+            assert!(!Rule::HttpsUrl.keeps(bad), "{bad}");
+        }
+        let words = Rule::Words { max: 13 };
+        assert!(words.keeps("Duka la Amina") && words.keeps("Mama's shop"));
+        for bad in [
+            "Duka la Mama Amina",
+            "new\nline",
+            "esc\u{1b}[31m",
+            "Duka😀",
+            "a<script>",
+        ] {
+            assert!(!words.keeps(bad), "{bad:?}");
+        }
+    }
 }

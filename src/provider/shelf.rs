@@ -87,10 +87,12 @@ impl FileShelf {
 
 impl TokenShelf for FileShelf {
     fn take(&self, account: &str) -> Result<(Box<dyn ShelfLock>, Option<Kept>), String> {
+        use std::os::unix::fs::OpenOptionsExt;
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
+            .mode(0o600)
             .open(&self.lock)
             .map_err(|e| e.to_string())?;
         let deadline = Instant::now() + LOCK_WAIT;
@@ -183,8 +185,13 @@ mod tests {
         let (_lock, theirs) = shelf.take(&other).expect("take");
         assert_eq!(theirs, None, "another account never gets it");
         let path = dir.path().join("acme-token.json");
-        let mode = std::fs::metadata(&path).expect("file").permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
+        for name in ["acme-token.json", "acme-token.lock"] {
+            let mode = std::fs::metadata(dir.path().join(name))
+                .expect("file")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{name}");
+        }
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(!text.contains("secret"), "{text}");
     }

@@ -46,6 +46,8 @@ pub struct Spec {
     pub clock_signed: bool,
     /// Its configuration's keys besides `base_url`.
     pub keys: &'static [Key],
+    /// The keys a refused login names (the ones to check).
+    pub credentials: &'static [&'static str],
     /// Where it answers, when the configuration says nothing.
     pub base_url: &'static str,
     /// Its client, from settings the configuration has checked against [`Spec::keys`].
@@ -88,6 +90,16 @@ impl Spec {
                     None => s,
                 }
             })
+    }
+
+    /// Where the keys a refused login names are set: `LIPA_X_A and LIPA_X_B`.
+    pub fn credential_places(&self) -> String {
+        let vars: Vec<String> = self
+            .credentials
+            .iter()
+            .map(|k| super::settings::variable(self.section, k))
+            .collect();
+        vars.join(" / ")
     }
 
     /// A key of its configuration, by name.

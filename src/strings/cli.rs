@@ -190,6 +190,28 @@ sentences! {
         en: format!("{key} is not an http(s) URL: '{value}'{}", place(Lang::En, path)),
         sw: format!("{key} si anwani ya http(s): '{value}'{}", place(Lang::Sw, path)),
     }
+    fn config_bad_value(key: &str = "LIPA_PESA_SHORTCODE (pesa.shortcode)", rule: crate::provider::settings::Rule = crate::provider::settings::Rule::Digits, path: Option<&Path> = None) {
+        en: {
+            use crate::provider::settings::Rule::*;
+            let must = match rule {
+                Any => "be set".to_string(),
+                Digits => "be digits only".to_string(),
+                HttpsUrl => "be an https:// address with a host, no spaces (https://yourshop.co.ke/hooks)".to_string(),
+                Words { max } => format!("be at most {max} letters, digits, spaces or . , - ' &"),
+            };
+            format!("{key} must {must}{}", place(Lang::En, path))
+        },
+        sw: {
+            use crate::provider::settings::Rule::*;
+            let must = match rule {
+                Any => "iwekwe".to_string(),
+                Digits => "iwe tarakimu tu".to_string(),
+                HttpsUrl => "iwe anwani ya https:// yenye jina la seva, bila nafasi (https://dukalako.co.ke/hooks)".to_string(),
+                Words { max } => format!("isizidi herufi {max}: herufi, tarakimu, nafasi au . , - ' &"),
+            };
+            format!("{key} lazima {must}{}", place(Lang::Sw, path))
+        },
+    }
     fn config_insecure_url(key: &str = "base_url", value: &str = "http://10.0.0.5", path: Option<&Path> = None) {
         // What to do first: the console's status line may cut the rest.
         en: format!(
@@ -316,13 +338,17 @@ sentences! {
     }
     /// A payment recorded, or sent, whose answer was never written (a send under way, or its
     /// process killed during it): never re-sent; `lipa sync` asks the provider.
-    fn no_answer_yet(sent: bool = true) {
-        en: if sent {
+    fn no_answer_yet(sent: bool = true, askable: bool = true) {
+        en: if sent && !askable {
+            "Sent, but no answer was recorded (a send under way, or one that was stopped), and this provider cannot be asked without it: lipa sync hands it to a person to check; do not send it again.".to_string()
+        } else if sent {
             "Sent, but no answer was recorded (a send under way, or one that was stopped): lipa sync asks the provider by its reference; do not send it again.".to_string()
         } else {
             "Recorded, not sent yet (or stopped before the send): lipa sync finds out; do not send it again.".to_string()
         },
-        sw: if sent {
+        sw: if sent && !askable {
+            "Imetumwa, lakini hakuna jibu lililoandikwa (utumaji unaendelea, au ulisimamishwa), na mtoa huduma huyu hawezi kuulizwa bila jibu hilo: lipa sync inampa mtu akague; usitume tena.".to_string()
+        } else if sent {
             "Imetumwa, lakini hakuna jibu lililoandikwa (utumaji unaendelea, au ulisimamishwa): lipa sync inamuuliza mtoa huduma kwa kumbukumbu yake; usitume tena.".to_string()
         } else {
             "Imeandikwa, bado haijatumwa (au ilisimamishwa kabla ya kutumwa): lipa sync itabaini; usitume tena.".to_string()

@@ -21,9 +21,9 @@ sentences! {
         en: "The amount must be more than zero.",
         sw: "Kiasi lazima kiwe zaidi ya sifuri.",
     }
-    fn amount_whole_only(c: Currency = Currency::Tzs) {
-        en: format!("{c} is charged in whole shillings: no decimals."),
-        sw: format!("{c} hulipwa kwa shilingi nzima: bila desimali."),
+    fn amount_whole_only(c: Currency = Currency::Kes) {
+        en: format!("Whole shillings only here: this provider takes no cents. Type the {c} amount without decimals (150, not 150.00)."),
+        sw: format!("Shilingi nzima tu hapa: mtoa huduma huyu hapokei senti. Andika kiasi cha {c} bila desimali (150, si 150.00)."),
     }
     fn amount_decimals_at_most(c: Currency = Currency::Kes, n: u32 = 2) {
         en: format!("{c} allows at most {n} decimals."),
@@ -33,9 +33,9 @@ sentences! {
         en: format!("The smallest {c} amount is 1."),
         sw: format!("Kiasi kidogo kabisa cha {c} ni 1."),
     }
-    fn amount_too_large(c: Currency = Currency::Tzs) {
-        en: format!("That {c} amount is too large for one payment."),
-        sw: format!("Kiasi hicho cha {c} ni kikubwa mno kwa malipo moja."),
+    fn amount_too_large(most: &str = "KES 250,000") {
+        en: format!("That is more than one payment can be: at most {most}."),
+        sw: format!("Hicho ni zaidi ya kiasi cha malipo moja: kisichozidi {most}."),
     }
     fn amount_over_your_limit(max: &str = "TZS 500,000") {
         en: format!("Your limit is {max} per payment."),
@@ -218,7 +218,7 @@ impl AmountError {
             AmountError::Zero => amount_zero(lang),
             AmountError::TooManyDecimals(c) => amount_too_many_decimals(lang, *c),
             AmountError::BelowMinimum(c) => amount_below_minimum(lang, *c),
-            AmountError::TooLarge(c) => amount_too_large(lang, *c),
+            AmountError::TooLarge(most) => amount_too_large(lang, &most.to_string()),
             AmountError::BadGrouping => amount_bad_grouping(lang),
             AmountError::WholeUnits(c) => amount_whole_only(lang, *c),
             AmountError::DotReadings {

@@ -70,8 +70,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "push.amount",
-        "Amount: whole shillings for TZS, up to 2 decimals for KES (1500, 1,500, 1500.00).",
-        "Kiasi: shilingi nzima kwa TZS, hadi desimali 2 kwa KES (1500, 1,500, 1500.00).",
+        "Amount: whole shillings (1500, 1,500); up to 2 decimals where the provider takes cents (1500.50).",
+        "Kiasi: shilingi nzima (1500, 1,500); hadi desimali 2 pale mtoa huduma anapopokea senti (1500.50).",
     ),
     (
         "push.reference",
@@ -418,7 +418,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "simulate",
-        "Run the provider simulator on 127.0.0.1 (both providers' wire formats).",
+        "Run the provider simulator on 127.0.0.1 (every provider's wire format).",
         "Endesha kifaa cha kuiga watoa huduma kwenye 127.0.0.1 (miundo ya watoa huduma wote wawili).",
     ),
     (

@@ -168,9 +168,10 @@ pub fn text(m: &Msg) -> String {
         ),
 
         CredentialsRefused { provider, said } => format!(
-            "{} refused the credentials ({}): check the client id and API key.",
+            "{} refused the credentials ({}): check {}.",
             p(provider),
-            said.trim().trim_end_matches('.')
+            said.trim().trim_end_matches('.'),
+            provider.spec().credential_places()
         ),
         SignatureRefused { provider, skew } => signature_refused(provider, *skew),
         AccessRefused { provider, detail } => format!(
@@ -197,8 +198,9 @@ pub fn text(m: &Msg) -> String {
             p(provider)
         ),
         TokenMissing { provider } => format!(
-            "{}'s token answer held no token: check the client id and API key.",
-            p(provider)
+            "{}'s token answer held no token: check {}.",
+            p(provider),
+            provider.spec().credential_places()
         ),
         TokenRefusedAfterRefresh { provider, detail } => format!(
             "{} refused a freshly issued token ({}): check the application's \

@@ -178,9 +178,10 @@ pub fn text(m: &Msg) -> String {
         ),
 
         CredentialsRefused { provider, said } => format!(
-            "{} amekataa vitambulisho ({}): angalia client id na API key.",
+            "{} amekataa vitambulisho ({}): angalia {}.",
             p(provider),
-            said.trim().trim_end_matches('.')
+            said.trim().trim_end_matches('.'),
+            provider.spec().credential_places()
         ),
         SignatureRefused { provider, skew } => signature_refused(provider, *skew),
         AccessRefused { provider, detail } => format!(
@@ -207,8 +208,9 @@ pub fn text(m: &Msg) -> String {
             p(provider)
         ),
         TokenMissing { provider } => format!(
-            "Jibu la tokeni la {} halikuwa na tokeni: angalia client id na API key.",
-            p(provider)
+            "Jibu la tokeni la {} halikuwa na tokeni: angalia {}.",
+            p(provider),
+            provider.spec().credential_places()
         ),
         TokenRefusedAfterRefresh { provider, detail } => format!(
             "{} imekataa tokeni mpya ({}): angalia ruhusa za programu, na kama \

@@ -97,9 +97,11 @@ pub fn sim_banner(b: &SimBanner<'_>) -> String {
     };
     let mut accounts = String::new();
     for p in b.providers {
-        for (i, (name, value, note)) in p.lines.iter().enumerate() {
-            let head = if i == 0 { p.label } else { "" };
-            accounts.push_str(&format!("{head:<11}{name:<14}{value}{note}\n"));
+        // The provider's name on a line of its own, its values under it (a long name ran
+        // into the first value's label).
+        accounts.push_str(&format!("{}\n", p.label));
+        for (name, value, note) in &p.lines {
+            accounts.push_str(&format!("  {name:<16}{value}{note}\n"));
         }
     }
     let exports: String = b

@@ -38,6 +38,7 @@ pub static SPEC: Spec = Spec {
         Key::required_secret("secret_key"),
         Key::required("email"),
     ],
+    credentials: &["public_key", "secret_key"],
     base_url: "https://adapter.cepta.co",
     build,
     // Everything it says is said of any provider (strings/).

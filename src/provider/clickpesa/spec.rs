@@ -43,6 +43,7 @@ pub static SPEC: Spec = Spec {
         Key::required_secret("api_key"),
         Key::optional_secret("checksum_key"),
     ],
+    credentials: &["client_id", "api_key"],
     base_url: "https://api.clickpesa.com/third-parties",
     build,
     // Everything it says is said of any provider (strings/).

@@ -275,16 +275,21 @@ fn push_refused(answer: &Answer, secrets: &[&str]) -> ProviderError {
                 message: Msg::PhoneBusy { provider: NAME },
             }
         }
-        Some(PROCESSING)
-            if words.contains("merchant does not exist") || words.contains("wrong credentials") =>
-        {
+        // The shortcode, or its passkey (the password is made of both).
+        Some(PROCESSING) if words.contains("merchant does not exist") => {
             ProviderError::Configuration {
-                message: Msg::CredentialsRefused {
+                message: Msg::BadSetting {
                     provider: NAME,
-                    said: said(),
+                    key: "shortcode".into(),
                 },
             }
         }
+        Some(PROCESSING) if words.contains("wrong credentials") => ProviderError::Configuration {
+            message: Msg::BadSetting {
+                provider: NAME,
+                key: "passkey".into(),
+            },
+        },
         Some("500.003.02" | "500.003.03") => ProviderError::RetryLater {
             message: Msg::Throttled { provider: NAME },
             retry_after: answer.retry_after(),

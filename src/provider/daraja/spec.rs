@@ -5,6 +5,7 @@ use crate::email::EmailRule;
 use crate::money::{AmountRule, Currency};
 use crate::phone::{Country, Network, PhoneRule};
 use crate::provider::Provider;
+use crate::provider::settings::Rule;
 use crate::provider::shelf::{FileShelf, TokenShelf};
 use crate::provider::spec::{Context, Key, LookupBy, Settings, Spec};
 use crate::provider_kind::ProviderKind;
@@ -46,11 +47,12 @@ pub static SPEC: Spec = Spec {
         Key::required_secret("consumer_key"),
         Key::required_secret("consumer_secret"),
         Key::required_secret("passkey"),
-        Key::required("shortcode"),
-        Key::optional("till"),
-        Key::required("callback_url"),
-        Key::optional("description"),
+        Key::required("shortcode").must(Rule::Digits),
+        Key::optional("till").must(Rule::Digits),
+        Key::required("callback_url").must(Rule::HttpsUrl),
+        Key::optional("description").must(Rule::Words { max: 13 }),
     ],
+    credentials: &["consumer_key", "consumer_secret"],
     base_url: "https://api.safaricom.co.ke",
     build,
     words: super::words::sentences,

@@ -123,7 +123,10 @@ impl Simulator for DarajaSim {
             ],
             fails_with: "Daraja 503 (the answer is lost: no CheckoutRequestID)",
             example: "Daraja 0712 345 676 cancels",
-            note: Some("Daraja takes Safaricom numbers only, in whole shillings."),
+            note: Some(
+                "Daraja takes Safaricom numbers only, in whole shillings; its digit 9 cannot be \
+                 asked about (no CheckoutRequestID): lipa asks a person at once.",
+            ),
         }
     }
 }
