@@ -227,6 +227,11 @@ pub enum Msg {
         provider: ProviderKind,
         key: String,
     },
+    /// A token fetched a moment ago was refused, by a provider whose every new token ends the
+    /// one before: another user of the same app fetched one.
+    TokenTakenElsewhere {
+        provider: ProviderKind,
+    },
 }
 
 impl Msg {
@@ -352,7 +357,8 @@ impl Msg {
             | CannotLookUp { .. }
             | PhoneBusy { .. }
             | SameWithinMinutes { .. }
-            | AmountNotWhole { .. } => Vec::new(),
+            | AmountNotWhole { .. }
+            | TokenTakenElsewhere { .. } => Vec::new(),
             AccountTypeRefused { code, .. } => vec![code],
             BadSetting { key, .. } => vec![key],
         }
@@ -548,6 +554,7 @@ pub fn samples() -> Vec<Msg> {
             provider: cp,
             key: "shortcode".into(),
         },
+        TokenTakenElsewhere { provider: cp },
     ];
     debug_assert!(v.iter().all(|m| !variant(m).is_empty()));
     v
@@ -618,6 +625,7 @@ pub fn variant(m: &Msg) -> &'static str {
         AccountTypeRefused { .. } => "AccountTypeRefused",
         AmountNotWhole { .. } => "AmountNotWhole",
         BadSetting { .. } => "BadSetting",
+        TokenTakenElsewhere { .. } => "TokenTakenElsewhere",
     }
 }
 
@@ -695,6 +703,22 @@ mod tests {
                 text: "Prompt sent; waiting.".into()
             }
         );
+    }
+
+    /// "Not sent" once: the reason's own "Nothing was sent." is not said again.
+    #[test]
+    fn not_sent_is_said_once() {
+        use crate::lang::Lang;
+        let m = Msg::NotSent {
+            why: Box::new(Msg::NetworkDown {
+                provider: ProviderKind::Cepta,
+            }),
+        };
+        let en = m.text(Lang::En);
+        assert!(!en.contains("Nothing was sent"), "{en}");
+        assert!(en.ends_with("Nothing was charged."), "{en}");
+        let sw = m.text(Lang::Sw);
+        assert!(!sw.contains("Hakuna kilichotumwa"), "{sw}");
     }
 
     #[test]

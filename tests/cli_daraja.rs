@@ -7,6 +7,8 @@
 mod cli;
 #[path = "support/ledger.rs"]
 mod ledger;
+#[path = "support/pty.rs"]
+mod pty;
 
 use cli::command;
 use lipa::provider::ProviderKind;
@@ -334,4 +336,47 @@ async fn a_busy_phone_is_named_with_the_payment_it_waits_on() {
     assert_eq!(lost.status.code(), Some(3), "{said}");
     assert!(!said.contains("waiting"), "{said}");
     assert!(said.contains("M-Pesa SMS"), "{said}");
+}
+
+/// A cashier who quits (Ctrl-C, y) just after Enter, while Daraja is slow to answer: the
+/// console waits for the send's answer before it ends, so the payment keeps the
+/// `CheckoutRequestID` Daraja can be asked by. It used to end at once, leaving the payment
+/// for a person to check by hand although the customer paid.
+#[test]
+fn quitting_the_console_during_a_send_keeps_its_answer() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sim = runtime.block_on(quick_simulator());
+    sim.set_faults(lipa::sim::Faults {
+        slow_per_mille: 1000,
+        slow_by: Duration::from_secs(2),
+        ..lipa::sim::Faults::default()
+    });
+    let data = tempfile::tempdir().expect("data");
+    let mut console = pty::Spawn::lipa()
+        .envs(env(&sim, data.path(), None))
+        .env("LIPA_LANG", "en")
+        .start();
+    console.wait_for("the form", Duration::from_secs(20), |t| t.contains("Phone"));
+    console.send("0712345601\t17\r");
+    console.wait_for("the payment being sent", Duration::from_secs(10), |t| {
+        t.lines()
+            .any(|l| l.contains("601") && l.contains("sending"))
+    });
+    console.send("\x03");
+    console.wait_for("the quit question", Duration::from_secs(10), |t| {
+        t.contains("still waiting")
+    });
+    console.send("y");
+    assert!(
+        console.wait_exit(Duration::from_secs(40)).is_some(),
+        "the console ends once the answer is in"
+    );
+    let journal = lipa::journal::Journal::open_in(data.path()).expect("journal");
+    let open = journal.unresolved().expect("open payments");
+    let p = open
+        .iter()
+        .find(|p| p.phone == "254712345601")
+        .expect("the payment");
+    assert_eq!(p.status, lipa::payment::Status::Pending, "{p:?}");
+    assert!(p.provider_id.is_some(), "{p:?}");
 }

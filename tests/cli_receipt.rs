@@ -189,6 +189,27 @@ async fn a_paid_payment_prints_as_text_and_as_escpos() {
             .expect("json"),
     )
     .expect("json");
-    let out = lipa(&["receipt", failed["reference"].as_str().expect("reference")]);
+    let failed_ref = failed["reference"].as_str().expect("reference");
+    let out = lipa(&["receipt", failed_ref]);
     assert_eq!(out.status.code(), Some(2));
+
+    // A reference given in small letters is another payment than the same in capitals: its
+    // receipt is its own (the capitals' failed one was found instead).
+    let small = failed_ref.to_lowercase();
+    let out = lipa(&[
+        "push",
+        "--provider",
+        "clickpesa",
+        "--phone",
+        "0712345671",
+        "--amount",
+        "900",
+        "--reference",
+        &small,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = lipa(&["receipt", &small]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&small));
 }

@@ -113,6 +113,7 @@ pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> 
         notices: None,
     };
     let lang = options.lang;
+    let sends = engine.clone();
     let result = tokio::select! {
         r = runtime::run(engine, options, session) => r,
         signal = signals.recv() => stopped_by(signal),
@@ -120,8 +121,24 @@ pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> 
     };
     stop.store(true, Ordering::SeqCst);
     drop(guard);
+    // A send under way (a quit, a signal, just after Enter) runs to its answer and has it
+    // journalled before the process ends: for a provider asked only by the id that answer
+    // carries (Daraja), ending first would leave the payment for a person to check by hand.
+    // The HTTP timeouts bound the wait.
+    if !sends.sends_settled(Duration::ZERO).await {
+        eprintln!("{}", s::waiting_for_send(lang));
+        if !sends.sends_settled(SEND_WAIT).await {
+            tracing::warn!(
+                "the console stopped with a send under way; it is asked about at the next start"
+            );
+        }
+    }
     result
 }
+
+/// How long a stopping console waits for sends under way to be journalled (a send's HTTP
+/// call gives up after 20 s).
+const SEND_WAIT: Duration = Duration::from_secs(25);
 
 /// A signal ends the console: payments stay in the journal and are picked up at the next start.
 fn stopped_by(signal: &str) -> anyhow::Result<()> {

@@ -33,8 +33,15 @@ pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -
         Ok(j) => j,
         Err(e) => return say(e.text(lang), exit::CONFIG),
     };
-    // References are written in capitals; one typed in small letters is the same one.
-    let p = match journal.find_reference(&args.reference.trim().to_uppercase()) {
+    // Exactly as typed first (a reference given with `--reference` keeps its case, and one
+    // differing only in case may be another payment's), then in capitals: lipa writes its
+    // own so, and one typed in small letters is the same one.
+    let typed = args.reference.trim();
+    let found = match journal.find_reference(typed) {
+        Ok(None) => journal.find_reference(&typed.to_uppercase()),
+        other => other,
+    };
+    let p = match found {
         Ok(Some(p)) => p,
         Ok(None) => {
             return say(

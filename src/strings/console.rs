@@ -55,6 +55,8 @@ labels! {
     demo_banner: "DEMO — no real money", "MAJARIBIO — si pesa halisi";
     no_providers: "No payment provider is configured.",
         "Hakuna mtoa huduma wa malipo aliyewekwa.";
+    waiting_for_send: "Waiting for the provider's answer to a payment being sent (some providers can be asked about a payment only with what that answer holds)…",
+        "Inasubiri jibu la mtoa huduma kwa malipo yanayotumwa (watoa huduma wengine wanaweza kuulizwa kuhusu malipo kwa kilichomo kwenye jibu hilo tu)…";
     internal_error: "lipa stopped after an internal error; payments are safe in the journal.",
         "lipa imesimama kwa hitilafu ya ndani; malipo yako salama kwenye daftari.";
     loading: "Loading…", "Inapakia…";
@@ -544,9 +546,9 @@ sentences! {
     }
     fn quit_question(waiting: usize = 2) {
         en: format!(
-            "{} Nothing is lost: {} in the journal and followed again when lipa starts. Quit now?",
+            "{} Nothing is lost: {} followed again when lipa starts. Quit now?",
             if waiting == 1 { "1 payment is still waiting.".to_string() } else { format!("{waiting} payments are still waiting.") },
-            if waiting == 1 { "it stays" } else { "they stay" }
+            if waiting == 1 { "it stays in the journal and is" } else { "they stay in the journal and are" }
         ),
         sw: format!(
             "Malipo {waiting} bado yanasubiri. Hakuna kinachopotea: yanabaki kwenye daftari na \

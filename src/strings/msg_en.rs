@@ -98,7 +98,11 @@ pub fn text(m: &Msg) -> String {
                               provider's dashboard."
             .into(),
 
-        NotSent { why } => format!("Not sent: {} Nothing was charged.", sentence(&text(why))),
+        // "Not sent" is said once: a reason that says it too loses its own.
+        NotSent { why } => format!(
+            "Not sent: {} Nothing was charged.",
+            sentence(text(why).trim_end_matches(" Nothing was sent."))
+        ),
         NotSentStopped => {
             "Not sent: lipa stopped before the request left this machine. Nothing was charged."
                 .into()
@@ -260,6 +264,13 @@ pub fn text(m: &Msg) -> String {
             p(provider),
             provider.spec().section.to_ascii_uppercase(),
             key.to_ascii_uppercase()
+        ),
+        TokenTakenElsewhere { provider } => format!(
+            "{n} refused a token fetched a moment ago: another lipa using the same {n} app \
+             (another data directory, or another machine) fetched a newer one, and each new \
+             token ends the one before. Every lipa of one app must share one data directory, or \
+             one chain's ledger.",
+            n = p(provider)
         ),
         AmountNotWhole { provider } => format!(
             "{} takes whole amounts only (no cents). Nothing was sent.",

@@ -99,7 +99,10 @@ pub fn text(m: &Msg) -> String {
                               ya mtoa huduma."
             .into(),
 
-        NotSent { why } => format!("Haikutumwa: {} Hakuna kilichotozwa.", sentence(&text(why))),
+        NotSent { why } => format!(
+            "Haikutumwa: {} Hakuna kilichotozwa.",
+            sentence(text(why).trim_end_matches(" Hakuna kilichotumwa."))
+        ),
         NotSentStopped => {
             "Haikutumwa: lipa ilisimama kabla ombi halijatoka kwenye mashine hii. Hakuna \
              kilichotozwa."
@@ -270,6 +273,13 @@ pub fn text(m: &Msg) -> String {
             p(provider),
             provider.spec().section.to_ascii_uppercase(),
             key.to_ascii_uppercase()
+        ),
+        TokenTakenElsewhere { provider } => format!(
+            "{n} imekataa tokeni iliyochukuliwa sasa hivi: lipa nyingine inayotumia programu \
+             ileile ya {n} (saraka nyingine ya data, au mashine nyingine) imechukua mpya, na \
+             kila tokeni mpya inamaliza ya awali. Kila lipa ya programu moja lazima itumie \
+             saraka moja ya data, au daftari kuu moja la mnyororo.",
+            n = p(provider)
         ),
         AmountNotWhole { provider } => format!(
             "{} inapokea kiasi kamili tu (bila senti). Hakuna kilichotumwa.",

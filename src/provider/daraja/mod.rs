@@ -154,12 +154,12 @@ impl DarajaClient {
                 return Ok(answer);
             }
             if refused.is_some() {
-                tracing::warn!("Daraja refused a fresh token");
+                // Nothing was processed; another user of the app ends each token lipa fetches.
+                tracing::warn!(
+                    "Daraja refused a fresh token: another user of the app holds a newer one"
+                );
                 return Err(ProviderError::Configuration {
-                    message: Msg::TokenRefusedAfterRefresh {
-                        provider: NAME,
-                        detail: Box::new(detail(&answer, &self.secrets())),
-                    },
+                    message: Msg::TokenTakenElsewhere { provider: NAME },
                 });
             }
             tracing::info!("Daraja says the token is invalid; fetching another");
