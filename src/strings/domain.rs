@@ -21,9 +21,14 @@ sentences! {
         en: "The amount must be more than zero.",
         sw: "Kiasi lazima kiwe zaidi ya sifuri.",
     }
-    fn amount_whole_only(c: Currency = Currency::Kes) {
-        en: format!("Whole shillings only here: this provider takes no cents. Type the {c} amount without decimals (150, not 150.00)."),
-        sw: format!("Shilingi nzima tu hapa: mtoa huduma huyu hapokei senti. Andika kiasi cha {c} bila desimali (150, si 150.00)."),
+    fn amount_whole_only(c: Currency = Currency::Tzs) {
+        en: format!("{c} is charged in whole shillings: no decimals."),
+        sw: format!("{c} hulipwa kwa shilingi nzima: bila desimali."),
+    }
+    /// Decimals in a currency with cents, to a provider that takes none.
+    fn amount_no_cents_here() {
+        en: "This provider takes whole shillings only: type 150, not 150.00.",
+        sw: "Mtoa huduma huyu anapokea shilingi nzima tu: andika 150, si 150.00.",
     }
     fn amount_decimals_at_most(c: Currency = Currency::Kes, n: u32 = 2) {
         en: format!("{c} allows at most {n} decimals."),
@@ -220,7 +225,7 @@ impl AmountError {
             AmountError::BelowMinimum(c) => amount_below_minimum(lang, *c),
             AmountError::TooLarge(most) => amount_too_large(lang, &most.to_string()),
             AmountError::BadGrouping => amount_bad_grouping(lang),
-            AmountError::WholeUnits(c) => amount_whole_only(lang, *c),
+            AmountError::WholeUnits(_) => amount_no_cents_here(lang),
             AmountError::DotReadings {
                 typed,
                 thousands,
