@@ -298,6 +298,9 @@ pub struct CheckArgs {
     /// What the person found (e.g. "customer showed the SMS, goods given").
     #[arg(long)]
     pub note: Option<String>,
+    /// For a payment the provider cannot be asked about (a lost answer): what the person found, paid or failed.
+    #[arg(long, value_parser = ["paid", "failed"])]
+    pub found: Option<String>,
     /// Who checked it (default: the operating system's user name).
     #[arg(long)]
     pub operator: Option<String>,

@@ -232,6 +232,12 @@ pub enum Msg {
     TokenTakenElsewhere {
         provider: ProviderKind,
     },
+    /// A person settled a payment the provider cannot be asked about (the customer's SMS, the
+    /// provider's portal): paid, or not.
+    SettledByPerson {
+        who: String,
+        paid: bool,
+    },
 }
 
 impl Msg {
@@ -361,6 +367,7 @@ impl Msg {
             | TokenTakenElsewhere { .. } => Vec::new(),
             AccountTypeRefused { code, .. } => vec![code],
             BadSetting { key, .. } => vec![key],
+            SettledByPerson { who, .. } => vec![who],
         }
     }
 
@@ -555,6 +562,10 @@ pub fn samples() -> Vec<Msg> {
             key: "shortcode".into(),
         },
         TokenTakenElsewhere { provider: cp },
+        SettledByPerson {
+            who: "amina".into(),
+            paid: true,
+        },
     ];
     debug_assert!(v.iter().all(|m| !variant(m).is_empty()));
     v
@@ -626,6 +637,7 @@ pub fn variant(m: &Msg) -> &'static str {
         AmountNotWhole { .. } => "AmountNotWhole",
         BadSetting { .. } => "BadSetting",
         TokenTakenElsewhere { .. } => "TokenTakenElsewhere",
+        SettledByPerson { .. } => "SettledByPerson",
     }
 }
 

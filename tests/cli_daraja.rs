@@ -380,3 +380,91 @@ fn quitting_the_console_during_a_send_keeps_its_answer() {
     assert_eq!(p.status, lipa::payment::Status::Pending, "{p:?}");
     assert!(p.provider_id.is_some(), "{p:?}");
 }
+
+/// A lost answer the customer paid: the person who saw the SMS settles it (`check --found
+/// paid`), in their name, and the books and the receipt follow. Only such a payment: one the
+/// provider can be asked about is the provider's to settle.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_settles_a_lost_answer_and_the_books_follow() {
+    let sim = quick_simulator().await;
+    let data = tempfile::tempdir().expect("data");
+    let lipa = |args: &[&str]| {
+        command(env(&sim, data.path(), None))
+            .args(args)
+            .output()
+            .expect("lipa")
+    };
+    let lost = json_line(&lipa(&[
+        "push",
+        "--provider",
+        "daraja",
+        "--phone",
+        "0712345679",
+        "--amount",
+        "109",
+        "--wait",
+        "0",
+        "--json",
+    ]));
+    assert_eq!(lost["status"], "attention", "{lost}");
+    let reference = lost["reference"].as_str().expect("reference").to_string();
+    let waiting = json_line(&lipa(&[
+        "push",
+        "--provider",
+        "daraja",
+        "--phone",
+        "0712345678",
+        "--amount",
+        "50",
+        "--wait",
+        "0",
+        "--json",
+    ]));
+    let pending = waiting["reference"]
+        .as_str()
+        .expect("reference")
+        .to_string();
+    let refused = lipa(&["check", &pending, "--found", "paid", "--json"]);
+    assert_eq!(refused.status.code(), Some(2), "the provider settles it");
+    assert_eq!(json_line(&refused)["status"], "pending");
+
+    let settled = lipa(&[
+        "check",
+        &reference,
+        "--found",
+        "paid",
+        "--note",
+        "SMS seen: SLK4H7",
+        "--operator",
+        "amina",
+        "--json",
+    ]);
+    assert_eq!(settled.status.code(), Some(0), "{settled:?}");
+    let settled = json_line(&settled);
+    assert_eq!(settled["status"], "paid", "{settled}");
+    assert!(
+        settled["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("amina found by hand")),
+        "{settled}"
+    );
+    let receipt = lipa(&["receipt", &reference]);
+    assert_eq!(receipt.status.code(), Some(0), "{receipt:?}");
+    let report = lipa(&["report", "--json"]);
+    let report = json_line(&report);
+    assert!(
+        report.to_string().contains("10900"),
+        "KES 109 counted paid: {report}"
+    );
+    // Settled once: a second word changes nothing.
+    let again = lipa(&["check", &reference, "--found", "failed", "--json"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(json_line(&again)["status"], "paid");
+    assert_eq!(
+        sim.ledger()
+            .iter()
+            .filter(|e| e.phone == "254712345679")
+            .count(),
+        1
+    );
+}

@@ -59,6 +59,17 @@ fn check(args: &CheckArgs, config: Result<Config, ConfigError>, out: &mut Out) -
         .map(crate::operator::clean)
         .filter(|w| !w.is_empty())
         .unwrap_or_else(crate::operator::os_user);
+    if let Some(word) = args.found.as_deref() {
+        return settle(
+            args,
+            out,
+            &journal,
+            &found,
+            &who,
+            note.as_deref(),
+            word == "paid",
+        );
+    }
     let cas = journal.mark_checked(found.id, &who, note.as_deref().filter(|n| !n.is_empty()));
     match cas {
         Ok(Cas::Done(p)) => {
@@ -84,6 +95,56 @@ fn check(args: &CheckArgs, config: Result<Config, ConfigError>, out: &mut Out) -
         }
         Ok(Cas::Stale(p)) => {
             eprintln!("lipa check: {}", s::check_only_attention(out.lang, &p));
+            out.line(&Outcome::of(&p, out.lang).line(args.json));
+            exit::INVALID
+        }
+        Err(e) => refuse(args, out, "error", |l| e.text(l), exit::CONFIG),
+    }
+}
+
+/// `--found paid|failed`: a person settles a payment the provider cannot be asked about (a
+/// lost answer: providers.md lets a person resolve it). Marked checked with the note, then
+/// moved from *attention* to paid or failed, as the person found, in their name. A payment
+/// the provider can be asked about is the provider's to settle: refused.
+#[allow(clippy::too_many_arguments)]
+fn settle(
+    args: &CheckArgs,
+    out: &mut Out,
+    journal: &crate::journal::Journal,
+    p: &crate::payment::Payment,
+    who: &str,
+    note: Option<&str>,
+    paid: bool,
+) -> u8 {
+    use crate::journal::Change;
+    use crate::payment::Status;
+    if crate::engine::askable(p) || p.status != Status::Attention {
+        eprintln!("lipa check: {}", s::found_only_unaskable(out.lang, p));
+        out.line(&Outcome::of(p, out.lang).line(args.json));
+        return exit::INVALID;
+    }
+    if let Err(e) = journal.mark_checked(p.id, who, note.filter(|n| !n.is_empty())) {
+        return refuse(args, out, "error", |l| e.text(l), exit::CONFIG);
+    }
+    let message = crate::msg::Msg::SettledByPerson {
+        who: who.to_string(),
+        paid,
+    };
+    let change = Change {
+        to: if paid { Status::Paid } else { Status::Failed },
+        message: &message,
+        provider_id: None,
+        heard: false,
+    };
+    match journal.transition(p.id, Status::Attention, &change) {
+        Ok(Cas::Done(p)) => {
+            tracing::info!(reference = %p.reference, who, paid, "settled by a person");
+            out.line(&Outcome::of(&p, out.lang).line(args.json));
+            exit::PAID
+        }
+        // Settled meanwhile (another person, a callback): as it stands.
+        Ok(Cas::Stale(p)) => {
+            eprintln!("lipa check: {}", s::found_only_unaskable(out.lang, &p));
             out.line(&Outcome::of(&p, out.lang).line(args.json));
             exit::INVALID
         }

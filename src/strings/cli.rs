@@ -332,6 +332,17 @@ sentences! {
         en: format!("{provider} picks the wallet from the number; --channel is for {others}"),
         sw: format!("{provider} huchagua pochi kwa namba; --channel ni kwa {others}"),
     }
+    /// `check --found` on a payment that is not a lost answer waiting for a person.
+    fn found_only_unaskable(p: &Payment = &sample_payment()) {
+        en: format!(
+            "{} is not a payment the provider cannot be asked about, waiting for a person: --found settles only those (a lost answer). The provider settles the others; mark them checked without --found.",
+            p.reference
+        ),
+        sw: format!(
+            "{} si malipo ambayo mtoa huduma hawezi kuulizwa, yanayosubiri mtu: --found inamaliza hayo tu (jibu lililopotea). Mtoa huduma humaliza mengine; yawekee alama ya kukaguliwa bila --found.",
+            p.reference
+        ),
+    }
     fn reference_used(r: &str = "LP7K3MQ9XR4TZ") {
         en: format!("{r} is already in the journal; leave --reference out for a fresh one"),
         sw: format!("{r} tayari iko kwenye daftari; acha --reference upate mpya"),

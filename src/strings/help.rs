@@ -146,6 +146,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Alichokiona mtu (mfano \"mteja ameonyesha SMS, bidhaa zimetolewa\").",
     ),
     (
+        "check.found",
+        "For a payment the provider cannot be asked about (a lost answer): what the person found, paid or failed.",
+        "Kwa malipo ambayo mtoa huduma hawezi kuulizwa (jibu lililopotea): alichokiona mtu, paid (imelipwa) au failed (imeshindwa).",
+    ),
+    (
         "check.operator",
         "Who checked it (default: the operating system's user name).",
         "Aliyekagua (kawaida: jina la mtumiaji wa mfumo).",

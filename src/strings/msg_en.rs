@@ -272,6 +272,10 @@ pub fn text(m: &Msg) -> String {
              one chain's ledger.",
             n = p(provider)
         ),
+        SettledByPerson { who, paid } => format!(
+            "{}, as {who} found by hand (the provider could not be asked).",
+            if *paid { "Paid" } else { "Not paid" }
+        ),
         AmountNotWhole { provider } => format!(
             "{} takes whole amounts only (no cents). Nothing was sent.",
             p(provider)

@@ -281,6 +281,10 @@ pub fn text(m: &Msg) -> String {
              saraka moja ya data, au daftari kuu moja la mnyororo.",
             n = p(provider)
         ),
+        SettledByPerson { who, paid } => format!(
+            "{}, kama {who} alivyothibitisha mwenyewe (mtoa huduma hakuweza kuulizwa).",
+            if *paid { "Imelipwa" } else { "Haikulipwa" }
+        ),
         AmountNotWhole { provider } => format!(
             "{} inapokea kiasi kamili tu (bila senti). Hakuna kilichotumwa.",
             p(provider)
