@@ -31,6 +31,23 @@ pub fn make_private(file: &Path) {
     }
 }
 
+/// Writes `bytes` to a new `0600` file beside `path`, then renames it into place: a reader
+/// finds the old file or the new one, whole, and never one that others may read.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
 /// Whether group or others may read or enter the directory.
 pub fn is_open_to_others(dir: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;

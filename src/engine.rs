@@ -49,13 +49,6 @@ fn nothing_sent(e: EngineError) -> EngineError {
     }
 }
 
-/// Whether the provider can be asked about a payment: not one of a provider asked only by its
-/// own id, which the send's answer never brought (lost, or the process stopped before
-/// journalling it). A person checks such a payment; asking again changes nothing.
-pub fn askable(p: &Payment) -> bool {
-    p.provider.spec().lookup != LookupBy::ProviderId || p.provider_id.is_some()
-}
-
 /// Tunables of the engine.
 #[derive(Debug, Clone)]
 pub struct EngineSettings {

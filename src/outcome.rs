@@ -64,11 +64,7 @@ impl Outcome {
         // its own yet: what that means is said, never nothing.
         let words = |l: Lang| match (p.words(), p.status) {
             (crate::msg::Msg::Empty, Status::Recorded | Status::Sending) => {
-                crate::strings::cli::no_answer_yet(
-                    l,
-                    p.status == Status::Sending,
-                    crate::engine::askable(p),
-                )
+                crate::strings::cli::no_answer_yet(l, p)
             }
             (m, _) => m.text(l),
         };

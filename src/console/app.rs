@@ -410,7 +410,7 @@ impl App {
         let allowed = self
             .focused_payment()
             .map_or_else(Allowed::default, |p| Allowed {
-                recheck: !p.status.is_final() && crate::engine::askable(p),
+                recheck: !p.status.is_final() && crate::provider::spec::askable(p),
                 mark_checked: (p.status == Status::Attention || p.flag.is_some())
                     && !p.checked
                     && !self.limits.no_marking,

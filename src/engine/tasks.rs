@@ -210,9 +210,9 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
     Ok((cas.into_payment(), asked))
 }
 
-/// See [`super::askable`].
+/// See [`crate::provider::spec::askable`].
 fn cannot_ask(p: &Payment) -> bool {
-    !super::askable(p)
+    !crate::provider::spec::askable(p)
 }
 
 /// Asks a person about a payment that cannot be asked about (see [`cannot_ask`]); one that

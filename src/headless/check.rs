@@ -118,7 +118,7 @@ fn settle(
 ) -> u8 {
     use crate::journal::Change;
     use crate::payment::Status;
-    if crate::engine::askable(p) || p.status != Status::Attention {
+    if crate::provider::spec::askable(p) || p.status != Status::Attention {
         eprintln!("lipa check: {}", s::found_only_unaskable(out.lang, p));
         out.line(&Outcome::of(p, out.lang).line(args.json));
         return exit::INVALID;

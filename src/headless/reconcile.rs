@@ -177,7 +177,7 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
         } else if unlisted.contains(&p.provider) {
             // Said once for the provider.
             continue;
-        } else if !crate::engine::askable(p) {
+        } else if !crate::provider::spec::askable(p) {
             // Its push's answer was lost: nothing to ask by. It needs a person (the engine
             // says so, if it has not yet), until one has checked it.
             let now = if p.status == Status::Attention {

@@ -131,24 +131,8 @@ impl ShelfLock for FileLock {
             kept: kept.clone(),
         };
         let bytes = serde_json::to_vec(&stored).map_err(|e| e.to_string())?;
-        write_private(&self.path, &bytes).map_err(|e| e.to_string())
+        crate::data_dir::write_private(&self.path, &bytes).map_err(|e| e.to_string())
     }
-}
-
-/// Writes `bytes` to a new `0600` file beside `path`, then renames it into place.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]

@@ -108,6 +108,13 @@ impl Spec {
     }
 }
 
+/// Whether the provider can be asked about a payment: not one of a provider asked only by its
+/// own id, which the send's answer never brought (lost, or the process stopped before
+/// journalling it). A person checks such a payment; asking again changes nothing.
+pub fn askable(p: &crate::payment::Payment) -> bool {
+    p.provider.spec().lookup != LookupBy::ProviderId || p.provider_id.is_some()
+}
+
 /// How a payment whose send's answer was lost is found at the provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LookupBy {

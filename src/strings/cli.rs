@@ -349,17 +349,17 @@ sentences! {
     }
     /// A payment recorded, or sent, whose answer was never written (a send under way, or its
     /// process killed during it): never re-sent; `lipa sync` asks the provider.
-    fn no_answer_yet(sent: bool = true, askable: bool = true) {
-        en: if sent && !askable {
+    fn no_answer_yet(p: &Payment = &sample_payment()) {
+        en: if p.status == Status::Sending && !crate::provider::spec::askable(p) {
             "Sent, but no answer was recorded (a send under way, or one that was stopped), and this provider cannot be asked without it: lipa sync hands it to a person to check; do not send it again.".to_string()
-        } else if sent {
+        } else if p.status == Status::Sending {
             "Sent, but no answer was recorded (a send under way, or one that was stopped): lipa sync asks the provider by its reference; do not send it again.".to_string()
         } else {
             "Recorded, not sent yet (or stopped before the send): lipa sync finds out; do not send it again.".to_string()
         },
-        sw: if sent && !askable {
+        sw: if p.status == Status::Sending && !crate::provider::spec::askable(p) {
             "Imetumwa, lakini hakuna jibu lililoandikwa (utumaji unaendelea, au ulisimamishwa), na mtoa huduma huyu hawezi kuulizwa bila jibu hilo: lipa sync inampa mtu akague; usitume tena.".to_string()
-        } else if sent {
+        } else if p.status == Status::Sending {
             "Imetumwa, lakini hakuna jibu lililoandikwa (utumaji unaendelea, au ulisimamishwa): lipa sync inamuuliza mtoa huduma kwa kumbukumbu yake; usitume tena.".to_string()
         } else {
             "Imeandikwa, bado haijatumwa (au ilisimamishwa kabla ya kutumwa): lipa sync itabaini; usitume tena.".to_string()

@@ -153,7 +153,7 @@ fn act_on_focused(app: &mut App, cmd: Command) -> Vec<Effect> {
         return Vec::new();
     };
     match cmd {
-        Command::Recheck if !p.status.is_final() && !crate::engine::askable(&p) => {
+        Command::Recheck if !p.status.is_final() && !crate::provider::spec::askable(&p) => {
             refuse(app, s::recheck_cannot(app.lang, p.provider))
         }
         Command::Recheck if !p.status.is_final() => {

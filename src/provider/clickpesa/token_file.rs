@@ -5,7 +5,6 @@
 //! client id and the API key, never the key itself. Never logged.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -36,14 +35,9 @@ fn unix_now() -> u64 {
 
 impl TokenFile {
     pub fn new(dir: &Path, base_url: &str, client_id: &str, api_key: &str) -> TokenFile {
-        let mut h = Sha256::new();
-        for part in [base_url, client_id, api_key] {
-            h.update(part.as_bytes());
-            h.update([0u8]);
-        }
         TokenFile {
             path: dir.join(FILE_NAME),
-            account: hex::encode(h.finalize()),
+            account: crate::provider::shelf::account(&[base_url, client_id, api_key]),
         }
     }
 
@@ -69,7 +63,7 @@ impl TokenFile {
         let Ok(bytes) = serde_json::to_vec(&stored) else {
             return;
         };
-        if let Err(e) = write_private(&self.path, &bytes) {
+        if let Err(e) = crate::data_dir::write_private(&self.path, &bytes) {
             tracing::debug!(error = %e, "ClickPesa token not kept for other processes");
         }
     }
@@ -80,22 +74,6 @@ impl TokenFile {
             let _ = std::fs::remove_file(&self.path);
         }
     }
-}
-
-/// Writes `bytes` to a new `0600` file beside `path`, then renames it into place.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]
