@@ -410,10 +410,24 @@ impl Engine {
             }
         }
         let id = payment.id;
+        let request = PushRequest {
+            reference: new.reference,
+            phone: new.phone,
+            amount: new.amount,
+            channel: new.channel,
+            email: new.email,
+            name: new.name,
+        };
+        // A push of two calls: the first charges nobody, and its outcome is journalled (with
+        // the move to `Sending`) before the second, which is made at most once.
+        let prepared = match provider.prepare(&request).await {
+            Ok(prepared) => prepared,
+            Err(e) => return self.not_prepared(payment, e).await,
+        };
         let sending = Change {
             to: Status::Sending,
             message: &Msg::Empty,
-            provider_id: None,
+            provider_id: prepared.as_deref(),
             heard: false,
         };
         let sending = match self
@@ -432,14 +446,6 @@ impl Engine {
             }
         };
         let sent = Instant::now();
-        let request = PushRequest {
-            reference: new.reference,
-            phone: new.phone,
-            amount: new.amount,
-            channel: new.channel,
-            email: new.email,
-            name: new.name,
-        };
         let answer = provider.initiate(&request).await;
         let (to, message, provider_id, error) = match answer {
             Ok(accepted) => {
@@ -499,6 +505,37 @@ impl Engine {
         Ok(Submitted {
             payment,
             error,
+            unjournalled: None,
+        })
+    }
+
+    /// The first of a push's two calls did not succeed: no prompt was asked for, so nobody
+    /// was charged; the payment fails as not sent (unless another writer moved it first).
+    async fn not_prepared(
+        &self,
+        payment: Payment,
+        e: ProviderError,
+    ) -> Result<Submitted, EngineError> {
+        tracing::info!(id = payment.id, class = e.class(), error = %e, "first call of the push failed");
+        let message = Msg::NotSent {
+            why: Box::new(e.message().clone()),
+        };
+        let change = Change {
+            to: Status::Failed,
+            message: &message,
+            provider_id: None,
+            heard: false,
+        };
+        let payment = match self.cas(payment.id, Status::Recorded, &change).await {
+            Ok(cas) => cas.into_payment(),
+            Err(journal) => {
+                tracing::error!(id = payment.id, error = %journal, "could not record the failed send");
+                payment
+            }
+        };
+        Ok(Submitted {
+            payment,
+            error: Some(e),
             unjournalled: None,
         })
     }

@@ -232,6 +232,17 @@ pub enum Msg {
     TokenTakenElsewhere {
         provider: ProviderKind,
     },
+    /// The provider's answer is ambiguous (Selcom's `999`): still pending, and it may have to
+    /// reconcile it.
+    Ambiguous {
+        provider: ProviderKind,
+    },
+    /// The deadline passed with the provider's answers still ambiguous: the provider must
+    /// reconcile the payment; a person asks it.
+    MustReconcile {
+        provider: ProviderKind,
+        secs: u64,
+    },
     /// A person settled a payment the provider cannot be asked about (the customer's SMS, the
     /// provider's portal): paid, or not.
     SettledByPerson {
@@ -364,7 +375,9 @@ impl Msg {
             | PhoneBusy { .. }
             | SameWithinMinutes { .. }
             | AmountNotWhole { .. }
-            | TokenTakenElsewhere { .. } => Vec::new(),
+            | TokenTakenElsewhere { .. }
+            | Ambiguous { .. }
+            | MustReconcile { .. } => Vec::new(),
             AccountTypeRefused { code, .. } => vec![code],
             BadSetting { key, .. } => vec![key],
             SettledByPerson { who, .. } => vec![who],
@@ -557,6 +570,11 @@ pub fn samples() -> Vec<Msg> {
             code: "2028".into(),
         },
         AmountNotWhole { provider: cp },
+        Ambiguous { provider: cp },
+        MustReconcile {
+            provider: cp,
+            secs: 270,
+        },
         BadSetting {
             provider: cp,
             key: "shortcode".into(),
@@ -632,6 +650,8 @@ pub fn variant(m: &Msg) -> &'static str {
         WalletUnavailable { .. } => "WalletUnavailable",
         CannotLookUp { .. } => "CannotLookUp",
         PhoneBusy { .. } => "PhoneBusy",
+        Ambiguous { .. } => "Ambiguous",
+        MustReconcile { .. } => "MustReconcile",
         SameWithinMinutes { .. } => "SameWithinMinutes",
         AccountTypeRefused { .. } => "AccountTypeRefused",
         AmountNotWhole { .. } => "AmountNotWhole",

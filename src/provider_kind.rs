@@ -1,5 +1,5 @@
 //! Which provider: the identity a payment, the journal, the command line and JSON carry
-//! (`clickpesa`, `cepta`, `daraja`). Everything else about a provider is its row in the registry
+//! (`clickpesa`, `cepta`, `daraja`, `selcom`). Everything else about a provider is its row in the registry
 //! (`provider/registry.rs`), reached through `ProviderKind::spec`. A leaf: it imports nothing
 //! of lipa's, so the stored data and the domain can name a provider.
 
@@ -13,13 +13,16 @@ pub enum ProviderKind {
     Cepta,
     /// M-Pesa Daraja: Safaricom's own API (Kenya).
     Daraja,
+    /// Selcom: one Tanzanian contract for every wallet.
+    Selcom,
 }
 
 impl ProviderKind {
     /// Every provider, in the switcher's order.
-    pub const ALL: [ProviderKind; 3] = [
+    pub const ALL: [ProviderKind; 4] = [
         ProviderKind::ClickPesa,
         ProviderKind::Cepta,
         ProviderKind::Daraja,
+        ProviderKind::Selcom,
     ];
 }

@@ -18,6 +18,8 @@ pub struct Schedule {
     deadline: Duration,
     /// Minimum gap between two queries of one payment (also after a restart).
     min_gap: Duration,
+    /// What [`Schedule::scaled`] multiplied its times by (1: real time).
+    factor: f64,
 }
 
 /// Dense phase: every 1.5 s from 9 s to 22.5 s after the send, where most customers answer.
@@ -39,6 +41,7 @@ impl Default for Schedule {
             offsets: default_offsets(),
             deadline: Duration::from_secs(90),
             min_gap: Duration::from_millis(1_000),
+            factor: 1.0,
         }
     }
 }
@@ -52,6 +55,7 @@ impl Schedule {
             offsets,
             deadline,
             min_gap,
+            factor: 1.0,
         }
     }
 
@@ -62,7 +66,14 @@ impl Schedule {
             offsets: self.offsets.iter().map(|d| scale(*d)).collect(),
             deadline: scale(self.deadline),
             min_gap: scale(self.min_gap),
+            factor: self.factor * factor,
         }
+    }
+
+    /// A provider's real-time wait in this schedule's time (a fast test's schedule shortens
+    /// it as it shortens everything).
+    pub fn in_scale(&self, d: Duration) -> Duration {
+        Duration::from_secs_f64(d.as_secs_f64() * self.factor)
     }
 
     pub fn offsets(&self) -> &[Duration] {

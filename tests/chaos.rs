@@ -72,9 +72,7 @@ async fn payments_survive_faults_and_kill_9() {
     .await
     .expect("simulator");
     let dir = tempfile::tempdir().expect("data dir");
-    let env = Env::single(
-        sim.clickpesa_base_url(),
-        sim.cepta_base_url(),
+    let env = Env::single(&sim,
         dir.path().to_path_buf(),
     );
     let sales = plan(seed, &SHAPE);
@@ -106,10 +104,8 @@ async fn payments_survive_faults_and_kill_9() {
     let push_kills: usize = drive.push_kills.values().sum();
     let faults_total: u64 = stats.faults.values().sum();
     let requests: u64 = stats.requests.values().sum();
-    let clickpesa = sales
-        .iter()
-        .filter(|s| s.provider == ProviderKind::ClickPesa)
-        .count();
+    let count = |p| sales.iter().filter(|s| s.provider == p).count();
+    let (clickpesa, selcom) = (count(ProviderKind::ClickPesa), count(ProviderKind::Selcom));
     let silent = sales.iter().filter(|s| s.digit == 8).count();
     let figures = format!(
         "chaos figures: seed={seed} payments={} faults={faults_total} ({:.0}% of {requests} \
@@ -124,13 +120,15 @@ async fn payments_survive_faults_and_kill_9() {
         wall.elapsed().as_secs_f64(),
     );
     let details = format!(
-        "chaos details: clickpesa {clickpesa}, cepta {}, silent customers {silent}; \
+        "chaos details: clickpesa {clickpesa}, cepta {}, selcom {selcom} (repeated wallet \
+         payments {}), silent customers {silent}; \
          journalled {}, received by the simulator {}; {requests} provider requests, \
          faults at {per_mille}‰ each: {:?}; kills: push {push_kills} by journal state {:?}, \
          sync {}; paid {} (then reversed {}), failed {} (never sent {}), attention {} \
          by truth {:?}; push exits {:?}; sending phase {:.1}s, final sync {:.1}s (exit {:?}); \
          integrity {integrity}",
-        sales.len() - clickpesa,
+        sales.len() - clickpesa - selcom,
+        stats.repeated_pushes,
         rows.len(),
         ledger.len(),
         stats.faults,
@@ -158,6 +156,7 @@ async fn payments_survive_faults_and_kill_9() {
     assert_eq!(integrity, "ok");
     assert!(v.lost.is_empty(), "lost: {:#?}", v.lost);
     assert!(v.doubled.is_empty(), "doubled: {:#?}", v.doubled);
+    assert_eq!(stats.repeated_pushes, 0, "a second wallet payment for one order");
     assert!(v.unresolved.is_empty(), "unresolved: {:#?}", v.unresolved);
     assert!(
         v.wrong.is_empty(),

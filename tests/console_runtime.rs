@@ -73,6 +73,7 @@ impl Provider for Customers {
                 word: "DONE".into(),
                 message: "Customer answered".into(),
                 provider_id: None,
+                channel: None,
             }),
             None => Lookup::NotFound,
         })

@@ -151,6 +151,7 @@ impl Provider for Scripted {
                     _ => Msg::said(&format!("{state:?}")),
                 },
                 provider_id: None,
+                channel: None,
             })),
         }
     }

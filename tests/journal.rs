@@ -104,6 +104,7 @@ fn child_writer() {
             to,
             message: Msg::said(&name),
             provider_id: None,
+            channel: None,
         };
         journal
             .answer(shared.id, shared.status, &answer)
@@ -237,6 +238,7 @@ fn final_rows_keep_their_words() {
         to: Status::Paid,
         message: Msg::Paid,
         provider_id: None,
+        channel: None,
     };
     assert!(
         journal
@@ -294,6 +296,7 @@ fn the_duplicate_guard_holds_between_writers() {
         to: Status::Failed,
         message: Msg::CustomerCancelled,
         provider_id: None,
+        channel: None,
     };
     j.answer(declined.id, Status::Pending, &failed)
         .expect("failed");

@@ -114,6 +114,7 @@ impl Provider for Gated {
             word: "SUCCESS".into(),
             message: Msg::Paid,
             provider_id: Some("id-1".into()),
+            channel: None,
         }))
     }
 }

@@ -122,6 +122,7 @@ fn transitions_are_compare_and_set_and_final_states_never_change() {
             to: Status::Failed,
             message: Msg::Empty,
             provider_id: None,
+            channel: None,
         };
         assert!(
             !j.answer(paid.id, Status::Paid, &late)
@@ -182,6 +183,7 @@ fn answers_count_polls_and_keep_what_they_learned() {
             to: Status::Paid,
             message: Msg::Empty,
             provider_id: Some("CP-9".into()),
+            channel: None,
         };
         let p = j
             .answer(p.id, Status::Pending, &paid)

@@ -1,5 +1,5 @@
 //! The shared test vectors (`../shared/vectors`, beside the repository): ClickPesa checksums,
-//! Cepta signatures, Daraja passwords, phone numbers. Skipped, saying so, when the folder is not there.
+//! Cepta signatures, Daraja passwords, Selcom digests, phone numbers. Skipped, saying so, when the folder is not there.
 
 use lipa::phone::{Country, Phone};
 use lipa::provider::cepta::sign;
@@ -146,6 +146,48 @@ fn phone_numbers() {
                 "{input:?} ({country:?}): {got:?}"
             ),
             None => assert!(got.is_err(), "{input:?} ({country:?}) accepted: {got:?}"),
+        }
+    }
+}
+
+/// Selcom's signing headers (providers.md): the authorization, the signed fields, the message
+/// and its digest, and the body, each exactly as the vector has it.
+#[test]
+fn selcom_digests() {
+    use lipa::provider::selcom::sign::{self, Value as Field};
+    let Some(cases) = load("selcom_digest.json") else {
+        return;
+    };
+    assert!(!cases.is_empty());
+    for case in &cases {
+        let fields: Vec<(&str, Field)> = case["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .map(|pair| {
+                let name = pair[0].as_str().expect("name");
+                let value = match &pair[1] {
+                    Value::String(t) => Field::Text(t.clone()),
+                    Value::Number(n) => Field::Whole(n.as_i64().expect("an integer")),
+                    other => panic!("unexpected value {other}"),
+                };
+                (name, value)
+            })
+            .collect();
+        let ts = text(case, "timestamp");
+        assert_eq!(
+            sign::authorization(text(case, "api_key")),
+            text(case, "authorization")
+        );
+        assert_eq!(sign::signed_fields(&fields), text(case, "signed_fields"));
+        assert_eq!(sign::message(ts, &fields), text(case, "message"), "{case}");
+        assert_eq!(
+            sign::digest(text(case, "api_secret"), ts, &fields),
+            text(case, "digest"),
+            "{case}"
+        );
+        if let Some(body) = case["body"].as_str() {
+            assert_eq!(sign::body(&fields), body);
         }
     }
 }

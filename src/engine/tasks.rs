@@ -65,6 +65,8 @@ pub async fn run(
     let mut failing: Option<Instant> = None;
     // Questions asked past the deadline, and whether one is due again at once.
     let (mut late, mut retry) = (0u32, false);
+    // When the provider's own advice asks once more past the deadline (until then, none).
+    let mut again_at: Option<Instant> = None;
     loop {
         let p = read(engine, id).await?;
         if p.status.is_final() || (p.status == Status::Attention && !ask_now) {
@@ -90,8 +92,10 @@ pub async fn run(
                     // Past the deadline (or taken over after it): a last question, asked again
                     // a few times while it gets no usable answer, then a person decides.
                     let mut p = p;
+                    let holding = again_at.is_some_and(|t| Instant::now() < t);
                     let due = std::mem::take(&mut retry)
-                        || last_query.is_none_or(|t| t.elapsed() >= Duration::from_secs(1));
+                        || (!holding
+                            && last_query.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)));
                     if due {
                         let at = Instant::now();
                         let (q, asked) = query(engine, &p).await?;
@@ -111,6 +115,20 @@ pub async fn run(
                             _ = bell.notified() => {}
                         }
                         retry = true;
+                        continue;
+                    }
+                    // The provider's advice: once more, a while after the deadline, before a
+                    // person is asked (a person's re-check asks at once).
+                    if again_at.is_none() {
+                        again_at = ask_again_at(&p, anchor, &schedule);
+                    }
+                    if let Some(at) = again_at.filter(|at| Instant::now() < *at) {
+                        let nap = (at - Instant::now()).min(engine.renew_every());
+                        let rang = tokio::select! {
+                            _ = tokio::time::sleep(nap) => false,
+                            _ = bell.notified() => true,
+                        };
+                        retry = rang || Instant::now() >= at;
                         continue;
                     }
                     // Only the holder gives up (the question may have lost the lease).
@@ -158,6 +176,23 @@ async fn read(engine: &Engine, id: i64) -> Result<Payment, EngineError> {
     let p = engine.get(id).await?;
     engine.observe(&p);
     Ok(p)
+}
+
+/// When a payment not yet settled at the deadline is asked about once more, where its
+/// provider advises it ([`crate::provider::spec::Spec::ask_again_after`]).
+/// A payment already older than that by the wall clock (taken over after a stop) is asked
+/// once, as any other.
+fn ask_again_at(
+    p: &Payment,
+    anchor: Instant,
+    schedule: &crate::tracker::Schedule,
+) -> Option<Instant> {
+    let wait = schedule.deadline() + schedule.in_scale(p.provider.spec().ask_again_after?);
+    let open = matches!(p.status, Status::Sending | Status::Unknown | Status::Pending);
+    let age = (Utc::now() - p.sent_at.unwrap_or(p.created_at))
+        .to_std()
+        .unwrap_or_default();
+    (open && age < wait).then(|| anchor + wait)
 }
 
 /// When a payment sent by another process (or before a restart) was sent, on this process's
@@ -240,6 +275,7 @@ async fn answer_of(id: i64, lookup: Result<Lookup, ProviderError>) -> Answer {
             to: Status::from(remote.state),
             message: remote.message,
             provider_id: remote.provider_id,
+            channel: remote.channel,
         },
         Ok(Lookup::NotFound) => Answer::NotFound,
         Err(e) => {
@@ -338,6 +374,13 @@ async fn give_up(
                 (None, u) => u.map_or(secs, |u| u.as_secs()),
             },
         },
+        // The provider's last words were that it cannot say: it must reconcile it.
+        _ if matches!(p.said, Msg::Ambiguous { .. }) || matches!(p.message, Msg::Ambiguous { .. }) => {
+            Msg::MustReconcile {
+                provider: p.provider,
+                secs,
+            }
+        }
         _ => Msg::NoAnswerByDeadline { secs },
     };
     let change = Change {

@@ -50,6 +50,8 @@ pub enum Answer {
         to: Status,
         message: Msg,
         provider_id: Option<String>,
+        /// The wallet it was paid from, when the provider names it (kept if none is known).
+        channel: Option<String>,
     },
     /// The provider said it has no payment under the reference.
     NotFound,
@@ -187,6 +189,14 @@ impl Journal {
                 "UPDATE payments SET provider_id = COALESCE(provider_id, ?2) WHERE id = ?1",
             )?
             .execute(params![id, pid])?;
+        }
+        if let Answer::Found {
+            channel: Some(wallet),
+            ..
+        } = answer
+        {
+            tx.prepare_cached("UPDATE payments SET channel = COALESCE(channel, ?2) WHERE id = ?1")?
+                .execute(params![id, wallet])?;
         }
         match answer {
             Answer::Found { to, message, .. } if *to != from && from.can_become(*to) => {

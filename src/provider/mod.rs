@@ -18,6 +18,7 @@ pub mod daraja;
 pub mod http;
 pub mod registry;
 pub mod scrub;
+pub mod selcom;
 pub mod settings;
 pub mod shelf;
 pub mod spec;
@@ -30,6 +31,7 @@ pub mod demo {
     pub use super::cepta::sim::demo::*;
     pub use super::clickpesa::sim::demo::*;
     pub use super::daraja::sim::demo::*;
+    pub use super::selcom::sim::demo::*;
 }
 
 impl ProviderKind {
@@ -40,6 +42,7 @@ impl ProviderKind {
             ProviderKind::ClickPesa => &clickpesa::SPEC,
             ProviderKind::Cepta => &cepta::SPEC,
             ProviderKind::Daraja => &daraja::SPEC,
+            ProviderKind::Selcom => &selcom::SPEC,
         }
     }
 }
@@ -125,6 +128,8 @@ pub struct RemoteStatus {
     /// The provider's own id of the payment, when the answer names one (an `id` the send's answer carries):
     /// kept when the answer to the push was lost.
     pub provider_id: Option<String>,
+    /// The wallet it was paid from, where the answer names one and lipa did not choose it.
+    pub channel: Option<String>,
 }
 
 /// Answer to a query by reference.
@@ -236,7 +241,17 @@ impl ProviderError {
 pub trait Provider: Send + Sync {
     fn kind(&self) -> ProviderKind;
 
+    /// The first of a push made of two calls (Selcom's order), made while the payment is only
+    /// recorded: it charges nobody, and it may be made again under the same reference (it
+    /// finds the order a lost answer left, or makes it). `Ok(Some(id))`: the provider's id
+    /// for what it made, journalled before [`Provider::initiate`] is called. Any error means
+    /// nothing was sent, and the payment fails as not sent. Default: a push of one call.
+    async fn prepare(&self, _request: &PushRequest) -> Result<Option<String>, ProviderError> {
+        Ok(None)
+    }
+
     /// Sends the push. `Unknown` means the prompt may have been sent: query before anything else.
+    /// Called at most once per payment.
     async fn initiate(&self, request: &PushRequest) -> Result<PushAccepted, ProviderError>;
 
     /// Asks for the status of a payment by its reference. An answer that does not prove what

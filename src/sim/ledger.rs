@@ -91,6 +91,9 @@ pub struct SimStats {
     pub responses: BTreeMap<u16, u64>,
     /// Faults injected, per kind.
     pub faults: BTreeMap<String, u64>,
+    /// Pushes asked a second time for one order (a provider of two calls): the client's
+    /// defect, which must stay 0.
+    pub repeated_pushes: u64,
 }
 
 impl SimStats {
@@ -127,6 +130,7 @@ impl Serialize for SimStats {
         m.serialize_entry("requests", &self.requests)?;
         m.serialize_entry("responses", &self.responses)?;
         m.serialize_entry("faults", &self.faults)?;
+        m.serialize_entry("repeated_pushes", &self.repeated_pushes)?;
         m.end()
     }
 }

@@ -120,6 +120,23 @@ pub struct NewPush {
     pub email: Option<String>,
 }
 
+/// An order, for a provider whose push is two calls (Selcom's): made first, it charges
+/// nobody; its push is asked for after, once.
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub provider: ProviderKind,
+    pub order_id: String,
+    /// The provider's own id for it.
+    pub id: String,
+    pub phone: String,
+    pub amount_text: String,
+    pub amount: Money,
+    pub created_at: DateTime<Utc>,
+    /// Pushes asked for it: more than one is a client's defect
+    /// ([`SimStats::repeated_pushes`]).
+    pub pushes_asked: u32,
+}
+
 type Key = (ProviderKind, String);
 
 struct Issued {
@@ -138,6 +155,8 @@ struct Inner {
     attempts: HashMap<Key, u32>,
     /// Status queries per reference: in all, in flight now, and the most in flight at once.
     queries: HashMap<Key, (u32, u32, u32)>,
+    /// Orders, by (provider, order id).
+    orders: HashMap<Key, Order>,
     stats: SimStats,
     faults: Faults,
     dice: StdRng,
@@ -162,6 +181,7 @@ impl Sim {
                 index: HashMap::new(),
                 attempts: HashMap::new(),
                 queries: HashMap::new(),
+                orders: HashMap::new(),
                 stats: SimStats::default(),
                 dice: StdRng::seed_from_u64(faults.seed),
                 faults,
@@ -350,6 +370,37 @@ impl Sim {
         push.quirks = quirks;
         insert(&mut inner, key, push.clone());
         Ok(push)
+    }
+
+    /// Records a new order, unless its id is already used.
+    pub fn create_order(&self, order: Order) -> Result<Order, Duplicate> {
+        let mut inner = self.lock();
+        let key = (order.provider, order.order_id.clone());
+        if inner.orders.contains_key(&key) {
+            return Err(Duplicate);
+        }
+        inner.orders.insert(key, order.clone());
+        Ok(order)
+    }
+
+    pub fn order(&self, provider: ProviderKind, order_id: &str) -> Option<Order> {
+        self.lock()
+            .orders
+            .get(&(provider, order_id.to_string()))
+            .cloned()
+    }
+
+    /// Counts a push asked for an order: how many have been, this one included (`None`: no
+    /// such order). A second is counted as a defect.
+    pub fn ask_push(&self, provider: ProviderKind, order_id: &str) -> Option<u32> {
+        let mut inner = self.lock();
+        let order = inner.orders.get_mut(&(provider, order_id.to_string()))?;
+        order.pushes_asked += 1;
+        let asked = order.pushes_asked;
+        if asked > 1 {
+            inner.stats.repeated_pushes += 1;
+        }
+        Some(asked)
     }
 
     /// Remembers a push an earlier simulator received (the demo was restarted while payments

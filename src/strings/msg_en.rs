@@ -280,6 +280,17 @@ pub fn text(m: &Msg) -> String {
             "{} takes whole amounts only (no cents). Nothing was sent.",
             p(provider)
         ),
+        Ambiguous { provider } => format!(
+            "{} cannot say yet whether it went through (code 999): still asking.",
+            p(provider)
+        ),
+        MustReconcile { provider, secs } => format!(
+            "{n} still cannot say whether it was paid, {} after the prompt: {n} must reconcile \
+             it. Ask {n} about this reference, and check the customer's SMS. Do not send it \
+             again until then.",
+            span(*secs),
+            n = p(provider)
+        ),
     }
 }
 

@@ -289,6 +289,17 @@ pub fn text(m: &Msg) -> String {
             "{} inapokea kiasi kamili tu (bila senti). Hakuna kilichotumwa.",
             p(provider)
         ),
+        Ambiguous { provider } => format!(
+            "{} bado haiwezi kusema kama yamepita (msimbo 999): tunaendelea kuuliza.",
+            p(provider)
+        ),
+        MustReconcile { provider, secs } => format!(
+            "{n} bado haiwezi kusema kama yamelipwa, {} baada ya ombi: {n} lazima \
+             iyapatanishe. Muulize {n} kuhusu kumbukumbu hii, na angalia SMS ya mteja. \
+             Usiyatume tena hadi hapo.",
+            span(*secs),
+            n = p(provider)
+        ),
     }
 }
 

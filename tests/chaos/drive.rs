@@ -65,19 +65,20 @@ pub fn plan(seed: u64, shape: &Shape) -> Vec<Sale> {
     }
     (0..shape.sales)
         .map(|i| {
-            let provider = if i % 2 == 0 {
-                ProviderKind::ClickPesa
-            } else {
-                ProviderKind::Cepta
+            // Selcom's push is two calls: kills land between them too.
+            let provider = match i % 3 {
+                0 => ProviderKind::ClickPesa,
+                1 => ProviderKind::Cepta,
+                _ => ProviderKind::Selcom,
             };
             let digit: u8 = rng.random_range(0..10);
             let local = format!("0712{i:05}{digit}");
             let cc = match provider {
-                ProviderKind::ClickPesa => "255",
+                ProviderKind::ClickPesa | ProviderKind::Selcom => "255",
                 ProviderKind::Cepta | ProviderKind::Daraja => "254",
             };
             let amount = match provider {
-                ProviderKind::ClickPesa => format!("{}", 1_000 + i),
+                ProviderKind::ClickPesa | ProviderKind::Selcom => format!("{}", 1_000 + i),
                 ProviderKind::Cepta if i % 4 == 1 => format!("{}.50", 100 + i),
                 ProviderKind::Cepta | ProviderKind::Daraja => format!("{}", 100 + i),
             };
@@ -103,6 +104,7 @@ pub fn plan(seed: u64, shape: &Shape) -> Vec<Sale> {
 pub struct Env {
     pub clickpesa: String,
     pub cepta: String,
+    pub selcom: String,
     pub data: PathBuf,
     /// The tills that push (a sale goes to till `i % tills.len()`; one till when empty), and
     /// the shared ledger they record into (else the journal in `data`).
@@ -112,10 +114,11 @@ pub struct Env {
 
 impl Env {
     /// One journal in `data`, one till.
-    pub fn single(clickpesa: String, cepta: String, data: PathBuf) -> Env {
+    pub fn single(sim: &lipa::sim::SimHandle, data: PathBuf) -> Env {
         Env {
-            clickpesa,
-            cepta,
+            clickpesa: sim.clickpesa_base_url(),
+            cepta: sim.cepta_base_url(),
+            selcom: sim.selcom_base_url(),
             data,
             tills: Vec::new(),
             database_url: None,
@@ -151,6 +154,12 @@ impl Env {
             .env("LIPA_CEPTA_PUBLIC_KEY", demo::CEPTA_PUBLIC_KEY)
             .env("LIPA_CEPTA_SECRET_KEY", demo::CEPTA_SECRET_KEY)
             .env("LIPA_CEPTA_EMAIL", demo::CEPTA_EMAIL)
+            .env("LIPA_SELCOM_BASE_URL", &self.selcom)
+            .env("LIPA_SELCOM_VENDOR", demo::SELCOM_VENDOR)
+            .env("LIPA_SELCOM_API_KEY", demo::SELCOM_API_KEY)
+            .env("LIPA_SELCOM_API_SECRET", demo::SELCOM_API_SECRET)
+            .env("LIPA_SELCOM_BUYER_EMAIL", demo::SELCOM_BUYER_EMAIL)
+            .env("LIPA_SELCOM_BUYER_NAME", demo::SELCOM_BUYER_NAME)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -139,11 +139,11 @@ pub fn payment(
     age: i64,
 ) -> Payment {
     let currency = match provider {
-        ProviderKind::ClickPesa => Currency::Tzs,
+        ProviderKind::ClickPesa | ProviderKind::Selcom => Currency::Tzs,
         ProviderKind::Cepta | ProviderKind::Daraja => Currency::Kes,
     };
     let reference = match provider {
-        ProviderKind::ClickPesa => format!("LP7K3MQ9XR{id:03}"),
+        ProviderKind::ClickPesa | ProviderKind::Selcom => format!("LP7K3MQ9XR{id:03}"),
         ProviderKind::Cepta => format!("LP-7K3MQ9-XR{id:03}"),
         ProviderKind::Daraja => format!("LP7K3MQ9X{id:03}"),
     };

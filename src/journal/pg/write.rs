@@ -167,6 +167,17 @@ impl PgStore {
                 )
                 .await?;
             }
+            if let Answer::Found {
+                channel: Some(wallet),
+                ..
+            } = &answer
+            {
+                tx.execute(
+                    "UPDATE payments SET channel = COALESCE(channel, $2) WHERE id = $1",
+                    &[&id, wallet],
+                )
+                .await?;
+            }
             match answer {
                 Answer::Found { to, message, .. } if to != from && from.can_become(to) => {
                     let change = OwnedChange {

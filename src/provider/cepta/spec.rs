@@ -45,6 +45,7 @@ pub static SPEC: Spec = Spec {
     words: Vec::new,
     by_hand: None,
     one_prompt_per_phone: false,
+    ask_again_after: None,
     simulator: &super::sim::SIM,
 };
 

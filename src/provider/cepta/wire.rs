@@ -154,6 +154,7 @@ impl VerifyData {
             word,
             message,
             provider_id: self.payment_id.clone().filter(|id| !id.trim().is_empty()),
+            channel: None,
         }
     }
 }

@@ -50,6 +50,7 @@ pub static SPEC: Spec = Spec {
     words: Vec::new,
     by_hand: None,
     one_prompt_per_phone: false,
+    ask_again_after: None,
     simulator: &super::sim::SIM,
 };
 

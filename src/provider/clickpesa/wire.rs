@@ -171,6 +171,7 @@ impl PaymentWire {
             word,
             message,
             provider_id: self.id.clone().filter(|i| !i.trim().is_empty()),
+            channel: None,
         }
     }
 
@@ -211,6 +212,7 @@ pub(super) fn status_of(attempts: &[PaymentWire], charged: &Charged) -> Option<R
                 word: paid[0].word.clone(),
                 message: Msg::SeveralPaid { n },
                 provider_id: None,
+                channel: None,
             });
         }
     }
@@ -224,6 +226,7 @@ pub(super) fn status_of(attempts: &[PaymentWire], charged: &Charged) -> Option<R
             word: first.word,
             message: Msg::AttemptsUnordered,
             provider_id: None,
+            channel: None,
         });
     }
     of(RemoteState::Pending).next().cloned()

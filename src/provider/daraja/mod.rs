@@ -360,6 +360,7 @@ fn status(state: RemoteState, word: &str, message: Msg, id: &str) -> Lookup {
         word: word.to_string(),
         message,
         provider_id: Some(id.to_string()),
+        channel: None,
     })
 }
 

@@ -58,6 +58,7 @@ pub static SPEC: Spec = Spec {
     words: super::words::sentences,
     by_hand: Some(super::words::by_hand),
     one_prompt_per_phone: true,
+    ask_again_after: None,
     simulator: &super::sim::SIM,
 };
 
