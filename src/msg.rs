@@ -232,7 +232,7 @@ pub enum Msg {
     TokenTakenElsewhere {
         provider: ProviderKind,
     },
-    /// The provider's answer is ambiguous (Selcom's `999`): still pending, and it may have to
+    /// The provider's answer is ambiguous (a `999`): still pending, and it may have to
     /// reconcile it.
     Ambiguous {
         provider: ProviderKind,

@@ -72,9 +72,7 @@ async fn payments_survive_faults_and_kill_9() {
     .await
     .expect("simulator");
     let dir = tempfile::tempdir().expect("data dir");
-    let env = Env::single(&sim,
-        dir.path().to_path_buf(),
-    );
+    let env = Env::single(&sim, dir.path().to_path_buf());
     let sales = plan(seed, &SHAPE);
     let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
 
@@ -156,7 +154,10 @@ async fn payments_survive_faults_and_kill_9() {
     assert_eq!(integrity, "ok");
     assert!(v.lost.is_empty(), "lost: {:#?}", v.lost);
     assert!(v.doubled.is_empty(), "doubled: {:#?}", v.doubled);
-    assert_eq!(stats.repeated_pushes, 0, "a second wallet payment for one order");
+    assert_eq!(
+        stats.repeated_pushes, 0,
+        "a second wallet payment for one order"
+    );
     assert!(v.unresolved.is_empty(), "unresolved: {:#?}", v.unresolved);
     assert!(
         v.wrong.is_empty(),

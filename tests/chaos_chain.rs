@@ -66,9 +66,7 @@ async fn three_tills_survive_faults_kill_9_and_a_ledger_restart() {
     .await
     .expect("simulator");
     let dir = tempfile::tempdir().expect("data dirs");
-    let mut env = Env::single(&sim,
-        dir.path().to_path_buf(),
-    );
+    let mut env = Env::single(&sim, dir.path().to_path_buf());
     env.tills = TILLS.iter().map(|t| t.to_string()).collect();
     env.database_url = Some(db.url.clone());
     for till in TILLS {
@@ -197,7 +195,10 @@ async fn three_tills_survive_faults_kill_9_and_a_ledger_restart() {
     assert_eq!(integrity, "ok");
     assert!(v.lost.is_empty(), "lost: {:#?}", v.lost);
     assert!(v.doubled.is_empty(), "doubled: {:#?}", v.doubled);
-    assert_eq!(stats.repeated_pushes, 0, "a second wallet payment for one order");
+    assert_eq!(
+        stats.repeated_pushes, 0,
+        "a second wallet payment for one order"
+    );
     assert!(v.unresolved.is_empty(), "unresolved: {:#?}", v.unresolved);
     assert!(
         v.wrong.is_empty(),

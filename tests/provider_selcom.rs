@@ -12,9 +12,9 @@ use lipa::engine::{Engine, EngineSettings, Rights, SendGuard};
 use lipa::journal::Journal;
 use lipa::money::{Currency, Money};
 use lipa::payment::{NewPayment, Status};
+use lipa::provider::http;
 use lipa::provider::selcom::{SelcomClient, SelcomSettings};
 use lipa::provider::{Charged, Lookup, Provider, ProviderError, ProviderKind, RemoteState};
-use lipa::provider::http;
 use lipa::sim::{Faults, SimConfig, SimHandle, demo};
 use lipa::strings::Msg;
 use provider_sim::{settled, start};
@@ -83,7 +83,11 @@ async fn every_magic_digit_ends_as_documented() {
         }
     }
     let ledger = sim.ledger();
-    assert_eq!(ledger.len(), 10, "every wallet payment was made, the ninth too");
+    assert_eq!(
+        ledger.len(),
+        10,
+        "every wallet payment was made, the ninth too"
+    );
     assert!(ledger.iter().all(|e| e.initiate_calls == 1), "{ledger:?}");
     assert_eq!(sim.stats().repeated_pushes, 0);
 }
@@ -94,7 +98,10 @@ async fn an_order_not_made_is_not_found_and_a_second_wallet_payment_is_refused()
     let client = client_for(&sim);
     let request = push("0712345670", 500);
     let charged = Charged::of_request(&request);
-    assert_eq!(client.query(&charged).await.expect("asked"), Lookup::NotFound);
+    assert_eq!(
+        client.query(&charged).await.expect("asked"),
+        Lookup::NotFound
+    );
     client.prepare(&request).await.expect("order");
     // An order without its wallet payment charges nobody: pending, nothing pushed.
     let st = settled(&client, &charged).await;
@@ -177,7 +184,11 @@ async fn a_lost_order_answer_is_found_by_the_status_query() {
     client.initiate(&request).await.expect("prompt");
     let st = settled(&client, &Charged::of_request(&request)).await;
     assert_eq!(st.state, RemoteState::Paid);
-    assert_eq!(sim.stats().requests_to("POST /selcom/v1/checkout/create-order-minimal"), 1);
+    assert_eq!(
+        sim.stats()
+            .requests_to("POST /selcom/v1/checkout/create-order-minimal"),
+        1
+    );
 }
 
 /// An engine over a journal on disk and the real client, its schedule fast.
@@ -214,7 +225,10 @@ async fn a_lost_wallet_payment_answer_is_asked_about_never_sent_again() {
     let engine = engine(&sim, dir.path());
     let p = submit(&engine, "0712345679", 2_500).await;
     assert_eq!(p.status, Status::Unknown, "{p:?}");
-    assert!(p.provider_id.is_some(), "the order's reference, journalled before the prompt");
+    assert!(
+        p.provider_id.is_some(),
+        "the order's reference, journalled before the prompt"
+    );
     let paid = engine
         .wait_settled(p.id, Duration::from_secs(10))
         .await
@@ -243,7 +257,13 @@ async fn ambiguous_ends_with_selcom_asked_to_reconcile() {
         .expect("ended");
     assert_eq!(ended.status, Status::Attention, "{ended:?}");
     assert!(
-        matches!(ended.message, Msg::MustReconcile { provider: SELCOM, .. }),
+        matches!(
+            ended.message,
+            Msg::MustReconcile {
+                provider: SELCOM,
+                ..
+            }
+        ),
         "{:?}",
         ended.message
     );
@@ -253,5 +273,8 @@ async fn ambiguous_ends_with_selcom_asked_to_reconcile() {
     let schedule = EngineSettings::scaled(0.02).schedule;
     let late = schedule.deadline() + schedule.in_scale(Duration::from_secs(180));
     let age = (ended.updated_at - ended.created_at).to_std().expect("age");
-    assert!(age >= late, "a person was asked after {age:?}, before {late:?}");
+    assert!(
+        age >= late,
+        "a person was asked after {age:?}, before {late:?}"
+    );
 }

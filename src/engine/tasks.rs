@@ -188,7 +188,10 @@ fn ask_again_at(
     schedule: &crate::tracker::Schedule,
 ) -> Option<Instant> {
     let wait = schedule.deadline() + schedule.in_scale(p.provider.spec().ask_again_after?);
-    let open = matches!(p.status, Status::Sending | Status::Unknown | Status::Pending);
+    let open = matches!(
+        p.status,
+        Status::Sending | Status::Unknown | Status::Pending
+    );
     let age = (Utc::now() - p.sent_at.unwrap_or(p.created_at))
         .to_std()
         .unwrap_or_default();
@@ -375,7 +378,9 @@ async fn give_up(
             },
         },
         // The provider's last words were that it cannot say: it must reconcile it.
-        _ if matches!(p.said, Msg::Ambiguous { .. }) || matches!(p.message, Msg::Ambiguous { .. }) => {
+        _ if matches!(p.said, Msg::Ambiguous { .. })
+            || matches!(p.message, Msg::Ambiguous { .. }) =>
+        {
             Msg::MustReconcile {
                 provider: p.provider,
                 secs,

@@ -89,6 +89,18 @@ impl Provider for Scrubbed {
         self.inner.kind()
     }
 
+    async fn prepare(&self, request: &PushRequest) -> Result<Option<String>, ProviderError> {
+        let mut id = self
+            .inner
+            .prepare(request)
+            .await
+            .map_err(|e| self.error(e))?;
+        if let Some(id) = &mut id {
+            self.clean(id);
+        }
+        Ok(id)
+    }
+
     async fn initiate(&self, request: &PushRequest) -> Result<PushAccepted, ProviderError> {
         let mut accepted = self
             .inner
@@ -109,6 +121,9 @@ impl Provider for Scrubbed {
             self.clean_msg(&mut status.message);
             if let Some(id) = status.provider_id.as_mut() {
                 self.clean(id);
+            }
+            if let Some(wallet) = status.channel.as_mut() {
+                self.clean(wallet);
             }
         }
         Ok(lookup)

@@ -120,8 +120,8 @@ pub struct NewPush {
     pub email: Option<String>,
 }
 
-/// An order, for a provider whose push is two calls (Selcom's): made first, it charges
-/// nobody; its push is asked for after, once.
+/// An order, for a provider whose push is two calls: made first, it charges nobody; its push
+/// is asked for after, once.
 #[derive(Debug, Clone)]
 pub struct Order {
     pub provider: ProviderKind,

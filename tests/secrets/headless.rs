@@ -20,6 +20,8 @@ enum Keys {
     WrongCe,
     /// A wrong Daraja consumer secret, in the environment.
     WrongDa,
+    /// A wrong Selcom API secret, in the environment.
+    WrongSe,
     /// The right keys, but every base URL on a port where nothing listens.
     Closed,
 }
@@ -49,6 +51,7 @@ use Cmd::{Push, Sync};
 const CP: &str = "clickpesa";
 const CE: &str = "cepta";
 const DA: &str = "daraja";
+const SE: &str = "selcom";
 const JSON: Flags = &["--json"];
 const HUMAN: Flags = &[];
 const DRY: Flags = &["--dry-run"];
@@ -79,6 +82,11 @@ const FIRST: &[Case] = &[
     ("da lost", Env, "env", Push(DA, "0712345679", "150", "0", JSON), Some(3)),
     ("wrong daraja secret", WrongDa, "wrong", Push(DA, PHONE_PAYS, "150", "60", JSON), Some(4)),
     ("da closed port", Closed, "closed", Push(DA, PHONE_PAYS, "150", "60", JSON), Some(4)),
+    ("se paid", Env, "env", Push(SE, PHONE_PAYS, "1500", "60", JSON), Some(0)),
+    ("se failed", Env, "env", Push(SE, "0712345676", "1500", "60", HUMAN), Some(1)),
+    ("se lost", Env, "env", Push(SE, "0712345679", "1500", "0", JSON), Some(3)),
+    ("wrong selcom secret", WrongSe, "wrong", Push(SE, PHONE_PAYS, "1500", "60", JSON), Some(4)),
+    ("se closed port", Closed, "closed", Push(SE, PHONE_PAYS, "1500", "60", HUMAN), Some(4)),
     ("cp closed port", Closed, "closed", Push(CP, PHONE_PAYS, "1500", "60", JSON), Some(4)),
     ("ce closed port", Closed, "closed", Push(CE, PHONE_PAYS, "1500", "60", HUMAN), Some(4)),
 ];
@@ -91,6 +99,7 @@ const THEN: &[Case] = &[
     ("sync wrong checksum", WrongSum, "silent", Sync("0", JSON), None),
     ("sync wrong cepta secret", WrongCe, "silent", Sync("0", JSON), None),
     ("sync wrong daraja secret", WrongDa, "env", Sync("0", JSON), None),
+    ("sync wrong selcom secret", WrongSe, "env", Sync("0", HUMAN), None),
     ("sync closed port", Closed, "silent", Sync("0", HUMAN), None),
 ];
 
@@ -124,7 +133,8 @@ async fn headless_runs_leak_no_secret() {
     let closed = format!("http://127.0.0.1:{}", closed_port());
     let good = config_file(&conf, "good.toml", &good_file_text(&cp, &ce), 0o600);
     let da = sim.daraja_base_url();
-    let env = Setup::env(&cp, &ce).daraja(&da);
+    let se = sim.selcom_base_url();
+    let env = Setup::env(&cp, &ce).daraja(&da).selcom(&se);
     let setup = |keys: Keys| match keys {
         Env => env.clone(),
         File => Setup::file_only(&cp, &ce),
@@ -138,7 +148,8 @@ async fn headless_runs_leak_no_secret() {
         WrongDa => env
             .clone()
             .with("LIPA_DARAJA_CONSUMER_SECRET", WRONG_DA_SECRET),
-        Closed => Setup::env(&closed, &closed).daraja(&closed),
+        WrongSe => env.clone().with("LIPA_SELCOM_API_SECRET", WRONG_SE_SECRET),
+        Closed => Setup::env(&closed, &closed).daraja(&closed).selcom(&closed),
     };
     let jobs = |cases: &[Case]| -> Vec<Job> {
         cases

@@ -41,6 +41,17 @@ pub async fn simulator() -> SimHandle {
                     ],
                 ),
             ),
+            (
+                ProviderKind::Selcom,
+                ProviderKind::Selcom.spec().settings(
+                    "",
+                    &[
+                        ("vendor", SE_VENDOR),
+                        ("api_key", SE_API_KEY),
+                        ("api_secret", SE_API_SECRET),
+                    ],
+                ),
+            ),
         ]
         .into(),
         ..SimConfig::default()
@@ -56,6 +67,8 @@ pub struct Setup {
     ce_url: String,
     /// Daraja's base URL, when it is configured (see [`Setup::daraja`]).
     da_url: Option<String>,
+    /// Selcom's, likewise ([`Setup::selcom`]).
+    se_url: Option<String>,
     env: Vec<(&'static str, String)>,
 }
 
@@ -66,6 +79,7 @@ impl Setup {
             cp_url: cp_url.into(),
             ce_url: ce_url.into(),
             da_url: None,
+            se_url: None,
             env: vec![
                 ("LIPA_CLICKPESA_CLIENT_ID", CP_CLIENT_ID.into()),
                 ("LIPA_CLICKPESA_API_KEY", CP_API_KEY.into()),
@@ -83,6 +97,7 @@ impl Setup {
             cp_url: cp_url.into(),
             ce_url: ce_url.into(),
             da_url: None,
+            se_url: None,
             env: Vec::new(),
         }
     }
@@ -96,6 +111,19 @@ impl Setup {
             ("LIPA_DARAJA_PASSKEY", DA_PASSKEY.into()),
             ("LIPA_DARAJA_SHORTCODE", DA_SHORTCODE.into()),
             ("LIPA_DARAJA_CALLBACK_URL", DA_CALLBACK.into()),
+        ]);
+        self
+    }
+
+    /// Selcom at `url`, its keys in the environment.
+    pub fn selcom(mut self, url: &str) -> Setup {
+        self.se_url = Some(url.into());
+        self.env.extend([
+            ("LIPA_SELCOM_VENDOR", SE_VENDOR.into()),
+            ("LIPA_SELCOM_API_KEY", SE_API_KEY.into()),
+            ("LIPA_SELCOM_API_SECRET", SE_API_SECRET.into()),
+            ("LIPA_SELCOM_BUYER_EMAIL", CE_EMAIL.into()),
+            ("LIPA_SELCOM_BUYER_NAME", "Duka".into()),
         ]);
         self
     }
@@ -117,6 +145,9 @@ impl Setup {
         ];
         if let Some(url) = &self.da_url {
             v.push(("LIPA_DARAJA_BASE_URL", url.clone()));
+        }
+        if let Some(url) = &self.se_url {
+            v.push(("LIPA_SELCOM_BASE_URL", url.clone()));
         }
         v.extend(self.env.iter().cloned());
         v

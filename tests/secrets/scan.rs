@@ -15,6 +15,9 @@ pub const DA_CONSUMER_KEY: &str = "SECRET-dakey-3f2e1d0c9b8a7f6e5d4c";
 pub const DA_CONSUMER_SECRET: &str = "SECRET-dasec-6b5a4f3e2d1c0b9a8f7e";
 pub const DA_PASSKEY: &str = "SECRET-dapass-0a1b2c3d4e5f6a7b8c9d";
 pub const WRONG_DA_SECRET: &str = "SECRET-badda-9f8e7d6c5b4a39281706";
+pub const SE_API_KEY: &str = "SECRET-sekey-5d4c3b2a1f0e9d8c7b6a";
+pub const SE_API_SECRET: &str = "SECRET-sesec-2c3d4e5f6a7b8c9d0e1f";
+pub const WRONG_SE_SECRET: &str = "SECRET-badse-8e7f6a5b4c3d2e1f0a9b";
 /// Wrong keys a cashier might type: still secrets (a typo'd or another account's key).
 pub const WRONG_CP_API_KEY: &str = "SECRET-badapi-1a2b3c4d5e6f7a8b9c";
 pub const WRONG_CP_CHECKSUM_KEY: &str = "SECRET-badsum-5566778899aabbccdd";
@@ -34,6 +37,7 @@ pub const CE_PUBLIC_KEY: &str = "ce_pub_key_public";
 pub const CE_EMAIL: &str = "till@example.com";
 pub const DA_SHORTCODE: &str = "174379";
 pub const DA_CALLBACK: &str = "https://lipa.example/hooks/daraja";
+pub const SE_VENDOR: &str = "TILL60001";
 
 /// Every fixed secret, with the name a failure reports.
 pub fn fixed_secrets() -> Vec<(String, String)> {
@@ -48,6 +52,9 @@ pub fn fixed_secrets() -> Vec<(String, String)> {
         ("Daraja consumer secret", DA_CONSUMER_SECRET),
         ("Daraja passkey", DA_PASSKEY),
         ("wrong Daraja consumer secret", WRONG_DA_SECRET),
+        ("Selcom API key", SE_API_KEY),
+        ("Selcom API secret", SE_API_SECRET),
+        ("wrong Selcom API secret", WRONG_SE_SECRET),
         ("secret in a broken config file", TYPO_SECRET),
         ("numeric secret in a config file", NUMERIC_SECRET),
         ("ledger password", LEDGER_PASSWORD),

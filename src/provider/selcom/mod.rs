@@ -7,8 +7,8 @@
 //! is unknown and only ever asked about). Payments are found by our own order id, which is
 //! lipa's reference. Every code and status is read as providers.md decides.
 
-pub mod sign;
 mod settings;
+pub mod sign;
 pub mod sim;
 mod spec;
 mod wire;
@@ -115,7 +115,10 @@ impl SelcomClient {
         let fields: sign::Fields = vec![
             ("vendor", Value::Text(self.settings.vendor.clone())),
             ("order_id", Value::Text(request.reference.to_string())),
-            ("buyer_email", Value::Text(self.settings.buyer_email.clone())),
+            (
+                "buyer_email",
+                Value::Text(self.settings.buyer_email.clone()),
+            ),
             ("buyer_name", Value::Text(self.buyer_name(request))),
             (
                 "buyer_phone",
@@ -197,11 +200,10 @@ impl SelcomClient {
         if !answer.is_success() {
             return Err(no_answer(detail(&answer, &reply, &secrets)));
         }
-        let order = reply.orders().into_iter().find(|o| {
-            o.order_id
-                .as_deref()
-                .is_none_or(|id| id.trim() == order_id)
-        });
+        let order = reply
+            .orders()
+            .into_iter()
+            .find(|o| o.order_id.as_deref().is_none_or(|id| id.trim() == order_id));
         match (reply.code(), order) {
             (code::SUCCESS, order) => Ok((reply, order)),
             // An answer that is not a usable one is not "no such order".
@@ -251,7 +253,11 @@ fn said(reply: &Reply, secrets: &[&str]) -> Option<String> {
 
 /// Selcom refused the call with its own code: nothing happened.
 fn rejected(answer: &Answer, reply: &Reply, secrets: &[&str]) -> ProviderError {
-    tracing::info!(status = answer.status, code = reply.code(), "Selcom refused the call");
+    tracing::info!(
+        status = answer.status,
+        code = reply.code(),
+        "Selcom refused the call"
+    );
     let message = match said(reply, secrets) {
         Some(words) => Msg::said(&format!("{words} ({})", reply.code())),
         None => Msg::FailedNoReason {
@@ -394,9 +400,15 @@ impl Provider for SelcomClient {
         check_request(request)?;
         let order_id = request.reference.to_string();
         let fields: sign::Fields = vec![
-            ("transid", Value::Text(format!("{order_id}{TRANSID_SUFFIX}"))),
+            (
+                "transid",
+                Value::Text(format!("{order_id}{TRANSID_SUFFIX}")),
+            ),
             ("order_id", Value::Text(order_id)),
-            ("msisdn", Value::Text(request.phone.normalized().to_string())),
+            (
+                "msisdn",
+                Value::Text(request.phone.normalized().to_string()),
+            ),
         ];
         let answer = self
             .call(Call::Create, "/checkout/wallet-payment", &fields)

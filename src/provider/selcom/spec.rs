@@ -30,7 +30,7 @@ pub static SPEC: Spec = Spec {
         separator: "",
         random: 7,
     },
-    // TTCL's wallet is not a push wallet: taken, with a warning (as for ClickPesa).
+    // TTCL's wallet is not a push wallet: taken, with a warning.
     phones: PhoneRule {
         country: Country::Tanzania,
         only: &[],

@@ -44,7 +44,10 @@ impl Reply {
 
     /// The result code, trimmed (`"000"`).
     pub fn code(&self) -> &str {
-        self.resultcode.as_deref().map(str::trim).unwrap_or_default()
+        self.resultcode
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
     }
 
     /// The result word, upper case (`PENDING`).
@@ -93,9 +96,11 @@ mod tests {
         let r = Reply::read(br#"{"resultcode":"000","data":{"order_id":"LP1","amount":1500}}"#)
             .expect("reads");
         assert_eq!(r.orders()[0].amount.as_ref().map(|a| a.get()), Some("1500"));
-        assert!(Reply::read(br#"{"resultcode":"000","data":[]}"#)
-            .expect("reads")
-            .orders()
-            .is_empty());
+        assert!(
+            Reply::read(br#"{"resultcode":"000","data":[]}"#)
+                .expect("reads")
+                .orders()
+                .is_empty()
+        );
     }
 }

@@ -31,7 +31,10 @@ const CLOCK_SLACK_SECS: i64 = 300;
 
 pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
-        .route("/selcom/v1/checkout/create-order-minimal", post(create_order))
+        .route(
+            "/selcom/v1/checkout/create-order-minimal",
+            post(create_order),
+        )
         .route("/selcom/v1/checkout/wallet-payment", post(wallet_payment))
         .route("/selcom/v1/checkout/order-status", get(order_status))
 }
@@ -100,7 +103,8 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 /// The request's signature, over `fields` (every field of the body, or every parameter).
 fn verify(sim: &Sim, headers: &HeaderMap, fields: &[(String, Value)]) -> Result<(), Refusal> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let key = base64::engine::general_purpose::STANDARD.encode(sim.config.value(SIM_KIND, "api_key"));
+    let key =
+        base64::engine::general_purpose::STANDARD.encode(sim.config.value(SIM_KIND, "api_key"));
     if header(header::AUTHORIZATION.as_str()) != Some(format!("SELCOM {key}").as_str()) {
         return Err(unauthorised("Invalid authorization"));
     }
@@ -143,9 +147,12 @@ fn verify(sim: &Sim, headers: &HeaderMap, fields: &[(String, Value)]) -> Result<
     Ok(())
 }
 
+/// A JSON body, and its fields as signed.
+type Body = (Map<String, serde_json::Value>, Vec<(String, Value)>);
+
 /// A JSON body's fields as signed: strings as they are, integers as digits; anything else (a
 /// float, `8000.0`) is refused.
-fn body_fields(body: &[u8]) -> Result<(Map<String, serde_json::Value>, Vec<(String, Value)>), Refusal> {
+fn body_fields(body: &[u8]) -> Result<Body, Refusal> {
     let map: Map<String, serde_json::Value> =
         serde_json::from_slice(body).map_err(|_| invalid("Invalid request body"))?;
     let mut fields = Vec::new();
@@ -347,7 +354,8 @@ async fn order_status(
         Some(push) => match push.phase(settle).status {
             // Never answered: Selcom cannot say.
             SimStatus::Pending
-                if push.behaviour.outcome == Outcome::Silent && push.created.elapsed() >= settle =>
+                if push.behaviour.outcome == Outcome::Silent
+                    && push.created.elapsed() >= settle =>
             {
                 ("999", "PENDING")
             }

@@ -96,8 +96,13 @@ impl Simulator for SelcomSim {
     }
 
     fn too_many(&self) -> Response {
-        handlers::answer(StatusCode::TOO_MANY_REQUESTS, "429", "FAIL", "Too many requests")
-            .into_response()
+        handlers::answer(
+            StatusCode::TOO_MANY_REQUESTS,
+            "429",
+            "FAIL",
+            "Too many requests",
+        )
+        .into_response()
     }
 
     fn not_found(&self, _: &Method, _: &str) -> Response {
