@@ -29,6 +29,15 @@ impl SimHandle {
         self.served.ledger()
     }
 
+    /// An order of a provider whose push is two calls, as the simulator holds it.
+    pub fn order(
+        &self,
+        provider: crate::provider_kind::ProviderKind,
+        order_id: &str,
+    ) -> Option<state::Order> {
+        self.state.order(provider, order_id)
+    }
+
     /// Counters: tokens, requests per endpoint, 401s, checksum failures, faults injected.
     pub fn stats(&self) -> SimStats {
         self.state.stats()
