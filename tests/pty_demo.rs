@@ -212,3 +212,54 @@ fn a_second_demo_on_one_data_directory_is_refused_while_the_first_runs() {
         t.contains("DEMO")
     });
 }
+
+/// Selcom in the demo's console (Ctrl-P to it): each digit ends as the page says, its push two
+/// calls behind one Enter; the silent customer's `999` is shown in Selcom's words.
+#[test]
+fn selcom_in_the_demo_console_every_digit() {
+    let mut s = Session::start(100, 30);
+    s.pty
+        .wait_for("the demo banner", Duration::from_secs(20), |t| {
+            t.contains("DEMO")
+        });
+    for _ in 0..4 {
+        if s.pty
+            .text()
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("Selcom"))
+        {
+            break;
+        }
+        s.pty.send("\x10");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    s.pty
+        .wait_for("Selcom chosen", Duration::from_secs(5), |t| {
+            t.lines().next().is_some_and(|l| l.contains("Selcom"))
+        });
+    let cases = [
+        ("0712345670", "670", "paid"),
+        ("0712345676", "676", "failed"),
+        ("0712345677", "677", "failed"),
+        ("0712345679", "679", "paid"),
+        ("0712345678", "678", "cannot say"),
+    ];
+    for (i, (phone, _, _)) in cases.iter().enumerate() {
+        s.pty.send(phone);
+        s.pty.send("\t");
+        s.pty.send(format!("{}", 1_500 + i));
+        s.pty.send("\r");
+        s.pty
+            .wait_for("the form cleared", Duration::from_secs(10), |t| {
+                t.contains(&phone[7..]) && t.contains("Selcom")
+            });
+    }
+    for (_, tail, expect) in cases {
+        s.pty.wait_for(expect, Duration::from_secs(30), |t| {
+            t.lines()
+                .find(|l| l.contains(&format!("••• {tail}")))
+                .is_some_and(|r| r.contains(expect))
+        });
+    }
+}

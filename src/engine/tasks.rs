@@ -178,8 +178,9 @@ async fn read(engine: &Engine, id: i64) -> Result<Payment, EngineError> {
     Ok(p)
 }
 
-/// When a payment not yet settled at the deadline is asked about once more, where its
-/// provider advises it ([`crate::provider::spec::Spec::ask_again_after`]).
+/// When a payment its provider last called ambiguous is asked about once more past the
+/// deadline, where the provider advises it ([`crate::provider::spec::Spec::ask_again_after`]):
+/// a payment it simply has no answer for yet goes to a person at the deadline, as any other.
 /// A payment already older than that by the wall clock (taken over after a stop) is asked
 /// once, as any other.
 fn ask_again_at(
@@ -191,11 +192,21 @@ fn ask_again_at(
     let open = matches!(
         p.status,
         Status::Sending | Status::Unknown | Status::Pending
-    );
+    ) && ambiguous(p);
     let age = (Utc::now() - p.sent_at.unwrap_or(p.created_at))
         .to_std()
         .unwrap_or_default();
     (open && age < wait).then(|| anchor + wait)
+}
+
+/// The provider's last words about it: it cannot say (a `999`).
+fn ambiguous(p: &Payment) -> bool {
+    let said = if p.said.is_empty() {
+        &p.message
+    } else {
+        &p.said
+    };
+    matches!(said, Msg::Ambiguous { .. })
 }
 
 /// When a payment sent by another process (or before a restart) was sent, on this process's
@@ -378,14 +389,10 @@ async fn give_up(
             },
         },
         // The provider's last words were that it cannot say: it must reconcile it.
-        _ if matches!(p.said, Msg::Ambiguous { .. })
-            || matches!(p.message, Msg::Ambiguous { .. }) =>
-        {
-            Msg::MustReconcile {
-                provider: p.provider,
-                secs,
-            }
-        }
+        _ if ambiguous(p) => Msg::MustReconcile {
+            provider: p.provider,
+            secs,
+        },
         _ => Msg::NoAnswerByDeadline { secs },
     };
     let change = Change {

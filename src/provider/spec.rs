@@ -63,9 +63,9 @@ pub struct Spec {
     /// A phone takes one prompt at a time: lipa refuses a second push to a phone with one
     /// waiting.
     pub one_prompt_per_phone: bool,
-    /// Past the deadline, a payment it has not settled is asked about once more this long
-    /// after it (scaled with the schedule) before a person is asked: the provider's own
-    /// advice before a manual reconciliation.
+    /// Past the deadline, a payment whose last answer was ambiguous (`Msg::Ambiguous`) is
+    /// asked about once more this long after it (scaled with the schedule) before a person is
+    /// asked: the provider's own advice before a manual reconciliation.
     pub ask_again_after: Option<std::time::Duration>,
     /// Its simulator (the demo, `lipa simulate`, the tests).
     pub simulator: &'static dyn crate::sim::simulator::Simulator,
