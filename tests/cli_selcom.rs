@@ -127,6 +127,13 @@ async fn every_digit(sim: &SimHandle, envs: Vec<Vec<(&'static str, String)>>) {
         serde_json::from_str(stdout.lines().last().unwrap_or_default()).expect("summary");
     assert_eq!(summary["not_asked"], serde_json::json!([]), "{summary}");
     assert_eq!(summary["needs_person"], 1, "the ambiguous one: {stdout}");
+    // No day's list: said once, with where a person looks for what lipa never recorded.
+    assert!(
+        summary["notes"][0]
+            .as_str()
+            .is_some_and(|n| n.contains("offers no list") && n.contains("merchant portal")),
+        "{summary}"
+    );
     let reference = paid.expect("a paid one");
     let out = run(
         last,

@@ -128,8 +128,18 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
                 summary.missing_from_journal.extend(missing);
                 listed.insert(kind);
             }
-            // No list: each payment is asked by its reference, where it can be.
-            Ok(None) if kind.spec().lookup == LookupBy::OurReference => {}
+            // No list: each payment is asked by its reference; where a person looks for what
+            // lipa never recorded is said once.
+            Ok(None) if kind.spec().lookup == LookupBy::OurReference => {
+                if let Some(by_hand) = kind.spec().by_hand {
+                    let label = kind.label();
+                    summary.note(
+                        kind.id(),
+                        |l| s::reconcile_by_reference_only(l, label, &by_hand(l)),
+                        lang,
+                    );
+                }
+            }
             // No list, and only its own ids to ask by: each payment is asked by the id its
             // push's answer carried; said once, with where a person checks the rest.
             Ok(None) if kind.spec().lookup == LookupBy::ProviderId => {

@@ -120,6 +120,11 @@ sentences! {
         en: format!("{provider} offers no list of a day's payments: lipa asked each payment by the id its push's answer carried; one whose answer was lost cannot be asked, and is listed as needing you. For those, and for a payment lipa never recorded: {by_hand}"),
         sw: format!("{provider} haitoi orodha ya malipo ya siku: lipa imeuliza kila malipo kwa namba iliyokuja kwenye jibu la ombi lake; malipo ambayo jibu lake halikufika hayawezi kuulizwa, na yameorodheshwa kuwa yanahitaji ukaguzi. Kwa hayo, na kwa malipo ambayo lipa haikuyaandika: {by_hand}"),
     }
+    /// A provider that lists no day, asked payment by payment by lipa's own reference.
+    fn reconcile_by_reference_only(provider: &str = "Pesa", by_hand: &str = "Check the merchant portal.") {
+        en: format!("{provider} offers no list of a day's payments: lipa asked each payment by its reference, so a payment lipa never recorded cannot show here. For those: {by_hand}"),
+        sw: format!("{provider} haitoi orodha ya malipo ya siku: lipa imeuliza kila malipo kwa kumbukumbu yake, kwa hiyo malipo ambayo lipa haikuyaandika hayawezi kuonekana hapa. Kwa hayo: {by_hand}"),
+    }
     fn reconcile_not_configured(provider: &str = "Pesa", n: usize = 2, references: &str = "LP7K3MQ9XR4TZ, LP7K3MQ9XR4UA") {
         en: format!("{provider} is not configured here, so its {n} payment(s) cannot be asked: {references}"),
         sw: format!("{provider} haijawekwa hapa, kwa hiyo malipo yake {n} hayawezi kuulizwa: {references}"),

@@ -12,6 +12,7 @@ pub mod sign;
 pub mod sim;
 mod spec;
 mod wire;
+mod words;
 
 pub use settings::SelcomSettings;
 pub use spec::SPEC;

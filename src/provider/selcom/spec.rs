@@ -52,9 +52,8 @@ pub static SPEC: Spec = Spec {
     credentials: &["api_key", "api_secret"],
     base_url: "https://apigw.selcommobile.com/v1",
     build,
-    // Everything it says is said of any provider (strings/).
-    words: Vec::new,
-    by_hand: None,
+    words: super::words::sentences,
+    by_hand: Some(super::words::by_hand),
     one_prompt_per_phone: false,
     ask_again_after: Some(ASK_AGAIN_AFTER),
     simulator: &super::sim::SIM,
