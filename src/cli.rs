@@ -345,8 +345,8 @@ pub struct SimulateArgs {
     /// Seed of the fault dice: the same seed and the same requests give the same faults.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Run the simulator's clock this many seconds ahead (negative: behind); {clock_signed} refuses
-    /// requests stamped more than 5 minutes off.
+    /// Run the simulator's clock this many seconds ahead (negative: behind); requests stamped
+    /// more than 5 minutes off are refused by {clock_signed}.
     #[arg(
         long,
         default_value_t = 0,

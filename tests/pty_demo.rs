@@ -222,22 +222,7 @@ fn selcom_in_the_demo_console_every_digit() {
         .wait_for("the demo banner", Duration::from_secs(20), |t| {
             t.contains("DEMO")
         });
-    for _ in 0..4 {
-        if s.pty
-            .text()
-            .lines()
-            .next()
-            .is_some_and(|l| l.contains("Selcom"))
-        {
-            break;
-        }
-        s.pty.send("\x10");
-        std::thread::sleep(Duration::from_millis(300));
-    }
-    s.pty
-        .wait_for("Selcom chosen", Duration::from_secs(5), |t| {
-            t.lines().next().is_some_and(|l| l.contains("Selcom"))
-        });
+    to_selcom(&mut s.pty);
     let cases = [
         ("0712345670", "670", "paid"),
         ("0712345676", "676", "failed"),
@@ -262,4 +247,50 @@ fn selcom_in_the_demo_console_every_digit() {
                 .is_some_and(|r| r.contains(expect))
         });
     }
+}
+
+/// Ctrl-P until the header names Selcom.
+fn to_selcom(pty: &mut Pty) {
+    for _ in 0..4 {
+        if pty
+            .text()
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("Selcom"))
+        {
+            break;
+        }
+        pty.send("\x10");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    pty.wait_for("Selcom chosen", Duration::from_secs(5), |t| {
+        t.lines().next().is_some_and(|l| l.contains("Selcom"))
+    });
+}
+
+/// A Selcom payment waiting when the demo is killed is followed to the end after a restart: the
+/// new simulator knows its order (a tester's paying customer turned into "needs you").
+#[test]
+fn a_demo_killed_while_a_selcom_payment_waits_follows_it_after_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut first = demo(dir.path(), "6", 80, 24);
+    first.wait_for("the demo banner", Duration::from_secs(20), |t| {
+        t.contains("DEMO")
+    });
+    to_selcom(&mut first);
+    first.send("0712345670\t1500\r");
+    first.wait_for("the waiting row", Duration::from_secs(10), |t| {
+        row_with(t, "670").is_some_and(|r| r.contains("waiting"))
+    });
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &first.pid().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert!(first.wait_exit(Duration::from_secs(10)).is_some());
+
+    let second = demo(dir.path(), "6", 80, 24);
+    second.wait_for("the same payment, paid", Duration::from_secs(40), |t| {
+        row_with(t, "670").is_some_and(|r| r.contains("paid"))
+    });
 }

@@ -540,7 +540,7 @@ async fn a_cepta_401_names_both_causes_and_the_clock_offset_from_the_date_header
         );
         assert!(message.contains(&format!("{side} Cepta's")), "{message}");
         assert!(message.contains("Date header"), "{message}");
-        assert!(message.contains("public or secret key"), "{message}");
+        assert!(message.contains("public key or secret key"), "{message}");
         assert!(!message.contains(demo::CEPTA_SECRET_KEY));
     }
     // Right clock, wrong key: the keys are named and the clock is cleared.

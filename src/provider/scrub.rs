@@ -40,7 +40,12 @@ impl Scrubbed {
         }
     }
 
+    /// Printable characters only (a provider's words reach terminals: an escape sequence in
+    /// them must not clear a screen or retitle a window), and no secret.
     fn clean(&self, text: &mut String) {
+        if text.chars().any(|c| c.is_control()) {
+            *text = crate::text::printable(text);
+        }
         let chars: Vec<char> = text.chars().collect();
         let mut secret_at = vec![false; chars.len()];
         for secret in &self.secrets {
@@ -206,6 +211,15 @@ mod tests {
                 retry_after: None,
             })
         }
+        async fn prepare(&self, _: &PushRequest) -> Result<Option<String>, ProviderError> {
+            // Words that would clear the screen and retitle the window of whoever reads them.
+            Err(ProviderError::Rejected {
+                status: Some(400),
+                message: Msg::said(&format!(
+                    "\u{1b}[2J\u{1b}]0;pwned\u{7}bad secret {KEY} here"
+                )),
+            })
+        }
         async fn preview(&self, _: &PushRequest) -> Result<Option<Preview>, ProviderError> {
             // The provider cuts its words short: the key, cut, at the end.
             Err(ProviderError::Rejected {
@@ -246,6 +260,10 @@ mod tests {
             email: None,
             name: None,
         };
+        let refused = p.prepare(&request).await.expect_err("refused");
+        let words = refused.to_string();
+        assert!(!words.chars().any(|c| c.is_control()), "{words:?}");
+        assert!(words.contains("bad secret *** here"), "{words:?}");
         let accepted = p.initiate(&request).await.expect("accepted");
         assert_eq!(accepted.message, Msg::said("sent with ***"));
         assert_eq!(accepted.provider_id.as_deref(), Some("id-***"));

@@ -467,10 +467,10 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "simulate.clock_offset",
-        "Run the simulator's clock this many seconds ahead (negative: behind); {clock_signed} refuses \
-         requests stamped more than 5 minutes off.",
-        "Weka saa ya kifaa cha kuiga mbele kwa sekunde hizi (hasi: nyuma); {clock_signed} inakataa maombi \
-         yenye muda uliopishana zaidi ya dakika 5.",
+        "Run the simulator's clock this many seconds ahead (negative: behind); requests stamped \
+         more than 5 minutes off are refused by {clock_signed}.",
+        "Weka saa ya kifaa cha kuiga mbele kwa sekunde hizi (hasi: nyuma); maombi yenye muda \
+         uliopishana zaidi ya dakika 5 yanakataliwa na {clock_signed}.",
     ),
 ];
 
@@ -521,6 +521,12 @@ pub fn fill(text: &str, lang: Lang) -> String {
         },
         ", ",
     );
+    // Only the rows that take a name (no empty item between two commas).
+    let name_field = name_field
+        .split(", ")
+        .filter(|f| !f.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
     text.replace("{providers}", &labels(&|_| true))
         .replace(
             "{providers_where}",
@@ -547,7 +553,7 @@ pub fn fill(text: &str, lang: Lang) -> String {
                 .collect::<Vec<_>>()
                 .join(", "),
         )
-        .replace("{name_field}", name_field.trim_matches([',', ' ']))
+        .replace("{name_field}", &name_field)
         .replace("{clock_signed}", &labels(&|s| s.clock_signed))
 }
 

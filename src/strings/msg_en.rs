@@ -104,8 +104,7 @@ pub fn text(m: &Msg) -> String {
             sentence(text(why).trim_end_matches(" Nothing was sent."))
         ),
         NotSentStopped => {
-            "Not sent: lipa stopped before the request left this machine. Nothing was charged."
-                .into()
+            "Not sent: lipa stopped before the prompt was asked for. Nothing was charged.".into()
         }
         AnswerLost { why } => format!(
             "Sent, answer lost: checking with the provider ({}).",
@@ -311,21 +310,34 @@ fn signature_refused(provider: &ProviderKind, skew: Option<i64>) -> String {
         Some(s) if s.unsigned_abs() >= 30 => format!(
             "{n} refused the request (UNAUTHORIZED). Two likely causes: this machine's clock \
              is {} {} {n}'s (going by the Date header {n} sent), so the request's timestamp \
-             looks wrong: fix the clock or its time zone; or the public or secret key is wrong.",
+             looks wrong: fix the clock or its time zone; or the {} is wrong.",
             seconds(s.unsigned_abs()),
-            if s > 0 { "behind" } else { "ahead of" }
+            if s > 0 { "behind" } else { "ahead of" },
+            keys(provider, "or")
         ),
         Some(s) => format!(
-            "{n} refused the request (UNAUTHORIZED): check the public and secret keys. This \
-             machine's clock agrees with {n}'s Date header ({} s apart): it is not the cause.",
+            "{n} refused the request (UNAUTHORIZED): check the keys ({}). This machine's clock \
+             agrees with {n}'s Date header ({} s apart): it is not the cause.",
+            keys(provider, "and"),
             s.unsigned_abs()
         ),
         None => format!(
-            "{n} refused the request (UNAUTHORIZED). Two likely causes: the public or \
-             secret key is wrong, or this machine's clock is off ({n} sent no Date header \
-             to compare with)."
+            "{n} refused the request (UNAUTHORIZED). Two likely causes: the {} is wrong, or \
+             this machine's clock is off ({n} sent no Date header to compare with).",
+            keys(provider, "or")
         ),
     }
+}
+
+/// The keys a refused signature names, as people say them: `public key or secret key`.
+fn keys(provider: &ProviderKind, joined_by: &str) -> String {
+    provider
+        .spec()
+        .credentials
+        .iter()
+        .map(|k| k.replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(&format!(" {joined_by} "))
 }
 
 /// `600 seconds (about 10 minutes)`: the exact figure, and a rounder one when it is large.

@@ -104,7 +104,7 @@ pub fn text(m: &Msg) -> String {
             sentence(text(why).trim_end_matches(" Hakuna kilichotumwa."))
         ),
         NotSentStopped => {
-            "Haikutumwa: lipa ilisimama kabla ombi halijatoka kwenye mashine hii. Hakuna \
+            "Haikutumwa: lipa ilisimama kabla ombi la kuweka PIN halijaombwa. Hakuna \
              kilichotozwa."
                 .into()
         }
@@ -320,22 +320,35 @@ fn signature_refused(provider: &ProviderKind, skew: Option<i64>) -> String {
             "{n} imekataa ombi (UNAUTHORIZED). Sababu mbili zinazowezekana: saa ya mashine \
              hii {} kwa {} ukilinganisha na ya {n} (kwa kichwa cha Date ambacho {n} \
              ilituma), hivyo muda wa ombi unaonekana si sahihi: rekebisha saa au eneo lake la \
-             muda; au public key au secret key si sahihi.",
+             muda; au {} si sahihi.",
             if s > 0 { "iko nyuma" } else { "iko mbele" },
-            seconds(s.unsigned_abs())
+            seconds(s.unsigned_abs()),
+            keys(provider, "au")
         ),
         Some(s) => format!(
-            "{n} imekataa ombi (UNAUTHORIZED): angalia public key na secret key. Saa ya \
-             mashine hii inakubaliana na kichwa cha Date cha {n} (tofauti ya sekunde {}): \
-             si chanzo.",
+            "{n} imekataa ombi (UNAUTHORIZED): angalia funguo ({}). Saa ya mashine hii inakubaliana \
+             na kichwa cha Date cha {n} (tofauti ya sekunde {}): si chanzo.",
+            keys(provider, "na"),
             s.unsigned_abs()
         ),
         None => format!(
-            "{n} imekataa ombi (UNAUTHORIZED). Sababu mbili zinazowezekana: public key au \
-             secret key si sahihi, au saa ya mashine hii si sahihi ({n} haikutuma kichwa \
-             cha Date cha kulinganisha)."
+            "{n} imekataa ombi (UNAUTHORIZED). Sababu mbili zinazowezekana: {} si sahihi, \
+             au saa ya mashine hii si sahihi ({n} haikutuma kichwa cha Date cha \
+             kulinganisha).",
+            keys(provider, "au")
         ),
     }
+}
+
+/// The keys a refused signature names: `public key au secret key`.
+fn keys(provider: &ProviderKind, joined_by: &str) -> String {
+    provider
+        .spec()
+        .credentials
+        .iter()
+        .map(|k| k.replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(&format!(" {joined_by} "))
 }
 
 fn seconds(n: u64) -> String {

@@ -108,7 +108,7 @@ pub fn sim_banner(b: &SimBanner<'_>) -> String {
         .providers
         .iter()
         .flat_map(|p| &p.exports)
-        .map(|(var, value)| format!("export {var}={value}\n"))
+        .map(|(var, value)| format!("export {var}={}\n", shell_word(value)))
         .collect();
     let list = |f: &dyn Fn(&SimProvider) -> Option<&str>, sep: &str| {
         b.providers
@@ -196,4 +196,37 @@ pub fn fault_bad_json(reason: &str) -> String {
         "fault settings must be a JSON object such as \
          {{\"all\": 20, \"rates\": {{\"slow\": 100}}}}: {reason}"
     )
+}
+
+/// A value as one shell word: as it is when it is plain, else in single quotes (`'Duka la
+/// Mfano'`), so a pasted `export` line sets exactly it.
+fn shell_word(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@=+,%".contains(c));
+    if plain {
+        value.to_string()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod shell_tests {
+    use super::shell_word;
+
+    /// A pasted `export` line sets exactly the value (a tester's buyer name with spaces set
+    /// `Duka` and exported two stray variables).
+    #[test]
+    fn values_are_one_shell_word() {
+        assert_eq!(shell_word("demo_selcom_key"), "demo_selcom_key");
+        assert_eq!(
+            shell_word("http://127.0.0.1:4000/v1"),
+            "http://127.0.0.1:4000/v1"
+        );
+        assert_eq!(shell_word("Duka la Mfano"), "'Duka la Mfano'");
+        assert_eq!(shell_word("Mama's"), r"'Mama'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
 }

@@ -33,6 +33,9 @@ use wire::{Order, Reply, code};
 
 const NAME: ProviderKind = ProviderKind::Selcom;
 
+/// Questions about an order whose answer was lost, before the sale fails as not sent.
+const ORDER_TRIES: u32 = 3;
+
 /// The wallet payment's `transid`: the order's id and this (ours, unique per order).
 pub const TRANSID_SUFFIX: &str = "W";
 
@@ -133,7 +136,7 @@ impl SelcomClient {
             .call(Call::Create, "/checkout/create-order-minimal", &fields)
             .await?;
         let secrets = self.secrets();
-        refused_access(&answer, &secrets)?;
+        refused_access(&answer, (self.now)())?;
         if answer.status == 429 {
             return Err(ProviderError::RetryLater {
                 message: Msg::Throttled { provider: NAME },
@@ -171,6 +174,27 @@ impl SelcomClient {
             .to_string()
     }
 
+    /// Whether Selcom holds the order (`Some` with its reference), asked up to three times a
+    /// second apart while the question gets no usable answer (a sale waits at the counter).
+    async fn find_order(&self, order_id: &str) -> Result<Option<Option<String>>, ProviderError> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self.order_status(order_id).await {
+                Ok((_, found)) => {
+                    return Ok(found.map(|o| {
+                        o.reference
+                            .map(|r| r.trim().to_string())
+                            .filter(|r| !r.is_empty())
+                    }));
+                }
+                Err(e @ ProviderError::Configuration { .. }) => return Err(e),
+                Err(e) if tries >= ORDER_TRIES => return Err(e),
+                Err(_) => tokio::time::sleep(std::time::Duration::from_secs(1)).await,
+            }
+        }
+    }
+
     /// `order-status`: the answer, and the order it lists (`None`: Selcom has no such order).
     async fn order_status(&self, order_id: &str) -> Result<(Reply, Option<Order>), ProviderError> {
         let fields: sign::Fields = vec![("order_id", Value::Text(order_id.to_string()))];
@@ -178,7 +202,7 @@ impl SelcomClient {
             .call(Call::Read, "/checkout/order-status", &fields)
             .await?;
         let secrets = self.secrets();
-        refused_access(&answer, &secrets)?;
+        refused_access(&answer, (self.now)())?;
         let no_answer = |detail| ProviderError::RetryLater {
             message: Msg::NoUsableAnswer {
                 provider: NAME,
@@ -216,14 +240,29 @@ impl SelcomClient {
     }
 }
 
-/// A signature or key Selcom refused: nothing was done; the configuration's.
-fn refused_access(answer: &Answer, secrets: &[&str]) -> Result<(), ProviderError> {
+/// Why nothing was sent when lipa could not learn whether an order it asked for exists: Selcom's
+/// words for the question, else the lost answer's.
+fn order_unsure(lost: ProviderError, asked: ProviderError) -> ProviderError {
+    match asked {
+        e @ ProviderError::Configuration { .. } => e,
+        ProviderError::RetryLater { message, .. } => ProviderError::RetryLater {
+            message,
+            retry_after: None,
+        },
+        _ => lost,
+    }
+}
+
+/// A signature or key Selcom refused: nothing was done; the configuration's (the keys, or this
+/// machine's clock: the `Timestamp` is signed, so Selcom's `Date` is compared with ours).
+fn refused_access(answer: &Answer, now: DateTime<Utc>) -> Result<(), ProviderError> {
     if matches!(answer.status, 401 | 403) {
-        let reply = Reply::read(&answer.body).unwrap_or_default();
+        let skew = answer.date().map(|d| d.timestamp() - now.timestamp());
+        tracing::warn!(status = answer.status, skew_seconds = ?skew, "Selcom refused the request");
         return Err(ProviderError::Configuration {
-            message: Msg::AccessRefused {
+            message: Msg::SignatureRefused {
                 provider: NAME,
-                detail: Box::new(detail(answer, &reply, secrets)),
+                skew,
             },
         });
     }
@@ -315,6 +354,14 @@ fn check_request(request: &PushRequest) -> Result<(), ProviderError> {
     Ok(())
 }
 
+/// An order no wallet payment was asked for (its status names no `transid` and no wallet):
+/// as far as money goes, there is nothing at Selcom yet; it charges nobody.
+fn unpaid_order(order: &Order) -> bool {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|t| t.trim().is_empty());
+    let status = order.payment_status.as_deref().unwrap_or_default().trim();
+    status.eq_ignore_ascii_case("PENDING") && blank(&order.transid) && blank(&order.channel)
+}
+
 /// An order's `payment_status` as a status (providers.md), checked against what was charged.
 fn status_of(order: &Order, charged: &Charged) -> (RemoteState, Msg, String) {
     let word = order
@@ -331,6 +378,8 @@ fn status_of(order: &Order, charged: &Charged) -> (RemoteState, Msg, String) {
             RemoteState::Failed,
             Msg::FailedNoReason { word: word.clone() },
         ),
+        // Money that came and went back: a person looks (a paid payment is flagged).
+        "REVERSED" | "REFUNDED" => (RemoteState::Attention, Msg::Reported { word: word.clone() }),
         // A word lipa does not know never means failed: pending until the deadline.
         _ => (
             RemoteState::Pending,
@@ -375,20 +424,22 @@ impl Provider for SelcomClient {
             done => return done,
         };
         tracing::info!(reference = %request.reference, "Selcom order's answer lost; asking for it");
-        let order = |o: Option<Order>| o.map(|o| o.reference.filter(|r| !r.trim().is_empty()));
-        match self.order_status(request.reference.as_str()).await {
-            Ok((_, Some(found))) => return Ok(order(Some(found)).flatten()),
-            Ok((_, None)) => {}
+        let reference = request.reference.as_str();
+        match self.find_order(reference).await {
+            Ok(Some(found)) => return Ok(found),
+            Ok(None) => {}
             // Still unknown whether it exists: an order charges nobody, and the wallet
             // payment is not asked for without one.
-            Err(_) => return Err(lost),
+            Err(e) => return Err(order_unsure(lost, e)),
         }
+        tracing::info!(reference = %request.reference, "Selcom has no such order; making it again");
         match self.create_order(request).await {
-            Err(ProviderError::Rejected { .. } | ProviderError::Unknown { .. }) => {
+            Err(again @ (ProviderError::Rejected { .. } | ProviderError::Unknown { .. })) => {
                 // Made meanwhile after all (the first call arrived late)?
-                match self.order_status(request.reference.as_str()).await {
-                    Ok((_, Some(found))) => Ok(order(Some(found)).flatten()),
-                    _ => Err(lost),
+                match self.find_order(reference).await {
+                    Ok(Some(found)) => Ok(found),
+                    Ok(None) => Err(again),
+                    Err(e) => Err(order_unsure(lost, e)),
                 }
             }
             done => done,
@@ -415,7 +466,7 @@ impl Provider for SelcomClient {
             .call(Call::Create, "/checkout/wallet-payment", &fields)
             .await?;
         let secrets = self.secrets();
-        refused_access(&answer, &secrets)?;
+        refused_access(&answer, (self.now)())?;
         let Some(reply) = Reply::read(&answer.body) else {
             return Err(unknown(not_json(&answer)));
         };
@@ -450,7 +501,7 @@ impl Provider for SelcomClient {
 
     async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
         let (reply, order) = self.order_status(charged.reference.as_str()).await?;
-        let Some(order) = order else {
+        let Some(order) = order.filter(|o| !unpaid_order(o)) else {
             return Ok(Lookup::NotFound);
         };
         let provider_id = order

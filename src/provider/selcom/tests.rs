@@ -19,6 +19,20 @@ fn charged() -> Charged {
 }
 
 #[test]
+fn an_order_without_a_wallet_payment_is_unpaid() {
+    assert!(unpaid_order(&order(
+        r#"{"payment_status":"PENDING","transid":null}"#
+    )));
+    assert!(!unpaid_order(&order(
+        r#"{"payment_status":"PENDING","transid":"LP1W"}"#
+    )));
+    assert!(!unpaid_order(&order(
+        r#"{"payment_status":"PENDING","channel":"AIRTELMONEY"}"#
+    )));
+    assert!(!unpaid_order(&order(r#"{"payment_status":"COMPLETED"}"#)));
+}
+
+#[test]
 fn statuses_as_the_page_decides() {
     let state = |json: &str| status_of(&order(json), &charged()).0;
     use RemoteState::*;
@@ -48,8 +62,16 @@ fn statuses_as_the_page_decides() {
             "{word}"
         );
     }
+    // Money that came and went back: a person looks.
+    for word in ["REVERSED", "REFUNDED"] {
+        assert_eq!(
+            state(&format!(r#"{{"payment_status":"{word}"}}"#)),
+            Attention,
+            "{word}"
+        );
+    }
     // A word lipa does not know never means failed.
-    for word in ["REVERSED", "INPROGRESS", ""] {
+    for word in ["INPROGRESS", "ON_HOLD", ""] {
         assert_eq!(
             state(&format!(r#"{{"payment_status":"{word}"}}"#)),
             Pending,

@@ -30,6 +30,8 @@ pub struct Order {
     #[serde(default, deserialize_with = "text")]
     pub payment_status: Option<String>,
     #[serde(default, deserialize_with = "text")]
+    pub transid: Option<String>,
+    #[serde(default, deserialize_with = "text")]
     pub channel: Option<String>,
     #[serde(default, deserialize_with = "text")]
     pub reference: Option<String>,

@@ -109,8 +109,8 @@ impl Simulator for SelcomSim {
         handlers::answer(StatusCode::NOT_FOUND, "404", "FAIL", "Not found").into_response()
     }
 
-    fn adopted_channel(&self, _: &Payment) -> String {
-        "MPESA-TZ".into()
+    fn adopted_channel(&self, payment: &Payment) -> String {
+        handlers::channel(&payment.phone).into()
     }
 
     fn banner(&self) -> Banner {
