@@ -237,6 +237,11 @@ pub enum Msg {
     Ambiguous {
         provider: ProviderKind,
     },
+    /// The provider holds another sale under this reference (another till used it): nothing
+    /// was sent.
+    OrderTaken {
+        provider: ProviderKind,
+    },
     /// The deadline passed with the provider's answers still ambiguous: the provider must
     /// reconcile the payment; a person asks it.
     MustReconcile {
@@ -377,6 +382,7 @@ impl Msg {
             | AmountNotWhole { .. }
             | TokenTakenElsewhere { .. }
             | Ambiguous { .. }
+            | OrderTaken { .. }
             | MustReconcile { .. } => Vec::new(),
             AccountTypeRefused { code, .. } => vec![code],
             BadSetting { key, .. } => vec![key],
@@ -571,6 +577,7 @@ pub fn samples() -> Vec<Msg> {
         },
         AmountNotWhole { provider: cp },
         Ambiguous { provider: cp },
+        OrderTaken { provider: cp },
         MustReconcile {
             provider: cp,
             secs: 270,
@@ -651,6 +658,7 @@ pub fn variant(m: &Msg) -> &'static str {
         CannotLookUp { .. } => "CannotLookUp",
         PhoneBusy { .. } => "PhoneBusy",
         Ambiguous { .. } => "Ambiguous",
+        OrderTaken { .. } => "OrderTaken",
         MustReconcile { .. } => "MustReconcile",
         SameWithinMinutes { .. } => "SameWithinMinutes",
         AccountTypeRefused { .. } => "AccountTypeRefused",

@@ -383,3 +383,29 @@ async fn killed_between_the_two_calls_the_wallet_payment_is_never_asked_for_late
     let order = sim.order(SELCOM, p.reference.as_str()).expect("order");
     assert_eq!(order.pushes_asked, 0);
 }
+
+/// `--email` for Selcom, which takes no customer e-mail, is refused at the field, nothing sent
+/// (a tester's e-mail was dropped silently while `--channel` was refused).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_email_selcom_does_not_take_is_refused_at_the_field() {
+    let sim = simulator(Duration::from_millis(300)).await;
+    let data = tempfile::tempdir().expect("data");
+    let mut args = push_args("0712345670", "0");
+    args.extend(["--email".to_string(), "mteja@example.com".to_string()]);
+    let out = run(env(&sim, data.path(), None), args).await;
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let json = json_line(&out);
+    assert_eq!(json["status"], "invalid", "{json}");
+    assert!(
+        json["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("--email")),
+        "{json}"
+    );
+    assert!(sim.order(SELCOM, "x").is_none() && sim.ledger().is_empty());
+    assert_eq!(
+        sim.stats().requests.values().sum::<u64>(),
+        0,
+        "nothing sent"
+    );
+}

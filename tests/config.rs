@@ -153,6 +153,41 @@ fn a_daraja_value_its_row_does_not_take_leaves_it_off_naming_the_key() {
     }
 }
 
+/// A Selcom buyer e-mail that is no address (every order would be refused by Selcom) or a buyer
+/// name with a new line leaves Selcom off at start, naming the key (a tester's `x` passed a dry
+/// run, then failed every sale).
+#[test]
+fn a_selcom_buyer_it_cannot_take_leaves_it_off_naming_the_key() {
+    let good = [
+        ("LIPA_SELCOM_VENDOR", "TILL60001"),
+        ("LIPA_SELCOM_API_KEY", "k"),
+        ("LIPA_SELCOM_API_SECRET", "s"),
+        ("LIPA_SELCOM_BUYER_EMAIL", "till@duka.co.tz"),
+        ("LIPA_SELCOM_BUYER_NAME", "Duka la Mama"),
+        ("LIPA_DATA_DIR", "/tmp"),
+    ];
+    let c = Config::load(None, env(&good)).expect("usable");
+    assert!(c.settings(ProviderKind::Selcom).is_some());
+    for (key, value) in [
+        ("LIPA_SELCOM_BUYER_EMAIL", "x"),
+        ("LIPA_SELCOM_BUYER_NAME", "Duka\nla"),
+    ] {
+        let mut pairs: Vec<(&str, &str)> =
+            good.iter().filter(|(k, _)| *k != key).copied().collect();
+        pairs.push((key, value));
+        let c = Config::load(None, env(&pairs)).expect("usable");
+        assert!(
+            c.settings(ProviderKind::Selcom).is_none(),
+            "{key}={value:?}"
+        );
+        let problem = c
+            .problem(ProviderKind::Selcom)
+            .expect("its problem")
+            .to_string();
+        assert!(problem.contains(key), "{key}: {problem}");
+    }
+}
+
 /// Plain http:// to another machine would carry credentials and tokens in clear: refused,
 /// naming the setting; loopback (a simulator, a local proxy) is fine.
 #[test]

@@ -290,3 +290,30 @@ async fn ambiguous_ends_with_selcom_asked_to_reconcile() {
         "a person was asked after {age:?}, before {late:?}"
     );
 }
+
+/// A reference another till already used at Selcom (typed by hand) is refused, and no prompt
+/// goes under the other sale's order. (When this sale's own order answer is lost, the order
+/// found under the reference must be this sale's: `selcom::tests`.)
+#[tokio::test]
+async fn a_reference_another_till_used_sends_no_prompt() {
+    let sim = start(SimConfig::default()).await;
+    let client = client_for(&sim);
+    let theirs = push("0754003168", 3_000);
+    client.prepare(&theirs).await.expect("their order");
+    let ours = lipa::provider::PushRequest {
+        phone: lipa::phone::Phone::parse("0754003261", SELCOM.country()).expect("phone"),
+        amount: Money::from_minor(5_000, Currency::Tzs),
+        ..theirs.clone()
+    };
+    sim.set_faults(Faults {
+        drop_after_create_per_mille: 1000,
+        ..Faults::default()
+    });
+    let answer = client.prepare(&ours).await;
+    assert!(
+        matches!(answer, Err(ProviderError::Rejected { .. })),
+        "{answer:?}"
+    );
+    assert!(sim.ledger().is_empty(), "no wallet payment");
+    assert_eq!(sim.stats().repeated_pushes, 0);
+}

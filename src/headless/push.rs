@@ -68,6 +68,18 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
         (None, Some(table)) => (table.suggest)(phone.network()).map(str::to_string),
         (None, None) => None,
     };
+    if args.email.is_some() && spec.email == crate::email::EmailRule::NotTaken {
+        let others: Vec<&str> = ProviderKind::ALL
+            .iter()
+            .map(|k| k.spec())
+            .filter(|s| s.email != crate::email::EmailRule::NotTaken)
+            .map(|s| s.label)
+            .collect();
+        return Err(field(
+            "email",
+            s::email_not_taken(lang, spec.label, &others.join(", ")),
+        ));
+    }
     let email = args
         .email
         .as_deref()

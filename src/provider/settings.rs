@@ -89,6 +89,8 @@ pub enum Rule {
     HttpsUrl,
     /// At most `max` letters, digits, spaces and `. , - ' &` (words a customer's phone shows).
     Words { max: usize },
+    /// An e-mail address (as a customer's is checked).
+    Email,
 }
 
 impl Rule {
@@ -104,6 +106,7 @@ impl Rule {
                     .and_then(|rest| rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty()));
                 host.is_some() && !v.contains(char::is_whitespace) && v.is_ascii()
             }
+            Rule::Email => crate::email::parse(v).is_ok(),
             Rule::Words { max } => {
                 !v.is_empty()
                     && v.chars().count() <= max

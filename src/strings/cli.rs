@@ -198,6 +198,7 @@ sentences! {
                 Digits => "be digits only".to_string(),
                 HttpsUrl => "be an https:// address with a host, no spaces (https://yourshop.co.ke/hooks)".to_string(),
                 Words { max } => format!("be at most {max} letters, digits, spaces or . , - ' &"),
+                Email => "be an e-mail address (till@yourshop.co.tz)".to_string(),
             };
             format!("{key} must {must}{}", place(Lang::En, path))
         },
@@ -208,6 +209,7 @@ sentences! {
                 Digits => "iwe tarakimu tu".to_string(),
                 HttpsUrl => "iwe anwani ya https:// yenye jina la seva, bila nafasi (https://dukalako.co.ke/hooks)".to_string(),
                 Words { max } => format!("isizidi herufi {max}: herufi, tarakimu, nafasi au . , - ' &"),
+                Email => "iwe anwani ya barua pepe (till@dukalako.co.tz)".to_string(),
             };
             format!("{key} lazima {must}{}", place(Lang::Sw, path))
         },
@@ -331,6 +333,11 @@ sentences! {
     fn channel_not_offered(provider: &str = "Pesa", others: &str = "Pesa") {
         en: format!("{provider} picks the wallet from the number; --channel is for {others}"),
         sw: format!("{provider} huchagua pochi kwa namba; --channel ni kwa {others}"),
+    }
+    /// `--email` for a provider that takes no customer e-mail (it would be dropped silently).
+    fn email_not_taken(provider: &str = "Pesa", others: &str = "Pesa") {
+        en: format!("{provider} takes no customer e-mail; --email is for {others}"),
+        sw: format!("{provider} haipokei barua pepe ya mteja; --email ni kwa {others}"),
     }
     /// `check --found` on a payment that is not a lost answer waiting for a person.
     fn found_only_unaskable(p: &Payment = &sample_payment()) {

@@ -283,6 +283,11 @@ pub fn text(m: &Msg) -> String {
             "{} cannot say yet whether it went through (code 999): still asking.",
             p(provider)
         ),
+        OrderTaken { provider } => format!(
+            "{} already holds another sale under this reference (another till used it): send \
+             it again under another reference.",
+            p(provider)
+        ),
         MustReconcile { provider, secs } => format!(
             "{n} still cannot say whether it was paid, {} after the prompt: {n} must reconcile \
              it. Ask {n} about this reference, and check the customer's SMS. Do not send it \

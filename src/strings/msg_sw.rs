@@ -293,6 +293,11 @@ pub fn text(m: &Msg) -> String {
             "{} bado haiwezi kusema kama yamepita (msimbo 999): tunaendelea kuuliza.",
             p(provider)
         ),
+        OrderTaken { provider } => format!(
+            "{} tayari ina mauzo mengine kwa kumbukumbu hii (kaunta nyingine iliitumia): \
+             yatume tena kwa kumbukumbu nyingine.",
+            p(provider)
+        ),
         MustReconcile { provider, secs } => format!(
             "{n} bado haiwezi kusema kama yamelipwa, {} baada ya ombi: {n} lazima \
              iyapatanishe. Muulize {n} kuhusu kumbukumbu hii, na angalia SMS ya mteja. \

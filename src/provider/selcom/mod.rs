@@ -17,7 +17,7 @@ mod words;
 pub use settings::SelcomSettings;
 pub use spec::SPEC;
 
-use crate::money::Currency;
+use crate::money::{Currency, Money};
 use crate::msg::Msg;
 use crate::phone::Country;
 use crate::provider::http::{self, Answer, Call, Echo};
@@ -174,19 +174,33 @@ impl SelcomClient {
             .to_string()
     }
 
-    /// Whether Selcom holds the order (`Some` with its reference), asked up to three times a
-    /// second apart while the question gets no usable answer (a sale waits at the counter).
-    async fn find_order(&self, order_id: &str) -> Result<Option<Option<String>>, ProviderError> {
+    /// Whether Selcom holds this sale's order (`Some` with its reference), asked up to three
+    /// times a second apart while the question gets no usable answer (a sale waits at the
+    /// counter). An order under the reference that is not this sale's, awaiting its wallet
+    /// payment (another amount or phone, or one already paid or asked for: a reference another
+    /// till used), is refused: its prompt would be another sale's.
+    async fn find_order(
+        &self,
+        request: &PushRequest,
+    ) -> Result<Option<Option<String>>, ProviderError> {
         let mut tries = 0;
         loop {
             tries += 1;
-            match self.order_status(order_id).await {
-                Ok((_, found)) => {
-                    return Ok(found.map(|o| {
+            match self.order_status(request.reference.as_str()).await {
+                Ok((_, None)) => return Ok(None),
+                Ok((_, Some(o))) if !ours(&o, request) => {
+                    tracing::warn!(reference = %request.reference, "Selcom holds another sale's order under this reference");
+                    return Err(ProviderError::Rejected {
+                        status: None,
+                        message: Msg::OrderTaken { provider: NAME },
+                    });
+                }
+                Ok((_, Some(o))) => {
+                    return Ok(Some(
                         o.reference
                             .map(|r| r.trim().to_string())
-                            .filter(|r| !r.is_empty())
-                    }));
+                            .filter(|r| !r.is_empty()),
+                    ));
                 }
                 Err(e @ ProviderError::Configuration { .. }) => return Err(e),
                 Err(e) if tries >= ORDER_TRIES => return Err(e),
@@ -362,6 +376,26 @@ fn unpaid_order(order: &Order) -> bool {
     status.eq_ignore_ascii_case("PENDING") && blank(&order.transid) && blank(&order.channel)
 }
 
+/// Whether an order Selcom lists is this sale's, made by the call whose answer was lost: awaiting
+/// its wallet payment, for this amount and this phone (each compared when Selcom names it).
+fn ours(order: &Order, request: &PushRequest) -> bool {
+    let amount = order
+        .amount
+        .as_deref()
+        .map(http::raw_amount_text)
+        .filter(|a| !a.trim().is_empty());
+    let same_amount =
+        amount.is_none_or(|a| Money::from_wire(&a, Currency::Tzs) == Some(request.amount));
+    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+    let same_phone = order
+        .phone
+        .as_deref()
+        .map(digits)
+        .filter(|p| !p.is_empty())
+        .is_none_or(|p| p == digits(request.phone.normalized()));
+    unpaid_order(order) && same_amount && same_phone
+}
+
 /// An order's `payment_status` as a status (providers.md), checked against what was charged.
 fn status_of(order: &Order, charged: &Charged) -> (RemoteState, Msg, String) {
     let word = order
@@ -424,8 +458,7 @@ impl Provider for SelcomClient {
             done => return done,
         };
         tracing::info!(reference = %request.reference, "Selcom order's answer lost; asking for it");
-        let reference = request.reference.as_str();
-        match self.find_order(reference).await {
+        match self.find_order(request).await {
             Ok(Some(found)) => return Ok(found),
             Ok(None) => {}
             // Still unknown whether it exists: an order charges nobody, and the wallet
@@ -436,7 +469,7 @@ impl Provider for SelcomClient {
         match self.create_order(request).await {
             Err(again @ (ProviderError::Rejected { .. } | ProviderError::Unknown { .. })) => {
                 // Made meanwhile after all (the first call arrived late)?
-                match self.find_order(reference).await {
+                match self.find_order(request).await {
                     Ok(Some(found)) => Ok(found),
                     Ok(None) => Err(again),
                     Err(e) => Err(order_unsure(lost, e)),

@@ -46,7 +46,7 @@ pub static SPEC: Spec = Spec {
         Key::required("vendor"),
         Key::required_secret("api_key"),
         Key::required_secret("api_secret"),
-        Key::required("buyer_email"),
+        Key::required("buyer_email").must(Rule::Email),
         Key::required("buyer_name").must(Rule::Words { max: 50 }),
     ],
     credentials: &["api_key", "api_secret"],

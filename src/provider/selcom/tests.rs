@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::money::Money;
+use crate::phone::Country;
 use crate::reference::Reference;
 
 fn order(json: &str) -> Order {
@@ -78,4 +79,39 @@ fn statuses_as_the_page_decides() {
             "{word}"
         );
     }
+}
+
+/// After a lost order answer, the order found under the reference is taken only if it is this
+/// sale's: awaiting its wallet payment, for this amount and phone (a tester's push prompted its
+/// customer under another till's order, and recorded another's paid order as paid).
+#[test]
+fn an_order_found_is_taken_only_if_it_is_this_sales() {
+    let request = PushRequest {
+        reference: Reference::parse("INV1001", ProviderKind::Selcom).expect("reference"),
+        phone: crate::phone::Phone::parse("0754000311", Country::Tanzania).expect("phone"),
+        amount: Money::from_minor(5_000, Currency::Tzs),
+        channel: None,
+        email: None,
+        name: None,
+    };
+    let ok = |json: &str| ours(&order(json), &request);
+    assert!(ok(
+        r#"{"payment_status":"PENDING","amount":"5000","phone":"255754000311"}"#
+    ));
+    assert!(ok(r#"{"payment_status":"PENDING","amount":"5000.00"}"#));
+    assert!(ok(r#"{"payment_status":"PENDING"}"#));
+    // Another sale's amount or phone.
+    assert!(!ok(
+        r#"{"payment_status":"PENDING","amount":"3000","phone":"255754000311"}"#
+    ));
+    assert!(!ok(
+        r#"{"payment_status":"PENDING","amount":"5000","phone":"255754009999"}"#
+    ));
+    // Paid already, or its wallet payment asked for: not the order this sale just made.
+    assert!(!ok(
+        r#"{"payment_status":"COMPLETED","amount":"5000","phone":null}"#
+    ));
+    assert!(!ok(
+        r#"{"payment_status":"PENDING","amount":"5000","transid":"INV1001W"}"#
+    ));
 }
