@@ -278,8 +278,8 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
                 p.reference.as_str(),
                 p.provider.label(),
                 category.text(lang),
-                p.status.id(),
-                now.status.id(),
+                crate::strings::console::status_word(lang, p.status, p.checked),
+                crate::strings::console::status_word(lang, now.status, now.checked),
                 words
             );
         }
