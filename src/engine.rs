@@ -6,6 +6,7 @@
 //! outcome is unknown is resolved only by querying its reference; the duplicate guard is
 //! asked in the same journal transaction that records the payment, for every face.
 
+mod follow;
 mod pace;
 pub mod rights;
 mod tasks;
@@ -660,8 +661,10 @@ impl Engine {
     /// every console of the chain shows it at once; after the news connection was lost (news
     /// meanwhile is lost with it), reads again every open payment and every one of the last
     /// day.
+    /// On an embedded journal: the till's other processes' writes ([`Engine::follow_journal`]).
     pub fn follow_ledger(&self) {
         let Some(mut news) = self.inner.journal.listen() else {
+            self.follow_journal();
             return;
         };
         let engine = self.clone();

@@ -9,6 +9,8 @@
 
 pub mod backup;
 mod cleared;
+mod follow;
+pub use follow::NEWER_MAX;
 mod closings;
 mod history;
 pub mod in_use;
