@@ -661,6 +661,7 @@ impl Engine {
     /// every console of the chain shows it at once; after the news connection was lost (news
     /// meanwhile is lost with it), reads again every open payment and every one of the last
     /// day.
+    ///
     /// On an embedded journal: the till's other processes' writes ([`Engine::follow_journal`]).
     pub fn follow_ledger(&self) {
         let Some(mut news) = self.inner.journal.listen() else {

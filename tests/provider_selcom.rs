@@ -317,3 +317,78 @@ async fn a_reference_another_till_used_sends_no_prompt() {
     assert!(sim.ledger().is_empty(), "no wallet payment");
     assert_eq!(sim.stats().repeated_pushes, 0);
 }
+
+/// A stand-in gateway: the order's answer lost (an HTML 500), the status naming another sale's
+/// order under the reference (another till's, 3,000 to another phone); wallet payments counted.
+async fn stand_in(wallet_calls: Arc<std::sync::atomic::AtomicUsize>) -> String {
+    use axum::routing::{get, post};
+    let app = axum::Router::new()
+        .route(
+            "/v1/checkout/create-order-minimal",
+            post(|| async {
+                (
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "<html>500 Internal Server Error</html>",
+                )
+            }),
+        )
+        .route(
+            "/v1/checkout/order-status",
+            get(|q: axum::extract::RawQuery| async move {
+                let id = q.0.unwrap_or_default().replace("order_id=", "");
+                axum::Json(serde_json::json!({
+                    "resultcode": "000",
+                    "data": [{"order_id": id, "amount": "3000", "phone": "255754009999",
+                              "payment_status": "PENDING", "transid": null, "channel": null}],
+                }))
+            }),
+        )
+        .route(
+            "/v1/checkout/wallet-payment",
+            post(move || {
+                let calls = wallet_calls.clone();
+                async move {
+                    calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    axum::Json(serde_json::json!({"resultcode": "111", "result": "PENDING"}))
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}/v1")
+}
+
+/// The order's answer lost, and the order Selcom holds under the reference is another sale's
+/// (a reference another till used): refused in words that say so, no wallet payment (a
+/// tester's push prompted its customer for another till's 3,000).
+#[tokio::test]
+async fn a_lost_order_answer_never_takes_another_sales_order() {
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let base = stand_in(calls.clone()).await;
+    let sim = start(SimConfig::default()).await;
+    let client = SelcomClient::new(
+        SelcomSettings {
+            base_url: base,
+            ..settings(&sim)
+        },
+        http::client(),
+    );
+    let request = push("0754000311", 5_000);
+    let answer = client.prepare(&request).await;
+    assert!(
+        matches!(
+            answer,
+            Err(ProviderError::Rejected {
+                message: Msg::OrderTaken { .. },
+                ..
+            })
+        ),
+        "{answer:?}"
+    );
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 0);
+}

@@ -258,7 +258,8 @@ impl SelcomClient {
 /// words for the question, else the lost answer's.
 fn order_unsure(lost: ProviderError, asked: ProviderError) -> ProviderError {
     match asked {
-        e @ ProviderError::Configuration { .. } => e,
+        // The configuration's, or Selcom holds another sale under the reference: said as such.
+        e @ (ProviderError::Configuration { .. } | ProviderError::Rejected { .. }) => e,
         ProviderError::RetryLater { message, .. } => ProviderError::RetryLater {
             message,
             retry_after: None,
