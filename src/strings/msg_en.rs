@@ -73,7 +73,7 @@ pub fn text(m: &Msg) -> String {
         NotFoundYet => "The provider has no record of it yet.".into(),
 
         AmountDiffers { charged, got } => format!(
-            "The provider reports {got}, but {charged} was charged: check before giving goods."
+            "The provider reports {got}, but lipa asked for {charged}: check before giving goods."
         ),
         ReferenceDiffers { expected, got } => {
             format!("The provider answered for reference {got}, not {expected}: check it.")

@@ -73,8 +73,8 @@ pub fn text(m: &Msg) -> String {
         NotFoundYet => "Mtoa huduma bado hana kumbukumbu yake.".into(),
 
         AmountDiffers { charged, got } => format!(
-            "Mtoa huduma anaripoti {got}, lakini kilichotozwa ni {charged}: kagua kabla ya \
-             kutoa bidhaa."
+            "Mtoa huduma anaripoti {got}, lakini lipa iliomba {charged}: kagua kabla ya kutoa \
+             bidhaa."
         ),
         ReferenceDiffers { expected, got } => {
             format!("Mtoa huduma amejibu kwa kumbukumbu {got}, si {expected}: kagua.")

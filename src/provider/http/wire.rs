@@ -105,9 +105,14 @@ fn differs(charged: &Charged, echo: &Echo<'_>) -> Option<Msg> {
         && !amount_text.trim().is_empty()
         && Money::from_wire(&amount_text, currency) != Some(charged.amount)
     {
+        // As money is shown (`TZS 1,000`) when it reads as an amount; else as sent.
+        let got = match Money::from_wire(&amount_text, currency) {
+            Some(m) => m.to_string(),
+            None => format!("{} {}", currency.code(), amount_text.trim()),
+        };
         return Some(Msg::AmountDiffers {
             charged: charged.amount,
-            got: format!("{} {}", currency.code(), amount_text.trim()),
+            got,
         });
     }
     if let Some(got) = echo.phone.filter(|p| p.bytes().any(|b| b.is_ascii_digit()))
@@ -168,6 +173,14 @@ mod tests {
         assert_eq!(paid(&echo(&a)), RemoteState::Paid);
         assert_eq!(paid(&echo(&b)), RemoteState::Paid);
         assert_eq!(paid(&echo(&x)), RemoteState::Attention);
+        // The provider's amount is shown as money is (a tester read "TZS 1000" beside
+        // "TZS 1,500"), what lipa asked for beside it.
+        let y = raw("\"12000\"");
+        let (_, words) = judge(RemoteState::Paid, Msg::Paid, &c, &echo(&y));
+        assert_eq!(
+            words.to_string(),
+            "The provider reports TZS 12,000, but lipa asked for TZS 1,000: check before giving goods."
+        );
         let other_ref = Echo {
             reference: Some("R2"),
             ..echo(&a)
