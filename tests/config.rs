@@ -634,3 +634,35 @@ fn the_readme_table_holds_every_rows_variables() {
         }
     }
 }
+
+/// Every link of the README to one of its own sections (the contents list, cross references)
+/// lands on a heading, as GitHub names headings' anchors.
+#[test]
+fn the_readmes_links_to_its_sections_land() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let anchor = |heading: &str| -> String {
+        heading
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect()
+    };
+    let headings: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .map(|l| anchor(l.trim_start_matches('#')))
+        .collect();
+    let mut links = 0;
+    for piece in text.split("](#").skip(1) {
+        let target = piece.split(')').next().unwrap_or_default();
+        links += 1;
+        assert!(
+            headings.iter().any(|h| h == target),
+            "README links to #{target}, which no heading is"
+        );
+    }
+    assert!(links >= 10, "the contents list links its sections: {links}");
+}
