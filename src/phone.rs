@@ -151,6 +151,12 @@ impl Phone {
     /// Parses a number as typed for `country`: `0712345678`, `712345678`, `+255712345678`,
     /// `255 712 345 678`, `255-712-345-678`, `(0)712345678`, `00255712345678`.
     pub fn parse(text: &str, country: Country) -> Result<Phone, PhoneError> {
+        // Direction marks and zero-width characters a phone's contacts paste around a number
+        // (U+202A…U+202C): nothing a person could see, so nothing to refuse.
+        let text: String = text
+            .chars()
+            .filter(|c| !crate::text::is_invisible(*c))
+            .collect();
         let mut digits = String::with_capacity(text.len());
         let mut plus = false;
         for (i, c) in text.trim().char_indices() {
@@ -294,6 +300,10 @@ mod tests {
             "(0)712345678",
             "00255712345678",
             "+255 (0) 712 345 678",
+            // Pasted from a phone's contacts, wrapped in direction marks (a tester's number
+            // was refused as "only digits" for a character nobody could see).
+            "\u{202a}+255 712 345 678\u{202c}",
+            "0712\u{200b}345678",
         ] {
             let p = Phone::parse(t, Country::Tanzania).expect(t);
             assert_eq!(p.normalized(), "255712345678", "{t}");

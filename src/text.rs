@@ -18,7 +18,7 @@ pub fn printable(text: &str) -> String {
 
 /// Characters that change how the text after them is shown (bidirectional overrides) or
 /// take no room (zero-width), which a person could not see on screen.
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
