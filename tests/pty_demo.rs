@@ -235,9 +235,11 @@ fn selcom_in_the_demo_console_every_digit() {
         s.pty.send("\t");
         s.pty.send(format!("{}", 1_500 + i));
         s.pty.send("\r");
+        // Its row is listed (the form is clear for the next) before the next is typed.
+        let row = format!("••• {}", &phone[7..]);
         s.pty
-            .wait_for("the form cleared", Duration::from_secs(10), |t| {
-                t.contains(&phone[7..]) && t.contains("Selcom")
+            .wait_for("the payment's row", Duration::from_secs(10), |t| {
+                t.contains(&row)
             });
     }
     for (_, tail, expect) in cases {
@@ -251,21 +253,16 @@ fn selcom_in_the_demo_console_every_digit() {
 
 /// Ctrl-P until the header names Selcom.
 fn to_selcom(pty: &mut Pty) {
-    for _ in 0..4 {
-        if pty
-            .text()
-            .lines()
-            .next()
-            .is_some_and(|l| l.contains("Selcom"))
-        {
+    // The providers in the switcher's order, from the demo's first: one Ctrl-P each, waiting
+    // for the header to name the next before pressing again.
+    for next in ["Cepta", "M-Pesa (Daraja)", "Selcom"] {
+        let header = |t: &str| t.lines().next().unwrap_or_default().to_string();
+        if header(&pty.text()).contains("Selcom") {
             break;
         }
         pty.send("\x10");
-        std::thread::sleep(Duration::from_millis(300));
+        pty.wait_for(next, Duration::from_secs(10), |t| header(t).contains(next));
     }
-    pty.wait_for("Selcom chosen", Duration::from_secs(5), |t| {
-        t.lines().next().is_some_and(|l| l.contains("Selcom"))
-    });
 }
 
 /// A Selcom payment waiting when the demo is killed is followed to the end after a restart: the
