@@ -25,6 +25,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Ring the terminal bell when a payment is paid or fails.
     pub bell: bool,
+    /// The provider the console starts on (`[console] provider`, `LIPA_PROVIDER` over it);
+    /// `None`: the first configured.
+    pub start_provider: Option<ProviderKind>,
     /// The file read, if any.
     pub file: Option<PathBuf>,
     /// Providers whose settings are broken (half set, an unusable URL): each is left off and
@@ -169,6 +172,8 @@ pub enum ConfigError {
     BadLanguage(String),
     /// `timezone` is not an IANA name (`Africa/Dar_es_Salaam`).
     BadTimezone(String),
+    /// `[console] provider` (or `LIPA_PROVIDER`) names no provider.
+    BadProvider(String),
     NoDataDir,
 }
 
@@ -193,6 +198,10 @@ impl ConfigError {
             BadScale(v) => s::config_bad_scale(lang, v),
             BadLanguage(v) => s::config_bad_language(lang, v),
             BadTimezone(v) => s::config_bad_timezone(lang, v),
+            BadProvider(v) => {
+                let ids: Vec<&str> = ProviderKind::ALL.iter().map(|k| k.id()).collect();
+                s::config_bad_provider(lang, v, &ids.join(", "))
+            }
             NoDataDir => s::config_no_data_dir(lang),
         }
     }
@@ -246,7 +255,13 @@ impl Config {
                     .map_err(|_| ConfigError::BadTimezone(t.clone()))?,
             ),
         };
+        let start_provider = match var("LIPA_PROVIDER").or(file.console.provider) {
+            None => None,
+            Some(id) if id.trim().is_empty() => None,
+            Some(id) => Some(ProviderKind::from_id(&id).ok_or(ConfigError::BadProvider(id))?),
+        };
         Ok(Config {
+            start_provider,
             language,
             timezone,
             operator: file.operator,

@@ -111,7 +111,7 @@ pub async fn console(
         bell: config.bell,
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
             || std::env::var("TERM").is_ok_and(|t| !console::theme::term_has_colour(&t)),
-        default_provider: None,
+        default_provider: config.start_provider,
         operator: crate::operator::choose(operator, config.operator.as_deref()),
         lang,
         problems,
@@ -182,6 +182,7 @@ fn fallback_config() -> Option<Config> {
         problems: Vec::new(),
         schedule_scale: None,
         serve: Default::default(),
+        start_provider: None,
         timezone: None,
         receipt: Default::default(),
         till: None,
@@ -232,6 +233,8 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         providers: handle.demo_providers(),
         data_dir: real.data_dir.join(DEMO_DIR),
         bell: real.bell,
+        // A Selcom shop's demo opens on Selcom, as its console does.
+        start_provider: real.start_provider,
         language: real.language,
         operator: real.operator.clone(),
         file: real.file.clone(),

@@ -666,3 +666,27 @@ fn the_readmes_links_to_its_sections_land() {
     }
     assert!(links >= 10, "the contents list links its sections: {links}");
 }
+
+/// The provider the console starts on: by its id, from the file or `LIPA_PROVIDER` (over it);
+/// a name that is no provider's is said, with the ids there are.
+#[test]
+fn the_start_provider_is_a_providers_id() {
+    let c = Config::load(
+        None,
+        env(&[("LIPA_PROVIDER", "Selcom"), ("LIPA_DATA_DIR", "/tmp")]),
+    )
+    .expect("usable");
+    assert_eq!(c.start_provider, Some(ProviderKind::Selcom));
+    let c = Config::load(None, env(&[("LIPA_DATA_DIR", "/tmp")])).expect("usable");
+    assert_eq!(c.start_provider, None);
+    let e = Config::load(
+        None,
+        env(&[("LIPA_PROVIDER", "mpesa"), ("LIPA_DATA_DIR", "/tmp")]),
+    )
+    .expect_err("no such provider");
+    let words = e.text(lipa::lang::Lang::En);
+    assert!(
+        words.contains("mpesa") && words.contains("selcom"),
+        "{words}"
+    );
+}

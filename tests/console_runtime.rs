@@ -411,6 +411,7 @@ async fn a_payment_settled_by_another_process_shows_here() {
         .into(),
         data_dir: dir.path().to_path_buf(),
         bell: false,
+        start_provider: None,
         file: None,
         problems: Vec::new(),
         schedule_scale: None,

@@ -291,3 +291,17 @@ fn a_demo_killed_while_a_selcom_payment_waits_follows_it_after_a_restart() {
         row_with(t, "670").is_some_and(|r| r.contains("paid"))
     });
 }
+
+/// `LIPA_PROVIDER` chooses the provider the console opens on, the demo's too (a Selcom shop
+/// pressed Ctrl-P three times at every start).
+#[test]
+fn the_demo_opens_on_the_configured_provider() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pty = Spawn::demo(dir.path(), "1")
+        .env("LIPA_PROVIDER", "selcom")
+        .size(80, 24)
+        .start();
+    pty.wait_for("the demo on Selcom", Duration::from_secs(20), |t| {
+        t.contains("DEMO") && t.lines().next().is_some_and(|l| l.contains("Selcom"))
+    });
+}

@@ -156,6 +156,7 @@ async fn every_path_that_sends_meets_the_rights_as_they_stand_at_that_moment() {
         .into(),
         data_dir: dir.path().to_path_buf(),
         bell: false,
+        start_provider: None,
         file: None,
         problems: Vec::new(),
         schedule_scale: None,

@@ -50,6 +50,8 @@ pub(super) struct FileConfig {
 #[serde(deny_unknown_fields)]
 pub(super) struct FileConsole {
     pub bell: Option<bool>,
+    /// The provider the console starts on (its id).
+    pub provider: Option<String>,
 }
 
 /// Every provider section's name, in the registry's order, each once.

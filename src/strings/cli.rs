@@ -235,6 +235,10 @@ sentences! {
         en: format!("timezone = \"{v}\" is not a time zone name: write one such as \"Africa/Dar_es_Salaam\" or \"Africa/Nairobi\""),
         sw: format!("timezone = \"{v}\" si jina la ukanda wa saa: andika kama \"Africa/Dar_es_Salaam\" au \"Africa/Nairobi\""),
     }
+    fn config_bad_provider(v: &str = "mpesa", ids: &str = "clickpesa, cepta") {
+        en: format!("provider = \"{v}\" (LIPA_PROVIDER) names no provider: write one of {ids}"),
+        sw: format!("provider = \"{v}\" (LIPA_PROVIDER) si jina la mtoa huduma: andika mojawapo ya {ids}"),
+    }
     fn config_bad_language(value: &str = "fr") {
         en: format!("language is '{value}': lipa speaks sw (Kiswahili) and en (English)"),
         sw: format!("lugha ni '{value}': lipa inazungumza sw (Kiswahili) na en (Kiingereza)"),
