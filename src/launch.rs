@@ -233,7 +233,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         providers: handle.demo_providers(),
         data_dir: real.data_dir.join(DEMO_DIR),
         bell: real.bell,
-        // A Selcom shop's demo opens on Selcom, as its console does.
+        // A shop's demo opens on the shop's provider, as its console does.
         start_provider: real.start_provider,
         language: real.language,
         operator: real.operator.clone(),

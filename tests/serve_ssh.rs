@@ -435,3 +435,27 @@ fn the_quit_question_says_the_server_goes_on_and_ssh_exits_3_with_a_payment_open
     let status = agent.wait_exit(T).expect("ssh ended");
     assert_eq!(status.exit_code(), 0, "{status:?}");
 }
+
+/// The server's `LIPA_PROVIDER` is the provider its consoles open on (an agent at a Kenyan
+/// shop pressed Ctrl-P at every login).
+#[test]
+fn a_console_opens_on_the_provider_the_server_names() {
+    if ssh::skip() {
+        return;
+    }
+    let shop = Shop::new(Duration::from_millis(500));
+    let (key, line) = shop.operator("rehema", "role=\"agent\"");
+    shop.write_operators(&[&line]);
+    let mut env = shop.env();
+    env.push(("LIPA_PROVIDER", "cepta".into()));
+    let operators = shop.operators().display().to_string();
+    let server = ssh::Server::start(
+        env,
+        &["serve", "--ssh", "127.0.0.1:0", "--operators", &operators],
+        shop.data(),
+    );
+    let pty = console(&server, &key, 80, 24, "xterm-256color");
+    pty.wait_for("a console on Cepta", Duration::from_secs(20), |t| {
+        t.lines().next().is_some_and(|l| l.contains("Cepta"))
+    });
+}

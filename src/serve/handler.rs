@@ -628,6 +628,7 @@ impl russh::server::Handler for Conn {
                     rights,
                     demo: shared.demo(),
                     bell: shared.bell,
+                    start_provider: shared.start_provider,
                     no_color,
                     lang,
                     size: (pty.cols, pty.rows),

@@ -46,6 +46,8 @@ pub struct Shared {
     /// How to reach this server, for "connect with ssh -t …".
     pub host: String,
     pub bell: bool,
+    /// The provider a console opens on (`[console] provider`, `LIPA_PROVIDER`).
+    pub start_provider: Option<crate::provider::ProviderKind>,
     /// Connections that have not logged in yet.
     pub pre_auth: watch::PreAuth,
     /// The till's time zone.
@@ -243,6 +245,7 @@ pub async fn run(
         told,
         host: host_for(bound),
         bell: config.bell,
+        start_provider: config.start_provider,
         pre_auth: Default::default(),
         offset: config.offset(),
         receipt: if args.demo {

@@ -235,7 +235,7 @@ sentences! {
         en: format!("timezone = \"{v}\" is not a time zone name: write one such as \"Africa/Dar_es_Salaam\" or \"Africa/Nairobi\""),
         sw: format!("timezone = \"{v}\" si jina la ukanda wa saa: andika kama \"Africa/Dar_es_Salaam\" au \"Africa/Nairobi\""),
     }
-    fn config_bad_provider(v: &str = "mpesa", ids: &str = "clickpesa, cepta") {
+    fn config_bad_provider(v: &str = "mpesa", ids: &str = "pesa, duka") {
         en: format!("provider = \"{v}\" (LIPA_PROVIDER) names no provider: write one of {ids}"),
         sw: format!("provider = \"{v}\" (LIPA_PROVIDER) si jina la mtoa huduma: andika mojawapo ya {ids}"),
     }

@@ -220,7 +220,7 @@ mod shell_tests {
     /// `Duka` and exported two stray variables).
     #[test]
     fn values_are_one_shell_word() {
-        assert_eq!(shell_word("demo_selcom_key"), "demo_selcom_key");
+        assert_eq!(shell_word("demo_api_key"), "demo_api_key");
         assert_eq!(
             shell_word("http://127.0.0.1:4000/v1"),
             "http://127.0.0.1:4000/v1"
