@@ -16,18 +16,22 @@ impl Engine {
         let engine = self.clone();
         tokio::spawn(async move {
             let start = engine
-                .blocking(|j| Ok((j.others_mark()?, j.last_id()?)))
+                .blocking(|j| {
+                    let open: Vec<i64> = j.unresolved()?.iter().map(|p| p.id).collect();
+                    Ok((j.others_mark()?, j.last_id()?, open))
+                })
                 .await;
-            let (mut mark, mut last) = match start {
-                Ok((Some(mark), last)) => (mark, last),
-                Ok((None, _)) | Err(EngineError::Stopping) => return,
+            let (mut mark, mut last, open) = match start {
+                Ok((Some(mark), last, open)) => (mark, last, open),
+                Ok((None, _, _)) | Err(EngineError::Stopping) => return,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot follow the journal's other writers");
                     return;
                 }
             };
-            // Other processes' payments shown open: read again while they are.
-            let mut open: BTreeSet<i64> = BTreeSet::new();
+            // Other processes' payments shown open (those open at the start too: another
+            // process may be following them): read again while they are.
+            let mut open: BTreeSet<i64> = open.into_iter().collect();
             loop {
                 tokio::time::sleep(EVERY).await;
                 let ids: Vec<i64> = open.iter().copied().collect();
