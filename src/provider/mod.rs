@@ -172,6 +172,38 @@ pub struct PreviewMethod {
     pub message: String,
 }
 
+/// Refuses, before anything is sent, a push a provider of whole amounts cannot take: another
+/// currency than its row's, nothing, part of a unit, or a number of another country.
+pub(crate) fn whole_amount_in_its_country(
+    request: &PushRequest,
+    provider: ProviderKind,
+) -> Result<(), ProviderError> {
+    let refused = |message| {
+        Err(ProviderError::Rejected {
+            status: None,
+            message,
+        })
+    };
+    let currency = provider.currency();
+    if request.amount.currency() != currency {
+        return refused(Msg::WrongCurrency {
+            provider,
+            expected: currency.code().into(),
+            got: request.amount.currency().code().into(),
+        });
+    }
+    if request.amount.minor() <= 0 {
+        return refused(Msg::AmountNotPositive);
+    }
+    if request.amount.minor() % currency.scale() != 0 {
+        return refused(Msg::AmountNotWhole { provider });
+    }
+    if request.phone.country() != provider.country() {
+        return refused(Msg::WrongCountry { provider });
+    }
+    Ok(())
+}
+
 /// A mobile-money channel a provider offers (a code the provider takes, e.g. a bank code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Channel {

@@ -20,9 +20,7 @@ pub use settings::DarajaSettings;
 pub use spec::SPEC;
 pub use token::LIFETIME as TOKEN_LIFETIME;
 
-use crate::money::Currency;
 use crate::msg::Msg;
-use crate::phone::Country;
 use crate::provider::http::{self, Answer, Call};
 use crate::provider::shelf::TokenShelf;
 use crate::provider::{
@@ -227,29 +225,7 @@ fn unknown(detail: Msg) -> ProviderError {
 
 /// Refuses what Daraja cannot take before anything is sent.
 fn check_request(request: &PushRequest) -> Result<(), ProviderError> {
-    let refused = |message| {
-        Err(ProviderError::Rejected {
-            status: None,
-            message,
-        })
-    };
-    if request.amount.currency() != Currency::Kes {
-        return refused(Msg::WrongCurrency {
-            provider: NAME,
-            expected: "KES".into(),
-            got: request.amount.currency().code().into(),
-        });
-    }
-    if request.amount.minor() <= 0 {
-        return refused(Msg::AmountNotPositive);
-    }
-    if request.amount.minor() % 100 != 0 {
-        return refused(Msg::AmountNotWhole { provider: NAME });
-    }
-    if request.phone.country() != Country::Kenya {
-        return refused(Msg::WrongCountry { provider: NAME });
-    }
-    Ok(())
+    crate::provider::whole_amount_in_its_country(request, NAME)
 }
 
 /// What a push answered that is not a yes (providers.md's table).

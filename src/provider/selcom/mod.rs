@@ -19,7 +19,6 @@ pub use spec::SPEC;
 
 use crate::money::{Currency, Money};
 use crate::msg::Msg;
-use crate::phone::Country;
 use crate::provider::http::{self, Answer, Call, Echo};
 use crate::provider::{
     Charged, Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest, RemoteState,
@@ -344,29 +343,7 @@ fn shillings(request: &PushRequest) -> i64 {
 
 /// Refuses what Selcom cannot take before anything is sent.
 fn check_request(request: &PushRequest) -> Result<(), ProviderError> {
-    let refused = |message| {
-        Err(ProviderError::Rejected {
-            status: None,
-            message,
-        })
-    };
-    if request.amount.currency() != Currency::Tzs {
-        return refused(Msg::WrongCurrency {
-            provider: NAME,
-            expected: "TZS".into(),
-            got: request.amount.currency().code().into(),
-        });
-    }
-    if request.amount.minor() <= 0 {
-        return refused(Msg::AmountNotPositive);
-    }
-    if request.amount.minor() % request.amount.currency().scale() != 0 {
-        return refused(Msg::AmountNotWhole { provider: NAME });
-    }
-    if request.phone.country() != Country::Tanzania {
-        return refused(Msg::WrongCountry { provider: NAME });
-    }
-    Ok(())
+    crate::provider::whole_amount_in_its_country(request, NAME)
 }
 
 /// An order no wallet payment was asked for (its status names no `transid` and no wallet):

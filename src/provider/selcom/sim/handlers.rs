@@ -69,26 +69,8 @@ pub fn new_id() -> String {
 /// A query string's pairs, decoded (`+` a space, `%XX` a byte).
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
     let decode = |t: &str| {
-        let bytes = t.replace('+', " ").into_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            match (bytes[i], hex) {
-                (b'%', Some(b)) => {
-                    out.push(b);
-                    i += 3;
-                }
-                (b, _) => {
-                    out.push(b);
-                    i += 1;
-                }
-            }
-        }
-        String::from_utf8_lossy(&out).into_owned()
+        let t = t.replace('+', " ");
+        crate::secret::percent_decode(&t).unwrap_or(t)
     };
     query
         .split('&')
