@@ -64,11 +64,20 @@ fn a_cancelled_demo_payment_turns_failed() {
 #[test]
 fn a_demo_killed_while_a_payment_waits_follows_it_to_the_end_after_a_restart() {
     // What a merchant may be shown: the power goes mid-payment, nothing is lost.
+    killed_and_restarted(false);
+}
+
+/// A payment waits when the demo is killed (`kill -9`); the restarted demo follows it to paid.
+/// `selcom`: sent through Selcom, whose order the new simulator must know too.
+fn killed_and_restarted(selcom: bool) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut first = demo(dir.path(), "6", 80, 24);
     first.wait_for("the demo banner", Duration::from_secs(20), |t| {
         t.contains("DEMO")
     });
+    if selcom {
+        to_selcom(&mut first);
+    }
     first.send("0712345670\t1500\r");
     first.wait_for("the waiting row", Duration::from_secs(10), |t| {
         row_with(t, "670").is_some_and(|r| r.contains("waiting"))
@@ -81,7 +90,7 @@ fn a_demo_killed_while_a_payment_waits_follows_it_to_the_end_after_a_restart() {
     assert!(first.wait_exit(Duration::from_secs(10)).is_some());
 
     let second = demo(dir.path(), "6", 80, 24);
-    second.wait_for("the same payment, paid", Duration::from_secs(30), |t| {
+    second.wait_for("the same payment, paid", Duration::from_secs(40), |t| {
         row_with(t, "670").is_some_and(|r| r.contains("paid"))
     });
 }
@@ -269,27 +278,7 @@ fn to_selcom(pty: &mut Pty) {
 /// new simulator knows its order (a tester's paying customer turned into "needs you").
 #[test]
 fn a_demo_killed_while_a_selcom_payment_waits_follows_it_after_a_restart() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut first = demo(dir.path(), "6", 80, 24);
-    first.wait_for("the demo banner", Duration::from_secs(20), |t| {
-        t.contains("DEMO")
-    });
-    to_selcom(&mut first);
-    first.send("0712345670\t1500\r");
-    first.wait_for("the waiting row", Duration::from_secs(10), |t| {
-        row_with(t, "670").is_some_and(|r| r.contains("waiting"))
-    });
-    let killed = std::process::Command::new("kill")
-        .args(["-KILL", &first.pid().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    assert!(first.wait_exit(Duration::from_secs(10)).is_some());
-
-    let second = demo(dir.path(), "6", 80, 24);
-    second.wait_for("the same payment, paid", Duration::from_secs(40), |t| {
-        row_with(t, "670").is_some_and(|r| r.contains("paid"))
-    });
+    killed_and_restarted(true);
 }
 
 /// `LIPA_PROVIDER` chooses the provider the console opens on, the demo's too (a Selcom shop
