@@ -72,6 +72,7 @@ fn waiting(id: i64, now: DateTime<Utc>) -> Payment {
         operator: "rehema".into(),
         flag: None,
         till: "duka-1".into(),
+        wallet_ref: None,
     }
 }
 

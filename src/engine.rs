@@ -6,6 +6,7 @@
 //! outcome is unknown is resolved only by querying its reference; the duplicate guard is
 //! asked in the same journal transaction that records the payment, for every face.
 
+mod again;
 mod follow;
 mod pace;
 pub mod rights;
@@ -265,6 +266,46 @@ pub struct NotRecorded {
     pub why: String,
 }
 
+/// A send's answer as the journal records it: the status it moves to, its words, the
+/// provider's id if it gave one, and the error if the send was refused or broke.
+fn answered(
+    kind: ProviderKind,
+    answer: Result<crate::provider::PushAccepted, ProviderError>,
+) -> (Status, Msg, Option<String>, Option<ProviderError>) {
+    match answer {
+        Ok(accepted) => {
+            let message = match accepted.message {
+                Msg::Empty => Msg::PromptSent,
+                m => m,
+            };
+            (
+                Status::from(accepted.state),
+                message,
+                accepted.provider_id,
+                None,
+            )
+        }
+        // A provider that is asked only by the id its answer carries cannot be asked about
+        // this one: a person checks it at once, and it is never sent again.
+        Err(e @ ProviderError::Unknown { .. }) if kind.spec().lookup == LookupBy::ProviderId => {
+            tracing::warn!(provider = kind.id(), "answer lost; it cannot be looked up");
+            let message = Msg::CannotLookUp { provider: kind };
+            (Status::Attention, message, None, Some(e))
+        }
+        Err(e @ ProviderError::Unknown { .. }) => {
+            (Status::Unknown, e.message().clone(), None, Some(e))
+        }
+        Err(e) => (
+            Status::Failed,
+            Msg::NotSent {
+                why: Box::new(e.message().clone()),
+            },
+            None,
+            Some(e),
+        ),
+    }
+}
+
 impl Engine {
     pub fn new(
         journal: Arc<Journal>,
@@ -418,12 +459,17 @@ impl Engine {
             channel: new.channel,
             email: new.email,
             name: new.name,
+            prepared: None,
         };
         // A push of two calls: the first charges nobody, and its outcome is journalled (with
         // the move to `Sending`) before the second, which is made at most once.
         let prepared = match provider.prepare(&request).await {
             Ok(prepared) => prepared,
             Err(e) => return self.not_prepared(payment, e).await,
+        };
+        let request = PushRequest {
+            prepared: prepared.clone(),
+            ..request
         };
         let sending = Change {
             to: Status::Sending,
@@ -448,38 +494,7 @@ impl Engine {
         };
         let sent = Instant::now();
         let answer = provider.initiate(&request).await;
-        let (to, message, provider_id, error) = match answer {
-            Ok(accepted) => {
-                let message = match accepted.message {
-                    Msg::Empty => Msg::PromptSent,
-                    m => m,
-                };
-                let to = Status::from(accepted.state);
-                (to, message, accepted.provider_id, None)
-            }
-            // A provider that is asked only by the id its answer carries cannot be asked
-            // about this one: a person checks it at once, and it is never sent again.
-            Err(e @ ProviderError::Unknown { .. })
-                if new.provider.spec().lookup == LookupBy::ProviderId =>
-            {
-                tracing::warn!(reference = %sending.reference, "answer lost; it cannot be looked up");
-                let message = Msg::CannotLookUp {
-                    provider: new.provider,
-                };
-                (Status::Attention, message, None, Some(e))
-            }
-            Err(e @ ProviderError::Unknown { .. }) => {
-                (Status::Unknown, e.message().clone(), None, Some(e))
-            }
-            Err(e) => (
-                Status::Failed,
-                Msg::NotSent {
-                    why: Box::new(e.message().clone()),
-                },
-                None,
-                Some(e),
-            ),
-        };
+        let (to, message, provider_id, error) = answered(new.provider, answer);
         tracing::info!(id, reference = %sending.reference, status = to.id(), "send answered");
         let change = Change {
             to,

@@ -254,6 +254,48 @@ pub enum Msg {
         who: String,
         paid: bool,
     },
+    /// The customer did not approve the prompt (cancelled it, or let it expire): the
+    /// provider does not say which.
+    NotApproved,
+    /// A prompt is already open on this phone, and the provider says a new one may take up to
+    /// `minutes`.
+    PhoneBusyFor {
+        provider: ProviderKind,
+        minutes: u32,
+    },
+    /// The number is not registered on that wallet.
+    PayerNotFound {
+        wallet: String,
+    },
+    /// The customer's wallet limit (daily, monthly or per payment) is reached.
+    PayerLimit,
+    /// The merchant's limit with the wallet is reached.
+    WalletLimit,
+    /// The amount is outside the wallet's limits for this account.
+    AmountLimits {
+        min: Money,
+        max: Money,
+    },
+    /// The provider had not received the payment: sent again under the same id (`times`: how
+    /// many sends so far, the first included).
+    SentAgain {
+        provider: ProviderKind,
+        times: u32,
+    },
+    /// The provider still had no record of the payment `secs` after its last send: it never
+    /// arrived, and nobody was charged.
+    NeverReached {
+        provider: ProviderKind,
+        secs: u64,
+    },
+    /// The provider is settling the outcome with the wallet: still pending, no action needed.
+    Reconciling {
+        provider: ProviderKind,
+    },
+    /// The provider already had this payment under its id (a send repeated): followed by status.
+    AlreadyReceived {
+        provider: ProviderKind,
+    },
 }
 
 impl Msg {
@@ -383,7 +425,17 @@ impl Msg {
             | TokenTakenElsewhere { .. }
             | Ambiguous { .. }
             | OrderTaken { .. }
-            | MustReconcile { .. } => Vec::new(),
+            | MustReconcile { .. }
+            | NotApproved
+            | PhoneBusyFor { .. }
+            | PayerLimit
+            | WalletLimit
+            | AmountLimits { .. }
+            | SentAgain { .. }
+            | NeverReached { .. }
+            | Reconciling { .. }
+            | AlreadyReceived { .. } => Vec::new(),
+            PayerNotFound { wallet } => vec![wallet],
             AccountTypeRefused { code, .. } => vec![code],
             BadSetting { key, .. } => vec![key],
             SettledByPerson { who, .. } => vec![who],
@@ -591,6 +643,30 @@ pub fn samples() -> Vec<Msg> {
             who: "amina".into(),
             paid: true,
         },
+        NotApproved,
+        PhoneBusyFor {
+            provider: cp,
+            minutes: 10,
+        },
+        PayerNotFound {
+            wallet: "HaloPesa".into(),
+        },
+        PayerLimit,
+        WalletLimit,
+        AmountLimits {
+            min: Money::from_minor(10_000, crate::money::Currency::Tzs),
+            max: Money::from_minor(500_000_000, crate::money::Currency::Tzs),
+        },
+        SentAgain {
+            provider: cp,
+            times: 2,
+        },
+        NeverReached {
+            provider: cp,
+            secs: 900,
+        },
+        Reconciling { provider: cp },
+        AlreadyReceived { provider: cp },
     ];
     debug_assert!(v.iter().all(|m| !variant(m).is_empty()));
     v
@@ -666,6 +742,16 @@ pub fn variant(m: &Msg) -> &'static str {
         BadSetting { .. } => "BadSetting",
         TokenTakenElsewhere { .. } => "TokenTakenElsewhere",
         SettledByPerson { .. } => "SettledByPerson",
+        NotApproved => "NotApproved",
+        PhoneBusyFor { .. } => "PhoneBusyFor",
+        PayerNotFound { .. } => "PayerNotFound",
+        PayerLimit => "PayerLimit",
+        WalletLimit => "WalletLimit",
+        AmountLimits { .. } => "AmountLimits",
+        SentAgain { .. } => "SentAgain",
+        NeverReached { .. } => "NeverReached",
+        Reconciling { .. } => "Reconciling",
+        AlreadyReceived { .. } => "AlreadyReceived",
     }
 }
 

@@ -97,7 +97,10 @@ impl Status {
         match self {
             Recorded => matches!(next, Sending | Failed),
             Sending => matches!(next, Pending | Unknown | Paid | Failed | Attention),
-            Pending | Unknown => matches!(next, Pending | Paid | Failed | Attention),
+            Pending => matches!(next, Paid | Failed | Attention),
+            // Sent again under the same id (a provider that takes lipa's id, which said it
+            // never received it: the engine decides).
+            Unknown => matches!(next, Sending | Pending | Paid | Failed | Attention),
             Attention => matches!(next, Paid | Failed),
             Paid | Failed => false,
         }
@@ -163,6 +166,9 @@ pub struct Payment {
     pub flag: Option<Msg>,
     /// The till that recorded it (`unknown` for payments from before lipa recorded it).
     pub till: String,
+    /// The wallet's own id of the payment, which the customer's SMS shows, when the provider
+    /// gives it (pawaPay's `providerTransactionId`).
+    pub wallet_ref: Option<String>,
 }
 
 /// What one status query learned.

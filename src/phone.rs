@@ -32,6 +32,19 @@ impl Country {
             Country::Kenya => "Kenya",
         }
     }
+    /// Countries named by ISO codes separated by commas (`KE,TZ`, any case and spacing); `None`
+    /// when one is not a country lipa knows or none is named.
+    pub fn list(text: &str) -> Option<Vec<Country>> {
+        let mut out = Vec::new();
+        for code in text.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            let c = Country::from_iso(&code.to_ascii_uppercase())?;
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
     pub fn from_iso(code: &str) -> Option<Country> {
         match code {
             "TZ" => Some(Country::Tanzania),

@@ -105,7 +105,11 @@ pub fn lines(p: &Payment, slip: &Slip<'_>) -> Result<Vec<Line>, NoReceipt> {
         (s::receipt_customer(lang), p.masked_phone(), false),
         (
             s::receipt_provider_id(lang),
-            p.provider_id.clone().unwrap_or_else(|| "-".into()),
+            // The wallet's own id, which the customer's SMS shows, when the provider gave it.
+            p.wallet_ref
+                .clone()
+                .or_else(|| p.provider_id.clone())
+                .unwrap_or_else(|| "-".into()),
             false,
         ),
         (

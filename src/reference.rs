@@ -143,6 +143,23 @@ impl fmt::Display for Reference {
     }
 }
 
+/// A random (version 4) UUID, lowercase (an id lipa makes for a provider that takes ours:
+/// pawaPay's `depositId`).
+pub fn uuid_v4() -> String {
+    let mut b: [u8; 16] = rand::random();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

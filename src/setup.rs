@@ -24,6 +24,7 @@ pub fn providers_sharing(
         http: crate::provider::http::client(),
         data_dir: config.data_dir.clone(),
         tokens,
+        shop: config.receipt.shop.clone(),
     };
     config
         .providers

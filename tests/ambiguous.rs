@@ -166,6 +166,7 @@ async fn a_pending_attempt_is_not_undone_by_a_failed_one() {
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     };
     client.initiate(&request).await.expect("push");
     match client.query(&Charged::of_request(&request)).await {
@@ -197,6 +198,7 @@ async fn a_401_retry_that_meets_its_own_push_is_unknown_then_found() {
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     };
     let err = client.initiate(&request).await.expect_err("unknown");
     assert_eq!(

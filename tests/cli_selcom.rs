@@ -356,6 +356,7 @@ async fn killed_between_the_two_calls_the_wallet_payment_is_never_asked_for_late
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     };
     let order = lipa::provider::Provider::prepare(&client, &request)
         .await

@@ -74,6 +74,7 @@ impl Provider for Customers {
                 message: "Customer answered".into(),
                 provider_id: None,
                 channel: None,
+                wallet_ref: None,
             }),
             None => Lookup::NotFound,
         })
@@ -326,6 +327,7 @@ async fn unfinished_payments_are_shown_and_followed_again_at_start() {
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     };
     provider.initiate(&req).await.expect("scripted push");
     let (tx, screen, task) = start(engine);

@@ -152,6 +152,7 @@ impl Provider for Scripted {
                 },
                 provider_id: None,
                 channel: None,
+                wallet_ref: None,
             })),
         }
     }

@@ -105,6 +105,7 @@ fn child_writer() {
             message: Msg::said(&name),
             provider_id: None,
             channel: None,
+            wallet_ref: None,
         };
         journal
             .answer(shared.id, shared.status, &answer)
@@ -239,6 +240,7 @@ fn final_rows_keep_their_words() {
         message: Msg::Paid,
         provider_id: None,
         channel: None,
+        wallet_ref: None,
     };
     assert!(
         journal
@@ -297,6 +299,7 @@ fn the_duplicate_guard_holds_between_writers() {
         message: Msg::CustomerCancelled,
         provider_id: None,
         channel: None,
+        wallet_ref: None,
     };
     j.answer(declined.id, Status::Pending, &failed)
         .expect("failed");

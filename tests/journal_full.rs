@@ -115,6 +115,7 @@ impl Provider for Gated {
             message: Msg::Paid,
             provider_id: Some("id-1".into()),
             channel: None,
+            wallet_ref: None,
         }))
     }
 }

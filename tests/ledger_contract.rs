@@ -123,6 +123,7 @@ fn transitions_are_compare_and_set_and_final_states_never_change() {
             message: Msg::Empty,
             provider_id: None,
             channel: None,
+            wallet_ref: None,
         };
         assert!(
             !j.answer(paid.id, Status::Paid, &late)
@@ -184,6 +185,7 @@ fn answers_count_polls_and_keep_what_they_learned() {
             message: Msg::Empty,
             provider_id: Some("CP-9".into()),
             channel: None,
+            wallet_ref: None,
         };
         let p = j
             .answer(p.id, Status::Pending, &paid)

@@ -118,6 +118,7 @@ fn tz_push() -> PushRequest {
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     }
 }
 
@@ -129,6 +130,7 @@ fn ke_push() -> PushRequest {
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     }
 }
 

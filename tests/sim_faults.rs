@@ -499,6 +499,7 @@ async fn refusal(client: &CeptaClient) -> String {
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     };
     match client.initiate(&push).await {
         Err(e @ ProviderError::Configuration { .. }) => e.to_string(),

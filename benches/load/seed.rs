@@ -95,6 +95,7 @@ fn payment(id: i64, reference: &str, phone: &str, sent: DateTime<Utc>) -> Paymen
         operator: "rehema".into(),
         flag: None,
         till: "duka-1".into(),
+        wallet_ref: None,
     }
 }
 

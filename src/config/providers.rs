@@ -93,6 +93,9 @@ fn of(
             settings = settings.with(key, v.trim());
         }
     }
+    if spec.serves.is_some_and(|serves| !serves(&settings)) {
+        return Ok(None);
+    }
     Ok(Some(settings))
 }
 

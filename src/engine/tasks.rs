@@ -29,6 +29,9 @@ enum Asked {
     Heard,
     /// No usable answer.
     Failed,
+    /// The provider had not received it, and it was sent again under its id
+    /// ([`super::again`]): its schedule starts again.
+    SentAgain,
 }
 
 /// Keeps since when this tracker's questions have had no usable answer.
@@ -37,7 +40,7 @@ fn note(failing: &mut Option<Instant>, asked: Asked, at: Instant) {
         Asked::Failed => {
             failing.get_or_insert(at);
         }
-        Asked::Heard => *failing = None,
+        Asked::Heard | Asked::SentAgain => *failing = None,
         Asked::No => {}
     }
 }
@@ -58,7 +61,8 @@ pub async fn run(
     sent: Option<Instant>,
 ) -> Result<(), EngineError> {
     let schedule = engine.settings().schedule.clone();
-    let mut anchor = sent;
+    // When it was sent (again), on this process's clock, once known.
+    let mut started = sent;
     let mut last_query: Option<Instant> = None;
     let mut ask_now = mode == Mode::Once;
     // Since when this tracker's questions have had no usable answer (`None`: the last had).
@@ -83,7 +87,7 @@ pub async fn run(
             settle_recorded(engine, &p, bell).await?;
             continue;
         }
-        let anchor = *anchor.get_or_insert_with(|| anchor_of(&p, schedule.deadline()));
+        let anchor = *started.get_or_insert_with(|| anchor_of(&p, schedule.deadline()));
         if !ask_now {
             let elapsed = anchor.elapsed();
             let gap = last_query.map(|t| t.elapsed());
@@ -101,6 +105,11 @@ pub async fn run(
                         let (q, asked) = query(engine, &p).await?;
                         p = q;
                         note(&mut failing, asked, at);
+                        if asked == Asked::SentAgain {
+                            (started, last_query, late, again_at) =
+                                (Some(Instant::now()), None, 0, None);
+                            continue;
+                        }
                         if asked != Asked::No {
                             late += 1;
                             last_query = Some(Instant::now());
@@ -165,6 +174,9 @@ pub async fn run(
         let (p, asked) = query(engine, &p).await?;
         note(&mut failing, asked, at);
         last_query = Some(Instant::now());
+        if asked == Asked::SentAgain {
+            (started, last_query) = (Some(Instant::now()), None);
+        }
         if mode == Mode::Once || p.status.is_final() || p.status == Status::Attention {
             return Ok(());
         }
@@ -188,6 +200,13 @@ fn ask_again_at(
     anchor: Instant,
     schedule: &crate::tracker::Schedule,
 ) -> Option<Instant> {
+    // Never received: asked once more when it has been unknown to the provider long enough
+    // to say it never arrived.
+    if super::again::never_arrived(p) {
+        let wait = schedule.in_scale(super::again::NEVER_REACHED_AFTER);
+        let left = wait.saturating_sub(super::again::since_sent(p));
+        return (!left.is_zero()).then(|| Instant::now() + left);
+    }
     let wait = schedule.deadline() + schedule.in_scale(p.provider.spec().ask_again_after?);
     let open = matches!(
         p.status,
@@ -256,7 +275,15 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
     engine.note_write(&cas, Cas::is_done);
     let cas = cas?;
     engine.observe(cas.payment());
-    Ok((cas.into_payment(), asked))
+    let p = cas.into_payment();
+    // Never received by a provider that takes lipa's id: sent again under it, while it may be.
+    if asked == Asked::Heard
+        && let Some(sent) = engine.send_again(&p).await?
+    {
+        engine.observe(&sent);
+        return Ok((sent, Asked::SentAgain));
+    }
+    Ok((p, asked))
 }
 
 /// See [`crate::provider::spec::askable`].
@@ -290,6 +317,7 @@ async fn answer_of(id: i64, lookup: Result<Lookup, ProviderError>) -> Answer {
             message: remote.message,
             provider_id: remote.provider_id,
             channel: remote.channel,
+            wallet_ref: remote.wallet_ref,
         },
         Ok(Lookup::NotFound) => Answer::NotFound,
         Err(e) => {
@@ -374,6 +402,21 @@ async fn give_up(
     let unheard = p
         .heard_at
         .map(|h| (Utc::now() - h).to_std().unwrap_or_default());
+    // Still unknown to a provider that takes lipa's id, long after its last send: it never
+    // arrived, and nobody was charged.
+    let never = schedule_never_reached(engine);
+    if super::again::never_arrived(p) && super::again::since_sent(p) >= never {
+        let change = Change {
+            to: Status::Failed,
+            message: &Msg::NeverReached {
+                provider: p.provider,
+                secs: super::again::since_sent(p).as_secs(),
+            },
+            provider_id: None,
+            heard: false,
+        };
+        return Ok(engine.cas(p.id, p.status, &change).await?.is_done());
+    }
     let reason = match (p.status, p.lookup) {
         (Status::Sending | Status::Unknown, Some(LookupKind::NotFound)) => Msg::NeverFound { secs },
         (Status::Sending | Status::Unknown, _) => Msg::CouldNotCheck { secs },
@@ -402,6 +445,15 @@ async fn give_up(
         heard: false,
     };
     Ok(engine.cas(p.id, p.status, &change).await?.is_done())
+}
+
+/// How long a payment may stay unknown to a provider that takes lipa's id before it is failed
+/// as never arrived, in the engine's schedule.
+fn schedule_never_reached(engine: &Engine) -> Duration {
+    engine
+        .settings()
+        .schedule
+        .in_scale(super::again::NEVER_REACHED_AFTER)
 }
 
 /// A `Recorded` payment is being sent by its own process, or was left behind by one that

@@ -34,6 +34,7 @@ const HEADER: &[&str] = &[
     "note",
     "replaces",
     "flag",
+    "wallet_ref",
 ];
 
 pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
@@ -147,6 +148,7 @@ fn row(p: &Payment, offset: FixedOffset, lang: Lang) -> Vec<String> {
         opt(p.check_note.as_deref()),
         plain(&p.replaces.map(|r| r.to_string()).unwrap_or_default()),
         text(&p.flag.as_ref().map(|f| f.text(lang)).unwrap_or_default()),
+        opt(p.wallet_ref.as_deref()),
     ]
 }
 

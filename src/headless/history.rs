@@ -19,6 +19,9 @@ struct Line<'a> {
     created_at: String,
     updated_at: String,
     provider_id: Option<&'a str>,
+    /// The wallet's own id of the payment (the customer's SMS shows it), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wallet_ref: Option<&'a str>,
     note: Option<&'a str>,
     /// Who marked it checked, and when.
     checked_by: Option<&'a str>,
@@ -132,6 +135,7 @@ fn json(p: &Payment, lang: Lang, offset: FixedOffset) -> String {
         created_at: p.created_at.with_timezone(&offset).to_rfc3339(),
         updated_at: p.updated_at.with_timezone(&offset).to_rfc3339(),
         provider_id: p.provider_id.as_deref(),
+        wallet_ref: p.wallet_ref.as_deref(),
         note: p.check_note.as_deref(),
         checked_by: p.checked_by.as_deref(),
         checked_at: p.checked_at.map(|t| t.with_timezone(&offset).to_rfc3339()),

@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Params, Row};
 pub const COLUMNS: &str = "id, provider, reference, phone, amount_minor, currency, channel, email,
     name, status, message, provider_id, created_at, updated_at, sent_at, polls, checked,
     said, lookup, heard_at, checked_by, checked_at, check_note, replaces,
-    (SELECT MAX(r.id) FROM payments r WHERE r.replaces = payments.id), operator, flag, till";
+    (SELECT MAX(r.id) FROM payments r WHERE r.replaces = payments.id), operator, flag, till, wallet_ref";
 
 /// Timestamps are stored as RFC 3339 UTC with microseconds, so text order is time order.
 pub fn ts(t: DateTime<Utc>) -> String {
@@ -79,6 +79,7 @@ pub fn payment(r: &Row<'_>) -> rusqlite::Result<Payment> {
         till: r
             .get::<_, Option<String>>(27)?
             .unwrap_or_else(|| crate::operator::UNKNOWN.to_string()),
+        wallet_ref: r.get(28)?,
     })
 }
 

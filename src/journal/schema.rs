@@ -111,4 +111,7 @@ pub const MIGRATIONS: &[&str] = &[
         at          TEXT    NOT NULL,
         PRIMARY KEY (payment_id, operator)
     );",
+    // 11: the wallet's own id of the payment, which the customer's SMS shows (pawaPay's
+    // `providerTransactionId`): what a receipt names.
+    "ALTER TABLE payments ADD COLUMN wallet_ref TEXT;",
 ];

@@ -52,6 +52,8 @@ pub enum Answer {
         provider_id: Option<String>,
         /// The wallet it was paid from, when the provider names it (kept if none is known).
         channel: Option<String>,
+        /// The wallet's own id of the payment, when the provider gives it (the first stays).
+        wallet_ref: Option<String>,
     },
     /// The provider said it has no payment under the reference.
     NotFound,
@@ -197,6 +199,16 @@ impl Journal {
         {
             tx.prepare_cached("UPDATE payments SET channel = COALESCE(channel, ?2) WHERE id = ?1")?
                 .execute(params![id, wallet])?;
+        }
+        if let Answer::Found {
+            wallet_ref: Some(wallet_ref),
+            ..
+        } = answer
+        {
+            tx.prepare_cached(
+                "UPDATE payments SET wallet_ref = COALESCE(wallet_ref, ?2) WHERE id = ?1",
+            )?
+            .execute(params![id, wallet_ref])?;
         }
         match answer {
             Answer::Found { to, message, .. } if *to != from && from.can_become(*to) => {

@@ -16,6 +16,7 @@ pub mod cepta;
 pub mod clickpesa;
 pub mod daraja;
 pub mod http;
+pub mod pawapay;
 pub mod registry;
 pub mod scrub;
 pub mod selcom;
@@ -31,6 +32,7 @@ pub mod demo {
     pub use super::cepta::sim::demo::*;
     pub use super::clickpesa::sim::demo::*;
     pub use super::daraja::sim::demo::*;
+    pub use super::pawapay::sim::demo::*;
     pub use super::selcom::sim::demo::*;
 }
 
@@ -43,6 +45,8 @@ impl ProviderKind {
             ProviderKind::Cepta => &cepta::SPEC,
             ProviderKind::Daraja => &daraja::SPEC,
             ProviderKind::Selcom => &selcom::SPEC,
+            ProviderKind::PawapayKe => &pawapay::SPEC_KE,
+            ProviderKind::PawapayTz => &pawapay::SPEC_TZ,
         }
     }
 }
@@ -66,6 +70,9 @@ pub struct PushRequest {
     /// The customer's e-mail, where the row takes one; the configured default when `None`.
     pub email: Option<String>,
     pub name: Option<String>,
+    /// What [`Provider::prepare`] made and the journal holds (pawaPay's `depositId`), for
+    /// the send; `None` for a push of one call.
+    pub prepared: Option<String>,
 }
 
 /// What lipa charged, to check a provider's answer against: a status that does not match
@@ -130,6 +137,9 @@ pub struct RemoteStatus {
     pub provider_id: Option<String>,
     /// The wallet it was paid from, where the answer names one and lipa did not choose it.
     pub channel: Option<String>,
+    /// The wallet's own id of the payment, which the customer's SMS shows (pawaPay's
+    /// `providerTransactionId`), where the answer gives it.
+    pub wallet_ref: Option<String>,
 }
 
 /// Answer to a query by reference.

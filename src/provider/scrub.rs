@@ -259,6 +259,7 @@ mod tests {
             channel: None,
             email: None,
             name: None,
+            prepared: None,
         };
         let refused = p.prepare(&request).await.expect_err("refused");
         let words = refused.to_string();

@@ -91,6 +91,10 @@ pub enum Rule {
     Words { max: usize },
     /// An e-mail address (as a customer's is checked).
     Email,
+    /// `min` to `max` letters, digits and spaces only (pawaPay's `customerMessage`).
+    Plain { min: usize, max: usize },
+    /// Country codes separated by commas, each one of `KE`, `TZ` (`KE,TZ`).
+    Countries,
 }
 
 impl Rule {
@@ -107,6 +111,11 @@ impl Rule {
                 host.is_some() && !v.contains(char::is_whitespace) && v.is_ascii()
             }
             Rule::Email => crate::email::parse(v).is_ok(),
+            Rule::Plain { min, max } => {
+                (min..=max).contains(&v.chars().count())
+                    && v.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ')
+            }
+            Rule::Countries => crate::phone::Country::list(v).is_some(),
             Rule::Words { max } => {
                 !v.is_empty()
                     && v.chars().count() <= max

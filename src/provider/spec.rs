@@ -44,6 +44,9 @@ pub struct Spec {
     pub customer_name: Option<&'static str>,
     /// Its requests carry the time and are refused when this machine's clock is off.
     pub clock_signed: bool,
+    /// Whether its configuration turns this row on (`None`: whenever its keys are set): one
+    /// configuration serving two rows may serve one of them.
+    pub serves: Option<fn(&Settings) -> bool>,
     /// Its configuration's keys besides `base_url`.
     pub keys: &'static [Key],
     /// The keys a refused login names (the ones to check).
@@ -116,7 +119,10 @@ impl Spec {
 /// own id, which the send's answer never brought (lost, or the process stopped before
 /// journalling it). A person checks such a payment; asking again changes nothing.
 pub fn askable(p: &crate::payment::Payment) -> bool {
-    p.provider.spec().lookup != LookupBy::ProviderId || p.provider_id.is_some()
+    match p.provider.spec().lookup {
+        LookupBy::ProviderId | LookupBy::OurId => p.provider_id.is_some(),
+        LookupBy::OurReference | LookupBy::Never => true,
+    }
 }
 
 /// How a payment whose send's answer was lost is found at the provider.
@@ -129,8 +135,8 @@ pub enum LookupBy {
     ProviderId,
     /// By an id lipa makes (a UUIDv4) and journals before the send, which the provider takes as
     /// the payment's own; a send repeated under the same id is the same payment at the
-    /// provider, so one that never arrived may go again under it (pawaPay's `depositId`). The
-    /// engine does not make such ids yet: the first row that needs it brings that.
+    /// provider, so one that never arrived may go again under it (pawaPay's `depositId`): the
+    /// row's [`super::Provider::prepare`] makes the id, journalled with the move to *sending*.
     OurId,
     /// The provider cannot be asked at all.
     Never,
@@ -174,4 +180,6 @@ pub struct Context {
     /// Where tokens are shared when the till records into a chain's shared ledger (`None`: a
     /// till of its own, whose processes share a file in `data_dir`).
     pub tokens: Option<Arc<dyn super::shelf::TokenShelf>>,
+    /// The shop's name (`[receipt] shop`), for a provider that shows the customer one.
+    pub shop: Option<String>,
 }

@@ -94,6 +94,9 @@ pub struct SimStats {
     /// Pushes asked a second time for one order (a provider of two calls): the client's
     /// defect, which must stay 0.
     pub repeated_pushes: u64,
+    /// Pushes received again under an id already received (pawaPay's `DUPLICATE_IGNORED`):
+    /// safe, and counted.
+    pub repeated_sends: u64,
 }
 
 impl SimStats {
@@ -131,6 +134,7 @@ impl Serialize for SimStats {
         m.serialize_entry("responses", &self.responses)?;
         m.serialize_entry("faults", &self.faults)?;
         m.serialize_entry("repeated_pushes", &self.repeated_pushes)?;
+        m.serialize_entry("repeated_sends", &self.repeated_sends)?;
         m.end()
     }
 }

@@ -335,7 +335,13 @@ impl Sim {
 
     /// Records a new push, unless the reference is already used (checked atomically).
     pub fn create(&self, new: NewPush) -> Result<Push, Duplicate> {
-        let mut behaviour = behaviour::for_phone(&new.phone);
+        let behaviour = behaviour::for_phone(&new.phone);
+        self.create_as(new, behaviour)
+    }
+
+    /// [`Sim::create`] with the customer's behaviour chosen by the caller (a provider's own
+    /// sandbox numbers).
+    pub fn create_as(&self, new: NewPush, mut behaviour: Behaviour) -> Result<Push, Duplicate> {
         let created_at = self.now_utc();
         let mut inner = self.lock();
         let key = (new.provider, new.reference.clone());
@@ -535,18 +541,4 @@ fn receipt() -> String {
     random_alnum(10)
 }
 
-/// A random (version 4) UUID.
-pub fn uuid_v4() -> String {
-    let mut b: [u8; 16] = rand::random();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
-}
+pub use crate::reference::uuid_v4;

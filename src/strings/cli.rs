@@ -199,6 +199,8 @@ sentences! {
                 HttpsUrl => "be an https:// address with a host, no spaces (https://yourshop.co.ke/hooks)".to_string(),
                 Words { max } => format!("be at most {max} letters, digits, spaces or . , - ' &"),
                 Email => "be an e-mail address (till@yourshop.co.tz)".to_string(),
+                Plain { min, max } => format!("be {min} to {max} letters, digits or spaces"),
+                Countries => "be KE, TZ or KE,TZ".to_string(),
             };
             format!("{key} must {must}{}", place(Lang::En, path))
         },
@@ -210,6 +212,8 @@ sentences! {
                 HttpsUrl => "iwe anwani ya https:// yenye jina la seva, bila nafasi (https://dukalako.co.ke/hooks)".to_string(),
                 Words { max } => format!("isizidi herufi {max}: herufi, tarakimu, nafasi au . , - ' &"),
                 Email => "iwe anwani ya barua pepe (till@dukalako.co.tz)".to_string(),
+                Plain { min, max } => format!("iwe herufi {min} hadi {max}: herufi, tarakimu au nafasi tu"),
+                Countries => "iwe KE, TZ au KE,TZ".to_string(),
             };
             format!("{key} lazima {must}{}", place(Lang::Sw, path))
         },

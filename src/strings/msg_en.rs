@@ -275,6 +275,41 @@ pub fn text(m: &Msg) -> String {
             "{}, as {who} found by hand (the provider could not be asked).",
             if *paid { "Paid" } else { "Not paid" }
         ),
+        NotApproved => {
+            "The customer did not approve the prompt (cancelled it, or let it expire).".into()
+        }
+        PhoneBusyFor { provider, minutes } => format!(
+            "A prompt is already open on this phone: {} says a new one may take up to \
+             {minutes} minutes. Ask the customer to finish or cancel it, then send again.",
+            p(provider)
+        ),
+        PayerNotFound { wallet } => format!(
+            "This number is not registered on {wallet}: check the number, or choose the \
+             customer's wallet."
+        ),
+        PayerLimit => "The customer's wallet limit is reached (daily or per payment).".into(),
+        WalletLimit => "The shop's limit with this wallet is reached: ask the provider.".into(),
+        AmountLimits { min, max } => {
+            format!("This wallet takes from {min} to {max} a payment. Nothing was sent.")
+        }
+        SentAgain { provider, times } => format!(
+            "{} had not received it: sent again under the same id (send {times}); it is \
+             never charged twice.",
+            p(provider)
+        ),
+        NeverReached { provider, secs } => format!(
+            "It never reached {}: still no record of it {} after it was last sent. Nobody \
+             was charged; you may send it again.",
+            p(provider),
+            span(*secs)
+        ),
+        Reconciling { provider } => format!(
+            "{} is settling the outcome with the wallet: still pending, nothing to do.",
+            p(provider)
+        ),
+        AlreadyReceived { provider } => {
+            format!("{} already had this payment: following it.", p(provider))
+        }
         AmountNotWhole { provider } => format!(
             "{} takes whole amounts only (no cents). Nothing was sent.",
             p(provider)

@@ -285,6 +285,39 @@ pub fn text(m: &Msg) -> String {
             "{}, kama {who} alivyothibitisha mwenyewe (mtoa huduma hakuweza kuulizwa).",
             if *paid { "Imelipwa" } else { "Haikulipwa" }
         ),
+        NotApproved => "Mteja hakuidhinisha ombi (alilisitisha, au muda wake uliisha).".into(),
+        PhoneBusyFor { provider, minutes } => format!(
+            "Tayari kuna ombi wazi kwenye simu hii: {} inasema jipya linaweza kuchukua hadi \
+             dakika {minutes}. Mwombe mteja alimalize au alisitishe, kisha tuma tena.",
+            p(provider)
+        ),
+        PayerNotFound { wallet } => format!(
+            "Namba hii haijasajiliwa kwenye {wallet}: kagua namba, au chagua pochi ya mteja."
+        ),
+        PayerLimit => "Kikomo cha pochi ya mteja kimefikiwa (cha siku au cha malipo).".into(),
+        WalletLimit => "Kikomo cha duka kwa pochi hii kimefikiwa: uliza mtoa huduma.".into(),
+        AmountLimits { min, max } => {
+            format!("Pochi hii inapokea kuanzia {min} hadi {max} kwa malipo. Hakuna kilichotumwa.")
+        }
+        SentAgain { provider, times } => format!(
+            "{} haikuwa imeyapokea: yametumwa tena kwa kitambulisho kilekile (mara ya \
+             {times}); hayatozwi mara mbili.",
+            p(provider)
+        ),
+        NeverReached { provider, secs } => format!(
+            "Hayakufika {}: bado hakuna kumbukumbu yake {} baada ya kutumwa mara ya mwisho. \
+             Hakuna aliyetozwa; unaweza kuyatuma tena.",
+            p(provider),
+            span(*secs)
+        ),
+        Reconciling { provider } => format!(
+            "{} inathibitisha matokeo na pochi: bado yanasubiri, hakuna la kufanya.",
+            p(provider)
+        ),
+        AlreadyReceived { provider } => format!(
+            "{} tayari ilikuwa nayo malipo haya: tunayafuatilia.",
+            p(provider)
+        ),
         AmountNotWhole { provider } => format!(
             "{} inapokea kiasi kamili tu (bila senti). Hakuna kilichotumwa.",
             p(provider)

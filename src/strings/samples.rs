@@ -37,5 +37,6 @@ pub fn sample_payment() -> Payment {
         operator: "rehema".into(),
         flag: None,
         till: "duka-1".into(),
+        wallet_ref: None,
     }
 }

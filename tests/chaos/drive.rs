@@ -81,13 +81,17 @@ pub fn plan(seed: u64, shape: &Shape) -> Vec<Sale> {
             };
             let local = format!("0712{i:05}{digit}");
             let cc = match provider {
-                ProviderKind::ClickPesa | ProviderKind::Selcom => "255",
-                ProviderKind::Cepta | ProviderKind::Daraja => "254",
+                ProviderKind::ClickPesa | ProviderKind::Selcom | ProviderKind::PawapayTz => "255",
+                ProviderKind::Cepta | ProviderKind::Daraja | ProviderKind::PawapayKe => "254",
             };
             let amount = match provider {
-                ProviderKind::ClickPesa | ProviderKind::Selcom => format!("{}", 1_000 + i),
+                ProviderKind::ClickPesa | ProviderKind::Selcom | ProviderKind::PawapayTz => {
+                    format!("{}", 1_000 + i)
+                }
                 ProviderKind::Cepta if i % 4 == 1 => format!("{}.50", 100 + i),
-                ProviderKind::Cepta | ProviderKind::Daraja => format!("{}", 100 + i),
+                ProviderKind::Cepta | ProviderKind::Daraja | ProviderKind::PawapayKe => {
+                    format!("{}", 100 + i)
+                }
             };
             let kill_after = kill_at.get(&i).copied();
             let waits = kill_after.is_some_and(|d| d >= Duration::from_millis(600))

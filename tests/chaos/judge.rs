@@ -208,6 +208,7 @@ mod tests {
             operator: "rehema".into(),
             flag: None,
             till: "duka-1".into(),
+            wallet_ref: None,
         }
     }
 

@@ -139,13 +139,14 @@ pub fn payment(
     age: i64,
 ) -> Payment {
     let currency = match provider {
-        ProviderKind::ClickPesa | ProviderKind::Selcom => Currency::Tzs,
-        ProviderKind::Cepta | ProviderKind::Daraja => Currency::Kes,
+        ProviderKind::ClickPesa | ProviderKind::Selcom | ProviderKind::PawapayTz => Currency::Tzs,
+        ProviderKind::Cepta | ProviderKind::Daraja | ProviderKind::PawapayKe => Currency::Kes,
     };
     let reference = match provider {
         ProviderKind::ClickPesa | ProviderKind::Selcom => format!("LP7K3MQ9XR{id:03}"),
         ProviderKind::Cepta => format!("LP-7K3MQ9-XR{id:03}"),
         ProviderKind::Daraja => format!("LP7K3MQ9X{id:03}"),
+        ProviderKind::PawapayKe | ProviderKind::PawapayTz => format!("LP-7K3MQ9-XR{id:03}"),
     };
     Payment {
         id,
@@ -175,6 +176,7 @@ pub fn payment(
         operator: "rehema".into(),
         flag: None,
         till: "duka-1".into(),
+        wallet_ref: None,
     }
 }
 

@@ -24,6 +24,7 @@ fn tz_push() -> PushRequest {
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     }
 }
 
@@ -35,6 +36,7 @@ fn ke_push() -> PushRequest {
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     }
 }
 

@@ -39,6 +39,7 @@ pub fn push(kind: ProviderKind, phone: &str, minor: i64) -> PushRequest {
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     }
 }
 

@@ -257,6 +257,7 @@ async fn perform(
                 channel: None,
                 email: None,
                 name: None,
+                prepared: None,
             };
             let result = engine.preview(provider, &request).await;
             if let Err(error) = &result {

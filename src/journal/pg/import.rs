@@ -31,9 +31,9 @@ impl PgStore {
                     "INSERT INTO payments (provider, reference, phone, amount_minor, currency,
                          channel, email, name, status, message, provider_id, created_at,
                          updated_at, sent_at, polls, checked, said, lookup, heard_at, checked_by,
-                         checked_at, check_note, replaces, operator, flag, till)
+                         checked_at, check_note, replaces, operator, flag, till, wallet_ref)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
+                         $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
                      ON CONFLICT (provider, reference) DO NOTHING RETURNING id",
                     &[
                         &p.provider.id(),
@@ -62,6 +62,7 @@ impl PgStore {
                         &unknown(&p.operator),
                         &p.flag.as_ref().map(|f| f.to_stored()),
                         &till,
+                        &p.wallet_ref,
                     ],
                 )
                 .await?;

@@ -15,7 +15,7 @@ use tokio_postgres::types::ToSql;
 pub const COLUMNS: &str = "id, provider, reference, phone, amount_minor, currency, channel, email,
     name, status, message, provider_id, created_at, updated_at, sent_at, polls, checked,
     said, lookup, heard_at, checked_by, checked_at, check_note, replaces,
-    (SELECT MAX(r.id) FROM payments r WHERE r.replaces = payments.id), operator, flag, till";
+    (SELECT MAX(r.id) FROM payments r WHERE r.replaces = payments.id), operator, flag, till, wallet_ref";
 
 pub type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
@@ -64,6 +64,7 @@ pub fn payment(r: &Row) -> Result<Payment, JournalError> {
         till: r
             .try_get::<_, Option<String>>(27)?
             .unwrap_or_else(|| crate::operator::UNKNOWN.to_string()),
+        wallet_ref: r.try_get(28)?,
     })
 }
 

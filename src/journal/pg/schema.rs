@@ -132,4 +132,6 @@ pub const MIGRATIONS: &[&str] = &[
         token       TEXT        NOT NULL,
         until       BIGINT      NOT NULL
     );",
+    // 5: the wallet's own id of the payment (the embedded journal's version 11).
+    "ALTER TABLE payments ADD COLUMN wallet_ref TEXT;",
 ];

@@ -178,6 +178,17 @@ impl PgStore {
                 )
                 .await?;
             }
+            if let Answer::Found {
+                wallet_ref: Some(wallet_ref),
+                ..
+            } = &answer
+            {
+                tx.execute(
+                    "UPDATE payments SET wallet_ref = COALESCE(wallet_ref, $2) WHERE id = $1",
+                    &[&id, wallet_ref],
+                )
+                .await?;
+            }
             match answer {
                 Answer::Found { to, message, .. } if to != from && from.can_become(to) => {
                     let change = OwnedChange {

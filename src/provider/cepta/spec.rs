@@ -33,6 +33,7 @@ pub static SPEC: Spec = Spec {
     email: EmailRule::Optional,
     customer_name: Some("fullName"),
     clock_signed: true,
+    serves: None,
     keys: &[
         Key::required("public_key"),
         Key::required_secret("secret_key"),

@@ -155,6 +155,7 @@ impl VerifyData {
             message,
             provider_id: self.payment_id.clone().filter(|id| !id.trim().is_empty()),
             channel: None,
+            wallet_ref: None,
         }
     }
 }

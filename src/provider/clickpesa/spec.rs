@@ -38,6 +38,7 @@ pub static SPEC: Spec = Spec {
     email: EmailRule::NotTaken,
     customer_name: None,
     clock_signed: false,
+    serves: None,
     keys: &[
         Key::required("client_id"),
         Key::required_secret("api_key"),

@@ -172,6 +172,7 @@ impl PaymentWire {
             message,
             provider_id: self.id.clone().filter(|i| !i.trim().is_empty()),
             channel: None,
+            wallet_ref: None,
         }
     }
 
@@ -213,6 +214,7 @@ pub(super) fn status_of(attempts: &[PaymentWire], charged: &Charged) -> Option<R
                 message: Msg::SeveralPaid { n },
                 provider_id: None,
                 channel: None,
+                wallet_ref: None,
             });
         }
     }
@@ -227,6 +229,7 @@ pub(super) fn status_of(attempts: &[PaymentWire], charged: &Charged) -> Option<R
             message: Msg::AttemptsUnordered,
             provider_id: None,
             channel: None,
+            wallet_ref: None,
         });
     }
     of(RemoteState::Pending).next().cloned()

@@ -337,6 +337,7 @@ fn status(state: RemoteState, word: &str, message: Msg, id: &str) -> Lookup {
         message,
         provider_id: Some(id.to_string()),
         channel: None,
+        wallet_ref: None,
     })
 }
 

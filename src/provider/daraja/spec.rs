@@ -43,6 +43,7 @@ pub static SPEC: Spec = Spec {
     // Its timestamp is East Africa Time from the UTC clock; the simulator refuses one an
     // hour off (a zone mistake), not a skewed clock.
     clock_signed: false,
+    serves: None,
     keys: &[
         Key::required_secret("consumer_key"),
         Key::required_secret("consumer_secret"),

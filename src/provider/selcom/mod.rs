@@ -533,6 +533,7 @@ impl Provider for SelcomClient {
                 },
                 provider_id,
                 channel: None,
+                wallet_ref: None,
             }));
         }
         let (state, message, word) = status_of(&order, charged);
@@ -548,6 +549,7 @@ impl Provider for SelcomClient {
             message,
             provider_id,
             channel,
+            wallet_ref: None,
         }))
     }
 }

@@ -42,6 +42,7 @@ pub static SPEC: Spec = Spec {
     customer_name: Some("buyer_name"),
     // Its `Timestamp` is signed; the simulator refuses one off by more than five minutes.
     clock_signed: true,
+    serves: None,
     keys: &[
         Key::required("vendor"),
         Key::required_secret("api_key"),

@@ -93,6 +93,7 @@ fn an_order_found_is_taken_only_if_it_is_this_sales() {
         channel: None,
         email: None,
         name: None,
+        prepared: None,
     };
     let ok = |json: &str| ours(&order(json), &request);
     assert!(ok(
