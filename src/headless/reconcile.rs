@@ -128,9 +128,9 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
                 summary.missing_from_journal.extend(missing);
                 listed.insert(kind);
             }
-            // No list: each payment is asked by its reference; where a person looks for what
-            // lipa never recorded is said once.
-            Ok(None) if kind.spec().lookup == LookupBy::OurReference => {
+            // No list: each payment is asked by its reference (or the id lipa made for it);
+            // where a person looks for what lipa never recorded is said once.
+            Ok(None) if matches!(kind.spec().lookup, LookupBy::OurReference | LookupBy::OurId) => {
                 if let Some(by_hand) = kind.spec().by_hand {
                     let label = kind.label();
                     summary.note(

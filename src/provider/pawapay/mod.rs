@@ -14,6 +14,7 @@ pub mod sim;
 mod spec;
 mod wallets;
 mod wire;
+mod words;
 
 pub use codes::wallet_of;
 pub use settings::{PawapaySettings, customer_message};
@@ -39,7 +40,14 @@ pub struct PawapayClient {
     settings: PawapaySettings,
     http: reqwest::Client,
     limits: limits::Kept,
+    /// The wallet chosen for each deposit id while it is prepared (pawaPay's prediction), for
+    /// its send.
+    chosen: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
+
+/// Deposits whose chosen wallet is kept, at most (a send comes right after its preparation;
+/// a process that stopped between them predicts again).
+const CHOSEN_MAX: usize = 256;
 
 impl fmt::Debug for PawapayClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -61,6 +69,7 @@ impl PawapayClient {
             settings,
             http,
             limits: limits::Kept::default(),
+            chosen: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -117,8 +126,8 @@ impl PawapayClient {
         Ok(())
     }
 
-    /// The wallet for a push: the cashier's choice, else pawaPay's prediction, else the
-    /// number's prefix.
+    /// The wallet for a push: the cashier's choice, else the one chosen when its deposit was
+    /// prepared, else pawaPay's prediction, else the number's prefix.
     async fn wallet(&self, request: &PushRequest) -> Result<String, ProviderError> {
         if let Some(ch) = request
             .channel
@@ -127,6 +136,13 @@ impl PawapayClient {
             .filter(|c| !c.is_empty())
         {
             return Ok(ch.to_string());
+        }
+        let chosen = request
+            .prepared
+            .as_deref()
+            .and_then(|id| self.chosen.lock().ok()?.get(id).cloned());
+        if let Some(wallet) = chosen {
+            return Ok(wallet);
         }
         match self.predict(request.phone.normalized()).await {
             Some(w) => Ok(w),
@@ -346,10 +362,21 @@ impl Provider for PawapayClient {
         self.kind
     }
 
-    /// The deposit's id: ours, a UUIDv4, journalled before the deposit is sent. Nothing leaves.
+    /// The deposit's id: ours, a UUIDv4, journalled before the deposit is sent. Before it, the
+    /// wallet is chosen (pawaPay's prediction when the cashier chose none) and the amount
+    /// checked against its limits: anything refused here was never sent. No deposit leaves.
     async fn prepare(&self, request: &PushRequest) -> Result<Option<String>, ProviderError> {
         crate::provider::whole_amount_in_its_country(request, self.kind)?;
-        Ok(Some(crate::reference::uuid_v4()))
+        let wallet = self.wallet(request).await?;
+        self.within_limits(request, &wallet).await?;
+        let id = crate::reference::uuid_v4();
+        if let Ok(mut chosen) = self.chosen.lock() {
+            if chosen.len() >= CHOSEN_MAX {
+                chosen.clear();
+            }
+            chosen.insert(id.clone(), wallet);
+        }
+        Ok(Some(id))
     }
 
     /// `POST /v2/deposits` under the prepared id. Sent again under the same id by the engine
@@ -364,7 +391,6 @@ impl Provider for PawapayClient {
             });
         };
         let wallet = self.wallet(request).await?;
-        self.within_limits(request, &wallet).await?;
         let message = self.settings.message();
         let body = wire::Deposit {
             deposit_id,
