@@ -104,6 +104,33 @@ async fn payments_survive_faults_and_kill_9() {
     let requests: u64 = stats.requests.values().sum();
     let count = |p| sales.iter().filter(|s| s.provider == p).count();
     let (clickpesa, selcom) = (count(ProviderKind::ClickPesa), count(ProviderKind::Selcom));
+    let pawapay = count(ProviderKind::PawapayTz);
+    // pawaPay payments lipa sent again under their id (pawaPay had not received them).
+    let sent_again = histories
+        .values()
+        .filter(|h| {
+            h.iter()
+                .any(|e| matches!(e.message, lipa::strings::Msg::SentAgain { .. }))
+        })
+        .count();
+    let pawapay_attention: Vec<String> = rows
+        .iter()
+        .filter(|p| {
+            p.provider == ProviderKind::PawapayTz && p.status == lipa::payment::Status::Attention
+        })
+        .map(|p| {
+            let truth = ledger
+                .iter()
+                .find(|e| e.reference == p.reference.as_str())
+                .map(|e| {
+                    format!(
+                        "{:?} calls {} queries {}",
+                        e.status, e.initiate_calls, e.status_queries
+                    )
+                });
+            format!("{} [{truth:?}] {}", p.phone, p.message)
+        })
+        .collect();
     let silent = sales.iter().filter(|s| s.digit == 8).count();
     let figures = format!(
         "chaos figures: seed={seed} payments={} faults={faults_total} ({:.0}% of {requests} \
@@ -119,14 +146,18 @@ async fn payments_survive_faults_and_kill_9() {
     );
     let details = format!(
         "chaos details: clickpesa {clickpesa}, cepta {}, selcom {selcom} (repeated wallet \
-         payments {}), silent customers {silent}; \
+         payments {}), pawapay {pawapay} (sent again under their id {sent_again}, received \
+         again under their id {}, never arrived and waiting for their 15 minutes {}, \
+         attention {pawapay_attention:?}), silent customers {silent}; \
          journalled {}, received by the simulator {}; {requests} provider requests, \
          faults at {per_mille}‰ each: {:?}; kills: push {push_kills} by journal state {:?}, \
          sync {}; paid {} (then reversed {}), failed {} (never sent {}), attention {} \
          by truth {:?}; push exits {:?}; sending phase {:.1}s, final sync {:.1}s (exit {:?}); \
          integrity {integrity}",
-        sales.len() - clickpesa - selcom,
+        sales.len() - clickpesa - selcom - pawapay,
         stats.repeated_pushes,
+        stats.repeated_sends,
+        v.never_arrived,
         rows.len(),
         ledger.len(),
         stats.faults,

@@ -64,20 +64,26 @@ fn a_cancelled_demo_payment_turns_failed() {
 #[test]
 fn a_demo_killed_while_a_payment_waits_follows_it_to_the_end_after_a_restart() {
     // What a merchant may be shown: the power goes mid-payment, nothing is lost.
-    killed_and_restarted(false);
+    killed_and_restarted(None);
 }
 
 /// A payment waits when the demo is killed (`kill -9`); the restarted demo follows it to paid.
-/// `selcom`: sent through Selcom, whose order the new simulator must know too.
-fn killed_and_restarted(selcom: bool) {
+/// `open_on`: the provider the demo opens on (`LIPA_PROVIDER`): Selcom, whose order the new
+/// simulator must know too; pawaPay, whose deposit it must know by lipa's id.
+fn killed_and_restarted(open_on: Option<&str>) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut first = demo(dir.path(), "6", 80, 24);
+    let start = |dir: &std::path::Path| {
+        let spawn = Spawn::demo(dir, "6").size(80, 24);
+        match open_on {
+            Some(p) => spawn.env("LIPA_PROVIDER", p),
+            None => spawn,
+        }
+        .start()
+    };
+    let mut first = start(dir.path());
     first.wait_for("the demo banner", Duration::from_secs(20), |t| {
         t.contains("DEMO")
     });
-    if selcom {
-        to_selcom(&mut first);
-    }
     first.send("0712345670\t1500\r");
     first.wait_for("the waiting row", Duration::from_secs(10), |t| {
         row_with(t, "670").is_some_and(|r| r.contains("waiting"))
@@ -89,7 +95,7 @@ fn killed_and_restarted(selcom: bool) {
     assert!(killed.success());
     assert!(first.wait_exit(Duration::from_secs(10)).is_some());
 
-    let second = demo(dir.path(), "6", 80, 24);
+    let second = start(dir.path());
     second.wait_for("the same payment, paid", Duration::from_secs(40), |t| {
         row_with(t, "670").is_some_and(|r| r.contains("paid"))
     });
@@ -278,7 +284,74 @@ fn to_selcom(pty: &mut Pty) {
 /// new simulator knows its order (a tester's paying customer turned into "needs you").
 #[test]
 fn a_demo_killed_while_a_selcom_payment_waits_follows_it_after_a_restart() {
-    killed_and_restarted(true);
+    killed_and_restarted(Some("selcom"));
+}
+
+/// A pawaPay deposit waiting when the demo is killed is followed to the end after a restart,
+/// asked by the id lipa made for it.
+#[test]
+fn a_demo_killed_while_a_pawapay_deposit_waits_follows_it_after_a_restart() {
+    killed_and_restarted(Some("pawapay-tz"));
+}
+
+/// pawaPay in the demo's console, both countries (the demo opened on Kenya's row, Ctrl-P to
+/// Tanzania's): the last digits and pawaPay's sandbox numbers end as the page says, in its
+/// failure codes' words; the wallet is suggested from the number.
+#[test]
+fn pawapay_in_the_demo_console_both_countries() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut pty = Spawn::demo(dir.path(), "1")
+        .env("LIPA_PROVIDER", "pawapay-ke")
+        .size(100, 30)
+        .start();
+    let header = |t: &str| t.lines().next().unwrap_or_default().to_string();
+    pty.wait_for("the demo on pawaPay Kenya", Duration::from_secs(20), |t| {
+        t.contains("DEMO") && header(t).contains("pawaPay Kenya") && header(t).contains("KES")
+    });
+    let kenya = [
+        ("0712345670", "670", "paid"),
+        ("0712345676", "676", "did not approve"),
+        ("0703456049", "049", "balance is too low"),
+        ("0712345679", "679", "paid"),
+    ];
+    let tanzania = [
+        ("0713456789", "789", "paid"),
+        ("0623456029", "029", "not registered"),
+        ("0754321677", "677", "balance is too low"),
+    ];
+    let send = |pty: &mut pty::Pty, cases: &[(&str, &str, &str)]| {
+        for (phone, tail, _) in cases {
+            pty.send(phone);
+            pty.send("\t1500\r");
+            let row = format!("••• {tail}");
+            pty.wait_for("the payment's row", Duration::from_secs(10), |t| {
+                t.contains(&row)
+            });
+        }
+    };
+    send(&mut pty, &kenya);
+    pty.send("\x10");
+    pty.wait_for("pawaPay Tanzania", Duration::from_secs(10), |t| {
+        header(t).contains("pawaPay Tanzania") && header(t).contains("TZS")
+    });
+    // HaloPesa's number: its wallet is suggested (the cashier may choose another).
+    pty.send("0623456029");
+    pty.wait_for("HaloPesa suggested", Duration::from_secs(10), |t| {
+        t.contains("HaloPesa HALOTEL_TZA")
+    });
+    pty.send("\t1500\r");
+    pty.wait_for("the payment's row", Duration::from_secs(10), |t| {
+        t.contains("••• 029")
+    });
+    send(&mut pty, &tanzania[..1]);
+    send(&mut pty, &tanzania[2..]);
+    for (_, tail, expect) in kenya.iter().chain(tanzania.iter()) {
+        pty.wait_for(expect, Duration::from_secs(30), |t| {
+            t.lines()
+                .find(|l| l.contains(&format!("••• {tail}")))
+                .is_some_and(|r| r.contains(expect))
+        });
+    }
 }
 
 /// `LIPA_PROVIDER` chooses the provider the console opens on, the demo's too (a Selcom shop

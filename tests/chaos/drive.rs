@@ -65,11 +65,13 @@ pub fn plan(seed: u64, shape: &Shape) -> Vec<Sale> {
     }
     (0..shape.sales)
         .map(|i| {
-            // Selcom's push is two calls: kills land between them too.
-            let provider = match i % 3 {
+            // Selcom's push is two calls: kills land between them too. pawaPay's deposit is
+            // sent again under its id when it never arrived: faults and kills land there.
+            let provider = match i % 4 {
                 0 => ProviderKind::ClickPesa,
                 1 => ProviderKind::Cepta,
-                _ => ProviderKind::Selcom,
+                2 => ProviderKind::Selcom,
+                _ => ProviderKind::PawapayTz,
             };
             let digit: u8 = rng.random_range(0..10);
             // Selcom's silent customer is ambiguous (999), asked about again three minutes
@@ -116,6 +118,7 @@ pub struct Env {
     pub clickpesa: String,
     pub cepta: String,
     pub selcom: String,
+    pub pawapay: String,
     pub data: PathBuf,
     /// The tills that push (a sale goes to till `i % tills.len()`; one till when empty), and
     /// the shared ledger they record into (else the journal in `data`).
@@ -130,6 +133,7 @@ impl Env {
             clickpesa: sim.clickpesa_base_url(),
             cepta: sim.cepta_base_url(),
             selcom: sim.selcom_base_url(),
+            pawapay: sim.pawapay_base_url(),
             data,
             tills: Vec::new(),
             database_url: None,
@@ -171,6 +175,9 @@ impl Env {
             .env("LIPA_SELCOM_API_SECRET", demo::SELCOM_API_SECRET)
             .env("LIPA_SELCOM_BUYER_EMAIL", demo::SELCOM_BUYER_EMAIL)
             .env("LIPA_SELCOM_BUYER_NAME", demo::SELCOM_BUYER_NAME)
+            .env("LIPA_PAWAPAY_BASE_URL", &self.pawapay)
+            .env("LIPA_PAWAPAY_API_TOKEN", demo::PAWAPAY_API_TOKEN)
+            .env("LIPA_PAWAPAY_COUNTRIES", "TZ")
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())

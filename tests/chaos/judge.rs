@@ -1,7 +1,9 @@
 //! The chaos test's judge: the journal against the simulator's ledger of truth.
 
+use lipa::payment::LookupKind;
 use lipa::payment::{Event, Payment, Status};
 use lipa::provider::ProviderKind;
+use lipa::provider::spec::LookupBy;
 use lipa::sim::{LedgerEntry, SimStatus};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -23,6 +25,10 @@ pub struct Verdict {
     pub doubled: Vec<String>,
     /// Neither final nor attention with a reason.
     pub unresolved: Vec<String>,
+    /// Unknown to a provider that takes lipa's id, which says it never received it (and the
+    /// simulator agrees): failed as never arrived once 15 minutes have passed since its last
+    /// send, longer than the run.
+    pub never_arrived: usize,
     /// A final status the simulator contradicts, a different amount or phone, a history the
     /// status machine forbids, a payment nobody sold.
     pub wrong: Vec<String>,
@@ -82,7 +88,10 @@ fn pushes_are_accounted_for(v: &mut Verdict, rows: &[Payment], ledger: &[LedgerE
             Some(1) => {}
             Some(n) => v.doubled.push(format!("{}: {n} journal rows", e.reference)),
         }
-        if e.initiate_calls > 1 {
+        // A provider that takes lipa's id receives a send again under the same id as the same
+        // payment (its simulator counts a second id for one sale as `repeated_pushes`).
+        let same_id_again = e.provider.spec().lookup == LookupBy::OurId;
+        if e.initiate_calls > 1 && !same_id_again {
             v.doubled.push(format!(
                 "{}: initiated {} times",
                 e.reference, e.initiate_calls
@@ -144,6 +153,12 @@ fn status_matches_truth(v: &mut Verdict, p: &Payment, entry: Option<&LedgerEntry
         (Status::Attention, _) if !p.message.to_string().trim().is_empty() => {
             v.attention += 1;
             *v.attention_by_truth.entry(truth_word(entry)).or_default() += 1;
+        }
+        (Status::Sending | Status::Unknown, None)
+            if p.provider.spec().lookup == LookupBy::OurId
+                && p.lookup == Some(LookupKind::NotFound) =>
+        {
+            v.never_arrived += 1;
         }
         _ => v.unresolved.push(label),
     }
