@@ -382,6 +382,29 @@ async fn killed_before_the_deposit_left_it_goes_under_the_journalled_id() {
     );
 }
 
+/// The cashier's wallet goes over the prefix's (a number moved to another network): said as
+/// likely a slip, and sent as chosen.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chosen_wallet_is_sent_as_chosen() {
+    let sim = simulator(Duration::from_millis(300)).await;
+    let data = tempfile::tempdir().expect("data");
+    let mut args = push_args(TZ, "0712345670", "20");
+    args.extend(["--channel".to_string(), "AIRTEL_TZA".to_string()]);
+    let out = run(env(&sim, data.path(), None), args).await;
+    let json = json_line(&out);
+    assert_eq!(json["status"], "paid", "{json}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Airtel Money"),
+        "{out:?}"
+    );
+    assert_eq!(sim.ledger()[0].channel, "AIRTEL_TZA");
+    assert_eq!(
+        sim.stats().requests_to("POST /pawapay/v2/predict-provider"),
+        0,
+        "nothing to predict"
+    );
+}
+
 /// A Kenyan number for pawaPay Tanzania, or Airtel Kenya's (not M-Pesa): refused at the
 /// field, nothing sent.
 #[tokio::test(flavor = "multi_thread")]

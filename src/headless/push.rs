@@ -44,8 +44,10 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
             let c = c.trim();
             let shaped = !c.is_empty()
                 && c.len() <= CHANNEL_MAX
-                && c.bytes()
-                    .all(|b| b.is_ascii_digit() || (!table.numeric && b.is_ascii_alphanumeric()));
+                && c.bytes().all(|b| {
+                    b.is_ascii_digit()
+                        || (!table.numeric && (b.is_ascii_alphanumeric() || b == b'_'))
+                });
             if !shaped {
                 let example = table.known.first().map_or(("", ""), |k| (k.code, k.name));
                 return Err(field("channel", s::bad_channel(lang, example.0, example.1)));
