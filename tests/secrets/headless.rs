@@ -22,6 +22,7 @@ enum Keys {
     WrongDa,
     /// A wrong Selcom API secret, in the environment.
     WrongSe,
+    WrongPp,
     /// The right keys, but every base URL on a port where nothing listens.
     Closed,
 }
@@ -52,6 +53,7 @@ const CP: &str = "clickpesa";
 const CE: &str = "cepta";
 const DA: &str = "daraja";
 const SE: &str = "selcom";
+const PP: &str = "pawapay-tz";
 const JSON: Flags = &["--json"];
 const HUMAN: Flags = &[];
 const DRY: Flags = &["--dry-run"];
@@ -87,6 +89,11 @@ const FIRST: &[Case] = &[
     ("se lost", Env, "env", Push(SE, "0712345679", "1500", "0", JSON), Some(3)),
     ("wrong selcom secret", WrongSe, "wrong", Push(SE, PHONE_PAYS, "1500", "60", JSON), Some(4)),
     ("se closed port", Closed, "closed", Push(SE, PHONE_PAYS, "1500", "60", HUMAN), Some(4)),
+    ("pp paid", Env, "env", Push(PP, PHONE_PAYS, "1500", "60", JSON), Some(0)),
+    ("pp failed", Env, "env", Push(PP, "0712345676", "1500", "60", HUMAN), Some(1)),
+    ("pp lost", Env, "env", Push(PP, "0712345679", "1500", "0", JSON), Some(3)),
+    ("wrong pawapay token", WrongPp, "wrong", Push(PP, PHONE_PAYS, "1500", "60", JSON), Some(4)),
+    ("pp closed port", Closed, "closed", Push(PP, PHONE_PAYS, "1500", "60", HUMAN), Some(4)),
     ("cp closed port", Closed, "closed", Push(CP, PHONE_PAYS, "1500", "60", JSON), Some(4)),
     ("ce closed port", Closed, "closed", Push(CE, PHONE_PAYS, "1500", "60", HUMAN), Some(4)),
 ];
@@ -100,6 +107,7 @@ const THEN: &[Case] = &[
     ("sync wrong cepta secret", WrongCe, "silent", Sync("0", JSON), None),
     ("sync wrong daraja secret", WrongDa, "env", Sync("0", JSON), None),
     ("sync wrong selcom secret", WrongSe, "env", Sync("0", HUMAN), None),
+    ("sync wrong pawapay token", WrongPp, "env", Sync("0", JSON), None),
     ("sync closed port", Closed, "silent", Sync("0", HUMAN), None),
 ];
 
@@ -134,7 +142,8 @@ async fn headless_runs_leak_no_secret() {
     let good = config_file(&conf, "good.toml", &good_file_text(&cp, &ce), 0o600);
     let da = sim.daraja_base_url();
     let se = sim.selcom_base_url();
-    let env = Setup::env(&cp, &ce).daraja(&da).selcom(&se);
+    let pp = sim.pawapay_base_url();
+    let env = Setup::env(&cp, &ce).daraja(&da).selcom(&se).pawapay(&pp);
     let setup = |keys: Keys| match keys {
         Env => env.clone(),
         File => Setup::file_only(&cp, &ce),
@@ -149,7 +158,11 @@ async fn headless_runs_leak_no_secret() {
             .clone()
             .with("LIPA_DARAJA_CONSUMER_SECRET", WRONG_DA_SECRET),
         WrongSe => env.clone().with("LIPA_SELCOM_API_SECRET", WRONG_SE_SECRET),
-        Closed => Setup::env(&closed, &closed).daraja(&closed).selcom(&closed),
+        WrongPp => env.clone().with("LIPA_PAWAPAY_API_TOKEN", WRONG_PP_TOKEN),
+        Closed => Setup::env(&closed, &closed)
+            .daraja(&closed)
+            .selcom(&closed)
+            .pawapay(&closed),
     };
     let jobs = |cases: &[Case]| -> Vec<Job> {
         cases

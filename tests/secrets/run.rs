@@ -52,6 +52,12 @@ pub async fn simulator() -> SimHandle {
                     ],
                 ),
             ),
+            (
+                ProviderKind::PawapayTz,
+                ProviderKind::PawapayTz
+                    .spec()
+                    .settings("", &[("api_token", PP_API_TOKEN)]),
+            ),
         ]
         .into(),
         ..SimConfig::default()
@@ -69,6 +75,8 @@ pub struct Setup {
     da_url: Option<String>,
     /// Selcom's, likewise ([`Setup::selcom`]).
     se_url: Option<String>,
+    /// pawaPay's, likewise ([`Setup::pawapay`]).
+    pp_url: Option<String>,
     env: Vec<(&'static str, String)>,
 }
 
@@ -80,6 +88,7 @@ impl Setup {
             ce_url: ce_url.into(),
             da_url: None,
             se_url: None,
+            pp_url: None,
             env: vec![
                 ("LIPA_CLICKPESA_CLIENT_ID", CP_CLIENT_ID.into()),
                 ("LIPA_CLICKPESA_API_KEY", CP_API_KEY.into()),
@@ -98,6 +107,7 @@ impl Setup {
             ce_url: ce_url.into(),
             da_url: None,
             se_url: None,
+            pp_url: None,
             env: Vec::new(),
         }
     }
@@ -128,6 +138,14 @@ impl Setup {
         self
     }
 
+    /// pawaPay at `url`, its token in the environment.
+    pub fn pawapay(mut self, url: &str) -> Setup {
+        self.pp_url = Some(url.into());
+        self.env
+            .push(("LIPA_PAWAPAY_API_TOKEN", PP_API_TOKEN.into()));
+        self
+    }
+
     pub fn with(mut self, key: &'static str, value: &str) -> Setup {
         self.env.retain(|(k, _)| *k != key);
         self.env.push((key, value.into()));
@@ -148,6 +166,9 @@ impl Setup {
         }
         if let Some(url) = &self.se_url {
             v.push(("LIPA_SELCOM_BASE_URL", url.clone()));
+        }
+        if let Some(url) = &self.pp_url {
+            v.push(("LIPA_PAWAPAY_BASE_URL", url.clone()));
         }
         v.extend(self.env.iter().cloned());
         v

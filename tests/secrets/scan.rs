@@ -18,6 +18,8 @@ pub const WRONG_DA_SECRET: &str = "SECRET-badda-9f8e7d6c5b4a39281706";
 pub const SE_API_KEY: &str = "SECRET-sekey-5d4c3b2a1f0e9d8c7b6a";
 pub const SE_API_SECRET: &str = "SECRET-sesec-2c3d4e5f6a7b8c9d0e1f";
 pub const WRONG_SE_SECRET: &str = "SECRET-badse-8e7f6a5b4c3d2e1f0a9b";
+pub const PP_API_TOKEN: &str = "SECRET-pptok-1b2c3d4e5f6a7b8c9d0e";
+pub const WRONG_PP_TOKEN: &str = "SECRET-badpp-0e9d8c7b6a5f4e3d2c1b";
 /// Wrong keys a cashier might type: still secrets (a typo'd or another account's key).
 pub const WRONG_CP_API_KEY: &str = "SECRET-badapi-1a2b3c4d5e6f7a8b9c";
 pub const WRONG_CP_CHECKSUM_KEY: &str = "SECRET-badsum-5566778899aabbccdd";
@@ -55,6 +57,8 @@ pub fn fixed_secrets() -> Vec<(String, String)> {
         ("Selcom API key", SE_API_KEY),
         ("Selcom API secret", SE_API_SECRET),
         ("wrong Selcom API secret", WRONG_SE_SECRET),
+        ("pawaPay API token", PP_API_TOKEN),
+        ("wrong pawaPay API token", WRONG_PP_TOKEN),
         ("secret in a broken config file", TYPO_SECRET),
         ("numeric secret in a config file", NUMERIC_SECRET),
         ("ledger password", LEDGER_PASSWORD),
