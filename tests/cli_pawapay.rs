@@ -9,17 +9,18 @@ mod cli;
 #[path = "support/ledger.rs"]
 mod ledger;
 
-use cli::command;
+use cli::{
+    json_line, kill_9, rows, run, simulator, spawn_quiet as spawn, sync_lines as sync, wait_until,
+};
 use lipa::journal::{Change, Guard, Journal, Recorded};
 use lipa::money::Money;
-use lipa::payment::{NewPayment, Payment, Status};
+use lipa::payment::{NewPayment, Status};
 use lipa::phone::Phone;
 use lipa::provider::ProviderKind;
-use lipa::sim::{self, Faults, SimConfig, SimHandle, demo};
+use lipa::sim::{Faults, SimHandle, demo};
 use lipa::strings::Msg;
 use std::path::Path;
-use std::process::{Child, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const KE: ProviderKind = ProviderKind::PawapayKe;
 const TZ: ProviderKind = ProviderKind::PawapayTz;
@@ -57,13 +58,6 @@ fn push_args(kind: ProviderKind, phone: &str, wait: &str) -> Vec<String> {
     .iter()
     .map(|s| s.to_string())
     .collect()
-}
-
-fn json_line(out: &Output) -> serde_json::Value {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout.lines().last().unwrap_or_default();
-    serde_json::from_str(line)
-        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)))
 }
 
 /// (row, number, status, exit code, words the message holds): the last-digit rule in both
@@ -104,12 +98,6 @@ const CASES: &[(ProviderKind, &str, &str, i32, &str)] = &[
 
 /// Pushes at once, at most: a two-core machine runs them beside the other tests.
 const AT_ONCE: usize = 6;
-
-async fn run(env: Vec<(&'static str, String)>, args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || command(env).args(&args).output().expect("lipa"))
-        .await
-        .expect("lipa ran")
-}
 
 /// Each case pushed by the till `i % tills`, then `sync`, `reconcile` and a receipt by the
 /// last: as the page says, one deposit each at pawaPay, under the id lipa journalled.
@@ -206,16 +194,6 @@ fn envs_last_history(envs: &[Vec<(&'static str, String)>]) -> Vec<(&'static str,
     envs[envs.len() - 1].clone()
 }
 
-async fn simulator(settle: Duration) -> SimHandle {
-    sim::spawn(SimConfig {
-        port: 0,
-        settle,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn every_case_on_one_till() {
     let sim = simulator(Duration::from_millis(300)).await;
@@ -237,52 +215,6 @@ async fn every_case_on_a_chain() {
         .map(|t| env(&sim, t.path(), Some(&db.url)))
         .collect();
     every_case(&sim, envs).await;
-}
-
-fn rows(data: &Path) -> Vec<Payment> {
-    Journal::open_in(data)
-        .expect("journal")
-        .all()
-        .expect("rows")
-}
-
-fn wait_until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(40);
-    loop {
-        if let Some(t) = f() {
-            return t;
-        }
-        assert!(Instant::now() < deadline, "waited in vain for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn spawn(env: Vec<(&'static str, String)>, args: &[String]) -> Child {
-    command(env)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("lipa push")
-}
-
-fn kill_9(child: &mut Child) {
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reaped");
-}
-
-/// `sync` to the end: its JSON lines.
-async fn sync(env: Vec<(&'static str, String)>) -> Vec<serde_json::Value> {
-    let out = run(
-        env,
-        vec!["sync".into(), "--wait".into(), "40".into(), "--json".into()],
-    )
-    .await;
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
 }
 
 /// Killed while the deposit was out (pawaPay made it; the answer never came back): the

@@ -8,18 +8,19 @@ mod cli;
 #[path = "support/ledger.rs"]
 mod ledger;
 
-use cli::command;
+use cli::{
+    json_line, kill_9, rows, run, simulator, spawn_quiet as spawn, sync_lines as sync, wait_until,
+};
 use lipa::journal::{Change, Guard, Journal, Recorded};
 use lipa::money::Money;
-use lipa::payment::{NewPayment, Payment, Status};
+use lipa::payment::{NewPayment, Status};
 use lipa::phone::Phone;
 use lipa::provider::ProviderKind;
 use lipa::provider::selcom::{SelcomClient, SelcomSettings};
-use lipa::sim::{self, Faults, SimConfig, SimHandle, demo};
+use lipa::sim::{Faults, SimHandle, demo};
 use lipa::strings::Msg;
 use std::path::Path;
-use std::process::{Child, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const SELCOM: ProviderKind = ProviderKind::Selcom;
 
@@ -62,13 +63,6 @@ fn push_args(phone: &str, wait: &str) -> Vec<String> {
     .collect()
 }
 
-fn json_line(out: &Output) -> serde_json::Value {
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout.lines().last().unwrap_or_default();
-    serde_json::from_str(line)
-        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)))
-}
-
 /// (phone, status, exit code): 9's wallet-payment answer is lost and found by asking; 8 is
 /// ambiguous (`999`) until a person is asked to have Selcom reconcile it.
 const DIGITS: &[(&str, &str, i32)] = &[
@@ -78,12 +72,6 @@ const DIGITS: &[(&str, &str, i32)] = &[
     ("0712345678", "attention", 3),
     ("0712345679", "paid", 0),
 ];
-
-async fn run(env: Vec<(&'static str, String)>, args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || command(env).args(&args).output().expect("lipa"))
-        .await
-        .expect("lipa ran")
-}
 
 /// Each digit pushed by the till `i % tills`, then `sync`, `reconcile` and a receipt by the
 /// last: as the page says, one wallet payment each at Selcom.
@@ -155,16 +143,6 @@ async fn every_digit(sim: &SimHandle, envs: Vec<Vec<(&'static str, String)>>) {
     assert_eq!(sim.stats().repeated_pushes, 0);
 }
 
-async fn simulator(settle: Duration) -> SimHandle {
-    sim::spawn(SimConfig {
-        port: 0,
-        settle,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn every_digit_on_one_till() {
     let sim = simulator(Duration::from_millis(300)).await;
@@ -188,39 +166,6 @@ async fn every_digit_on_a_chain() {
     every_digit(&sim, envs).await;
 }
 
-fn rows(data: &Path) -> Vec<Payment> {
-    Journal::open_in(data)
-        .expect("journal")
-        .all()
-        .expect("rows")
-}
-
-fn wait_until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(t) = f() {
-            return t;
-        }
-        assert!(Instant::now() < deadline, "waited in vain for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn spawn(env: Vec<(&'static str, String)>, args: &[String]) -> Child {
-    command(env)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("lipa push")
-}
-
-fn kill_9(child: &mut Child) {
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reaped");
-}
-
 /// Moves a payment's times back by `by`, as if it had been written then.
 fn backdate(data: &Path, id: i64, by: chrono::Duration) {
     let journal = Journal::open_in(data).expect("journal");
@@ -231,19 +176,6 @@ fn backdate(data: &Path, id: i64, by: chrono::Duration) {
         rusqlite::params![id, at],
     )
     .expect("backdate");
-}
-
-/// `sync` to the end: its JSON lines.
-async fn sync(env: Vec<(&'static str, String)>) -> Vec<serde_json::Value> {
-    let out = run(
-        env,
-        vec!["sync".into(), "--wait".into(), "40".into(), "--json".into()],
-    )
-    .await;
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
 }
 
 /// Killed while the order was being made (Selcom made it; the answer never came back): the

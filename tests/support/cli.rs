@@ -74,3 +74,72 @@ pub async fn simulator(settle: std::time::Duration) -> lipa::sim::SimHandle {
     .await
     .expect("simulator")
 }
+
+/// Every payment of the journal in `data`, oldest first.
+pub fn rows(data: &Path) -> Vec<lipa::payment::Payment> {
+    lipa::journal::Journal::open_in(data)
+        .expect("journal")
+        .all()
+        .expect("rows")
+}
+
+/// Waits (up to 40 s) until `f` gives something.
+pub fn wait_until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(40);
+    loop {
+        if let Some(t) = f() {
+            return t;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited in vain for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// `lipa` with `env` and `args` started in the background, its output thrown away.
+pub fn spawn_quiet(env: Vec<(&'static str, String)>, args: &[String]) -> std::process::Child {
+    use std::process::Stdio;
+    command(env)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("lipa")
+}
+
+/// SIGKILL, and the child reaped.
+pub fn kill_9(child: &mut std::process::Child) {
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+}
+
+/// The last line of a run's output, as JSON.
+pub fn json_line(out: &std::process::Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(line)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// `lipa` with `env` and `args` to its end, off the async runtime's threads.
+pub async fn run(env: Vec<(&'static str, String)>, args: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command(env).args(&args).output().expect("lipa"))
+        .await
+        .expect("lipa ran")
+}
+
+/// `sync --wait 40 --json` to its end: its JSON lines.
+pub async fn sync_lines(env: Vec<(&'static str, String)>) -> Vec<serde_json::Value> {
+    let out = run(
+        env,
+        vec!["sync".into(), "--wait".into(), "40".into(), "--json".into()],
+    )
+    .await;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
