@@ -82,6 +82,17 @@ fn authorised(sim: &Sim, headers: &HeaderMap) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// A POST's JSON object, from a caller with the token.
+fn authorised_body(
+    sim: &Sim,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Map<String, Value>, Refusal> {
+    authorised(sim, headers)?;
+    serde_json::from_slice(body)
+        .map_err(|_| invalid("INVALID_INPUT", "The request body is not valid JSON"))
+}
+
 /// Whether `id` is a UUID of version 4 (`xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`).
 fn uuid_v4(id: &str) -> bool {
     let parts: Vec<&str> = id.split('-').collect();
@@ -135,9 +146,7 @@ async fn deposit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    authorised(&sim, &headers)?;
-    let map: Map<String, Value> = serde_json::from_slice(&body)
-        .map_err(|_| invalid("INVALID_INPUT", "The request body is not valid JSON"))?;
+    let map = authorised_body(&sim, &headers, &body)?;
     if let Some(extra) = map.keys().find(|k| !DEPOSIT_FIELDS.contains(&k.as_str())) {
         return Err(invalid(
             "UNSUPPORTED_PARAMETER",
@@ -362,9 +371,7 @@ async fn predict(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    authorised(&sim, &headers)?;
-    let map: Map<String, Value> = serde_json::from_slice(&body)
-        .map_err(|_| invalid("INVALID_INPUT", "The request body is not valid JSON"))?;
+    let map = authorised_body(&sim, &headers, &body)?;
     let typed = text(&map, "phoneNumber")?;
     // pawaPay takes the number with its country code (`+255 71…` or `25571…`).
     let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
