@@ -189,8 +189,34 @@ pub async fn run_foreground(options: SimulateOptions) -> std::io::Result<()> {
         .into_iter()
         .map(|(kind, per_mille)| (kind.name(), per_mille))
         .collect();
+    // One block per configuration: the rows of one account (pawaPay's two countries) share it.
+    let mut sections: Vec<&str> = Vec::new();
+    let mut merged: Vec<(&str, String, String)> = Vec::new();
+    for p in simulators() {
+        let spec = p.kind().spec();
+        match merged
+            .iter_mut()
+            .find(|(section, ..)| *section == spec.section)
+        {
+            Some((_, label, currency)) => {
+                label.push_str(&format!(" / {}", spec.label));
+                currency.push_str(&format!(", {}", spec.currency().code()));
+            }
+            None => merged.push((
+                spec.section,
+                spec.label.to_string(),
+                spec.currency().code().to_string(),
+            )),
+        }
+    }
     let providers: Vec<s::SimProvider> = simulators()
         .into_iter()
+        .filter(|p| {
+            let section = p.kind().spec().section;
+            let first = !sections.contains(&section);
+            sections.push(section);
+            first
+        })
         .map(|p| {
             let spec = p.kind().spec();
             let base_url = p.base_url(sim.addr());
@@ -213,9 +239,14 @@ pub async fn run_foreground(options: SimulateOptions) -> std::io::Result<()> {
                     value(k.name),
                 )
             }));
+            let (label, currency) = merged
+                .iter()
+                .find(|(section, ..)| *section == spec.section)
+                .map(|(_, l, c)| (l.clone(), c.clone()))
+                .unwrap_or_default();
             s::SimProvider {
-                label: spec.label,
-                currency: spec.currency().code(),
+                label,
+                currency,
                 lines: std::iter::once(("base URL".to_string(), base_url, ""))
                     .chain(
                         banner

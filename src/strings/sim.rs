@@ -15,8 +15,10 @@ pub struct SimBanner<'a> {
 
 /// One provider on the banner.
 pub struct SimProvider {
-    pub label: &'static str,
-    pub currency: &'static str,
+    /// Its rows' names (two for one account serving two countries).
+    pub label: String,
+    /// Their currencies (`KES, TZS`).
+    pub currency: String,
     /// (shown name, value, a note after it): its base URL and demo keys.
     pub lines: Vec<(String, String, &'static str)>,
     /// `export` lines: (variable, value).
@@ -125,7 +127,7 @@ pub fn sim_banner(b: &SimBanner<'_>) -> String {
         .filter_map(|p| p.note)
         .map(|n| format!("{n}\n"))
         .collect();
-    let signed = list(&|p| p.clock_signed.then_some(p.label), ", ");
+    let signed = list(&|p| p.clock_signed.then_some(p.label.as_str()), ", ");
     format!(
         "lipa simulator: {names} listening on http://{addr}\n\
          Demo credentials only; customers answer after {settle:?}. Stop with Ctrl-C.\n\
