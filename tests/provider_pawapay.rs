@@ -325,39 +325,52 @@ async fn a_lost_answer_is_resolved_by_the_same_id_and_never_sent_again() {
     assert_eq!(ledger[0].initiate_calls, 1, "found, so never sent again");
 }
 
-/// A send that never reached pawaPay (a gateway's 502 before it), then pawaPay reachable
-/// again: asked by its id (not found), sent again under the same id, paid. One deposit.
+/// A send that never reached pawaPay (a gateway's 502, or a 429, before it), then pawaPay
+/// reachable again: asked by its id (not found), sent again under the same id, paid. One
+/// deposit.
 #[tokio::test]
 async fn a_send_that_never_arrived_goes_again_under_the_same_id() {
-    let sim = start(SimConfig::default()).await;
-    let dir = tempfile::tempdir().expect("dir");
-    let engine = engine(
-        vec![Arc::new(client(KE, &sim))],
-        dir.path(),
-        EngineSettings::scaled(0.05),
-    );
-    sim.set_faults(Faults {
-        html_5xx_per_mille: 1000,
-        ..Faults::default()
-    });
-    let p = submit(&engine, KE, "0712345670").await;
-    assert_eq!(p.status, Status::Unknown, "{p:?}");
-    assert!(sim.ledger().is_empty(), "it never arrived");
-    sim.set_faults(Faults::default());
-    let paid = engine
-        .wait_settled(p.id, Duration::from_secs(20))
-        .await
-        .expect("settled");
-    assert_eq!(paid.status, Status::Paid, "{paid:?}");
-    let ledger = sim.ledger();
-    assert_eq!(ledger.len(), 1, "{ledger:?}");
-    assert_eq!(Some(&ledger[0].id), p.provider_id.as_ref(), "the same id");
-    let events = engine.journal().events(p.id).expect("history");
-    let again = events
-        .iter()
-        .filter(|e| matches!(e.message, Msg::SentAgain { .. }))
-        .count();
-    assert_eq!(again, 1, "{events:?}");
+    for fault in [
+        Faults {
+            html_5xx_per_mille: 1000,
+            ..Faults::default()
+        },
+        Faults {
+            too_many_per_mille: 1000,
+            ..Faults::default()
+        },
+    ] {
+        let sim = start(SimConfig::default()).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let client = client(KE, &sim);
+        // The wallet and its limits are read first (the fault is for the deposit).
+        let prepared = provider_sim::push(KE, "0712345670", 100 * KE.currency().scale());
+        client.prepare(&prepared).await.expect("prepared");
+        let engine = engine(
+            vec![Arc::new(client)],
+            dir.path(),
+            EngineSettings::scaled(0.05),
+        );
+        sim.set_faults(fault.clone());
+        let p = submit(&engine, KE, "0712345670").await;
+        assert_eq!(p.status, Status::Unknown, "{fault:?}: {p:?}");
+        assert!(sim.ledger().is_empty(), "it never arrived");
+        sim.set_faults(Faults::default());
+        let paid = engine
+            .wait_settled(p.id, Duration::from_secs(20))
+            .await
+            .expect("settled");
+        assert_eq!(paid.status, Status::Paid, "{paid:?}");
+        let ledger = sim.ledger();
+        assert_eq!(ledger.len(), 1, "{ledger:?}");
+        assert_eq!(Some(&ledger[0].id), p.provider_id.as_ref(), "the same id");
+        let events = engine.journal().events(p.id).expect("history");
+        let again = events
+            .iter()
+            .filter(|e| matches!(e.message, Msg::SentAgain { .. }))
+            .count();
+        assert_eq!(again, 1, "{events:?}");
+    }
 }
 
 /// A payment a stopped process left *sending* (its id journalled, the deposit perhaps never
