@@ -64,6 +64,7 @@ fn answer(
             })
             .collect(),
         account_name: name.map(str::to_string),
+        wallet: None,
     }))
 }
 
@@ -364,4 +365,53 @@ fn editing_keys_that_change_nothing_keep_the_answer() {
     tab(&mut a);
     assert_eq!(a.preview.shown, Some(PreviewShown::Name(NAME.into())));
     assert!(previews(&act(&mut a, at(5_000))).is_empty(), "asked again");
+}
+
+/// pawaPay's own word on the number's wallet (its prediction, through the same check) is
+/// chosen over the prefix's and said so; a wallet the cashier chose stays, with a warning.
+#[test]
+fn a_predicted_wallet_goes_over_the_prefix_unless_the_cashier_chose() {
+    let tz = ProviderKind::PawapayTz;
+    for by_hand in [false, true] {
+        let mut a = app(&[tz], true, false);
+        // 0754: Vodacom's prefix; pawaPay says the number moved to Airtel.
+        typ(&mut a, "0754 123 450");
+        assert_eq!(a.form.channel().code, "VODACOM_TZA");
+        tab(&mut a);
+        typ(&mut a, "1500");
+        if by_hand {
+            // On to the channel field (past the reference), one step: Mixx by Yas.
+            tab(&mut a);
+            tab(&mut a);
+            press(&mut a, KeyCode::Right, KeyModifiers::NONE);
+            assert_eq!(a.form.channel().code, "TIGO_TZA");
+        }
+        let generation = asked(&mut a, 600);
+        let prediction = Ok(Some(Preview {
+            methods: Vec::new(),
+            account_name: None,
+            wallet: Some("AIRTEL_TZA".into()),
+        }));
+        act(
+            &mut a,
+            Action::Previewed {
+                generation,
+                result: prediction,
+            },
+        );
+        let shown = screen(&a, 80, 24);
+        if by_hand {
+            assert_eq!(a.form.channel().code, "TIGO_TZA", "{shown}");
+            assert!(
+                shown.contains("pawaPay Tanzania says this number is on Airtel Money"),
+                "{shown}"
+            );
+        } else {
+            assert_eq!(a.form.channel().code, "AIRTEL_TZA", "{shown}");
+            assert!(
+                shown.contains("✓ pawaPay Tanzania says this number is on Airtel Money"),
+                "{shown}"
+            );
+        }
+    }
 }

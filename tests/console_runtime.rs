@@ -89,6 +89,7 @@ impl Provider for Customers {
                 message: "Payment method is available".into(),
             }],
             account_name: Some(CUSTOMER.into()),
+            wallet: None,
         }))
     }
 }

@@ -370,6 +370,7 @@ fn preview_name() {
                 message: "Payment method is available".into(),
             }],
             account_name: Some("ASHA MWANGI".into()),
+            wallet: None,
         };
         act(
             &mut a,

@@ -325,6 +325,21 @@ impl Form {
         self.touched[Field::Channel.index()] = true;
     }
 
+    /// Chooses the wallet the provider says the number is on (its prediction, over the
+    /// prefix's), unless the cashier chose one: whether the choice changed.
+    pub fn take_predicted(&mut self, code: &str) -> bool {
+        if self.channel_by_hand {
+            return false;
+        }
+        match self.channels.iter().position(|c| c.code == code) {
+            Some(i) if i != self.channel => {
+                self.channel = i;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Suggests the channel from the number's network, unless the cashier chose one.
     pub fn follow_network(&mut self, provider: ProviderKind) {
         self.offer_channels(provider);

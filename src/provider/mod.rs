@@ -172,6 +172,9 @@ pub struct Preview {
     pub methods: Vec<PreviewMethod>,
     /// The customer's registered name, when the provider knows it.
     pub account_name: Option<String>,
+    /// The wallet (a channel code of the row's table) the provider says the number is on, for
+    /// the form to choose unless the cashier has chosen (pawaPay's prediction).
+    pub wallet: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

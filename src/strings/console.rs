@@ -430,6 +430,14 @@ sentences! {
         en: format!("✓ suggested for {network} (←/→ to change)"),
         sw: format!("✓ inapendekezwa kwa {network} (←/→ kubadili)"),
     }
+    fn channel_predicted(provider: &str = "pawaPay Tanzania", wallet: &str = "Mixx by Yas") {
+        en: format!("✓ {provider} says this number is on {wallet} (←/→ to change)"),
+        sw: format!("✓ {provider} inasema namba hii iko kwenye {wallet} (←/→ kubadili)"),
+    }
+    fn channel_not_predicted(provider: &str = "pawaPay Tanzania", wallet: &str = "Mixx by Yas") {
+        en: format!("! {provider} says this number is on {wallet}: check the channel"),
+        sw: format!("! {provider} inasema namba hii iko kwenye {wallet}: kagua njia"),
+    }
     fn channel_differs(network: &str = "Airtel Money") {
         en: format!("! the number looks like {network}: check the channel"),
         sw: format!("! namba inaonekana ni ya {network}: kagua njia"),

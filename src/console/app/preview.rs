@@ -66,6 +66,8 @@ pub struct PreviewState {
     pub asked: bool,
     /// The answer about `wanted`.
     pub shown: Option<PreviewShown>,
+    /// The wallet the provider says the number of `wanted` is on, when it said.
+    pub wallet: Option<String>,
 }
 
 impl App {

@@ -22,6 +22,7 @@ pub fn sync(app: &mut App) -> Vec<Effect> {
         p.wanted = key;
         p.since = Some(now);
         p.asked = false;
+        p.wallet = None;
         if p.shown.take().is_some() {
             app.dirty = true;
         }
@@ -57,6 +58,17 @@ pub fn previewed(
     if generation != p.generation || !p.asked {
         return;
     }
+    let wallet = match &result {
+        Ok(Some(preview)) => preview.wallet.clone(),
+        _ => None,
+    };
+    if let Some(code) = wallet.as_deref()
+        && app.form.take_predicted(code)
+    {
+        app.dirty = true;
+    }
+    let p = &mut app.preview;
+    p.wallet = wallet;
     let shown: Option<PreviewShown> = PreviewShown::from_answer(result);
     if p.shown != shown {
         p.shown = shown;

@@ -344,6 +344,24 @@ fn one_message(app: &App, field: Field, c: &Checked) -> Option<(String, Style)> 
 
 fn channel_message(app: &App, c: &Checked, theme: &Theme) -> (String, Style) {
     let chosen = app.form.channel();
+    // The provider's own word on the number's wallet goes over the prefix's.
+    if let Some(said) = app.preview.wallet.as_deref() {
+        let name = app
+            .form
+            .channels
+            .iter()
+            .find(|ch| ch.code == said)
+            .map_or(said, |ch| ch.name);
+        let label = app.provider.label();
+        return if said == chosen.code {
+            (s::channel_predicted(app.lang, label, name), theme.good())
+        } else {
+            (
+                s::channel_not_predicted(app.lang, label, name),
+                theme.warning(),
+            )
+        };
+    }
     let network = c.phone.as_ref().ok().map(Phone::network);
     let suggest = app.provider.spec().channels.map(|t| t.suggest);
     match network.and_then(|n| suggest.and_then(|f| f(n)).map(|code| (n, code))) {

@@ -361,6 +361,7 @@ impl Provider for ClickPesaClient {
                 .and_then(|s| s.account_name)
                 .map(|n| n.trim().to_string())
                 .filter(|n| !n.is_empty()),
+            wallet: None,
         }))
     }
 

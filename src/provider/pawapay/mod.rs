@@ -24,8 +24,8 @@ pub use wallets::{WALLETS_KE, WALLETS_TZ};
 use crate::msg::Msg;
 use crate::provider::http::{self, Answer, Call, Echo};
 use crate::provider::{
-    Channel, Charged, Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest,
-    RemoteState, RemoteStatus,
+    Channel, Charged, Lookup, Preview, Provider, ProviderError, ProviderKind, PushAccepted,
+    PushRequest, RemoteState, RemoteStatus,
 };
 use async_trait::async_trait;
 use std::fmt;
@@ -556,6 +556,19 @@ impl Provider for PawapayClient {
                 said: answer.said(&secrets),
             })),
         }
+    }
+
+    /// The wallet pawaPay says the number is on (its prediction), for the form to choose
+    /// over the prefix's; nothing to show when it cannot say.
+    async fn preview(&self, request: &PushRequest) -> Result<Option<Preview>, ProviderError> {
+        Ok(self
+            .predict(request.phone.normalized())
+            .await
+            .map(|wallet| Preview {
+                methods: Vec::new(),
+                account_name: None,
+                wallet: Some(wallet),
+            }))
     }
 
     /// The row's wallets pawaPay has open now (its active configuration, read once and kept);
