@@ -174,6 +174,13 @@ pub enum ConfigError {
     BadTimezone(String),
     /// `[console] provider` (or `LIPA_PROVIDER`) names no provider.
     BadProvider(String),
+    /// A row its configuration turns off (pawaPay's `countries` without its country): `key`
+    /// where that is set, and its value.
+    NotServed {
+        provider: ProviderKind,
+        key: String,
+        value: String,
+    },
     NoDataDir,
 }
 
@@ -202,6 +209,11 @@ impl ConfigError {
                 let ids: Vec<&str> = ProviderKind::ALL.iter().map(|k| k.id()).collect();
                 s::config_bad_provider(lang, v, &ids.join(", "))
             }
+            NotServed {
+                provider,
+                key,
+                value,
+            } => s::config_not_served(lang, provider.label(), key, value),
             NoDataDir => s::config_no_data_dir(lang),
         }
     }

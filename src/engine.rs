@@ -420,9 +420,6 @@ impl Engine {
             .rights()
             .check(new.provider, new.amount)
             .map_err(EngineError::NotAllowed)?;
-        if new.provider.spec().one_prompt_per_phone {
-            self.no_prompt_open(&new).await?;
-        }
         let window = chrono::Duration::from_std(self.inner.settings.duplicate_window)
             .unwrap_or_else(|_| chrono::Duration::minutes(5));
         let guard = match guard {
@@ -437,6 +434,13 @@ impl Engine {
         })? {
             Recorded::New(p) => p,
             Recorded::Duplicate(same) => return Err(EngineError::Duplicate(Box::new(same))),
+            // Asked in the same transaction as the insert: two tills at once cannot both
+            // put a prompt on one phone.
+            Recorded::Busy(open) => {
+                return Err(EngineError::NotAllowed(NotAllowed::PromptOpen {
+                    reference: open.reference.to_string(),
+                }));
+            }
         };
         // This process follows what it sends: it takes the poll lease before sending (were
         // another till's sweep first, that till follows it, and this one only sends).
@@ -554,32 +558,6 @@ impl Engine {
             error: Some(e),
             unjournalled: None,
         })
-    }
-
-    /// For a provider whose phones take one prompt at a time: refuses a payment to a phone
-    /// that has one waiting (recorded, being sent, or pending), whatever the amount. (The
-    /// provider refuses it too, "a prompt is already on this phone": this says so before
-    /// anything is recorded.)
-    async fn no_prompt_open(&self, new: &NewPayment) -> Result<(), EngineError> {
-        let (provider, phone) = (new.provider, new.phone.normalized().to_string());
-        let open = self
-            .blocking(|j| j.unresolved())
-            .await
-            .map_err(nothing_sent)?;
-        let waiting = open.into_iter().find(|p| {
-            p.provider == provider
-                && p.phone == phone
-                && matches!(
-                    p.status,
-                    Status::Recorded | Status::Sending | Status::Pending
-                )
-        });
-        match waiting {
-            Some(p) => Err(EngineError::NotAllowed(NotAllowed::PromptOpen {
-                reference: p.reference.to_string(),
-            })),
-            None => Ok(()),
-        }
     }
 
     /// Re-tracks every payment the journal holds that is not final (call at start-up).

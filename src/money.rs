@@ -85,6 +85,8 @@ pub enum AmountError {
     BelowMinimum(Currency),
     /// More than one payment may be: the most it may be.
     TooLarge(Money),
+    /// Less than the provider takes for one payment: the least it may be.
+    TooSmall(Money),
     BadGrouping,
     /// Decimals in a currency with cents, where the provider takes whole units only.
     WholeUnits(Currency),
@@ -111,6 +113,8 @@ pub struct AmountRule {
     pub decimals: u32,
     /// Most for one payment, in whole units.
     pub max_major: i64,
+    /// Fewest for one payment, in whole units (0: the currency's own smallest amount).
+    pub min_major: i64,
 }
 
 impl AmountRule {
@@ -120,6 +124,7 @@ impl AmountRule {
             currency,
             decimals: currency.decimals(),
             max_major: MAX_MAJOR,
+            min_major: 0,
         }
     }
 
@@ -129,7 +134,13 @@ impl AmountRule {
             currency,
             decimals: 0,
             max_major,
+            min_major: 0,
         }
+    }
+
+    /// The same, taking no less than `min_major` whole units a payment.
+    pub const fn at_least(self, min_major: i64) -> AmountRule {
+        AmountRule { min_major, ..self }
     }
 
     /// Parses what a cashier typed, as [`Money::parse`] describes, by this rule.
@@ -221,6 +232,11 @@ impl Money {
         }
         if minor < currency.minimum_minor() {
             return Err(AmountError::BelowMinimum(currency));
+        }
+        if major < rule.min_major {
+            let least =
+                Money::from_minor(rule.min_major.saturating_mul(currency.scale()), currency);
+            return Err(AmountError::TooSmall(least));
         }
         Ok(Money { minor, currency })
     }

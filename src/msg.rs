@@ -296,6 +296,12 @@ pub enum Msg {
     AlreadyReceived {
         provider: ProviderKind,
     },
+    /// The deadline passed with the provider still settling the outcome with the wallet: a
+    /// person is told not to take the money another way meanwhile; lipa keeps asking.
+    StillReconciling {
+        provider: ProviderKind,
+        secs: u64,
+    },
 }
 
 impl Msg {
@@ -434,7 +440,8 @@ impl Msg {
             | SentAgain { .. }
             | NeverReached { .. }
             | Reconciling { .. }
-            | AlreadyReceived { .. } => Vec::new(),
+            | AlreadyReceived { .. }
+            | StillReconciling { .. } => Vec::new(),
             PayerNotFound { wallet } => vec![wallet],
             AccountTypeRefused { code, .. } => vec![code],
             BadSetting { key, .. } => vec![key],
@@ -667,6 +674,10 @@ pub fn samples() -> Vec<Msg> {
         },
         Reconciling { provider: cp },
         AlreadyReceived { provider: cp },
+        StillReconciling {
+            provider: cp,
+            secs: 95,
+        },
     ];
     debug_assert!(v.iter().all(|m| !variant(m).is_empty()));
     v
@@ -752,6 +763,7 @@ pub fn variant(m: &Msg) -> &'static str {
         NeverReached { .. } => "NeverReached",
         Reconciling { .. } => "Reconciling",
         AlreadyReceived { .. } => "AlreadyReceived",
+        StillReconciling { .. } => "StillReconciling",
     }
 }
 

@@ -103,15 +103,15 @@ pub fn lines(p: &Payment, slip: &Slip<'_>) -> Result<Vec<Line>, NoReceipt> {
         (s::receipt_provider(lang), provider, false),
         (s::receipt_amount(lang), demo(p.amount.to_string()), true),
         (s::receipt_customer(lang), p.masked_phone(), false),
-        (
-            s::receipt_provider_id(lang),
-            // The wallet's own id, which the customer's SMS shows, when the provider gave it.
-            p.wallet_ref
-                .clone()
-                .or_else(|| p.provider_id.clone())
-                .unwrap_or_else(|| "-".into()),
-            false,
-        ),
+        // The wallet's own id, which the customer's SMS shows, when the provider gave it.
+        match &p.wallet_ref {
+            Some(wallet_ref) => (s::receipt_wallet_ref(lang), wallet_ref.clone(), false),
+            None => (
+                s::receipt_provider_id(lang),
+                p.provider_id.clone().unwrap_or_else(|| "-".into()),
+                false,
+            ),
+        },
         (
             s::receipt_reference(lang),
             p.reference.as_str().to_string(),

@@ -157,7 +157,9 @@ impl DayReport {
             let tally = match p.status {
                 Status::Paid => &mut line.paid,
                 Status::Failed => match p.message {
-                    Msg::CustomerCancelled | Msg::CustomerTimedOut => &mut line.cancelled,
+                    Msg::CustomerCancelled | Msg::CustomerTimedOut | Msg::NotApproved => {
+                        &mut line.cancelled
+                    }
                     Msg::LowBalance => &mut line.insufficient,
                     _ => &mut line.failed_other,
                 },
@@ -200,5 +202,37 @@ impl DayReport {
         r.operators
             .sort_by(|a, b| (&a.operator, &a.currency).cmp(&(&b.operator, &b.currency)));
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A customer who did not approve the prompt is counted as cancelled, whichever provider's
+    /// words said so (pawaPay's cannot tell a cancel from an expired prompt).
+    #[test]
+    fn a_prompt_not_approved_counts_as_cancelled() {
+        let base = crate::strings::samples::sample_payment();
+        let day = base.created_at.date_naive();
+        let failed = |id, message| Payment {
+            id,
+            status: Status::Failed,
+            message,
+            ..base.clone()
+        };
+        let r = DayReport::build(
+            day,
+            FixedOffset::east_opt(0).expect("offset"),
+            &[
+                failed(1, Msg::CustomerCancelled),
+                failed(2, Msg::NotApproved),
+                failed(3, Msg::LowBalance),
+            ],
+        );
+        let line = &r.providers[0];
+        assert_eq!(line.cancelled.count, 2, "{line:?}");
+        assert_eq!(line.insufficient.count, 1);
+        assert_eq!(line.failed_other.count, 0);
     }
 }

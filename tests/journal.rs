@@ -38,6 +38,7 @@ fn record(j: &Journal, new: &NewPayment) -> Payment {
     match j.record(new, Guard::Off).expect("record") {
         Recorded::New(p) => p,
         Recorded::Duplicate(p) => panic!("guard off, yet {} is a duplicate", p.reference),
+        Recorded::Busy(p) => panic!("{} waits on the phone", p.reference),
     }
 }
 

@@ -34,6 +34,7 @@ fn record(j: &Journal, new: &NewPayment) -> Payment {
     match j.record(new, Guard::Off).expect("record") {
         Recorded::New(p) => p,
         Recorded::Duplicate(p) => panic!("guard off, yet {} is a duplicate", p.reference),
+        Recorded::Busy(p) => panic!("{} waits on the phone", p.reference),
     }
 }
 
@@ -346,6 +347,54 @@ fn a_day_closes_once_per_till_numbered_per_till() {
     }
 }
 
+/// Eight tills push eight different amounts to one phone at the same moment, for a provider
+/// whose phones take one prompt at a time: exactly one is recorded, the others are told which
+/// payment waits on the phone (a tester's six pushes at once put two prompts on one phone).
+#[test]
+fn concurrent_pushes_to_one_phone_one_prompt() {
+    for b in backends("one_prompt") {
+        let tills: Vec<Arc<Journal>> = (0..8).map(|_| Arc::new(b.open())).collect();
+        let barrier = Arc::new(Barrier::new(tills.len()));
+        let handles: Vec<_> = tills
+            .iter()
+            .enumerate()
+            .map(|(i, j)| {
+                let (j, barrier) = (j.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let kind = ProviderKind::PawapayTz;
+                    let new = NewPayment {
+                        provider: kind,
+                        reference: Reference::parse(&format!("LP-BUSY-{i:04}"), kind).expect("ref"),
+                        amount: Money::parse(&format!("{}", 1_000 + i), Currency::Tzs)
+                            .expect("amount"),
+                        ..sale("LPUNUSED0001", "0712999100", "1")
+                    };
+                    barrier.wait();
+                    j.record(&new, Guard::Within(chrono::Duration::minutes(5)))
+                        .expect("record")
+                })
+            })
+            .collect();
+        let results: Vec<Recorded> = handles
+            .into_iter()
+            .map(|h| h.join().expect("till"))
+            .collect();
+        let new: Vec<&Payment> = results
+            .iter()
+            .filter_map(|r| match r {
+                Recorded::New(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(new.len(), 1, "{}: {results:?}", b.name());
+        let busy_with_it = results
+            .iter()
+            .filter(|r| matches!(r, Recorded::Busy(p) if p.id == new[0].id))
+            .count();
+        assert_eq!(busy_with_it, 7, "{}: {results:?}", b.name());
+    }
+}
+
 /// Eight tills push the same sale at the same moment: the duplicate guard lets exactly one
 /// through. Then eight writers race one payment to different final states: exactly one wins.
 #[test]
@@ -374,7 +423,7 @@ fn concurrent_writers_one_sale_one_winner() {
             .iter()
             .filter_map(|r| match r {
                 Recorded::New(p) => Some(p),
-                Recorded::Duplicate(_) => None,
+                Recorded::Duplicate(_) | Recorded::Busy(_) => None,
             })
             .collect();
         assert_eq!(new.len(), 1, "{}: {results:?}", b.name());
@@ -479,6 +528,7 @@ fn a_failed_payment_is_sent_again_once_even_when_forced() {
         {
             Recorded::Duplicate(p) => assert_eq!(p.id, first.id, "{}", b.name()),
             Recorded::New(p) => panic!("{}: sent again twice: {}", b.name(), p.reference),
+            Recorded::Busy(p) => panic!("{}: busy with {}", b.name(), p.reference),
         }
         assert_eq!(j.all().expect("all").len(), 2, "{}", b.name());
     }
@@ -516,6 +566,7 @@ fn an_open_payment_trips_the_guard_whatever_the_clock_says() {
             let again = sale(&format!("LPCLOCK{i}B"), &phone, "1500");
             match j.record(&again, six_minutes_on).expect("record") {
                 Recorded::Duplicate(same) => assert_eq!(same.id, p.id, "{}", b.name()),
+                Recorded::Busy(open) => panic!("{}: busy with {}", b.name(), open.reference),
                 Recorded::New(n) => panic!(
                     "{}: {} went out while {} was still {status:?}",
                     b.name(),

@@ -157,17 +157,7 @@ async fn the_sandbox_numbers_answer_as_pawapays_sandbox() {
             None => assert_eq!(st.state, RemoteState::Paid, "{phone}: {st:?}"),
             Some(words) => {
                 assert_eq!(st.state, RemoteState::Failed, "{phone}: {st:?}");
-                let said = words.clone();
-                // pawaPay's own words travel with a code lipa does not map.
-                if let Msg::FailedNoReason { .. } = said {
-                    assert!(
-                        matches!(&st.message, Msg::Said { text } if text.contains("UNSPECIFIED_FAILURE"))
-                            || st.message == said,
-                        "{phone}: {st:?}"
-                    );
-                } else {
-                    assert_eq!(st.message, said, "{phone}: {st:?}");
-                }
+                assert_eq!(&st.message, words, "{phone}: {st:?}");
             }
         }
     }

@@ -93,15 +93,28 @@ fn of(
             settings = settings.with(key, v.trim());
         }
     }
-    if spec.serves.is_some_and(|serves| !serves(&settings)) {
+    if spec.serves.is_some_and(|(_, serves)| !serves(&settings)) {
         return Ok(None);
     }
     Ok(Some(settings))
 }
 
-/// Explains what a provider needs when none of its credentials are set.
-pub fn missing_provider(provider: ProviderKind, path: Option<&Path>) -> ConfigError {
+/// Explains why a provider is not configured: its configuration turns it off (another row
+/// of its section is on: pawaPay's `countries`), or what it needs when none of its
+/// credentials are set.
+pub fn missing_provider(config: &super::Config, provider: ProviderKind) -> ConfigError {
     let spec = provider.spec();
+    let sibling_on = config
+        .providers
+        .iter()
+        .find(|(k, _)| **k != provider && k.spec().section == spec.section);
+    if let (Some((_, settings)), Some((key, _))) = (sibling_on, spec.serves) {
+        return ConfigError::NotServed {
+            provider,
+            key: format!("{} ({}.{key})", variable(spec.section, key), spec.section),
+            value: settings.text(key).unwrap_or_default().to_string(),
+        };
+    }
     ConfigError::Missing {
         provider: spec.section,
         missing: spec
@@ -110,6 +123,6 @@ pub fn missing_provider(provider: ProviderKind, path: Option<&Path>) -> ConfigEr
             .filter(|k| k.required)
             .map(|k| k.place(spec.section))
             .collect(),
-        path: path.map(Path::to_path_buf),
+        path: config.file.clone(),
     }
 }

@@ -371,11 +371,30 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
 pub fn help_channel(lang: Lang) -> &'static str {
     static TEXTS: std::sync::OnceLock<Vec<(Lang, String)>> = std::sync::OnceLock::new();
     let texts = TEXTS.get_or_init(|| {
-        let labels: Vec<&str> = crate::provider_kind::ProviderKind::ALL
+        // One name per configuration: the words its rows' labels share (`pawaPay`).
+        let mut named: Vec<(&str, String)> = Vec::new();
+        for spec in crate::provider_kind::ProviderKind::ALL
             .into_iter()
-            .filter(|k| k.spec().channels.is_some())
-            .map(|k| k.label())
-            .collect();
+            .map(|k| k.spec())
+            .filter(|s| s.channels.is_some())
+        {
+            match named
+                .iter_mut()
+                .find(|(section, _)| *section == spec.section)
+            {
+                Some((_, name)) => {
+                    let shared: Vec<&str> = name
+                        .split(' ')
+                        .zip(spec.label.split(' '))
+                        .take_while(|(a, b)| a == b)
+                        .map(|(a, _)| a)
+                        .collect();
+                    *name = shared.join(" ");
+                }
+                None => named.push((spec.section, spec.label.to_string())),
+            }
+        }
+        let labels: Vec<&str> = named.iter().map(|(_, name)| name.as_str()).collect();
         Lang::ALL
             .into_iter()
             .map(|l| (l, s::help_channel(l, &labels.join(" / "))))

@@ -220,12 +220,16 @@ fn ask_again_at(
 
 /// The provider's last words about it: it cannot say (a `999`).
 fn ambiguous(p: &Payment) -> bool {
-    let said = if p.said.is_empty() {
+    matches!(last_words(p), Msg::Ambiguous { .. })
+}
+
+/// What the provider last said about it (a query that changed nothing, else its status's).
+fn last_words(p: &Payment) -> &Msg {
+    if p.said.is_empty() {
         &p.message
     } else {
         &p.said
-    };
-    matches!(said, Msg::Ambiguous { .. })
+    }
 }
 
 /// When a payment sent by another process (or before a restart) was sent, on this process's
@@ -433,6 +437,12 @@ async fn give_up(
         },
         // The provider's last words were that it cannot say: it must reconcile it.
         _ if ambiguous(p) => Msg::MustReconcile {
+            provider: p.provider,
+            secs,
+        },
+        // Still settling it with the wallet: pending still, and a person must not take the
+        // money another way meanwhile.
+        _ if matches!(last_words(p), Msg::Reconciling { .. }) => Msg::StillReconciling {
             provider: p.provider,
             secs,
         },

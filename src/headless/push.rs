@@ -52,7 +52,12 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
                 let example = table.known.first().map_or(("", ""), |k| (k.code, k.name));
                 return Err(field("channel", s::bad_channel(lang, example.0, example.1)));
             }
-            Some(c.to_string())
+            // pawaPay's codes are upper case; `tigo_tza` is one of them.
+            Some(if table.numeric {
+                c.to_string()
+            } else {
+                c.to_ascii_uppercase()
+            })
         }
         (Some(_), None) => {
             let others: Vec<&str> = ProviderKind::ALL
@@ -67,6 +72,8 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
                 s::channel_not_offered(lang, spec.label, &others),
             ));
         }
+        // The provider names the wallet itself: left to it (asked before the send).
+        (None, Some(table)) if table.predicted => None,
         (None, Some(table)) => (table.suggest)(phone.network()).map(str::to_string),
         (None, None) => None,
     };
@@ -159,7 +166,7 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
     if !crate::setup::has(&config, new.provider) {
         let problem = match config.problem(new.provider) {
             Some(problem) => problem.clone(),
-            None => config::missing_provider(new.provider, config.file.as_deref()),
+            None => config::missing_provider(&config, new.provider),
         };
         nothing_sent(args, out, "error", |l| problem.text(l));
         return exit::CONFIG;

@@ -38,6 +38,9 @@ use std::time::{Duration, Instant};
 /// File name of the journal inside the data directory.
 pub const FILE_NAME: &str = "journal.sqlite3";
 
+/// The embedded journal's schema version this lipa writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: usize = schema::MIGRATIONS.len();
+
 /// How long a write waits for another process's lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 

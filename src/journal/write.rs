@@ -30,6 +30,9 @@ pub enum Recorded {
     New(Payment),
     /// Nothing written: this payment is like the new one.
     Duplicate(Payment),
+    /// Nothing written: the phone has a prompt waiting, from this payment, and its provider's
+    /// phones take one prompt at a time.
+    Busy(Payment),
 }
 
 /// A status change.
@@ -71,6 +74,9 @@ impl Journal {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let now = Utc::now();
+        if let Some(open) = prompt_open(&tx, new)? {
+            return Ok(Recorded::Busy(open));
+        }
         if let Some(same) = guarded(&tx, new, guard, now)? {
             return Ok(Recorded::Duplicate(same));
         }
@@ -375,6 +381,25 @@ fn move_to(
         None,
     )?;
     Ok(())
+}
+
+/// Asked under the write lock with the guard's, for a provider whose phones take one prompt
+/// at a time: a payment of its to the phone whose prompt may be waiting.
+pub(super) const PROMPT_OPEN: &str = "WHERE provider = ?1 AND phone = ?2
+         AND status IN ('recorded', 'sending', 'pending', 'unknown')
+     ORDER BY id DESC LIMIT 1";
+
+fn prompt_open(tx: &Transaction<'_>, new: &NewPayment) -> Result<Option<Payment>, JournalError> {
+    if !new.provider.spec().one_prompt_per_phone {
+        return Ok(None);
+    }
+    Ok(rows::select(
+        tx,
+        PROMPT_OPEN,
+        params![new.provider.id(), new.phone.normalized()],
+    )?
+    .into_iter()
+    .next())
 }
 
 /// The duplicate guard's question, asked under the write lock.

@@ -95,6 +95,9 @@ pub enum Rule {
     Plain { min: usize, max: usize },
     /// Country codes separated by commas, each one of `KE`, `TZ` (`KE,TZ`).
     Countries,
+    /// One word of printable characters (a bearer token: a space or a line break inside
+    /// cannot be sent in a header).
+    OneWord,
 }
 
 impl Rule {
@@ -116,6 +119,7 @@ impl Rule {
                     && v.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ')
             }
             Rule::Countries => crate::phone::Country::list(v).is_some(),
+            Rule::OneWord => !v.is_empty() && v.chars().all(|c| c.is_ascii_graphic()),
             Rule::Words { max } => {
                 !v.is_empty()
                     && v.chars().count() <= max

@@ -45,8 +45,9 @@ pub struct Spec {
     /// Its requests carry the time and are refused when this machine's clock is off.
     pub clock_signed: bool,
     /// Whether its configuration turns this row on (`None`: whenever its keys are set): one
-    /// configuration serving two rows may serve one of them.
-    pub serves: Option<fn(&Settings) -> bool>,
+    /// configuration serving two rows may serve one of them. The key that decides it, and the
+    /// test.
+    pub serves: Option<Serves>,
     /// Its configuration's keys besides `base_url`.
     pub keys: &'static [Key],
     /// The keys a refused login names (the ones to check).
@@ -73,6 +74,9 @@ pub struct Spec {
     /// Its simulator (the demo, `lipa simulate`, the tests).
     pub simulator: &'static dyn crate::sim::simulator::Simulator,
 }
+
+/// The key of a configuration that turns a row on or off, and its test ([`Spec::serves`]).
+pub type Serves = (&'static str, fn(&Settings) -> bool);
 
 /// The most characters of [`Spec::short`].
 pub const SHORT_MAX: usize = 9;
@@ -150,6 +154,9 @@ pub struct ChannelTable {
     pub suggest: fn(Network) -> Option<&'static str>,
     /// Its codes are numbers: a typed code of anything else is refused as such.
     pub numeric: bool,
+    /// The provider names a number's wallet itself (pawaPay's prediction): a push without a
+    /// chosen channel leaves it to the provider instead of taking the prefix's.
+    pub predicted: bool,
 }
 
 impl ChannelTable {

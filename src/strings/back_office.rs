@@ -20,6 +20,7 @@ labels! {
     receipt_amount: "Amount", "Kiasi";
     receipt_customer: "Customer", "Mteja";
     receipt_provider_id: "Provider id", "Namba ya muamala";
+    receipt_wallet_ref: "Transaction no.", "Namba ya muamala";
     receipt_reference: "Reference", "Kumbukumbu";
     receipt_operator: "Operator", "Mhudumu";
     receipt_status: "Status", "Hali";

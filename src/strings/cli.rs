@@ -201,6 +201,7 @@ sentences! {
                 Email => "be an e-mail address (till@yourshop.co.tz)".to_string(),
                 Plain { min, max } => format!("be {min} to {max} letters, digits or spaces"),
                 Countries => "be KE, TZ or KE,TZ".to_string(),
+                OneWord => "be one word: no spaces or line breaks inside (copy it again)".to_string(),
             };
             format!("{key} must {must}{}", place(Lang::En, path))
         },
@@ -214,9 +215,14 @@ sentences! {
                 Email => "iwe anwani ya barua pepe (till@dukalako.co.tz)".to_string(),
                 Plain { min, max } => format!("iwe herufi {min} hadi {max}: herufi, tarakimu au nafasi tu"),
                 Countries => "iwe KE, TZ au KE,TZ".to_string(),
+                OneWord => "iwe neno moja: bila nafasi wala mistari mipya ndani (nakili tena)".to_string(),
             };
             format!("{key} lazima {must}{}", place(Lang::Sw, path))
         },
+    }
+    fn config_not_served(provider: &str = "pawaPay Kenya", key: &str = "LIPA_PAWAPAY_COUNTRIES (pawapay.countries)", value: &str = "TZ") {
+        en: format!("{provider} is off here: {key} is {value}"),
+        sw: format!("{provider} imezimwa hapa: {key} ni {value}"),
     }
     fn config_insecure_url(key: &str = "base_url", value: &str = "http://10.0.0.5", path: Option<&Path> = None) {
         // What to do first: the console's status line may cut the rest.

@@ -38,6 +38,10 @@ sentences! {
         en: format!("The smallest {c} amount is 1."),
         sw: format!("Kiasi kidogo kabisa cha {c} ni 1."),
     }
+    fn amount_too_small(least: &str = "TZS 100") {
+        en: format!("That is less than this provider takes: at least {least}."),
+        sw: format!("Hicho ni chini ya kiasi mtoa huduma huyu anachopokea: kisichopungua {least}."),
+    }
     fn amount_too_large(most: &str = "KES 250,000") {
         en: format!("That is more than one payment can be: at most {most}."),
         sw: format!("Hicho ni zaidi ya kiasi cha malipo moja: kisichozidi {most}."),
@@ -224,6 +228,7 @@ impl AmountError {
             AmountError::TooManyDecimals(c) => amount_too_many_decimals(lang, *c),
             AmountError::BelowMinimum(c) => amount_below_minimum(lang, *c),
             AmountError::TooLarge(most) => amount_too_large(lang, &most.to_string()),
+            AmountError::TooSmall(least) => amount_too_small(lang, &least.to_string()),
             AmountError::BadGrouping => amount_bad_grouping(lang),
             AmountError::WholeUnits(_) => amount_no_cents_here(lang),
             AmountError::DotReadings {

@@ -310,6 +310,12 @@ pub fn text(m: &Msg) -> String {
         AlreadyReceived { provider } => {
             format!("{} already had this payment: following it.", p(provider))
         }
+        StillReconciling { provider, secs } => format!(
+            "{n} is still settling it with the wallet, {} after the prompt; lipa keeps asking. \
+             Do not take the money another way until it ends: check the customer's SMS.",
+            span(*secs),
+            n = p(provider)
+        ),
         AmountNotWhole { provider } => format!(
             "{} takes whole amounts only (no cents). Nothing was sent.",
             p(provider)

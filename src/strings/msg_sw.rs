@@ -318,6 +318,12 @@ pub fn text(m: &Msg) -> String {
             "{} tayari ilikuwa nayo malipo haya: tunayafuatilia.",
             p(provider)
         ),
+        StillReconciling { provider, secs } => format!(
+            "{n} bado inathibitisha matokeo na pochi, {} baada ya ombi; lipa inaendelea \
+             kuuliza. Usipokee pesa kwa njia nyingine hadi yakamilike: angalia SMS ya mteja.",
+            span(*secs),
+            n = p(provider)
+        ),
         AmountNotWhole { provider } => format!(
             "{} inapokea kiasi kamili tu (bila senti). Hakuna kilichotumwa.",
             p(provider)

@@ -40,19 +40,28 @@ impl PgStore {
         self.run(|pool| async move {
             let mut client = pool.get().await?;
             let tx = client.transaction().await?;
-            // The guard's question and the insert, one till at a time per phone and amount.
-            let key = format!(
-                "{}:{}:{}",
-                new.phone.normalized(),
-                new.amount.minor(),
-                new.amount.currency().code()
-            );
+            // The questions (a prompt waiting on the phone, a payment like it) and the insert,
+            // one till at a time per phone.
+            let key = new.phone.normalized().to_string();
             tx.execute(
                 "SELECT pg_advisory_xact_lock(7242502, hashtext($1))",
                 &[&key],
             )
             .await?;
             let at = now(&tx).await?;
+            if new.provider.spec().one_prompt_per_phone {
+                let open = rows::select(
+                    &tx,
+                    "WHERE provider = $1 AND phone = $2
+                         AND status IN ('recorded', 'sending', 'pending', 'unknown')
+                     ORDER BY id DESC LIMIT 1",
+                    &[&new.provider.id(), &new.phone.normalized()],
+                )
+                .await?;
+                if let Some(open) = open.into_iter().next() {
+                    return Ok(Recorded::Busy(open));
+                }
+            }
             if let Some(same) = guarded(&tx, &new, guard, at).await? {
                 return Ok(Recorded::Duplicate(same));
             }

@@ -73,6 +73,7 @@ pub static CHANNELS: ChannelTable = ChannelTable {
     ],
     suggest,
     numeric: true,
+    predicted: false,
 };
 
 /// The channel for a network's wallet.

@@ -6,7 +6,6 @@ use super::PawapayClient;
 use super::codes::{Limit, page_default};
 use super::wire;
 use crate::money::Money;
-use crate::provider::http::Call;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -52,7 +51,7 @@ impl PawapayClient {
             "/v2/active-conf?country={}&operationType=DEPOSIT",
             self.country_code()
         );
-        let read = match self.call(Call::Read, &path, None).await {
+        let read = match self.call_optional(&path, None).await {
             Ok(answer) if answer.is_success() => Some(wire::limits(&answer.body)),
             Ok(answer) => {
                 tracing::warn!(

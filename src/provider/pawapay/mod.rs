@@ -31,6 +31,9 @@ use async_trait::async_trait;
 use std::fmt;
 use wire::{Checked, Failure, Initiated};
 
+/// How long a read lipa can do without may take (the prediction, the active configuration).
+const OPTIONAL_WITHIN: std::time::Duration = std::time::Duration::from_secs(4);
+
 /// How long pawaPay may take before a new prompt reaches a phone with one open (providers.md).
 const BUSY_MINUTES: u32 = 10;
 
@@ -92,6 +95,27 @@ impl PawapayClient {
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<Answer, ProviderError> {
+        self.call_within(call, path, body, None).await
+    }
+
+    /// A read lipa can do without (the prediction, the limits: each has a fallback), given
+    /// [`OPTIONAL_WITHIN`] rather than the whole request timeout: the customer waits meanwhile.
+    async fn call_optional(
+        &self,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Answer, ProviderError> {
+        self.call_within(Call::Read, path, body, Some(OPTIONAL_WITHIN))
+            .await
+    }
+
+    async fn call_within(
+        &self,
+        call: Call,
+        path: &str,
+        body: Option<Vec<u8>>,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<Answer, ProviderError> {
         let url = format!("{}{path}", self.settings.base_url.trim_end_matches('/'));
         let request = match body {
             Some(body) => self
@@ -104,6 +128,10 @@ impl PawapayClient {
         let request = request
             .header(reqwest::header::ACCEPT, "application/json")
             .bearer_auth(self.settings.api_token.expose());
+        let request = match timeout {
+            Some(t) => request.timeout(t),
+            None => request,
+        };
         http::send(self.kind, call, request).await
     }
 
@@ -162,7 +190,7 @@ impl PawapayClient {
     async fn predict(&self, phone: &str) -> Option<String> {
         let body = serde_json::to_vec(&serde_json::json!({ "phoneNumber": phone })).ok()?;
         let answer = self
-            .call(Call::Read, "/v2/predict-provider", Some(body))
+            .call_optional("/v2/predict-provider", Some(body))
             .await
             .ok()?;
         if !answer.is_success() {
@@ -255,6 +283,8 @@ fn failure_words(
             wallet: wallet.map_or_else(|| kind.label().to_string(), |w| wallet_name(kind, w)),
         },
         "PAYER_LIMIT_REACHED" => Msg::PayerLimit,
+        // Listed by the page: said as pawaPay's code, whatever words came with it.
+        "UNSPECIFIED_FAILURE" => Msg::FailedNoReason { word: code },
         "WALLET_LIMIT_REACHED" => Msg::WalletLimit,
         "PROVIDER_TEMPORARILY_UNAVAILABLE" => Msg::WalletUnavailable {
             wallet: wallet.map_or_else(|| kind.label().to_string(), |w| wallet_name(kind, w)),

@@ -58,6 +58,7 @@ impl PawapaySettings {
 pub fn customer_message(shop: &str) -> Option<String> {
     let kept: String = shop
         .chars()
+        .map(plain_letter)
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
     let words: Vec<&str> = kept.split_whitespace().collect();
@@ -81,6 +82,31 @@ pub fn customer_message(shop: &str) -> Option<String> {
             .collect();
     }
     (out.len() >= 4).then_some(out)
+}
+
+/// A Latin letter with an accent as the same letter without (`á` → `a`): pawaPay takes plain
+/// letters only, and `Mamá` must not lose its last letter.
+fn plain_letter(c: char) -> char {
+    const FOLDS: [(&str, char); 14] = [
+        ("àáâãäåā", 'a'),
+        ("ÀÁÂÃÄÅĀ", 'A'),
+        ("èéêëē", 'e'),
+        ("ÈÉÊËĒ", 'E'),
+        ("ìíîïī", 'i'),
+        ("ÌÍÎÏĪ", 'I'),
+        ("òóôõöō", 'o'),
+        ("ÒÓÔÕÖŌ", 'O'),
+        ("ùúûüū", 'u'),
+        ("ÙÚÛÜŪ", 'U'),
+        ("ç", 'c'),
+        ("Ç", 'C'),
+        ("ñ", 'n'),
+        ("Ñ", 'N'),
+    ];
+    FOLDS
+        .iter()
+        .find(|(from, _)| from.contains(c))
+        .map_or(c, |(_, to)| *to)
 }
 
 /// The settings as the configuration holds them (a test or a tool that builds them by hand).
@@ -111,7 +137,11 @@ mod tests {
         );
         assert_eq!(
             customer_message("Mama Ntilie's Shop & Café, Kariakoo Branch").as_deref(),
-            Some("Mama Ntilie s Shop Caf")
+            Some("Mama Ntilie s Shop")
+        );
+        assert_eq!(
+            customer_message("Duka la Mamá").as_deref(),
+            Some("Duka la Mama")
         );
         assert_eq!(customer_message("A&B").as_deref(), None);
         assert_eq!(customer_message("  ").as_deref(), None);

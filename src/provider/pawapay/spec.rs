@@ -24,7 +24,7 @@ const REFERENCES: ReferenceRule = ReferenceRule {
 };
 
 const KEYS: &[Key] = &[
-    Key::required_secret("api_token"),
+    Key::required_secret("api_token").must(Rule::OneWord),
     Key::optional("countries").must(Rule::Countries),
     Key::optional("customer_message").must(Rule::Plain { min: 4, max: 22 }),
 ];
@@ -36,7 +36,7 @@ pub static SPEC_KE: Spec = Spec {
     short: "pawaPayKE",
     section: "pawapay",
     // Whole shillings (M-Pesa Kenya takes no decimals in a deposit: providers.md).
-    amounts: AmountRule::whole(Currency::Kes, 250_000),
+    amounts: AmountRule::whole(Currency::Kes, 250_000).at_least(1),
     references: REFERENCES,
     phones: PhoneRule {
         country: Country::Kenya,
@@ -48,7 +48,7 @@ pub static SPEC_KE: Spec = Spec {
     email: EmailRule::NotTaken,
     customer_name: None,
     clock_signed: false,
-    serves: Some(serves_kenya),
+    serves: Some(("countries", serves_kenya)),
     keys: KEYS,
     credentials: &["api_token"],
     base_url: "https://api.pawapay.io",
@@ -67,7 +67,9 @@ pub static SPEC_TZ: Spec = Spec {
     short: "pawaPayTZ",
     section: "pawapay",
     // Whole shillings: lipa sends whole shillings to every Tanzanian wallet (providers.md).
-    amounts: AmountRule::whole(Currency::Tzs, 5_000_000),
+    // TZS 100 at least: every Tanzanian wallet's minimum on the page (the account's own limits
+    // are checked again before the send).
+    amounts: AmountRule::whole(Currency::Tzs, 5_000_000).at_least(100),
     references: REFERENCES,
     // TTCL's wallet is not one of pawaPay's.
     phones: PhoneRule {
@@ -85,7 +87,7 @@ pub static SPEC_TZ: Spec = Spec {
     email: EmailRule::NotTaken,
     customer_name: None,
     clock_signed: false,
-    serves: Some(serves_tanzania),
+    serves: Some(("countries", serves_tanzania)),
     keys: KEYS,
     credentials: &["api_token"],
     base_url: "https://api.pawapay.io",

@@ -11,6 +11,7 @@ pub static WALLETS_KE: ChannelTable = ChannelTable {
     }],
     suggest: suggest_ke,
     numeric: false,
+    predicted: true,
 };
 
 /// pawaPay's provider codes in Tanzania (providers.md), in the form's cycling order.
@@ -35,4 +36,5 @@ pub static WALLETS_TZ: ChannelTable = ChannelTable {
     ],
     suggest: suggest_tz,
     numeric: false,
+    predicted: true,
 };

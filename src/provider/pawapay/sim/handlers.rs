@@ -350,11 +350,12 @@ fn data(sim: &Sim, push: &Push) -> Value {
             o.insert("providerTransactionId".into(), json!(push.receipt));
         }
         if status == "FAILED" {
+            let code = sandbox::failure_code(&push.phone, outcome);
             o.insert(
                 "failureReason".into(),
                 json!({
-                    "failureCode": sandbox::failure_code(&push.phone, outcome),
-                    "failureMessage": behaviour::failure_message(outcome).unwrap_or("The payment failed"),
+                    "failureCode": code,
+                    "failureMessage": sandbox::failure_message(code),
                 }),
             );
         }

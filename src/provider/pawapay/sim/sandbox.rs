@@ -59,6 +59,18 @@ pub fn failure_code(phone: &str, outcome: Outcome) -> &'static str {
     }
 }
 
+/// pawaPay's words for a failure code (as its sandbox gives them).
+pub fn failure_message(code: &str) -> &'static str {
+    match code {
+        "PAYMENT_NOT_APPROVED" => "The customer did not approve the payment in time",
+        "INSUFFICIENT_BALANCE" => "The customer does not have enough funds",
+        "TRANSACTION_ALREADY_IN_PROCESS" => "A transaction is already in process for this customer",
+        "PAYER_NOT_FOUND" => "The payer is not registered with the provider",
+        "PAYER_LIMIT_REACHED" => "The payer has reached a transaction limit",
+        _ => "The payment failed for an unspecified reason",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
