@@ -199,6 +199,14 @@ impl LookupKind {
 }
 
 impl Payment {
+    /// Its prompt may be on the phone now: being sent, waiting, or sent with its answer lost.
+    pub fn waits(&self) -> bool {
+        matches!(
+            self.status,
+            Status::Recorded | Status::Sending | Status::Pending | Status::Unknown
+        )
+    }
+
     /// The number with its middle digits hidden, for screens.
     pub fn masked_phone(&self) -> String {
         crate::phone::mask(&self.phone)

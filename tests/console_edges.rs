@@ -476,3 +476,27 @@ fn a_payment_that_cannot_be_asked_about_is_not_asked() {
     assert!(said(&a).contains("cannot be asked"), "{}", said(&a));
     assert_eq!(a.asking, None);
 }
+
+/// The same phone and amount again while its prompt waits, for a provider whose phones take
+/// one prompt at a time: not "send another prompt?" (a yes could only be refused), but sent
+/// at once to be refused in the journal's words (a tester was asked, said yes, and was
+/// refused).
+#[test]
+fn no_question_whose_yes_would_be_refused() {
+    let kind = ProviderKind::PawapayKe;
+    let mut a = app(&[kind], true, true);
+    reference(&mut a, kind, "LP-7K3MQ9-XR901");
+    changed(
+        &mut a,
+        payment(1, kind, "254712345678", 50_000, Status::Pending, "", 6),
+    );
+    typ(&mut a, "0712345678");
+    tab(&mut a);
+    typ(&mut a, "500");
+    let fx = enter(&mut a);
+    assert!(a.confirm.is_none(), "{:?}", a.confirm);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::SubmitChecked(_))),
+        "{fx:?}"
+    );
+}

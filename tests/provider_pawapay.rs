@@ -514,3 +514,53 @@ async fn a_deposit_that_never_arrives_is_sent_three_times_under_one_id_then_fail
     assert_eq!(sends, 3, "{events:?}");
     assert!(checks.load(Ordering::SeqCst) >= 3);
 }
+
+/// pawaPay could not be asked until the deadline (every answer a gateway's page), so a person
+/// was asked; asked again later, it has nothing under the id, long after the last send: the
+/// payment fails as never arrived, instead of keeping "no usable answer" (a tester's stayed so).
+#[tokio::test]
+async fn a_payment_a_person_was_asked_about_fails_as_never_arrived_once_pawapay_says_so() {
+    let sim = start(SimConfig::default()).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let client = client(KE, &sim);
+    let prepared = provider_sim::push(KE, "0712345670", 100 * KE.currency().scale());
+    client.prepare(&prepared).await.expect("prepared");
+    // A deadline of 3 s, and 15 minutes of never arriving as 9 s.
+    let offsets = (1..30).map(|i| Duration::from_secs(10 * i)).collect();
+    let schedule =
+        Schedule::new(offsets, Duration::from_secs(300), Duration::from_secs(5)).scaled(0.01);
+    let settings = EngineSettings {
+        schedule,
+        ..EngineSettings::scaled(0.01)
+    };
+    let engine = engine(vec![Arc::new(client)], dir.path(), settings);
+    sim.set_faults(Faults {
+        html_5xx_per_mille: 1000,
+        ..Faults::default()
+    });
+    let p = submit(&engine, KE, "0712345670").await;
+    let asked = engine
+        .wait_settled(p.id, Duration::from_secs(20))
+        .await
+        .expect("a person asked");
+    assert_eq!(asked.status, Status::Attention, "{asked:?}");
+    sim.set_faults(Faults::default());
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    let ended = loop {
+        let now = engine
+            .ask_now(p.id, Duration::from_secs(5))
+            .await
+            .expect("asked");
+        if now.status.is_final() || std::time::Instant::now() > deadline {
+            break now;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(ended.status, Status::Failed, "{ended:?}");
+    assert!(
+        matches!(ended.message, Msg::NeverReached { .. }),
+        "{:?}",
+        ended.message
+    );
+    assert!(sim.ledger().is_empty(), "nothing was charged");
+}

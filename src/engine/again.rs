@@ -24,11 +24,15 @@ pub const MOST_SENDS: u32 = 3;
 /// arrived (providers.md, pawaPay), scaled with the schedule.
 pub const NEVER_REACHED_AFTER: Duration = Duration::from_secs(15 * 60);
 
-/// The payment's provider takes lipa's id, the payment was sent (or may have been) and its
-/// answer never heard, and the last question found nothing under its id.
+/// The payment's provider takes lipa's id, the payment was sent (or may have been) and no
+/// answer of the provider ever settled it (a person may have been asked meanwhile), and the
+/// last question found nothing under its id.
 pub fn never_arrived(p: &Payment) -> bool {
     p.provider.spec().lookup == LookupBy::OurId
-        && matches!(p.status, Status::Sending | Status::Unknown)
+        && matches!(
+            p.status,
+            Status::Sending | Status::Unknown | Status::Attention
+        )
         && p.lookup == Some(LookupKind::NotFound)
         && p.provider_id.is_some()
 }
@@ -44,10 +48,39 @@ pub fn since_sent(p: &Payment) -> Duration {
 /// customer may still be waiting for the prompt (younger than the schedule's deadline).
 pub fn may_send_again(p: &Payment, schedule: &Schedule) -> bool {
     let age = (Utc::now() - p.created_at).to_std().unwrap_or_default();
-    never_arrived(p) && age < schedule.deadline()
+    never_arrived(p)
+        && matches!(p.status, Status::Sending | Status::Unknown)
+        && age < schedule.deadline()
 }
 
 impl Engine {
+    /// Fails `p` as never arrived when its provider, asked just now, still has nothing under
+    /// its id [`NEVER_REACHED_AFTER`] (scaled) after its last send, whatever it stands at
+    /// (a person asked at the deadline because no question was answered then). `None` when
+    /// that is not so, or another writer moved it first.
+    pub(crate) async fn fail_never_arrived(
+        &self,
+        p: &Payment,
+    ) -> Result<Option<Payment>, EngineError> {
+        let never = self.inner.settings.schedule.in_scale(NEVER_REACHED_AFTER);
+        if !never_arrived(p) || since_sent(p) < never {
+            return Ok(None);
+        }
+        let change = Change {
+            to: Status::Failed,
+            message: &Msg::NeverReached {
+                provider: p.provider,
+                secs: since_sent(p).as_secs(),
+            },
+            provider_id: None,
+            heard: false,
+        };
+        Ok(match self.cas(p.id, p.status, &change).await? {
+            Cas::Done(failed) => Some(failed),
+            Cas::Stale(_) => None,
+        })
+    }
+
     /// Sends `p` again under its id if it may be ([`may_send_again`]) and has been sent fewer
     /// than [`MOST_SENDS`] times: the payment as the send's answer left it, or `None` when it
     /// was not sent (another writer moved it, or its sends are used up).

@@ -280,12 +280,17 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
     let cas = cas?;
     engine.observe(cas.payment());
     let p = cas.into_payment();
-    // Never received by a provider that takes lipa's id: sent again under it, while it may be.
-    if asked == Asked::Heard
-        && let Some(sent) = engine.send_again(&p).await?
-    {
-        engine.observe(&sent);
-        return Ok((sent, Asked::SentAgain));
+    // Never received by a provider that takes lipa's id: sent again under it, while it may
+    // be; failed as never arrived, once it has been unknown there long enough.
+    if asked == Asked::Heard {
+        if let Some(sent) = engine.send_again(&p).await? {
+            engine.observe(&sent);
+            return Ok((sent, Asked::SentAgain));
+        }
+        if let Some(failed) = engine.fail_never_arrived(&p).await? {
+            engine.observe(&failed);
+            return Ok((failed, asked));
+        }
     }
     Ok((p, asked))
 }
@@ -406,21 +411,6 @@ async fn give_up(
     let unheard = p
         .heard_at
         .map(|h| (Utc::now() - h).to_std().unwrap_or_default());
-    // Still unknown to a provider that takes lipa's id, long after its last send: it never
-    // arrived, and nobody was charged.
-    let never = schedule_never_reached(engine);
-    if super::again::never_arrived(p) && super::again::since_sent(p) >= never {
-        let change = Change {
-            to: Status::Failed,
-            message: &Msg::NeverReached {
-                provider: p.provider,
-                secs: super::again::since_sent(p).as_secs(),
-            },
-            provider_id: None,
-            heard: false,
-        };
-        return Ok(engine.cas(p.id, p.status, &change).await?.is_done());
-    }
     let reason = match (p.status, p.lookup) {
         (Status::Sending | Status::Unknown, Some(LookupKind::NotFound)) => Msg::NeverFound { secs },
         (Status::Sending | Status::Unknown, _) => Msg::CouldNotCheck { secs },
@@ -455,15 +445,6 @@ async fn give_up(
         heard: false,
     };
     Ok(engine.cas(p.id, p.status, &change).await?.is_done())
-}
-
-/// How long a payment may stay unknown to a provider that takes lipa's id before it is failed
-/// as never arrived, in the engine's schedule.
-fn schedule_never_reached(engine: &Engine) -> Duration {
-    engine
-        .settings()
-        .schedule
-        .in_scale(super::again::NEVER_REACHED_AFTER)
 }
 
 /// A `Recorded` payment is being sent by its own process, or was left behind by one that

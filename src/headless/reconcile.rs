@@ -133,9 +133,19 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
             Ok(None) if matches!(kind.spec().lookup, LookupBy::OurReference | LookupBy::OurId) => {
                 if let Some(by_hand) = kind.spec().by_hand {
                     let label = kind.label();
+                    let by_id = kind.spec().lookup == LookupBy::OurId;
                     summary.note(
                         kind.id(),
-                        |l| s::reconcile_by_reference_only(l, label, &by_hand(l)),
+                        |l| {
+                            // The provider's own sentence follows a colon: its first letter
+                            // is not a sentence's.
+                            let by_hand = lower_first(&by_hand(l));
+                            if by_id {
+                                s::reconcile_by_our_id_only(l, label, &by_hand)
+                            } else {
+                                s::reconcile_by_reference_only(l, label, &by_hand)
+                            }
+                        },
                         lang,
                     );
                 }
@@ -407,5 +417,14 @@ async fn apply(engine: &Engine, p: &Payment, category: &Category, seen: &[Seen])
             engine.get(p.id).await.unwrap_or_else(|_| p.clone())
         }
         _ => p.clone(),
+    }
+}
+
+/// `text` with its first letter in lower case (a sentence continued after a colon).
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

@@ -126,6 +126,10 @@ sentences! {
         en: format!("{provider} offers no list of a day's payments: lipa asked each payment by its reference, so a payment lipa never recorded cannot show here. For those: {by_hand}"),
         sw: format!("{provider} haitoi orodha ya malipo ya siku: lipa imeuliza kila malipo kwa kumbukumbu yake, kwa hiyo malipo ambayo lipa haikuyaandika hayawezi kuonekana hapa. Kwa hayo: {by_hand}"),
     }
+    fn reconcile_by_our_id_only(provider: &str = "Pesa", by_hand: &str = "Check the merchant portal.") {
+        en: format!("{provider} offers no list of a day's payments: lipa asked each payment by the id it made for it, so a payment lipa never recorded cannot show here. For those: {by_hand}"),
+        sw: format!("{provider} haitoi orodha ya malipo ya siku: lipa imeuliza kila malipo kwa kitambulisho ilichoyatengenezea, kwa hiyo malipo ambayo lipa haikuyaandika hayawezi kuonekana hapa. Kwa hayo: {by_hand}"),
+    }
     fn reconcile_not_configured(provider: &str = "Pesa", n: usize = 2, references: &str = "LP7K3MQ9XR4TZ, LP7K3MQ9XR4UA") {
         en: format!("{provider} is not configured here, so its {n} payment(s) cannot be asked: {references}"),
         sw: format!("{provider} haijawekwa hapa, kwa hiyo malipo yake {n} hayawezi kuulizwa: {references}"),

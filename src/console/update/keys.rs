@@ -195,6 +195,11 @@ fn send_form(app: &mut App) -> Vec<Effect> {
             Vec::new()
         }
         Ok(new) => match app.recent_same(&new).cloned() {
+            // Its prompt still waits on a phone that takes one at a time: "send another?"
+            // could only be refused. Sent at once, and refused in the journal's words.
+            Some(existing) if new.provider.spec().one_prompt_per_phone && existing.waits() => {
+                dispatch(app, new, true)
+            }
             Some(existing) => {
                 ask(
                     app,
