@@ -65,6 +65,8 @@ pub async fn run(
     let mut started = sent;
     let mut last_query: Option<Instant> = None;
     let mut ask_now = mode == Mode::Once;
+    // A question asked once that sent the payment again follows what it sent.
+    let mut mode = mode;
     // Since when this tracker's questions have had no usable answer (`None`: the last had).
     let mut failing: Option<Instant> = None;
     // Questions asked past the deadline, and whether one is due again at once.
@@ -175,7 +177,7 @@ pub async fn run(
         note(&mut failing, asked, at);
         last_query = Some(Instant::now());
         if asked == Asked::SentAgain {
-            (started, last_query) = (Some(Instant::now()), None);
+            (started, last_query, mode) = (Some(Instant::now()), None, Mode::Follow);
         }
         if mode == Mode::Once || p.status.is_final() || p.status == Status::Attention {
             return Ok(());
