@@ -329,12 +329,13 @@ async fn the_wallet_is_pawapays_prediction_and_a_broken_token_is_refused_at_star
         1,
         "asked pawaPay"
     );
-    let mut args = push_args(TZ, "0754001122", "20");
-    args.extend(["--channel".to_string(), "tigo_tza".to_string()]);
+    // A code of eleven letters, in lower case (a tester's VODACOM_TZA was refused as too long).
+    let mut args = push_args(TZ, "0623001122", "20");
+    args.extend(["--channel".to_string(), "halotel_tza".to_string()]);
     let out = run(till.clone(), args).await;
     assert_eq!(json_line(&out)["status"], "paid", "{out:?}");
     let channels: Vec<String> = sim.ledger().into_iter().map(|e| e.channel).collect();
-    assert_eq!(channels, ["AIRTEL_TZA", "TIGO_TZA"]);
+    assert_eq!(channels, ["AIRTEL_TZA", "HALOTEL_TZA"]);
     let mut broken = till;
     broken.retain(|(k, _)| *k != "LIPA_PAWAPAY_API_TOKEN");
     broken.push((

@@ -12,7 +12,7 @@ use crate::strings::cli as s;
 use std::time::Duration;
 
 /// Longest channel code taken.
-const CHANNEL_MAX: usize = 10;
+const CHANNEL_MAX: usize = 16;
 
 /// Longest customer name kept (what a provider takes as the customer's name).
 pub const NAME_MAX: usize = 60;
@@ -50,7 +50,12 @@ pub fn validate(args: &PushArgs, lang: Lang) -> Result<NewPayment, String> {
                 });
             if !shaped {
                 let example = table.known.first().map_or(("", ""), |k| (k.code, k.name));
-                return Err(field("channel", s::bad_channel(lang, example.0, example.1)));
+                let words = if table.numeric {
+                    s::bad_channel(lang, example.0, example.1)
+                } else {
+                    s::bad_channel_code(lang, example.0, example.1)
+                };
+                return Err(field("channel", words));
             }
             // pawaPay's codes are upper case; `tigo_tza` is one of them.
             Some(if table.numeric {

@@ -201,7 +201,7 @@ sentences! {
                 Email => "be an e-mail address (till@yourshop.co.tz)".to_string(),
                 Plain { min, max } => format!("be {min} to {max} letters, digits or spaces"),
                 Countries => "be KE, TZ or KE,TZ".to_string(),
-                OneWord => "be one word: no spaces or line breaks inside (copy it again)".to_string(),
+                OneWord => "be one word of plain letters, digits and signs: no spaces, line breaks or accents inside (copy it again)".to_string(),
             };
             format!("{key} must {must}{}", place(Lang::En, path))
         },
@@ -215,7 +215,7 @@ sentences! {
                 Email => "iwe anwani ya barua pepe (till@dukalako.co.tz)".to_string(),
                 Plain { min, max } => format!("iwe herufi {min} hadi {max}: herufi, tarakimu au nafasi tu"),
                 Countries => "iwe KE, TZ au KE,TZ".to_string(),
-                OneWord => "iwe neno moja: bila nafasi wala mistari mipya ndani (nakili tena)".to_string(),
+                OneWord => "iwe neno moja la herufi, tarakimu na alama za kawaida: bila nafasi, mistari mipya wala herufi zenye alama ndani (nakili tena)".to_string(),
             };
             format!("{key} lazima {must}{}", place(Lang::Sw, path))
         },
@@ -273,6 +273,10 @@ sentences! {
     fn bad_channel(code: &str = "63902", name: &str = "M-PESA") {
         en: format!("a channel is a numeric code such as {code} ({name})"),
         sw: format!("njia ni namba kama {code} ({name})"),
+    }
+    fn bad_channel_code(code: &str = "MPESA_KEN", name: &str = "M-Pesa") {
+        en: format!("a channel is a wallet's code such as {code} ({name})"),
+        sw: format!("njia ni msimbo wa pochi kama {code} ({name})"),
     }
     fn unknown_channel(code: &str = "1", provider: &str = "Pesa",
                        offered: &[Channel] = &sample_channels()) {

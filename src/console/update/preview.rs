@@ -62,7 +62,12 @@ pub fn previewed(
         Ok(Some(preview)) => preview.wallet.clone(),
         _ => None,
     };
+    // Not while the cashier is on the channel field: a key about to land there would move
+    // on from a wallet she never saw (the hint says what the provider says instead).
+    let on_channel =
+        app.focus == crate::console::app::Focus::Field(crate::console::form::Field::Channel);
     if let Some(code) = wallet.as_deref()
+        && !on_channel
         && app.form.take_predicted(code)
     {
         app.dirty = true;
