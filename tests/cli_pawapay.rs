@@ -12,10 +12,9 @@ mod ledger;
 use cli::{
     json_line, kill_9, rows, run, simulator, spawn_quiet as spawn, sync_lines as sync, wait_until,
 };
-use lipa::journal::{Change, Guard, Journal, Recorded};
+use lipa::journal::Journal;
 use lipa::money::Money;
-use lipa::payment::{NewPayment, Status};
-use lipa::phone::Phone;
+use lipa::payment::Status;
 use lipa::provider::ProviderKind;
 use lipa::sim::{Faults, SimHandle, demo};
 use lipa::strings::Msg;
@@ -268,33 +267,9 @@ async fn killed_before_the_deposit_left_it_goes_under_the_journalled_id() {
     let data = tempfile::tempdir().expect("data");
     let till = env(&sim, data.path(), None);
     let journal = Journal::open_in(data.path()).expect("journal");
-    let new = NewPayment {
-        provider: KE,
-        reference: lipa::reference::Reference::generate(KE, chrono::Utc::now().timestamp()),
-        phone: Phone::parse("0712345670", KE.country()).expect("phone"),
-        amount: Money::parse("1500", KE.currency()).expect("amount"),
-        channel: None,
-        email: None,
-        name: None,
-        replaces: None,
-        operator: "rehema".into(),
-    };
-    let Recorded::New(p) = journal.record(&new, Guard::Off).expect("record") else {
-        panic!("guard off");
-    };
+    let p = cli::recorded_sale(&journal, KE, "0712345670", "1500");
     let id = lipa::reference::uuid_v4();
-    let sending = Change {
-        to: Status::Sending,
-        message: &Msg::Empty,
-        provider_id: Some(&id),
-        heard: false,
-    };
-    assert!(
-        journal
-            .transition(p.id, Status::Recorded, &sending)
-            .expect("cas")
-            .is_done()
-    );
+    cli::mark_sending(&journal, p.id, Some(&id));
     drop(journal);
     let lines = sync(till).await;
     assert_eq!(lines[0]["status"], "paid", "{lines:?}");

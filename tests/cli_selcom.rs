@@ -11,9 +11,8 @@ mod ledger;
 use cli::{
     json_line, kill_9, rows, run, simulator, spawn_quiet as spawn, sync_lines as sync, wait_until,
 };
-use lipa::journal::{Change, Guard, Journal, Recorded};
-use lipa::money::Money;
-use lipa::payment::{NewPayment, Status};
+use lipa::journal::Journal;
+use lipa::payment::Status;
 use lipa::phone::Phone;
 use lipa::provider::ProviderKind;
 use lipa::provider::selcom::{SelcomClient, SelcomSettings};
@@ -256,20 +255,7 @@ async fn killed_between_the_two_calls_the_wallet_payment_is_never_asked_for_late
     let data = tempfile::tempdir().expect("data");
     let till = env(&sim, data.path(), None);
     let journal = Journal::open_in(data.path()).expect("journal");
-    let new = NewPayment {
-        provider: SELCOM,
-        reference: lipa::reference::Reference::generate(SELCOM, chrono::Utc::now().timestamp()),
-        phone: Phone::parse("0712345670", SELCOM.country()).expect("phone"),
-        amount: Money::parse("1500", SELCOM.currency()).expect("amount"),
-        channel: None,
-        email: None,
-        name: None,
-        replaces: None,
-        operator: "rehema".into(),
-    };
-    let Recorded::New(p) = journal.record(&new, Guard::Off).expect("record") else {
-        panic!("guard off");
-    };
+    let p = cli::recorded_sale(&journal, SELCOM, "0712345670", "1500");
     let client = SelcomClient::new(
         SelcomSettings {
             base_url: sim.selcom_base_url(),
@@ -283,8 +269,8 @@ async fn killed_between_the_two_calls_the_wallet_payment_is_never_asked_for_late
     );
     let request = lipa::provider::PushRequest {
         reference: p.reference.clone(),
-        phone: new.phone.clone(),
-        amount: new.amount,
+        phone: Phone::parse(&p.phone, SELCOM.country()).expect("phone"),
+        amount: p.amount,
         channel: None,
         email: None,
         name: None,
@@ -293,18 +279,7 @@ async fn killed_between_the_two_calls_the_wallet_payment_is_never_asked_for_late
     let order = lipa::provider::Provider::prepare(&client, &request)
         .await
         .expect("order");
-    let sending = Change {
-        to: Status::Sending,
-        message: &Msg::Empty,
-        provider_id: order.as_deref(),
-        heard: false,
-    };
-    assert!(
-        journal
-            .transition(p.id, Status::Recorded, &sending)
-            .expect("cas")
-            .is_done()
-    );
+    cli::mark_sending(&journal, p.id, order.as_deref());
     drop(journal);
     let lines = sync(till).await;
     assert_eq!(lines[0]["status"], "attention", "{lines:?}");

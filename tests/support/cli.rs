@@ -143,3 +143,48 @@ pub async fn sync_lines(env: Vec<(&'static str, String)>) -> Vec<serde_json::Val
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect()
 }
+
+/// A sale of `amount` to a local `phone` for `kind`, under a fresh reference, as a stopped
+/// process left it: recorded in `journal` (no guard), nothing sent yet.
+pub fn recorded_sale(
+    journal: &lipa::journal::Journal,
+    kind: lipa::provider::ProviderKind,
+    phone: &str,
+    amount: &str,
+) -> lipa::payment::Payment {
+    let new = lipa::payment::NewPayment {
+        provider: kind,
+        reference: lipa::reference::Reference::generate(kind, chrono::Utc::now().timestamp()),
+        phone: lipa::phone::Phone::parse(phone, kind.country()).expect("phone"),
+        amount: lipa::money::Money::parse(amount, kind.currency()).expect("amount"),
+        channel: None,
+        email: None,
+        name: None,
+        replaces: None,
+        operator: "rehema".into(),
+    };
+    match journal
+        .record(&new, lipa::journal::Guard::Off)
+        .expect("record")
+    {
+        lipa::journal::Recorded::New(p) => p,
+        other => panic!("guard off: {other:?}"),
+    }
+}
+
+/// Moves a recorded payment to *sending* with the provider's id, as a process does just
+/// before its request leaves.
+pub fn mark_sending(journal: &lipa::journal::Journal, id: i64, provider_id: Option<&str>) {
+    let sending = lipa::journal::Change {
+        to: lipa::payment::Status::Sending,
+        message: &lipa::strings::Msg::Empty,
+        provider_id,
+        heard: false,
+    };
+    assert!(
+        journal
+            .transition(id, lipa::payment::Status::Recorded, &sending)
+            .expect("cas")
+            .is_done()
+    );
+}
