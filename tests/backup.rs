@@ -581,3 +581,99 @@ async fn a_payment_recorded_but_not_sent_in_a_backup_is_asked_about_after_a_rest
         .expect("rows");
     assert_ne!(rows[0].status, Status::Failed, "{rows:?}");
 }
+
+/// A backup of a journal that is itself damaged (an index that disagrees with its table)
+/// is written — rebuilt from the rows, it checks ok — but says, in both languages and with
+/// exit 3 and `journal_integrity` in JSON, that the journal is damaged; and no payment in
+/// a copy is held by a process: a restored lipa takes every open payment at once instead of
+/// waiting out leases nobody renews.
+#[test]
+fn a_backup_of_a_damaged_journal_says_so_and_holds_no_lease() {
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = Journal::open_in(dir.path()).expect("journal");
+    let kind = lipa::provider::ProviderKind::ClickPesa;
+    let first = cli::recorded_sale(&journal, kind, "0712345670", "1000");
+    cli::mark_sending(&journal, first.id, None);
+    let second = cli::recorded_sale(&journal, kind, "0712345671", "2000");
+    drop(journal);
+    let file = dir.path().join("journal.sqlite3");
+    let conn = rusqlite::Connection::open(&file).expect("open");
+    conn.execute(
+        "UPDATE payments SET lease_owner = 'till-a:1:ff:main', lease_until = '2999-01-01T00:00:00.000Z'",
+        [],
+    )
+    .expect("leases held");
+    let env = |lang: &str| {
+        vec![
+            ("HOME", dir.path().display().to_string()),
+            ("LIPA_DATA_DIR", dir.path().display().to_string()),
+            ("LIPA_LANG", lang.to_string()),
+        ]
+    };
+    let sound = dir.path().join("sound.sqlite3");
+    let out = run(
+        &env("en"),
+        &["backup", &sound.display().to_string(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(json_lines(&out)[0]["journal_integrity"], "ok");
+    let leases: i64 = rusqlite::Connection::open(&sound)
+        .expect("copy")
+        .query_row(
+            "SELECT count(*) FROM payments WHERE lease_owner IS NOT NULL OR lease_until IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(leases, 0, "no lease in the copy");
+    let held: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM payments WHERE lease_owner IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(held, 2, "the journal's own leases untouched");
+
+    // The index on references is made to describe another column: its entries no longer
+    // match the rows, which SQLite's integrity check finds and VACUUM INTO rebuilds.
+    conn.execute_batch(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = 'CREATE INDEX payments_reference ON payments (phone)'
+           WHERE name = 'payments_reference';
+         PRAGMA writable_schema = OFF;",
+    )
+    .expect("damage");
+    drop(conn);
+    assert_ne!(
+        lipa::journal::backup::inspect(&file)
+            .expect("inspect")
+            .integrity,
+        "ok",
+        "damaged"
+    );
+    for (lang, words) in [
+        ("en", "the journal itself is damaged"),
+        ("sw", "daftari lenyewe limeharibika"),
+    ] {
+        let copy = dir.path().join(format!("copy-{lang}.sqlite3"));
+        let out = run(&env(lang), &["backup", &copy.display().to_string()]);
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(said.contains(words), "{said}");
+        let holds = lipa::journal::backup::inspect(&copy).expect("the copy opens");
+        assert_eq!(holds.integrity, "ok", "rebuilt");
+        assert_eq!(holds.payments, 2);
+    }
+    let copy = dir.path().join("copy.sqlite3");
+    let out = run(
+        &env("en"),
+        &["backup", &copy.display().to_string(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let said = &json_lines(&out)[0];
+    assert_eq!(said["integrity"], "ok", "{said}");
+    assert_ne!(said["journal_integrity"], "ok", "{said}");
+    assert!(said["journal_integrity"].is_string(), "{said}");
+    let _ = second;
+}

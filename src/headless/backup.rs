@@ -21,6 +21,8 @@ struct Json<'a> {
     /// The schema version this lipa writes.
     schema_known: usize,
     integrity: Option<&'a str>,
+    /// The journal's own integrity check at the copy's instant (`written` only).
+    journal_integrity: Option<&'a str>,
     payments: Option<i64>,
     open: Option<i64>,
     closings: Option<i64>,
@@ -54,7 +56,7 @@ fn backup_or_check(
     if args.check {
         return match backup::inspect(&args.file) {
             Ok(holds) => {
-                said(args, out, &holds, offset, "checked");
+                said(args, out, &holds, offset, "checked", None);
                 if holds.integrity == "ok" && holds.schema <= Holds::known() {
                     exit::PAID
                 } else {
@@ -93,12 +95,27 @@ fn backup_or_check(
         return refuse(out, &|l| s::backup_no_journal(l, &journal), exit::CONFIG);
     }
     match backup::backup(&journal, &args.file) {
-        Ok(holds) => {
+        Ok(copied) => {
+            let holds = &copied.holds;
             tracing::info!(file = %args.file.display(), payments = holds.payments, "backup written");
+            let damaged = (copied.journal_integrity != "ok").then_some(&copied.journal_integrity);
             if !args.json {
                 out.line(&s::backup_written(lang, &args.file));
             }
-            said(args, out, &holds, offset, "written");
+            said(
+                args,
+                out,
+                holds,
+                offset,
+                "written",
+                damaged.map(|d| d.as_str()),
+            );
+            if let Some(what) = damaged {
+                if !args.json {
+                    out.line(&s::backup_of_damaged_journal(lang, what));
+                }
+                return exit::PENDING;
+            }
             exit::PAID
         }
         Err(e) => {
@@ -123,6 +140,7 @@ fn said(
     holds: &Holds,
     offset: FixedOffset,
     status: &str,
+    journal_damaged: Option<&str>,
 ) {
     let lang = out.lang;
     let known = Holds::known();
@@ -133,6 +151,7 @@ fn said(
             schema: Some(holds.schema),
             schema_known: known,
             integrity: Some(&holds.integrity),
+            journal_integrity: (status == "written").then_some(journal_damaged.unwrap_or("ok")),
             payments: Some(holds.payments),
             open: Some(holds.open),
             closings: Some(holds.closings),
@@ -181,6 +200,7 @@ fn error_json(file: &Path, message: &str) -> String {
         schema: None,
         schema_known: Holds::known(),
         integrity: None,
+        journal_integrity: None,
         payments: None,
         open: None,
         closings: None,

@@ -5,15 +5,18 @@
 //! other process goes on writing; it never takes the write lock, never waits for a writer and
 //! is never restarted by one (the online backup API, stepped, starts again whenever another
 //! connection writes; stepped all at once it is the same single read). It needs no feature of
-//! rusqlite beyond the one lipa already builds, rebuilds every table and index as it reads
-//! them (a damaged page fails the copy instead of being copied), and keeps the schema version
+//! rusqlite beyond the one lipa already builds, rewrites every table page by page (a page that
+//! cannot be read fails the copy instead of being copied; pages lost or never used in the
+//! journal are not in the copy), copies indexes as they are (when the journal's integrity
+//! check fails, the copy's indexes are rebuilt from its rows, and the damage is told in
+//! [`Copied::journal_integrity`]), and keeps the schema version
 //! and `AUTOINCREMENT` counters (Z numbers are never reused after a restore). Nothing of the
 //! journal is changed: not migrated, not checkpointed. The copy is written under a temporary
 //! name beside the file, private from its creation, synced, checked (opened, integrity check,
 //! schema version, counts), then renamed and its directory synced: `FILE` is either the old
 //! file or a whole, checked backup, never half of one. One thing differs from the journal on
 //! purpose: a payment recorded but not yet sent is copied as being sent (see
-//! [`recorded_as_sending`]).
+//! [`recorded_as_sending`]), and no payment is held by a process (see [`released`]).
 
 use super::{JournalError, file_uri, schema};
 use rusqlite::{Connection, OpenFlags};
@@ -33,6 +36,15 @@ pub struct Holds {
     pub newest: Option<(String, String)>,
     /// Closed days (Z reports).
     pub closings: i64,
+}
+
+/// A backup written: what the copy holds, and the journal's own integrity check at the
+/// copy's instant (`ok` when sound; the copy is rebuilt from the journal's rows, so a damaged
+/// index in the journal leaves a sound copy of a journal that is not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copied {
+    pub holds: Holds,
+    pub journal_integrity: String,
 }
 
 impl Holds {
@@ -150,7 +162,7 @@ fn holds(conn: &Connection) -> Result<Holds, JournalError> {
 
 /// Copies the journal at `journal` into `dest` (see the module's words), and what the copy
 /// holds, read back from it.
-pub fn backup(journal: &Path, dest: &Path) -> Result<Holds, BackupError> {
+pub fn backup(journal: &Path, dest: &Path) -> Result<Copied, BackupError> {
     let source = read_only(journal)?;
     let dir = dest
         .parent()
@@ -174,7 +186,7 @@ pub fn backup(journal: &Path, dest: &Path) -> Result<Holds, BackupError> {
 }
 
 /// `VACUUM INTO` a new private file at `tmp`, synced and checked.
-fn copy_into(source: &Connection, tmp: &Path) -> Result<Holds, BackupError> {
+fn copy_into(source: &Connection, tmp: &Path) -> Result<Copied, BackupError> {
     // Made private before a byte is in it (VACUUM INTO writes into an empty file).
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -189,6 +201,12 @@ fn copy_into(source: &Connection, tmp: &Path) -> Result<Holds, BackupError> {
             marked,
             "payments recorded but not yet sent copied as being sent"
         );
+    }
+    released(tmp)?;
+    if before.integrity != "ok" {
+        // `VACUUM INTO` copies an index's pages as they are: one that disagrees with its
+        // table is rebuilt from the rows, which the copy holds whole.
+        Connection::open(tmp)?.execute_batch("REINDEX")?;
     }
     std::fs::File::open(tmp)?.sync_all()?;
     let copy = read_only(tmp)?;
@@ -211,7 +229,33 @@ fn copy_into(source: &Connection, tmp: &Path) -> Result<Holds, BackupError> {
             after.payments, before.payments
         )));
     }
-    Ok(after)
+    if before.integrity != "ok" {
+        tracing::warn!(integrity = %before.integrity, "the journal itself is damaged; the copy is sound");
+    }
+    Ok(Copied {
+        holds: after,
+        journal_integrity: before.integrity,
+    })
+}
+
+/// In the copy, no payment is followed by anyone: the processes that held their poll leases
+/// are not where the copy is restored, and a restored lipa takes every open payment at once
+/// instead of waiting out leases nobody renews. A copy of a schema without leases has none.
+fn released(copy: &Path) -> Result<(), rusqlite::Error> {
+    let conn = Connection::open(copy)?;
+    let has_leases: i64 = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('payments') WHERE name = 'lease_owner'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_leases > 0 {
+        conn.execute(
+            "UPDATE payments SET lease_owner = NULL, lease_until = NULL
+             WHERE lease_owner IS NOT NULL OR lease_until IS NOT NULL",
+            [],
+        )?;
+    }
+    Ok(())
 }
 
 /// In the copy, a payment `recorded` (journalled, its request not yet sent) is written as

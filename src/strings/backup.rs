@@ -43,6 +43,14 @@ sentences! {
         en: format!("the integrity check found damage: {what}; do not restore it"),
         sw: format!("ukaguzi wa uadilifu umepata uharibifu: {what}; usilirejeshe"),
     }
+    fn backup_of_damaged_journal(what: &str = "row 12 missing from index payments_open") {
+        en: format!(
+            "but the journal itself is damaged ({what}): this copy was rebuilt from what could still be read, and checks ok; keep the journal as it is too, and restore from this copy (README: Restoring a till)"
+        ),
+        sw: format!(
+            "lakini daftari lenyewe limeharibika ({what}): nakala hii imejengwa upya kwa kilichoweza kusomwa, na imepita ukaguzi; hifadhi daftari kama lilivyo pia, na urejeshe kutoka nakala hii (README: Restoring a till)"
+        ),
+    }
     fn backup_not_journal(path: &Path = Path::new("notes.txt"), why: &str = "file is not a database") {
         en: format!("{} is not a lipa journal: {why}", path.display()),
         sw: format!("{} si daftari la lipa: {why}", path.display()),
