@@ -69,6 +69,10 @@ pub enum Command {
     /// Copy the journal into FILE while lipa runs (private, written whole, then checked); with
     /// --check, say what a backup holds.
     Backup(BackupArgs),
+    /// Check everything that can be checked before the first sale, charging nobody: each
+    /// provider's address, clock and credentials, the data directory, the journal or the shared
+    /// ledger, the printer, the operators file. Exit 0: a sale can be taken.
+    Doctor(DoctorArgs),
     /// Run the provider simulator on 127.0.0.1 (every provider's wire format).
     Simulate(SimulateArgs),
     /// Serve the console over SSH to the operators listed in the operators file (field agents
@@ -317,6 +321,13 @@ pub struct BackupArgs {
     #[arg(long)]
     pub check: bool,
     /// One JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DoctorArgs {
+    /// One JSON object: every check, and whether a sale can be taken.
     #[arg(long)]
     pub json: bool,
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod data_dir;
+pub mod doctor;
 pub mod email;
 pub mod engine;
 pub mod headless;

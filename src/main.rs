@@ -56,6 +56,7 @@ fn main() -> ExitCode {
             }
             Some(Command::Check(args)) => lipa::headless::check::run(args, config, lang).await,
             Some(Command::Backup(args)) => lipa::headless::backup::run(args, config, lang),
+            Some(Command::Doctor(args)) => lipa::headless::doctor::run(args, config, lang).await,
             Some(Command::Simulate(args)) => {
                 let options = match lipa::sim::SimulateOptions::from_args(&args) {
                     Ok(options) => options,

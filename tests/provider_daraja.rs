@@ -162,6 +162,61 @@ async fn a_timestamp_not_in_east_africa_time_is_refused() {
     assert!(sim.ledger().is_empty());
 }
 
+/// A status query answered `500.001.1001` with the words of a refused passkey or shortcode
+/// is a configuration error, never "still being processed" (the code is the same): a passkey
+/// changed while payments were open left them pending for ever; `lipa doctor` said a wrong
+/// passkey was accepted.
+#[tokio::test]
+async fn a_query_with_a_wrong_passkey_or_shortcode_is_configuration_never_pending() {
+    let sim = start(SimConfig::default()).await;
+    let request = push("0712345670", 10);
+    let accepted = client_for(&sim).initiate(&request).await.expect("sent");
+    let asked = charged(&request, accepted.provider_id);
+    for (key, changed) in [
+        (
+            "passkey",
+            DarajaSettings {
+                passkey: Secret::new("not-the-passkey"),
+                ..settings(&sim)
+            },
+        ),
+        (
+            "shortcode",
+            DarajaSettings {
+                shortcode: "999999".into(),
+                ..settings(&sim)
+            },
+        ),
+    ] {
+        let client = DarajaClient::new(changed, http::client());
+        match client.query(&asked).await {
+            Err(ProviderError::Configuration { message }) => {
+                assert!(message.to_string().contains(key), "{key}: {message:?}")
+            }
+            other => panic!("{key}: {other:?}"),
+        }
+        let probe = Charged {
+            provider_id: Some("ws_CO_nobody".into()),
+            ..asked.clone()
+        };
+        assert!(
+            matches!(
+                client.credentials(&probe).await,
+                Err(ProviderError::Configuration { .. })
+            ),
+            "{key}"
+        );
+    }
+    let probe = Charged {
+        provider_id: Some("ws_CO_nobody".into()),
+        ..asked
+    };
+    client_for(&sim)
+        .credentials(&probe)
+        .await
+        .expect("the right keys are taken, whatever the id");
+}
+
 #[tokio::test]
 async fn money_rules_and_configuration_before_anything_is_sent() {
     let sim = start(SimConfig::default()).await;

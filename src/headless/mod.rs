@@ -5,6 +5,7 @@ pub mod backup;
 pub mod check;
 pub mod csv;
 pub mod day_report;
+pub mod doctor;
 pub mod export;
 pub mod history;
 pub mod ledger;

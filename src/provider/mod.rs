@@ -303,6 +303,13 @@ pub trait Provider: Send + Sync {
     /// was charged (reference, amount, currency, paying phone) comes back as `Attention`.
     async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError>;
 
+    /// Whether the provider takes lipa's credentials, asked in a way that charges nobody
+    /// (`lipa doctor`): `probe` is a reference and an id nobody used. Default: its status
+    /// query; any answer is a yes, an error says why not.
+    async fn credentials(&self, probe: &Charged) -> Result<(), ProviderError> {
+        self.query(probe).await.map(drop)
+    }
+
     /// Checks the wallet before pushing, where the provider supports it (default: not supported).
     async fn preview(&self, _request: &PushRequest) -> Result<Option<Preview>, ProviderError> {
         Ok(None)

@@ -134,6 +134,13 @@ impl Provider for Scrubbed {
         Ok(lookup)
     }
 
+    async fn credentials(&self, probe: &Charged) -> Result<(), ProviderError> {
+        self.inner
+            .credentials(probe)
+            .await
+            .map_err(|e| self.error(e))
+    }
+
     async fn preview(&self, request: &PushRequest) -> Result<Option<Preview>, ProviderError> {
         let mut preview = self
             .inner

@@ -167,7 +167,7 @@ pub async fn run(
         eprintln!("lipa serve: {}", s::bad_address(lang, &addr_text));
         return exit::INVALID;
     };
-    let operators_path = operators_path(&args, &config);
+    let operators_path = operators_path(args.operators.as_deref(), &config);
     let operators = if args.demo {
         Vec::new()
     } else {
@@ -347,13 +347,13 @@ fn limits(config: &Config) -> registry::Limits {
 
 /// `--operators`, else `[serve] operators` (relative to the configuration file), else
 /// `operators` beside the configuration file, else the platform's default.
-fn operators_path(args: &ServeArgs, config: &Config) -> Option<PathBuf> {
+pub(crate) fn operators_path(given: Option<&Path>, config: &Config) -> Option<PathBuf> {
     let beside = |p: &Path| match config.file.as_deref().and_then(Path::parent) {
         Some(dir) if p.is_relative() => dir.join(p),
         _ => p.to_path_buf(),
     };
-    args.operators
-        .clone()
+    given
+        .map(Path::to_path_buf)
         .or_else(|| config.serve.operators.as_deref().map(beside))
         .or_else(|| {
             config

@@ -179,6 +179,20 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("backup.json", "One JSON object.", "Kitu kimoja cha JSON."),
     (
+        "doctor",
+        "Check everything that can be checked before the first sale, charging nobody: each \
+         provider's address, clock and credentials, the data directory, the journal or the shared \
+         ledger, the printer, the operators file. Exit 0: a sale can be taken.",
+        "Kagua kila kinachoweza kukaguliwa kabla ya malipo ya kwanza, bila kumtoza mtu: anwani, \
+         saa na funguo za kila mtoa huduma, saraka ya data, daftari au daftari kuu, printa, faili \
+         la wahudumu. Msimbo 0: malipo yanaweza kupokelewa.",
+    ),
+    (
+        "doctor.json",
+        "One JSON object: every check, and whether a sale can be taken.",
+        "Kitu kimoja cha JSON: kila ukaguzi, na kama malipo yanaweza kupokelewa.",
+    ),
+    (
         "history",
         "Payments in the journal, newest first, by day, status, provider, operator, phone or reference.",
         "Malipo kwenye daftari, mapya kwanza, kwa siku, hali, mtoa huduma, mhudumu, simu au kumbukumbu.",

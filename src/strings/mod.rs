@@ -11,6 +11,7 @@ pub mod back_office;
 pub mod backup;
 pub mod cli;
 pub mod console;
+pub mod doctor;
 pub mod domain;
 pub mod engine;
 pub mod help;
@@ -45,6 +46,7 @@ pub fn catalogue() -> Vec<Entry> {
     all.extend(back_office::labels());
     all.extend(back_office::sentences());
     all.extend(backup::sentences());
+    all.extend(doctor::sentences());
     all.extend(help::labels());
     all.extend(help::texts());
     all.extend(domain::labels());

@@ -44,6 +44,19 @@ pub fn schema_version() -> usize {
     schema::MIGRATIONS.len()
 }
 
+/// The shared ledger as `lipa doctor` found it ([`PgStore::probe`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// Host, port and database (no password).
+    pub place: String,
+    /// Its schema version; 0 when no lipa made its tables yet.
+    pub schema: usize,
+    /// Whether the connection is TLS, as the server says (`None`: it did not say).
+    pub tls: Option<bool>,
+    /// Whether the server's certificate and name were verified.
+    pub verified: bool,
+}
+
 pub struct PgStore {
     runtime: Option<tokio::runtime::Runtime>,
     handle: tokio::runtime::Handle,
@@ -73,6 +86,56 @@ impl PgStore {
     /// Connects to the ledger at `url` and brings its schema up to date (refusing a schema
     /// newer than this lipa knows).
     pub fn open(url: &str) -> Result<PgStore, JournalError> {
+        let store = PgStore::connect(url)?;
+        store.run(|pool| async move {
+            let mut client = pool.get().await?;
+            migrate(&mut client).await
+        })?;
+        Ok(store)
+    }
+
+    /// What `lipa doctor` says of the ledger at `url`, changing nothing in it: reached, its
+    /// schema version (0: no lipa made its tables yet), and whether this connection is TLS.
+    pub fn probe(url: &str) -> Result<Probe, JournalError> {
+        let store = PgStore::connect(url)?;
+        let verified = tls::split_url(url)?.verify && !matches!(store.tls, Tls::Off);
+        let place = store.place.clone();
+        let (schema, tls) = store.run(|pool| async move {
+            let client = pool.get().await?;
+            let has = client
+                .query_one("SELECT to_regclass('lipa_schema') IS NOT NULL", &[])
+                .await?
+                .get::<_, bool>(0);
+            let schema = if has {
+                client
+                    .query_opt("SELECT version FROM lipa_schema", &[])
+                    .await?
+                    .map_or(0, |r| r.get::<_, i32>(0))
+            } else {
+                0
+            };
+            // Readable by every user since PostgreSQL 9.5; an older server says nothing.
+            let tls = client
+                .query_opt(
+                    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                    &[],
+                )
+                .await
+                .ok()
+                .flatten()
+                .map(|r| r.get::<_, bool>(0));
+            Ok((usize::try_from(schema).unwrap_or(0), tls))
+        })?;
+        Ok(Probe {
+            place,
+            schema,
+            tls,
+            verified,
+        })
+    }
+
+    /// Connects to the ledger at `url`, changing nothing.
+    fn connect(url: &str) -> Result<PgStore, JournalError> {
         // An `@` after the credentials' end is a password's unencoded `@`: tokio-postgres would
         // take the rest of the password for the host (and show it as the ledger's place).
         let from = url.find('@').map_or(0, |at| at + 1);
@@ -124,19 +187,14 @@ impl PgStore {
             .recycle_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|e| JournalError::Unreachable(e.to_string()))?;
-        let store = PgStore {
+        Ok(PgStore {
             handle: runtime.handle().clone(),
             runtime: Some(runtime),
             pool,
             place,
             config,
             tls,
-        };
-        store.run(|pool| async move {
-            let mut client = pool.get().await?;
-            migrate(&mut client).await
-        })?;
-        Ok(store)
+        })
     }
 
     /// Where the ledger is (host, port, database; never the password).

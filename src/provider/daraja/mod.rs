@@ -416,6 +416,23 @@ impl Provider for DarajaClient {
         }
     }
 
+    /// The status query of an id nobody used: Daraja answers `Invalid CheckoutRequestID` once
+    /// the token and the password were taken (a refused key or passkey is said otherwise).
+    async fn credentials(&self, probe: &Charged) -> Result<(), ProviderError> {
+        match self.query(probe).await {
+            Ok(_) => Ok(()),
+            Err(ProviderError::RetryLater {
+                message: Msg::NoUsableAnswer { detail, .. },
+                ..
+            }) if matches!(detail.as_ref(), Msg::Http { status: 400, said: Some(said) }
+                if said.to_ascii_lowercase().contains("invalid checkoutrequestid")) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
         let Some(id) = charged.provider_id.as_deref() else {
             // Nothing to ask by: the engine asks a person instead (it never gets here).
@@ -447,7 +464,26 @@ impl Provider for DarajaClient {
                 status: answer.status,
             }));
         };
+        let words = reply.error_words();
         match (reply.error_code().as_deref(), reply.result_code()) {
+            // The same code as "being processed", with the words of a refused shortcode or
+            // passkey: never taken for a payment still open.
+            (Some(PROCESSING), _)
+                if words.contains("merchant does not exist")
+                    || words.contains("wrong credentials") =>
+            {
+                Err(ProviderError::Configuration {
+                    message: Msg::BadSetting {
+                        provider: NAME,
+                        key: if words.contains("merchant") {
+                            "shortcode"
+                        } else {
+                            "passkey"
+                        }
+                        .into(),
+                    },
+                })
+            }
             // Not answered yet: "the transaction is being processed".
             (Some(PROCESSING), _) => Ok(status(
                 RemoteState::Pending,
