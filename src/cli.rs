@@ -116,9 +116,13 @@ pub enum OperatorsCommand {
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on, HOST:PORT (default: the config's [serve] ssh, else
-    /// 127.0.0.1:2222).
+    /// 127.0.0.1:2222); off: no SSH (with --http).
     #[arg(long, value_name = "ADDR")]
     pub ssh: Option<String>,
+    /// Receive the providers' callbacks over HTTP on HOST:PORT, behind the shop's reverse proxy
+    /// (default: the config's [serve] http; none).
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<String>,
     /// Serve the demo (no real money) to anyone, with any key or none: each visitor gets a demo
     /// of their own.
     #[arg(long)]

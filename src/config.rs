@@ -114,8 +114,10 @@ impl Config {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServeSettings {
-    /// `HOST:PORT` to listen on.
+    /// `HOST:PORT` to listen on (`off`: no SSH, with `http`).
     pub ssh: Option<String>,
+    /// `HOST:PORT` to receive the providers' callbacks on (none: not received).
+    pub http: Option<String>,
     /// The operators file (default: `operators` beside the configuration file).
     pub operators: Option<PathBuf>,
     /// Minutes without a key before a session is closed (a warning comes a minute before).

@@ -691,6 +691,13 @@ impl Engine {
                         }
                         LedgerNews::Reconnected => again = true,
                         LedgerNews::Lost(_) => {}
+                        // A callback: the till following the payment asks now (the till that
+                        // received it asked already if nobody did).
+                        LedgerNews::Hook(id) => {
+                            if engine.is_tracking(id) {
+                                engine.recheck(id);
+                            }
+                        }
                     }
                 }
                 let ids: Vec<i64> = ids.into_iter().collect();

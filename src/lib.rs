@@ -14,6 +14,7 @@ pub mod doctor;
 pub mod email;
 pub mod engine;
 pub mod headless;
+pub mod hooks;
 pub mod journal;
 pub mod launch;
 pub mod logging;

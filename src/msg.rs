@@ -302,6 +302,19 @@ pub enum Msg {
         provider: ProviderKind,
         secs: u64,
     },
+    /// The provider called back about this payment (a hint: lipa asks it now). `check`: how
+    /// the call was verified (`signed`, `token`, `unsigned`, `refused`); `from`: its source.
+    HookHeard {
+        provider: ProviderKind,
+        check: String,
+        from: String,
+    },
+    /// A callback named this payment but disagrees with it (another amount or phone): kept
+    /// for a person, never acted on as money.
+    HookDisagrees {
+        provider: ProviderKind,
+        what: String,
+    },
 }
 
 impl Msg {
@@ -442,6 +455,8 @@ impl Msg {
             | Reconciling { .. }
             | AlreadyReceived { .. }
             | StillReconciling { .. } => Vec::new(),
+            HookHeard { check, from, .. } => vec![check, from],
+            HookDisagrees { what, .. } => vec![what],
             PayerNotFound { wallet } => vec![wallet],
             AccountTypeRefused { code, .. } => vec![code],
             BadSetting { key, .. } => vec![key],
@@ -678,6 +693,15 @@ pub fn samples() -> Vec<Msg> {
             provider: cp,
             secs: 95,
         },
+        HookHeard {
+            provider: cp,
+            check: "signed".into(),
+            from: "41.59.8.20".into(),
+        },
+        HookDisagrees {
+            provider: cp,
+            what: "TZS 500".into(),
+        },
     ];
     debug_assert!(v.iter().all(|m| !variant(m).is_empty()));
     v
@@ -764,6 +788,8 @@ pub fn variant(m: &Msg) -> &'static str {
         Reconciling { .. } => "Reconciling",
         AlreadyReceived { .. } => "AlreadyReceived",
         StillReconciling { .. } => "StillReconciling",
+        HookHeard { .. } => "HookHeard",
+        HookDisagrees { .. } => "HookDisagrees",
     }
 }
 

@@ -249,6 +249,8 @@ pub enum EventKind {
     Recheck,
     /// The provider changed its word after the payment was final (see [`Payment::flag`]).
     Flag,
+    /// The provider called back about it (a hint: lipa asked again).
+    Hook,
 }
 
 impl EventKind {
@@ -258,6 +260,7 @@ impl EventKind {
             EventKind::Check => "check",
             EventKind::Recheck => "recheck",
             EventKind::Flag => "flag",
+            EventKind::Hook => "hook",
         }
     }
     pub fn from_id(id: &str) -> Option<EventKind> {
@@ -266,6 +269,7 @@ impl EventKind {
             EventKind::Check,
             EventKind::Recheck,
             EventKind::Flag,
+            EventKind::Hook,
         ]
         .into_iter()
         .find(|k| k.id() == id)

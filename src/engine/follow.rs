@@ -18,12 +18,12 @@ impl Engine {
             let start = engine
                 .blocking(|j| {
                     let open: Vec<i64> = j.unresolved()?.iter().map(|p| p.id).collect();
-                    Ok((j.others_mark()?, j.last_id()?, open))
+                    Ok((j.others_mark()?, j.last_id()?, open, j.last_hook()?))
                 })
                 .await;
-            let (mut mark, mut last, open) = match start {
-                Ok((Some(mark), last, open)) => (mark, last, open),
-                Ok((None, _, _)) | Err(EngineError::Stopping) => return,
+            let (mut mark, mut last, open, mut hooks) = match start {
+                Ok((Some(mark), last, open, hooks)) => (mark, last, open, hooks),
+                Ok((None, ..)) | Err(EngineError::Stopping) => return,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot follow the journal's other writers");
                     return;
@@ -44,10 +44,11 @@ impl Engine {
                         }
                         let newer = j.after_id(last)?;
                         let known = j.get_many(&ids)?;
-                        Ok(Some((now, newer, known)))
+                        let called = j.hooks_after(hooks)?;
+                        Ok(Some((now, newer, known, called)))
                     })
                     .await;
-                let (now, newer, known) = match read {
+                let (now, newer, known, called) = match read {
                     Ok(Some(read)) => read,
                     Ok(None) => continue,
                     Err(EngineError::Stopping) => return,
@@ -61,6 +62,13 @@ impl Engine {
                     mark = now.unwrap_or(mark);
                 }
                 last = newer.iter().map(|p| p.id).fold(last, i64::max);
+                // Callbacks another process received about payments this one follows: asked now.
+                hooks = called.iter().map(|(id, _)| *id).fold(hooks, i64::max);
+                for payment in called.iter().filter_map(|(_, p)| *p) {
+                    if engine.is_tracking(payment) {
+                        engine.recheck(payment);
+                    }
+                }
                 for p in newer.iter().chain(&known) {
                     engine.observe_news(p);
                     if p.status.is_final() || engine.is_tracking(p.id) {

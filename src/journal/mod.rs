@@ -13,6 +13,7 @@ mod follow;
 pub use follow::NEWER_MAX;
 mod closings;
 mod history;
+pub mod hooks;
 pub mod in_use;
 pub(crate) mod lease;
 pub mod pg;

@@ -114,4 +114,25 @@ pub const MIGRATIONS: &[&str] = &[
     // 11: the wallet's own id of the payment, which the customer's SMS shows (pawaPay's
     // `providerTransactionId`): what a receipt names.
     "ALTER TABLE payments ADD COLUMN wallet_ref TEXT;",
+    // 12: the providers' callbacks, each as it came (a hint, never proof), beside the payment
+    // it named (none: kept for a person); the same body twice is kept once.
+    "CREATE TABLE hooks (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at TEXT    NOT NULL,
+        provider    TEXT    NOT NULL,
+        source      TEXT    NOT NULL,
+        checked     TEXT    NOT NULL,
+        named       TEXT    NOT NULL,
+        payment_id  INTEGER REFERENCES payments (id),
+        outcome     TEXT    NOT NULL,
+        body        TEXT    NOT NULL,
+        digest      TEXT    NOT NULL,
+        UNIQUE (provider, digest)
+    );
+    CREATE INDEX hooks_payment ON hooks (payment_id) WHERE payment_id IS NOT NULL;
+    CREATE INDEX payments_provider_id ON payments (provider_id) WHERE provider_id IS NOT NULL;
+    CREATE TRIGGER hooks_never_change BEFORE UPDATE ON hooks
+        BEGIN SELECT RAISE(ABORT, 'lipa: a callback is kept as it came'); END;
+    CREATE TRIGGER hooks_never_removed BEFORE DELETE ON hooks
+        BEGIN SELECT RAISE(ABORT, 'lipa: a callback is kept as it came'); END;",
 ];

@@ -15,6 +15,7 @@
 pub mod cepta;
 pub mod clickpesa;
 pub mod daraja;
+pub mod hook;
 pub mod http;
 pub mod pawapay;
 pub mod registry;

@@ -73,6 +73,8 @@ pub struct Spec {
     pub ask_again_after: Option<std::time::Duration>,
     /// Its simulator (the demo, `lipa simulate`, the tests).
     pub simulator: &'static dyn crate::sim::simulator::Simulator,
+    /// Reads its callbacks (`lipa serve --http`, `/hooks/<id>`); `None`: it has none.
+    pub hook: Option<super::hook::HookReader>,
 }
 
 /// The key of a configuration that turns a row on or off, and its test ([`Spec::serves`]).

@@ -163,12 +163,34 @@ pub async fn run(
         .clone()
         .or_else(|| config.serve.ssh.clone())
         .unwrap_or_else(|| DEFAULT_ADDR.to_string());
+    // `off`: callbacks only (with an HTTP address), no consoles.
+    let ssh_on = addr_text.trim() != "off";
+    let http_text = args.http.clone().or_else(|| config.serve.http.clone());
+    if !ssh_on && (http_text.is_none() || args.demo) {
+        eprintln!("{}", s::no_ssh_no_http(lang));
+        return exit::INVALID;
+    }
+    let addr_text = if ssh_on {
+        addr_text
+    } else {
+        DEFAULT_ADDR.to_string()
+    };
     let Some(addr) = parse_addr(&addr_text) else {
         eprintln!("lipa serve: {}", s::bad_address(lang, &addr_text));
         return exit::INVALID;
     };
     let operators_path = operators_path(args.operators.as_deref(), &config);
-    let operators = if args.demo {
+    let http_addr = match http_text.as_deref().filter(|_| !args.demo) {
+        Some(text) => match parse_addr(text) {
+            Some(a) => Some((a, text.to_string())),
+            None => {
+                eprintln!("lipa serve: {}", s::bad_address(lang, text));
+                return exit::INVALID;
+            }
+        },
+        None => None,
+    };
+    let operators = if args.demo || !ssh_on {
         Vec::new()
     } else {
         match read_operators(operators_path.as_deref(), lang) {
@@ -226,17 +248,37 @@ pub async fn run(
         engine.follow_ledger();
         Mode::Real(engine)
     };
-    let listener = match tokio::net::TcpListener::bind(addr).await {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!(
-                "lipa serve: {}",
-                s::cannot_listen(lang, &addr_text, &e.to_string())
-            );
-            return exit::CONFIG;
+    let listener = if ssh_on {
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!(
+                    "lipa serve: {}",
+                    s::cannot_listen(lang, &addr_text, &e.to_string())
+                );
+                return exit::CONFIG;
+            }
         }
+    } else {
+        None
     };
-    let bound = listener.local_addr().unwrap_or(addr);
+    let hooks = match (&http_addr, &mode) {
+        (Some((a, text)), Mode::Real(engine)) => match tokio::net::TcpListener::bind(a).await {
+            Ok(l) => Some((l, engine.clone())),
+            Err(e) => {
+                eprintln!(
+                    "lipa serve: {}",
+                    s::cannot_listen(lang, text, &e.to_string())
+                );
+                return exit::CONFIG;
+            }
+        },
+        _ => None,
+    };
+    let bound = listener
+        .as_ref()
+        .and_then(|l| l.local_addr().ok())
+        .unwrap_or(addr);
     let limits = limits(&config);
     let shared = Arc::new(Shared {
         registry: Registry::new(operators, limits),
@@ -274,16 +316,41 @@ pub async fn run(
     // SIGTERM and SIGINT are caught from before the start line: a stop sent as soon as it is
     // read (systemctl stop just after start) is a clean stop, not the signal's default death.
     let stop = stop_signals();
-    println!("{start_line}");
+    if ssh_on {
+        println!("{start_line}");
+    }
+    let receiving = hooks.map(|(l, engine)| {
+        let at = l.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        println!("{}", s::listening_http(lang, &at));
+        tracing::info!(addr = %at, "receiving callbacks");
+        let rows = config
+            .providers
+            .iter()
+            .map(|(k, s)| (*k, s.clone()))
+            .collect();
+        let app = crate::hooks::router(crate::hooks::Receiver::new(engine, rows))
+            .into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(l, app).await {
+                tracing::error!(error = %e, "the callbacks' receiver stopped");
+            }
+        })
+    });
     tracing::info!(addr = %bound, demo = args.demo, %fingerprint, "serving");
     let ssh_config = Arc::new(ssh_config(key, args.demo));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let accepting = tokio::spawn(conns::accept(shared.clone(), ssh_config, listener, stop_rx));
+    let accepting = listener
+        .map(|listener| tokio::spawn(conns::accept(shared.clone(), ssh_config, listener, stop_rx)));
     let watch = tokio::spawn(watch_operators(shared.clone(), operators_path));
     let signal = stop_signal(stop).await;
     tracing::info!(signal, "stopping");
     watch.abort();
-    accepting.abort();
+    if let Some(accepting) = accepting {
+        accepting.abort();
+    }
+    if let Some(receiving) = receiving {
+        receiving.abort();
+    }
     // Say goodbye on every screen, and put every terminal back, before the links go.
     shared.registry.end_all(End::Stopping);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);

@@ -378,9 +378,16 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     (
         "serve.ssh",
         "Address to listen on, HOST:PORT (default: the config's [serve] ssh, else \
-         127.0.0.1:2222).",
+         127.0.0.1:2222); off: no SSH (with --http).",
         "Anwani ya kusikiliza, HOST:PORT (kawaida: ssh ya [serve] kwenye mipangilio, kisha \
-         127.0.0.1:2222).",
+         127.0.0.1:2222); off: bila SSH (pamoja na --http).",
+    ),
+    (
+        "serve.http",
+        "Receive the providers' callbacks over HTTP on HOST:PORT, behind the shop's reverse proxy \
+         (default: the config's [serve] http; none).",
+        "Pokea simu za majibu za watoa huduma kupitia HTTP kwenye HOST:PORT, nyuma ya proksi ya \
+         duka (kawaida: http ya [serve] kwenye mipangilio; hakuna).",
     ),
     (
         "serve.demo",

@@ -310,6 +310,25 @@ pub fn text(m: &Msg) -> String {
         AlreadyReceived { provider } => {
             format!("{} already had this payment: following it.", p(provider))
         }
+        HookHeard {
+            provider,
+            check,
+            from,
+        } => format!(
+            "{} called back ({}, from {from}): asked now; only its answer moves the payment.",
+            p(provider),
+            match check.as_str() {
+                "signed" => "signature verified",
+                "token" => "this payment's own address",
+                "refused" => "its signature did NOT verify",
+                _ => "unsigned",
+            }
+        ),
+        HookDisagrees { provider, what } => format!(
+            "{} called back about this payment with {what}, which is not what lipa asked: kept \
+             for a person, not taken as money.",
+            p(provider)
+        ),
         StillReconciling { provider, secs } => format!(
             "{n} is still settling it with the wallet, {} after the prompt; lipa keeps asking. \
              Do not take the money another way until it ends: check the customer's SMS.",

@@ -318,6 +318,26 @@ pub fn text(m: &Msg) -> String {
             "{} tayari ilikuwa nayo malipo haya: tunayafuatilia.",
             p(provider)
         ),
+        HookHeard {
+            provider,
+            check,
+            from,
+        } => format!(
+            "{} imepiga simu ya majibu ({}, kutoka {from}): imeulizwa sasa; jibu lake pekee \
+             ndilo linabadilisha malipo.",
+            p(provider),
+            match check.as_str() {
+                "signed" => "sahihi imethibitishwa",
+                "token" => "anwani ya malipo haya pekee",
+                "refused" => "sahihi yake HAIKUTHIBITISHWA",
+                _ => "bila sahihi",
+            }
+        ),
+        HookDisagrees { provider, what } => format!(
+            "{} imepiga simu ya majibu kuhusu malipo haya ikiwa na {what}, ambayo si kile lipa \
+             iliomba: imehifadhiwa kwa mtu, haichukuliwi kama pesa.",
+            p(provider)
+        ),
         StillReconciling { provider, secs } => format!(
             "{n} bado inathibitisha matokeo na pochi, {} baada ya ombi; lipa inaendelea \
              kuuliza. Usipokee pesa kwa njia nyingine hadi yakamilike: angalia SMS ya mteja.",

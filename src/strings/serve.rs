@@ -29,6 +29,14 @@ sentences! {
         en: format!("lipa serve: listening on {addr} for {operators} operator key(s); host key {fingerprint}"),
         sw: format!("lipa serve: inasikiliza {addr} kwa funguo {operators} za wahudumu; ufunguo wa seva {fingerprint}"),
     }
+    fn listening_http(addr: &str = "127.0.0.1:8089") {
+        en: format!("lipa serve: receiving the providers' callbacks on http://{addr}/hooks/<provider> (a hint: each payment is asked about at once)"),
+        sw: format!("lipa serve: inapokea simu za majibu za watoa huduma kwenye http://{addr}/hooks/<provider> (dokezo: kila malipo yanaulizwa mara moja)"),
+    }
+    fn no_ssh_no_http() {
+        en: "lipa serve: --ssh off needs --http ADDR (or [serve] http): there would be nothing to serve",
+        sw: "lipa serve: --ssh off inahitaji --http ADDR (au http ya [serve]): hakungekuwa na cha kuhudumia",
+    }
     fn listening_demo(addr: &str = "127.0.0.1:2222", fingerprint: &str = "SHA256:abc") {
         en: format!("lipa serve --demo: the demo (no real money) for anyone on {addr}; host key {fingerprint}"),
         sw: format!("lipa serve --demo: majaribio (si pesa halisi) kwa yeyote kwenye {addr}; ufunguo wa seva {fingerprint}"),

@@ -15,6 +15,8 @@ use tokio_postgres::{AsyncMessage, Socket};
 pub enum LedgerNews {
     /// A payment was recorded or changed (by any till).
     Changed(i64),
+    /// A provider called back about a payment: the till following it asks now.
+    Hook(i64),
     /// Listening (again, or for the first time): changes before were not heard.
     Reconnected,
     /// The listening connection is lost (why): the ledger is out of reach until
@@ -75,12 +77,17 @@ where
     T::Stream: Send + 'static,
 {
     let (client, mut connection) = config.connect(tls).await.map_err(|e| e.to_string())?;
-    let (ids_tx, mut ids) = mpsc::unbounded_channel::<Option<i64>>();
+    let (ids_tx, mut ids) = mpsc::unbounded_channel::<Option<LedgerNews>>();
     let driver = tokio::spawn(async move {
         loop {
             match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
                 Some(Ok(AsyncMessage::Notification(n))) => {
-                    let _ = ids_tx.send(n.payload().parse().ok());
+                    let payload = n.payload();
+                    let news = match payload.strip_prefix('h') {
+                        Some(id) => id.parse().ok().map(LedgerNews::Hook),
+                        None => payload.parse().ok().map(LedgerNews::Changed),
+                    };
+                    let _ = ids_tx.send(news);
                 }
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => return,
@@ -102,8 +109,8 @@ where
         loop {
             tokio::select! {
                 id = ids.recv() => match id {
-                    Some(Some(id)) => {
-                        if tx.send(LedgerNews::Changed(id)).is_err() {
+                    Some(Some(news)) => {
+                        if tx.send(news).is_err() {
                             return Ok(());
                         }
                     }

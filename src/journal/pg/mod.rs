@@ -13,6 +13,7 @@
 //! the database's clock, one clock for every till.
 
 mod cleared;
+mod hooks;
 mod import;
 mod lease;
 mod listen;

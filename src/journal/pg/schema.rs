@@ -134,4 +134,20 @@ pub const MIGRATIONS: &[&str] = &[
     );",
     // 5: the wallet's own id of the payment (the embedded journal's version 11).
     "ALTER TABLE payments ADD COLUMN wallet_ref TEXT;",
+    // 6: the providers' callbacks (the embedded journal's version 12).
+    "CREATE TABLE hooks (
+        id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        received_at TIMESTAMPTZ NOT NULL,
+        provider    TEXT        NOT NULL,
+        source      TEXT        NOT NULL,
+        checked     TEXT        NOT NULL,
+        named       TEXT        NOT NULL,
+        payment_id  BIGINT      REFERENCES payments (id),
+        outcome     TEXT        NOT NULL,
+        body        TEXT        NOT NULL,
+        digest      TEXT        NOT NULL,
+        UNIQUE (provider, digest)
+    );
+    CREATE INDEX hooks_payment ON hooks (payment_id) WHERE payment_id IS NOT NULL;
+    CREATE INDEX payments_provider_id ON payments (provider_id) WHERE provider_id IS NOT NULL;",
 ];

@@ -4,6 +4,7 @@
 //! the same bytes are sent. Amounts travel as JSON numbers written exactly from minor units.
 
 mod channels;
+pub mod hook;
 mod settings;
 mod sign;
 pub mod sim;

@@ -48,6 +48,7 @@ pub static SPEC: Spec = Spec {
     one_prompt_per_phone: false,
     ask_again_after: None,
     simulator: &super::sim::SIM,
+    hook: Some(super::hook::read),
 };
 
 /// Cepta's documented channels (`bankAccount` codes, providers.md), used when

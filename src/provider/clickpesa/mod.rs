@@ -5,7 +5,8 @@
 //! ([`checksum()`], `checksum.rs`). Amounts travel as strings of whole shillings; `list.rs`
 //! reads ClickPesa's own list of payments for reconciliation.
 
-mod checksum;
+pub mod checksum;
+pub mod hook;
 mod list;
 mod settings;
 pub mod sim;

@@ -53,6 +53,7 @@ pub static SPEC: Spec = Spec {
     one_prompt_per_phone: false,
     ask_again_after: None,
     simulator: &super::sim::SIM,
+    hook: Some(super::hook::read),
 };
 
 /// The client, sharing its token with the till's other processes.

@@ -7,6 +7,7 @@
 //! cannot be asked about (`LookupBy::ProviderId`), for a person. Every code is read as
 //! providers.md decides.
 
+pub mod hook;
 mod password;
 mod settings;
 pub mod sim;

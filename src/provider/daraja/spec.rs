@@ -61,6 +61,7 @@ pub static SPEC: Spec = Spec {
     one_prompt_per_phone: true,
     ask_again_after: None,
     simulator: &super::sim::SIM,
+    hook: Some(super::hook::read),
 };
 
 /// The client, sharing its token with the till's other processes (a file) or the chain's

@@ -8,6 +8,7 @@
 //! configuration, read once and kept ([`limits`]).
 
 mod codes;
+pub mod hook;
 mod limits;
 mod settings;
 pub mod sim;

@@ -58,6 +58,7 @@ pub static SPEC_KE: Spec = Spec {
     one_prompt_per_phone: true,
     ask_again_after: None,
     simulator: &super::sim::SIM_KE,
+    hook: Some(super::hook::read),
 };
 
 pub static SPEC_TZ: Spec = Spec {
@@ -98,6 +99,7 @@ pub static SPEC_TZ: Spec = Spec {
     one_prompt_per_phone: true,
     ask_again_after: None,
     simulator: &super::sim::SIM_TZ,
+    hook: Some(super::hook::read),
 };
 
 fn serves(settings: &Settings, country: Country) -> bool {

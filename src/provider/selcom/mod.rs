@@ -7,6 +7,7 @@
 //! is unknown and only ever asked about). Payments are found by our own order id, which is
 //! lipa's reference. Every code and status is read as providers.md decides.
 
+pub mod hook;
 mod settings;
 pub mod sign;
 pub mod sim;

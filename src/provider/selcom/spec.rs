@@ -58,6 +58,7 @@ pub static SPEC: Spec = Spec {
     one_prompt_per_phone: false,
     ask_again_after: Some(ASK_AGAIN_AFTER),
     simulator: &super::sim::SIM,
+    hook: Some(super::hook::read),
 };
 
 /// Selcom's advice before a manual reconciliation: ask again after three minutes.

@@ -22,7 +22,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use base64::Engine as _;
 use serde_json::{Map, json};
 use std::sync::Arc;
 
@@ -84,49 +83,15 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 
 /// The request's signature, over `fields` (every field of the body, or every parameter).
 fn verify(sim: &Sim, headers: &HeaderMap, fields: &[(String, Value)]) -> Result<(), Refusal> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let key =
-        base64::engine::general_purpose::STANDARD.encode(sim.config.value(SIM_KIND, "api_key"));
-    if header(header::AUTHORIZATION.as_str()) != Some(format!("SELCOM {key}").as_str()) {
-        return Err(unauthorised("Invalid authorization"));
-    }
-    if header("Digest-Method") != Some("HS256") {
-        return Err(unauthorised("Invalid digest method"));
-    }
-    let ts = header("Timestamp").unwrap_or_default();
-    let fresh = chrono::DateTime::parse_from_rfc3339(ts)
-        .is_ok_and(|t| (t.timestamp() - sim.now_utc().timestamp()).abs() <= CLOCK_SLACK_SECS);
-    if !fresh {
-        return Err(unauthorised("Invalid or expired timestamp"));
-    }
-    let named: Vec<&str> = header("Signed-Fields")
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .collect();
-    let mut sorted = named.clone();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut given: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
-    given.sort_unstable();
-    if sorted.len() != named.len() || sorted != given {
-        return Err(unauthorised("Signed-Fields do not match the request"));
-    }
-    let signed: Vec<(&str, Value)> = named
-        .iter()
-        .filter_map(|n| {
-            fields
-                .iter()
-                .find(|(k, _)| k == n)
-                .map(|(_, v)| (*n, v.clone()))
-        })
-        .collect();
-    let expected = sign::digest(sim.config.value(SIM_KIND, "api_secret"), ts, &signed);
-    if header("Digest") != Some(expected.as_str()) {
-        return Err(unauthorised("Invalid digest"));
-    }
-    Ok(())
+    sign::check(
+        headers,
+        fields,
+        sim.config.value(SIM_KIND, "api_key"),
+        sim.config.value(SIM_KIND, "api_secret"),
+        sim.now_utc(),
+        CLOCK_SLACK_SECS,
+    )
+    .map_err(unauthorised)
 }
 
 /// A JSON body, and its fields as signed.
@@ -137,18 +102,7 @@ type Body = (Map<String, serde_json::Value>, Vec<(String, Value)>);
 fn body_fields(body: &[u8]) -> Result<Body, Refusal> {
     let map: Map<String, serde_json::Value> =
         serde_json::from_slice(body).map_err(|_| invalid("Invalid request body"))?;
-    let mut fields = Vec::new();
-    for (k, v) in &map {
-        let value = match v {
-            serde_json::Value::String(t) => Value::Text(t.clone()),
-            serde_json::Value::Number(n) => match n.as_i64() {
-                Some(i) => Value::Whole(i),
-                None => return Err(invalid(&format!("{k} must be an integer"))),
-            },
-            _ => return Err(invalid(&format!("Invalid {k}"))),
-        };
-        fields.push((k.clone(), value));
-    }
+    let fields = sign::fields_of(&map).map_err(|why| invalid(&why))?;
     Ok((map, fields))
 }
 

@@ -1,0 +1,143 @@
+//! The providers' callbacks (`lipa serve --http`): a callback **wakes, it never decides**.
+//! Each is answered `200` at once; then read by its provider's folder (what payment it names,
+//! whether its signature holds, what it says of the money), kept in the journal or the ledger
+//! beside that payment (or for a person when it names none, or disagrees with the payment),
+//! and the process that follows the payment asks the provider now — this one (it takes the
+//! payment's lease when nobody holds it), or the till holding the lease, told through the
+//! journal or the ledger. Only the answer to that question moves the payment; polling never
+//! stops.
+
+mod limit;
+mod receiver;
+
+pub use receiver::{MAX_BODY, Receiver, router};
+
+use crate::engine::Engine;
+use crate::journal::hooks::{HookSaved, NewHook};
+use crate::msg::Msg;
+use crate::payment::Payment;
+use crate::provider::hook::{HookCheck, HookRead, HookRequest, Named};
+use crate::provider::settings::Settings;
+use crate::provider_kind::ProviderKind;
+
+/// What was made of one callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    /// `asked`, `final`, `unmatched`, `disagrees`, or `duplicate`.
+    pub outcome: &'static str,
+    pub payment: Option<i64>,
+}
+
+/// Reads, keeps and acts on one callback for the rows `kinds` (one path may serve two rows:
+/// pawaPay's one dashboard address for both countries).
+pub async fn take(
+    engine: &Engine,
+    kinds: &[(ProviderKind, Settings)],
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+    source: &str,
+) -> Result<Taken, crate::engine::EngineError> {
+    let Some((first, first_settings)) = kinds.first() else {
+        return Ok(Taken {
+            outcome: "unmatched",
+            payment: None,
+        });
+    };
+    let request = HookRequest { headers, body };
+    let read = match first.spec().hook {
+        Some(reader) => reader(&request, first_settings),
+        None => HookRead::unreadable(),
+    };
+    let mut found: Option<Payment> = None;
+    let mut provider = *first;
+    if let Some(named) = read.named.clone() {
+        for (kind, _) in kinds {
+            let (kind, named) = (*kind, named.clone());
+            let hit = engine
+                .read(move |j| match &named {
+                    Named::Reference(r) => {
+                        let reference =
+                            crate::reference::Reference::from_stored(r.trim().to_string());
+                        j.by_reference(kind, &reference)
+                    }
+                    Named::ProviderId(id) => j.by_provider_id(kind, id.trim()),
+                })
+                .await?;
+            if let Some(p) = hit {
+                provider = kind;
+                found = Some(p);
+                break;
+            }
+        }
+    }
+    let disagrees = found.as_ref().and_then(|p| disagreement(p, &read));
+    let outcome = match (&found, &disagrees) {
+        (None, _) => "unmatched",
+        (Some(_), Some(_)) => "disagrees",
+        (Some(p), None) if p.status.is_final() => "final",
+        (Some(_), None) => "asked",
+    };
+    let message = match &disagrees {
+        Some(what) => Msg::HookDisagrees {
+            provider,
+            what: what.clone(),
+        },
+        None => Msg::HookHeard {
+            provider,
+            check: read.checked.id().to_string(),
+            from: source.to_string(),
+        },
+    };
+    if let HookCheck::Refused(why) = &read.checked {
+        tracing::warn!(
+            provider = provider.id(),
+            source,
+            why,
+            "a callback's signature did not verify"
+        );
+    }
+    let hook = NewHook {
+        provider,
+        source: source.to_string(),
+        checked: read.checked.id().to_string(),
+        named: read.named.as_ref().map(Named::describe).unwrap_or_default(),
+        payment_id: found.as_ref().map(|p| p.id),
+        outcome: outcome.to_string(),
+        body: String::from_utf8_lossy(body).into_owned(),
+        message,
+    };
+    let saved = engine.read(move |j| j.record_hook(&hook)).await?;
+    tracing::info!(provider = provider.id(), source, outcome, payment = ?found.as_ref().map(|p| p.id), duplicate = saved == HookSaved::Duplicate, "callback");
+    if saved == HookSaved::Duplicate {
+        return Ok(Taken {
+            outcome: "duplicate",
+            payment: found.map(|p| p.id),
+        });
+    }
+    if let (Some(p), "asked") = (&found, outcome) {
+        engine.recheck(p.id);
+    }
+    Ok(Taken {
+        outcome,
+        payment: found.map(|p| p.id),
+    })
+}
+
+/// What a callback says that the payment contradicts: another amount, or another phone.
+fn disagreement(p: &Payment, read: &HookRead) -> Option<String> {
+    if let Some(amount) = read.amount
+        && amount != p.amount
+    {
+        return Some(amount.to_string());
+    }
+    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+    if let Some(phone) = &read.phone {
+        let (said, ours) = (digits(phone), digits(&p.phone));
+        // The last nine digits: a wallet may write 0712…, 255712… or 712….
+        let tail = |t: &str| t.chars().rev().take(9).collect::<String>();
+        if !said.is_empty() && tail(&said) != tail(&ours) {
+            return Some(crate::phone::mask(phone));
+        }
+    }
+    None
+}

@@ -1,0 +1,477 @@
+//! The providers' callbacks through the real receiver (axum on loopback) into a real engine
+//! over a journal on disk, against the simulator: a callback wakes the payment and the
+//! provider's answer moves it (the schedule's first question is minutes away, so only the
+//! wake can find it this soon); a lying callback changes nothing; duplicates cost nothing;
+//! forged, unmatched, disagreeing, oversized, slow and flooding callers; a payment followed by
+//! another process woken through the journal, and through the shared ledger.
+
+#[path = "support/ledger.rs"]
+mod ledger;
+
+use lipa::engine::{Engine, EngineSettings, Rights, SendGuard};
+use lipa::journal::Journal;
+use lipa::payment::{EventKind, NewPayment, Payment, Status};
+use lipa::provider::settings::Settings;
+use lipa::provider::spec::Context;
+use lipa::provider::{Provider, ProviderKind};
+use lipa::sim::{SimConfig, SimHandle};
+use lipa::tracker::Schedule;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const CLICKPESA: ProviderKind = ProviderKind::ClickPesa;
+
+async fn simulator() -> SimHandle {
+    lipa::sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(200),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator")
+}
+
+/// Every provider on `sim`, with its demo settings.
+fn rows(sim: &SimHandle) -> Vec<(ProviderKind, Settings)> {
+    sim.demo_providers().into_iter().collect()
+}
+
+/// An engine whose first question comes only after `first_poll`: a payment found sooner was
+/// found because a callback woke it.
+fn engine(sim: &SimHandle, journal: Journal, first_poll: Duration) -> Engine {
+    let context = Context {
+        http: lipa::provider::http::client(),
+        data_dir: journal
+            .path()
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default(),
+        tokens: None,
+        shop: None,
+    };
+    let providers: Vec<Arc<dyn Provider>> = rows(sim)
+        .iter()
+        .map(|(kind, settings)| (kind.spec().build)(settings, &context))
+        .collect();
+    let settings = EngineSettings {
+        schedule: Schedule::new(vec![first_poll], first_poll * 4, Duration::from_millis(100)),
+        ..EngineSettings::default()
+    };
+    Engine::new(Arc::new(journal), providers, settings)
+}
+
+/// The receiver on a free loopback port; its address.
+async fn receiver(engine: &Engine, sim: &SimHandle, body_within: Duration) -> String {
+    let app = lipa::hooks::router(lipa::hooks::Receiver::with_body_within(
+        engine.clone(),
+        rows(sim),
+        body_within,
+    ))
+    .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+async fn sale(engine: &Engine, kind: ProviderKind, phone: &str, major: i64) -> Payment {
+    let reference = engine.new_reference(kind).await.expect("reference");
+    let new = NewPayment {
+        provider: kind,
+        reference,
+        phone: lipa::phone::Phone::parse(phone, kind.country()).expect("phone"),
+        amount: lipa::money::Money::from_minor(major * kind.currency().scale(), kind.currency()),
+        channel: None,
+        email: None,
+        name: None,
+        replaces: None,
+        operator: "rehema".into(),
+    };
+    let sent = engine
+        .submit(new, SendGuard::Force, &Rights::all())
+        .await
+        .expect("submitted");
+    assert!(!sent.payment.status.is_final(), "{:?}", sent.payment);
+    sent.payment
+}
+
+async fn wait_for<T>(what: &str, limit: Duration, mut f: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn until_final(sim: &SimHandle, reference: &str) {
+    wait_for(
+        "the customer's answer",
+        Duration::from_secs(20),
+        async || {
+            sim.ledger()
+                .iter()
+                .any(|e| e.reference == reference && e.is_final)
+                .then_some(())
+        },
+    )
+    .await;
+}
+
+fn clickpesa_body(reference: &str, amount: &str, event: &str) -> serde_json::Value {
+    let body = serde_json::json!({
+        "event": event,
+        "data": {
+            "orderReference": reference,
+            "collectedAmount": amount,
+            "collectedCurrency": "TZS",
+            "status": if event == "PAYMENT RECEIVED" { "SUCCESS" } else { "FAILED" },
+        }
+    });
+    let sum = lipa::provider::clickpesa::checksum::checksum(
+        &body,
+        lipa::sim::demo::CLICKPESA_CHECKSUM_KEY,
+    );
+    let mut signed = body;
+    signed["checksum"] = sum.into();
+    signed
+}
+
+async fn post(url: &str, body: &serde_json::Value) -> u16 {
+    reqwest::Client::new()
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .expect("answered")
+        .status()
+        .as_u16()
+}
+
+fn hook_events(engine: &Engine, id: i64) -> Vec<lipa::payment::Event> {
+    engine
+        .journal()
+        .events(id)
+        .expect("events")
+        .into_iter()
+        .filter(|e| e.kind == EventKind::Hook)
+        .collect()
+}
+
+async fn status_of(engine: &Engine, id: i64) -> Status {
+    engine.get(id).await.expect("payment").status
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_wakes_its_payment_and_only_the_answer_moves_it() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = Journal::open_in(dir.path()).expect("journal");
+    let engine = engine(&sim, journal, Duration::from_secs(300));
+    let base = receiver(&engine, &sim, Duration::from_secs(10)).await;
+    let url = format!("{base}/hooks/clickpesa");
+
+    // Paid: the callback wakes it, the provider's answer makes it paid.
+    let paid = sale(&engine, CLICKPESA, "0712345670", 1500).await;
+    until_final(&sim, paid.reference.as_str()).await;
+    let body = clickpesa_body(paid.reference.as_str(), "1500", "PAYMENT RECEIVED");
+    assert_eq!(post(&url, &body).await, 200);
+    wait_for(
+        "paid, found by the wake",
+        Duration::from_secs(30),
+        async || (status_of(&engine, paid.id).await == Status::Paid).then_some(()),
+    )
+    .await;
+    let heard = hook_events(&engine, paid.id);
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert!(
+        matches!(&heard[0].message, lipa::strings::Msg::HookHeard { check, .. } if check == "signed"),
+        "{heard:?}"
+    );
+    // The same callback again (providers retry): kept once, nothing more asked.
+    let asked = sim.ledger()[0].status_queries;
+    assert_eq!(post(&url, &body).await, 200);
+    let kept = engine.journal().hooks(Some(paid.id), 10).expect("hooks");
+    wait_for(
+        "the duplicate worked on",
+        Duration::from_secs(10),
+        async || {
+            engine
+                .journal()
+                .hooks(Some(paid.id), 10)
+                .ok()
+                .filter(|h| h.len() == 1)
+        },
+    )
+    .await;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].outcome, "asked");
+    assert_eq!(kept[0].checked, "signed");
+    assert_eq!(
+        sim.ledger()[0].status_queries,
+        asked,
+        "a duplicate asks nothing"
+    );
+
+    // A callback that lies: "paid" for a customer who cancelled. Asked, the provider says
+    // failed, and failed it is.
+    let cancelled = sale(&engine, CLICKPESA, "0712345676", 2000).await;
+    until_final(&sim, cancelled.reference.as_str()).await;
+    let lie = clickpesa_body(cancelled.reference.as_str(), "2000", "PAYMENT RECEIVED");
+    assert_eq!(post(&url, &lie).await, 200);
+    wait_for(
+        "the answer, not the callback",
+        Duration::from_secs(30),
+        async || {
+            let s = status_of(&engine, cancelled.id).await;
+            s.is_final().then_some(s)
+        },
+    )
+    .await;
+    assert_eq!(status_of(&engine, cancelled.id).await, Status::Failed);
+
+    // Forged: the checksum does not verify. Kept, said so, still only a hint.
+    let forged_sale = sale(&engine, CLICKPESA, "0712345671", 3000).await;
+    until_final(&sim, forged_sale.reference.as_str()).await;
+    let mut forged = clickpesa_body(forged_sale.reference.as_str(), "3000", "PAYMENT RECEIVED");
+    forged["checksum"] = "0".repeat(64).into();
+    assert_eq!(post(&url, &forged).await, 200);
+    wait_for("paid, by the answer", Duration::from_secs(30), async || {
+        (status_of(&engine, forged_sale.id).await == Status::Paid).then_some(())
+    })
+    .await;
+    let kept = engine
+        .journal()
+        .hooks(Some(forged_sale.id), 10)
+        .expect("hooks");
+    assert_eq!(kept[0].checked, "refused");
+
+    // Another amount than lipa asked: kept for a person, nothing asked, nothing moved.
+    let open = sale(&engine, CLICKPESA, "0712345672", 4000).await;
+    let before = sim
+        .ledger()
+        .iter()
+        .find(|e| e.reference == open.reference.as_str())
+        .map(|e| e.status_queries)
+        .expect("at the provider");
+    let wrong = clickpesa_body(open.reference.as_str(), "40", "PAYMENT RECEIVED");
+    assert_eq!(post(&url, &wrong).await, 200);
+    let kept = wait_for(
+        "the disagreeing callback kept",
+        Duration::from_secs(10),
+        async || {
+            engine
+                .journal()
+                .hooks(Some(open.id), 10)
+                .ok()
+                .filter(|h| !h.is_empty())
+        },
+    )
+    .await;
+    assert_eq!(kept[0].outcome, "disagrees");
+    let events = hook_events(&engine, open.id);
+    assert!(
+        matches!(&events[0].message, lipa::strings::Msg::HookDisagrees { what, .. } if what.contains("40")),
+        "{events:?}"
+    );
+    let after = sim
+        .ledger()
+        .iter()
+        .find(|e| e.reference == open.reference.as_str())
+        .map(|e| e.status_queries)
+        .expect("at the provider");
+    assert_eq!(after, before, "nothing asked on a disagreeing callback");
+    assert!(!status_of(&engine, open.id).await.is_final());
+
+    // A reference nobody used: kept for a person.
+    let stranger = clickpesa_body("LPNOBODY00001", "100", "PAYMENT RECEIVED");
+    assert_eq!(post(&url, &stranger).await, 200);
+    let unmatched = wait_for(
+        "the unmatched callback kept",
+        Duration::from_secs(10),
+        async || {
+            engine
+                .journal()
+                .hooks(None, 10)
+                .ok()
+                .filter(|h| !h.is_empty())
+        },
+    )
+    .await;
+    assert_eq!(unmatched[0].outcome, "unmatched");
+    assert!(unmatched[0].named.contains("LPNOBODY00001"));
+    assert!(
+        sim.ledger().iter().all(|e| e.initiate_calls == 1),
+        "nothing sent again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_callers_are_refused_at_the_door_and_never_hold_it() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = engine(
+        &sim,
+        Journal::open_in(dir.path()).expect("journal"),
+        Duration::from_secs(300),
+    );
+    let base = receiver(&engine, &sim, Duration::from_millis(500)).await;
+    let client = reqwest::Client::new();
+
+    // A provider lipa does not have, and a body over the cap.
+    let status = |r: reqwest::Response| r.status().as_u16();
+    let unknown = client
+        .post(format!("{base}/hooks/nobody"))
+        .body("{}")
+        .send();
+    assert_eq!(status(unknown.await.expect("answered")), 404);
+    let big = "x".repeat(lipa::hooks::MAX_BODY + 1);
+    let over = client
+        .post(format!("{base}/hooks/clickpesa"))
+        .body(big)
+        .send();
+    assert_eq!(status(over.await.expect("answered")), 413);
+
+    // A caller that never finishes its body: cut off, and the door stays open meanwhile.
+    let addr = base.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    slow.write_all(
+        b"POST /hooks/clickpesa HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"event\"",
+    )
+    .await
+    .expect("write");
+    let meanwhile = client
+        .post(format!("{base}/hooks/clickpesa"))
+        .json(&serde_json::json!({"event": "PAYMENT RECEIVED", "data": {}}))
+        .send()
+        .await
+        .expect("answered while a slow caller waits");
+    assert_eq!(meanwhile.status().as_u16(), 200);
+    let mut answer = vec![0u8; 256];
+    let read = tokio::time::timeout(Duration::from_secs(20), slow.read(&mut answer))
+        .await
+        .expect("the slow caller is answered")
+        .expect("read");
+    let said = String::from_utf8_lossy(&answer[..read]);
+    assert!(said.starts_with("HTTP/1.1 408"), "{said}");
+
+    // A flood from one source (through a proxy on this machine) is cut; another source is not.
+    let mut codes = Vec::new();
+    for _ in 0..80 {
+        let r = client
+            .post(format!("{base}/hooks/clickpesa"))
+            .header("X-Forwarded-For", "203.0.113.66")
+            .body("{}")
+            .send()
+            .await
+            .expect("answered");
+        codes.push(r.status().as_u16());
+    }
+    assert!(codes.contains(&429), "{codes:?}");
+    assert!(
+        codes.iter().filter(|c| **c == 200).count() >= 30,
+        "{codes:?}"
+    );
+    let other = client
+        .post(format!("{base}/hooks/clickpesa"))
+        .header("X-Forwarded-For", "198.51.100.8")
+        .body("{}")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(other.status().as_u16(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn daraja_callbacks_name_the_payment_by_checkout_request_id() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = engine(
+        &sim,
+        Journal::open_in(dir.path()).expect("journal"),
+        Duration::from_secs(300),
+    );
+    let base = receiver(&engine, &sim, Duration::from_secs(10)).await;
+    let p = sale(&engine, ProviderKind::Daraja, "0712345670", 250).await;
+    let id = p.provider_id.clone().expect("the CheckoutRequestID");
+    until_final(&sim, p.reference.as_str()).await;
+    let body = serde_json::json!({"Body": {"stkCallback": {
+        "MerchantRequestID": "29115-34620561-1",
+        "CheckoutRequestID": id,
+        "ResultCode": 0,
+        "ResultDesc": "The service request is processed successfully.",
+        "CallbackMetadata": {"Item": [
+            {"Name": "Amount", "Value": 250.00},
+            {"Name": "MpesaReceiptNumber", "Value": "NLJ7RT61SV"},
+            {"Name": "TransactionDate", "Value": 20191219102115u64},
+            {"Name": "PhoneNumber", "Value": 254712345670u64}
+        ]}
+    }}});
+    assert_eq!(post(&format!("{base}/hooks/daraja"), &body).await, 200);
+    wait_for(
+        "paid, found by the wake",
+        Duration::from_secs(30),
+        async || (status_of(&engine, p.id).await == Status::Paid).then_some(()),
+    )
+    .await;
+    let kept = engine.journal().hooks(Some(p.id), 10).expect("hooks");
+    assert_eq!(kept[0].checked, "unsigned");
+    assert_eq!(kept[0].outcome, "asked");
+}
+
+/// The process that follows a payment is not the one that received its callback: told
+/// through the till's journal (two engines on one file), and through the shared ledger.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_process_following_a_payment_is_woken_by_another_s_callback() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    type Opens = Box<dyn Fn() -> Journal>;
+    let mut backends: Vec<(&str, Opens)> = vec![(
+        "sqlite",
+        Box::new({
+            let path = dir.path().to_path_buf();
+            move || Journal::open_in(&path).expect("journal")
+        }),
+    )];
+    let db = ledger::TestDb::create("hooks_wake");
+    if let Some(db) = &db {
+        let url = db.url.clone();
+        backends.push((
+            "postgres",
+            Box::new(move || Journal::open_postgres(&url).expect("ledger")),
+        ));
+    }
+    for (name, open) in backends {
+        let follower = engine(&sim, open(), Duration::from_secs(300));
+        follower.follow_ledger();
+        let receiving = engine(&sim, open(), Duration::from_secs(300));
+        let base = receiver(&receiving, &sim, Duration::from_secs(10)).await;
+        let p = sale(&follower, CLICKPESA, "0712345673", 1200).await;
+        assert!(follower.is_tracking(p.id), "{name}: followed by its sender");
+        until_final(&sim, p.reference.as_str()).await;
+        let body = clickpesa_body(p.reference.as_str(), "1200", "PAYMENT RECEIVED");
+        assert_eq!(post(&format!("{base}/hooks/clickpesa"), &body).await, 200);
+        wait_for(
+            &format!("{name}: paid, by the follower's wake"),
+            Duration::from_secs(30),
+            async || (status_of(&follower, p.id).await == Status::Paid).then_some(()),
+        )
+        .await;
+        let entry = sim
+            .ledger()
+            .into_iter()
+            .find(|e| e.reference == p.reference.as_str())
+            .expect("at the provider");
+        assert_eq!(
+            entry.most_queries_at_once, 1,
+            "{name}: never two questions at once"
+        );
+    }
+}
