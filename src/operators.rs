@@ -138,19 +138,32 @@ impl OperatorsError {
     }
 }
 
+/// At most a few words of what a line holds: enough to find the mistake, never a whole line
+/// of a file that is not an operators file (a link to another file, a pasted secret).
+fn clip(text: &str) -> String {
+    const SHOWN: usize = 24;
+    if text.chars().count() <= SHOWN {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(SHOWN).collect::<String>())
+    }
+}
+
 fn line_error(lang: Lang, e: &LineError) -> String {
     use crate::strings::cli as s;
     match e {
         LineError::NoKey => s::operators_no_key(lang),
-        LineError::UnknownKeyType(t) => s::operators_key_type(lang, t),
+        LineError::UnknownKeyType(t) => s::operators_key_type(lang, &clip(t)),
         LineError::BadKey => s::operators_bad_key(lang),
         LineError::NoOperator => s::operators_no_name(lang),
-        LineError::BadOption(o) => s::operators_bad_option(lang, o),
-        LineError::UnknownOption(o) => s::operators_unknown_option(lang, o),
-        LineError::BadValue { option, value } => s::operators_bad_value(lang, option, value),
+        LineError::BadOption(o) => s::operators_bad_option(lang, &clip(o)),
+        LineError::UnknownOption(o) => s::operators_unknown_option(lang, &clip(o)),
+        LineError::BadValue { option, value } => {
+            s::operators_bad_value(lang, &clip(option), &clip(value))
+        }
         LineError::DuplicateKey(first) => s::operators_duplicate(lang, *first),
         LineError::OtherRole(first) => s::operators_other_role(lang, *first),
-        LineError::RepeatedOption(o) => s::operators_repeated(lang, o),
+        LineError::RepeatedOption(o) => s::operators_repeated(lang, &clip(o)),
         LineError::Rsa => s::operators_rsa(lang),
     }
 }

@@ -677,3 +677,75 @@ fn a_backup_of_a_damaged_journal_says_so_and_holds_no_lease() {
     assert!(said["journal_integrity"].is_string(), "{said}");
     let _ = second;
 }
+
+/// Found by a tester: `lipa backup` renamed its copy over the live journal (and over its
+/// `-wal`, its lock, `/dev/null` as root). The journal, its companions by any path that
+/// names them, and anything that is not a file are refused (exit 2), nothing written.
+#[test]
+fn a_backup_is_never_written_over_the_journal_or_a_device() {
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = Journal::open_in(dir.path()).expect("journal");
+    cli::recorded_sale(
+        &journal,
+        lipa::provider::ProviderKind::ClickPesa,
+        "0712345670",
+        "1000",
+    );
+    drop(journal);
+    let file = dir.path().join("journal.sqlite3");
+    let before = std::fs::read(&file).expect("journal bytes");
+    let link = dir.path().join("link.sqlite3");
+    std::os::unix::fs::symlink(&file, &link).expect("symlink");
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let env = vec![
+        ("HOME", dir.path().display().to_string()),
+        ("LIPA_DATA_DIR", dir.path().display().to_string()),
+    ];
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).expect("sub");
+    for (dest, words) in [
+        (file.display().to_string(), "is lipa's own journal"),
+        (
+            format!("{}/sub/../journal.sqlite3", dir.path().display()),
+            "is lipa's own journal",
+        ),
+        (format!("{}-wal", file.display()), "is lipa's own journal"),
+        (
+            format!("{}-lipa.lock", file.display()),
+            "is lipa's own journal",
+        ),
+        (link.display().to_string(), "is not a file"),
+        ("/dev/null".to_string(), "is not a file"),
+        (fifo.display().to_string(), "is not a file"),
+    ] {
+        let out = run(&env, &["backup", &dest]);
+        assert_eq!(out.status.code(), Some(2), "{dest}: {}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(words)
+                || (words == "is not a file" && err.contains("is lipa's own journal")),
+            "{dest}: {err}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&file).expect("journal bytes"),
+        before,
+        "untouched"
+    );
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .expect("/dev/null")
+            .file_type()
+            .is_char_device()
+    );
+    // The same journal's file name elsewhere is a backup like any other.
+    let elsewhere = sub.join("journal.sqlite3");
+    let out = run(&env, &["backup", &elsewhere.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

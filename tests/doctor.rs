@@ -247,6 +247,46 @@ async fn good_settings_pass_and_broken_ones_are_named_without_a_push() {
     );
     assert!(status_of(&all, "selcom/credentials").is_empty());
 
+    // Found by a tester: a wrong base path answered 404 on every path, which Cepta and
+    // Selcom took for "no such payment", and a wrong checksum key was never used.
+    let nowhere = format!("{}/nothing", sim.cepta_base_url());
+    let out = doctor(
+        with(
+            &env,
+            &[
+                ("LIPA_CEPTA_BASE_URL", &nowhere),
+                ("LIPA_SELCOM_BASE_URL", &nowhere),
+                ("LIPA_CLICKPESA_CHECKSUM_KEY", "wrong"),
+            ],
+        ),
+        true,
+    )
+    .await;
+    let (_, all) = checks(&out);
+    for kind in ["cepta", "selcom", "clickpesa"] {
+        assert_eq!(
+            status_of(&all, &format!("{kind}/credentials")),
+            ["fail"],
+            "{kind}: {}",
+            text(&out)
+        );
+    }
+
+    // A clock 2 minutes off that Selcom still takes: told, not refused.
+    sim.set_faults(lipa::sim::Faults {
+        clock_offset_secs: -120,
+        ..Default::default()
+    });
+    let out = doctor(env.clone(), true).await;
+    let (_, all) = checks(&out);
+    assert_eq!(
+        status_of(&all, "selcom/credentials"),
+        ["ok"],
+        "{}",
+        text(&out)
+    );
+    assert_eq!(status_of(&all, "selcom/clock"), ["warn"], "{}", text(&out));
+    sim.set_faults(lipa::sim::Faults::default());
     assert!(
         sim.ledger().is_empty(),
         "no push was sent: {:?}",
@@ -338,6 +378,62 @@ async fn the_till_itself_journal_ledger_printer_and_operators() {
     assert_eq!(status_of(&checks(&out).1, "printer/printer"), ["fail"]);
     std::fs::remove_file(&config).expect("no printer");
 
+    // A printer path that is a pipe nobody reads: said, never waited on.
+    let fifo = till.path().join("printer");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    std::fs::write(
+        &config,
+        format!("[receipt]\nprinter = \"{}\"\n", fifo.display()),
+    )
+    .expect("config");
+    let out = doctor(env.clone(), true).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert_eq!(status_of(&checks(&out).1, "printer/printer"), ["fail"]);
+    std::fs::remove_file(&config).expect("no printer");
+
+    // A data directory others may write, a journal this user may not: no sale.
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let out = doctor(env.clone(), true).await;
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let journal_file = data.join("journal.sqlite3");
+    drop(lipa::journal::Journal::open(&journal_file).expect("journal"));
+    std::fs::set_permissions(&journal_file, std::fs::Permissions::from_mode(0o400)).expect("chmod");
+    let out = doctor(env.clone(), true).await;
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    if !root {
+        assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+        assert_eq!(
+            status_of(&checks(&out).1, "journal/writable"),
+            ["fail"],
+            "{}",
+            text(&out)
+        );
+    }
+    std::fs::set_permissions(&journal_file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    std::fs::remove_file(&journal_file).expect("gone");
+
+    let operators = till.path().join(".config/lipa/operators");
+    std::fs::create_dir_all(operators.parent().expect("dir")).expect("dir");
+    let secret_line = format!("root:{}:20228:0:99999:7:::", "x".repeat(80));
+    std::fs::write(&operators, format!("{secret_line} ssh-ed25519 AAAA\n")).expect("operators");
+    std::fs::set_permissions(&operators, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let out = doctor(env.clone(), true).await;
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains(&secret_line),
+        "a line is quoted in part only: {}",
+        text(&out)
+    );
     let operators = till.path().join(".config/lipa/operators");
     std::fs::create_dir_all(operators.parent().expect("dir")).expect("dir");
     std::fs::write(&operators, "rehema agent not-a-key\n").expect("operators");
@@ -404,4 +500,55 @@ async fn the_till_itself_journal_ledger_printer_and_operators() {
         );
     }
     assert!(sim.ledger().is_empty(), "no push was sent");
+}
+
+/// Found by a tester: an answer that never ends was read whole into memory (15 GB before
+/// the time limit). It is cut, and read as no usable answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_answer_is_cut_not_read_whole() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = conn.read(&mut request).await;
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+                if conn.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = format!("10000\r\n{}\r\n", "x".repeat(0x10000));
+                while conn.write_all(chunk.as_bytes()).await.is_ok() {}
+            });
+        }
+    });
+    let till = tempfile::tempdir().expect("till");
+    let env = vec![
+        ("HOME".to_string(), till.path().display().to_string()),
+        (
+            "LIPA_DATA_DIR".to_string(),
+            till.path().display().to_string(),
+        ),
+        (
+            "LIPA_CLICKPESA_BASE_URL".to_string(),
+            format!("http://{addr}/third-parties"),
+        ),
+        ("LIPA_CLICKPESA_CLIENT_ID".to_string(), "id".to_string()),
+        ("LIPA_CLICKPESA_API_KEY".to_string(), "key".to_string()),
+    ];
+    let out = doctor(env, true).await;
+    let (_, all) = checks(&out);
+    let said = all
+        .iter()
+        .find(|(n, ..)| n == "clickpesa/credentials")
+        .unwrap_or_else(|| panic!("{}", text(&out)));
+    assert_eq!(said.1, "fail", "{}", text(&out));
+    assert!(
+        !said.2.contains("timed out"),
+        "cut, not waited out: {}",
+        said.2
+    );
 }

@@ -57,6 +57,11 @@ pub(super) fn data_dir(dir: &Path) -> Vec<Finding> {
             Err(e) => Finding::new(area, "writable", Verdict::Fail, |l| {
                 s::doctor_data_dir_unwritable(l, dir, &e.to_string())
             }),
+            Ok(()) if writable_by_others(dir) => {
+                Finding::new(area, "private", Verdict::Fail, |l| {
+                    s::doctor_data_dir_writable(l, dir)
+                })
+            }
             Ok(()) if crate::data_dir::is_open_to_others(dir) => {
                 Finding::new(area, "private", Verdict::Warn, |l| {
                     s::doctor_data_dir_open(l, dir)
@@ -88,6 +93,11 @@ pub(super) fn data_dir(dir: &Path) -> Vec<Finding> {
         });
     }
     found
+}
+
+/// Whether users other than the owner may change `path` (write to it, or in it).
+fn writable_by_others(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o022 != 0)
 }
 
 /// Whether lipa could make `dir`: its nearest existing ancestor is a directory this user may
@@ -161,8 +171,28 @@ pub(super) fn journal(dir: &Path) -> Vec<Finding> {
             s::doctor_journal_sound(l, h.payments, h.open, h.schema)
         }),
     }];
+    // The journal and its companions must be this user's to write (opened to write, nothing
+    // written), and nobody else's.
+    for file in [
+        path.clone(),
+        dir.join(format!("{}-wal", crate::journal::FILE_NAME)),
+        dir.join(format!("{}-shm", crate::journal::FILE_NAME)),
+    ] {
+        if !file.exists() {
+            continue;
+        }
+        if let Err(e) = std::fs::OpenOptions::new().write(true).open(&file) {
+            found.push(Finding::new(area, "writable", Verdict::Fail, |l| {
+                s::doctor_journal_unwritable(l, &file, &e.to_string())
+            }));
+        } else if writable_by_others(&file) {
+            found.push(Finding::new(area, "private", Verdict::Fail, |l| {
+                s::doctor_data_dir_writable(l, &file)
+            }));
+        }
+    }
     let open = std::fs::metadata(&path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0);
-    if open {
+    if open && !writable_by_others(&path) {
         found.push(Finding::new(area, "private", Verdict::Warn, |l| {
             s::doctor_journal_open(l, &path)
         }));
@@ -183,6 +213,11 @@ pub(super) fn ledger(url: &str) -> Vec<Finding> {
     };
     let known = crate::journal::pg::schema_version();
     let place = probe.place.as_str();
+    if probe.writable == Some(false) {
+        return vec![Finding::new(area, "writable", Verdict::Fail, |l| {
+            s::doctor_ledger_read_only(l, place)
+        })];
+    }
     let mut found = vec![if probe.schema == 0 {
         Finding::new(area, "schema", Verdict::Ok, |l| {
             s::doctor_ledger_empty(l, place)
@@ -251,11 +286,32 @@ pub(super) async fn printer(config: &Config) -> Vec<Finding> {
                 Err(_) => Err(std::io::Error::from(std::io::ErrorKind::TimedOut).to_string()),
             }
         }
-        crate::receipt::escpos::Printer::Device(path) => std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .map(drop)
-            .map_err(|e| e.to_string()),
+        crate::receipt::escpos::Printer::Device(path) => {
+            use std::os::unix::fs::FileTypeExt;
+            let kind = std::fs::metadata(&path).map(|m| m.file_type());
+            if kind
+                .as_ref()
+                .is_ok_and(|t| !t.is_char_device() && !t.is_file())
+            {
+                return vec![Finding::new(area, "printer", Verdict::Fail, |l| {
+                    s::doctor_printer_not_device(l, named)
+                })];
+            }
+            // A device that will not open at once (a printer off line) does not hold the
+            // doctor: the open runs aside, with a limit.
+            let open = tokio::task::spawn_blocking(move || {
+                std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&path)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            });
+            match tokio::time::timeout(PRINTER_WITHIN, open).await {
+                Ok(Ok(r)) => r,
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err(std::io::Error::from(std::io::ErrorKind::TimedOut).to_string()),
+            }
+        }
     };
     vec![match tried {
         Ok(()) => Finding::new(area, "printer", Verdict::Ok, |l| {

@@ -38,10 +38,11 @@ async fn one(
     http: reqwest::Client,
 ) -> Vec<Finding> {
     let area = Area::Provider(kind);
-    let url = settings.base_url.trim_end_matches('/').to_string();
+    let url = shown(settings.base_url.trim_end_matches('/'));
+    let address = settings.base_url.trim_end_matches('/').to_string();
     let mut found = Vec::new();
     let local = is_loopback(&url);
-    let answer = tokio::time::timeout(WITHIN, http.get(&url).send()).await;
+    let answer = tokio::time::timeout(WITHIN, http.get(&address).send()).await;
     let answer = match answer {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => {
@@ -77,8 +78,14 @@ async fn one(
             s::doctor_reached_plain(l, &url)
         })
     });
-    found.push(clock(kind, answer.headers()));
-    found.push(credentials(kind, &client).await);
+    let credentials = credentials(kind, &client).await;
+    // A clock the provider still takes is only told (its tolerance is undocumented).
+    found.push(clock(
+        kind,
+        answer.headers(),
+        credentials.verdict == Verdict::Ok,
+    ));
+    found.push(credentials);
     if let Some(callback) = settings.text("callback_url").filter(|u| !u.is_empty()) {
         found.push(if is_private(callback) {
             Finding::new(area, "callback", Verdict::Warn, |l| {
@@ -94,7 +101,7 @@ async fn one(
 }
 
 /// This machine's clock against the provider's `Date`.
-fn clock(kind: ProviderKind, headers: &reqwest::header::HeaderMap) -> Finding {
+fn clock(kind: ProviderKind, headers: &reqwest::header::HeaderMap, taken: bool) -> Finding {
     let area = Area::Provider(kind);
     let label = kind.label();
     let date = headers
@@ -114,10 +121,14 @@ fn clock(kind: ProviderKind, headers: &reqwest::header::HeaderMap) -> Finding {
         });
     }
     let signed = kind.spec().clock_signed;
-    let verdict = if signed { Verdict::Fail } else { Verdict::Warn };
+    let verdict = if signed && !taken {
+        Verdict::Fail
+    } else {
+        Verdict::Warn
+    };
     Finding::new(area, "clock", verdict, |l| {
         let span = crate::strings::span_in(l, skew.unsigned_abs());
-        s::doctor_clock_off(l, label, &span, skew > 0, signed)
+        s::doctor_clock_off(l, label, &span, skew > 0, signed, taken)
     })
 }
 
@@ -156,6 +167,18 @@ async fn credentials(kind: ProviderKind, client: &Arc<dyn Provider>) -> Finding 
                 s::doctor_credentials_unchecked(l, &why)
             })
         }
+    }
+}
+
+/// A base URL as a person may see it: a user and password written in it are left out.
+fn shown(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string().trim_end_matches('/').to_string()
+        }
+        _ => url.to_string(),
     }
 }
 

@@ -94,6 +94,17 @@ fn backup_or_check(
     if !journal.is_file() {
         return refuse(out, &|l| s::backup_no_journal(l, &journal), exit::CONFIG);
     }
+    if let Some(why) = unfit_destination(&args.file, &journal) {
+        let file = &args.file;
+        return refuse(
+            out,
+            &|l| match why {
+                Unfit::Journal => s::backup_is_journal(l, file),
+                Unfit::NotAFile => s::backup_not_a_file(l, file),
+            },
+            exit::INVALID,
+        );
+    }
     match backup::backup(&journal, &args.file) {
         Ok(copied) => {
             let holds = &copied.holds;
@@ -209,6 +220,37 @@ fn error_json(file: &Path, message: &str) -> String {
         message: message.to_string(),
     };
     serde_json::to_string(&json).unwrap_or_default()
+}
+
+/// Why a backup may not be written at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unfit {
+    /// The journal itself, or one of its companions (`-wal`, `-shm`, its lock): the copy
+    /// would be renamed over the live journal.
+    Journal,
+    /// Something there that is not a file (a device such as `/dev/null`, a pipe, a socket):
+    /// it would be replaced by a file.
+    NotAFile,
+}
+
+/// Whether `dest` must not receive a backup of `journal`: checked with both paths resolved
+/// (`./journal.sqlite3`, a link to it, a `..` on the way all name the journal).
+fn unfit_destination(dest: &Path, journal: &Path) -> Option<Unfit> {
+    if let Ok(meta) = std::fs::metadata(dest)
+        && !meta.is_file()
+    {
+        return Some(Unfit::NotAFile);
+    }
+    let resolved = std::fs::canonicalize(dest).ok().or_else(|| {
+        let parent = dest.parent().filter(|p| !p.as_os_str().is_empty());
+        let dir = std::fs::canonicalize(parent.unwrap_or(Path::new("."))).ok()?;
+        Some(dir.join(dest.file_name()?))
+    })?;
+    let journal = std::fs::canonicalize(journal).ok()?;
+    let same_dir = resolved.parent() == journal.parent();
+    let name = resolved.file_name()?.to_string_lossy().to_string();
+    let journal_name = journal.file_name()?.to_string_lossy().to_string();
+    (same_dir && name.starts_with(&journal_name)).then_some(Unfit::Journal)
 }
 
 /// Whether `path` names a directory: one that is there, or any path ending in `/`.

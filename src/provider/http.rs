@@ -77,6 +77,9 @@ pub(crate) enum Call {
     Check,
 }
 
+/// The most of an answer read (a provider's answers are a few kilobytes).
+pub const MAX_ANSWER: usize = 1 << 20;
+
 /// Sends a request and reads the whole answer. Transport failures are classified here;
 /// any HTTP status comes back as an [`Answer`] for the caller to look at (401 retries, 404 as
 /// "not found") before [`Answer::error`].
@@ -92,11 +95,26 @@ pub(crate) async fn send(
         .map_err(|e| transport(provider, call, &e))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response
-        .bytes()
+    // Read up to MAX_ANSWER: an endless answer (a broken proxy, a hostile server) is cut
+    // there, read as what it is — no usable answer — and never fills the memory.
+    let mut response = response;
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
         .await
         .map_err(|e| transport(provider, call, &e))?
-        .to_vec();
+    {
+        let room = MAX_ANSWER.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= MAX_ANSWER {
+            tracing::warn!(
+                provider = provider.id(),
+                status,
+                "answer cut at {MAX_ANSWER} bytes"
+            );
+            break;
+        }
+    }
     tracing::debug!(
         provider = provider.id(),
         status,

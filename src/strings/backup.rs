@@ -51,6 +51,14 @@ sentences! {
             "lakini daftari lenyewe limeharibika ({what}): nakala hii imejengwa upya kwa kilichoweza kusomwa, na imepita ukaguzi; hifadhi daftari kama lilivyo pia, na urejeshe kutoka nakala hii (README: Restoring a till)"
         ),
     }
+    fn backup_is_journal(path: &Path = Path::new("/var/lib/lipa/journal.sqlite3")) {
+        en: format!("{} is lipa's own journal (or a file that belongs to it): a backup goes elsewhere, e.g. /mnt/usb/lipa.sqlite3; nothing was written", path.display()),
+        sw: format!("{} ni daftari la lipa lenyewe (au faili lake): nakala inaenda mahali pengine, mfano /mnt/usb/lipa.sqlite3; hakuna kilichoandikwa", path.display()),
+    }
+    fn backup_not_a_file(path: &Path = Path::new("/dev/null")) {
+        en: format!("{} is not a file (a device, a pipe or a socket): name a file for the backup; nothing was written", path.display()),
+        sw: format!("{} si faili (ni kifaa, bomba au soketi): taja faili la nakala; hakuna kilichoandikwa", path.display()),
+    }
     fn backup_not_journal(path: &Path = Path::new("notes.txt"), why: &str = "file is not a database") {
         en: format!("{} is not a lipa journal: {why}", path.display()),
         sw: format!("{} si daftari la lipa: {why}", path.display()),

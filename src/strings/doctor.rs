@@ -43,6 +43,22 @@ sentences! {
         en: format!("data directory {}, private to this user", dir.display()),
         sw: format!("saraka ya data {}, ya mtumiaji huyu pekee", dir.display()),
     }
+    fn doctor_data_dir_writable(path: &Path = sample_dir()) {
+        en: format!("{0} can be changed by other users: anyone on this machine could alter or remove payments; chmod go-w {0}", path.display()),
+        sw: format!("{0} inaweza kubadilishwa na watumiaji wengine: yeyote kwenye mashine hii angeweza kubadilisha au kufuta malipo; chmod go-w {0}", path.display()),
+    }
+    fn doctor_journal_unwritable(path: &Path = Path::new("/var/lib/lipa/journal.sqlite3"), why: &str = "Permission denied (os error 13)") {
+        en: format!("{} cannot be written by this user ({why}): no sale can be recorded; run lipa as the journal's owner", path.display()),
+        sw: format!("{} haiwezi kuandikwa na mtumiaji huyu ({why}): hakuna malipo yanayoweza kuandikwa; endesha lipa kama mmiliki wa daftari", path.display()),
+    }
+    fn doctor_ledger_read_only(place: &str = "db.example.com:5432/lipa") {
+        en: format!("shared ledger {place}: this login may read but not record payments; GRANT it INSERT and UPDATE on lipa's tables"),
+        sw: format!("daftari kuu {place}: kuingia huku kunaweza kusoma lakini si kuandika malipo; mpe INSERT na UPDATE kwenye meza za lipa"),
+    }
+    fn doctor_printer_not_device(printer: &str = "/tmp/printer") {
+        en: format!("printer {printer} is neither a device nor a file (a pipe?): receipts would wait for ever; name the printer's device, e.g. /dev/usb/lp0"),
+        sw: format!("printa {printer} si kifaa wala faili (bomba?): risiti zingesubiri milele; taja kifaa cha printa, mfano /dev/usb/lp0"),
+    }
     fn doctor_data_dir_open(dir: &Path = sample_dir()) {
         en: format!("data directory {0} can be read by other users, and it holds customers' numbers: chmod 700 {0}", dir.display()),
         sw: format!("saraka ya data {0} inasomeka na watumiaji wengine, na ina namba za wateja: chmod 700 {0}", dir.display()),
@@ -68,7 +84,10 @@ sentences! {
         sw: "bado hakuna daftari: lipa inalitengeneza inapoanza mara ya kwanza",
     }
     fn doctor_journal_sound(payments: i64 = 1204, open: i64 = 3, schema: usize = 11) {
-        en: format!("journal: {payments} payments, {open} still open; schema version {schema}; integrity check: ok"),
+        en: format!(
+            "journal: {payments} {}, {open} still open; schema version {schema}; integrity check: ok",
+            if payments == 1 { "payment" } else { "payments" }
+        ),
         sw: format!("daftari: malipo {payments}, {open} bado wazi; toleo {schema}; ukaguzi wa uadilifu: sawa"),
     }
     fn doctor_journal_older(schema: usize = 9, now: usize = 11) {
@@ -80,8 +99,8 @@ sentences! {
         sw: format!("daftari la lipa mpya zaidi (toleo {schema}, lipa hii inajua {now}): lipa hii inalikataa; weka lipa hiyo au mpya zaidi"),
     }
     fn doctor_journal_damaged(what: &str = "row 12 missing from index payments_open") {
-        en: format!("journal is damaged ({what}): stop lipa, take a backup (lipa backup FILE) and restore it (README: Restoring a till)"),
-        sw: format!("daftari limeharibika ({what}): simamisha lipa, chukua nakala (lipa backup FILE) na uirejeshe (README: Restoring a till)"),
+        en: format!("journal is damaged ({what}): stop lipa and take a backup (lipa backup FILE) to restore; if it cannot be copied, restore the latest backup (README: Restoring a till)"),
+        sw: format!("daftari limeharibika ({what}): simamisha lipa na uchukue nakala (lipa backup FILE) ya kurejesha; isipoweza kunakiliwa, rejesha nakala ya mwisho (README: Restoring a till)"),
     }
     fn doctor_journal_unreadable(why: &str = "file is not a database") {
         en: format!("journal cannot be read: {why}"),
@@ -151,16 +170,24 @@ sentences! {
         en: format!("this machine's clock agrees with {provider}'s (within {secs} s)"),
         sw: format!("saa ya mashine hii inakubaliana na ya {provider} (ndani ya sekunde {secs})"),
     }
-    fn doctor_clock_off(provider: &str = "AcmePay", span: &str = "7 min 12 s", ahead: bool = false, signed: bool = true) {
+    fn doctor_clock_off(provider: &str = "AcmePay", span: &str = "7 min 12 s", ahead: bool = false, signed: bool = true, taken: bool = false) {
         en: format!(
             "this machine's clock is {span} {} {provider}'s: {}; set the clock (timedatectl set-ntp true)",
             if ahead { "ahead of" } else { "behind" },
-            if signed { "its signed requests are refused" } else { "times on receipts and tokens are off" }
+            match (signed, taken) {
+                (true, false) => "its signed requests are refused",
+                (true, true) => "its signed requests are still taken, but its limit is not published",
+                _ => "times on receipts and tokens are off",
+            }
         ),
         sw: format!(
             "saa ya mashine hii {} ya {provider} kwa {span}: {}; rekebisha saa (timedatectl set-ntp true)",
             if ahead { "iko mbele" } else { "iko nyuma" },
-            if signed { "maombi yake yaliyosainiwa yanakataliwa" } else { "nyakati kwenye risiti na tokeni si sahihi" }
+            match (signed, taken) {
+                (true, false) => "maombi yake yaliyosainiwa yanakataliwa",
+                (true, true) => "maombi yake yaliyosainiwa bado yanakubaliwa, lakini kikomo chake hakijatangazwa",
+                _ => "nyakati kwenye risiti na tokeni si sahihi",
+            }
         ),
     }
     fn doctor_clock_unknown(provider: &str = "AcmePay") {
@@ -168,8 +195,8 @@ sentences! {
         sw: format!("saa haikulinganishwa: {provider} haikutuma Date"),
     }
     fn doctor_credentials_ok() {
-        en: "credentials accepted: a status query of a reference nobody used was answered",
-        sw: "funguo zimekubaliwa: swali la hali ya kumbukumbu isiyotumika limejibiwa",
+        en: "credentials accepted: a signed read that charges nobody was answered",
+        sw: "funguo zimekubaliwa: ombi la kusoma lililosainiwa, lisilomtoza mtu, limejibiwa",
     }
     fn doctor_credentials_refused(why: &str = "AcmePay refused the credentials (HTTP 401): check LIPA_ACME_API_KEY") {
         en: format!("credentials refused: {why}"),
@@ -208,7 +235,11 @@ sentences! {
         sw: format!("printa {printer} si tcp://HOST:PORT wala njia ya kifaa kama /dev/usb/lp0"),
     }
     fn doctor_operators_ok(count: usize = 12, path: &Path = Path::new("/etc/lipa/operators")) {
-        en: format!("{count} operators may log in to lipa serve ({})", path.display()),
+        en: format!(
+            "{count} {} may log in to lipa serve ({})",
+            if count == 1 { "operator" } else { "operators" },
+            path.display()
+        ),
         sw: format!("wahudumu {count} wanaweza kuingia kwenye lipa serve ({})", path.display()),
     }
     fn doctor_operators_none(path: &Path = Path::new("/etc/lipa/operators")) {

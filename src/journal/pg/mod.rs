@@ -56,6 +56,8 @@ pub struct Probe {
     pub tls: Option<bool>,
     /// Whether the server's certificate and name were verified.
     pub verified: bool,
+    /// Whether this login may record payments (`None`: no tables yet, or not said).
+    pub writable: Option<bool>,
 }
 
 pub struct PgStore {
@@ -101,7 +103,7 @@ impl PgStore {
         let store = PgStore::connect(url)?;
         let verified = tls::split_url(url)?.verify && !matches!(store.tls, Tls::Off);
         let place = store.place.clone();
-        let (schema, tls) = store.run(|pool| async move {
+        let (schema, tls, writable) = store.run(|pool| async move {
             let client = pool.get().await?;
             let has = client
                 .query_one("SELECT to_regclass('lipa_schema') IS NOT NULL", &[])
@@ -125,13 +127,30 @@ impl PgStore {
                 .ok()
                 .flatten()
                 .map(|r| r.get::<_, bool>(0));
-            Ok((usize::try_from(schema).unwrap_or(0), tls))
+            // Whether this login may record payments (a read-only one takes no sale).
+            let writable = if has {
+                client
+                    .query_opt(
+                        "SELECT has_table_privilege('payments', 'INSERT')
+                            AND has_table_privilege('payments', 'UPDATE')
+                            AND has_table_privilege('events', 'INSERT')",
+                        &[],
+                    )
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|r| r.get::<_, bool>(0))
+            } else {
+                None
+            };
+            Ok((usize::try_from(schema).unwrap_or(0), tls, writable))
         })?;
         Ok(Probe {
             place,
             schema,
             tls,
             verified,
+            writable,
         })
     }
 

@@ -37,13 +37,7 @@ impl CeptaClient {
         if let Some(list) = self.cached_channels() {
             return list;
         }
-        let fetched: Result<Vec<Channel>, ProviderError> = async {
-            let url = self.url("/api/v1/pay/mobile-money-banks", None)?;
-            let answer = self.call(Call::Read, Method::GET, url, b"", &[]).await?;
-            let list: wire::ChannelList = answer.json(NAME, Call::Read)?;
-            Ok(list.into_channels())
-        }
-        .await;
+        let fetched = self.fetch_channels().await;
         match fetched {
             Ok(list) if !list.is_empty() => {
                 self.cache_channels(&list, CHANNELS_FRESH);
@@ -60,6 +54,14 @@ impl CeptaClient {
                 list
             }
         }
+    }
+
+    /// The channel list from Cepta itself (a signed read).
+    pub(super) async fn fetch_channels(&self) -> Result<Vec<Channel>, ProviderError> {
+        let url = self.url("/api/v1/pay/mobile-money-banks", None)?;
+        let answer = self.call(Call::Read, Method::GET, url, b"", &[]).await?;
+        let list: wire::ChannelList = answer.json(NAME, Call::Read)?;
+        Ok(list.into_channels())
     }
 
     fn cached_channels(&self) -> Option<Vec<Channel>> {

@@ -367,4 +367,10 @@ impl Provider for CeptaClient {
     async fn channels(&self) -> Result<Vec<Channel>, ProviderError> {
         Ok(self.channel_list().await)
     }
+
+    /// A signed read that must succeed: the channel list. (A status query of an unknown
+    /// reference is a 404, as is a wrong base URL's every path.)
+    async fn credentials(&self, _probe: &Charged) -> Result<(), ProviderError> {
+        self.fetch_channels().await.map(drop)
+    }
 }

@@ -342,6 +342,28 @@ impl Provider for ClickPesaClient {
         }
     }
 
+    /// The status query (the token, the base URL), then a wallet check, which is signed with
+    /// the checksum key when one is set: a wrong or missing key is refused there, as it would
+    /// be at every push. Neither charges anyone nor prompts a phone.
+    async fn credentials(&self, probe: &Charged) -> Result<(), ProviderError> {
+        self.query(probe).await?;
+        let phone = crate::phone::Phone::parse("0712345670", Country::Tanzania).map_err(|_| {
+            ProviderError::Configuration {
+                message: Msg::Empty,
+            }
+        })?;
+        let check = PushRequest {
+            reference: probe.reference.clone(),
+            phone,
+            amount: probe.amount,
+            channel: None,
+            email: None,
+            name: None,
+            prepared: None,
+        };
+        self.preview(&check).await.map(drop)
+    }
+
     async fn preview(&self, request: &PushRequest) -> Result<Option<Preview>, ProviderError> {
         let mut fields = self.push_fields(request)?;
         fields.insert("fetchSenderDetails".into(), Value::Bool(true));

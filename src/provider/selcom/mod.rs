@@ -511,6 +511,23 @@ impl Provider for SelcomClient {
         }
     }
 
+    /// The order status of an order nobody made, which must be Selcom's own answer (`000`,
+    /// no order): a 404 is a wrong base URL's, whatever its words.
+    async fn credentials(&self, probe: &Charged) -> Result<(), ProviderError> {
+        let fields: sign::Fields = vec![(
+            "order_id",
+            Value::Text(probe.reference.as_str().to_string()),
+        )];
+        let answer = self
+            .call(Call::Read, "/checkout/order-status", &fields)
+            .await?;
+        refused_access(&answer, (self.now)())?;
+        match Reply::read(&answer.body) {
+            Some(_) if answer.is_success() => Ok(()),
+            _ => Err(answer.error(NAME, Call::Read, &self.secrets())),
+        }
+    }
+
     async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
         let (reply, order) = self.order_status(charged.reference.as_str()).await?;
         let Some(order) = order.filter(|o| !unpaid_order(o)) else {
