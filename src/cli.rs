@@ -369,6 +369,18 @@ pub struct SimulateArgs {
         allow_hyphen_values = true
     )]
     pub clock_offset: i64,
+    /// Call lipa back when a payment ends, each provider in its own format, at this receiver
+    /// (lipa serve --http), e.g. http://127.0.0.1:8089.
+    #[arg(long, value_name = "URL")]
+    pub callback: Option<String>,
+    /// Callbacks: milliseconds after the customer's answer, lost per mille, sent twice per mille.
+    #[arg(
+        long,
+        value_name = "MS,LOST,TWICE",
+        value_delimiter = ',',
+        num_args = 3
+    )]
+    pub callback_faults: Vec<u64>,
 }
 
 mod localize;

@@ -5,6 +5,8 @@
 //! forged, unmatched, disagreeing, oversized, slow and flooding callers; a payment followed by
 //! another process woken through the journal, and through the shared ledger.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/ledger.rs"]
 mod ledger;
 
@@ -474,4 +476,154 @@ async fn the_process_following_a_payment_is_woken_by_another_s_callback() {
             "{name}: never two questions at once"
         );
     }
+}
+
+/// End to end with the real binaries: the simulator calls back in ClickPesa's own format (its
+/// checksum) to `lipa serve --ssh off --http`, which follows the payment a `lipa push` left
+/// pending; the callback is kept beside it and the payment ends paid; a lost callback changes
+/// nothing but the wait (polling finds it), a callback sent twice is kept once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_calls_back_to_lipa_serve() {
+    // The receiver's port, chosen before the simulator is told it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let sim = lipa::sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(300),
+        checksum_key: Some(lipa::sim::demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        callback: Some(lipa::sim::SimCallback {
+            url: format!("http://127.0.0.1:{port}"),
+            delay: Duration::ZERO,
+            lose_per_mille: 0,
+            twice_per_mille: 1000,
+        }),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let till = tempfile::tempdir().expect("till");
+    let env = cli::demo_env(till.path(), &sim.clickpesa_base_url(), None);
+    let mut serve = cli::command(env.clone())
+        .args([
+            "serve",
+            "--ssh",
+            "off",
+            "--http",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("lipa serve");
+    wait_for("the receiver", Duration::from_secs(30), async || {
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .ok()
+            .map(drop)
+    })
+    .await;
+    let pushed = tokio::task::spawn_blocking({
+        let env = env.clone();
+        move || {
+            cli::command(env)
+                .args(cli::push_args("clickpesa", "0712345670", "0"))
+                .output()
+                .expect("push")
+        }
+    })
+    .await
+    .expect("joined");
+    assert_eq!(pushed.status.code(), Some(3), "sent, pending");
+    let paid = wait_for(
+        "paid, and its callbacks kept",
+        Duration::from_secs(60),
+        async || {
+            let rows = cli::rows(till.path());
+            let p = rows.first()?.clone();
+            let journal = Journal::open_in(till.path()).ok()?;
+            let hooks = journal.hooks(Some(p.id), 10).ok()?;
+            (p.status == Status::Paid && !hooks.is_empty() && sim.stats().callbacks_sent >= 2)
+                .then_some((p, hooks))
+        },
+    )
+    .await;
+    let (p, hooks) = paid;
+    assert_eq!(hooks.len(), 1, "sent twice, kept once: {hooks:?}");
+    assert_eq!(hooks[0].checked, "signed", "{hooks:?}");
+    assert_eq!(p.status, Status::Paid);
+    cli::kill_9(&mut serve);
+}
+
+/// Every provider's callback as the simulator writes it is read by lipa's reader for that
+/// provider: it names its payment, and is verified where the provider signs (ClickPesa's
+/// checksum, Selcom's digest).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_provider_s_simulated_callback_names_its_payment() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let sim = lipa::sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(200),
+        checksum_key: Some(lipa::sim::demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        callback: Some(lipa::sim::SimCallback {
+            url: format!("http://127.0.0.1:{port}"),
+            delay: Duration::ZERO,
+            lose_per_mille: 0,
+            twice_per_mille: 0,
+        }),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = engine(
+        &sim,
+        Journal::open_in(dir.path()).expect("journal"),
+        Duration::from_secs(300),
+    );
+    let app = lipa::hooks::router(lipa::hooks::Receiver::new(engine.clone(), rows(&sim)))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    for kind in ProviderKind::ALL {
+        let p = sale(&engine, kind, "0712345670", 1000).await;
+        let kept = wait_for(
+            &format!("{}'s callback", kind.id()),
+            Duration::from_secs(30),
+            async || {
+                engine
+                    .journal()
+                    .hooks(Some(p.id), 10)
+                    .ok()
+                    .filter(|h| !h.is_empty())
+            },
+        )
+        .await;
+        let signs = matches!(kind, ProviderKind::ClickPesa | ProviderKind::Selcom);
+        assert_eq!(
+            kept[0].checked,
+            if signs { "signed" } else { "unsigned" },
+            "{}: {kept:?}",
+            kind.id()
+        );
+        assert!(
+            ["asked", "final"].contains(&kept[0].outcome.as_str()),
+            "{}: {kept:?}",
+            kind.id()
+        );
+        wait_for(
+            &format!("{} paid", kind.id()),
+            Duration::from_secs(30),
+            async || (status_of(&engine, p.id).await == Status::Paid).then_some(()),
+        )
+        .await;
+    }
+    assert!(
+        engine.journal().hooks(None, 10).expect("hooks").is_empty(),
+        "none unmatched"
+    );
 }

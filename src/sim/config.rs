@@ -29,6 +29,8 @@ pub struct SimConfig {
     pub max_skew: Option<Duration>,
     /// Faults to inject (none by default). Can be changed later with `SimHandle::set_faults`.
     pub faults: Faults,
+    /// Where the simulator calls back when a payment ends (`None`: it does not).
+    pub callback: Option<super::call::SimCallback>,
 }
 
 impl SimConfig {
@@ -55,6 +57,7 @@ impl fmt::Debug for SimConfig {
             .field("accounts", &self.accounts)
             .field("max_skew", &self.max_skew)
             .field("faults", &self.faults)
+            .field("callback", &self.callback)
             .finish_non_exhaustive()
     }
 }

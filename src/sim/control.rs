@@ -159,6 +159,7 @@ pub struct SimulateOptions {
     pub port: u16,
     pub settle: Duration,
     pub faults: Faults,
+    pub callback: Option<super::call::SimCallback>,
 }
 
 impl SimulateOptions {
@@ -184,10 +185,20 @@ impl SimulateOptions {
             clock_offset_secs: Some(args.clock_offset),
             ..FaultSettings::default()
         };
+        let (delay, lose, twice) = match args.callback_faults.as_slice() {
+            [ms, lost, twice] => (*ms, *lost, *twice),
+            _ => (0, 0, 0),
+        };
         Ok(SimulateOptions {
             port: args.port,
             settle: Duration::from_secs_f64(args.settle),
             faults: settings.to_faults()?,
+            callback: args.callback.as_ref().map(|url| super::call::SimCallback {
+                url: url.clone(),
+                delay: Duration::from_millis(delay),
+                lose_per_mille: u16::try_from(lose.min(1000)).unwrap_or(1000),
+                twice_per_mille: u16::try_from(twice.min(1000)).unwrap_or(1000),
+            }),
         })
     }
 }

@@ -97,6 +97,11 @@ pub struct SimStats {
     /// Pushes received again under an id already received (pawaPay's `DUPLICATE_IGNORED`):
     /// safe, and counted.
     pub repeated_sends: u64,
+    /// Callbacks sent to lipa's receiver and answered 2xx, lost on purpose (a fault), and
+    /// sent but not answered 2xx.
+    pub callbacks_sent: u64,
+    pub callbacks_lost: u64,
+    pub callbacks_failed: u64,
 }
 
 impl SimStats {
@@ -135,6 +140,9 @@ impl Serialize for SimStats {
         m.serialize_entry("faults", &self.faults)?;
         m.serialize_entry("repeated_pushes", &self.repeated_pushes)?;
         m.serialize_entry("repeated_sends", &self.repeated_sends)?;
+        m.serialize_entry("callbacks_sent", &self.callbacks_sent)?;
+        m.serialize_entry("callbacks_lost", &self.callbacks_lost)?;
+        m.serialize_entry("callbacks_failed", &self.callbacks_failed)?;
         m.end()
     }
 }

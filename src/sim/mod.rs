@@ -25,7 +25,9 @@
 //! helpers).
 
 pub mod behaviour;
-mod config;
+pub mod call;
+mod callback;
+pub mod config;
 mod control;
 pub mod faults;
 pub mod handle;
@@ -39,6 +41,7 @@ pub mod wire;
 /// Obviously fake credentials for the demo and `lipa simulate`; the default [`SimConfig`]
 /// accepts exactly these (each provider's, from its folder).
 pub use crate::provider::demo;
+pub use call::{Callback, SimCallback};
 pub use config::SimConfig;
 pub use control::SimulateOptions;
 pub use faults::{FaultKind, Faults};
@@ -81,6 +84,7 @@ impl Default for SimConfig {
                 .collect(),
             max_skew: Some(Duration::from_secs(300)),
             faults: Faults::default(),
+            callback: None,
         }
     }
 }
@@ -106,7 +110,11 @@ impl SimConfig {
 pub async fn spawn(config: SimConfig) -> std::io::Result<SimHandle> {
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
     let addr = listener.local_addr()?;
+    let callback = config.callback.clone();
     let state = Arc::new(state::Sim::new(config));
+    if let Some(to) = callback {
+        let _ = state.calls.set(callback::start(state.clone(), to));
+    }
     let served = Served {
         sim: state.clone(),
         sims: simulators().into(),
@@ -179,6 +187,7 @@ pub async fn run_foreground(options: SimulateOptions) -> std::io::Result<()> {
         port: options.port,
         settle: options.settle,
         faults: options.faults,
+        callback: options.callback,
         ..SimConfig::with_checksums()
     };
     let faults = config.faults.clone();

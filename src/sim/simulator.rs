@@ -64,6 +64,17 @@ pub trait Simulator: Send + Sync {
 
     /// What `lipa simulate` says of it.
     fn banner(&self) -> Banner;
+
+    /// The callback this provider sends when `push` ends as `status`, in its wire format
+    /// (`None`: it sends none).
+    fn callback(
+        &self,
+        _push: &super::state::Push,
+        _status: super::ledger::SimStatus,
+        _config: &super::config::SimConfig,
+    ) -> Option<super::call::Callback> {
+        None
+    }
 }
 
 /// A simulator's part of `lipa simulate`'s banner (English: a developer's tool).

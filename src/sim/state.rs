@@ -166,6 +166,9 @@ struct Inner {
 pub struct Sim {
     pub config: SimConfig,
     inner: Mutex<Inner>,
+    /// Told of every new push, when the simulator calls back (`super::callback`).
+    pub(crate) calls:
+        std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<(ProviderKind, String)>>,
 }
 
 /// A reference already used for that provider.
@@ -187,6 +190,7 @@ impl Sim {
                 faults,
             }),
             config,
+            calls: std::sync::OnceLock::new(),
         }
     }
 
@@ -375,6 +379,10 @@ impl Sim {
         let mut push = new_push(new, behaviour, reverse_after, Instant::now(), created_at);
         push.quirks = quirks;
         insert(&mut inner, key, push.clone());
+        drop(inner);
+        if let Some(calls) = self.calls.get() {
+            let _ = calls.send((push.provider, push.reference.clone()));
+        }
         Ok(push)
     }
 

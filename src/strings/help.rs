@@ -487,6 +487,19 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Mbegu ya kete za hitilafu: mbegu ileile na maombi yaleyale hutoa hitilafu zilezile.",
     ),
     (
+        "simulate.callback",
+        "Call lipa back when a payment ends, each provider in its own format, at this receiver \
+         (lipa serve --http), e.g. http://127.0.0.1:8089.",
+        "Mpigie lipa simu ya majibu malipo yanapoisha, kila mtoa huduma kwa muundo wake, kwenye \
+         kipokezi hiki (lipa serve --http), mfano http://127.0.0.1:8089.",
+    ),
+    (
+        "simulate.callback_faults",
+        "Callbacks: milliseconds after the customer's answer, lost per mille, sent twice per mille.",
+        "Simu za majibu: milisekunde baada ya jibu la mteja, zinazopotea kwa elfu, zinazotumwa mara \
+         mbili kwa elfu.",
+    ),
+    (
         "simulate.clock_offset",
         "Run the simulator's clock this many seconds ahead (negative: behind); requests stamped \
          more than 5 minutes off are refused by {clock_signed}.",

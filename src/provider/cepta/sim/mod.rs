@@ -3,6 +3,7 @@
 //! `crate::sim`.
 
 mod auth;
+mod callback;
 mod envelope;
 mod handlers;
 mod words;
@@ -99,6 +100,15 @@ impl Simulator for CeptaSim {
     /// The channel the cashier chose, as journalled.
     fn adopted_channel(&self, p: &Payment) -> String {
         p.channel.clone().unwrap_or_default()
+    }
+
+    fn callback(
+        &self,
+        push: &crate::sim::state::Push,
+        status: SimStatus,
+        config: &crate::sim::config::SimConfig,
+    ) -> Option<crate::sim::call::Callback> {
+        callback::callback(push, status, config)
     }
 
     fn banner(&self) -> Banner {

@@ -3,6 +3,7 @@
 //! (`canonical`), envelopes and words. It runs on the shared machinery in `crate::sim`.
 
 mod auth;
+mod callback;
 mod canonical;
 mod envelope;
 mod handlers;
@@ -122,6 +123,15 @@ impl Simulator for ClickPesaSim {
             .and_then(|ph| words::channel_for(ph.network()))
             .unwrap_or("M-PESA")
             .to_string()
+    }
+
+    fn callback(
+        &self,
+        push: &crate::sim::state::Push,
+        status: SimStatus,
+        config: &crate::sim::config::SimConfig,
+    ) -> Option<crate::sim::call::Callback> {
+        callback::callback(push, status, config)
     }
 
     fn banner(&self) -> Banner {

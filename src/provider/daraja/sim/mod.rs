@@ -5,6 +5,7 @@
 //! query's `ResultCode` is a string, errors come in `{requestId, errorCode, errorMessage}`,
 //! and it takes the sandbox's shortcode and passkey.
 
+mod callback;
 mod handlers;
 
 use crate::payment::Payment;
@@ -110,6 +111,15 @@ impl Simulator for DarajaSim {
 
     fn adopted_channel(&self, _: &Payment) -> String {
         "M-PESA".into()
+    }
+
+    fn callback(
+        &self,
+        push: &crate::sim::state::Push,
+        status: SimStatus,
+        config: &crate::sim::config::SimConfig,
+    ) -> Option<crate::sim::call::Callback> {
+        callback::callback(push, status, config)
     }
 
     fn banner(&self) -> Banner {

@@ -4,6 +4,7 @@
 //! currency says whose it is. pawaPay's documented sandbox numbers answer as its sandbox does
 //! (they win over the last-digit rule); every other number follows the last digit.
 
+mod callback;
 mod handlers;
 mod sandbox;
 
@@ -136,6 +137,15 @@ impl Simulator for PawapaySim {
                     .map(str::to_string)
             })
             .unwrap_or_default()
+    }
+
+    fn callback(
+        &self,
+        push: &crate::sim::state::Push,
+        status: SimStatus,
+        config: &crate::sim::config::SimConfig,
+    ) -> Option<crate::sim::call::Callback> {
+        callback::callback(push, status, config)
     }
 
     fn banner(&self) -> Banner {

@@ -4,6 +4,7 @@
 //! (a wrong digest, a stale timestamp or a float is refused), a push of two calls, and a
 //! second wallet payment for one order counted as a defect (`repeated_pushes`).
 
+mod callback;
 mod handlers;
 
 use crate::payment::Payment;
@@ -111,6 +112,15 @@ impl Simulator for SelcomSim {
 
     fn adopted_channel(&self, payment: &Payment) -> String {
         handlers::channel(&payment.phone).into()
+    }
+
+    fn callback(
+        &self,
+        push: &crate::sim::state::Push,
+        status: SimStatus,
+        config: &crate::sim::config::SimConfig,
+    ) -> Option<crate::sim::call::Callback> {
+        callback::callback(push, status, config)
     }
 
     fn banner(&self) -> Banner {
