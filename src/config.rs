@@ -118,6 +118,10 @@ pub struct ServeSettings {
     pub ssh: Option<String>,
     /// `HOST:PORT` to receive the providers' callbacks on (none: not received).
     pub http: Option<String>,
+    /// The receiver's public address, as the providers reach it through the shop's reverse
+    /// proxy (`https://pay.duka.example`; `LIPA_PUBLIC_URL` over it): each push of a provider
+    /// that takes one gets its own callback address under it.
+    pub public_url: Option<String>,
     /// The operators file (default: `operators` beside the configuration file).
     pub operators: Option<PathBuf>,
     /// Minutes without a key before a session is closed (a warning comes a minute before).
@@ -279,7 +283,10 @@ impl Config {
             language,
             timezone,
             operator: file.operator,
-            serve: file.serve,
+            serve: ServeSettings {
+                public_url: var("LIPA_PUBLIC_URL").or(file.serve.public_url.clone()),
+                ..file.serve
+            },
             receipt: file.receipt,
             till: file.till,
             database_url: var("LIPA_DATABASE_URL")

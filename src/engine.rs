@@ -68,6 +68,9 @@ pub struct EngineSettings {
     pub attention_every: Duration,
     /// How long a poll lease lasts unless renewed (see `journal/lease.rs`).
     pub poll_lease: Duration,
+    /// The callbacks' public address (`https://…`, or `http://` on this machine): a push of a
+    /// provider that takes its own callback address gets one under it. `None`: none.
+    pub public_url: Option<String>,
 }
 
 /// *Attention* payments older than this are asked again only when a person does.
@@ -83,6 +86,7 @@ impl Default for EngineSettings {
             max_queries_per_second: 50,
             attention_every: Duration::from_secs(15 * 60),
             poll_lease: crate::journal::POLL_LEASE,
+            public_url: None,
         }
     }
 }
@@ -109,9 +113,17 @@ impl EngineSettings {
 
     /// As the configuration says: the real schedule, or a simulator's (`LIPA_SCHEDULE_SCALE`).
     pub fn from_config(config: &crate::config::Config) -> EngineSettings {
-        match config.schedule_scale {
+        let settings = match config.schedule_scale {
             Some(per_mille) => EngineSettings::scaled(f64::from(per_mille) / 1000.0),
             None => EngineSettings::default(),
+        };
+        EngineSettings {
+            public_url: config
+                .serve
+                .public_url
+                .as_deref()
+                .and_then(crate::hooks::address::public_base),
+            ..settings
         }
     }
 }
@@ -456,6 +468,17 @@ impl Engine {
             }
         }
         let id = payment.id;
+        // Its own callback address, its token's hash kept before anything leaves.
+        let callback = match &self.inner.settings.public_url {
+            Some(base) if new.provider.spec().hook_per_payment => {
+                let (url, hash) = crate::hooks::address::payment_address(base, new.provider, id);
+                self.blocking(move |j| j.set_hook_token(id, &hash))
+                    .await
+                    .map_err(nothing_sent)?;
+                Some(url)
+            }
+            _ => None,
+        };
         let request = PushRequest {
             reference: new.reference,
             phone: new.phone,
@@ -464,6 +487,7 @@ impl Engine {
             email: new.email,
             name: new.name,
             prepared: None,
+            callback,
         };
         // A push of two calls: the first charges nobody, and its outcome is journalled (with
         // the move to `Sending`) before the second, which is made at most once.

@@ -167,6 +167,7 @@ async fn a_pending_attempt_is_not_undone_by_a_failed_one() {
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     };
     client.initiate(&request).await.expect("push");
     match client.query(&Charged::of_request(&request)).await {
@@ -199,6 +200,7 @@ async fn a_401_retry_that_meets_its_own_push_is_unknown_then_found() {
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     };
     let err = client.initiate(&request).await.expect_err("unknown");
     assert_eq!(

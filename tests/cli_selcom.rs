@@ -275,6 +275,7 @@ async fn killed_between_the_two_calls_the_wallet_payment_is_never_asked_for_late
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     };
     let order = lipa::provider::Provider::prepare(&client, &request)
         .await

@@ -329,6 +329,7 @@ async fn unfinished_payments_are_shown_and_followed_again_at_start() {
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     };
     provider.initiate(&req).await.expect("scripted push");
     let (tx, screen, task) = start(engine);

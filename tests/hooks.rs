@@ -627,3 +627,93 @@ async fn every_provider_s_simulated_callback_names_its_payment() {
         "none unmatched"
     );
 }
+
+/// Daraja's lost answer settled by itself: with a public address, each push carries its own
+/// callback address (the payment's id and a token kept hashed); the push's answer is lost
+/// (digit 9), the payment waits for a person — until its callback comes to that address with
+/// the `CheckoutRequestID`, which lipa keeps and asks by, and the answer makes it paid. A
+/// callback to the address with another token is not taken for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_daraja_push_whose_answer_was_lost_ends_by_its_callback() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let sim = lipa::sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(200),
+        callback: Some(lipa::sim::SimCallback {
+            url: base.clone(),
+            delay: Duration::ZERO,
+            lose_per_mille: 0,
+            twice_per_mille: 0,
+        }),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let dir = tempfile::tempdir().expect("dir");
+    let mut engine = engine(
+        &sim,
+        Journal::open_in(dir.path()).expect("journal"),
+        Duration::from_secs(300),
+    );
+    let journal = engine.journal().clone();
+    engine = {
+        let context = Context {
+            http: lipa::provider::http::client(),
+            data_dir: dir.path().to_path_buf(),
+            tokens: None,
+            shop: None,
+        };
+        let providers: Vec<Arc<dyn Provider>> = rows(&sim)
+            .iter()
+            .map(|(kind, settings)| (kind.spec().build)(settings, &context))
+            .collect();
+        Engine::new(
+            journal,
+            providers,
+            EngineSettings {
+                public_url: lipa::hooks::address::public_base(&base),
+                ..engine.settings().clone()
+            },
+        )
+    };
+    let app = lipa::hooks::router(lipa::hooks::Receiver::new(engine.clone(), rows(&sim)))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    // A forged address first: the right id, another token.
+    let p = sale(&engine, ProviderKind::Daraja, "0712345679", 300).await;
+    assert_eq!(p.status, Status::Attention, "the answer was lost: {p:?}");
+    assert!(p.provider_id.is_none());
+    let forged = serde_json::json!({"Body": {"stkCallback": {
+        "CheckoutRequestID": "ws_CO_forged", "ResultCode": 0, "ResultDesc": "ok"}}});
+    let url = format!("{base}/hooks/daraja/{}/{}", p.id, "0".repeat(32));
+    assert_eq!(post(&url, &forged).await, 200);
+    // Then the simulator's own callback, to the address the push carried.
+    let paid = wait_for(
+        "paid, by its callback",
+        Duration::from_secs(30),
+        async || {
+            let now = engine.get(p.id).await.ok()?;
+            (now.status == Status::Paid).then_some(now)
+        },
+    )
+    .await;
+    let kept = engine.journal().hooks(Some(p.id), 10).expect("hooks");
+    assert_eq!(kept.len(), 1, "only the true address names it: {kept:?}");
+    assert_eq!(kept[0].checked, "token");
+    assert_eq!(
+        paid.provider_id.as_deref(),
+        sim.ledger().first().map(|e| e.id.as_str()),
+        "the CheckoutRequestID kept"
+    );
+    let unmatched = engine.journal().hooks(None, 10).expect("hooks");
+    assert_eq!(
+        unmatched.len(),
+        1,
+        "the forged one kept for a person: {unmatched:?}"
+    );
+    assert_eq!(sim.ledger()[0].initiate_calls, 1, "never sent again");
+}

@@ -119,6 +119,7 @@ fn tz_push() -> PushRequest {
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     }
 }
 
@@ -131,6 +132,7 @@ fn ke_push() -> PushRequest {
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     }
 }
 

@@ -500,6 +500,7 @@ async fn refusal(client: &CeptaClient) -> String {
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     };
     match client.initiate(&push).await {
         Err(e @ ProviderError::Configuration { .. }) => e.to_string(),

@@ -30,6 +30,16 @@ pub(super) fn settings(config: &Config) -> Vec<Finding> {
             |l| s::doctor_left_off(l, &problem.text(l)),
         ));
     }
+    if let Some(url) = config.serve.public_url.as_deref() {
+        found.push(match crate::hooks::address::public_base(url) {
+            Some(base) => Finding::new(Area::Settings, "public_url", Verdict::Ok, |l| {
+                s::doctor_public_url(l, &base)
+            }),
+            None => Finding::new(Area::Settings, "public_url", Verdict::Fail, |l| {
+                s::doctor_public_url_bad(l, url)
+            }),
+        });
+    }
     if config.providers.is_empty() {
         found.push(Finding::new(
             Area::Settings,

@@ -141,6 +141,7 @@ impl Engine {
             email: p.email.clone(),
             name: p.name.clone(),
             prepared: p.provider_id.clone(),
+            callback: None,
         };
         let answer = provider.initiate(&request).await;
         let (to, message, _, _) = match answer {

@@ -7,6 +7,7 @@
 //! journal or the ledger. Only the answer to that question moves the payment; polling never
 //! stops.
 
+pub mod address;
 mod limit;
 mod receiver;
 
@@ -19,6 +20,7 @@ use crate::payment::Payment;
 use crate::provider::hook::{HookCheck, HookRead, HookRequest, Named};
 use crate::provider::settings::Settings;
 use crate::provider_kind::ProviderKind;
+use address::token_hash;
 
 /// What was made of one callback.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,7 @@ pub async fn take(
     headers: &reqwest::header::HeaderMap,
     body: &[u8],
     source: &str,
+    addressed: Option<(i64, String)>,
 ) -> Result<Taken, crate::engine::EngineError> {
     let Some((first, first_settings)) = kinds.first() else {
         return Ok(Taken {
@@ -50,7 +53,31 @@ pub async fn take(
     };
     let mut found: Option<Payment> = None;
     let mut provider = *first;
-    if let Some(named) = read.named.clone() {
+    // The payment's own address: its token must be the one kept for it.
+    let by_address = match addressed {
+        Some((id, token)) => by_token(engine, kinds, id, &token).await?,
+        None => None,
+    };
+    let checked = match (&by_address, &read.checked) {
+        (Some(_), HookCheck::Unsigned) => "token".to_string(),
+        (_, c) => c.id().to_string(),
+    };
+    if let Some(mut p) = by_address {
+        // The send's answer was lost: the callback gives the provider's id, which the
+        // question that follows asks by.
+        if let (None, Some(Named::ProviderId(id))) = (&p.provider_id, &read.named) {
+            let (pid, given) = (p.id, id.trim().to_string());
+            engine
+                .read(move |j| j.set_provider_id_if_none(pid, &given))
+                .await?;
+            let pid = p.id;
+            if let Some(again) = engine.read(move |j| j.get(pid)).await? {
+                p = again;
+            }
+        }
+        provider = p.provider;
+        found = Some(p);
+    } else if let Some(named) = read.named.clone() {
         for (kind, _) in kinds {
             let (kind, named) = (*kind, named.clone());
             let hit = engine
@@ -71,6 +98,16 @@ pub async fn take(
         }
     }
     let disagrees = found.as_ref().and_then(|p| disagreement(p, &read));
+    let disagrees = disagrees.or_else(|| {
+        // Addressed to one payment, naming another's id.
+        let (p, Some(Named::ProviderId(id))) = (found.as_ref()?, &read.named) else {
+            return None;
+        };
+        p.provider_id
+            .as_deref()
+            .filter(|known| known.trim() != id.trim())
+            .map(|_| id.clone())
+    });
     let outcome = match (&found, &disagrees) {
         (None, _) => "unmatched",
         (Some(_), Some(_)) => "disagrees",
@@ -84,7 +121,7 @@ pub async fn take(
         },
         None => Msg::HookHeard {
             provider,
-            check: read.checked.id().to_string(),
+            check: checked.clone(),
             from: source.to_string(),
         },
     };
@@ -99,7 +136,7 @@ pub async fn take(
     let hook = NewHook {
         provider,
         source: source.to_string(),
-        checked: read.checked.id().to_string(),
+        checked,
         named: read.named.as_ref().map(Named::describe).unwrap_or_default(),
         payment_id: found.as_ref().map(|p| p.id),
         outcome: outcome.to_string(),
@@ -121,6 +158,34 @@ pub async fn take(
         outcome,
         payment: found.map(|p| p.id),
     })
+}
+
+/// The payment a callback's own address names, when its token is the one kept for it and it
+/// is one of `kinds`' payments.
+async fn by_token(
+    engine: &Engine,
+    kinds: &[(ProviderKind, Settings)],
+    id: i64,
+    token: &str,
+) -> Result<Option<Payment>, crate::engine::EngineError> {
+    let kept = engine.read(move |j| j.hook_token(id)).await?;
+    let given = token_hash(token);
+    let same = kept.is_some_and(|k| {
+        k.len() == given.len()
+            && k.bytes()
+                .zip(given.bytes())
+                .fold(0u8, |d, (a, b)| d | (a ^ b))
+                == 0
+    });
+    if !same {
+        tracing::warn!(
+            id,
+            "a callback's address does not match its payment's token"
+        );
+        return Ok(None);
+    }
+    let p = engine.read(move |j| j.get(id)).await?;
+    Ok(p.filter(|p| kinds.iter().any(|(k, _)| *k == p.provider)))
 }
 
 /// What a callback says that the payment contradicts: another amount, or another phone.

@@ -66,6 +66,7 @@ impl Receiver {
 pub fn router(receiver: Arc<Receiver>) -> Router {
     Router::new()
         .route("/hooks/{provider}", post(hook))
+        .route("/hooks/{provider}/{id}/{token}", post(addressed))
         .with_state(receiver)
 }
 
@@ -83,12 +84,37 @@ fn source(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
         .unwrap_or(peer.ip())
 }
 
+/// A callback to a payment's own address (`/hooks/<provider>/<id>/<token>`).
+async fn addressed(
+    State(receiver): State<Arc<Receiver>>,
+    Path((provider, id, token)): Path<(String, String, String)>,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    receive(receiver, provider, peer, headers, body, Some((id, token))).await
+}
+
 async fn hook(
     State(receiver): State<Arc<Receiver>>,
     Path(provider): Path<String>,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    receive(receiver, provider, peer, headers, body, None).await
+}
+
+async fn receive(
+    receiver: Arc<Receiver>,
+    provider: String,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Body,
+    addressed: Option<(i64, String)>,
 ) -> Response {
     let from = source(peer, &headers);
     if !receiver.limits.allow(from) {
@@ -113,7 +139,7 @@ async fn hook(
     tokio::spawn(async move {
         let source = from.to_string();
         for attempt in 1..=KEEP_TRIES {
-            match super::take(&engine, &rows, &headers, &body, &source).await {
+            match super::take(&engine, &rows, &headers, &body, &source, addressed.clone()).await {
                 Ok(_) => return,
                 Err(crate::engine::EngineError::Stopping) => break,
                 Err(e) => {

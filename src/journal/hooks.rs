@@ -171,6 +171,48 @@ impl Journal {
         Ok(found)
     }
 
+    /// Keeps the hash of the token in this payment's own callback address (before it is sent).
+    pub fn set_hook_token(&self, id: i64, hash: &str) -> Result<(), JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.set_hook_token(id, hash.to_string());
+        }
+        self.conn()?.execute(
+            "UPDATE payments SET hook_token = ?2 WHERE id = ?1",
+            params![id, hash],
+        )?;
+        Ok(())
+    }
+
+    /// The hash kept for payment `id`'s callback address, if any.
+    pub fn hook_token(&self, id: i64) -> Result<Option<String>, JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.hook_token(id);
+        }
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT hook_token FROM payments WHERE id = ?1",
+                params![id],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// The provider's id of a payment whose send's answer was lost, as its callback names it
+    /// (only when none is known: a known one is never replaced).
+    pub fn set_provider_id_if_none(&self, id: i64, provider_id: &str) -> Result<(), JournalError> {
+        if let Some(pg) = self.pg() {
+            return pg.set_provider_id_if_none(id, provider_id.to_string());
+        }
+        self.conn()?.execute(
+            "UPDATE payments SET provider_id = ?2 WHERE id = ?1 AND provider_id IS NULL
+                 AND status NOT IN ('paid', 'failed')",
+            params![id, provider_id],
+        )?;
+        Ok(())
+    }
+
     /// A payment by the provider's own id of it.
     pub fn by_provider_id(
         &self,

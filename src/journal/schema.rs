@@ -130,6 +130,7 @@ pub const MIGRATIONS: &[&str] = &[
         UNIQUE (provider, digest)
     );
     CREATE INDEX hooks_payment ON hooks (payment_id) WHERE payment_id IS NOT NULL;
+    ALTER TABLE payments ADD COLUMN hook_token TEXT;
     CREATE INDEX payments_provider_id ON payments (provider_id) WHERE provider_id IS NOT NULL;
     CREATE TRIGGER hooks_never_change BEFORE UPDATE ON hooks
         BEGIN SELECT RAISE(ABORT, 'lipa: a callback is kept as it came'); END;

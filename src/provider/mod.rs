@@ -74,6 +74,9 @@ pub struct PushRequest {
     /// What [`Provider::prepare`] made and the journal holds (pawaPay's `depositId`), for
     /// the send; `None` for a push of one call.
     pub prepared: Option<String>,
+    /// This payment's own callback address (`public_url` + `/hooks/<provider>/<id>/<token>`),
+    /// for a provider that takes one per push; `None`: its configured one.
+    pub callback: Option<String>,
 }
 
 /// What lipa charged, to check a provider's answer against: a status that does not match

@@ -267,6 +267,7 @@ mod tests {
             email: None,
             name: None,
             prepared: None,
+            callback: None,
         };
         let refused = p.prepare(&request).await.expect_err("refused");
         let words = refused.to_string();

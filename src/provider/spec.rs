@@ -75,6 +75,9 @@ pub struct Spec {
     pub simulator: &'static dyn crate::sim::simulator::Simulator,
     /// Reads its callbacks (`lipa serve --http`, `/hooks/<id>`); `None`: it has none.
     pub hook: Option<super::hook::HookReader>,
+    /// Whether each push carries its own callback address (`PushRequest::callback`, when
+    /// `public_url` is set): its callback names its payment even when the push's answer was lost.
+    pub hook_per_payment: bool,
 }
 
 /// The key of a configuration that turns a row on or off, and its test ([`Spec::serves`]).

@@ -49,11 +49,16 @@ pub(crate) fn start(
                     sim.bump(|s| s.callbacks_lost += 1);
                     return;
                 }
-                let url = format!(
-                    "{}/hooks/{}",
-                    to.url.trim_end_matches('/'),
-                    kind.spec().section
-                );
+                // The push's own address, when it is one of this receiver's; else the one
+                // a merchant sets in the provider's dashboard.
+                let url = match &push.callback_url {
+                    Some(own) if own.starts_with(to.url.trim_end_matches('/')) => own.clone(),
+                    _ => format!(
+                        "{}/hooks/{}",
+                        to.url.trim_end_matches('/'),
+                        kind.spec().section
+                    ),
+                };
                 for _ in 0..if twice { 2 } else { 1 } {
                     let mut request = http
                         .post(&url)

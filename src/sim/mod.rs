@@ -175,6 +175,7 @@ impl SimHandle {
             amount: p.amount,
             channel,
             email: p.email.clone(),
+            callback_url: None,
         };
         self.state.adopt(new, sent_at);
     }

@@ -38,6 +38,8 @@ pub struct Push {
     pub email: Option<String>,
     /// How the simulator's answers about it misbehave (faults drawn at creation).
     pub quirks: Quirks,
+    /// Its own callback address, where the provider takes one per push.
+    pub callback_url: Option<String>,
 }
 
 /// How the initiate call that created a push is answered.
@@ -118,6 +120,8 @@ pub struct NewPush {
     pub amount: Money,
     pub channel: String,
     pub email: Option<String>,
+    /// The push's own callback address, where the provider takes one per push.
+    pub callback_url: Option<String>,
 }
 
 /// An order, for a provider whose push is two calls: made first, it charges nobody; its push
@@ -535,6 +539,7 @@ fn new_push(
         reverse_after,
         email: new.email,
         quirks: Quirks::default(),
+        callback_url: new.callback_url,
     }
 }
 

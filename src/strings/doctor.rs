@@ -31,6 +31,14 @@ sentences! {
         en: "no settings file: only LIPA_… variables are read",
         sw: "hakuna faili la mipangilio: vigezo vya LIPA_… pekee vinasomwa",
     }
+    fn doctor_public_url(url: &str = "https://pay.duka.example") {
+        en: format!("each push of a provider that takes one gets its own callback address under {url}/hooks/"),
+        sw: format!("kila ombi la mtoa huduma anayekubali linapata anwani yake ya majibu chini ya {url}/hooks/"),
+    }
+    fn doctor_public_url_bad(url: &str = "pay.duka.example") {
+        en: format!("public_url {url} is not an https:// address (or http:// on this machine): no push gets its own callback address"),
+        sw: format!("public_url {url} si anwani ya https:// (au http:// kwenye mashine hii): hakuna ombi linalopata anwani yake ya majibu"),
+    }
     fn doctor_no_provider() {
         en: "no provider is configured: the console opens the demo (no real money); set one provider's keys (README: Providers)",
         sw: "hakuna mtoa huduma aliyewekwa: dirisha linafungua majaribio (si pesa halisi); weka funguo za mtoa huduma mmoja (README: Providers)",

@@ -25,6 +25,7 @@ fn tz_push() -> PushRequest {
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     }
 }
 
@@ -37,6 +38,7 @@ fn ke_push() -> PushRequest {
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     }
 }
 

@@ -40,6 +40,7 @@ pub fn push(kind: ProviderKind, phone: &str, minor: i64) -> PushRequest {
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     }
 }
 

@@ -258,6 +258,7 @@ async fn perform(
                 email: None,
                 name: None,
                 prepared: None,
+                callback: None,
             };
             let result = engine.preview(provider, &request).await;
             if let Err(error) = &result {

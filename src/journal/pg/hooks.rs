@@ -111,6 +111,47 @@ impl PgStore {
         })
     }
 
+    pub fn set_hook_token(&self, id: i64, hash: String) -> Result<(), JournalError> {
+        self.run(move |pool| async move {
+            let client = pool.get().await?;
+            client
+                .execute(
+                    "UPDATE payments SET hook_token = $2 WHERE id = $1",
+                    &[&id, &hash],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    pub fn hook_token(&self, id: i64) -> Result<Option<String>, JournalError> {
+        self.run(move |pool| async move {
+            let client = pool.get().await?;
+            let row = client
+                .query_opt("SELECT hook_token FROM payments WHERE id = $1", &[&id])
+                .await?;
+            Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
+        })
+    }
+
+    pub fn set_provider_id_if_none(
+        &self,
+        id: i64,
+        provider_id: String,
+    ) -> Result<(), JournalError> {
+        self.run(move |pool| async move {
+            let client = pool.get().await?;
+            client
+                .execute(
+                    "UPDATE payments SET provider_id = $2 WHERE id = $1 AND provider_id IS NULL
+                         AND status NOT IN ('paid', 'failed')",
+                    &[&id, &provider_id],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
     pub fn by_provider_id(
         &self,
         provider: ProviderKind,

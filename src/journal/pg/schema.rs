@@ -149,5 +149,6 @@ pub const MIGRATIONS: &[&str] = &[
         UNIQUE (provider, digest)
     );
     CREATE INDEX hooks_payment ON hooks (payment_id) WHERE payment_id IS NOT NULL;
+    ALTER TABLE payments ADD COLUMN hook_token TEXT;
     CREATE INDEX payments_provider_id ON payments (provider_id) WHERE provider_id IS NOT NULL;",
 ];

@@ -49,6 +49,7 @@ pub static SPEC: Spec = Spec {
     ask_again_after: None,
     simulator: &super::sim::SIM,
     hook: Some(super::hook::read),
+    hook_per_payment: false,
 };
 
 /// Cepta's documented channels (`bankAccount` codes, providers.md), used when

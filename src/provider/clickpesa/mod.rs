@@ -360,6 +360,7 @@ impl Provider for ClickPesaClient {
             email: None,
             name: None,
             prepared: None,
+            callback: None,
         };
         self.preview(&check).await.map(drop)
     }

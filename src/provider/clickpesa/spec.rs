@@ -54,6 +54,7 @@ pub static SPEC: Spec = Spec {
     ask_again_after: None,
     simulator: &super::sim::SIM,
     hook: Some(super::hook::read),
+    hook_per_payment: false,
 };
 
 /// The client, sharing its token with the till's other processes.

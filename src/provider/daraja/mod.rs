@@ -391,7 +391,10 @@ impl Provider for DarajaClient {
             party_a: phone,
             party_b,
             phone_number: phone,
-            callback_url: &self.settings.callback_url,
+            callback_url: request
+                .callback
+                .as_deref()
+                .unwrap_or(&self.settings.callback_url),
             account_reference: request.reference.as_str(),
             transaction_desc: &desc,
         };

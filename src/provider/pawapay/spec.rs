@@ -59,6 +59,7 @@ pub static SPEC_KE: Spec = Spec {
     ask_again_after: None,
     simulator: &super::sim::SIM_KE,
     hook: Some(super::hook::read),
+    hook_per_payment: false,
 };
 
 pub static SPEC_TZ: Spec = Spec {
@@ -100,6 +101,7 @@ pub static SPEC_TZ: Spec = Spec {
     ask_again_after: None,
     simulator: &super::sim::SIM_TZ,
     hook: Some(super::hook::read),
+    hook_per_payment: false,
 };
 
 fn serves(settings: &Settings, country: Country) -> bool {

@@ -94,6 +94,7 @@ fn an_order_found_is_taken_only_if_it_is_this_sales() {
         email: None,
         name: None,
         prepared: None,
+        callback: None,
     };
     let ok = |json: &str| ours(&order(json), &request);
     assert!(ok(

@@ -118,6 +118,7 @@ async fn charge(
         amount: charge.amount,
         channel: charge.channel,
         email: Some(charge.email),
+        callback_url: None,
     });
     let push = match created {
         Ok(push) => push,

@@ -235,6 +235,7 @@ async fn initiate(
         amount: order.amount,
         channel: channel.to_string(),
         email: None,
+        callback_url: None,
     });
     let push = match created {
         Ok(push) => push,

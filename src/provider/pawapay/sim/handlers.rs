@@ -242,6 +242,7 @@ async fn deposit(
         amount: money,
         channel: wallet.to_string(),
         email: None,
+        callback_url: None,
     };
     let behaviour = sandbox::behaviour(phone).unwrap_or_else(|| behaviour::for_phone(phone));
     let Ok(push) = sim.create_as(new, behaviour) else {

@@ -227,6 +227,7 @@ async fn wallet_payment(
         amount: order.amount,
         channel: channel(msisdn).into(),
         email: None,
+        callback_url: None,
     });
     let Ok(push) = created else {
         return Err(invalid("Payment already requested for this order"));

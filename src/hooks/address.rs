@@ -1,0 +1,32 @@
+//! A payment's own callback address (a leaf: the engine makes them, the receiver checks them).
+
+use crate::provider_kind::ProviderKind;
+
+/// A public address callbacks may be given: `https://…`, or `http://` to this machine (a
+/// simulator, a test); without a trailing `/`. `None`: not one.
+pub fn public_base(url: &str) -> Option<String> {
+    let url = url.trim().trim_end_matches('/');
+    let parsed = reqwest::Url::parse(url).ok()?;
+    let local = parsed.host_str().is_some_and(|h| {
+        h == "localhost"
+            || h.trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    });
+    let fit = parsed.scheme() == "https" || (parsed.scheme() == "http" && local);
+    (fit && parsed.host_str().is_some()).then(|| url.to_string())
+}
+
+/// A new payment's own callback address under `base`, and the hash of its token, to keep
+/// before the push leaves: `base/hooks/<provider>/<id>/<token>` (128 random bits).
+pub fn payment_address(base: &str, provider: ProviderKind, id: i64) -> (String, String) {
+    let token = hex::encode(rand::random::<[u8; 16]>());
+    let url = format!("{base}/hooks/{}/{id}/{token}", provider.spec().section);
+    (url, token_hash(&token))
+}
+
+/// How a token is kept: its SHA-256, hex.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
