@@ -749,3 +749,31 @@ fn a_backup_is_never_written_over_the_journal_or_a_device() {
     let out = run(&env, &["backup", &elsewhere.display().to_string()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+/// Found by a tester: `--check` of a file that is not there said "its directory cannot be
+/// written"; it says that the file is not there, or is a directory.
+#[test]
+fn check_of_nothing_says_what_is_there() {
+    let dir = tempfile::tempdir().expect("dir");
+    let env = vec![
+        ("HOME", dir.path().display().to_string()),
+        ("LIPA_DATA_DIR", dir.path().display().to_string()),
+    ];
+    let missing = dir.path().join("nope.sqlite3").display().to_string();
+    let out = run(&env, &["backup", "--check", &missing]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("No such file"),
+        "{}",
+        text(&out)
+    );
+    let out = run(
+        &env,
+        &["backup", "--check", &dir.path().display().to_string()],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("it is a directory"),
+        "{}",
+        text(&out)
+    );
+}

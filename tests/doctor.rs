@@ -314,6 +314,37 @@ async fn the_till_itself_journal_ledger_printer_and_operators() {
     assert_eq!(out.status.code(), Some(4), "{}", text(&out));
     assert_eq!(status_of(&checks(&out).1, "settings/providers"), ["fail"]);
 
+    // A data directory not there yet, and one that is a file.
+    let fresh = with(
+        &env,
+        &[(
+            "LIPA_DATA_DIR",
+            &till.path().join("new").display().to_string(),
+        )],
+    );
+    let out = doctor(fresh, true).await;
+    let (_, all) = checks(&out);
+    assert!(
+        all.iter()
+            .any(|(n, s, m)| n == "data/private" && s == "ok" && m.contains("not there yet")),
+        "{}",
+        text(&out)
+    );
+    let a_file = till.path().join("a-file");
+    std::fs::write(&a_file, "x").expect("file");
+    let out = doctor(
+        with(&env, &[("LIPA_DATA_DIR", &a_file.display().to_string())]),
+        true,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    let (_, all) = checks(&out);
+    assert_eq!(status_of(&all, "data/writable"), ["fail"], "{}", text(&out));
+    assert!(
+        status_of(&all, "journal/journal").is_empty(),
+        "{}",
+        text(&out)
+    );
     // A journal a newer lipa wrote; then a damaged one.
     let file = data.join("journal.sqlite3");
     drop(lipa::journal::Journal::open(&file).expect("journal"));

@@ -79,13 +79,17 @@ pub(super) fn data_dir(dir: &Path) -> Vec<Finding> {
             }
             Ok(()) => Finding::new(area, "private", Verdict::Ok, |l| s::doctor_data_dir(l, dir)),
         });
+    } else if dir.exists() {
+        found.push(Finding::new(area, "writable", Verdict::Fail, |l| {
+            s::doctor_data_dir_not_dir(l, dir)
+        }));
     } else if let Err(e) = creatable(dir) {
         found.push(Finding::new(area, "writable", Verdict::Fail, |l| {
             s::doctor_data_dir_unwritable(l, dir, &e.to_string())
         }));
     } else {
         found.push(Finding::new(area, "private", Verdict::Ok, |l| {
-            s::doctor_data_dir(l, dir)
+            s::doctor_data_dir_new(l, dir)
         }));
     }
     if let Some(free) = free_space(dir) {
@@ -155,13 +159,19 @@ fn size(bytes: u64) -> String {
 pub(super) fn journal(dir: &Path) -> Vec<Finding> {
     let area = Area::Journal;
     let path = dir.join(crate::journal::FILE_NAME);
-    if !path.exists() {
-        return vec![Finding::new(
-            area,
-            "journal",
-            Verdict::Ok,
-            s::doctor_journal_none,
-        )];
+    match std::fs::metadata(&path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !dir.is_file() => {
+            return vec![Finding::new(
+                area,
+                "journal",
+                Verdict::Ok,
+                s::doctor_journal_none,
+            )];
+        }
+        // A data directory that is a file, or one this user may not look into, is said
+        // above; nothing can be said of a journal in it.
+        Err(_) => return Vec::new(),
     }
     let known = crate::journal::backup::Holds::known();
     let mut found = vec![match crate::journal::backup::inspect(&path) {
@@ -345,6 +355,9 @@ pub(super) fn operators(config: &Config) -> Vec<Finding> {
         })];
     }
     vec![match crate::operators::load(&path) {
+        Ok(all) if all.is_empty() => Finding::new(area, "operators", Verdict::Warn, |l| {
+            s::doctor_operators_ok(l, 0, &path)
+        }),
         Ok(all) => Finding::new(area, "operators", Verdict::Ok, |l| {
             s::doctor_operators_ok(l, all.len(), &path)
         }),

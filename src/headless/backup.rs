@@ -54,6 +54,18 @@ fn backup_or_check(
         code
     };
     if args.check {
+        if !args.file.is_file() {
+            let why = |l: Lang| match std::fs::metadata(&args.file) {
+                Err(e) => e.to_string(),
+                Ok(m) if m.is_dir() => s::backup_a_directory(l),
+                Ok(_) => s::backup_not_a_file(l, &args.file),
+            };
+            return refuse(
+                out,
+                &|l| s::backup_not_journal(l, &args.file, &why(l)),
+                exit::CONFIG,
+            );
+        }
         return match backup::inspect(&args.file) {
             Ok(holds) => {
                 said(args, out, &holds, offset, "checked", None);

@@ -55,6 +55,10 @@ sentences! {
         en: format!("{} is lipa's own journal (or a file that belongs to it): a backup goes elsewhere, e.g. /mnt/usb/lipa.sqlite3; nothing was written", path.display()),
         sw: format!("{} ni daftari la lipa lenyewe (au faili lake): nakala inaenda mahali pengine, mfano /mnt/usb/lipa.sqlite3; hakuna kilichoandikwa", path.display()),
     }
+    fn backup_a_directory() {
+        en: "it is a directory",
+        sw: "ni saraka",
+    }
     fn backup_not_a_file(path: &Path = Path::new("/dev/null")) {
         en: format!("{} is not a file (a device, a pipe or a socket): name a file for the backup; nothing was written", path.display()),
         sw: format!("{} si faili (ni kifaa, bomba au soketi): taja faili la nakala; hakuna kilichoandikwa", path.display()),

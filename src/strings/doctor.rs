@@ -67,6 +67,14 @@ sentences! {
         en: format!("printer {printer} is neither a device nor a file (a pipe?): receipts would wait for ever; name the printer's device, e.g. /dev/usb/lp0"),
         sw: format!("printa {printer} si kifaa wala faili (bomba?): risiti zingesubiri milele; taja kifaa cha printa, mfano /dev/usb/lp0"),
     }
+    fn doctor_data_dir_new(dir: &Path = sample_dir()) {
+        en: format!("data directory {}: not there yet; lipa makes it, private to this user, when it first starts", dir.display()),
+        sw: format!("saraka ya data {}: bado haipo; lipa inaitengeneza, ya mtumiaji huyu pekee, inapoanza mara ya kwanza", dir.display()),
+    }
+    fn doctor_data_dir_not_dir(dir: &Path = sample_dir()) {
+        en: format!("data directory {} is a file, not a directory: LIPA_DATA_DIR (or data_dir) must name a directory", dir.display()),
+        sw: format!("saraka ya data {} ni faili, si saraka: LIPA_DATA_DIR (au data_dir) lazima itaje saraka", dir.display()),
+    }
     fn doctor_data_dir_open(dir: &Path = sample_dir()) {
         en: format!("data directory {0} can be read by other users, and it holds customers' numbers: chmod 700 {0}", dir.display()),
         sw: format!("saraka ya data {0} inasomeka na watumiaji wengine, na ina namba za wateja: chmod 700 {0}", dir.display()),
