@@ -244,6 +244,10 @@ pub struct HistoryArgs {
     /// One JSON object per payment.
     #[arg(long)]
     pub json: bool,
+    /// The providers' callbacks that named no payment lipa holds (kept for a person), newest
+    /// first, instead of payments.
+    #[arg(long)]
+    pub hooks: bool,
 }
 
 #[derive(Debug, Clone, Args)]

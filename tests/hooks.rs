@@ -717,3 +717,62 @@ async fn a_daraja_push_whose_answer_was_lost_ends_by_its_callback() {
     );
     assert_eq!(sim.ledger()[0].initiate_calls, 1, "never sent again");
 }
+
+/// The callbacks kept for a person are listed by `lipa history --hooks`, printable and short,
+/// or as JSON: what a stranger sent, without its escape codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_lists_the_callbacks_kept_for_a_person() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = engine(
+        &sim,
+        Journal::open_in(dir.path()).expect("journal"),
+        Duration::from_secs(300),
+    );
+    let base = receiver(&engine, &sim, Duration::from_secs(10)).await;
+    let stranger = clickpesa_body("LPSTRANGER001", "100", "PAYMENT RECEIVED");
+    assert_eq!(
+        post(&format!("{base}/hooks/clickpesa"), &stranger).await,
+        200
+    );
+    let odd = serde_json::json!({"transactionRef": "\u{1b}[2Jhello"});
+    assert_eq!(post(&format!("{base}/hooks/cepta"), &odd).await, 200);
+    wait_for("both kept", Duration::from_secs(10), async || {
+        engine
+            .journal()
+            .hooks(None, 10)
+            .ok()
+            .filter(|h| h.len() == 2)
+    })
+    .await;
+    drop(engine);
+    let env = vec![
+        ("HOME", dir.path().display().to_string()),
+        ("LIPA_DATA_DIR", dir.path().display().to_string()),
+    ];
+    let out = cli::command(env.clone())
+        .args(["history", "--hooks"])
+        .output()
+        .expect("history");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("LPSTRANGER001") && said.contains("clickpesa"),
+        "{said}"
+    );
+    assert!(
+        !said.contains('\u{1b}'),
+        "no escape code reaches the terminal: {said:?}"
+    );
+    let out = cli::command(env)
+        .args(["history", "--hooks", "--json"])
+        .output()
+        .expect("history");
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["provider"], "cepta", "newest first");
+    assert_eq!(lines[1]["outcome"], "unmatched");
+}

@@ -103,6 +103,9 @@ fn history(args: &HistoryArgs, config: Result<Config, ConfigError>, out: &mut Ou
             return code;
         }
     };
+    if args.hooks {
+        return hooks(&journal, args, offset, out);
+    }
     let found = match journal.history(&filter) {
         Ok(v) => v,
         Err(e) => return refuse(out, |l| e.text(l), exit::CONFIG),
@@ -123,6 +126,62 @@ fn history(args: &HistoryArgs, config: Result<Config, ConfigError>, out: &mut Ou
             } else {
                 format!("{when}  {human}")
             }
+        };
+        out.line(&text);
+    }
+    exit::PAID
+}
+
+/// One callback kept for a person, as `--hooks --json` writes it.
+#[derive(Serialize)]
+struct HookLine<'a> {
+    received_at: String,
+    provider: &'a str,
+    source: &'a str,
+    /// `signed`, `token`, `unsigned` or `refused`.
+    checked: &'a str,
+    named: &'a str,
+    outcome: &'a str,
+    body: &'a str,
+}
+
+/// `--hooks`: the callbacks that named no payment, newest first.
+fn hooks(journal: &Journal, args: &HistoryArgs, offset: FixedOffset, out: &mut Out) -> u8 {
+    let kept = match journal.hooks(None, args.limit) {
+        Ok(v) => v,
+        Err(e) => return refuse(out, |l| e.text(l), exit::CONFIG),
+    };
+    if kept.is_empty() && !args.json {
+        out.line(&s::history_no_hooks(out.lang));
+    }
+    for h in &kept {
+        let when = h.received_at.with_timezone(&offset);
+        let text = if args.json {
+            serde_json::to_string(&HookLine {
+                received_at: when.to_rfc3339(),
+                provider: &h.provider,
+                source: &h.source,
+                checked: &h.checked,
+                named: &h.named,
+                outcome: &h.outcome,
+                body: &h.body,
+            })
+            .unwrap_or_default()
+        } else {
+            // What a caller sent is shown printable and short: it may be anyone's.
+            let body: String = crate::text::printable(&h.body).chars().take(160).collect();
+            let named = if h.named.is_empty() {
+                s::history_hook_names_nothing(out.lang)
+            } else {
+                crate::text::printable(&h.named)
+            };
+            format!(
+                "{}  {}  {}  {}  {named}  {body}",
+                when.format("%Y-%m-%d %H:%M:%S"),
+                h.provider,
+                crate::text::printable(&h.source),
+                h.checked
+            )
         };
         out.line(&text);
     }

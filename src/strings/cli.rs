@@ -52,6 +52,14 @@ sentences! {
         en: format!("'{value}' is not a status (paid, failed, pending, unknown, attention, sending, recorded)"),
         sw: format!("'{value}' si hali (paid, failed, pending, unknown, attention, sending, recorded)"),
     }
+    fn history_no_hooks() {
+        en: "no callback is waiting for a person",
+        sw: "hakuna simu ya majibu inayomsubiri mtu",
+    }
+    fn history_hook_names_nothing() {
+        en: "(names no payment)",
+        sw: "(haitaji malipo yoyote)",
+    }
     fn history_none() {
         en: "no payment matches",
         sw: "hakuna malipo yanayolingana",

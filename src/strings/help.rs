@@ -248,6 +248,13 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Kitu kimoja cha JSON kwa kila malipo.",
     ),
     (
+        "history.hooks",
+        "The providers' callbacks that named no payment lipa holds (kept for a person), newest \
+         first, instead of payments.",
+        "Simu za majibu za watoa huduma zisizotaja malipo yoyote yaliyo kwenye lipa (zimehifadhiwa \
+         kwa mtu), mpya kwanza, badala ya malipo.",
+    ),
+    (
         "export",
         "The journal's payments as CSV (RFC 4180), oldest first, by the same filters as history.",
         "Malipo ya daftari kama CSV (RFC 4180), ya zamani kwanza, kwa vichujio vilevile vya history.",
