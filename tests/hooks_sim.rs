@@ -1,0 +1,183 @@
+//! The simulator calls back: every provider's callback as the simulator writes it, read by
+//! lipa's reader for it; the real `lipa serve --ssh off --http` woken by it; Daraja's lost
+//! answer settled by the callback to the push's own address.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/hooks.rs"]
+mod hooks;
+
+use hooks::*;
+use lipa::journal::Journal;
+use lipa::payment::Status;
+use lipa::provider::ProviderKind;
+use lipa::sim::SimConfig;
+use std::time::Duration;
+
+/// End to end with the real binaries: the simulator calls back in ClickPesa's own format (its
+/// checksum) to `lipa serve --ssh off --http`, which follows the payment a `lipa push` left
+/// pending; the callback is kept beside it and the payment ends paid; a callback sent twice is
+/// kept once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_calls_back_to_lipa_serve() {
+    // The receiver's port, chosen before the simulator is told it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let sim = lipa::sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(300),
+        checksum_key: Some(lipa::sim::demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        callback: Some(lipa::sim::SimCallback {
+            url: format!("http://127.0.0.1:{port}"),
+            delay: Duration::ZERO,
+            lose_per_mille: 0,
+            twice_per_mille: 1000,
+        }),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let till = tempfile::tempdir().expect("till");
+    let env = cli::demo_env(till.path(), &sim.clickpesa_base_url(), None);
+    let mut serve = cli::command(env.clone())
+        .args([
+            "serve",
+            "--ssh",
+            "off",
+            "--http",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("lipa serve");
+    wait_for("the receiver", Duration::from_secs(30), async || {
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .ok()
+            .map(drop)
+    })
+    .await;
+    let pushed = tokio::task::spawn_blocking({
+        let env = env.clone();
+        move || {
+            cli::command(env)
+                .args(cli::push_args("clickpesa", "0712345670", "0"))
+                .output()
+                .expect("push")
+        }
+    })
+    .await
+    .expect("joined");
+    assert_eq!(pushed.status.code(), Some(3), "sent, pending");
+    let paid = wait_for(
+        "paid, and its callbacks kept",
+        Duration::from_secs(60),
+        async || {
+            let rows = cli::rows(till.path());
+            let p = rows.first()?.clone();
+            let journal = Journal::open_in(till.path()).ok()?;
+            let hooks = journal.hooks(Some(p.id), 10).ok()?;
+            (p.status == Status::Paid && !hooks.is_empty() && sim.stats().callbacks_sent >= 2)
+                .then_some((p, hooks))
+        },
+    )
+    .await;
+    let (p, hooks) = paid;
+    assert_eq!(hooks.len(), 1, "sent twice, kept once: {hooks:?}");
+    assert_eq!(hooks[0].checked, "signed", "{hooks:?}");
+    assert_eq!(p.status, Status::Paid);
+    cli::kill_9(&mut serve);
+}
+
+/// Every provider's callback as the simulator writes it is read by lipa's reader for that
+/// provider: it names its payment, and is verified where the provider signs (ClickPesa's
+/// checksum, Selcom's digest).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_provider_s_simulated_callback_names_its_payment() {
+    let (_sim, engine, _base, _dir) = calling_back(false).await;
+    for kind in ProviderKind::ALL {
+        let p = sale(&engine, kind, "0712345670", 1000).await;
+        let kept = wait_for(
+            &format!("{}'s callback", kind.id()),
+            Duration::from_secs(30),
+            async || {
+                engine
+                    .journal()
+                    .hooks(Some(p.id), 10)
+                    .ok()
+                    .filter(|h| !h.is_empty())
+            },
+        )
+        .await;
+        let signs = matches!(kind, ProviderKind::ClickPesa | ProviderKind::Selcom);
+        assert_eq!(
+            kept[0].checked,
+            if signs { "signed" } else { "unsigned" },
+            "{}: {kept:?}",
+            kind.id()
+        );
+        assert!(
+            ["asked", "final"].contains(&kept[0].outcome.as_str()),
+            "{}: {kept:?}",
+            kind.id()
+        );
+        wait_for(
+            &format!("{} paid", kind.id()),
+            Duration::from_secs(30),
+            async || (status_of(&engine, p.id).await == Status::Paid).then_some(()),
+        )
+        .await;
+    }
+    assert!(
+        engine.journal().hooks(None, 10).expect("hooks").is_empty(),
+        "none unmatched"
+    );
+}
+
+/// Daraja's lost answer settled by itself: with a public address, each push carries its own
+/// callback address (the payment's id and a token kept hashed); the push's answer is lost
+/// (digit 9), the payment waits for a person — until its callback comes to that address with
+/// the `CheckoutRequestID`, which lipa keeps and asks by, and the answer makes it paid. A
+/// callback to the address with another token is not taken for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_daraja_push_whose_answer_was_lost_ends_by_its_callback() {
+    let (sim, engine, base, _dir) = calling_back(true).await;
+
+    // A forged address first: the right id, another token.
+    let p = sale(&engine, ProviderKind::Daraja, "0712345679", 300).await;
+    assert_eq!(p.status, Status::Attention, "the answer was lost: {p:?}");
+    assert!(p.provider_id.is_none());
+    let forged = serde_json::json!({"Body": {"stkCallback": {
+        "CheckoutRequestID": "ws_CO_forged", "ResultCode": 0, "ResultDesc": "ok"}}});
+    let url = format!("{base}/hooks/daraja/{}/{}", p.id, "0".repeat(32));
+    assert_eq!(post(&url, &forged).await, 200);
+    // Then the simulator's own callback, to the address the push carried.
+    let paid = wait_for(
+        "paid, by its callback",
+        Duration::from_secs(30),
+        async || {
+            let now = engine.get(p.id).await.ok()?;
+            (now.status == Status::Paid).then_some(now)
+        },
+    )
+    .await;
+    let kept = engine.journal().hooks(Some(p.id), 10).expect("hooks");
+    assert_eq!(kept.len(), 1, "only the true address names it: {kept:?}");
+    assert_eq!(kept[0].checked, "token");
+    assert_eq!(
+        paid.provider_id.as_deref(),
+        sim.ledger().first().map(|e| e.id.as_str()),
+        "the CheckoutRequestID kept"
+    );
+    let unmatched = engine.journal().hooks(None, 10).expect("hooks");
+    assert_eq!(
+        unmatched.len(),
+        1,
+        "the forged one kept for a person: {unmatched:?}"
+    );
+    assert_eq!(sim.ledger()[0].initiate_calls, 1, "never sent again");
+}
