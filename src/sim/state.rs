@@ -139,6 +139,8 @@ pub struct Order {
     /// Pushes asked for it: more than one is a client's defect
     /// ([`SimStats::repeated_pushes`]).
     pub pushes_asked: u32,
+    /// Its own callback address (Selcom's `webhook`, decoded), when it was given one.
+    pub webhook: Option<String>,
 }
 
 type Key = (ProviderKind, String);

@@ -132,6 +132,15 @@ impl SelcomClient {
             ("currency", Value::Text("TZS".into())),
             ("no_of_items", Value::Whole(1)),
         ];
+        // This order's own callback address (providers.md: `webhook`, base64), when it has one.
+        let mut fields = fields;
+        if let Some(url) = &request.callback {
+            use base64::Engine as _;
+            fields.push((
+                "webhook",
+                Value::Text(base64::engine::general_purpose::STANDARD.encode(url)),
+            ));
+        }
         let answer = self
             .call(Call::Create, "/checkout/create-order-minimal", &fields)
             .await?;

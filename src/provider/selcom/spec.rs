@@ -59,7 +59,7 @@ pub static SPEC: Spec = Spec {
     ask_again_after: Some(ASK_AGAIN_AFTER),
     simulator: &super::sim::SIM,
     hook: Some(super::hook::read),
-    hook_per_payment: false,
+    hook_per_payment: true,
 };
 
 /// Selcom's advice before a manual reconciliation: ask again after three minutes.

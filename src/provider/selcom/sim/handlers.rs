@@ -177,6 +177,14 @@ async fn create_order(
         amount: Money::from_minor(amount * Currency::Tzs.scale(), Currency::Tzs),
         created_at: sim.now_utc(),
         pushes_asked: 0,
+        webhook: map
+            .get("webhook")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|b| {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD.decode(b).ok()
+            })
+            .and_then(|b| String::from_utf8(b).ok()),
     };
     let Ok(order) = sim.create_order(order) else {
         return Err(invalid("Order already exists"));
@@ -227,7 +235,7 @@ async fn wallet_payment(
         amount: order.amount,
         channel: channel(msisdn).into(),
         email: None,
-        callback_url: None,
+        callback_url: order.webhook.clone(),
     });
     let Ok(push) = created else {
         return Err(invalid("Payment already requested for this order"));
@@ -283,6 +291,7 @@ async fn order_status(
             amount: p.amount,
             created_at: p.created_at,
             pushes_asked: 1,
+            webhook: None,
         })
     };
     let Some(order) = sim.order(SIM_KIND, order_id).or_else(adopted) else {
