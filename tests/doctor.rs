@@ -565,7 +565,8 @@ async fn an_endless_answer_is_cut_not_read_whole() {
         ),
         (
             "LIPA_CLICKPESA_BASE_URL".to_string(),
-            format!("http://{addr}/third-parties"),
+            // A password written in the address is never shown.
+            format!("http://till:s3cretpw@{addr}/third-parties"),
         ),
         ("LIPA_CLICKPESA_CLIENT_ID".to_string(), "id".to_string()),
         ("LIPA_CLICKPESA_API_KEY".to_string(), "key".to_string()),
@@ -582,4 +583,5 @@ async fn an_endless_answer_is_cut_not_read_whole() {
         "cut, not waited out: {}",
         said.2
     );
+    assert!(!text(&out).contains("s3cretpw"), "{}", text(&out));
 }

@@ -46,7 +46,15 @@ async fn one(
     let answer = match answer {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => {
-            let why = chain(&e);
+            // The error names the URL as given: a user and password in it are left out.
+            let mut why = chain(&e);
+            if let Ok(given) = reqwest::Url::parse(&address) {
+                for part in [given.password().unwrap_or_default(), given.username()] {
+                    if !part.is_empty() {
+                        why = why.replace(part, "***");
+                    }
+                }
+            }
             let tls = e.is_connect() && says_tls(&why);
             found.push(Finding::new(area, "reached", Verdict::Fail, |l| {
                 if tls {
