@@ -378,13 +378,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "URL")]
     pub callback: Option<String>,
     /// Callbacks: milliseconds after the customer's answer, lost per mille, sent twice per mille.
-    #[arg(
-        long,
-        value_name = "MS,LOST,TWICE",
-        value_delimiter = ',',
-        num_args = 3
-    )]
-    pub callback_faults: Vec<u64>,
+    #[arg(long, value_name = "MS,LOST,TWICE")]
+    pub callback_faults: Option<String>,
 }
 
 mod localize;

@@ -716,12 +716,11 @@ impl Engine {
                         LedgerNews::Reconnected => again = true,
                         LedgerNews::Lost(_) => {}
                         // A callback: the till following the payment asks now (the till that
-                        // received it asked already if nobody did).
-                        LedgerNews::Hook(id) => {
-                            if engine.is_tracking(id) {
-                                engine.recheck(id);
-                            }
-                        }
+                        // received it asked already if nobody held it).
+                        // Whether this till follows it or only holds its lease (a payment
+                        // waiting for a person): the question claims the lease first, so only
+                        // one till asks.
+                        LedgerNews::Hook(id) => engine.recheck(id),
                     }
                 }
                 let ids: Vec<i64> = ids.into_iter().collect();

@@ -610,7 +610,8 @@ fn a_backup_of_a_damaged_journal_says_so_and_holds_no_lease() {
             ("LIPA_LANG", lang.to_string()),
         ]
     };
-    let sound = dir.path().join("sound.sqlite3");
+    let backups = tempfile::tempdir().expect("backups");
+    let sound = backups.path().join("sound.sqlite3");
     let out = run(
         &env("en"),
         &["backup", &sound.display().to_string(), "--json"],
@@ -656,7 +657,7 @@ fn a_backup_of_a_damaged_journal_says_so_and_holds_no_lease() {
         ("en", "the journal itself is damaged"),
         ("sw", "daftari lenyewe limeharibika"),
     ] {
-        let copy = dir.path().join(format!("copy-{lang}.sqlite3"));
+        let copy = backups.path().join(format!("copy-{lang}.sqlite3"));
         let out = run(&env(lang), &["backup", &copy.display().to_string()]);
         assert_eq!(out.status.code(), Some(3), "{}", text(&out));
         let said = String::from_utf8_lossy(&out.stdout);
@@ -665,7 +666,7 @@ fn a_backup_of_a_damaged_journal_says_so_and_holds_no_lease() {
         assert_eq!(holds.integrity, "ok", "rebuilt");
         assert_eq!(holds.payments, 2);
     }
-    let copy = dir.path().join("copy.sqlite3");
+    let copy = backups.path().join("copy.sqlite3");
     let out = run(
         &env("en"),
         &["backup", &copy.display().to_string(), "--json"],
@@ -709,15 +710,22 @@ fn a_backup_is_never_written_over_the_journal_or_a_device() {
     let sub = dir.path().join("sub");
     std::fs::create_dir(&sub).expect("sub");
     for (dest, words) in [
-        (file.display().to_string(), "is lipa's own journal"),
+        (file.display().to_string(), "lipa's data directory"),
         (
             format!("{}/sub/../journal.sqlite3", dir.path().display()),
-            "is lipa's own journal",
+            "lipa's data directory",
         ),
-        (format!("{}-wal", file.display()), "is lipa's own journal"),
+        (format!("{}-wal", file.display()), "lipa's data directory"),
         (
             format!("{}-lipa.lock", file.display()),
-            "is lipa's own journal",
+            "lipa's data directory",
+        ),
+        (
+            dir.path()
+                .join("ssh_host_ed25519_key")
+                .display()
+                .to_string(),
+            "lipa's data directory",
         ),
         (link.display().to_string(), "is not a file"),
         ("/dev/null".to_string(), "is not a file"),
@@ -728,7 +736,7 @@ fn a_backup_is_never_written_over_the_journal_or_a_device() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.contains(words)
-                || (words == "is not a file" && err.contains("is lipa's own journal")),
+                || (words == "is not a file" && err.contains("lipa's data directory")),
             "{dest}: {err}"
         );
     }

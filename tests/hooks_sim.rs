@@ -181,3 +181,35 @@ async fn a_daraja_push_whose_answer_was_lost_ends_by_its_callback() {
     );
     assert_eq!(sim.ledger()[0].initiate_calls, 1, "never sent again");
 }
+
+/// Found by a tester: a Daraja sale taken in the console, its answer lost, stayed *needs you*
+/// though its callback came: the console held the payment's lease (a payment waiting for a
+/// person is not followed, but its lease was the console's), so `lipa serve`, which received
+/// the callback, could not ask, and the console was not woken. The process holding the lease
+/// is woken too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_is_settled_by_the_process_that_holds_its_lease() {
+    let (sim, receiving, base, dir) = calling_back(true).await;
+    let journal = lipa::journal::Journal::open_in(dir.path()).expect("journal");
+    let console = engine(&sim, journal, Duration::from_secs(300));
+    let console = lipa::engine::Engine::new(
+        console.journal().clone(),
+        clients(&sim, dir.path()),
+        lipa::engine::EngineSettings {
+            public_url: lipa::hooks::address::public_base(&base),
+            ..console.settings().clone()
+        },
+    );
+    console.follow_ledger();
+    let p = sale(&console, ProviderKind::Daraja, "0712345679", 400).await;
+    assert_eq!(p.status, Status::Attention, "the answer was lost: {p:?}");
+    wait_for(
+        "paid, asked by the lease's holder",
+        Duration::from_secs(30),
+        async || (status_of(&console, p.id).await == Status::Paid).then_some(()),
+    )
+    .await;
+    let kept = receiving.journal().hooks(Some(p.id), 10).expect("hooks");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].checked, "token");
+}

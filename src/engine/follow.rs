@@ -62,12 +62,12 @@ impl Engine {
                     mark = now.unwrap_or(mark);
                 }
                 last = newer.iter().map(|p| p.id).fold(last, i64::max);
-                // Callbacks another process received about payments this one follows: asked now.
+                // Callbacks another process received: asked now, by whichever process holds
+                // the payment's lease (this one, following it or holding it while a person is
+                // asked; the question claims the lease first).
                 hooks = called.iter().map(|(id, _)| *id).fold(hooks, i64::max);
                 for payment in called.iter().filter_map(|(_, p)| *p) {
-                    if engine.is_tracking(payment) {
-                        engine.recheck(payment);
-                    }
+                    engine.recheck(payment);
                 }
                 for p in newer.iter().chain(&known) {
                     engine.observe_news(p);

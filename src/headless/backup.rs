@@ -259,10 +259,11 @@ fn unfit_destination(dest: &Path, journal: &Path) -> Option<Unfit> {
         Some(dir.join(dest.file_name()?))
     })?;
     let journal = std::fs::canonicalize(journal).ok()?;
-    let same_dir = resolved.parent() == journal.parent();
-    let name = resolved.file_name()?.to_string_lossy().to_string();
-    let journal_name = journal.file_name()?.to_string_lossy().to_string();
-    (same_dir && name.starts_with(&journal_name)).then_some(Unfit::Journal)
+    // Anything lipa keeps beside the journal (the SSH host key, tokens, locks) is lipa's.
+    resolved
+        .parent()
+        .is_some_and(|dir| Some(dir) == journal.parent())
+        .then_some(Unfit::Journal)
 }
 
 /// Whether `path` names a directory: one that is there, or any path ending in `/`.

@@ -14,7 +14,13 @@ pub fn public_base(url: &str) -> Option<String> {
                 .is_ok_and(|ip| ip.is_loopback())
     });
     let fit = parsed.scheme() == "https" || (parsed.scheme() == "http" && local);
-    (fit && parsed.host_str().is_some()).then(|| url.to_string())
+    // A query, a fragment or a user in it would break the address a path is added to, or
+    // hand a password to every provider.
+    let plain = parsed.query().is_none()
+        && parsed.fragment().is_none()
+        && parsed.username().is_empty()
+        && parsed.password().is_none();
+    (fit && plain && parsed.host_str().is_some()).then(|| url.to_string())
 }
 
 /// A new payment's own callback address under `base`, and the hash of its token, to keep
@@ -29,4 +35,27 @@ pub fn payment_address(base: &str, provider: ProviderKind, id: i64) -> (String, 
 pub fn token_hash(token: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_base;
+
+    #[test]
+    fn a_public_address_is_plain_https_or_this_machine() {
+        assert_eq!(
+            public_base("https://pay.duka.example/").as_deref(),
+            Some("https://pay.duka.example")
+        );
+        assert!(public_base("http://127.0.0.1:8089").is_some());
+        for bad in [
+            "http://pay.duka.example",
+            "https://pay.duka.example/?a=b",
+            "https://pay.duka.example/#x",
+            "https://till:pw@pay.duka.example",
+            "pay.duka.example",
+        ] {
+            assert_eq!(public_base(bad), None, "{bad}");
+        }
+    }
 }

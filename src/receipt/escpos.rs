@@ -105,6 +105,17 @@ impl Printer {
 
     /// Sends the bytes; an error says why the printer would not take them.
     pub fn send(&self, bytes: &[u8]) -> std::io::Result<()> {
+        if let Printer::Device(path) = self {
+            use std::os::unix::fs::FileTypeExt;
+            // A pipe nobody reads (or a socket) would hold the writer for ever.
+            let kind = std::fs::metadata(path)?.file_type();
+            if !kind.is_char_device() && !kind.is_file() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("{} is not a printer device", path.display()),
+                ));
+            }
+        }
         match self {
             Printer::Tcp(addr) => {
                 use std::net::ToSocketAddrs;
@@ -188,6 +199,19 @@ mod tests {
             &bytes[at + store.len()..at + store.len() + 13],
             b"LP7K3MQ9XR4TZ"
         );
+    }
+
+    #[test]
+    fn a_pipe_is_never_written_to_as_a_printer() {
+        let dir = tempfile::tempdir().expect("dir");
+        let fifo = dir.path().join("printer");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let refused = Printer::Device(fifo).send(b"hello");
+        assert!(refused.is_err(), "refused, not waited on: {refused:?}");
     }
 
     #[test]

@@ -51,13 +51,18 @@ pub(crate) fn start(
                 }
                 // The push's own address, when it is one of this receiver's; else the one
                 // a merchant sets in the provider's dashboard.
-                let url = match &push.callback_url {
-                    Some(own) if own.starts_with(to.url.trim_end_matches('/')) => own.clone(),
-                    _ => format!(
-                        "{}/hooks/{}",
-                        to.url.trim_end_matches('/'),
-                        kind.spec().section
-                    ),
+                // A public https address is reached as the merchant's proxy would pass it on:
+                // its path, on the receiver.
+                let base = to.url.trim_end_matches('/');
+                let own_path = push
+                    .callback_url
+                    .as_deref()
+                    .and_then(|u| reqwest::Url::parse(u).ok())
+                    .map(|u| u.path().to_string())
+                    .filter(|p| p.starts_with("/hooks/"));
+                let url = match own_path {
+                    Some(path) => format!("{base}{path}"),
+                    None => format!("{base}/hooks/{}", kind.spec().section),
                 };
                 for _ in 0..if twice { 2 } else { 1 } {
                     let mut request = http

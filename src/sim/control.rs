@@ -185,9 +185,19 @@ impl SimulateOptions {
             clock_offset_secs: Some(args.clock_offset),
             ..FaultSettings::default()
         };
-        let (delay, lose, twice) = match args.callback_faults.as_slice() {
-            [ms, lost, twice] => (*ms, *lost, *twice),
-            _ => (0, 0, 0),
+        let numbers: Vec<Option<u64>> = args
+            .callback_faults
+            .as_deref()
+            .map(|t| t.split(',').map(|n| n.trim().parse().ok()).collect())
+            .unwrap_or_default();
+        let (delay, lose, twice) = match numbers.as_slice() {
+            [] => (0, 0, 0),
+            [Some(ms), Some(lost), Some(twice)] => (*ms, *lost, *twice),
+            _ => {
+                return Err(s::fault_flag_shape(
+                    args.callback_faults.as_deref().unwrap_or_default(),
+                ));
+            }
         };
         Ok(SimulateOptions {
             port: args.port,

@@ -52,8 +52,8 @@ sentences! {
         ),
     }
     fn backup_is_journal(path: &Path = Path::new("/var/lib/lipa/journal.sqlite3")) {
-        en: format!("{} is lipa's own journal (or a file that belongs to it): a backup goes elsewhere, e.g. /mnt/usb/lipa.sqlite3; nothing was written", path.display()),
-        sw: format!("{} ni daftari la lipa lenyewe (au faili lake): nakala inaenda mahali pengine, mfano /mnt/usb/lipa.sqlite3; hakuna kilichoandikwa", path.display()),
+        en: format!("{} is in lipa's data directory, beside its journal: a backup goes elsewhere, e.g. /mnt/usb/lipa.sqlite3; nothing was written", path.display()),
+        sw: format!("{} iko kwenye saraka ya data ya lipa, kando ya daftari lake: nakala inaenda mahali pengine, mfano /mnt/usb/lipa.sqlite3; hakuna kilichoandikwa", path.display()),
     }
     fn backup_a_directory() {
         en: "it is a directory",
