@@ -55,8 +55,7 @@ async fn main() {
             ..EngineSettings::default()
         },
     );
-    let app = lipa::hooks::router(lipa::hooks::Receiver::new(engine.clone(), rows))
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let receiver = lipa::hooks::Receiver::new(engine.clone(), rows);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -64,7 +63,11 @@ async fn main() {
         "http://{}/hooks/clickpesa",
         listener.local_addr().expect("addr")
     );
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(lipa::hooks::serve(
+        listener,
+        receiver,
+        lipa::hooks::IDLE_MAX,
+    ));
     let http = reqwest::Client::new();
     let mut news = engine.subscribe();
     let mut took = Vec::with_capacity(count);

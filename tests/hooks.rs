@@ -215,6 +215,23 @@ async fn hostile_callers_are_refused_at_the_door_and_never_hold_it() {
     let said = String::from_utf8_lossy(&answer[..read]);
     assert!(said.starts_with("HTTP/1.1 408"), "{said}");
 
+    // A caller that never finishes its headers: closed once it has been silent a while.
+    let mut stalled = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    stalled
+        .write_all(b"POST /hooks/clickpesa HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("write");
+    let mut rest = vec![0u8; 256];
+    let closed = tokio::time::timeout(Duration::from_secs(20), stalled.read(&mut rest))
+        .await
+        .expect("closed, not held");
+    assert!(
+        matches!(closed, Ok(0) | Err(_)),
+        "the connection ends: {closed:?}"
+    );
+
     // A flood from one source (through a proxy on this machine) is cut; another source is not.
     let mut codes = Vec::new();
     for _ in 0..80 {

@@ -9,9 +9,11 @@
 
 pub mod address;
 mod limit;
+mod listener;
 mod receiver;
 
-pub use receiver::{MAX_BODY, Receiver, router};
+pub use listener::IDLE_MAX;
+pub use receiver::{MAX_BODY, Receiver, router, serve};
 
 use crate::engine::Engine;
 use crate::journal::hooks::{HookSaved, NewHook};

@@ -4,6 +4,7 @@
 //! after (a journal that cannot be written is tried again, and the body logged if it never can).
 
 use super::limit::Limits;
+use super::listener::{Guarded, Peer};
 use crate::engine::Engine;
 use crate::provider::settings::Settings;
 use crate::provider_kind::ProviderKind;
@@ -62,7 +63,18 @@ impl Receiver {
     }
 }
 
-/// The receiver's routes (served with `into_make_service_with_connect_info::<SocketAddr>`).
+/// Serves `receiver` on `listener` until the task is dropped: connections counted and timed
+/// (see `listener.rs`), a connection idle for `idle` closed.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    receiver: Arc<Receiver>,
+    idle: Duration,
+) -> std::io::Result<()> {
+    let app = router(receiver).into_make_service_with_connect_info::<Peer>();
+    axum::serve(Guarded::new(listener, idle), app).await
+}
+
+/// The receiver's routes.
 pub fn router(receiver: Arc<Receiver>) -> Router {
     Router::new()
         .route("/hooks/{provider}", post(hook))
@@ -88,7 +100,7 @@ fn source(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
 async fn addressed(
     State(receiver): State<Arc<Receiver>>,
     Path((provider, id, token)): Path<(String, String, String)>,
-    peer: ConnectInfo<SocketAddr>,
+    peer: ConnectInfo<Peer>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -101,7 +113,7 @@ async fn addressed(
 async fn hook(
     State(receiver): State<Arc<Receiver>>,
     Path(provider): Path<String>,
-    peer: ConnectInfo<SocketAddr>,
+    peer: ConnectInfo<Peer>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -111,7 +123,7 @@ async fn hook(
 async fn receive(
     receiver: Arc<Receiver>,
     provider: String,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     headers: HeaderMap,
     body: Body,
     addressed: Option<(i64, String)>,

@@ -328,10 +328,9 @@ pub async fn run(
             .iter()
             .map(|(k, s)| (*k, s.clone()))
             .collect();
-        let app = crate::hooks::router(crate::hooks::Receiver::new(engine, rows))
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let receiver = crate::hooks::Receiver::new(engine, rows);
         tokio::spawn(async move {
-            if let Err(e) = axum::serve(l, app).await {
+            if let Err(e) = crate::hooks::serve(l, receiver, crate::hooks::IDLE_MAX).await {
                 tracing::error!(error = %e, "the callbacks' receiver stopped");
             }
         })

@@ -61,18 +61,14 @@ pub fn clients(sim: &SimHandle, data_dir: &std::path::Path) -> Vec<Arc<dyn Provi
 }
 
 /// The receiver on a free loopback port; its address.
+/// A body is allowed `body_within` to arrive; a connection may be silent twice as long.
 pub async fn receiver(engine: &Engine, sim: &SimHandle, body_within: Duration) -> String {
-    let app = lipa::hooks::router(lipa::hooks::Receiver::with_body_within(
-        engine.clone(),
-        rows(sim),
-        body_within,
-    ))
-    .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let receiver = lipa::hooks::Receiver::with_body_within(engine.clone(), rows(sim), body_within);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(lipa::hooks::serve(listener, receiver, body_within * 2));
     format!("http://{addr}")
 }
 
@@ -205,8 +201,11 @@ pub async fn calling_back(public: bool) -> (SimHandle, Engine, String, tempfile:
             settings,
         );
     }
-    let app = lipa::hooks::router(lipa::hooks::Receiver::new(engine.clone(), rows(&sim)))
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let receiver = lipa::hooks::Receiver::new(engine.clone(), rows(&sim));
+    tokio::spawn(lipa::hooks::serve(
+        listener,
+        receiver,
+        lipa::hooks::IDLE_MAX,
+    ));
     (sim, engine, base, dir)
 }
