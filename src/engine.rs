@@ -122,7 +122,7 @@ impl EngineSettings {
                 .serve
                 .public_url
                 .as_deref()
-                .and_then(crate::hooks::address::public_base),
+                .and_then(crate::provider::callback_address::public_base),
             ..settings
         }
     }
@@ -471,7 +471,8 @@ impl Engine {
         // Its own callback address, its token's hash kept before anything leaves.
         let callback = match &self.inner.settings.public_url {
             Some(base) if new.provider.spec().hook_per_payment => {
-                let (url, hash) = crate::hooks::address::payment_address(base, new.provider, id);
+                let (url, hash) =
+                    crate::provider::callback_address::payment_address(base, new.provider, id);
                 self.blocking(move |j| j.set_hook_token(id, &hash))
                     .await
                     .map_err(nothing_sent)?;

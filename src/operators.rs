@@ -168,6 +168,26 @@ fn line_error(lang: Lang, e: &LineError) -> String {
     }
 }
 
+/// `--operators`, else `[serve] operators` (relative to the configuration file), else
+/// `operators` beside the configuration file, else the platform's default.
+pub fn path_for(given: Option<&Path>, config: &crate::config::Config) -> Option<PathBuf> {
+    let beside = |p: &Path| match config.file.as_deref().and_then(Path::parent) {
+        Some(dir) if p.is_relative() => dir.join(p),
+        _ => p.to_path_buf(),
+    };
+    given
+        .map(Path::to_path_buf)
+        .or_else(|| config.serve.operators.as_deref().map(beside))
+        .or_else(|| {
+            config
+                .file
+                .as_deref()
+                .and_then(Path::parent)
+                .map(|d| d.join("operators"))
+        })
+        .or_else(default_path)
+}
+
 /// The default file: `<config dir>/lipa/operators`.
 pub fn default_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("lipa").join("operators"))

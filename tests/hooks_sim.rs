@@ -196,7 +196,7 @@ async fn a_lost_answer_is_settled_by_the_process_that_holds_its_lease() {
         console.journal().clone(),
         clients(&sim, dir.path()),
         lipa::engine::EngineSettings {
-            public_url: lipa::hooks::address::public_base(&base),
+            public_url: lipa::provider::callback_address::public_base(&base),
             ..console.settings().clone()
         },
     );

@@ -31,7 +31,7 @@ pub(super) fn settings(config: &Config) -> Vec<Finding> {
         ));
     }
     if let Some(url) = config.serve.public_url.as_deref() {
-        found.push(match crate::hooks::address::public_base(url) {
+        found.push(match crate::provider::callback_address::public_base(url) {
             Some(base) => Finding::new(Area::Settings, "public_url", Verdict::Ok, |l| {
                 s::doctor_public_url(l, &base)
             }),
@@ -346,7 +346,7 @@ pub(super) async fn printer(config: &Config) -> Vec<Finding> {
 /// The operators file `lipa serve` would read.
 pub(super) fn operators(config: &Config) -> Vec<Finding> {
     let area = Area::Operators;
-    let Some(path) = crate::serve::operators_path(None, config) else {
+    let Some(path) = crate::operators::path_for(None, config) else {
         return Vec::new();
     };
     if !path.exists() {

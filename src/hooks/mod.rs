@@ -7,7 +7,6 @@
 //! journal or the ledger. Only the answer to that question moves the payment; polling never
 //! stops.
 
-pub mod address;
 mod limit;
 mod listener;
 mod receiver;
@@ -19,10 +18,10 @@ use crate::engine::Engine;
 use crate::journal::hooks::{HookSaved, NewHook};
 use crate::msg::Msg;
 use crate::payment::Payment;
+use crate::provider::callback_address::token_hash;
 use crate::provider::hook::{HookCheck, HookRead, HookRequest, Named};
 use crate::provider::settings::Settings;
 use crate::provider_kind::ProviderKind;
-use address::token_hash;
 
 /// What was made of one callback.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,6 +12,7 @@
 //!   `tests/config.rs` holds both to the row.
 //! - Test helpers that match on the enum (`tests/console_common`, `tests/chaos/drive.rs`).
 
+pub mod callback_address;
 pub mod cepta;
 pub mod clickpesa;
 pub mod daraja;

@@ -179,7 +179,7 @@ pub async fn run(
         eprintln!("lipa serve: {}", s::bad_address(lang, &addr_text));
         return exit::INVALID;
     };
-    let operators_path = operators_path(args.operators.as_deref(), &config);
+    let operators_path = crate::operators::path_for(args.operators.as_deref(), &config);
     let http_addr = match http_text.as_deref().filter(|_| !args.demo) {
         Some(text) => match parse_addr(text) {
             Some(a) => Some((a, text.to_string())),
@@ -409,26 +409,6 @@ fn limits(config: &Config) -> registry::Limits {
             .idle_minutes
             .map_or(d.idle, |m| Duration::from_secs(m.max(2) * 60)),
     }
-}
-
-/// `--operators`, else `[serve] operators` (relative to the configuration file), else
-/// `operators` beside the configuration file, else the platform's default.
-pub(crate) fn operators_path(given: Option<&Path>, config: &Config) -> Option<PathBuf> {
-    let beside = |p: &Path| match config.file.as_deref().and_then(Path::parent) {
-        Some(dir) if p.is_relative() => dir.join(p),
-        _ => p.to_path_buf(),
-    };
-    given
-        .map(Path::to_path_buf)
-        .or_else(|| config.serve.operators.as_deref().map(beside))
-        .or_else(|| {
-            config
-                .file
-                .as_deref()
-                .and_then(Path::parent)
-                .map(|d| d.join("operators"))
-        })
-        .or_else(crate::operators::default_path)
 }
 
 fn read_operators(path: Option<&Path>, lang: Lang) -> Result<Vec<Known>, String> {

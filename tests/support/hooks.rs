@@ -192,7 +192,7 @@ pub async fn calling_back(public: bool) -> (SimHandle, Engine, String, tempfile:
     );
     if public {
         let settings = EngineSettings {
-            public_url: lipa::hooks::address::public_base(&base),
+            public_url: lipa::provider::callback_address::public_base(&base),
             ..engine.settings().clone()
         };
         engine = Engine::new(

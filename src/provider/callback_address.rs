@@ -1,4 +1,5 @@
-//! A payment's own callback address (a leaf: the engine makes them, the receiver checks them).
+//! A payment's own callback address, for a provider that takes one per push (a leaf: the
+//! engine makes them, the callbacks' receiver checks them).
 
 use crate::provider_kind::ProviderKind;
 
