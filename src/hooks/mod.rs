@@ -20,6 +20,7 @@ use crate::msg::Msg;
 use crate::payment::Payment;
 use crate::provider::callback_address::token_hash;
 use crate::provider::hook::{HookCheck, HookRead, HookRequest, Named};
+use crate::provider::http_signature;
 use crate::provider::settings::Settings;
 use crate::provider_kind::ProviderKind;
 
@@ -39,6 +40,7 @@ pub async fn take(
     headers: &reqwest::header::HeaderMap,
     body: &[u8],
     source: &str,
+    target: &str,
     addressed: Option<(i64, String)>,
 ) -> Result<Taken, crate::engine::EngineError> {
     let Some((first, first_settings)) = kinds.first() else {
@@ -47,7 +49,23 @@ pub async fn take(
             payment: None,
         });
     };
-    let request = HookRequest { headers, body };
+    let keys = keys(engine, *first, headers).await;
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (target, None),
+    };
+    let request = HookRequest {
+        headers,
+        body,
+        authority: headers
+            .get(reqwest::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or(""),
+        path,
+        query,
+        keys: &keys,
+        now: chrono::Utc::now().timestamp(),
+    };
     let read = match first.spec().hook {
         Some(reader) => reader(&request, first_settings),
         None => HookRead::unreadable(),
@@ -159,6 +177,26 @@ pub async fn take(
         outcome,
         payment: found.map(|p| p.id),
     })
+}
+
+/// The provider's public keys for a signed callback (none for an unsigned one): kept, or
+/// read again when the signature names a key not kept.
+async fn keys(
+    engine: &Engine,
+    kind: ProviderKind,
+    headers: &reqwest::header::HeaderMap,
+) -> Vec<http_signature::PublicKey> {
+    if !http_signature::is_signed(headers) {
+        return Vec::new();
+    }
+    let Some(provider) = engine.provider(kind) else {
+        return Vec::new();
+    };
+    let keys = provider.hook_keys(false).await;
+    if http_signature::names_unknown_key(headers, &keys) {
+        return provider.hook_keys(true).await;
+    }
+    keys
 }
 
 /// The payment a callback's own address names, when its token is the one kept for it and it

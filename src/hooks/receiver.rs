@@ -11,7 +11,7 @@ use crate::provider_kind::ProviderKind;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use std::net::{IpAddr, SocketAddr};
@@ -101,33 +101,51 @@ async fn addressed(
     State(receiver): State<Arc<Receiver>>,
     Path((provider, id, token)): Path<(String, String, String)>,
     peer: ConnectInfo<Peer>,
+    uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    receive(receiver, provider, peer, headers, body, Some((id, token))).await
+    let came = Came { peer, uri, headers };
+    receive(receiver, provider, came, body, Some((id, token))).await
 }
 
 async fn hook(
     State(receiver): State<Arc<Receiver>>,
     Path(provider): Path<String>,
     peer: ConnectInfo<Peer>,
+    uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    receive(receiver, provider, peer, headers, body, None).await
+    let came = Came { peer, uri, headers };
+    receive(receiver, provider, came, body, None).await
+}
+
+/// Where a callback came from and to.
+struct Came {
+    peer: ConnectInfo<Peer>,
+    uri: Uri,
+    headers: HeaderMap,
 }
 
 async fn receive(
     receiver: Arc<Receiver>,
     provider: String,
-    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
-    headers: HeaderMap,
+    came: Came,
     body: Body,
     addressed: Option<(i64, String)>,
 ) -> Response {
+    let Came {
+        peer: ConnectInfo(Peer(peer)),
+        uri,
+        headers,
+    } = came;
+    let target = uri
+        .path_and_query()
+        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string());
     let from = source(peer, &headers);
     if !receiver.limits.allow(from) {
         return StatusCode::TOO_MANY_REQUESTS.into_response();
@@ -151,7 +169,17 @@ async fn receive(
     tokio::spawn(async move {
         let source = from.to_string();
         for attempt in 1..=KEEP_TRIES {
-            match super::take(&engine, &rows, &headers, &body, &source, addressed.clone()).await {
+            match super::take(
+                &engine,
+                &rows,
+                &headers,
+                &body,
+                &source,
+                &target,
+                addressed.clone(),
+            )
+            .await
+            {
                 Ok(_) => return,
                 Err(crate::engine::EngineError::Stopping) => break,
                 Err(e) => {

@@ -10,6 +10,28 @@ use reqwest::header::HeaderMap;
 pub struct HookRequest<'a> {
     pub headers: &'a HeaderMap,
     pub body: &'a [u8],
+    /// Where it was sent, as it reached lipa: the `Host` it named, its path and query.
+    pub authority: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    /// The provider's public keys, when it signs with one and this callback is signed.
+    pub keys: &'a [super::http_signature::PublicKey],
+    /// Now, in Unix seconds (a signature's time is checked against it).
+    pub now: i64,
+}
+
+impl HookRequest<'_> {
+    /// As a signed HTTP message (RFC 9421): a callback is a `POST`.
+    pub fn message(&self) -> super::http_signature::Message<'_> {
+        super::http_signature::Message {
+            method: "POST",
+            authority: self.authority,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+        }
+    }
 }
 
 /// How a payment is named by a callback.

@@ -18,6 +18,7 @@ pub mod clickpesa;
 pub mod daraja;
 pub mod hook;
 pub mod http;
+pub mod http_signature;
 pub mod pawapay;
 pub mod registry;
 pub mod scrub;
@@ -313,6 +314,12 @@ pub trait Provider: Send + Sync {
     /// query; any answer is a yes, an error says why not.
     async fn credentials(&self, probe: &Charged) -> Result<(), ProviderError> {
         self.query(probe).await.map(drop)
+    }
+
+    /// The public keys its signed callbacks are checked with, kept or read now (`fresh`: a
+    /// callback named a key not kept). Default: none (it signs with no published key).
+    async fn hook_keys(&self, _fresh: bool) -> Vec<http_signature::PublicKey> {
+        Vec::new()
     }
 
     /// Checks the wallet before pushing, where the provider supports it (default: not supported).

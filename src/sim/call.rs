@@ -17,8 +17,13 @@ pub struct SimCallback {
 }
 
 /// One callback as a provider sends it: its headers and its body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Callback {
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// Signs it for the address it goes to (`authority`, `path`, body): the headers to add.
+    pub sign: Option<Signer>,
 }
+
+/// A provider's signing of a callback: `(authority, path, body)` to the headers that sign it.
+pub type Signer = fn(&str, &str, &str) -> Vec<(String, String)>;

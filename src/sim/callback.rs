@@ -64,12 +64,20 @@ pub(crate) fn start(
                     Some(path) => format!("{base}{path}"),
                     None => format!("{base}/hooks/{}", kind.spec().section),
                 };
+                let mut headers = call.headers.clone();
+                if let (Some(sign), Ok(target)) = (call.sign, reqwest::Url::parse(&url)) {
+                    let authority = match target.port() {
+                        Some(port) => format!("{}:{port}", target.host_str().unwrap_or("")),
+                        None => target.host_str().unwrap_or("").to_string(),
+                    };
+                    headers.extend(sign(&authority, target.path(), &call.body));
+                }
                 for _ in 0..if twice { 2 } else { 1 } {
                     let mut request = http
                         .post(&url)
                         .header(reqwest::header::CONTENT_TYPE, "application/json")
                         .body(call.body.clone());
-                    for (name, value) in &call.headers {
+                    for (name, value) in &headers {
                         request = request.header(name.as_str(), value.as_str());
                     }
                     let sent = request.send().await.is_ok_and(|a| a.status().is_success());

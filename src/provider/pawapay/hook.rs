@@ -1,9 +1,10 @@
 //! pawaPay's deposit callback (providers.md, Callbacks): the deposit as the status check shows
-//! it, named by our `depositId` (the payment's provider id). pawaPay may sign it (RFC 9421)
-//! when the merchant turns that on; lipa does not check that signature yet: unsigned.
+//! it, named by our `depositId` (the payment's provider id). pawaPay signs it (RFC 9421) when
+//! the merchant turns that on: checked with pawaPay's published key; unsigned otherwise.
 
 use crate::money::{Currency, Money};
 use crate::provider::hook::{HookCheck, HookRead, HookRequest, Named, find_text};
+use crate::provider::http_signature;
 use crate::provider::settings::Settings;
 
 pub fn read(hook: &HookRequest<'_>, _settings: &Settings) -> HookRead {
@@ -21,8 +22,19 @@ pub fn read(hook: &HookRequest<'_>, _settings: &Settings) -> HookRead {
         named: deposit["depositId"]
             .as_str()
             .map(|id| Named::ProviderId(id.to_string())),
-        checked: HookCheck::Unsigned,
+        checked: checked(hook),
         amount,
         phone: find_text(&deposit["payer"], "phoneNumber").map(str::to_string),
+    }
+}
+
+/// Its signature, when it carries one.
+fn checked(hook: &HookRequest<'_>) -> HookCheck {
+    if !http_signature::is_signed(hook.headers) {
+        return HookCheck::Unsigned;
+    }
+    match http_signature::verify(&hook.message(), hook.keys, hook.now) {
+        Ok(()) => HookCheck::Signed,
+        Err(why) => HookCheck::Refused(why.to_string()),
     }
 }

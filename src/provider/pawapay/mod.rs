@@ -9,6 +9,7 @@
 
 mod codes;
 pub mod hook;
+mod keys;
 mod limits;
 mod settings;
 pub mod sim;
@@ -44,6 +45,8 @@ pub struct PawapayClient {
     settings: PawapaySettings,
     http: reqwest::Client,
     limits: limits::Kept,
+    /// Its public keys for signed callbacks, as last read.
+    keys: keys::Kept,
     /// The wallet chosen for each deposit id while it is prepared (pawaPay's prediction), for
     /// its send.
     chosen: std::sync::Mutex<std::collections::HashMap<String, String>>,
@@ -73,6 +76,7 @@ impl PawapayClient {
             settings,
             http,
             limits: limits::Kept::default(),
+            keys: keys::Kept::default(),
             chosen: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -604,6 +608,10 @@ impl Provider for PawapayClient {
 
     /// The row's wallets pawaPay has open now (its active configuration, read once and kept);
     /// every wallet of the row when it cannot be read.
+    async fn hook_keys(&self, fresh: bool) -> Vec<crate::provider::http_signature::PublicKey> {
+        self.public_keys(fresh).await
+    }
+
     async fn channels(&self) -> Result<Vec<Channel>, ProviderError> {
         let table = spec_of(self.kind).channels;
         let known = table.map(|t| t.known).unwrap_or_default();

@@ -196,6 +196,23 @@ pub fn limits(body: &[u8]) -> Vec<Limits> {
     out
 }
 
+/// The public keys pawaPay signs its callbacks with (`[{"id", "key"}]`).
+pub fn public_keys(body: &[u8]) -> Vec<crate::provider::http_signature::PublicKey> {
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_slice::<serde_json::Value>(body)
+    else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|k| {
+            Some(crate::provider::http_signature::PublicKey {
+                id: k.get("id")?.as_str()?.to_string(),
+                key: k.get("key")?.as_str()?.to_string(),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::limits;

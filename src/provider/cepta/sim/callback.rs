@@ -21,5 +21,6 @@ pub fn callback(push: &Push, status: SimStatus, _config: &SimConfig) -> Option<C
     Some(Callback {
         headers: Vec::new(),
         body: body.to_string(),
+        sign: None,
     })
 }

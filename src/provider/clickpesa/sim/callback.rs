@@ -35,5 +35,6 @@ pub fn callback(push: &Push, status: SimStatus, config: &SimConfig) -> Option<Ca
     Some(Callback {
         headers: Vec::new(),
         body: body.to_string(),
+        sign: None,
     })
 }

@@ -41,5 +41,6 @@ pub fn callback(push: &Push, status: SimStatus, _config: &SimConfig) -> Option<C
     Some(Callback {
         headers: Vec::new(),
         body: json!({"Body": {"stkCallback": stk}}).to_string(),
+        sign: None,
     })
 }

@@ -43,6 +43,7 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/pawapay/v2/deposits/{id}", get(check))
         .route("/pawapay/v2/predict-provider", post(predict))
         .route("/pawapay/v2/active-conf", get(active_conf))
+        .route("/pawapay/v2/public-key/http", get(public_key))
 }
 
 /// pawaPay's error body.
@@ -443,4 +444,14 @@ async fn active_conf(
         countries.push(json!({"country": code, "providers": providers}));
     }
     Ok(wire::json(StatusCode::OK, json!({"countries": countries})))
+}
+
+/// The public key the simulator signs its callbacks with, as pawaPay publishes its own.
+async fn public_key(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Result<Response, Refusal> {
+    authorised(&sim, &headers)?;
+    let key = crate::provider::http_signature::public_key_text(&super::callback::signing_key());
+    Ok(wire::json(
+        StatusCode::OK,
+        json!([{"id": super::callback::KEY_ID, "key": key}]),
+    ))
 }

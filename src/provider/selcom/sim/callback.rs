@@ -38,5 +38,6 @@ pub fn callback(push: &Push, status: SimStatus, config: &SimConfig) -> Option<Ca
     Some(Callback {
         headers,
         body: sign::body(&fields),
+        sign: None,
     })
 }
