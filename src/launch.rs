@@ -22,7 +22,7 @@ pub async fn console(
     operator: Option<&str>,
 ) -> u8 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!("{}", s::no_terminal(lang));
+        crate::errln!("{}", s::no_terminal(lang));
         return exit::INVALID;
     }
     // The demo needs no real configuration at all: a broken one does not stop it.
@@ -33,13 +33,13 @@ pub async fn console(
             match fallback_config() {
                 Some(c) => c,
                 None => {
-                    eprintln!("lipa: {}", e.text(lang));
+                    crate::errln!("lipa: {}", e.text(lang));
                     return exit::CONFIG;
                 }
             }
         }
         (Err(e), false) => {
-            eprintln!("lipa: {}", e.text(lang));
+            crate::errln!("lipa: {}", e.text(lang));
             return exit::CONFIG;
         }
     };
@@ -47,7 +47,7 @@ pub async fn console(
     if !demo_mode && config.providers.is_empty() {
         // Providers are set, but every one is broken: say why, start nothing.
         for (_, problem) in &config.problems {
-            eprintln!("lipa: {}", problem.text(lang));
+            crate::errln!("lipa: {}", problem.text(lang));
         }
         return exit::CONFIG;
     }
@@ -61,7 +61,7 @@ pub async fn console(
         match demo_config(&config).await {
             Ok(pair) => pair,
             Err(e) => {
-                eprintln!("lipa: {}", s::demo_failed(lang, &e.to_string()));
+                crate::errln!("lipa: {}", s::demo_failed(lang, &e.to_string()));
                 return exit::CONFIG;
             }
         }
@@ -76,11 +76,11 @@ pub async fn console(
             Ok(lock) => Some(lock),
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 let dir = config.data_dir.display().to_string();
-                eprintln!("lipa: {}", s::demo_already_running(lang, &dir));
+                crate::errln!("lipa: {}", s::demo_already_running(lang, &dir));
                 return exit::CONFIG;
             }
             Err(e) => {
-                eprintln!("lipa: {}", s::demo_failed(lang, &e.to_string()));
+                crate::errln!("lipa: {}", s::demo_failed(lang, &e.to_string()));
                 return exit::CONFIG;
             }
         }
@@ -96,7 +96,7 @@ pub async fn console(
     let engine = match crate::setup::engine(&config, settings) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("lipa: {}", e.text(lang));
+            crate::errln!("lipa: {}", e.text(lang));
             return exit::CONFIG;
         }
     };
@@ -145,7 +145,7 @@ pub async fn console(
         },
         Err(e) => {
             tracing::error!(error = %e, "console stopped");
-            eprintln!("lipa: {e}");
+            crate::errln!("lipa: {e}");
             exit::CONFIG
         }
     }

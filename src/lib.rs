@@ -5,6 +5,8 @@
 
 #[macro_use]
 pub mod lang;
+#[macro_use]
+pub mod say;
 
 pub mod cli;
 pub mod config;

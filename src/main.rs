@@ -15,14 +15,14 @@ fn main() -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("lipa: {e}");
+            lipa::errln!("lipa: {e}");
             return ExitCode::from(exit::CONFIG);
         }
     };
     let config = Config::load(cli.config.as_deref(), env);
     let lang = Lang::choose(cli.lang, config.as_ref().ok().and_then(|c| c.language), env);
     if let Some(v) = env("LIPA_LANG").filter(|v| !v.trim().is_empty() && Lang::parse(v).is_none()) {
-        eprintln!(
+        lipa::errln!(
             "lipa: LIPA_LANG: {}",
             lipa::strings::cli::config_bad_language(lang, &v)
         );
@@ -61,14 +61,14 @@ fn main() -> ExitCode {
                 let options = match lipa::sim::SimulateOptions::from_args(&args) {
                     Ok(options) => options,
                     Err(message) => {
-                        eprintln!("lipa: {message}");
+                        lipa::errln!("lipa: {message}");
                         return exit::INVALID;
                     }
                 };
                 match lipa::sim::run_foreground(options).await {
                     Ok(()) => exit::PAID,
                     Err(e) => {
-                        eprintln!("lipa: {e}");
+                        lipa::errln!("lipa: {e}");
                         exit::CONFIG
                     }
                 }

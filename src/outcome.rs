@@ -193,7 +193,7 @@ impl Out {
         match self.broken {
             None => code,
             Some(why) => {
-                eprintln!(
+                crate::errln!(
                     "lipa {command}: {}",
                     crate::strings::cli::export_unwritable(self.lang, "stdout", &why)
                 );
@@ -206,7 +206,7 @@ impl Out {
         match self.broken {
             None => code,
             Some(why) => {
-                eprintln!(
+                crate::errln!(
                     "{}",
                     crate::strings::cli::stdout_failed(self.lang, command, &why)
                 );

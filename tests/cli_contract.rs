@@ -238,6 +238,21 @@ async fn a_full_stdout_is_said_on_stderr_and_the_payment_kept() {
     assert_eq!(sim.ledger().len(), 1);
 }
 
+/// A closed stderr is not a panic: a command that has something to say and nobody to hear it
+/// ends with its own exit code (it was 101, "failed printing to stderr", though the command's
+/// work was done: found by a tester with `lipa backup X 2>&1 | head -c 10`).
+#[test]
+fn a_closed_stderr_is_not_a_panic() {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = command([("LIPA_CONFIG_IGNORED", "x")])
+        .args(["--config", "/nonexistent/lipa.toml", "sync"])
+        .stderr(writer)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(4));
+}
+
 /// A channel Cepta does not offer is refused before anything is sent (the dry run said ok and
 /// the push then failed); one unlike the number's network is warned about.
 #[tokio::test(flavor = "multi_thread")]

@@ -215,6 +215,23 @@ async fn hostile_callers_are_refused_at_the_door_and_never_hold_it() {
     let said = String::from_utf8_lossy(&answer[..read]);
     assert!(said.starts_with("HTTP/1.1 408"), "{said}");
 
+    // A body said to be over the cap, none of it sent: refused as too large at once (it
+    // waited for its body, then got 408).
+    let mut declared = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    declared
+        .write_all(b"POST /hooks/clickpesa HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
+        .await
+        .expect("write");
+    let mut answer = vec![0u8; 256];
+    let read = tokio::time::timeout(Duration::from_secs(20), declared.read(&mut answer))
+        .await
+        .expect("answered")
+        .expect("read");
+    let said = String::from_utf8_lossy(&answer[..read]);
+    assert!(said.starts_with("HTTP/1.1 413"), "{said}");
+
     // A caller that never finishes its headers: closed once it has been silent a while.
     let mut stalled = tokio::net::TcpStream::connect(&addr)
         .await
@@ -497,4 +514,18 @@ async fn pawapay_signatures_are_checked_with_the_key_it_publishes() {
         (status_of(&engine, p.id).await == Status::Paid).then_some(())
     })
     .await;
+    // One address serves both countries: a deposit naming no payment is kept under the row
+    // its currency says (it was always Kenya's).
+    let stray = serde_json::json!({"depositId": "no-such-deposit", "status": "COMPLETED",
+        "amount": "500", "currency": "TZS"});
+    assert_eq!(post_signed(&stray.to_string(), None).await, 200);
+    let unmatched = wait_for("the stray kept", Duration::from_secs(10), async || {
+        engine
+            .journal()
+            .hooks(None, 10)
+            .ok()
+            .filter(|h| !h.is_empty())
+    })
+    .await;
+    assert_eq!(unmatched[0].provider, "pawapay-tz", "{unmatched:?}");
 }

@@ -182,6 +182,7 @@ async fn a_daraja_push_whose_answer_was_lost_ends_by_its_callback() {
         1,
         "the forged one kept for a person: {unmatched:?}"
     );
+    assert_eq!(unmatched[0].checked, "refused", "its token was wrong");
     assert_eq!(sim.ledger()[0].initiate_calls, 1, "never sent again");
 }
 
@@ -215,4 +216,34 @@ async fn a_lost_answer_is_settled_by_the_process_that_holds_its_lease() {
     let kept = receiving.journal().hooks(Some(p.id), 10).expect("hooks");
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].checked, "token");
+}
+
+/// A receiver on every network (`--http 0.0.0.0:…`) is warned about on stderr at the start: it is
+/// plain HTTP (found by a tester: it started without a word).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_open_to_every_network_is_warned_about() {
+    use std::io::BufRead;
+    let till = tempfile::tempdir().expect("till");
+    let env = cli::demo_env(till.path(), "http://127.0.0.1:9", None);
+    let mut serve = cli::command(env)
+        .args(["serve", "--ssh", "off", "--http", "0.0.0.0:0"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("lipa serve");
+    let stderr = serve.stderr.take().expect("stderr");
+    let warned = tokio::task::spawn_blocking(move || {
+        std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.contains("0.0.0.0"))
+    });
+    let line = tokio::time::timeout(Duration::from_secs(60), warned)
+        .await
+        .expect("said within a minute")
+        .expect("joined");
+    cli::kill_9(&mut serve);
+    let line = line.expect("a warning naming the address");
+    assert!(line.contains("127.0.0.1"), "{line}");
 }

@@ -176,14 +176,14 @@ pub fn parse(args: Vec<String>, env: impl Fn(&str) -> Option<String>) -> Cli {
             if lang == Lang::En {
                 let _ = e.print();
             } else {
-                eprintln!("{}", error_text(&e, lang));
+                crate::errln!("{}", error_text(&e, lang));
             }
             if json {
                 // The script still gets its last line: `invalid`, nothing sent.
                 let provider = value_of(&args, "--provider").unwrap_or_default();
                 let said = |l: Lang| what_is_wrong(&e, l);
                 let outcome = crate::outcome::Outcome::problem("invalid", &provider, said, lang);
-                println!("{}", outcome.json());
+                crate::outln!("{}", outcome.json());
             }
             std::process::exit(2)
         }

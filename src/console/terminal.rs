@@ -126,7 +126,7 @@ pub async fn run(engine: Engine, options: ConsoleOptions) -> anyhow::Result<()> 
     // carries (Daraja), ending first would leave the payment for a person to check by hand.
     // The HTTP timeouts bound the wait.
     if !sends.sends_settled(Duration::ZERO).await {
-        eprintln!("{}", s::waiting_for_send(lang));
+        crate::errln!("{}", s::waiting_for_send(lang));
         if !sends.sends_settled(SEND_WAIT).await {
             tracing::warn!(
                 "the console stopped with a send under way; it is asked about at the next start"

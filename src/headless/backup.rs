@@ -47,7 +47,7 @@ fn backup_or_check(
 ) -> u8 {
     let lang = out.lang;
     let refuse = |out: &mut crate::outcome::Out, said: &dyn Fn(Lang) -> String, code: u8| {
-        eprintln!("lipa backup: {}", said(lang));
+        crate::errln!("lipa backup: {}", said(lang));
         if args.json {
             out.line(&error_json(&args.file, &said(Lang::En)));
         }

@@ -24,7 +24,7 @@ fn refuse(
     said: impl Fn(Lang) -> String,
     code: u8,
 ) -> u8 {
-    eprintln!("lipa check: {}", said(out.lang));
+    crate::errln!("lipa check: {}", said(out.lang));
     let outcome = Outcome::problem(status, "", said, out.lang);
     out.line(&outcome.line(args.json));
     code
@@ -85,7 +85,7 @@ fn check(args: &CheckArgs, config: Result<Config, ConfigError>, out: &mut Out) -
                 Some(n) => s::already_checked_note_lost(out.lang, &p, n),
                 None => s::already_checked(out.lang, &p),
             };
-            eprintln!("lipa check: {said}");
+            crate::errln!("lipa check: {said}");
             out.line(&Outcome::of(&p, out.lang).line(args.json));
             if note.is_some() {
                 exit::INVALID
@@ -94,7 +94,7 @@ fn check(args: &CheckArgs, config: Result<Config, ConfigError>, out: &mut Out) -
             }
         }
         Ok(Cas::Stale(p)) => {
-            eprintln!("lipa check: {}", s::check_only_attention(out.lang, &p));
+            crate::errln!("lipa check: {}", s::check_only_attention(out.lang, &p));
             out.line(&Outcome::of(&p, out.lang).line(args.json));
             exit::INVALID
         }
@@ -119,7 +119,7 @@ fn settle(
     use crate::journal::Change;
     use crate::payment::Status;
     if crate::provider::spec::askable(p) || p.status != Status::Attention {
-        eprintln!("lipa check: {}", s::found_only_unaskable(out.lang, p));
+        crate::errln!("lipa check: {}", s::found_only_unaskable(out.lang, p));
         out.line(&Outcome::of(p, out.lang).line(args.json));
         return exit::INVALID;
     }
@@ -144,7 +144,7 @@ fn settle(
         }
         // Settled meanwhile (another person, a callback): as it stands.
         Ok(Cas::Stale(p)) => {
-            eprintln!("lipa check: {}", s::found_only_unaskable(out.lang, &p));
+            crate::errln!("lipa check: {}", s::found_only_unaskable(out.lang, &p));
             out.line(&Outcome::of(&p, out.lang).line(args.json));
             exit::INVALID
         }

@@ -47,7 +47,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
         match print_slip(report, closing, &this_till, &receipt, offset, lang) {
             Ok(()) => code,
             Err(why) => {
-                eprintln!("lipa report: {why}");
+                crate::errln!("lipa report: {why}");
                 exit::CONFIG
             }
         }
@@ -56,7 +56,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
     let (journal, filter) = match super::history::open(&filter_args, all, config, offset, lang) {
         Ok(pair) => pair,
         Err((said, code)) => {
-            eprintln!("lipa report: {said}");
+            crate::errln!("lipa report: {said}");
             return code;
         }
     };
@@ -67,7 +67,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
         filter.till = Some(this_till.clone());
     }
     let fail = |why: String| {
-        eprintln!("lipa report: {why}");
+        crate::errln!("lipa report: {why}");
         exit::CONFIG
     };
     let day = filter
@@ -78,7 +78,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
     let till = this_till.clone();
     // A journal that can only be read here (a backup, a snapshot) can be reported, not closed.
     if args.close && journal.is_read_only() {
-        eprintln!(
+        crate::errln!(
             "lipa report: {}",
             s::report_read_only(lang, &journal.path().display().to_string())
         );
@@ -87,7 +87,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
     // A day is closed once it has begun: never one still to come.
     let today = chrono::Utc::now().with_timezone(&offset).date_naive();
     if args.close && day > today {
-        eprintln!("lipa report: {}", s::report_future(lang, &day_id));
+        crate::errln!("lipa report: {}", s::report_future(lang, &day_id));
         return exit::INVALID;
     }
     // A closed day is printed as it was closed, never recomputed.
@@ -99,7 +99,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
                 Err(e) => return fail(s::report_bad_stored(lang, &e.to_string())),
             };
             if args.close {
-                eprintln!(
+                crate::errln!(
                     "lipa report: {}",
                     s::report_already_closed(lang, closing.number)
                 );
@@ -115,7 +115,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
                 .filter(|p| p.created_at > closing.closed_at)
                 .collect();
             if !after.is_empty() {
-                eprintln!(
+                crate::errln!(
                     "lipa report: {}",
                     s::report_after_close(lang, after.len(), &after[0].reference.to_string())
                 );
@@ -145,7 +145,7 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
             return exit::CONFIG;
         }
         let list: Vec<&str> = report.unfinished.iter().map(|(_, r)| r.as_str()).collect();
-        eprintln!(
+        crate::errln!(
             "lipa report: {}",
             s::report_unfinished(lang, list.len(), &list.join(", "))
         );
@@ -163,14 +163,14 @@ pub async fn run(args: ReportArgs, config: Result<Config, ConfigError>, lang: La
             // report stays in the journal to be printed again.
             let _ = print(&report, &till, Some(&closing), offset, args.json, lang);
             if new {
-                eprintln!(
+                crate::errln!(
                     "lipa report: {}",
                     s::report_closed_now(lang, closing.number)
                 );
                 to_printer(&report, Some(&closing), exit::PAID)
             } else {
                 // Another process closed it between the look and the close.
-                eprintln!(
+                crate::errln!(
                     "lipa report: {}",
                     s::report_already_closed(lang, closing.number)
                 );

@@ -43,7 +43,7 @@ pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: La
     if let Some(path) = args.output.as_deref().filter(|p| names_directory(p)) {
         let target = path.display().to_string();
         let example = path.join("payments.csv").display().to_string();
-        eprintln!(
+        crate::errln!(
             "lipa export: {}",
             crate::strings::cli::export_is_directory(lang, &target, &example)
         );
@@ -54,14 +54,14 @@ pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: La
     let (journal, filter) = match super::history::open(&args.filter, all, config, offset, lang) {
         Ok(pair) => pair,
         Err((said, code)) => {
-            eprintln!("lipa export: {said}");
+            crate::errln!("lipa export: {said}");
             return code;
         }
     };
     let mut found = match journal.history(&filter) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("lipa export: {}", e.text(lang));
+            crate::errln!("lipa export: {}", e.text(lang));
             return exit::CONFIG;
         }
     };
@@ -75,7 +75,7 @@ pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: La
     progress.done();
     let Some(body) = body else {
         // Stopped: nothing was written, nothing half written is left.
-        eprintln!("lipa export: {}", crate::strings::cli::export_stopped(lang));
+        crate::errln!("lipa export: {}", crate::strings::cli::export_stopped(lang));
         return exit::PENDING;
     };
     let written = match &args.output {
@@ -92,7 +92,7 @@ pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: La
                 .output
                 .as_deref()
                 .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
-            eprintln!(
+            crate::errln!(
                 "lipa export: {}",
                 crate::strings::cli::export_unwritable(lang, &target, &e.to_string())
             );

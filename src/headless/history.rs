@@ -37,7 +37,7 @@ pub async fn run(args: HistoryArgs, config: Result<Config, ConfigError>, lang: L
 }
 
 fn refuse(out: &Out, said: impl Fn(Lang) -> String, code: u8) -> u8 {
-    eprintln!("lipa history: {}", said(out.lang));
+    crate::errln!("lipa history: {}", said(out.lang));
     code
 }
 
@@ -99,7 +99,7 @@ fn history(args: &HistoryArgs, config: Result<Config, ConfigError>, out: &mut Ou
     let (journal, filter) = match open(&args.filter, args.limit, config, offset, out.lang) {
         Ok(pair) => pair,
         Err((said, code)) => {
-            eprintln!("lipa history: {said}");
+            crate::errln!("lipa history: {said}");
             return code;
         }
     };

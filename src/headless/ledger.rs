@@ -21,7 +21,7 @@ pub fn import(
     lang: Lang,
 ) -> u8 {
     let fail = |text: String, code: u8| {
-        eprintln!("lipa ledger import: {text}");
+        crate::errln!("lipa ledger import: {text}");
         code
     };
     let config = match config {
@@ -75,7 +75,7 @@ pub fn import(
     let _ = std::fs::remove_dir_all(&copy_dir);
     match copied {
         Ok(c) => {
-            println!(
+            crate::outln!(
                 "{}",
                 s::ledger_imported(
                     lang,
@@ -86,13 +86,13 @@ pub fn import(
                 )
             );
             for (mine, theirs) in &c.clashes {
-                eprintln!(
+                crate::errln!(
                     "lipa ledger import: {}",
                     s::ledger_clash(lang, mine, theirs)
                 );
             }
             for z in &c.closing_clashes {
-                eprintln!(
+                crate::errln!(
                     "lipa ledger import: {}",
                     s::ledger_closing_clash(lang, z.number, &z.day, &z.till)
                 );

@@ -27,7 +27,7 @@ pub(crate) fn write_stdout(text: &str) -> std::io::Result<()> {
 
 /// Says that stdout could not be written, for a command that recorded nothing; its code.
 pub(crate) fn stdout_broke(command: &str, why: &std::io::Error, lang: crate::lang::Lang) -> u8 {
-    eprintln!(
+    crate::errln!(
         "lipa {command}: {}",
         crate::strings::cli::export_unwritable(lang, "stdout", &why.to_string())
     );

@@ -10,19 +10,19 @@ use std::path::PathBuf;
 /// Checks the file; 0 when every line is good, 2 with the first bad line said on stderr.
 pub fn check(file: Option<PathBuf>, lang: Lang) -> u8 {
     let Some(path) = file.or_else(operators::default_path) else {
-        eprintln!("lipa operators: {}", s::config_no_data_dir(lang));
+        crate::errln!("lipa operators: {}", s::config_no_data_dir(lang));
         return exit::CONFIG;
     };
     match operators::load(&path) {
         Ok(all) => {
-            println!("{}", s::operators_who(lang, all.len(), &path));
+            crate::outln!("{}", s::operators_who(lang, all.len(), &path));
             for o in &all {
-                println!("{}", row(o, lang));
+                crate::outln!("{}", row(o, lang));
             }
             exit::PAID
         }
         Err(e) => {
-            eprintln!("lipa operators: {}", e.text(lang));
+            crate::errln!("lipa operators: {}", e.text(lang));
             exit::INVALID
         }
     }

@@ -144,7 +144,7 @@ pub async fn run(args: PushArgs, config: Result<Config, ConfigError>, lang: Lang
 
 /// Says on stderr why nothing was sent, and gives the script its last line.
 fn nothing_sent(args: &PushArgs, out: &mut Out, status: &str, said: impl Fn(Lang) -> String) {
-    eprintln!("lipa push: {}", said(out.lang));
+    crate::errln!("lipa push: {}", said(out.lang));
     let provider = args.provider;
     let outcome = Outcome::problem(status, provider.id(), said, out.lang);
     out.line(&outcome.line(args.json));
@@ -192,7 +192,7 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
                 if let Some(suggested) = suggest.and_then(|f| f(new.phone.network()))
                     && suggested != code
                 {
-                    eprintln!(
+                    crate::errln!(
                         "lipa push: {}",
                         s::channel_unlike_network(out.lang, new.phone.network().label(), chosen)
                     );
@@ -220,7 +220,7 @@ async fn push(args: &PushArgs, config: Result<Config, ConfigError>, out: &mut Ou
     }
     crate::logging::init(&config.data_dir);
     for warning in crate::setup::warnings(&config, out.lang) {
-        eprintln!("lipa push: {warning}");
+        crate::errln!("lipa push: {warning}");
     }
     let engine = match crate::setup::engine(&config, EngineSettings::from_config(&config)) {
         Ok(e) => e,
@@ -276,7 +276,7 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
         Err(EngineError::Duplicate(same)) => {
             // Its own status, and the payment it is like, for a script to follow that one.
             let said = |l| s::duplicate_refused(l, &same);
-            eprintln!("lipa push: {}", said(out.lang));
+            crate::errln!("lipa push: {}", said(out.lang));
             let provider = args.provider;
             let mut outcome = Outcome::problem("duplicate", provider.id(), said, out.lang);
             (outcome.phone, outcome.amount, outcome.currency) = typed;
@@ -287,7 +287,7 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
         // A phone with a prompt waiting (a provider whose phones take one at a time).
         Err(EngineError::NotAllowed(why)) => {
             let said = |l| why.text(l);
-            eprintln!("lipa push: {}", said(out.lang));
+            crate::errln!("lipa push: {}", said(out.lang));
             let mut outcome = Outcome::problem("busy", args.provider.id(), said, out.lang);
             (outcome.phone, outcome.amount, outcome.currency) = typed;
             if let crate::engine::NotAllowed::PromptOpen { reference } = &why {
@@ -307,7 +307,7 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
         // The request left but its answer is not in the journal: the only honest word is
         // unknown, and `lipa sync` resolves it from the journal's *sending* row.
         let own = s::answer_not_journalled(out.lang, &why.text(out.lang));
-        eprintln!("lipa push: {own}");
+        crate::errln!("lipa push: {own}");
         let mut outcome = Outcome::of(&payment, out.lang);
         outcome.status = Status::Unknown.public_word().into();
         outcome.message = s::answer_not_journalled(Lang::En, &why.text(Lang::En));
@@ -339,7 +339,7 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
             waited = engine.wait_settled(payment.id, Duration::from_secs(args.wait)) => {
                 match waited {
                     Ok(p) => payment = p,
-                    Err(e) => eprintln!("lipa push: {}", e.text(out.lang)),
+                    Err(e) => crate::errln!("lipa push: {}", e.text(out.lang)),
                 }
             }
             signal = crate::signals::stopped(&mut stop) => {
@@ -364,7 +364,7 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
                         payment = p;
                         unrecorded = heard;
                     }
-                    Err(e) => eprintln!("lipa push: {}", e.text(out.lang)),
+                    Err(e) => crate::errln!("lipa push: {}", e.text(out.lang)),
                 }
             }
         }
@@ -377,14 +377,14 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
     let mut outcome = Outcome::of(&payment, out.lang);
     if let Some(heard) = &unrecorded {
         let said = |l: Lang| not_recorded(l, heard);
-        eprintln!("lipa push: {}", said(out.lang));
+        crate::errln!("lipa push: {}", said(out.lang));
         outcome.message = said(Lang::En);
         outcome.own = Some(said(out.lang));
     }
     out.line(&outcome.line(args.json));
     if refused {
         if let Some(e) = &submitted.error {
-            eprintln!("lipa push: {}", e.text(out.lang));
+            crate::errln!("lipa push: {}", e.text(out.lang));
         }
         return exit::CONFIG;
     }

@@ -12,7 +12,7 @@ use crate::strings::back_office as s;
 
 pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -> u8 {
     let say = |text: String, code: u8| {
-        eprintln!("lipa receipt: {text}");
+        crate::errln!("lipa receipt: {text}");
         code
     };
     let config = match config {
@@ -88,7 +88,7 @@ pub fn run(args: ReceiptArgs, config: Result<Config, ConfigError>, lang: Lang) -
     let bytes = escpos::encode(&lines, Some(p.reference.as_str()));
     match printer.send(&bytes) {
         Ok(()) => {
-            eprintln!("lipa receipt: {}", s::receipt_printed(lang, named));
+            crate::errln!("lipa receipt: {}", s::receipt_printed(lang, named));
             exit::PAID
         }
         Err(e) => say(

@@ -81,7 +81,7 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
     let (journal, filter) = match super::history::open(&filter_args, all, config, offset, lang) {
         Ok(pair) => pair,
         Err((said, code)) => {
-            eprintln!("lipa reconcile: {said}");
+            crate::errln!("lipa reconcile: {said}");
             return code;
         }
     };
@@ -98,7 +98,7 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
             v
         }
         Err(e) => {
-            eprintln!("lipa reconcile: {}", e.text(lang));
+            crate::errln!("lipa reconcile: {}", e.text(lang));
             return exit::CONFIG;
         }
     };
@@ -106,7 +106,7 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
     let engine = match crate::setup::engine(&config, EngineSettings::from_config(&config)) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("lipa reconcile: {}", e.text(lang));
+            crate::errln!("lipa reconcile: {}", e.text(lang));
             return exit::CONFIG;
         }
     };
@@ -312,10 +312,10 @@ pub async fn run(args: ReconcileArgs, config: Result<Config, ConfigError>, lang:
             let _ = writeln!(out, "{r}  {}  {}", kind.label(), s::reconcile_missing(lang));
         }
         for note in &summary.notes_own {
-            eprintln!("lipa reconcile: {note}");
+            crate::errln!("lipa reconcile: {note}");
         }
         for why in &summary.not_asked_own {
-            eprintln!("lipa reconcile: {}", s::reconcile_not_asked(lang, why));
+            crate::errln!("lipa reconcile: {}", s::reconcile_not_asked(lang, why));
         }
         let _ = writeln!(
             out,

@@ -22,7 +22,7 @@ pub async fn run(args: SyncArgs, config: Result<Config, ConfigError>, lang: Lang
 }
 
 fn cannot_start(args: &SyncArgs, out: &mut Out, said: impl Fn(Lang) -> String) -> u8 {
-    eprintln!("lipa sync: {}", said(out.lang));
+    crate::errln!("lipa sync: {}", said(out.lang));
     if args.json {
         let outcome = Outcome::problem("error", "", said, out.lang);
         out.line(&outcome.json());
@@ -37,7 +37,7 @@ async fn sync(args: &SyncArgs, config: Result<Config, ConfigError>, out: &mut Ou
     };
     crate::logging::init(&config.data_dir);
     for warning in crate::setup::warnings(&config, out.lang) {
-        eprintln!("lipa sync: {warning}");
+        crate::errln!("lipa sync: {warning}");
     }
     let engine = match crate::setup::engine(&config, EngineSettings::from_config(&config)) {
         Ok(e) => e,
@@ -74,9 +74,9 @@ async fn follow(args: &SyncArgs, engine: &Engine, config: &Config, out: &mut Out
             unconfigured = true;
             match config.problem(p.provider) {
                 Some(problem) => {
-                    eprintln!("lipa sync: {}: {}", p.reference, problem.text(out.lang))
+                    crate::errln!("lipa sync: {}: {}", p.reference, problem.text(out.lang))
                 }
-                None => eprintln!(
+                None => crate::errln!(
                     "lipa sync: {} {}",
                     p.reference,
                     s::provider_not_configured(out.lang, p.provider.label())

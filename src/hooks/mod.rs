@@ -73,13 +73,16 @@ pub async fn take(
     let mut found: Option<Payment> = None;
     let mut provider = *first;
     // The payment's own address: its token must be the one kept for it.
+    let addressed_to = addressed.as_ref().map(|(id, _)| *id);
     let by_address = match addressed {
         Some((id, token)) => by_token(engine, kinds, id, &token).await?,
         None => None,
     };
-    let checked = match (&by_address, &read.checked) {
-        (Some(_), HookCheck::Unsigned) => "token".to_string(),
-        (_, c) => c.id().to_string(),
+    let checked = match (&addressed_to, &by_address, &read.checked) {
+        (_, Some(_), HookCheck::Unsigned) => "token".to_string(),
+        // Sent to a payment's own address with another token: forged, or a stale address.
+        (Some(_), None, HookCheck::Unsigned) => HookCheck::Refused(String::new()).id().to_string(),
+        (_, _, c) => c.id().to_string(),
     };
     if let Some(mut p) = by_address {
         // The send's answer was lost: the callback gives the provider's id, which the
@@ -115,6 +118,15 @@ pub async fn take(
                 break;
             }
         }
+    }
+    if found.is_none()
+        && let Some(amount) = read.amount
+        && let Some((kind, _)) = kinds
+            .iter()
+            .find(|(k, _)| k.currency() == amount.currency())
+    {
+        // Naming no payment: kept under the row its currency says (one address serves two).
+        provider = *kind;
     }
     let disagrees = found.as_ref().and_then(|p| disagreement(p, &read));
     let disagrees = disagrees.or_else(|| {

@@ -154,6 +154,14 @@ async fn receive(
     if rows.is_empty() {
         return StatusCode::NOT_FOUND.into_response();
     }
+    // A body said to be larger than the cap is refused before any of it is read.
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
     let body = match tokio::time::timeout(
         receiver.body_within,
         axum::body::to_bytes(body, MAX_BODY),

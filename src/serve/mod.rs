@@ -154,7 +154,7 @@ pub async fn run(
     let config = match config {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("lipa serve: {}", e.text(lang));
+            crate::errln!("lipa serve: {}", e.text(lang));
             return exit::CONFIG;
         }
     };
@@ -167,7 +167,7 @@ pub async fn run(
     let ssh_on = addr_text.trim() != "off";
     let http_text = args.http.clone().or_else(|| config.serve.http.clone());
     if !ssh_on && (http_text.is_none() || args.demo) {
-        eprintln!("{}", s::no_ssh_no_http(lang));
+        crate::errln!("{}", s::no_ssh_no_http(lang));
         return exit::INVALID;
     }
     let addr_text = if ssh_on {
@@ -176,7 +176,7 @@ pub async fn run(
         DEFAULT_ADDR.to_string()
     };
     let Some(addr) = parse_addr(&addr_text) else {
-        eprintln!("lipa serve: {}", s::bad_address(lang, &addr_text));
+        crate::errln!("lipa serve: {}", s::bad_address(lang, &addr_text));
         return exit::INVALID;
     };
     let operators_path = crate::operators::path_for(args.operators.as_deref(), &config);
@@ -184,7 +184,7 @@ pub async fn run(
         Some(text) => match parse_addr(text) {
             Some(a) => Some((a, text.to_string())),
             None => {
-                eprintln!("lipa serve: {}", s::bad_address(lang, text));
+                crate::errln!("lipa serve: {}", s::bad_address(lang, text));
                 return exit::INVALID;
             }
         },
@@ -196,7 +196,7 @@ pub async fn run(
         match read_operators(operators_path.as_deref(), lang) {
             Ok(k) => k,
             Err(text) => {
-                eprintln!("lipa serve: {text}");
+                crate::errln!("lipa serve: {text}");
                 return exit::CONFIG;
             }
         }
@@ -204,7 +204,7 @@ pub async fn run(
     let key = match host_key::load_or_create(&config.data_dir) {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("lipa serve: {}", host_key_text(&e, lang));
+            crate::errln!("lipa serve: {}", host_key_text(&e, lang));
             return exit::CONFIG;
         }
     };
@@ -221,10 +221,10 @@ pub async fn run(
     } else {
         if config.providers.is_empty() {
             for (_, problem) in &config.problems {
-                eprintln!("lipa serve: {}", problem.text(lang));
+                crate::errln!("lipa serve: {}", problem.text(lang));
             }
             if config.problems.is_empty() {
-                eprintln!(
+                crate::errln!(
                     "lipa serve: {}",
                     crate::strings::console::no_providers(lang)
                 );
@@ -235,7 +235,7 @@ pub async fn run(
         let engine = match crate::setup::engine(&config, settings) {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("lipa serve: {}", e.text(lang));
+                crate::errln!("lipa serve: {}", e.text(lang));
                 return exit::CONFIG;
             }
         };
@@ -252,7 +252,7 @@ pub async fn run(
         match tokio::net::TcpListener::bind(addr).await {
             Ok(l) => Some(l),
             Err(e) => {
-                eprintln!(
+                crate::errln!(
                     "lipa serve: {}",
                     s::cannot_listen(lang, &addr_text, &e.to_string())
                 );
@@ -266,7 +266,7 @@ pub async fn run(
         (Some((a, text)), Mode::Real(engine)) => match tokio::net::TcpListener::bind(a).await {
             Ok(l) => Some((l, engine.clone())),
             Err(e) => {
-                eprintln!(
+                crate::errln!(
                     "lipa serve: {}",
                     s::cannot_listen(lang, text, &e.to_string())
                 );
@@ -317,11 +317,15 @@ pub async fn run(
     // read (systemctl stop just after start) is a clean stop, not the signal's default death.
     let stop = stop_signals();
     if ssh_on {
-        println!("{start_line}");
+        crate::outln!("{start_line}");
     }
     let receiving = hooks.map(|(l, engine)| {
         let at = l.local_addr().map(|a| a.to_string()).unwrap_or_default();
-        println!("{}", s::listening_http(lang, &at));
+        crate::outln!("{}", s::listening_http(lang, &at));
+        if l.local_addr().is_ok_and(|a| !a.ip().is_loopback()) {
+            crate::errln!("{}", s::http_open_to_all(lang, &at));
+            tracing::warn!(addr = %at, "the callbacks' receiver is open to every network");
+        }
         tracing::info!(addr = %at, "receiving callbacks");
         let rows = config
             .providers
@@ -367,7 +371,7 @@ pub async fn run(
     // Every link is cut, with the reason.
     let _ = stop_tx.send(true);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    println!("{}", s::stopped(lang));
+    crate::outln!("{}", s::stopped(lang));
     exit::PAID
 }
 

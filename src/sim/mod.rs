@@ -273,7 +273,7 @@ pub async fn run_foreground(options: SimulateOptions) -> std::io::Result<()> {
             }
         })
         .collect();
-    println!(
+    crate::outln!(
         "{}",
         s::sim_banner(&s::SimBanner {
             addr: &sim.addr().to_string(),
@@ -292,7 +292,7 @@ pub async fn run_foreground(options: SimulateOptions) -> std::io::Result<()> {
         })
     );
     stop_signal().await;
-    println!("{}", s::sim_stopping());
+    crate::outln!("{}", s::sim_stopping());
     sim.shutdown().await;
     Ok(())
 }
