@@ -773,3 +773,43 @@ async fn a_journal_error_is_worded_in_the_consoles_language() {
     assert!(!text.contains("journal:"), "{text}");
     other.execute_batch("ROLLBACK").expect("unlock");
 }
+
+/// A callback that named no payment lipa holds is shown for a person on the today screen
+/// (Ctrl-T), read from the journal where the receiver kept it; it moves no payment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callbacks_naming_no_payment_are_shown_on_the_today_screen() {
+    use lipa::journal::hooks::NewHook;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
+    journal
+        .record_hook(&NewHook {
+            provider: ProviderKind::ClickPesa,
+            source: "41.59.8.20".into(),
+            checked: "refused".into(),
+            named: "reference LPNOSUCHSALE1".into(),
+            payment_id: None,
+            outcome: "unmatched".into(),
+            body: "{}".into(),
+            message: Msg::HookHeard {
+                provider: ProviderKind::ClickPesa,
+                check: "refused".into(),
+                from: "41.59.8.20".into(),
+            },
+        })
+        .expect("kept");
+    let (tx, screen, _task) = start(engine(journal));
+    screen
+        .wait_for("the form", |t| t.contains("Reference LP"))
+        .await;
+    tx.send(Event::Key(KeyEvent::new(
+        KeyCode::Char('t'),
+        KeyModifiers::CONTROL,
+    )))
+    .await
+    .expect("alive");
+    screen
+        .wait_for("the callback kept for a person", |t| {
+            t.contains("1 callback today named no payment") && t.contains("LPNOSUCHSALE1")
+        })
+        .await;
+}

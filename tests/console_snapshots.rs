@@ -261,6 +261,37 @@ fn today_view() {
     });
 }
 
+/// Callbacks that named no payment lipa holds are shown for a person on the today screen:
+/// how many, and the newest, as they came (a forged reference, an unknown provider's id).
+#[test]
+fn today_with_callbacks_kept_for_a_person() {
+    let hook = |id: i64, secs: i64, provider: &str, named: &str, checked: &str| {
+        lipa::journal::hooks::Hook {
+            id,
+            received_at: ago(secs),
+            provider: provider.to_string(),
+            source: "41.59.8.20".to_string(),
+            checked: checked.to_string(),
+            named: named.to_string(),
+            payment_id: None,
+            outcome: "unmatched".to_string(),
+            body: "{}".to_string(),
+        }
+    };
+    scene("today_hooks", |nc| {
+        let mut a = app(BOTH, true, nc);
+        today(&mut a);
+        act(
+            &mut a,
+            Action::TodayHooks(vec![
+                hook(2, 60, "clickpesa", "reference LPX7Q2K9Z3M4", "refused"),
+                hook(1, 600, "cepta", "", "unsigned"),
+            ]),
+        );
+        a
+    });
+}
+
 #[test]
 fn duplicate_question() {
     scene("duplicate", |nc| {

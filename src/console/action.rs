@@ -79,6 +79,8 @@ pub enum Action {
     TodayLoaded(Result<(DaySummary, Vec<Payment>), Trouble>),
     /// Today's totals read again (news changed them).
     TodaySummary(Result<DaySummary, Trouble>),
+    /// Today's callbacks that named no payment, newest first.
+    TodayHooks(Vec<crate::journal::hooks::Hook>),
     /// A page of today's payments, newest first, from position `first`.
     TodayPage {
         first: usize,

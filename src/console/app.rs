@@ -179,6 +179,9 @@ pub struct Today {
     pub cursor: usize,
     /// News changed today's payments: the totals are read again at the next tick.
     pub stale: bool,
+    /// Today's callbacks that named no payment lipa holds, newest first (kept for a person;
+    /// not read for an agent, who sees only their own payments).
+    pub hooks: Vec<crate::journal::hooks::Hook>,
 }
 
 impl Today {

@@ -279,6 +279,13 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             app.dirty = true;
             Vec::new()
         }
+        Action::TodayHooks(kept) => {
+            if let Some(t) = app.today.as_mut() {
+                t.hooks = kept;
+            }
+            app.dirty = true;
+            Vec::new()
+        }
         Action::TodayPage { first, result } => {
             match (result, app.today.as_mut()) {
                 (Ok(page), Some(t)) => {

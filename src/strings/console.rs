@@ -525,6 +525,49 @@ sentences! {
         },
         sw: format!("Leo · {date} · malipo {count}"),
     }
+    fn today_hooks(count: usize = 2) {
+        en: match count {
+            1 => "1 callback today named no payment: see lipa history --hooks".to_string(),
+            n => format!("{n} callbacks today named no payment: see lipa history --hooks"),
+        },
+        sw: format!("Simu {count} za majibu leo hazitaji malipo: ona lipa history --hooks"),
+    }
+    fn today_hook(
+        time: &str = "14:02",
+        provider: &str = "AcmePay",
+        source: &str = "41.59.8.20",
+        named: &str = "reference LP7K3MQ9XR4TZ",
+        checked: &str = "signed",
+    ) {
+        en: format!("{time}  {provider}  from {source}  {named}  ({checked})"),
+        sw: format!("{time}  {provider}  kutoka {source}  {named}  ({checked})"),
+    }
+    fn today_hook_names_nothing() {
+        en: "names no payment",
+        sw: "haitaji malipo yoyote",
+    }
+    fn today_hook_reference(reference: &str = "LP7K3MQ9XR4TZ") {
+        en: format!("reference {reference}"),
+        sw: format!("kumbukumbu {reference}"),
+    }
+    fn today_hook_id(id: &str = "ws_CO_0712") {
+        en: format!("id {id}"),
+        sw: format!("namba {id}"),
+    }
+    fn today_hook_checked(checked: &str = "signed") {
+        en: match checked {
+            "signed" => "signature verified",
+            "token" => "its own address",
+            "refused" => "signature refused",
+            _ => "unsigned",
+        },
+        sw: match checked {
+            "signed" => "sahihi imethibitishwa",
+            "token" => "anwani yake pekee",
+            "refused" => "sahihi imekataliwa",
+            _ => "bila sahihi",
+        },
+    }
     fn duplicate_question(
         ago: &str = "2 min ago",
         status: &str = "waiting",

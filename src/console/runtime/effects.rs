@@ -135,6 +135,7 @@ async fn perform(
             }
         }
         Effect::LoadToday(since) => {
+            let all = scope.is_none();
             let loaded = engine
                 .read(move |j| {
                     let who = scope.as_deref();
@@ -145,13 +146,16 @@ async fn perform(
                     ))
                 })
                 .await;
-            vec![Action::TodayLoaded(loaded.map_err(Trouble::from))]
+            let hooks = today_hooks(engine, since, all).await;
+            vec![Action::TodayLoaded(loaded.map_err(Trouble::from)), hooks]
         }
         Effect::LoadTodaySummary(since) => {
+            let all = scope.is_none();
             let loaded = engine
                 .read(move |j| j.day_summary_of(since, Some(day_end(since)), scope.as_deref()))
                 .await;
-            vec![Action::TodaySummary(loaded.map_err(Trouble::from))]
+            let hooks = today_hooks(engine, since, all).await;
+            vec![Action::TodaySummary(loaded.map_err(Trouble::from)), hooks]
         }
         Effect::LoadTodayPage { since, first } => {
             let result = engine
@@ -437,4 +441,23 @@ async fn reference(engine: &Engine, provider: crate::provider_kind::ProviderKind
             why: e.into(),
         }],
     }
+}
+
+/// Callbacks kept for a person shown on the today screen, at most.
+const TODAY_HOOKS: usize = 50;
+
+/// Today's callbacks that named no payment, for a console that sees the whole till (`all`):
+/// an agent's sees none (they are nobody's payments).
+async fn today_hooks(engine: &Engine, since: chrono::DateTime<chrono::Utc>, all: bool) -> Action {
+    if !all {
+        return Action::TodayHooks(Vec::new());
+    }
+    let kept = engine.read(move |j| j.hooks(None, TODAY_HOOKS)).await;
+    let kept = kept
+        .map_err(|e| tracing::warn!(error = %e, "callbacks kept for a person not read"))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|h| h.received_at >= since && h.received_at < day_end(since))
+        .collect();
+    Action::TodayHooks(kept)
 }

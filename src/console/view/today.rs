@@ -29,8 +29,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     if today.count() == 0 {
-        let hint = Span::styled(s::today_empty(app.lang), theme.hint());
-        frame.render_widget(Paragraph::new(hint).block(block), area);
+        let mut lines = vec![Line::from(Span::styled(
+            s::today_empty(app.lang),
+            theme.hint(),
+        ))];
+        lines.extend(hook_lines(app, theme));
+        frame.render_widget(Paragraph::new(lines).block(block), area);
         return;
     }
     let sums = today.summary.as_ref().map(from_summary).unwrap_or_default();
@@ -40,9 +44,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .map(|s| s.operators.as_slice())
         .unwrap_or_default();
     let people_h = people.len() as u16;
-    let [top, by, bottom] = Layout::vertical([
+    let hooks_h = match today.hooks.len() {
+        0 => 0,
+        n => n.min(HOOK_LINES) as u16 + 1,
+    };
+    let [top, by, kept, bottom] = Layout::vertical([
         Constraint::Length(sums.len() as u16 + 2),
         Constraint::Length(people_h),
+        Constraint::Length(hooks_h),
         Constraint::Min(2),
     ])
     .areas(area);
@@ -53,7 +62,66 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Paragraph::new(operator_lines(app, people, theme, by.width)),
         by,
     );
+    frame.render_widget(Paragraph::new(hook_lines(app, theme)), kept);
     list(frame, bottom, app, theme);
+}
+
+/// Callbacks kept for a person shown, the newest (all are in `lipa history --hooks`).
+const HOOK_LINES: usize = 3;
+
+/// Today's callbacks that named no payment: how many, and the newest few, as they came (a
+/// caller's words shown printable: it may be anyone).
+fn hook_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(today) = app.today.as_ref() else {
+        return Vec::new();
+    };
+    if today.hooks.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::from(Span::styled(
+        s::today_hooks(app.lang, today.hooks.len()),
+        theme.warning(),
+    ))];
+    for h in today.hooks.iter().take(HOOK_LINES) {
+        let time = h
+            .received_at
+            .with_timezone(&app.offset)
+            .format("%H:%M")
+            .to_string();
+        let provider = crate::provider_kind::ProviderKind::from_id(&h.provider).map_or_else(
+            || crate::text::printable(&h.provider),
+            |k| k.label().to_string(),
+        );
+        let short = |t: &str| {
+            crate::text::printable(t)
+                .chars()
+                .take(32)
+                .collect::<String>()
+        };
+        let named = h.named.trim();
+        let named = if let Some(r) = named.strip_prefix("reference ") {
+            s::today_hook_reference(app.lang, &short(r))
+        } else if let Some(id) = named.strip_prefix("id ") {
+            s::today_hook_id(app.lang, &short(id))
+        } else if named.is_empty() {
+            s::today_hook_names_nothing(app.lang).to_string()
+        } else {
+            short(named)
+        };
+        let source: String = crate::text::printable(&h.source).chars().take(45).collect();
+        lines.push(Line::from(Span::styled(
+            s::today_hook(
+                app.lang,
+                &time,
+                &provider,
+                &source,
+                &named,
+                &s::today_hook_checked(app.lang, &h.checked),
+            ),
+            theme.hint(),
+        )));
+    }
+    lines
 }
 
 /// One line per operator and currency: who pushed how many, and what was paid.
