@@ -7,7 +7,10 @@ use crate::lang::Lang;
 use crate::outcome::exit;
 use crate::payment::Status;
 use crate::sim::{self, SimConfig};
+
+mod demo_callbacks;
 use crate::strings::cli as s;
+pub use demo_callbacks::DemoCallbacks;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -57,16 +60,16 @@ pub async fn console(
         config.problems.iter().map(|(_, e)| e.text(lang)).collect()
     };
     problems.extend(crate::setup::warnings(&config, lang));
-    let (config, sim) = if demo_mode {
+    let (config, sim, mut callbacks) = if demo_mode {
         match demo_config(&config).await {
-            Ok(pair) => pair,
+            Ok(made) => made,
             Err(e) => {
                 crate::errln!("lipa: {}", s::demo_failed(lang, &e.to_string()));
                 return exit::CONFIG;
             }
         }
     } else {
-        (config, None)
+        (config, None, None)
     };
     // One demo per data directory: its payments are known only to its own simulator, so a
     // second demo would take them over and find no record of them. Held until the console
@@ -88,7 +91,12 @@ pub async fn console(
         None
     };
     crate::logging::init(&config.data_dir);
-    let settings = if demo_mode {
+    let settings = if let Some(callbacks) = &callbacks {
+        EngineSettings {
+            public_url: callbacks.public_url(),
+            ..demo_settings()
+        }
+    } else if demo_mode {
         demo_settings()
     } else {
         EngineSettings::from_config(&config)
@@ -100,6 +108,9 @@ pub async fn console(
             return exit::CONFIG;
         }
     };
+    if let Some(callbacks) = callbacks.as_mut() {
+        callbacks.start(&engine, &config);
+    }
     if let Some(sim) = &sim {
         // Demo payments left waiting by an earlier demo are known to this new simulator too.
         for p in engine.journal().unresolved().unwrap_or_default() {
@@ -156,13 +167,25 @@ pub async fn console(
 pub async fn demo_engine(
     real: &Config,
     dir: &std::path::Path,
-) -> Result<(crate::engine::Engine, sim::SimHandle), String> {
-    let (mut config, sim) = demo_config(real).await.map_err(|e| e.to_string())?;
+) -> Result<(crate::engine::Engine, Demo), String> {
+    let (mut config, sim, callbacks) = demo_config(real).await.map_err(|e| e.to_string())?;
     let sim = sim.ok_or_else(|| "no simulator".to_string())?;
+    let mut callbacks = callbacks.ok_or_else(|| "no callbacks".to_string())?;
     config.data_dir = dir.to_path_buf();
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let engine = crate::setup::engine(&config, demo_settings()).map_err(|e| e.text(Lang::En))?;
-    Ok((engine, sim))
+    let settings = EngineSettings {
+        public_url: callbacks.public_url(),
+        ..demo_settings()
+    };
+    let engine = crate::setup::engine(&config, settings).map_err(|e| e.text(Lang::En))?;
+    callbacks.start(&engine, &config);
+    Ok((engine, Demo { sim, callbacks }))
+}
+
+/// A visitor's demo: its simulator and its receiver of callbacks, both stopped when dropped.
+pub struct Demo {
+    pub sim: sim::SimHandle,
+    pub callbacks: DemoCallbacks,
 }
 
 /// Where the demo keeps its journal when the real configuration cannot be read: the
@@ -221,11 +244,15 @@ fn lock_demo(dir: &std::path::Path) -> std::io::Result<std::fs::File> {
 }
 
 /// Starts the simulator on loopback and a configuration pointing every provider at it.
-async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimHandle>)> {
+async fn demo_config(
+    real: &Config,
+) -> std::io::Result<(Config, Option<sim::SimHandle>, Option<DemoCallbacks>)> {
     let settle = demo_settle();
+    let callbacks = DemoCallbacks::bind().await;
     let handle = sim::spawn(SimConfig {
         port: 0,
         settle,
+        callback: callbacks.for_simulator(),
         ..SimConfig::with_checksums()
     })
     .await?;
@@ -249,7 +276,7 @@ async fn demo_config(real: &Config) -> std::io::Result<(Config, Option<sim::SimH
         till: None,
         database_url: None,
     };
-    Ok((config, Some(handle)))
+    Ok((config, Some(handle), Some(callbacks)))
 }
 
 #[cfg(test)]
@@ -261,7 +288,7 @@ mod tests {
     async fn the_demo_keeps_the_shops_time_zone() {
         let mut real = fallback_config().unwrap_or_else(|| panic!("no data dir"));
         real.timezone = Some(chrono_tz::Africa::Nairobi);
-        let (config, _sim) = demo_config(&real).await.expect("demo");
+        let (config, _sim, _callbacks) = demo_config(&real).await.expect("demo");
         assert_eq!(config.timezone, Some(chrono_tz::Africa::Nairobi));
     }
 }

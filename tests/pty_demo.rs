@@ -367,3 +367,33 @@ fn the_demo_opens_on_the_configured_provider() {
         t.contains("DEMO") && t.lines().next().is_some_and(|l| l.contains("Selcom"))
     });
 }
+
+/// The demo calls itself back, as a shop with callbacks on: an M-Pesa Daraja push whose answer
+/// was lost (digit 9) ends paid by its callback to its own address, where it waited for a
+/// person before (Daraja can be asked only by the id its lost answer carried).
+#[test]
+fn a_daraja_demo_payment_whose_answer_was_lost_ends_by_its_callback() {
+    let mut s = Session::start(100, 30);
+    s.pty
+        .wait_for("the demo banner", Duration::from_secs(20), |t| {
+            t.contains("DEMO")
+        });
+    for next in ["Cepta", "M-Pesa (Daraja)"] {
+        let header = |t: &str| t.lines().next().unwrap_or_default().to_string();
+        if header(&s.pty.text()).contains("Daraja") {
+            break;
+        }
+        s.pty.send("\x10");
+        s.pty
+            .wait_for(next, Duration::from_secs(10), |t| header(t).contains(next));
+    }
+    s.pty.send("0712345679");
+    s.pty.send("\t");
+    s.pty.send("1500");
+    s.pty.send("\r");
+    s.pty.wait_for("paid", Duration::from_secs(30), |t| {
+        t.lines()
+            .find(|l| l.contains("••• 679"))
+            .is_some_and(|r| r.contains("paid"))
+    });
+}
