@@ -283,6 +283,7 @@ pub struct NotRecorded {
 fn answered(
     kind: ProviderKind,
     answer: Result<crate::provider::PushAccepted, ProviderError>,
+    called_back: bool,
 ) -> (Status, Msg, Option<String>, Option<ProviderError>) {
     match answer {
         Ok(accepted) => {
@@ -301,7 +302,10 @@ fn answered(
         // this one: a person checks it at once, and it is never sent again.
         Err(e @ ProviderError::Unknown { .. }) if kind.spec().lookup == LookupBy::ProviderId => {
             tracing::warn!(provider = kind.id(), "answer lost; it cannot be looked up");
-            let message = Msg::CannotLookUp { provider: kind };
+            let message = match called_back {
+                true => Msg::CannotLookUpYet { provider: kind },
+                false => Msg::CannotLookUp { provider: kind },
+            };
             (Status::Attention, message, None, Some(e))
         }
         Err(e @ ProviderError::Unknown { .. }) => {
@@ -480,6 +484,7 @@ impl Engine {
             }
             _ => None,
         };
+        let called_back = callback.is_some();
         let request = PushRequest {
             reference: new.reference,
             phone: new.phone,
@@ -523,7 +528,7 @@ impl Engine {
         };
         let sent = Instant::now();
         let answer = provider.initiate(&request).await;
-        let (to, message, provider_id, error) = answered(new.provider, answer);
+        let (to, message, provider_id, error) = answered(new.provider, answer, called_back);
         tracing::info!(id, reference = %sending.reference, status = to.id(), "send answered");
         let change = Change {
             to,

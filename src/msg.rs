@@ -204,6 +204,11 @@ pub enum Msg {
     CannotLookUp {
         provider: ProviderKind,
     },
+    /// As [`Msg::CannotLookUp`], but the push carried its own callback address: its callback
+    /// usually names it soon, and lipa then asks and settles it by itself.
+    CannotLookUpYet {
+        provider: ProviderKind,
+    },
     /// The provider refused: a prompt is already open on this phone.
     PhoneBusy {
         provider: ProviderKind,
@@ -438,6 +443,7 @@ impl Msg {
             | RefusedSilently { .. }
             | AmountNotPositive
             | CannotLookUp { .. }
+            | CannotLookUpYet { .. }
             | PhoneBusy { .. }
             | SameWithinMinutes { .. }
             | AmountNotWhole { .. }
@@ -640,6 +646,7 @@ pub fn samples() -> Vec<Msg> {
             said: "Try later".into(),
         },
         CannotLookUp { provider: cp },
+        CannotLookUpYet { provider: cp },
         PhoneBusy { provider: cp },
         SameWithinMinutes {
             provider: cp,
@@ -767,6 +774,7 @@ pub fn variant(m: &Msg) -> &'static str {
         AmountNotPositive => "AmountNotPositive",
         WalletUnavailable { .. } => "WalletUnavailable",
         CannotLookUp { .. } => "CannotLookUp",
+        CannotLookUpYet { .. } => "CannotLookUpYet",
         PhoneBusy { .. } => "PhoneBusy",
         Ambiguous { .. } => "Ambiguous",
         OrderTaken { .. } => "OrderTaken",

@@ -154,6 +154,12 @@ async fn a_daraja_push_whose_answer_was_lost_ends_by_its_callback() {
     let p = sale(&engine, ProviderKind::Daraja, "0712345679", 300).await;
     assert_eq!(p.status, Status::Attention, "the answer was lost: {p:?}");
     assert!(p.provider_id.is_none());
+    // Its words say the callback usually settles it (they said only "check the SMS").
+    assert!(
+        matches!(p.message, lipa::strings::Msg::CannotLookUpYet { .. }),
+        "{:?}",
+        p.message
+    );
     let forged = serde_json::json!({"Body": {"stkCallback": {
         "CheckoutRequestID": "ws_CO_forged", "ResultCode": 0, "ResultDesc": "ok"}}});
     let url = format!("{base}/hooks/daraja/{}/{}", p.id, "0".repeat(32));

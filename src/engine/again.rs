@@ -151,7 +151,7 @@ impl Engine {
             Err(e @ (ProviderError::RetryLater { .. } | ProviderError::Configuration { .. })) => {
                 (Status::Unknown, e.message().clone(), None, Some(e))
             }
-            answer => answered(p.provider, answer),
+            answer => answered(p.provider, answer, false),
         };
         let change = Change {
             to,

@@ -245,6 +245,13 @@ pub fn text(m: &Msg) -> String {
             by_hand(provider),
             n = p(provider)
         ),
+        CannotLookUpYet { provider } => format!(
+            "Sent, but the answer was lost: the customer may have paid. Its callback usually \
+             comes within a minute, and lipa then asks {n} and settles it by itself. If it still \
+             waits here after a few minutes: {} Do not send it again.",
+            by_hand(provider),
+            n = p(provider)
+        ),
         PhoneBusy { .. } => {
             "A prompt is already open on this phone: wait a minute, then send again.".into()
         }

@@ -255,6 +255,13 @@ pub fn text(m: &Msg) -> String {
             by_hand(provider),
             n = p(provider)
         ),
+        CannotLookUpYet { provider } => format!(
+            "Imetumwa, lakini jibu halikufika: huenda mteja amelipa. Simu yake ya majibu kwa \
+             kawaida huja ndani ya dakika moja, kisha lipa inaiuliza {n} na kuyamaliza yenyewe. \
+             Yakiendelea kusubiri hapa baada ya dakika chache: {} Usiitume tena.",
+            by_hand(provider),
+            n = p(provider)
+        ),
         PhoneBusy { .. } => {
             "Tayari kuna ombi wazi kwenye simu hii: subiri dakika moja, kisha tuma tena.".into()
         }
