@@ -6,7 +6,16 @@
 //! publishes the payment paid (what every console of this till is sent). Also the status
 //! queries each payment cost.
 //!
+//! Then the same on a chain of ten tills sharing one ledger (a real PostgreSQL server: `eval
+//! "$(.ci/postgres)"` first; skipped without one): each payment pushed by one of the ten
+//! tills (which holds its lease), the callback received by the first till's receiver, the hint
+//! carried to the payment's till by the ledger's notifications, and the time measured until
+//! **every** till has published the payment paid.
+//!
 //! Run: `cargo bench --bench callbacks` (`LIPA_BENCH_PAYMENTS`, default 200).
+
+#[path = "../tests/support/ledger.rs"]
+mod ledger;
 
 use lipa::engine::{Engine, EngineSettings, Rights, SendGuard};
 use lipa::journal::Journal;
@@ -26,6 +35,15 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
+    measure(count, None).await;
+    match ledger::TestDb::create("benchhooks") {
+        Some(db) => measure(count, Some((&db.url, 10))).await,
+        None => println!("callbacks: no PostgreSQL here, the chain of ten not measured"),
+    }
+}
+
+/// One till on SQLite (`chain` none), or `chain.1` tills on the ledger at `chain.0`.
+async fn measure(count: usize, chain: Option<(&str, usize)>) {
     let sim = lipa::sim::spawn(SimConfig {
         port: 0,
         settle: Duration::from_millis(50),
@@ -47,14 +65,28 @@ async fn main() {
         .map(|(kind, settings)| (kind.spec().build)(settings, &context))
         .collect();
     let first = Duration::from_secs(600);
-    let engine = Engine::new(
-        Arc::new(Journal::open_in(dir.path()).expect("journal")),
-        providers,
-        EngineSettings {
-            schedule: Schedule::new(vec![first], first * 2, Duration::from_millis(100)),
-            ..EngineSettings::default()
-        },
-    );
+    let settings = || EngineSettings {
+        schedule: Schedule::new(vec![first], first * 2, Duration::from_millis(100)),
+        ..EngineSettings::default()
+    };
+    let tills: Vec<Engine> = match chain {
+        None => vec![Engine::new(
+            Arc::new(Journal::open_in(dir.path()).expect("journal")),
+            providers,
+            settings(),
+        )],
+        Some((url, n)) => (0..n)
+            .map(|t| {
+                let journal = Journal::open_postgres(url).expect("ledger");
+                journal.set_till(&format!("duka-{t}"));
+                let e = Engine::new(Arc::new(journal), providers.clone(), settings());
+                e.sweep_leases();
+                e.follow_ledger();
+                e
+            })
+            .collect(),
+    };
+    let engine = tills[0].clone();
     let receiver = lipa::hooks::Receiver::new(engine.clone(), rows);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -69,9 +101,11 @@ async fn main() {
         lipa::hooks::IDLE_MAX,
     ));
     let http = reqwest::Client::new();
-    let mut news = engine.subscribe();
+    let mut news: Vec<_> = tills.iter().map(Engine::subscribe).collect();
     let mut took = Vec::with_capacity(count);
     for i in 0..count {
+        // The till that takes the sale (and holds its lease).
+        let engine = &tills[i % tills.len()];
         let reference = engine.new_reference(KIND).await.expect("reference");
         let new = NewPayment {
             provider: KIND,
@@ -116,25 +150,37 @@ async fn main() {
             lipa::sim::demo::CLICKPESA_CHECKSUM_KEY,
         )
         .into();
-        while news.try_recv().is_ok() {}
+        for n in &mut news {
+            while n.try_recv().is_ok() {}
+        }
         let started = Instant::now();
         let answered = http.post(&url).json(&body).send().await.expect("posted");
         assert!(answered.status().is_success());
-        loop {
-            match tokio::time::timeout(Duration::from_secs(30), news.recv()).await {
-                Ok(Ok(p)) if p.id == id && p.status == Status::Paid => break,
-                Ok(_) => continue,
-                Err(_) => panic!("payment {id} not paid within 30 s of its callback"),
+        // Shown paid by every till.
+        for n in &mut news {
+            loop {
+                match tokio::time::timeout(Duration::from_secs(30), n.recv()).await {
+                    Ok(Ok(p)) if p.id == id && p.status == Status::Paid => break,
+                    Ok(_) => continue,
+                    Err(_) => panic!("payment {id} not shown paid within 30 s of its callback"),
+                }
             }
         }
         took.push(started.elapsed());
+    }
+    for t in &tills {
+        t.release_leases().await;
     }
     took.sort();
     let at = |q: f64| took[((took.len() as f64 * q) as usize).min(took.len() - 1)];
     let queries: Vec<u32> = sim.ledger().iter().map(|e| e.status_queries).collect();
     let mean_queries = queries.iter().map(|q| f64::from(*q)).sum::<f64>() / queries.len() as f64;
     println!(
-        "callbacks: {count} payments, one till (SQLite): callback arrival -> shown paid p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; status queries per payment mean {mean_queries:.2}, max {}",
+        "callbacks: {count} payments, {}: callback arrival -> shown paid by every till p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; status queries per payment mean {mean_queries:.2}, max {}",
+        match chain {
+            None => "one till (SQLite)".to_string(),
+            Some((_, n)) => format!("a chain of {n} tills (PostgreSQL ledger)"),
+        },
         at(0.50).as_secs_f64() * 1000.0,
         at(0.95).as_secs_f64() * 1000.0,
         took.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),

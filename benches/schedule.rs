@@ -3,6 +3,9 @@
 //! For each schedule: the mean delay between a customer's answer and the query that learns it,
 //! and the mean and largest number of status requests per payment. Deterministic (seeded).
 //!
+//! With callbacks on: the same schedule, each answered payment asked once more when its callback
+//! comes (at its answer), and no more.
+//!
 //! Run: `cargo bench --bench schedule`
 
 use lipa::tracker::Schedule;
@@ -73,6 +76,27 @@ fn measure(name: &str, s: &Schedule, answers: &[Option<f64>]) {
     );
 }
 
+/// As [`measure`], with every callback arriving as the customer answers (the callback wakes one
+/// question at once): the questions asked before the answer, and that one. A payment never
+/// answered calls nobody back and is asked on the schedule to its deadline.
+fn measure_called_back(name: &str, s: &Schedule, answers: &[Option<f64>]) {
+    let polls = poll_times(s);
+    let (mut requests, mut most) = (0usize, 0usize);
+    for a in answers {
+        let n = match a {
+            Some(t) => polls.partition_point(|p| p < t) + 1,
+            None => polls.len(),
+        };
+        requests += n;
+        most = most.max(n);
+    }
+    println!(
+        "{name:<28} mean delay  ~0    s   requests mean {:>5.2}  max {:>3}",
+        requests as f64 / answers.len() as f64,
+        most
+    );
+}
+
 fn main() {
     let answers = answers();
     println!("{PAYMENTS} simulated payments, seed {SEED}");
@@ -84,4 +108,14 @@ fn main() {
         let fixed = Schedule::new(offsets, Duration::from_secs(90), Duration::from_millis(500));
         measure(&format!("fixed every {every} s"), &fixed, &answers);
     }
+    measure_called_back("default, callbacks on", &Schedule::default(), &answers);
+    // What a schedule could be while callbacks are known to arrive (not built: see the
+    // README): questions at 30 s and 60 s only, the deadline as today.
+    let sparse = Schedule::new(
+        vec![Duration::from_secs(30), Duration::from_secs(60)],
+        Duration::from_secs(90),
+        Duration::from_millis(1_000),
+    );
+    measure_called_back("30 s + 60 s, callbacks on", &sparse, &answers);
+    measure("30 s + 60 s, callbacks lost", &sparse, &answers);
 }
