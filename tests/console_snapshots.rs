@@ -279,7 +279,7 @@ fn today_with_callbacks_kept_for_a_person() {
         }
     };
     scene("today_hooks", |nc| {
-        let mut a = app(BOTH, true, nc);
+        let mut a = app(BOTH, false, nc);
         today(&mut a);
         act(
             &mut a,

@@ -352,6 +352,24 @@ fn pawapay_in_the_demo_console_both_countries() {
                 .is_some_and(|r| r.contains(expect))
         });
     }
+    // The demo's own callbacks, signed by its simulator, verify with the key it publishes
+    // (found by a tester: through the binary's providers every one was "did NOT verify").
+    let journal = lipa::journal::Journal::open_in(&dir.path().join("demo")).expect("journal");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let kept = loop {
+        let kept: Vec<_> = journal
+            .all()
+            .expect("payments")
+            .iter()
+            .flat_map(|p| journal.hooks(Some(p.id), 10).expect("hooks"))
+            .collect();
+        if kept.len() >= 3 || std::time::Instant::now() > deadline {
+            break kept;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(kept.len() >= 3, "callbacks kept: {kept:?}");
+    assert!(kept.iter().all(|h| h.checked == "signed"), "{kept:?}");
 }
 
 /// `LIPA_PROVIDER` chooses the provider the console opens on, the demo's too (a Selcom shop

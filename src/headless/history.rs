@@ -173,7 +173,8 @@ fn hooks(journal: &Journal, args: &HistoryArgs, offset: FixedOffset, out: &mut O
             let named = if h.named.is_empty() {
                 s::history_hook_names_nothing(out.lang)
             } else {
-                crate::text::printable(&h.named)
+                // Whatever a caller put in it, a line's worth (`--json` has it whole).
+                crate::text::printable(&h.named).chars().take(60).collect()
             };
             format!(
                 "{}  {}  {}  {}  {named}  {body}",

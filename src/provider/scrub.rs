@@ -159,6 +159,11 @@ impl Provider for Scrubbed {
         Ok(preview)
     }
 
+    async fn hook_keys(&self, fresh: bool) -> Vec<super::http_signature::PublicKey> {
+        // A provider's public keys are public: nothing to scrub.
+        self.inner.hook_keys(fresh).await
+    }
+
     async fn channels(&self) -> Result<Vec<Channel>, ProviderError> {
         let mut channels = self.inner.channels().await.map_err(|e| self.error(e))?;
         for c in &mut channels {

@@ -532,6 +532,13 @@ sentences! {
         },
         sw: format!("Simu {count} za majibu leo hazitaji malipo: ona lipa history --hooks"),
     }
+    fn today_hooks_demo(count: usize = 2) {
+        en: match count {
+            1 => "1 callback today named no payment".to_string(),
+            n => format!("{n} callbacks today named no payment"),
+        },
+        sw: format!("Simu {count} za majibu leo hazitaji malipo"),
+    }
     fn today_hook(
         time: &str = "14:02",
         provider: &str = "AcmePay",

@@ -78,10 +78,12 @@ fn hook_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
     if today.hooks.is_empty() {
         return Vec::new();
     }
-    let mut lines = vec![Line::from(Span::styled(
-        s::today_hooks(app.lang, today.hooks.len()),
-        theme.warning(),
-    ))];
+    // The demo's journal is not the one `lipa history` reads: no command to point at.
+    let head = match app.demo {
+        true => s::today_hooks_demo(app.lang, today.hooks.len()),
+        false => s::today_hooks(app.lang, today.hooks.len()),
+    };
+    let mut lines = vec![Line::from(Span::styled(head, theme.warning()))];
     for h in today.hooks.iter().take(HOOK_LINES) {
         let time = h
             .received_at
