@@ -1,7 +1,7 @@
 //! The demo calls itself back, as a shop with callbacks on would be: its simulator sends each
 //! provider's callback to a receiver of the demo's own on loopback, so a demo payment is found
-//! a moment after the customer answers rather than at the schedule's next question. Daraja's and
-//! Selcom's pushes carry their own addresses there too.
+//! a moment after the customer answers rather than at the schedule's next question. A provider
+//! whose pushes carry their own callback addresses gets them there too.
 
 use crate::config::Config;
 use crate::engine::Engine;
