@@ -11,6 +11,7 @@ mod follow;
 mod pace;
 pub mod rights;
 mod tasks;
+mod trust;
 
 pub use rights::{NotAllowed, Rights, RightsNow, RightsSource};
 
@@ -240,6 +241,8 @@ struct Inner {
     /// write found.
     recording: tokio::sync::watch::Sender<Option<String>>,
     settings: EngineSettings,
+    /// Whether each provider's callbacks are seen to arrive.
+    trust: trust::CallbackTrust,
 }
 
 /// A lease renewed in the background while this lives (see [`Engine::hold_lease`]).
@@ -353,6 +356,7 @@ impl Engine {
                 ledger: tokio::sync::watch::channel(None).0,
                 recording: tokio::sync::watch::channel(None).0,
                 settings,
+                trust: trust::CallbackTrust::default(),
             }),
         }
     }

@@ -253,3 +253,95 @@ async fn a_receiver_open_to_every_network_is_warned_about() {
     let line = line.expect("a warning naming the address");
     assert!(line.contains("127.0.0.1"), "{line}");
 }
+
+/// While a provider's callbacks are seen to arrive, its payments are asked on the sparse
+/// schedule (a callback finds the answer; the questions are for a lost one): after three paid
+/// payments whose callbacks came, the next is asked once, by its callback, where the dense
+/// schedule asked several times before the customer answered. Callbacks lost (the receiver
+/// stopped): the payment is found by the sparse schedule's question, and the provider is asked
+/// on the dense schedule again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callbacks_seen_to_arrive_spare_questions_and_lost_ones_bring_them_back() {
+    use lipa::engine::EngineSettings;
+    use lipa::tracker::Schedule;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    // The customer answers 0.8 s after the prompt; the schedule is the real one at 1/20th:
+    // dense questions from 0.45 s, the sparse ones at 1.5 s and 3 s.
+    let sim = lipa::sim::spawn(lipa::sim::SimConfig {
+        port: 0,
+        settle: Duration::from_millis(800),
+        checksum_key: Some(lipa::sim::demo::CLICKPESA_CHECKSUM_KEY.to_string()),
+        callback: Some(lipa::sim::SimCallback {
+            url: base.clone(),
+            delay: Duration::ZERO,
+            lose_per_mille: 0,
+            twice_per_mille: 0,
+        }),
+        ..lipa::sim::SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = lipa::engine::Engine::new(
+        std::sync::Arc::new(Journal::open_in(dir.path()).expect("journal")),
+        clients(&sim, dir.path()),
+        EngineSettings {
+            schedule: Schedule::default().scaled(0.05),
+            ..EngineSettings::default()
+        },
+    );
+    let receiver = lipa::hooks::Receiver::new(engine.clone(), rows(&sim));
+    let serving = tokio::spawn(lipa::hooks::serve(
+        listener,
+        receiver,
+        lipa::hooks::IDLE_MAX,
+    ));
+    let kind = ProviderKind::ClickPesa;
+    let queries = |reference: &str| {
+        sim.ledger()
+            .iter()
+            .find(|e| e.reference == reference)
+            .map_or(0, |e| e.status_queries)
+    };
+    let paid = async |p: &lipa::payment::Payment| {
+        wait_for("paid", Duration::from_secs(30), async || {
+            (status_of(&engine, p.id).await == Status::Paid).then_some(())
+        })
+        .await;
+    };
+    let mut dense_queries = Vec::new();
+    for i in 0..3 {
+        let p = sale(&engine, kind, &format!("071234567{}", i * 2), 1000 + i).await;
+        paid(&p).await;
+        dense_queries.push(queries(p.reference.as_str()));
+    }
+    wait_for("callbacks trusted", Duration::from_secs(30), async || {
+        engine.trusts_callbacks(kind).then_some(())
+    })
+    .await;
+    let p = sale(&engine, kind, "0712345670", 2000).await;
+    paid(&p).await;
+    // Once, by its callback (twice at most, should the sparse question and the callback's
+    // cross on a slow machine); the dense schedule asked about five times before the answer.
+    assert!(
+        queries(p.reference.as_str()) <= 2,
+        "asked {} times (the dense schedule asked {dense_queries:?})",
+        queries(p.reference.as_str())
+    );
+
+    // The receiver stops: the next payment's callback is lost, its answer found by the sparse
+    // schedule's question, and the dense schedule comes back.
+    serving.abort();
+    let lost = sale(&engine, kind, "0712345672", 3000).await;
+    paid(&lost).await;
+    wait_for(
+        "callbacks no longer trusted",
+        Duration::from_secs(30),
+        async || (!engine.trusts_callbacks(kind)).then_some(()),
+    )
+    .await;
+    assert!(sim.stats().callbacks_failed >= 1, "its callback was lost");
+}

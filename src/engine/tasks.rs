@@ -60,7 +60,8 @@ pub async fn run(
     bell: &Notify,
     sent: Option<Instant>,
 ) -> Result<(), EngineError> {
-    let schedule = engine.settings().schedule.clone();
+    let dense = engine.settings().schedule.clone();
+    let sparse = dense.trusting();
     // When it was sent (again), on this process's clock, once known.
     let mut started = sent;
     let mut last_query: Option<Instant> = None;
@@ -89,6 +90,12 @@ pub async fn run(
             settle_recorded(engine, &p, bell).await?;
             continue;
         }
+        // Sparse while the provider's callbacks are seen to arrive (a callback rings the bell);
+        // dense again as soon as one did not.
+        let schedule = match engine.trusts_callbacks(p.provider) {
+            true => &sparse,
+            false => &dense,
+        };
         let anchor = *started.get_or_insert_with(|| anchor_of(&p, schedule.deadline()));
         if !ask_now {
             let elapsed = anchor.elapsed();
@@ -122,7 +129,7 @@ pub async fn run(
                     }
                     if failing.is_some() && late < LATE_TRIES {
                         tokio::select! {
-                            _ = tokio::time::sleep(schedule.late_gap()) => {}
+                            _ = tokio::time::sleep(dense.late_gap()) => {}
                             _ = bell.notified() => {}
                         }
                         retry = true;
@@ -131,7 +138,7 @@ pub async fn run(
                     // The provider's advice: once more, a while after the deadline, before a
                     // person is asked (a person's re-check asks at once).
                     if again_at.is_none() {
-                        again_at = ask_again_at(&p, anchor, &schedule);
+                        again_at = ask_again_at(&p, anchor, schedule);
                     }
                     if let Some(at) = again_at.filter(|at| Instant::now() < *at) {
                         let nap = (at - Instant::now()).min(engine.renew_every());
@@ -281,7 +288,12 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
     engine.note_write(&cas, Cas::is_done);
     let cas = cas?;
     engine.observe(cas.payment());
+    let moved = cas.is_done();
     let p = cas.into_payment();
+    if moved && p.status.is_final() {
+        // Did its callback come? (Whether this provider's payments may be asked less.)
+        engine.note_answered(&p);
+    }
     // Never received by a provider that takes lipa's id: sent again under it, while it may
     // be; failed as never arrived, once it has been unknown there long enough.
     if asked == Asked::Heard {
