@@ -910,11 +910,26 @@ impl Engine {
     /// Waits until the payment is paid, failed or needs attention, or `timeout` passes; returns
     /// it as the journal holds it then.
     pub async fn wait_settled(&self, id: i64, timeout: Duration) -> Result<Payment, EngineError> {
+        self.wait_until(id, timeout, false).await
+    }
+
+    /// As [`Engine::wait_settled`], through *needs attention* to paid or failed (a payment
+    /// whose own callback may still come).
+    pub async fn wait_final(&self, id: i64, timeout: Duration) -> Result<Payment, EngineError> {
+        self.wait_until(id, timeout, true).await
+    }
+
+    async fn wait_until(
+        &self,
+        id: i64,
+        timeout: Duration,
+        only_final: bool,
+    ) -> Result<Payment, EngineError> {
         let mut rx = self.subscribe();
         let deadline = Instant::now() + timeout;
         loop {
             let p = self.get(id).await?;
-            if p.status.is_final() || p.status == Status::Attention {
+            if p.status.is_final() || (p.status == Status::Attention && !only_final) {
                 return Ok(p);
             }
             if tokio::time::timeout_at(deadline, rx.recv()).await.is_err() {

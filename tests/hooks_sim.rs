@@ -345,3 +345,78 @@ async fn callbacks_seen_to_arrive_spare_questions_and_lost_ones_bring_them_back(
     .await;
     assert!(sim.stats().callbacks_failed >= 1, "its callback was lost");
 }
+
+/// `lipa push --wait` of an M-Pesa Daraja sale whose answer was lost, with `public_url` set:
+/// it waits (it returned at once, "needs you", though the push carried its own callback
+/// address), and `lipa serve --http`, receiving the callback, settles it: the push ends paid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_wait_is_settled_by_a_callback_another_process_receives() {
+    use lipa::sim::demo;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let sim = lipa::sim::spawn(SimConfig {
+        port: 0,
+        settle: Duration::from_millis(300),
+        callback: Some(lipa::sim::SimCallback {
+            url: base.clone(),
+            delay: Duration::ZERO,
+            lose_per_mille: 0,
+            twice_per_mille: 0,
+        }),
+        ..SimConfig::default()
+    })
+    .await
+    .expect("simulator");
+    let till = tempfile::tempdir().expect("till");
+    let data = till.path().display().to_string();
+    let env: Vec<(&str, String)> = vec![
+        ("HOME", data.clone()),
+        ("LIPA_DATA_DIR", data),
+        ("LIPA_DARAJA_BASE_URL", sim.daraja_base_url()),
+        ("LIPA_DARAJA_CONSUMER_KEY", demo::DARAJA_CONSUMER_KEY.into()),
+        (
+            "LIPA_DARAJA_CONSUMER_SECRET",
+            demo::DARAJA_CONSUMER_SECRET.into(),
+        ),
+        ("LIPA_DARAJA_PASSKEY", demo::DARAJA_PASSKEY.into()),
+        ("LIPA_DARAJA_SHORTCODE", demo::DARAJA_SHORTCODE.into()),
+        ("LIPA_DARAJA_CALLBACK_URL", demo::DARAJA_CALLBACK_URL.into()),
+        ("LIPA_PUBLIC_URL", base.clone()),
+    ];
+    let mut serve = cli::command(env.clone())
+        .args([
+            "serve",
+            "--ssh",
+            "off",
+            "--http",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("lipa serve");
+    wait_for("the receiver", Duration::from_secs(30), async || {
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .ok()
+            .map(drop)
+    })
+    .await;
+    let pushed = tokio::task::spawn_blocking(move || {
+        cli::command(env)
+            .args(cli::push_args("daraja", "0712345679", "60"))
+            .output()
+            .expect("push")
+    })
+    .await
+    .expect("joined");
+    cli::kill_9(&mut serve);
+    let said = String::from_utf8_lossy(&pushed.stdout);
+    let last = said.lines().last().unwrap_or_default();
+    assert_eq!(pushed.status.code(), Some(0), "{said}");
+    assert!(last.contains("\"paid\""), "{last}");
+}

@@ -326,9 +326,15 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
     // What the provider said last, when the journal could not record it.
     let mut unrecorded: Option<NotRecorded> = None;
     // A payment that already needs a person (a lost answer that cannot be asked about) is not
-    // waited on: nothing will come.
-    let open = !payment.status.is_final() && payment.status != Status::Attention;
+    // waited on: nothing will come — unless it carried its own callback address, whose
+    // callback names it and lets it be asked.
+    let awaits_callback = matches!(payment.message, crate::msg::Msg::CannotLookUpYet { .. });
+    let open =
+        !payment.status.is_final() && (payment.status != Status::Attention || awaits_callback);
     if !refused && args.wait > 0 && open {
+        // Woken by a callback another process (`lipa serve`) receives, through the journal or
+        // the ledger, as the console is.
+        engine.follow_ledger();
         if !args.json {
             out.line(&s::waiting(out.lang, &payment, args.wait));
         }
@@ -336,7 +342,13 @@ async fn send(args: &PushArgs, engine: &Engine, new: NewPayment, out: &mut Out) 
         // way, and the script still gets its last line and exit code.
         let mut stopped = false;
         tokio::select! {
-            waited = engine.wait_settled(payment.id, Duration::from_secs(args.wait)) => {
+            waited = async {
+                let wait = Duration::from_secs(args.wait);
+                match awaits_callback {
+                    true => engine.wait_final(payment.id, wait).await,
+                    false => engine.wait_settled(payment.id, wait).await,
+                }
+            } => {
                 match waited {
                     Ok(p) => payment = p,
                     Err(e) => crate::errln!("lipa push: {}", e.text(out.lang)),
