@@ -339,7 +339,9 @@ pub async fn run(
             }
         })
     });
-    tracing::info!(addr = %bound, demo = args.demo, %fingerprint, "serving");
+    if ssh_on {
+        tracing::info!(addr = %bound, demo = args.demo, %fingerprint, "serving");
+    }
     let ssh_config = Arc::new(ssh_config(key, args.demo));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let accepting = listener

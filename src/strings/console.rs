@@ -546,8 +546,8 @@ sentences! {
         named: &str = "reference LP7K3MQ9XR4TZ",
         checked: &str = "signed",
     ) {
-        en: format!("{time}  {provider}  from {source}  {named}  ({checked})"),
-        sw: format!("{time}  {provider}  kutoka {source}  {named}  ({checked})"),
+        en: format!("{time}  {provider}  {checked}  from {source}  {named}"),
+        sw: format!("{time}  {provider}  {checked}  kutoka {source}  {named}"),
     }
     fn today_hook_names_nothing() {
         en: "names no payment",

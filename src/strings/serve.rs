@@ -34,8 +34,8 @@ sentences! {
         sw: format!("lipa serve: inapokea simu za majibu za watoa huduma kwenye http://{addr}/hooks/<provider> (dokezo: kila malipo yanaulizwa mara moja)"),
     }
     fn http_open_to_all(addr: &str = "0.0.0.0:8089") {
-        en: format!("lipa serve: warning: the callbacks' receiver on {addr} is plain HTTP open to every network this machine is on; put it on 127.0.0.1 behind the shop's HTTPS proxy (README: Callbacks)"),
-        sw: format!("lipa serve: tahadhari: kipokezi cha simu za majibu kwenye {addr} ni HTTP isiyo salama iliyo wazi kwa kila mtandao wa mashine hii; kiweke kwenye 127.0.0.1 nyuma ya proksi ya HTTPS ya duka (README: Callbacks)"),
+        en: format!("lipa serve: warning: the callbacks' receiver on {addr} is plain HTTP reachable from beyond this machine; put it on 127.0.0.1 behind the shop's HTTPS proxy (README: Callbacks)"),
+        sw: format!("lipa serve: tahadhari: kipokezi cha simu za majibu kwenye {addr} ni HTTP isiyo salama inayofikiwa kutoka nje ya mashine hii; kiweke kwenye 127.0.0.1 nyuma ya proksi ya HTTPS ya duka (README: Callbacks)"),
     }
     fn no_ssh_no_http() {
         en: "lipa serve: --ssh off needs --http ADDR (or [serve] http): there would be nothing to serve",
