@@ -529,3 +529,49 @@ async fn pawapay_signatures_are_checked_with_the_key_it_publishes() {
     .await;
     assert_eq!(unmatched[0].provider, "pawapay-tz", "{unmatched:?}");
 }
+
+/// Cepta's static `hash-key` (SHA-512 of the secret key and the merchant id) is checked when
+/// the merchant id is configured: a wrong one, or none, is kept as refused; the right one as
+/// signed. Each is still only a hint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cepta_s_hash_key_is_checked_when_the_merchant_id_is_known() {
+    use lipa::sim::demo;
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let journal = Journal::open_in(dir.path()).expect("journal");
+    let engine = engine(&sim, journal, Duration::from_secs(300));
+    let base = receiver(&engine, &sim, Duration::from_secs(10)).await;
+    let p = sale(&engine, ProviderKind::Cepta, "0712345670", 1000).await;
+    let post_keyed = async |status: &str, key: Option<String>| {
+        let mut request = reqwest::Client::new()
+            .post(format!("{base}/hooks/cepta"))
+            .json(&serde_json::json!({"transactionRef": p.reference.as_str(), "status": status}));
+        if let Some(key) = key {
+            request = request.header("hash-key", key);
+        }
+        request.send().await.expect("answered").status().as_u16()
+    };
+    let right =
+        lipa::provider::cepta::hook::hash_key(demo::CEPTA_SECRET_KEY, demo::CEPTA_MERCHANT_ID);
+    assert_eq!(post_keyed("successful", Some("0".repeat(128))).await, 200);
+    assert_eq!(post_keyed("paid", None).await, 200);
+    assert_eq!(
+        post_keyed("completed", Some(right.to_uppercase())).await,
+        200
+    );
+    let kept = wait_for(
+        "three callbacks kept",
+        Duration::from_secs(10),
+        async || {
+            engine
+                .journal()
+                .hooks(Some(p.id), 10)
+                .ok()
+                .filter(|h| h.len() == 3)
+        },
+    )
+    .await;
+    let mut checked: Vec<&str> = kept.iter().map(|h| h.checked.as_str()).collect();
+    checked.sort_unstable();
+    assert_eq!(checked, ["refused", "refused", "signed"], "{kept:?}");
+}

@@ -38,6 +38,7 @@ pub static SPEC: Spec = Spec {
         Key::required("public_key"),
         Key::required_secret("secret_key"),
         Key::required("email"),
+        Key::optional("merchant_id"),
     ],
     credentials: &["public_key", "secret_key"],
     base_url: "https://adapter.cepta.co",

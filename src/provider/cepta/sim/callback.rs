@@ -18,8 +18,13 @@ pub fn callback(push: &Push, status: SimStatus, _config: &SimConfig) -> Option<C
         "amount": push.amount_text,
         "currency": push.amount.currency().code(),
     });
+    // Cepta's static token: SHA-512 of the secret key and the merchant id (providers.md).
+    let token = super::super::hook::hash_key(
+        super::demo::CEPTA_SECRET_KEY,
+        super::demo::CEPTA_MERCHANT_ID,
+    );
     Some(Callback {
-        headers: Vec::new(),
+        headers: vec![("hash-key".to_string(), token)],
         body: body.to_string(),
         sign: None,
     })

@@ -29,6 +29,7 @@ pub mod demo {
     pub const CEPTA_PUBLIC_KEY: &str = "demo_pub_key";
     pub const CEPTA_SECRET_KEY: &str = "demo_secret_key";
     pub const CEPTA_EMAIL: &str = "till@example.com";
+    pub const CEPTA_MERCHANT_ID: &str = "demo_merchant";
 }
 
 /// Cepta on the simulator.
@@ -58,6 +59,7 @@ impl Simulator for CeptaSim {
             ("public_key", demo::CEPTA_PUBLIC_KEY),
             ("secret_key", demo::CEPTA_SECRET_KEY),
             ("email", demo::CEPTA_EMAIL),
+            ("merchant_id", demo::CEPTA_MERCHANT_ID),
         ]
     }
 
