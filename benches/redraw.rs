@@ -182,6 +182,31 @@ fn main() {
         let idle = b.step(Action::Tick(start() + Duration::seconds(60)));
         println!("{cols}×{rows} idle, nothing waiting, per tick        {idle:>7}");
 
+        // Five payments waiting for a person since an outage, a quiet day: the console is
+        // ticked when it asks to be (as the runtime does), for six hours.
+        let mut b = Bench::new(cols, rows);
+        b.first_frame();
+        let now = start();
+        for id in 1..=5 {
+            let mut p = waiting(id, now - Duration::minutes(30));
+            p.status = Status::Attention;
+            p.message = "No final answer: check the customer's SMS.".into();
+            b.step(Action::PaymentChanged(p));
+        }
+        let (end, mut t, mut sent) = (now + Duration::hours(6), now, 0);
+        while t < end {
+            let wake = b
+                .app
+                .next_wake()
+                .unwrap_or(std::time::Duration::from_secs(3600));
+            t += Duration::from_std(wake).unwrap_or(Duration::seconds(1));
+            sent += b.step(Action::Tick(t));
+        }
+        println!(
+            "{cols}×{rows} 5 needing you, idle 6 h, per second  {:>7.2}",
+            sent as f64 / (6.0 * 3600.0)
+        );
+
         // A thousand waiting (a busy server, or after an outage): a key through update and
         // view, and a poll answer that changes no visible row.
         let mut b = Bench::new(cols, rows);

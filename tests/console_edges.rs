@@ -46,6 +46,22 @@ fn a_finished_payments_age_is_its_age_now() {
     assert!(wake > std::time::Duration::from_secs(1), "{wake:?}");
 }
 
+/// Five payments waiting for a person, two hours old: their ages count in hours, so an idle
+/// console wakes once an hour, not every second (it sent their ages by the second for ever,
+/// about 50 B/s over SSH; `cargo bench --bench redraw` measures the bytes).
+#[test]
+fn needs_you_rows_count_in_minutes_then_hours() {
+    let mut a = app(BOTH, true, true);
+    for id in 1..=5 {
+        changed(&mut a, settled(id, Status::Attention, Msg::NotFoundYet, 90));
+    }
+    act(&mut a, Action::Tick(now() + Duration::hours(2)));
+    let screen = render_plain(&a, 80, 24);
+    assert!(screen.contains("2 h"), "{screen}");
+    let wake = a.next_wake().expect("the hour turns");
+    assert!(wake > std::time::Duration::from_secs(60), "{wake:?}");
+}
+
 /// The engine's duplicate guard asks y/n: nothing is being sent while it waits, so the status
 /// line must not say "Sending…"; after y it does.
 #[test]

@@ -370,7 +370,7 @@ fn wide_screens_put_the_form_beside_the_list() {
     let (plain, _) = render(&a, 132, 24);
     let line = plain.lines().nth(3).unwrap_or_default();
     assert!(
-        line.contains("e.g. 0712") && line.contains("2:05"),
+        line.contains("e.g. 0712") && line.contains("2 min"),
         "{plain}"
     );
 }

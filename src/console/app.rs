@@ -5,7 +5,7 @@ mod preview;
 mod rows;
 
 pub use preview::{PreviewKey, PreviewShown, PreviewState, QUIET};
-pub use rows::{RECENT_MINUTES, is_done, is_waiting};
+pub use rows::{RECENT_MINUTES, counts_coarsely, is_done, is_waiting};
 
 use super::form::{Field, Form};
 use super::keymap::{Allowed, Context};

@@ -149,9 +149,9 @@ impl App {
             .min()
     }
 
-    /// Some shown age counts by the second (a payment waiting or needing a person).
+    /// Some shown age counts by the second (a payment the customer may still answer).
     fn ticking(&self) -> bool {
-        self.rows.values().any(|p| !is_done(p))
+        self.rows.values().any(|p| !counts_coarsely(p))
     }
 
     /// Until the age of a finished row shown next changes (they count in whole minutes, then
@@ -160,7 +160,7 @@ impl App {
         self.rows
             .values()
             .chain(self.detail.as_ref())
-            .filter(|p| is_done(p))
+            .filter(|p| counts_coarsely(p))
             .map(|p| {
                 let secs = self.age(p).num_seconds().max(0);
                 let unit = if secs < 3600 { 60 } else { 3600 };
@@ -196,6 +196,13 @@ pub fn is_waiting(p: &Payment) -> bool {
 }
 
 /// Nothing more will happen to it without a person: paid, failed, or attention looked at.
+/// Whether a payment's age is shown in whole minutes, then hours: once it is finished, or
+/// waits for a person (nobody's answer is due by the second; an idle console with old rows
+/// sends a few bytes an hour, not a second).
+pub fn counts_coarsely(p: &Payment) -> bool {
+    is_done(p) || p.status == Status::Attention
+}
+
 pub fn is_done(p: &Payment) -> bool {
     p.status.is_final() || (p.status == Status::Attention && p.checked)
 }

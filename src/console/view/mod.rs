@@ -125,11 +125,11 @@ fn main(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     pending::draw(frame, list_area, app, theme);
 }
 
-/// A payment's age as shown: by the second while it is open (`0:14`); once it is finished, in
-/// whole minutes, then hours (`3 min`, `2 h`).
+/// A payment's age as shown: by the second while the customer may answer (`0:14`); once it is
+/// finished or waits for a person, in whole minutes, then hours (`3 min`, `2 h`).
 pub fn age_of(app: &App, p: &Payment) -> String {
     let d = app.age(p);
-    if !super::app::is_done(p) {
+    if !super::app::counts_coarsely(p) {
         return age(d);
     }
     match d.num_seconds().max(0) {
