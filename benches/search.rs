@@ -17,7 +17,7 @@ const REGULAR: &str = "255712345678";
 
 /// The number of payment `i` (the regular customer's every hundredth).
 fn phone(i: u64) -> String {
-    if i % 100 == 0 {
+    if i.is_multiple_of(100) {
         return REGULAR.to_string();
     }
     format!("255{}{:08}", 6 + i % 2, (i * 2_654_435_761) % 100_000_000)

@@ -139,8 +139,9 @@ pub const MIGRATIONS: &[&str] = &[
     // 13: the console's search line by index (`search.rs`): every trigram of each number and
     // reference (FTS5, its text read from `payments` itself), kept by the insert (a payment's
     // number and reference never change, and no payment is removed), and the amounts. Built
-    // here for what the journal already holds: about 14 s for a journal of 1,000,000
-    // payments on a loaded 2-core machine (`cargo bench --bench search` times it), +115 MB.
+    // here for what the journal already holds: 9.6 s and +126 MB for a journal of 1,000,000
+    // payments (371 MB) on a 2-core machine while another build ran (`cargo bench --bench
+    // search` times it), during which the journal's write lock is held.
     "CREATE VIRTUAL TABLE payments_search USING fts5 (phone, reference,
         content = 'payments', content_rowid = 'id', tokenize = 'trigram');
     INSERT INTO payments_search (payments_search) VALUES ('rebuild');

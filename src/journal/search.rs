@@ -313,7 +313,7 @@ fn indexed(
     let mut seen = 0u64;
     while let Some(row) = ids.next()? {
         seen += 1;
-        if seen % 64 == 0 && !wanted.still() {
+        if seen.is_multiple_of(64) && !wanted.still() {
             return Ok(None);
         }
         let id: i64 = row.get(0)?;
