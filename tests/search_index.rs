@@ -264,7 +264,7 @@ fn a_superseded_search_stops_while_it_runs() {
     // Wanted when it starts, superseded at the first question SQLite asks while it runs.
     let asked = Arc::new(AtomicUsize::new(0));
     let count = asked.clone();
-    let wanted = Wanted::while_(move || count.fetch_add(1, Ordering::SeqCst) == 0);
+    let wanted = Wanted::as_long_as(move || count.fetch_add(1, Ordering::SeqCst) == 0);
     let found = j
         .search_while("zzzzzz", None, 0, 50, &wanted)
         .expect("search");
@@ -272,7 +272,7 @@ fn a_superseded_search_stops_while_it_runs() {
     assert!(asked.load(Ordering::SeqCst) >= 2, "asked while it ran");
     assert_eq!(j.search_counts(), (0, 1));
     // Superseded before it starts: nothing is read.
-    let never = Wanted::while_(|| false);
+    let never = Wanted::as_long_as(|| false);
     assert!(
         j.search_while("7", None, 0, 50, &never)
             .expect("search")

@@ -37,7 +37,7 @@ impl Wanted {
     }
 
     /// Wanted while `still` says so.
-    pub fn while_(still: impl Fn() -> bool + Send + Sync + 'static) -> Wanted {
+    pub fn as_long_as(still: impl Fn() -> bool + Send + Sync + 'static) -> Wanted {
         Wanted(Arc::new(still))
     }
 

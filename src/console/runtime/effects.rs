@@ -86,7 +86,7 @@ impl Executor {
         {
             self.searching.store(generation, Ordering::SeqCst);
             let newest = self.searching.clone();
-            let wanted = Wanted::while_(move || newest.load(Ordering::SeqCst) == generation);
+            let wanted = Wanted::as_long_as(move || newest.load(Ordering::SeqCst) == generation);
             tokio::spawn(async move {
                 if let Some(found) = search(&engine, scope, wanted, generation, query, first).await
                 {
