@@ -201,8 +201,9 @@ impl Journal {
         let stop = wanted.clone();
         // SQLite asks every 1,000 steps of a statement whether to go on.
         conn.progress_handler(1000, Some(move || !stop.still()));
-        let found = indexed(&conn, &t, operator, offset, limit, window, wanted);
-        conn.progress_handler(0, None::<fn() -> bool>);
+        let asking = Asking(&conn);
+        let found = indexed(asking.0, &t, operator, offset, limit, window, wanted);
+        drop(asking);
         match found {
             Ok(page) => Ok(page),
             Err(JournalError::Sqlite(rusqlite::Error::SqliteFailure(f, _)))
@@ -212,6 +213,16 @@ impl Journal {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+/// The progress handler of one search, taken off when it ends however it ends: the next
+/// statement on the connection (a payment's write) is never stopped by it.
+struct Asking<'a>(&'a Connection);
+
+impl Drop for Asking<'_> {
+    fn drop(&mut self) {
+        self.0.progress_handler(0, None::<fn() -> bool>);
     }
 }
 
