@@ -206,7 +206,18 @@ fn copy_into(source: &Connection, tmp: &Path) -> Result<Copied, BackupError> {
     if before.integrity != "ok" {
         // `VACUUM INTO` copies an index's pages as they are: one that disagrees with its
         // table is rebuilt from the rows, which the copy holds whole.
-        Connection::open(tmp)?.execute_batch("REINDEX")?;
+        let copy = Connection::open(tmp)?;
+        copy.execute_batch("REINDEX")?;
+        // The search line's index (FTS5, `search.rs`) is rebuilt from the rows as well:
+        // REINDEX leaves it as it was.
+        let search: i64 = copy.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'payments_search'",
+            [],
+            |r| r.get(0),
+        )?;
+        if search > 0 {
+            copy.execute_batch("INSERT INTO payments_search (payments_search) VALUES ('rebuild')")?;
+        }
     }
     std::fs::File::open(tmp)?.sync_all()?;
     let copy = read_only(tmp)?;

@@ -78,56 +78,25 @@ impl Journal {
         );
         rows::select(&*self.conn()?, &tail, rusqlite::params_from_iter(values))
     }
-
-    /// The console's search line over the whole journal, newest first, a page of it: digits
-    /// match anywhere in the customer's number, any text part of the reference (any case),
-    /// and a number an amount (`1500`, `1,500`, `99.50`). An empty line is every payment.
-    /// `operator`: only theirs (an agent of `lipa serve`).
-    pub fn search(
-        &self,
-        query: &str,
-        operator: Option<&str>,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<Payment>, JournalError> {
-        use crate::money::{Currency, Money};
-        let q = query.trim();
-        // A number typed as the cashier knows it (0712…) is stored as 255712…: the leading
-        // zero of the local form goes.
-        let digits: String = if q.chars().all(|c| c.is_ascii_digit() || " +-".contains(c)) {
-            let all: String = q.chars().filter(char::is_ascii_digit).collect();
-            all.trim_start_matches('0').to_string()
-        } else {
-            String::new()
-        };
-        let amount = |c: Currency| Money::parse(q, c).ok().map(Money::minor);
-        let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
-        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        if let Some(pg) = self.pg() {
-            let amounts = (amount(Currency::Tzs), amount(Currency::Kes));
-            return pg.search(q.to_string(), digits, amounts, operator, offset, limit);
-        }
-        rows::select(
-            &*self.conn()?,
-            SEARCH,
-            rusqlite::params![
-                q,
-                digits,
-                amount(Currency::Tzs),
-                amount(Currency::Kes),
-                operator,
-                limit,
-                offset
-            ],
-        )
-    }
 }
 
-/// The search line's query (see [`Journal::search`]).
-pub(super) const SEARCH: &str = "WHERE (?1 = ''
+/// What the search line matches, over `?1` the line, `?2` its digits (a number), `?3` and `?4`
+/// its amount in TZS and KES, `?5` the operator (see [`Journal::search`]).
+macro_rules! search_matches {
+    () => {
+        "(?1 = ''
         OR (?2 != '' AND instr(phone, ?2) > 0)
         OR instr(upper(reference), upper(?1)) > 0
         OR (currency = 'TZS' AND amount_minor = ?3)
         OR (currency = 'KES' AND amount_minor = ?4))
-    AND (?5 IS NULL OR COALESCE(operator, 'unknown') = ?5)
-    ORDER BY id DESC LIMIT ?6 OFFSET ?7";
+    AND (?5 IS NULL OR COALESCE(operator, 'unknown') = ?5)"
+    };
+}
+pub(super) use search_matches;
+
+/// The search line's query as a scan, newest first (see [`Journal::search`]).
+pub(super) const SEARCH: &str = concat!(
+    "WHERE ",
+    search_matches!(),
+    " ORDER BY id DESC LIMIT ?6 OFFSET ?7"
+);

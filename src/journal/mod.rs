@@ -20,6 +20,7 @@ pub mod pg;
 mod read;
 mod rows;
 mod schema;
+mod search;
 mod worker;
 mod write;
 
@@ -27,6 +28,7 @@ pub use closings::{Closing, Imported};
 pub use history::Filter;
 pub use lease::POLL_LEASE;
 pub use read::{DaySummary, DayTotal, OperatorDay};
+pub use search::{WINDOW as SEARCH_WINDOW, Wanted};
 pub use worker::{Gone, Worker};
 pub use write::{Answer, Change, Guard, Recorded};
 
@@ -249,6 +251,8 @@ pub struct Journal {
     lease: std::sync::RwLock<Duration>,
     /// The embedded journal held as in use while this handle lives (see `in_use.rs`).
     _in_use: Option<std::fs::File>,
+    /// Searches run and stopped (see `search.rs`).
+    searches: search::Counts,
     /// Counted open until its connection is closed (declared after `backend`, so dropped
     /// after it): see [`wait_closed`].
     _open: Option<OpenJournal>,
@@ -337,6 +341,7 @@ impl Journal {
             till: std::sync::RwLock::new(crate::till::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
+            searches: search::Counts::default(),
             _in_use: in_use,
             _open: Some(OpenJournal::new()),
         })
@@ -391,6 +396,7 @@ impl Journal {
             till: std::sync::RwLock::new(crate::till::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
+            searches: search::Counts::default(),
             // A reader follows nothing: it never stands in the way of an import.
             _in_use: None,
             _open: None,
@@ -423,6 +429,7 @@ impl Journal {
             till: std::sync::RwLock::new(crate::till::till_name()),
             owner: lease::new_owner(),
             lease: std::sync::RwLock::new(POLL_LEASE),
+            searches: search::Counts::default(),
             _in_use: None,
             _open: None,
         })
@@ -512,6 +519,8 @@ impl Journal {
             ("by id", select("WHERE id = ?1")),
             ("duplicate guard", select(write::GUARD)),
             ("history", rows::EVENTS.to_string()),
+            ("search candidates", search::CANDIDATES.to_string()),
+            ("search candidate", select(search::CHECK)),
         ];
         let conn = self.conn()?;
         let mut plans = Vec::new();

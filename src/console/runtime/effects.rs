@@ -4,10 +4,12 @@ use crate::console::action::{Action, Trouble};
 use crate::console::app::TODAY_PAGE;
 use crate::console::effect::Effect;
 use crate::engine::{Engine, EngineError, RightsSource, SendGuard};
+use crate::journal::Wanted;
 use crate::payment::{NewPayment, Payment};
 use crate::phone::Phone;
 use crate::provider::PushRequest;
 use crate::reference::Reference;
+use std::sync::atomic::Ordering;
 use tokio::sync::mpsc::UnboundedSender;
 
 pub struct Executor {
@@ -22,6 +24,8 @@ pub struct Executor {
     writes: std::sync::Arc<tokio::sync::watch::Sender<usize>>,
     /// What this operator may send, as it stands at each send.
     rights: RightsSource,
+    /// The search line's newest generation: a search of an older one stops.
+    searching: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// What a receipt needs besides its payment.
@@ -41,6 +45,7 @@ impl Executor {
             printing: Default::default(),
             writes: std::sync::Arc::new(tokio::sync::watch::channel(0).0),
             rights: RightsSource::default(),
+            searching: Default::default(),
         }
     }
 
@@ -73,6 +78,23 @@ impl Executor {
             w.send_modify(|n| *n += 1);
         }
         let rights = self.rights.clone();
+        if let Effect::Search {
+            generation,
+            query,
+            first,
+        } = effect
+        {
+            self.searching.store(generation, Ordering::SeqCst);
+            let newest = self.searching.clone();
+            let wanted = Wanted::as_long_as(move || newest.load(Ordering::SeqCst) == generation);
+            tokio::spawn(async move {
+                if let Some(found) = search(&engine, scope, wanted, generation, query, first).await
+                {
+                    let _ = tx.send(found);
+                }
+            });
+            return;
+        }
         tokio::spawn(async move {
             if let Effect::PrintReceipt { id, lang } = effect {
                 let _ = tx.send(Action::Printed(print(&engine, &printing, id, lang).await));
@@ -89,6 +111,33 @@ impl Executor {
             }
         });
     }
+}
+
+/// A page of the search line's results, unless a newer line superseded it (then nothing: its
+/// query stopped, and the newer line's answer is the one shown).
+async fn search(
+    engine: &Engine,
+    scope: Option<std::sync::Arc<str>>,
+    wanted: Wanted,
+    generation: u64,
+    query: String,
+    first: usize,
+) -> Option<Action> {
+    let page = crate::console::app::SEARCH_PAGE;
+    let result = engine
+        .read(move |j| j.search_while(&query, scope.as_deref(), first, page, &wanted))
+        .await
+        .map_err(Trouble::from);
+    let result = match result {
+        Ok(None) => return None,
+        Ok(Some(found)) => Ok(found),
+        Err(e) => Err(e),
+    };
+    Some(Action::Found {
+        generation,
+        first,
+        result,
+    })
 }
 
 async fn perform(
@@ -203,28 +252,8 @@ async fn perform(
                 .map_err(Trouble::from);
             vec![Action::DayClosed { day, result }]
         }
-        Effect::Search {
-            generation,
-            query,
-            first,
-        } => {
-            let result = engine
-                .read(move |j| {
-                    j.search(
-                        &query,
-                        scope.as_deref(),
-                        first,
-                        crate::console::app::SEARCH_PAGE,
-                    )
-                })
-                .await
-                .map_err(Trouble::from);
-            vec![Action::Found {
-                generation,
-                first,
-                result,
-            }]
-        }
+        // Run by `search`, beside the line it answers.
+        Effect::Search { .. } => Vec::new(),
         Effect::LoadHistory(id) => {
             let result = engine
                 .read(move |j| j.events(id))

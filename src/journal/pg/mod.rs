@@ -20,6 +20,7 @@ mod listen;
 mod read;
 mod rows;
 mod schema;
+mod search;
 mod tls;
 mod tokens;
 mod write;
@@ -69,6 +70,8 @@ pub struct PgStore {
     /// For the listening connection (see `listen.rs`).
     config: tokio_postgres::Config,
     tls: Tls,
+    /// Whether the search line has its trigram indexes (`search.rs`).
+    trigram: std::sync::atomic::AtomicBool,
 }
 
 impl Drop for PgStore {
@@ -90,10 +93,13 @@ impl PgStore {
     /// newer than this lipa knows).
     pub fn open(url: &str) -> Result<PgStore, JournalError> {
         let store = PgStore::connect(url)?;
-        store.run(|pool| async move {
+        let trigram = store.run(|pool| async move {
             let mut client = pool.get().await?;
             migrate(&mut client).await
         })?;
+        store
+            .trigram
+            .store(trigram, std::sync::atomic::Ordering::Relaxed);
         Ok(store)
     }
 
@@ -214,6 +220,7 @@ impl PgStore {
             place,
             config,
             tls,
+            trigram: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -309,8 +316,9 @@ impl From<deadpool_postgres::PoolError> for JournalError {
     }
 }
 
-/// Applies the migrations not yet applied, one till at a time (a session advisory lock).
-async fn migrate(client: &mut deadpool_postgres::Client) -> Result<(), JournalError> {
+/// Applies the migrations not yet applied, one till at a time (a session advisory lock), then
+/// the search line's trigram indexes when they can be made: whether they are there.
+async fn migrate(client: &mut deadpool_postgres::Client) -> Result<bool, JournalError> {
     client
         .batch_execute(
             "SELECT pg_advisory_lock(7242501);
@@ -319,7 +327,10 @@ async fn migrate(client: &mut deadpool_postgres::Client) -> Result<(), JournalEr
                  SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM lipa_schema);",
         )
         .await?;
-    let result = apply(client).await;
+    let result = match apply(client).await {
+        Ok(()) => search::trigram(client).await,
+        Err(e) => Err(e),
+    };
     client
         .batch_execute("SELECT pg_advisory_unlock(7242501)")
         .await?;

@@ -20,7 +20,7 @@ impl PgStore {
         self.select_owned(tail.to_string(), params)
     }
 
-    fn select_owned(
+    pub(super) fn select_owned(
         &self,
         tail: String,
         params: Vec<Box<dyn ToSql + Send + Sync>>,
@@ -249,36 +249,6 @@ impl PgStore {
             values.len()
         );
         self.select_owned(tail, values)
-    }
-
-    /// The console's search line (see `Journal::search`), its terms already worked out.
-    pub fn search(
-        &self,
-        query: String,
-        digits: String,
-        amounts: (Option<i64>, Option<i64>),
-        operator: Option<&str>,
-        offset: i64,
-        limit: i64,
-    ) -> Result<Vec<Payment>, JournalError> {
-        self.select(
-            "WHERE ($1 = ''
-                    OR ($2 != '' AND strpos(phone, $2) > 0)
-                    OR strpos(upper(reference), upper($1)) > 0
-                    OR (currency = 'TZS' AND amount_minor = $3)
-                    OR (currency = 'KES' AND amount_minor = $4))
-                AND ($5::text IS NULL OR COALESCE(operator, 'unknown') = $5)
-             ORDER BY id DESC LIMIT $6 OFFSET $7",
-            vec![
-                Box::new(query),
-                Box::new(digits),
-                Box::new(amounts.0),
-                Box::new(amounts.1),
-                Box::new(operator.map(str::to_string)),
-                Box::new(limit),
-                Box::new(offset),
-            ],
-        )
     }
 
     pub fn closing(&self, day: &str, till: &str) -> Result<Option<Closing>, JournalError> {
