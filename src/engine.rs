@@ -863,9 +863,28 @@ impl Engine {
     }
 
     /// Waits for a query's turn (a person's re-check goes first).
-    pub(crate) async fn query_turn(&self, id: i64) {
-        if !self.lock_urgent().remove(&id) {
-            self.inner.pacer.turn().await;
+    /// Waits for a question's turn under the pace (a person's question goes at once): the
+    /// payments most likely to have an answer first (see `pace.rs`).
+    pub(crate) async fn query_turn(&self, p: &Payment) {
+        if !self.lock_urgent().remove(&p.id) {
+            self.inner.pacer.turn(self.urgency(p)).await;
+        }
+    }
+
+    /// How urgent a question about `p` is, by the time since its prompt: near when customers
+    /// answer (5–35 s, in the schedule's time) most, past the deadline least.
+    fn urgency(&self, p: &Payment) -> pace::Urgency {
+        let schedule = &self.inner.settings.schedule;
+        let sent = p.sent_at.unwrap_or(p.created_at);
+        let age = (Utc::now() - sent).to_std().unwrap_or_default();
+        let likely =
+            schedule.in_scale(Duration::from_secs(5))..schedule.in_scale(Duration::from_secs(35));
+        if p.status == Status::Attention || age >= schedule.deadline() {
+            pace::Urgency::Late
+        } else if likely.contains(&age) {
+            pace::Urgency::Likely
+        } else {
+            pace::Urgency::Open
         }
     }
 

@@ -1,13 +1,48 @@
 //! Status queries spread in time: at most so many a second over all payments, so a restart
 //! over a thousand open payments (or a busy server) asks smoothly instead of all at once.
+//!
+//! When more questions wait than the pace lets through, the young go first: a payment near
+//! the time customers answer (most between 8 and 25 s after the prompt) is asked before one
+//! its customer answered long ago or never will, and a fresh payment before a re-check past
+//! its deadline. A question that has waited [`AGING`] goes first whatever it is about, so none
+//! waits for ever.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::oneshot;
 use tokio::time::Instant;
+
+/// Which questions go first when they wait for the pace (lower first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Urgency {
+    /// Near the time customers answer: what is asked now is most likely to find an answer.
+    Likely = 0,
+    /// Before the deadline, away from it (just sent, or late).
+    Open = 1,
+    /// Past the deadline: a last question, a re-check, a payment taken over.
+    Late = 2,
+}
+
+/// How long a question may wait behind younger ones before it goes first.
+pub const AGING: Duration = Duration::from_secs(10);
 
 pub struct Pacer {
     gap: Duration,
-    next: Mutex<Instant>,
+    state: Arc<Mutex<State>>,
+}
+
+struct State {
+    /// When the next question may leave.
+    next: Instant,
+    waiting: Vec<Waiter>,
+    /// A task hands the turns out while questions wait.
+    dispatching: bool,
+}
+
+struct Waiter {
+    urgency: Urgency,
+    since: Instant,
+    go: oneshot::Sender<()>,
 }
 
 impl Pacer {
@@ -19,22 +54,77 @@ impl Pacer {
         };
         Pacer {
             gap,
-            next: Mutex::new(Instant::now()),
+            state: Arc::new(Mutex::new(State {
+                next: Instant::now(),
+                waiting: Vec::new(),
+                dispatching: false,
+            })),
         }
     }
 
-    /// Waits for this query's turn.
-    pub async fn turn(&self) {
+    /// Waits for this query's turn: at once while the pace allows, else in order of urgency.
+    pub async fn turn(&self, urgency: Urgency) {
         if self.gap.is_zero() {
             return;
         }
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
-            let slot = (*next).max(Instant::now());
-            *next = slot + self.gap;
-            slot
+        let (rx, start) = {
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            if state.waiting.is_empty() && state.next <= now {
+                state.next = now + self.gap;
+                return;
+            }
+            let (go, rx) = oneshot::channel();
+            state.waiting.push(Waiter {
+                urgency,
+                since: now,
+                go,
+            });
+            let start = !state.dispatching;
+            state.dispatching = true;
+            (rx, start)
         };
-        tokio::time::sleep_until(slot).await;
+        if start {
+            tokio::spawn(dispatch(self.state.clone(), self.gap));
+        }
+        // The dispatcher ends only once nobody waits: a dropped sender means a stopping
+        // runtime, and the question goes.
+        let _ = rx.await;
+    }
+}
+
+/// Hands out one turn a gap, to the most urgent waiter (the longest waiting among equals),
+/// until nobody waits.
+async fn dispatch(state: Arc<Mutex<State>>, gap: Duration) {
+    loop {
+        let next = {
+            let state = state.lock().unwrap_or_else(|p| p.into_inner());
+            state.next
+        };
+        tokio::time::sleep_until(next).await;
+        let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        // A waiter whose question was dropped (its task ended) takes no turn.
+        state.waiting.retain(|w| !w.go.is_closed());
+        let best = state
+            .waiting
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, w)| {
+                let urgency = match now.duration_since(w.since) >= AGING {
+                    true => Urgency::Likely,
+                    false => w.urgency,
+                };
+                (urgency, w.since)
+            })
+            .map(|(i, _)| i);
+        let Some(i) = best else {
+            state.dispatching = false;
+            return;
+        };
+        let waiter = state.waiting.swap_remove(i);
+        let _ = waiter.go.send(());
+        state.next = state.next.max(now) + gap;
     }
 }
 
@@ -50,7 +140,7 @@ mod tests {
         for _ in 0..20 {
             let p = p.clone();
             handles.push(tokio::spawn(async move {
-                p.turn().await;
+                p.turn(Urgency::Open).await;
                 Instant::now()
             }));
         }
@@ -66,5 +156,59 @@ mod tests {
                 .windows(2)
                 .all(|w| w[1] - w[0] >= Duration::from_millis(99))
         );
+    }
+
+    /// Behind a queue of late re-checks, a likely question goes next; a late one that waited
+    /// past [`AGING`] goes before it.
+    #[tokio::test(start_paused = true)]
+    async fn the_young_go_first_and_nobody_waits_for_ever() {
+        let p = std::sync::Arc::new(Pacer::new(10));
+        p.turn(Urgency::Late).await;
+        let order = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let mut handles = Vec::new();
+        for i in 0..5 {
+            let (p, order) = (p.clone(), order.clone());
+            handles.push(tokio::spawn(async move {
+                p.turn(Urgency::Late).await;
+                order.lock().expect("order").push(format!("late{i}"));
+            }));
+            tokio::task::yield_now().await;
+        }
+        let (p2, order2) = (p.clone(), order.clone());
+        handles.push(tokio::spawn(async move {
+            p2.turn(Urgency::Likely).await;
+            order2.lock().expect("order").push("likely".to_string());
+        }));
+        for h in handles {
+            h.await.expect("turn");
+        }
+        let order = order.lock().expect("order").clone();
+        assert_eq!(order[0], "likely", "{order:?}");
+
+        // A late question waiting 10 s goes before a likely one that just came.
+        let p = std::sync::Arc::new(Pacer::new(1));
+        p.turn(Urgency::Late).await;
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let mut handles = Vec::new();
+        for i in 0..12 {
+            let (p, seen) = (p.clone(), seen.clone());
+            handles.push(tokio::spawn(async move {
+                p.turn(Urgency::Late).await;
+                seen.lock().expect("seen").push(format!("late{i}"));
+            }));
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(Duration::from_millis(10_500)).await;
+        let (p2, seen2) = (p.clone(), seen.clone());
+        handles.push(tokio::spawn(async move {
+            p2.turn(Urgency::Likely).await;
+            seen2.lock().expect("seen").push("likely".to_string());
+        }));
+        for h in handles {
+            h.await.expect("turn");
+        }
+        let seen = seen.lock().expect("seen").clone();
+        let likely_at = seen.iter().position(|s| s == "likely").expect("asked");
+        assert!(likely_at > 10, "aged late questions first: {seen:?}");
     }
 }

@@ -264,7 +264,7 @@ async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineE
         return Ok((unaskable(engine, p).await?, Asked::Heard));
     }
     let lookup = {
-        engine.query_turn(p.id).await;
+        engine.query_turn(p).await;
         let _permit = engine.inner.permits.acquire().await;
         // Asked only under this process's lease, kept while the question is out: were it lost
         // (this process cut off for longer than a lease), the question is dropped, as another
