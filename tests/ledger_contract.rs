@@ -236,9 +236,38 @@ fn the_back_office_queries_agree() {
         assert_eq!(found(phone), ["LPCONTRACT05"]);
         let reference = Filter {
             reference: Some("tract04".into()),
-            ..all
+            ..all.clone()
         };
         assert_eq!(found(reference), ["LPCONTRACT04"]);
+        // An export's pages, oldest first, one payment a page: every payment once, in order;
+        // and the count the progress shows.
+        let mut pages = Vec::new();
+        let mut last = None;
+        loop {
+            let page = j
+                .history(&Filter {
+                    limit: 1,
+                    ..all.oldest_after(last.as_ref())
+                })
+                .expect("page");
+            let Some(p) = page.into_iter().next() else {
+                break;
+            };
+            pages.push(p.reference.to_string());
+            last = Some(p);
+        }
+        assert_eq!(pages, ["LPCONTRACT04", "LPCONTRACT05"], "{}", b.name());
+        assert_eq!(j.history_count(&all).expect("count"), 2, "{}", b.name());
+        let paid_only = Filter {
+            status: Some(Status::Paid),
+            ..all.clone()
+        };
+        assert_eq!(
+            j.history_count(&paid_only).expect("count"),
+            1,
+            "{}",
+            b.name()
+        );
         let search = |q: &str| -> Vec<i64> {
             j.search(q, None, 0, 10)
                 .expect("search")

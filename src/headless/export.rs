@@ -58,36 +58,36 @@ pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: La
             return code;
         }
     };
-    let mut found = match journal.history(&filter) {
-        Ok(v) => v,
-        Err(e) => {
-            crate::errln!("lipa export: {}", e.text(lang));
-            return exit::CONFIG;
-        }
-    };
-    found.reverse();
+    let total = journal.history_count(&filter).unwrap_or(0);
     let stop = super::progress::Stop::listen();
-    let progress = super::progress::Progress::new(found.len() as u64, "export");
-    let body = csv_until(&found, offset, lang, &|| {
-        progress.step();
-        stop.asked()
-    });
-    progress.done();
-    let Some(body) = body else {
-        // Stopped: nothing was written, nothing half written is left.
-        crate::errln!("lipa export: {}", crate::strings::cli::export_stopped(lang));
-        return exit::PENDING;
+    let progress = super::progress::Progress::new(total, "export");
+    let mut write = |out: &mut dyn Write| {
+        stream(&journal, &filter, out, offset, lang, &|| {
+            progress.step();
+            stop.asked()
+        })
     };
     let written = match &args.output {
-        Some(path) => write_whole(path, body.as_bytes()),
+        Some(path) => write_whole(path, &mut write),
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(body.as_bytes()).and_then(|()| out.flush())
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            write(&mut out).and_then(|done| Ok(out.flush().map(|()| done)?))
         }
     };
+    progress.done();
     match written {
-        Ok(()) => exit::PAID,
-        Err(e) => {
+        Ok(true) => exit::PAID,
+        Ok(false) => {
+            // Stopped: a file is not written (nothing half written is left); stdout has what
+            // was read before the stop.
+            crate::errln!("lipa export: {}", crate::strings::cli::export_stopped(lang));
+            exit::PENDING
+        }
+        Err(Streamed::Journal(e)) => {
+            crate::errln!("lipa export: {}", e.text(lang));
+            exit::CONFIG
+        }
+        Err(Streamed::Io(e)) => {
             let target = args
                 .output
                 .as_deref()
@@ -98,6 +98,52 @@ pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: La
             );
             exit::CONFIG
         }
+    }
+}
+
+/// Payments read per page: memory stays flat whatever the journal's size.
+const PAGE: usize = 2_000;
+
+/// Why an export stopped short.
+enum Streamed {
+    Journal(crate::journal::JournalError),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for Streamed {
+    fn from(e: std::io::Error) -> Streamed {
+        Streamed::Io(e)
+    }
+}
+
+/// The header, then every matching payment oldest first, a page at a time, into `out`;
+/// `Ok(false)` when `stop` said stop (asked after each record).
+fn stream(
+    journal: &crate::journal::Journal,
+    filter: &crate::journal::Filter,
+    out: &mut dyn Write,
+    offset: FixedOffset,
+    lang: Lang,
+    stop: &dyn Fn() -> bool,
+) -> Result<bool, Streamed> {
+    out.write_all(record(&HEADER.iter().map(|h| plain(h)).collect::<Vec<_>>()).as_bytes())?;
+    let mut last: Option<Payment> = None;
+    loop {
+        let page = crate::journal::Filter {
+            limit: PAGE,
+            ..filter.oldest_after(last.as_ref())
+        };
+        let found = journal.history(&page).map_err(Streamed::Journal)?;
+        for p in &found {
+            out.write_all(record(&row(p, offset, lang)).as_bytes())?;
+            if stop() {
+                return Ok(false);
+            }
+        }
+        if found.len() < PAGE {
+            return Ok(true);
+        }
+        last = found.into_iter().next_back();
     }
 }
 
@@ -158,10 +204,14 @@ fn names_directory(path: &Path) -> bool {
     path.is_dir() || path.as_os_str().as_encoded_bytes().ends_with(b"/")
 }
 
-/// Written under a temporary name in the same directory with mode 0600, synced, renamed. A
-/// path that is a link is followed (the link stays); one that is not a file (a device, a
-/// pipe) is written into as it is, never replaced.
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Written by `write` under a temporary name in the same directory with mode 0600, synced,
+/// renamed (`Ok(false)`: `write` stopped short, and nothing is left). A path that is a link is
+/// followed (the link stays); one that is not a file (a device, a pipe) is written into as it
+/// is, never replaced.
+fn write_whole(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> Result<bool, Streamed>,
+) -> Result<bool, Streamed> {
     // A link (even to a file not there yet) is followed: the file it names is written.
     let real = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => {
@@ -178,9 +228,10 @@ fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         && !m.is_file()
         && !m.is_dir()
     {
-        let mut out = std::fs::OpenOptions::new().write(true).open(path)?;
-        out.write_all(bytes)?;
-        return out.flush();
+        let mut out = std::io::BufWriter::new(std::fs::OpenOptions::new().write(true).open(path)?);
+        let done = write(&mut out)?;
+        out.flush()?;
+        return Ok(done);
     }
     let dir = path
         .parent()
@@ -195,15 +246,21 @@ fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let result = options.open(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
+    let result = options.open(&tmp).map_err(Streamed::Io).and_then(|f| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+        let done = write(&mut out)?;
+        let f = out.into_inner().map_err(|e| Streamed::Io(e.into_error()))?;
+        f.sync_all()?;
+        Ok(done)
     });
-    match result.and_then(|()| std::fs::rename(&tmp, path)) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
+    let result = match result {
+        Ok(true) => std::fs::rename(&tmp, path)
+            .map(|()| true)
+            .map_err(Streamed::Io),
+        other => other,
+    };
+    if !matches!(result, Ok(true)) {
+        let _ = std::fs::remove_file(&tmp);
     }
+    result
 }

@@ -90,6 +90,7 @@ pub(super) fn open(
         }),
         reference: args.reference.clone(),
         limit,
+        after: None,
     };
     Ok((journal, filter))
 }

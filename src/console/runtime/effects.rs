@@ -423,6 +423,7 @@ fn day_data(
         phone: None,
         reference: None,
         limit: i64::MAX as usize,
+        after: None,
     };
     let (report, late) = match (stored, &closing) {
         // Payments of the day taken after it closed are in no Z report: said, as `lipa

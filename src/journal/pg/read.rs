@@ -203,52 +203,33 @@ impl PgStore {
     }
 
     pub fn history(&self, filter: &Filter) -> Result<Vec<Payment>, JournalError> {
-        let mut clauses: Vec<String> = Vec::new();
-        let mut values: Vec<Box<dyn ToSql + Send + Sync>> = Vec::new();
-        let mut add = |clause: &str, v: Box<dyn ToSql + Send + Sync>| {
-            values.push(v);
-            clauses.push(clause.replace('?', &format!("${}", values.len())));
-        };
-        if let Some(t) = filter.since {
-            add("created_at >= ?", Box::new(t));
-        }
-        if let Some(t) = filter.until {
-            add("created_at < ?", Box::new(t));
-        }
-        if let Some(s) = filter.status {
-            add("status = ?", Box::new(s.id()));
-        }
-        if let Some(p) = filter.provider {
-            add("provider = ?", Box::new(p.id()));
-        }
-        if let Some(o) = &filter.operator {
-            add("COALESCE(operator, 'unknown') = ?", Box::new(o.clone()));
-        }
-        if let Some(t) = &filter.till {
-            add("till = ?", Box::new(t.clone()));
-        }
-        if let Some(d) = &filter.phone {
-            add("strpos(phone, ?) > 0", Box::new(d.clone()));
-        }
-        if let Some(r) = &filter.reference {
-            add(
-                "strpos(upper(reference), upper(?)) > 0",
-                Box::new(r.clone()),
-            );
-        }
+        let (clauses, mut values) = matching(filter);
         values.push(Box::new(
             i64::try_from(filter.limit.max(1)).unwrap_or(i64::MAX),
         ));
-        let tail = format!(
-            "{} ORDER BY created_at DESC, id DESC LIMIT ${}",
-            if clauses.is_empty() {
-                String::new()
-            } else {
-                format!("WHERE {}", clauses.join(" AND "))
-            },
-            values.len()
-        );
+        let order = match filter.after {
+            Some(_) => "created_at ASC, id ASC",
+            None => "created_at DESC, id DESC",
+        };
+        let tail = format!("{clauses} ORDER BY {order} LIMIT ${}", values.len());
         self.select_owned(tail, values)
+    }
+
+    /// How many payments match (see `Journal::history_count`).
+    pub fn history_count(&self, filter: &Filter) -> Result<u64, JournalError> {
+        let (clauses, values) = matching(filter);
+        self.run(|pool| async move {
+            let client = pool.get().await?;
+            let refs: Vec<&(dyn ToSql + Sync)> = values
+                .iter()
+                .map(|v| v.as_ref() as &(dyn ToSql + Sync))
+                .collect();
+            let n: i64 = client
+                .query_one(&format!("SELECT COUNT(*) FROM payments {clauses}"), &refs)
+                .await?
+                .try_get(0)?;
+            Ok(n.max(0) as u64)
+        })
     }
 
     pub fn closing(&self, day: &str, till: &str) -> Result<Option<Closing>, JournalError> {
@@ -304,4 +285,52 @@ pub(super) async fn closing_in<C: GenericClient>(
         })
     })
     .transpose()
+}
+
+/// The `WHERE` of a filter, and its values (`$1`…).
+fn matching(filter: &Filter) -> (String, Vec<Box<dyn ToSql + Send + Sync>>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut values: Vec<Box<dyn ToSql + Send + Sync>> = Vec::new();
+    let mut add = |clause: &str, v: Box<dyn ToSql + Send + Sync>| {
+        values.push(v);
+        clauses.push(clause.replace('?', &format!("${}", values.len())));
+    };
+    if let Some(t) = filter.since {
+        add("created_at >= ?", Box::new(t));
+    }
+    if let Some(t) = filter.until {
+        add("created_at < ?", Box::new(t));
+    }
+    if let Some(s) = filter.status {
+        add("status = ?", Box::new(s.id()));
+    }
+    if let Some(p) = filter.provider {
+        add("provider = ?", Box::new(p.id()));
+    }
+    if let Some(o) = &filter.operator {
+        add("COALESCE(operator, 'unknown') = ?", Box::new(o.clone()));
+    }
+    if let Some(t) = &filter.till {
+        add("till = ?", Box::new(t.clone()));
+    }
+    if let Some(d) = &filter.phone {
+        add("strpos(phone, ?) > 0", Box::new(d.clone()));
+    }
+    if let Some(r) = &filter.reference {
+        add(
+            "strpos(upper(reference), upper(?)) > 0",
+            Box::new(r.clone()),
+        );
+    }
+    if let Some((at, id)) = filter.after {
+        values.push(Box::new(at));
+        values.push(Box::new(id));
+        let (t, i) = (values.len() - 1, values.len());
+        clauses.push(format!("(created_at, id) > (${t}, ${i})"));
+    }
+    let clauses = match clauses.is_empty() {
+        true => String::new(),
+        false => format!("WHERE {}", clauses.join(" AND ")),
+    };
+    (clauses, values)
 }
