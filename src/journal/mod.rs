@@ -508,6 +508,7 @@ impl Journal {
         let queries = [
             ("unresolved", select(read::UNRESOLVED)),
             ("since", select(read::SINCE)),
+            ("recently done", select(read::RECENTLY_DONE)),
             ("day page", select(read::DAY_PAGE)),
             ("day summary", read::DAY_SUMMARY.to_string()),
             ("day per operator", read::DAY_OPERATORS.to_string()),

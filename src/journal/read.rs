@@ -13,10 +13,13 @@ use rusqlite::{OptionalExtension, params};
 pub(super) const FIND_REFERENCE: &str = "WHERE reference = ?1 ORDER BY id DESC LIMIT 1";
 pub(super) const UNRESOLVED: &str = "WHERE status NOT IN ('paid', 'failed') ORDER BY id";
 pub(super) const SINCE: &str = "WHERE created_at >= ?1 ORDER BY created_at, id";
-pub(super) const RECENTLY_DONE: &str = "WHERE created_at >= ?1 AND status IN ('paid', 'failed')
+/// Read through the window of `created_at` (its index, newest first, stopping at the limit):
+/// by the status index, a console's start read every payment ever paid when few ended
+/// recently (0.8 s over a million; `+status` keeps SQLite off that index).
+pub(super) const RECENTLY_DONE: &str = "WHERE created_at >= ?1 AND +status IN ('paid', 'failed')
      AND (?2 IS NULL OR operator = ?2)
      AND NOT EXISTS (SELECT 1 FROM cleared c WHERE c.payment_id = payments.id AND c.operator = ?4)
-     ORDER BY id DESC LIMIT ?3";
+     ORDER BY created_at DESC, id DESC LIMIT ?3";
 pub(super) const DAY_PAGE: &str = "WHERE created_at >= ?1 AND (?5 IS NULL OR created_at < ?5)
      AND (?4 IS NULL OR operator = ?4) ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
 pub(super) const DAY_SUMMARY: &str =

@@ -87,7 +87,7 @@ impl PgStore {
                  AND ($2::text IS NULL OR operator = $2)
                  AND NOT EXISTS (SELECT 1 FROM cleared c
                                  WHERE c.payment_id = payments.id AND c.operator = $4)
-                 ORDER BY id DESC LIMIT $3",
+                 ORDER BY created_at DESC, id DESC LIMIT $3",
             vec![
                 Box::new(since),
                 Box::new(operator.map(str::to_string)),
