@@ -4,41 +4,13 @@
 //! Run: `cargo bench --bench backup` (100,000 payments); `LIPA_BENCH_PAYMENTS=1000000 cargo
 //! bench --bench backup` for a million.
 
-use lipa::journal::Journal;
+#[path = "support/fill.rs"]
+mod fill;
+
+use fill::fill;
 use lipa::journal::backup;
 use std::path::Path;
 use std::time::Instant;
-
-/// `count` paid payments, each with the three events of a push, written in one transaction
-/// straight into a journal lipa made (its schema, its triggers).
-fn fill(path: &Path, count: u64) {
-    drop(Journal::open(path).expect("journal"));
-    let conn = rusqlite::Connection::open(path).expect("open");
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;")
-        .expect("pragmas");
-    conn.execute_batch(&format!(
-        "BEGIN;
-         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
-         INSERT INTO payments (provider, reference, phone, amount_minor, currency, status,
-             message, created_at, updated_at, sent_at, polls, operator, till, said)
-         SELECT 'clickpesa', printf('LP%013d', i), printf('2557%08d', i % 100000000),
-             1000 * (1 + i % 500), 'TZS', 'paid', '{{\"Paid\":null}}',
-             strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', printf('+%d seconds', i * 20)),
-             strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', printf('+%d seconds', i * 20 + 9)),
-             strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', printf('+%d seconds', i * 20)),
-             2, 'rehema', 'till-1', 'SUCCESS'
-         FROM n;
-         INSERT INTO events (payment_id, at, status, message)
-             SELECT id, created_at, 'recorded', '' FROM payments;
-         INSERT INTO events (payment_id, at, status, message)
-             SELECT id, sent_at, 'pending', '{{\"PromptSent\":null}}' FROM payments;
-         INSERT INTO events (payment_id, at, status, message)
-             SELECT id, updated_at, 'paid', '{{\"Paid\":null}}' FROM payments;
-         COMMIT;
-         PRAGMA wal_checkpoint(TRUNCATE);",
-    ))
-    .expect("fill");
-}
 
 fn megabytes(path: &Path) -> f64 {
     std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6)
@@ -52,7 +24,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("dir");
     let journal = dir.path().join("journal.sqlite3");
     let started = Instant::now();
-    fill(&journal, count);
+    fill(&journal, count, 3);
     println!(
         "journal: {count} payments, {} events, {:.0} MB (made in {:.1} s)",
         count * 3,

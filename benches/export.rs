@@ -5,34 +5,15 @@
 //! Run: `cargo bench --bench export` (1,000,000 payments; `LIPA_BENCH_PAYMENTS=100000` for a
 //! quick run).
 
+#[path = "support/fill.rs"]
+mod fill;
+
+use fill::fill;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 const LIPA: &str = env!("CARGO_BIN_EXE_lipa");
-
-/// `count` paid payments written straight into a journal lipa made (its schema, its triggers).
-fn fill(path: &Path, count: u64) {
-    drop(lipa::journal::Journal::open(path).expect("journal"));
-    let conn = rusqlite::Connection::open(path).expect("open");
-    conn.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; BEGIN;
-         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
-         INSERT INTO payments (provider, reference, phone, amount_minor, currency, status,
-             message, created_at, updated_at, sent_at, polls, operator, till, said)
-         SELECT 'clickpesa', printf('LP%013d', i), printf('2557%08d', i % 100000000),
-             1000 * (1 + i % 500), 'TZS', 'paid', '{{\"Paid\":null}}',
-             strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', printf('+%d seconds', i * 20)),
-             strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', printf('+%d seconds', i * 20 + 9)),
-             strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', printf('+%d seconds', i * 20)),
-             2, 'rehema', 'till-1', 'SUCCESS'
-         FROM n;
-         INSERT INTO events (payment_id, at, status, message)
-             SELECT id, created_at, 'recorded', '' FROM payments;
-         COMMIT; PRAGMA wal_checkpoint(TRUNCATE);"
-    ))
-    .expect("fill");
-}
 
 /// Runs `cmd` under `/usr/bin/time -v` when there is one: seconds, and peak memory in MB.
 fn timed(cmd: &mut Command) -> (f64, Option<f64>) {
@@ -63,7 +44,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).expect("data dir");
-    fill(&data.join("journal.sqlite3"), count);
+    fill(&data.join("journal.sqlite3"), count, 1);
     let time = Path::new("/usr/bin/time").exists();
     let wrap = |program: &str| {
         let mut c = if time {
