@@ -164,13 +164,19 @@ impl Outcome {
 #[derive(Debug, Default)]
 pub struct Out {
     broken: Option<String>,
+    /// The reader closed the stream (`| head`): what it read is what it wanted.
+    closed: bool,
     /// The language of what people read (stderr, the human line).
     pub lang: Lang,
 }
 
 impl Out {
     pub fn new(lang: Lang) -> Out {
-        Out { broken: None, lang }
+        Out {
+            broken: None,
+            closed: false,
+            lang,
+        }
     }
 
     pub fn line(&mut self, text: &str) {
@@ -180,6 +186,7 @@ impl Out {
         let mut stdout = std::io::stdout().lock();
         let written = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
         if let Err(e) = written {
+            self.closed = e.kind() == std::io::ErrorKind::BrokenPipe;
             self.broken = Some(e.to_string());
         }
     }
@@ -188,10 +195,13 @@ impl Out {
     /// went unreported (a script that re-sends on 4 must never re-send a payment that may
     /// exist: `lipa sync` tells what it became), the code itself when nothing was sent.
     /// [`Out::finish`] for a command that only reads (it recorded no payment): a stdout that
-    /// could not be written is said as such, exit 4.
+    /// could not be written is said as such, exit 4 — but one its reader closed (`| head`)
+    /// ends quietly with `code`.
     pub fn finish_read(self, command: &str, code: u8) -> u8 {
         match self.broken {
             None => code,
+            // `lipa history | head`: the reader had enough; nothing to say.
+            Some(_) if self.closed => code,
             Some(why) => {
                 crate::errln!(
                     "lipa {command}: {}",

@@ -253,6 +253,23 @@ fn a_closed_stderr_is_not_a_panic() {
     assert_eq!(out.status.code(), Some(4));
 }
 
+/// A reader that closes its end (`lipa history | head`) had what it wanted: a command that only
+/// reads ends quietly with its own code (it said "Broken pipe" and exited 4).
+#[test]
+fn a_reader_that_closes_the_pipe_ends_a_read_quietly() {
+    let data = tempfile::tempdir().expect("data");
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = command([("LIPA_DATA_DIR", data.path().display().to_string())])
+        .args(["history"])
+        .stdout(writer)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("stdout"), "{err}");
+}
+
 /// A channel Cepta does not offer is refused before anything is sent (the dry run said ok and
 /// the push then failed); one unlike the number's network is warned about.
 #[tokio::test(flavor = "multi_thread")]

@@ -80,7 +80,11 @@ pub async fn run(args: ExportArgs, config: Result<Config, ConfigError>, lang: La
         Ok(false) => {
             // Stopped: a file is not written (nothing half written is left); stdout has what
             // was read before the stop.
-            crate::errln!("lipa export: {}", crate::strings::cli::export_stopped(lang));
+            let said = match args.output {
+                Some(_) => crate::strings::cli::export_stopped(lang),
+                None => crate::strings::cli::export_stopped_stdout(lang),
+            };
+            crate::errln!("lipa export: {said}");
             exit::PENDING
         }
         Err(Streamed::Journal(e)) => {

@@ -108,6 +108,10 @@ sentences! {
         en: "stopped before the end; nothing half written is left",
         sw: "imesimamishwa kabla ya mwisho; hakuna kilichoandikwa nusu kilichobaki",
     }
+    fn export_stopped_stdout() {
+        en: "stopped before the end; what was written before the stop stands",
+        sw: "imesimamishwa kabla ya mwisho; kilichoandikwa kabla ya kusimamishwa kinabaki",
+    }
     fn export_unwritable(target: &str = "/srv/duka/leo.csv", why: &str = "No space left on device") {
         en: format!("could not write {target}: {why} (nothing half written is left)"),
         sw: format!("imeshindwa kuandika {target}: {why} (hakuna kilichoandikwa nusu kilichobaki)"),
