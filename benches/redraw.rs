@@ -163,7 +163,7 @@ fn main() {
             b.first_frame();
             let now = start();
             for id in 1..=waiting_now {
-                b.step(Action::PaymentChanged(waiting(id, now)));
+                b.step(Action::PaymentChanged(waiting(id, now).into()));
             }
             let ticks = 60;
             let mut total = 0;
@@ -191,7 +191,7 @@ fn main() {
             let mut p = waiting(id, now - Duration::minutes(30));
             p.status = Status::Attention;
             p.message = "No final answer: check the customer's SMS.".into();
-            b.step(Action::PaymentChanged(p));
+            b.step(Action::PaymentChanged(p.into()));
         }
         let (end, mut t, mut sent) = (now + Duration::hours(6), now, 0);
         while t < end {
@@ -213,7 +213,7 @@ fn main() {
         b.first_frame();
         let now = start();
         for id in 1..=1000 {
-            b.step(Action::PaymentChanged(waiting(id, now)));
+            b.step(Action::PaymentChanged(waiting(id, now).into()));
         }
         b.frame_micros.clear();
         let mut key_bytes = 0;
@@ -232,7 +232,7 @@ fn main() {
         for n in 0..100 {
             poll.polls = 2 + n;
             poll.updated_at = now + Duration::milliseconds(i64::from(n));
-            unseen += b.step(Action::PaymentChanged(poll.clone()));
+            unseen += b.step(Action::PaymentChanged(poll.clone().into()));
         }
         println!(
             "{cols}×{rows} 1,000 waiting: a key {:>5} B, median {:.0} µs, max {:.0} µs; a poll of \

@@ -7,6 +7,7 @@
 //! asked in the same journal transaction that records the payment, for every face.
 
 mod again;
+mod book;
 mod follow;
 mod pace;
 pub mod rights;
@@ -223,7 +224,9 @@ struct Inner {
     /// The journal's own thread: every call of this engine queues there.
     worker: Worker,
     providers: HashMap<ProviderKind, Arc<dyn Provider>>,
-    updates: broadcast::Sender<Payment>,
+    updates: broadcast::Sender<Arc<Payment>>,
+    /// The open payments, one shared copy each.
+    book: book::Book,
     /// Payments tracked by a task of this process, with the bell to make it ask now.
     tracking: Mutex<HashMap<i64, Arc<Notify>>>,
     /// The last version (`updated_at`) of each payment this process published.
@@ -349,6 +352,7 @@ impl Engine {
                 updates,
                 tracking: Mutex::new(HashMap::new()),
                 seen: Mutex::new(HashMap::new()),
+                book: book::Book::default(),
                 permits: Semaphore::new(settings.max_concurrent_queries.max(1)),
                 pacer: pace::Pacer::new(settings.max_queries_per_second),
                 urgent: Mutex::new(std::collections::HashSet::new()),
@@ -389,8 +393,9 @@ impl Engine {
             .is_ok_and(|r| r.is_ok())
     }
 
-    /// Every change to any payment, after it is journalled.
-    pub fn subscribe(&self) -> broadcast::Receiver<Payment> {
+    /// Every change to any payment, after it is journalled: one copy shared by every
+    /// subscriber.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Payment>> {
         self.inner.updates.subscribe()
     }
 
@@ -598,7 +603,23 @@ impl Engine {
     /// Returns them as they stand.
     pub async fn resume(&self) -> Result<Vec<Payment>, EngineError> {
         let open = self.blocking(|j| j.unresolved()).await?;
-        for p in &open {
+        self.follow_open(&open);
+        Ok(open)
+    }
+
+    /// [`Engine::resume`] for a console: each payment the copy every console shares, and a
+    /// read of the journal made in the last moments serves the consoles that start meanwhile.
+    pub async fn open_payments(&self) -> Result<Vec<Arc<Payment>>, EngineError> {
+        let read = || self.blocking(|j| j.unresolved());
+        self.inner
+            .book
+            .open_payments(read, |open| self.follow_open(open))
+            .await
+    }
+
+    /// Follows each open payment (a re-check of those that need a person and are due one).
+    fn follow_open(&self, open: &[Payment]) {
+        for p in open {
             if p.status == Status::Attention {
                 if self.attention_due(p) {
                     self.recheck(p.id);
@@ -607,7 +628,6 @@ impl Engine {
                 self.track(p.id);
             }
         }
-        Ok(open)
     }
 
     /// An unchecked *attention* payment younger than a day that nobody has asked about for
@@ -982,7 +1002,7 @@ impl Engine {
                 Ok(Ok(p))
                     if p.id == id && (p.polls > before.polls || p.status != before.status) =>
                 {
-                    return Ok(p);
+                    return Ok(Arc::unwrap_or_clone(p));
                 }
                 Ok(Ok(_)) | Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}
                 Ok(Err(broadcast::error::RecvError::Closed)) | Err(_) => return self.get(id).await,
@@ -1024,7 +1044,8 @@ impl Engine {
         let engine = self.clone();
         tokio::spawn(async move {
             loop {
-                match tasks::run(&engine, id, mode, &bell, sent).await {
+                // Boxed: a tracker that sleeps holds only what it needs between questions.
+                match Box::pin(tasks::run(&engine, id, mode, &bell, sent)).await {
                     Ok(()) => {}
                     Err(EngineError::Stopping) => tracing::debug!(id, "tracker stopped with lipa"),
                     // The shared ledger is down or out of reach: the payment is still open
@@ -1047,7 +1068,7 @@ impl Engine {
                 break;
             }
             // Another process may take it at once (a person's re-check elsewhere).
-            if let Err(e) = engine.blocking(move |j| j.release_poll(id)).await {
+            if let Err(e) = Box::pin(engine.blocking(move |j| j.release_poll(id))).await {
                 tracing::debug!(id, error = %e, "poll lease left to run out");
             }
             engine.lock_tracking().remove(&id);
@@ -1061,7 +1082,7 @@ impl Engine {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(p.id, p.updated_at);
-        let _ = self.inner.updates.send(p.clone());
+        let _ = self.inner.updates.send(self.inner.book.told(p));
     }
 
     /// Publishes the payment if this process has not shown this version of it (another

@@ -126,7 +126,7 @@ fn the_bell_rings_once_when_a_payment_settles() {
     stale.status = Status::Pending;
     changed(&mut a, stale);
     assert_eq!(
-        a.rows[&1].status,
+        a.rows.get(&1).expect("row 1").status,
         Status::Paid,
         "older news never undoes a final state"
     );
@@ -176,7 +176,10 @@ fn resume_shows_unfinished_payments_but_not_checked_ones() {
     let mut a = app(BOTH, true, false);
     let mut list = several();
     list[4].checked = true;
-    act(&mut a, Action::Resumed(Ok(list)));
+    act(
+        &mut a,
+        Action::Resumed(Ok(list.into_iter().map(Into::into).collect())),
+    );
     assert_eq!(a.row_ids(), vec![4, 3, 2, 1]);
 }
 

@@ -516,12 +516,12 @@ fn old_or_cleared_news_of_a_finished_payment_stays_off_the_list() {
         "",
         60,
     );
-    act(&mut a, Action::PaymentChanged(old));
-    act(&mut a, Action::PaymentChanged(fresh.clone()));
+    act(&mut a, Action::PaymentChanged(old.into()));
+    act(&mut a, Action::PaymentChanged(fresh.clone().into()));
     assert_eq!(a.row_ids(), vec![2]);
     ctrl(&mut a, 'x');
     assert!(a.row_ids().is_empty());
-    act(&mut a, Action::PaymentChanged(fresh));
+    act(&mut a, Action::PaymentChanged(fresh.into()));
     assert!(a.row_ids().is_empty(), "a cleared payment came back");
 }
 
@@ -559,4 +559,122 @@ fn daraja_takes_whole_shillings_and_safaricom_numbers_at_the_fields() {
     assert_eq!(new.amount.minor(), 150_000);
     assert_eq!(new.channel, None);
     assert_eq!(new.reference.as_str(), "LP7K3MQ9XR4T");
+}
+
+/// The counts the title shows are kept as rows change, not counted per frame: after news of
+/// every kind, a clear and a payment moving between kinds, they match a count of the rows.
+#[test]
+fn the_titles_counts_follow_every_change() {
+    use lipa::payment::Status;
+    let mut a = app(BOTH, true, false);
+    let recount = |a: &lipa::console::App| {
+        let rows: Vec<_> = a.rows.values().collect();
+        let waiting = rows
+            .iter()
+            .filter(|p| lipa::console::app::is_waiting(p))
+            .count();
+        let needs = rows
+            .iter()
+            .filter(|p| p.status == Status::Attention && !p.checked)
+            .count();
+        let done = rows
+            .iter()
+            .filter(|p| lipa::console::app::is_done(p))
+            .count();
+        let failed = rows.iter().filter(|p| p.status == Status::Failed).count();
+        (waiting, needs, done, failed)
+    };
+    let counts = |a: &lipa::console::App| {
+        let (done, failed) = a.finished();
+        (a.waiting(), a.needing_you(), done, failed)
+    };
+    let statuses = [
+        Status::Pending,
+        Status::Attention,
+        Status::Paid,
+        Status::Failed,
+        Status::Sending,
+    ];
+    for id in 1..=20 {
+        let s = statuses[id as usize % statuses.len()];
+        changed(
+            &mut a,
+            payment(id, ProviderKind::ClickPesa, "255712345670", 1500, s, "", 30),
+        );
+        assert_eq!(counts(&a), recount(&a), "after news of {id}");
+    }
+    // Payments move on: waiting ones are paid, one needing a person is looked at.
+    for id in [5, 10, 15] {
+        let mut p = payment(
+            id,
+            ProviderKind::ClickPesa,
+            "255712345670",
+            1500,
+            Status::Paid,
+            "",
+            20,
+        );
+        p.polls = 9;
+        changed(&mut a, p);
+    }
+    let mut looked = payment(
+        1,
+        ProviderKind::ClickPesa,
+        "255712345670",
+        1500,
+        Status::Attention,
+        "",
+        20,
+    );
+    looked.checked = true;
+    looked.polls = 9;
+    changed(&mut a, looked);
+    assert_eq!(counts(&a), recount(&a), "after the moves");
+    assert!(
+        a.row_ids().iter().take(a.needing_you()).all(|id| {
+            a.rows
+                .get(id)
+                .is_some_and(|p| p.status == Status::Attention && !p.checked)
+        }),
+        "those needing a person first: {:?}",
+        a.row_ids()
+    );
+    ctrl(&mut a, 'x');
+    assert_eq!(counts(&a), recount(&a), "after clearing");
+    assert_eq!(a.finished(), (0, 0));
+}
+
+/// A question that changed nothing a row shows (its count, when it was heard) draws nothing:
+/// a supervisor's console follows thousands of them a minute.
+#[test]
+fn news_that_changes_nothing_shown_draws_nothing() {
+    use lipa::payment::Status;
+    let mut a = app(BOTH, true, false);
+    let mut p = payment(
+        7,
+        ProviderKind::ClickPesa,
+        "255712345670",
+        1500,
+        Status::Pending,
+        "",
+        5,
+    );
+    changed(&mut a, p.clone());
+    a.dirty = false;
+    p.polls += 1;
+    p.updated_at += chrono::Duration::seconds(1);
+    p.heard_at = Some(p.updated_at);
+    changed(&mut a, p.clone());
+    assert!(!a.dirty, "a question that changed nothing drew a frame");
+    p.polls += 1;
+    p.updated_at += chrono::Duration::seconds(1);
+    p.said = lipa::strings::Msg::PromptSent;
+    changed(&mut a, p.clone());
+    assert!(a.dirty, "new words were not drawn");
+    a.dirty = false;
+    p.polls += 1;
+    p.updated_at += chrono::Duration::seconds(1);
+    p.status = Status::Paid;
+    changed(&mut a, p);
+    assert!(a.dirty, "paid was not drawn");
 }

@@ -692,3 +692,42 @@ async fn a_payment_taken_over_late_is_asked_again_when_a_question_fails() {
         "asked a few times"
     );
 }
+
+/// A hundred consoles hold one copy of each open payment: the open payments they start from
+/// and the news they receive are the same shared copies, and a payment a person closed is not
+/// handed to a console that starts after, even from a read made before it closed.
+#[tokio::test]
+async fn consoles_share_one_copy_of_each_open_payment() {
+    let (_d, engine, _) = setup(Script::Accept, vec![RemoteState::Pending]);
+    let s = submit(&engine, sale("SHARE1")).await;
+    let id = s.payment.id;
+    let p = engine
+        .wait_settled(id, Duration::from_secs(10))
+        .await
+        .expect("wait");
+    assert_eq!(p.status, Status::Attention, "{p:?}");
+    let find = |list: &[Arc<lipa::payment::Payment>]| list.iter().find(|q| q.id == id).cloned();
+    let one = engine.open_payments().await.expect("open");
+    let two = engine.open_payments().await.expect("open");
+    let (a, b) = (find(&one).expect("listed"), find(&two).expect("listed"));
+    assert!(Arc::ptr_eq(&a, &b), "two consoles, two copies");
+    let (mut left, mut right) = (engine.subscribe(), engine.subscribe());
+    engine
+        .mark_checked(id, "rehema", None)
+        .await
+        .expect("checked");
+    let news = |rx: &mut tokio::sync::broadcast::Receiver<Arc<lipa::payment::Payment>>| loop {
+        match rx.try_recv() {
+            Ok(p) if p.id == id && p.checked => break p,
+            Ok(_) => {}
+            Err(e) => panic!("no news of the check: {e:?}"),
+        }
+    };
+    let (l, r) = (news(&mut left), news(&mut right));
+    assert!(Arc::ptr_eq(&l, &r), "each subscriber got its own copy");
+    let three = engine.open_payments().await.expect("open");
+    assert!(
+        find(&three).is_none(),
+        "a closed payment handed out as open"
+    );
+}

@@ -50,7 +50,12 @@ fn set(j: &Journal, p: &Payment, to: Status) -> Payment {
 }
 
 /// The next news of payment `id` in status `status`, within `limit`.
-async fn heard(news: &mut broadcast::Receiver<Payment>, id: i64, status: Status, limit: Duration) {
+async fn heard(
+    news: &mut broadcast::Receiver<std::sync::Arc<Payment>>,
+    id: i64,
+    status: Status,
+    limit: Duration,
+) {
     tokio::time::timeout(limit, async {
         loop {
             match news.recv().await {

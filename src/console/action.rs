@@ -9,6 +9,7 @@ use crate::provider::{Preview, ProviderKind};
 use crate::reference::Reference;
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
+use std::sync::Arc;
 
 impl From<&str> for Trouble {
     fn from(words: &str) -> Trouble {
@@ -26,7 +27,7 @@ pub enum Action {
     /// The clock moved on.
     Tick(DateTime<Utc>),
     /// The engine journalled a change to this payment.
-    PaymentChanged(Payment),
+    PaymentChanged(Arc<Payment>),
     /// The engine's news came too fast and some were lost: the console re-reads what it shows.
     Lagged,
     /// The shared ledger went out of reach (why), or came back (`None`).
@@ -43,7 +44,7 @@ pub enum Action {
     /// may show again when the console starts again).
     ClearNotKept(Trouble),
     /// The payments the journal holds unfinished, tracked again.
-    Resumed(Result<Vec<Payment>, Trouble>),
+    Resumed(Result<Vec<Arc<Payment>>, Trouble>),
     /// A fresh reference for the form.
     ReferenceReady {
         provider: ProviderKind,

@@ -1,11 +1,13 @@
 //! The console's whole state. Changed only by [`crate::console::update::update`]; drawn by
 //! [`crate::console::view::draw`].
 
+mod list;
 mod preview;
 mod rows;
 
+pub use list::{Rows, needs_you};
 pub use preview::{PreviewKey, PreviewShown, PreviewState, QUIET};
-pub use rows::{RECENT_MINUTES, counts_coarsely, is_done, is_waiting};
+pub use rows::{RECENT_MINUTES, counts_coarsely, is_done, is_waiting, shows_same};
 
 use super::form::{Field, Form};
 use super::keymap::{Allowed, Context};
@@ -233,7 +235,7 @@ pub struct App {
     pub later: Vec<Confirm>,
     pub notice: Option<Notice>,
     /// The pending pane: live payments and recently finished ones, by id.
-    pub rows: BTreeMap<i64, Payment>,
+    pub rows: Rows,
     /// Selected row of the pending pane.
     pub selected: Option<i64>,
     /// The payment the detail screen shows, and its history.
@@ -310,7 +312,7 @@ impl App {
             confirm: None,
             later: Vec::new(),
             notice: None,
-            rows: BTreeMap::new(),
+            rows: Rows::default(),
             selected: None,
             detail: None,
             detail_from: Screen::Main,
@@ -350,6 +352,7 @@ impl App {
     pub fn find(&self, id: i64) -> Option<&Payment> {
         self.rows
             .get(&id)
+            .map(|p| &**p)
             .or_else(|| self.detail.as_ref().filter(|d| d.id == id))
             .or_else(|| {
                 self.today
@@ -371,6 +374,7 @@ impl App {
         let today = self.today.iter().flat_map(|t| t.page.iter());
         self.rows
             .values()
+            .map(|p| &**p)
             .chain(today)
             .filter(|p| p.phone == new.phone.normalized() && p.amount == new.amount)
             .filter(|p| p.created_at >= since && !p.never_reached_anyone())
@@ -400,7 +404,10 @@ impl App {
     /// The payment that r, c, s and Enter act on.
     pub fn focused_payment(&self) -> Option<&Payment> {
         match self.context() {
-            Context::List => self.selected.and_then(|id| self.rows.get(&id)),
+            Context::List => self
+                .selected
+                .and_then(|id| self.rows.get(&id))
+                .map(|p| &**p),
             Context::Detail => self.detail.as_ref(),
             Context::Today => self.today.as_ref().and_then(Today::selected_payment),
             Context::Search => self.search.as_ref().and_then(|s| s.rows.get(s.cursor)),
@@ -432,7 +439,7 @@ impl App {
             .as_ref()
             .is_some_and(|v| matches!(&v.data, Some(Ok(d)) if d.closing.is_none()));
         Allowed {
-            clear_done: self.rows.values().any(is_done),
+            clear_done: self.rows.finished().0 > 0,
             close_day: self.context() == Context::Report && open_day && !self.limits.own_only,
             switch: self.providers.len() > 1,
             ..allowed

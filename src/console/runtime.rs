@@ -20,12 +20,14 @@ use super::effect::Effect;
 use super::update::update;
 use super::view;
 use crate::engine::Engine;
+use crate::payment::Payment;
 use crate::strings::console as s;
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::crossterm::event::Event;
 use ratatui::layout::{Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::io::Write;
+use std::sync::Arc;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -158,6 +160,9 @@ pub async fn run<W: Write>(
         exec.run(Effect::NewReference(p));
     }
     let mut deadline: Option<Instant> = None;
+    // Something was handled since the clock's next need was last asked (asking walks every
+    // row: a supervisor's console holds thousands).
+    let mut changed = true;
     loop {
         if app.repaint {
             // Ctrl-L: the screen may be garbled (a field agent's link); send it all again.
@@ -169,18 +174,20 @@ pub async fn run<W: Write>(
             draw(&mut terminal, &app)?;
             app.dirty = false;
         }
-        let want = app.next_wake().map(|d| Instant::now() + d);
-        deadline = match (deadline, want) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (_, b) => b,
-        };
+        if std::mem::take(&mut changed) {
+            let want = app.next_wake().map(|d| Instant::now() + d);
+            deadline = match (deadline, want) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (_, b) => b,
+            };
+        }
         let first = tokio::select! {
             ev = input.recv() => match ev {
                 Some(ev) => event_action(&mut terminal, ev)?,
                 None => break,
             },
             a = rx.recv() => a,
-            n = news.recv(), if news_open => news_action(n, &mut news_open),
+            n = news.recv(), if news_open => news_action(n, &mut news_open, scope),
             changed = ledger.changed(), if ledger_open => match changed {
                 Ok(()) => Some(Action::Ledger(ledger.borrow_and_update().clone())),
                 Err(_) => {
@@ -206,7 +213,7 @@ pub async fn run<W: Write>(
             let next = match rx.try_recv() {
                 Ok(a) => Some(a),
                 Err(_) => match news.try_recv() {
-                    Ok(p) => Some(Action::PaymentChanged(p)),
+                    Ok(p) => news_action(Ok(p), &mut news_open, scope),
                     Err(TryRecvError::Lagged(_)) => Some(Action::Lagged),
                     // Keys that came together (a paste without brackets, a fast typist, a
                     // flood) are drawn once, not once each.
@@ -220,10 +227,20 @@ pub async fn run<W: Write>(
                 batch.push(a);
             }
         }
+        if batch.is_empty() {
+            continue;
+        }
+        // News that drew nothing changes no clock either.
+        changed = batch
+            .iter()
+            .any(|a| !matches!(a, Action::PaymentChanged(_)));
         for action in batch {
             step(&mut app, action, &mut terminal, &exec, Utc::now())?;
         }
-        tell(&app);
+        if app.dirty {
+            changed = true;
+            tell(&app);
+        }
         if app.quit {
             break;
         }
@@ -273,8 +290,15 @@ fn event_action<W: Write>(
     })
 }
 
-fn news_action(n: Result<crate::payment::Payment, RecvError>, open: &mut bool) -> Option<Action> {
+/// News of a payment as an action, unless this console never shows it (an agent's console
+/// shows the agent's own payments: another's news is dropped here, before any work).
+fn news_action(
+    n: Result<Arc<Payment>, RecvError>,
+    open: &mut bool,
+    scope: Option<&str>,
+) -> Option<Action> {
     match n {
+        Ok(p) if scope.is_some_and(|op| p.operator != op) => None,
         Ok(p) => Some(Action::PaymentChanged(p)),
         Err(RecvError::Lagged(_)) => Some(Action::Lagged),
         Err(RecvError::Closed) => {

@@ -9,11 +9,12 @@ mod questions;
 mod search;
 
 use super::action::Action;
-use super::app::{App, Confirm, Focus, Notice, NoticeKind, Screen, is_done};
+use super::app::{App, Confirm, Focus, Notice, NoticeKind, Screen, is_done, shows_same};
 use super::effect::Effect;
 use crate::payment::{Payment, Status};
 use crate::strings::console as s;
 use ratatui::crossterm::event::KeyEventKind;
+use std::sync::Arc;
 
 /// Applies one action; returns what the runtime must do next. Sets `app.dirty` when something
 /// on screen changed.
@@ -102,10 +103,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             // News read before this answer may have shown some of them.
             app.forget_cleared(cleared);
             for p in done {
-                app.upsert(p);
+                app.upsert(Arc::new(p));
             }
             if app.selected.is_none() {
-                app.selected = app.row_ids().first().copied();
+                app.selected = app.rows.ordered().next();
             }
             app.dirty = true;
             Vec::new()
@@ -125,7 +126,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                         app.upsert(p);
                     }
                     if app.selected.is_none() {
-                        app.selected = app.row_ids().first().copied();
+                        app.selected = app.rows.ordered().next();
                     }
                 }
                 Err(e) => notice(
@@ -229,7 +230,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     s::mark_only_attention(app.lang).to_string(),
                 ),
             };
-            let fx = payment_changed(app, result.into_payment());
+            let fx = payment_changed(app, Arc::new(result.into_payment()));
             notice(app, kind, text);
             fx
         }
@@ -388,15 +389,19 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-fn payment_changed(app: &mut App, p: Payment) -> Vec<Effect> {
+fn payment_changed(app: &mut App, p: Arc<Payment>) -> Vec<Effect> {
     let id = p.id;
     let status_before = app.find(id).map(|old| old.status);
     let status = p.status;
+    // What the screen shows of it before: a question that changed nothing a row shows (a
+    // supervisor's ten thousand rows are asked about fifty times a second) draws nothing.
+    let row_before = app.rows.get(&id).cloned();
+    let (notice_before, asking_before, selected_before) =
+        (app.notice.clone(), app.asking, app.selected);
     let settled = app.upsert(p);
     if app.selected.is_none() {
-        app.selected = app.row_ids().first().copied();
+        app.selected = app.rows.ordered().next();
     }
-    app.dirty = true;
     let mut fx = Vec::new();
     if settled && app.bell {
         fx.push(Effect::Bell);
@@ -428,6 +433,18 @@ fn payment_changed(app: &mut App, p: Payment) -> Vec<Effect> {
     }
     answered(app, id);
     let in_detail = app.detail.as_ref().is_some_and(|d| d.id == id);
+    let row_unseen = match (&row_before, app.rows.get(&id)) {
+        (Some(old), Some(new)) => shows_same(old, new),
+        (None, None) => true,
+        _ => false,
+    };
+    let unseen = row_unseen
+        && !in_detail
+        && app.today.is_none()
+        && app.notice == notice_before
+        && app.asking == asking_before
+        && app.selected == selected_before;
+    app.dirty |= !unseen;
     if in_detail && status_before != Some(status) {
         fx.push(Effect::LoadHistory(id));
     }
@@ -509,7 +526,7 @@ fn submitted(
                 app.form.restore(&new);
             }
             let id = sub.payment.id;
-            fx.extend(payment_changed(app, sub.payment));
+            fx.extend(payment_changed(app, Arc::new(sub.payment)));
             notice(app, kind, text);
             if let Some(n) = app.notice.as_mut() {
                 n.about = Some(id);

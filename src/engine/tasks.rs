@@ -75,19 +75,19 @@ pub async fn run(
     // When the provider's own advice asks once more past the deadline (until then, none).
     let mut again_at: Option<Instant> = None;
     loop {
-        let p = read(engine, id).await?;
+        let p = Box::pin(read(engine, id)).await?;
         if p.status.is_final() || (p.status == Status::Attention && !ask_now) {
             return Ok(());
         }
         // Another process follows it (its lease holds): this one leaves it to that one, and
         // takes it over if that one stops (the engine's sweep). A claim also fails on a
         // payment that became final since the read: what it became is shown.
-        if !engine.claim(id).await? {
-            read(engine, id).await?;
+        if !Box::pin(engine.claim(id)).await? {
+            Box::pin(read(engine, id)).await?;
             return Ok(());
         }
         if p.status == Status::Recorded {
-            settle_recorded(engine, &p, bell).await?;
+            Box::pin(settle_recorded(engine, &p, bell)).await?;
             continue;
         }
         // Sparse while the provider's callbacks are seen to arrive (a callback rings the bell);
@@ -111,7 +111,7 @@ pub async fn run(
                             && last_query.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)));
                     if due {
                         let at = Instant::now();
-                        let (q, asked) = query(engine, &p).await?;
+                        let (q, asked) = Box::pin(query(engine, &p)).await?;
                         p = q;
                         note(&mut failing, asked, at);
                         if asked == Asked::SentAgain {
@@ -150,11 +150,11 @@ pub async fn run(
                         continue;
                     }
                     // Only the holder gives up (the question may have lost the lease).
-                    if !engine.claim(id).await? {
-                        read(engine, id).await?;
+                    if !Box::pin(engine.claim(id)).await? {
+                        Box::pin(read(engine, id)).await?;
                         return Ok(());
                     }
-                    if give_up(engine, &p, anchor, sent.is_some(), failing).await? {
+                    if Box::pin(give_up(engine, &p, anchor, sent.is_some(), failing)).await? {
                         return Ok(());
                     }
                     last_query = Some(Instant::now());
@@ -175,12 +175,12 @@ pub async fn run(
             }
         }
         ask_now = false;
-        let p = read(engine, id).await?;
+        let p = Box::pin(read(engine, id)).await?;
         if p.status.is_final() || (p.status == Status::Attention && mode == Mode::Follow) {
             return Ok(());
         }
         let at = Instant::now();
-        let (p, asked) = query(engine, &p).await?;
+        let (p, asked) = Box::pin(query(engine, &p)).await?;
         note(&mut failing, asked, at);
         last_query = Some(Instant::now());
         if asked == Asked::SentAgain {

@@ -121,7 +121,7 @@ async fn follow(args: &SyncArgs, engine: &Engine, config: &Config, out: &mut Out
             news = tokio::time::timeout_at(deadline.min(look_again), rx.recv()) => match news {
                 Ok(Ok(p)) => {
                     if let Some(slot) = now.get_mut(&p.id) {
-                        *slot = p;
+                        *slot = std::sync::Arc::unwrap_or_clone(p);
                     }
                 }
                 // News was lost: read them all again.

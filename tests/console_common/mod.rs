@@ -125,7 +125,7 @@ pub fn reference(a: &mut App, provider: ProviderKind, text: &str) {
 }
 
 pub fn changed(a: &mut App, p: Payment) -> Vec<Effect> {
-    act(a, Action::PaymentChanged(p))
+    act(a, Action::PaymentChanged(std::sync::Arc::new(p)))
 }
 
 /// A payment sent `age` seconds ago, last heard of now.

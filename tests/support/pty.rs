@@ -160,6 +160,11 @@ impl Pty {
         self.raw.lock().expect("raw").clone()
     }
 
+    /// How many bytes came so far.
+    pub fn raw_len(&self) -> usize {
+        self.raw.lock().expect("raw").len()
+    }
+
     /// The program's pid (the one started, not its children).
     pub fn pid(&self) -> u32 {
         self.child.process_id().expect("pid")

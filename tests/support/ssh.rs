@@ -65,6 +65,26 @@ pub fn poll<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T>
     }
 }
 
+/// Polls `f` every half millisecond (a latency being measured) until it gives something or
+/// `timeout` passes.
+pub fn poll_fast<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let end = Instant::now() + timeout;
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if Instant::now() > end {
+            return None;
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+}
+
+/// The `lipa` under test: this build's, or `LIPA_BIN` (a bench measuring another build).
+pub fn lipa_bin() -> String {
+    std::env::var("LIPA_BIN").unwrap_or_else(|_| LIPA.to_string())
+}
+
 /// A shop's server: its directory, the simulator its providers point at, and `lipa serve`.
 pub struct Shop {
     pub dir: tempfile::TempDir,
@@ -183,7 +203,7 @@ pub struct Server {
 
 impl Server {
     pub fn start(env: Vec<(&'static str, String)>, args: &[&str], data: PathBuf) -> Server {
-        let mut child = Command::new(LIPA)
+        let mut child = Command::new(lipa_bin())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .envs(env)

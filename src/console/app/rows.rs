@@ -3,6 +3,7 @@
 
 use super::{App, PROMPT_LIFE, SEND_TAKES};
 use crate::payment::{Payment, Status};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How far back a console that starts shows finished payments (pushed in the last ten
@@ -15,7 +16,7 @@ impl App {
         self.rows.retain(|id, p| !(is_done(p) && ids.contains(id)));
         self.cleared.extend(ids);
         if self.selected.is_some_and(|id| !self.rows.contains_key(&id)) {
-            self.selected = self.row_ids().first().copied();
+            self.selected = self.rows.ordered().next();
         }
     }
 }
@@ -24,50 +25,26 @@ impl App {
     /// Ids of the pending pane in its order: those that need a person first (they must not
     /// scroll out of sight on a small screen), then newest first.
     pub fn row_ids(&self) -> Vec<i64> {
-        let needs_you = |p: &Payment| p.status == Status::Attention && !p.checked;
-        let mut ids: Vec<i64> = self
-            .rows
-            .values()
-            .rev()
-            .filter(|p| needs_you(p))
-            .map(|p| p.id)
-            .collect();
-        ids.extend(
-            self.rows
-                .values()
-                .rev()
-                .filter(|p| !needs_you(p))
-                .map(|p| p.id),
-        );
-        ids
+        self.rows.ordered().collect()
     }
 
     /// Payments the tracker still follows (their age counts).
     pub fn waiting(&self) -> usize {
-        self.rows.values().filter(|p| is_waiting(p)).count()
+        self.rows.waiting()
     }
 
     /// Payments waiting for a person (attention, not yet checked).
     pub fn needing_you(&self) -> usize {
-        self.rows
-            .values()
-            .filter(|p| p.status == Status::Attention && !p.checked)
-            .count()
+        self.rows.needing_you()
     }
 
     /// Finished rows still shown (paid, failed, checked), and how many of them failed.
     pub fn finished(&self) -> (usize, usize) {
-        let done = self.rows.values().filter(|p| is_done(p));
-        let failed = self
-            .rows
-            .values()
-            .filter(|p| p.status == Status::Failed)
-            .count();
-        (done.count(), failed)
+        self.rows.finished()
     }
 
     /// Adds or refreshes a payment. Returns true when it just became paid or failed.
-    pub fn upsert(&mut self, p: Payment) -> bool {
+    pub fn upsert(&mut self, p: Arc<Payment>) -> bool {
         if self.limits.own_only && p.operator != self.operator {
             // Another operator's payment: not this console's to show.
             return false;
@@ -85,13 +62,13 @@ impl App {
                 || p.created_at < self.now - chrono::Duration::minutes(RECENT_MINUTES));
         let settled = !old_news && p.status.is_final() && before.is_none_or(|b| !b.is_final());
         if let Some(d) = self.detail.as_mut().filter(|d| d.id == p.id) {
-            *d = p.clone();
+            *d = Payment::clone(&p);
         }
         if let Some(t) = self.today.as_mut().filter(|t| t.holds(&p)) {
             t.stale = true;
             let newest = t.summary.as_ref().map_or(i64::MAX, |s| s.newest_id);
             match t.page.iter_mut().find(|q| q.id == p.id) {
-                Some(q) => *q = p.clone(),
+                Some(q) => *q = Payment::clone(&p),
                 // A payment of today not seen before: the newest. The selection stays on its
                 // payment, one row further down.
                 None if p.id > newest => {
@@ -100,7 +77,7 @@ impl App {
                         s.count += 1;
                     }
                     if t.first == 0 {
-                        t.page.insert(0, p.clone());
+                        t.page.insert(0, Payment::clone(&p));
                         t.page.truncate(super::TODAY_PAGE * 2);
                     } else {
                         t.first += 1;
@@ -115,7 +92,7 @@ impl App {
         }
         let shown = !old_news && (before.is_some() || !is_done(&p) || settled);
         if shown {
-            self.rows.insert(p.id, p);
+            self.rows.insert(p);
         }
         settled
     }
@@ -132,7 +109,7 @@ impl App {
         self.rows.retain(|_, p| !is_done(p));
         self.cleared.extend(gone.iter().copied());
         if self.selected.is_some_and(|id| !self.rows.contains_key(&id)) {
-            self.selected = self.row_ids().first().copied();
+            self.selected = self.rows.ordered().next();
         }
         gone
     }
@@ -142,8 +119,14 @@ impl App {
     /// when nothing changes.
     pub fn next_wake(&self) -> Option<Duration> {
         let stale_today = self.today.as_ref().is_some_and(|t| t.stale);
-        let rows = (self.ticking() || stale_today).then_some(Duration::from_secs(1));
-        [rows, self.done_wake(), self.preview_wake()]
+        let second = (self.ticking() || stale_today).then_some(Duration::from_secs(1));
+        // A frame a second draws the coarse ages too (a minute may turn up to a second late).
+        let coarse = if second.is_some() {
+            None
+        } else {
+            self.done_wake()
+        };
+        [second, coarse, self.preview_wake()]
             .into_iter()
             .flatten()
             .min()
@@ -151,14 +134,23 @@ impl App {
 
     /// Some shown age counts by the second (a payment the customer may still answer).
     fn ticking(&self) -> bool {
-        self.rows.values().any(|p| !counts_coarsely(p))
+        self.rows.ticking()
     }
 
     /// Until the age of a finished row shown next changes (they count in whole minutes, then
-    /// hours: a quiet till sends a few bytes a minute, not a second).
+    /// hours: a quiet till sends a few bytes a minute, not a second). Only rows that can be on
+    /// the screen count (a supervisor's list holds thousands).
     fn done_wake(&self) -> Option<Duration> {
+        let above = self
+            .selected
+            .and_then(|sel| self.rows.ordered().position(|id| id == sel))
+            .unwrap_or(0);
+        let room = usize::from(self.size.1) + above;
         self.rows
-            .values()
+            .ordered()
+            .take(room)
+            .filter_map(|id| self.rows.get(&id))
+            .map(|p| &**p)
             .chain(self.detail.as_ref())
             .filter(|p| counts_coarsely(p))
             .map(|p| {
@@ -211,4 +203,64 @@ pub fn is_done(p: &Payment) -> bool {
 fn is_newer(old: &Payment, new: &Payment) -> bool {
     (old.status.is_final() && !new.status.is_final())
         || (old.updated_at, old.polls) > (new.updated_at, new.polls)
+}
+
+/// Whether a row shows the same of `new` as of `old`: they differ at most in what a question
+/// that changed nothing moves (its count, when it was asked and answered). Every field is named,
+/// so one added later is placed here.
+pub fn shows_same(old: &Payment, new: &Payment) -> bool {
+    let Payment {
+        id,
+        provider,
+        reference,
+        phone,
+        amount,
+        channel,
+        email,
+        name,
+        status,
+        message,
+        said,
+        lookup: _,
+        heard_at: _,
+        provider_id,
+        created_at,
+        updated_at: _,
+        sent_at,
+        polls: _,
+        checked,
+        checked_by,
+        checked_at,
+        check_note,
+        replaces,
+        replaced_by,
+        operator,
+        flag,
+        till,
+        wallet_ref,
+    } = new;
+    *id == old.id
+        && *provider == old.provider
+        && *reference == old.reference
+        && *phone == old.phone
+        && *amount == old.amount
+        && *channel == old.channel
+        && *email == old.email
+        && *name == old.name
+        && *status == old.status
+        && *message == old.message
+        && *said == old.said
+        && *provider_id == old.provider_id
+        && *created_at == old.created_at
+        && *sent_at == old.sent_at
+        && *checked == old.checked
+        && *checked_by == old.checked_by
+        && *checked_at == old.checked_at
+        && *check_note == old.check_note
+        && *replaces == old.replaces
+        && *replaced_by == old.replaced_by
+        && *operator == old.operator
+        && *flag == old.flag
+        && *till == old.till
+        && *wallet_ref == old.wallet_ref
 }

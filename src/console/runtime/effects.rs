@@ -9,6 +9,7 @@ use crate::payment::{NewPayment, Payment};
 use crate::phone::Phone;
 use crate::provider::PushRequest;
 use crate::reference::Reference;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -148,7 +149,7 @@ async fn perform(
 ) -> Vec<Action> {
     match effect {
         Effect::Resume => vec![Action::Resumed(
-            engine.resume().await.map_err(Trouble::from),
+            engine.open_payments().await.map_err(Trouble::from),
         )],
         Effect::RecentlyDone { since, who } => {
             let (done, cleared) = engine
@@ -265,7 +266,7 @@ async fn perform(
             let mut out = Vec::new();
             for id in ids {
                 if let Ok(p) = engine.get(id).await {
-                    out.push(Action::PaymentChanged(p));
+                    out.push(Action::PaymentChanged(Arc::new(p)));
                 }
             }
             out

@@ -128,8 +128,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     // Only the rows that show are built (a busy till or server holds a thousand): the window
     // of the list that keeps the selected row in view. Rows that do not fit are said on the
     // last line; on a short screen the column names give way to them.
-    let ids = app.row_ids();
-    let total = ids.len();
+    let total = app.rows.len();
     let lines = usize::from(inner.height).max(1);
     let (header, room, overflow) = if total < lines {
         (true, total, false)
@@ -144,16 +143,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let selected = app
         .selected
-        .and_then(|sel| ids.iter().position(|i| *i == sel));
+        .and_then(|sel| app.rows.ordered().position(|i| i == sel));
     let start = match selected {
         Some(pos) if focused && pos >= room => pos + 1 - room,
         _ => 0,
     };
-    let shown: Vec<&Payment> = ids
-        .iter()
+    let shown: Vec<&Payment> = app
+        .rows
+        .ordered()
         .skip(start)
         .take(room)
-        .filter_map(|id| app.rows.get(id))
+        .filter_map(|id| app.rows.get(&id).map(|p| &**p))
         .collect();
     let widest = shown
         .iter()

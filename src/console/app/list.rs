@@ -1,0 +1,137 @@
+//! The pending pane's payments, with their counts kept as they change: a supervisor's console
+//! holds thousands of rows and its title says how many wait, need a person, ended and failed on
+//! every frame, so nothing that runs per frame or per piece of news walks them all.
+
+use super::rows::{counts_coarsely, is_done, is_waiting};
+use crate::payment::{Payment, Status};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// The payments of the pending pane by id (the engine's shared copies).
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    map: BTreeMap<i64, Arc<Payment>>,
+    /// Those waiting for a person (first in the pane).
+    needs_you: BTreeSet<i64>,
+    tally: Tally,
+}
+
+/// How many rows are of each kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Tally {
+    waiting: usize,
+    done: usize,
+    failed: usize,
+    coarse: usize,
+}
+
+impl Tally {
+    fn of(p: &Payment) -> Tally {
+        Tally {
+            waiting: usize::from(is_waiting(p)),
+            done: usize::from(is_done(p)),
+            failed: usize::from(p.status == Status::Failed),
+            coarse: usize::from(counts_coarsely(p)),
+        }
+    }
+
+    fn add(&mut self, p: &Payment) {
+        let t = Tally::of(p);
+        self.waiting += t.waiting;
+        self.done += t.done;
+        self.failed += t.failed;
+        self.coarse += t.coarse;
+    }
+
+    fn take(&mut self, p: &Payment) {
+        let t = Tally::of(p);
+        self.waiting -= t.waiting;
+        self.done -= t.done;
+        self.failed -= t.failed;
+        self.coarse -= t.coarse;
+    }
+}
+
+/// Waits for a person: attention nobody has looked at.
+pub fn needs_you(p: &Payment) -> bool {
+    p.status == Status::Attention && !p.checked
+}
+
+impl Rows {
+    pub fn get(&self, id: &i64) -> Option<&Arc<Payment>> {
+        self.map.get(id)
+    }
+
+    pub fn contains_key(&self, id: &i64) -> bool {
+        self.map.contains_key(id)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Oldest first.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Arc<Payment>> {
+        self.map.values()
+    }
+
+    pub fn insert(&mut self, p: Arc<Payment>) {
+        self.needs_you.remove(&p.id);
+        if needs_you(&p) {
+            self.needs_you.insert(p.id);
+        }
+        self.tally.add(&p);
+        if let Some(old) = self.map.insert(p.id, p) {
+            self.tally.take(&old);
+        }
+    }
+
+    /// Keeps the rows `keep` says to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&i64, &Payment) -> bool) {
+        let gone: Vec<i64> = self
+            .map
+            .iter()
+            .filter(|(id, p)| !keep(id, p))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in gone {
+            if let Some(old) = self.map.remove(&id) {
+                self.tally.take(&old);
+                self.needs_you.remove(&id);
+            }
+        }
+    }
+
+    /// Ids in the pane's order: those that need a person first (they must not scroll out of
+    /// sight on a small screen), then newest first. Lazily: a frame takes only its window.
+    pub fn ordered(&self) -> impl Iterator<Item = i64> + '_ {
+        let rest = self
+            .map
+            .keys()
+            .rev()
+            .filter(|id| !self.needs_you.contains(id));
+        self.needs_you.iter().rev().copied().chain(rest.copied())
+    }
+
+    pub fn waiting(&self) -> usize {
+        self.tally.waiting
+    }
+
+    pub fn needing_you(&self) -> usize {
+        self.needs_you.len()
+    }
+
+    /// Finished rows, and how many of them failed.
+    pub fn finished(&self) -> (usize, usize) {
+        (self.tally.done, self.tally.failed)
+    }
+
+    /// Some row's age counts by the second.
+    pub fn ticking(&self) -> bool {
+        self.tally.coarse < self.map.len()
+    }
+}
