@@ -885,15 +885,15 @@ impl Engine {
     /// Waits for a query's turn (a person's re-check goes first).
     /// Waits for a question's turn under the pace (a person's question goes at once): the
     /// payments most likely to have an answer first (see `pace.rs`).
-    pub(crate) async fn query_turn(&self, p: &Payment) {
-        if !self.lock_urgent().remove(&p.id) {
-            self.inner.pacer.turn(self.urgency(p)).await;
+    pub(crate) async fn query_turn(&self, id: i64, urgency: pace::Urgency) {
+        if !self.lock_urgent().remove(&id) {
+            self.inner.pacer.turn(urgency).await;
         }
     }
 
     /// How urgent a question about `p` is, by the time since its prompt: near when customers
     /// answer (5–35 s, in the schedule's time) most, past the deadline least.
-    fn urgency(&self, p: &Payment) -> pace::Urgency {
+    pub(crate) fn urgency(&self, p: &Payment) -> pace::Urgency {
         let schedule = &self.inner.settings.schedule;
         let sent = p.sent_at.unwrap_or(p.created_at);
         let age = (Utc::now() - sent).to_std().unwrap_or_default();

@@ -75,7 +75,9 @@ pub async fn run(
     // When the provider's own advice asks once more past the deadline (until then, none).
     let mut again_at: Option<Instant> = None;
     loop {
-        let p = Box::pin(read(engine, id)).await?;
+        // Boxed, as every payment this loop holds across a wait: ten thousand trackers sleep
+        // at once, each holding a pointer rather than a payment in each of its states.
+        let p = Box::new(Box::pin(read(engine, id)).await?);
         if p.status.is_final() || (p.status == Status::Attention && !ask_now) {
             return Ok(());
         }
@@ -111,8 +113,8 @@ pub async fn run(
                             && last_query.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)));
                     if due {
                         let at = Instant::now();
-                        let (q, asked) = Box::pin(query(engine, &p)).await?;
-                        p = q;
+                        let (q, asked) = Box::pin(query(engine, p)).await?;
+                        p = Box::new(q);
                         note(&mut failing, asked, at);
                         if asked == Asked::SentAgain {
                             (started, last_query, late, again_at) =
@@ -175,12 +177,12 @@ pub async fn run(
             }
         }
         ask_now = false;
-        let p = Box::pin(read(engine, id)).await?;
+        let p = Box::new(Box::pin(read(engine, id)).await?);
         if p.status.is_final() || (p.status == Status::Attention && mode == Mode::Follow) {
             return Ok(());
         }
         let at = Instant::now();
-        let (p, asked) = Box::pin(query(engine, &p)).await?;
+        let (p, asked) = Box::pin(query(engine, p)).await?;
         note(&mut failing, asked, at);
         last_query = Some(Instant::now());
         if asked == Asked::SentAgain {
@@ -256,15 +258,33 @@ fn anchor_of(p: &Payment, deadline: Duration) -> Instant {
 
 /// One status query, journalled as a compare-and-set on the status it was asked in; the
 /// payment as it then stands, and what the question came to.
-async fn query(engine: &Engine, p: &Payment) -> Result<(Payment, Asked), EngineError> {
+async fn query(engine: &Engine, p: Box<Payment>) -> Result<(Payment, Asked), EngineError> {
     let provider = engine
         .provider(p.provider)
         .ok_or(EngineError::NoProvider(p.provider))?;
-    if cannot_ask(p) {
-        return Ok((unaskable(engine, p).await?, Asked::Heard));
+    if cannot_ask(&p) {
+        return Ok((unaskable(engine, &p).await?, Asked::Heard));
     }
+    // Ten thousand payments may wait for their turn at once: each waits holding its id and
+    // how urgent it is, not the payment, and is read again when its turn comes (it may have
+    // changed meanwhile: a callback, another till).
+    let (id, status, urgency) = (p.id, p.status, engine.urgency(&p));
+    drop(p);
+    engine.query_turn(id, urgency).await;
+    let p = Box::pin(read(engine, id)).await?;
+    if p.status != status {
+        return Ok((p, Asked::No));
+    }
+    Box::pin(ask(engine, &p, provider)).await
+}
+
+/// [`query`] once its turn came.
+async fn ask(
+    engine: &Engine,
+    p: &Payment,
+    provider: std::sync::Arc<dyn crate::provider::Provider>,
+) -> Result<(Payment, Asked), EngineError> {
     let lookup = {
-        engine.query_turn(p).await;
         let _permit = engine.inner.permits.acquire().await;
         // Asked only under this process's lease, kept while the question is out: were it lost
         // (this process cut off for longer than a lease), the question is dropped, as another
