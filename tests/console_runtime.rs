@@ -813,3 +813,88 @@ async fn callbacks_naming_no_payment_are_shown_on_the_today_screen() {
         })
         .await;
 }
+
+/// A screen that counts its frames (each drawn frame is flushed once).
+#[derive(Clone, Default)]
+struct Frames(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Write for Frames {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// News alone is drawn at most ten times a second: a burst of changes (a supervisor's screen
+/// while payments pass their deadline) is merged into a few frames, not one frame each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_news_is_merged_into_few_frames() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let journal = Arc::new(Journal::open_in(dir.path()).expect("journal"));
+    let engine = engine(journal.clone());
+    let frames = Frames::default();
+    let (tx, rx) = mpsc::channel(64);
+    let session = Session {
+        input: rx,
+        output: frames.clone(),
+        size: (80, 24),
+        offset: FixedOffset::east_opt(3 * 3600).expect("offset"),
+        notices: None,
+    };
+    let task = tokio::spawn(runtime::run(
+        engine.clone(),
+        ConsoleOptions {
+            demo: true,
+            ..ConsoleOptions::default()
+        },
+        session,
+    ));
+    let count = || frames.0.load(std::sync::atomic::Ordering::SeqCst);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count() == 0 {
+        assert!(Instant::now() < deadline, "no first frame");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let (before, started) = (count(), Instant::now());
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        let new = NewPayment {
+            provider: ProviderKind::ClickPesa,
+            reference: Reference::from_stored(format!("LPBURST{i:03}")),
+            phone: Phone::parse(&format!("07540001{i:02}"), Country::Tanzania).expect("phone"),
+            amount: Money::from_minor(1000 + i, Currency::Tzs),
+            channel: None,
+            email: None,
+            name: None,
+            replaces: None,
+            operator: "rehema".into(),
+        };
+        let s = engine
+            .submit(
+                new,
+                lipa::engine::SendGuard::Force,
+                &lipa::engine::Rights::all(),
+            )
+            .await
+            .expect("submit");
+        ids.push(s.payment.id);
+    }
+    for id in ids {
+        engine
+            .wait_settled(id, Duration::from_secs(20))
+            .await
+            .expect("settled");
+    }
+    let (drawn, took) = (count() - before, started.elapsed());
+    // Ten a second for news, one a second for the clock, and a few for the edges.
+    let most = took.as_millis() / 100 + took.as_secs() as u128 + 5;
+    assert!(
+        drawn as u128 <= most,
+        "{drawn} frames for 160 changes in {took:?} (at most {most})"
+    );
+    drop(tx);
+    let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+}

@@ -35,6 +35,9 @@ use tokio::time::Instant;
 /// A console that starts again shows the payments of this many last minutes that finished.
 /// Most queued actions handled before drawing once.
 const BATCH: usize = 64;
+/// News alone draws at most once in this long: a supervisor's screen follows fifty changes a
+/// second as ten frames, not fifty. A key, a resize or the clock draws at once.
+const NEWS_FRAME: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// How a session meets its screen.
 pub struct Session<W: Write> {
@@ -163,6 +166,11 @@ pub async fn run<W: Write>(
     // Something was handled since the clock's next need was last asked (asking walks every
     // row: a supervisor's console holds thousands).
     let mut changed = true;
+    // When the last frame went, whether what came since must show at once (not only news),
+    // and when the news that waits for its frame is drawn.
+    let mut last_frame = Instant::now();
+    let mut at_once = true;
+    let mut news_frame: Option<Instant> = None;
     loop {
         if app.repaint {
             // Ctrl-L: the screen may be garbled (a field agent's link); send it all again.
@@ -171,9 +179,17 @@ pub async fn run<W: Write>(
             app.dirty = true;
         }
         if app.dirty {
-            draw(&mut terminal, &app)?;
-            app.dirty = false;
+            let due = last_frame + NEWS_FRAME;
+            if at_once || Instant::now() >= due {
+                draw(&mut terminal, &app)?;
+                app.dirty = false;
+                last_frame = Instant::now();
+                news_frame = None;
+            } else {
+                news_frame = Some(due);
+            }
         }
+        at_once = false;
         if std::mem::take(&mut changed) {
             let want = app.next_wake().map(|d| Instant::now() + d);
             deadline = match (deadline, want) {
@@ -203,6 +219,11 @@ pub async fn run<W: Write>(
                 }
             },
             Some(text) = next_notice(&mut notices) => Some(Action::Notice(text)),
+            () = sleep_until(news_frame) => {
+                news_frame = None;
+                at_once = true;
+                None
+            },
             () = sleep_until(deadline) => {
                 deadline = None;
                 Some(Action::Tick(Utc::now()))
@@ -230,10 +251,11 @@ pub async fn run<W: Write>(
         if batch.is_empty() {
             continue;
         }
-        // News that drew nothing changes no clock either.
+        // News that drew nothing changes no clock either; news alone waits for its frame.
         changed = batch
             .iter()
             .any(|a| !matches!(a, Action::PaymentChanged(_)));
+        at_once = changed;
         for action in batch {
             step(&mut app, action, &mut terminal, &exec, Utc::now())?;
         }
