@@ -219,6 +219,9 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
+/// How many trackers take their first look at the journal at once.
+const STARTS_AT_ONCE: usize = 32;
+
 struct Inner {
     journal: Arc<Journal>,
     /// The journal's own thread: every call of this engine queues there.
@@ -232,6 +235,9 @@ struct Inner {
     /// The last version (`updated_at`) of each payment this process published.
     seen: Mutex<HashMap<i64, DateTime<Utc>>>,
     permits: Semaphore,
+    /// Trackers taking their first look at the journal at once (ten thousand resumed together
+    /// queue here, not as twenty thousand journal calls).
+    pub(super) starts: Semaphore,
     pacer: pace::Pacer,
     /// Payments a person asked about: their next query skips the queue.
     urgent: Mutex<std::collections::HashSet<i64>>,
@@ -354,6 +360,7 @@ impl Engine {
                 seen: Mutex::new(HashMap::new()),
                 book: book::Book::default(),
                 permits: Semaphore::new(settings.max_concurrent_queries.max(1)),
+                starts: Semaphore::new(STARTS_AT_ONCE),
                 pacer: pace::Pacer::new(settings.max_queries_per_second),
                 urgent: Mutex::new(std::collections::HashSet::new()),
                 sends: tokio::sync::watch::channel(0).0,
@@ -1044,8 +1051,8 @@ impl Engine {
         let engine = self.clone();
         tokio::spawn(async move {
             loop {
-                // Boxed: a tracker that sleeps holds only what it needs between questions.
-                match Box::pin(tasks::run(&engine, id, mode, &bell, sent)).await {
+                // Inline (one allocation a tracker): what it holds across a wait is small.
+                match tasks::run(&engine, id, mode, &bell, sent).await {
                     Ok(()) => {}
                     Err(EngineError::Stopping) => tracing::debug!(id, "tracker stopped with lipa"),
                     // The shared ledger is down or out of reach: the payment is still open

@@ -133,7 +133,8 @@ pub async fn run<W: Write>(
             about: None,
         });
     }
-    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    // Boxed: a console's queue grows by blocks of its items, and an action is large.
+    let (tx, mut rx) = mpsc::unbounded_channel::<Box<Action>>();
     let mut news = engine.subscribe();
     let mut news_open = true;
     let mut ledger = engine.ledger_state();
@@ -202,7 +203,7 @@ pub async fn run<W: Write>(
                 Some(ev) => event_action(&mut terminal, ev)?,
                 None => break,
             },
-            a = rx.recv() => a,
+            a = rx.recv() => a.map(|a| *a),
             n = news.recv(), if news_open => news_action(n, &mut news_open, scope),
             changed = ledger.changed(), if ledger_open => match changed {
                 Ok(()) => Some(Action::Ledger(ledger.borrow_and_update().clone())),
@@ -232,7 +233,7 @@ pub async fn run<W: Write>(
         let mut batch: Vec<Action> = first.into_iter().collect();
         while batch.len() < BATCH {
             let next = match rx.try_recv() {
-                Ok(a) => Some(a),
+                Ok(a) => Some(*a),
                 Err(_) => match news.try_recv() {
                     Ok(p) => news_action(Ok(p), &mut news_open, scope),
                     Err(TryRecvError::Lagged(_)) => Some(Action::Lagged),

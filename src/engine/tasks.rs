@@ -74,6 +74,8 @@ pub async fn run(
     let (mut late, mut retry) = (0u32, false);
     // When the provider's own advice asks once more past the deadline (until then, none).
     let mut again_at: Option<Instant> = None;
+    // Held until the first look is over (a closed semaphore only means a stopping engine).
+    let mut starting = engine.inner.starts.acquire().await.ok();
     loop {
         // Boxed, as every payment this loop holds across a wait: ten thousand trackers sleep
         // at once, each holding a pointer rather than a payment in each of its states.
@@ -88,6 +90,7 @@ pub async fn run(
             Box::pin(read(engine, id)).await?;
             return Ok(());
         }
+        drop(starting.take());
         if p.status == Status::Recorded {
             Box::pin(settle_recorded(engine, &p, bell)).await?;
             continue;

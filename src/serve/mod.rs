@@ -239,8 +239,9 @@ pub async fn run(
                 return exit::CONFIG;
             }
         };
-        // The server follows every unfinished payment, whether or not anyone is connected.
-        if let Err(e) = engine.resume().await {
+        // The server follows every unfinished payment, whether or not anyone is connected;
+        // the read fills the book of open payments its consoles share.
+        if let Err(e) = engine.open_payments().await {
             tracing::warn!(error = %e, "could not resume unfinished payments");
         }
         engine.sweep_attention();

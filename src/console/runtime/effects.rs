@@ -15,7 +15,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 pub struct Executor {
     engine: Engine,
-    tx: UnboundedSender<Action>,
+    tx: UnboundedSender<Box<Action>>,
     /// Whose payments the day's reads count (`None`: everyone's).
     scope: Option<std::sync::Arc<str>>,
     /// How receipts are printed.
@@ -38,7 +38,7 @@ pub struct Printing {
 }
 
 impl Executor {
-    pub fn new(engine: Engine, tx: UnboundedSender<Action>, scope: Option<&str>) -> Executor {
+    pub fn new(engine: Engine, tx: UnboundedSender<Box<Action>>, scope: Option<&str>) -> Executor {
         Executor {
             engine,
             tx,
@@ -91,14 +91,16 @@ impl Executor {
             tokio::spawn(async move {
                 if let Some(found) = search(&engine, scope, wanted, generation, query, first).await
                 {
-                    let _ = tx.send(found);
+                    let _ = tx.send(Box::new(found));
                 }
             });
             return;
         }
         tokio::spawn(async move {
             if let Effect::PrintReceipt { id, lang } = effect {
-                let _ = tx.send(Action::Printed(print(&engine, &printing, id, lang).await));
+                let _ = tx.send(Box::new(Action::Printed(
+                    print(&engine, &printing, id, lang).await,
+                )));
                 return;
             }
             let actions = perform(&engine, effect, scope, &rights).await;
@@ -106,7 +108,7 @@ impl Executor {
                 w.send_modify(|n| *n = n.saturating_sub(1));
             }
             for action in actions {
-                if tx.send(action).is_err() {
+                if tx.send(Box::new(action)).is_err() {
                     break;
                 }
             }
