@@ -65,7 +65,7 @@ fn fill_pending(path: &std::path::Path, count: usize, operators: &[String]) {
          INSERT INTO payments (provider, reference, phone, amount_minor, currency, status,
              message, created_at, updated_at, sent_at, polls, operator, till, said)
          SELECT 'clickpesa', printf('LPS%012d', i), printf('2557%07d8', i),
-             1000 * (1 + i % 500), 'TZS', 'pending', '{{\"PromptSent\":null}}',
+             1000 * (1 + i % 500), 'TZS', 'pending', '{{\"k\":\"prompt-sent\"}}',
              strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
              strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 0,
              (SELECT name FROM ops WHERE n = i % {ops}), 'till-1', ''
@@ -73,7 +73,7 @@ fn fill_pending(path: &std::path::Path, count: usize, operators: &[String]) {
          INSERT INTO events (payment_id, at, status, message)
              SELECT id, created_at, 'recorded', '' FROM payments;
          INSERT INTO events (payment_id, at, status, message)
-             SELECT id, sent_at, 'pending', '{{\"PromptSent\":null}}' FROM payments;
+             SELECT id, sent_at, 'pending', '{{\"k\":\"prompt-sent\"}}' FROM payments;
          COMMIT; PRAGMA wal_checkpoint(TRUNCATE);",
         list = names
             .iter()

@@ -4,8 +4,10 @@
 //! When more questions wait than the pace lets through, the young go first: a payment near
 //! the time customers answer (most between 8 and 25 s after the prompt) is asked before one
 //! its customer answered long ago or never will, and a fresh payment before a re-check past
-//! its deadline. A question that has waited [`AGING`] goes first whatever it is about, so none
-//! waits for ever.
+//! its deadline. Every other turn goes to the question that has waited longest, whatever it
+//! is about: none waits for ever, and a backlog (ten thousand payments left by an outage)
+//! drains at half the pace at least, while a sale pushed meanwhile is asked at its next turn,
+//! not behind the whole backlog.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -23,9 +25,6 @@ pub enum Urgency {
     Late = 2,
 }
 
-/// How long a question may wait behind younger ones before it goes first.
-pub const AGING: Duration = Duration::from_secs(10);
-
 pub struct Pacer {
     gap: Duration,
     state: Arc<Mutex<State>>,
@@ -37,6 +36,8 @@ struct State {
     waiting: Vec<Waiter>,
     /// A task hands the turns out while questions wait.
     dispatching: bool,
+    /// Turns handed out (every other one goes to the longest waiting).
+    turns: u64,
 }
 
 struct Waiter {
@@ -58,6 +59,7 @@ impl Pacer {
                 next: Instant::now(),
                 waiting: Vec::new(),
                 dispatching: false,
+                turns: 0,
             })),
         }
     }
@@ -93,8 +95,8 @@ impl Pacer {
     }
 }
 
-/// Hands out one turn a gap, to the most urgent waiter (the longest waiting among equals),
-/// until nobody waits.
+/// Hands out one turn a gap, until nobody waits: to the most urgent waiter (the longest
+/// waiting among equals), and every other turn to the longest waiting.
 async fn dispatch(state: Arc<Mutex<State>>, gap: Duration) {
     loop {
         let next = {
@@ -106,16 +108,15 @@ async fn dispatch(state: Arc<Mutex<State>>, gap: Duration) {
         let now = Instant::now();
         // A waiter whose question was dropped (its task ended) takes no turn.
         state.waiting.retain(|w| !w.go.is_closed());
+        state.turns += 1;
+        let by_wait = state.turns.is_multiple_of(2);
         let best = state
             .waiting
             .iter()
             .enumerate()
-            .min_by_key(|(_, w)| {
-                let urgency = match now.duration_since(w.since) >= AGING {
-                    true => Urgency::Likely,
-                    false => w.urgency,
-                };
-                (urgency, w.since)
+            .min_by_key(|(_, w)| match by_wait {
+                true => (Urgency::Likely, w.since),
+                false => (w.urgency, w.since),
             })
             .map(|(i, _)| i);
         let Some(i) = best else {
@@ -185,12 +186,13 @@ mod tests {
         let order = order.lock().expect("order").clone();
         assert_eq!(order[0], "likely", "{order:?}");
 
-        // A late question waiting 10 s goes before a likely one that just came.
+        // Behind a backlog of late questions that have waited long (an outage's), a likely one
+        // that just came goes at its next turn or the one after, not behind the backlog.
         let p = std::sync::Arc::new(Pacer::new(1));
         p.turn(Urgency::Late).await;
         let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
         let mut handles = Vec::new();
-        for i in 0..12 {
+        for i in 0..30 {
             let (p, seen) = (p.clone(), seen.clone());
             handles.push(tokio::spawn(async move {
                 p.turn(Urgency::Late).await;
@@ -199,6 +201,7 @@ mod tests {
             tokio::task::yield_now().await;
         }
         tokio::time::sleep(Duration::from_millis(10_500)).await;
+        let before = seen.lock().expect("seen").len();
         let (p2, seen2) = (p.clone(), seen.clone());
         handles.push(tokio::spawn(async move {
             p2.turn(Urgency::Likely).await;
@@ -209,6 +212,41 @@ mod tests {
         }
         let seen = seen.lock().expect("seen").clone();
         let likely_at = seen.iter().position(|s| s == "likely").expect("asked");
-        assert!(likely_at > 10, "aged late questions first: {seen:?}");
+        assert!(
+            likely_at <= before + 1,
+            "the fresh question waited behind the backlog: {likely_at} after {before}: {seen:?}"
+        );
+    }
+
+    /// Fresh questions that never stop coming do not starve the backlog: it gets every other
+    /// turn.
+    #[tokio::test(start_paused = true)]
+    async fn a_backlog_is_asked_while_fresh_questions_keep_coming() {
+        let p = std::sync::Arc::new(Pacer::new(2));
+        p.turn(Urgency::Late).await;
+        let late_done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut backlog = Vec::new();
+        for _ in 0..5 {
+            let (p, done) = (p.clone(), late_done.clone());
+            backlog.push(tokio::spawn(async move {
+                p.turn(Urgency::Late).await;
+                done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }));
+            tokio::task::yield_now().await;
+        }
+        // Two fresh questions a second for ten seconds: the whole pace, were they always first.
+        let mut fresh = Vec::new();
+        for _ in 0..20 {
+            let p2 = p.clone();
+            fresh.push(tokio::spawn(async move { p2.turn(Urgency::Likely).await }));
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        for h in backlog {
+            h.await.expect("turn");
+        }
+        assert_eq!(late_done.load(std::sync::atomic::Ordering::SeqCst), 5);
+        for h in fresh {
+            h.await.expect("turn");
+        }
     }
 }
