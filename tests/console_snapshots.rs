@@ -370,7 +370,7 @@ fn wide_screens_put_the_form_beside_the_list() {
     let (plain, _) = render(&a, 132, 24);
     let line = plain.lines().nth(3).unwrap_or_default();
     assert!(
-        line.contains("e.g. 0712") && line.contains("2 min"),
+        line.contains("e.g. 0712") && line.contains("688 ••• 004"),
         "{plain}"
     );
 }

@@ -678,3 +678,99 @@ fn news_that_changes_nothing_shown_draws_nothing() {
     changed(&mut a, p);
     assert!(a.dirty, "paid was not drawn");
 }
+
+/// A supervisor's list of thousands is crossed by pages and ends, not ten thousand arrows.
+#[test]
+fn page_keys_and_ends_move_through_a_long_list() {
+    use lipa::payment::Status;
+    let mut a = app(BOTH, true, false);
+    for id in 1..=200 {
+        changed(
+            &mut a,
+            payment(
+                id,
+                ProviderKind::ClickPesa,
+                "255712345670",
+                1500,
+                Status::Pending,
+                "",
+                30,
+            ),
+        );
+    }
+    a.focus = Focus::List;
+    let ids = a.row_ids();
+    a.selected = ids.first().copied();
+    press(&mut a, KeyCode::End, KeyModifiers::NONE);
+    assert_eq!(a.selected, ids.last().copied(), "End");
+    press(&mut a, KeyCode::Home, KeyModifiers::NONE);
+    assert_eq!(a.selected, ids.first().copied(), "Home");
+    press(&mut a, KeyCode::PageDown, KeyModifiers::NONE);
+    let at = ids
+        .iter()
+        .position(|i| Some(*i) == a.selected)
+        .expect("selected");
+    assert!(at > 5, "PgDn moved {at} rows");
+    press(&mut a, KeyCode::PageUp, KeyModifiers::NONE);
+    assert_eq!(a.selected, ids.first().copied(), "PgUp");
+}
+
+/// After an outage an agent's list holds a hundred payments that need a person; the sale the
+/// agent pushes now is first in the list (in sight), those needing a person next, and a
+/// payment whose prompt has long expired after them.
+#[test]
+fn a_sale_just_pushed_is_first_whatever_needs_a_person() {
+    use lipa::payment::Status;
+    let mut a = app(BOTH, true, false);
+    for id in 1..=100 {
+        changed(
+            &mut a,
+            payment(
+                id,
+                ProviderKind::ClickPesa,
+                "255712345670",
+                1500,
+                Status::Attention,
+                "",
+                900,
+            ),
+        );
+    }
+    changed(
+        &mut a,
+        payment(
+            101,
+            ProviderKind::ClickPesa,
+            "255712345671",
+            1500,
+            Status::Pending,
+            "",
+            600,
+        ),
+    );
+    changed(
+        &mut a,
+        payment(
+            102,
+            ProviderKind::ClickPesa,
+            "255712345673",
+            3000,
+            Status::Pending,
+            "",
+            2,
+        ),
+    );
+    let ids = a.row_ids();
+    assert_eq!(
+        ids.first(),
+        Some(&102),
+        "the fresh sale is not first: {ids:?}"
+    );
+    assert_eq!(
+        ids.get(1),
+        Some(&100),
+        "then those needing a person, newest first"
+    );
+    assert_eq!(ids.last(), Some(&101), "an expired prompt last: {ids:?}");
+    assert_eq!(ids.len(), 102);
+}

@@ -216,6 +216,11 @@ fn list_command(ctx: Context, key: &KeyEvent, plain: bool) -> Option<Command> {
     match key.code {
         Up => Some(Command::Up),
         Down => Some(Command::Down),
+        // A supervisor's list holds thousands.
+        PageUp if ctx == Context::List => Some(Command::PageUp),
+        PageDown if ctx == Context::List => Some(Command::PageDown),
+        Home if ctx == Context::List => Some(Command::Top),
+        End if ctx == Context::List => Some(Command::Bottom),
         Esc | Backspace => Some(Command::Back),
         Tab | BackTab if ctx == Context::List => Some(Command::Back),
         Enter if ctx != Context::Detail => Some(Command::Open),
@@ -418,6 +423,7 @@ pub fn help(lang: Lang, rights: Rights) -> Vec<Hint> {
     }
     v.push((s::KEY_EDITING, s::help_edit(lang)));
     v.push((s::KEY_JK, s::help_move(lang)));
+    v.push((s::KEY_PAGES, s::help_page(lang)));
     v.push((s::KEY_R, s::help_recheck(lang)));
     if rights.mark_checked {
         v.push((s::KEY_C, s::help_mark_checked(lang)));

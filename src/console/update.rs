@@ -106,7 +106,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                 app.upsert(Arc::new(p));
             }
             if app.selected.is_none() {
-                app.selected = app.rows.ordered().next();
+                app.selected = app.first_row();
             }
             app.dirty = true;
             Vec::new()
@@ -126,7 +126,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                         app.upsert(p);
                     }
                     if app.selected.is_none() {
-                        app.selected = app.rows.ordered().next();
+                        app.selected = app.first_row();
                     }
                 }
                 Err(e) => notice(
@@ -400,7 +400,7 @@ fn payment_changed(app: &mut App, p: Arc<Payment>) -> Vec<Effect> {
         (app.notice.clone(), app.asking, app.selected);
     let settled = app.upsert(p);
     if app.selected.is_none() {
-        app.selected = app.rows.ordered().next();
+        app.selected = app.first_row();
     }
     let mut fx = Vec::new();
     if settled && app.bell {

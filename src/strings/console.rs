@@ -18,6 +18,7 @@ pub const KEY_ENTER: &str = "Enter";
 pub const KEY_TAB: &str = "Tab";
 pub const KEY_ESC: &str = "Esc";
 pub const KEY_JK: &str = "↑↓/jk";
+pub const KEY_PAGES: &str = "PgUp/PgDn";
 pub const KEY_LEFT_RIGHT: &str = "←→";
 pub const KEY_LEFT_RIGHT_SPACE: &str = "←→/Space";
 pub const KEY_EDITING: &str = "^U ^W ^A ^E";
@@ -209,6 +210,7 @@ labels! {
     help_enter: "send the form · open a payment", "tuma fomu · fungua malipo";
     help_edit: "clear · delete word · start · end", "futa · futa neno · mwanzo · mwisho";
     help_move: "move in a list", "sogea kwenye orodha";
+    help_page: "a page up or down (Home, End: first, last)", "ukurasa juu au chini (Home, End: wa kwanza, wa mwisho)";
     help_recheck: "ask the provider again now", "muulize mtoa huduma tena sasa";
     help_mark_checked: "mark as checked (needs you)", "weka kuwa imekaguliwa (kagua)";
     help_send_again: "send a failed payment again", "tuma tena malipo yaliyoshindwa";

@@ -4,6 +4,7 @@
 
 use super::rows::{counts_coarsely, is_done, is_waiting};
 use crate::payment::{Payment, Status};
+use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -11,7 +12,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
     map: BTreeMap<i64, Arc<Payment>>,
-    /// Those waiting for a person (first in the pane).
+    /// Those the tracker follows (first in the pane: a sale just pushed is in sight).
+    waiting: BTreeSet<i64>,
+    /// Those waiting for a person (next: they must not scroll out of sight).
     needs_you: BTreeSet<i64>,
     tally: Tally,
 }
@@ -19,7 +22,6 @@ pub struct Rows {
 /// How many rows are of each kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Tally {
-    waiting: usize,
     done: usize,
     failed: usize,
     coarse: usize,
@@ -28,7 +30,6 @@ struct Tally {
 impl Tally {
     fn of(p: &Payment) -> Tally {
         Tally {
-            waiting: usize::from(is_waiting(p)),
             done: usize::from(is_done(p)),
             failed: usize::from(p.status == Status::Failed),
             coarse: usize::from(counts_coarsely(p)),
@@ -37,7 +38,6 @@ impl Tally {
 
     fn add(&mut self, p: &Payment) {
         let t = Tally::of(p);
-        self.waiting += t.waiting;
         self.done += t.done;
         self.failed += t.failed;
         self.coarse += t.coarse;
@@ -45,7 +45,6 @@ impl Tally {
 
     fn take(&mut self, p: &Payment) {
         let t = Tally::of(p);
-        self.waiting -= t.waiting;
         self.done -= t.done;
         self.failed -= t.failed;
         self.coarse -= t.coarse;
@@ -81,8 +80,12 @@ impl Rows {
 
     pub fn insert(&mut self, p: Arc<Payment>) {
         self.needs_you.remove(&p.id);
+        self.waiting.remove(&p.id);
         if needs_you(&p) {
             self.needs_you.insert(p.id);
+        }
+        if is_waiting(&p) {
+            self.waiting.insert(p.id);
         }
         self.tally.add(&p);
         if let Some(old) = self.map.insert(p.id, p) {
@@ -102,23 +105,46 @@ impl Rows {
             if let Some(old) = self.map.remove(&id) {
                 self.tally.take(&old);
                 self.needs_you.remove(&id);
+                self.waiting.remove(&id);
             }
         }
     }
 
-    /// Ids in the pane's order: those that need a person first (they must not scroll out of
-    /// sight on a small screen), then newest first. Lazily: a frame takes only its window.
-    pub fn ordered(&self) -> impl Iterator<Item = i64> + '_ {
+    /// Ids in the pane's order, each group newest first: payments sent since `fresh_from`
+    /// whose customer may still answer (a sale just pushed is in sight, however many wait for
+    /// a person after an outage), then those that need a person (they must not scroll out of
+    /// sight on a small screen), then the rest. Lazily: a frame takes only its window.
+    pub fn ordered(&self, fresh_from: DateTime<Utc>) -> impl Iterator<Item = i64> + '_ {
+        // Ids grow with time: the fresh are the newest of those waiting.
+        let fresh: Vec<i64> = self
+            .waiting
+            .iter()
+            .rev()
+            .copied()
+            .take_while(|id| {
+                self.map
+                    .get(id)
+                    .is_some_and(|p| p.sent_at.unwrap_or(p.created_at) >= fresh_from)
+            })
+            .collect();
         let rest = self
             .map
             .keys()
             .rev()
-            .filter(|id| !self.needs_you.contains(id));
-        self.needs_you.iter().rev().copied().chain(rest.copied())
+            .copied()
+            .filter(move |id| !self.needs_you.contains(id))
+            .filter({
+                let fresh = fresh.clone();
+                move |id| !fresh.contains(id)
+            });
+        fresh
+            .into_iter()
+            .chain(self.needs_you.iter().rev().copied())
+            .chain(rest)
     }
 
     pub fn waiting(&self) -> usize {
-        self.tally.waiting
+        self.waiting.len()
     }
 
     pub fn needing_you(&self) -> usize {

@@ -16,7 +16,7 @@ impl App {
         self.rows.retain(|id, p| !(is_done(p) && ids.contains(id)));
         self.cleared.extend(ids);
         if self.selected.is_some_and(|id| !self.rows.contains_key(&id)) {
-            self.selected = self.rows.ordered().next();
+            self.selected = self.first_row();
         }
     }
 }
@@ -24,8 +24,19 @@ impl App {
 impl App {
     /// Ids of the pending pane in its order: those that need a person first (they must not
     /// scroll out of sight on a small screen), then newest first.
+    /// [`Rows::ordered`](super::Rows::ordered) now.
+    pub fn ordered(&self) -> impl Iterator<Item = i64> + '_ {
+        let fresh = chrono::Duration::from_std(PROMPT_LIFE).unwrap_or_default();
+        self.rows.ordered(self.now - fresh)
+    }
+
+    /// The first row of the pane.
+    pub fn first_row(&self) -> Option<i64> {
+        self.ordered().next()
+    }
+
     pub fn row_ids(&self) -> Vec<i64> {
-        self.rows.ordered().collect()
+        self.ordered().collect()
     }
 
     /// Payments the tracker still follows (their age counts).
@@ -109,7 +120,7 @@ impl App {
         self.rows.retain(|_, p| !is_done(p));
         self.cleared.extend(gone.iter().copied());
         if self.selected.is_some_and(|id| !self.rows.contains_key(&id)) {
-            self.selected = self.rows.ordered().next();
+            self.selected = self.first_row();
         }
         gone
     }
@@ -143,11 +154,10 @@ impl App {
     fn done_wake(&self) -> Option<Duration> {
         let above = self
             .selected
-            .and_then(|sel| self.rows.ordered().position(|id| id == sel))
+            .and_then(|sel| self.ordered().position(|id| id == sel))
             .unwrap_or(0);
         let room = usize::from(self.size.1) + above;
-        self.rows
-            .ordered()
+        self.ordered()
             .take(room)
             .filter_map(|id| self.rows.get(&id))
             .map(|p| &**p)

@@ -127,7 +127,7 @@ fn field(app: &mut App, f: Field, cmd: Command) -> Vec<Effect> {
             app.focus = step_focus(app, cmd == Command::NextField);
             if app.focus == Focus::List {
                 // Entering the list starts at the newest payment, at its top.
-                app.selected = app.rows.ordered().next();
+                app.selected = app.first_row();
             }
         }
         Command::Send => return send(app),

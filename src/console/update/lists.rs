@@ -33,6 +33,20 @@ pub fn list(app: &mut App, cmd: Command) -> Vec<Effect> {
             app.selected = moved(&ids, at, cmd == Command::Down).or(app.selected);
             Vec::new()
         }
+        Command::PageUp | Command::PageDown | Command::Top | Command::Bottom => {
+            // About the pane's height (the form takes the rest of the screen).
+            let page = usize::from(app.size.1 / 2).max(1);
+            let last = ids.len().saturating_sub(1);
+            let now = at.unwrap_or(0);
+            let to = match cmd {
+                Command::PageUp => now.saturating_sub(page),
+                Command::PageDown => (now + page).min(last),
+                Command::Top => 0,
+                _ => last,
+            };
+            app.selected = ids.get(to).copied().or(app.selected);
+            Vec::new()
+        }
         Command::Open => app
             .selected
             .map_or_else(Vec::new, |id| open_detail(app, id)),

@@ -143,13 +143,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let selected = app
         .selected
-        .and_then(|sel| app.rows.ordered().position(|i| i == sel));
+        .and_then(|sel| app.ordered().position(|i| i == sel));
     let start = match selected {
         Some(pos) if focused && pos >= room => pos + 1 - room,
         _ => 0,
     };
     let shown: Vec<&Payment> = app
-        .rows
         .ordered()
         .skip(start)
         .take(room)
