@@ -889,13 +889,14 @@ impl Engine {
         self.inner.urgent.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Waits for a query's turn (a person's re-check goes first).
-    /// Waits for a question's turn under the pace (a person's question goes at once): the
-    /// payments most likely to have an answer first (see `pace.rs`).
+    /// Waits for a question's turn under the pace: a person's re-check first in line (paced
+    /// all the same), then the payments most likely to have an answer (see `pace.rs`).
     pub(crate) async fn query_turn(&self, id: i64, urgency: pace::Urgency) {
-        if !self.lock_urgent().remove(&id) {
-            self.inner.pacer.turn(urgency).await;
-        }
+        let urgency = match self.lock_urgent().remove(&id) {
+            true => pace::Urgency::Person,
+            false => urgency,
+        };
+        self.inner.pacer.turn(urgency).await;
     }
 
     /// How urgent a question about `p` is, by the time since its prompt: near when customers

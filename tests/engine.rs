@@ -731,3 +731,72 @@ async fn consoles_share_one_copy_of_each_open_payment() {
         "a closed payment handed out as open"
     );
 }
+
+/// A person's re-checks jump the queue but not the pace: twenty `r` pressed at once are asked
+/// at the pace (ten a second here), not all at once (a hundred agents walking `r` down their
+/// lists after an outage flooded the provider's account at a thousand a second).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persons_rechecks_keep_the_pace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = EngineSettings {
+        max_queries_per_second: 10,
+        ..fast()
+    };
+    let (engine, provider) = engine_on(
+        dir.path(),
+        Script::Accept,
+        vec![Reply::Is(RemoteState::Pending)],
+        settings,
+    );
+    let journal = engine.journal().clone();
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        let Recorded::New(p) = journal
+            .record(
+                &sale_to(&format!("PACE{i:02}"), &format!("07123456{i:02}")),
+                Guard::Off,
+            )
+            .expect("record")
+        else {
+            panic!("guard off");
+        };
+        let step = |to, message| Change {
+            to,
+            message,
+            provider_id: None,
+            heard: true,
+        };
+        journal
+            .transition(p.id, Status::Recorded, &step(Status::Sending, &Msg::Empty))
+            .expect("sending");
+        journal
+            .transition(
+                p.id,
+                Status::Sending,
+                &step(Status::Pending, &Msg::PromptSent),
+            )
+            .expect("pending");
+        journal
+            .transition(p.id, Status::Pending, &step(Status::Attention, &Msg::Empty))
+            .expect("attention");
+        ids.push(p.id);
+    }
+    let started = std::time::Instant::now();
+    for id in &ids {
+        engine.recheck_by(*id, "rehema").await.expect("recheck");
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let asked = provider.queries.load(Ordering::SeqCst);
+    let most = (started.elapsed().as_millis() / 100) as usize + 2;
+    assert!(
+        asked <= most,
+        "{asked} questions in {:?}: the pace allows {most}",
+        started.elapsed()
+    );
+    // And every one is asked in the end.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while provider.queries.load(Ordering::SeqCst) < 20 {
+        assert!(std::time::Instant::now() < deadline, "not all asked");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -17,12 +17,15 @@ use tokio::time::Instant;
 /// Which questions go first when they wait for the pace (lower first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Urgency {
+    /// A person asked (`r`): first in line, but under the pace like any question (a hundred
+    /// people walking `r` down their lists must not flood the provider's account).
+    Person = 0,
     /// Near the time customers answer: what is asked now is most likely to find an answer.
-    Likely = 0,
+    Likely = 1,
     /// Before the deadline, away from it (just sent, or late).
-    Open = 1,
+    Open = 2,
     /// Past the deadline: a last question, a re-check, a payment taken over.
-    Late = 2,
+    Late = 3,
 }
 
 pub struct Pacer {
@@ -115,7 +118,7 @@ async fn dispatch(state: Arc<Mutex<State>>, gap: Duration) {
             .iter()
             .enumerate()
             .min_by_key(|(_, w)| match by_wait {
-                true => (Urgency::Likely, w.since),
+                true => (Urgency::Person, w.since),
                 false => (w.urgency, w.since),
             })
             .map(|(i, _)| i);
@@ -248,5 +251,41 @@ mod tests {
         for h in fresh {
             h.await.expect("turn");
         }
+    }
+
+    /// A person's re-checks go first, and at the pace: a hundred `r` walked down a list are
+    /// not a hundred questions at once to the provider's account.
+    #[tokio::test(start_paused = true)]
+    async fn a_persons_questions_go_first_and_at_the_pace() {
+        let p = std::sync::Arc::new(Pacer::new(10));
+        p.turn(Urgency::Late).await;
+        let order = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let mut handles = Vec::new();
+        for (i, urgency) in [Urgency::Likely, Urgency::Likely]
+            .into_iter()
+            .chain(std::iter::repeat_n(Urgency::Person, 20))
+            .enumerate()
+        {
+            let (p, order) = (p.clone(), order.clone());
+            handles.push(tokio::spawn(async move {
+                p.turn(urgency).await;
+                order
+                    .lock()
+                    .expect("order")
+                    .push((i, urgency, Instant::now()));
+            }));
+            tokio::task::yield_now().await;
+        }
+        for h in handles {
+            h.await.expect("turn");
+        }
+        let order = order.lock().expect("order").clone();
+        assert_eq!(order[0].1, Urgency::Person, "{order:?}");
+        assert!(
+            order
+                .windows(2)
+                .all(|w| w[1].2 - w[0].2 >= Duration::from_millis(99)),
+            "a person's questions skipped the pace"
+        );
     }
 }
