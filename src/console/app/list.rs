@@ -115,30 +115,28 @@ impl Rows {
     /// a person after an outage), then those that need a person (they must not scroll out of
     /// sight on a small screen), then the rest. Lazily: a frame takes only its window.
     pub fn ordered(&self, fresh_from: DateTime<Utc>) -> impl Iterator<Item = i64> + '_ {
-        // Ids grow with time: the fresh are the newest of those waiting.
-        let fresh: Vec<i64> = self
-            .waiting
-            .iter()
-            .rev()
-            .copied()
-            .take_while(|id| {
-                self.map
-                    .get(id)
-                    .is_some_and(|p| p.sent_at.unwrap_or(p.created_at) >= fresh_from)
+        let sent_since = move |id: &i64| {
+            self.map
+                .get(id)
+                .is_some_and(|p| p.sent_at.unwrap_or(p.created_at) >= fresh_from)
+        };
+        // Ids grow with time: the fresh are the newest of those waiting. Every step is lazy (a
+        // frame takes a screenful of ten thousand rows).
+        let fresh = self.waiting.iter().rev().copied().take_while(sent_since);
+        // Found only when a frame reaches past the fresh and those that need a person.
+        let rest = std::iter::once(()).flat_map(move |()| {
+            let first_stale = self
+                .waiting
+                .iter()
+                .rev()
+                .find(|id| !sent_since(id))
+                .copied();
+            self.map.keys().rev().copied().filter(move |id| {
+                !self.needs_you.contains(id)
+                    && !(self.waiting.contains(id) && first_stale.is_none_or(|stale| *id > stale))
             })
-            .collect();
-        let rest = self
-            .map
-            .keys()
-            .rev()
-            .copied()
-            .filter(move |id| !self.needs_you.contains(id))
-            .filter({
-                let fresh = fresh.clone();
-                move |id| !fresh.contains(id)
-            });
+        });
         fresh
-            .into_iter()
             .chain(self.needs_you.iter().rev().copied())
             .chain(rest)
     }
