@@ -131,10 +131,14 @@ impl Rows {
                 .rev()
                 .find(|id| !sent_since(id))
                 .copied();
-            self.map.keys().rev().copied().filter(move |id| {
-                !self.needs_you.contains(id)
-                    && !(self.waiting.contains(id) && first_stale.is_none_or(|stale| *id > stale))
-            })
+            let fresh = move |id: &i64| {
+                self.waiting.contains(id) && first_stale.is_none_or(|stale| *id > stale)
+            };
+            self.map
+                .keys()
+                .rev()
+                .copied()
+                .filter(move |id| !self.needs_you.contains(id) && !fresh(id))
         });
         fresh
             .chain(self.needs_you.iter().rev().copied())
