@@ -4,24 +4,19 @@
 //!
 //! `cargo bench --bench serve` (the release build); figures in the README.
 
+#[path = "support/proc.rs"]
+mod proc;
 #[path = "../tests/support/pty.rs"]
 mod pty;
 #[path = "../tests/support/ssh.rs"]
 mod ssh;
 
+use proc::{percentile, rss_kib};
+
 use pty::{Pty, Spawn};
 use std::time::{Duration, Instant};
 
 const SIZES: [usize; 3] = [1, 10, 50];
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
 
 /// Waits until no byte has arrived for `quiet`; the bytes seen so far.
 fn settle(p: &Pty, quiet: Duration) -> usize {
@@ -39,11 +34,6 @@ fn settle(p: &Pty, quiet: Duration) -> usize {
         }
     }
     last
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 fn main() {

@@ -7,10 +7,14 @@
 //! `cargo bench --bench serve_scale` (the release build); `LIPA_BIN=/path/to/lipa` measures
 //! another build (an older one, side by side). Figures in the README.
 
+#[path = "support/proc.rs"]
+mod proc;
 #[path = "../tests/support/pty.rs"]
 mod pty;
 #[path = "../tests/support/ssh.rs"]
 mod ssh;
+
+use proc::{percentile, rss_kib};
 
 use pty::{Pty, Spawn};
 use std::path::PathBuf;
@@ -19,15 +23,6 @@ use std::time::{Duration, Instant};
 const PENDING: usize = 10_000;
 const SUPERVISORS: usize = 10;
 const AGENTS: usize = 90;
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
 
 /// User and system time of the process so far, in clock ticks (1/100 s).
 fn cpu_ticks(pid: u32) -> u64 {
@@ -44,11 +39,6 @@ fn cpu_share(pid: u32, span: Duration) -> f64 {
     let before = cpu_ticks(pid);
     std::thread::sleep(span);
     (cpu_ticks(pid) - before) as f64 / 100.0 / span.as_secs_f64()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 /// `count` pending ClickPesa payments sent a moment ago, whose customers never answer

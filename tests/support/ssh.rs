@@ -52,22 +52,17 @@ pub fn keygen(dir: &Path, name: &str, kind: &str) -> (PathBuf, String) {
 }
 
 /// Polls `f` until it gives something or `timeout` passes.
-pub fn poll<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
-    let end = Instant::now() + timeout;
-    loop {
-        if let Some(v) = f() {
-            return Some(v);
-        }
-        if Instant::now() > end {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+pub fn poll<T>(timeout: Duration, f: impl FnMut() -> Option<T>) -> Option<T> {
+    poll_every(Duration::from_millis(50), timeout, f)
 }
 
 /// Polls `f` every half millisecond (a latency being measured) until it gives something or
 /// `timeout` passes.
-pub fn poll_fast<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+pub fn poll_fast<T>(timeout: Duration, f: impl FnMut() -> Option<T>) -> Option<T> {
+    poll_every(Duration::from_micros(500), timeout, f)
+}
+
+fn poll_every<T>(gap: Duration, timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let end = Instant::now() + timeout;
     loop {
         if let Some(v) = f() {
@@ -76,7 +71,7 @@ pub fn poll_fast<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Opti
         if Instant::now() > end {
             return None;
         }
-        std::thread::sleep(Duration::from_micros(500));
+        std::thread::sleep(gap);
     }
 }
 
