@@ -361,7 +361,14 @@ impl Engine {
                 book: book::Book::default(),
                 permits: Semaphore::new(settings.max_concurrent_queries.max(1)),
                 starts: Semaphore::new(STARTS_AT_ONCE),
-                pacer: pace::Pacer::new(settings.max_queries_per_second),
+                pacer: pace::Pacer::new(
+                    settings.max_queries_per_second,
+                    pace::Ages {
+                        likely: settings.schedule.in_scale(Duration::from_secs(5))
+                            ..settings.schedule.in_scale(Duration::from_secs(35)),
+                        deadline: settings.schedule.deadline(),
+                    },
+                ),
                 urgent: Mutex::new(std::collections::HashSet::new()),
                 sends: tokio::sync::watch::channel(0).0,
                 ledger: tokio::sync::watch::channel(None).0,
@@ -891,28 +898,24 @@ impl Engine {
 
     /// Waits for a question's turn under the pace: a person's re-check first in line (paced
     /// all the same), then the payments most likely to have an answer (see `pace.rs`).
-    pub(crate) async fn query_turn(&self, id: i64, urgency: pace::Urgency) {
-        let urgency = match self.lock_urgent().remove(&id) {
-            true => pace::Urgency::Person,
-            false => urgency,
+    pub(crate) async fn query_turn(&self, id: i64, ask: pace::Ask) {
+        let ask = match self.lock_urgent().remove(&id) {
+            true => pace::Ask::Fixed(pace::Urgency::Person),
+            false => ask,
         };
-        self.inner.pacer.turn(urgency).await;
+        self.inner.pacer.turn_for(ask).await;
     }
 
-    /// How urgent a question about `p` is, by the time since its prompt: near when customers
-    /// answer (5–35 s, in the schedule's time) most, past the deadline least.
-    pub(crate) fn urgency(&self, p: &Payment) -> pace::Urgency {
-        let schedule = &self.inner.settings.schedule;
+    /// What a question about `p` is, for its urgency at its turn: the time since its prompt
+    /// (near when customers answer, 5–35 s in the schedule's time, most; past the deadline
+    /// least), on this process's clock.
+    pub(crate) fn urgency(&self, p: &Payment) -> pace::Ask {
         let sent = p.sent_at.unwrap_or(p.created_at);
         let age = (Utc::now() - sent).to_std().unwrap_or_default();
-        let likely =
-            schedule.in_scale(Duration::from_secs(5))..schedule.in_scale(Duration::from_secs(35));
-        if p.status == Status::Attention || age >= schedule.deadline() {
-            pace::Urgency::Late
-        } else if likely.contains(&age) {
-            pace::Urgency::Likely
-        } else {
-            pace::Urgency::Open
+        let now = Instant::now();
+        pace::Ask::Payment {
+            sent: now.checked_sub(age).unwrap_or(now),
+            attention: p.status == Status::Attention,
         }
     }
 

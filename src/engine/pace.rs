@@ -30,6 +30,7 @@ pub enum Urgency {
 
 pub struct Pacer {
     gap: Duration,
+    ages: Ages,
     state: Arc<Mutex<State>>,
 }
 
@@ -44,20 +45,59 @@ struct State {
 }
 
 struct Waiter {
-    urgency: Urgency,
+    ask: Ask,
     since: Instant,
     go: oneshot::Sender<()>,
 }
 
+/// What a question is about, for its urgency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// Of this urgency, however long it waits (a person's question).
+    Fixed(Urgency),
+    /// A payment sent at `sent` (this process's clock): its urgency is taken from its age at
+    /// each turn, not when it began to wait (ten thousand questions queued while young are old
+    /// by their turn, and a sale pushed meanwhile is younger than all of them).
+    Payment { sent: Instant, attention: bool },
+}
+
+/// The ages that make a payment's question urgent.
+#[derive(Debug, Clone)]
+pub struct Ages {
+    /// When customers most often answer, after the prompt.
+    pub likely: std::ops::Range<Duration>,
+    /// Past this, a question is a last one or a re-check.
+    pub deadline: Duration,
+}
+
+impl Ask {
+    fn urgency(&self, now: Instant, ages: &Ages) -> Urgency {
+        match *self {
+            Ask::Fixed(u) => u,
+            Ask::Payment { sent, attention } => {
+                let age = now.saturating_duration_since(sent);
+                if attention || age >= ages.deadline {
+                    Urgency::Late
+                } else if ages.likely.contains(&age) {
+                    Urgency::Likely
+                } else {
+                    Urgency::Open
+                }
+            }
+        }
+    }
+}
+
 impl Pacer {
     /// At most `per_second` queries a second (0: no limit).
-    pub fn new(per_second: u32) -> Pacer {
+    pub fn new(per_second: u32, ages: Ages) -> Pacer {
         let gap = match per_second {
             0 => Duration::ZERO,
             n => Duration::from_secs(1) / n,
         };
         Pacer {
             gap,
+            ages,
             state: Arc::new(Mutex::new(State {
                 next: Instant::now(),
                 waiting: Vec::new(),
@@ -68,7 +108,13 @@ impl Pacer {
     }
 
     /// Waits for this query's turn: at once while the pace allows, else in order of urgency.
+    #[cfg(test)]
     pub async fn turn(&self, urgency: Urgency) {
+        self.turn_for(Ask::Fixed(urgency)).await;
+    }
+
+    /// [`Pacer::turn`] for a question whose urgency is taken at each turn.
+    pub async fn turn_for(&self, ask: Ask) {
         if self.gap.is_zero() {
             return;
         }
@@ -81,7 +127,7 @@ impl Pacer {
             }
             let (go, rx) = oneshot::channel();
             state.waiting.push(Waiter {
-                urgency,
+                ask,
                 since: now,
                 go,
             });
@@ -90,7 +136,7 @@ impl Pacer {
             (rx, start)
         };
         if start {
-            tokio::spawn(dispatch(self.state.clone(), self.gap));
+            tokio::spawn(dispatch(self.state.clone(), self.gap, self.ages.clone()));
         }
         // The dispatcher ends only once nobody waits: a dropped sender means a stopping
         // runtime, and the question goes.
@@ -100,7 +146,7 @@ impl Pacer {
 
 /// Hands out one turn a gap, until nobody waits: to the most urgent waiter (the longest
 /// waiting among equals), and every other turn to the longest waiting.
-async fn dispatch(state: Arc<Mutex<State>>, gap: Duration) {
+async fn dispatch(state: Arc<Mutex<State>>, gap: Duration, ages: Ages) {
     loop {
         let next = {
             let state = state.lock().unwrap_or_else(|p| p.into_inner());
@@ -119,7 +165,7 @@ async fn dispatch(state: Arc<Mutex<State>>, gap: Duration) {
             .enumerate()
             .min_by_key(|(_, w)| match by_wait {
                 true => (Urgency::Person, w.since),
-                false => (w.urgency, w.since),
+                false => (w.ask.urgency(now, &ages), w.since),
             })
             .map(|(i, _)| i);
         let Some(i) = best else {
@@ -136,9 +182,16 @@ async fn dispatch(state: Arc<Mutex<State>>, gap: Duration) {
 mod tests {
     use super::*;
 
+    fn test_ages() -> Ages {
+        Ages {
+            likely: Duration::from_secs(5)..Duration::from_secs(35),
+            deadline: Duration::from_secs(60),
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn turns_are_spaced() {
-        let p = std::sync::Arc::new(Pacer::new(10));
+        let p = std::sync::Arc::new(Pacer::new(10, test_ages()));
         let start = Instant::now();
         let mut handles = Vec::new();
         for _ in 0..20 {
@@ -166,7 +219,7 @@ mod tests {
     /// past [`AGING`] goes before it.
     #[tokio::test(start_paused = true)]
     async fn the_young_go_first_and_nobody_waits_for_ever() {
-        let p = std::sync::Arc::new(Pacer::new(10));
+        let p = std::sync::Arc::new(Pacer::new(10, test_ages()));
         p.turn(Urgency::Late).await;
         let order = std::sync::Arc::new(Mutex::new(Vec::new()));
         let mut handles = Vec::new();
@@ -191,7 +244,7 @@ mod tests {
 
         // Behind a backlog of late questions that have waited long (an outage's), a likely one
         // that just came goes at its next turn or the one after, not behind the backlog.
-        let p = std::sync::Arc::new(Pacer::new(1));
+        let p = std::sync::Arc::new(Pacer::new(1, test_ages()));
         p.turn(Urgency::Late).await;
         let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
         let mut handles = Vec::new();
@@ -225,7 +278,7 @@ mod tests {
     /// turn.
     #[tokio::test(start_paused = true)]
     async fn a_backlog_is_asked_while_fresh_questions_keep_coming() {
-        let p = std::sync::Arc::new(Pacer::new(2));
+        let p = std::sync::Arc::new(Pacer::new(2, test_ages()));
         p.turn(Urgency::Late).await;
         let late_done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let mut backlog = Vec::new();
@@ -257,7 +310,7 @@ mod tests {
     /// not a hundred questions at once to the provider's account.
     #[tokio::test(start_paused = true)]
     async fn a_persons_questions_go_first_and_at_the_pace() {
-        let p = std::sync::Arc::new(Pacer::new(10));
+        let p = std::sync::Arc::new(Pacer::new(10, test_ages()));
         p.turn(Urgency::Late).await;
         let order = std::sync::Arc::new(Mutex::new(Vec::new()));
         let mut handles = Vec::new();
@@ -286,6 +339,51 @@ mod tests {
                 .windows(2)
                 .all(|w| w[1].2 - w[0].2 >= Duration::from_millis(99)),
             "a person's questions skipped the pace"
+        );
+    }
+
+    /// Questions queued while their payments were young are old by their turn: a sale pushed
+    /// behind them (an outage's backlog, all sent moments before) is asked at its next turn or
+    /// the one after, not behind the whole backlog (its urgency was taken when it began to wait).
+    #[tokio::test(start_paused = true)]
+    async fn a_backlog_queued_young_is_old_by_its_turn() {
+        let p = std::sync::Arc::new(Pacer::new(1, test_ages()));
+        p.turn(Urgency::Late).await;
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let mut handles = Vec::new();
+        for i in 0..100 {
+            let (p, seen) = (p.clone(), seen.clone());
+            let sent = Instant::now();
+            handles.push(tokio::spawn(async move {
+                p.turn_for(Ask::Payment {
+                    sent,
+                    attention: false,
+                })
+                .await;
+                seen.lock().expect("seen").push(format!("old{i}"));
+            }));
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(Duration::from_millis(70_500)).await;
+        let before = seen.lock().expect("seen").len();
+        let (p2, seen2) = (p.clone(), seen.clone());
+        let sent = Instant::now();
+        handles.push(tokio::spawn(async move {
+            p2.turn_for(Ask::Payment {
+                sent,
+                attention: false,
+            })
+            .await;
+            seen2.lock().expect("seen").push("fresh".to_string());
+        }));
+        for h in handles {
+            h.await.expect("turn");
+        }
+        let seen = seen.lock().expect("seen").clone();
+        let at = seen.iter().position(|s| s == "fresh").expect("asked");
+        assert!(
+            at <= before + 1,
+            "the fresh sale waited: {at} after {before}"
         );
     }
 }
