@@ -5,7 +5,7 @@ mod list;
 mod preview;
 mod rows;
 
-pub use list::{Rows, needs_you};
+pub use list::Rows;
 pub use preview::{PreviewKey, PreviewShown, PreviewState, QUIET};
 pub use rows::{RECENT_MINUTES, counts_coarsely, is_done, is_waiting, shows_same};
 

@@ -52,7 +52,7 @@ impl Tally {
 }
 
 /// Waits for a person: attention nobody has looked at.
-pub fn needs_you(p: &Payment) -> bool {
+fn needs_you(p: &Payment) -> bool {
     p.status == Status::Attention && !p.checked
 }
 
