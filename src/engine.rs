@@ -63,7 +63,8 @@ pub struct EngineSettings {
     /// sending it.
     pub stale_recorded: Duration,
     pub duplicate_window: Duration,
-    /// Status queries a second, over all payments (a person's re-check jumps the queue).
+    /// Status queries a second, over all payments (a person's re-check goes before all but a
+    /// sale near its answer).
     pub max_queries_per_second: u32,
     /// How often an *attention* payment nobody has checked is asked again by itself (a slow
     /// schedule of its own: not at every start), for as long as it is younger than a day.
@@ -883,7 +884,8 @@ impl Engine {
         }
     }
 
-    /// A person's re-check: written to the payment's history, then asked ahead of the queue.
+    /// A person's re-check: written to the payment's history, then asked ahead of all but
+    /// the sales near their answer.
     pub async fn recheck_by(&self, id: i64, who: &str) -> Result<(), EngineError> {
         let who = who.to_string();
         self.blocking(move |j| j.note_recheck(id, &who)).await?;
@@ -896,8 +898,8 @@ impl Engine {
         self.inner.urgent.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Waits for a question's turn under the pace: a person's re-check first in line (paced
-    /// all the same), then the payments most likely to have an answer (see `pace.rs`).
+    /// Waits for a question's turn under the pace: the payments most likely to have an answer,
+    /// then a person's re-check (paced all the same), then the others (see `pace.rs`).
     pub(crate) async fn query_turn(&self, id: i64, ask: pace::Ask) {
         let ask = match self.lock_urgent().remove(&id) {
             true => pace::Ask::Fixed(pace::Urgency::Person),

@@ -347,7 +347,8 @@ fn an_operators_file_opened_to_others_while_serving_grants_nothing_from_that_mom
     use std::os::unix::fs::PermissionsExt;
     let shop = Shop::new(Duration::from_millis(500));
     let (key, line) = client::key("rehema", "role=\"agent\"");
-    shop.write_operators(&[&line]);
+    let (boss_key, boss) = client::key("juma", "role=\"supervisor\"");
+    shop.write_operators(&[&line, &boss]);
     std::fs::set_permissions(shop.dir.path(), std::fs::Permissions::from_mode(0o700))
         .expect("chmod");
     let server = shop.serve(&[]);
@@ -372,14 +373,28 @@ fn an_operators_file_opened_to_others_while_serving_grants_nothing_from_that_mom
         assert!(ok, "the first login");
         let mut console = a.console("xterm-256color", 80, 24).await;
         assert!(client::read_until(&mut console, "Next payment", T).await);
+        let mut c = client::Client::connect(server.port).await.expect("connect");
+        assert!(
+            c.login_key("juma", &boss_key).await,
+            "the supervisor's login"
+        );
+        let mut boss_console = c.console("xterm-256color", 80, 24).await;
+        assert!(client::read_until(&mut boss_console, "Next payment", T).await);
         // Made writable by everyone, its content unchanged: the very next login is refused,
         // without waiting for the watcher, and her open console ends, with the reason.
         mode(&shop.operators(), 0o666);
         let (_, ok) = login(&key).await;
         assert!(!ok, "a login through a file anyone may write");
+        // (The reason's end: "… can be changed by others … still followed: tell your
+        // supervisor.")
         assert!(
-            client::read_until(&mut console, "can be changed by others", T).await,
-            "her console went on"
+            client::read_until(&mut console, "still followed: tell", T).await,
+            "her console went on, or she is not sent to her supervisor"
+        );
+        // The supervisor is not told to tell his supervisor: he is told what must change.
+        assert!(
+            client::read_until(&mut boss_console, "`lipa doctor`", T).await,
+            "the supervisor is not told what to do"
         );
         // Safe again: read anew, and she is back.
         mode(&shop.operators(), 0o600);

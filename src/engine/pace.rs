@@ -4,7 +4,8 @@
 //! When more questions wait than the pace lets through, the young go first: a payment near
 //! the time customers answer (most between 8 and 25 s after the prompt) is asked before one
 //! its customer answered long ago or never will, and a fresh payment before a re-check past
-//! its deadline. Every other turn goes to the question that has waited longest, whatever it
+//! its deadline. A person's re-check (`r`) goes after the payments near their answer and
+//! before all others. Every other turn goes to the question that has waited longest, whatever it
 //! is about: none waits for ever, and a backlog (ten thousand payments left by an outage)
 //! drains at half the pace at least, while a sale pushed meanwhile is asked at its next turn,
 //! not behind the whole backlog.
@@ -17,11 +18,14 @@ use tokio::time::Instant;
 /// Which questions go first when they wait for the pace (lower first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Urgency {
-    /// A person asked (`r`): first in line, but under the pace like any question (a hundred
-    /// people walking `r` down their lists must not flood the provider's account).
-    Person = 0,
-    /// Near the time customers answer: what is asked now is most likely to find an answer.
-    Likely = 1,
+    /// Near the time customers answer: what is asked now is most likely to find an answer,
+    /// and a cashier and a customer are waiting for it at a counter.
+    Likely = 0,
+    /// A person asked (`r`): before every other payment's question, but after a sale near its
+    /// answer (a supervisor walking `r` down 1,500 rows must not hold up the sale an agent just
+    /// pushed), and under the pace like any question (a hundred people walking `r` down their
+    /// lists must not flood the provider's account).
+    Person = 1,
     /// Before the deadline, away from it (just sent, or late).
     Open = 2,
     /// Past the deadline: a last question, a re-check, a payment taken over.
@@ -164,7 +168,7 @@ async fn dispatch(state: Arc<Mutex<State>>, gap: Duration, ages: Ages) {
             .iter()
             .enumerate()
             .min_by_key(|(_, w)| match by_wait {
-                true => (Urgency::Person, w.since),
+                true => (Urgency::Likely, w.since),
                 false => (w.ask.urgency(now, &ages), w.since),
             })
             .map(|(i, _)| i);
@@ -306,19 +310,20 @@ mod tests {
         }
     }
 
-    /// A person's re-checks go first, and at the pace: a hundred `r` walked down a list are
-    /// not a hundred questions at once to the provider's account.
+    /// A person's re-checks go before every other payment's question but after a sale near its
+    /// answer, and at the pace: a hundred `r` walked down a list are not a hundred questions at
+    /// once to the provider's account, and a supervisor's walk does not hold up an agent's sale.
     #[tokio::test(start_paused = true)]
-    async fn a_persons_questions_go_first_and_at_the_pace() {
+    async fn a_persons_questions_go_after_a_sale_and_at_the_pace() {
         let p = std::sync::Arc::new(Pacer::new(10, test_ages()));
         p.turn(Urgency::Late).await;
         let order = std::sync::Arc::new(Mutex::new(Vec::new()));
         let mut handles = Vec::new();
-        for (i, urgency) in [Urgency::Likely, Urgency::Likely]
+        let queued = [Urgency::Late, Urgency::Open]
             .into_iter()
             .chain(std::iter::repeat_n(Urgency::Person, 20))
-            .enumerate()
-        {
+            .chain([Urgency::Likely]);
+        for (i, urgency) in queued.enumerate() {
             let (p, order) = (p.clone(), order.clone());
             handles.push(tokio::spawn(async move {
                 p.turn(urgency).await;
@@ -327,13 +332,24 @@ mod tests {
                     .expect("order")
                     .push((i, urgency, Instant::now()));
             }));
-            tokio::task::yield_now().await;
+            // Each a moment after the last: who waited longest is plain.
+            tokio::time::sleep(Duration::from_millis(1)).await;
         }
         for h in handles {
             h.await.expect("turn");
         }
         let order = order.lock().expect("order").clone();
-        assert_eq!(order[0].1, Urgency::Person, "{order:?}");
+        let urgencies: Vec<Urgency> = order.iter().map(|o| o.1).collect();
+        assert_eq!(urgencies[0], Urgency::Likely, "{urgencies:?}");
+        // The others by urgency (a person's before open and late ones), but every other turn to
+        // the longest waiting (the late one, then the open one).
+        assert_eq!(urgencies[1], Urgency::Late, "{urgencies:?}");
+        assert_eq!(urgencies[2], Urgency::Person, "{urgencies:?}");
+        assert_eq!(urgencies[3], Urgency::Open, "{urgencies:?}");
+        assert!(
+            urgencies[4..].iter().all(|u| *u == Urgency::Person),
+            "{urgencies:?}"
+        );
         assert!(
             order
                 .windows(2)

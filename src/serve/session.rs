@@ -233,7 +233,9 @@ pub async fn run(start: Start) -> Ended {
         Ended::By(End::Idle) => Some(s::idle_closed(lang, idle.as_secs() / 60)),
         Ended::By(End::KeyRemoved) => Some(s::key_removed(lang)),
         Ended::By(End::RightsChanged) => Some(s::rights_changed(lang)),
-        Ended::By(End::Untrusted) => Some(s::list_untrusted(lang)),
+        Ended::By(End::Untrusted) => {
+            Some(s::list_untrusted(lang, operator.role == Role::Supervisor))
+        }
         Ended::By(End::Stopping) => Some(s::stopping(lang)),
     };
     if let Some(text) = said {
@@ -481,7 +483,7 @@ mod tests {
 
     #[test]
     fn a_goodbye_breaks_at_spaces_within_the_width() {
-        let text = s::list_untrusted(Lang::Sw);
+        let text = s::list_untrusted(Lang::Sw, false);
         for cols in [20u16, 40, 61, 80] {
             let wrapped = wrap(&text, cols);
             let lines: Vec<&str> = wrapped.split("\r\n").collect();

@@ -135,9 +135,11 @@ sentences! {
         en: format!("Your connection took nothing from the server for {secs} s, so it was closed. Your payments are safe: connect again."),
         sw: format!("Muunganisho wako haukupokea chochote kutoka kwa seva kwa sekunde {secs}, kwa hiyo umefungwa. Malipo yako ni salama: unganisha tena."),
     }
-    fn list_untrusted() {
-        en: "The operators list on the server can be changed by others right now, so nobody may log in and this session is closed. Your payments are still followed: tell your supervisor.",
-        sw: "Orodha ya wahudumu kwenye seva inaweza kubadilishwa na wengine sasa hivi, kwa hiyo hakuna anayeweza kuingia na kipindi hiki kimefungwa. Malipo yako bado yanafuatiliwa: mjulishe msimamizi wako.",
+    fn list_untrusted(supervisor: bool = false) {
+        en: format!("The operators list on the server can be changed by others right now, so nobody may log in and this session is closed. Your payments are still followed: {}",
+            if supervisor { "whoever runs the server must let only lipa's own account change that file (`lipa doctor` on the server says what is wrong)." } else { "tell your supervisor." }),
+        sw: format!("Orodha ya wahudumu kwenye seva inaweza kubadilishwa na wengine sasa hivi, kwa hiyo hakuna anayeweza kuingia na kipindi hiki kimefungwa. Malipo yako bado yanafuatiliwa: {}",
+            if supervisor { "anayeendesha seva aruhusu akaunti ya lipa pekee kubadilisha faili hiyo (`lipa doctor` kwenye seva inaeleza tatizo)." } else { "mjulishe msimamizi wako." }),
     }
     fn banner_failures(failures: usize = 5, minutes: u64 = 10) {
         en: format!("lipa: {} from your address failed in the last {minutes} minutes. Keys on this server's operators list still get in; other keys and passwords do not. If your key is new, ask your supervisor to add it.",
