@@ -516,3 +516,70 @@ fn a_checked_payment_is_not_counted_as_needing_you() {
         "{screen}"
     );
 }
+
+/// A supervisor of a hundred operators: today's screen keeps room for the payments under the
+/// totals (the operators' lines filled it and left one payment row, found by a scale trial),
+/// says how many operators are out of sight, shows every one's day on `o` (scrolled by the
+/// list keys, left by Esc), pages the payments, and says who pushed each.
+#[test]
+fn today_for_a_hundred_operators_keeps_its_payments_in_sight() {
+    let mut list = Vec::new();
+    for i in 0..200i64 {
+        let mut p = payment(
+            i + 1,
+            ProviderKind::ClickPesa,
+            &format!("2557540{i:05}"),
+            1_000 + i,
+            Status::Paid,
+            "Payment received",
+            7_000 - i * 30,
+        );
+        p.operator = format!("agent{:03}", i % 100);
+        list.push(p);
+    }
+    let mut a = app(BOTH, true, false);
+    ctrl(&mut a, 't');
+    loaded_today(&mut a, list);
+    let screen = render_plain(&a, 80, 24);
+    let rows = |screen: &str| {
+        screen
+            .lines()
+            .filter(|l| l.contains("••• ") && l.contains("TZS"))
+            .count()
+    };
+    assert!(rows(&screen) >= 4, "payments out of sight:\n{screen}");
+    assert!(screen.contains("more operators · o: all"), "{screen}");
+    // Who pushed each (the newest is agent099's).
+    let newest = screen
+        .lines()
+        .find(|l| l.contains("▸"))
+        .expect("a selected row");
+    assert!(newest.contains("agent099"), "{screen}");
+
+    // Every operator's day, scrolled to its end, and back.
+    key(&mut a, 'o');
+    let all = render_plain(&a, 80, 24);
+    assert!(all.contains("Operators today"), "{all}");
+    assert!(all.contains("agent000"), "{all}");
+    assert!(all.contains("more"), "{all}");
+    press(&mut a, KeyCode::End, KeyModifiers::NONE);
+    let end = render_plain(&a, 80, 24);
+    assert!(end.contains("agent099"), "{end}");
+    assert!(!end.contains("agent000"), "{end}");
+    assert!(end.contains("↑ "), "{end}");
+    press(&mut a, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(a.screen, lipa::console::app::Screen::Today);
+    let back = render_plain(&a, 80, 24);
+    assert!(back.contains("Payments today"), "{back}");
+
+    // Pages of payments: PgDn moves half a screen, End to the oldest.
+    press(&mut a, KeyCode::PageDown, KeyModifiers::NONE);
+    assert_eq!(a.today.as_ref().map(|t| t.cursor), Some(12));
+    press(&mut a, KeyCode::End, KeyModifiers::NONE);
+    assert_eq!(a.today.as_ref().map(|t| t.cursor), Some(199));
+    let oldest = render_plain(&a, 80, 24);
+    let selected = oldest.lines().find(|l| l.contains("▸")).unwrap_or("");
+    assert!(selected.contains("agent000"), "{oldest}");
+    press(&mut a, KeyCode::Home, KeyModifiers::NONE);
+    assert_eq!(a.today.as_ref().map(|t| t.cursor), Some(0));
+}

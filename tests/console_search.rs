@@ -91,3 +91,42 @@ fn search_as_you_type_page_open_and_back() {
     esc(&mut a);
     assert_eq!(a.screen, Screen::Main);
 }
+
+/// A supervisor's search finds several operators' payments: each row says who pushed it where
+/// the screen has room beside the reference and the status.
+#[test]
+fn a_search_over_several_operators_says_who_pushed_each() {
+    let mut a = app(BOTH, false, false);
+    let (g, ..) = asked(&ctrl(&mut a, 'f'));
+    let found: Vec<_> = ["amina", "baraka"]
+        .iter()
+        .enumerate()
+        .map(|(i, who)| {
+            let mut p = payment(
+                10 + i as i64,
+                ProviderKind::ClickPesa,
+                "255712345670",
+                1500,
+                Status::Paid,
+                "",
+                60,
+            );
+            p.operator = who.to_string();
+            p
+        })
+        .collect();
+    act(
+        &mut a,
+        Action::Found {
+            generation: g,
+            first: 0,
+            result: Ok(found),
+        },
+    );
+    let wide = render_plain(&a, 100, 20);
+    assert!(wide.contains("amina") && wide.contains("baraka"), "{wide}");
+    // At 80 columns the reference and the status keep their room.
+    let narrow = render_plain(&a, 80, 20);
+    assert!(narrow.contains("LP7K3MQ9XR010"), "{narrow}");
+    assert!(narrow.contains("✓ paid"), "{narrow}");
+}

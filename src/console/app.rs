@@ -184,6 +184,9 @@ pub struct Today {
     /// Today's callbacks that named no payment lipa holds, newest first (kept for a person;
     /// not read for an agent, who sees only their own payments).
     pub hooks: Vec<crate::journal::hooks::Hook>,
+    /// Every operator's day shown whole (`o`; a supervisor of a hundred operators sees a few
+    /// under the totals), from this line.
+    pub people: Option<usize>,
 }
 
 impl Today {
@@ -194,6 +197,20 @@ impl Today {
     /// Payments today.
     pub fn count(&self) -> usize {
         self.summary.as_ref().map_or(0, |s| s.count as usize)
+    }
+
+    /// Lines of the operators' block (one per operator and currency).
+    pub fn people_lines(&self) -> usize {
+        self.summary.as_ref().map_or(0, |s| s.operators.len())
+    }
+
+    /// Whether the day is of several operators (a supervisor's, a chain's till).
+    pub fn several_operators(&self) -> bool {
+        self.summary.as_ref().is_some_and(|s| {
+            s.operators
+                .iter()
+                .any(|o| o.operator != s.operators[0].operator)
+        })
     }
 
     pub fn selected_payment(&self) -> Option<&Payment> {
@@ -432,16 +449,23 @@ impl App {
                 print: p.status == Status::Paid && self.printer,
                 close_day: false,
                 switch: false,
+                people: false,
+                people_shown: false,
             });
         // An agent never closes the day, and a closed day is never closed again.
         let open_day = self
             .report
             .as_ref()
             .is_some_and(|v| matches!(&v.data, Some(Ok(d)) if d.closing.is_none()));
+        let people_shown = self.context() == Context::Today
+            && self.today.as_ref().is_some_and(|t| t.people.is_some());
         Allowed {
             clear_done: self.rows.finished().0 > 0,
             close_day: self.context() == Context::Report && open_day && !self.limits.own_only,
             switch: self.providers.len() > 1,
+            people: self.today.as_ref().is_some_and(Today::several_operators),
+            people_shown,
+            open: allowed.open && !people_shown,
             ..allowed
         }
     }

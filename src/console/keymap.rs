@@ -70,6 +70,8 @@ pub enum Command {
     Language,
     /// Take finished payments out of the pending pane.
     ClearDone,
+    /// Every operator's day, in today's screen (and back to its payments).
+    Operators,
     /// A key that means nothing where it was pressed (said, not swallowed).
     Stray,
 }
@@ -216,11 +218,11 @@ fn list_command(ctx: Context, key: &KeyEvent, plain: bool) -> Option<Command> {
     match key.code {
         Up => Some(Command::Up),
         Down => Some(Command::Down),
-        // A supervisor's list holds thousands.
-        PageUp if ctx == Context::List => Some(Command::PageUp),
-        PageDown if ctx == Context::List => Some(Command::PageDown),
-        Home if ctx == Context::List => Some(Command::Top),
-        End if ctx == Context::List => Some(Command::Bottom),
+        // A supervisor's list holds thousands, and today's as many.
+        PageUp if matches!(ctx, Context::List | Context::Today) => Some(Command::PageUp),
+        PageDown if matches!(ctx, Context::List | Context::Today) => Some(Command::PageDown),
+        Home if matches!(ctx, Context::List | Context::Today) => Some(Command::Top),
+        End if matches!(ctx, Context::List | Context::Today) => Some(Command::Bottom),
         Esc | Backspace => Some(Command::Back),
         Tab | BackTab if ctx == Context::List => Some(Command::Back),
         Enter if ctx != Context::Detail => Some(Command::Open),
@@ -228,6 +230,7 @@ fn list_command(ctx: Context, key: &KeyEvent, plain: bool) -> Option<Command> {
             (_, 'k') => Some(Command::Up),
             (_, 'j') => Some(Command::Down),
             (Context::Today, 'q' | 't') | (Context::Detail, 'q') => Some(Command::Back),
+            (Context::Today, 'o') => Some(Command::Operators),
             (Context::List | Context::Detail, 't') => Some(Command::Today),
             (Context::List, 'o') => Some(Command::Open),
             (Context::List | Context::Detail, 'r') => Some(Command::Recheck),
@@ -259,6 +262,10 @@ pub struct Allowed {
     pub close_day: bool,
     /// There is another provider to switch to.
     pub switch: bool,
+    /// Today's screen names several operators: `o` shows every one's day.
+    pub people: bool,
+    /// Every operator's day is shown: `o` goes back to the payments.
+    pub people_shown: bool,
 }
 
 /// What this person may ever do here, whatever is selected: help lists only these keys.
@@ -314,6 +321,11 @@ pub fn hints(lang: Lang, ctx: Context, allowed: Allowed) -> Vec<Hint> {
                 v.push((s::KEY_ENTER, s::do_open(lang)));
             }
             v.push((s::KEY_JK, s::do_move(lang)));
+            if allowed.people_shown {
+                v.push((s::KEY_O, s::do_payments(lang)));
+            } else if allowed.people {
+                v.push((s::KEY_O, s::do_operators(lang)));
+            }
         }
         Context::Detail => {
             if allowed.print {

@@ -26,6 +26,7 @@ pub const KEY_R: &str = "r";
 pub const KEY_C: &str = "c";
 pub const KEY_S: &str = "s";
 pub const KEY_P: &str = "p";
+pub const KEY_O: &str = "o";
 pub const KEY_Z: &str = "z";
 pub const KEY_CTRL_P: &str = "^P";
 pub const KEY_CTRL_T: &str = "^T";
@@ -135,6 +136,7 @@ labels! {
 
     today_empty: "No payments yet today.", "Bado hakuna malipo leo.";
     today_list_title: "Payments today", "Malipo ya leo";
+    today_people_title: "Operators today", "Wahudumu leo";
     too_large: "too large", "kubwa mno";
 
     duplicate_title: "Same payment again?", "Malipo yaleyale tena?";
@@ -180,6 +182,8 @@ labels! {
     do_close: "close", "funga";
     do_switch: "provider", "huduma";
     do_today: "today", "leo";
+    do_operators: "operators", "wahudumu";
+    do_payments: "payments", "malipo";
     do_report: "report", "ripoti";
     do_search: "search", "tafuta";
     do_print: "print receipt", "chapisha risiti";
@@ -221,7 +225,7 @@ labels! {
     help_repaint: "repaint the whole screen", "chora skrini yote upya";
     help_switch: "switch provider", "badili mtoa huduma";
     help_language: "Kiswahili / English", "Kiswahili / Kiingereza";
-    help_today: "today's payments and totals", "malipo ya leo na jumla";
+    help_today: "today's payments and totals (o: by operator)", "malipo ya leo na jumla (o: kwa mhudumu)";
     help_report: "the day's report (← → another day; z closes it)",
         "ripoti ya siku (← → siku nyingine; z inaifunga)";
     help_report_view: "the day's report (← → another day)", "ripoti ya siku (← → siku nyingine)";
@@ -839,6 +843,11 @@ sentences! {
     fn age_hours(n: i64 = 2) {
         en: format!("{n} h"),
         sw: format!("saa {n}"),
+    }
+    /// Under today's totals, when not every operator's line fits.
+    fn today_more_people(more: usize = 93) {
+        en: format!("↓ {more} more operators · o: all of them"),
+        sw: format!("↓ wahudumu {more} zaidi · o: wote"),
     }
     /// Under a list that does not fit: how many rows are out of sight, above and below.
     fn more_rows(above: usize = 1, below: usize = 3) {

@@ -96,6 +96,12 @@ pub fn key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
                 }]
             }
         }
+        // Back from every operator's day to today's payments.
+        (Context::Today, Command::Back)
+            if app.today.as_ref().is_some_and(|t| t.people.is_some()) =>
+        {
+            today(app, Command::Operators)
+        }
         (Context::Today, Command::Today | Command::Back)
         | (Context::Report, Command::Report | Command::Back) => {
             app.screen = Screen::Main;

@@ -118,13 +118,43 @@ pub fn detail(app: &mut App, cmd: Command) -> Vec<Effect> {
 }
 
 pub fn today(app: &mut App, cmd: Command) -> Vec<Effect> {
+    // About the list's height (the totals take the rest of the screen).
+    let page = usize::from(app.size.1 / 2).max(1);
     let Some(t) = app.today.as_mut() else {
         return Vec::new();
     };
+    if let Some(first) = t.people {
+        // Every operator's day: the keys scroll it (the view keeps its end in sight).
+        let last = t.people_lines().saturating_sub(1);
+        t.people = match cmd {
+            Command::Operators => None,
+            Command::Up => Some(first.saturating_sub(1)),
+            Command::Down => Some((first + 1).min(last)),
+            Command::PageUp => Some(first.saturating_sub(page)),
+            Command::PageDown => Some((first + page).min(last)),
+            Command::Top => Some(0),
+            Command::Bottom => Some(last),
+            _ => Some(first),
+        };
+        return Vec::new();
+    }
     match cmd {
+        Command::Operators if t.several_operators() => t.people = Some(0),
         Command::Up | Command::Down => {
             if let Some(page) = step_today(t, cmd == Command::Down) {
                 return vec![page];
+            }
+        }
+        Command::PageUp | Command::PageDown | Command::Top | Command::Bottom => {
+            let last = t.count().saturating_sub(1);
+            t.cursor = match cmd {
+                Command::PageUp => t.cursor.saturating_sub(page),
+                Command::PageDown => (t.cursor + page).min(last),
+                Command::Top => 0,
+                _ => last,
+            };
+            if !t.has_row(t.cursor) {
+                return vec![page_around(t)];
             }
         }
         Command::Open => {
@@ -145,10 +175,15 @@ fn step_today(t: &mut crate::console::app::Today, down: bool) -> Option<Effect> 
     } else {
         t.cursor.saturating_sub(1)
     };
-    (!t.has_row(t.cursor)).then(|| Effect::LoadTodayPage {
+    (!t.has_row(t.cursor)).then(|| page_around(t))
+}
+
+/// Reads the page of today's rows around the selected one.
+fn page_around(t: &crate::console::app::Today) -> Effect {
+    Effect::LoadTodayPage {
         since: t.since,
         first: t.cursor.saturating_sub(crate::console::app::TODAY_PAGE / 2),
-    })
+    }
 }
 
 /// The neighbour of position `at` in `ids`, or the first when nothing is selected.

@@ -10,6 +10,9 @@ use ratatui::layout::{Alignment, Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
+/// The widest name in the "By" column.
+const BY_MAX: usize = 10;
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(view) = app.search.as_ref() else {
         return;
@@ -53,7 +56,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let short = list.width < 60;
     let room = usize::from(list.height).max(1);
     let skip = (view.cursor + 1).saturating_sub(room);
-    let rows = view.rows.iter().skip(skip).take(room).map(|p| {
+    let shown = || view.rows.iter().skip(skip).take(room);
+    // Several operators' payments found (a supervisor's search): who pushed each, where the
+    // status keeps 12 columns beside it.
+    let (phone_w, amount_w) = if short { (11, 12) } else { (16, 14) };
+    let used = 2 + 13 + phone_w + 1 + amount_w + 1 + if wide { 18 } else { 0 };
+    let left = usize::from(list.width).saturating_sub(used);
+    let names: std::collections::BTreeSet<&str> = shown().map(|p| p.operator.as_str()).collect();
+    let widest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    let by_w = match names.len() > 1 && left >= widest.min(BY_MAX) + 1 + 12 {
+        true => widest.min(BY_MAX),
+        false => 0,
+    };
+    let rows = shown().map(|p| {
         let when = p
             .created_at
             .with_timezone(&app.offset)
@@ -71,6 +86,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if wide {
             cells.push(Cell::from(p.reference.as_str().to_string()));
         }
+        if by_w > 0 {
+            cells.push(Cell::from(Span::styled(
+                super::ellipsis(&p.operator, by_w),
+                theme.dim(),
+            )));
+        }
         cells.push(Cell::from(Span::styled(
             payment_status(app, p),
             theme.status(p.status),
@@ -79,12 +100,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     });
     let mut widths = vec![
         Constraint::Length(12),
-        Constraint::Length(if short { 11 } else { 16 }),
-        Constraint::Length(if short { 12 } else { 14 }),
+        Constraint::Length(phone_w as u16),
+        Constraint::Length(amount_w as u16),
     ];
     if wide {
         // A generated reference may be 17 long: whole, or the cashier reads a wrong one.
         widths.push(Constraint::Length(17));
+    }
+    if by_w > 0 {
+        widths.push(Constraint::Length(by_w as u16));
     }
     widths.push(Constraint::Fill(1));
     let table = Table::new(rows, widths)

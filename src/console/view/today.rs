@@ -43,14 +43,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .as_ref()
         .map(|s| s.operators.as_slice())
         .unwrap_or_default();
-    let people_h = people.len() as u16;
+    let top_h = sums.len() as u16 + 2;
+    if let Some(first) = today.people {
+        let [top, rest] =
+            Layout::vertical([Constraint::Length(top_h), Constraint::Min(2)]).areas(area);
+        let inner = block.inner(top);
+        frame.render_widget(block, top);
+        frame.render_widget(totals_table(app, &sums, theme, inner.width), inner);
+        every_operator(frame, rest, app, people, first, theme);
+        return;
+    }
     let hooks_h = match today.hooks.len() {
         0 => 0,
         n => n.min(HOOK_LINES) as u16 + 1,
     };
+    // Every operator's line when they fit above the payments' first rows; else at most half
+    // of what is left, the last line saying how many more a key shows (a hundred operators
+    // filled a supervisor's screen and left one payment row).
+    let left = usize::from(area.height.saturating_sub(top_h + hooks_h));
+    let (people_h, more) = match people.len() {
+        n if n + usize::from(LIST_ROOM) <= left => (n, 0),
+        n => {
+            let room = (left / 2)
+                .min(left.saturating_sub(usize::from(LIST_ROOM)))
+                .max(usize::from(left > 3));
+            (room, n - room.saturating_sub(1))
+        }
+    };
     let [top, by, kept, bottom] = Layout::vertical([
-        Constraint::Length(sums.len() as u16 + 2),
-        Constraint::Length(people_h),
+        Constraint::Length(top_h),
+        Constraint::Length(people_h as u16),
         Constraint::Length(hooks_h),
         Constraint::Min(2),
     ])
@@ -58,12 +80,60 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(top);
     frame.render_widget(block, top);
     frame.render_widget(totals_table(app, &sums, theme, inner.width), inner);
-    frame.render_widget(
-        Paragraph::new(operator_lines(app, people, theme, by.width)),
-        by,
-    );
+    let mut lines = operator_lines(app, people, theme, by.width);
+    if more > 0 {
+        lines.truncate(people_h.saturating_sub(1));
+        lines.push(Line::from(Span::styled(
+            s::today_more_people(app.lang, more),
+            theme.hint(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), by);
     frame.render_widget(Paragraph::new(hook_lines(app, theme)), kept);
     list(frame, bottom, app, theme);
+}
+
+/// The widest name in the "By" column.
+const BY_MAX: usize = 10;
+
+/// Lines kept for the payments under the totals: their title and a few rows.
+const LIST_ROOM: u16 = 6;
+
+/// Every operator's day, from line `first`, with how many are out of sight.
+fn every_operator(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    people: &[crate::journal::OperatorDay],
+    first: usize,
+    theme: &Theme,
+) {
+    let block = Block::new().borders(Borders::TOP).title(Line::from(vec![
+        Span::styled(s::today_people_title(app.lang), theme.bold()),
+        Span::raw(" "),
+    ]));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = usize::from(inner.height);
+    let fits = people.len() <= height;
+    // A line for what is out of sight when not all fit; the last page full.
+    let room = if fits {
+        height
+    } else {
+        height.saturating_sub(1)
+    };
+    let first = first.min(people.len().saturating_sub(room));
+    let mut lines = operator_lines(app, people, theme, inner.width);
+    lines.truncate(first + room);
+    lines.drain(..first);
+    if !fits {
+        let below = people.len() - first - lines.len();
+        lines.push(Line::from(Span::styled(
+            format!("  {}", s::more_rows(app.lang, first, below)),
+            theme.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// Callbacks kept for a person shown, the newest (all are in `lipa history --hooks`).
@@ -291,6 +361,17 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         w if w < 60 => (8, 11),
         _ => (8, 16),
     };
+    // A day of several operators (a supervisor's, a chain's till): who pushed each, from 60
+    // columns on.
+    let by_w = match today.several_operators() && inner.width >= 60 {
+        true => shown
+            .iter()
+            .map(|p| p.operator.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(BY_MAX),
+        false => 0,
+    };
     let rows = shown.iter().map(|p| {
         let time = clock(app, p.created_at);
         let phone = match phone_w {
@@ -308,6 +389,12 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Cell::from(phone),
             right(p.amount.to_string()),
         ];
+        if by_w > 0 {
+            cells.push(Cell::from(Span::styled(
+                super::ellipsis(&p.operator, by_w),
+                theme.dim(),
+            )));
+        }
         if wide {
             cells.push(Cell::from(p.provider.short()));
         }
@@ -322,6 +409,9 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Length(phone_w),
         Constraint::Length(amount_w),
     ];
+    if by_w > 0 {
+        widths.push(Constraint::Length(by_w as u16));
+    }
     if wide {
         widths.push(Constraint::Length(9));
     }
