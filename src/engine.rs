@@ -231,6 +231,9 @@ struct Inner {
     updates: broadcast::Sender<Arc<Payment>>,
     /// The open payments, one shared copy each.
     book: book::Book,
+    /// The schedule while a provider's callbacks are seen to arrive (made once: ten thousand
+    /// trackers share it, and the settings' dense one).
+    sparse: Schedule,
     /// Payments tracked by a task of this process, with the bell to make it ask now.
     tracking: Mutex<HashMap<i64, Arc<Notify>>>,
     /// The last version (`updated_at`) of each payment this process published.
@@ -360,6 +363,7 @@ impl Engine {
                 tracking: Mutex::new(HashMap::new()),
                 seen: Mutex::new(HashMap::new()),
                 book: book::Book::default(),
+                sparse: settings.schedule.trusting(),
                 permits: Semaphore::new(settings.max_concurrent_queries.max(1)),
                 starts: Semaphore::new(STARTS_AT_ONCE),
                 pacer: pace::Pacer::new(

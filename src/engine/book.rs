@@ -12,11 +12,22 @@ use std::time::{Duration, Instant};
 /// back at once after an outage read the journal once, not a hundred times).
 const READ_SERVES: Duration = Duration::from_secs(2);
 
-#[derive(Default)]
 pub(super) struct Book {
     state: Mutex<State>,
     /// One read of the journal at a time.
     gate: tokio::sync::Mutex<()>,
+    /// How long a read serves ([`READ_SERVES`]).
+    serves_for: Duration,
+}
+
+impl Default for Book {
+    fn default() -> Book {
+        Book {
+            state: Mutex::default(),
+            gate: tokio::sync::Mutex::default(),
+            serves_for: READ_SERVES,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -32,12 +43,12 @@ struct State {
 }
 
 impl State {
-    fn serves(&self) -> bool {
+    fn serves(&self, serves_for: Duration) -> bool {
         self.reading
             || self
                 .read
                 .as_ref()
-                .is_some_and(|(at, _)| at.elapsed() < READ_SERVES)
+                .is_some_and(|(at, _)| at.elapsed() < serves_for)
     }
 }
 
@@ -60,11 +71,17 @@ impl Book {
     pub(super) fn told(&self, p: &Payment) -> Arc<Payment> {
         let shared = Arc::new(p.clone());
         let mut state = self.lock();
+        // A read that serves no more is let go: it held every payment's copy of its time, a
+        // second copy of each once news replaced it here.
+        if !state.serves(self.serves_for) && state.read.is_some() {
+            state.read = None;
+            state.closed.clear();
+        }
         if open(p) {
             state.open.insert(p.id, (shared.clone(), Instant::now()));
         } else {
             state.open.remove(&p.id);
-            if state.serves() {
+            if state.serves(self.serves_for) {
                 state.closed.insert(p.id);
             } else {
                 state.read = None;
@@ -92,7 +109,7 @@ impl Book {
             let cached = state
                 .read
                 .as_ref()
-                .filter(|(at, _)| at.elapsed() < READ_SERVES)
+                .filter(|(at, _)| at.elapsed() < self.serves_for)
                 .cloned();
             if cached.is_none() {
                 state.reading = true;
@@ -160,5 +177,40 @@ fn share(state: &mut State, p: Payment, read_at: Instant) -> Arc<Payment> {
             }
             shared
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payment(id: i64, polls: u32) -> Payment {
+        Payment {
+            id,
+            polls,
+            status: Status::Pending,
+            checked: false,
+            ..crate::strings::samples::sample_payment()
+        }
+    }
+
+    /// A read that no longer serves does not keep the copies of its time: once news replaced
+    /// them, each payment was held twice (ten thousand of them on a server after an outage).
+    #[tokio::test]
+    async fn a_read_that_serves_no_more_keeps_no_copy() {
+        let book = Book {
+            serves_for: Duration::ZERO,
+            ..Book::default()
+        };
+        let read = || async { Ok::<_, ()>(vec![payment(1, 0), payment(2, 0)]) };
+        let list = book.open_payments(read, |_| {}).await.expect("read");
+        let old: Vec<std::sync::Weak<Payment>> = list.iter().map(Arc::downgrade).collect();
+        drop(list);
+        let newer = [book.told(&payment(1, 1)), book.told(&payment(2, 1))];
+        assert!(
+            old.iter().all(|w| w.upgrade().is_none()),
+            "the read still holds the copies news replaced"
+        );
+        assert!(newer.iter().all(|p| p.polls == 1));
     }
 }

@@ -60,8 +60,9 @@ pub async fn run(
     bell: &Notify,
     sent: Option<Instant>,
 ) -> Result<(), EngineError> {
-    let dense = engine.settings().schedule.clone();
-    let sparse = dense.trusting();
+    // Borrowed, not copied: ten thousand trackers held two copies each.
+    let dense = &engine.settings().schedule;
+    let sparse = &engine.inner.sparse;
     // When it was sent (again), on this process's clock, once known.
     let mut started = sent;
     let mut last_query: Option<Instant> = None;
@@ -98,8 +99,8 @@ pub async fn run(
         // Sparse while the provider's callbacks are seen to arrive (a callback rings the bell);
         // dense again as soon as one did not.
         let schedule = match engine.trusts_callbacks(p.provider) {
-            true => &sparse,
-            false => &dense,
+            true => sparse,
+            false => dense,
         };
         let anchor = *started.get_or_insert_with(|| anchor_of(&p, schedule.deadline()));
         if !ask_now {
@@ -166,6 +167,8 @@ pub async fn run(
                     continue;
                 }
                 Some(at) => {
+                    // Read again once awake: ten thousand sleeping trackers hold no payment.
+                    drop(p);
                     // Wake at least every quarter lease to renew it.
                     let wait = at.saturating_sub(elapsed);
                     let nap = wait.min(engine.renew_every());
