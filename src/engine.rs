@@ -622,22 +622,22 @@ impl Engine {
     /// Returns them as they stand.
     pub async fn resume(&self) -> Result<Vec<Payment>, EngineError> {
         let open = self.blocking(|j| j.unresolved()).await?;
-        self.follow_open(&open);
+        self.follow_open(open.iter());
         Ok(open)
     }
 
     /// [`Engine::resume`] for a console: each payment the copy every console shares, and a
     /// read of the journal made in the last moments serves the consoles that start meanwhile.
     pub async fn open_payments(&self) -> Result<Vec<Arc<Payment>>, EngineError> {
-        let read = || self.blocking(|j| j.unresolved());
+        let read = || self.blocking(|j| j.unresolved_shared());
         self.inner
             .book
-            .open_payments(read, |open| self.follow_open(open))
+            .open_payments(read, |open| self.follow_open(open.iter().map(|p| &**p)))
             .await
     }
 
     /// Follows each open payment (a re-check of those that need a person and are due one).
-    fn follow_open(&self, open: &[Payment]) {
+    fn follow_open<'a>(&self, open: impl Iterator<Item = &'a Payment>) {
         for p in open {
             if p.status == Status::Attention {
                 if self.attention_due(p) {
@@ -862,7 +862,7 @@ impl Engine {
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(every).await;
-                let open = match engine.blocking(|j| j.unresolved()).await {
+                let open = match engine.blocking(|j| j.unresolved_shared()).await {
                     Ok(open) => open,
                     Err(EngineError::Stopping) => return,
                     // The shared ledger is out of reach: ask again at the next round.

@@ -97,11 +97,11 @@ impl Book {
     pub(super) async fn open_payments<E, R, F>(
         &self,
         read: R,
-        fresh: impl FnOnce(&[Payment]),
+        fresh: impl FnOnce(&[Arc<Payment>]),
     ) -> Result<Vec<Arc<Payment>>, E>
     where
         R: FnOnce() -> F,
-        F: std::future::Future<Output = Result<Vec<Payment>, E>>,
+        F: std::future::Future<Output = Result<Vec<Arc<Payment>>, E>>,
     {
         let gate = self.gate.lock().await;
         let cached = {
@@ -167,11 +167,10 @@ impl Book {
 
 /// The shared copy of a payment read from the journal: the book's when it holds this version
 /// or a later one.
-fn share(state: &mut State, p: Payment, read_at: Instant) -> Arc<Payment> {
-    match state.open.get(&p.id) {
-        Some((kept, _)) if !later(&p, kept) => kept.clone(),
+fn share(state: &mut State, shared: Arc<Payment>, read_at: Instant) -> Arc<Payment> {
+    match state.open.get(&shared.id) {
+        Some((kept, _)) if !later(&shared, kept) => kept.clone(),
         _ => {
-            let shared = Arc::new(p);
             if open(&shared) && !state.closed.contains(&shared.id) {
                 state.open.insert(shared.id, (shared.clone(), read_at));
             }
@@ -202,7 +201,7 @@ mod tests {
             serves_for: Duration::ZERO,
             ..Book::default()
         };
-        let read = || async { Ok::<_, ()>(vec![payment(1, 0), payment(2, 0)]) };
+        let read = || async { Ok::<_, ()>(vec![Arc::new(payment(1, 0)), Arc::new(payment(2, 0))]) };
         let list = book.open_payments(read, |_| {}).await.expect("read");
         let old: Vec<std::sync::Weak<Payment>> = list.iter().map(Arc::downgrade).collect();
         drop(list);

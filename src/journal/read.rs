@@ -149,6 +149,18 @@ impl Journal {
         rows::select(&*self.conn()?, UNRESOLVED, params![])
     }
 
+    /// [`Journal::unresolved`], each payment ready to be shared.
+    pub fn unresolved_shared(&self) -> Result<Vec<std::sync::Arc<Payment>>, JournalError> {
+        if let Some(pg) = self.pg() {
+            return Ok(pg
+                .unresolved()?
+                .into_iter()
+                .map(std::sync::Arc::new)
+                .collect());
+        }
+        rows::select_shared(&*self.conn()?, UNRESOLVED, params![])
+    }
+
     /// Payments recorded at or after `since` that are paid or failed, newest first, at most
     /// `limit` (one operator's only, when given), except those `viewer` cleared off their
     /// list: what a console that starts again shows as finished meanwhile.

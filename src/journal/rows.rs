@@ -99,6 +99,20 @@ pub fn select<P: Params>(
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// [`select`], each payment in the allocation it will be shared in (ten thousand open
+/// payments read for a server's consoles were a 9 MB list, then copied into shared ones).
+pub fn select_shared<P: Params>(
+    conn: &Connection,
+    tail: &str,
+    params: P,
+) -> Result<Vec<std::sync::Arc<Payment>>, JournalError> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM payments {tail}"))?;
+    let rows = stmt.query_map(params, payment)?;
+    Ok(rows
+        .map(|r| r.map(std::sync::Arc::new))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
 /// A payment's history, oldest first.
 pub const EVENTS: &str = "SELECT payment_id, at, status, message, kind, who FROM events
      WHERE payment_id = ?1 ORDER BY id";
