@@ -725,11 +725,13 @@ async fn consoles_share_one_copy_of_each_open_payment() {
     };
     let (l, r) = (news(&mut left), news(&mut right));
     assert!(Arc::ptr_eq(&l, &r), "each subscriber got its own copy");
+    // A console that starts now shows it as one open before does: checked (it started from
+    // the book's read, which left the checked payment out, while one starting from the journal
+    // showed it; two supervisors' "done" differed).
     let three = engine.open_payments().await.expect("open");
-    assert!(
-        find(&three).is_none(),
-        "a closed payment handed out as open"
-    );
+    let listed = find(&three).expect("a checked payment left out of a console's start");
+    assert!(listed.checked, "{listed:?}");
+    assert!(Arc::ptr_eq(&listed, &l), "a copy of its own");
 }
 
 /// A person's re-checks jump the queue but not the pace: twenty `r` pressed at once are asked

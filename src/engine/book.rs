@@ -1,9 +1,9 @@
 //! The open payments as this process last told of them, one shared copy each: a server with a
 //! hundred consoles and ten thousand payments pending holds each payment once, and every
-//! console's rows point at it. A payment leaves the book once nothing more happens to it
-//! without a person (paid, failed, or looked at); consoles that still show it keep that copy.
+//! console's rows point at it. A payment leaves the book once it is paid or failed; consoles
+//! that still show it keep that copy.
 
-use crate::payment::{Payment, Status};
+use crate::payment::Payment;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -52,9 +52,11 @@ impl State {
     }
 }
 
-/// Whether a person or the tracker may still change it (what a console keeps showing).
+/// Whether the journal's read of open payments lists it: all but paid and failed (a payment a
+/// person checked too, or a console starting from the book would miss what one starting from
+/// the journal shows: two supervisors' "done" differed by the payments checked meanwhile).
 fn open(p: &Payment) -> bool {
-    !(p.status.is_final() || (p.status == Status::Attention && p.checked))
+    !p.status.is_final()
 }
 
 /// `a` is a later version than `b`.
@@ -187,7 +189,7 @@ mod tests {
         Payment {
             id,
             polls,
-            status: Status::Pending,
+            status: crate::payment::Status::Pending,
             checked: false,
             ..crate::strings::samples::sample_payment()
         }
