@@ -406,3 +406,48 @@ async fn a_read_only_data_directory_is_read_and_never_written() {
         std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).expect("dir");
     }
 }
+
+/// A journal filled by hand, its times in another form than lipa writes (milliseconds), more
+/// than a page of them at one moment: the export's page after the first came back the same for
+/// ever (20 GB written before it was stopped). Now it stops and says why.
+#[test]
+fn an_export_whose_pages_do_not_advance_stops_and_says_why() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("journal.sqlite3");
+    drop(lipa::journal::Journal::open(&path).expect("journal"));
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2100)
+         INSERT INTO payments (provider, reference, phone, amount_minor, currency, status,
+             message, created_at, updated_at, sent_at, polls, operator, till, said)
+         SELECT 'clickpesa', printf('LPS%012d', i), '255712345670', 1000, 'TZS', 'paid', '',
+             '2026-12-06T22:11:00.427Z', '2026-12-06T22:11:00.427Z', NULL, 0, 'rehema',
+             'till-1', '' FROM n;",
+    )
+    .expect("fill");
+    drop(conn);
+    let data = dir.path().display().to_string();
+    let out = dir.path().join("out.csv");
+    let mut child = command([("HOME", data.clone()), ("LIPA_DATA_DIR", data)])
+        .args(["export", "--output", &out.display().to_string()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("lipa");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the export never ended");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut said)
+        .expect("stderr");
+    assert!(!status.success(), "{said}");
+    assert!(said.contains("LPS000000000001"), "{said}");
+    assert!(!out.exists(), "a half export written");
+}

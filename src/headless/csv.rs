@@ -11,15 +11,10 @@
 pub fn text(value: &str) -> String {
     if reads_as_number(value) {
         // Only digits, signs, separators and `e`: nothing a quote could break out of.
-        return quoted(&format!("=\"{value}\""));
+        return format!("\"=\"\"{value}\"\"\"");
     }
     let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let guarded = if risky {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    quoted(&guarded)
+    quoted_after(if risky { "'" } else { "" }, value)
 }
 
 /// Whether a spreadsheet opening the file would take `value` for a number, a date, a time, a
@@ -39,7 +34,23 @@ pub fn plain(value: &str) -> String {
 }
 
 fn quoted(value: &str) -> String {
-    format!("\"{}\"", value.replace('"', "\"\""))
+    quoted_after("", value)
+}
+
+/// `lead` then `value` in quotes, a quote doubled inside: one allocation (an export writes
+/// twenty-two of these a payment).
+fn quoted_after(lead: &str, value: &str) -> String {
+    let mut out = String::with_capacity(lead.len() + value.len() + 2);
+    out.push('"');
+    out.push_str(lead);
+    for (i, part) in value.split('"').enumerate() {
+        if i > 0 {
+            out.push_str("\"\"");
+        }
+        out.push_str(part);
+    }
+    out.push('"');
+    out
 }
 
 /// One record: the fields joined by commas, ended by CRLF.

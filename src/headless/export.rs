@@ -138,6 +138,20 @@ fn stream(
             ..filter.oldest_after(last.as_ref())
         };
         let found = journal.history(&page).map_err(Streamed::Journal)?;
+        // Each page begins after the last: a time written in another form than lipa's (a
+        // journal filled by hand) compares wrongly, and the same page came back for ever (20 GB
+        // written before it was stopped).
+        if let (Some(before), Some(first)) = (&last, found.first())
+            && (first.created_at, first.id) <= (before.created_at, before.id)
+        {
+            return Err(Streamed::Journal(crate::journal::JournalError::Corrupt(
+                format!(
+                    "{} {}",
+                    first.reference.as_str(),
+                    first.created_at.to_rfc3339()
+                ),
+            )));
+        }
         for p in &found {
             out.write_all(record(&row(p, offset, lang)).as_bytes())?;
             if stop() {
