@@ -555,6 +555,14 @@ fn today_for_a_hundred_operators_keeps_its_payments_in_sight() {
         .find(|l| l.contains("▸"))
         .expect("a selected row");
     assert!(newest.contains("agent099"), "{screen}");
+    // Where the supervisor is among them.
+    assert!(screen.contains("↓ 1"), "{screen}");
+    // At 60 columns the status stays whole beside who pushed it.
+    let narrow = render_plain(&a, 60, 20);
+    assert!(
+        narrow.contains("agent099") && narrow.contains("✓ paid"),
+        "{narrow}"
+    );
 
     // Every operator's day, scrolled to its end, and back.
     key(&mut a, 'o');
@@ -562,6 +570,8 @@ fn today_for_a_hundred_operators_keeps_its_payments_in_sight() {
     assert!(all.contains("Operators today"), "{all}");
     assert!(all.contains("agent000"), "{all}");
     assert!(all.contains("more"), "{all}");
+    // The title says whose days these are: no "By" before each.
+    assert!(!all.contains("By "), "{all}");
     press(&mut a, KeyCode::End, KeyModifiers::NONE);
     let end = render_plain(&a, 80, 24);
     assert!(end.contains("agent099"), "{end}");

@@ -80,7 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(top);
     frame.render_widget(block, top);
     frame.render_widget(totals_table(app, &sums, theme, inner.width), inner);
-    let mut lines = operator_lines(app, people, theme, by.width);
+    let mut lines = operator_lines(app, people, theme, by.width, true);
     if more > 0 {
         lines.truncate(people_h.saturating_sub(1));
         lines.push(Line::from(Span::styled(
@@ -95,6 +95,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 /// The widest name in the "By" column.
 const BY_MAX: usize = 10;
+/// The selection marker's columns.
+const MARK_W: usize = 2;
+/// The status word kept whole ("! needs you").
+const STATUS_MIN: usize = 11;
+/// The provider's short name.
+const PROVIDER_W: usize = 9;
 
 /// Lines kept for the payments under the totals: their title and a few rows.
 const LIST_ROOM: u16 = 6;
@@ -123,7 +129,7 @@ fn every_operator(
         height.saturating_sub(1)
     };
     let first = first.min(people.len().saturating_sub(room));
-    let mut lines = operator_lines(app, people, theme, inner.width);
+    let mut lines = operator_lines(app, people, theme, inner.width, false);
     lines.truncate(first + room);
     lines.drain(..first);
     if !fits {
@@ -202,10 +208,12 @@ fn operator_lines(
     people: &[crate::journal::OperatorDay],
     theme: &Theme,
     width: u16,
+    labelled: bool,
 ) -> Vec<Line<'static>> {
-    // The label column only where there is room. On a narrow screen the name gives way
-    // first, then the counts: the sum and its currency are never cut.
-    let label = width >= 70;
+    // The label column only where there is room (and not under a title that says it). On a
+    // narrow screen the name gives way first, then the counts: the sum and its currency are
+    // never cut.
+    let label = labelled && width >= 70;
     let room = usize::from(width).saturating_sub(if label { 11 } else { 0 });
     people
         .iter()
@@ -336,42 +344,69 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     ]));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let wide = inner.width >= 70;
-    // The rows read that fit, with the selected one among them.
-    let room = usize::from(inner.height).max(1);
+    // The rows read that fit, with the selected one among them, and a line saying how many
+    // are out of sight when not all fit (a supervisor paging ten thousand could not tell where).
+    let height = usize::from(inner.height).max(1);
+    let count = today.count();
+    let room = match count > height {
+        true => height.saturating_sub(1).max(1),
+        false => height,
+    };
     let at = today.cursor.saturating_sub(today.first);
     let skip = (at + 1).saturating_sub(room);
     let shown: Vec<_> = today.page.iter().skip(skip).take(room).collect();
-    // The masked number's last digits and the amount with its currency stay whole: under 60
-    // columns the country code goes, under 40 the seconds of the clock and the number's first
-    // digits; the status takes what is left.
+    let above = today.first + skip;
+    let below = count.saturating_sub(above + shown.len());
+    let (table_area, more_area) = match above + below > 0 && inner.height > 1 {
+        true => {
+            let [rows, more] =
+                Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+            (rows, Some(more))
+        }
+        false => (inner, None),
+    };
+    let width = usize::from(inner.width);
+    // The masked number's last digits, the amount with its currency and the status word stay
+    // whole: under 60 columns the country code goes, under 50 the seconds of the clock and the
+    // number's first digits; who pushed it (several operators' day, in a width that does not
+    // move from page to page) and the provider where room is left.
     let amount_w = shown
         .iter()
         .map(|p| p.amount.to_string().chars().count())
         .fold(
-            match inner.width {
+            match width {
                 w if w >= 60 => 14,
                 w if w >= 40 => 12,
                 _ => 8,
             },
             usize::max,
-        ) as u16;
-    let (clock_w, phone_w) = match inner.width {
-        w if w < 40 => (5, 7),
+        );
+    let (clock_w, mut phone_w) = match width {
+        w if w < 50 => (5, 7),
         w if w < 60 => (8, 11),
         _ => (8, 16),
     };
-    // A day of several operators (a supervisor's, a chain's till): who pushed each, from 60
-    // columns on.
-    let by_w = match today.several_operators() && inner.width >= 60 {
-        true => shown
-            .iter()
-            .map(|p| p.operator.chars().count())
-            .max()
-            .unwrap_or(0)
-            .min(BY_MAX),
+    let mut left = width.saturating_sub(MARK_W + clock_w + 1 + phone_w + 1 + amount_w + 1);
+    let mut by_w = match today.several_operators() {
+        true => today.summary.as_ref().map_or(0, |s| {
+            s.operators
+                .iter()
+                .map(|o| o.operator.chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(BY_MAX)
+        }),
         false => 0,
     };
+    if by_w > 0 && left < by_w + 1 + STATUS_MIN && phone_w == 16 {
+        phone_w = 11;
+        left += 5;
+    }
+    match by_w > 0 && left >= by_w + 1 + STATUS_MIN {
+        true => left -= by_w + 1,
+        false => by_w = 0,
+    }
+    let wide = left >= PROVIDER_W + 1 + STATUS_MIN;
     let rows = shown.iter().map(|p| {
         let time = clock(app, p.created_at);
         let phone = match phone_w {
@@ -405,15 +440,15 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Row::new(cells)
     });
     let mut widths = vec![
-        Constraint::Length(clock_w),
-        Constraint::Length(phone_w),
-        Constraint::Length(amount_w),
+        Constraint::Length(clock_w as u16),
+        Constraint::Length(phone_w as u16),
+        Constraint::Length(amount_w as u16),
     ];
     if by_w > 0 {
         widths.push(Constraint::Length(by_w as u16));
     }
     if wide {
-        widths.push(Constraint::Length(9));
+        widths.push(Constraint::Length(PROVIDER_W as u16));
     }
     widths.push(Constraint::Fill(1));
     let table = Table::new(rows, widths)
@@ -423,5 +458,14 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .row_highlight_style(theme.selected());
     let selected = today.has_row(today.cursor).then_some(at - skip);
     let mut state = TableState::default().with_selected(selected);
-    frame.render_stateful_widget(table, inner, &mut state);
+    frame.render_stateful_widget(table, table_area, &mut state);
+    if let Some(more) = more_area {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("  {}", s::more_rows(app.lang, above, below)),
+                theme.dim(),
+            )),
+            more,
+        );
+    }
 }
