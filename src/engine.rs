@@ -238,7 +238,6 @@ struct Inner {
     tracking: Mutex<HashMap<i64, Arc<Notify>>>,
     /// The last version (`updated_at`) of each payment this process published.
     seen: Mutex<HashMap<i64, DateTime<Utc>>>,
-    permits: Semaphore,
     /// Trackers taking their first look at the journal at once (ten thousand resumed together
     /// queue here, not as twenty thousand journal calls).
     pub(super) starts: Semaphore,
@@ -364,10 +363,10 @@ impl Engine {
                 seen: Mutex::new(HashMap::new()),
                 book: book::Book::default(),
                 sparse: settings.schedule.trusting(),
-                permits: Semaphore::new(settings.max_concurrent_queries.max(1)),
                 starts: Semaphore::new(STARTS_AT_ONCE),
                 pacer: pace::Pacer::new(
                     settings.max_queries_per_second,
+                    settings.max_concurrent_queries,
                     pace::Ages {
                         likely: settings.schedule.in_scale(Duration::from_secs(5))
                             ..settings.schedule.in_scale(Duration::from_secs(35)),
@@ -904,12 +903,12 @@ impl Engine {
 
     /// Waits for a question's turn under the pace: the payments most likely to have an answer,
     /// then a person's re-check (paced all the same), then the others (see `pace.rs`).
-    pub(crate) async fn query_turn(&self, id: i64, ask: pace::Ask) {
+    pub(crate) async fn query_turn(&self, id: i64, ask: pace::Ask) -> Option<pace::Slot> {
         let ask = match self.lock_urgent().remove(&id) {
             true => pace::Ask::Fixed(pace::Urgency::Person),
             false => ask,
         };
-        self.inner.pacer.turn_for(ask).await;
+        self.inner.pacer.turn_for(ask).await
     }
 
     /// What a question about `p` is, for its urgency at its turn: the time since its prompt

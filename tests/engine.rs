@@ -51,6 +51,9 @@ struct Scripted {
     status_at_send: Mutex<Option<Status>>,
     /// The connection holding the journal's write lock (`AcceptThenLock`).
     locker: Mutex<Option<rusqlite::Connection>>,
+    /// How long each question takes (a slow provider), and the references asked, in order.
+    slow: Mutex<Duration>,
+    asked: Mutex<Vec<String>>,
 }
 
 impl Scripted {
@@ -64,6 +67,8 @@ impl Scripted {
             created: Mutex::new(Vec::new()),
             status_at_send: Mutex::new(None),
             locker: Mutex::new(None),
+            slow: Mutex::new(Duration::ZERO),
+            asked: Mutex::new(Vec::new()),
         })
     }
 
@@ -125,6 +130,14 @@ impl Provider for Scripted {
         }
     }
     async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
+        self.asked
+            .lock()
+            .expect("lock")
+            .push(charged.reference.to_string());
+        let slow = *self.slow.lock().expect("lock");
+        if !slow.is_zero() {
+            tokio::time::sleep(slow).await;
+        }
         let n = self.queries.fetch_add(1, Ordering::SeqCst);
         let reply = self.answers[n.min(self.answers.len() - 1)];
         let known = self
@@ -801,4 +814,82 @@ async fn a_persons_rechecks_keep_the_pace() {
         assert!(std::time::Instant::now() < deadline, "not all asked");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// A slow provider answers fewer questions a second than the pace allows: the questions out
+/// at once are the limit, and a free slot goes to the most urgent question. A sale pushed
+/// behind twenty re-checks past their deadline is asked at the next free slot or the one
+/// after (it was asked after all twenty: the slots were taken first come, first served; a
+/// scale trial saw a sale wait two minutes behind a backlog this way).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_providers_free_slot_goes_to_the_sale() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = EngineSettings {
+        max_concurrent_queries: 1,
+        ..fast()
+    };
+    let (engine, provider) = engine_on(
+        dir.path(),
+        Script::Accept,
+        vec![Reply::Is(RemoteState::Pending)],
+        settings,
+    );
+    *provider.slow.lock().expect("lock") = Duration::from_millis(40);
+    let journal = engine.journal().clone();
+    let step = |to, message| Change {
+        to,
+        message,
+        provider_id: None,
+        heard: true,
+    };
+    for i in 0..20 {
+        let Recorded::New(p) = journal
+            .record(
+                &sale_to(&format!("SLOW{i:02}"), &format!("07123456{i:02}")),
+                Guard::Off,
+            )
+            .expect("record")
+        else {
+            panic!("guard off");
+        };
+        journal
+            .transition(p.id, Status::Recorded, &step(Status::Sending, &Msg::Empty))
+            .expect("sending");
+        journal
+            .transition(
+                p.id,
+                Status::Sending,
+                &step(Status::Pending, &Msg::PromptSent),
+            )
+            .expect("pending");
+        journal
+            .transition(p.id, Status::Pending, &step(Status::Attention, &Msg::Empty))
+            .expect("attention");
+        engine.recheck(p.id);
+    }
+    // The re-checks are queued (the first is out) when the sale is pushed.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while provider.asked.lock().expect("lock").is_empty() {
+        assert!(std::time::Instant::now() < deadline, "nothing asked");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let before = provider.asked.lock().expect("lock").len();
+    let sale = submit(&engine, sale("SLOWSALE")).await;
+    assert!(sale.error.is_none(), "{:?}", sale.error);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let at = loop {
+        let asked = provider.asked.lock().expect("lock").clone();
+        if let Some(at) = asked.iter().position(|r| r == "SLOWSALE") {
+            break at;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never asked: {asked:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    assert!(
+        at <= before + 3,
+        "the sale waited behind the re-checks: asked {at}th, {before} asked before it was pushed"
+    );
 }

@@ -9,10 +9,16 @@
 //! is about: none waits for ever, and a backlog (ten thousand payments left by an outage)
 //! drains at half the pace at least, while a sale pushed meanwhile is asked at its next turn,
 //! not behind the whole backlog.
+//!
+//! The questions out at once are limited too (a slow provider answers fewer a second than the
+//! pace allows): a turn is handed out with a slot, when one is free, to the most urgent
+//! question then. Had the slots been taken after the turn, first come first served, a slow
+//! provider would have filled their queue with the backlog and a sale waited behind all of it
+//! (a trial: 2 minutes, with four servers asking one simulator).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::oneshot;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use tokio::time::Instant;
 
 /// Which questions go first when they wait for the pace (lower first).
@@ -36,7 +42,12 @@ pub struct Pacer {
     gap: Duration,
     ages: Ages,
     state: Arc<Mutex<State>>,
+    /// Questions out at once.
+    slots: Arc<Semaphore>,
 }
+
+/// A question's right to be out: held while it is asked.
+pub type Slot = OwnedSemaphorePermit;
 
 struct State {
     /// When the next question may leave.
@@ -51,7 +62,7 @@ struct State {
 struct Waiter {
     ask: Ask,
     since: Instant,
-    go: oneshot::Sender<()>,
+    go: oneshot::Sender<Slot>,
 }
 
 /// What a question is about, for its urgency.
@@ -93,8 +104,8 @@ impl Ask {
 }
 
 impl Pacer {
-    /// At most `per_second` queries a second (0: no limit).
-    pub fn new(per_second: u32, ages: Ages) -> Pacer {
+    /// At most `per_second` queries a second (0: no limit), `slots` out at once.
+    pub fn new(per_second: u32, slots: usize, ages: Ages) -> Pacer {
         let gap = match per_second {
             0 => Duration::ZERO,
             n => Duration::from_secs(1) / n,
@@ -108,26 +119,33 @@ impl Pacer {
                 dispatching: false,
                 turns: 0,
             })),
+            slots: Arc::new(Semaphore::new(slots.max(1))),
         }
+    }
+
+    /// A slot outside the pace and its order (a question asked without the tracker's lease).
+    pub async fn slot(&self) -> Option<Slot> {
+        self.slots.clone().acquire_owned().await.ok()
     }
 
     /// Waits for this query's turn: at once while the pace allows, else in order of urgency.
     #[cfg(test)]
-    pub async fn turn(&self, urgency: Urgency) {
-        self.turn_for(Ask::Fixed(urgency)).await;
+    pub async fn turn(&self, urgency: Urgency) -> Option<Slot> {
+        self.turn_for(Ask::Fixed(urgency)).await
     }
 
-    /// [`Pacer::turn`] for a question whose urgency is taken at each turn.
-    pub async fn turn_for(&self, ask: Ask) {
-        if self.gap.is_zero() {
-            return;
-        }
+    /// [`Pacer::turn`] for a question whose urgency is taken at each turn; with its slot
+    /// (`None`: the runtime is stopping).
+    pub async fn turn_for(&self, ask: Ask) -> Option<Slot> {
         let (rx, start) = {
             let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
-            if state.waiting.is_empty() && state.next <= now {
+            if state.waiting.is_empty()
+                && state.next <= now
+                && let Ok(slot) = self.slots.clone().try_acquire_owned()
+            {
                 state.next = now + self.gap;
-                return;
+                return Some(slot);
             }
             let (go, rx) = oneshot::channel();
             state.waiting.push(Waiter {
@@ -140,23 +158,32 @@ impl Pacer {
             (rx, start)
         };
         if start {
-            tokio::spawn(dispatch(self.state.clone(), self.gap, self.ages.clone()));
+            tokio::spawn(dispatch(
+                self.state.clone(),
+                self.slots.clone(),
+                self.gap,
+                self.ages.clone(),
+            ));
         }
         // The dispatcher ends only once nobody waits: a dropped sender means a stopping
-        // runtime, and the question goes.
-        let _ = rx.await;
+        // runtime.
+        rx.await.ok()
     }
 }
 
-/// Hands out one turn a gap, until nobody waits: to the most urgent waiter (the longest
-/// waiting among equals), and every other turn to the longest waiting.
-async fn dispatch(state: Arc<Mutex<State>>, gap: Duration, ages: Ages) {
+/// Hands out one turn a gap, each with a slot once one is free, until nobody waits: to the
+/// most urgent waiter then (the longest waiting among equals), and every other turn to the
+/// longest waiting.
+async fn dispatch(state: Arc<Mutex<State>>, slots: Arc<Semaphore>, gap: Duration, ages: Ages) {
     loop {
         let next = {
             let state = state.lock().unwrap_or_else(|p| p.into_inner());
             state.next
         };
         tokio::time::sleep_until(next).await;
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
         let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         // A waiter whose question was dropped (its task ended) takes no turn.
@@ -177,7 +204,10 @@ async fn dispatch(state: Arc<Mutex<State>>, gap: Duration, ages: Ages) {
             return;
         };
         let waiter = state.waiting.swap_remove(i);
-        let _ = waiter.go.send(());
+        // Gone since (its task ended): the slot is free again, and the next one is chosen.
+        if waiter.go.send(slot).is_err() {
+            continue;
+        }
         state.next = state.next.max(now) + gap;
     }
 }
@@ -195,7 +225,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn turns_are_spaced() {
-        let p = std::sync::Arc::new(Pacer::new(10, test_ages()));
+        let p = std::sync::Arc::new(Pacer::new(10, 64, test_ages()));
         let start = Instant::now();
         let mut handles = Vec::new();
         for _ in 0..20 {
@@ -223,7 +253,7 @@ mod tests {
     /// past [`AGING`] goes before it.
     #[tokio::test(start_paused = true)]
     async fn the_young_go_first_and_nobody_waits_for_ever() {
-        let p = std::sync::Arc::new(Pacer::new(10, test_ages()));
+        let p = std::sync::Arc::new(Pacer::new(10, 64, test_ages()));
         p.turn(Urgency::Late).await;
         let order = std::sync::Arc::new(Mutex::new(Vec::new()));
         let mut handles = Vec::new();
@@ -248,7 +278,7 @@ mod tests {
 
         // Behind a backlog of late questions that have waited long (an outage's), a likely one
         // that just came goes at its next turn or the one after, not behind the backlog.
-        let p = std::sync::Arc::new(Pacer::new(1, test_ages()));
+        let p = std::sync::Arc::new(Pacer::new(1, 64, test_ages()));
         p.turn(Urgency::Late).await;
         let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
         let mut handles = Vec::new();
@@ -282,7 +312,7 @@ mod tests {
     /// turn.
     #[tokio::test(start_paused = true)]
     async fn a_backlog_is_asked_while_fresh_questions_keep_coming() {
-        let p = std::sync::Arc::new(Pacer::new(2, test_ages()));
+        let p = std::sync::Arc::new(Pacer::new(2, 64, test_ages()));
         p.turn(Urgency::Late).await;
         let late_done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let mut backlog = Vec::new();
@@ -315,7 +345,7 @@ mod tests {
     /// once to the provider's account, and a supervisor's walk does not hold up an agent's sale.
     #[tokio::test(start_paused = true)]
     async fn a_persons_questions_go_after_a_sale_and_at_the_pace() {
-        let p = std::sync::Arc::new(Pacer::new(10, test_ages()));
+        let p = std::sync::Arc::new(Pacer::new(10, 64, test_ages()));
         p.turn(Urgency::Late).await;
         let order = std::sync::Arc::new(Mutex::new(Vec::new()));
         let mut handles = Vec::new();
@@ -363,7 +393,7 @@ mod tests {
     /// the one after, not behind the whole backlog (its urgency was taken when it began to wait).
     #[tokio::test(start_paused = true)]
     async fn a_backlog_queued_young_is_old_by_its_turn() {
-        let p = std::sync::Arc::new(Pacer::new(1, test_ages()));
+        let p = std::sync::Arc::new(Pacer::new(1, 64, test_ages()));
         p.turn(Urgency::Late).await;
         let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
         let mut handles = Vec::new();

@@ -276,12 +276,14 @@ async fn query(engine: &Engine, p: Box<Payment>) -> Result<(Payment, Asked), Eng
     // changed meanwhile: a callback, another till).
     let (id, status, urgency) = (p.id, p.status, engine.urgency(&p));
     drop(p);
-    engine.query_turn(id, urgency).await;
+    let Some(slot) = engine.query_turn(id, urgency).await else {
+        return Err(EngineError::Stopping);
+    };
     let p = Box::pin(read(engine, id)).await?;
     if p.status != status {
         return Ok((p, Asked::No));
     }
-    Box::pin(ask(engine, &p, provider)).await
+    Box::pin(ask(engine, &p, provider, slot)).await
 }
 
 /// [`query`] once its turn came.
@@ -289,9 +291,11 @@ async fn ask(
     engine: &Engine,
     p: &Payment,
     provider: std::sync::Arc<dyn crate::provider::Provider>,
+    slot: super::pace::Slot,
 ) -> Result<(Payment, Asked), EngineError> {
     let lookup = {
-        let _permit = engine.inner.permits.acquire().await;
+        // Held while the question is out.
+        let _slot = slot;
         // Asked only under this process's lease, kept while the question is out: were it lost
         // (this process cut off for longer than a lease), the question is dropped, as another
         // process may be asking now.
@@ -399,7 +403,7 @@ pub(super) async fn ask_unleased(
         return Ok((p.clone(), None));
     }
     let lookup = {
-        let _permit = engine.inner.permits.acquire().await;
+        let _slot = engine.inner.pacer.slot().await;
         provider.query(&Charged::of(p)).await
     };
     let heard = match &lookup {

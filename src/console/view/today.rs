@@ -420,7 +420,7 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }
         };
         let mut cells = vec![
-            Cell::from(time.chars().take(usize::from(clock_w)).collect::<String>()),
+            Cell::from(time.chars().take(clock_w).collect::<String>()),
             Cell::from(phone),
             right(p.amount.to_string()),
         ];
