@@ -621,7 +621,7 @@ impl Engine {
     /// Returns them as they stand.
     pub async fn resume(&self) -> Result<Vec<Payment>, EngineError> {
         let open = self.blocking(|j| j.unresolved()).await?;
-        self.follow_open(open.iter());
+        self.follow_open(open.iter().rev());
         Ok(open)
     }
 
@@ -631,11 +631,15 @@ impl Engine {
         let read = || self.blocking(|j| j.unresolved_shared());
         self.inner
             .book
-            .open_payments(read, |open| self.follow_open(open.iter().map(|p| &**p)))
+            .open_payments(read, |open| {
+                self.follow_open(open.iter().rev().map(|p| &**p))
+            })
             .await
     }
 
-    /// Follows each open payment (a re-check of those that need a person and are due one).
+    /// Follows each open payment (a re-check of those that need a person and are due one),
+    /// given newest first: their trackers take their first look at the journal in that order,
+    /// a few at a time, and a sale pushed just before a restart is not the last of ten thousand.
     fn follow_open<'a>(&self, open: impl Iterator<Item = &'a Payment>) {
         for p in open {
             if p.status == Status::Attention {
@@ -714,7 +718,8 @@ impl Engine {
             loop {
                 tokio::time::sleep(every).await;
                 match engine.blocking(|j| j.unclaimed()).await {
-                    Ok(ids) => ids.into_iter().for_each(|id| engine.track(id)),
+                    // Newest first (see `follow_open`).
+                    Ok(ids) => ids.into_iter().rev().for_each(|id| engine.track(id)),
                     Err(EngineError::Stopping) => return,
                     Err(e) => tracing::warn!(error = %e, "could not look for unfollowed payments"),
                 }

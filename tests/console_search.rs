@@ -129,4 +129,26 @@ fn a_search_over_several_operators_says_who_pushed_each() {
     let narrow = render_plain(&a, 80, 20);
     assert!(narrow.contains("LP7K3MQ9XR010"), "{narrow}");
     assert!(narrow.contains("✓ paid"), "{narrow}");
+    // All found pushed by one other operator (a trial saw no column then): still said.
+    let (g, ..) = asked(&key(&mut a, '0'));
+    let mut one = payment(
+        12,
+        ProviderKind::ClickPesa,
+        "255712345670",
+        1500,
+        Status::Paid,
+        "",
+        60,
+    );
+    one.operator = "cashier4".to_string();
+    act(
+        &mut a,
+        Action::Found {
+            generation: g,
+            first: 0,
+            result: Ok(vec![one]),
+        },
+    );
+    let alone = render_plain(&a, 120, 20);
+    assert!(alone.contains("cashier4"), "{alone}");
 }

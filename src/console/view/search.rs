@@ -64,7 +64,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let left = usize::from(list.width).saturating_sub(used);
     let names: std::collections::BTreeSet<&str> = shown().map(|p| p.operator.as_str()).collect();
     let widest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
-    let by_w = match names.len() > 1 && left >= widest.min(BY_MAX) + 1 + 12 {
+    // Another's payment among them (a supervisor's search, whoever pushed what it found).
+    let others = names.iter().any(|n| *n != app.operator);
+    let by_w = match others && left >= widest.min(BY_MAX) + 1 + 12 {
         true => widest.min(BY_MAX),
         false => 0,
     };
