@@ -470,7 +470,7 @@ impl Engine {
             SendGuard::Force => Guard::Off,
         };
         let record = new.clone();
-        let recorded = self.blocking(move |j| j.record(&record, guard)).await;
+        let recorded = self.blocking_first(move |j| j.record(&record, guard)).await;
         let payment = match recorded.map_err(|e| match e {
             EngineError::Journal(JournalError::Unreachable(why)) => EngineError::CannotSend(why),
             other => other,
@@ -504,7 +504,7 @@ impl Engine {
             Some(base) if new.provider.spec().hook_per_payment => {
                 let (url, hash) =
                     crate::provider::callback_address::payment_address(base, new.provider, id);
-                self.blocking(move |j| j.set_hook_token(id, &hash))
+                self.blocking_first(move |j| j.set_hook_token(id, &hash))
                     .await
                     .map_err(nothing_sent)?;
                 Some(url)
@@ -1142,7 +1142,7 @@ impl Engine {
             change.heard,
         );
         let cas = self
-            .blocking(move |j| {
+            .blocking_first(move |j| {
                 let change = Change {
                     to,
                     message: &message,
@@ -1167,6 +1167,21 @@ impl Engine {
         self.inner
             .worker
             .run(f)
+            .await
+            .map_err(|_| EngineError::Stopping)?
+            .map_err(EngineError::from)
+    }
+
+    /// [`Engine::blocking`] before the background work queued (a sale's own writes: a
+    /// cashier waits on them).
+    async fn blocking_first<T, F>(&self, f: F) -> Result<T, EngineError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Journal) -> Result<T, JournalError> + Send + 'static,
+    {
+        self.inner
+            .worker
+            .run_first(f)
             .await
             .map_err(|_| EngineError::Stopping)?
             .map_err(EngineError::from)
