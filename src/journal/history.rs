@@ -140,7 +140,12 @@ fn matching(filter: &Filter) -> (String, Vec<Value>) {
         values.push(Value::Text(rows::ts(at)));
         values.push(Value::Integer(id));
         let (t, i) = (values.len() - 1, values.len());
-        clauses.push(format!("(created_at, id) > (?{t}, ?{i})"));
+        // After the last payment's time as stored, not as lipa would write it now: a time in
+        // another form (a journal filled by hand) compared wrongly with ours, and a page came
+        // back again.
+        clauses.push(format!(
+            "(created_at, id) > (COALESCE((SELECT created_at FROM payments WHERE id = ?{i}), ?{t}), ?{i})"
+        ));
     }
     let clauses = match clauses.is_empty() {
         true => String::new(),
