@@ -974,3 +974,70 @@ async fn a_sale_is_recorded_before_a_flood_of_rechecks() {
         "{notes_before} of {NOTES} notes were written before the sale was recorded"
     );
 }
+
+/// A sale this process sends is followed at once, not after the first look of every payment
+/// a restart took up (they take it a few at a time, each a write of its lease: on a busy disk a
+/// trial saw sales pushed after a restart wait minutes behind ten thousand).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_after_a_restart_does_not_wait_for_the_backlogs_first_looks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (engine, provider) = engine_on(
+        dir.path(),
+        Script::Accept,
+        vec![Reply::Is(RemoteState::Pending)],
+        fast(),
+    );
+    let journal = engine.journal().clone();
+    let step = |to, message| Change {
+        to,
+        message,
+        provider_id: None,
+        heard: true,
+    };
+    const BACKLOG: usize = 1_000;
+    for i in 0..BACKLOG {
+        let Recorded::New(p) = journal
+            .record(
+                &sale_to(&format!("BACK{i:04}"), &format!("0712{i:06}")),
+                Guard::Off,
+            )
+            .expect("record")
+        else {
+            panic!("guard off");
+        };
+        journal
+            .transition(p.id, Status::Recorded, &step(Status::Sending, &Msg::Empty))
+            .expect("sending");
+        journal
+            .transition(
+                p.id,
+                Status::Sending,
+                &step(Status::Pending, &Msg::PromptSent),
+            )
+            .expect("pending");
+    }
+    // Sent long ago: each is asked as soon as it has had its first look.
+    let conn = rusqlite::Connection::open(dir.path().join(lipa::journal::FILE_NAME)).expect("open");
+    conn.execute(
+        "UPDATE payments SET sent_at = '2026-01-01T00:00:00.000000Z', created_at = '2026-01-01T00:00:00.000000Z'",
+        [],
+    )
+    .expect("old");
+    drop(conn);
+    engine.resume().await.expect("resume");
+    let sale = submit(&engine, sale("BACKSALE")).await;
+    assert!(sale.error.is_none(), "{:?}", sale.error);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let at = loop {
+        let asked = provider.asked.lock().expect("lock").clone();
+        if let Some(at) = asked.iter().position(|r| r == "BACKSALE") {
+            break at;
+        }
+        assert!(std::time::Instant::now() < deadline, "never asked");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    assert!(
+        at < BACKLOG / 2,
+        "the sale was asked after {at} of the {BACKLOG} taken up before it"
+    );
+}

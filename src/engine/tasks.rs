@@ -75,8 +75,13 @@ pub async fn run(
     let (mut late, mut retry) = (0u32, false);
     // When the provider's own advice asks once more past the deadline (until then, none).
     let mut again_at: Option<Instant> = None;
-    // Held until the first look is over (a closed semaphore only means a stopping engine).
-    let mut starting = engine.inner.starts.acquire().await.ok();
+    // Held until the first look is over (a closed semaphore only means a stopping engine);
+    // not for a payment this process just sent (a cashier waits on it; its first look is not
+    // queued behind ten thousand taken up at a restart, each a write of its lease).
+    let mut starting = match sent {
+        Some(_) => None,
+        None => engine.inner.starts.acquire().await.ok(),
+    };
     loop {
         // Boxed, as every payment this loop holds across a wait: ten thousand trackers sleep
         // at once, each holding a pointer rather than a payment in each of its states.
