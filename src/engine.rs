@@ -46,6 +46,14 @@ const SWEEP_EVERY: Duration = Duration::from_secs(3);
 const LEDGER_RETRY: Duration = Duration::from_secs(2);
 
 /// An error before the request leaves: a ledger out of reach then means nothing was sent.
+/// A journal call's answer from its thread: [`EngineError::Stopping`] when the thread is gone.
+fn journalled<T>(
+    ran: Result<Result<T, JournalError>, crate::journal::Gone>,
+) -> Result<T, EngineError> {
+    ran.map_err(|_| EngineError::Stopping)?
+        .map_err(EngineError::from)
+}
+
 fn nothing_sent(e: EngineError) -> EngineError {
     match e {
         EngineError::Journal(JournalError::Unreachable(why)) => EngineError::CannotSend(why),
@@ -1164,12 +1172,7 @@ impl Engine {
         T: Send + 'static,
         F: FnOnce(&Journal) -> Result<T, JournalError> + Send + 'static,
     {
-        self.inner
-            .worker
-            .run(f)
-            .await
-            .map_err(|_| EngineError::Stopping)?
-            .map_err(EngineError::from)
+        journalled(self.inner.worker.run(f).await)
     }
 
     /// [`Engine::blocking`] before the background work queued (a sale's own writes: a
@@ -1179,12 +1182,7 @@ impl Engine {
         T: Send + 'static,
         F: FnOnce(&Journal) -> Result<T, JournalError> + Send + 'static,
     {
-        self.inner
-            .worker
-            .run_first(f)
-            .await
-            .map_err(|_| EngineError::Stopping)?
-            .map_err(EngineError::from)
+        journalled(self.inner.worker.run_first(f).await)
     }
 
     /// A read of the journal for a face (today's payments, a history), on the journal's

@@ -235,6 +235,39 @@ async fn submit(engine: &Engine, new: NewPayment) -> lipa::engine::Submitted {
         .expect("submit")
 }
 
+/// A payment of another time, moved to pending by the journal's own calls (no send here); to
+/// *attention* too when `attention`.
+fn pending_in(journal: &Journal, reference: &str, phone: &str, attention: bool) -> i64 {
+    let Recorded::New(p) = journal
+        .record(&sale_to(reference, phone), Guard::Off)
+        .expect("record")
+    else {
+        panic!("guard off");
+    };
+    let step = |to, message| Change {
+        to,
+        message,
+        provider_id: None,
+        heard: true,
+    };
+    journal
+        .transition(p.id, Status::Recorded, &step(Status::Sending, &Msg::Empty))
+        .expect("sending");
+    journal
+        .transition(
+            p.id,
+            Status::Sending,
+            &step(Status::Pending, &Msg::PromptSent),
+        )
+        .expect("pending");
+    if attention {
+        journal
+            .transition(p.id, Status::Pending, &step(Status::Attention, &Msg::Empty))
+            .expect("attention");
+    }
+    p.id
+}
+
 /// Sets a payment's wall-clock send time, as a clock stepped by `by` would make it look.
 fn shift_sent_at(journal: &Journal, id: i64, by: chrono::Duration) {
     let p = journal.get(id).expect("get").expect("row");
@@ -764,38 +797,16 @@ async fn a_persons_rechecks_keep_the_pace() {
         settings,
     );
     let journal = engine.journal().clone();
-    let mut ids = Vec::new();
-    for i in 0..20 {
-        let Recorded::New(p) = journal
-            .record(
-                &sale_to(&format!("PACE{i:02}"), &format!("07123456{i:02}")),
-                Guard::Off,
+    let ids: Vec<i64> = (0..20)
+        .map(|i| {
+            pending_in(
+                &journal,
+                &format!("PACE{i:02}"),
+                &format!("07123456{i:02}"),
+                true,
             )
-            .expect("record")
-        else {
-            panic!("guard off");
-        };
-        let step = |to, message| Change {
-            to,
-            message,
-            provider_id: None,
-            heard: true,
-        };
-        journal
-            .transition(p.id, Status::Recorded, &step(Status::Sending, &Msg::Empty))
-            .expect("sending");
-        journal
-            .transition(
-                p.id,
-                Status::Sending,
-                &step(Status::Pending, &Msg::PromptSent),
-            )
-            .expect("pending");
-        journal
-            .transition(p.id, Status::Pending, &step(Status::Attention, &Msg::Empty))
-            .expect("attention");
-        ids.push(p.id);
-    }
+        })
+        .collect();
     let started = std::time::Instant::now();
     for id in &ids {
         engine.recheck_by(*id, "rehema").await.expect("recheck");
@@ -836,36 +847,14 @@ async fn a_slow_providers_free_slot_goes_to_the_sale() {
     );
     *provider.slow.lock().expect("lock") = Duration::from_millis(40);
     let journal = engine.journal().clone();
-    let step = |to, message| Change {
-        to,
-        message,
-        provider_id: None,
-        heard: true,
-    };
     for i in 0..20 {
-        let Recorded::New(p) = journal
-            .record(
-                &sale_to(&format!("SLOW{i:02}"), &format!("07123456{i:02}")),
-                Guard::Off,
-            )
-            .expect("record")
-        else {
-            panic!("guard off");
-        };
-        journal
-            .transition(p.id, Status::Recorded, &step(Status::Sending, &Msg::Empty))
-            .expect("sending");
-        journal
-            .transition(
-                p.id,
-                Status::Sending,
-                &step(Status::Pending, &Msg::PromptSent),
-            )
-            .expect("pending");
-        journal
-            .transition(p.id, Status::Pending, &step(Status::Attention, &Msg::Empty))
-            .expect("attention");
-        engine.recheck(p.id);
+        let id = pending_in(
+            &journal,
+            &format!("SLOW{i:02}"),
+            &format!("07123456{i:02}"),
+            true,
+        );
+        engine.recheck(id);
     }
     // The re-checks are queued (the first is out) when the sale is pushed.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -910,38 +899,16 @@ async fn a_sale_is_recorded_before_a_flood_of_rechecks() {
         },
     );
     let journal = engine.journal().clone();
-    let step = |to, message| Change {
-        to,
-        message,
-        provider_id: None,
-        heard: true,
-    };
-    let mut ids = Vec::new();
-    for i in 0..20 {
-        let Recorded::New(p) = journal
-            .record(
-                &sale_to(&format!("FLOOD{i:02}"), &format!("07123456{i:02}")),
-                Guard::Off,
+    let ids: Vec<i64> = (0..20)
+        .map(|i| {
+            pending_in(
+                &journal,
+                &format!("FLOOD{i:02}"),
+                &format!("07123456{i:02}"),
+                true,
             )
-            .expect("record")
-        else {
-            panic!("guard off");
-        };
-        journal
-            .transition(p.id, Status::Recorded, &step(Status::Sending, &Msg::Empty))
-            .expect("sending");
-        journal
-            .transition(
-                p.id,
-                Status::Sending,
-                &step(Status::Pending, &Msg::PromptSent),
-            )
-            .expect("pending");
-        journal
-            .transition(p.id, Status::Pending, &step(Status::Attention, &Msg::Empty))
-            .expect("attention");
-        ids.push(p.id);
-    }
+        })
+        .collect();
     const NOTES: usize = 2_000;
     let mut walks = Vec::new();
     for n in 0..NOTES {
@@ -988,33 +955,14 @@ async fn a_sale_after_a_restart_does_not_wait_for_the_backlogs_first_looks() {
         fast(),
     );
     let journal = engine.journal().clone();
-    let step = |to, message| Change {
-        to,
-        message,
-        provider_id: None,
-        heard: true,
-    };
     const BACKLOG: usize = 1_000;
     for i in 0..BACKLOG {
-        let Recorded::New(p) = journal
-            .record(
-                &sale_to(&format!("BACK{i:04}"), &format!("0712{i:06}")),
-                Guard::Off,
-            )
-            .expect("record")
-        else {
-            panic!("guard off");
-        };
-        journal
-            .transition(p.id, Status::Recorded, &step(Status::Sending, &Msg::Empty))
-            .expect("sending");
-        journal
-            .transition(
-                p.id,
-                Status::Sending,
-                &step(Status::Pending, &Msg::PromptSent),
-            )
-            .expect("pending");
+        pending_in(
+            &journal,
+            &format!("BACK{i:04}"),
+            &format!("0712{i:06}"),
+            false,
+        );
     }
     // Sent long ago: each is asked as soon as it has had its first look.
     let conn = rusqlite::Connection::open(dir.path().join(lipa::journal::FILE_NAME)).expect("open");
