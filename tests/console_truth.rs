@@ -325,6 +325,12 @@ fn today_at_forty_columns_keeps_the_whole_masked_number() {
     today(&mut a);
     let screen = render_plain(&a, 40, 14);
     assert!(screen.contains("754 ••• 017"), "{screen}");
+    // The operators' lines that do not fit are a key away (one operator's two currencies too:
+    // the line said "o: all of them" and `o` did nothing).
+    assert!(screen.contains("o: all of them"), "{screen}");
+    key(&mut a, 'o');
+    let all = render_plain(&a, 40, 14);
+    assert!(all.contains("Operators today"), "{all}");
 }
 
 #[test]

@@ -846,7 +846,10 @@ sentences! {
     }
     /// Under today's totals, when not every operator's line fits.
     fn today_more_people(more: usize = 93) {
-        en: format!("↓ {more} more operators · o: all of them"),
+        en: match more {
+            1 => "↓ 1 more operator · o: all of them".to_string(),
+            n => format!("↓ {n} more operators · o: all of them"),
+        },
         sw: format!("↓ wahudumu {more} zaidi · o: wote"),
     }
     /// Under a list that does not fit: how many rows are out of sight, above and below.

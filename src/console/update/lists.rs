@@ -139,7 +139,8 @@ pub fn today(app: &mut App, cmd: Command) -> Vec<Effect> {
         return Vec::new();
     }
     match cmd {
-        Command::Operators if t.several_operators() => t.people = Some(0),
+        // Whenever the operators' lines do not all show (one operator's two currencies too).
+        Command::Operators if t.people_lines() > 0 => t.people = Some(0),
         Command::Up | Command::Down => {
             if let Some(page) = step_today(t, cmd == Command::Down) {
                 return vec![page];

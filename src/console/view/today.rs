@@ -367,8 +367,8 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let width = usize::from(inner.width);
     // The masked number's last digits, the amount with its currency and the status word stay
-    // whole: under 60 columns the country code goes, under 50 the seconds of the clock and the
-    // number's first digits; who pushed it (several operators' day, in a width that does not
+    // whole: under 60 columns the country code goes, under 50 the seconds of the clock, under
+    // 40 the number's first digits; who pushed it (several operators' day, in a width that does not
     // move from page to page) and the provider where room is left.
     let amount_w = shown
         .iter()
@@ -382,7 +382,8 @@ fn list(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             usize::max,
         );
     let (clock_w, mut phone_w) = match width {
-        w if w < 50 => (5, 7),
+        w if w < 40 => (5, 7),
+        w if w < 50 => (5, 11),
         w if w < 60 => (8, 11),
         _ => (8, 16),
     };
