@@ -4,10 +4,12 @@
 //! second. Measures, for every answered payment, the time from the customer's answer to the
 //! journal holding it (what every console then shows): mean, p50, p95, max; and the questions
 //! asked. The provider is in-process (answers by the clock), the engine and the journal (SQLite on
-//! disk) are lipa's own. Real time: about two minutes.
+//! disk) are lipa's own. Like ClickPesa, the provider lists its payments by when each last
+//! changed, which the engine reads as a hint (`engine/watch.rs`). Real time: about two minutes.
 //!
 //! Run: `cargo bench --bench pace` (`LIPA_BENCH_PAYMENTS`, default 1000; `LIPA_BENCH_OVER`
-//! seconds to push them over, default 0: all at once).
+//! seconds to push them over, default 0: all at once; `LIPA_BENCH_LIST=0`: a provider with no
+//! list, as Cepta).
 
 use async_trait::async_trait;
 use lipa::engine::{Engine, EngineSettings, Rights, SendGuard};
@@ -16,8 +18,8 @@ use lipa::money::{Currency, Money};
 use lipa::payment::{NewPayment, Status};
 use lipa::phone::{Country, Phone};
 use lipa::provider::{
-    Charged, Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest, RemoteState,
-    RemoteStatus,
+    Charged, Listed, Lookup, Provider, ProviderError, ProviderKind, PushAccepted, PushRequest,
+    RemoteState, RemoteStatus,
 };
 use lipa::reference::Reference;
 use rand::rngs::StdRng;
@@ -33,7 +35,12 @@ struct Customers {
     /// Per reference: when the customer answers (`None`: never).
     answers: Mutex<HashMap<String, Option<Instant>>>,
     queries: AtomicU64,
+    lists: AtomicU64,
     rng: Mutex<Option<StdRng>>,
+    /// Whether it lists its payments by when each last changed.
+    listing: bool,
+    /// The clock's two faces, to say when a payment changed as a provider would.
+    epoch: Option<(Instant, chrono::DateTime<chrono::Utc>)>,
 }
 
 impl Customers {
@@ -72,6 +79,41 @@ impl Provider for Customers {
         })
     }
 
+    async fn recent_changes(
+        &self,
+        skip: u32,
+        limit: u32,
+    ) -> Result<Option<Vec<Listed>>, ProviderError> {
+        let (true, Some((base, utc))) = (self.listing, self.epoch) else {
+            return Ok(None);
+        };
+        self.lists.fetch_add(1, Ordering::Relaxed);
+        let now = Instant::now();
+        let mut changed: Vec<(Instant, String)> = self
+            .answers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter_map(|(r, at)| at.filter(|t| *t <= now).map(|t| (t, r.clone())))
+            .collect();
+        changed.sort_by_key(|c| std::cmp::Reverse(c.0));
+        Ok(Some(
+            changed
+                .into_iter()
+                .skip(skip as usize)
+                .take(limit as usize)
+                .map(|(t, reference)| Listed {
+                    reference,
+                    word: "SUCCESS".into(),
+                    state: RemoteState::Paid,
+                    amount: None,
+                    created_at: None,
+                    updated_at: chrono::TimeDelta::from_std(t - base).ok().map(|d| utc + d),
+                })
+                .collect(),
+        ))
+    }
+
     async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
         self.queries.fetch_add(1, Ordering::Relaxed);
         let at = self
@@ -106,8 +148,13 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.0);
+    let listing = std::env::var("LIPA_BENCH_LIST").map_or(true, |v| v != "0");
     let dir = tempfile::tempdir().expect("dir");
-    let customers = Arc::new(Customers::default());
+    let customers = Arc::new(Customers {
+        listing,
+        epoch: Some((Instant::now(), chrono::Utc::now())),
+        ..Customers::default()
+    });
     let engine = Engine::new(
         Arc::new(Journal::open_in(dir.path()).expect("journal")),
         vec![customers.clone() as Arc<dyn Provider>],
@@ -180,6 +227,23 @@ async fn main() {
                 .map(|s| s.saturating_duration_since(*t).as_secs_f64())
         })
         .collect();
+    if std::env::var_os("LIPA_BENCH_WORST").is_some() {
+        let mut worst: Vec<(f64, f64)> = answered
+            .iter()
+            .filter_map(|(id, t)| {
+                seen.get(id).map(|s| {
+                    (
+                        s.saturating_duration_since(*t).as_secs_f64(),
+                        t.saturating_duration_since(started).as_secs_f64(),
+                    )
+                })
+            })
+            .collect();
+        worst.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (late, at) in worst.iter().take(10) {
+            println!("answered at {at:.1} s, seen {late:.2} s later");
+        }
+    }
     late.sort_by(f64::total_cmp);
     let q = |f: f64| {
         late.get(((late.len() as f64 - 1.0) * f).round() as usize)
@@ -187,8 +251,10 @@ async fn main() {
             .unwrap_or(f64::NAN)
     };
     println!(
-        "pace: {count} payments pushed over {:.1} s, {} answered, {} seen paid; from the answer to the \
-         journal: mean {:.2} s, p50 {:.2} s, p95 {:.2} s, max {:.2} s; questions {:.2} a payment",
+        "pace{}: {count} payments pushed over {:.1} s, {} answered, {} seen paid; from the answer to the \
+         journal: mean {:.2} s, p50 {:.2} s, p95 {:.2} s, max {:.2} s; questions {:.2} a payment, \
+         {} reads of the list",
+        if listing { "" } else { " (no list)" },
         pushed.as_secs_f64(),
         answered.len(),
         late.len(),
@@ -196,6 +262,7 @@ async fn main() {
         q(0.5),
         q(0.95),
         q(1.0),
-        customers.queries.load(Ordering::Relaxed) as f64 / count as f64
+        customers.queries.load(Ordering::Relaxed) as f64 / count as f64,
+        customers.lists.load(Ordering::Relaxed)
     );
 }

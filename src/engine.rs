@@ -13,6 +13,7 @@ mod pace;
 pub mod rights;
 mod tasks;
 mod trust;
+mod watch;
 
 pub use rights::{NotAllowed, Rights, RightsNow, RightsSource};
 
@@ -82,6 +83,11 @@ pub struct EngineSettings {
     /// The callbacks' public address (`https://…`, or `http://` on this machine): a push of a
     /// provider that takes its own callback address gets one under it. `None`: none.
     pub public_url: Option<String>,
+    /// Open payments of a provider this process follows from which its list of what changed
+    /// last is read as a hint, where it has one (see `engine/watch.rs`).
+    pub list_from: usize,
+    /// How often that list is read while it names changes (half as often while it does not).
+    pub list_every: Duration,
 }
 
 /// *Attention* payments older than this are asked again only when a person does.
@@ -98,6 +104,8 @@ impl Default for EngineSettings {
             attention_every: Duration::from_secs(15 * 60),
             poll_lease: crate::journal::POLL_LEASE,
             public_url: None,
+            list_from: 20,
+            list_every: Duration::from_millis(500),
         }
     }
 }
@@ -250,8 +258,8 @@ struct Inner {
     /// queue here, not as twenty thousand journal calls).
     pub(super) starts: Semaphore,
     pacer: pace::Pacer,
-    /// Payments a person asked about: their next query skips the queue.
-    urgent: Mutex<std::collections::HashSet<i64>>,
+    /// The open payments followed, per provider, for its list of changes.
+    watch: watch::Watch,
     /// Sends under way (recorded, the answer not yet journalled): a stopping server waits
     /// for them.
     sends: tokio::sync::watch::Sender<usize>,
@@ -381,7 +389,7 @@ impl Engine {
                         deadline: settings.schedule.deadline(),
                     },
                 ),
-                urgent: Mutex::new(std::collections::HashSet::new()),
+                watch: watch::Watch::default(),
                 sends: tokio::sync::watch::channel(0).0,
                 ledger: tokio::sync::watch::channel(None).0,
                 recording: tokio::sync::watch::channel(None).0,
@@ -905,23 +913,21 @@ impl Engine {
     pub async fn recheck_by(&self, id: i64, who: &str) -> Result<(), EngineError> {
         let who = who.to_string();
         self.blocking(move |j| j.note_recheck(id, &who)).await?;
-        self.lock_urgent().insert(id);
+        self.make_urgent(id, pace::Urgency::Person);
         self.recheck(id);
         Ok(())
     }
 
-    fn lock_urgent(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<i64>> {
-        self.inner.urgent.lock().unwrap_or_else(|p| p.into_inner())
+    /// The payment's question goes at least this early: the one waiting now, or its next.
+    fn make_urgent(&self, id: i64, urgency: pace::Urgency) {
+        self.inner.pacer.urge(id, urgency);
     }
 
-    /// Waits for a question's turn under the pace: the payments most likely to have an answer,
-    /// then a person's re-check (paced all the same), then the others (see `pace.rs`).
+    /// Waits for a question's turn under the pace: the payments the provider hinted at, those
+    /// most likely to have an answer, then a person's re-check (paced all the same), then the
+    /// others (see `pace.rs`).
     pub(crate) async fn query_turn(&self, id: i64, ask: pace::Ask) -> Option<pace::Slot> {
-        let ask = match self.lock_urgent().remove(&id) {
-            true => pace::Ask::Fixed(pace::Urgency::Person),
-            false => ask,
-        };
-        self.inner.pacer.turn_for(ask).await
+        self.inner.pacer.turn_for(Some(id), ask).await
     }
 
     /// What a question about `p` is, for its urgency at its turn: the time since its prompt
@@ -1101,6 +1107,7 @@ impl Engine {
                 tracing::debug!(id, error = %e, "poll lease left to run out");
             }
             engine.lock_tracking().remove(&id);
+            engine.inner.pacer.forget(id);
         });
     }
 

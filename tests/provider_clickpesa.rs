@@ -546,6 +546,47 @@ async fn listing_for_reconciliation() {
     assert_eq!(amounts, vec![1000, 1001, 1002, 1003, 1004]);
 }
 
+/// The list of what changed last (the engine's hint) is sorted by when each payment last
+/// changed, not when it was made: a payment pushed first and answered after a second was
+/// pushed comes first, with its word and when it changed.
+#[tokio::test]
+async fn the_list_of_changes_puts_the_last_changed_first() {
+    let sim = start(SimConfig {
+        settle: Duration::from_millis(300),
+        ..SimConfig::default()
+    })
+    .await;
+    let client = client_for(&sim);
+    let answered = push("0712345670", 1000);
+    client.initiate(&answered).await.expect("push");
+    // Its customer never answers: pending, made after the first.
+    let waiting = push("0712345678", 1001);
+    client.initiate(&waiting).await.expect("push");
+    settled(&client, &Charged::of_request(&answered)).await;
+    let listed = client
+        .recent_changes(0, 10)
+        .await
+        .expect("list")
+        .expect("ClickPesa lists its payments");
+    let refs: Vec<&str> = listed.iter().map(|l| l.reference.as_str()).collect();
+    assert_eq!(
+        refs,
+        [answered.reference.as_str(), waiting.reference.as_str()],
+        "{listed:?}"
+    );
+    assert_eq!(listed[0].state, RemoteState::Paid, "{listed:?}");
+    assert_eq!(listed[1].state, RemoteState::Pending, "{listed:?}");
+    assert!(listed[0].updated_at > listed[1].updated_at, "{listed:?}");
+    // Paged like the day's list.
+    let second = client
+        .recent_changes(1, 10)
+        .await
+        .expect("list")
+        .expect("listed");
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].reference, waiting.reference.as_str());
+}
+
 /// A stub ClickPesa for answers the simulator never gives: a token without `Bearer `, and a
 /// 400 whose `message` is an array.
 mod stub {

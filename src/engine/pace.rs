@@ -1,7 +1,11 @@
 //! Status queries spread in time: at most so many a second over all payments, so a restart
 //! over a thousand open payments (or a busy server) asks smoothly instead of all at once.
 //!
-//! When more questions wait than the pace lets through, the young go first: a payment near
+//! A question the provider has hinted at (a callback, or its list of what changed last) goes
+//! before all others, at every turn: it will most likely find an answer, and the hints are no
+//! more than the payments that changed.
+//!
+//! Then, when more questions wait than the pace lets through, the young go first: a payment near
 //! the time customers answer (most between 8 and 25 s after the prompt) is asked before one
 //! its customer answered long ago or never will, and a fresh payment before a re-check past
 //! its deadline. A person's re-check (`r`) goes after the payments near their answer and
@@ -24,18 +28,25 @@ use tokio::time::Instant;
 /// Which questions go first when they wait for the pace (lower first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Urgency {
+    /// A read of the provider's list of what changed (once a second): first of all, as one
+    /// answer says which questions will find an answer.
+    List = 0,
+    /// The provider has said this payment changed (a callback, or its list of recent
+    /// changes): the question will most likely find the answer, so it goes first, at every
+    /// turn (the hints are as many as the payments that changed, no more).
+    Hint = 1,
     /// Near the time customers answer: what is asked now is most likely to find an answer,
     /// and a cashier and a customer are waiting for it at a counter.
-    Likely = 0,
+    Likely = 2,
     /// A person asked (`r`): before every other payment's question, but after a sale near its
     /// answer (a supervisor walking `r` down 1,500 rows must not hold up the sale an agent just
     /// pushed), and under the pace like any question (a hundred people walking `r` down their
     /// lists must not flood the provider's account).
-    Person = 1,
+    Person = 3,
     /// Before the deadline, away from it (just sent, or late).
-    Open = 2,
+    Open = 4,
     /// Past the deadline: a last question, a re-check, a payment taken over.
-    Late = 3,
+    Late = 5,
 }
 
 pub struct Pacer {
@@ -57,9 +68,15 @@ struct State {
     dispatching: bool,
     /// Turns handed out (every other one goes to the longest waiting).
     turns: u64,
+    /// Payments whose question goes at least this early (the one waiting now, or the next),
+    /// and since when: among the urged, the first urged goes first (a question queued long
+    /// before its hint does not pass one hinted earlier).
+    urged: std::collections::HashMap<i64, (Urgency, Instant)>,
 }
 
 struct Waiter {
+    /// The payment it is about, if one.
+    id: Option<i64>,
     ask: Ask,
     since: Instant,
     go: oneshot::Sender<Slot>,
@@ -118,6 +135,7 @@ impl Pacer {
                 waiting: Vec::new(),
                 dispatching: false,
                 turns: 0,
+                urged: std::collections::HashMap::new(),
             })),
             slots: Arc::new(Semaphore::new(slots.max(1))),
         }
@@ -131,12 +149,29 @@ impl Pacer {
     /// Waits for this query's turn: at once while the pace allows, else in order of urgency.
     #[cfg(test)]
     pub async fn turn(&self, urgency: Urgency) -> Option<Slot> {
-        self.turn_for(Ask::Fixed(urgency)).await
+        self.turn_for(None, Ask::Fixed(urgency)).await
     }
 
-    /// [`Pacer::turn`] for a question whose urgency is taken at each turn; with its slot
-    /// (`None`: the runtime is stopping).
-    pub async fn turn_for(&self, ask: Ask) -> Option<Slot> {
+    /// The payment's question goes at least this early: the one waiting for its turn now
+    /// (a hint that comes while it waits moves it up), or else its next.
+    pub fn urge(&self, id: i64, urgency: Urgency) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let u = state.urged.entry(id).or_insert((urgency, now));
+        if urgency < u.0 {
+            *u = (urgency, now);
+        }
+    }
+
+    /// Forgets what was urged of a payment no longer followed.
+    pub fn forget(&self, id: i64) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.urged.remove(&id);
+    }
+
+    /// [`Pacer::turn`] for a question (about payment `id`, if one) whose urgency is taken at
+    /// each turn; with its slot (`None`: the runtime is stopping).
+    pub async fn turn_for(&self, id: Option<i64>, ask: Ask) -> Option<Slot> {
         let (rx, start) = {
             let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
@@ -145,10 +180,14 @@ impl Pacer {
                 && let Ok(slot) = self.slots.clone().try_acquire_owned()
             {
                 state.next = now + self.gap;
+                if let Some(id) = id {
+                    state.urged.remove(&id);
+                }
                 return Some(slot);
             }
             let (go, rx) = oneshot::channel();
             state.waiting.push(Waiter {
+                id,
                 ask,
                 since: now,
                 go,
@@ -173,7 +212,7 @@ impl Pacer {
 
 /// Hands out one turn a gap, each with a slot once one is free, until nobody waits: to the
 /// most urgent waiter then (the longest waiting among equals), and every other turn to the
-/// longest waiting.
+/// longest waiting (but a hint first).
 async fn dispatch(state: Arc<Mutex<State>>, slots: Arc<Semaphore>, gap: Duration, ages: Ages) {
     loop {
         let next = {
@@ -194,9 +233,17 @@ async fn dispatch(state: Arc<Mutex<State>>, slots: Arc<Semaphore>, gap: Duration
             .waiting
             .iter()
             .enumerate()
-            .min_by_key(|(_, w)| match by_wait {
-                true => (Urgency::Likely, w.since),
-                false => (w.ask.urgency(now, &ages), w.since),
+            .min_by_key(|(_, w)| {
+                let own = (w.ask.urgency(now, &ages), w.since);
+                let (urgency, since) = match w.id.and_then(|id| state.urged.get(&id)) {
+                    Some(&urged) if urged.0 < own.0 => urged,
+                    _ => own,
+                };
+                match by_wait {
+                    // A hint goes first at these turns too.
+                    true => (urgency.min(Urgency::Likely), since),
+                    false => (urgency, since),
+                }
             })
             .map(|(i, _)| i);
         let Some(i) = best else {
@@ -204,11 +251,16 @@ async fn dispatch(state: Arc<Mutex<State>>, slots: Arc<Semaphore>, gap: Duration
             return;
         };
         let waiter = state.waiting.swap_remove(i);
+        if let Some(id) = waiter.id {
+            state.urged.remove(&id);
+        }
         // Gone since (its task ended): the slot is free again, and the next one is chosen.
         if waiter.go.send(slot).is_err() {
             continue;
         }
-        state.next = state.next.max(now) + gap;
+        // A turn handed out a little late (the timer's grain, a busy thread) does not lose
+        // its time: behind by less than a gap, the next one is not pushed back.
+        state.next = state.next.max(now.checked_sub(gap).unwrap_or(now)) + gap;
     }
 }
 
@@ -401,10 +453,13 @@ mod tests {
             let (p, seen) = (p.clone(), seen.clone());
             let sent = Instant::now();
             handles.push(tokio::spawn(async move {
-                p.turn_for(Ask::Payment {
-                    sent,
-                    attention: false,
-                })
+                p.turn_for(
+                    None,
+                    Ask::Payment {
+                        sent,
+                        attention: false,
+                    },
+                )
                 .await;
                 seen.lock().expect("seen").push(format!("old{i}"));
             }));
@@ -415,10 +470,13 @@ mod tests {
         let (p2, seen2) = (p.clone(), seen.clone());
         let sent = Instant::now();
         handles.push(tokio::spawn(async move {
-            p2.turn_for(Ask::Payment {
-                sent,
-                attention: false,
-            })
+            p2.turn_for(
+                None,
+                Ask::Payment {
+                    sent,
+                    attention: false,
+                },
+            )
             .await;
             seen2.lock().expect("seen").push("fresh".to_string());
         }));
@@ -431,5 +489,51 @@ mod tests {
             at <= before + 1,
             "the fresh sale waited: {at} after {before}"
         );
+    }
+
+    /// A question waiting behind a backlog goes next once the provider hints at its payment
+    /// (it was queued last, as a regular question); of two hinted, the first hinted goes
+    /// first, though it was queued after the other (the peak trial: a payment queued long
+    /// before its hint passed every one hinted before it, and some waited 14 s).
+    #[tokio::test(start_paused = true)]
+    async fn a_hinted_question_goes_next_in_the_order_of_its_hint() {
+        let p = std::sync::Arc::new(Pacer::new(10, 64, test_ages()));
+        p.turn(Urgency::Late).await;
+        let order = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let mut handles = Vec::new();
+        // Payments 0..20 queue first (older); 20 and 21 last.
+        for id in 0..22 {
+            let (p, order) = (p.clone(), order.clone());
+            handles.push(tokio::spawn(async move {
+                p.turn_for(Some(id), Ask::Fixed(Urgency::Open)).await;
+                order.lock().expect("order").push(id);
+            }));
+            tokio::task::yield_now().await;
+        }
+        // Hinted: 21 first, then 3 (queued long before 21).
+        p.urge(21, Urgency::Hint);
+        tokio::time::advance(Duration::from_millis(1)).await;
+        p.urge(3, Urgency::Hint);
+        for h in handles {
+            h.await.expect("turn");
+        }
+        let order = order.lock().expect("order").clone();
+        assert_eq!(order[..2], [21, 3], "{order:?}");
+        // A hint for a payment not waiting now holds for its next question.
+        p.urge(99, Urgency::Hint);
+        let (p2, order2) = (p.clone(), std::sync::Arc::new(Mutex::new(Vec::new())));
+        let mut handles = Vec::new();
+        for id in [98, 99] {
+            let (p, order) = (p2.clone(), order2.clone());
+            handles.push(tokio::spawn(async move {
+                p.turn_for(Some(id), Ask::Fixed(Urgency::Open)).await;
+                order.lock().expect("order").push(id);
+            }));
+            tokio::task::yield_now().await;
+        }
+        for h in handles {
+            h.await.expect("turn");
+        }
+        assert_eq!(order2.lock().expect("order")[0], 99);
     }
 }

@@ -82,6 +82,8 @@ pub async fn run(
         Some(_) => None,
         None => engine.inner.starts.acquire().await.ok(),
     };
+    // While it follows the payment: its provider's list of changes may hint at it.
+    let mut following = None;
     loop {
         // Boxed, as every payment this loop holds across a wait: ten thousand trackers sleep
         // at once, each holding a pointer rather than a payment in each of its states.
@@ -100,6 +102,9 @@ pub async fn run(
         if p.status == Status::Recorded {
             Box::pin(settle_recorded(engine, &p, bell)).await?;
             continue;
+        }
+        if following.is_none() && mode == Mode::Follow {
+            following = Some(engine.following(&p));
         }
         // Sparse while the provider's callbacks are seen to arrive (a callback rings the bell);
         // dense again as soon as one did not.

@@ -183,7 +183,7 @@ pub async fn take(
         });
     }
     if let (Some(p), "asked") = (&found, outcome) {
-        engine.recheck(p.id);
+        engine.hint(p.id);
     }
     Ok(Taken {
         outcome,

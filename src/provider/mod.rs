@@ -156,7 +156,8 @@ pub enum Lookup {
     NotFound,
 }
 
-/// One payment as a provider lists it, for reconciliation ([`Provider::day_list`]).
+/// One payment as a provider lists it, for reconciliation ([`Provider::day_list`]) and as a
+/// hint of what changed ([`Provider::recent_changes`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
     /// The merchant's reference it was pushed under.
@@ -169,6 +170,8 @@ pub struct Listed {
     pub amount: Option<Money>,
     /// When the provider created it, when it says.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the provider last changed it, when it says.
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Wallet check before a push (a provider's preview).
@@ -339,6 +342,18 @@ pub trait Provider: Send + Sync {
         &self,
         _from: chrono::NaiveDate,
         _until: chrono::NaiveDate,
+    ) -> Result<Option<Vec<Listed>>, ProviderError> {
+        Ok(None)
+    }
+
+    /// One page of the provider's payments, the last changed first (`skip` of them passed,
+    /// at most `limit`), over the days around today. Read as a hint, never as proof: a payment
+    /// listed as changed is asked by its reference at once, as a callback would make it.
+    /// `Ok(None)` (the default): the provider offers no such list.
+    async fn recent_changes(
+        &self,
+        _skip: u32,
+        _limit: u32,
     ) -> Result<Option<Vec<Listed>>, ProviderError> {
         Ok(None)
     }

@@ -189,6 +189,23 @@ impl Provider for Scrubbed {
         }
         Ok(list)
     }
+
+    async fn recent_changes(
+        &self,
+        skip: u32,
+        limit: u32,
+    ) -> Result<Option<Vec<Listed>>, ProviderError> {
+        let mut list = self
+            .inner
+            .recent_changes(skip, limit)
+            .await
+            .map_err(|e| self.error(e))?;
+        for r in list.iter_mut().flatten() {
+            self.clean(&mut r.reference);
+            self.clean(&mut r.word);
+        }
+        Ok(list)
+    }
 }
 
 #[cfg(test)]
@@ -256,7 +273,16 @@ mod tests {
                 state: RemoteState::Paid,
                 amount: None,
                 created_at: None,
+                updated_at: None,
             }]))
+        }
+        async fn recent_changes(
+            &self,
+            _: u32,
+            _: u32,
+        ) -> Result<Option<Vec<Listed>>, ProviderError> {
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("day");
+            self.day_list(day, day).await
         }
     }
 
@@ -303,6 +329,14 @@ mod tests {
         // The day's list (reconcile's) passes the same guard.
         let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("day");
         let list = p.day_list(day, day).await.expect("list").expect("offered");
+        assert_eq!(list[0].word, "SUCCESS ***");
+        assert_eq!(list[0].reference, "LP***");
+        // And the list of recent changes (the engine's hint).
+        let list = p
+            .recent_changes(0, 10)
+            .await
+            .expect("list")
+            .expect("offered");
         assert_eq!(list[0].word, "SUCCESS ***");
         assert_eq!(list[0].reference, "LP***");
     }

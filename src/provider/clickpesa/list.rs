@@ -1,4 +1,5 @@
-//! `GET /payments/all`: ClickPesa's own list of payments, for end-of-day reconciliation.
+//! `GET /payments/all`: ClickPesa's own list of payments, for end-of-day reconciliation and,
+//! sorted by when each last changed, as the engine's hint of what to ask now.
 
 use super::{ClickPesaClient, NAME, wire};
 use crate::money::{Currency, Money};
@@ -15,6 +16,9 @@ pub struct ListQuery {
     /// A ClickPesa status word (`SUCCESS`, `FAILED`, …).
     pub status: Option<String>,
     pub order_reference: Option<String>,
+    /// The field sorted on, newest first: `createdAt` (a day's list) or `updatedAt` (what
+    /// changed last).
+    pub sort_by: &'static str,
     pub skip: u32,
     pub limit: u32,
 }
@@ -26,6 +30,7 @@ impl Default for ListQuery {
             end_date: None,
             status: None,
             order_reference: None,
+            sort_by: "createdAt",
             skip: 0,
             limit: 20,
         }
@@ -84,7 +89,7 @@ impl ClickPesaClient {
                 pairs.append_pair("orderReference", r);
             }
             pairs
-                .append_pair("sortBy", "createdAt")
+                .append_pair("sortBy", query.sort_by)
                 .append_pair("orderBy", "DESC")
                 .append_pair("skip", &query.skip.to_string())
                 .append_pair("limit", &query.limit.to_string());
@@ -100,6 +105,26 @@ impl ClickPesaClient {
             payments,
             total_count,
         })
+    }
+
+    /// One page of the payments changed last (sorted by `updatedAt`, newest first), from
+    /// yesterday to tomorrow (UTC): a day each side, as whether ClickPesa's days are EAT's or
+    /// UTC's is not documented.
+    pub async fn recently_changed(
+        &self,
+        skip: u32,
+        limit: u32,
+    ) -> Result<Vec<RemotePayment>, ProviderError> {
+        let today = Utc::now().date_naive();
+        let query = ListQuery {
+            start_date: today.pred_opt(),
+            end_date: today.succ_opt(),
+            sort_by: "updatedAt",
+            skip,
+            limit,
+            ..ListQuery::default()
+        };
+        Ok(self.list_payments(&query).await?.payments)
     }
 
     /// Every payment between two dates (inclusive), all pages, 100 at a time.

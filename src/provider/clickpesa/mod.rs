@@ -396,16 +396,28 @@ impl Provider for ClickPesaClient {
         until: chrono::NaiveDate,
     ) -> Result<Option<Vec<crate::provider::Listed>>, ProviderError> {
         let list = self.list_all_payments(from, until).await?;
-        Ok(Some(
-            list.into_iter()
-                .map(|r| crate::provider::Listed {
-                    reference: r.reference,
-                    word: r.word,
-                    state: r.state,
-                    amount: r.amount,
-                    created_at: r.created_at,
-                })
-                .collect(),
-        ))
+        Ok(Some(list.into_iter().map(listed).collect()))
+    }
+
+    /// `GET /payments/all`, the last changed first, from yesterday to tomorrow (whether
+    /// ClickPesa's days are EAT's or UTC's is not documented).
+    async fn recent_changes(
+        &self,
+        skip: u32,
+        limit: u32,
+    ) -> Result<Option<Vec<crate::provider::Listed>>, ProviderError> {
+        let page = self.recently_changed(skip, limit).await?;
+        Ok(Some(page.into_iter().map(listed).collect()))
+    }
+}
+
+fn listed(r: list::RemotePayment) -> crate::provider::Listed {
+    crate::provider::Listed {
+        reference: r.reference,
+        word: r.word,
+        state: r.state,
+        amount: r.amount,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
     }
 }
