@@ -204,3 +204,126 @@ async fn the_list_is_a_hint_never_proof() {
     let p = engine.get(id).await.expect("read");
     assert_eq!(p.status, Status::Pending, "{p:?}");
 }
+
+/// A provider that gives at most ten a page of its list, whatever is asked, and whose customers
+/// answer when the test says.
+struct Capped {
+    made: Mutex<Vec<String>>,
+    answered: Mutex<Vec<(String, chrono::DateTime<chrono::Utc>)>>,
+    lists: AtomicUsize,
+}
+
+#[async_trait]
+impl Provider for Capped {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::ClickPesa
+    }
+
+    async fn initiate(&self, r: &PushRequest) -> Result<PushAccepted, ProviderError> {
+        self.made
+            .lock()
+            .expect("lock")
+            .push(r.reference.as_str().to_string());
+        Ok(PushAccepted {
+            provider_id: None,
+            message: Msg::PromptSent,
+            state: RemoteState::Pending,
+        })
+    }
+
+    async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
+        let paid = self
+            .answered
+            .lock()
+            .expect("lock")
+            .iter()
+            .any(|(r, _)| r == charged.reference.as_str());
+        Ok(Lookup::Found(RemoteStatus {
+            state: if paid {
+                RemoteState::Paid
+            } else {
+                RemoteState::Pending
+            },
+            word: if paid { "SUCCESS" } else { "PROCESSING" }.into(),
+            message: if paid { Msg::Paid } else { Msg::PromptSent },
+            provider_id: None,
+            channel: None,
+            wallet_ref: None,
+        }))
+    }
+
+    async fn recent_changes(
+        &self,
+        skip: u32,
+        limit: u32,
+    ) -> Result<Option<Vec<Listed>>, ProviderError> {
+        self.lists.fetch_add(1, Ordering::SeqCst);
+        let mut answered = self.answered.lock().expect("lock").clone();
+        answered.sort_by_key(|(_, at)| std::cmp::Reverse(*at));
+        Ok(Some(
+            answered
+                .into_iter()
+                .skip(skip as usize)
+                .take(limit.min(10) as usize)
+                .map(|(reference, at)| Listed {
+                    reference,
+                    word: "SUCCESS".into(),
+                    state: RemoteState::Paid,
+                    amount: None,
+                    created_at: None,
+                    updated_at: Some(at),
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// Thirty customers answer between two reads of a list that gives ten a page: every one is
+/// named and paid (only the first page was read while nothing had been seen yet, and a page
+/// shorter than asked ended the read: twenty waited for the schedule).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_goes_through_the_pages_a_provider_cuts_short() {
+    let provider = Arc::new(Capped {
+        made: Mutex::new(Vec::new()),
+        answered: Mutex::new(Vec::new()),
+        lists: AtomicUsize::new(0),
+    });
+    let dir = tempfile::tempdir().expect("dir");
+    let engine = Engine::new(
+        Arc::new(Journal::open_in(dir.path()).expect("journal")),
+        vec![provider.clone() as Arc<dyn Provider>],
+        asking_late(),
+    );
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let sent = engine
+            .submit(
+                sale(&format!("07123456{i:02}"), 1000 + i),
+                SendGuard::Force,
+                &Rights::all(),
+            )
+            .await
+            .expect("sent");
+        ids.push(sent.payment.id);
+    }
+    wait_for(
+        "the list read while nothing changed",
+        Duration::from_secs(30),
+        || provider.lists.load(Ordering::SeqCst) >= 2,
+    )
+    .await;
+    {
+        let made = provider.made.lock().expect("lock").clone();
+        let now = chrono::Utc::now();
+        let mut answered = provider.answered.lock().expect("lock");
+        for (i, r) in made.into_iter().enumerate() {
+            answered.push((r, now + chrono::TimeDelta::milliseconds(i as i64)));
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for id in ids {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let p = engine.wait_final(id, left).await.expect("read");
+        assert_eq!(p.status, Status::Paid, "{p:?}");
+    }
+}

@@ -212,11 +212,11 @@ async fn look(
     newest: Option<DateTime<Utc>>,
     hinted: &mut HashMap<u64, Said>,
 ) -> Look {
-    let (mut top, mut named) = (None, false);
-    for page in 0..PAGES {
+    let (mut top, mut named, mut skip) = (None, false, 0u32);
+    for _ in 0..PAGES {
         // Under the pace like any question, and first: one answer says which questions will
         // find an answer.
-        let Some(_slot) = engine
+        let Some(slot) = engine
             .inner
             .pacer
             .turn_for(None, Ask::Fixed(Urgency::List))
@@ -224,7 +224,7 @@ async fn look(
         else {
             return Look::Stopping;
         };
-        let listed = match provider.recent_changes(page * PAGE, PAGE).await {
+        let listed = match provider.recent_changes(skip, PAGE).await {
             Ok(Some(listed)) => listed,
             Ok(None) => return Look::Unlisted,
             Err(e) => {
@@ -232,19 +232,24 @@ async fn look(
                 return Look::Failed;
             }
         };
-        drop(_slot);
+        drop(slot);
         for l in &listed {
             named |= hint_at(engine, kind, l, hinted);
         }
         top = top.or_else(|| listed.first().and_then(|l| l.updated_at));
         let reached = match (newest, listed.last().and_then(|l| l.updated_at)) {
             (Some(seen), Some(last)) => last <= seen,
-            // The first look, or a list that does not say when: one page.
-            _ => true,
+            // Nothing seen yet (the list was empty until now): as far as the pages go.
+            (None, Some(_)) => false,
+            // A list that does not say when: one page.
+            (_, None) => true,
         };
-        if reached || listed.len() < PAGE as usize {
+        // A provider may give fewer than asked a page (its own limit, undocumented): only an
+        // empty page ends the list.
+        if reached || listed.is_empty() {
             break;
         }
+        skip = skip.saturating_add(u32::try_from(listed.len()).unwrap_or(u32::MAX));
     }
     Look::Read(top, named)
 }
