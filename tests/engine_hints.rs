@@ -102,16 +102,51 @@ async fn a_payment_the_list_names_as_answered_is_asked_at_once() {
     );
 }
 
-/// A provider whose list says every payment is paid while its answer by reference says
-/// pending (a list's mistake, or a word lipa misreads).
-struct Contradicting {
+/// A provider whose list names what the test says was answered (newest first, at most
+/// `page_cap` a page, whatever is asked), and whose answer by reference says paid for those
+/// when it is `truthful`, pending always when not (a list's mistake, or a word lipa misreads).
+struct Listing {
+    truthful: bool,
+    page_cap: u32,
+    made: Mutex<Vec<String>>,
+    answered: Mutex<Vec<(String, chrono::DateTime<chrono::Utc>)>>,
     lists: AtomicUsize,
     asked: AtomicUsize,
-    made: Mutex<Vec<String>>,
+}
+
+impl Listing {
+    fn new(truthful: bool, page_cap: u32) -> Arc<Listing> {
+        Arc::new(Listing {
+            truthful,
+            page_cap,
+            made: Mutex::new(Vec::new()),
+            answered: Mutex::new(Vec::new()),
+            lists: AtomicUsize::new(0),
+            asked: AtomicUsize::new(0),
+        })
+    }
+
+    /// Every payment made so far is answered now, one a millisecond.
+    fn answer_all(&self) {
+        let made = self.made.lock().expect("lock").clone();
+        let now = chrono::Utc::now();
+        let mut answered = self.answered.lock().expect("lock");
+        for (i, r) in made.into_iter().enumerate() {
+            answered.push((r, now + chrono::TimeDelta::milliseconds(i as i64)));
+        }
+    }
+
+    fn engine(self: &Arc<Listing>, dir: &std::path::Path) -> Engine {
+        Engine::new(
+            Arc::new(Journal::open_in(dir).expect("journal")),
+            vec![self.clone() as Arc<dyn Provider>],
+            asking_late(),
+        )
+    }
 }
 
 #[async_trait]
-impl Provider for Contradicting {
+impl Provider for Listing {
     fn kind(&self) -> ProviderKind {
         ProviderKind::ClickPesa
     }
@@ -128,12 +163,23 @@ impl Provider for Contradicting {
         })
     }
 
-    async fn query(&self, _: &Charged) -> Result<Lookup, ProviderError> {
+    async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
         self.asked.fetch_add(1, Ordering::SeqCst);
+        let paid = self.truthful
+            && self
+                .answered
+                .lock()
+                .expect("lock")
+                .iter()
+                .any(|(r, _)| r == charged.reference.as_str());
+        let (state, word, message) = match paid {
+            true => (RemoteState::Paid, "SUCCESS", Msg::Paid),
+            false => (RemoteState::Pending, "PROCESSING", Msg::PromptSent),
+        };
         Ok(Lookup::Found(RemoteStatus {
-            state: RemoteState::Pending,
-            word: "PROCESSING".into(),
-            message: Msg::PromptSent,
+            state,
+            word: word.into(),
+            message,
             provider_id: None,
             channel: None,
             wallet_ref: None,
@@ -146,45 +192,48 @@ impl Provider for Contradicting {
         limit: u32,
     ) -> Result<Option<Vec<Listed>>, ProviderError> {
         self.lists.fetch_add(1, Ordering::SeqCst);
-        let made = self.made.lock().expect("lock").clone();
+        let mut answered = self.answered.lock().expect("lock").clone();
+        answered.sort_by_key(|(_, at)| std::cmp::Reverse(*at));
         Ok(Some(
-            made.into_iter()
+            answered
+                .into_iter()
                 .skip(skip as usize)
-                .take(limit as usize)
-                .map(|reference| Listed {
+                .take(limit.min(self.page_cap) as usize)
+                .map(|(reference, at)| Listed {
                     reference,
                     word: "SUCCESS".into(),
                     state: RemoteState::Paid,
                     amount: None,
                     created_at: None,
-                    updated_at: None,
+                    updated_at: Some(at),
                 })
                 .collect(),
         ))
     }
 }
 
+async fn sell(engine: &Engine, i: i64) -> i64 {
+    engine
+        .submit(
+            sale(&format!("07123456{i:02}"), 1000 + i),
+            SendGuard::Force,
+            &Rights::all(),
+        )
+        .await
+        .expect("sent")
+        .payment
+        .id
+}
+
 /// The list proves nothing: a payment it calls paid is asked once, stays as the answer says
 /// (pending), and is not asked again at every read of the same list.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_is_a_hint_never_proof() {
-    let provider = Arc::new(Contradicting {
-        lists: AtomicUsize::new(0),
-        asked: AtomicUsize::new(0),
-        made: Mutex::new(Vec::new()),
-    });
+    let provider = Listing::new(false, 100);
     let dir = tempfile::tempdir().expect("dir");
-    let engine = Engine::new(
-        Arc::new(Journal::open_in(dir.path()).expect("journal")),
-        vec![provider.clone() as Arc<dyn Provider>],
-        asking_late(),
-    );
-    let id = engine
-        .submit(sale("0712345670", 1000), SendGuard::Force, &Rights::all())
-        .await
-        .expect("sent")
-        .payment
-        .id;
+    let engine = provider.engine(dir.path());
+    let id = sell(&engine, 0).await;
+    provider.answer_all();
     wait_for("a question", Duration::from_secs(30), || {
         provider.asked.load(Ordering::SeqCst) >= 1
     })
@@ -205,106 +254,17 @@ async fn the_list_is_a_hint_never_proof() {
     assert_eq!(p.status, Status::Pending, "{p:?}");
 }
 
-/// A provider that gives at most ten a page of its list, whatever is asked, and whose customers
-/// answer when the test says.
-struct Capped {
-    made: Mutex<Vec<String>>,
-    answered: Mutex<Vec<(String, chrono::DateTime<chrono::Utc>)>>,
-    lists: AtomicUsize,
-}
-
-#[async_trait]
-impl Provider for Capped {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::ClickPesa
-    }
-
-    async fn initiate(&self, r: &PushRequest) -> Result<PushAccepted, ProviderError> {
-        self.made
-            .lock()
-            .expect("lock")
-            .push(r.reference.as_str().to_string());
-        Ok(PushAccepted {
-            provider_id: None,
-            message: Msg::PromptSent,
-            state: RemoteState::Pending,
-        })
-    }
-
-    async fn query(&self, charged: &Charged) -> Result<Lookup, ProviderError> {
-        let paid = self
-            .answered
-            .lock()
-            .expect("lock")
-            .iter()
-            .any(|(r, _)| r == charged.reference.as_str());
-        Ok(Lookup::Found(RemoteStatus {
-            state: if paid {
-                RemoteState::Paid
-            } else {
-                RemoteState::Pending
-            },
-            word: if paid { "SUCCESS" } else { "PROCESSING" }.into(),
-            message: if paid { Msg::Paid } else { Msg::PromptSent },
-            provider_id: None,
-            channel: None,
-            wallet_ref: None,
-        }))
-    }
-
-    async fn recent_changes(
-        &self,
-        skip: u32,
-        limit: u32,
-    ) -> Result<Option<Vec<Listed>>, ProviderError> {
-        self.lists.fetch_add(1, Ordering::SeqCst);
-        let mut answered = self.answered.lock().expect("lock").clone();
-        answered.sort_by_key(|(_, at)| std::cmp::Reverse(*at));
-        Ok(Some(
-            answered
-                .into_iter()
-                .skip(skip as usize)
-                .take(limit.min(10) as usize)
-                .map(|(reference, at)| Listed {
-                    reference,
-                    word: "SUCCESS".into(),
-                    state: RemoteState::Paid,
-                    amount: None,
-                    created_at: None,
-                    updated_at: Some(at),
-                })
-                .collect(),
-        ))
-    }
-}
-
 /// Thirty customers answer between two reads of a list that gives ten a page: every one is
 /// named and paid (only the first page was read while nothing had been seen yet, and a page
 /// shorter than asked ended the read: twenty waited for the schedule).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_goes_through_the_pages_a_provider_cuts_short() {
-    let provider = Arc::new(Capped {
-        made: Mutex::new(Vec::new()),
-        answered: Mutex::new(Vec::new()),
-        lists: AtomicUsize::new(0),
-    });
+    let provider = Listing::new(true, 10);
     let dir = tempfile::tempdir().expect("dir");
-    let engine = Engine::new(
-        Arc::new(Journal::open_in(dir.path()).expect("journal")),
-        vec![provider.clone() as Arc<dyn Provider>],
-        asking_late(),
-    );
+    let engine = provider.engine(dir.path());
     let mut ids = Vec::new();
     for i in 0..30 {
-        let sent = engine
-            .submit(
-                sale(&format!("07123456{i:02}"), 1000 + i),
-                SendGuard::Force,
-                &Rights::all(),
-            )
-            .await
-            .expect("sent");
-        ids.push(sent.payment.id);
+        ids.push(sell(&engine, i).await);
     }
     wait_for(
         "the list read while nothing changed",
@@ -312,14 +272,7 @@ async fn a_read_goes_through_the_pages_a_provider_cuts_short() {
         || provider.lists.load(Ordering::SeqCst) >= 2,
     )
     .await;
-    {
-        let made = provider.made.lock().expect("lock").clone();
-        let now = chrono::Utc::now();
-        let mut answered = provider.answered.lock().expect("lock");
-        for (i, r) in made.into_iter().enumerate() {
-            answered.push((r, now + chrono::TimeDelta::milliseconds(i as i64)));
-        }
-    }
+    provider.answer_all();
     let deadline = Instant::now() + Duration::from_secs(60);
     for id in ids {
         let left = deadline.saturating_duration_since(Instant::now());

@@ -86,6 +86,19 @@ impl Scrubbed {
         self.clean_msg(e.message_mut());
         e
     }
+
+    /// A provider's list, its words and references cleaned.
+    fn listed(
+        &self,
+        list: Result<Option<Vec<Listed>>, ProviderError>,
+    ) -> Result<Option<Vec<Listed>>, ProviderError> {
+        let mut list = list.map_err(|e| self.error(e))?;
+        for r in list.iter_mut().flatten() {
+            self.clean(&mut r.reference);
+            self.clean(&mut r.word);
+        }
+        Ok(list)
+    }
 }
 
 #[async_trait]
@@ -178,16 +191,8 @@ impl Provider for Scrubbed {
         from: chrono::NaiveDate,
         until: chrono::NaiveDate,
     ) -> Result<Option<Vec<Listed>>, ProviderError> {
-        let mut list = self
-            .inner
-            .day_list(from, until)
-            .await
-            .map_err(|e| self.error(e))?;
-        for r in list.iter_mut().flatten() {
-            self.clean(&mut r.reference);
-            self.clean(&mut r.word);
-        }
-        Ok(list)
+        let list = self.inner.day_list(from, until).await;
+        self.listed(list)
     }
 
     async fn recent_changes(
@@ -195,16 +200,8 @@ impl Provider for Scrubbed {
         skip: u32,
         limit: u32,
     ) -> Result<Option<Vec<Listed>>, ProviderError> {
-        let mut list = self
-            .inner
-            .recent_changes(skip, limit)
-            .await
-            .map_err(|e| self.error(e))?;
-        for r in list.iter_mut().flatten() {
-            self.clean(&mut r.reference);
-            self.clean(&mut r.word);
-        }
-        Ok(list)
+        let list = self.inner.recent_changes(skip, limit).await;
+        self.listed(list)
     }
 }
 
