@@ -67,7 +67,7 @@ impl Engine {
                 // asked; the question claims the lease first).
                 hooks = called.iter().map(|(id, _)| *id).fold(hooks, i64::max);
                 for payment in called.iter().filter_map(|(_, p)| *p) {
-                    engine.recheck(payment);
+                    engine.hint(payment);
                 }
                 for p in newer.iter().chain(&known) {
                     engine.observe_news(p);

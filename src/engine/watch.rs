@@ -28,8 +28,10 @@ use tokio::time::Instant;
 const PAGE: u32 = 100;
 /// Pages read at most in one look (a second of more changes than that is left to the schedule).
 const PAGES: u32 = 5;
-/// The longest wait between two looks while the list fails.
-const BACK_OFF: Duration = Duration::from_secs(60);
+/// The longest wait between two looks while the list fails: one question in eight seconds
+/// costs nothing, and a list back after an outage is used again within that (a trial: 32 s
+/// at most, then, and the answers meanwhile waited for the schedule).
+const BACK_OFF: Duration = Duration::from_secs(8);
 
 /// Per provider, the open payments this process follows, and whether its list is read.
 #[derive(Default)]
@@ -149,7 +151,7 @@ enum Look {
     /// Read: the newest change it listed, when the list says, and whether it named a change
     /// of a payment followed here.
     Read(Option<DateTime<Utc>>, bool),
-    Failed,
+    Failed(crate::provider::ProviderError),
     /// The provider has no list.
     Unlisted,
     Stopping,
@@ -177,7 +179,7 @@ async fn read_list(engine: Engine, kind: ProviderKind) {
         match look(&engine, &*provider, kind, newest, &mut hinted).await {
             Look::Read(top, named) => {
                 if failures > 0 {
-                    tracing::info!(provider = %kind, "the list of changes answers again");
+                    tracing::info!(provider = %kind, failures, "the list of changes answers again");
                 }
                 failures = 0;
                 newest = newest.max(top);
@@ -185,7 +187,16 @@ async fn read_list(engine: Engine, kind: ProviderKind) {
                 // between waves, at half that.
                 quiet = !named;
             }
-            Look::Failed => failures += 1,
+            Look::Failed(e) => {
+                // Said once an outage, and how long it lasted once it ends: every eight
+                // seconds of a long one would be a line each.
+                if failures == 0 {
+                    tracing::warn!(provider = %kind, error = %e, "could not read the list of changes; asking each payment meanwhile");
+                } else {
+                    tracing::debug!(provider = %kind, error = %e, "the list of changes still fails");
+                }
+                failures += 1;
+            }
             Look::Unlisted => {
                 engine.inner.watch.unlisted(kind);
                 return;
@@ -227,10 +238,7 @@ async fn look(
         let listed = match provider.recent_changes(skip, PAGE).await {
             Ok(Some(listed)) => listed,
             Ok(None) => return Look::Unlisted,
-            Err(e) => {
-                tracing::warn!(provider = %kind, error = %e, "could not read the list of changes");
-                return Look::Failed;
-            }
+            Err(e) => return Look::Failed(e),
         };
         drop(slot);
         for l in &listed {
