@@ -9,7 +9,7 @@
 //!
 //! Run: `cargo bench --bench pace` (`LIPA_BENCH_PAYMENTS`, default 1000; `LIPA_BENCH_OVER`
 //! seconds to push them over, default 0: all at once; `LIPA_BENCH_LIST=0`: a provider with no
-//! list, as Cepta).
+//! list, as Cepta; `LIPA_BENCH_WORST=1`: the ten seen last after their answer, and when).
 
 use async_trait::async_trait;
 use lipa::engine::{Engine, EngineSettings, Rights, SendGuard};
