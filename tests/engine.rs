@@ -268,6 +268,21 @@ fn pending_in(journal: &Journal, reference: &str, phone: &str, attention: bool) 
     p.id
 }
 
+/// `n` payments of another time (see [`pending_in`]), references `{prefix}0000`…, numbers
+/// `0712000000`…
+fn pending_many(journal: &Journal, prefix: &str, n: usize, attention: bool) -> Vec<i64> {
+    (0..n)
+        .map(|i| {
+            pending_in(
+                journal,
+                &format!("{prefix}{i:04}"),
+                &format!("0712{i:06}"),
+                attention,
+            )
+        })
+        .collect()
+}
+
 /// Sets a payment's wall-clock send time, as a clock stepped by `by` would make it look.
 fn shift_sent_at(journal: &Journal, id: i64, by: chrono::Duration) {
     let p = journal.get(id).expect("get").expect("row");
@@ -797,16 +812,7 @@ async fn a_persons_rechecks_keep_the_pace() {
         settings,
     );
     let journal = engine.journal().clone();
-    let ids: Vec<i64> = (0..20)
-        .map(|i| {
-            pending_in(
-                &journal,
-                &format!("PACE{i:02}"),
-                &format!("07123456{i:02}"),
-                true,
-            )
-        })
-        .collect();
+    let ids = pending_many(&journal, "PACE", 20, true);
     let started = std::time::Instant::now();
     for id in &ids {
         engine.recheck_by(*id, "rehema").await.expect("recheck");
@@ -847,13 +853,7 @@ async fn a_slow_providers_free_slot_goes_to_the_sale() {
     );
     *provider.slow.lock().expect("lock") = Duration::from_millis(40);
     let journal = engine.journal().clone();
-    for i in 0..20 {
-        let id = pending_in(
-            &journal,
-            &format!("SLOW{i:02}"),
-            &format!("07123456{i:02}"),
-            true,
-        );
+    for id in pending_many(&journal, "SLOW", 20, true) {
         engine.recheck(id);
     }
     // The re-checks are queued (the first is out) when the sale is pushed.
@@ -899,16 +899,7 @@ async fn a_sale_is_recorded_before_a_flood_of_rechecks() {
         },
     );
     let journal = engine.journal().clone();
-    let ids: Vec<i64> = (0..20)
-        .map(|i| {
-            pending_in(
-                &journal,
-                &format!("FLOOD{i:02}"),
-                &format!("07123456{i:02}"),
-                true,
-            )
-        })
-        .collect();
+    let ids = pending_many(&journal, "FLOOD", 20, true);
     const NOTES: usize = 2_000;
     let mut walks = Vec::new();
     for n in 0..NOTES {
@@ -956,14 +947,7 @@ async fn a_sale_after_a_restart_does_not_wait_for_the_backlogs_first_looks() {
     );
     let journal = engine.journal().clone();
     const BACKLOG: usize = 1_000;
-    for i in 0..BACKLOG {
-        pending_in(
-            &journal,
-            &format!("BACK{i:04}"),
-            &format!("0712{i:06}"),
-            false,
-        );
-    }
+    pending_many(&journal, "BACK", BACKLOG, false);
     // Sent long ago: each is asked as soon as it has had its first look.
     let conn = rusqlite::Connection::open(dir.path().join(lipa::journal::FILE_NAME)).expect("open");
     conn.execute(
